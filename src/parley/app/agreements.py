@@ -1,0 +1,304 @@
+"""Agreement use cases: draft, sign, witness, and the status of non-exchange commitments."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from parley.app import authz
+from parley.app.ledger import Appended, Ledger
+from parley.domain import events as ev
+from parley.domain.agreement_text import canonical_text
+from parley.domain.agreements import (
+    Agreement,
+    CommitmentKind,
+    ImplementationStatus,
+    ReportKind,
+    agreement_from_dict,
+    agreement_to_dict,
+    check_status_change,
+)
+from parley.domain.errors import Conflict, DomainError, NotFound
+from parley.domain.events import Event
+from parley.domain.parties import Role
+from parley.store import tables as t
+
+
+def text_hash(agreement: Agreement) -> str:
+    """SHA-256 of the agreement's canonical trilingual text: what both sides sign."""
+    return hashlib.sha256(canonical_text(agreement).encode("utf-8")).hexdigest()
+
+
+def load(conn: Connection, agreement_id: str) -> tuple[Agreement, str]:
+    row = conn.execute(
+        select(t.agreements.c.data, t.agreements.c.status).where(
+            t.agreements.c.agreement_id == agreement_id
+        )
+    ).one_or_none()
+    if row is None:
+        raise NotFound(f"there is no agreement {agreement_id}")
+    return agreement_from_dict(json.loads(row.data)), str(row.status)
+
+
+def draft(ledger: Ledger, *, actor: str, agreement: Agreement) -> Appended:
+    def decide(conn: Connection) -> Sequence[Event]:
+        authz.require(conn, actor, "agreement.draft")
+        exists = conn.execute(
+            select(t.agreements.c.agreement_id).where(
+                t.agreements.c.agreement_id == agreement.agreement_id
+            )
+        ).first()
+        if exists:
+            raise Conflict(f"agreement {agreement.agreement_id} already exists")
+        for side in agreement.sides:
+            if authz.role_of(conn, side) is not Role.SIDE:
+                raise DomainError(f"{side} is not a side and cannot be party to an agreement")
+        known_phases = set(conn.execute(select(t.phases.c.phase_id)).scalars())
+        known_commitments = set(conn.execute(select(t.commitments.c.commitment_id)).scalars())
+        for phase in agreement.phases:
+            if phase.phase_id in known_phases:
+                raise Conflict(f"phase id {phase.phase_id} is already used by another agreement")
+            for c in phase.commitments:
+                if c.commitment_id in known_commitments:
+                    raise Conflict(f"commitment id {c.commitment_id} is already used")
+        return [
+            Event(
+                ev.AGREEMENT_DRAFTED,
+                actor,
+                {"agreement": agreement_to_dict(agreement), "text_sha256": text_hash(agreement)},
+            )
+        ]
+
+    return ledger.execute(decide)
+
+
+def current_version(conn: Connection, agreement_id: str) -> int:
+    return int(
+        conn.execute(
+            select(t.agreements.c.version).where(t.agreements.c.agreement_id == agreement_id)
+        ).scalar_one()
+    )
+
+
+def amend(ledger: Ledger, *, actor: str, agreement: Agreement) -> Appended:
+    """A new version of an agreement: the signed text stays as it was, the new one is signed
+    again by both sides and witnessed before it binds. Commitment ratings carry over."""
+
+    def decide(conn: Connection) -> Sequence[Event]:
+        authz.require(conn, actor, "agreement.draft")
+        old, _status = load(conn, agreement.agreement_id)
+        if old.sides != agreement.sides or old.mediator != agreement.mediator:
+            raise DomainError(
+                "an amendment keeps the same sides and mediator; draft a new agreement instead"
+            )
+        if text_hash(old) == text_hash(agreement):
+            raise Conflict(f"agreement {agreement.agreement_id}: the amendment changes nothing")
+        others_phases = set(
+            conn.execute(
+                select(t.phases.c.phase_id).where(t.phases.c.agreement_id != agreement.agreement_id)
+            ).scalars()
+        )
+        others = set(
+            conn.execute(
+                select(t.commitments.c.commitment_id).where(
+                    t.commitments.c.agreement_id != agreement.agreement_id
+                )
+            ).scalars()
+        )
+        for phase in agreement.phases:
+            if phase.phase_id in others_phases:
+                raise Conflict(f"phase id {phase.phase_id} is already used by another agreement")
+            for c in phase.commitments:
+                if c.commitment_id in others:
+                    raise Conflict(
+                        f"commitment id {c.commitment_id} is already used by another agreement"
+                    )
+        cols = t.commitments.c
+        carried = {
+            r.commitment_id: {"status": r.status, "note": r.status_note, "idx": r.status_idx}
+            for r in conn.execute(
+                select(cols.commitment_id, cols.status, cols.status_note, cols.status_idx).where(
+                    cols.agreement_id == agreement.agreement_id, cols.status_idx.isnot(None)
+                )
+            )
+        }
+        version = current_version(conn, agreement.agreement_id) + 1
+        payload = {
+            "agreement": agreement_to_dict(agreement),
+            "version": version,
+            "text_sha256": text_hash(agreement),
+            "carried_statuses": carried,
+        }
+        return [Event(ev.AGREEMENT_AMENDED, actor, payload)]
+
+    return ledger.execute(decide)
+
+
+def versions_diff(
+    ledger: Ledger, *, agreement_id: str, before: int, after: int, lang: str = "en"
+) -> str:
+    """A unified diff of two versions' texts in one language."""
+    import difflib
+
+    from parley.domain.agreement_text import render
+
+    with ledger.reading() as conn:
+        v = t.agreement_versions.c
+        rows = {
+            r.version: agreement_from_dict(json.loads(r.data))
+            for r in conn.execute(
+                select(v.version, v.data).where(
+                    v.agreement_id == agreement_id, v.version.in_([before, after])
+                )
+            )
+        }
+    for number in (before, after):
+        if number not in rows:
+            raise NotFound(f"agreement {agreement_id} has no version {number}")
+    return "".join(
+        difflib.unified_diff(
+            render(rows[before], lang).splitlines(keepends=True),
+            render(rows[after], lang).splitlines(keepends=True),
+            fromfile=f"{agreement_id} v{before}",
+            tofile=f"{agreement_id} v{after}",
+        )
+    )
+
+
+def sign(ledger: Ledger, *, actor: str, agreement_id: str, text_sha256: str) -> Appended:
+    """A side signs the text it read (by hash); the mediator witnesses once both sides signed."""
+
+    def decide(conn: Connection) -> Sequence[Event]:
+        role = authz.require(conn, actor, "agreement.sign")
+        agreement, _status = load(conn, agreement_id)
+        version = current_version(conn, agreement_id)
+        expected = text_hash(agreement)
+        if text_sha256 != expected:
+            raise Conflict(
+                f"agreement {agreement_id}: the signed text hash {text_sha256[:12]}… is not the"
+                f" agreement's ({expected[:12]}…); read the current text again"
+            )
+        signed = set(
+            conn.execute(
+                select(t.agreement_signatures.c.party_id).where(
+                    t.agreement_signatures.c.agreement_id == agreement_id,
+                    t.agreement_signatures.c.version == version,
+                )
+            ).scalars()
+        )
+        if actor in signed:
+            raise Conflict(
+                f"{actor} has already signed version {version} of agreement {agreement_id}"
+            )
+        if role is Role.MEDIATOR:
+            if actor != agreement.mediator:
+                raise authz.Forbidden(f"{actor} is not the mediator of agreement {agreement_id}")
+            missing = [s for s in agreement.sides if s not in signed]
+            if missing:
+                raise Conflict(
+                    "the mediator witnesses only after both sides sign;"
+                    f" {', '.join(missing)} has not"
+                )
+            status = "witnessed"
+        else:
+            if actor not in agreement.sides:
+                raise authz.Forbidden(f"{actor} is not a side of agreement {agreement_id}")
+            status = "signed" if set(agreement.sides) <= signed | {actor} else "draft"
+        return [
+            Event(
+                ev.AGREEMENT_SIGNED,
+                actor,
+                {
+                    "agreement_id": agreement_id,
+                    "version": version,
+                    "text_sha256": text_sha256,
+                    "status": status,
+                },
+            )
+        ]
+
+    return ledger.execute(decide)
+
+
+def set_commitment_status(
+    ledger: Ledger, *, actor: str, commitment_id: str, status: ImplementationStatus, note: str
+) -> Appended:
+    """The mediator rates a commitment on the 0-3 scale, under the verification rules."""
+
+    def decide(conn: Connection) -> Sequence[Event]:
+        authz.require(conn, actor, "commitment.status")
+        c = conn.execute(
+            select(t.commitments).where(t.commitments.c.commitment_id == commitment_id)
+        ).one_or_none()
+        if c is None:
+            raise NotFound(f"there is no commitment {commitment_id}")
+        if c.kind == CommitmentKind.EXCHANGE.value:
+            raise DomainError(
+                f"commitment {commitment_id} is an exchange: its status follows from its handovers"
+            )
+        r = t.monitor_reports.c
+        violations = [
+            (dt.date.fromisoformat(row.observed_on), row.monitor)
+            for row in conn.execute(
+                select(r.observed_on, r.monitor).where(
+                    r.commitment_id == commitment_id, r.kind == ReportKind.VIOLATION.value
+                )
+            )
+        ]
+        check_status_change(
+            CommitmentKind(c.kind),
+            c.place,
+            ImplementationStatus(c.status),
+            status,
+            ledger.clock().date(),
+            violations,
+        )
+        return [
+            Event(
+                ev.COMMITMENT_STATUS_SET,
+                actor,
+                {"commitment_id": commitment_id, "status": int(status), "note": note},
+            )
+        ]
+
+    return ledger.execute(decide)
+
+
+def report(
+    ledger: Ledger,
+    *,
+    actor: str,
+    commitment_id: str,
+    kind: ReportKind,
+    place: str,
+    observed_on: dt.date,
+    text: str,
+) -> Appended:
+    """A monitor's report: what was observed, where, when, by whom (the signing monitor)."""
+
+    def decide(conn: Connection) -> Sequence[Event]:
+        authz.require(conn, actor, "monitor.report")
+        c = conn.execute(
+            select(t.commitments.c.kind).where(t.commitments.c.commitment_id == commitment_id)
+        ).scalar_one_or_none()
+        if c is None:
+            raise NotFound(f"there is no commitment {commitment_id}")
+        if c == CommitmentKind.EXCHANGE.value:
+            raise DomainError(
+                f"commitment {commitment_id} is an exchange; monitors report on the roadmap"
+            )
+        payload = {
+            "commitment_id": commitment_id,
+            "kind": kind.value,
+            "place": place,
+            "observed_on": observed_on.isoformat(),
+            "text": text,
+        }
+        return [Event(ev.MONITOR_REPORTED, actor, payload)]
+
+    return ledger.execute(decide)

@@ -1,0 +1,317 @@
+"""Batch use cases: plan a batch, move each person through the handover, close the batch."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.engine import Connection
+
+from parley.app import authz
+from parley.app.agreements import load as load_agreement
+from parley.app.interview import open_with, seal_for
+from parley.app.ledger import Appended, Ledger
+from parley.domain import events as ev
+from parley.domain.agreements import CommitmentKind, ExchangeMode, PersonRef
+from parley.domain.batches import Batch, BatchStatus, new_batch
+from parley.domain.errors import Conflict, DomainError, NotFound
+from parley.domain.events import Event
+from parley.domain.handovers import Handover, HandoverState
+from parley.domain.parties import Role
+from parley.domain.rosters import RosterKind, roster_id
+from parley.store import tables as t
+
+
+def load(conn: Connection, batch_id: str, only: Iterable[PersonRef] | None = None) -> Batch:
+    """A batch and its handovers, as the projections hold them; with `only`, just those
+    persons' handovers (enough to move them, and much cheaper in a large batch)."""
+    b = conn.execute(select(t.batches).where(t.batches.c.batch_id == batch_id)).one_or_none()
+    if b is None:
+        raise NotFound(f"there is no batch {batch_id}")
+    query = (
+        select(t.handovers).where(t.handovers.c.batch_id == batch_id).order_by(t.handovers.c.seq)
+    )
+    if only is not None:
+        keys = {(p.party_id, p.record_id) for p in only}
+        query = query.where(tuple_(t.handovers.c.party_id, t.handovers.c.record_id).in_(list(keys)))
+    rows = conn.execute(query).all()
+    handovers = tuple(
+        Handover(
+            batch_id=batch_id,
+            person=PersonRef(r.party_id, r.record_id),
+            receiving_party=r.receiving_party,
+            state=HandoverState(r.state),
+            before_dispute=HandoverState(r.before_dispute) if r.before_dispute else None,
+            substitute=PersonRef.parse(r.substitute) if r.substitute else None,
+            substitute_for=PersonRef.parse(r.substitute_for) if r.substitute_for else None,
+            confirmed=r.confirmed_idx is not None,
+        )
+        for r in rows
+    )
+    return Batch(
+        batch_id=batch_id,
+        agreement_id=b.agreement_id,
+        phase_id=b.phase_id,
+        commitment_id=b.commitment_id,
+        place=b.place,
+        planned_date=dt.date.fromisoformat(b.planned_date) if b.planned_date else None,
+        status=BatchStatus(b.status),
+        by_person={h.person: h for h in handovers},
+    )
+
+
+def held_ids(conn: Connection, party_id: str) -> set[str]:
+    """Record ids on the current version of a party's held roster."""
+    rid = roster_id(party_id, RosterKind.HELD)
+    version = conn.execute(
+        select(t.rosters.c.version).where(t.rosters.c.roster_id == rid)
+    ).scalar_one_or_none()
+    if version is None:
+        return set()
+    m = t.roster_members.c
+    return set(
+        conn.execute(select(m.record_id).where(m.roster_id == rid, m.version == version)).scalars()
+    )
+
+
+def in_open_batches(conn: Connection) -> set[PersonRef]:
+    """Persons in a batch that is not closed and whose handover is not final."""
+    h, b = t.handovers.c, t.batches.c
+    rows = conn.execute(
+        select(h.party_id, h.record_id)
+        .join(t.batches, b.batch_id == h.batch_id)
+        .where(b.status != BatchStatus.CLOSED.value)
+        .where(h.state.notin_([s.value for s in HandoverState if s in _FINAL]))
+    ).all()
+    return {PersonRef(r.party_id, r.record_id) for r in rows}
+
+
+_FINAL = {s for s in HandoverState if Handover("x", PersonRef("x", "x"), "y", state=s).final}
+
+
+def plan(
+    ledger: Ledger,
+    *,
+    actor: str,
+    batch_id: str,
+    commitment_id: str,
+    place: str,
+    planned_date: dt.date | None,
+    persons: Sequence[PersonRef],
+    basis: str = "",
+) -> Appended:
+    """Plan a batch under a witnessed agreement's exchange commitment; `basis` says how it was
+    chosen (the planner's summary), for the record."""
+
+    def decide(conn: Connection) -> Sequence[Event]:
+        authz.require(conn, actor, "batch.plan")
+        if conn.execute(
+            select(t.batches.c.batch_id).where(t.batches.c.batch_id == batch_id)
+        ).first():
+            raise Conflict(f"batch {batch_id} already exists")
+        c = conn.execute(
+            select(t.commitments).where(t.commitments.c.commitment_id == commitment_id)
+        ).one_or_none()
+        if c is None:
+            raise NotFound(f"there is no commitment {commitment_id}")
+        if c.kind != CommitmentKind.EXCHANGE.value:
+            raise DomainError(f"commitment {commitment_id} is not an exchange")
+        agreement, status = load_agreement(conn, c.agreement_id)
+        if status != "witnessed":
+            raise Conflict(
+                f"agreement {agreement.agreement_id} is {status}: batches follow only a signed"
+                " and witnessed agreement"
+            )
+        commitment = next(
+            x for p in agreement.phases for x in p.commitments if x.commitment_id == commitment_id
+        )
+        assert commitment.exchange is not None
+        a, b = agreement.sides
+        held = {a: held_ids(conn, a), b: held_ids(conn, b)}
+        busy = in_open_batches(conn)
+        named = (
+            {side: set(commitment.exchange.named_for(side)) for side in agreement.sides}
+            if commitment.exchange.mode is ExchangeMode.NAMED
+            else None
+        )
+        pairs = []
+        for person in persons:
+            if person.party_id not in held:
+                raise DomainError(
+                    f"{person}: {person.party_id} is not a side of agreement"
+                    f" {agreement.agreement_id}"
+                )
+            if person.record_id not in held[person.party_id]:
+                raise NotFound(f"{person} is not on {person.party_id}'s current held roster")
+            if person in busy:
+                raise Conflict(f"{person} is already in an open batch")
+            if named is not None and person not in named[person.party_id]:
+                raise DomainError(
+                    f"{person} is not on the named list of commitment {commitment_id}"
+                )
+            pairs.append((person, b if person.party_id == a else a))
+        batch = new_batch(
+            batch_id, agreement.agreement_id, c.phase_id, commitment_id, place, planned_date, pairs
+        )
+        payload: dict[str, Any] = {
+            "batch_id": batch.batch_id,
+            "agreement_id": batch.agreement_id,
+            "phase_id": batch.phase_id,
+            "commitment_id": commitment_id,
+            "place": place,
+            "persons": [
+                {"person": str(h.person), "receiving_party": h.receiving_party}
+                for h in batch.handovers
+            ],
+        }
+        if planned_date:
+            payload["planned_date"] = planned_date.isoformat()
+        if basis:
+            payload["basis"] = basis
+        return [Event(ev.BATCH_PLANNED, actor, payload)]
+
+    return ledger.execute(decide)
+
+
+def advance(
+    ledger: Ledger,
+    *,
+    actor: str,
+    batch_id: str,
+    moves: Iterable[tuple[PersonRef, HandoverState, str]],
+    interviews: Mapping[PersonRef, str] | None = None,
+) -> Appended:
+    """Move persons to their next states, one event each; any refused move refuses them all."""
+    moves = list(moves)
+    interviews = dict(interviews or {})
+
+    def decide(conn: Connection) -> Sequence[Event]:
+        batch = load(conn, batch_id, only=[person for person, _, _ in moves])
+        role = authz.role_of(conn, actor)
+        events = []
+        for person, to, note in moves:
+            before = batch.handover(person)
+            resuming = before.state is HandoverState.DISPUTED and to is before.before_dispute
+            authz.require_handover_move(
+                actor, role, person.party_id, before.receiving_party, to, resuming
+            )
+            batch = batch.advance(person, to)
+            after = batch.handover(person)
+            payload: dict[str, Any] = {
+                "batch_id": batch_id,
+                "person": str(person),
+                "from": before.state.value,
+                "to": to.value,
+            }
+            if after.before_dispute is not None:
+                payload["before_dispute"] = after.before_dispute.value
+            if note:
+                payload["note"] = note
+            if person in interviews:
+                if to not in _INTERVIEW_OUTCOMES or role is not Role.MEDIATOR:
+                    raise DomainError(
+                        "the consent interview is recorded by the mediator, with its outcome"
+                    )
+                payload["interview"] = seal_for(_operator_key(conn), interviews.pop(person))
+            events.append(Event(ev.HANDOVER_ADVANCED, actor, payload))
+        return events
+
+    return ledger.execute(decide)
+
+
+_INTERVIEW_OUTCOMES = frozenset(
+    {HandoverState.CONSENT_VERIFIED, HandoverState.DECLINED, HandoverState.RELEASED_TO_THIRD_STATE}
+)
+
+
+def _operator_key(conn: Connection) -> bytes:
+    public = conn.execute(
+        select(t.parties.c.public_key).where(t.parties.c.role == Role.MEDIATOR.value)
+    ).scalar_one()
+    return bytes(public)
+
+
+def interview(ledger: Ledger, *, actor: str, batch_id: str, person: PersonRef) -> list[str]:
+    """The mediator reads the sealed interview records of one person in a batch."""
+    with ledger.reading() as conn:
+        if authz.role_of(conn, actor) is not Role.MEDIATOR:
+            raise authz.Forbidden(
+                f"{actor} may not read consent interviews: they are the mediator's alone"
+            )
+        hh = t.handover_history.c
+        sealed = conn.execute(
+            select(hh.interview).where(
+                hh.batch_id == batch_id, hh.party_id == person.party_id, hh.record_id == person.record_id,
+                hh.interview.isnot(None),
+            ).order_by(hh.log_idx)
+        ).scalars().all()  # fmt: skip
+    if not sealed:
+        raise NotFound(f"no interview of {person} is recorded in batch {batch_id}")
+    key = ledger.keys.get(actor)
+    return [open_with(key, s) for s in sealed]
+
+
+def substitute(
+    ledger: Ledger, *, actor: str, batch_id: str, person: PersonRef, brought: PersonRef, note: str
+) -> Appended:
+    """Record that `brought` was presented instead of `person`: both stay in the batch."""
+
+    def decide(conn: Connection) -> Sequence[Event]:
+        authz.require(conn, actor, "handover.substitute")
+        batch = load(conn, batch_id)
+        if brought.party_id != person.party_id:
+            raise DomainError(f"{brought} is not held by {person.party_id}, who releases {person}")
+        if brought.record_id not in held_ids(conn, brought.party_id):
+            raise NotFound(f"{brought} is not on {brought.party_id}'s current held roster")
+        if brought in in_open_batches(conn):
+            raise Conflict(f"{brought} is already in an open batch")
+        before = batch.handover(person)
+        batch.substitute(person, brought)
+        payload = {
+            "batch_id": batch_id,
+            "person": str(person),
+            "substitute": str(brought),
+            "note": note,
+            "from": before.state.value,
+            "receiving_party": before.receiving_party,
+            "seq": len(batch.handovers),
+        }
+        return [Event(ev.HANDOVER_SUBSTITUTED, actor, payload)]
+
+    return ledger.execute(decide)
+
+
+def confirm(
+    ledger: Ledger, *, actor: str, batch_id: str, persons: Sequence[PersonRef] | None = None
+) -> Appended:
+    """The mediator confirms transfers both sides recorded (all not yet confirmed, by default)."""
+
+    def decide(conn: Connection) -> Sequence[Event]:
+        if authz.role_of(conn, actor) is not Role.MEDIATOR:
+            raise authz.Forbidden(
+                f"{actor} may not confirm transfers: the mediator is the third witness"
+            )
+        batch = load(conn, batch_id)
+        chosen = list(persons) if persons is not None else [
+            h.person for h in batch.handovers if h.state is HandoverState.RECEIVED and not h.confirmed
+        ]  # fmt: skip
+        events = []
+        for person in chosen:
+            batch = batch.confirm(person)
+            events.append(
+                Event(ev.HANDOVER_CONFIRMED, actor, {"batch_id": batch_id, "person": str(person)})
+            )
+        return events
+
+    return ledger.execute(decide)
+
+
+def close(ledger: Ledger, *, actor: str, batch_id: str) -> Appended:
+    def decide(conn: Connection) -> Sequence[Event]:
+        authz.require(conn, actor, "batch.close")
+        load(conn, batch_id).close()
+        return [Event(ev.BATCH_CLOSED, actor, {"batch_id": batch_id})]
+
+    return ledger.execute(decide)

@@ -1,0 +1,35 @@
+"""Where an instance keeps its data: PARLEY_DATA_DIR and PARLEY_DATABASE_URL."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from parley.store.engine import sqlite_url
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.data_dir / "keys"
+
+    @property
+    def embedded(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @classmethod
+    def from_env(cls, data_dir: Path | None = None, database_url: str | None = None) -> Settings:
+        """Explicit arguments first, then the environment, then a per-user data directory."""
+        env_dir = os.environ.get("PARLEY_DATA_DIR")
+        folder = data_dir or (
+            Path(env_dir) if env_dir else Path(platformdirs.user_data_dir("parley"))
+        )
+        url = database_url or os.environ.get("PARLEY_DATABASE_URL") or sqlite_url(folder)
+        return cls(folder.expanduser().resolve(), url)

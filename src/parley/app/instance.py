@@ -1,0 +1,85 @@
+"""Setting up an instance and registering its parties."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from parley.app import authz
+from parley.app.ledger import Appended, Ledger
+from parley.domain import events as ev
+from parley.domain.errors import Conflict, DomainError
+from parley.domain.events import Event
+from parley.domain.parties import Party, Role, check_new_party
+from parley.log.entry import key_id
+from parley.store import tables as t
+
+
+def parties(conn: Connection) -> list[Party]:
+    rows = conn.execute(select(t.parties).order_by(t.parties.c.registered_idx)).all()
+    return [Party(r.party_id, r.name, Role(r.role)) for r in rows]
+
+
+def is_initialised(conn: Connection) -> bool:
+    return conn.execute(select(t.instance.c.instance_id)).first() is not None
+
+
+def init_instance(
+    ledger: Ledger, *, name: str, mediator_id: str, mediator_name: str, demo: bool = False
+) -> Appended:
+    """Create the instance: the mediator registers itself with a new key, then the instance."""
+    mediator = Party(mediator_id, mediator_name, Role.MEDIATOR)
+
+    def decide(conn: Connection) -> Sequence[Event]:
+        if is_initialised(conn):
+            raise Conflict("this instance is already initialised")
+        if not ledger.keys.has(mediator_id):
+            ledger.keys.create(mediator_id)
+        public = ledger.keys.public_bytes(mediator_id)
+        return [
+            _registration(mediator_id, mediator, public),
+            Event(
+                ev.INSTANCE_CREATED,
+                mediator_id,
+                {"instance_id": str(uuid.uuid4()), "name": name, "demo": demo},
+            ),
+        ]
+
+    return ledger.execute(decide)
+
+
+def _registration(actor: str, party: Party, public: bytes) -> Event:
+    return Event(
+        ev.PARTY_REGISTERED,
+        actor,
+        {
+            "party_id": party.party_id,
+            "name": party.name,
+            "role": party.role.value,
+            "public_key": public.hex(),
+            "key_id": key_id(public),
+        },
+    )
+
+
+def register_party(
+    ledger: Ledger, *, actor: str, party: Party, public_key: bytes | None = None
+) -> Appended:
+    """The mediator registers a side or a monitor; without a public key, a key pair is made here."""
+
+    def decide(conn: Connection) -> Sequence[Event]:
+        authz.require(conn, actor, "party.register")
+        check_new_party(parties(conn), party)
+        public = public_key
+        if public is None:
+            if not ledger.keys.has(party.party_id):
+                ledger.keys.create(party.party_id)
+            public = ledger.keys.public_bytes(party.party_id)
+        if len(public) != 32:
+            raise DomainError(f"the public key for {party.party_id} is not a 32-byte Ed25519 key")
+        return [_registration(actor, party, public)]
+
+    return ledger.execute(decide)

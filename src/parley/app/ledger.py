@@ -1,0 +1,235 @@
+"""The ledger: every command is checked, becomes events, and is appended with its projections
+in one transaction. Nothing else writes to the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy.engine import Connection
+
+from parley.app.config import Settings
+from parley.app.keys import KeyRing
+from parley.domain import events as ev
+from parley.domain.errors import DomainError
+from parley.domain.events import Event
+from parley.log.entry import key_id, seal
+from parley.log.merkle import leaf_hash
+from parley.log.nodes import extend
+from parley.store import migrate, projections
+from parley.store import tables as t
+from parley.store.engine import lock_log, make_engine
+from parley.store.nodes import SqlNodeStore
+
+Clock = Callable[[], dt.datetime]
+Decide = Callable[[Connection], Sequence[Event]]
+
+
+def erase_payloads(conn: Connection, indices: Sequence[int]) -> None:
+    """Drop payloads and salts: the header's commitment stays, and with its salt gone it
+    cannot be brute-forced back into a name."""
+    if indices:
+        conn.execute(
+            update(t.log_entries)
+            .where(t.log_entries.c.idx.in_(list(indices)))
+            .values(payload=None, salt=None)
+        )
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def rfc3339(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+_MAX_GROUP = 256
+_INSERT_ENTRY = insert(t.log_entries)
+_LAST_INDEX = select(func.max(t.log_entries.c.idx))
+
+
+@dataclass(frozen=True)
+class Appended:
+    """What a command put on the log: the first index and how many entries."""
+
+    first: int
+    count: int
+
+
+class _Ticket:
+    """One command waiting for the commit that holds it."""
+
+    def __init__(self, decide: Decide) -> None:
+        self.decide = decide
+        self.done = False
+        self.appended: Appended | None = None
+        self.error: BaseException | None = None
+
+    def result(self) -> Appended:
+        if self.error is not None:
+            raise self.error
+        assert self.appended is not None
+        return self.appended
+
+
+class Ledger:
+    """One Parley instance: its database, the keys it signs with, and its clock."""
+
+    def __init__(self, engine: Engine, keys: KeyRing, clock: Clock = utc_now) -> None:
+        self.engine = engine
+        self.keys = keys
+        self.clock = clock
+        self._pending: list[_Ticket] = []
+        self._pending_lock = threading.Lock()
+        self._commit_lock = threading.Lock()
+
+    @classmethod
+    def open(cls, settings: Settings, *, clock: Clock = utc_now, create: bool = False) -> Ledger:
+        """Open an instance; `create` makes the data directory and brings the schema up to date."""
+        if settings.embedded:
+            if create:
+                settings.data_dir.mkdir(parents=True, exist_ok=True)
+            elif not (settings.data_dir / "parley.db").exists():
+                raise DomainError(
+                    f"no Parley instance in {settings.data_dir}: run `parley init` first"
+                    " (or set PARLEY_DATA_DIR)"
+                )
+        engine = make_engine(settings.database_url)
+        if create:
+            migrate.upgrade(engine)
+        elif not migrate.is_current(engine):
+            raise DomainError("the database schema is not current: run `parley init` to upgrade it")
+        return cls(engine, KeyRing(settings.keys_dir), clock)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    def execute(self, decide: Decide) -> Appended:
+        """Run a command: decide on the locked current state, append, project, commit.
+
+        Commands arriving together from several threads share one durable commit (group
+        commit), each in its own savepoint: a refused command leaves the others untouched,
+        and none is acknowledged before the commit that holds it.
+        """
+        ticket = _Ticket(decide)
+        with self._pending_lock:
+            self._pending.append(ticket)
+        while not ticket.done:
+            with self._commit_lock:
+                if ticket.done:
+                    break
+                with self._pending_lock:
+                    group = self._pending[:_MAX_GROUP]
+                    del self._pending[: len(group)]
+                self._commit_group(group)
+        return ticket.result()
+
+    def _commit_group(self, group: list[_Ticket]) -> None:
+        try:
+            with self.engine.connect().execution_options(parley_write=True) as conn, conn.begin():
+                lock_log(conn)
+                if len(group) == 1:
+                    group[0].appended = self._apply(conn, group[0].decide)
+                else:
+                    for ticket in group:
+                        try:
+                            with conn.begin_nested():
+                                ticket.appended = self._apply(conn, ticket.decide)
+                        except Exception as e:  # this command alone is refused
+                            ticket.error = e
+        except Exception as e:
+            for ticket in group:
+                if ticket.error is None:
+                    ticket.error, ticket.appended = e, None
+        for ticket in group:
+            ticket.done = True
+
+    def _apply(self, conn: Connection, decide: Decide) -> Appended:
+        events = list(decide(conn))
+        if not events:
+            return Appended(self.size(conn), 0)
+        first = self.size(conn)
+        time = rfc3339(self.clock())
+        rows: list[dict[str, Any]] = []
+        projection = projections.Projection(conn)
+        checked: set[str] = set()
+        for offset, event in enumerate(events):
+            idx = first + offset
+            key = self.keys.get(event.actor)
+            if event.actor not in checked:
+                self._check_key(conn, event, key.public_key().public_bytes_raw())
+                checked.add(event.actor)
+            entry = seal(
+                index=idx,
+                type=event.type,
+                actor=event.actor,
+                time=time,
+                payload=event.payload,
+                signing_key=key,
+            )
+            rows.append(
+                {
+                    "idx": idx,
+                    "type": event.type,
+                    "actor": event.actor,
+                    "key_id": entry.header.key_id,
+                    "claimed_time": time,
+                    "header": entry.header_bytes,
+                    "signature": entry.signature,
+                    "leaf_hash": leaf_hash(entry.header_bytes),
+                    "payload": entry.payload,
+                    "salt": entry.salt,
+                }
+            )
+            projection.add(idx, event.type, event.actor, time, event.payload)
+        projection.flush()
+        conn.execute(_INSERT_ENTRY, rows)
+        extend(SqlNodeStore(conn), first, [row["leaf_hash"] for row in rows])
+        for event in events:
+            if event.type == ev.PERSON_ERASED:
+                erase_payloads(conn, [int(e["idx"]) for e in event.payload["entries"]])
+        return Appended(first, len(rows))
+
+    @staticmethod
+    def size(conn: Connection) -> int:
+        last = conn.execute(_LAST_INDEX).scalar_one_or_none()
+        return 0 if last is None else int(last) + 1
+
+    @staticmethod
+    def _check_key(conn: Connection, event: Event, public: bytes) -> None:
+        """The signing key must be the actor's active key (or a party registering itself)."""
+        kid = key_id(public)
+        row = conn.execute(
+            select(t.party_keys.c.party_id, t.party_keys.c.status).where(
+                t.party_keys.c.key_id == kid
+            )
+        ).one_or_none()
+        if row is None:
+            registered = conn.execute(
+                select(t.parties.c.party_id).where(t.parties.c.party_id == event.actor)
+            ).first()
+            # only a party's own registration may be signed before the party exists
+            if (
+                registered is None
+                and event.type == ev.PARTY_REGISTERED
+                and event.payload.get("party_id") == event.actor
+            ):
+                return
+            raise DomainError(
+                f"the key this instance holds for {event.actor} ({kid}) is not registered to it"
+            )
+        if row.party_id != event.actor:
+            raise DomainError(f"key {kid} belongs to {row.party_id}, not to {event.actor}")
+        if row.status != "active":
+            raise DomainError(f"key {kid} of {event.actor} is {row.status}; it can no longer sign")

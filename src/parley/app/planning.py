@@ -1,0 +1,157 @@
+"""Batch proposals: the app's persons and terms handed to the planner, and back as a batch."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Set
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from parley import planning as p
+from parley.app import authz
+from parley.app.agreements import load as load_agreement
+from parley.app.batches import held_ids
+from parley.app.ledger import Ledger
+from parley.domain.agreements import CommitmentKind, ExchangeMode
+from parley.domain.dates import PartialDate
+from parley.domain.errors import Conflict, DomainError, NotFound
+from parley.domain.persons import Health
+from parley.domain.rosters import RosterKind, roster_id
+from parley.store import tables as t
+
+# A person in a batch in one of these states may be proposed again: they never left.
+_MAY_RETURN = frozenset({"not_delivered", "substituted"})
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    """What the mediator asks of the next batch beyond the agreement's own terms."""
+
+    commitment_id: str
+    batch_size: int | None = None
+    category_caps: Mapping[str, int] = field(default_factory=dict)
+    tolerance: int = 0
+    must_include: Mapping[str, Set[p.PersonRef]] = field(default_factory=dict)  # by requesting side
+    veto: Mapping[str, Set[p.PersonRef]] = field(default_factory=dict)  # by vetoing side
+    as_of: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Proposal:
+    sides: tuple[str, str]
+    plan: p.BatchProposal
+
+    @property
+    def persons(self) -> list[p.PersonRef]:
+        return [*self.plan.released_by_a, *self.plan.released_by_b]
+
+
+def _first_day(text: str | None) -> dt.date | None:
+    # the planner takes a partial capture date as its first day
+    return PartialDate.parse(text).earliest() if text else None
+
+
+def _unavailable(conn: Connection) -> set[tuple[str, str]]:
+    h = t.handovers.c
+    rows = conn.execute(select(h.party_id, h.record_id, h.state)).all()
+    return {(r.party_id, r.record_id) for r in rows if r.state not in _MAY_RETURN}
+
+
+def _released_counted(conn: Connection, commitment_id: str) -> dict[str, int]:
+    """Persons received so far under the commitment, by releasing party, as parity counts them."""
+    h, b, pr = t.handovers.c, t.batches.c, t.person_records.c
+    rows = conn.execute(
+        select(h.party_id, pr.health)
+        .join(t.batches, b.batch_id == h.batch_id)
+        .outerjoin(
+            t.person_records, (pr.roster_id == h.party_id + ":held") & (pr.record_id == h.record_id)
+        )
+        .where(b.commitment_id == commitment_id, h.state == "received")
+    ).all()
+    out: dict[str, int] = {}
+    for r in rows:
+        if r.health != Health.SERIOUSLY_WOUNDED_OR_SICK.value:
+            out[r.party_id] = out.get(r.party_id, 0) + 1
+    return out
+
+
+def _candidates(conn: Connection, party: str, side: p.Side) -> list[p.Candidate]:
+    ids = held_ids(conn, party)
+    taken = _unavailable(conn)
+    pr = t.person_records.c
+    rows = conn.execute(
+        select(pr.record_id, pr.category, pr.sex, pr.health, pr.capture_date, pr.birth_date).where(
+            pr.roster_id == roster_id(party, RosterKind.HELD)
+        )
+    ).all()
+    return [
+        p.Candidate(
+            person=p.PersonRef(party, r.record_id),
+            side=side,
+            category=p.Category(r.category),
+            sex=p.Sex(r.sex),
+            seriously_wounded_or_sick=r.health == Health.SERIOUSLY_WOUNDED_OR_SICK.value,
+            capture_date=_first_day(r.capture_date),
+            birth_year=int(r.birth_date[:4]) if r.birth_date else None,
+        )
+        for r in rows
+        if r.record_id in ids and (party, r.record_id) not in taken
+    ]
+
+
+def propose(ledger: Ledger, *, actor: str, request: PlanRequest) -> Proposal:
+    """The next batch under a witnessed agreement's exchange commitment, with every reason."""
+    with ledger.reading() as conn:
+        authz.require(conn, actor, "batch.plan")
+        c = conn.execute(
+            select(t.commitments).where(t.commitments.c.commitment_id == request.commitment_id)
+        ).one_or_none()
+        if c is None:
+            raise NotFound(f"there is no commitment {request.commitment_id}")
+        if c.kind != CommitmentKind.EXCHANGE.value:
+            raise DomainError(f"commitment {request.commitment_id} is not an exchange")
+        agreement, status = load_agreement(conn, c.agreement_id)
+        if status != "witnessed":
+            raise Conflict(
+                f"agreement {agreement.agreement_id} is {status}: batches follow only a witnessed agreement"
+            )
+        commitment = next(
+            x
+            for ph in agreement.phases
+            for x in ph.commitments
+            if x.commitment_id == c.commitment_id
+        )
+        assert commitment.exchange is not None
+        exchange = commitment.exchange
+        a, b = agreement.sides
+        released = _released_counted(conn, c.commitment_id)
+        candidates = _candidates(conn, a, p.Side.A) + _candidates(conn, b, p.Side.B)
+    unknown = (set(request.must_include) | set(request.veto)) - {a, b}
+    if unknown:
+        raise DomainError(f"{', '.join(sorted(unknown))} is not a side of this agreement")
+
+    def side_terms(party: str) -> p.SideTerms:
+        named = frozenset(p.PersonRef(r.party_id, r.record_id) for r in exchange.named_for(party))
+        return p.SideTerms(
+            must_include=frozenset(request.must_include.get(party, ())),
+            veto=frozenset(request.veto.get(party, ())),
+            named=named if exchange.mode is ExchangeMode.NAMED else frozenset(),
+            released=released.get(party, 0),
+        )
+
+    try:
+        terms = p.ExchangeTerms(
+            mode=p.ExchangeMode(exchange.mode.value),
+            ratio=exchange.ratio if exchange.mode is ExchangeMode.RATIO else (1, 1),
+            tolerance=request.tolerance,
+            batch_size=request.batch_size,
+            category_caps={p.Category(k): v for k, v in request.category_caps.items()},
+            side_a=side_terms(a),
+            side_b=side_terms(b),
+        )
+        plan = p.plan_batch(candidates, terms, as_of=request.as_of or dt.date.today())
+    except p.PlanningError as e:
+        raise DomainError(str(e)) from e
+    return Proposal((a, b), plan)

@@ -1,0 +1,313 @@
+"""Reconciliation: match proposals between sought and held records, the mediator's decisions,
+the parties' acknowledgements, and the persons sought but not located."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from parley.app import authz
+from parley.app.ledger import Appended, Ledger
+from parley.domain import events as ev
+from parley.domain.errors import Conflict, DomainError, NotFound
+from parley.domain.events import Event
+from parley.domain.matches import (
+    MatchState,
+    RecordRef,
+    check_decision,
+    identifiers_conflict,
+    match_id,
+)
+from parley.domain.parties import Role
+from parley.store import tables as t
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A pair a matcher (or a person) suggests, with its score and its reasons in words."""
+
+    left: RecordRef
+    right: RecordRef
+    score: float
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Proposed:
+    proposed: list[str]
+    refused: list[tuple[str, str]]  # (pair, why it may not be linked automatically)
+    known: list[str]
+
+
+def _records(conn: Connection, refs: set[RecordRef]) -> dict[RecordRef, dict[str, Any]]:
+    """The current fields of each record named, one query a roster; a missing one is named."""
+    pr = t.person_records.c
+    out: dict[RecordRef, dict[str, Any]] = {}
+    for roster in {r.roster_id for r in refs}:
+        wanted = {r.record_id for r in refs if r.roster_id == roster}
+        for row in conn.execute(select(pr.record_id, pr.data).where(pr.roster_id == roster)):
+            if row.record_id in wanted:
+                out[RecordRef(roster, row.record_id)] = json.loads(row.data)
+    for ref in refs - set(out):
+        raise NotFound(f"there is no record {ref}")
+    return out
+
+
+def exact_candidates(ledger: Ledger, *, sought: str, held: str) -> list[Candidate]:
+    """Pairs whose full birth date and capture date agree exactly (and service numbers, where
+    both records carry one): a strict first pass that needs no name comparison; names across
+    scripts are the name engine's work (`parley.names`, `parley.linkage`)."""
+    pr = t.person_records.c
+
+    def rows(roster: str) -> list[tuple[str, dict[str, Any]]]:
+        result = conn.execute(
+            select(pr.record_id, pr.data).where(pr.roster_id == roster, pr.erased_idx.is_(None))
+        )
+        return [(r.record_id, json.loads(r.data)) for r in result]
+
+    with ledger.reading() as conn:
+        left, right = rows(sought), rows(held)
+    index: dict[tuple[str, str], list[tuple[str, dict[str, Any]]]] = {}
+    for rid, data in right:
+        born, captured = data.get("birth_date", ""), data.get("capture_date", "")
+        if len(born) == 10 and captured:
+            index.setdefault((born, captured), []).append((rid, data))
+    out = []
+    for rid, data in left:
+        found = index.get((data.get("birth_date", ""), data.get("capture_date", "")), [])
+        for other_id, other in found:
+            if identifiers_conflict(data, other) is None:
+                reason = f"birth date {data['birth_date']} and capture date {data['capture_date']} agree exactly"
+                if data.get("service_number") and data.get("service_number") == other.get(
+                    "service_number"
+                ):
+                    reason += f"; service number {data['service_number']} agrees"
+                names = f"{_name(data)} / {_name(other)}"
+                score = 0.9 if len(found) == 1 else 0.5
+                out.append(
+                    Candidate(
+                        RecordRef(sought, rid),
+                        RecordRef(held, other_id),
+                        score,
+                        f"{reason} ({names})",
+                    )
+                )
+    return out
+
+
+def name_candidates(
+    ledger: Ledger, *, sought: str, held: str, record_ids: Sequence[str], threshold: float = 0.85
+) -> list[Candidate]:
+    """For each named sought record, the best held record by name across scripts (with the
+    birth date as written), when the names engine scores it at or above `threshold`."""
+    from parley.linkage import LinkageRecord, SearchIndex
+
+    pr = t.person_records.c
+    fields = set(LinkageRecord.__dataclass_fields__) - {"record_id"}
+
+    def records(roster: str) -> dict[str, dict[str, Any]]:
+        rows = conn.execute(
+            select(pr.record_id, pr.data).where(pr.roster_id == roster, pr.erased_idx.is_(None))
+        )
+        return {r.record_id: json.loads(r.data) for r in rows}
+
+    with ledger.reading() as conn:
+        left, right = records(sought), records(held)
+    index = SearchIndex(
+        LinkageRecord(record_id=rid, **{k: str(v) for k, v in data.items() if k in fields})
+        for rid, data in right.items()
+    )
+    out = []
+    for rid in record_ids:
+        data = left[rid]
+        query = _name(data) + (" " + data["patronymic"] if data.get("patronymic") else "")
+        for hit in index.search(query, data.get("birth_date"), top=1):
+            if hit.score >= threshold and identifiers_conflict(data, right[hit.record_id]) is None:
+                out.append(
+                    Candidate(
+                        RecordRef(sought, rid),
+                        RecordRef(held, hit.record_id),
+                        hit.score,
+                        hit.explanation,
+                    )
+                )
+    return out
+
+
+def _name(data: dict[str, Any]) -> str:
+    return str(
+        data.get("full_name")
+        or " ".join(data.get(k, "") for k in ("family_name", "given_name")).strip()
+    )
+
+
+def propose(ledger: Ledger, *, actor: str, candidates: Sequence[Candidate]) -> Proposed:
+    """Record proposals; pairs whose service numbers or national ids differ are refused."""
+    outcome = Proposed([], [], [])
+
+    def decide(conn: Connection) -> Sequence[Event]:
+        if authz.role_of(conn, actor) is not Role.MEDIATOR:
+            raise authz.Forbidden(f"{actor} may not propose matches: only the mediator reconciles")
+        known = set(conn.execute(select(t.matches.c.match_id)).scalars())
+        records = _records(conn, {ref for c in candidates for ref in (c.left, c.right)})
+        events = []
+        for c in candidates:
+            mid = match_id(c.left, c.right)
+            if c.left == c.right:
+                raise DomainError(f"{c.left} cannot match itself")
+            if mid in known:
+                outcome.known.append(mid)
+                continue
+            why = identifiers_conflict(records[c.left], records[c.right])
+            if why is not None:
+                outcome.refused.append((mid, why))
+                continue
+            known.add(mid)
+            outcome.proposed.append(mid)
+            payload = {
+                "match_id": mid,
+                "left": str(c.left),
+                "right": str(c.right),
+                "score": round(float(c.score), 6),
+                "explanation": c.explanation,
+                "duplicate": c.left.party_id == c.right.party_id,
+            }
+            events.append(Event(ev.MATCH_PROPOSED, actor, payload))
+        return events
+
+    ledger.execute(decide)
+    return outcome
+
+
+def decide(ledger: Ledger, *, actor: str, mid: str, state: MatchState, note: str = "") -> Appended:
+    """The mediator confirms or rejects a proposal; duplicates are linked, never merged."""
+    return decide_many(ledger, actor=actor, mids=[mid], state=state, note=note)
+
+
+def decide_many(
+    ledger: Ledger, *, actor: str, mids: Sequence[str], state: MatchState, note: str = ""
+) -> Appended:
+    """One decision on many proposals, one event each, all or none."""
+
+    def run(conn: Connection) -> Sequence[Event]:
+        if authz.role_of(conn, actor) is not Role.MEDIATOR:
+            raise authz.Forbidden(f"{actor} may not decide matches: only the mediator does")
+        states: dict[str, str] = {
+            r.match_id: r.state
+            for r in conn.execute(select(t.matches.c.match_id, t.matches.c.state))
+        }
+        events = []
+        for mid in mids:
+            if mid not in states:
+                raise NotFound(f"there is no match {mid}")
+            check_decision(MatchState(states[mid]), state)
+            states[mid] = state.value
+            payload = {"match_id": mid, "state": state.value, "note": note}
+            events.append(Event(ev.MATCH_DECIDED, actor, payload))
+        return events
+
+    return ledger.execute(run)
+
+
+def acknowledge(ledger: Ledger, *, actor: str, mid: str) -> Appended:
+    """A party acknowledges a confirmed match about one of its own records."""
+
+    def run(conn: Connection) -> Sequence[Event]:
+        row = conn.execute(select(t.matches).where(t.matches.c.match_id == mid)).one_or_none()
+        if row is None:
+            raise NotFound(f"there is no match {mid}")
+        parties = {RecordRef.parse(row.left_ref).party_id, RecordRef.parse(row.right_ref).party_id}
+        if actor not in parties:
+            raise authz.Forbidden(f"{actor} may acknowledge only matches about its own records")
+        if row.state != MatchState.CONFIRMED.value:
+            raise Conflict(f"match {mid} is {row.state}; only confirmed matches are acknowledged")
+        done = conn.execute(
+            select(t.match_acknowledgements.c.party_id).where(
+                t.match_acknowledgements.c.match_id == mid,
+                t.match_acknowledgements.c.party_id == actor,
+            )
+        ).first()
+        if done:
+            raise Conflict(f"{actor} has already acknowledged match {mid}")
+        return [Event(ev.MATCH_ACKNOWLEDGED, actor, {"match_id": mid})]
+
+    return ledger.execute(run)
+
+
+def matches(ledger: Ledger, *, actor: str) -> list[dict[str, Any]]:
+    """The matches the actor may see: all for the mediator, confirmed ones about its people for a side."""
+    with ledger.reading() as conn:
+        role = authz.role_of(conn, actor)
+        if role is Role.MONITOR:
+            raise authz.Forbidden(f"{actor} is a monitor: it sees the roadmap, not matches")
+        acks: dict[str, list[str]] = {}
+        for a in conn.execute(select(t.match_acknowledgements)):
+            acks.setdefault(a.match_id, []).append(a.party_id)
+        out = []
+        for r in conn.execute(select(t.matches).order_by(t.matches.c.proposed_idx)):
+            about = {RecordRef.parse(r.left_ref).party_id, RecordRef.parse(r.right_ref).party_id}
+            if role is not Role.MEDIATOR and (
+                actor not in about or r.state != MatchState.CONFIRMED.value
+            ):
+                continue
+            out.append(
+                {
+                    "match_id": r.match_id,
+                    "left": r.left_ref,
+                    "right": r.right_ref,
+                    "score": r.score,
+                    "state": r.state,
+                    "duplicate": r.duplicate,
+                    "explanation": r.explanation,
+                    "acknowledged_by": sorted(acks.get(r.match_id, [])),
+                }
+            )
+        return out
+
+
+def not_located(ledger: Ledger, *, actor: str, party_id: str) -> list[dict[str, Any]]:
+    """The party's sought persons with no confirmed match on another party's held roster."""
+    with ledger.reading() as conn:
+        role = authz.role_of(conn, actor)
+        if role is not Role.MEDIATOR and actor != party_id:
+            raise authz.Forbidden(f"{actor} may see only its own sought persons")
+        rid = f"{party_id}:sought"
+        version = conn.execute(
+            select(t.rosters.c.version).where(t.rosters.c.roster_id == rid)
+        ).scalar_one_or_none()
+        if version is None:
+            raise NotFound(f"{party_id} has no sought roster")
+        m = t.roster_members.c
+        sought = set(
+            conn.execute(
+                select(m.record_id).where(m.roster_id == rid, m.version == version)
+            ).scalars()
+        )
+        located: set[str] = set()
+        for r in conn.execute(
+            select(t.matches).where(t.matches.c.state == MatchState.CONFIRMED.value)
+        ):
+            for mine, other in ((r.left_ref, r.right_ref), (r.right_ref, r.left_ref)):
+                a, b = RecordRef.parse(mine), RecordRef.parse(other)
+                if a.roster_id == rid and b.kind == "held" and b.party_id != party_id:
+                    located.add(a.record_id)
+        pr = t.person_records.c
+        rows = conn.execute(
+            select(pr.record_id, pr.display_name, pr.data)
+            .where(pr.roster_id == rid)
+            .order_by(pr.record_id)
+        ).all()
+        return [
+            {
+                "record": f"{rid}/{r.record_id}",
+                "name": r.display_name,
+                "evidence": json.loads(r.data).get("evidence", "unknown"),
+            }
+            for r in rows
+            if r.record_id in sought and r.record_id not in located
+        ]

@@ -1,0 +1,173 @@
+"""Roster use cases: import a new version, compare versions."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from parley.app import authz
+from parley.app.ledger import Ledger
+from parley.domain import events as ev
+from parley.domain.errors import DomainError, NotFound
+from parley.domain.events import Event
+from parley.domain.persons import PersonRecord
+from parley.domain.rosters import RosterDiff, RosterKind, diff_snapshots, roster_id
+from parley.store import tables as t
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    roster_id: str
+    version: int | None  # None when the file changed nothing
+    diff: RosterDiff
+    record_count: int
+
+
+def current_version(conn: Connection, rid: str) -> int:
+    v = conn.execute(
+        select(t.rosters.c.version).where(t.rosters.c.roster_id == rid)
+    ).scalar_one_or_none()
+    return 0 if v is None else int(v)
+
+
+def snapshot(conn: Connection, rid: str, version: int) -> dict[str, dict[str, Any]]:
+    """Record id -> record fields, as the roster stood at a version."""
+    m, r = t.roster_members.c, t.record_revisions.c
+    rows = conn.execute(
+        select(m.record_id, r.data)
+        .join(
+            t.record_revisions,
+            (r.roster_id == m.roster_id)
+            & (r.record_id == m.record_id)
+            & (r.revision == m.revision),
+        )
+        .where(m.roster_id == rid, m.version == version)
+    ).all()
+    return {row.record_id: json.loads(row.data) for row in rows}
+
+
+def _revisions(conn: Connection, rid: str) -> dict[str, int]:
+    rows = conn.execute(
+        select(t.person_records.c.record_id, t.person_records.c.revision).where(
+            t.person_records.c.roster_id == rid
+        )
+    ).all()
+    return {row.record_id: int(row.revision) for row in rows}
+
+
+def import_roster(
+    ledger: Ledger,
+    *,
+    party_id: str,
+    kind: RosterKind,
+    records: Sequence[PersonRecord],
+    source: str,
+    source_sha256: str,
+) -> ImportResult:
+    """Publish a new version of a party's roster: new and changed records, then the version."""
+    rid = roster_id(party_id, kind)
+    result: list[ImportResult] = []
+
+    def decide(conn: Connection) -> Sequence[Event]:
+        authz.require(conn, party_id, "roster.import")
+        version = current_version(conn, rid)
+        before = snapshot(conn, rid, version) if version else {}
+        after = {r.record_id: r.to_dict() for r in records}
+        diff = diff_snapshots(before, after)
+        if version and diff.empty:
+            result.append(ImportResult(rid, None, diff, len(records)))
+            return []
+        revisions = _revisions(conn, rid)
+        events: list[Event] = []
+        members: dict[str, int] = {}
+        for record in records:
+            data = after[record.record_id]
+            known = revisions.get(record.record_id, 0)
+            latest = before.get(record.record_id) if known else None
+            if known and latest is None:
+                # back on the roster after a removal: compare with its last revision
+                latest = _revision_data(conn, rid, record.record_id, known)
+            if known and latest == data:
+                members[record.record_id] = known
+                continue
+            members[record.record_id] = known + 1
+            events.append(
+                Event(
+                    ev.PERSON_RECORDED,
+                    party_id,
+                    {"roster_id": rid, "revision": known + 1, "record": data},
+                )
+            )
+        events.append(
+            Event(
+                ev.ROSTER_PUBLISHED,
+                party_id,
+                {
+                    "roster_id": rid,
+                    "party_id": party_id,
+                    "kind": kind.value,
+                    "version": version + 1,
+                    "source": source,
+                    "source_sha256": source_sha256,
+                    "members": members,
+                    "added": len(diff.added),
+                    "removed": len(diff.removed),
+                    "changed": len(diff.changed),
+                },
+            )
+        )
+        result.append(ImportResult(rid, version + 1, diff, len(records)))
+        return events
+
+    ledger.execute(decide)
+    return result[0]
+
+
+def _revision_data(conn: Connection, rid: str, record_id: str, revision: int) -> dict[str, Any]:
+    r = t.record_revisions.c
+    data = conn.execute(
+        select(r.data).where(r.roster_id == rid, r.record_id == record_id, r.revision == revision)
+    ).scalar_one()
+    value: dict[str, Any] = json.loads(data)
+    return value
+
+
+def diff_versions(
+    ledger: Ledger,
+    *,
+    party_id: str,
+    kind: RosterKind,
+    before: int | None = None,
+    after: int | None = None,
+) -> tuple[int, int, RosterDiff]:
+    """Compare two versions of a roster; by default the latest with the one before it."""
+    rid = roster_id(party_id, kind)
+    with ledger.reading() as conn:
+        latest = current_version(conn, rid)
+        if latest == 0:
+            raise NotFound(f"{party_id} has no {kind.value} roster yet")
+        to = latest if after is None else after
+        frm = to - 1 if before is None else before
+        for v in (frm, to):
+            if not 0 <= v <= latest:
+                raise DomainError(
+                    f"roster {rid} has versions 1 to {latest}; there is no version {v}"
+                )
+        old = snapshot(conn, rid, frm) if frm else {}
+        return frm, to, diff_snapshots(old, snapshot(conn, rid, to))
+
+
+def diff_file(
+    ledger: Ledger, *, party_id: str, kind: RosterKind, records: Sequence[PersonRecord]
+) -> tuple[int, RosterDiff]:
+    """What importing these records would change, without importing them."""
+    rid = roster_id(party_id, kind)
+    with ledger.reading() as conn:
+        version = current_version(conn, rid)
+        before = snapshot(conn, rid, version) if version else {}
+    return version, diff_snapshots(before, {r.record_id: r.to_dict() for r in records})

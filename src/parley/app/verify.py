@@ -1,0 +1,345 @@
+"""Verification of a whole log, live or exported, trusting nothing but the public keys.
+
+Checks, entry by entry: contiguous indices; canonical headers; each signature under a key
+that the log itself registered to the actor and had not retired or revoked; each payload
+against its salted commitment, or its erasure by a later signed erasure event; the leaf hashes
+and, for a live database, the stored tree nodes; then every checkpoint's root, the operator's
+signature and the witnesses' cosignatures.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from parley.app.naming import log_origin, witness_name
+from parley.domain import events as ev
+from parley.io.export import ExportError, parse_line
+from parley.log.checkpoint import open_checkpoint
+from parley.log.cosignature import CosignatureVerifier
+from parley.log.entry import (
+    EntryError,
+    Header,
+    StoredCheckpoint,
+    StoredEntry,
+    check_payload,
+    check_signature,
+    key_id,
+)
+from parley.log.errors import LogError
+from parley.log.merkle import leaf_hash
+from parley.log.nodes import MemoryNodeStore, extend, root_from_nodes
+from parley.log.note import Ed25519Verifier, Verifier
+
+
+@dataclass(frozen=True)
+class Problem:
+    index: int | None  # the first bad entry, or None for a problem outside the entries
+    what: str
+
+    def __str__(self) -> str:
+        where = f"entry {self.index}" if self.index is not None else "log"
+        return f"{where}: {self.what}"
+
+
+class VerificationFailed(Exception):
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+@dataclass
+class _Key:
+    party: str
+    public: bytes
+    ended_at: int | None = None  # last index it may sign
+    status: str = "active"
+
+
+@dataclass
+class Report:
+    entries: int = 0
+    erased: int = 0
+    checkpoints: int = 0
+    cosignatures: int = 0
+    root: bytes = b""
+    keys: dict[str, _Key] = field(default_factory=dict)
+    origin: str = ""
+    operator: str = ""
+
+
+class _Keys:
+    """The key timeline, as the log's own events establish it."""
+
+    def __init__(self, trusted: Mapping[str, bytes]) -> None:
+        self.trusted = trusted  # key id -> public key, as the verifier was given them
+        self.keys: dict[str, _Key] = {}
+
+    def _register(self, index: int, party: str, public_hex: str, kid: str) -> None:
+        public = bytes.fromhex(public_hex)
+        if key_id(public) != kid:
+            raise VerificationFailed(Problem(index, f"key id {kid} does not match its public key"))
+        if self.trusted.get(kid) != public:
+            raise VerificationFailed(
+                Problem(index, f"key {kid} of {party} is not among the given public keys")
+            )
+        if kid in self.keys:
+            raise VerificationFailed(Problem(index, f"key {kid} is registered twice"))
+        self.keys[kid] = _Key(party, public)
+
+    def check(self, c: _Checked) -> None:
+        """The signing key was the actor's and active at this index, as the log itself says."""
+        key = self.keys.get(c.key_id)
+        # a party's first key signs its own registration
+        if (
+            key is None
+            and c.type == ev.PARTY_REGISTERED
+            and c.payload is not None
+            and c.payload.get("party_id") == c.actor
+            and c.payload.get("key_id") == c.key_id
+        ):
+            self._register(c.index, c.actor, c.payload["public_key"], c.key_id)
+            key = self.keys[c.key_id]
+        if key is None:
+            raise VerificationFailed(
+                Problem(c.index, f"signed by key {c.key_id}, which the log never registered")
+            )
+        if key.party != c.actor:
+            raise VerificationFailed(
+                Problem(c.index, f"signed by a key of {key.party}, not of the actor {c.actor}")
+            )
+        if key.ended_at is not None and c.index > key.ended_at:
+            raise VerificationFailed(
+                Problem(c.index, f"signed by key {c.key_id} after it was {key.status}")
+            )
+
+    def apply(self, index: int, type_: str, p: dict[str, Any]) -> None:
+        if type_ == ev.PARTY_REGISTERED and p["key_id"] not in self.keys:
+            self._register(index, p["party_id"], p["public_key"], p["key_id"])
+        elif type_ == ev.KEY_ROTATED:
+            self._end(index, p["previous_key_id"], "retired")
+            self._register(index, p["party_id"], p["public_key"], p["key_id"])
+        elif type_ == ev.KEY_REVOKED:
+            self._end(index, p["key_id"], "revoked")
+            if p.get("new_public_key"):
+                self._register(index, p["party_id"], p["new_public_key"], p["new_key_id"])
+
+    def _end(self, index: int, kid: str, status: str) -> None:
+        if kid not in self.keys:
+            raise VerificationFailed(
+                Problem(index, f"ends key {kid}, which the log never registered")
+            )
+        self.keys[kid].ended_at = index
+        self.keys[kid].status = status
+
+
+# Event types whose payloads the sequential pass needs; the others stay in the workers.
+_TIMELINE = frozenset(
+    {ev.PARTY_REGISTERED, ev.KEY_ROTATED, ev.KEY_REVOKED, ev.INSTANCE_CREATED, ev.PERSON_ERASED}
+)
+_CHUNK = 4096
+_PARALLEL_FROM = 20_000  # entries; below this a process pool costs more than it saves
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """What the sequential pass needs of an entry whose own bytes all held."""
+
+    index: int
+    type: str
+    actor: str
+    key_id: str
+    leaf: bytes
+    payload: dict[str, Any] | None  # only for key, instance and erasure events
+    erased: bool
+
+
+Item = StoredEntry | tuple[int, bytes]  # an entry, or a raw export line with its number
+
+
+def _check_one(item: Item, trusted: Mapping[str, bytes]) -> _Checked:
+    """Everything about one entry that needs no other entry: form, commitment, signature, leaf."""
+    e = parse_line(item[1], item[0]) if isinstance(item, tuple) else item
+    try:
+        header = Header.from_bytes(e.header)
+        if header.index != e.index:
+            raise EntryError(f"header says index {header.index}")
+        payload: dict[str, Any] | None = None
+        if e.payload is not None:
+            if e.salt is None:
+                raise EntryError("payload without its salt")
+            payload = check_payload(header, e.payload, e.salt)
+        elif e.salt is not None:
+            raise EntryError("an erased payload kept its salt")
+        elif header.type != ev.PERSON_RECORDED:
+            raise EntryError(f"payload of a {header.type} entry is missing")
+        public = trusted.get(header.key_id)
+        if public is None:
+            raise EntryError(
+                f"signed by key {header.key_id}, which is not among the given public keys"
+            )
+        check_signature(e.header, e.signature, public)
+    except EntryError as err:
+        raise VerificationFailed(Problem(e.index, str(err))) from err
+    leaf = leaf_hash(e.header)
+    if e.leaf_hash is not None and e.leaf_hash != leaf:
+        raise VerificationFailed(Problem(e.index, "stored leaf hash is not the hash of the header"))
+    kept = payload if header.type in _TIMELINE else None
+    return _Checked(
+        e.index, header.type, header.actor, header.key_id, leaf, kept, e.payload is None
+    )
+
+
+Checked = tuple[list[_Checked], Problem | None]  # the good prefix of a chunk, and its first fault
+
+
+def _check_chunk(items: list[Item], trusted: Mapping[str, bytes]) -> Checked:
+    out: list[_Checked] = []
+    for item in items:
+        try:
+            out.append(_check_one(item, trusted))
+        except VerificationFailed as e:
+            return out, e.problem
+        except ExportError as e:
+            return out, Problem(None, str(e))
+    return out, None
+
+
+def _chunks(items: Iterable[Item]) -> Iterator[list[Item]]:
+    chunk: list[Item] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == _CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _checked(
+    items: Iterable[Item], trusted: Mapping[str, bytes], workers: int
+) -> Iterator[Checked]:
+    """Chunks checked in order: inline at first, then across processes once the log is long."""
+    chunks = _chunks(items)
+    inline = _PARALLEL_FROM // _CHUNK
+    for chunk in chunks:
+        yield _check_chunk(chunk, trusted)
+        inline -= 1
+        if inline <= 0:
+            break
+    else:
+        return
+    if workers < 2:
+        for chunk in chunks:
+            yield _check_chunk(chunk, trusted)
+        return
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        in_flight: deque[Future[Checked]] = deque()
+        for chunk in chunks:
+            in_flight.append(pool.submit(_check_chunk, chunk, trusted))
+            if len(in_flight) >= 2 * workers:
+                yield in_flight.popleft().result()
+        while in_flight:
+            yield in_flight.popleft().result()
+
+
+def verify_entries(
+    entries: Iterable[Item],
+    trusted_keys: Mapping[str, bytes],
+    report: Report,
+    workers: int | None = None,
+) -> MemoryNodeStore:
+    """Check every entry; raise VerificationFailed at the first bad one. Returns the tree."""
+    keys = _Keys(trusted_keys)
+    tree = MemoryNodeStore()
+    erased_pending: set[int] = set()
+    expected = 0
+    for result, problem in _checked(entries, dict(trusted_keys), workers or os.cpu_count() or 1):
+        for c in result:
+            if c.index != expected:
+                raise VerificationFailed(
+                    Problem(expected, f"missing; the next entry found is {c.index}")
+                )
+            expected += 1
+            keys.check(c)
+            if c.erased:
+                erased_pending.add(c.index)
+                report.erased += 1
+            if c.payload is not None:
+                keys.apply(c.index, c.type, c.payload)
+                if c.type == ev.INSTANCE_CREATED:
+                    report.origin = log_origin(c.payload["instance_id"])
+                if c.type == ev.PARTY_REGISTERED and c.payload["role"] == "mediator":
+                    report.operator = c.payload["party_id"]
+                if c.type == ev.PERSON_ERASED:
+                    erased_pending -= {int(item["idx"]) for item in c.payload["entries"]}
+        extend(tree, expected - len(result), [c.leaf for c in result])
+        if problem is not None:
+            if problem.index is not None and problem.index > expected:
+                # an earlier entry is missing: name that one first
+                raise VerificationFailed(
+                    Problem(expected, f"missing; the next entry found is {problem.index}")
+                )
+            raise VerificationFailed(problem)
+    if erased_pending:
+        raise VerificationFailed(
+            Problem(min(erased_pending), "payload is missing and no erasure event names it")
+        )
+    report.entries = expected
+    report.root = root_from_nodes(tree, expected)
+    report.keys = keys.keys
+    return tree
+
+
+def verify_checkpoints(
+    checkpoints: Iterable[StoredCheckpoint], tree: MemoryNodeStore, report: Report
+) -> None:
+    """Each checkpoint: the operator's signature, known witnesses' cosignatures, the log's root."""
+    operator_keys = [k.public for k in report.keys.values() if k.party == report.operator]
+    logs = [Ed25519Verifier(report.origin, public) for public in operator_keys]
+    witnesses: list[Verifier] = [
+        CosignatureVerifier(witness_name(k.party), k.public)
+        for k in report.keys.values()
+        if k.party != report.operator
+    ]
+    for c in checkpoints:
+        where = f"checkpoint of size {c.size}"
+        if c.size > report.entries:
+            raise VerificationFailed(
+                Problem(None, f"{where}: the log has only {report.entries} entries")
+            )
+        opened = None
+        failures = []
+        for log in logs:
+            try:
+                opened = open_checkpoint(c.note, log, witnesses, report.origin)
+                break
+            except LogError as e:
+                failures.append(str(e))
+        if opened is None:
+            why = failures[-1] if failures else "the log registered no operator key"
+            raise VerificationFailed(Problem(None, f"{where}: {why}"))
+        if opened.note.unverified:
+            names = ", ".join(sig.name for sig in opened.note.unverified)
+            raise VerificationFailed(
+                Problem(None, f"{where}: signature lines from unknown keys ({names})")
+            )
+        if opened.checkpoint.size != c.size:
+            raise VerificationFailed(
+                Problem(None, f"{where}: its text says size {opened.checkpoint.size}")
+            )
+        if opened.checkpoint.root != root_from_nodes(tree, c.size):
+            raise VerificationFailed(
+                Problem(
+                    None, f"{where}: its root is not the root of the log's first {c.size} entries"
+                )
+            )
+        report.checkpoints += 1
+        report.cosignatures += len(opened.note.verified) - 1

@@ -1,0 +1,117 @@
+"""`parley match` and `parley unlocated`: reconciliation by the mediator and the parties."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+
+from parley.app import reconcile
+from parley.domain.matches import MatchState, RecordRef
+
+match_app = typer.Typer(no_args_is_help=True, help="Propose, decide and acknowledge matches.")
+
+
+def register(app: typer.Typer) -> None:
+    from parley import cli
+
+    app.add_typer(match_app, name="match")
+
+    @match_app.command("add")
+    def add_command(
+        left: Annotated[str, typer.Argument(help="PARTY:sought/RECORD_ID (or any roster).")],
+        right: Annotated[str, typer.Argument(help="PARTY:held/RECORD_ID.")],
+        why: Annotated[str, typer.Option(help="The reasons, in words.")],
+        score: Annotated[float, typer.Option(help="How sure, 0 to 1.")] = 1.0,
+        actor: Annotated[str, typer.Option("--as", help="The mediator.")] = "MED",
+    ) -> None:
+        """Propose that two records are the same human."""
+        with cli.failures():
+            candidate = reconcile.Candidate(
+                RecordRef.parse(left), RecordRef.parse(right), score, why
+            )
+            done = cli._with_ledger(
+                lambda ledger: reconcile.propose(ledger, actor=actor, candidates=[candidate])
+            )
+        for mid, reason in done.refused:
+            cli.err.print(
+                f"[red]Not linked:[/] {mid}: {reason}; records with different identifiers are never linked automatically"
+            )
+            raise typer.Exit(1)
+        for mid in done.known:
+            cli.out.print(f"Already proposed: {mid}")
+        for mid in done.proposed:
+            cli.out.print(f"Proposed {mid}")
+
+    def _decide(mid: str, state: MatchState, note: str, actor: str) -> None:
+        with cli.failures():
+            cli._with_ledger(
+                lambda ledger: reconcile.decide(
+                    ledger, actor=actor, mid=mid, state=state, note=note
+                )
+            )
+        cli.out.print(f"{mid}: {state.value}")
+
+    @match_app.command("confirm")
+    def confirm_command(
+        mid: Annotated[str, typer.Argument(help="The match id.")],
+        note: Annotated[str, typer.Option(help="Why.")] = "",
+        actor: Annotated[str, typer.Option("--as")] = "MED",
+    ) -> None:
+        """Confirm a proposed match (the mediator)."""
+        _decide(mid, MatchState.CONFIRMED, note, actor)
+
+    @match_app.command("reject")
+    def reject_command(
+        mid: Annotated[str, typer.Argument(help="The match id.")],
+        note: Annotated[str, typer.Option(help="Why.")] = "",
+        actor: Annotated[str, typer.Option("--as")] = "MED",
+    ) -> None:
+        """Reject a proposed match (the mediator)."""
+        _decide(mid, MatchState.REJECTED, note, actor)
+
+    @match_app.command("ack")
+    def ack_command(
+        mid: Annotated[str, typer.Argument(help="The match id.")],
+        actor: Annotated[str, typer.Option("--as", help="The party acknowledging.")],
+    ) -> None:
+        """A party acknowledges a confirmed match about its own people."""
+        with cli.failures():
+            cli._with_ledger(lambda ledger: reconcile.acknowledge(ledger, actor=actor, mid=mid))
+        cli.out.print(f"{actor} acknowledged {mid}")
+
+    @match_app.command("list")
+    def list_command(
+        actor: Annotated[str, typer.Option("--as", help="Who is asking.")] = "MED",
+        as_json: Annotated[bool, typer.Option("--json")] = False,
+    ) -> None:
+        """The matches the asking party may see."""
+        with cli.failures():
+            rows = cli._with_ledger(lambda ledger: reconcile.matches(ledger, actor=actor))
+        if as_json:
+            sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+            return
+        for r in rows:
+            cli.out.print(
+                f"{r['state']:9s} {r['score']:.3f} {r['left']} = {r['right']} — {r['explanation']}"
+            )
+
+    @app.command("unlocated")
+    def unlocated_command(
+        party: Annotated[str, typer.Option(help="The party whose sought persons to list.")],
+        actor: Annotated[str, typer.Option("--as", help="Who is asking.")] = "MED",
+        as_json: Annotated[bool, typer.Option("--json")] = False,
+    ) -> None:
+        """Sought persons found on no held roster yet, with the evidence that they are held."""
+        with cli.failures():
+            rows = cli._with_ledger(
+                lambda ledger: reconcile.not_located(ledger, actor=actor, party_id=party)
+            )
+        if as_json:
+            sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+            return
+        cli.out.print(f"{len(rows)} sought by {party} and not located:")
+        for r in rows:
+            cli.out.print(f"  {r['record']} {r['name']} (evidence: {r['evidence']})")

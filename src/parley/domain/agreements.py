@@ -1,0 +1,241 @@
+"""Agreements: phases of commitments, signed by both sides and witnessed by the mediator."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from parley.domain.errors import DomainError
+
+
+class ExchangeMode(enum.StrEnum):
+    NAMED = "named"  # N-for-N over lists both sides agreed by name
+    RATIO = "ratio"  # e.g. 1:3
+    ALL_FOR_ALL = "all_for_all"
+
+
+class CommitmentKind(enum.StrEnum):
+    EXCHANGE = "exchange"
+    CEASEFIRE = "ceasefire"
+    DISENGAGEMENT = "disengagement"
+    BORDER_CONTROL = "border_control"
+    OTHER = "other"
+
+
+class ImplementationStatus(enum.IntEnum):
+    """The Peace Accords Matrix 0-3 scale of implementation."""
+
+    NOT_STARTED = 0
+    MINIMAL = 1
+    INTERMEDIATE = 2
+    FULL = 3
+
+
+@dataclass(frozen=True)
+class PersonRef:
+    """A person as recorded on one party's roster."""
+
+    party_id: str
+    record_id: str
+
+    def __str__(self) -> str:
+        return f"{self.party_id}/{self.record_id}"
+
+    @classmethod
+    def parse(cls, text: str) -> PersonRef:
+        party, sep, record = text.partition("/")
+        if not sep or not party or not record:
+            raise DomainError(f"{text!r} is not a person reference (PARTY/RECORD_ID)")
+        return cls(party, record)
+
+
+@dataclass(frozen=True)
+class ExchangeTerms:
+    """Who is exchanged for whom: named lists, a ratio, or all for all."""
+
+    mode: ExchangeMode
+    # named: the persons each releasing side agreed to let go, keyed by releasing party
+    named: tuple[tuple[str, tuple[PersonRef, ...]], ...] = ()
+    ratio: tuple[int, int] = (1, 1)
+
+    def __post_init__(self) -> None:
+        if self.mode is ExchangeMode.NAMED and len(self.named) != 2:
+            raise DomainError("a named exchange lists the persons each of the two sides releases")
+        if self.ratio[0] < 1 or self.ratio[1] < 1:
+            raise DomainError(f"ratio {self.ratio[0]}:{self.ratio[1]} must be positive")
+
+    def named_for(self, party_id: str) -> tuple[PersonRef, ...]:
+        return dict(self.named).get(party_id, ())
+
+    def describe(self) -> str:
+        if self.mode is ExchangeMode.NAMED:
+            counts = [len(refs) for _, refs in self.named]
+            return f"{counts[0]} for {counts[1]}, named"
+        if self.mode is ExchangeMode.RATIO:
+            return f"ratio {self.ratio[0]}:{self.ratio[1]}"
+        return "all for all"
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """A verifiable promise of a phase: an exchange or another act by a due date."""
+
+    commitment_id: str
+    kind: CommitmentKind
+    description: str
+    exchange: ExchangeTerms | None = None
+    place: str = ""
+    due_date: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        if (self.kind is CommitmentKind.EXCHANGE) != (self.exchange is not None):
+            raise DomainError(
+                f"commitment {self.commitment_id}: exchange terms go with kind 'exchange' only"
+            )
+
+
+@dataclass(frozen=True)
+class Phase:
+    phase_id: str
+    ordinal: int
+    title: str
+    commitments: tuple[Commitment, ...]
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """Terms between the two sides, in phases."""
+
+    agreement_id: str
+    title: str
+    sides: tuple[str, str]
+    mediator: str
+    phases: tuple[Phase, ...]
+
+    def __post_init__(self) -> None:
+        ids = [c.commitment_id for p in self.phases for c in p.commitments]
+        if len(ids) != len(set(ids)):
+            raise DomainError(f"agreement {self.agreement_id} repeats a commitment id")
+        phase_ids = [p.phase_id for p in self.phases]
+        if len(phase_ids) != len(set(phase_ids)):
+            raise DomainError(f"agreement {self.agreement_id} repeats a phase id")
+        if self.sides[0] == self.sides[1]:
+            raise DomainError("an agreement is between two different sides")
+
+
+def _ref_list(refs: tuple[PersonRef, ...]) -> list[str]:
+    return [str(r) for r in refs]
+
+
+def agreement_to_dict(a: Agreement) -> dict[str, Any]:
+    """The agreement as plain JSON values, the form that is hashed and signed."""
+    return {
+        "agreement_id": a.agreement_id,
+        "title": a.title,
+        "sides": list(a.sides),
+        "mediator": a.mediator,
+        "phases": [
+            {
+                "phase_id": p.phase_id,
+                "ordinal": p.ordinal,
+                "title": p.title,
+                "commitments": [_commitment_to_dict(c) for c in p.commitments],
+            }
+            for p in a.phases
+        ],
+    }
+
+
+def _commitment_to_dict(c: Commitment) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "commitment_id": c.commitment_id,
+        "kind": c.kind.value,
+        "description": c.description,
+    }
+    if c.place:
+        out["place"] = c.place
+    if c.due_date:
+        out["due_date"] = c.due_date.isoformat()
+    if c.exchange is not None:
+        out["exchange"] = {
+            "mode": c.exchange.mode.value,
+            "ratio": list(c.exchange.ratio),
+            "named": {party: _ref_list(refs) for party, refs in c.exchange.named},
+        }
+    return out
+
+
+def agreement_from_dict(d: Mapping[str, Any]) -> Agreement:
+    """Read back `agreement_to_dict` output."""
+    phases = []
+    for p in d["phases"]:
+        commitments = []
+        for c in p["commitments"]:
+            terms = None
+            if "exchange" in c:
+                e = c["exchange"]
+                terms = ExchangeTerms(
+                    mode=ExchangeMode(e["mode"]),
+                    ratio=(int(e["ratio"][0]), int(e["ratio"][1])),
+                    named=tuple(
+                        (party, tuple(PersonRef.parse(r) for r in refs))
+                        for party, refs in sorted(e["named"].items())
+                    ),
+                )
+            due = dt.date.fromisoformat(c["due_date"]) if "due_date" in c else None
+            commitments.append(
+                Commitment(
+                    commitment_id=c["commitment_id"],
+                    kind=CommitmentKind(c["kind"]),
+                    description=c["description"],
+                    exchange=terms,
+                    place=c.get("place", ""),
+                    due_date=due,
+                )
+            )
+        phases.append(Phase(p["phase_id"], int(p["ordinal"]), p["title"], tuple(commitments)))
+    sides = d["sides"]
+    return Agreement(
+        d["agreement_id"], d["title"], (sides[0], sides[1]), d["mediator"], tuple(phases)
+    )
+
+
+class ReportKind(enum.StrEnum):
+    VIOLATION = "violation"
+    COMPLIANCE = "compliance"
+    OBSERVATION = "observation"
+
+
+QUIET_DAYS_BEFORE_DISENGAGEMENT = 7
+
+
+def check_status_change(
+    kind: CommitmentKind,
+    place: str,
+    before: ImplementationStatus,
+    after: ImplementationStatus,
+    on: dt.date,
+    violations: list[tuple[dt.date, str]],
+) -> None:
+    """Verification rules: disengagement starts only after 7 consecutive quiet days."""
+    if (
+        kind is CommitmentKind.DISENGAGEMENT
+        and before is ImplementationStatus.NOT_STARTED
+        and after > before
+    ):
+        recent = [
+            (day, who)
+            for day, who in violations
+            if on - dt.timedelta(days=QUIET_DAYS_BEFORE_DISENGAGEMENT) < day <= on
+        ]
+        if recent:
+            day, who = max(recent)
+            quiet = (on - day).days
+            raise DomainError(
+                f"disengagement at {place or 'this place'} cannot start on {on.isoformat()}: {who} reported a"
+                f" violation on {day.isoformat()}, {quiet} days before; it needs"
+                f" {QUIET_DAYS_BEFORE_DISENGAGEMENT} consecutive days without reported violations"
+            )

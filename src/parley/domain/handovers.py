@@ -1,0 +1,147 @@
+"""Handovers: one person's way through a batch, and the state machine that guards it."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, replace
+
+from parley.domain.agreements import PersonRef
+from parley.domain.errors import IllegalTransition
+
+
+class HandoverState(enum.StrEnum):
+    REQUESTED = "requested"
+    LOCATED = "located"
+    AGREED = "agreed"
+    CLEARED = "cleared"
+    CONSENT_VERIFIED = "consent_verified"
+    TRANSFERRED = "transferred"
+    RECEIVED = "received"
+    # exits
+    DECLINED = "declined"  # refused repatriation at the private interview
+    NOT_DELIVERED = "not_delivered"
+    SUBSTITUTED = "substituted"  # another person was brought instead; both are recorded
+    DECEASED = "deceased"
+    DISPUTED = "disputed"  # open until resolved: back where it was, or to another exit
+    RELEASED_TO_THIRD_STATE = "released_to_third_state"
+
+
+S = HandoverState
+
+FINAL: frozenset[HandoverState] = frozenset(
+    {S.RECEIVED, S.DECLINED, S.NOT_DELIVERED, S.SUBSTITUTED, S.DECEASED, S.RELEASED_TO_THIRD_STATE}
+)
+
+# The main path, in order; each state may also leave by the exits listed.
+PATH: tuple[HandoverState, ...] = (
+    S.REQUESTED, S.LOCATED, S.AGREED, S.CLEARED, S.CONSENT_VERIFIED, S.TRANSFERRED, S.RECEIVED,
+)  # fmt: skip
+
+TRANSITIONS: dict[HandoverState, frozenset[HandoverState]] = {
+    S.REQUESTED: frozenset({S.LOCATED, S.NOT_DELIVERED, S.DECEASED, S.DISPUTED}),
+    S.LOCATED: frozenset({S.AGREED, S.NOT_DELIVERED, S.DECEASED, S.DISPUTED}),
+    S.AGREED: frozenset({S.CLEARED, S.NOT_DELIVERED, S.SUBSTITUTED, S.DECEASED, S.DISPUTED}),
+    # the private interview happens once cleared: consent, refusal, or a third state
+    S.CLEARED: frozenset(
+        {
+            S.CONSENT_VERIFIED,
+            S.DECLINED,
+            S.RELEASED_TO_THIRD_STATE,
+            S.NOT_DELIVERED,
+            S.SUBSTITUTED,
+            S.DECEASED,
+            S.DISPUTED,
+        }
+    ),
+    S.CONSENT_VERIFIED: frozenset(
+        {S.TRANSFERRED, S.NOT_DELIVERED, S.SUBSTITUTED, S.DECEASED, S.DISPUTED}
+    ),
+    S.TRANSFERRED: frozenset({S.RECEIVED, S.DECEASED, S.DISPUTED}),
+    # a dispute resolves back to where it stood (see Handover.advance) or leaves by an exit
+    S.DISPUTED: frozenset({S.NOT_DELIVERED, S.DECEASED, S.RELEASED_TO_THIRD_STATE}),
+    **{state: frozenset() for state in FINAL},
+}
+
+
+def allowed_next(state: HandoverState, before_dispute: HandoverState | None) -> set[HandoverState]:
+    """Every state a handover may move to next."""
+    nxt = set(TRANSITIONS[state])
+    if state is S.DISPUTED and before_dispute is not None:
+        nxt.add(before_dispute)
+    return nxt
+
+
+@dataclass(frozen=True)
+class Handover:
+    """One person in one batch, from the releasing party to the receiving party."""
+
+    batch_id: str
+    person: PersonRef
+    receiving_party: str
+    state: HandoverState = S.REQUESTED
+    before_dispute: HandoverState | None = None
+    substitute: PersonRef | None = None  # who was brought instead, when substituted
+    substitute_for: PersonRef | None = None  # whom this person replaced
+    # the third confirmation of a transfer: the releasing side transferred, the receiving
+    # side received, and the mediator, who witnessed it, confirms
+    confirmed: bool = False
+
+    @property
+    def handover_id(self) -> str:
+        return f"{self.batch_id}/{self.person}"
+
+    @property
+    def final(self) -> bool:
+        return self.state in FINAL
+
+    def advance(self, to: HandoverState) -> Handover:
+        """The handover in its next state; an edge the machine lacks is refused."""
+        if to is S.SUBSTITUTED:
+            raise IllegalTransition(
+                f"{self.person} in batch {self.batch_id}: a substitution names who was brought"
+                " instead; use substitute, not advance"
+            )
+        if to not in allowed_next(self.state, self.before_dispute):
+            if self.final:
+                why = f"it is already final ({self.state.value})"
+            else:
+                options = ", ".join(sorted(s.value for s in allowed_next(self.state, None)))
+                why = f"from {self.state.value} it can go to: {options}"
+            raise IllegalTransition(
+                f"{self.person} in batch {self.batch_id} cannot move to {to.value}: {why}."
+            )
+        if to is S.DISPUTED:
+            return replace(self, state=to, before_dispute=self.state)
+        return replace(self, state=to, before_dispute=None)
+
+    def confirm(self) -> Handover:
+        """The mediator's confirmation of a transfer both sides have recorded."""
+        if self.state is not S.RECEIVED:
+            raise IllegalTransition(
+                f"{self.person} in batch {self.batch_id} is {self.state.value}: the mediator confirms"
+                " a transfer only once the receiving side has recorded the receipt."
+            )
+        if self.confirmed:
+            raise IllegalTransition(f"{self.person} in batch {self.batch_id} is already confirmed.")
+        return replace(self, confirmed=True)
+
+    def substituted_by(self, other: PersonRef) -> tuple[Handover, Handover]:
+        """This handover closed as substituted, and the new one for the person brought instead."""
+        if S.SUBSTITUTED not in TRANSITIONS[self.state]:
+            raise IllegalTransition(
+                f"{self.person} in batch {self.batch_id} cannot be substituted while"
+                f" {self.state.value}."
+            )
+        if other == self.person:
+            raise IllegalTransition(f"{self.person} cannot substitute for themselves.")
+        closed = replace(self, state=S.SUBSTITUTED, substitute=other, before_dispute=None)
+        # the person brought instead stands located: both sides must still agree, clear and
+        # verify consent before transfer
+        new = Handover(
+            batch_id=self.batch_id,
+            person=other,
+            receiving_party=self.receiving_party,
+            state=S.LOCATED,
+            substitute_for=self.person,
+        )
+        return closed, new

@@ -1,0 +1,47 @@
+"""Parties: the two sides, the mediator, and monitors."""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+
+from parley.domain.errors import DomainError
+
+_PARTY_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
+
+
+class Role(enum.StrEnum):
+    SIDE = "side"
+    MEDIATOR = "mediator"
+    MONITOR = "monitor"
+
+
+@dataclass(frozen=True)
+class Party:
+    """A participant that holds signing keys and acts on the log."""
+
+    party_id: str
+    name: str
+    role: Role
+
+    def __post_init__(self) -> None:
+        if not _PARTY_ID.match(self.party_id):
+            raise DomainError(
+                f"party id {self.party_id!r} must start with a letter and use only letters,"
+                " digits, '-' or '_' (at most 32)"
+            )
+        if not self.name.strip():
+            raise DomainError(f"party {self.party_id} needs a name")
+
+
+def check_new_party(existing: list[Party], new: Party) -> None:
+    """An instance has one mediator and at most two sides; ids are unique."""
+    if any(p.party_id == new.party_id for p in existing):
+        raise DomainError(f"party {new.party_id} is already registered")
+    same_role = [p for p in existing if p.role is new.role]
+    if new.role is Role.MEDIATOR and same_role:
+        raise DomainError(f"the mediator is already {same_role[0].party_id}; there is only one")
+    if new.role is Role.SIDE and len(same_role) >= 2:
+        sides = ", ".join(p.party_id for p in same_role)
+        raise DomainError(f"the two sides are already registered ({sides})")

@@ -1,0 +1,190 @@
+"""The export: everything an auditor needs to verify the log offline, in canonical bytes.
+
+    DIR/log.jsonl            one RFC 8785 JSON object a line: index, header, signature (base64),
+                             payload (the canonical payload text, or null once erased), salt
+    DIR/checkpoints/N.note   the signed checkpoint of size N with its cosignature lines
+    DIR/keys.json            the log's origin and every party key the log ever registered
+
+Every file is written in one canonical form and read back only in that form, so that a
+change to any single byte is a detected change, never a harmless variant.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from parley.log.entry import StoredCheckpoint, StoredEntry, canonical_json, loads_canonical
+from parley.log.errors import NoteError
+from parley.log.note import parse_note
+
+_NOTE_NAME = re.compile(r"^(0|[1-9][0-9]*)\.note$")
+
+
+class ExportError(ValueError):
+    """A file of an export that is not in the form Parley writes."""
+
+
+@dataclass(frozen=True)
+class PartyKey:
+    party_id: str
+    key_id: str
+    public_key: bytes
+
+
+@dataclass(frozen=True)
+class ExportKeys:
+    origin: str
+    operator: str
+    keys: tuple[PartyKey, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "origin": self.origin,
+            "operator": self.operator,
+            "keys": [
+                {"party_id": k.party_id, "key_id": k.key_id, "public_key": k.public_key.hex()}
+                for k in self.keys
+            ],
+        }
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: Any, what: str) -> bytes:
+    if not isinstance(text, str):
+        raise ValueError(f"{what} is not a base64 string")
+    try:
+        data = base64.b64decode(text.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError) as e:
+        raise ValueError(f"{what} is not base64") from e
+    if _b64(data) != text:
+        raise ValueError(f"{what} is not canonical base64")
+    return data
+
+
+def entry_line(e: StoredEntry) -> bytes:
+    return canonical_json(
+        {
+            "index": e.index,
+            "header": _b64(e.header),
+            "signature": _b64(e.signature),
+            "payload": e.payload.decode("utf-8") if e.payload is not None else None,
+            "salt": _b64(e.salt) if e.salt is not None else None,
+        }
+    )
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    tmp.replace(path)
+
+
+def write_export(
+    folder: Path,
+    entries: Iterable[StoredEntry],
+    checkpoints: Iterable[StoredCheckpoint],
+    keys: ExportKeys,
+) -> int:
+    """Write an export into an empty or new folder; returns the number of entries."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if any(folder.iterdir()):
+        raise ExportError(f"{folder} is not empty; export into a new folder")
+    count = 0
+    tmp = folder / "log.jsonl.tmp"
+    with tmp.open("wb") as f:
+        for e in entries:
+            f.write(entry_line(e) + b"\n")
+            count += 1
+        f.flush()
+        os.fsync(f.fileno())
+    tmp.replace(folder / "log.jsonl")
+    (folder / "checkpoints").mkdir()
+    for c in checkpoints:
+        _atomic_write(folder / "checkpoints" / f"{c.size}.note", c.note)
+    _atomic_write(folder / "keys.json", canonical_json(keys.to_json()) + b"\n")
+    return count
+
+
+def parse_line(raw: bytes, number: int) -> StoredEntry:
+    """One line of log.jsonl, accepted only exactly as Parley writes it."""
+    if not raw.endswith(b"\n"):
+        raise ExportError(f"log.jsonl, line {number}: the last line has no newline")
+    try:
+        obj = loads_canonical(raw[:-1])
+        if set(obj) != {"index", "header", "signature", "payload", "salt"}:
+            raise ValueError("unexpected fields")
+        if type(obj["index"]) is not int:
+            raise ValueError("index is not an integer")
+        payload = obj["payload"]
+        if payload is not None and not isinstance(payload, str):
+            raise ValueError("payload is not text")
+        return StoredEntry(
+            index=int(obj["index"]),
+            header=_unb64(obj["header"], "header"),
+            signature=_unb64(obj["signature"], "signature"),
+            payload=payload.encode("utf-8") if payload is not None else None,
+            salt=_unb64(obj["salt"], "salt") if obj["salt"] is not None else None,
+        )
+    except (ValueError, KeyError, TypeError, AttributeError) as e:
+        raise ExportError(f"log.jsonl, line {number}: {e}") from e
+
+
+def read_lines(folder: Path) -> Iterator[tuple[int, bytes]]:
+    """The raw lines of log.jsonl with their numbers, for `parse_line`."""
+    with (folder / "log.jsonl").open("rb") as f:
+        yield from enumerate(f, start=1)
+
+
+def read_entries(folder: Path) -> Iterator[StoredEntry]:
+    for number, raw in read_lines(folder):
+        yield parse_line(raw, number)
+
+
+def read_checkpoints(folder: Path) -> list[StoredCheckpoint]:
+    out = []
+    for path in sorted((folder / "checkpoints").iterdir(), key=lambda p: p.name):
+        m = _NOTE_NAME.match(path.name)
+        if not m:
+            raise ExportError(f"checkpoints/{path.name}: not a checkpoint file (SIZE.note)")
+        data = path.read_bytes()
+        try:
+            canonical = parse_note(data).to_bytes()
+        except (NoteError, UnicodeDecodeError) as e:
+            raise ExportError(f"checkpoints/{path.name}: {e}") from e
+        if canonical != data:
+            raise ExportError(f"checkpoints/{path.name}: not in canonical form")
+        out.append(StoredCheckpoint(int(m.group(1)), data))
+    return sorted(out, key=lambda c: c.size)
+
+
+def read_keys(path: Path) -> ExportKeys:
+    data = path.read_bytes()
+    try:
+        obj = json.loads(data)
+        keys = ExportKeys(
+            origin=str(obj["origin"]),
+            operator=str(obj["operator"]),
+            keys=tuple(
+                PartyKey(str(k["party_id"]), str(k["key_id"]), bytes.fromhex(k["public_key"]))
+                for k in obj["keys"]
+            ),
+        )
+    except (ValueError, KeyError, TypeError) as e:
+        raise ExportError(f"{path.name}: {e}") from e
+    if canonical_json(keys.to_json()) + b"\n" != data:
+        raise ExportError(f"{path.name}: not in canonical form")
+    return keys

@@ -1,0 +1,105 @@
+"""Roster column names and the header aliases a coordination office's spreadsheet carries."""
+
+from __future__ import annotations
+
+import unicodedata
+
+CANONICAL: tuple[str, ...] = (
+    "record_id",
+    "family_name",
+    "given_name",
+    "patronymic",
+    "full_name",
+    "aliases",
+    "sex",
+    "birth_date",
+    "birth_place",
+    "citizenship",
+    "depends_on",
+    "rank",
+    "service_number",
+    "unit",
+    "national_id",
+    "mother_maiden_name",
+    "next_of_kin",
+    "home_address",
+    "category",
+    "health",
+    "capture_date",
+    "capture_place",
+    "evidence",
+    "notes",
+)
+
+_ALIASES: dict[str, tuple[str, ...]] = {
+    "record_id": (
+        "id",
+        "record id",
+        "ідентифікатор",
+        "идентификатор",
+        "номер запису",
+        "номер записи",
+        "код",
+    ),
+    "family_name": ("прізвище", "фамилия", "surname", "last name", "family name"),
+    "given_name": ("ім'я", "імя", "имя", "first name", "given name", "given names"),
+    "patronymic": ("по батькові", "отчество", "father's name", "fathers name", "middle name"),
+    "full_name": ("піб", "фио", "full name", "прізвище ім'я по батькові", "фамилия имя отчество"),
+    "aliases": ("alias", "інші імена", "другие имена", "псевдонім", "псевдоним"),
+    "sex": ("gender", "стать", "пол"),
+    "birth_date": ("дата народження", "дата рождения", "date of birth", "dob", "born"),
+    "birth_place": ("місце народження", "место рождения", "place of birth"),
+    "citizenship": ("громадянство", "гражданство", "nationality"),
+    "depends_on": ("power", "сторона", "power on which the person depends"),
+    "rank": ("звання", "звание", "військове звання", "воинское звание"),
+    "service_number": ("особистий номер", "личный номер", "service no", "military id"),
+    "unit": ("військова частина", "воинская часть", "в/ч", "military unit"),
+    "national_id": (
+        "номер паспорта / рнокпп",
+        "номер паспорта / инн",
+        "номер паспорта",
+        "рнокпп",
+        "инн",
+        "passport",
+        "passport number",
+        "national id number",
+    ),
+    "mother_maiden_name": (
+        "дівоче прізвище матері",
+        "девичья фамилия матери",
+        "mother's maiden name",
+    ),
+    "next_of_kin": (
+        "найближчі родичі",
+        "ближайшие родственники",
+        "родичі",
+        "родственники",
+        "next of kin",
+        "relatives",
+    ),
+    "home_address": ("адреса", "адрес", "домашня адреса", "домашний адрес", "address"),
+    "category": ("категорія", "категория", "статус"),
+    "health": ("стан здоров'я", "состояние здоровья", "health status", "medical"),
+    "capture_date": ("дата полону", "дата пленения", "date of capture", "captured"),
+    "capture_place": ("місце полону", "место пленения", "place of capture"),
+    "evidence": ("підстава", "основание", "source", "джерело", "источник"),
+    "notes": ("примітки", "примечания", "comments", "remarks"),
+}
+
+
+def header_key(text: str) -> str:
+    """Case-folded letters and digits only, so `Дата народження`, `дата_народження` agree."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(ch for ch in folded if ch.isalnum())
+
+
+HEADER_MAP: dict[str, str] = {}
+for _name in CANONICAL:
+    HEADER_MAP[header_key(_name)] = _name
+    for _alias in _ALIASES.get(_name, ()):
+        HEADER_MAP[header_key(_alias)] = _name
+
+
+def canonical_column(header: str) -> str | None:
+    """The canonical column a header stands for, or None for a column Parley does not know."""
+    return HEADER_MAP.get(header_key(header))

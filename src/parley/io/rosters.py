@@ -1,0 +1,128 @@
+"""Roster files to person records: strict for `roster import`, every problem named."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from parley.domain.dates import parse_partial_date
+from parley.domain.errors import InvalidRecord
+from parley.domain.persons import (
+    PersonRecord,
+    parse_category,
+    parse_evidence,
+    parse_health,
+    parse_sex,
+)
+from parley.io.tables import MAX_REPORTED, Problem, RawTable, RosterFileError, read_table
+
+_NAME_COLUMNS = ("family_name", "full_name")
+
+
+@dataclass
+class Roster:
+    """The records of one roster file, ready for an import command."""
+
+    file: str
+    sha256: str
+    records: list[PersonRecord]
+    unknown_columns: list[str] = field(default_factory=list)
+
+
+def _check_columns(table: RawTable) -> None:
+    present = {c for c in table.columns if c}
+    missing = []
+    if "record_id" not in present:
+        missing.append("record_id (ID, Ідентифікатор, Идентификатор)")
+    if not present & set(_NAME_COLUMNS):
+        missing.append("family_name or full_name (Прізвище / Фамилия, ПІБ / ФИО)")
+    if missing:
+        hint = ""
+        if not present:
+            hint = "; no column was recognised: is the first row the header, and is the file"
+            hint += " UTF-8, UTF-16 or Windows-1251?"
+        raise RosterFileError(
+            [Problem(table.file, 1, None, f"missing column {' and '.join(missing)}{hint}")]
+        )
+    seen: dict[str, int] = {}
+    for pos, col in enumerate(table.columns):
+        if col is None:
+            continue
+        if col in seen:
+            first = table.headers[seen[col]]
+            raise RosterFileError(
+                [
+                    Problem(
+                        table.file,
+                        1,
+                        table.headers[pos],
+                        f"repeats column {col} (already {first!r})",
+                    )
+                ]
+            )
+        seen[col] = pos
+
+
+def _record(values: dict[str, str], extra: dict[str, str]) -> PersonRecord:
+    kwargs: dict[str, Any] = {k: v for k, v in values.items() if v}
+    for name in ("birth_date", "capture_date"):
+        if name in kwargs:
+            kwargs[name] = parse_partial_date(name, kwargs[name])
+    if "category" in kwargs:
+        kwargs["category"] = parse_category(kwargs["category"])
+    if "health" in kwargs:
+        kwargs["health"] = parse_health(kwargs["health"])
+    if "sex" in kwargs:
+        kwargs["sex"] = parse_sex(kwargs["sex"])
+    if "evidence" in kwargs:
+        kwargs["evidence"] = parse_evidence(kwargs["evidence"])
+    if "aliases" in kwargs:
+        parts = kwargs["aliases"].replace("|", ";").split(";")
+        kwargs["aliases"] = tuple(p.strip() for p in parts if p.strip())
+    kwargs["extra"] = tuple(sorted((k, v) for k, v in extra.items() if v))
+    kwargs["record_id"] = values.get("record_id", "")  # an empty id is refused by the record
+    return PersonRecord(**kwargs)
+
+
+def parse_roster(table: RawTable) -> Roster:
+    """Every row to a record; any bad row refuses the whole file, naming row, column, reason."""
+    _check_columns(table)
+    records: list[PersonRecord] = []
+    problems: list[Problem] = []
+    first_row: dict[str, int] = {}
+    positions = {col: pos for pos, col in enumerate(table.columns) if col}
+    for number, cells in table.rows:
+        values = {col: cells[pos] for col, pos in positions.items()}
+        extra = {
+            table.headers[pos]: cells[pos] for pos, col in enumerate(table.columns) if col is None
+        }
+        try:
+            record = _record(values, extra)
+        except InvalidRecord as e:
+            label = table.column_label(positions[e.field]) if e.field in positions else e.field
+            problems.append(Problem(table.file, number, label, e.reason))
+            continue
+        if record.record_id in first_row:
+            problems.append(
+                Problem(
+                    table.file,
+                    number,
+                    table.column_label(positions["record_id"]),
+                    f"record_id {record.record_id!r} repeats row {first_row[record.record_id]}",
+                )
+            )
+            continue
+        first_row[record.record_id] = number
+        records.append(record)
+        if len(problems) >= MAX_REPORTED:
+            break
+    if problems:
+        raise RosterFileError(problems)
+    unknown = [h for h, c in zip(table.headers, table.columns, strict=True) if c is None and h]
+    return Roster(table.file, table.sha256, records, unknown)
+
+
+def read_roster(path: Path) -> Roster:
+    """Read and validate a roster file (CSV or XLSX)."""
+    return parse_roster(read_table(path))

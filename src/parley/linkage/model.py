@@ -1,0 +1,248 @@
+"""The Fellegi-Sunter model Splink trains: comparisons over Parley's keys, with labels.
+
+Every level starts from a prior m and u probability, so a list too small or too odd for
+expectation maximisation still gets a sensible model; training replaces the priors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Level:
+    """One comparison level: its SQL condition, its words, and its prior m and u."""
+
+    sql: str
+    label: str
+    m: float = 0.0
+    u: float = 0.0
+    tf: str | None = None
+    fix_m: bool = False  # keep the prior m: EM would drive it to zero on clean lists
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A named comparison: the columns it needs and its levels from best to worst."""
+
+    name: str
+    columns: tuple[str, ...]
+    levels: tuple[Level, ...]
+
+    @property
+    def column(self) -> str:
+        """The name Splink gives its gamma_ and mw_ columns."""
+        return self.name.replace(" ", "_")
+
+    def null_sql(self) -> str:
+        return " OR ".join(f"{c}_l IS NULL OR {c}_r IS NULL" for c in self.columns[:1])
+
+    def label(self, gamma: int) -> str:
+        """The words of a level from Splink's gamma (-1 null, then highest level first)."""
+        if gamma < 0:
+            return "missing on one side"
+        return self.levels[len(self.levels) - 1 - gamma].label
+
+    def settings(self) -> dict[str, Any]:
+        levels: list[dict[str, Any]] = [
+            {"sql_condition": self.null_sql(), "label_for_charts": "null", "is_null_level": True}
+        ]
+        for lv in self.levels:
+            level: dict[str, Any] = {
+                "sql_condition": lv.sql,
+                "label_for_charts": lv.label,
+                "m_probability": lv.m,
+                "u_probability": lv.u,
+            }
+            if lv.fix_m:
+                level["fix_m_probability"] = True
+            if lv.tf:
+                level["tf_adjustment_column"] = lv.tf
+                level["tf_adjustment_weight"] = 1.0
+            levels.append(level)
+        return {"output_column_name": self.column, "comparison_levels": levels}
+
+
+def _jw(col: str, at: float) -> str:
+    return f"jaro_winkler_similarity({col}_l, {col}_r) >= {at}"
+
+
+def _exact(name: str, col: str, same: str, m: float, u: float) -> Comparison:
+    """Agree or not, with m fixed: these fields change or are mistyped at known rates."""
+    return Comparison(
+        name,
+        (col,),
+        (
+            Level(f"{col}_l = {col}_r", same, m, u, fix_m=True),
+            Level("ELSE", f"different {name}", 1 - m, 1 - u, fix_m=True),
+        ),
+    )
+
+
+FAMILY = Comparison(
+    "family name",
+    ("fam_skel", "fam_skel2", "fam_stem", "fam_code", "fam_code2", "given_skel"),
+    (
+        Level("fam_skel_l = fam_skel_r", "the same once transliterated", 0.7, 0.002, "fam_skel"),
+        Level(
+            "fam_skel2_l = fam_skel_r OR fam_skel_l = fam_skel2_r",
+            "the same in another reading of its Latin letters", 0.05, 0.0005,
+        ),
+        Level("fam_stem_l = fam_stem_r", "the same but for a gendered ending", 0.04, 0.0005),
+        Level(
+            "fam_code_l = fam_code_r OR fam_code2_l = fam_code_r OR fam_code_l = fam_code2_r",
+            "sound alike (machine translation or hearing)", 0.08, 0.002,
+        ),
+        Level(
+            "fam_skel_l = given_skel_r AND given_skel_l = fam_skel_r",
+            "swapped with the given name", 0.02, 0.0001,
+        ),
+        Level(_jw("fam_skel", 0.92), "spelt alike (a typo)", 0.05, 0.004),
+        Level(_jw("fam_skel", 0.8), "spelt somewhat alike", 0.03, 0.04),
+        Level("ELSE", "different", 0.03, 0.95),
+    ),
+)  # fmt: skip
+GIVEN = Comparison(
+    "given name",
+    ("given_key", "given_skel", "given_skel2", "given_known", "given_initial", "given_code",
+     "given_code2"),
+    (
+        Level("given_key_l = given_key_r", "the same name in any language", 0.85, 0.02, "given_key"),
+        Level(
+            f"{_jw('given_skel', 0.88)} AND NOT (given_known_l AND given_known_r)",
+            "spelt alike (a typo)", 0.07, 0.01,
+        ),
+        Level(
+            "given_skel2_l = given_skel_r OR given_skel_l = given_skel2_r",
+            "the same in another reading of its Latin letters", 0.02, 0.001,
+        ),
+        Level(
+            "given_code_l = given_code_r OR given_code2_l = given_code_r "
+            "OR given_code_l = given_code2_r",
+            "sound alike (machine translation)", 0.03, 0.005,
+        ),
+        Level(
+            "(length(given_skel_l) = 1 OR length(given_skel_r) = 1) "
+            "AND given_initial_l = given_initial_r",
+            "an initial that agrees", 0.03, 0.03,
+        ),
+        Level("ELSE", "different", 0.02, 0.934),
+    ),
+)  # fmt: skip
+PATRONYMIC = Comparison(
+    "patronymic",
+    ("patr_key", "patr_stem"),
+    (
+        Level("patr_key_l = patr_key_r", "the same father's name", 0.85, 0.03),
+        Level(_jw("patr_stem", 0.88), "spelt alike (a typo)", 0.08, 0.02),
+        Level("ELSE", "different", 0.07, 0.95),
+    ),
+)
+BIRTH_DATE = Comparison(
+    "birth date",
+    ("birth_y", "birth_m", "birth_d"),
+    (
+        Level("birth_y_l = birth_y_r AND birth_m_l = birth_m_r AND birth_d_l = birth_d_r", "the same day", 0.8, 0.0002),
+        Level("birth_y_l = birth_y_r AND birth_m_l = birth_d_r AND birth_d_l = birth_m_r", "day and month swapped", 0.03, 0.0001),
+        Level(
+            "birth_y_l = birth_y_r AND birth_m_l = birth_m_r AND (birth_d_l IS NULL OR birth_d_r IS NULL)",
+            "the same year and month, the day written on one side only", 0.03, 0.001,
+        ),
+        Level(
+            "birth_y_l = birth_y_r AND (birth_m_l IS NULL OR birth_m_r IS NULL)",
+            "the same year, the rest written on one side only", 0.05, 0.01,
+        ),
+        Level(
+            "(birth_y_l = birth_y_r AND (birth_m_l = birth_m_r OR birth_d_l = birth_d_r)) "
+            "OR (abs(birth_y_l - birth_y_r) <= 1 AND birth_m_l = birth_m_r AND birth_d_l = birth_d_r)",
+            "one number differs (a typo)", 0.05, 0.002,
+        ),
+        Level("birth_y_l = birth_y_r", "the same year only", 0.02, 0.01),
+        Level("ELSE", "different", 0.02, 0.98),
+    ),
+)  # fmt: skip
+PLACE = Comparison(
+    "birth place",
+    ("place", "place_code"),
+    (
+        Level("place_l = place_r", "the same place", 0.7, 0.01),
+        Level("place_code_l = place_code_r", "places that sound alike", 0.1, 0.01),
+        Level(_jw("place", 0.88), "places spelt alike", 0.05, 0.02),
+        Level("ELSE", "different", 0.15, 0.96),
+    ),
+)
+ADDRESS = Comparison(
+    "home address",
+    ("address",),
+    (
+        Level("address_l = address_r", "the same address", 0.6, 0.0005),
+        Level(_jw("address", 0.9), "addresses spelt alike", 0.2, 0.002),
+        Level(_jw("address", 0.75), "addresses somewhat alike", 0.1, 0.05),
+        Level("ELSE", "different", 0.1, 0.95),
+    ),
+)
+SERVICE_NUMBER = _exact("service number", "service_number", "the same service number", 0.95, 0.0001)
+NATIONAL_ID = _exact("national id", "national_id", "the same national id", 0.95, 0.0001)
+RANK = _exact("rank", "rank", "the same rank", 0.7, 0.15)
+UNIT = _exact("unit", "unit", "the same unit", 0.7, 0.05)
+CITIZENSHIP = _exact("citizenship", "citizenship", "the same citizenship", 0.95, 0.5)
+SEX = _exact("sex", "sex", "the same sex", 0.98, 0.5)
+
+ALL = (
+    FAMILY, GIVEN, PATRONYMIC, BIRTH_DATE, PLACE, ADDRESS, SERVICE_NUMBER, NATIONAL_ID, RANK,
+    UNIT, CITIZENSHIP, SEX,
+)  # fmt: skip
+
+# Pairs worth comparing: any rule true. Each needs an equal key, so cost grows near-linearly.
+PREDICTION_RULES = (
+    "l.fam_code = r.fam_code AND l.given_key = r.given_key",
+    "l.fam_code2 = r.fam_code AND l.given_key = r.given_key",
+    "l.fam_code = r.fam_code2 AND l.given_key = r.given_key",
+    "l.fam_code = r.fam_code AND l.birth_y = r.birth_y",
+    "l.fam_code = r.fam_code AND l.given_code = r.given_code",
+    "l.fam_code = r.fam_code AND l.patr_key = r.patr_key",
+    "l.given_code = r.given_code AND l.patr_key = r.patr_key "
+    "AND substr(l.fam_skel, 1, 1) = substr(r.fam_skel, 1, 1)",
+    "l.given_key = r.given_key AND l.birth_y = r.birth_y "
+    "AND substr(l.fam_skel, 1, 2) = substr(r.fam_skel, 1, 2)",
+    "l.given_key = r.given_key AND l.bdate = r.bdate",
+    "l.fam_code = r.given_code AND l.given_code = r.fam_code",
+    "l.service_number = r.service_number",
+    "l.national_id = r.national_id",
+    "l.bdate = r.bdate AND l.given_initial = r.given_initial",
+    "l.bdate = r.bdate AND substr(l.fam_skel, 1, 1) = substr(r.fam_skel, 1, 1)",
+    "l.place = r.place AND l.fam_code = r.fam_code",
+    "l.place = r.place AND l.given_key = r.given_key",
+    "l.address = r.address",
+)
+# Pairs sure enough to estimate how many matches there are.
+DETERMINISTIC_RULES = (
+    "l.fam_skel = r.fam_skel AND l.given_key = r.given_key AND l.bdate = r.bdate",
+    "l.service_number = r.service_number",
+    "l.national_id = r.national_id",
+)
+# Expectation maximisation: one session blocks on names (trains the rest), one on the
+# birth date (trains the names).
+# A rule must name the columns of the comparisons it makes uninformative, so that Splink
+# sets those aside for the session (blocking on `bdate` would leave the date comparison
+# in, agreeing on every pair, and EM would take every pair for a match).
+EM_RULES = (
+    "l.fam_code = r.fam_code AND l.given_key = r.given_key",
+    "l.birth_y = r.birth_y AND l.birth_m = r.birth_m AND l.birth_d = r.birth_d",
+)
+
+
+def settings(comparisons: tuple[Comparison, ...], prior_match: float) -> dict[str, Any]:
+    """Splink settings for linking two lists with these comparisons."""
+    return {
+        "link_type": "link_only",
+        "unique_id_column_name": "record_id",
+        "probability_two_random_records_match": prior_match,
+        "comparisons": [c.settings() for c in comparisons],
+        "blocking_rules_to_generate_predictions": list(PREDICTION_RULES),
+        "retain_intermediate_calculation_columns": True,
+        "retain_matching_columns": True,  # Splink keeps gamma columns only with them
+        "em_convergence": 0.001,
+        "max_iterations": 20,
+    }

@@ -1,0 +1,234 @@
+"""Log entries: a signed header in the Merkle leaf, the payload beside it.
+
+The leaf data is the RFC 8785 (JCS) canonical JSON of the header. The header commits to
+the payload by SHA-256(salt || canonical payload) with a 32-byte random salt, so a payload
+holding personal data can later be erased without breaking any proof, and the commitment
+left behind cannot be brute-forced back into a name and birth date.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+import rfc8785
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from nacl.exceptions import BadSignatureError
+from nacl.signing import VerifyKey
+
+ENTRY_VERSION = 1
+SALT_BYTES = 32
+# Domain separation: an entry signature can never be replayed as a note or cosignature.
+SIGNATURE_CONTEXT = b"parley/entry/v1\n"
+
+
+class EntryError(ValueError):
+    """An entry whose bytes, commitment or signature do not hold."""
+
+
+_ASTRAL = re.compile(rb"[\xf0-\xf4]")  # lead bytes of 4-byte UTF-8 sequences
+
+
+class _FloatSeen(Exception):
+    pass
+
+
+def _no_float(text: str) -> float:
+    raise _FloatSeen
+
+
+def loads_canonical(data: bytes) -> Any:
+    """Parse JSON that must be in RFC 8785 canonical form; ValueError otherwise.
+
+    For text without floats and without characters beyond the BMP, RFC 8785 output equals
+    Python's sorted, compact, non-ASCII-escaping `json.dumps`, which is many times faster;
+    anything else is compared with the RFC 8785 serialisation itself.
+    """
+    try:
+        value = json.loads(data, parse_float=_no_float, parse_int=_safe_int)
+        fast = not _ASTRAL.search(data)
+    except _FloatSeen:
+        # RFC 8785 numbers are doubles: digits beyond 2^53 stand for a float
+        value, fast = json.loads(data, parse_int=_double), False
+    try:
+        canonical = _fast_dumps(value) if fast else canonical_json(value)
+    except ValueError as e:  # the RFC 8785 library refuses what a double cannot carry
+        raise ValueError(f"not representable in RFC 8785: {e}") from e
+    if canonical != data:
+        raise ValueError("not in canonical (RFC 8785) form")
+    return value
+
+
+def _double(text: str) -> int | float:
+    n = int(text)
+    return n if abs(n) < 2**53 else float(n)
+
+
+def _fast_dumps(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def _safe_int(text: str) -> int:
+    n = int(text)
+    if abs(n) >= 2**53:  # beyond what RFC 8785 (IEEE 754 numbers) can carry exactly
+        raise _FloatSeen
+    return n
+
+
+def canonical_json(value: Any) -> bytes:
+    """RFC 8785 canonical bytes of a JSON value: the one serialisation Parley signs.
+
+    Python's sorted compact `json.dumps` is the same text whenever the value has no floats,
+    no huge integers and no characters beyond the BMP; those rare values take the RFC 8785
+    library's slower path.
+    """
+    fast = _fast_dumps(value)
+    if not _ASTRAL.search(fast):
+        try:
+            json.loads(fast, parse_float=_no_float, parse_int=_safe_int)
+            return fast
+        except _FloatSeen:
+            pass
+    return bytes(rfc8785.dumps(value))
+
+
+def payload_commitment(payload_bytes: bytes, salt: bytes) -> bytes:
+    return hashlib.sha256(salt + payload_bytes).digest()
+
+
+def key_id(public_key: bytes) -> str:
+    """A short, stable name for an Ed25519 public key: hex of the first 8 bytes of its hash."""
+    return hashlib.sha256(public_key).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Header:
+    index: int
+    type: str
+    actor: str
+    key_id: str
+    time: str  # RFC 3339, UTC, as the actor claims it
+    payload_commitment: bytes
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "v": ENTRY_VERSION,
+            "index": self.index,
+            "type": self.type,
+            "actor": self.actor,
+            "key_id": self.key_id,
+            "time": self.time,
+            "payload_commitment": self.payload_commitment.hex(),
+        }
+
+    def to_bytes(self) -> bytes:
+        return canonical_json(self.to_json())
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Header:
+        """Parse leaf data; anything but the canonical form of a v1 header is refused."""
+        try:
+            obj = loads_canonical(data)
+            header = cls(
+                index=int(obj["index"]),
+                type=str(obj["type"]),
+                actor=str(obj["actor"]),
+                key_id=str(obj["key_id"]),
+                time=str(obj["time"]),
+                payload_commitment=bytes.fromhex(obj["payload_commitment"]),
+            )
+            version = obj["v"]
+        except (UnicodeDecodeError, json.JSONDecodeError, KeyError, ValueError, TypeError) as e:
+            raise EntryError(f"header is not a valid entry header: {e}") from e
+        if version != ENTRY_VERSION or obj != header.to_json():
+            raise EntryError("header has an unknown version, unexpected fields or values")
+        return header
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One appended event: header (in the tree), signature, and the erasable payload."""
+
+    header: Header
+    header_bytes: bytes
+    signature: bytes
+    payload: bytes | None  # canonical JSON; None once erased
+    salt: bytes | None
+
+    @property
+    def index(self) -> int:
+        return self.header.index
+
+    def payload_json(self) -> dict[str, Any]:
+        if self.payload is None:
+            raise EntryError(f"entry {self.index}: payload has been erased")
+        value: dict[str, Any] = json.loads(self.payload)
+        return value
+
+
+def seal(
+    *,
+    index: int,
+    type: str,
+    actor: str,
+    time: str,
+    payload: dict[str, Any],
+    signing_key: Ed25519PrivateKey,
+    salt: bytes | None = None,
+) -> Entry:
+    """Build and sign the entry for an event."""
+    payload_bytes = canonical_json(payload)
+    salt = secrets.token_bytes(SALT_BYTES) if salt is None else salt
+    public = signing_key.public_key().public_bytes_raw()
+    header = Header(
+        index=index,
+        type=type,
+        actor=actor,
+        key_id=key_id(public),
+        time=time,
+        payload_commitment=payload_commitment(payload_bytes, salt),
+    )
+    header_bytes = header.to_bytes()
+    signature = signing_key.sign(SIGNATURE_CONTEXT + header_bytes)
+    return Entry(header, header_bytes, signature, payload_bytes, salt)
+
+
+def check_signature(header_bytes: bytes, signature: bytes, public_key: bytes) -> None:
+    # libsodium (PyNaCl) verifies Ed25519 about twice as fast as OpenSSL: it is verify's hot path
+    try:
+        VerifyKey(public_key).verify(SIGNATURE_CONTEXT + header_bytes, signature)
+    except (BadSignatureError, ValueError, TypeError) as e:
+        raise EntryError("signature does not verify under the actor's key") from e
+
+
+def check_payload(header: Header, payload: bytes, salt: bytes) -> Any:
+    """The payload's value, if it matches its commitment and is in canonical form."""
+    if payload_commitment(payload, salt) != header.payload_commitment:
+        raise EntryError(f"entry {header.index}: payload does not match its commitment")
+    try:
+        return loads_canonical(payload)
+    except ValueError as e:
+        raise EntryError(f"entry {header.index}: payload is not in canonical form") from e
+
+
+@dataclass(frozen=True)
+class StoredEntry:
+    """An entry as stored or exported: the bytes, nothing derived."""
+
+    index: int
+    header: bytes
+    signature: bytes
+    payload: bytes | None
+    salt: bytes | None
+    leaf_hash: bytes | None = None  # what a live database stored beside it
+
+
+@dataclass(frozen=True)
+class StoredCheckpoint:
+    size: int
+    note: bytes
+    cosignatures: tuple[tuple[str, str], ...] = ()  # (witness party, signature line)

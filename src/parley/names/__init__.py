@@ -1,0 +1,53 @@
+"""Names in any script: normal forms, transliteration, comparison keys and similarity.
+
+Pure functions, no I/O, nothing imported from the rest of Parley.
+"""
+
+from parley.names.folding import fold_cyrillic, phonetic_code, skeletons, stem
+from parley.names.given_names import GIVEN_NAMES, GivenName
+from parley.names.keys import NameKeys, TokenKeys, normalise_person_name
+from parley.names.scripts import (
+    Language,
+    Script,
+    clean_text,
+    cyrillic_language,
+    detect_script,
+    normalise_text,
+    repair_mixed_script,
+)
+from parley.names.similarity import (
+    NAME_MATCH_THRESHOLD,
+    NameComparison,
+    PartComparison,
+    compare_names,
+    name_similarity,
+)
+from parley.names.transliterate import Standard, all_latin_forms, readings, to_latin
+
+__all__ = [
+    "GIVEN_NAMES",
+    "NAME_MATCH_THRESHOLD",
+    "GivenName",
+    "Language",
+    "NameComparison",
+    "NameKeys",
+    "PartComparison",
+    "Script",
+    "Standard",
+    "TokenKeys",
+    "all_latin_forms",
+    "clean_text",
+    "compare_names",
+    "cyrillic_language",
+    "detect_script",
+    "fold_cyrillic",
+    "name_similarity",
+    "normalise_person_name",
+    "normalise_text",
+    "phonetic_code",
+    "readings",
+    "repair_mixed_script",
+    "skeletons",
+    "stem",
+    "to_latin",
+]

@@ -1,0 +1,166 @@
+"""Scripts of a written name: detection, Unicode clean-up, repair of mixed-script words."""
+
+from __future__ import annotations
+
+import enum
+import re
+import unicodedata
+from functools import lru_cache
+
+
+class Script(enum.StrEnum):
+    """The writing system a name is in."""
+
+    EMPTY = "empty"
+    LATIN = "latin"
+    CYRILLIC = "cyrillic"
+    MIXED = "mixed"
+    OTHER = "other"
+
+
+class Language(enum.StrEnum):
+    """The two languages whose Cyrillic spelling of a name we must read."""
+
+    UKRAINIAN = "uk"
+    RUSSIAN = "ru"
+
+
+APOSTROPHE = "'"
+# Every mark a keyboard, a word processor or a scanner puts where Ukrainian writes an apostrophe.
+_APOSTROPHES = "ʼ’‘`´′ʹꞌ＇‛"
+_DASHES = "‐‑‒–—―−﹣－"
+# Stress marks and invisible characters that lists copy from the web.
+_DROP = dict.fromkeys(map(ord, "\u0301\u0300\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+_TRANSLATE = {
+    **{ord(c): APOSTROPHE for c in _APOSTROPHES},
+    **{ord(c): "-" for c in _DASHES},
+    **_DROP,
+}
+_SPACES = re.compile(r"\s+")
+
+# Letters, and spellings of the -sky ending, that only one of the two languages writes.
+_UKRAINIAN_SIGNS = re.compile(r"[ґєії']|[сцз]ьк|ьо", re.IGNORECASE)
+_RUSSIAN_SIGNS = re.compile(r"[ёъыэ]|[сцз]к(?:ий|ой|ая)\b", re.IGNORECASE)
+
+# Letters that look alike in the two alphabets: what a typist's wrong keyboard layout mixes in.
+_LATIN_TO_CYRILLIC = dict(
+    zip(
+        "aceiopxyABCEHIKMOPTXYkm",
+        "асеіорхуАВСЕНІКМОРТХУкм",
+        strict=True,
+    )
+)
+_CYRILLIC_TO_LATIN = dict(
+    zip(
+        "асеіорхуАВСЕНІКМОРТХУкмјѕЈЅ",
+        "aceiopxyABCEHIKMOPTXYkmjsJS",
+        strict=True,
+    )
+)
+
+
+@lru_cache(maxsize=4096)
+def _letter_script(ch: str) -> Script | None:
+    if not ch.isalpha():
+        return None
+    if "a" <= ch.lower() <= "z":
+        return Script.LATIN
+    name = unicodedata.name(ch, "")
+    if name.startswith("CYRILLIC"):
+        return Script.CYRILLIC
+    if name.startswith("LATIN"):
+        return Script.LATIN
+    return Script.OTHER
+
+
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_BASIC_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_OTHER_LETTER = re.compile(r"[^\W\dA-Za-z\u0400-\u04ff_]")
+
+
+@lru_cache(maxsize=262144)
+def detect_script(text: str) -> Script:
+    """The script of a text: the one of its letters, MIXED if several, EMPTY if none."""
+    if _OTHER_LETTER.search(text) is None:  # the usual case, without a look at each letter
+        lat = _ASCII_LETTER.search(text) is not None
+        cyr = _BASIC_CYRILLIC.search(text) is not None
+        if lat or cyr:
+            return Script.MIXED if lat and cyr else Script.LATIN if lat else Script.CYRILLIC
+        return Script.EMPTY
+    seen = {s for s in map(_letter_script, set(text)) if s is not None}
+    if not seen:
+        return Script.EMPTY
+    if len(seen) > 1:
+        return Script.MIXED
+    return seen.pop()
+
+
+def cyrillic_language(text: str) -> Language | None:
+    """UKRAINIAN or RUSSIAN when a spelling only one of them uses gives it away, else None."""
+    uk = _UKRAINIAN_SIGNS.search(text) is not None
+    ru = _RUSSIAN_SIGNS.search(text) is not None
+    if uk and not ru:
+        return Language.UKRAINIAN
+    if ru and not uk:
+        return Language.RUSSIAN
+    return None
+
+
+@lru_cache(maxsize=65536)
+def clean_text(text: str) -> str:
+    """NFC, one apostrophe, one dash, no stress marks or invisible characters, single spaces."""
+    if text.isascii():
+        return _SPACES.sub(" ", text.translate(_TRANSLATE)).strip()
+    nfc = unicodedata.normalize("NFC", text)
+    decomposed = unicodedata.normalize("NFD", nfc)
+    if "\u0301" in decomposed or "\u0300" in decomposed:
+        # Stress marks only exist decomposed; й and ё must be recomposed afterwards.
+        nfc = unicodedata.normalize("NFC", decomposed.translate(_DROP))
+    return _SPACES.sub(" ", nfc.translate(_TRANSLATE)).strip()
+
+
+def _repair_word(word: str, prefer: Script | None) -> str:
+    if detect_script(word) is not Script.MIXED:
+        return word
+    scripts = [_letter_script(c) for c in word]
+    has_cyr = Script.CYRILLIC in scripts
+    has_lat = Script.LATIN in scripts
+    if not (has_cyr and has_lat):
+        return word
+    cyr_only = sum(
+        1 for c, s in zip(word, scripts, strict=True)
+        if s is Script.CYRILLIC and c not in _CYRILLIC_TO_LATIN
+    )  # fmt: skip
+    lat_only = sum(
+        1 for c, s in zip(word, scripts, strict=True)
+        if s is Script.LATIN and c not in _LATIN_TO_CYRILLIC
+    )  # fmt: skip
+    if cyr_only > lat_only or (cyr_only == lat_only and prefer is Script.CYRILLIC):
+        return "".join(_LATIN_TO_CYRILLIC.get(c, c) for c in word)
+    if lat_only > cyr_only or prefer is Script.LATIN:
+        return "".join(_CYRILLIC_TO_LATIN.get(c, c) for c in word)
+    return word
+
+
+@lru_cache(maxsize=65536)
+def repair_mixed_script(text: str) -> str:
+    """Rewrite look-alike letters of the other alphabet inside each word (`Iванiвна` -> `Іванівна`).
+
+    A word goes to the script of its unambiguous letters; when it has none, to the script
+    the rest of the text is in.
+    """
+    words = [_repair_word(w, None) for w in text.split(" ")]
+    pure = [detect_script(w) for w in words]
+    cyr = sum(len(w) for w, s in zip(words, pure, strict=True) if s is Script.CYRILLIC)
+    lat = sum(len(w) for w, s in zip(words, pure, strict=True) if s is Script.LATIN)
+    prefer = Script.CYRILLIC if cyr > lat else Script.LATIN if lat > cyr else None
+    return " ".join(_repair_word(w, prefer) for w in words)
+
+
+@lru_cache(maxsize=262144)
+def normalise_text(text: str) -> str:
+    """The clean, repaired, lower-case text every other function of this package starts from."""
+    cleaned = clean_text(text)
+    if detect_script(cleaned) is not Script.MIXED:
+        return cleaned.lower()
+    return repair_mixed_script(cleaned).lower()

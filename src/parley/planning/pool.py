@@ -1,0 +1,172 @@
+"""Sorting the candidates of each side: who is always in, who is out, who competes.
+
+Within one side, the batch size and the category caps form a laminar family of
+limits, so the sets of persons that respect them are the independent sets of a
+matroid. Taking candidates in priority order and skipping anyone whose category
+is full (the *ladder*) therefore gives, for every count k, the best set of k in
+the lexicographic priority order. Only the count each side releases remains to
+be chosen, and parity couples the two counts: that is the solver's job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from parley.planning.errors import Constraint, InfeasibleTerms, InvalidTerms
+from parley.planning.priority import priority_key
+from parley.planning.terms import Candidate, Category, ExchangeMode, ExchangeTerms, PersonRef, Side
+
+
+class Standing(enum.Enum):
+    """Where a candidate stands before any count is chosen."""
+
+    SERIOUSLY_WOUNDED_OR_SICK = enum.auto()  # always in, not counted
+    MUST_INCLUDE = enum.auto()  # in, counted
+    VETOED = enum.auto()  # out
+    NOT_NAMED = enum.auto()  # out
+    OPEN = enum.auto()  # competes for a place
+
+
+@dataclass(frozen=True)
+class SidePool:
+    """One releasing side's candidates, ranked, with the ladder of open ones."""
+
+    side: Side
+    ranked: tuple[Candidate, ...]  # every candidate of the side, best first
+    standing: Mapping[PersonRef, Standing]
+    forced: tuple[Candidate, ...]  # counted must-include persons, best first
+    ladder: tuple[Candidate, ...]  # open persons in the order they would take places
+
+    @property
+    def most(self) -> int:
+        """The most counted persons this side can release in this batch."""
+        return len(self.forced) + len(self.ladder)
+
+
+def _check_candidates(candidates: Iterable[Candidate], as_of: dt.date) -> list[Candidate]:
+    seen: set[PersonRef] = set()
+    side_of_party: dict[str, Side] = {}
+    out = []
+    for c in candidates:
+        if c.person in seen:
+            raise InvalidTerms(f"{c.person} is listed twice among the candidates")
+        seen.add(c.person)
+        first = side_of_party.setdefault(c.person.party_id, c.side)
+        if first is not c.side:
+            raise InvalidTerms(
+                f"party {c.person.party_id} holds candidates on both sides ({c.person} is on"
+                f" side {c.side}); a holding party releases from one side only"
+            )
+        if c.capture_date is not None and c.capture_date > as_of:
+            raise InvalidTerms(f"{c.person} was captured on {c.capture_date}, after {as_of}")
+        out.append(c)
+    return out
+
+
+def _vetoed_by(terms: ExchangeTerms, person: PersonRef) -> list[Side]:
+    return [s for s in Side if person in terms.side(s).veto]
+
+
+def _included_by(terms: ExchangeTerms, person: PersonRef) -> list[Side]:
+    return [s for s in Side if person in terms.side(s).must_include]
+
+
+def _standing(c: Candidate, terms: ExchangeTerms) -> Standing:
+    if c.seriously_wounded_or_sick:
+        return Standing.SERIOUSLY_WOUNDED_OR_SICK
+    insisting = _included_by(terms, c.person)
+    vetoing = _vetoed_by(terms, c.person)
+    named = terms.mode is not ExchangeMode.NAMED or c.person in terms.side(c.side).named
+    if insisting and vetoing:
+        raise InfeasibleTerms(
+            Constraint.MUST_INCLUDE_VETOED,
+            f"{c.person} is on side {insisting[0]}'s must-include list and vetoed by side"
+            f" {vetoing[0]}; the sides must settle it before a batch can be planned",
+        )
+    if insisting and not named:
+        raise InfeasibleTerms(
+            Constraint.MUST_INCLUDE_NOT_NAMED,
+            f"{c.person} is on side {insisting[0]}'s must-include list but not on the list"
+            f" side {c.side} agreed to release in this named exchange",
+        )
+    if vetoing:
+        return Standing.VETOED
+    if not named:
+        return Standing.NOT_NAMED
+    return Standing.MUST_INCLUDE if insisting else Standing.OPEN
+
+
+def _check_lists(terms: ExchangeTerms, by_ref: Mapping[PersonRef, Candidate]) -> None:
+    for s in Side:
+        missing = sorted(p for p in terms.side(s).must_include if p not in by_ref)
+        if missing:
+            raise InfeasibleTerms(
+                Constraint.MUST_INCLUDE_ABSENT,
+                f"side {s}'s must-include list names {', '.join(map(str, missing[:5]))}"
+                f"{' and more' if len(missing) > 5 else ''}, not among the candidates"
+                " (already released, or not on a held roster)",
+            )
+        foreign = sorted(p for p in terms.side(s).named if p in by_ref and by_ref[p].side != s)
+        if foreign:
+            raise InvalidTerms(
+                f"side {s}'s named list holds {foreign[0]}, whom side {s.other} releases;"
+                " each named list names the persons its own side releases"
+            )
+
+
+def _forced_limits(side: Side, forced: list[Candidate], terms: ExchangeTerms) -> None:
+    size = terms.batch_size
+    if size is not None and len(forced) > size:
+        raise InfeasibleTerms(
+            Constraint.BATCH_SIZE,
+            f"the must-include lists name {len(forced)} persons side {side} releases, more"
+            f" than the batch size of {size} a side",
+        )
+    for category, n in sorted(Counter(c.category for c in forced).items()):
+        cap = terms.cap(category)
+        if cap is not None and n > cap:
+            raise InfeasibleTerms(
+                Constraint.CATEGORY_CAP,
+                f"the must-include lists name {n} {category} persons side {side} releases,"
+                f" more than the {category} cap of {cap} a side",
+            )
+
+
+def _ladder(
+    open_: list[Candidate], forced: list[Candidate], terms: ExchangeTerms
+) -> list[Candidate]:
+    room = None if terms.batch_size is None else terms.batch_size - len(forced)
+    used: Counter[Category] = Counter(c.category for c in forced)
+    ladder: list[Candidate] = []
+    for c in open_:
+        if room is not None and len(ladder) >= room:
+            break
+        cap = terms.cap(c.category)
+        if cap is not None and used[c.category] >= cap:
+            continue
+        used[c.category] += 1
+        ladder.append(c)
+    return ladder
+
+
+def sort_pools(
+    candidates: Iterable[Candidate], terms: ExchangeTerms, as_of: dt.date
+) -> tuple[SidePool, SidePool]:
+    """Each side's pool, after checking the candidates and the lists against each other."""
+    checked = _check_candidates(candidates, as_of)
+    by_ref = {c.person: c for c in checked}
+    _check_lists(terms, by_ref)
+    pools = []
+    for s in Side:
+        ranked = sorted((c for c in checked if c.side is s), key=priority_key)
+        standing = {c.person: _standing(c, terms) for c in ranked}
+        forced = [c for c in ranked if standing[c.person] is Standing.MUST_INCLUDE]
+        _forced_limits(s, forced, terms)
+        open_ = [c for c in ranked if standing[c.person] is Standing.OPEN]
+        ladder = _ladder(open_, forced, terms)
+        pools.append(SidePool(s, tuple(ranked), standing, tuple(forced), tuple(ladder)))
+    return pools[0], pools[1]

@@ -1,0 +1,104 @@
+"""What the planner returns: who goes from each side, the balance, and a reason for everyone."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from parley.planning.counts import SolveStatus
+from parley.planning.terms import PersonRef, Side
+
+
+class Reason(enum.StrEnum):
+    """Why a candidate is in or out; `Decision.explanation` says it in words."""
+
+    SERIOUSLY_WOUNDED_OR_SICK = "seriously_wounded_or_sick"  # in, whatever else holds
+    MUST_INCLUDE = "must_include"  # in
+    PRIORITY = "priority"  # in: ranked high enough for a place
+    VETOED = "vetoed"  # out
+    NOT_NAMED = "not_named"  # out: not on the named list of a named exchange
+    CATEGORY_CAP = "category_cap"  # out: the cap of their category is reached
+    BATCH_FULL = "batch_full"  # out: the side's batch size is reached
+    PARITY = "parity"  # out: one more from their side would break the ratio
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One candidate's outcome; every candidate gets exactly one."""
+
+    person: PersonRef
+    side: Side  # the side that releases them
+    included: bool
+    reason: Reason
+    explanation: str  # "in: ..." or "out: ...", one sentence
+    counted: bool  # counts toward parity, the batch size and the caps
+    rank: int  # 1 = first in the side's priority order
+
+
+@dataclass(frozen=True)
+class PhaseBalance:
+    """Counted persons released by each side over the phase, against the ratio."""
+
+    released_a: int
+    released_b: int
+    ratio: tuple[int, int] | None  # None: all for all, parity does not apply
+    tolerance: int
+
+    @property
+    def imbalance(self) -> int:
+        """q·A − p·B for ratio p:q; zero when the phase totals are exactly in ratio."""
+        p, q = self.ratio or (1, 1)
+        return q * self.released_a - p * self.released_b
+
+    @property
+    def kept(self) -> bool:
+        return self.ratio is None or abs(self.imbalance) <= self.tolerance
+
+    def describe(self) -> str:
+        totals = f"A {self.released_a}, B {self.released_b}"
+        if self.ratio is None:
+            return f"{totals} (all for all)"
+        p, q = self.ratio
+        if self.imbalance == 0:
+            return f"{totals}: exactly {p}:{q}"
+        ahead = "A" if self.imbalance > 0 else "B"
+        return (
+            f"{totals}: side {ahead} ahead by {abs(self.imbalance)} against {p}:{q}"
+            f" (tolerance {self.tolerance})"
+        )
+
+
+@dataclass(frozen=True)
+class BatchProposal:
+    """The next batch: selections in priority order, balances, one decision a candidate."""
+
+    released_by_a: tuple[PersonRef, ...]
+    released_by_b: tuple[PersonRef, ...]
+    balance_before: PhaseBalance
+    balance_after: PhaseBalance
+    decisions: tuple[Decision, ...]  # side A then B, each in priority order
+    status: SolveStatus
+    solve_seconds: float = field(compare=False)  # wall time varies; the plan does not
+
+    def released_by(self, side: Side) -> tuple[PersonRef, ...]:
+        return self.released_by_a if side is Side.A else self.released_by_b
+
+    @cached_property
+    def _by_person(self) -> dict[PersonRef, Decision]:
+        return {d.person: d for d in self.decisions}
+
+    def decision(self, person: PersonRef) -> Decision:
+        try:
+            return self._by_person[person]
+        except KeyError:
+            raise KeyError(f"{person} was not a candidate") from None
+
+    def summary(self) -> str:
+        parts = []
+        for side in Side:
+            chosen = [d for d in self.decisions if d.side is side and d.included]
+            uncounted = sum(1 for d in chosen if not d.counted)
+            extra = f" (+{uncounted} seriously wounded or sick)" if uncounted else ""
+            parts.append(f"side {side} releases {len(chosen) - uncounted}{extra}")
+        return f"{'; '.join(parts)}; phase after: {self.balance_after.describe()}"

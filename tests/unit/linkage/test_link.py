@@ -1,0 +1,132 @@
+"""Batch linkage on real Splink and DuckDB over small generated cross-script lists."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from parley.linkage import Link, LinkageRecord, LinkResult, link
+from parley.linkage.link import LinkageError
+from parley.linkage.prepare import feature_frame, orient
+from parley.names import Language, Standard, to_latin
+
+FAMILIES = [
+    "Шевченко", "Бондаренко", "Коваленко", "Ткаченко", "Кравченко", "Олійник", "Мельник",
+    "Вишинський", "Порошенко", "Лисенко", "Гончаренко", "Руденко", "Савченко", "Петренко",
+    "Мороз", "Марченко", "Кушнір", "Поліщук", "Ковальчук", "Білоус", "Гаврилюк", "Павленко",
+]  # fmt: skip
+GIVEN = [
+    "Олександр", "Сергій", "Андрій", "Володимир", "Микола", "Іван", "Дмитро", "Юрій",
+    "Олег", "Віктор", "Михайло", "Кирило", "Петро", "Василь", "Максим", "Артем",
+]  # fmt: skip
+RUSSIAN = {"Олександр": "Александр", "Сергій": "Сергей", "Андрій": "Андрей",
+           "Володимир": "Владимир", "Микола": "Николай", "Іван": "Иван", "Дмитро": "Дмитрий",
+           "Юрій": "Юрий", "Олег": "Олег", "Віктор": "Виктор", "Михайло": "Михаил",
+           "Кирило": "Кирилл", "Петро": "Пётр", "Василь": "Василий", "Максим": "Максим",
+           "Артем": "Артём"}  # fmt: skip
+STANDARDS = [Standard.KMU_2010, Standard.BGN_PCGN, Standard.PRESS_DE, Standard.PRESS_PL]
+
+
+def _lists() -> tuple[list[LinkageRecord], list[LinkageRecord]]:
+    rng = random.Random(5)
+    left, right = [], []
+    for i in range(240):
+        fam, giv = rng.choice(FAMILIES), rng.choice(GIVEN)
+        date = f"{rng.randint(1965, 2003)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        sn = f"А{100000 + i}" if i % 3 == 0 else None
+        left.append(LinkageRecord(f"U{i}", fam, giv, birth_date=date, service_number=sn))
+        if i >= 200:
+            continue
+        if i % 2:  # a Russian list writes the Russian given name in Cyrillic
+            name = f"{fam.replace('ський', 'ский')} {RUSSIAN[giv]}"
+        else:  # a press list in Latin letters, given name first
+            name = to_latin(f"{giv} {fam}", STANDARDS[i % 4], Language.UKRAINIAN)
+        written = date if i % 5 else date[:4]
+        if i % 11 == 0 and int(date[8:10]) <= 12:  # day and month swapped
+            written = f"{date[5:7]}.{date[8:10]}.{date[:4]}"
+        right.append(LinkageRecord(f"R{i}", full_name=name, birth_date=written, service_number=sn))
+    # Namesakes: the same names, another birth year.
+    for j in range(20):
+        twin = left[j]
+        name = to_latin(f"{twin.given_name} {twin.family_name}", Standard.KMU_2010)
+        right.append(LinkageRecord(f"N{j}", full_name=name, birth_date="1950-01-01"))
+    # One pair with every name and the date equal but another service number.
+    right.append(LinkageRecord("SN", full_name=f"{left[0].family_name} {left[0].given_name}",
+                               birth_date=left[0].birth_date, service_number="Б999999"))  # fmt: skip
+    right.append(LinkageRecord("BAD", "Іваненко", "Петро", birth_date="1961-02-30"))
+    return left, right
+
+
+@pytest.fixture(scope="module")
+def result() -> LinkResult:
+    left, right = _lists()
+    return link(left, right)
+
+
+def _truth(lk: Link) -> bool:
+    return lk.left_id[1:] == lk.right_id[1:] and lk.right_id.startswith("R")
+
+
+def test_cross_script_pairs_are_linked_and_namesakes_are_not(result: LinkResult) -> None:
+    true = [lk for lk in result.links if _truth(lk)]
+    false = [lk for lk in result.links if not _truth(lk)]
+    assert len(true) >= 190  # of 200
+    assert len(false) <= 2, false
+
+
+def test_every_link_is_explained_in_words(result: LinkResult) -> None:
+    for lk in result.links:
+        assert lk.match_probability >= result.threshold
+        assert "family name:" in lk.explanation
+        assert "birth date:" in lk.explanation
+    swapped = [lk for lk in result.links if "day and month swapped" in lk.explanation]
+    assert swapped and all(_truth(lk) for lk in swapped)
+
+
+def test_different_service_numbers_are_never_linked(result: LinkResult) -> None:
+    assert not any(lk.right_id == "SN" for lk in result.links)
+    assert any(lk.right_id == "SN" and lk.left_id == "U0" for lk in result.held)
+    assert any("held back" in w for w in result.warnings)
+
+
+def test_impossible_date_is_a_warning(result: LinkResult) -> None:
+    assert any("1961-02-30" in w and "compared as written" in w for w in result.warnings)
+
+
+def test_one_to_one_and_progress() -> None:
+    left, right = _lists()
+    extra = LinkageRecord("R1b", full_name=right[1].full_name, birth_date=right[1].birth_date)
+    stages: list[str] = []
+    res = link(left, [*right, extra], one_to_one=True, progress=lambda s, f: stages.append(s))
+    lefts = [lk.left_id for lk in res.links]
+    rights = [lk.right_id for lk in res.links]
+    assert len(lefts) == len(set(lefts)) and len(rights) == len(set(rights))
+    assert stages[-1] == "done" and "training the model (expectation maximisation)" in stages
+
+
+def test_bad_input_is_refused_in_one_sentence() -> None:
+    one = [LinkageRecord("1", "Шевченко")]
+    with pytest.raises(LinkageError, match="appears twice"):
+        link(one * 2, one)
+    with pytest.raises(LinkageError, match="threshold"):
+        link(one, one, threshold=1.5)
+    assert link([], one).links == []
+
+
+def test_name_order_is_settled_by_the_lists() -> None:
+    # "Orkhyp Tsvietkov" gives no clue to its order; the other records show which is which.
+    sure = [
+        LinkageRecord(f"U{i}", f, g)
+        for i, (f, g) in enumerate(
+            [("Цвєтков", "Орхип"), ("Цвєтков", "Петро"), ("Бондар", "Орхип")]
+        )
+    ]
+    unclear = [LinkageRecord("R0", full_name="Tsvietkov Orkhyp")]
+    left, _ = feature_frame(sure)
+    right, _ = feature_frame(unclear)
+    assert right.at[0, "order_certain"] is False or not right.at[0, "order_certain"]
+    assert right.at[0, "given_text"] == "tsvietkov"  # Latin lists put the given name first
+    orient([left, right])
+    assert str(right.at[0, "fam_code"]) == str(left.at[0, "fam_code"])
+    assert str(right.at[0, "given_key"]) == str(left.at[0, "given_key"])
