@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from parley import cli_batch, cli_log, cli_match, cli_names, cli_roadmap
+from parley import cli_batch, cli_link, cli_log, cli_match, cli_names, cli_roadmap
 from parley.app import erasure, instance, keys_admin, rosters
 from parley.app import person as person_view
 from parley.app.config import Settings
@@ -471,3 +471,4 @@ cli_roadmap.register(app)
 cli_roadmap.register_agreements(app)
 cli_match.register(app)
 cli_names.register(app)
+cli_link.register(app)

@@ -1,0 +1,125 @@
+"""`parley link`: two roster files linked on Splink, one explained row per predicted link."""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from parley.io.linkage_input import read_linkage_records
+from parley.io.tables import RosterFileError
+from parley.linkage import Link, LinkageError, LinkResult, link
+
+COLUMNS = ("left_id", "right_id", "match_probability", "match_weight", "explanation")
+
+
+def write_links(path: Path, links: list[Link]) -> None:
+    """OUT.csv whole or not at all: written beside it, then renamed over it."""
+    path = path.resolve()
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(COLUMNS)
+            for lk in links:
+                writer.writerow(
+                    (
+                        lk.left_id,
+                        lk.right_id,
+                        f"{lk.match_probability:.6f}",
+                        f"{lk.match_weight:.3f}",
+                        lk.explanation,
+                    )
+                )
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def register(app: typer.Typer) -> None:
+    from parley import cli
+
+    @app.command("link")
+    def link_command(
+        left: Annotated[Path, typer.Argument(help="A roster file (CSV or XLSX).")],
+        right: Annotated[Path, typer.Argument(help="The roster file to link it with.")],
+        out: Annotated[Path, typer.Option("-o", "--out", help="Where to write the links (CSV).")],
+        threshold: Annotated[
+            float | None,
+            typer.Option(help="Report links at or above this probability (default 0.5)."),
+        ] = None,
+        one_to_one: Annotated[
+            bool, typer.Option("--one-to-one", help="Each record in at most one link.")
+        ] = False,
+        held_out: Annotated[
+            Path | None,
+            typer.Option(
+                "--held",
+                help="Also write the pairs held back because their identifiers differ (CSV).",
+            ),
+        ] = None,
+    ) -> None:
+        """Link LEFT with RIGHT: each predicted pair with its probability and why, in words."""
+        try:
+            records_l = read_linkage_records(left)
+            records_r = read_linkage_records(right)
+        except RosterFileError as e:
+            cli.err.print(f"[red]Refused, nothing was written:[/] {len(e.problems)} problem(s)")
+            for problem in e.problems:
+                cli.err.print(f"  {problem}")
+            raise typer.Exit(1) from e
+        except OSError as e:
+            cli.err.print(f"[red]Error:[/] cannot read {e.filename}: {e.strerror}")
+            raise typer.Exit(1) from e
+        if not out.resolve().parent.is_dir():
+            cli.err.print(f"[red]Error:[/] {out}: no such folder")
+            raise typer.Exit(1)
+        bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TimeElapsedColumn(),
+            console=cli.err,
+            transient=True,
+            disable=not cli.err.is_terminal,
+        )
+        with bar:
+            task = bar.add_task("preparing", total=1.0)
+
+            said: list[str] = []
+
+            def progress(stage: str, fraction: float) -> None:
+                bar.update(task, description=stage, completed=fraction)
+                if bar.disable and (not said or said[-1] != stage):
+                    said.append(stage)  # no terminal: one line a stage, for logs
+                    cli.err.print(f"{fraction:4.0%} {stage}")
+
+            try:
+                result: LinkResult = link(
+                    records_l,
+                    records_r,
+                    threshold=threshold,
+                    one_to_one=one_to_one,
+                    progress=progress,
+                )
+            except LinkageError as e:
+                cli.err.print(f"[red]Error:[/] {e}")
+                raise typer.Exit(1) from e
+        for warning in result.warnings:
+            cli.err.print(f"[yellow]warning:[/] {warning}")
+        write_links(out, result.links)
+        if held_out is not None:
+            write_links(held_out, result.held)
+        seconds = result.stats.get("total_s", 0.0)
+        cli.err.print(
+            f"{len(result.links)} link(s) at p ≥ {result.threshold:g} between "
+            f"{len(records_l)} and {len(records_r)} records, written to {out} ({seconds:.1f} s)"
+            + (f"; {len(result.held)} pair(s) held for review" if result.held else "")
+        )

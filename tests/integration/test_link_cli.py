@@ -1,0 +1,113 @@
+"""`parley link` on roster files as lists come: Ukrainian Cyrillic CSV against a Latin and
+Russian XLSX, real Splink underneath."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from openpyxl import Workbook
+from typer.testing import CliRunner
+
+from parley.cli import app
+from parley.linkage import LinkageRecord
+from tests.unit.linkage.test_link import _lists
+
+
+def _write_csv(path: Path, records: list[LinkageRecord]) -> None:
+    with path.open("w", encoding="cp1251", newline="") as f:
+        w = csv.writer(f, delimiter=";")
+        w.writerow(["ID", "Прізвище", "Ім'я", "Дата народження", "Особистий номер"])
+        for r in records:
+            w.writerow([r.record_id, r.family_name, r.given_name, r.birth_date, r.service_number])
+
+
+def _write_xlsx(path: Path, records: list[LinkageRecord]) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["record_id", "full_name", "date of birth", "service_number", "family_name"])
+    for r in records:
+        sheet.append([r.record_id, r.full_name, r.birth_date, r.service_number, r.family_name])
+    book.save(path)
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_link_writes_explained_links(tmp_path: Path) -> None:
+    left, right = _lists()
+    _write_csv(tmp_path / "ua_held.csv", left)
+    _write_xlsx(tmp_path / "ru_sought.xlsx", right)
+    out = tmp_path / "links.csv"
+    result = CliRunner().invoke(
+        app,
+        ["link", str(tmp_path / "ua_held.csv"), str(tmp_path / "ru_sought.xlsx"), "-o", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    rows = _read(out)
+    assert list(rows[0]) == [
+        "left_id",
+        "right_id",
+        "match_probability",
+        "match_weight",
+        "explanation",
+    ]
+    pairs = {(r["left_id"], r["right_id"]) for r in rows}
+    truth = {(f"U{i}", f"R{i}") for i in range(200)}
+    found = len(pairs & truth)
+    assert found / len(truth) >= 0.9, found
+    assert len(pairs - truth) <= 0.05 * len(pairs), sorted(pairs - truth)[:10]
+    assert all(float(r["match_probability"]) >= 0.5 for r in rows)
+    # A pair whose names agree but whose service numbers differ is never linked.
+    assert ("U0", "SN") not in pairs
+    assert "held for review" in result.stderr
+    # The explanation says in words which fields agreed and how much each weighed.
+    u2 = next(r for r in rows if (r["left_id"], r["right_id"]) == ("U2", "R2"))
+    assert "birth date" in u2["explanation"] and "(+" in u2["explanation"]
+    # The impossible date is a warning, not a refusal.
+    assert "1961-02-30" in result.stderr
+
+
+def test_one_to_one_and_threshold(tmp_path: Path) -> None:
+    left, right = _lists()
+    _write_csv(tmp_path / "a.csv", left)
+    _write_xlsx(tmp_path / "b.xlsx", right)
+    runner = CliRunner()
+    loose = tmp_path / "loose.csv"
+    strict = tmp_path / "strict.csv"
+    args = ["link", str(tmp_path / "a.csv"), str(tmp_path / "b.xlsx")]
+    assert runner.invoke(app, [*args, "-o", str(loose), "--threshold", "0.2"]).exit_code == 0
+    res = runner.invoke(app, [*args, "-o", str(strict), "--threshold", "0.99", "--one-to-one"])
+    assert res.exit_code == 0, res.output
+    strict_rows = _read(strict)
+    assert all(float(r["match_probability"]) >= 0.99 for r in strict_rows)
+    assert len(strict_rows) < len(_read(loose))
+    for side in ("left_id", "right_id"):
+        ids = [r[side] for r in strict_rows]
+        assert len(ids) == len(set(ids)), side
+
+
+def test_bad_input_names_file_row_and_field_and_writes_nothing(tmp_path: Path) -> None:
+    good = tmp_path / "good.csv"
+    good.write_text("record_id,full_name\nA1,Шевченко Тарас\n", encoding="utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("record_id,full_name\nB1,Shevchenko Taras\nB1,Shevchenko Taras\n", "utf-8")
+    out = tmp_path / "out.csv"
+    runner = CliRunner()
+    result = runner.invoke(app, ["link", str(good), str(bad), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "bad.csv" in result.stderr and "row 3" in result.stderr
+    assert "record_id" in result.stderr
+    assert not out.exists()
+    missing = runner.invoke(app, ["link", str(good), str(tmp_path / "none.csv"), "-o", str(out)])
+    assert missing.exit_code == 1 and "none.csv" in missing.stderr
+    assert not out.exists()
+    nonsense = runner.invoke(
+        app, ["link", str(good), str(good), "-o", str(out), "--threshold", "2"]
+    )
+    assert nonsense.exit_code == 1 and "threshold" in nonsense.stderr
+    assert not out.exists()
+    assert not list(tmp_path.glob(".out.csv.*"))
