@@ -205,6 +205,9 @@ def roster_import(
     file: Annotated[Path, typer.Argument(help="CSV (UTF-8, UTF-16 or Windows-1251) or XLSX.")],
     party: Annotated[str, typer.Option(help="The party whose roster this is.")],
     kind: Annotated[RosterKind, typer.Option(help="held or sought.")],
+    actor: Annotated[
+        str | None, typer.Option("--as", help="Who imports: only the party itself (default).")
+    ] = None,
 ) -> None:
     """Import a new version of a roster; one bad row refuses the whole file."""
     with failures():
@@ -217,6 +220,7 @@ def roster_import(
                 records=roster.records,
                 source=file.name,
                 source_sha256=roster.sha256,
+                actor=actor,
             )
         )
     if result.version is None:
@@ -241,19 +245,30 @@ def roster_diff(
     from_version: Annotated[int | None, typer.Option("--from", help="Older version.")] = None,
     to_version: Annotated[int | None, typer.Option("--to", help="Newer version.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    actor: Annotated[
+        str | None,
+        typer.Option("--as", help="Who looks: the party itself (default) or the mediator."),
+    ] = None,
 ) -> None:
     """What changed between two versions of a roster, or between a file and the roster."""
     with failures():
         if file is not None:
             records = read_roster(file).records
             version, d = _with_ledger(
-                lambda ledger: rosters.diff_file(ledger, party_id=party, kind=kind, records=records)
+                lambda ledger: rosters.diff_file(
+                    ledger, party_id=party, kind=kind, records=records, actor=actor
+                )
             )
             title = f"{party}:{kind.value} v{version} → {file.name}"
         else:
             frm, to, d = _with_ledger(
                 lambda ledger: rosters.diff_versions(
-                    ledger, party_id=party, kind=kind, before=from_version, after=to_version
+                    ledger,
+                    party_id=party,
+                    kind=kind,
+                    before=from_version,
+                    after=to_version,
+                    actor=actor,
                 )
             )
             title = f"{party}:{kind.value} v{frm} → v{to}"

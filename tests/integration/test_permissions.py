@@ -44,6 +44,28 @@ MATRIX: dict[str, tuple[Callable[[Ledger, str], object], set[str]]] = {
         ),
         {"UA", "RU"},
     ),
+    "roster import (into RU's roster)": (
+        lambda led, a: rosters.import_roster(
+            led,
+            party_id="RU",
+            kind=RosterKind.HELD,
+            records=people("r", 4),
+            source="s",
+            source_sha256="0",
+            actor=a,
+        ),
+        {"RU"},
+    ),
+    "roster diff (RU's versions)": (
+        lambda led, a: rosters.diff_versions(led, party_id="RU", kind=RosterKind.HELD, actor=a),
+        {"MED", "RU"},
+    ),
+    "roster diff (a file against RU's roster)": (
+        lambda led, a: rosters.diff_file(
+            led, party_id="RU", kind=RosterKind.HELD, records=people("r", 2), actor=a
+        ),
+        {"MED", "RU"},
+    ),
     "agreement draft": (
         lambda led, a: agreements.draft(led, actor=a, agreement=_agreement("AGZ")),
         {"MED"},

@@ -68,6 +68,21 @@ def require(conn: Connection, actor: str, action: str) -> Role:
     return role
 
 
+def require_roster_access(conn: Connection, actor: str, owner: str, action: str) -> Role:
+    """A roster is the owning side's and the mediator's: the other side never sees its raw
+    records, a monitor sees none, and only the owner publishes a version of it."""
+    role = role_of(conn, actor)
+    if action == "roster.import":
+        if actor != owner:
+            raise Forbidden(f"{actor} may not import {owner}'s roster: only {owner} signs its own")
+        return require(conn, actor, action)
+    if role is Role.MEDIATOR or (role is Role.SIDE and actor == owner):
+        return role
+    raise Forbidden(
+        f"{actor} ({role.value}) may not see {owner}'s roster: only {owner} and the mediator may"
+    )
+
+
 def require_handover_move(
     actor: str, role: Role, releasing: str, receiving: str, to: HandoverState, resuming: bool
 ) -> None:

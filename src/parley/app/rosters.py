@@ -68,13 +68,14 @@ def import_roster(
     records: Sequence[PersonRecord],
     source: str,
     source_sha256: str,
+    actor: str | None = None,
 ) -> ImportResult:
     """Publish a new version of a party's roster: new and changed records, then the version."""
     rid = roster_id(party_id, kind)
     result: list[ImportResult] = []
 
     def decide(conn: Connection) -> Sequence[Event]:
-        authz.require(conn, party_id, "roster.import")
+        authz.require_roster_access(conn, actor or party_id, party_id, "roster.import")
         version = current_version(conn, rid)
         before = snapshot(conn, rid, version) if version else {}
         after = {r.record_id: r.to_dict() for r in records}
@@ -144,10 +145,14 @@ def diff_versions(
     kind: RosterKind,
     before: int | None = None,
     after: int | None = None,
+    actor: str | None = None,
 ) -> tuple[int, int, RosterDiff]:
-    """Compare two versions of a roster; by default the latest with the one before it."""
+    """Compare two versions of a roster; by default the latest with the one before it.
+
+    `actor` (by default the owner) must be the owning side or the mediator."""
     rid = roster_id(party_id, kind)
     with ledger.reading() as conn:
+        authz.require_roster_access(conn, actor or party_id, party_id, "roster.view")
         latest = current_version(conn, rid)
         if latest == 0:
             raise NotFound(f"{party_id} has no {kind.value} roster yet")
@@ -163,11 +168,18 @@ def diff_versions(
 
 
 def diff_file(
-    ledger: Ledger, *, party_id: str, kind: RosterKind, records: Sequence[PersonRecord]
+    ledger: Ledger,
+    *,
+    party_id: str,
+    kind: RosterKind,
+    records: Sequence[PersonRecord],
+    actor: str | None = None,
 ) -> tuple[int, RosterDiff]:
-    """What importing these records would change, without importing them."""
+    """What importing these records would change, without importing them (for the owning
+    side or the mediator)."""
     rid = roster_id(party_id, kind)
     with ledger.reading() as conn:
+        authz.require_roster_access(conn, actor or party_id, party_id, "roster.view")
         version = current_version(conn, rid)
         before = snapshot(conn, rid, version) if version else {}
     return version, diff_snapshots(before, {r.record_id: r.to_dict() for r in records})
