@@ -233,7 +233,8 @@ def _kept(
         col = c.columns[0]
         a = rows["record_id_l"].map(left.set_index("record_id")[col])
         b = rows["record_id_r"].map(right.set_index("record_id")[col])
-        conflict |= a.notna() & b.notna() & (a != b)
+        # Only the lowest level (gamma 0) is a difference; one keystroke off is a typo.
+        conflict |= a.notna() & b.notna() & (rows[f"gamma_{c.column}"] == 0)
         used = rows[f"gamma_{c.column}"] >= 0
         without -= rows[f"mw_{c.column}"].where(used, 0.0).astype(float)
     rows["_conflict"] = conflict

@@ -182,8 +182,30 @@ ADDRESS = Comparison(
         Level("ELSE", "different", 0.1, 0.95),
     ),
 )
-SERVICE_NUMBER = _exact("service number", "service_number", "the same service number", 0.95, 0.0001)
-NATIONAL_ID = _exact("national id", "national_id", "the same national id", 0.95, 0.0001)
+
+
+def _identifier(name: str, col: str) -> Comparison:
+    """An identifier agrees, is one keystroke off (a typo: held only if the rest is strong),
+    or differs (never linked: link() holds such pairs for review)."""
+    return Comparison(
+        name,
+        (col,),
+        (
+            Level(f"{col}_l = {col}_r", f"the same {name}", 0.9, 0.0001, fix_m=True),
+            Level(
+                f"damerau_levenshtein({col}_l, {col}_r) <= 1",
+                f"{name}s one character apart (a typo?)",
+                0.05,
+                0.0005,
+                fix_m=True,
+            ),
+            Level("ELSE", f"different {name}", 0.05, 0.9994, fix_m=True),
+        ),
+    )
+
+
+SERVICE_NUMBER = _identifier("service number", "service_number")
+NATIONAL_ID = _identifier("national id", "national_id")
 RANK = _exact("rank", "rank", "the same rank", 0.7, 0.15)
 UNIT = _exact("unit", "unit", "the same unit", 0.7, 0.05)
 CITIZENSHIP = _exact("citizenship", "citizenship", "the same citizenship", 0.95, 0.5)
