@@ -159,3 +159,97 @@ def test_exact_first_pass(ledger: Ledger) -> None:
     (only,) = reconcile.exact_candidates(ledger, sought="UA:sought", held="RU:held")
     assert (str(only.left), str(only.right), only.score) == ("UA:sought/s1", "RU:held/h1", 0.9)
     assert "service number A1 agrees" in only.explanation and "(Koval / Коваль)" in only.explanation
+
+
+def test_a_substitute_is_matched_against_the_receiving_sides_sought_roster(
+    ledger: Ledger,
+) -> None:
+    from parley.app import batches
+    from parley.domain.agreements import PersonRef
+    from parley.domain.dates import PartialDate as D
+    from tests.integration.helpers import all_for_all
+
+    setup_parties(ledger)
+    held = [
+        PersonRecord(
+            "h1", family_name="Коваль", given_name="Пётр", birth_date=D.parse("1980-03-04")
+        ),
+        PersonRecord(
+            "h2", family_name="Вышинский", given_name="Кирилл", birth_date=D.parse("1967-02-03")
+        ),
+        PersonRecord(
+            "h3", family_name="Сидоров", given_name="Иван", birth_date=D.parse("1990-01-01")
+        ),
+        PersonRecord(
+            "h4", family_name="Петров", given_name="Олег", birth_date=D.parse("1985-05-05")
+        ),
+    ]
+    sought = [
+        PersonRecord(
+            "s1", family_name="Коваль", given_name="Петро", birth_date=D.parse("1980-03-04")
+        ),
+        PersonRecord(
+            "s2", family_name="Вишинський", given_name="Кирило", birth_date=D.parse("1967-02-03")
+        ),
+    ]
+    rosters.import_roster(
+        ledger, party_id="RU", kind=RosterKind.HELD, records=held, source="h", source_sha256="0"
+    )
+    rosters.import_roster(
+        ledger, party_id="UA", kind=RosterKind.SOUGHT, records=sought, source="s", source_sha256="0"
+    )
+    all_for_all(ledger)
+    batches.plan(
+        ledger,
+        actor="MED",
+        batch_id="B",
+        commitment_id="AG-EX",
+        place="x",
+        planned_date=None,
+        persons=[PersonRef("RU", "h1")],
+    )
+    from parley.domain.handovers import HandoverState as S
+
+    def ready(batch_id: str, who: PersonRef) -> None:
+        for to in (S.LOCATED, S.AGREED):
+            batches.advance(ledger, actor="MED", batch_id=batch_id, moves=[(who, to, "")])
+
+    ready("B", PersonRef("RU", "h1"))
+    batches.substitute(
+        ledger,
+        actor="MED",
+        batch_id="B",
+        person=PersonRef("RU", "h1"),
+        brought=PersonRef("RU", "h2"),
+        note="brought instead",
+    )
+    found = {(m["left"], m["right"], m["state"]) for m in reconcile.matches(ledger, actor="MED")}
+    assert ("UA:sought/s2", "RU:held/h2", "proposed") in found
+    (m,) = [m for m in reconcile.matches(ledger, actor="MED") if m["right"] == "RU:held/h2"]
+    assert m["explanation"].startswith("brought as a substitute")
+    # Someone nobody seeks is still handed over, and no match is invented for them.
+    batches.plan(
+        ledger,
+        actor="MED",
+        batch_id="B2",
+        commitment_id="AG-EX",
+        place="x",
+        planned_date=None,
+        persons=[PersonRef("RU", "h4")],
+    )
+    ready("B2", PersonRef("RU", "h4"))
+    before = len(reconcile.matches(ledger, actor="MED"))
+    batches.substitute(
+        ledger,
+        actor="MED",
+        batch_id="B2",
+        person=PersonRef("RU", "h4"),
+        brought=PersonRef("RU", "h3"),
+        note="",
+    )
+    assert len(reconcile.matches(ledger, actor="MED")) == before
+    with ledger.reading() as conn:
+        live = projection_snapshot(conn)
+    rebuild(ledger)
+    with ledger.reading() as conn:
+        assert projection_snapshot(conn) == live

@@ -13,12 +13,14 @@ from parley.app import authz
 from parley.app.agreements import load as load_agreement
 from parley.app.interview import open_with, seal_for
 from parley.app.ledger import Appended, Ledger
+from parley.app.reconcile import substitute_proposal
 from parley.domain import events as ev
 from parley.domain.agreements import CommitmentKind, ExchangeMode, PersonRef
 from parley.domain.batches import Batch, BatchStatus, new_batch
 from parley.domain.errors import Conflict, DomainError, NotFound
 from parley.domain.events import Event
 from parley.domain.handovers import Handover, HandoverState
+from parley.domain.matches import RecordRef
 from parley.domain.parties import Role
 from parley.domain.rosters import RosterKind, roster_id
 from parley.store import tables as t
@@ -278,7 +280,16 @@ def substitute(
             "receiving_party": before.receiving_party,
             "seq": len(batch.handovers),
         }
-        return [Event(ev.HANDOVER_SUBSTITUTED, actor, payload)]
+        events = [Event(ev.HANDOVER_SUBSTITUTED, actor, payload)]
+        # The person brought is matched against the receiving side's sought roster, in the
+        # same transaction: a proposal for the mediator to confirm, never a silent link.
+        match = substitute_proposal(
+            conn,
+            actor=actor,
+            brought=RecordRef(roster_id(brought.party_id, RosterKind.HELD), brought.record_id),
+            sought=roster_id(before.receiving_party, RosterKind.SOUGHT),
+        )
+        return [*events, match] if match is not None else events
 
     return ledger.execute(decide)
 

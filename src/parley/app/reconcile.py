@@ -146,6 +146,60 @@ def _name(data: dict[str, Any]) -> str:
     )
 
 
+def _roster_records(conn: Connection, roster: str) -> dict[str, dict[str, Any]]:
+    """The current, unerased records of a roster by record id."""
+    pr = t.person_records.c
+    rows = conn.execute(
+        select(pr.record_id, pr.data).where(pr.roster_id == roster, pr.erased_idx.is_(None))
+    )
+    return {r.record_id: json.loads(r.data) for r in rows}
+
+
+def substitute_proposal(
+    conn: Connection,
+    *,
+    actor: str,
+    brought: RecordRef,
+    sought: str,
+    threshold: float = 0.85,
+) -> Event | None:
+    """Inside a command's transaction: the proposal that matches a person brought instead of
+    another against the receiving side's sought roster, if the names engine finds one.
+
+    A person nobody asked for is still handed over; the mediator then sees that no sought
+    record matched (None)."""
+    from parley.linkage import LinkageRecord, SearchIndex
+
+    fields = set(LinkageRecord.__dataclass_fields__) - {"record_id"}
+    wanted = _roster_records(conn, sought)
+    data = _records(conn, {brought})[brought]
+    if not wanted:
+        return None
+    index = SearchIndex(
+        LinkageRecord(record_id=rid, **{k: str(v) for k, v in d.items() if k in fields})
+        for rid, d in wanted.items()
+    )
+    query = _name(data) + (" " + data["patronymic"] if data.get("patronymic") else "")
+    known = set(conn.execute(select(t.matches.c.match_id)).scalars())
+    for hit in index.search(query, data.get("birth_date"), top=3):
+        if hit.score < threshold or identifiers_conflict(data, wanted[hit.record_id]):
+            continue
+        other = RecordRef(sought, hit.record_id)
+        mid = match_id(other, brought)
+        if mid in known:
+            return None
+        payload = {
+            "match_id": mid,
+            "left": str(other),
+            "right": str(brought),
+            "score": round(float(hit.score), 6),
+            "explanation": f"brought as a substitute; {hit.explanation}",
+            "duplicate": False,
+        }
+        return Event(ev.MATCH_PROPOSED, actor, payload)
+    return None
+
+
 def propose(ledger: Ledger, *, actor: str, candidates: Sequence[Candidate]) -> Proposed:
     """Record proposals; pairs whose service numbers or national ids differ are refused."""
     outcome = Proposed([], [], [])
