@@ -98,6 +98,38 @@ def register(app: typer.Typer) -> None:
                 f"{r['state']:9s} {r['score']:.3f} {r['left']} = {r['right']} — {r['explanation']}"
             )
 
+    @app.command("reconcile")
+    def reconcile_command(
+        actor: Annotated[str, typer.Option("--as", help="The mediator.")] = "MED",
+        threshold: Annotated[
+            float | None, typer.Option(help="Propose pairs at or above this probability.")
+        ] = None,
+        duplicates: Annotated[
+            bool, typer.Option(help="Also look for persons written twice on one roster.")
+        ] = True,
+    ) -> None:
+        """Link every side's sought roster with the other side's held roster (Splink) and each
+        roster with itself; every candidate becomes a proposal for the mediator to decide."""
+        with cli.failures():
+            done = cli._with_ledger(
+                lambda ledger: reconcile.reconcile_all(
+                    ledger, actor=actor, threshold=threshold, duplicates=duplicates
+                )
+            )
+        for left, right, proposed, found in done.pairs:
+            what = f"{left} ↔ {right}" if left != right else f"{left} (duplicates)"
+            cli.out.print(
+                f"{what}: {len(proposed.proposed)} proposed, {len(proposed.known)} already known"
+                + (f", {len(found.held)} held (identifiers differ)" if found.held else "")
+            )
+            for a, b, why in found.held:
+                cli.out.print(f"  held: {a} / {b}: {why}")
+            for warning in found.warnings:
+                cli.err.print(f"[yellow]warning:[/] {warning}")
+        cli.out.print(
+            "Decide with `parley match confirm|reject MATCH_ID`; see `parley match list`."
+        )
+
     @app.command("unlocated")
     def unlocated_command(
         party: Annotated[str, typer.Option(help="The party whose sought persons to list.")],

@@ -200,6 +200,105 @@ def substitute_proposal(
     return None
 
 
+def _current_records(conn: Connection, roster: str) -> dict[str, dict[str, Any]]:
+    """The unerased records on the current version of a roster."""
+    version = conn.execute(
+        select(t.rosters.c.version).where(t.rosters.c.roster_id == roster)
+    ).scalar_one_or_none()
+    if version is None:
+        return {}
+    m = t.roster_members.c
+    members = set(
+        conn.execute(
+            select(m.record_id).where(m.roster_id == roster, m.version == version)
+        ).scalars()
+    )
+    return {k: v for k, v in _roster_records(conn, roster).items() if k in members}
+
+
+def _linkage_records(records: dict[str, dict[str, Any]]) -> list[Any]:
+    from parley.linkage import LinkageRecord
+
+    fields = set(LinkageRecord.__dataclass_fields__) - {"record_id"}
+    return [
+        LinkageRecord(
+            record_id=rid,
+            **{k: str(v) for k, v in data.items() if k in fields and v not in ("", None)},
+        )
+        for rid, data in records.items()
+    ]
+
+
+@dataclass
+class Linked:
+    """What a batch linkage found: candidates to propose, pairs held back, and warnings."""
+
+    candidates: list[Candidate]
+    held: list[tuple[RecordRef, RecordRef, str]]
+    warnings: list[str]
+
+
+def linked_candidates(
+    ledger: Ledger, *, sought: str, held: str, threshold: float | None = None
+) -> Linked:
+    """Splink's Fellegi-Sunter model over a sought roster and a held roster (parley.linkage):
+    every pair at or above the threshold, explained; pairs whose identifiers differ are held."""
+    from parley.linkage import link
+
+    with ledger.reading() as conn:
+        left, right = _current_records(conn, sought), _current_records(conn, held)
+    if not left or not right:
+        empty = sought if not left else held
+        return Linked([], [], [f"{empty} has no records yet"])
+    result = link(_linkage_records(left), _linkage_records(right), threshold=threshold)
+    return Linked(
+        [
+            Candidate(
+                RecordRef(sought, lk.left_id),
+                RecordRef(held, lk.right_id),
+                lk.match_probability,
+                lk.explanation,
+            )
+            for lk in result.links
+        ],
+        [
+            (RecordRef(sought, lk.left_id), RecordRef(held, lk.right_id), lk.explanation)
+            for lk in result.held
+        ],
+        result.warnings,
+    )
+
+
+def duplicate_candidates(ledger: Ledger, *, roster: str, threshold: float = 0.92) -> Linked:
+    """Records of one roster that may be one human written twice: each record's name and
+    birth date searched among the others (the names engine). Duplicates are proposed as
+    links, never merged; differing identifiers are held."""
+    from parley.linkage import SearchIndex
+
+    with ledger.reading() as conn:
+        records = _current_records(conn, roster)
+    index = SearchIndex(_linkage_records(records))
+    out: list[Candidate] = []
+    held: list[tuple[RecordRef, RecordRef, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for rid, data in records.items():
+        query = _name(data) + (" " + data["patronymic"] if data.get("patronymic") else "")
+        if not query.strip():
+            continue
+        for hit in index.search(query, data.get("birth_date"), top=4):
+            pair = (min(rid, hit.record_id), max(rid, hit.record_id))
+            if hit.record_id == rid or hit.score < threshold or pair in seen:
+                continue
+            seen.add(pair)
+            a, b = RecordRef(roster, pair[0]), RecordRef(roster, pair[1])
+            why = identifiers_conflict(records[pair[0]], records[pair[1]])
+            if why is not None:
+                held.append((a, b, why))
+                continue
+            out.append(Candidate(a, b, hit.score, f"possibly written twice: {hit.explanation}"))
+    return Linked(out, held, [])
+
+
 def propose(ledger: Ledger, *, actor: str, candidates: Sequence[Candidate]) -> Proposed:
     """Record proposals; pairs whose service numbers or national ids differ are refused."""
     outcome = Proposed([], [], [])
@@ -365,3 +464,43 @@ def not_located(ledger: Ledger, *, actor: str, party_id: str) -> list[dict[str, 
             for r in rows
             if r.record_id in sought and r.record_id not in located
         ]
+
+
+@dataclass
+class Reconciled:
+    """One reconciliation run, per roster pair: what was proposed, held back and said."""
+
+    pairs: list[tuple[str, str, Proposed, Linked]]
+
+
+def reconcile_all(
+    ledger: Ledger, *, actor: str, threshold: float | None = None, duplicates: bool = True
+) -> Reconciled:
+    """The mediator's batch reconciliation: each side's sought roster against the other
+    side's held roster on Splink, and each roster against itself for duplicates. Every
+    candidate becomes a proposal (one already proposed or decided is not proposed again)."""
+    with ledger.reading() as conn:
+        if authz.role_of(conn, actor) is not Role.MEDIATOR:
+            raise authz.Forbidden(f"{actor} may not reconcile: only the mediator sees all rosters")
+        sides = sorted(
+            conn.execute(
+                select(t.parties.c.party_id).where(t.parties.c.role == Role.SIDE.value)
+            ).scalars()
+        )
+        rosters = set(conn.execute(select(t.rosters.c.roster_id)).scalars())
+    out = Reconciled([])
+    for seeker in sides:
+        for holder in sides:
+            if holder == seeker:
+                continue
+            sought, held = f"{seeker}:sought", f"{holder}:held"
+            if sought in rosters and held in rosters:
+                found = linked_candidates(ledger, sought=sought, held=held, threshold=threshold)
+                done = propose(ledger, actor=actor, candidates=found.candidates)
+                out.pairs.append((sought, held, done, found))
+    if duplicates:
+        for roster in sorted(rosters):
+            found = duplicate_candidates(ledger, roster=roster)
+            done = propose(ledger, actor=actor, candidates=found.candidates)
+            out.pairs.append((roster, roster, done, found))
+    return out
