@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Engine, bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from parley.app.config import Settings
@@ -52,6 +52,23 @@ def rfc3339(moment: dt.datetime) -> str:
 _MAX_GROUP = 256
 _INSERT_ENTRY = insert(t.log_entries)
 _LAST_INDEX = select(func.max(t.log_entries.c.idx))
+_KEY_ROW = select(t.party_keys.c.party_id, t.party_keys.c.status).where(
+    t.party_keys.c.key_id == bindparam("kid")
+)
+_PARTY_ROW = select(t.parties.c.party_id).where(t.parties.c.party_id == bindparam("actor"))
+# events after which a key checked earlier in the same commit group must be checked again
+_KEY_EVENTS = frozenset({ev.INSTANCE_CREATED, ev.PARTY_REGISTERED, ev.KEY_ROTATED, ev.KEY_REVOKED})
+
+
+class _Group:
+    """What one group commit learns as it applies its commands in order: the next index, the
+    keys already found active for their actor, and the leaves whose tree nodes are written once
+    at the end (no command reads `log_nodes` while deciding)."""
+
+    def __init__(self) -> None:
+        self.next: int | None = None
+        self.active_keys: set[tuple[str, str]] = set()
+        self.leaves: list[bytes] = []
 
 
 @dataclass(frozen=True)
@@ -139,15 +156,24 @@ class Ledger:
         try:
             with self.engine.connect().execution_options(parley_write=True) as conn, conn.begin():
                 lock_log(conn)
+                state = _Group()
                 if len(group) == 1:
-                    group[0].appended = self._apply(conn, group[0].decide)
+                    group[0].appended = self._apply(conn, group[0].decide, state)
                 else:
                     for ticket in group:
+                        mark = (state.next, len(state.leaves))
                         try:
                             with conn.begin_nested():
-                                ticket.appended = self._apply(conn, ticket.decide)
+                                ticket.appended = self._apply(conn, ticket.decide, state)
                         except Exception as e:  # this command alone is refused
                             ticket.error = e
+                            # its savepoint is gone: forget what it appended and any key it saw
+                            state.next = mark[0]
+                            del state.leaves[mark[1] :]
+                            state.active_keys.clear()
+                if state.leaves:
+                    first = state.next - len(state.leaves) if state.next is not None else 0
+                    extend(SqlNodeStore(conn), first, state.leaves)
         except Exception as e:
             for ticket in group:
                 if ticket.error is None:
@@ -155,11 +181,13 @@ class Ledger:
         for ticket in group:
             ticket.done = True
 
-    def _apply(self, conn: Connection, decide: Decide) -> Appended:
+    def _apply(self, conn: Connection, decide: Decide, state: _Group) -> Appended:
         events = list(decide(conn))
+        if state.next is None:
+            state.next = self.size(conn)
+        first = state.next
         if not events:
-            return Appended(self.size(conn), 0)
-        first = self.size(conn)
+            return Appended(first, 0)
         time = rfc3339(self.clock())
         rows: list[dict[str, Any]] = []
         projection = projections.Projection(conn)
@@ -168,7 +196,9 @@ class Ledger:
             idx = first + offset
             key = self.keys.get(event.actor)
             if event.actor not in checked:
-                self._check_key(conn, event, key.public_key().public_bytes_raw())
+                kid = key_id(key.public_key().public_bytes_raw())
+                if (event.actor, kid) not in state.active_keys:
+                    self._check_key(conn, event, kid)
                 checked.add(event.actor)
             entry = seal(
                 index=idx,
@@ -178,6 +208,7 @@ class Ledger:
                 payload=event.payload,
                 signing_key=key,
             )
+            row_leaf = leaf_hash(entry.header_bytes)
             rows.append(
                 {
                     "idx": idx,
@@ -187,15 +218,20 @@ class Ledger:
                     "claimed_time": time,
                     "header": entry.header_bytes,
                     "signature": entry.signature,
-                    "leaf_hash": leaf_hash(entry.header_bytes),
+                    "leaf_hash": row_leaf,
                     "payload": entry.payload,
                     "salt": entry.salt,
                 }
             )
             projection.add(idx, event.type, event.actor, time, event.payload)
         projection.flush()
+        if any(event.type in _KEY_EVENTS for event in events):
+            state.active_keys.clear()
+        else:  # checked against the keys as they stand, which this command did not change
+            state.active_keys.update((a, key_id(self.keys.public_bytes(a))) for a in checked)
         conn.execute(_INSERT_ENTRY, rows)
-        extend(SqlNodeStore(conn), first, [row["leaf_hash"] for row in rows])
+        state.leaves.extend(row["leaf_hash"] for row in rows)
+        state.next = first + len(rows)
         for event in events:
             if event.type == ev.PERSON_ERASED:
                 erase_payloads(conn, [int(e["idx"]) for e in event.payload["entries"]])
@@ -207,18 +243,11 @@ class Ledger:
         return 0 if last is None else int(last) + 1
 
     @staticmethod
-    def _check_key(conn: Connection, event: Event, public: bytes) -> None:
+    def _check_key(conn: Connection, event: Event, kid: str) -> None:
         """The signing key must be the actor's active key (or a party registering itself)."""
-        kid = key_id(public)
-        row = conn.execute(
-            select(t.party_keys.c.party_id, t.party_keys.c.status).where(
-                t.party_keys.c.key_id == kid
-            )
-        ).one_or_none()
+        row = conn.execute(_KEY_ROW, {"kid": kid}).one_or_none()
         if row is None:
-            registered = conn.execute(
-                select(t.parties.c.party_id).where(t.parties.c.party_id == event.actor)
-            ).first()
+            registered = conn.execute(_PARTY_ROW, {"actor": event.actor}).first()
             # only a party's own registration may be signed before the party exists
             if (
                 registered is None

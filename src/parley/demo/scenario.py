@@ -225,29 +225,37 @@ def play(ledger: Ledger, folder: Path, *, phase2_size: int = 2000, say: Say = pr
             mids=[m for m in proposed.proposed if m in sure],
             state=MatchState.CONFIRMED,
         )
-        unlocated = reconcile.not_located(ledger, actor=MED, party_id=seeker)
-        # then by name across scripts, for those the strict pass left: the mediator reviews each
-        by_name = reconcile.name_candidates(
-            ledger,
-            sought=f"{seeker}:sought",
-            held=f"{holder}:held",
-            record_ids=[u["record"].split("/", 1)[1] for u in unlocated],
-        )
-        named = reconcile.propose(ledger, actor=MED, candidates=by_name)
-        reconcile.decide_many(
-            ledger,
-            actor=MED,
-            mids=named.proposed,
-            state=MatchState.CONFIRMED,
-            note="reviewed: same person across scripts",
-        )
-        for c in by_name:
-            say(f"  by name: {c.left} = {c.right} ({c.score:.2f}: {c.explanation})")
-        unlocated = reconcile.not_located(ledger, actor=MED, party_id=seeker)
         say(
-            f"Reconciled {seeker}'s sought roster with {holder}'s held roster: {len(proposed.proposed)}"
-            f" matches proposed, {len(sure)} confirmed; {len(unlocated)} sought persons not located."
+            f"Strict pass, {seeker}'s sought roster with {holder}'s held roster: "
+            f"{len(proposed.proposed)} matches proposed, {len(sure)} confirmed."
         )
+    # Then the batch linkage across scripts (Splink over Parley's name keys), and each roster
+    # against itself for persons written twice: the mediator reviews the candidates.
+    linked = reconcile.reconcile_all(ledger, actor=MED)
+    for left, right, done, found in linked.pairs:
+        what = f"{left} with {right}" if left != right else f"{left} against itself"
+        say(
+            f"Batch linkage, {what}: {len(done.proposed)} new proposals"
+            + (f", {len(found.held)} held (identifiers differ)" if found.held else "")
+            + "."
+        )
+    reviewed = [
+        m
+        for m in reconcile.matches(ledger, actor=MED)
+        if m["state"] == "proposed" and not m["duplicate"] and m["score"] >= 0.95
+    ]
+    reconcile.decide_many(
+        ledger,
+        actor=MED,
+        mids=[m["match_id"] for m in reviewed],
+        state=MatchState.CONFIRMED,
+        note="reviewed: same person across scripts",
+    )
+    for m in reviewed[:5]:
+        say(f"  e.g. {m['left']} = {m['right']} ({m['score']:.2f}: {m['explanation']})")
+    for seeker in (UA, RU):
+        unlocated = reconcile.not_located(ledger, actor=MED, party_id=seeker)
+        say(f"{seeker}: {len(unlocated)} sought persons not located.")
 
     clock.at(dt.date(2019, 9, 5))
     terms1 = ExchangeTerms(
