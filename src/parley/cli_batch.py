@@ -158,6 +158,60 @@ def register(app: typer.Typer) -> None:
         else:
             _print_proposal(proposal, show)
 
+    @batch_app.command("lists")
+    def lists_command(
+        commitment: Commitment,
+        actor: Annotated[str, typer.Option("--as", help="The side signing its lists.")],
+        include: Annotated[
+            list[str] | None,
+            typer.Option("--include", help="PARTY/RECORD_ID the side insists on (repeat)."),
+        ] = None,
+        vetoed: Annotated[
+            list[str] | None,
+            typer.Option("--veto", help="PARTY/RECORD_ID the side will not exchange (repeat)."),
+        ] = None,
+        show: Annotated[
+            bool, typer.Option("--show", help="Print the lists the actor may see; sign nothing.")
+        ] = False,
+    ) -> None:
+        """A side signs its must-include and veto lists for an exchange (replacing its last);
+        the planner honours them. With --show, print them (a side its own, the mediator all)."""
+        from parley.app import planning
+
+        with cli.failures():
+            if show:
+                seen = cli._with_ledger(
+                    lambda ledger: planning.side_lists(
+                        ledger, actor=actor, commitment_id=commitment
+                    )
+                )
+                for x in seen:
+                    cli.out.print(
+                        f"{x.party_id}: must include {', '.join(sorted(map(str, x.must_include))) or '—'};"
+                        f" veto {', '.join(sorted(map(str, x.veto))) or '—'}"
+                    )
+                if not seen:
+                    cli.out.print("No lists signed for this exchange.")
+                return
+
+            def refs(values: list[str] | None) -> set[p.PersonRef]:
+                out = set()
+                for value in values or []:
+                    person = PersonRef.parse(value)
+                    out.add(p.PersonRef(person.party_id, person.record_id))
+                return out
+
+            must, veto = refs(include), refs(vetoed)
+            done = cli._with_ledger(
+                lambda ledger: planning.submit_lists(
+                    ledger, actor=actor, commitment_id=commitment, must_include=must, veto=veto
+                )
+            )
+        cli.out.print(
+            f"{actor} signed its lists for {commitment}: {len(must)} must include, "
+            f"{len(veto)} vetoed (log entry {done.first})."
+        )
+
     @batch_app.command("plan")
     def plan_command(
         batch_id: Annotated[str, typer.Argument(help="A new batch id.")],

@@ -7,7 +7,16 @@ from collections.abc import Callable
 
 import pytest
 
-from parley.app import agreements, batches, erasure, person, reconcile, rosters, status
+from parley.app import (
+    agreements,
+    batches,
+    erasure,
+    person,
+    planning,
+    reconcile,
+    rosters,
+    status,
+)
 from parley.app.authz import Forbidden
 from parley.app.ledger import Ledger
 from parley.app.planning import PlanRequest, propose
@@ -92,6 +101,20 @@ MATRIX: dict[str, tuple[Callable[[Ledger, str], object], set[str]]] = {
     "handover located": (
         lambda led, a: batches.advance(led, actor=a, batch_id="B", moves=[(R0, S.DISPUTED, "")]),
         {"MED", "UA", "RU"},
+    ),
+    "batch lists (sign)": (
+        lambda led, a: planning.submit_lists(
+            led, actor=a, commitment_id="AG-EX", must_include=set(), veto=set()
+        ),
+        {"UA", "RU"},
+    ),
+    "batch lists (show)": (
+        lambda led, a: planning.side_lists(led, actor=a, commitment_id="AG-EX"),
+        {"MED", "UA", "RU"},
+    ),
+    "reconcile (batch linkage)": (
+        lambda led, a: reconcile.reconcile_all(led, actor=a, duplicates=False),
+        {"MED"},
     ),
     "batch confirm": (
         lambda led, a: batches.confirm(led, actor=a, batch_id="B", persons=[]),

@@ -162,3 +162,55 @@ def test_consent_interview_is_sealed_to_the_mediator(ledger: Ledger) -> None:
             bytes(r) for r in conn.execute(select(t.log_entries.c.payload)).scalars() if r
         )
     assert secret.encode() not in payloads and "родина".encode() not in payloads
+
+
+def test_side_signed_lists_steer_the_planner(ledger: Ledger) -> None:
+    from parley.app import planning
+    from parley.app.rebuild import projection_snapshot, rebuild
+    from parley.domain.errors import DomainError, NotFound
+
+    setup_parties(ledger)
+    _held(ledger, "UA", 6)
+    _held(ledger, "RU", 6)
+    all_for_all(ledger)
+    ua3, ru5 = p.PersonRef("UA", "UA3"), p.PersonRef("RU", "RU5")
+    # Without lists, a batch of 2 a side takes those held longest: neither of these.
+    plain = propose(ledger, actor="MED", request=PlanRequest("AG-EX", batch_size=2))
+    assert ua3 not in plain.persons and ru5 not in plain.persons
+    # UA insists on RU5 (one of its own held by RU) and will not release UA3 yet.
+    for who in ("MED", "SMM"):
+        with pytest.raises(Forbidden):
+            planning.submit_lists(
+                ledger, actor=who, commitment_id="AG-EX", must_include={ru5}, veto=set()
+            )
+    with pytest.raises(NotFound):
+        planning.submit_lists(
+            ledger,
+            actor="UA",
+            commitment_id="AG-EX",
+            must_include={p.PersonRef("RU", "nobody")},
+            veto=set(),
+        )
+    with pytest.raises(DomainError):
+        planning.submit_lists(
+            ledger, actor="UA", commitment_id="AG-EX", must_include={ru5}, veto={ru5}
+        )
+    planning.submit_lists(ledger, actor="UA", commitment_id="AG-EX", must_include={ru5}, veto={ua3})
+    steered = propose(ledger, actor="MED", request=PlanRequest("AG-EX", batch_size=6))
+    assert ru5 in steered.persons and ua3 not in steered.persons
+    # Each side sees its own lists, the mediator both, a monitor none.
+    assert [
+        x.party_id for x in planning.side_lists(ledger, actor="MED", commitment_id="AG-EX")
+    ] == ["UA"]
+    assert planning.side_lists(ledger, actor="RU", commitment_id="AG-EX") == []
+    with pytest.raises(Forbidden):
+        planning.side_lists(ledger, actor="SMM", commitment_id="AG-EX")
+    # A new submission replaces the last: the veto is lifted.
+    planning.submit_lists(ledger, actor="UA", commitment_id="AG-EX", must_include={ru5}, veto=set())
+    lifted = propose(ledger, actor="MED", request=PlanRequest("AG-EX", batch_size=6))
+    assert ua3 in lifted.persons
+    with ledger.reading() as conn:
+        live = projection_snapshot(conn)
+    rebuild(ledger)
+    with ledger.reading() as conn:
+        assert projection_snapshot(conn) == live

@@ -27,6 +27,7 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "commitment.status": frozenset({M}),
     "monitor.report": frozenset({W}),
     "batch.plan": frozenset({M}),
+    "batch.lists": frozenset({S}),
     "batch.close": frozenset({M}),
     "handover.substitute": frozenset({M}),
 }

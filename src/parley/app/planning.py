@@ -13,10 +13,13 @@ from parley import planning as p
 from parley.app import authz
 from parley.app.agreements import load as load_agreement
 from parley.app.batches import held_ids
-from parley.app.ledger import Ledger
+from parley.app.ledger import Appended, Ledger
+from parley.domain import events as ev
 from parley.domain.agreements import CommitmentKind, ExchangeMode
 from parley.domain.dates import PartialDate
 from parley.domain.errors import Conflict, DomainError, NotFound
+from parley.domain.events import Event
+from parley.domain.parties import Role
 from parley.domain.persons import Health
 from parley.domain.rosters import RosterKind, roster_id
 from parley.store import tables as t
@@ -101,6 +104,88 @@ def _candidates(conn: Connection, party: str, side: p.Side) -> list[p.Candidate]
     ]
 
 
+@dataclass(frozen=True)
+class SideLists:
+    """A side's signed lists for one exchange commitment."""
+
+    party_id: str
+    must_include: frozenset[p.PersonRef]
+    veto: frozenset[p.PersonRef]
+
+
+def _exchange_sides(conn: Connection, commitment_id: str) -> tuple[str, str]:
+    c = conn.execute(
+        select(t.commitments).where(t.commitments.c.commitment_id == commitment_id)
+    ).one_or_none()
+    if c is None:
+        raise NotFound(f"there is no commitment {commitment_id}")
+    if c.kind != CommitmentKind.EXCHANGE.value:
+        raise DomainError(f"commitment {commitment_id} is not an exchange")
+    agreement, _ = load_agreement(conn, c.agreement_id)
+    a, b = agreement.sides
+    return a, b
+
+
+def submit_lists(
+    ledger: Ledger,
+    *,
+    actor: str,
+    commitment_id: str,
+    must_include: Set[p.PersonRef],
+    veto: Set[p.PersonRef],
+) -> Appended:
+    """A side signs its must-include list (persons it insists be in the exchange, usually its
+    own people held by the other side) and its veto list (persons it will not release, or not
+    receive, in this exchange); each submission replaces the last. The planner honours both."""
+
+    def decide(conn: Connection) -> list[Event]:
+        authz.require(conn, actor, "batch.lists")
+        sides = _exchange_sides(conn, commitment_id)
+        if actor not in sides:
+            raise authz.Forbidden(f"{actor} is not a side of the exchange {commitment_id}")
+        both = must_include & veto
+        if both:
+            raise DomainError(
+                f"{sorted(map(str, both))[0]} is on both the must-include and veto lists"
+            )
+        for ref in [*must_include, *veto]:
+            if ref.party_id not in sides:
+                raise DomainError(f"{ref}: {ref.party_id} is not a side of {commitment_id}")
+            if ref.record_id not in held_ids(conn, ref.party_id):
+                raise NotFound(f"{ref} is not on {ref.party_id}'s current held roster")
+        payload = {
+            "commitment_id": commitment_id,
+            "must_include": sorted(str(r) for r in must_include),
+            "veto": sorted(str(r) for r in veto),
+        }
+        return [Event(ev.SIDE_LISTS_SUBMITTED, actor, payload)]
+
+    return ledger.execute(decide)
+
+
+def side_lists(ledger: Ledger, *, actor: str, commitment_id: str) -> list[SideLists]:
+    """The lists as the actor may see them: the mediator both sides', a side its own."""
+    with ledger.reading() as conn:
+        role = authz.role_of(conn, actor)
+        if role is Role.MONITOR:
+            raise authz.Forbidden(f"{actor} is a monitor: it sees the roadmap, not persons")
+        lists = _stored_lists(conn, commitment_id)
+    return [x for x in lists if role is Role.MEDIATOR or x.party_id == actor]
+
+
+def _stored_lists(conn: Connection, commitment_id: str) -> list[SideLists]:
+    c = t.side_lists.c
+    rows = conn.execute(
+        select(c.party_id, c.list, c.person).where(c.commitment_id == commitment_id)
+    ).all()
+    out: dict[str, tuple[set[p.PersonRef], set[p.PersonRef]]] = {}
+    for r in rows:
+        must, veto = out.setdefault(r.party_id, (set(), set()))
+        party, record = r.person.split("/", 1)
+        (must if r.list == "must_include" else veto).add(p.PersonRef(party, record))
+    return [SideLists(k, frozenset(m), frozenset(v)) for k, (m, v) in sorted(out.items())]
+
+
 def propose(ledger: Ledger, *, actor: str, request: PlanRequest) -> Proposal:
     """The next batch under a witnessed agreement's exchange commitment, with every reason."""
     with ledger.reading() as conn:
@@ -128,15 +213,20 @@ def propose(ledger: Ledger, *, actor: str, request: PlanRequest) -> Proposal:
         a, b = agreement.sides
         released = _released_counted(conn, c.commitment_id)
         candidates = _candidates(conn, a, p.Side.A) + _candidates(conn, b, p.Side.B)
+        signed = _stored_lists(conn, c.commitment_id)
     unknown = (set(request.must_include) | set(request.veto)) - {a, b}
     if unknown:
         raise DomainError(f"{', '.join(sorted(unknown))} is not a side of this agreement")
 
     def side_terms(party: str) -> p.SideTerms:
+        # the side's signed lists, and whatever the mediator adds for this one proposal
+        own = next(
+            (x for x in signed if x.party_id == party), SideLists(party, frozenset(), frozenset())
+        )
         named = frozenset(p.PersonRef(r.party_id, r.record_id) for r in exchange.named_for(party))
         return p.SideTerms(
-            must_include=frozenset(request.must_include.get(party, ())),
-            veto=frozenset(request.veto.get(party, ())),
+            must_include=frozenset(request.must_include.get(party, ())) | own.must_include,
+            veto=frozenset(request.veto.get(party, ())) | own.veto,
             named=named if exchange.mode is ExchangeMode.NAMED else frozenset(),
             released=released.get(party, 0),
         )

@@ -220,6 +220,7 @@ def _kept(
     comparisons: tuple[model.Comparison, ...],
     left: pd.DataFrame,
     right: pd.DataFrame,
+    hold: bool = True,
 ) -> pd.DataFrame:
     """The pairs to report: links at or above the cut, and pairs whose identifiers differ
     but whose other fields reach it (held). `_weight` is the weight without identifiers for
@@ -234,7 +235,8 @@ def _kept(
         a = rows["record_id_l"].map(left.set_index("record_id")[col])
         b = rows["record_id_r"].map(right.set_index("record_id")[col])
         # Only the lowest level (gamma 0) is a difference; one keystroke off is a typo.
-        conflict |= a.notna() & b.notna() & (rows[f"gamma_{c.column}"] == 0)
+        if hold:
+            conflict |= a.notna() & b.notna() & (rows[f"gamma_{c.column}"] == 0)
         used = rows[f"gamma_{c.column}"] >= 0
         without -= rows[f"mw_{c.column}"].where(used, 0.0).astype(float)
     rows["_conflict"] = conflict
@@ -262,12 +264,15 @@ def link(
     threshold: float | None = None,
     one_to_one: bool = False,
     progress: Progress | None = None,
+    hold_differing_ids: bool = True,
 ) -> LinkResult:
     """Link two rosters: every pair at or above `threshold` that is one human, explained.
 
     Two records whose service numbers or national ids differ are never linked: such pairs
     come back in `held` for a person to look at. `progress(stage, fraction)` is called as
-    the run goes.
+    the run goes. `hold_differing_ids=False` drops that rule: such pairs are scored with
+    the identifier's trained weight like any other field (for data whose ids carry
+    wholesale errors, such as FEBRL's).
     """
     threshold = DEFAULT_THRESHOLD if threshold is None else threshold
     if not 0.0 < threshold <= 1.0:
@@ -313,7 +318,7 @@ def link(
     shift = _recalibrate(rows, linker, len(frame_l), len(frame_r))
 
     t3 = time.perf_counter()
-    rows = _kept(rows, cut, comparisons, frame_l, frame_r)
+    rows = _kept(rows, cut, comparisons, frame_l, frame_r, hold_differing_ids)
     links: list[Link] = []
     held: list[Link] = []
     for row in rows.to_dict("records"):

@@ -126,6 +126,10 @@ class Header:
         }
 
     def to_bytes(self) -> bytes:
+        # fixed ASCII keys, one integer index below 2^53 and strings: sorted compact JSON is
+        # already the RFC 8785 form (for any character; only keys beyond the BMP sort apart)
+        if 0 <= self.index < 2**53:
+            return _fast_dumps(self.to_json())
         return canonical_json(self.to_json())
 
     @classmethod

@@ -769,6 +769,27 @@ def _acknowledged(idx: int, actor: str, _t: str, p: dict[str, Any]) -> list[Writ
     ]
 
 
+_CLEAR_SIDE_LISTS = delete(t.side_lists).where(_key(t.side_lists, "commitment_id", "party_id"))
+
+
+@_on(ev.SIDE_LISTS_SUBMITTED)
+def _side_lists(idx: int, actor: str, _t: str, p: dict[str, Any]) -> list[Write]:
+    """A side's must-include and veto lists for a commitment: each submission replaces the last."""
+    key = {"k_commitment_id": p["commitment_id"], "k_party_id": actor}
+    writes: list[Write] = [(_CLEAR_SIDE_LISTS, key)]
+    for name in ("must_include", "veto"):
+        for person in p[name]:
+            row = {
+                "commitment_id": p["commitment_id"],
+                "party_id": actor,
+                "list": name,
+                "person": person,
+                "log_idx": idx,
+            }
+            writes.append((_INS["side_lists"], row))
+    return writes
+
+
 _CLOSE_BATCH = (
     update(t.batches)
     .where(_key(t.batches, "batch_id"))

@@ -248,6 +248,16 @@ match_acknowledgements = Table(
     Column("log_idx", BigInteger, nullable=False),
 )
 
+side_lists = Table(
+    "side_lists",
+    metadata,
+    Column("commitment_id", String(64), primary_key=True),
+    Column("party_id", String(32), primary_key=True),
+    Column("list", String(16), primary_key=True),  # must_include | veto
+    Column("person", String(200), primary_key=True),
+    Column("log_idx", BigInteger, nullable=False),
+)
+
 monitor_reports = Table(
     "monitor_reports",
     metadata,
