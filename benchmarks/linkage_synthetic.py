@@ -301,7 +301,8 @@ def run_parley(path: str, threshold: float | None) -> dict[str, Any]:
     pairs = [(lk.left_id, lk.right_id) for lk in result.links]
     held = [(lk.left_id, lk.right_id) for lk in result.held]
     return {"pairs": pairs, "held": held, "seconds": time.perf_counter() - start,
-            "peak_mib": _peak_mib(), "threshold": result.threshold}  # fmt: skip
+            "peak_mib": _peak_mib(), "threshold": result.threshold,
+            "stats": dict(result.stats)}  # fmt: skip
 
 
 def _splink_frame(records: list[LinkageRecord]) -> pd.DataFrame:
@@ -399,6 +400,10 @@ def _line(name: str, out: dict[str, Any], truth: set[tuple[str, str]]) -> str:
     if out.get("held"):
         both = score(set(out["pairs"]) | set(out["held"]), truth)
         text += f" | {len(out['held'])} held for review (links + held: F1 {both['f1']:.4f})"
+    if out.get("stats"):
+        st = out["stats"]
+        text += (f" | prepare {st.get('prepare_s', 0):.1f} s, train {st.get('train_s', 0):.1f} s,"
+                 f" score {st.get('predict_s', 0):.1f} s")  # fmt: skip
     if out.get("error"):
         text += f" | failed: {out['error']}"
     return text
