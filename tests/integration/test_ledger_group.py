@@ -52,7 +52,7 @@ def test_a_group_with_refusals_and_a_revocation(ledger: Ledger) -> None:
         _decide(_note("MED", 5)),
     ]
     ledger._commit_group(group)
-    outcomes = [(g.appended.first, g.appended.count) if g.error is None else None for g in group]
+    outcomes = [(g.appended.first, g.appended.count) if g.appended else None for g in group]
     assert outcomes == [
         (start, 1),
         None,
