@@ -9,10 +9,12 @@ changes once written, so a store (the lead's SQL table `log_nodes(level, idx, ha
 from __future__ import annotations
 
 from collections.abc import Sequence
+from hashlib import sha256
 from typing import NamedTuple, Protocol
 
 from parley.log.errors import ProofRequestError
 from parley.log.merkle import (
+    _NODE_PREFIX,
     EMPTY_ROOT,
     Range,
     check_consistency_request,
@@ -147,22 +149,26 @@ def consistency_proof_from_nodes(nodes: NodeReader, size1: int, size2: int) -> l
 def append_leaves(nodes: NodeReader, size: int, leaf_hashes: Sequence[bytes]) -> list[Node]:
     """The new nodes to store when leaves are added to a tree of `size` leaves.
 
-    Only the compact range of the old tree is read; every node returned is new.
+    Only the compact range of the old tree is read; every node returned is new. The new
+    nodes are made a level at a time (each level in index order), so a long batch costs one
+    SHA-256 call per node and little else.
     """
     frontier_ids = compact_range_ids(size)
-    levels = [node_id.level for node_id in frontier_ids]
-    frontier = list(zip(levels, _read(nodes, frontier_ids, size), strict=True))
+    frontier = {
+        node_id.level: value
+        for node_id, value in zip(frontier_ids, _read(nodes, frontier_ids, size), strict=True)
+    }
     new: list[Node] = []
-    for position, value in enumerate(leaf_hashes, start=size):
-        level, index = 0, position
-        new.append(Node(0, index, value))
-        # The frontier's smallest subtree merges with the new one while their sizes match.
-        while frontier and frontier[-1][0] == level:
-            _, left = frontier.pop()
-            value = node_hash(left, value)
-            level, index = level + 1, index >> 1
-            new.append(Node(level, index, value))
-        frontier.append((level, value))
+    level, start, row = 0, size, list(leaf_hashes)
+    while row:
+        new.extend(Node(level, start + i, value) for i, value in enumerate(row))
+        if start & 1:  # the first one's left sibling is the old tree's subtree at this level
+            row.insert(0, frontier[level])
+            start -= 1
+        row = [
+            sha256(_NODE_PREFIX + row[i] + row[i + 1]).digest() for i in range(0, len(row) - 1, 2)
+        ]
+        level, start = level + 1, start >> 1
     return new
 
 
