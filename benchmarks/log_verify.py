@@ -5,13 +5,14 @@ The log starts as a real instance (parties, keys, an agreement), then grows by s
 monitor-style status events sealed exactly as the ledger seals them; the export and its
 final checkpoint are written in Parley's format and verified by `verify_export`.
 
-Run: .venv/bin/python benchmarks/log_verify.py [--entries 1000000]
+Run: .venv/bin/python benchmarks/log_verify.py [--entries 1000000] [--keep DIR] [--repeat N]
 """
 
 from __future__ import annotations
 
 import argparse
 import resource
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -79,17 +80,28 @@ def build(folder: Path, entries: int) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--entries", type=int, default=1_000_000)
+    parser.add_argument(
+        "--keep", type=Path, help="build the export into this folder once and reuse it after"
+    )
+    parser.add_argument("--repeat", type=int, default=1, help="verify runs; the median is printed")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        started = time.perf_counter()
-        export = build(Path(tmp), args.entries)
-        print(
-            f"built an export of {args.entries:,} entries in {time.perf_counter() - started:.0f} s "
-            f"({(export / 'log.jsonl').stat().st_size / 2**20:.0f} MiB)"
-        )
-        started = time.perf_counter()
-        report = audit.verify_export(export)
-        seconds = time.perf_counter() - started
+        folder = args.keep or Path(tmp)
+        export = folder / "export"
+        if not (args.keep and (export / "checkpoints" / f"{args.entries}.note").exists()):
+            started = time.perf_counter()
+            export = build(folder, args.entries)
+            print(
+                f"built an export of {args.entries:,} entries in {time.perf_counter() - started:.0f} s "
+                f"({(export / 'log.jsonl').stat().st_size / 2**20:.0f} MiB)"
+            )
+        runs = []
+        for _ in range(args.repeat):
+            started = time.perf_counter()
+            report = audit.verify_export(export)
+            runs.append(time.perf_counter() - started)
+            print(f"  verify run: {runs[-1]:.1f} s")
+        seconds = statistics.median(runs)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"verify: {report.entries:,} entries, {report.checkpoints} checkpoint, in {seconds:.1f} s "
