@@ -14,14 +14,20 @@ import statistics
 import tempfile
 import time
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, text
 
-from parley.log.nodes import consistency_proof_from_nodes, extend, inclusion_proof_from_nodes
+from parley.log.nodes import (
+    NodeId,
+    consistency_proof_from_nodes,
+    extend,
+    inclusion_proof_from_nodes,
+)
 from parley.store import migrate
 from parley.store.engine import make_engine
-from parley.store.nodes import SqlNodeStore
+from parley.store.nodes import SqlNodeStore, _get
 
 POSTGRES = os.environ.get(
     "PARLEY_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -38,11 +44,25 @@ def _fill(engine: Engine, size: int) -> None:
         done += step
 
 
-def _measure(engine: Engine, size: int, samples: int = 300) -> str:
+class _CompiledStore(SqlNodeStore):
+    """The earlier read path, as a peer: one SQLAlchemy-compiled OR of key lookups per call."""
+
+    def get_nodes(self, ids: Sequence[NodeId]) -> list[bytes]:
+        params = {}
+        for n, (level, index) in enumerate(ids):
+            params[f"l{n}"], params[f"i{n}"] = level, index
+        rows = self.conn.execute(_get(len(ids)), params).all()
+        found = {(r.level, r.idx): bytes(r.hash) for r in rows}
+        return [found[(level, index)] for level, index in ids]
+
+
+def _measure(
+    engine: Engine, size: int, store_type: type[SqlNodeStore] = SqlNodeStore, samples: int = 300
+) -> str:
     rng = random.Random(size)
     inc, con = [], []
     with engine.connect() as conn:
-        store = SqlNodeStore(conn)
+        store = store_type(conn)
         for _ in range(samples):
             i = rng.randrange(size)
             t = time.perf_counter()
@@ -83,6 +103,9 @@ def main() -> None:
                     filled = time.perf_counter() - started
                     print(
                         f"{name:10s} {size:>9,} entries (filled in {filled:.0f} s): {_measure(engine, size)}"
+                    )
+                    print(
+                        f"{'  peer: compiled OR query':36s} {_measure(engine, size, _CompiledStore)}"
                     )
                     engine.dispose()
             finally:
