@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import time
+from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from parley.cli import app
 from parley.linkage import LinkageRecord, SearchIndex
 
 ROSTER = [
@@ -74,3 +78,73 @@ def test_a_large_roster_answers_in_milliseconds() -> None:
     for query in ("Oleksandr Shevchenko", "Serhii Kovalenko", "Natalia Tkachenko"):
         assert index.search(query, top=5)
     assert (time.perf_counter() - start) / 3 < 0.25
+
+
+CLI_ROSTER = "\n".join(
+    [
+        "id,family_name,given_name,patronymic,birth_date",
+        "A1,Вишинський,Кирило,Валерійович,1967-02-03",
+        "A2,Вишинський,Олег,Петрович,1990",
+        "A3,Шевченко,Тарас,Григорович,1961-02-30",
+        "A4,Коваленко,Олена,Іванівна,1980-05-06",
+    ]
+)
+
+
+def test_cli_search_json_is_a_ranked_list_cut_at_top(tmp_path: Path) -> None:
+    roster = tmp_path / "r.csv"
+    roster.write_text(CLI_ROSTER + "\n", encoding="utf-8")
+    run = CliRunner().invoke(
+        app, ["search", "Vyshinsky", "--roster", str(roster), "--top", "2", "--json"]
+    )
+    assert run.exit_code == 0, run.output
+    hits = json.loads(run.stdout)
+    assert isinstance(hits, list) and len(hits) == 2
+    assert {h["record_id"] for h in hits} == {"A1", "A2"}
+    assert all(isinstance(h["score"], float) for h in hits)
+    assert hits[0]["score"] >= hits[1]["score"]
+    # The impossible date is kept and reported, not a refusal.
+    assert "1961-02-30" in run.stderr
+
+
+def test_cli_birth_date_breaks_a_tie_between_namesakes(tmp_path: Path) -> None:
+    roster = tmp_path / "r.csv"
+    roster.write_text(CLI_ROSTER + "\n", encoding="utf-8")
+    args = ["search", "Vyshinsky", "--roster", str(roster), "--json", "--top", "1"]
+    first = json.loads(CliRunner().invoke(app, [*args, "--birth-date", "1990"]).stdout)
+    assert first[0]["record_id"] == "A2"
+
+
+def test_cli_many_queries_print_one_json_line_each_in_order(tmp_path: Path) -> None:
+    roster = tmp_path / "r.csv"
+    roster.write_text(CLI_ROSTER + "\n", encoding="utf-8")
+    queries = tmp_path / "q.csv"
+    queries.write_text(
+        "query,birth_date\nTaras Shevchenko,\nVyshinsky Oleg,1990\nOlena Kovalenko,\n",
+        encoding="utf-8",
+    )
+    run = CliRunner().invoke(
+        app,
+        ["search", "--queries", str(queries), "--roster", str(roster), "--top", "3", "--json"],
+    )
+    assert run.exit_code == 0, run.output
+    lines = [json.loads(x) for x in run.stdout.splitlines()]
+    assert [x["query"] for x in lines] == ["Taras Shevchenko", "Vyshinsky Oleg", "Olena Kovalenko"]
+    assert [x["results"][0]["record_id"] for x in lines] == ["A3", "A2", "A4"]
+    for line in lines:
+        assert 1 <= len(line["results"]) <= 3
+        scores = [r["score"] for r in line["results"]]
+        assert scores == sorted(scores, reverse=True)
+
+
+def test_cli_wants_exactly_one_of_query_and_queries(tmp_path: Path) -> None:
+    roster = tmp_path / "r.csv"
+    roster.write_text(CLI_ROSTER + "\n", encoding="utf-8")
+    queries = tmp_path / "q.csv"
+    queries.write_text("name\nx\n", encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(app, ["search", "--roster", str(roster)]).exit_code != 0
+    both = ["search", "x", "--queries", str(queries), "--roster", str(roster)]
+    assert runner.invoke(app, both).exit_code != 0
+    no_column = ["search", "--queries", str(queries), "--roster", str(roster), "--json"]
+    assert runner.invoke(app, no_column).exit_code != 0
