@@ -128,9 +128,12 @@ def labelled_pairs() -> None:
             key=lambda th: _f1([scores[i] >= th for i in pick], [truth[i] for i in pick]),
         )
         said = [scores[i] >= best for i in other]
+        held = [truth[i] for i in other]
+        tp = sum(s and t for s, t in zip(said, held, strict=True))
         print(
-            f"  threshold chosen on {'even' if half == 0 else 'odd'} rows: {best:.2f}, "
-            f"F1 on the other half {_f1(said, [truth[i] for i in other]):.3f}"
+            f"  threshold chosen on {'even' if half == 0 else 'odd'} rows: {best:.2f}; "
+            f"on the other half precision {tp / max(1, sum(said)):.3f} "
+            f"recall {tp / max(1, sum(held)):.3f} F1 {_f1(said, held):.3f}"
         )
 
 
