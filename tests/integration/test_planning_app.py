@@ -209,6 +209,18 @@ def test_side_signed_lists_steer_the_planner(ledger: Ledger) -> None:
     planning.submit_lists(ledger, actor="UA", commitment_id="AG-EX", must_include={ru5}, veto=set())
     lifted = propose(ledger, actor="MED", request=PlanRequest("AG-EX", batch_size=6))
     assert ua3 in lifted.persons
+    # The signed list stands across batches: once RU5 is in a batch it is served, not asked again.
+    batches.plan(
+        ledger,
+        actor="MED",
+        batch_id="B1",
+        commitment_id="AG-EX",
+        place="x",
+        planned_date=None,
+        persons=[PersonRef(x.party_id, x.record_id) for x in lifted.persons],
+    )
+    after = propose(ledger, actor="MED", request=PlanRequest("AG-EX", batch_size=6))
+    assert ru5 not in after.persons
     with ledger.reading() as conn:
         live = projection_snapshot(conn)
     rebuild(ledger)

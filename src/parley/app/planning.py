@@ -218,6 +218,8 @@ def propose(ledger: Ledger, *, actor: str, request: PlanRequest) -> Proposal:
     if unknown:
         raise DomainError(f"{', '.join(sorted(unknown))} is not a side of this agreement")
 
+    pending = frozenset(x.person for x in candidates)
+
     def side_terms(party: str) -> p.SideTerms:
         # the side's signed lists, and whatever the mediator adds for this one proposal
         own = next(
@@ -225,7 +227,10 @@ def propose(ledger: Ledger, *, actor: str, request: PlanRequest) -> Proposal:
         )
         named = frozenset(p.PersonRef(r.party_id, r.record_id) for r in exchange.named_for(party))
         return p.SideTerms(
-            must_include=frozenset(request.must_include.get(party, ())) | own.must_include,
+            # a signed list stands across batches: a person on it already released (or gone
+            # from the held roster) has been served, and is no longer asked for
+            must_include=frozenset(request.must_include.get(party, ()))
+            | (own.must_include & pending),
             veto=frozenset(request.veto.get(party, ())) | own.veto,
             named=named if exchange.mode is ExchangeMode.NAMED else frozenset(),
             released=released.get(party, 0),
