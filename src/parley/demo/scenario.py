@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from parley.app import agreements, batches, instance, reconcile, rosters
+from parley.app import agreements, batches, instance, planning, reconcile, rosters
 from parley.app.config import Settings
 from parley.app.ledger import Ledger
 from parley.app.planning import PlanRequest, propose
@@ -33,6 +33,7 @@ from parley.domain.matches import MatchState, match_id
 from parley.domain.parties import Party, Role
 from parley.domain.rosters import RosterKind
 from parley.io.rosters import read_roster
+from parley.planning import PersonRef as PlanRef
 from parley.store import tables as t
 
 UA, RU, MED, MON = "UA", "RU", "MED", "SMM"
@@ -396,7 +397,18 @@ def play(ledger: Ledger, folder: Path, *, phase2_size: int = 2000, say: Say = pr
     batches.close(ledger, actor=MED, batch_id="B1")
     say("Batch B1 (phase 1) closed: one declined at interview, one substituted.")
 
-    # Phase 2: all for all, in four batches the planner proposes; the last still under way
+    # Phase 2: all for all, in four batches the planner proposes; the last still under way.
+    # Each side first signs its must-include list: a few of its own people held by the other
+    # side, whom the planner then puts in the first batch.
+    clock.at(dt.date(2019, 12, 20), 10)
+    for side, holder, held in ((UA, RU, cast.held_by_ru), (RU, UA, cast.held_by_ua)):
+        start = (len(ru_phase1) if holder == RU else len(ua_phase1)) + 5
+        refs = [cast.ref(holder, h) for h in held[start : start + 3]]
+        insisted = {PlanRef(r.party_id, r.record_id) for r in refs}
+        planning.submit_lists(
+            ledger, actor=side, commitment_id="P2-EX", must_include=insisted, veto=set()
+        )
+        say(f"{side} signed its must-include list for phase 2: {len(insisted)} persons.")
     quarters = 4
     for q in range(quarters):
         clock.at(dt.date(2019, 12, 29) + dt.timedelta(days=45 * q), 8)
