@@ -78,27 +78,58 @@ def _readings(text: str) -> tuple[str, str]:
     )
 
 
+class _Distinct:
+    """A column's distinct strings, each with the rows that hold it."""
+
+    def __init__(self, column: list[str]) -> None:
+        rows: dict[str, list[int]] = defaultdict(list)
+        for i, value in enumerate(column):
+            rows[value].append(i)
+        self.values = list(rows)
+        self.rows = list(rows.values())
+
+    def nearest(self, text: str, limit: int, cutoff: float) -> list[int]:
+        """Rows of the nearest distinct strings (Jaro-Winkler), best first, until `limit`
+        rows are taken; rows tied on one string all come."""
+        out: list[int] = []
+        for _, _, j in process.extract(
+            text, self.values, scorer=JaroWinkler.normalized_similarity,
+            limit=limit, score_cutoff=cutoff,
+        ):  # fmt: skip
+            out.extend(self.rows[j])
+            if len(out) >= limit:
+                break
+        return out
+
+
 class SearchIndex:
     """An in-memory index over a roster's names and birth dates."""
 
-    def __init__(self, records: Iterable[LinkageRecord]) -> None:
+    def __init__(self, records: Iterable[LinkageRecord], *, rerank: int = _RERANK) -> None:
+        self._rerank = rerank  # candidates scored with the full comparison per query
         self._records: list[PreparedRecord] = [prepare(r) for r in records]
         self._keys: dict[str, list[int]] = defaultdict(list)
         self._family: list[str] = []
+        self._given: list[str] = []
         readings = [_readings(p.name.text) for p in self._records]
         self._roman: tuple[list[str], list[str]] = (
             [r[0] for r in readings],
             [r[1] for r in readings],
         )
+        # The fuzzy passes scan each distinct spelling once, not each record.
+        self._roman_distinct = tuple(_Distinct(column) for column in self._roman)
         for i, p in enumerate(self._records):
             for key in p.name.blocking_keys():
                 self._keys[key].append(i)
             parts = [p.name.family, *p.name.extra] if not p.name.order_certain else []
             fam = p.name.family or p.name.given
             self._family.append(fam.skeleton if fam is not None else "")
+            other = p.name.given if fam is p.name.family else None
+            self._given.append(other.skeleton if other is not None else "")
             for part in parts:
                 if part is not None and part is not fam:
                     self._keys["s:" + part.stems[0]].append(i)
+        self._family_distinct = _Distinct(self._family)
 
     def __len__(self) -> int:
         return len(self._records)
@@ -111,11 +142,8 @@ class SearchIndex:
     def _candidates(self, query: NameKeys, roman: tuple[str, str]) -> set[int]:
         found: set[int] = set()
         for reading in set(roman):
-            for column in self._roman:
-                for _, _, i in process.extract(
-                    reading, column, scorer=JaroWinkler.normalized_similarity, limit=_ROMAN
-                ):
-                    found.add(i)
+            for column in self._roman_distinct:
+                found.update(column.nearest(reading, _ROMAN, 0.0))
         for key in query.blocking_keys():
             ids = self._keys.get(key, ())
             if len(ids) <= _CROWDED:
@@ -123,24 +151,28 @@ class SearchIndex:
         parts = [p for p in (query.family, query.given, *query.extra) if p is not None]
         for part in parts[:2]:
             for spelling in part.skeletons:
-                for _, _, i in process.extract(
-                    spelling, self._family, scorer=JaroWinkler.normalized_similarity,
-                    limit=_FUZZY, score_cutoff=0.7,
-                ):  # fmt: skip
-                    found.add(i)
+                found.update(self._family_distinct.nearest(spelling, _FUZZY, 0.7))
         return found
 
     def _prerank(self, query: NameKeys, ids: set[int]) -> list[int]:
-        if len(ids) <= _RERANK:
+        if len(ids) <= self._rerank:
             return list(ids)
         spellings = [p.skeleton for p in (query.family, query.given) if p is not None]
-        order = sorted(
-            ids,
-            key=lambda i: (
-                -max(JaroWinkler.normalized_similarity(s, self._family[i]) for s in spellings)
-            ),
-        )
-        return order[:_RERANK]
+        jw = JaroWinkler.normalized_similarity
+        seen: dict[str, float] = {}  # a crowded candidate set repeats its names
+
+        def like(name: str) -> float:
+            found = seen.get(name)
+            if found is None:
+                found = seen[name] = max(jw(s, name) for s in spellings)
+            return found
+
+        def near(i: int) -> float:
+            # Family first, the given name to order namesakes; either order of the query.
+            return like(self._family[i]) + 0.5 * like(self._given[i])
+
+        order = sorted(ids, key=lambda i: (-near(i), i))
+        return order[: self._rerank]
 
     def search(self, query: str, birth_date: str | None = None, top: int = 10) -> list[SearchHit]:
         """The `top` records most like `query` (a name in any script and order), best first.
