@@ -148,3 +148,15 @@ def test_cli_wants_exactly_one_of_query_and_queries(tmp_path: Path) -> None:
     assert runner.invoke(app, both).exit_code != 0
     no_column = ["search", "--queries", str(queries), "--roster", str(roster), "--json"]
     assert runner.invoke(app, no_column).exit_code != 0
+
+
+def test_a_crowded_family_still_yields_the_namesake_with_the_given_name() -> None:
+    # 600 Kovalenkos: the prerank keeps only 20 for the full comparison, so it must order
+    # namesakes by the given name rather than cut them at random.
+    given = ["Петро", "Іван", "Микола", "Андрій", "Сергій", "Василь"]
+    crowd = [
+        LinkageRecord(f"k{i}", "Коваленко", given[i % len(given)], "Іванович") for i in range(600)
+    ]
+    crowd.append(LinkageRecord("target", "Коваленко", "Олена", "Іванівна"))
+    index = SearchIndex(crowd, rerank=20)
+    assert index.search("Olena Kovalenko", top=1)[0].record_id == "target"
