@@ -4,7 +4,7 @@ the parties' acknowledgements, and the persons sought but not located."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -269,21 +269,40 @@ def linked_candidates(
     )
 
 
+def _birth_year(data: Mapping[str, object]) -> str | None:
+    born = str(data.get("birth_date") or "")
+    return born[:4] if born[:4].isdigit() else None
+
+
 def duplicate_candidates(ledger: Ledger, *, roster: str, threshold: float = 0.92) -> Linked:
     """Records of one roster that may be one human written twice: each record's name and
     birth date searched among the others (the names engine). Duplicates are proposed as
-    links, never merged; differing identifiers are held."""
+    links, never merged; differing identifiers are held.
+
+    One side writes its own roster in one hand, so a record is searched only among those
+    born the same year (a record without a birth year among all): a duplicate whose two
+    writings disagree on the year is left to the mediator's eye."""
     from parley.linkage import SearchIndex
 
     with ledger.reading() as conn:
         records = _current_records(conn, roster)
-    index = SearchIndex(_linkage_records(records))
+    blocks: dict[str | None, dict[str, dict[str, Any]]] = {}
+    for rid, data in records.items():
+        blocks.setdefault(_birth_year(data), {})[rid] = data
+    whole = SearchIndex(_linkage_records(records)) if None in blocks else None
+    indexes = {
+        year: SearchIndex(_linkage_records(block))
+        for year, block in blocks.items()
+        if year is not None and len(block) > 1
+    }
     out: list[Candidate] = []
     held: list[tuple[RecordRef, RecordRef, str]] = []
     seen: set[tuple[str, str]] = set()
     for rid, data in records.items():
         query = _name(data) + (" " + data["patronymic"] if data.get("patronymic") else "")
-        if not query.strip():
+        year = _birth_year(data)
+        index = whole if year is None else indexes.get(year)
+        if not query.strip() or index is None:
             continue
         for hit in index.search(query, data.get("birth_date"), top=4):
             pair = (min(rid, hit.record_id), max(rid, hit.record_id))
