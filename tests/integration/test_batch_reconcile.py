@@ -69,3 +69,25 @@ def test_reconcile_proposes_links_and_duplicates_once(ledger: Ledger) -> None:
     again = reconcile.reconcile_all(ledger, actor="MED")
     assert sum(len(p.proposed) for _, _, p, _ in again.pairs) == 0
     assert len(reconcile.matches(ledger, actor="MED")) == len(matches)
+
+
+def test_duplicates_are_sought_within_a_birth_year_and_among_all_without_one(
+    ledger: Ledger,
+) -> None:
+    setup_parties(ledger)
+    born = PartialDate(1980, 3, 4)
+    records = [
+        PersonRecord("a", "Шевчук", "Тарас", birth_date=born),
+        PersonRecord("a-again", "Шевчук", "Тарас"),  # no birth date: searched among all
+        PersonRecord("b", "Мельник", "Андрій", birth_date=PartialDate(1990, 1, 2)),
+        PersonRecord("b-again", "Мельник", "Андрій", birth_date=PartialDate(1990, 1, 2)),
+        PersonRecord("c", "Бондар", "Олег", birth_date=PartialDate(1971, 5, 6)),
+    ]
+    rosters.import_roster(
+        ledger, party_id="UA", kind=RosterKind.HELD, records=records, source="h", source_sha256="0"
+    )
+    found = reconcile.duplicate_candidates(ledger, roster="UA:held")
+    pairs = {(str(c.left), str(c.right)) for c in found.candidates}
+    assert ("UA:held/b", "UA:held/b-again") in pairs
+    assert ("UA:held/a", "UA:held/a-again") in pairs
+    assert not any("/c" in x or "/c" in y for x, y in pairs)
