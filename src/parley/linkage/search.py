@@ -90,7 +90,7 @@ class _Distinct:
 
     def nearest(self, text: str, limit: int, cutoff: float) -> list[int]:
         """Rows of the nearest distinct strings (Jaro-Winkler), best first, until `limit`
-        rows are taken; rows tied on one string all come."""
+        rows are taken; rows tied on one string come too, up to three times `limit`."""
         out: list[int] = []
         for _, _, j in process.extract(
             text, self.values, scorer=JaroWinkler.normalized_similarity,
@@ -99,7 +99,7 @@ class _Distinct:
             out.extend(self.rows[j])
             if len(out) >= limit:
                 break
-        return out
+        return out[: 3 * limit]  # a crowded spelling cannot flood the candidates
 
 
 class SearchIndex:
