@@ -15,7 +15,13 @@ from parley.app.interview import open_with, seal_for
 from parley.app.ledger import Appended, Ledger
 from parley.app.reconcile import substitute_proposal
 from parley.domain import events as ev
-from parley.domain.agreements import CommitmentKind, ExchangeMode, PersonRef
+from parley.domain.agreements import (
+    Agreement,
+    Commitment,
+    CommitmentKind,
+    ExchangeMode,
+    PersonRef,
+)
 from parley.domain.batches import Batch, BatchStatus, new_batch
 from parley.domain.errors import Conflict, DomainError, NotFound
 from parley.domain.events import Event
@@ -93,6 +99,23 @@ def in_open_batches(conn: Connection) -> set[PersonRef]:
 _FINAL = {s for s in HandoverState if Handover("x", PersonRef("x", "x"), "y", state=s).final}
 
 
+def exchange_commitment(conn: Connection, commitment_id: str) -> tuple[Agreement, str, Commitment]:
+    """An exchange commitment with its agreement and the agreement's status; refused when
+    there is no such commitment or it is not an exchange."""
+    c = conn.execute(
+        select(t.commitments).where(t.commitments.c.commitment_id == commitment_id)
+    ).one_or_none()
+    if c is None:
+        raise NotFound(f"there is no commitment {commitment_id}")
+    if c.kind != CommitmentKind.EXCHANGE.value:
+        raise DomainError(f"commitment {commitment_id} is not an exchange")
+    agreement, status = load_agreement(conn, c.agreement_id)
+    commitment = next(
+        x for ph in agreement.phases for x in ph.commitments if x.commitment_id == commitment_id
+    )
+    return agreement, status, commitment
+
+
 def plan(
     ledger: Ledger,
     *,
@@ -113,23 +136,14 @@ def plan(
             select(t.batches.c.batch_id).where(t.batches.c.batch_id == batch_id)
         ).first():
             raise Conflict(f"batch {batch_id} already exists")
-        c = conn.execute(
-            select(t.commitments).where(t.commitments.c.commitment_id == commitment_id)
-        ).one_or_none()
-        if c is None:
-            raise NotFound(f"there is no commitment {commitment_id}")
-        if c.kind != CommitmentKind.EXCHANGE.value:
-            raise DomainError(f"commitment {commitment_id} is not an exchange")
-        agreement, status = load_agreement(conn, c.agreement_id)
+        agreement, status, commitment = exchange_commitment(conn, commitment_id)
         if status != "witnessed":
             raise Conflict(
                 f"agreement {agreement.agreement_id} is {status}: batches follow only a signed"
                 " and witnessed agreement"
             )
-        commitment = next(
-            x for p in agreement.phases for x in p.commitments if x.commitment_id == commitment_id
-        )
         assert commitment.exchange is not None
+        phase_id = next(ph.phase_id for ph in agreement.phases if commitment in ph.commitments)
         a, b = agreement.sides
         held = {a: held_ids(conn, a), b: held_ids(conn, b)}
         busy = in_open_batches(conn)
@@ -155,7 +169,7 @@ def plan(
                 )
             pairs.append((person, b if person.party_id == a else a))
         batch = new_batch(
-            batch_id, agreement.agreement_id, c.phase_id, commitment_id, place, planned_date, pairs
+            batch_id, agreement.agreement_id, phase_id, commitment_id, place, planned_date, pairs
         )
         payload: dict[str, Any] = {
             "batch_id": batch.batch_id,

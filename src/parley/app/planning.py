@@ -11,11 +11,10 @@ from sqlalchemy.engine import Connection
 
 from parley import planning as p
 from parley.app import authz
-from parley.app.agreements import load as load_agreement
-from parley.app.batches import held_ids
+from parley.app.batches import exchange_commitment, held_ids
 from parley.app.ledger import Appended, Ledger
 from parley.domain import events as ev
-from parley.domain.agreements import CommitmentKind, ExchangeMode
+from parley.domain.agreements import ExchangeMode
 from parley.domain.dates import PartialDate
 from parley.domain.errors import Conflict, DomainError, NotFound
 from parley.domain.events import Event
@@ -113,19 +112,6 @@ class SideLists:
     veto: frozenset[p.PersonRef]
 
 
-def _exchange_sides(conn: Connection, commitment_id: str) -> tuple[str, str]:
-    c = conn.execute(
-        select(t.commitments).where(t.commitments.c.commitment_id == commitment_id)
-    ).one_or_none()
-    if c is None:
-        raise NotFound(f"there is no commitment {commitment_id}")
-    if c.kind != CommitmentKind.EXCHANGE.value:
-        raise DomainError(f"commitment {commitment_id} is not an exchange")
-    agreement, _ = load_agreement(conn, c.agreement_id)
-    a, b = agreement.sides
-    return a, b
-
-
 def submit_lists(
     ledger: Ledger,
     *,
@@ -140,7 +126,7 @@ def submit_lists(
 
     def decide(conn: Connection) -> list[Event]:
         authz.require(conn, actor, "batch.lists")
-        sides = _exchange_sides(conn, commitment_id)
+        sides = exchange_commitment(conn, commitment_id)[0].sides
         if actor not in sides:
             raise authz.Forbidden(f"{actor} is not a side of the exchange {commitment_id}")
         both = must_include & veto
@@ -190,30 +176,17 @@ def propose(ledger: Ledger, *, actor: str, request: PlanRequest) -> Proposal:
     """The next batch under a witnessed agreement's exchange commitment, with every reason."""
     with ledger.reading() as conn:
         authz.require(conn, actor, "batch.plan")
-        c = conn.execute(
-            select(t.commitments).where(t.commitments.c.commitment_id == request.commitment_id)
-        ).one_or_none()
-        if c is None:
-            raise NotFound(f"there is no commitment {request.commitment_id}")
-        if c.kind != CommitmentKind.EXCHANGE.value:
-            raise DomainError(f"commitment {request.commitment_id} is not an exchange")
-        agreement, status = load_agreement(conn, c.agreement_id)
+        agreement, status, commitment = exchange_commitment(conn, request.commitment_id)
         if status != "witnessed":
             raise Conflict(
                 f"agreement {agreement.agreement_id} is {status}: batches follow only a witnessed agreement"
             )
-        commitment = next(
-            x
-            for ph in agreement.phases
-            for x in ph.commitments
-            if x.commitment_id == c.commitment_id
-        )
         assert commitment.exchange is not None
         exchange = commitment.exchange
         a, b = agreement.sides
-        released = _released_counted(conn, c.commitment_id)
+        released = _released_counted(conn, commitment.commitment_id)
         candidates = _candidates(conn, a, p.Side.A) + _candidates(conn, b, p.Side.B)
-        signed = _stored_lists(conn, c.commitment_id)
+        signed = _stored_lists(conn, commitment.commitment_id)
     unknown = (set(request.must_include) | set(request.veto)) - {a, b}
     if unknown:
         raise DomainError(f"{', '.join(sorted(unknown))} is not a side of this agreement")
