@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -25,6 +25,9 @@ from parley.domain.matches import (
 )
 from parley.domain.parties import Role
 from parley.store import tables as t
+
+if TYPE_CHECKING:  # linkage pulls in Splink and pandas: loaded only when a command links
+    from parley.linkage import LinkageRecord
 
 
 @dataclass(frozen=True)
@@ -62,23 +65,15 @@ def exact_candidates(ledger: Ledger, *, sought: str, held: str) -> list[Candidat
     """Pairs whose full birth date and capture date agree exactly (and service numbers, where
     both records carry one): a strict first pass that needs no name comparison; names across
     scripts are the name engine's work (`parley.names`, `parley.linkage`)."""
-    pr = t.person_records.c
-
-    def rows(roster: str) -> list[tuple[str, dict[str, Any]]]:
-        result = conn.execute(
-            select(pr.record_id, pr.data).where(pr.roster_id == roster, pr.erased_idx.is_(None))
-        )
-        return [(r.record_id, json.loads(r.data)) for r in result]
-
     with ledger.reading() as conn:
-        left, right = rows(sought), rows(held)
+        left, right = _roster_records(conn, sought), _roster_records(conn, held)
     index: dict[tuple[str, str], list[tuple[str, dict[str, Any]]]] = {}
-    for rid, data in right:
+    for rid, data in right.items():
         born, captured = data.get("birth_date", ""), data.get("capture_date", "")
         if len(born) == 10 and captured:
             index.setdefault((born, captured), []).append((rid, data))
     out = []
-    for rid, data in left:
+    for rid, data in left.items():
         found = index.get((data.get("birth_date", ""), data.get("capture_date", "")), [])
         for other_id, other in found:
             if identifiers_conflict(data, other) is None:
@@ -105,28 +100,15 @@ def name_candidates(
 ) -> list[Candidate]:
     """For each named sought record, the best held record by name across scripts (with the
     birth date as written), when the names engine scores it at or above `threshold`."""
-    from parley.linkage import LinkageRecord, SearchIndex
-
-    pr = t.person_records.c
-    fields = set(LinkageRecord.__dataclass_fields__) - {"record_id"}
-
-    def records(roster: str) -> dict[str, dict[str, Any]]:
-        rows = conn.execute(
-            select(pr.record_id, pr.data).where(pr.roster_id == roster, pr.erased_idx.is_(None))
-        )
-        return {r.record_id: json.loads(r.data) for r in rows}
+    from parley.linkage import SearchIndex
 
     with ledger.reading() as conn:
-        left, right = records(sought), records(held)
-    index = SearchIndex(
-        LinkageRecord(record_id=rid, **{k: str(v) for k, v in data.items() if k in fields})
-        for rid, data in right.items()
-    )
+        left, right = _roster_records(conn, sought), _roster_records(conn, held)
+    index = SearchIndex(_linkage_records(right))
     out = []
     for rid in record_ids:
         data = left[rid]
-        query = _name(data) + (" " + data["patronymic"] if data.get("patronymic") else "")
-        for hit in index.search(query, data.get("birth_date"), top=1):
+        for hit in index.search(_query(data), data.get("birth_date"), top=1):
             if hit.score >= threshold and identifiers_conflict(data, right[hit.record_id]) is None:
                 out.append(
                     Candidate(
@@ -144,6 +126,11 @@ def _name(data: dict[str, Any]) -> str:
         data.get("full_name")
         or " ".join(data.get(k, "") for k in ("family_name", "given_name")).strip()
     )
+
+
+def _query(data: dict[str, Any]) -> str:
+    """A record's name as a search query: family and given names, then the patronymic."""
+    return _name(data) + (" " + data["patronymic"] if data.get("patronymic") else "")
 
 
 def _roster_records(conn: Connection, roster: str) -> dict[str, dict[str, Any]]:
@@ -168,20 +155,15 @@ def substitute_proposal(
 
     A person nobody asked for is still handed over; the mediator then sees that no sought
     record matched (None)."""
-    from parley.linkage import LinkageRecord, SearchIndex
+    from parley.linkage import SearchIndex
 
-    fields = set(LinkageRecord.__dataclass_fields__) - {"record_id"}
-    wanted = _roster_records(conn, sought)
+    wanted = _current_records(conn, sought)
     data = _records(conn, {brought})[brought]
     if not wanted:
         return None
-    index = SearchIndex(
-        LinkageRecord(record_id=rid, **{k: str(v) for k, v in d.items() if k in fields})
-        for rid, d in wanted.items()
-    )
-    query = _name(data) + (" " + data["patronymic"] if data.get("patronymic") else "")
+    index = SearchIndex(_linkage_records(wanted))
     known = set(conn.execute(select(t.matches.c.match_id)).scalars())
-    for hit in index.search(query, data.get("birth_date"), top=3):
+    for hit in index.search(_query(data), data.get("birth_date"), top=3):
         if hit.score < threshold or identifiers_conflict(data, wanted[hit.record_id]):
             continue
         other = RecordRef(sought, hit.record_id)
@@ -216,7 +198,7 @@ def _current_records(conn: Connection, roster: str) -> dict[str, dict[str, Any]]
     return {k: v for k, v in _roster_records(conn, roster).items() if k in members}
 
 
-def _linkage_records(records: dict[str, dict[str, Any]]) -> list[Any]:
+def _linkage_records(records: dict[str, dict[str, Any]]) -> list[LinkageRecord]:
     from parley.linkage import LinkageRecord
 
     fields = set(LinkageRecord.__dataclass_fields__) - {"record_id"}
@@ -299,7 +281,7 @@ def duplicate_candidates(ledger: Ledger, *, roster: str, threshold: float = 0.92
     held: list[tuple[RecordRef, RecordRef, str]] = []
     seen: set[tuple[str, str]] = set()
     for rid, data in records.items():
-        query = _name(data) + (" " + data["patronymic"] if data.get("patronymic") else "")
+        query = _query(data)
         year = _birth_year(data)
         index = whole if year is None else indexes.get(year)
         if not query.strip() or index is None:
