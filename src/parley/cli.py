@@ -60,12 +60,13 @@ def settings() -> Settings:
 
 
 @contextmanager
-def failures() -> Iterator[None]:
-    """Every expected failure reaches the user as one clear sentence and a non-zero exit."""
+def failures(refused: str = "nothing was imported") -> Iterator[None]:
+    """Every expected failure reaches the user as one clear sentence and a non-zero exit;
+    `refused` says what a bad file left undone."""
     try:
         yield
     except RosterFileError as e:
-        err.print(f"[red]Refused, nothing was imported:[/] {len(e.problems)} problem(s)")
+        err.print(f"[red]Refused, {refused}:[/] {len(e.problems)} problem(s)")
         for problem in e.problems:
             err.print(f"  {problem}")
         raise typer.Exit(1) from e

@@ -29,9 +29,14 @@ def _refs(values: list[str]) -> dict[str, set[p.PersonRef]]:
         side, sep, ref = value.partition("=")
         if not sep:
             raise DomainError(f"{value!r} must be SIDE=PARTY/RECORD_ID")
-        person = PersonRef.parse(ref)
-        out.setdefault(side, set()).add(p.PersonRef(person.party_id, person.record_id))
+        out.setdefault(side, set()).add(_planner_ref(ref))
     return out
+
+
+def _planner_ref(text: str) -> p.PersonRef:
+    """`PARTY/RECORD_ID` as the planner names a person."""
+    person = PersonRef.parse(text)
+    return p.PersonRef(person.party_id, person.record_id)
 
 
 def _caps(values: list[str]) -> dict[str, int]:
@@ -194,14 +199,8 @@ def register(app: typer.Typer) -> None:
                     cli.out.print("No lists signed for this exchange.")
                 return
 
-            def refs(values: list[str] | None) -> set[p.PersonRef]:
-                out = set()
-                for value in values or []:
-                    person = PersonRef.parse(value)
-                    out.add(p.PersonRef(person.party_id, person.record_id))
-                return out
-
-            must, veto = refs(include), refs(vetoed)
+            must = {_planner_ref(x) for x in include or []}
+            veto = {_planner_ref(x) for x in vetoed or []}
             done = cli._with_ledger(
                 lambda ledger: planning.submit_lists(
                     ledger, actor=actor, commitment_id=commitment, must_include=must, veto=veto

@@ -12,7 +12,6 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from parley.io.linkage_input import read_linkage_records
-from parley.io.tables import RosterFileError
 from parley.linkage import Link, LinkageError, LinkResult, link
 
 COLUMNS = ("left_id", "right_id", "match_probability", "match_weight", "explanation")
@@ -69,13 +68,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Link LEFT with RIGHT: each predicted pair with its probability and why, in words."""
         try:
-            records_l = read_linkage_records(left)
-            records_r = read_linkage_records(right)
-        except RosterFileError as e:
-            cli.err.print(f"[red]Refused, nothing was written:[/] {len(e.problems)} problem(s)")
-            for problem in e.problems:
-                cli.err.print(f"  {problem}")
-            raise typer.Exit(1) from e
+            with cli.failures(refused="nothing was written"):
+                records_l = read_linkage_records(left)
+                records_r = read_linkage_records(right)
         except OSError as e:
             cli.err.print(f"[red]Error:[/] cannot read {e.filename}: {e.strerror}")
             raise typer.Exit(1) from e
