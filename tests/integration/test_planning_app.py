@@ -121,6 +121,16 @@ def test_cli_propose_plan_handover_close(tmp_path: Path, monkeypatch: pytest.Mon
     wrong = runner.invoke(app, ["handover", "B1", "UA/UA0", "--to", "cleared", "--as", "RU"])
     assert wrong.exit_code == 1 and "releasing" in wrong.output
     assert runner.invoke(app, ["batch", "close", "B1"]).exit_code == 1
+    lists = ["batch", "lists", "--commitment", "AG-EX"]
+    signed = runner.invoke(app, [*lists, "--as", "RU", "--include", "UA/UA2", "--veto", "RU/RU2"])
+    assert signed.exit_code == 0, signed.output
+    assert "1 must include, 1 vetoed" in signed.output
+    assert (
+        "must include UA/UA2; veto RU/RU2"
+        in runner.invoke(app, [*lists, "--as", "RU", "--show"]).output
+    )
+    assert "No lists signed" in runner.invoke(app, [*lists, "--as", "UA", "--show"]).output
+    assert runner.invoke(app, [*lists, "--as", "MED", "--include", "UA/UA2"]).exit_code == 1
 
 
 def test_consent_interview_is_sealed_to_the_mediator(ledger: Ledger) -> None:
