@@ -3,14 +3,16 @@ key state behind, and a key revoked earlier in the same group can no longer sign
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+import time
+from collections.abc import Callable, Sequence
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from parley.app.audit import verify_live
-from parley.app.ledger import Ledger, _Ticket
+from parley.app.ledger import Appended, Ledger, _Ticket
 from parley.domain import events as ev
 from parley.domain.errors import DomainError
 from parley.domain.events import Event
@@ -84,3 +86,61 @@ def test_groups_of_any_size_keep_the_tree(ledger: Ledger, size: int) -> None:
     for round_ in range(3):
         ledger._commit_group([_decide(_note("MED", round_ * 100 + i)) for i in range(size)])
     assert verify_live(ledger).entries >= 3 * size
+
+
+def test_commands_from_threads_share_a_commit_and_each_is_acknowledged(
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While one thread commits, the others queue; the next group takes all of them at once,
+    and every thread gets back its own command's index, refused or not."""
+    setup_parties(ledger)
+    others = 7
+    sizes: list[int] = []
+    commit_group = Ledger._commit_group
+
+    def counted(self: Ledger, group: list[_Ticket]) -> None:
+        sizes.append(len(group))
+        commit_group(self, group)
+
+    monkeypatch.setattr(Ledger, "_commit_group", counted)
+    deciding, queued = threading.Event(), threading.Event()
+
+    def first(_conn: Connection) -> Sequence[Event]:
+        # the leader's own command waits until every other thread has queued its command
+        deciding.set()
+        assert queued.wait(timeout=30), "the other commands never queued"
+        return _note("MED", 0)
+
+    results: dict[int, object] = {}
+
+    def run(n: int) -> None:
+        decide: Callable[[Connection], Sequence[Event]]
+        if n == 0:
+            decide = first
+        elif n == 3:
+            decide = _refuse
+        else:
+            decide = lambda _conn: _note("UA", n)  # noqa: E731
+        try:
+            results[n] = ledger.execute(decide)
+        except DomainError as e:
+            results[n] = e
+
+    leader = threading.Thread(target=run, args=(0,))
+    leader.start()
+    assert deciding.wait(timeout=30)
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(1, others + 1)]
+    for th in threads:
+        th.start()
+    deadline = time.monotonic() + 30
+    while len(ledger._pending) < others and time.monotonic() < deadline:
+        time.sleep(0.001)
+    queued.set()
+    for th in [leader, *threads]:
+        th.join(timeout=60)
+    assert sizes == [1, others]
+    assert isinstance(results.pop(3), DomainError)
+    firsts = sorted(r.first for r in results.values() if isinstance(r, Appended))
+    assert len(firsts) == others and firsts == list(range(firsts[0], firsts[0] + others))
+    assert not ledger._leading and not ledger._pending
+    assert verify_live(ledger).entries == firsts[-1] + 1

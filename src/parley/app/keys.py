@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from parley.domain.errors import DomainError
+from parley.log.entry import EntrySigner
 
 
 class KeyRing:
@@ -18,6 +19,7 @@ class KeyRing:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._cache: dict[str, Ed25519PrivateKey] = {}
+        self._signers: dict[str, tuple[Ed25519PrivateKey, EntrySigner]] = {}
 
     def _path(self, party_id: str) -> Path:
         return self.folder / f"{party_id}.ed25519.pem"
@@ -74,6 +76,7 @@ class KeyRing:
             )
         pending.replace(current)
         self._cache.pop(party_id, None)
+        self._signers.pop(party_id, None)
 
     def get(self, party_id: str) -> Ed25519PrivateKey:
         if party_id not in self._cache:
@@ -88,5 +91,13 @@ class KeyRing:
             self._cache[party_id] = key
         return self._cache[party_id]
 
+    def signer(self, party_id: str) -> EntrySigner:
+        """The party's current key, ready to sign log entries."""
+        key = self.get(party_id)
+        made = self._signers.get(party_id)
+        if made is None or made[0] is not key:  # made for a key since replaced
+            made = self._signers[party_id] = (key, EntrySigner(key))
+        return made[1]
+
     def public_bytes(self, party_id: str) -> bytes:
-        return self.get(party_id).public_key().public_bytes_raw()
+        return self.signer(party_id).public

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from parley.app.keys import KeyRing
 from parley.domain import events as ev
 from parley.domain.errors import DomainError
 from parley.domain.events import Event
-from parley.log.entry import key_id, seal
+from parley.log.entry import seal
 from parley.log.merkle import leaf_hash
 from parley.log.nodes import extend
 from parley.store import migrate, projections
@@ -103,8 +104,8 @@ class Ledger:
         self.keys = keys
         self.clock = clock
         self._pending: list[_Ticket] = []
-        self._pending_lock = threading.Lock()
-        self._commit_lock = threading.Lock()
+        self._queue = threading.Condition()  # guards _pending and _leading
+        self._leading = False  # a thread is committing groups
 
     @classmethod
     def open(cls, settings: Settings, *, clock: Clock = utc_now, create: bool = False) -> Ledger:
@@ -137,20 +138,40 @@ class Ledger:
 
         Commands arriving together from several threads share one durable commit (group
         commit), each in its own savepoint: a refused command leaves the others untouched,
-        and none is acknowledged before the commit that holds it.
+        and none is acknowledged before the commit that holds it. One thread at a time leads:
+        it commits what is pending while the others wait on the queue, not on a lock, so a
+        thread whose command is done returns at once and its next command joins the next group.
         """
         ticket = _Ticket(decide)
-        with self._pending_lock:
+        with self._queue:
             self._pending.append(ticket)
-        while not ticket.done:
-            with self._commit_lock:
-                if ticket.done:
-                    break
-                with self._pending_lock:
+            while self._leading and not ticket.done:
+                self._queue.wait()
+            if ticket.done:
+                return ticket.result()
+            self._leading = True
+        try:
+            while not ticket.done:
+                # let the threads just woken by the last commit queue their next command
+                self._gather()
+                with self._queue:
                     group = self._pending[:_MAX_GROUP]
                     del self._pending[: len(group)]
                 self._commit_group(group)
+                with self._queue:
+                    self._queue.notify_all()
+        finally:
+            with self._queue:
+                self._leading = False
+                self._queue.notify_all()
         return ticket.result()
+
+    def _gather(self) -> None:
+        """Yield the interpreter until the queue stops growing (a few microseconds when alone)."""
+        seen = -1
+        while seen != len(self._pending) < _MAX_GROUP:
+            seen = len(self._pending)
+            time.sleep(0)
 
     def _commit_group(self, group: list[_Ticket]) -> None:
         try:
@@ -160,18 +181,19 @@ class Ledger:
                 if len(group) == 1:
                     group[0].appended = self._apply(conn, group[0].decide, state)
                 else:
-                    # plain SAVEPOINT statements: SQLAlchemy's begin_nested() compiles each one
-                    # anew, a tenth of a command's cost here
+                    # plain SAVEPOINT statements on the driver's own cursor: SQLAlchemy's
+                    # begin_nested() compiles each one anew, a tenth of a command's cost here
+                    savepoint = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
                     for ticket in group:
                         mark = (state.next, len(state.leaves))
-                        conn.exec_driver_sql("SAVEPOINT parley_command")
+                        savepoint.execute("SAVEPOINT parley_command")
                         try:
                             ticket.appended = self._apply(conn, ticket.decide, state)
-                            conn.exec_driver_sql("RELEASE SAVEPOINT parley_command")
+                            savepoint.execute("RELEASE SAVEPOINT parley_command")
                         except Exception as e:  # this command alone is refused
                             ticket.error = e
-                            conn.exec_driver_sql("ROLLBACK TO SAVEPOINT parley_command")
-                            conn.exec_driver_sql("RELEASE SAVEPOINT parley_command")
+                            savepoint.execute("ROLLBACK TO SAVEPOINT parley_command")
+                            savepoint.execute("RELEASE SAVEPOINT parley_command")
                             # its savepoint is gone: forget what it appended and any key it saw
                             state.next = mark[0]
                             del state.leaves[mark[1] :]
@@ -199,11 +221,10 @@ class Ledger:
         checked: set[str] = set()
         for offset, event in enumerate(events):
             idx = first + offset
-            key = self.keys.get(event.actor)
+            key = self.keys.signer(event.actor)
             if event.actor not in checked:
-                kid = key_id(key.public_key().public_bytes_raw())
-                if (event.actor, kid) not in state.active_keys:
-                    self._check_key(conn, event, kid)
+                if (event.actor, key.key_id) not in state.active_keys:
+                    self._check_key(conn, event, key.key_id)
                 checked.add(event.actor)
             entry = seal(
                 index=idx,
@@ -233,7 +254,7 @@ class Ledger:
         if any(event.type in _KEY_EVENTS for event in events):
             state.active_keys.clear()
         else:  # checked against the keys as they stand, which this command did not change
-            state.active_keys.update((a, key_id(self.keys.public_bytes(a))) for a in checked)
+            state.active_keys.update((a, self.keys.signer(a).key_id) for a in checked)
         conn.execute(_INSERT_ENTRY, rows)
         state.leaves.extend(row["leaf_hash"] for row in rows)
         state.next = first + len(rows)

@@ -18,7 +18,7 @@ from typing import Any
 import rfc8785
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from nacl.exceptions import BadSignatureError
-from nacl.signing import VerifyKey
+from nacl.signing import SigningKey, VerifyKey
 
 ENTRY_VERSION = 1
 SALT_BYTES = 32
@@ -206,6 +206,20 @@ class Entry:
         return value
 
 
+class EntrySigner:
+    """A party's key made ready to sign entries: its public key and key id computed once, and
+    libsodium's signing, which gives the same Ed25519 signatures as OpenSSL's in two thirds of
+    the time (an append's hot path)."""
+
+    def __init__(self, private_key: Ed25519PrivateKey) -> None:
+        self._key = SigningKey(private_key.private_bytes_raw())
+        self.public = private_key.public_key().public_bytes_raw()
+        self.key_id = key_id(self.public)
+
+    def sign(self, message: bytes) -> bytes:
+        return self._key.sign(message).signature
+
+
 def seal(
     *,
     index: int,
@@ -213,23 +227,23 @@ def seal(
     actor: str,
     time: str,
     payload: dict[str, Any],
-    signing_key: Ed25519PrivateKey,
+    signing_key: Ed25519PrivateKey | EntrySigner,
     salt: bytes | None = None,
 ) -> Entry:
     """Build and sign the entry for an event."""
     payload_bytes = canonical_json(payload)
     salt = secrets.token_bytes(SALT_BYTES) if salt is None else salt
-    public = signing_key.public_key().public_bytes_raw()
+    signer = signing_key if isinstance(signing_key, EntrySigner) else EntrySigner(signing_key)
     header = Header(
         index=index,
         type=type,
         actor=actor,
-        key_id=key_id(public),
+        key_id=signer.key_id,
         time=time,
         payload_commitment=payload_commitment(payload_bytes, salt),
     )
     header_bytes = header.to_bytes()
-    signature = signing_key.sign(SIGNATURE_CONTEXT + header_bytes)
+    signature = signer.sign(SIGNATURE_CONTEXT + header_bytes)
     return Entry(header, header_bytes, signature, payload_bytes, salt)
 
 
