@@ -14,6 +14,7 @@ from parley.app.verify import (
     Problem,
     Report,
     VerificationFailed,
+    log_blocks,
     verify_checkpoints,
     verify_entries,
 )
@@ -23,7 +24,6 @@ from parley.io.export import (
     PartyKey,
     read_checkpoints,
     read_keys,
-    read_lines,
     write_export,
 )
 from parley.log.entry import Header, StoredCheckpoint, StoredEntry
@@ -136,7 +136,7 @@ def verify_export(folder: Path, keys_file: Path | None = None) -> Report:
     try:
         keys = read_keys(keys_file or folder / "keys.json")
         trusted = {k.key_id: k.public_key for k in keys.keys}
-        tree = verify_entries(read_lines(folder), trusted, report)
+        tree = verify_entries(log_blocks(folder / "log.jsonl"), trusted, report)
         if keys.origin != report.origin or keys.operator != report.operator:
             raise VerificationFailed(
                 Problem(None, "keys.json names another log or operator than the entries do")

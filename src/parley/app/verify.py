@@ -18,6 +18,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from parley.app.naming import log_origin, witness_name
@@ -251,10 +252,72 @@ def _check_one(item: Item, trusted: Mapping[str, bytes]) -> _Checked:
     )
 
 
-Checked = tuple[list[_Checked], Problem | None]  # the good prefix of a chunk, and its first fault
+class LogBlock(NamedTuple):
+    """A run of whole lines of an exported log.jsonl, read by the worker that checks them,
+    so that the lines never cross between processes."""
+
+    path: str
+    offset: int
+    length: int
+    first_line: int
 
 
-def _check_chunk(items: list[Item], trusted: Mapping[str, bytes]) -> Checked:
+_BLOCK = 1 << 21  # bytes of log.jsonl a worker reads at once: some 3,500 entries
+
+
+def log_blocks(path: Path, size: int | None = None) -> Iterator[LogBlock]:
+    """The file cut into blocks of about `size` bytes, each ending at a line's end."""
+    size = size or _BLOCK
+    number = 1
+    offset = 0
+    with path.open("rb") as f:
+        carry = b""
+        while True:
+            data = f.read(size)
+            if not data:
+                break
+            data = carry + data
+            cut = data.rfind(b"\n") + 1
+            if cut == 0:  # one line longer than a block: keep reading
+                carry = data
+                continue
+            yield LogBlock(str(path), offset, cut, number)
+            number += data.count(b"\n", 0, cut)
+            offset += cut
+            carry = data[cut:]
+        if carry:  # a last line without its newline: parse_line names it
+            yield LogBlock(str(path), offset, len(carry), number)
+
+
+def _block_lines(block: LogBlock) -> list[Item]:
+    with open(block.path, "rb") as f:
+        f.seek(block.offset)
+        data = f.read(block.length)
+    lines = data.splitlines(keepends=True)
+    return [(block.first_line + i, line) for i, line in enumerate(lines)]
+
+
+class _Compact(NamedTuple):
+    """A whole chunk that held, in the few bytes the sequential pass needs: its first index and
+    count, its leaves, the index range each (key, actor) signed, its erased entries and its
+    erasure events. A chunk with key or instance events goes back entry by entry instead."""
+
+    first: int
+    size: int
+    leaves: bytes
+    signed: dict[tuple[str, str], tuple[int, int]]
+    erased: list[int]
+    erasures: list[_Checked]
+
+
+# a chunk checked: entry by entry (the good prefix and its first fault), or compact
+Checked = tuple[list[_Checked], Problem | None] | _Compact
+Chunk = list[Item] | LogBlock
+_KEYED = _TIMELINE - {ev.PERSON_ERASED}  # events that change the key timeline or the origin
+
+
+def _check_chunk(chunk: Chunk, trusted: Mapping[str, bytes], compact: bool = False) -> Checked:
+    items = _block_lines(chunk) if isinstance(chunk, LogBlock) else chunk
     out: list[_Checked] = []
     for item in items:
         try:
@@ -263,12 +326,35 @@ def _check_chunk(items: list[Item], trusted: Mapping[str, bytes]) -> Checked:
             return out, e.problem
         except ExportError as e:
             return out, Problem(None, str(e))
-    return out, None
+    if not compact or not out or any(c.type in _KEYED for c in out):
+        return out, None
+    first = out[0].idx
+    signed: dict[tuple[str, str], tuple[int, int]] = {}
+    for offset, c in enumerate(out):
+        if c.idx != first + offset:
+            return out, None  # the sequential pass names the gap
+        pair = (c.key_id, c.actor)
+        span = signed.get(pair)
+        signed[pair] = (c.idx, c.idx) if span is None else (span[0], c.idx)
+    return _Compact(
+        first,
+        len(out),
+        b"".join(c.leaf for c in out),
+        signed,
+        [c.idx for c in out if c.erased],
+        [c for c in out if c.type == ev.PERSON_ERASED],
+    )
 
 
-def _chunks(items: Iterable[Item]) -> Iterator[list[Item]]:
+def _chunks(items: Iterable[Item | LogBlock]) -> Iterator[Chunk]:
     chunk: list[Item] = []
     for item in items:
+        if isinstance(item, LogBlock):
+            if chunk:
+                yield chunk
+                chunk = []
+            yield item
+            continue
         chunk.append(item)
         if len(chunk) == _CHUNK:
             yield chunk
@@ -278,79 +364,125 @@ def _chunks(items: Iterable[Item]) -> Iterator[list[Item]]:
 
 
 def _checked(
-    items: Iterable[Item], trusted: Mapping[str, bytes], workers: int
-) -> Iterator[Checked]:
+    items: Iterable[Item | LogBlock], trusted: Mapping[str, bytes], workers: int
+) -> Iterator[tuple[Chunk, Checked]]:
     """Chunks checked in order: inline at first, then across processes once the log is long."""
     chunks = _chunks(items)
-    inline = _PARALLEL_FROM // _CHUNK
+    inline = _PARALLEL_FROM
     for chunk in chunks:
-        yield _check_chunk(chunk, trusted)
-        inline -= 1
+        checked = _check_chunk(chunk, trusted)
+        yield chunk, checked
+        assert not isinstance(checked, _Compact)  # asked for entry by entry
+        inline -= len(checked[0])
         if inline <= 0:
             break
     else:
         return
     if workers < 2:
         for chunk in chunks:
-            yield _check_chunk(chunk, trusted)
+            yield chunk, _check_chunk(chunk, trusted)
         return
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        in_flight: deque[Future[Checked]] = deque()
+        in_flight: deque[tuple[Chunk, Future[Checked]]] = deque()
         for chunk in chunks:
-            in_flight.append(pool.submit(_check_chunk, chunk, trusted))
+            in_flight.append((chunk, pool.submit(_check_chunk, chunk, trusted, True)))
             if len(in_flight) >= 2 * workers:
-                yield in_flight.popleft().result()
+                done, future = in_flight.popleft()
+                yield done, future.result()
         while in_flight:
-            yield in_flight.popleft().result()
+            done, future = in_flight.popleft()
+            yield done, future.result()
 
 
-def verify_entries(
-    entries: Iterable[Item],
-    trusted_keys: Mapping[str, bytes],
-    report: Report,
-    workers: int | None = None,
-) -> MemoryNodeStore:
-    """Check every entry; raise VerificationFailed at the first bad one. Returns the tree."""
-    keys = _Keys(trusted_keys)
-    tree = MemoryNodeStore()
-    erased_pending: set[int] = set()
-    expected = 0
-    for result, problem in _checked(entries, dict(trusted_keys), workers or os.cpu_count() or 1):
+class _Pass:
+    """The sequential pass: order, the key timeline, erasures, the tree."""
+
+    def __init__(self, trusted: Mapping[str, bytes], report: Report) -> None:
+        self.keys = _Keys(trusted)
+        self.tree = MemoryNodeStore()
+        self.erased_pending: set[int] = set()
+        self.expected = 0
+        self.report = report
+
+    def entries(self, result: list[_Checked], problem: Problem | None) -> None:
+        report = self.report
         for c in result:
-            if c.idx != expected:
+            if c.idx != self.expected:
                 raise VerificationFailed(
-                    Problem(expected, f"missing; the next entry found is {c.idx}")
+                    Problem(self.expected, f"missing; the next entry found is {c.idx}")
                 )
-            expected += 1
-            keys.check(c)
+            self.expected += 1
+            self.keys.check(c)
             if c.erased:
-                erased_pending.add(c.idx)
+                self.erased_pending.add(c.idx)
                 report.erased += 1
             if c.payload is not None:
-                keys.apply(c.idx, c.type, c.payload)
+                self.keys.apply(c.idx, c.type, c.payload)
                 if c.type == ev.INSTANCE_CREATED:
                     report.origin = log_origin(c.payload["instance_id"])
                 if c.type == ev.PARTY_REGISTERED and c.payload["role"] == "mediator":
                     report.operator = c.payload["party_id"]
                 if c.type == ev.PERSON_ERASED:
-                    erased_pending -= {int(item["idx"]) for item in c.payload["entries"]}
-        extend(tree, expected - len(result), [c.leaf for c in result])
+                    self.erased_pending -= {int(item["idx"]) for item in c.payload["entries"]}
+        extend(self.tree, self.expected - len(result), [c.leaf for c in result])
         if problem is not None:
-            if problem.index is not None and problem.index > expected:
+            if problem.index is not None and problem.index > self.expected:
                 # an earlier entry is missing: name that one first
                 raise VerificationFailed(
-                    Problem(expected, f"missing; the next entry found is {problem.index}")
+                    Problem(self.expected, f"missing; the next entry found is {problem.index}")
                 )
             raise VerificationFailed(problem)
-    if erased_pending:
+
+    def compact(self, c: _Compact) -> bool:
+        """Take a compact chunk; False (with nothing taken) if some entry's key does not hold
+        there, for the entry-by-entry pass to name it."""
+        if c.first != self.expected:
+            return False
+        for (kid, actor), (_low, high) in c.signed.items():
+            key = self.keys.keys.get(kid)
+            if key is None or key.party != actor:
+                return False
+            if key.ended_at is not None and high > key.ended_at:
+                return False
+        self.expected += c.size
+        self.erased_pending.update(c.erased)
+        self.report.erased += len(c.erased)
+        for erasure in c.erasures:
+            assert erasure.payload is not None
+            # only entries before the erasure, as the entry-by-entry pass would have it
+            self.erased_pending -= {
+                i for item in erasure.payload["entries"] if (i := int(item["idx"])) < erasure.idx
+            }
+        leaves = c.leaves
+        extend(self.tree, c.first, [leaves[i : i + 32] for i in range(0, len(leaves), 32)])
+        return True
+
+
+def verify_entries(
+    entries: Iterable[Item | LogBlock],
+    trusted_keys: Mapping[str, bytes],
+    report: Report,
+    workers: int | None = None,
+) -> MemoryNodeStore:
+    """Check every entry; raise VerificationFailed at the first bad one. Returns the tree."""
+    trusted = dict(trusted_keys)
+    state = _Pass(trusted, report)
+    for chunk, checked in _checked(entries, trusted, workers or os.cpu_count() or 1):
+        if isinstance(checked, _Compact):
+            if state.compact(checked):
+                continue
+            checked = _check_chunk(chunk, trusted)  # again, entry by entry, to name the fault
+            assert not isinstance(checked, _Compact)
+        state.entries(*checked)
+    if state.erased_pending:
         raise VerificationFailed(
-            Problem(min(erased_pending), "payload is missing and no erasure event names it")
+            Problem(min(state.erased_pending), "payload is missing and no erasure event names it")
         )
-    report.entries = expected
-    report.root = root_from_nodes(tree, expected)
-    report.keys = keys.keys
-    return tree
+    report.entries = state.expected
+    report.root = root_from_nodes(state.tree, state.expected)
+    report.keys = state.keys.keys
+    return state.tree
 
 
 def verify_checkpoints(
