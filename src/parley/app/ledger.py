@@ -214,10 +214,14 @@ class Ledger:
                 if state.leaves:
                     first = state.next - len(state.leaves) if state.next is not None else 0
                     extend(SqlNodeStore(conn), first, state.leaves)
-        except Exception as e:
+        except BaseException as e:  # the commit failed: no command of the group holds
             for ticket in group:
                 if ticket.error is None:
                     ticket.error, ticket.appended = e, None
+            if not isinstance(e, Exception):  # an interrupt: still answer every waiting thread
+                for ticket in group:
+                    ticket.done = True
+                raise
         for ticket in group:
             ticket.done = True
 
