@@ -62,11 +62,25 @@ def register(app: typer.Typer) -> None:
             Path | None,
             typer.Option(
                 "--held",
-                help="Also write the pairs held back because their identifiers differ (CSV).",
+                help="Also write the pairs at the threshold whose service numbers or national "
+                "ids differ, for review (CSV).",
             ),
         ] = None,
+        hold_differing_ids: Annotated[
+            bool,
+            typer.Option(
+                "--hold-differing-ids",
+                help="Keep pairs whose identifiers differ out of OUT (only in --held).",
+            ),
+        ] = False,
     ) -> None:
-        """Link LEFT with RIGHT: each predicted pair with its probability and why, in words."""
+        """Link LEFT with RIGHT: each predicted pair with its probability and why, in words.
+
+        A service number or national id that differs is weighed as evidence against a pair,
+        not a veto: a pair whose other fields still carry it over the threshold is linked,
+        and its explanation begins by saying which identifier differs. With
+        --hold-differing-ids such pairs are held back for review instead.
+        """
         try:
             with cli.failures(refused="nothing was written"):
                 records_l = read_linkage_records(left)
@@ -103,6 +117,7 @@ def register(app: typer.Typer) -> None:
                     threshold=threshold,
                     one_to_one=one_to_one,
                     progress=progress,
+                    hold_differing_ids=hold_differing_ids,
                 )
             except LinkageError as e:
                 cli.err.print(f"[red]Error:[/] {e}")
@@ -116,5 +131,10 @@ def register(app: typer.Typer) -> None:
         cli.err.print(
             f"{len(result.links)} link(s) at p ≥ {result.threshold:g} between "
             f"{len(records_l)} and {len(records_r)} records, written to {out} ({seconds:.1f} s)"
-            + (f"; {len(result.held)} pair(s) held for review" if result.held else "")
+            + (
+                f"; {len(result.held)} pair(s) with differing identifiers "
+                + ("held for review" if hold_differing_ids else "among them, marked for review")
+                if result.held
+                else ""
+            )
         )

@@ -61,9 +61,11 @@ def test_link_writes_explained_links(tmp_path: Path) -> None:
     assert found / len(truth) >= 0.9, found
     assert len(pairs - truth) <= 0.05 * len(pairs), sorted(pairs - truth)[:10]
     assert all(float(r["match_probability"]) >= 0.5 for r in rows)
-    # A pair whose names agree but whose service numbers differ is never linked.
-    assert ("U0", "SN") not in pairs
-    assert "held for review" in result.stderr
+    # A pair whose names and date agree but whose service numbers differ is linked on the
+    # weight of the rest, and says first that the numbers differ.
+    sn = next(r for r in rows if (r["left_id"], r["right_id"]) == ("U0", "SN"))
+    assert sn["explanation"].startswith("service number differs: review before acting;")
+    assert "marked for review" in result.stderr
     # The explanation says in words which fields agreed and how much each weighed.
     u2 = next(r for r in rows if (r["left_id"], r["right_id"]) == ("U2", "R2"))
     assert "birth date" in u2["explanation"] and "(+" in u2["explanation"]
@@ -80,6 +82,13 @@ def test_one_to_one_and_threshold(tmp_path: Path) -> None:
     strict = tmp_path / "strict.csv"
     args = ["link", str(tmp_path / "a.csv"), str(tmp_path / "b.xlsx")]
     assert runner.invoke(app, [*args, "-o", str(loose), "--threshold", "0.2"]).exit_code == 0
+    held, kept = tmp_path / "held.csv", tmp_path / "kept.csv"
+    res = runner.invoke(app, [*args, "-o", str(kept), "--hold-differing-ids", "--held", str(held)])
+    assert res.exit_code == 0, res.output
+    # Held back: in the review file, not among the links.
+    assert ("U0", "SN") in {(r["left_id"], r["right_id"]) for r in _read(held)}
+    assert ("U0", "SN") not in {(r["left_id"], r["right_id"]) for r in _read(kept)}
+    assert "held for review" in res.stderr
     res = runner.invoke(app, [*args, "-o", str(strict), "--threshold", "0.99", "--one-to-one"])
     assert res.exit_code == 0, res.output
     strict_rows = _read(strict)

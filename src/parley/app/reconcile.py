@@ -232,7 +232,14 @@ def linked_candidates(
     if not left or not right:
         empty = sought if not left else held
         return Linked([], [], [f"{empty} has no records yet"])
-    result = link(_linkage_records(left), _linkage_records(right), threshold=threshold)
+    # A proposal must not rest on records whose identifiers contradict: those wait for the
+    # mediator in `held`, however well the rest agrees.
+    result = link(
+        _linkage_records(left),
+        _linkage_records(right),
+        threshold=threshold,
+        hold_differing_ids=True,
+    )
     return Linked(
         [
             Candidate(

@@ -41,6 +41,7 @@ class Link:
     match_probability: float
     match_weight: float
     explanation: str
+    differing: tuple[str, ...] = ()  # identifiers both records carry that differ wholly
 
 
 @dataclass
@@ -49,7 +50,9 @@ class LinkResult:
 
     links: list[Link]
     warnings: list[str] = field(default_factory=list)
-    held: list[Link] = field(default_factory=list)  # scored as links, identifiers differ
+    # At or above the threshold with identifiers that differ: for a person to review. They are
+    # in `links` too unless link() was asked to hold them back.
+    held: list[Link] = field(default_factory=list)
     threshold: float = DEFAULT_THRESHOLD
     stats: dict[str, float] = field(default_factory=dict)
 
@@ -200,48 +203,13 @@ def _recalibrate(rows: pd.DataFrame, linker: Linker, n_left: int, n_right: int) 
     return shift
 
 
-def _identifier_penalties(linker: Linker) -> list[float]:
-    """The trained weight of `different` for each identifier comparison in the model."""
-    trained = linker.misc.save_model_to_json()
-    out = []
-    for c in trained["comparisons"]:
-        if c["output_column_name"].replace("_", " ") not in _IDENTIFIERS:
-            continue
-        for level in c["comparison_levels"]:
-            m, u = level.get("m_probability"), level.get("u_probability")
-            if level["sql_condition"] == "ELSE" and m and u:
-                out.append(math.log2(m / u))
-    return out
-
-
-def _kept(
-    rows: pd.DataFrame,
-    cut: float,
-    comparisons: tuple[model.Comparison, ...],
-    left: pd.DataFrame,
-    right: pd.DataFrame,
-    hold: bool = True,
-) -> pd.DataFrame:
-    """The pairs to report: links at or above the cut, and pairs whose identifiers differ
-    but whose other fields reach it (held). `_weight` is the weight without identifiers for
-    held pairs; `_conflict` marks them."""
-    conflict = pd.Series(False, index=rows.index)
-    weight = rows["match_weight"].astype(float)
-    without = weight.copy()
-    for c in comparisons:
-        if c.name not in _IDENTIFIERS:
-            continue
-        col = c.columns[0]
-        a = rows["record_id_l"].map(left.set_index("record_id")[col])
-        b = rows["record_id_r"].map(right.set_index("record_id")[col])
-        # Only the lowest level (gamma 0) is a difference; one keystroke off is a typo.
-        if hold:
-            conflict |= a.notna() & b.notna() & (rows[f"gamma_{c.column}"] == 0)
-        used = rows[f"gamma_{c.column}"] >= 0
-        without -= rows[f"mw_{c.column}"].where(used, 0.0).astype(float)
-    rows["_conflict"] = conflict
-    rows["_weight"] = weight.where(~conflict, without)
-    return rows[rows["_weight"] >= cut]
+def _differing(
+    row: Mapping[Hashable, Any], comparisons: tuple[model.Comparison, ...]
+) -> tuple[str, ...]:
+    """The identifiers that differ wholly on a pair: its lowest level, not a one-keystroke typo."""
+    return tuple(
+        c.name for c in comparisons if c.name in _IDENTIFIERS and int(row[f"gamma_{c.column}"]) == 0
+    )
 
 
 def _one_to_one(links: list[Link]) -> list[Link]:
@@ -264,15 +232,16 @@ def link(
     threshold: float | None = None,
     one_to_one: bool = False,
     progress: Progress | None = None,
-    hold_differing_ids: bool = True,
+    hold_differing_ids: bool = False,
 ) -> LinkResult:
     """Link two rosters: every pair at or above `threshold` that is one human, explained.
 
-    Two records whose service numbers or national ids differ are never linked: such pairs
-    come back in `held` for a person to look at. `progress(stage, fraction)` is called as
-    the run goes. `hold_differing_ids=False` drops that rule: such pairs are scored with
-    the identifier's trained weight like any other field (for data whose ids carry
-    wholesale errors, such as FEBRL's).
+    A service number or national id that differs wholly is evidence against a pair, weighed
+    by the model like any field (records of one human carry a mistyped or reissued number
+    at a rate training estimates), not a veto. A pair that reaches the threshold despite it
+    says so in its explanation and `Link.differing`, and is listed in `held` for a person
+    to review; `hold_differing_ids=True` also keeps such pairs out of `links`, as a
+    mediator's proposals must. `progress(stage, fraction)` is called as the run goes.
     """
     threshold = DEFAULT_THRESHOLD if threshold is None else threshold
     if not 0.0 < threshold <= 1.0:
@@ -302,10 +271,9 @@ def link(
     t2 = time.perf_counter()
     if progress is not None:
         progress("scoring candidate pairs", 0.8)
-    # Scores low enough to catch every pair whose other fields reach the threshold even
-    # though its identifiers differ: those are held for a person, never linked.
+    # Low enough to catch every pair the recalibrated prior may lift over the threshold.
     cut = _weight(threshold)
-    floor = cut - _PRIOR_BITS + sum(min(0.0, w) for w in _identifier_penalties(linker))
+    floor = cut - _PRIOR_BITS
     scored = linker.inference.predict(threshold_match_weight=floor)
     wanted = ["record_id_l", "record_id_r", "match_weight", "match_probability"]
     for c in comparisons:
@@ -318,23 +286,32 @@ def link(
     shift = _recalibrate(rows, linker, len(frame_l), len(frame_r))
 
     t3 = time.perf_counter()
-    rows = _kept(rows, cut, comparisons, frame_l, frame_r, hold_differing_ids)
+    rows = rows[rows["match_weight"] >= cut]
     links: list[Link] = []
     held: list[Link] = []
     for row in rows.to_dict("records"):
-        text, _ = _explain(row, comparisons)
-        conflict = bool(row["_conflict"])
-        weight = float(row["_weight"])
-        if conflict:
-            text = f"identifiers differ, held for review; without them: {text}"
+        text, weight = _explain(row, comparisons)
+        differing = _differing(row, comparisons)
+        if differing:
+            verb = "differ" if len(differing) > 1 else "differs"
+            text = f"{' and '.join(differing)} {verb}: review before acting; {text}"
         lk = Link(
-            str(row["record_id_l"]), str(row["record_id_r"]), _probability(weight), weight, text
+            str(row["record_id_l"]),
+            str(row["record_id_r"]),
+            _probability(weight),
+            weight,
+            text,
+            differing,
         )
-        (held if conflict else links).append(lk)
+        if differing:
+            held.append(lk)
+        if not (differing and hold_differing_ids):
+            links.append(lk)
     if held:
         warnings.append(
-            f"{len(held)} pair(s) held back: their names and other fields reach the threshold "
-            "but their service numbers or national ids differ"
+            f"{len(held)} pair(s) reach the threshold though their service numbers or national "
+            "ids differ: "
+            + ("held back for review" if hold_differing_ids else "linked, marked for review")
         )
     if one_to_one:
         links = _one_to_one(links)
