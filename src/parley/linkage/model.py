@@ -89,7 +89,11 @@ FAMILY = Comparison(
             "fam_skel2_l = fam_skel_r OR fam_skel_l = fam_skel2_r",
             "the same in another reading of its Latin letters", 0.05, 0.0005,
         ),
-        Level("fam_stem_l = fam_stem_r", "the same but for a gendered ending", 0.04, 0.0005),
+        # A stem of two letters (`ol` of Jolly and Joloy) is too short to say much.
+        Level(
+            "fam_stem_l = fam_stem_r AND length(fam_stem_l) >= 3",
+            "the same but for a gendered ending", 0.04, 0.0005,
+        ),
         Level(
             "fam_code_l = fam_code_r OR fam_code2_l = fam_code_r OR fam_code_l = fam_code2_r",
             "sound alike (machine translation or hearing)", 0.08, 0.002,
@@ -97,6 +101,10 @@ FAMILY = Comparison(
         Level(
             "fam_skel_l = given_skel_r AND given_skel_l = fam_skel_r",
             "swapped with the given name", 0.02, 0.0001,
+        ),
+        Level(
+            "fam_skel_l = given_skel_r OR given_skel_l = fam_skel_r",
+            "written as the given name on the other record", 0.01, 0.0005,
         ),
         Level(_jw("fam_skel", 0.92), "spelt alike (a typo)", 0.05, 0.004),
         Level(_jw("fam_skel", 0.8), "spelt somewhat alike", 0.03, 0.04),
@@ -230,6 +238,9 @@ PREDICTION_RULES = (
     "AND substr(l.fam_skel, 1, 2) = substr(r.fam_skel, 1, 2)",
     "l.given_key = r.given_key AND l.bdate = r.bdate",
     "l.fam_code = r.given_code AND l.given_code = r.fam_code",
+    # One name written in the other's column, the other mistyped or replaced.
+    "l.bdate = r.bdate AND l.fam_code = r.given_code",
+    "l.bdate = r.bdate AND l.given_code = r.fam_code",
     "l.service_number = r.service_number",
     "l.national_id = r.national_id",
     "l.bdate = r.bdate AND l.given_initial = r.given_initial",
