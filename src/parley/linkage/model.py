@@ -241,6 +241,8 @@ PREDICTION_RULES = (
     # One name written in the other's column, the other mistyped or replaced.
     "l.bdate = r.bdate AND l.fam_code = r.given_code",
     "l.bdate = r.bdate AND l.given_code = r.fam_code",
+    # Born the same day in the same place: the anchor when a name is past recognition.
+    "l.bdate = r.bdate AND l.place = r.place",
     "l.service_number = r.service_number",
     "l.national_id = r.national_id",
     "l.bdate = r.bdate AND l.given_initial = r.given_initial",
