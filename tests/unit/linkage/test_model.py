@@ -1,0 +1,70 @@
+"""The model's levels and blocking rules, evaluated by DuckDB on pairs of feature rows."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from parley.linkage import model
+from parley.linkage.prepare import feature_frame
+from parley.linkage.records import LinkageRecord
+
+
+def _pair(left: LinkageRecord, right: LinkageRecord) -> dict[str, Any]:
+    """One row with each feature column twice, as Splink names them: `x_l` and `x_r`."""
+    (fl, _), (fr, _) = feature_frame([left]), feature_frame([right])
+    row = {f"{k}_l": v for k, v in fl.iloc[0].items()}
+    row |= {f"{k}_r": v for k, v in fr.iloc[0].items()}
+    return row
+
+
+def _table(row: dict[str, Any]) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.register("p", pd.DataFrame([row]))
+    return con
+
+
+def _level(c: model.Comparison, row: dict[str, Any]) -> str:
+    con = _table(row)
+    for lv in c.levels:
+        if lv.sql == "ELSE" or con.execute(f"SELECT {lv.sql} FROM p").fetchone() == (True,):
+            return lv.label
+    raise AssertionError("no level")
+
+
+def _blocked(row: dict[str, Any]) -> list[str]:
+    con = _table(row)
+    out = []
+    for rule in model.PREDICTION_RULES:
+        sql = re.sub(r"\b([lr])\.(\w+)", r"\2_\1", rule)
+        if con.execute(f"SELECT {sql} FROM p").fetchone() == (True,):
+            out.append(rule)
+    return out
+
+
+def test_a_name_written_in_the_other_column_is_its_own_level_and_blocks_with_the_date() -> None:
+    a = LinkageRecord("a", "Lodge", "Raquel", birth_date="1928-05-05")
+    b = LinkageRecord("b", "Raquel", "Garnett", birth_date="1928-05-05")
+    row = _pair(a, b)
+    assert _level(model.FAMILY, row) == "written as the given name on the other record"
+    assert "l.bdate = r.bdate AND l.given_code = r.fam_code" in _blocked(row)
+
+
+def test_a_two_letter_stem_is_not_a_gendered_ending() -> None:
+    assert _level(
+        model.FAMILY, _pair(LinkageRecord("a", "Jolly"), LinkageRecord("b", "Joloy"))
+    ) != ("the same but for a gendered ending")
+    row = _pair(LinkageRecord("a", "Вишинський"), LinkageRecord("b", "Вишинська"))
+    assert _level(model.FAMILY, row) in (
+        "the same once transliterated",
+        "the same but for a gendered ending",
+    )
+
+
+def test_the_same_birth_date_and_place_bring_a_pair_to_scoring() -> None:
+    a = LinkageRecord("a", "Shepherd", "Mia", birth_date="1976-08-30", birth_place="Seven Hills")
+    b = LinkageRecord("b", "Fenwicsk", "Jia", birth_date="1976-08-30", birth_place="Seven Hills")
+    assert _blocked(_pair(a, b)) == ["l.bdate = r.bdate AND l.place = r.place"]
