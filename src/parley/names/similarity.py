@@ -9,7 +9,7 @@ from itertools import product
 from rapidfuzz.distance import OSA, JaroWinkler
 
 from parley.names.keys import NameKeys, TokenKeys, normalise_person_name
-from parley.names.transcription import transcription_similarity
+from parley.names.transcription import best_transcription_similarity
 
 # At or above this, two names are taken for the same name (chosen on the labelled pairs of
 # benchmarks/names_pairs.py: precision 0.99, recall 0.95 there).
@@ -105,7 +105,7 @@ def _best_string(a: TokenKeys, b: TokenKeys) -> float:
     best = max(_root_similarity(x, y) for x, y in product(a.skeletons, b.skeletons))
     if a.latin != b.latin:  # across scripts, the ways transcription changes names are cheap
         lat, cyr = (a, b) if a.latin else (b, a)
-        best = max(transcription_similarity(x, cyr.skeleton) for x in lat.skeletons)
+        best = best_transcription_similarity(lat.skeletons, cyr.skeleton)
     return best
 
 

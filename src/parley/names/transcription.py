@@ -8,7 +8,10 @@ not listed costs 1, an equal letter 0. `_` stands for nothing (an insertion or d
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
+
+from rapidfuzz.distance import Levenshtein
 
 Costs = dict[tuple[str, str], float]
 
@@ -31,6 +34,8 @@ def _parse(table: str) -> Costs:
 
 
 COSTS: Costs = _parse(_TABLE)
+# The cheapest single edit: every edit script of k non-free edits costs at least k times it.
+MIN_COST: float = min(1.0, *COSTS.values())
 
 
 def align(a: str, b: str, costs: Costs) -> tuple[float, list[tuple[str, str]]]:
@@ -89,3 +94,30 @@ def transcription_similarity(a: str, b: str) -> float:
     if not a or not b:
         return 0.0
     return max(0.0, 1.0 - transcription_distance(a, b) / max(len(a), len(b)))
+
+
+def transcription_distance_bound(a: str, b: str) -> float:
+    """A lower bound of transcription_distance, from rapidfuzz's C Levenshtein.
+
+    Any edit script needs at least the Levenshtein distance's number of edits, none of
+    which costs less than MIN_COST.
+    """
+    return Levenshtein.distance(a, b) * MIN_COST
+
+
+def best_transcription_similarity(spellings: Iterable[str], b: str) -> float:
+    """The highest transcription_similarity of `b` to any of `spellings`, 0 if none.
+
+    Spellings whose bound shows they cannot beat the best so far skip the costly distance.
+    """
+    if not b:
+        return 0.0
+    ranked = sorted(
+        (1.0 - transcription_distance_bound(a, b) / max(len(a), len(b)), a) for a in spellings if a
+    )
+    best = 0.0
+    for ceiling, a in reversed(ranked):
+        if ceiling <= best:
+            break  # sorted: no later spelling can do better
+        best = max(best, transcription_similarity(a, b))
+    return best
