@@ -69,24 +69,36 @@ def align(a: str, b: str, costs: Costs) -> tuple[float, list[tuple[str, str]]]:
     return d[n][m], ops[::-1]
 
 
+# Substitution costs by source letter, so that the inner loop reads one small dict.
+_SUBSTITUTE: dict[str, dict[str, float]] = {}
+for (_x, _y), _cost in COSTS.items():
+    if _x and _y:
+        _SUBSTITUTE.setdefault(_x, {})[_y] = _cost
+
+
 @lru_cache(maxsize=262144)
 def transcription_distance(a: str, b: str) -> float:
     """The weighted edit distance between two skeletons under the learned costs."""
-    n, m = len(a), len(b)
     costs = COSTS
-    prev = [0.0] * (m + 1)
-    for j in range(1, m + 1):
-        prev[j] = prev[j - 1] + costs.get(("", b[j - 1]), 1.0)
-    for i in range(1, n + 1):
-        x = a[i - 1]
+    insert = [costs.get(("", y), 1.0) for y in b]
+    prev = [0.0]
+    for cost in insert:
+        prev.append(prev[-1] + cost)
+    for x in a:
         delete = costs.get((x, ""), 1.0)
-        cur = [prev[0] + delete] + [0.0] * m
-        for j in range(1, m + 1):
-            y = b[j - 1]
-            sub = prev[j - 1] + (0.0 if x == y else costs.get((x, y), 1.0))
-            cur[j] = min(sub, prev[j] + delete, cur[j - 1] + costs.get(("", y), 1.0))
+        row = _SUBSTITUTE.get(x, {})
+        left = prev[0] + delete
+        cur = [left]
+        for j, y in enumerate(b):
+            sub = prev[j] + (0.0 if x == y else row.get(y, 1.0))
+            up = prev[j + 1] + delete
+            side = left + insert[j]
+            left = sub if sub < up else up
+            if side < left:
+                left = side
+            cur.append(left)
         prev = cur
-    return prev[m]
+    return prev[-1]
 
 
 def transcription_similarity(a: str, b: str) -> float:

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from parley.names.transcription import (
     COSTS,
     MIN_COST,
+    align,
     best_transcription_similarity,
     transcription_distance,
     transcription_distance_bound,
@@ -45,3 +46,9 @@ def test_best_similarity_equals_the_unpruned_maximum(spellings: list[str], b: st
 def test_best_similarity_picks_the_closest_spelling() -> None:
     assert best_transcription_similarity(["kovalenko", "SevCenko"], "SevCenko") == 1.0
     assert best_transcription_similarity([], "SevCenko") == 0.0
+
+
+@settings(max_examples=500)
+@given(_skeleton, _skeleton)
+def test_distance_equals_the_cost_of_the_cheapest_alignment(a: str, b: str) -> None:
+    assert abs(transcription_distance(a, b) - align(a, b, COSTS)[0]) < 1e-9
