@@ -20,6 +20,7 @@ from parley.linkage.prepare import PreparedRecord, prepare
 from parley.linkage.records import LinkageRecord
 from parley.names import (
     Language,
+    NameComparison,
     NameKeys,
     Script,
     Standard,
@@ -185,9 +186,13 @@ class SearchIndex:
         when = parse_written_date(birth_date)
         roman = _readings(keys.text)
         hits = []
+        # Namesakes in the roster share one comparison.
+        compared: dict[NameKeys, NameComparison] = {}
         for i in self._prerank(keys, self._candidates(keys, roman)):
             p = self._records[i]
-            names = compare_names(keys, p.name)
+            names = compared.get(p.name)
+            if names is None:
+                names = compared[p.name] = compare_names(keys, p.name)
             spelt = max(
                 JaroWinkler.normalized_similarity(q, column[i])
                 for q in set(roman)

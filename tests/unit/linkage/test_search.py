@@ -160,3 +160,15 @@ def test_a_crowded_family_still_yields_the_namesake_with_the_given_name() -> Non
     crowd.append(LinkageRecord("target", "Коваленко", "Олена", "Іванівна"))
     index = SearchIndex(crowd, rerank=20)
     assert index.search("Olena Kovalenko", top=1)[0].record_id == "target"
+
+
+def test_namesakes_share_one_comparison_but_keep_their_own_dates() -> None:
+    roster = [
+        LinkageRecord("a", "Шевченко", "Тарас", birth_date="1961-03-09"),
+        LinkageRecord("b", "Шевченко", "Тарас", birth_date="1975-01-01"),
+        LinkageRecord("c", "Шевченко", "Тарас"),
+    ]
+    hits = SearchIndex(roster).search("Taras Shevchenko", birth_date="1961-03-09")
+    assert [h.record_id for h in hits] == ["a", "c", "b"]
+    assert hits[0].explanation.split("; birth date")[0] == hits[2].explanation.split("; birth")[0]
+    assert hits[0].score > hits[1].score > hits[2].score
