@@ -51,7 +51,10 @@ def record_name(record: LinkageRecord) -> NameKeys:
 
 def prepare(record: LinkageRecord, side: str = "") -> PreparedRecord:
     """Keys and warnings of one record; `side` names its list in the warnings."""
-    name = record_name(record)
+    return _prepared(record, record_name(record), side)
+
+
+def _prepared(record: LinkageRecord, name: NameKeys, side: str) -> PreparedRecord:
     birth = parse_written_date(record.birth_date)
     warnings = []
     where = f"{side} record {record.record_id}" if side else f"record {record.record_id}"
@@ -139,8 +142,14 @@ def _chunk_columns(
     """Feature columns of a chunk of records, as lists: cheap to send between processes."""
     columns: dict[str, list[object]] = {}
     warnings: list[str] = []
+    # Name tables repeat heavily: each distinct name is keyed once a chunk.
+    names: dict[tuple[str | None, ...], NameKeys] = {}
     for r in records:
-        p = prepare(r, side)
+        written = (r.full_name, r.family_name, r.given_name, r.patronymic)
+        name = names.get(written)
+        if name is None:
+            name = names[written] = record_name(r)
+        p = _prepared(r, name, side)
         warnings += p.warnings
         for key, value in feature_row(p).items():
             columns.setdefault(key, []).append(value)
