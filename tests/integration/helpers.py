@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from parley.app import agreements, instance
-from parley.app.ledger import Ledger
+from collections.abc import Sequence
+
+from parley.app import agreements, batches, instance
+from parley.app.ledger import Appended, Ledger
 from parley.domain.agreements import (
     Agreement,
     Commitment,
     CommitmentKind,
     ExchangeMode,
     ExchangeTerms,
+    PersonRef,
     Phase,
 )
 from parley.domain.parties import Party, Role
@@ -21,6 +24,21 @@ def setup_parties(ledger: Ledger) -> None:
     instance.register_party(ledger, actor="MED", party=Party("UA", "Ukraine", Role.SIDE))
     instance.register_party(ledger, actor="MED", party=Party("RU", "Russia", Role.SIDE))
     instance.register_party(ledger, actor="MED", party=Party("SMM", "Monitors", Role.MONITOR))
+
+
+def plan_batch(
+    ledger: Ledger, batch_id: str, persons: Sequence[PersonRef], commitment_id: str = "AG-EX"
+) -> Appended:
+    """The mediator plans a batch under `all_for_all`'s exchange, with no place or date."""
+    return batches.plan(
+        ledger,
+        actor="MED",
+        batch_id=batch_id,
+        commitment_id=commitment_id,
+        place="x",
+        planned_date=None,
+        persons=persons,
+    )
 
 
 def people(prefix: str, n: int) -> list[PersonRecord]:

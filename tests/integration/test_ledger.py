@@ -17,7 +17,7 @@ from parley.domain.persons import PersonRecord
 from parley.domain.rosters import RosterKind
 from parley.log.entry import Header, check_payload, check_signature
 from parley.store import tables as t
-from tests.integration.helpers import all_for_all, people, setup_parties
+from tests.integration.helpers import all_for_all, people, plan_batch, setup_parties
 
 HELD, SOUGHT = RosterKind.HELD, RosterKind.SOUGHT
 
@@ -100,24 +100,8 @@ def test_a_refused_command_writes_nothing(ledger: Ledger) -> None:
         before = projection_snapshot(conn)
     ua = PersonRef("UA", "u0")
     with pytest.raises(NotFound):
-        batches.plan(
-            ledger,
-            actor="MED",
-            batch_id="B",
-            commitment_id="AG-EX",
-            place="x",
-            planned_date=None,
-            persons=[ua, PersonRef("UA", "nobody")],
-        )
-    batches.plan(
-        ledger,
-        actor="MED",
-        batch_id="B",
-        commitment_id="AG-EX",
-        place="x",
-        planned_date=None,
-        persons=[ua],
-    )
+        plan_batch(ledger, "B", [ua, PersonRef("UA", "nobody")])
+    plan_batch(ledger, "B", [ua])
     mid_size = _size(ledger)
     with ledger.reading() as conn:
         mid = projection_snapshot(conn)
@@ -140,15 +124,7 @@ def test_handover_roles(ledger: Ledger) -> None:
     _import(ledger, "RU", people("r", 1))
     all_for_all(ledger)
     r = PersonRef("RU", "r0")
-    batches.plan(
-        ledger,
-        actor="MED",
-        batch_id="B",
-        commitment_id="AG-EX",
-        place="x",
-        planned_date=None,
-        persons=[r],
-    )
+    plan_batch(ledger, "B", [r])
     with pytest.raises(Forbidden, match="mediator"):
         batches.advance(ledger, actor="RU", batch_id="B", moves=[(r, S.LOCATED, "")])
     batches.advance(
@@ -179,35 +155,11 @@ def test_batches_need_a_witnessed_agreement_and_no_double_booking(ledger: Ledger
     _import(ledger, "UA", people("u", 2))
     all_for_all(ledger)
     u0 = PersonRef("UA", "u0")
-    batches.plan(
-        ledger,
-        actor="MED",
-        batch_id="B1",
-        commitment_id="AG-EX",
-        place="x",
-        planned_date=None,
-        persons=[u0],
-    )
+    plan_batch(ledger, "B1", [u0])
     with pytest.raises(Conflict, match="already in an open batch"):
-        batches.plan(
-            ledger,
-            actor="MED",
-            batch_id="B2",
-            commitment_id="AG-EX",
-            place="x",
-            planned_date=None,
-            persons=[u0],
-        )
+        plan_batch(ledger, "B2", [u0])
     with pytest.raises(DomainError, match="not an exchange"):
-        batches.plan(
-            ledger,
-            actor="MED",
-            batch_id="B3",
-            commitment_id="AG-DIS",
-            place="x",
-            planned_date=None,
-            persons=[],
-        )
+        plan_batch(ledger, "B3", [], commitment_id="AG-DIS")
 
 
 def test_signatures_must_be_on_the_current_text(ledger: Ledger) -> None:
@@ -239,15 +191,7 @@ def test_rebuild_equals_live_after_a_whole_exchange(ledger: Ledger) -> None:
     persons = [PersonRef("UA", f"u{i}") for i in range(4)] + [
         PersonRef("RU", f"r{i}") for i in range(4)
     ]
-    batches.plan(
-        ledger,
-        actor="MED",
-        batch_id="B",
-        commitment_id="AG-EX",
-        place="x",
-        planned_date=None,
-        persons=persons,
-    )
+    plan_batch(ledger, "B", persons)
     batches.advance(ledger, actor="MED", batch_id="B", moves=[(p, S.LOCATED, "") for p in persons])
     batches.advance(ledger, actor="MED", batch_id="B", moves=[(p, S.AGREED, "") for p in persons])
     batches.substitute(

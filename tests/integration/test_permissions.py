@@ -34,7 +34,7 @@ from parley.domain.handovers import HandoverState as S
 from parley.domain.matches import MatchState, RecordRef, match_id
 from parley.domain.persons import PersonRecord
 from parley.domain.rosters import RosterKind
-from tests.integration.helpers import all_for_all, people, setup_parties
+from tests.integration.helpers import all_for_all, people, plan_batch, setup_parties
 
 ROLES = ("MED", "UA", "RU", "SMM")
 R0 = PersonRef("RU", "r0")
@@ -175,15 +175,7 @@ def test_every_command_against_every_role(ledger: Ledger) -> None:
         source_sha256="0",
     )
     all_for_all(ledger)
-    batches.plan(
-        ledger,
-        actor="MED",
-        batch_id="B",
-        commitment_id="AG-EX",
-        place="x",
-        planned_date=None,
-        persons=[R0],
-    )
+    plan_batch(ledger, "B", [R0])
     reconcile.propose(
         ledger,
         actor="MED",
@@ -228,15 +220,7 @@ def test_status_shows_each_party_its_own_view(ledger: Ledger) -> None:
         source_sha256="0",
     )
     all_for_all(ledger)
-    batches.plan(
-        ledger,
-        actor="MED",
-        batch_id="B",
-        commitment_id="AG-EX",
-        place="x",
-        planned_date=None,
-        persons=[R0, PersonRef("UA", "u0")],
-    )
+    plan_batch(ledger, "B", [R0, PersonRef("UA", "u0")])
     batches.advance(
         ledger,
         actor="MED",

@@ -18,7 +18,7 @@ from parley.domain.agreements import PersonRef
 from parley.domain.handovers import HandoverState as S
 from parley.domain.persons import Health, PersonRecord
 from parley.domain.rosters import RosterKind
-from tests.integration.helpers import all_for_all, setup_parties
+from tests.integration.helpers import all_for_all, plan_batch, setup_parties
 
 
 def _held(ledger: Ledger, party: str, n: int, wounded: int = -1) -> None:
@@ -57,15 +57,7 @@ def test_proposals_follow_the_log(ledger: Ledger) -> None:
     assert p.PersonRef("UA", "UA5") in first.plan.released_by_a  # wounded, on top of the size
     assert len(first.plan.released_by_a) == 3 and len(first.plan.released_by_b) == 2
     persons = [PersonRef(x.party_id, x.record_id) for x in first.persons]
-    batches.plan(
-        ledger,
-        actor="MED",
-        batch_id="B1",
-        commitment_id="AG-EX",
-        place="x",
-        planned_date=None,
-        persons=persons,
-    )
+    plan_batch(ledger, "B1", persons)
     # persons in an open batch are not proposed again
     second = propose(ledger, actor="MED", request=PlanRequest("AG-EX"))
     assert not set(second.persons) & set(first.persons)
@@ -143,15 +135,7 @@ def test_consent_interview_is_sealed_to_the_mediator(ledger: Ledger) -> None:
     _held(ledger, "UA", 1)
     all_for_all(ledger)
     u = PersonRef("UA", "UA0")
-    batches.plan(
-        ledger,
-        actor="MED",
-        batch_id="B",
-        commitment_id="AG-EX",
-        place="x",
-        planned_date=None,
-        persons=[u],
-    )
+    plan_batch(ledger, "B", [u])
     batches.advance(
         ledger, actor="MED", batch_id="B", moves=[(u, S.LOCATED, ""), (u, S.AGREED, "")]
     )
@@ -220,15 +204,7 @@ def test_side_signed_lists_steer_the_planner(ledger: Ledger) -> None:
     lifted = propose(ledger, actor="MED", request=PlanRequest("AG-EX", batch_size=6))
     assert ua3 in lifted.persons
     # The signed list stands across batches: once RU5 is in a batch it is served, not asked again.
-    batches.plan(
-        ledger,
-        actor="MED",
-        batch_id="B1",
-        commitment_id="AG-EX",
-        place="x",
-        planned_date=None,
-        persons=[PersonRef(x.party_id, x.record_id) for x in lifted.persons],
-    )
+    plan_batch(ledger, "B1", [PersonRef(x.party_id, x.record_id) for x in lifted.persons])
     after = propose(ledger, actor="MED", request=PlanRequest("AG-EX", batch_size=6))
     assert ru5 not in after.persons
     with ledger.reading() as conn:

@@ -12,7 +12,7 @@ from parley.domain.errors import Conflict
 from parley.domain.matches import MatchState, RecordRef, match_id
 from parley.domain.persons import Evidence, PersonRecord
 from parley.domain.rosters import RosterKind
-from tests.integration.helpers import setup_parties
+from tests.integration.helpers import plan_batch, setup_parties
 
 
 def _rosters(ledger: Ledger) -> None:
@@ -199,15 +199,7 @@ def test_a_substitute_is_matched_against_the_receiving_sides_sought_roster(
         ledger, party_id="UA", kind=RosterKind.SOUGHT, records=sought, source="s", source_sha256="0"
     )
     all_for_all(ledger)
-    batches.plan(
-        ledger,
-        actor="MED",
-        batch_id="B",
-        commitment_id="AG-EX",
-        place="x",
-        planned_date=None,
-        persons=[PersonRef("RU", "h1")],
-    )
+    plan_batch(ledger, "B", [PersonRef("RU", "h1")])
     from parley.domain.handovers import HandoverState as S
 
     def ready(batch_id: str, who: PersonRef) -> None:
@@ -228,15 +220,7 @@ def test_a_substitute_is_matched_against_the_receiving_sides_sought_roster(
     (m,) = [m for m in reconcile.matches(ledger, actor="MED") if m["right"] == "RU:held/h2"]
     assert m["explanation"].startswith("brought as a substitute")
     # Someone nobody seeks is still handed over, and no match is invented for them.
-    batches.plan(
-        ledger,
-        actor="MED",
-        batch_id="B2",
-        commitment_id="AG-EX",
-        place="x",
-        planned_date=None,
-        persons=[PersonRef("RU", "h4")],
-    )
+    plan_batch(ledger, "B2", [PersonRef("RU", "h4")])
     ready("B2", PersonRef("RU", "h4"))
     before = len(reconcile.matches(ledger, actor="MED"))
     batches.substitute(

@@ -15,7 +15,7 @@ from parley.domain.errors import DomainError, NotFound
 from parley.domain.handovers import HandoverState as S
 from parley.domain.persons import PersonRecord
 from parley.domain.rosters import RosterKind
-from tests.integration.helpers import all_for_all, people, setup_parties
+from tests.integration.helpers import all_for_all, people, plan_batch, setup_parties
 
 
 class Clock:
@@ -112,15 +112,7 @@ def test_person_history(ledger: Ledger) -> None:
     )
     all_for_all(ledger)
     r0 = PersonRef("RU", "r0")
-    batches.plan(
-        ledger,
-        actor="MED",
-        batch_id="B",
-        commitment_id="AG-EX",
-        place="x",
-        planned_date=None,
-        persons=[r0],
-    )
+    plan_batch(ledger, "B", [r0])
     batches.advance(ledger, actor="MED", batch_id="B", moves=[(r0, S.LOCATED, "found in camp 3")])
     h = person.history(ledger, actor="MED", roster_id="RU:held", record_id="r0")
     assert h["name"] == "Коваль0 Павло"
