@@ -299,13 +299,13 @@ def _block_lines(block: LogBlock) -> list[Item]:
 
 class _Compact(NamedTuple):
     """A whole chunk that held, in the few bytes the sequential pass needs: its first index and
-    count, its leaves, the index range each (key, actor) signed, its erased entries and its
+    count, its leaves, the last index each (key, actor) signed, its erased entries and its
     erasure events. A chunk with key or instance events goes back entry by entry instead."""
 
     first: int
     size: int
     leaves: bytes
-    signed: dict[tuple[str, str], tuple[int, int]]
+    signed: dict[tuple[str, str], int]
     erased: list[int]
     erasures: list[_Checked]
 
@@ -329,13 +329,11 @@ def _check_chunk(chunk: Chunk, trusted: Mapping[str, bytes], compact: bool = Fal
     if not compact or not out or any(c.type in _KEYED for c in out):
         return out, None
     first = out[0].idx
-    signed: dict[tuple[str, str], tuple[int, int]] = {}
+    signed: dict[tuple[str, str], int] = {}
     for offset, c in enumerate(out):
         if c.idx != first + offset:
             return out, None  # the sequential pass names the gap
-        pair = (c.key_id, c.actor)
-        span = signed.get(pair)
-        signed[pair] = (c.idx, c.idx) if span is None else (span[0], c.idx)
+        signed[c.key_id, c.actor] = c.idx
     return _Compact(
         first,
         len(out),
@@ -439,11 +437,12 @@ class _Pass:
         there, for the entry-by-entry pass to name it."""
         if c.first != self.expected:
             return False
-        for (kid, actor), (_low, high) in c.signed.items():
+        # no key event in the chunk: a key known now was registered before all of it
+        for (kid, actor), last in c.signed.items():
             key = self.keys.keys.get(kid)
             if key is None or key.party != actor:
                 return False
-            if key.ended_at is not None and high > key.ended_at:
+            if key.ended_at is not None and last > key.ended_at:
                 return False
         self.expected += c.size
         self.erased_pending.update(c.erased)
