@@ -16,7 +16,7 @@ import pandas as pd
 from splink import DuckDBAPI, Linker
 
 from parley.linkage import model
-from parley.linkage.prepare import Progress, feature_frame, orient
+from parley.linkage.prepare import Progress, feature_frames
 from parley.linkage.records import LinkageRecord
 
 # Links at or above this probability are reported when no threshold is given (chosen on the
@@ -247,14 +247,11 @@ def link(
     if not 0.0 < threshold <= 1.0:
         raise LinkageError(f"threshold {threshold} is not a probability in (0, 1]")
     t0 = time.perf_counter()
-    frame_l, warnings = feature_frame(left, "left", progress)
-    frame_r, more = feature_frame(right, "right", progress)
-    warnings += more
+    (frame_l, frame_r), warnings = feature_frames([left, right], ["left", "right"], progress)
     if frame_l.empty or frame_r.empty:
         return LinkResult([], [*warnings, "one of the lists is empty"], threshold=threshold)
     _check_ids(frame_l, "left")
     _check_ids(frame_r, "right")
-    orient([frame_l, frame_r])
     # Splink compares keys only; the words were needed to settle name order.
     frame_l = frame_l.drop(columns=["fam_text", "given_text", "patr_text", "order_certain"])
     frame_r = frame_r.drop(columns=["fam_text", "given_text", "patr_text", "order_certain"])

@@ -1,17 +1,20 @@
-"""A record's keys, computed once: the name's keys, the date as written, the other fields."""
+"""A record's keys, computed once: the name's keys, the date as written, the other fields.
+
+Lists are keyed column by column: names, dates and places repeat heavily, so each distinct
+written value is keyed once and its keys are taken back to the records by integer codes.
+"""
 
 from __future__ import annotations
 
-import math
-import multiprocessing
-import os
-import threading
-from collections import Counter
+import operator
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa  # type: ignore[import-untyped]
 
 from parley.linkage.fields import (
     WrittenDate,
@@ -24,9 +27,21 @@ from parley.linkage.fields import (
     unit_key,
 )
 from parley.linkage.records import LinkageRecord
-from parley.names import NameKeys, normalise_person_name
+from parley.names import (
+    NameKeys,
+    TokenKeys,
+    column_parts,
+    family_keys,
+    given_key,
+    given_keys,
+    normalise_person_name,
+    patronymic_key,
+    patronymic_keys,
+    told_sex,
+)
 
 Progress = Callable[[str, float], None]
+Objects = npt.NDArray[np.object_]
 
 
 @dataclass(frozen=True)
@@ -49,46 +64,69 @@ def record_name(record: LinkageRecord) -> NameKeys:
     )
 
 
+def _where(record_id: str, side: str) -> str:
+    return f"{side} record {record_id}" if side else f"record {record_id}"
+
+
+def _date_warning(where: str, birth: WrittenDate) -> str:
+    return f"{where}: birth date {birth.text!r} {birth.problem}; compared as written"
+
+
+def _name_warning(where: str) -> str:
+    return f"{where}: no name; matched on the other fields only"
+
+
 def prepare(record: LinkageRecord, side: str = "") -> PreparedRecord:
     """Keys and warnings of one record; `side` names its list in the warnings."""
-    return _prepared(record, record_name(record), side)
-
-
-def _prepared(record: LinkageRecord, name: NameKeys, side: str) -> PreparedRecord:
+    name = record_name(record)
     birth = parse_written_date(record.birth_date)
     warnings = []
-    where = f"{side} record {record.record_id}" if side else f"record {record.record_id}"
+    where = _where(record.record_id, side)
     if birth is not None and birth.problem:
-        warnings.append(f"{where}: birth date {birth.text!r} {birth.problem}; compared as written")
+        warnings.append(_date_warning(where, birth))
     if name.is_empty():
-        warnings.append(f"{where}: no name; matched on the other fields only")
+        warnings.append(_name_warning(where))
     return PreparedRecord(record, name, birth, tuple(warnings))
 
 
-_PARALLEL_FROM = 40_000  # below this, starting worker processes costs more than it saves
-_CHUNK = 20_000
-
-
-def name_columns(n: NameKeys) -> dict[str, object]:
-    """The columns of a name: skeletons, stems, phonetic codes, groups, and its words."""
-    fam, giv, pat = n.family, n.given, n.patronymic
-    fam_codes = fam.codes if fam is not None else ()
-    fam_sk = fam.skeletons if fam is not None else ()
+def _family_columns(fam: TokenKeys | None) -> dict[str, object]:
+    codes = fam.codes if fam is not None else ()
+    sks = fam.skeletons if fam is not None else ()
     return {
-        "fam_skel": fam_sk[0] if fam_sk else None,
-        "fam_skel2": fam_sk[1] if len(fam_sk) > 1 else (fam_sk[0] if fam_sk else None),
+        "fam_skel": sks[0] if sks else None,
+        "fam_skel2": sks[1] if len(sks) > 1 else (sks[0] if sks else None),
         "fam_stem": fam.stems[0] if fam is not None else None,
-        "fam_code": fam_codes[0] if fam_codes else None,
-        "fam_code2": fam_codes[1] if len(fam_codes) > 1 else (fam_codes[0] if fam_codes else None),
-        "given_key": n.given_key() or None,
+        "fam_code": codes[0] if codes else None,
+        "fam_code2": codes[1] if len(codes) > 1 else (codes[0] if codes else None),
+    }
+
+
+def _given_columns(giv: TokenKeys | None) -> dict[str, object]:
+    return {
+        "given_key": (given_key(giv) or None) if giv is not None else None,
         "given_skel": giv.skeleton if giv is not None else None,
         "given_skel2": giv.skeletons[-1] if giv is not None else None,
         "given_code": giv.code if giv is not None else None,
         "given_code2": giv.codes[-1] if giv is not None else None,
         "given_known": bool(giv is not None and (giv.groups or giv.diminutive_of)),
         "given_initial": giv.skeleton[:1] if giv is not None else None,
-        "patr_key": n.patronymic_key() or None,
+    }
+
+
+def _patronymic_columns(pat: TokenKeys | None) -> dict[str, object]:
+    return {
+        "patr_key": (patronymic_key(pat) or None) if pat is not None else None,
         "patr_stem": pat.stems[0] if pat is not None else None,
+    }
+
+
+def name_columns(n: NameKeys) -> dict[str, object]:
+    """The columns of a name: skeletons, stems, phonetic codes, groups, and its words."""
+    fam, giv, pat = n.family, n.given, n.patronymic
+    return {
+        **_family_columns(fam),
+        **_given_columns(giv),
+        **_patronymic_columns(pat),
         "name_sex": n.sex if not n.sex_from_ending else None,
         "fam_text": fam.text if fam is not None else None,
         "given_text": giv.text if giv is not None else None,
@@ -97,132 +135,280 @@ def name_columns(n: NameKeys) -> dict[str, object]:
     }
 
 
-def feature_row(p: PreparedRecord) -> dict[str, object]:
-    """The columns Splink compares, all derived from Parley's keys."""
-    r, b = p.record, p.birth
-    place, place_code = place_keys(r.birth_place)
-    names = name_columns(p.name)
+def _birth_columns(b: WrittenDate | None) -> dict[str, object]:
     return {
-        "record_id": r.record_id,
-        **names,
         "birth_y": b.year if b else None,
         "birth_m": b.month if b else None,
         "birth_d": b.day if b else None,
         "bdate": b.iso() if b and b.day is not None else None,
-        "place": place,
-        "place_code": place_code,
-        "citizenship": citizenship_key(r.citizenship),
-        "rank": rank_key(r.rank),
-        "unit": unit_key(r.unit),
-        "service_number": identifier_key(r.service_number),
-        "national_id": identifier_key(r.national_id),
-        "sex": sex_key(r.sex) or names["name_sex"],
-        "category": (r.category or "").strip().lower() or None,
-        "address": place_keys(r.home_address)[0],
     }
+
+
+def _place_columns(text: str | None) -> dict[str, object]:
+    place, code = place_keys(text)
+    return {"place": place, "place_code": code}
+
+
+def _category_key(text: str | None) -> str | None:
+    return (text or "").strip().lower() or None
+
+
+def _address_key(text: str | None) -> str | None:
+    return place_keys(text)[0]
+
+
+# Columns keyed one field at a time: the feature's name, the record's field, its key.
+_SINGLE: tuple[tuple[str, str, Callable[[str | None], str | None]], ...] = (
+    ("citizenship", "citizenship", citizenship_key),
+    ("rank", "rank", rank_key),
+    ("unit", "unit", unit_key),
+    ("service_number", "service_number", identifier_key),
+    ("national_id", "national_id", identifier_key),
+    ("sex", "sex", sex_key),
+    ("category", "category", _category_key),
+    ("address", "home_address", _address_key),
+)
+
+
+def feature_row(p: PreparedRecord) -> dict[str, object]:
+    """The columns Splink compares, all derived from Parley's keys."""
+    r = p.record
+    names = name_columns(p.name)
+    row: dict[str, object] = {
+        "record_id": r.record_id,
+        **names,
+        **_birth_columns(p.birth),
+        **_place_columns(r.birth_place),
+    }
+    for column, source, key in _SINGLE:
+        row[column] = key(getattr(r, source))
+    row["sex"] = row["sex"] or names["name_sex"]
+    return row
 
 
 _INTEGERS = ("birth_y", "birth_m", "birth_d")
 _BOOLEANS = ("given_known", "order_certain")
 
 
-def _typed(frame: pd.DataFrame) -> pd.DataFrame:
-    """One Arrow type a column, whatever a chunk holds (an all-empty chunk stays string)."""
-    types = {
-        c: "int64[pyarrow]" if c in _INTEGERS else "bool[pyarrow]" if c in _BOOLEANS
-        else "string[pyarrow]"
-        for c in frame.columns
-    }  # fmt: skip
-    return frame.astype(types)
+def _arrow_type(column: str) -> pa.DataType:
+    return pa.int64() if column in _INTEGERS else pa.bool_() if column in _BOOLEANS else pa.string()
 
 
-def _chunk_columns(
-    records: list[LinkageRecord], side: str
-) -> tuple[dict[str, list[object]], list[str]]:
-    """Feature columns of a chunk of records, as lists: cheap to send between processes."""
-    columns: dict[str, list[object]] = {}
-    warnings: list[str] = []
-    # Name tables repeat heavily: each distinct name is keyed once a chunk.
-    names: dict[tuple[str | None, ...], NameKeys] = {}
-    for r in records:
-        written = (r.full_name, r.family_name, r.given_name, r.patronymic)
-        name = names.get(written)
-        if name is None:
-            name = names[written] = record_name(r)
-        p = _prepared(r, name, side)
-        warnings += p.warnings
-        for key, value in feature_row(p).items():
-            columns.setdefault(key, []).append(value)
-    return columns, warnings
+def _pandas_type(t: pa.DataType) -> Any:
+    # Arrow-backed columns: a million rows of short strings in a tenth of the memory.
+    return pd.StringDtype("pyarrow") if t == pa.string() else pd.ArrowDtype(t)
 
 
-def feature_frame(
-    records: Sequence[LinkageRecord], side: str = "", progress: Progress | None = None
-) -> tuple[pd.DataFrame, list[str]]:
-    """The feature table of a list and its warnings, in worker processes for long lists."""
-    chunks = [list(records[i : i + _CHUNK]) for i in range(0, len(records), _CHUNK)]
-    workers = min(os.cpu_count() or 1, 4)
-    # Forking is safe only while this process runs no other thread (DuckDB's, a server's).
-    alone = (
-        threading.active_count() == 1
-        and "fork" in multiprocessing.get_all_start_methods()
-        and not multiprocessing.current_process().daemon  # a pool's worker has no children
+def _values(records: Sequence[LinkageRecord], field: str) -> Objects:
+    return np.fromiter(map(operator.attrgetter(field), records), dtype=object, count=len(records))
+
+
+def _keyed(values: Objects, key: Callable[[Any], dict[str, object]]) -> dict[str, pa.Array]:
+    """`key` of each distinct value, computed once, taken back to every row by its code."""
+    codes, distinct = pd.factorize(values)  # a missing value has code -1
+    rows = [key(v) for v in distinct]
+    rows.append(key(None))
+    take = pa.array(np.where(codes < 0, len(distinct), codes))
+    return {
+        column: pa.array([row[column] for row in rows], type=_arrow_type(column)).take(take)
+        for column in rows[0]
+    }
+
+
+def _each(values: Objects, key: Callable[[Any], object]) -> Objects:
+    """`key` of each distinct value, as objects, taken back to every row."""
+    codes, distinct = pd.factorize(values)
+    keyed = np.empty(len(distinct) + 1, dtype=object)
+    keyed[:-1] = [key(v) for v in distinct]
+    keyed[-1] = key(None)
+    out: Objects = keyed[np.where(codes < 0, len(distinct), codes)]
+    return out
+
+
+@dataclass
+class _Names:
+    """The texts of every record's name parts, as `normalise_person_name` reads them."""
+
+    family: Objects
+    given: Objects
+    patronymic: Objects
+    certain: npt.NDArray[np.bool_]
+
+    def set(self, rows: list[int], name: NameKeys, certain: bool) -> None:
+        family = name.family.text if name.family is not None else None
+        given = name.given.text if name.given is not None else None
+        patronymic = name.patronymic.text if name.patronymic is not None else None
+        for i in rows:  # mostly one row: a scalar store is many times cheaper than a fancy one
+            self.family[i], self.given[i], self.patronymic[i] = family, given, patronymic
+            self.certain[i] = certain
+
+
+def _name_parts(records: Sequence[LinkageRecord]) -> _Names:
+    n = len(records)
+    columns = [
+        _values(records, f) for f in ("full_name", "family_name", "given_name", "patronymic")
+    ]
+    names = _Names(
+        np.full(n, None, dtype=object),
+        np.full(n, None, dtype=object),
+        np.full(n, None, dtype=object),
+        np.ones(n, dtype=bool),
     )
-    frames: list[pd.DataFrame] = []
-    warnings: list[str] = []
-
-    def keep(done: tuple[dict[str, list[object]], list[str]]) -> None:
-        # Arrow-backed columns: a million rows of short strings in a tenth of the memory.
-        frames.append(_typed(pd.DataFrame(done[0])))
-        warnings.extend(done[1])
-
-    def report(i: int) -> None:
-        if progress is not None:
-            progress(f"reading the {side or 'records'} list", (i + 1) / len(chunks))
-
-    if len(records) < _PARALLEL_FROM or workers < 2 or not alone:
-        for i, chunk in enumerate(chunks):
-            keep(_chunk_columns(chunk, side))
-            report(i)
-    else:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            for i, done in enumerate(pool.map(_chunk_columns, chunks, [side] * len(chunks))):
-                keep(done)
-                report(i)
-    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    return frame, warnings
+    read: dict[tuple[str | None, ...], list[int]] = {}  # rows whose name must be read whole
+    for i, written in enumerate(zip(*columns, strict=True)):
+        full, family, given, patronymic = written
+        parts = (
+            column_parts(full, family, given, patronymic)
+            if family is not None or given is not None or patronymic is not None
+            else None
+        )
+        if parts is None:
+            read.setdefault(written, []).append(i)
+        else:
+            names.family[i], names.given[i], names.patronymic[i] = parts
+    for (full, family, given, patronymic), rows in read.items():
+        name = normalise_person_name(full, family=family, given=given, patronymic=patronymic)
+        names.set(rows, name, name.order_certain)
+    return names
 
 
-def orient(frames: list[pd.DataFrame]) -> None:
+def _code(
+    part: Callable[[str], TokenKeys], columns: Callable[[TokenKeys], dict[str, object]], name: str
+) -> Callable[[str | None], object]:
+    return lambda text: columns(part(text))[name] if text is not None else None
+
+
+def _orient(names: _Names) -> None:
     """Settle, in place, the order of names written without a clue to it (`Orhyp Tsvatkov`).
 
     The lists themselves tell which words are family names: those whose sound stands as a
     family name where the order is certain, and likewise for given names. A name whose two
     words read better the other way round is swapped.
     """
-    families: Counter[str] = Counter()
-    givens: Counter[str] = Counter()
-    for f in frames:
-        sure = f[f["order_certain"] & f["fam_code"].notna() & f["given_code"].notna()]
-        families.update(sure["fam_code"].tolist())
-        givens.update(sure["given_code"].tolist())
-    for f in frames:
-        unsure = f[~f["order_certain"] & f["fam_text"].notna() & f["given_text"].notna()]
-        swapped_rows: dict[int, dict[str, object]] = {}
-        for i, fam_code, giv_code, fam, giv, patr in zip(
-            unsure.index, unsure["fam_code"], unsure["given_code"], unsure["fam_text"],
-            unsure["given_text"], unsure["patr_text"], strict=True,
-        ):  # fmt: skip
-            as_is = math.log1p(families[fam_code]) + math.log1p(givens[giv_code])
-            swapped = math.log1p(families[giv_code]) + math.log1p(givens[fam_code])
-            if swapped > as_is:
-                patronymic = None if pd.isna(patr) else str(patr)
-                keys = normalise_person_name(family=str(giv), given=str(fam), patronymic=patronymic)
-                swapped_rows[int(i)] = name_columns(replace(keys, order_certain=False))
-        if swapped_rows:  # one assignment a column: Arrow columns are rewritten whole
-            index = list(swapped_rows)
-            for col in next(iter(swapped_rows.values())):
-                values = pd.Series([row[col] for row in swapped_rows.values()], index=index)
-                kept = f[col].astype(object).where(~f.index.isin(index), values)
-                f[col] = kept.astype(f[col].dtype)
+    fam_code = pd.Series(_each(names.family, _code(family_keys, _family_columns, "fam_code")))
+    giv_code = pd.Series(_each(names.given, _code(given_keys, _given_columns, "given_code")))
+    sure = names.certain & fam_code.notna().to_numpy() & giv_code.notna().to_numpy()
+    families = fam_code[sure].value_counts()
+    givens = giv_code[sure].value_counts()
+    unsure = ~names.certain & pd.notna(names.family) & pd.notna(names.given)
+    if not unsure.any():
+        return
+
+    def count(codes: pd.Series[Any], table: pd.Series[Any]) -> npt.NDArray[np.float64]:
+        counts = codes[unsure].map(table).fillna(0).to_numpy(dtype=float)
+        out: npt.NDArray[np.float64] = np.log1p(counts)
+        return out
+
+    as_is = count(fam_code, families) + count(giv_code, givens)
+    swapped = count(giv_code, families) + count(fam_code, givens)
+    rows = np.flatnonzero(unsure)[swapped > as_is]
+    read: dict[tuple[str, str, str | None], list[int]] = {}
+    for i in rows.tolist():
+        read.setdefault((names.given[i], names.family[i], names.patronymic[i]), []).append(i)
+    for (family, given, patronymic), same in read.items():
+        keys = normalise_person_name(family=family, given=given, patronymic=patronymic)
+        names.set(same, keys, False)
+
+
+def _name_table(names: _Names) -> dict[str, pa.Array]:
+    def tokens(part: Callable[[str], TokenKeys]) -> Callable[[str | None], TokenKeys | None]:
+        return lambda text: part(text) if text is not None else None
+
+    fam = _keyed(names.family, lambda t: _family_columns(tokens(family_keys)(t)))
+    giv = _keyed(names.given, lambda t: _given_columns(tokens(given_keys)(t)))
+    pat = _keyed(names.patronymic, lambda t: _patronymic_columns(tokens(patronymic_keys)(t)))
+    # The sex a name tells needs its given name and patronymic together: keyed a pair.
+    giv_codes, givens = pd.factorize(names.given)
+    pat_codes, patronymics = pd.factorize(names.patronymic)
+    width = len(patronymics) + 1
+    pair_codes, pairs = pd.factorize((giv_codes + 1).astype(np.int64) * width + pat_codes + 1)
+    given_of = [None, *givens]
+    patronymic_of = [None, *patronymics]
+    told = [
+        told_sex(
+            tokens(given_keys)(given_of[pair // width]),
+            tokens(patronymic_keys)(patronymic_of[pair % width]),
+        )
+        for pair in pairs.tolist()
+    ]
+    sex = np.array(told, dtype=object)[pair_codes]
+    return {
+        **fam,
+        **giv,
+        **pat,
+        "name_sex": pa.array(sex, type=pa.string()),
+        "fam_text": pa.array(names.family, type=pa.string()),
+        "given_text": pa.array(names.given, type=pa.string()),
+        "patr_text": pa.array(names.patronymic, type=pa.string()),
+        "order_certain": pa.array(names.certain, type=pa.bool_()),
+    }
+
+
+def _warnings(
+    records: Sequence[LinkageRecord], sides: list[str], names: _Names, births: Objects
+) -> list[str]:
+    """The problems of each record, in the order of the records."""
+    nameless = pd.isna(names.family) & pd.isna(names.given) & pd.isna(names.patronymic)
+    problem = np.fromiter((b is not None and bool(b.problem) for b in births), dtype=bool)
+    out = []
+    for i in np.flatnonzero(nameless | problem).tolist():
+        where = _where(records[i].record_id, sides[i])
+        if problem[i]:
+            out.append(_date_warning(where, births[i]))
+        if nameless[i]:
+            out.append(_name_warning(where))
+    return out
+
+
+def feature_frames(
+    lists: Sequence[Sequence[LinkageRecord]],
+    sides: Sequence[str] | None = None,
+    progress: Progress | None = None,
+    *,
+    oriented: bool = True,
+) -> tuple[list[pd.DataFrame], list[str]]:
+    """The feature table of each list and their warnings; names whose order is unclear are
+    settled by all the lists together unless `oriented` is False."""
+    sides = list(sides) if sides is not None else [""] * len(lists)
+    records = [r for records in lists for r in records]
+    side_of = [side for records, side in zip(lists, sides, strict=True) for _ in records]
+
+    def step(fraction: float) -> None:
+        if progress is not None:
+            progress("reading the lists", fraction)
+
+    names = _name_parts(records)
+    step(0.4)
+    if oriented:
+        _orient(names)
+    columns: dict[str, pa.Array] = {
+        "record_id": pa.array(_values(records, "record_id"), type=pa.string())
+    }
+    columns |= _name_table(names)
+    step(0.7)
+    written = _values(records, "birth_date")
+    births = _each(written, parse_written_date)
+    columns |= _keyed(written, lambda text: _birth_columns(parse_written_date(text)))
+    columns |= _keyed(_values(records, "birth_place"), _place_columns)
+    for column, source, key in _SINGLE:
+        columns[column] = pa.array(_each(_values(records, source), key), type=pa.string())
+    sex = columns["sex"].to_numpy(zero_copy_only=False)
+    named = columns["name_sex"].to_numpy(zero_copy_only=False)
+    columns["sex"] = pa.array(np.where(pd.isna(sex), named, sex), type=pa.string())
+    warnings = _warnings(records, side_of, names, births)
+    table = pa.table(columns)
+    frames, start = [], 0
+    for part in lists:
+        piece = table.slice(start, len(part))
+        frames.append(piece.to_pandas(types_mapper=_pandas_type))
+        start += len(part)
+    step(1.0)
+    return frames, warnings
+
+
+def feature_frame(
+    records: Sequence[LinkageRecord], side: str = "", progress: Progress | None = None
+) -> tuple[pd.DataFrame, list[str]]:
+    """The feature table of one list and its warnings, names in the order they were read."""
+    frames, warnings = feature_frames([records], [side], progress, oriented=False)
+    return frames[0], warnings

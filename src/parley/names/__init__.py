@@ -5,7 +5,18 @@ Pure functions, no I/O, nothing imported from the rest of Parley.
 
 from parley.names.folding import fold_cyrillic, phonetic_code, skeletons, stem
 from parley.names.given_names import GIVEN_NAMES, GivenName
-from parley.names.keys import NameKeys, TokenKeys, normalise_person_name
+from parley.names.keys import (
+    NameKeys,
+    TokenKeys,
+    column_parts,
+    family_keys,
+    given_key,
+    given_keys,
+    normalise_person_name,
+    patronymic_key,
+    patronymic_keys,
+    told_sex,
+)
 from parley.names.scripts import (
     Language,
     Script,
@@ -37,17 +48,24 @@ __all__ = [
     "TokenKeys",
     "all_latin_forms",
     "clean_text",
+    "column_parts",
     "compare_names",
     "cyrillic_language",
     "detect_script",
+    "family_keys",
     "fold_cyrillic",
+    "given_key",
+    "given_keys",
     "name_similarity",
     "normalise_person_name",
     "normalise_text",
+    "patronymic_key",
+    "patronymic_keys",
     "phonetic_code",
     "readings",
     "repair_mixed_script",
     "skeletons",
     "stem",
     "to_latin",
+    "told_sex",
 ]

@@ -97,21 +97,11 @@ class NameKeys:
 
     def given_key(self) -> str:
         """One key for the given name: its group in the table, else its primary skeleton."""
-        if self.given is None:
-            return ""
-        if self.given.groups:
-            return min(self.given.groups)
-        if self.given.diminutive_of:
-            return min(self.given.diminutive_of)
-        return self.given.skeleton
+        return given_key(self.given) if self.given is not None else ""
 
     def patronymic_key(self) -> str:
         """One key for the patronymic: the father's name group, else the primary stem."""
-        if self.patronymic is None:
-            return ""
-        if self.patronymic.groups:
-            return min(self.patronymic.groups)
-        return self.patronymic.stems[0]
+        return patronymic_key(self.patronymic) if self.patronymic is not None else ""
 
     def family_codes(self) -> tuple[str, ...]:
         """Phonetic codes of the family name's stems, primary first."""
@@ -131,12 +121,30 @@ class NameKeys:
         return _unique(keys)
 
 
+def given_key(given: TokenKeys) -> str:
+    """One key for a given name: its group in the table, else its primary skeleton."""
+    if given.groups:
+        return min(given.groups)
+    if given.diminutive_of:
+        return min(given.diminutive_of)
+    return given.skeleton
+
+
+def patronymic_key(patronymic: TokenKeys) -> str:
+    """One key for a patronymic: the father's name group, else the primary stem."""
+    if patronymic.groups:
+        return min(patronymic.groups)
+    return patronymic.stems[0]
+
+
+@lru_cache(maxsize=131072)
 def _is_patronymic(word: str) -> bool:
     if word.rpartition(" ")[2] in TURKIC_MARKERS:
         return True
     return any(patronymic_sex(s) for s in skeletons(word)) or bool(patronymic_keys(word).groups)
 
 
+@lru_cache(maxsize=131072)
 def _is_given(word: str) -> bool:
     keys = given_keys(word)
     return bool(keys.groups or keys.diminutive_of)
@@ -157,11 +165,7 @@ def _words(text: str) -> list[str]:
     return out
 
 
-def _sex(
-    family: TokenKeys | None, given: TokenKeys | None, patr: TokenKeys | None
-) -> tuple[str | None, bool]:
-    """The sex the name tells (None when its parts disagree or say nothing), and whether
-    only the family name's ending told it."""
+def _said(given: TokenKeys | None, patr: TokenKeys | None) -> set[str]:
     said: set[str] = set()
     if patr is not None:
         marker = patr.text.rpartition(" ")[2]
@@ -171,6 +175,22 @@ def _sex(
         sexes = {lexicon().sex[g] for g in given.groups | given.diminutive_of}
         if len(sexes) == 1:
             said |= sexes
+    return said
+
+
+def told_sex(given: TokenKeys | None, patronymic: TokenKeys | None) -> str | None:
+    """The sex a given name and patronymic tell, None when they disagree or say nothing: the
+    name's sex unless only a family name's ending tells it (`NameKeys.sex_from_ending`)."""
+    said = _said(given, patronymic)
+    return said.pop() if len(said) == 1 else None
+
+
+def _sex(
+    family: TokenKeys | None, given: TokenKeys | None, patr: TokenKeys | None
+) -> tuple[str | None, bool]:
+    """The sex the name tells (None when its parts disagree or say nothing), and whether
+    only the family name's ending told it."""
+    said = _said(given, patr)
     if said:
         return (said.pop() if len(said) == 1 else None), False
     if family is not None:
@@ -236,11 +256,38 @@ def _from_full_name(text: str) -> NameKeys:
     return NameKeys(cleaned, family, given, patr, extra, sex, script, certain, weak)
 
 
+@lru_cache(maxsize=262144)
 def _part(text: str | None) -> str | None:
     if text is None:
         return None
     words = _words(normalise_text(text))
     return " ".join(words) if words else None
+
+
+def _columns(
+    family: str | None, given: str | None, patronymic: str | None
+) -> tuple[str | None, str | None, str | None]:
+    fam, giv, pat = _part(family), _part(given), _part(patronymic)
+    if giv and pat is None and " " in giv:
+        first, _, rest = giv.partition(" ")
+        if _is_patronymic(rest):
+            giv, pat = first, rest
+    return fam, giv, pat
+
+
+def column_parts(
+    full_name: str | None, family: str | None, given: str | None, patronymic: str | None
+) -> tuple[str | None, str | None, str | None] | None:
+    """The texts `normalise_person_name` keys as family, given name and patronymic when the
+    name columns alone give them, in the order certain; None when a full name must be read."""
+    fam, giv, pat = _columns(family, given, patronymic)
+    if fam is None and giv is None and pat is None:
+        return None
+    if full_name and (fam is None or giv is None):
+        return None
+    if fam is not None and giv is None and pat is None and " " in fam:
+        return None
+    return fam, giv, pat
 
 
 def normalise_person_name(
@@ -255,11 +302,7 @@ def normalise_person_name(
     Columns win where present; a full name fills what they leave empty. A given-name
     column that also holds the patronymic (`Кирило Валерійович`) is split.
     """
-    fam, giv, pat = _part(family), _part(given), _part(patronymic)
-    if giv and pat is None and " " in giv:
-        first, _, rest = giv.partition(" ")
-        if _is_patronymic(rest):
-            giv, pat = first, rest
+    fam, giv, pat = _columns(family, given, patronymic)
     if fam is None and giv is None and pat is None:
         return _from_full_name(full_name or "")
     if full_name and (fam is None or giv is None):

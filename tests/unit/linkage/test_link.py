@@ -8,7 +8,7 @@ import pytest
 
 from parley.linkage import Link, LinkageRecord, LinkResult, link
 from parley.linkage.link import LinkageError
-from parley.linkage.prepare import feature_frame, orient
+from parley.linkage.prepare import feature_frame, feature_frames
 from parley.names import Language, Standard, to_latin
 
 FAMILIES = [
@@ -141,10 +141,11 @@ def test_name_order_is_settled_by_the_lists() -> None:
         )
     ]
     unclear = [LinkageRecord("R0", full_name="Tsvietkov Orkhyp")]
-    left, _ = feature_frame(sure)
-    right, _ = feature_frame(unclear)
-    assert right.at[0, "order_certain"] is False or not right.at[0, "order_certain"]
-    assert right.at[0, "given_text"] == "tsvietkov"  # Latin lists put the given name first
-    orient([left, right])
+    read, _ = feature_frame(unclear)
+    assert not read.at[0, "order_certain"]
+    assert read.at[0, "given_text"] == "tsvietkov"  # Latin lists put the given name first
+    (left, right), _ = feature_frames([sure, unclear])
+    assert not right.at[0, "order_certain"]
+    assert right.at[0, "fam_text"] == "tsvietkov"
     assert str(right.at[0, "fam_code"]) == str(left.at[0, "fam_code"])
     assert str(right.at[0, "given_key"]) == str(left.at[0, "given_key"])
