@@ -15,7 +15,8 @@ from parley.domain.errors import Conflict, DomainError, IllegalTransition, NotFo
 from parley.domain.handovers import HandoverState as S
 from parley.domain.persons import PersonRecord
 from parley.domain.rosters import RosterKind
-from parley.log.entry import Header, check_payload, check_signature
+from parley.log.entry import MAX_RUN, Header, check_payload, check_signature
+from parley.log.merkle import leaf_hash
 from parley.store import tables as t
 from tests.integration.helpers import all_for_all, people, plan_batch, setup_parties
 
@@ -43,15 +44,28 @@ def _import(
 def test_every_entry_is_signed_and_commits_to_its_payload(ledger: Ledger) -> None:
     setup_parties(ledger)
     _import(ledger, "UA", people("u", 3))
+    _import(ledger, "RU", people("r", MAX_RUN + 2))  # one command, two runs
     with ledger.reading() as conn:
         keys = {r.party_id: bytes(r.public_key) for r in conn.execute(select(t.parties))}
         entries = conn.execute(select(t.log_entries).order_by(t.log_entries.c.idx)).all()
     assert [e.idx for e in entries] == list(range(len(entries)))
-    for e in entries:
+    run: list[bytes] = []
+    run_lengths = []
+    for e, before in zip(entries, [None, *entries], strict=False):
         header = Header.from_bytes(bytes(e.header))
         assert header.index == e.idx and header.actor == e.actor
-        check_signature(bytes(e.header), bytes(e.signature), keys[e.actor])
+        assert bytes(e.leaf_hash) == leaf_hash(bytes(e.header))
+        if run:  # a run is one signer's
+            assert before is not None and (e.actor, e.key_id) == (before.actor, before.key_id)
+        run.append(bytes(e.leaf_hash))
+        if e.signature is not None:
+            check_signature(run, bytes(e.signature), keys[e.actor])
+            run_lengths.append(len(run))
+            run = []
         check_payload(header, bytes(e.payload), bytes(e.salt))
+    assert not run, "the log ends with its last run signed"
+    # the RU roster: its entries in full runs of MAX_RUN, the rest in a last run
+    assert max(run_lengths) == MAX_RUN and len(run_lengths) < len(entries) / 10
 
 
 def test_roster_versions_and_diff(ledger: Ledger) -> None:

@@ -19,7 +19,7 @@ from parley.app.ledger import Ledger
 from parley.app.verify import VerificationFailed, log_blocks
 from parley.domain import events as ev
 from parley.io.export import entry_line
-from parley.log.entry import StoredEntry, seal
+from parley.log.entry import MAX_RUN, EntrySigner, StoredEntry, draft, run_message, seal
 from tests.integration.test_transparency import _flip, _small_log
 
 
@@ -127,5 +127,93 @@ def test_an_entry_signed_by_a_retired_key(
     assert (
         sequential.startswith(f"fails: entry {len(lines)}: signed by key")
         and "retired" in sequential
+    )
+    assert _parallel(monkeypatch, copy) == sequential
+
+
+def _unsigned(line: bytes) -> bytes:
+    head, _, _ = line.rpartition(b',"signature":')
+    return head + b',"signature":null}\n'
+
+
+def _signature(line: bytes) -> bytes:
+    return line.rpartition(b',"signature":')[2]
+
+
+def _run_ends(lines: list[bytes]) -> list[int]:
+    return [i for i, line in enumerate(lines) if not line.endswith(verify._UNSIGNED_END)]
+
+
+def test_the_small_log_holds_runs_of_several_entries(small_export: Path) -> None:
+    lines = (small_export / "log.jsonl").read_bytes().splitlines(keepends=True)
+    ends = _run_ends(lines)
+    assert ends[-1] == len(lines) - 1
+    assert max(b - a for a, b in zip([-1, *ends], ends, strict=False)) >= 3
+
+
+@pytest.mark.parametrize("change", ["unsigned end", "signature moved up", "log ends in a run"])
+def test_a_run_without_its_signature_fails_the_same_way_in_both_passes(
+    small_export: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, change: str
+) -> None:
+    lines = (small_export / "log.jsonl").read_bytes().splitlines(keepends=True)
+    ends = _run_ends(lines)
+    # the longest run: its first entry and its signing last one
+    first, last = max(
+        zip([e + 1 for e in [-1, *ends]], ends, strict=False), key=lambda r: r[1] - r[0]
+    )
+    changed = list(lines)
+    if change == "unsigned end":  # the run now runs on into the next signer's entries
+        changed[last] = _unsigned(lines[last])
+        expected = f"fails: entry {first}"
+    elif change == "signature moved up":  # signed one entry early: it covers fewer headers
+        changed[last - 1] = _unsigned(lines[last - 1]).replace(b"null}\n", _signature(lines[last]))
+        changed[last] = _unsigned(lines[last])
+        expected = f"fails: entry {first}: the signature on entry {last - 1}"
+    else:
+        changed = [*lines[:last], _unsigned(lines[last])]
+        expected = f"fails: entry {first}: no signature covers it"
+    copy = _copy(small_export, tmp_path / "runs", changed)
+    sequential = _verdict(copy)
+    assert sequential.startswith(expected), sequential
+    assert _parallel(monkeypatch, copy) == sequential
+
+
+def test_a_run_longer_than_a_signature_may_cover(
+    small_export: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Even correctly signed, a run of more than MAX_RUN entries is refused: a verifier never
+    holds more than that many headers before it can check them."""
+    lines = (small_export / "log.jsonl").read_bytes().splitlines(keepends=True)
+    key = serialization.load_pem_private_key(
+        (small_export.parent / "keys" / "MED.ed25519.pem").read_bytes(), password=None
+    )
+    assert isinstance(key, Ed25519PrivateKey)
+    signer = EntrySigner(key)
+    drafts = [
+        draft(
+            index=len(lines) + i,
+            type=ev.COMMITMENT_STATUS_SET,
+            actor="MED",
+            time="2026-01-01T00:00:00.000000Z",
+            payload={"commitment_id": "C", "status": 1, "note": str(i)},
+            key_id=signer.key_id,
+        )
+        for i in range(MAX_RUN + 1)
+    ]
+    signature = signer.sign(run_message([d.leaf for d in drafts]))
+    extra = [
+        entry_line(
+            StoredEntry(
+                d.index, d.header_bytes, signature if d is drafts[-1] else None, d.payload, d.salt
+            )
+        )
+        + b"\n"
+        for d in drafts
+    ]
+    copy = _copy(small_export, tmp_path / "long", [*lines, *extra])
+    sequential = _verdict(copy)
+    assert (
+        sequential
+        == f"fails: entry {len(lines)}: more than {MAX_RUN} entries run under one signature"
     )
     assert _parallel(monkeypatch, copy) == sequential

@@ -61,7 +61,7 @@ def _live_entries(conn: Connection) -> Iterator[StoredEntry]:
             yield StoredEntry(
                 index=int(r.idx),
                 header=header,
-                signature=bytes(r.signature),
+                signature=bytes(r.signature) if r.signature is not None else None,
                 payload=bytes(r.payload) if r.payload is not None else None,
                 salt=bytes(r.salt) if r.salt is not None else None,
                 leaf_hash=bytes(r.leaf_hash),

@@ -20,8 +20,7 @@ from parley.app.keys import KeyRing
 from parley.domain import events as ev
 from parley.domain.errors import DomainError
 from parley.domain.events import Event
-from parley.log.entry import seal
-from parley.log.merkle import leaf_hash
+from parley.log.entry import Entry, EntrySigner, draft, runs, sign_run
 from parley.log.nodes import extend
 from parley.store import migrate, projections
 from parley.store import tables as t
@@ -236,43 +235,49 @@ class Ledger:
         if not events:
             return Appended(first, 0)
         time = rfc3339(self.clock())
-        rows: list[tuple[Any, ...]] = []
         projection = projections.Projection(conn)
         checked: set[str] = set()
+        drafts: list[Entry] = []
+        signers: dict[str, EntrySigner] = {}
         for offset, event in enumerate(events):
             idx = first + offset
-            key = self.keys.signer(event.actor)
+            key = signers.setdefault(event.actor, self.keys.signer(event.actor))
             if event.actor not in checked:
                 if (event.actor, key.key_id) not in state.active_keys:
                     self._check_key(conn, event, key.key_id)
                 checked.add(event.actor)
-            entry = seal(
-                index=idx,
-                type=event.type,
-                actor=event.actor,
-                time=time,
-                payload=event.payload,
-                signing_key=key,
+            drafts.append(
+                draft(
+                    index=idx,
+                    type=event.type,
+                    actor=event.actor,
+                    time=time,
+                    payload=event.payload,
+                    key_id=key.key_id,
+                )
             )
-            row = {
-                "idx": idx,
-                "type": event.type,
-                "actor": event.actor,
-                "key_id": entry.header.key_id,
-                "claimed_time": time,
-                "header": entry.header_bytes,
-                "signature": entry.signature,
-                "leaf_hash": leaf_hash(entry.header_bytes),
-                "payload": entry.payload,
-                "salt": entry.salt,
-            }
-            rows.append(tuple(row[c] for c in _ENTRY_COLUMNS))
             projection.add(idx, event.type, event.actor, time, event.payload)
         projection.flush()
+        rows: list[tuple[Any, ...]] = []
+        for run in runs(drafts):  # one signature per run of the same actor's entries
+            for entry in sign_run(run, signers[run[0].header.actor]):
+                row = {
+                    "idx": entry.index,
+                    "type": entry.header.type,
+                    "actor": entry.header.actor,
+                    "key_id": entry.header.key_id,
+                    "claimed_time": time,
+                    "header": entry.header_bytes,
+                    "signature": entry.signature,
+                    "leaf_hash": entry.leaf,
+                    "payload": entry.payload,
+                    "salt": entry.salt,
+                }
+                rows.append(tuple(row[c] for c in _ENTRY_COLUMNS))
         if any(event.type in _KEY_EVENTS for event in events):
             state.active_keys.clear()
         else:  # checked against the keys as they stand, which this command did not change
-            state.active_keys.update((a, self.keys.signer(a).key_id) for a in checked)
+            state.active_keys.update((a, signers[a].key_id) for a in checked)
         state.cursor.executemany(state.insert_entries, rows)
         state.leaves.extend(row[_LEAF] for row in rows)
         state.next = first + len(rows)

@@ -1,7 +1,8 @@
 """Verification of a whole log, live or exported, trusting nothing but the public keys.
 
-Checks, entry by entry: contiguous indices; canonical headers; each signature under a key
-that the log itself registered to the actor and had not retired or revoked; each payload
+Checks, entry by entry: contiguous indices; canonical headers; each run's signature (one per
+run of a command's entries, docs/log-format.md §4) under a key that the log itself registered
+to the actor and had not retired or revoked; each payload
 against its salted commitment, or its erasure by a later signed erasure event; the leaf hashes
 and, for a live database, the stored tree nodes; then every checkpoint's root, the operator's
 signature and the witnesses' cosignatures.
@@ -27,6 +28,7 @@ from parley.io.export import ExportError, parse_line
 from parley.log.checkpoint import open_checkpoint
 from parley.log.cosignature import CosignatureVerifier
 from parley.log.entry import (
+    MAX_RUN,
     EntryError,
     Header,
     StoredCheckpoint,
@@ -171,8 +173,10 @@ _LINE = re.compile(
     rb'\{"header":'
     + _B64
     + rb',"index":(0|[1-9][0-9]{0,15}),"payload":(?:null|"((?:[^"\\\x00-\x1f]|\\")*)"),'
-    rb'"salt":(?:null|' + _B64 + rb'),"signature":' + _B64 + rb"\}\n"
+    rb'"salt":(?:null|' + _B64 + rb'),"signature":(?:null|' + _B64 + rb")\}\n"
 )
+# how a line of an entry inside a run ends (the signature is its last key, in canonical form)
+_UNSIGNED_END = b',"signature":null}\n'
 
 
 def _unb64(text: bytes) -> bytes | None:
@@ -193,12 +197,13 @@ def _parse(raw: bytes, number: int) -> StoredEntry:
     m = _LINE.fullmatch(raw)
     if m is not None:
         header_text, index, payload_text, salt_text, signature_text = m.groups()
-        header, signature = _unb64(header_text), _unb64(signature_text)
+        header = _unb64(header_text)
+        signature = None if signature_text is None else _unb64(signature_text)
         salt = None if salt_text is None else _unb64(salt_text)
         payload = None if payload_text is None else payload_text.replace(b'\\"', b'"')
         if (
             header is not None
-            and signature is not None
+            and (signature is not None) == (signature_text is not None)
             and (salt is not None) == (salt_text is not None)
             and int(index) < 2**53
         ):
@@ -212,8 +217,9 @@ def _parse(raw: bytes, number: int) -> StoredEntry:
     return parse_line(raw, number)
 
 
-def _check_one(item: Item, trusted: Mapping[str, bytes]) -> _Checked:
-    """Everything about one entry that needs no other entry: form, commitment, signature, leaf."""
+def _check_one(item: Item, trusted: Mapping[str, bytes]) -> tuple[_Checked, bytes | None]:
+    """Everything about one entry that needs no other entry: form, commitment, a known key,
+    leaf; and its signature, if it ends a run, for `_check_runs`."""
     e = _parse(item[1], item[0]) if isinstance(item, tuple) else item
     try:
         header = Header.from_bytes(e.header)
@@ -228,12 +234,10 @@ def _check_one(item: Item, trusted: Mapping[str, bytes]) -> _Checked:
             raise EntryError("an erased payload kept its salt")
         elif header.type != ev.PERSON_RECORDED:
             raise EntryError(f"payload of a {header.type} entry is missing")
-        public = trusted.get(header.key_id)
-        if public is None:
+        if header.key_id not in trusted:
             raise EntryError(
                 f"signed by key {header.key_id}, which is not among the given public keys"
             )
-        check_signature(e.header, e.signature, public)
     except EntryError as err:
         raise VerificationFailed(Problem(e.index, str(err))) from err
     leaf = leaf_hash(e.header)
@@ -241,7 +245,7 @@ def _check_one(item: Item, trusted: Mapping[str, bytes]) -> _Checked:
         raise VerificationFailed(Problem(e.index, "stored leaf hash is not the hash of the header"))
     kept = payload if header.type in _TIMELINE else None
     # interned, the few distinct names are pickled once per chunk, not once per entry
-    return _Checked(
+    checked = _Checked(
         e.index,
         sys.intern(header.type),
         sys.intern(header.actor),
@@ -250,6 +254,52 @@ def _check_one(item: Item, trusted: Mapping[str, bytes]) -> _Checked:
         kept,
         e.payload is None,
     )
+    return checked, e.signature
+
+
+class _Run:
+    """The open run of a chunk: consecutive entries of one signer, up to the one that signs."""
+
+    def __init__(self) -> None:
+        self.leaves: list[bytes] = []
+        self.first: _Checked | None = None
+
+    def add(self, c: _Checked, signature: bytes | None, trusted: Mapping[str, bytes]) -> None:
+        first = self.first
+        if first is not None:
+            last = first.idx + len(self.leaves) - 1
+            if c.idx != last + 1:
+                raise VerificationFailed(
+                    Problem(last + 1, f"missing; the next entry found is {c.idx}")
+                )
+            if (c.actor, c.key_id) != (first.actor, first.key_id):
+                raise VerificationFailed(
+                    Problem(
+                        first.idx,
+                        f"no signature covers it: entries {first.idx}–{last} are unsigned and "
+                        f"entry {c.idx} after them is another signer's",
+                    )
+                )
+        else:
+            first = self.first = c
+        self.leaves.append(c.leaf)
+        if len(self.leaves) > MAX_RUN:
+            raise VerificationFailed(
+                Problem(first.idx, f"more than {MAX_RUN} entries run under one signature")
+            )
+        if signature is None:
+            return
+        try:
+            check_signature(self.leaves, signature, trusted[c.key_id])
+        except EntryError as e:
+            what = str(e)
+            if c is not first:
+                what = (
+                    f"the signature on entry {c.idx}, over entries {first.idx}–{c.idx}, "
+                    "does not verify under the actor's key"
+                )
+            raise VerificationFailed(Problem(first.idx, what)) from e
+        self.leaves, self.first = [], None
 
 
 class LogBlock(NamedTuple):
@@ -266,7 +316,7 @@ _BLOCK = 1 << 21  # bytes of log.jsonl a worker reads at once: some 3,500 entrie
 
 
 def log_blocks(path: Path, size: int | None = None) -> Iterator[LogBlock]:
-    """The file cut into blocks of about `size` bytes, each ending at a line's end."""
+    """The file cut into blocks of about `size` bytes, each ending at the end of a run."""
     size = size or _BLOCK
     number = 1
     offset = 0
@@ -277,16 +327,26 @@ def log_blocks(path: Path, size: int | None = None) -> Iterator[LogBlock]:
             if not data:
                 break
             data = carry + data
-            cut = data.rfind(b"\n") + 1
-            if cut == 0:  # one line longer than a block: keep reading
+            cut = _run_end(data)
+            if cut == 0:  # no whole run yet: keep reading
                 carry = data
                 continue
             yield LogBlock(str(path), offset, cut, number)
             number += data.count(b"\n", 0, cut)
             offset += cut
             carry = data[cut:]
-        if carry:  # a last line without its newline: parse_line names it
+        if carry:  # the rest: whole lines, or a last line without its newline (named later)
             yield LogBlock(str(path), offset, len(carry), number)
+
+
+def _run_end(data: bytes) -> int:
+    """Where to cut `data` so that what comes before is whole lines and whole runs."""
+    end = cut = data.rfind(b"\n") + 1
+    for _ in range(MAX_RUN + 1):
+        if cut == 0 or not data.endswith(_UNSIGNED_END, 0, cut):
+            return cut
+        cut = data.rfind(b"\n", 0, cut - 1) + 1
+    return end  # a run longer than a signature may cover: the block's check names it
 
 
 def _block_lines(block: LogBlock) -> list[Item]:
@@ -319,13 +379,20 @@ _KEYED = _TIMELINE - {ev.PERSON_ERASED}  # events that change the key timeline o
 def _check_chunk(chunk: Chunk, trusted: Mapping[str, bytes], compact: bool = False) -> Checked:
     items = _block_lines(chunk) if isinstance(chunk, LogBlock) else chunk
     out: list[_Checked] = []
+    run = _Run()  # a chunk holds whole runs (see `_chunks` and `log_blocks`)
     for item in items:
         try:
-            out.append(_check_one(item, trusted))
+            checked, signature = _check_one(item, trusted)
+            run.add(checked, signature, trusted)
         except VerificationFailed as e:
             return out, e.problem
         except ExportError as e:
             return out, Problem(None, str(e))
+        out.append(checked)
+    if run.first is not None:
+        return out, Problem(
+            run.first.idx, "no signature covers it: the entries from here on end unsigned"
+        )
     if not compact or not out or any(c.type in _KEYED for c in out):
         return out, None
     first = out[0].idx
@@ -344,8 +411,17 @@ def _check_chunk(chunk: Chunk, trusted: Mapping[str, bytes], compact: bool = Fal
     )
 
 
+def _ends_run(item: Item) -> bool:
+    if isinstance(item, tuple):
+        return not item[1].endswith(_UNSIGNED_END)
+    return item.signature is not None
+
+
 def _chunks(items: Iterable[Item | LogBlock]) -> Iterator[Chunk]:
+    """Chunks of whole runs: cut after an entry that signs its run (or after more unsigned
+    entries than a run may hold, where the chunk's check names the fault)."""
     chunk: list[Item] = []
+    unsigned = 0
     for item in items:
         if isinstance(item, LogBlock):
             if chunk:
@@ -354,9 +430,11 @@ def _chunks(items: Iterable[Item | LogBlock]) -> Iterator[Chunk]:
             yield item
             continue
         chunk.append(item)
-        if len(chunk) == _CHUNK:
+        unsigned = 0 if _ends_run(item) else unsigned + 1
+        if (len(chunk) >= _CHUNK and unsigned == 0) or unsigned > MAX_RUN:
             yield chunk
             chunk = []
+            unsigned = 0
     if chunk:
         yield chunk
 

@@ -1,6 +1,7 @@
 """The export: everything an auditor needs to verify the log offline, in canonical bytes.
 
-    DIR/log.jsonl            one RFC 8785 JSON object a line: index, header, signature (base64),
+    DIR/log.jsonl            one RFC 8785 JSON object a line: index, header, signature (base64;
+                             null inside a run, whose last entry carries it),
                              payload (the canonical payload text, or null once erased), salt
     DIR/checkpoints/N.note   the signed checkpoint of size N with its cosignature lines
     DIR/keys.json            the log's origin and every party key the log ever registered
@@ -77,7 +78,7 @@ def entry_line(e: StoredEntry) -> bytes:
         {
             "index": e.index,
             "header": _b64(e.header),
-            "signature": _b64(e.signature),
+            "signature": _b64(e.signature) if e.signature is not None else None,
             "payload": e.payload.decode("utf-8") if e.payload is not None else None,
             "salt": _b64(e.salt) if e.salt is not None else None,
         }
@@ -135,7 +136,9 @@ def parse_line(raw: bytes, number: int) -> StoredEntry:
         return StoredEntry(
             index=int(obj["index"]),
             header=_unb64(obj["header"], "header"),
-            signature=_unb64(obj["signature"], "signature"),
+            signature=(
+                _unb64(obj["signature"], "signature") if obj["signature"] is not None else None
+            ),
             payload=payload.encode("utf-8") if payload is not None else None,
             salt=_unb64(obj["salt"], "salt") if obj["salt"] is not None else None,
         )

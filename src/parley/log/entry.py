@@ -4,6 +4,12 @@ The leaf data is the RFC 8785 (JCS) canonical JSON of the header. The header com
 the payload by SHA-256(salt || canonical payload) with a 32-byte random salt, so a payload
 holding personal data can later be erased without breaking any proof, and the commitment
 left behind cannot be brute-forced back into a name and birth date.
+
+Headers are signed in runs: the consecutive entries one command appends under one key (at
+most `MAX_RUN` of them) carry one Ed25519 signature, on the last entry, over the leaf hashes
+of all the run's headers. Each header is signed exactly as if alone (a leaf hash is
+SHA-256 of the header), and checking a log costs one signature per command instead of one
+per entry: the signature check is most of what `parley verify` spends.
 """
 
 from __future__ import annotations
@@ -12,7 +18,8 @@ import hashlib
 import json
 import re
 import secrets
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 import rfc8785
@@ -21,10 +28,14 @@ from nacl.bindings import crypto_sign_open
 from nacl.exceptions import BadSignatureError
 from nacl.signing import SigningKey
 
+from parley.log.merkle import leaf_hash
+
 ENTRY_VERSION = 1
 SALT_BYTES = 32
-# Domain separation: an entry signature can never be replayed as a note or cosignature.
-SIGNATURE_CONTEXT = b"parley/entry/v1\n"
+# Domain separation: a run's signature can never be replayed as a note or cosignature.
+SIGNATURE_CONTEXT = b"parley/run/v1\n"
+# Entries under one signature, at most: bounds what a verifier holds before it can check.
+MAX_RUN = 256
 
 
 class EntryError(ValueError):
@@ -54,6 +65,25 @@ def _no_float(text: str) -> float:
     raise _FloatSeen
 
 
+def _safe_int(text: str) -> int:
+    n = int(text)
+    if abs(n) >= 2**53:  # beyond what RFC 8785 (IEEE 754 numbers) can carry exactly
+        raise _FloatSeen
+    return n
+
+
+def _no_constant(text: str) -> float:
+    raise ValueError(f"{text} is not a JSON number")  # nor can RFC 8785 write it
+
+
+# built once: `json.loads` and `json.dumps` with options build a new codec on every call,
+# which costs more than decoding a short payload (verify decodes one an entry)
+_DECODER = json.JSONDecoder(parse_float=_no_float, parse_int=_safe_int, parse_constant=_no_constant)
+_ENCODER = json.JSONEncoder(
+    ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+)
+
+
 def loads_canonical(data: bytes) -> Any:
     """Parse JSON that must be in RFC 8785 canonical form; ValueError otherwise.
 
@@ -62,11 +92,12 @@ def loads_canonical(data: bytes) -> Any:
     anything else is compared with the RFC 8785 serialisation itself.
     """
     try:
-        value = json.loads(data, parse_float=_no_float, parse_int=_safe_int)
+        value = _DECODER.decode(data.decode("utf-8"))
         fast = not _ASTRAL.search(data)
     except _FloatSeen:
         # RFC 8785 numbers are doubles: digits beyond 2^53 stand for a float
-        value, fast = json.loads(data, parse_int=_double), False
+        value = json.loads(data, parse_int=_double, parse_constant=_no_constant)
+        fast = False
     try:
         canonical = _fast_dumps(value) if fast else canonical_json(value)
     except ValueError as e:  # the RFC 8785 library refuses what a double cannot carry
@@ -82,14 +113,7 @@ def _double(text: str) -> int | float:
 
 
 def _fast_dumps(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
-
-
-def _safe_int(text: str) -> int:
-    n = int(text)
-    if abs(n) >= 2**53:  # beyond what RFC 8785 (IEEE 754 numbers) can carry exactly
-        raise _FloatSeen
-    return n
+    return _ENCODER.encode(value).encode()
 
 
 def canonical_json(value: Any) -> bytes:
@@ -102,7 +126,7 @@ def canonical_json(value: Any) -> bytes:
     fast = _fast_dumps(value)
     if not _ASTRAL.search(fast):
         try:
-            json.loads(fast, parse_float=_no_float, parse_int=_safe_int)
+            _DECODER.decode(fast.decode("utf-8"))
             return fast
         except _FloatSeen:
             pass
@@ -188,11 +212,13 @@ class Header:
 
 @dataclass(frozen=True)
 class Entry:
-    """One appended event: header (in the tree), signature, and the erasable payload."""
+    """One appended event: header (in the tree), its leaf hash, the signature if the entry ends
+    its run, and the erasable payload."""
 
     header: Header
     header_bytes: bytes
-    signature: bytes
+    leaf: bytes
+    signature: bytes | None  # on the last entry of a run only
     payload: bytes | None  # canonical JSON; None once erased
     salt: bytes | None
 
@@ -221,6 +247,64 @@ class EntrySigner:
         return self._key.sign(message).signature
 
 
+def draft(
+    *,
+    index: int,
+    type: str,
+    actor: str,
+    time: str,
+    payload: dict[str, Any],
+    key_id: str,
+    salt: bytes | None = None,
+) -> Entry:
+    """The entry for an event, not yet signed: `sign_run` signs it with its run."""
+    payload_bytes = canonical_json(payload)
+    salt = secrets.token_bytes(SALT_BYTES) if salt is None else salt
+    header = Header(
+        index=index,
+        type=type,
+        actor=actor,
+        key_id=key_id,
+        time=time,
+        payload_commitment=payload_commitment(payload_bytes, salt),
+    )
+    header_bytes = header.to_bytes()
+    return Entry(header, header_bytes, leaf_hash(header_bytes), None, payload_bytes, salt)
+
+
+def run_message(leaves: Sequence[bytes]) -> bytes:
+    """What a run's signature covers: the context, then each entry's leaf hash in order."""
+    return SIGNATURE_CONTEXT + b"".join(leaves)
+
+
+def runs(entries: Sequence[Entry]) -> Iterator[Sequence[Entry]]:
+    """Consecutive entries cut into runs: same actor and key, at most MAX_RUN each."""
+    start = 0
+    for i in range(1, len(entries) + 1):
+        if (
+            i == len(entries)
+            or i - start == MAX_RUN
+            or (entries[i].header.actor, entries[i].header.key_id)
+            != (entries[start].header.actor, entries[start].header.key_id)
+        ):
+            yield entries[start:i]
+            start = i
+
+
+def sign_run(run: Sequence[Entry], signer: EntrySigner) -> list[Entry]:
+    """The run with its signature on its last entry; every entry must be the signer's."""
+    if not 0 < len(run) <= MAX_RUN:
+        raise EntryError(f"a run holds 1 to {MAX_RUN} entries, not {len(run)}")
+    actor = run[0].header.actor
+    for offset, e in enumerate(run):
+        if e.header.key_id != signer.key_id or e.header.actor != actor:
+            raise EntryError(f"entry {e.index} is not {actor}'s under key {signer.key_id}")
+        if e.index != run[0].index + offset:
+            raise EntryError(f"entry {e.index} does not follow the run's previous entry")
+    signature = signer.sign(run_message([e.leaf for e in run]))
+    return [*run[:-1], replace(run[-1], signature=signature)]
+
+
 def seal(
     *,
     index: int,
@@ -231,30 +315,28 @@ def seal(
     signing_key: Ed25519PrivateKey | EntrySigner,
     salt: bytes | None = None,
 ) -> Entry:
-    """Build and sign the entry for an event."""
-    payload_bytes = canonical_json(payload)
-    salt = secrets.token_bytes(SALT_BYTES) if salt is None else salt
+    """Build and sign the entry for an event alone: a run of one."""
     signer = signing_key if isinstance(signing_key, EntrySigner) else EntrySigner(signing_key)
-    header = Header(
+    entry = draft(
         index=index,
         type=type,
         actor=actor,
-        key_id=signer.key_id,
         time=time,
-        payload_commitment=payload_commitment(payload_bytes, salt),
+        payload=payload,
+        key_id=signer.key_id,
+        salt=salt,
     )
-    header_bytes = header.to_bytes()
-    signature = signer.sign(SIGNATURE_CONTEXT + header_bytes)
-    return Entry(header, header_bytes, signature, payload_bytes, salt)
+    return sign_run([entry], signer)[0]
 
 
-def check_signature(header_bytes: bytes, signature: bytes, public_key: bytes) -> None:
-    # libsodium (PyNaCl) verifies Ed25519 about twice as fast as OpenSSL: it is verify's hot
-    # path, so its binding is called directly (what VerifyKey.verify does, less a key object)
+def check_signature(leaves: Sequence[bytes], signature: bytes, public_key: bytes) -> None:
+    """A run's signature over its entries' leaf hashes, under the actor's key."""
+    # libsodium (PyNaCl) verifies Ed25519 about twice as fast as OpenSSL: its binding is
+    # called directly (what VerifyKey.verify does, less a key object)
     if len(signature) != 64 or len(public_key) != 32:
         raise EntryError("signature does not verify under the actor's key")
     try:
-        crypto_sign_open(signature + SIGNATURE_CONTEXT + header_bytes, public_key)
+        crypto_sign_open(signature + run_message(leaves), public_key)
     except (BadSignatureError, ValueError, TypeError) as e:
         raise EntryError("signature does not verify under the actor's key") from e
 
@@ -275,7 +357,7 @@ class StoredEntry:
 
     index: int
     header: bytes
-    signature: bytes
+    signature: bytes | None  # None inside a run: the run's last entry carries it
     payload: bytes | None
     salt: bytes | None
     leaf_hash: bytes | None = None  # what a live database stored beside it

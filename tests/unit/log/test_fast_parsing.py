@@ -81,7 +81,7 @@ def stored(draw: st.DrawFn) -> StoredEntry:
     return StoredEntry(
         index=draw(st.integers(0, 2**53 - 1) | st.integers(0, 2000)),
         header=draw(st.binary(max_size=40)),
-        signature=draw(st.binary(max_size=70)),
+        signature=draw(st.none() | st.binary(max_size=70)),
         payload=None if erased else payload.encode("utf-8"),
         salt=None if erased else draw(st.binary(max_size=20)),
     )
@@ -102,3 +102,7 @@ def test_the_fast_paths_take_the_usual_forms() -> None:
     assert entry_mod._HEADER.fullmatch(header.to_bytes())
     e = StoredEntry(7, header.to_bytes(), b"s" * 64, b'{"note":"x","status":1}', b"k" * 16)
     assert verify._LINE.fullmatch(entry_line(e) + b"\n")
+    inside = StoredEntry(7, header.to_bytes(), None, b'{"note":"x","status":1}', b"k" * 16)
+    assert verify._LINE.fullmatch(entry_line(inside) + b"\n")
+    assert (entry_line(inside) + b"\n").endswith(verify._UNSIGNED_END)
+    assert not (entry_line(e) + b"\n").endswith(verify._UNSIGNED_END)

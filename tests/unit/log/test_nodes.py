@@ -48,10 +48,15 @@ class CountingReader:
 @given(st.lists(st.integers(1, 150), min_size=1, max_size=12))
 def test_appends_in_any_batches_build_the_same_tree(batches: list[int]) -> None:
     store, size = MemoryNodeStore(), 0
+    generic = MemoryNodeStore()  # the NodeStore path every store takes, node by node
     for count in batches:
+        generic.put_nodes(append_leaves(generic, size, LEAVES[size : size + count]))
         size = extend(store, size, LEAVES[size : size + count])
         assert root_from_nodes(store, size) == root_hash(LEAVES[:size])
+        assert store._levels == generic._levels
     assert store.size == size
+    with pytest.raises(ValueError, match=f"holds {size} leaves"):
+        store.extend(size + 1, LEAVES[:1])
 
 
 @given(st.integers(1, MAX), st.data())
