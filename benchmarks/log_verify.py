@@ -57,7 +57,8 @@ def command_sizes(entries: int, commands: str, seed: int = 7) -> list[int]:
     """Entries per command, adding up to `entries`."""
     rng = random.Random(seed)
     sizes: list[int] = []
-    while sum(sizes) < entries:
+    total = 0
+    while total < entries:
         if commands == "single":
             n = 1
         else:  # the demo's shares of single entries, pairs, full runs and the rest
@@ -71,7 +72,8 @@ def command_sizes(entries: int, commands: str, seed: int = 7) -> list[int]:
                 if roll < 0.79
                 else rng.randint(30, MAX_RUN - 1)
             )
-        sizes.append(min(n, entries - sum(sizes)))
+        sizes.append(min(n, entries - total))
+        total += sizes[-1]
     return sizes
 
 
