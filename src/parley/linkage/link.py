@@ -7,7 +7,7 @@ import math
 import os
 import tempfile
 import time
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,11 +22,14 @@ from parley.linkage.records import LinkageRecord
 # Links at or above this probability are reported when no threshold is given (chosen on the
 # FEBRL4 and cross-script benchmarks: benchmarks/linkage_*.py).
 DEFAULT_THRESHOLD = 0.5
-_U_PAIRS = 2_000_000  # random pairs for the u probabilities
+# Random pairs for the u probabilities, in one pass a comparison: chance agreement is
+# common enough to show in half a million pairs (F1 at 100,000 a side as with 2 million).
+_U_PAIRS = 500_000
+_U_CHUNKS = 1
 _SEED = 1  # the same lists give the same links
 _DUCKDB_SHARE = 0.25  # of the machine's memory for DuckDB; beyond it, it spills to disk
 _DUCKDB_MAX_GB = 4
-_EM_PAIRS = 2_000_000  # pairs sampled for each EM session: enough, and bounded at any size
+_EM_PAIRS = 150_000  # pairs sampled for each EM session: enough, and bounded at any size
 _PRIOR_BITS = 3.0  # how far the scores may move the guessed share of matches (log2 odds)
 # Splink reports training details as warnings; Parley turns what matters into its own.
 logging.getLogger("splink").addHandler(logging.NullHandler())
@@ -118,7 +121,9 @@ def _train(
     except Exception as e:  # Splink raises when no pair is sure enough
         warnings.append(f"kept the prior share of matches ({e.__class__.__name__}: {e})")
     step("estimating chance agreement (u)", 0.2)
-    linker.training.estimate_u_using_random_sampling(max_pairs=min(_U_PAIRS, n), seed=_SEED)
+    linker.training.estimate_u_using_random_sampling(
+        max_pairs=min(_U_PAIRS, n), seed=_SEED, num_chunks=_U_CHUNKS
+    )
     for i, rule in enumerate(model.EM_RULES):
         step("training the model (expectation maximisation)", 0.4 + 0.2 * i)
         trained = linker.misc.save_model_to_json()
@@ -139,28 +144,6 @@ def _train(
         warnings.append(f"share of matches estimated as {share:.3g}; the prior {prior:.3g} kept")
         linker = Linker(tables, model_now, log_level=None)
     return linker
-
-
-def _explain(
-    row: Mapping[Hashable, Any], comparisons: tuple[model.Comparison, ...]
-) -> tuple[str, float]:
-    said = []
-    missing = []
-    for c in comparisons:
-        gamma = int(row[f"gamma_{c.column}"])
-        if gamma < 0:
-            missing.append(c.name)
-            continue
-        weight = float(row[f"mw_{c.column}"])
-        tf = row.get(f"mw_tf_adj_{c.column}")
-        if tf is not None and not pd.isna(tf):
-            weight += float(tf)
-        said.append((abs(weight), f"{c.name}: {c.label(gamma)} ({weight:+.1f})"))
-    said.sort(key=lambda x: -x[0])
-    text = "; ".join(s for _, s in said)
-    if missing:
-        text += f"; not on both records: {', '.join(missing)}"
-    return text, float(row["match_weight"])
 
 
 _IDENTIFIERS = ("service number", "national id")
@@ -203,12 +186,33 @@ def _recalibrate(rows: pd.DataFrame, linker: Linker, n_left: int, n_right: int) 
     return shift
 
 
-def _differing(
-    row: Mapping[Hashable, Any], comparisons: tuple[model.Comparison, ...]
-) -> tuple[str, ...]:
-    """The identifiers that differ wholly on a pair: its lowest level, not a one-keystroke typo."""
-    return tuple(
-        c.name for c in comparisons if c.name in _IDENTIFIERS and int(row[f"gamma_{c.column}"]) == 0
+def _text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _explanation_sql(comparisons: tuple[model.Comparison, ...]) -> str:
+    """SQL for each pair's explanation: every comparison's level and weight, the heaviest
+    first, then the fields one record lacks (`family name: the same ... (+9.1); ...`)."""
+    said, missing = [], []
+    for i, c in enumerate(comparisons):
+        gamma = f"gamma_{c.column}"
+        weight = f"mw_{c.column}"
+        if any(lv.tf for lv in c.levels):
+            tf = f"mw_tf_adj_{c.column}"
+            weight = f"({weight} + CASE WHEN isnan({tf}) THEN 0 ELSE coalesce({tf}, 0) END)"
+        labels = " ".join(f"WHEN {g} THEN {_text(c.label(g))}" for g in range(len(c.levels)))
+        text = (
+            f"{_text(c.name + ': ')} || CASE {gamma} {labels} END || printf(' (%+.1f)', {weight})"
+        )
+        said.append(
+            f"CASE WHEN {gamma} >= 0 THEN struct_pack(k := -abs({weight}), i := {i}, t := {text}) END"
+        )
+        missing.append(f"CASE WHEN {gamma} < 0 THEN {_text(c.name)} END")
+    ordered = f"list_sort(list_filter([{', '.join(said)}], lambda x: x IS NOT NULL))"
+    lacking = f"array_to_string(list_filter([{', '.join(missing)}], lambda x: x IS NOT NULL), ', ')"
+    return (
+        f"array_to_string(list_transform({ordered}, lambda x: x.t), '; ') || "
+        f"CASE WHEN {lacking} = '' THEN '' ELSE '; not on both records: ' || {lacking} END"
     )
 
 
@@ -272,38 +276,43 @@ def link(
     cut = _weight(threshold)
     floor = cut - _PRIOR_BITS
     scored = linker.inference.predict(threshold_match_weight=floor)
-    wanted = ["record_id_l", "record_id_r", "match_weight", "match_probability"]
-    for c in comparisons:
-        wanted += [f"gamma_{c.column}", f"mw_{c.column}"]
-        if any(lv.tf for lv in c.levels):
-            wanted.append(f"mw_tf_adj_{c.column}")
-    # Only the columns the explanations need: the matching columns would double the memory.
-    narrow = scored.query_sql(f"select {', '.join(wanted)} from {{this}}")
-    rows: pd.DataFrame = narrow.as_pandas_dataframe()  # type: ignore[no-untyped-call]
+    weights = scored.query_sql("select record_id_l, record_id_r, match_weight from {this}")
+    rows: pd.DataFrame = weights.as_pandas_dataframe()  # type: ignore[no-untyped-call]
+    weights.drop_table_from_database_and_remove_from_cache()
     shift = _recalibrate(rows, linker, len(frame_l), len(frame_r))
+    del rows
+    # Only the pairs over the threshold come out of DuckDB, explained there.
+    identifiers = [c for c in comparisons if c.name in _IDENTIFIERS]
+    differing = [f"gamma_{c.column} = 0 as differs_{c.column}" for c in identifiers]
+    linked = scored.query_sql(
+        f"select record_id_l, record_id_r, match_weight + {float(shift)!r} as weight, "
+        f"{_explanation_sql(comparisons)} as explanation"
+        + "".join(f", {d}" for d in differing)
+        + f" from {{this}} where match_weight + {float(shift)!r} >= {cut!r}"
+    )
+    found: pd.DataFrame = linked.as_pandas_dataframe()  # type: ignore[no-untyped-call]
+    linked.drop_table_from_database_and_remove_from_cache()
+    scored.drop_table_from_database_and_remove_from_cache()
+    scored_pairs = len(found)
 
     t3 = time.perf_counter()
-    rows = rows[rows["match_weight"] >= cut]
     links: list[Link] = []
     held: list[Link] = []
-    for row in rows.to_dict("records"):
-        text, weight = _explain(row, comparisons)
-        differing = _differing(row, comparisons)
-        if differing:
-            verb = "differ" if len(differing) > 1 else "differs"
-            text = f"{' and '.join(differing)} {verb}: review before acting; {text}"
-        lk = Link(
-            str(row["record_id_l"]),
-            str(row["record_id_r"]),
-            _probability(weight),
-            weight,
-            text,
-            differing,
-        )
-        if differing:
+    flags = [found[f"differs_{c.column}"].tolist() for c in identifiers]
+    for left_id, right_id, weight, text, *differs in zip(
+        found["record_id_l"].tolist(), found["record_id_r"].tolist(), found["weight"].tolist(),
+        found["explanation"].tolist(), *flags, strict=True,
+    ):  # fmt: skip
+        named = tuple(c.name for c, d in zip(identifiers, differs, strict=True) if d)
+        if named:
+            verb = "differ" if len(named) > 1 else "differs"
+            text = f"{' and '.join(named)} {verb}: review before acting; {text}"
+        lk = Link(str(left_id), str(right_id), _probability(weight), weight, text, named)
+        if named:
             held.append(lk)
-        if not (differing and hold_differing_ids):
+        if not (named and hold_differing_ids):
             links.append(lk)
+    del found
     if held:
         warnings.append(
             f"{len(held)} pair(s) reach the threshold though their service numbers or national "
@@ -320,7 +329,7 @@ def link(
         "train_s": t2 - t1,
         "predict_s": t3 - t2,
         "total_s": time.perf_counter() - t0,
-        "scored_pairs": float(len(rows)),
+        "scored_pairs": float(scored_pairs),
         "prior_shift_bits": shift,
     }
     return LinkResult(links, warnings, held, threshold, stats)

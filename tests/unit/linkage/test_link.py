@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import math
 import random
+from typing import Any
 
+import duckdb
+import pandas as pd
 import pytest
 
-from parley.linkage import Link, LinkageRecord, LinkResult, link
-from parley.linkage.link import LinkageError
+from parley.linkage import Link, LinkageRecord, LinkResult, link, model
+from parley.linkage.link import LinkageError, _explanation_sql
 from parley.linkage.prepare import feature_frame, feature_frames
 from parley.names import Language, Standard, to_latin
 
@@ -149,3 +153,40 @@ def test_name_order_is_settled_by_the_lists() -> None:
     assert right.at[0, "fam_text"] == "tsvietkov"
     assert str(right.at[0, "fam_code"]) == str(left.at[0, "fam_code"])
     assert str(right.at[0, "given_key"]) == str(left.at[0, "given_key"])
+
+
+def _explained_in_python(row: dict[str, Any], comparisons: tuple[model.Comparison, ...]) -> str:
+    """The explanation as words: every level and weight, heaviest first, then what is missing."""
+    said, missing = [], []
+    for c in comparisons:
+        gamma = int(row[f"gamma_{c.column}"])
+        if gamma < 0:
+            missing.append(c.name)
+            continue
+        weight = row[f"mw_{c.column}"]
+        tf = row.get(f"mw_tf_adj_{c.column}")
+        if tf is not None and not math.isnan(tf):
+            weight += tf
+        said.append((abs(weight), f"{c.name}: {c.label(gamma)} ({weight:+.1f})"))
+    said.sort(key=lambda x: -x[0])
+    text = "; ".join(s for _, s in said)
+    return text + (f"; not on both records: {', '.join(missing)}" if missing else "")
+
+
+def test_explanations_written_by_duckdb_read_as_in_words() -> None:
+    rng = random.Random(3)
+    comparisons = model.ALL
+    rows = []
+    for _ in range(300):
+        row: dict[str, float | None] = {}
+        for c in comparisons:
+            row[f"gamma_{c.column}"] = rng.randint(-1, len(c.levels) - 1)
+            row[f"mw_{c.column}"] = rng.choice([rng.uniform(-12, 12), 0.05, -0.25, 2.0, -2.0])
+            if any(lv.tf for lv in c.levels):
+                row[f"mw_tf_adj_{c.column}"] = rng.choice([None, math.nan, rng.uniform(-2, 2)])
+        rows.append(row)
+    con = duckdb.connect()
+    frame = pd.DataFrame(rows)
+    con.register("pairs", frame)
+    got = con.execute(f"select {_explanation_sql(comparisons)} from pairs").fetchall()
+    assert [g for (g,) in got] == [_explained_in_python(r, comparisons) for r in rows]
