@@ -148,7 +148,8 @@ def demo(
             ledger.close()
     out.print(
         f"\nDemo finished in {time.perf_counter() - started:.1f} s. Data: {settings().data_dir}"
-        "\nTry: parley status --json, parley rebuild --check"
+        "\nTry: parley status --json, parley rebuild --check,"
+        " parley export --out audit && parley verify audit"
     )
 
 

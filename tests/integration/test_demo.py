@@ -92,6 +92,13 @@ def test_demo_status_rebuild_from_the_command_line(runner: CliRunner, tmp_path: 
     assert phase3["P3-BORDER"] == 0 and phase3["P3-DIS-SL"] == 3
     check = runner.invoke(app, ["rebuild", "--check"])
     assert check.exit_code == 0 and "equal the live ones" in check.output
+    # two checkpoints (after phase 1, at the end), each cosigned by both sides as witnesses
+    assert "cosigned by UA and RU" in result.output
+    exported = runner.invoke(app, ["export", "--out", str(tmp_path / "audit")])
+    assert exported.exit_code == 0, exported.output
+    offline = runner.invoke(app, ["verify", str(tmp_path / "audit")])
+    assert offline.exit_code == 0, offline.output
+    assert "2 checkpoints with 4 cosignatures" in offline.output
     # a second demo replaces the first demo instance
     again = runner.invoke(app, ["demo", "--size", "40"])
     assert again.exit_code == 0, again.output

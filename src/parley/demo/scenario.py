@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from parley.app import agreements, batches, instance, planning, reconcile, rosters
+from parley.app import agreements, batches, instance, planning, reconcile, rosters, transparency
 from parley.app.config import Settings
 from parley.app.ledger import Ledger
 from parley.app.planning import PlanRequest, propose
@@ -89,6 +89,8 @@ def prepare_data_dir(settings: Settings) -> None:
             (settings.data_dir / f"parley.db{suffix}").unlink(missing_ok=True)
         shutil.rmtree(settings.keys_dir, ignore_errors=True)
         shutil.rmtree(settings.data_dir / "demo-rosters", ignore_errors=True)
+        # the witnesses' last cosigned heads belong to the replaced log
+        shutil.rmtree(settings.data_dir / "witness", ignore_errors=True)
 
 
 def _cast(pop: Population, phase2_size: int) -> tuple[Cast, list[Human], list[Human]]:
@@ -396,6 +398,7 @@ def play(ledger: Ledger, folder: Path, *, phase2_size: int = 2000, say: Say = pr
     batches.confirm(ledger, actor=MED, batch_id="B1")
     batches.close(ledger, actor=MED, batch_id="B1")
     say("Batch B1 (phase 1) closed: one declined at interview, one substituted.")
+    _checkpoint(ledger, folder.parent / "witness", say)
 
     # Phase 2: all for all, in four batches the planner proposes; the last still under way.
     # Each side first signs its must-include list: a few of its own people held by the other
@@ -491,6 +494,16 @@ def play(ledger: Ledger, folder: Path, *, phase2_size: int = 2000, say: Say = pr
         status=ImplementationStatus.INTERMEDIATE,
         note="withdrawal under way after 7 quiet days",
     )
+    _checkpoint(ledger, folder.parent / "witness", say)
+
+
+def _checkpoint(ledger: Ledger, witness_dir: Path, say: Say) -> None:
+    """The mediator signs the log's head; each side, as a witness, checks it is consistent
+    with the last head it cosigned and cosigns it."""
+    size, _ = transparency.sign_checkpoint(ledger)
+    for side in (UA, RU):
+        transparency.cosign(ledger, party_id=side, state_dir=witness_dir)
+    say(f"Checkpoint of the log's {size} entries signed by {MED}, cosigned by {UA} and {RU}.")
 
 
 def _phase2_batch(
