@@ -219,7 +219,7 @@ def _parse(raw: bytes, number: int) -> StoredEntry:
 
 def _check_one(item: Item, trusted: Mapping[str, bytes]) -> tuple[_Checked, bytes | None]:
     """Everything about one entry that needs no other entry: form, commitment, a known key,
-    leaf; and its signature, if it ends a run, for `_check_runs`."""
+    leaf; and its signature, if it ends a run, for `_Run` to check."""
     e = _parse(item[1], item[0]) if isinstance(item, tuple) else item
     try:
         header = Header.from_bytes(e.header)
