@@ -6,8 +6,13 @@ written value is keyed once and its keys are taken back to the records by intege
 
 from __future__ import annotations
 
+import multiprocessing
 import operator
-from collections.abc import Callable, Sequence
+import os
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -225,6 +230,81 @@ def _each(values: Objects, key: Callable[[Any], object]) -> Objects:
     return out
 
 
+_PARALLEL_FROM = 40_000  # records; fewer are keyed sooner than worker processes start
+_SHARED_FROM = 1_000  # values; fewer are keyed here rather than sent to the workers
+
+
+@contextmanager
+def _workers(records: int) -> Iterator[ProcessPoolExecutor | None]:
+    """Worker processes for a long list, forked while this process runs no other thread."""
+    workers = min(os.cpu_count() or 1, 4)
+    alone = (
+        threading.active_count() == 1  # forking beside DuckDB's or a server's threads is unsafe
+        and "fork" in multiprocessing.get_all_start_methods()
+        and not multiprocessing.current_process().daemon  # a pool's worker has no children
+    )
+    if records < _PARALLEL_FROM or workers < 2 or not alone:
+        yield None
+        return
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield pool
+
+
+def _apply(key: Callable[[Any], Any], values: list[Any]) -> list[Any]:
+    return [key(v) for v in values]
+
+
+def _map(
+    pool: ProcessPoolExecutor | None, key: Callable[[Any], Any], values: list[Any]
+) -> list[Any]:
+    """`key` of each value, in order; shared among the workers when there are any."""
+    if pool is None or len(values) < _SHARED_FROM:
+        return _apply(key, values)
+    size = -(-len(values) // 16)
+    chunks = [values[i : i + size] for i in range(0, len(values), size)]
+    return [out for done in pool.map(_apply, [key] * len(chunks), chunks) for out in done]
+
+
+_Parts = tuple[TokenKeys | None, TokenKeys | None, TokenKeys | None, bool]
+
+
+def _read(written: tuple[str | None, ...]) -> _Parts:
+    """The keys of a name that must be read whole (a full name), and whether its order is sure."""
+    full, family, given, patronymic = written
+    name = normalise_person_name(full, family=family, given=given, patronymic=patronymic)
+    return name.family, name.given, name.patronymic, name.order_certain
+
+
+class _Tokens:
+    """The keys of each distinct name part by its role, each computed once."""
+
+    def __init__(self, pool: ProcessPoolExecutor | None) -> None:
+        self.pool = pool
+        self.family: dict[str, TokenKeys] = {}
+        self.given: dict[str, TokenKeys] = {}
+        self.patronymic: dict[str, TokenKeys] = {}
+
+    def add(self, parts: _Parts) -> None:
+        family, given, patronymic, _ = parts
+        for table, keys in (
+            (self.family, family),
+            (self.given, given),
+            (self.patronymic, patronymic),
+        ):
+            if keys is not None:
+                table[keys.text] = keys
+
+    def fill(self, names: _Names) -> None:
+        """Key every part not keyed yet."""
+        for table, texts, part in (
+            (self.family, names.family, family_keys),
+            (self.given, names.given, given_keys),
+            (self.patronymic, names.patronymic, patronymic_keys),
+        ):
+            missing = [t for t in pd.unique(texts[pd.notna(texts)]) if t not in table]
+            table.update(zip(missing, _map(self.pool, part, missing), strict=True))
+
+
 @dataclass
 class _Names:
     """The texts of every record's name parts, as `normalise_person_name` reads them."""
@@ -234,16 +314,15 @@ class _Names:
     patronymic: Objects
     certain: npt.NDArray[np.bool_]
 
-    def set(self, rows: list[int], name: NameKeys, certain: bool) -> None:
-        family = name.family.text if name.family is not None else None
-        given = name.given.text if name.given is not None else None
-        patronymic = name.patronymic.text if name.patronymic is not None else None
+    def set(self, rows: list[int], parts: _Parts) -> None:
+        family, given, patronymic = (p.text if p is not None else None for p in parts[:3])
+        certain = parts[3]
         for i in rows:  # mostly one row: a scalar store is many times cheaper than a fancy one
             self.family[i], self.given[i], self.patronymic[i] = family, given, patronymic
             self.certain[i] = certain
 
 
-def _name_parts(records: Sequence[LinkageRecord]) -> _Names:
+def _name_parts(records: Sequence[LinkageRecord], tokens: _Tokens) -> _Names:
     n = len(records)
     columns = [
         _values(records, f) for f in ("full_name", "family_name", "given_name", "patronymic")
@@ -266,27 +345,26 @@ def _name_parts(records: Sequence[LinkageRecord]) -> _Names:
             read.setdefault(written, []).append(i)
         else:
             names.family[i], names.given[i], names.patronymic[i] = parts
-    for (full, family, given, patronymic), rows in read.items():
-        name = normalise_person_name(full, family=family, given=given, patronymic=patronymic)
-        names.set(rows, name, name.order_certain)
+    for rows, parts in zip(read.values(), _map(tokens.pool, _read, list(read)), strict=True):
+        tokens.add(parts)
+        names.set(rows, parts)
+    tokens.fill(names)
     return names
 
 
-def _code(
-    part: Callable[[str], TokenKeys], columns: Callable[[TokenKeys], dict[str, object]], name: str
-) -> Callable[[str | None], object]:
-    return lambda text: columns(part(text))[name] if text is not None else None
-
-
-def _orient(names: _Names) -> None:
+def _orient(names: _Names, tokens: _Tokens) -> None:
     """Settle, in place, the order of names written without a clue to it (`Orhyp Tsvatkov`).
 
     The lists themselves tell which words are family names: those whose sound stands as a
     family name where the order is certain, and likewise for given names. A name whose two
     words read better the other way round is swapped.
     """
-    fam_code = pd.Series(_each(names.family, _code(family_keys, _family_columns, "fam_code")))
-    giv_code = pd.Series(_each(names.given, _code(given_keys, _given_columns, "given_code")))
+    fam_code = pd.Series(
+        _each(names.family, lambda t: _family_columns(tokens.family[t])["fam_code"] if t else None)
+    )
+    giv_code = pd.Series(
+        _each(names.given, lambda t: _given_columns(tokens.given[t])["given_code"] if t else None)
+    )
     sure = names.certain & fam_code.notna().to_numpy() & giv_code.notna().to_numpy()
     families = fam_code[sure].value_counts()
     givens = giv_code[sure].value_counts()
@@ -307,16 +385,20 @@ def _orient(names: _Names) -> None:
         read.setdefault((names.given[i], names.family[i], names.patronymic[i]), []).append(i)
     for (family, given, patronymic), same in read.items():
         keys = normalise_person_name(family=family, given=given, patronymic=patronymic)
-        names.set(same, keys, False)
+        parts = (keys.family, keys.given, keys.patronymic, False)
+        tokens.add(parts)
+        names.set(same, parts)
+    tokens.fill(names)
 
 
-def _name_table(names: _Names) -> dict[str, pa.Array]:
-    def tokens(part: Callable[[str], TokenKeys]) -> Callable[[str | None], TokenKeys | None]:
-        return lambda text: part(text) if text is not None else None
+def _name_table(names: _Names, tokens: _Tokens) -> dict[str, pa.Array]:
+    def keyed(table: dict[str, TokenKeys]) -> Callable[[str | None], TokenKeys | None]:
+        return lambda text: table[text] if text is not None else None
 
-    fam = _keyed(names.family, lambda t: _family_columns(tokens(family_keys)(t)))
-    giv = _keyed(names.given, lambda t: _given_columns(tokens(given_keys)(t)))
-    pat = _keyed(names.patronymic, lambda t: _patronymic_columns(tokens(patronymic_keys)(t)))
+    family, given, patronymic = keyed(tokens.family), keyed(tokens.given), keyed(tokens.patronymic)
+    fam = _keyed(names.family, lambda t: _family_columns(family(t)))
+    giv = _keyed(names.given, lambda t: _given_columns(given(t)))
+    pat = _keyed(names.patronymic, lambda t: _patronymic_columns(patronymic(t)))
     # The sex a name tells needs its given name and patronymic together: keyed a pair.
     giv_codes, givens = pd.factorize(names.given)
     pat_codes, patronymics = pd.factorize(names.patronymic)
@@ -325,10 +407,7 @@ def _name_table(names: _Names) -> dict[str, pa.Array]:
     given_of = [None, *givens]
     patronymic_of = [None, *patronymics]
     told = [
-        told_sex(
-            tokens(given_keys)(given_of[pair // width]),
-            tokens(patronymic_keys)(patronymic_of[pair % width]),
-        )
+        told_sex(given(given_of[pair // width]), patronymic(patronymic_of[pair % width]))
         for pair in pairs.tolist()
     ]
     sex = np.array(told, dtype=object)[pair_codes]
@@ -377,14 +456,17 @@ def feature_frames(
         if progress is not None:
             progress("reading the lists", fraction)
 
-    names = _name_parts(records)
-    step(0.4)
-    if oriented:
-        _orient(names)
+    with _workers(len(records)) as pool:
+        tokens = _Tokens(pool)
+        names = _name_parts(records, tokens)
+        step(0.4)
+        if oriented:
+            _orient(names, tokens)
     columns: dict[str, pa.Array] = {
         "record_id": pa.array(_values(records, "record_id"), type=pa.string())
     }
-    columns |= _name_table(names)
+    columns |= _name_table(names, tokens)
+    del tokens
     step(0.7)
     written = _values(records, "birth_date")
     births = _each(written, parse_written_date)
