@@ -28,7 +28,7 @@ _U_PAIRS = 500_000
 _U_CHUNKS = 1
 _SEED = 1  # the same lists give the same links
 _DUCKDB_SHARE = 0.25  # of the machine's memory for DuckDB; beyond it, it spills to disk
-_DUCKDB_MAX_GB = 4
+_DUCKDB_MAX_GB = 2.0  # what joins need beyond it spills to disk: a million a side fits in 8 GB
 _EM_PAIRS = 150_000  # pairs sampled for each EM session: enough, and bounded at any size
 _PRIOR_BITS = 3.0  # how far the scores may move the guessed share of matches (log2 odds)
 # Splink reports training details as warnings; Parley turns what matters into its own.
@@ -73,8 +73,8 @@ def _connection() -> duckdb.DuckDBPyConnection:
         os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") if hasattr(os, "sysconf") else 0
     )
     if total:
-        limit = max(1, min(_DUCKDB_MAX_GB, int(total * _DUCKDB_SHARE) >> 30))
-        con.execute(f"SET memory_limit = '{limit}GB'")
+        limit = max(1.0, min(_DUCKDB_MAX_GB, total * _DUCKDB_SHARE / 2**30))
+        con.execute(f"SET memory_limit = '{limit:.1f}GB'")
     con.execute(f"SET temp_directory = '{tempfile.gettempdir()}/parley-duckdb'")
     return con
 

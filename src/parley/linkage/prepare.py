@@ -256,13 +256,16 @@ def _apply(key: Callable[[Any], Any], values: list[Any]) -> list[Any]:
 
 def _map(
     pool: ProcessPoolExecutor | None, key: Callable[[Any], Any], values: list[Any]
-) -> list[Any]:
-    """`key` of each value, in order; shared among the workers when there are any."""
+) -> Iterator[Any]:
+    """`key` of each value, in order; shared among the workers when there are any. Results
+    come as the workers send them, so that only a few chunks are ever held at once."""
     if pool is None or len(values) < _SHARED_FROM:
-        return _apply(key, values)
+        yield from map(key, values)
+        return
     size = -(-len(values) // 16)
     chunks = [values[i : i + size] for i in range(0, len(values), size)]
-    return [out for done in pool.map(_apply, [key] * len(chunks), chunks) for out in done]
+    for done in pool.map(_apply, [key] * len(chunks), chunks):
+        yield from done
 
 
 _Parts = tuple[TokenKeys | None, TokenKeys | None, TokenKeys | None, bool]
