@@ -6,13 +6,8 @@ written value is keyed once and its keys are taken back to the records by intege
 
 from __future__ import annotations
 
-import multiprocessing
 import operator
-import os
-import threading
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -230,44 +225,6 @@ def _each(values: Objects, key: Callable[[Any], object]) -> Objects:
     return out
 
 
-_PARALLEL_FROM = 40_000  # records; fewer are keyed sooner than worker processes start
-_SHARED_FROM = 1_000  # values; fewer are keyed here rather than sent to the workers
-
-
-@contextmanager
-def _workers(records: int) -> Iterator[ProcessPoolExecutor | None]:
-    """Worker processes for a long list, forked while this process runs no other thread."""
-    workers = min(os.cpu_count() or 1, 4)
-    alone = (
-        threading.active_count() == 1  # forking beside DuckDB's or a server's threads is unsafe
-        and "fork" in multiprocessing.get_all_start_methods()
-        and not multiprocessing.current_process().daemon  # a pool's worker has no children
-    )
-    if records < _PARALLEL_FROM or workers < 2 or not alone:
-        yield None
-        return
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        yield pool
-
-
-def _apply(key: Callable[[Any], Any], values: list[Any]) -> list[Any]:
-    return [key(v) for v in values]
-
-
-def _map(
-    pool: ProcessPoolExecutor | None, key: Callable[[Any], Any], values: list[Any]
-) -> Iterator[Any]:
-    """`key` of each value, in order; shared among the workers when there are any. Results
-    come as the workers send them, so that only a few chunks are ever held at once."""
-    if pool is None or len(values) < _SHARED_FROM:
-        yield from map(key, values)
-        return
-    size = -(-len(values) // 16)
-    chunks = [values[i : i + size] for i in range(0, len(values), size)]
-    for done in pool.map(_apply, [key] * len(chunks), chunks):
-        yield from done
-
-
 _Parts = tuple[TokenKeys | None, TokenKeys | None, TokenKeys | None, bool]
 
 
@@ -281,8 +238,7 @@ def _read(written: tuple[str | None, ...]) -> _Parts:
 class _Tokens:
     """The keys of each distinct name part by its role, each computed once."""
 
-    def __init__(self, pool: ProcessPoolExecutor | None) -> None:
-        self.pool = pool
+    def __init__(self) -> None:
         self.family: dict[str, TokenKeys] = {}
         self.given: dict[str, TokenKeys] = {}
         self.patronymic: dict[str, TokenKeys] = {}
@@ -305,7 +261,7 @@ class _Tokens:
             (self.patronymic, names.patronymic, patronymic_keys),
         ):
             missing = [t for t in pd.unique(texts[pd.notna(texts)]) if t not in table]
-            table.update(zip(missing, _map(self.pool, part, missing), strict=True))
+            table.update(zip(missing, map(part, missing), strict=True))
 
 
 @dataclass
@@ -348,9 +304,9 @@ def _name_parts(records: Sequence[LinkageRecord], tokens: _Tokens) -> _Names:
             read.setdefault(written, []).append(i)
         else:
             names.family[i], names.given[i], names.patronymic[i] = parts
-    for rows, parts in zip(read.values(), _map(tokens.pool, _read, list(read)), strict=True):
-        tokens.add(parts)
-        names.set(rows, parts)
+    for rows, name in zip(read.values(), map(_read, read), strict=True):
+        tokens.add(name)
+        names.set(rows, name)
     tokens.fill(names)
     return names
 
@@ -459,12 +415,11 @@ def feature_frames(
         if progress is not None:
             progress("reading the lists", fraction)
 
-    with _workers(len(records)) as pool:
-        tokens = _Tokens(pool)
-        names = _name_parts(records, tokens)
-        step(0.4)
-        if oriented:
-            _orient(names, tokens)
+    tokens = _Tokens()
+    names = _name_parts(records, tokens)
+    step(0.4)
+    if oriented:
+        _orient(names, tokens)
     columns: dict[str, pa.Array] = {
         "record_id": pa.array(_values(records, "record_id"), type=pa.string())
     }

@@ -3,16 +3,12 @@ gets alone."""
 
 from __future__ import annotations
 
-import random
-import threading
 from typing import Any
 
 import pandas as pd
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parley.linkage import prepare as prepare_module
 from parley.linkage.prepare import feature_frame, feature_frames, feature_row, prepare
 from parley.linkage.records import LinkageRecord
 
@@ -102,25 +98,3 @@ def test_a_swapped_name_takes_the_sex_its_new_parts_tell() -> None:
     (_, right), _ = feature_frames([sure, unclear])
     assert right.at[0, "fam_text"] == "aksenova"
     assert str(right.at[0, "sex"]) == str(right.at[0, "name_sex"]) == "f"
-
-
-def test_worker_processes_key_as_this_process_does(monkeypatch: pytest.MonkeyPatch) -> None:
-    rng = random.Random(7)
-    rs = [
-        LinkageRecord(
-            f"{i}",
-            full_name=" ".join(rng.sample(WORDS, rng.randint(1, 3))) if i % 2 else None,
-            family_name=rng.choice(WORDS) if i % 3 else None,
-            given_name=rng.choice(WORDS) if i % 4 else None,
-            birth_date=rng.choice(DATES),
-        )
-        for i in range(300)
-    ]
-    alone, _ = feature_frames([rs[:150], rs[150:]])
-    monkeypatch.setattr(prepare_module, "_PARALLEL_FROM", 1)
-    monkeypatch.setattr(prepare_module, "_SHARED_FROM", 1)
-    with prepare_module._workers(len(rs)) as pool:
-        assert pool is not None or threading.active_count() > 1  # pytest may run a thread
-    shared, _ = feature_frames([rs[:150], rs[150:]])
-    for a, b in zip(alone, shared, strict=True):
-        pd.testing.assert_frame_equal(a, b)
