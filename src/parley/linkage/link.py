@@ -28,6 +28,9 @@ _U_PAIRS = 500_000
 _U_CHUNKS = 1
 _SEED = 1  # the same lists give the same links
 _DUCKDB_SHARE = 0.25  # of the machine's memory for DuckDB; beyond it, it spills to disk
+# Up to this many records a list, DuckDB's second thread costs more than it brings (100,000
+# a side on 2 cores: 9.3 s and 800 MiB on one thread, 11.4 s and 890 MiB on two).
+_ONE_THREAD_UP_TO = 300_000
 _DUCKDB_MAX_GB = 2.0  # what joins need beyond it spills to disk: a million a side fits in 8 GB
 _EM_PAIRS = 150_000  # pairs sampled for each EM session: enough, and bounded at any size
 _PRIOR_BITS = 3.0  # how far the scores may move the guessed share of matches (log2 odds)
@@ -64,11 +67,13 @@ class LinkageError(ValueError):
     """The lists cannot be linked as given (a repeated record id, an empty list)."""
 
 
-def _connection() -> duckdb.DuckDBPyConnection:
+def _connection(records: int) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB that spills to disk rather than take the machine's memory."""
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
     con.execute("SET preserve_insertion_order = false")
+    if records <= _ONE_THREAD_UP_TO:
+        con.execute("SET threads = 1")
     total = (
         os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") if hasattr(os, "sysconf") else 0
     )
@@ -261,7 +266,7 @@ def link(
     frame_r = frame_r.drop(columns=["fam_text", "given_text", "patr_text", "order_certain"])
     comparisons = _comparisons(frame_l, frame_r)
     t1 = time.perf_counter()
-    db = DuckDBAPI(_connection())
+    db = DuckDBAPI(_connection(max(len(frame_l), len(frame_r))))
     tables = [
         db.register(frame_l, table_name="parley_left"),
         db.register(frame_r, table_name="parley_right"),
