@@ -7,10 +7,14 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz.distance import JaroWinkler
 from typer.testing import CliRunner
 
 from parley.cli import app
 from parley.linkage import LinkageRecord, SearchIndex
+from parley.linkage.search import _Distinct, _Romanised
 
 ROSTER = [
     LinkageRecord("1", "Вишинський", "Кирило", "Валерійович", birth_date="1967-02-03"),
@@ -172,3 +176,40 @@ def test_namesakes_share_one_comparison_but_keep_their_own_dates() -> None:
     assert [h.record_id for h in hits] == ["a", "c", "b"]
     assert hits[0].explanation.split("; birth date")[0] == hits[2].explanation.split("; birth")[0]
     assert hits[0].score > hits[1].score > hits[2].score
+
+
+# The fuzzy passes' building blocks: what each promises, on random rosters.
+_SPELLINGS = st.text(alphabet="abdeiknorsvy ", min_size=0, max_size=12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_SPELLINGS, min_size=1, max_size=60), st.lists(_SPELLINGS, min_size=1, max_size=3))
+def test_nearest_takes_the_best_strings_for_every_text(column: list[str], texts: list[str]) -> None:
+    distinct = _Distinct(column)
+    limit = 5
+    for text in texts:
+        rows = distinct.nearest([text], limit, 0.0)
+        assert len(rows) >= min(limit, len(column))
+        taken = {column[i] for i in rows}
+        worst_taken = min(JaroWinkler.normalized_similarity(text, v) for v in taken)
+        left = [v for v in distinct.values if v not in taken]
+        if len(rows) < 3 * limit:  # not cut short by one crowded spelling
+            assert all(
+                JaroWinkler.normalized_similarity(text, v) <= worst_taken + 1e-9 for v in left
+            )
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_SPELLINGS, min_size=1, max_size=80), st.data())
+def test_an_exact_romanisation_is_never_missed(column: list[str], data: st.DataObject) -> None:
+    row = data.draw(st.integers(0, len(column) - 1))
+    other = list(reversed(column))
+    romanised = _Romanised(column, other)
+    if column[row]:  # an empty spelling has no trigram to find it by
+        assert row in romanised.nearest([column[row]], 3 * len(column))
+
+
+def test_a_name_found_only_by_its_romanisation() -> None:
+    # The skeleton of "jess" drops the j; the Russian reading "dzhess" still shares "ess".
+    roster = [*ROSTER, LinkageRecord("8", full_name="Джесс")]
+    assert SearchIndex(roster).search("jess", top=3)[0].record_id == "8"
