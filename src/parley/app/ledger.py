@@ -241,7 +241,9 @@ class Ledger:
         signers: dict[str, EntrySigner] = {}
         for offset, event in enumerate(events):
             idx = first + offset
-            key = signers.setdefault(event.actor, self.keys.signer(event.actor))
+            key = signers.get(event.actor)
+            if key is None:  # one key an actor for the whole command
+                key = signers[event.actor] = self.keys.signer(event.actor)
             if event.actor not in checked:
                 if (event.actor, key.key_id) not in state.active_keys:
                     self._check_key(conn, event, key.key_id)
