@@ -33,6 +33,7 @@ from parley.app import agreements, audit, instance
 from parley.app.config import Settings
 from parley.app.ledger import Ledger
 from parley.app.transparency import origin
+from parley.app.verify import _UNSIGNED_END as UNSIGNED_END
 from parley.domain import events as ev
 from parley.domain.agreements import Agreement, Commitment, CommitmentKind, Phase
 from parley.domain.parties import Party, Role
@@ -144,19 +145,18 @@ def _signature_floor(export: Path) -> float:
     run: list[bytes] = []
     with (export / "log.jsonl").open("rb") as f:
         for number, line in enumerate(f, start=1):
-            e = parse_line(line, number)
-            if len(sample) < 2000:
+            signed = not line.endswith(UNSIGNED_END)
+            signatures += signed
+            if len(sample) < 2000:  # only the sample's lines are parsed; the rest are counted
+                e = parse_line(line, number)
                 run.append(leaf_hash(e.header))
-            if e.signature is None:
-                continue
-            signatures += 1
-            if len(sample) < 2000:
-                public = keys[Header.from_bytes(e.header).key_id]
-                sample.append((e.signature + run_message(run), public))
-                run = []
+                if signed and e.signature is not None:
+                    public = keys[Header.from_bytes(e.header).key_id]
+                    sample.append((e.signature + run_message(run), public))
+                    run = []
     started = time.process_time()
-    for signed, public in sample:
-        crypto_sign_open(signed, public)
+    for opened, public in sample:
+        crypto_sign_open(opened, public)
     each = (time.process_time() - started) / len(sample)
     cores = os.cpu_count() or 1
     print(

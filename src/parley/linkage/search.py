@@ -131,7 +131,7 @@ class _Distinct:
         return out
 
     def best_rows(self, scores: _Scores, strings: _Rows, limit: int, cutoff: float) -> list[int]:
-        """_Rows of `strings` (indices into `values`, with their `scores`) best first, ties in
+        """Rows of `strings` (indices into `values`, with their `scores`) best first, ties in
         roster order, until `limit` rows are taken; rows tied on one string come too, up to
         three times `limit`."""
         keep = scores >= cutoff
