@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 from splink import DuckDBAPI, Linker
 
@@ -23,8 +24,8 @@ from parley.linkage.records import LinkageRecord
 # FEBRL4 and cross-script benchmarks: benchmarks/linkage_*.py).
 DEFAULT_THRESHOLD = 0.5
 # Random pairs for the u probabilities, in one pass a comparison: chance agreement is
-# common enough to show in half a million pairs (F1 at 100,000 a side as with 2 million).
-_U_PAIRS = 500_000
+# common enough to show in 300,000 pairs (F1 at 100,000 a side as with 2 million).
+_U_PAIRS = 300_000
 _U_CHUNKS = 1
 _SEED = 1  # the same lists give the same links
 _DUCKDB_SHARE = 0.25  # of the machine's memory for DuckDB; beyond it, it spills to disk
@@ -32,7 +33,7 @@ _DUCKDB_SHARE = 0.25  # of the machine's memory for DuckDB; beyond it, it spills
 # a side on 2 cores: 9.3 s and 800 MiB on one thread, 11.4 s and 890 MiB on two).
 _ONE_THREAD_UP_TO = 300_000
 _DUCKDB_MAX_GB = 2.0  # what joins need beyond it spills to disk: a million a side fits in 8 GB
-_EM_PAIRS = 150_000  # pairs sampled for each EM session: enough, and bounded at any size
+_EM_PAIRS = 50_000  # pairs sampled for each EM session: enough, and bounded at any size
 _PRIOR_BITS = 3.0  # how far the scores may move the guessed share of matches (log2 odds)
 # Splink reports training details as warnings; Parley turns what matters into its own.
 logging.getLogger("splink").addHandler(logging.NullHandler())
@@ -109,6 +110,8 @@ def _train(
     tables: list[Any],
     n: int,
     prior: float,
+    deterministic: tuple[str, ...],
+    em_rules: tuple[str, ...],
     warnings: list[str],
     progress: Progress | None,
 ) -> Linker:
@@ -121,7 +124,7 @@ def _train(
     step("estimating how many pairs match", 0.0)
     try:
         linker.training.estimate_probability_two_random_records_match(
-            list(model.DETERMINISTIC_RULES), recall=0.8
+            list(deterministic), recall=0.8
         )
     except Exception as e:  # Splink raises when no pair is sure enough
         warnings.append(f"kept the prior share of matches ({e.__class__.__name__}: {e})")
@@ -129,7 +132,7 @@ def _train(
     linker.training.estimate_u_using_random_sampling(
         max_pairs=min(_U_PAIRS, n), seed=_SEED, num_chunks=_U_CHUNKS
     )
-    for i, rule in enumerate(model.EM_RULES):
+    for i, rule in enumerate(em_rules):
         step("training the model (expectation maximisation)", 0.4 + 0.2 * i)
         trained = linker.misc.save_model_to_json()
         try:
@@ -152,6 +155,8 @@ def _train(
 
 
 _IDENTIFIERS = ("service number", "national id")
+# The rules Splink is given: to generate pairs, to count sure pairs, to train on.
+_RULES = (model.PREDICTION_RULES, model.DETERMINISTIC_RULES, model.EM_RULES)
 
 
 def _weight(probability: float) -> float:
@@ -221,6 +226,31 @@ def _explanation_sql(comparisons: tuple[model.Comparison, ...]) -> str:
     )
 
 
+def _linked_sql(
+    scored: str, comparisons: tuple[model.Comparison, ...], shift: float, cut: float
+) -> str:
+    """The pairs over the threshold with their weight, explanation and differing identifiers:
+    each comparison's level is computed again from the compared columns of just these pairs."""
+    weight = f"s.match_weight + {float(shift)!r}"
+    columns = sorted({col for c in comparisons for col in c.columns})
+    sides = ", ".join(f"l.{c} as {c}_l, r.{c} as {c}_r" for c in columns)
+    pairs = (
+        f"select s.*, {weight} as weight, {sides} from {scored} s "
+        "join parley_l l on s.record_id_l = l.record_id "
+        f"join parley_r r on s.record_id_r = r.record_id where {weight} >= {cut!r}"
+    )
+    gammas = ", ".join(f"{c.gamma_sql()} as gamma_{c.column}" for c in comparisons)
+    differing = "".join(
+        f", gamma_{c.column} = 0 as differs_{c.column}"
+        for c in comparisons
+        if c.name in _IDENTIFIERS
+    )
+    return (
+        f"select record_id_l, record_id_r, weight, {_explanation_sql(comparisons)} as explanation"
+        f"{differing} from (select *, {gammas} from ({pairs}))"
+    )
+
+
 def _one_to_one(links: list[Link]) -> list[Link]:
     """Each record in at most one link: the most probable first."""
     used_l: set[str] = set()
@@ -261,19 +291,32 @@ def link(
         return LinkResult([], [*warnings, "one of the lists is empty"], threshold=threshold)
     _check_ids(frame_l, "left")
     _check_ids(frame_r, "right")
-    # Splink compares keys only; the words were needed to settle name order.
-    frame_l = frame_l.drop(columns=["fam_text", "given_text", "patr_text", "order_certain"])
-    frame_r = frame_r.drop(columns=["fam_text", "given_text", "patr_text", "order_certain"])
     comparisons = _comparisons(frame_l, frame_r)
-    t1 = time.perf_counter()
-    db = DuckDBAPI(_connection(max(len(frame_l), len(frame_r))))
-    tables = [
-        db.register(frame_l, table_name="parley_left"),
-        db.register(frame_r, table_name="parley_right"),
+    # A rule on a column one list leaves empty brings no pair: Splink is not asked to run it.
+    present = {c for c in frame_l.columns if _present(frame_l, c) and _present(frame_r, c)}
+    rules = [tuple(r for r in group if model.rule_columns(r) <= present) for group in _RULES]
+    needed = {col for c in comparisons for col in c.columns}
+    needed |= {col for group in rules for r in group for col in model.rule_columns(r)}
+    # Splink compares keys only, and joins pairs by row number rather than by the ids.
+    ids = [frame["record_id"].to_numpy(dtype=object) for frame in (frame_l, frame_r)]
+    frames = [
+        frame[[c for c in frame.columns if c in needed]].assign(
+            record_id=np.arange(len(frame), dtype=np.int64)
+        )
+        for frame in (frame_l, frame_r)
     ]
-    prior = 1.0 / max(len(frame_l), len(frame_r))
-    linker = Linker(tables, model.settings(comparisons, prior), log_level=None)
-    linker = _train(linker, tables, len(frame_l) * len(frame_r), prior, warnings, progress)
+    del frame_l, frame_r
+    t1 = time.perf_counter()
+    con = _connection(max(map(len, frames)))
+    db = DuckDBAPI(con)
+    tables = []
+    for side, frame in zip("lr", frames, strict=True):
+        con.register(f"parley_{side}", frame)
+        tables.append(db.register(f"parley_{side}", table_name=side))
+    n_l, n_r = map(len, frames)
+    prior = 1.0 / max(n_l, n_r)
+    linker = Linker(tables, model.settings(comparisons, prior, rules[0]), log_level=None)
+    linker = _train(linker, tables, n_l * n_r, prior, rules[1], rules[2], warnings, progress)
     t2 = time.perf_counter()
     if progress is not None:
         progress("scoring candidate pairs", 0.8)
@@ -281,32 +324,25 @@ def link(
     cut = _weight(threshold)
     floor = cut - _PRIOR_BITS
     scored = linker.inference.predict(threshold_match_weight=floor)
-    weights = scored.query_sql("select record_id_l, record_id_r, match_weight from {this}")
-    rows: pd.DataFrame = weights.as_pandas_dataframe()  # type: ignore[no-untyped-call]
-    weights.drop_table_from_database_and_remove_from_cache()
-    shift = _recalibrate(rows, linker, len(frame_l), len(frame_r))
+    rows = con.execute(
+        f"select record_id_l, record_id_r, match_weight from {scored.physical_name}"
+    ).df()
+    shift = _recalibrate(rows, linker, n_l, n_r)
     del rows
-    # Only the pairs over the threshold come out of DuckDB, explained there.
-    identifiers = [c for c in comparisons if c.name in _IDENTIFIERS]
-    differing = [f"gamma_{c.column} = 0 as differs_{c.column}" for c in identifiers]
-    linked = scored.query_sql(
-        f"select record_id_l, record_id_r, match_weight + {float(shift)!r} as weight, "
-        f"{_explanation_sql(comparisons)} as explanation"
-        + "".join(f", {d}" for d in differing)
-        + f" from {{this}} where match_weight + {float(shift)!r} >= {cut!r}"
-    )
-    found: pd.DataFrame = linked.as_pandas_dataframe()  # type: ignore[no-untyped-call]
-    linked.drop_table_from_database_and_remove_from_cache()
+    found = con.execute(_linked_sql(scored.physical_name, comparisons, shift, cut)).fetchnumpy()
     scored.drop_table_from_database_and_remove_from_cache()
-    scored_pairs = len(found)
+    con.close()
+    del frames
+    scored_pairs = len(found["weight"])
 
     t3 = time.perf_counter()
     links: list[Link] = []
     held: list[Link] = []
+    identifiers = [c for c in comparisons if c.name in _IDENTIFIERS]
     flags = [found[f"differs_{c.column}"].tolist() for c in identifiers]
     for left_id, right_id, weight, text, *differs in zip(
-        found["record_id_l"].tolist(), found["record_id_r"].tolist(), found["weight"].tolist(),
-        found["explanation"].tolist(), *flags, strict=True,
+        ids[0][found["record_id_l"]].tolist(), ids[1][found["record_id_r"]].tolist(),
+        found["weight"].tolist(), found["explanation"].tolist(), *flags, strict=True,
     ):  # fmt: skip
         named = tuple(c.name for c, d in zip(identifiers, differs, strict=True) if d)
         if named:

@@ -6,6 +6,7 @@ expectation maximisation still gets a sensible model; training replaces the prio
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +38,16 @@ class Comparison:
 
     def null_sql(self) -> str:
         return " OR ".join(f"{c}_l IS NULL OR {c}_r IS NULL" for c in self.columns[:1])
+
+    def gamma_sql(self) -> str:
+        """Splink's gamma of this comparison, from the same conditions in the same order."""
+        n = len(self.levels)
+        whens = " ".join(
+            f"WHEN {lv.sql} THEN {n - 1 - i}"
+            for i, lv in enumerate(self.levels)
+            if lv.sql != "ELSE"
+        )
+        return f"CASE WHEN {self.null_sql()} THEN -1 {whens} ELSE 0 END"
 
     def label(self, gamma: int) -> str:
         """The words of a level from Splink's gamma (-1 null, then highest level first)."""
@@ -270,16 +281,30 @@ EM_RULES = (
 )
 
 
-def settings(comparisons: tuple[Comparison, ...], prior_match: float) -> dict[str, Any]:
-    """Splink settings for linking two lists with these comparisons."""
+_RULE_COLUMN = re.compile(r"\b[lr]\.(\w+)")
+
+
+def rule_columns(rule: str) -> frozenset[str]:
+    """The feature columns a blocking rule reads."""
+    return frozenset(_RULE_COLUMN.findall(rule))
+
+
+def settings(
+    comparisons: tuple[Comparison, ...],
+    prior_match: float,
+    rules: tuple[str, ...] = PREDICTION_RULES,
+) -> dict[str, Any]:
+    """Splink settings for linking two lists with these comparisons and blocking rules."""
     return {
         "link_type": "link_only",
         "unique_id_column_name": "record_id",
         "probability_two_random_records_match": prior_match,
         "comparisons": [c.settings() for c in comparisons],
-        "blocking_rules_to_generate_predictions": list(PREDICTION_RULES),
+        "blocking_rules_to_generate_predictions": list(rules),
+        # Weights but not the compared columns: only the pairs over the threshold need their
+        # levels, computed again from the same conditions (`Comparison.gamma_sql`).
         "retain_intermediate_calculation_columns": True,
-        "retain_matching_columns": True,  # Splink keeps gamma columns only with them
+        "retain_matching_columns": False,
         "em_convergence": 0.001,
         "max_iterations": 20,
     }

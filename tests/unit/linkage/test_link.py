@@ -190,3 +190,28 @@ def test_explanations_written_by_duckdb_read_as_in_words() -> None:
     con.register("pairs", frame)
     got = con.execute(f"select {_explanation_sql(comparisons)} from pairs").fetchall()
     assert [g for (g,) in got] == [_explained_in_python(r, comparisons) for r in rows]
+
+
+def test_levels_computed_again_for_explanations_are_splinks_own() -> None:
+    # link() asks Splink for weights only and computes the levels of the pairs it explains
+    # from the same conditions: they must be the levels Splink scored.
+    from splink import DuckDBAPI, Linker
+
+    (frame_l, frame_r), _ = feature_frames(list(_lists()), ["left", "right"])
+    comparisons = model.ALL
+    settings = model.settings(comparisons, 0.01) | {"retain_matching_columns": True}
+    db = DuckDBAPI(duckdb.connect())
+    tables = [db.register(frame_l, table_name="l"), db.register(frame_r, table_name="r")]
+    scored = Linker(tables, settings, log_level=None).inference.predict(warning_mode="never")
+    gammas = ", ".join(
+        f"gamma_{c.column} as splink_{c.column}, {c.gamma_sql()} as ours_{c.column}"
+        for c in comparisons
+    )
+    pairs = scored.query_sql(f"select {gammas} from {{this}}")
+    pairs = pairs.as_pandas_dataframe()  # type: ignore[no-untyped-call]
+    assert len(pairs) > 200
+    for c in comparisons:
+        assert pairs[f"ours_{c.column}"].tolist() == pairs[f"splink_{c.column}"].tolist(), c.name
+    # Not a trivial agreement: these lists reach many levels of the names and dates.
+    for c, levels in ((model.FAMILY, 3), (model.BIRTH_DATE, 3), (model.GIVEN, 2)):
+        assert pairs[f"ours_{c.column}"].nunique() >= levels, c.name
