@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from parley.io.linkage_input import read_linkage_records
+from parley.io.linkage_input import read_linkage_columns
 from parley.linkage import Link, LinkageError, LinkResult, link
 
 COLUMNS = ("left_id", "right_id", "match_probability", "match_weight", "explanation")
@@ -83,8 +83,8 @@ def register(app: typer.Typer) -> None:
         """
         try:
             with cli.failures(refused="nothing was written"):
-                records_l = read_linkage_records(left)
-                records_r = read_linkage_records(right)
+                records_l = read_linkage_columns(left)
+                records_r = read_linkage_columns(right)
         except OSError as e:
             cli.err.print(f"[red]Error:[/] cannot read {e.filename}: {e.strerror}")
             raise typer.Exit(1) from e

@@ -7,25 +7,39 @@ from pathlib import Path
 
 from parley.io.tables import Problem, RawTable, RosterFileError, read_table
 from parley.linkage import LinkageRecord
+from parley.linkage.records import FIELDS, LinkageColumns
 
-_FIELDS = frozenset(LinkageRecord.__dataclass_fields__) - {"record_id"}
 
-
-def linkage_records(table: RawTable) -> list[LinkageRecord]:
-    """One record a row; a missing or repeated record id is the only refusal."""
-    positions = {col: pos for pos, col in enumerate(table.columns) if col}
+def linkage_columns(table: RawTable) -> LinkageColumns:
+    """The table's fields column by column; a missing or repeated record id is the only
+    refusal. The table's rows are consumed (emptied) to hold the text once."""
+    positions = {col: pos for pos, col in enumerate(table.columns) if col in FIELDS}
     if "record_id" not in positions:
         raise RosterFileError([Problem(table.file, 1, None, "missing column record_id (ID)")])
-    out, seen = [], set()
-    for number, cells in table.rows:
-        rid = cells[positions["record_id"]]
+    columns: dict[str, list[str | None]] = {col: [] for col in positions}
+    seen: set[str] = set()
+    at = positions["record_id"]
+    rows = table.rows
+    rows.reverse()  # popped from the end, each row freed as soon as it is taken
+    while rows:
+        number, cells = rows.pop()
+        rid = cells[at]
         if not rid or rid in seen:
             why = "record_id is empty" if not rid else f"record_id {rid!r} repeats"
             raise RosterFileError([Problem(table.file, number, "record_id", why)])
         seen.add(rid)
-        values = {col: cells[pos] for col, pos in positions.items() if col in _FIELDS}
-        out.append(LinkageRecord(record_id=rid, **values))
-    return out
+        for col, pos in positions.items():
+            columns[col].append(cells[pos] or None)
+    return LinkageColumns(columns)
+
+
+def linkage_records(table: RawTable) -> list[LinkageRecord]:
+    """One record a row; a missing or repeated record id is the only refusal."""
+    return linkage_columns(table).records()
+
+
+def read_linkage_columns(path: Path) -> LinkageColumns:
+    return linkage_columns(read_table(path))
 
 
 def read_linkage_records(path: Path) -> list[LinkageRecord]:

@@ -18,7 +18,7 @@ from splink import DuckDBAPI, Linker
 
 from parley.linkage import model
 from parley.linkage.prepare import Progress, feature_frames
-from parley.linkage.records import LinkageRecord
+from parley.linkage.records import LinkageColumns, LinkageRecord
 
 # Links at or above this probability are reported when no threshold is given (chosen on the
 # FEBRL4 and cross-script benchmarks: benchmarks/linkage_*.py).
@@ -265,8 +265,8 @@ def _one_to_one(links: list[Link]) -> list[Link]:
 
 
 def link(
-    left: Sequence[LinkageRecord],
-    right: Sequence[LinkageRecord],
+    left: Sequence[LinkageRecord] | LinkageColumns,
+    right: Sequence[LinkageRecord] | LinkageColumns,
     *,
     threshold: float | None = None,
     one_to_one: bool = False,

@@ -6,7 +6,6 @@ written value is keyed once and its keys are taken back to the records by intege
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -26,7 +25,7 @@ from parley.linkage.fields import (
     sex_key,
     unit_key,
 )
-from parley.linkage.records import LinkageRecord
+from parley.linkage.records import LinkageColumns, LinkageRecord, as_columns
 from parley.names import (
     NameKeys,
     TokenKeys,
@@ -199,8 +198,11 @@ def _pandas_type(t: pa.DataType) -> Any:
     return pd.StringDtype("pyarrow") if t == pa.string() else pd.ArrowDtype(t)
 
 
-def _values(records: Sequence[LinkageRecord], field: str) -> Objects:
-    return np.fromiter(map(operator.attrgetter(field), records), dtype=object, count=len(records))
+def _values(records: LinkageColumns, field: str) -> Objects:
+    values = records.column(field)
+    out: Objects = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
 
 
 def _keyed(values: Objects, key: Callable[[Any], dict[str, object]]) -> dict[str, pa.Array]:
@@ -281,7 +283,7 @@ class _Names:
             self.certain[i] = certain
 
 
-def _name_parts(records: Sequence[LinkageRecord], tokens: _Tokens) -> _Names:
+def _name_parts(records: LinkageColumns, tokens: _Tokens) -> _Names:
     n = len(records)
     columns = [
         _values(records, f) for f in ("full_name", "family_name", "given_name", "patronymic")
@@ -383,14 +385,15 @@ def _name_table(names: _Names, tokens: _Tokens) -> dict[str, pa.Array]:
 
 
 def _warnings(
-    records: Sequence[LinkageRecord], sides: list[str], names: _Names, births: Objects
+    records: LinkageColumns, sides: list[str], names: _Names, births: Objects
 ) -> list[str]:
     """The problems of each record, in the order of the records."""
     nameless = pd.isna(names.family) & pd.isna(names.given) & pd.isna(names.patronymic)
     problem = np.fromiter((b is not None and bool(b.problem) for b in births), dtype=bool)
+    ids = records.column("record_id")
     out = []
     for i in np.flatnonzero(nameless | problem).tolist():
-        where = _where(records[i].record_id, sides[i])
+        where = _where(str(ids[i]), sides[i])
         if problem[i]:
             out.append(_date_warning(where, births[i]))
         if nameless[i]:
@@ -399,7 +402,7 @@ def _warnings(
 
 
 def feature_frames(
-    lists: Sequence[Sequence[LinkageRecord]],
+    lists: Sequence[Sequence[LinkageRecord] | LinkageColumns],
     sides: Sequence[str] | None = None,
     progress: Progress | None = None,
     *,
@@ -408,8 +411,8 @@ def feature_frames(
     """The feature table of each list and their warnings; names whose order is unclear are
     settled by all the lists together unless `oriented` is False."""
     sides = list(sides) if sides is not None else [""] * len(lists)
-    records = [r for records in lists for r in records]
-    side_of = [side for records, side in zip(lists, sides, strict=True) for _ in records]
+    records = LinkageColumns.concat([as_columns(part) for part in lists])
+    side_of = [side for part, side in zip(lists, sides, strict=True) for _ in range(len(part))]
 
     def step(fraction: float) -> None:
         if progress is not None:
@@ -447,7 +450,9 @@ def feature_frames(
 
 
 def feature_frame(
-    records: Sequence[LinkageRecord], side: str = "", progress: Progress | None = None
+    records: Sequence[LinkageRecord] | LinkageColumns,
+    side: str = "",
+    progress: Progress | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
     """The feature table of one list and its warnings, names in the order they were read."""
     frames, warnings = feature_frames([records], [side], progress, oriented=False)
