@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from parley.gcpause import gc_paused
 from parley.io.tables import Problem, RawTable, RosterFileError, read_table
 from parley.linkage import LinkageRecord
 from parley.linkage.records import FIELDS, LinkageColumns
@@ -12,24 +13,24 @@ from parley.linkage.records import FIELDS, LinkageColumns
 
 def linkage_columns(table: RawTable) -> LinkageColumns:
     """The table's fields column by column; a missing or repeated record id is the only
-    refusal. The table's rows are consumed (emptied) to hold the text once."""
+    refusal. The table's rows are emptied: the text is then held by the columns alone."""
     positions = {col: pos for pos, col in enumerate(table.columns) if col in FIELDS}
     if "record_id" not in positions:
         raise RosterFileError([Problem(table.file, 1, None, "missing column record_id (ID)")])
-    columns: dict[str, list[str | None]] = {col: [] for col in positions}
-    seen: set[str] = set()
     at = positions["record_id"]
-    rows = table.rows
-    rows.reverse()  # popped from the end, each row freed as soon as it is taken
-    while rows:
-        number, cells = rows.pop()
-        rid = cells[at]
-        if not rid or rid in seen:
-            why = "record_id is empty" if not rid else f"record_id {rid!r} repeats"
-            raise RosterFileError([Problem(table.file, number, "record_id", why)])
-        seen.add(rid)
-        for col, pos in positions.items():
-            columns[col].append(cells[pos] or None)
+    ids = [cells[at] for _, cells in table.rows]
+    if not all(ids) or len(set(ids)) < len(ids):
+        seen: set[str] = set()
+        for number, cells in table.rows:
+            rid = cells[at]
+            if not rid or rid in seen:
+                why = "record_id is empty" if not rid else f"record_id {rid!r} repeats"
+                raise RosterFileError([Problem(table.file, number, "record_id", why)])
+            seen.add(rid)
+    columns: dict[str, list[str | None]] = {
+        col: [cells[pos] or None for _, cells in table.rows] for col, pos in positions.items()
+    }
+    table.rows = []
     return LinkageColumns(columns)
 
 
@@ -39,7 +40,8 @@ def linkage_records(table: RawTable) -> list[LinkageRecord]:
 
 
 def read_linkage_columns(path: Path) -> LinkageColumns:
-    return linkage_columns(read_table(path))
+    with gc_paused():
+        return linkage_columns(read_table(path))
 
 
 def read_linkage_records(path: Path) -> list[LinkageRecord]:

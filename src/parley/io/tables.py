@@ -11,10 +11,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from parley.gcpause import gc_paused
 from parley.io.headers import canonical_column
 
 MAX_REPORTED = 50
 _FORMULA = re.compile(r"^(=|[+\-@].*[(!|])")
+# A row where some cell may be a formula: one C-level search spares a check of every cell.
+_MAYBE_FORMULA = re.compile(r"(?:^|\x1f)\s*[=+\-@]")
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,11 @@ def _cell_text(value: object) -> str:
 
 def read_table(path: Path) -> RawTable:
     """Read CSV or XLSX into text rows; formula cells and unreadable files are refused."""
+    with gc_paused():
+        return _read_table(path)
+
+
+def _read_table(path: Path) -> RawTable:
     name = path.name
     try:
         data = path.read_bytes()
@@ -125,7 +133,7 @@ def read_table(path: Path) -> RawTable:
         grid, problems = _csv_rows(name, data)
     if problems:
         raise RosterFileError(problems[:MAX_REPORTED])
-    while grid and not any(c.strip() for c in grid[0][1]):
+    while grid and not "".join(grid[0][1]).strip():
         grid.pop(0)
     if not grid:
         raise RosterFileError([Problem(name, None, None, "the file is empty")])
@@ -135,10 +143,11 @@ def read_table(path: Path) -> RawTable:
         headers.pop()
     columns = [canonical_column(h) for h in headers]
     table = RawTable(name, sha, headers, columns)
+    width = len(headers)
     for number, cells in grid[1:]:
-        if not any(c.strip() for c in cells):
+        if not "".join(cells).strip():
             continue
-        if len(cells) > len(headers) and any(c.strip() for c in cells[len(headers) :]):
+        if len(cells) > width and "".join(cells[width:]).strip():
             raise RosterFileError(
                 [
                     Problem(
@@ -149,7 +158,9 @@ def read_table(path: Path) -> RawTable:
                     )
                 ]
             )
-        padded = [c.strip() for c in cells[: len(headers)]] + [""] * (len(headers) - len(cells))
+        padded = list(map(str.strip, cells[:width]))
+        if len(padded) < width:
+            padded += [""] * (width - len(padded))
         table.rows.append((number, padded))
     if not table.rows:
         raise RosterFileError([Problem(name, None, None, "the file has a header but no persons")])
@@ -168,7 +179,7 @@ def _csv_rows(name: str, data: bytes) -> tuple[list[tuple[int, list[str]]], list
             number = reader.line_num
             if not grid:
                 header = cells
-            else:
+            elif _MAYBE_FORMULA.search("\x1f".join(cells)):
                 for pos, cell in enumerate(cells):
                     if _FORMULA.match(cell.strip()):
                         col = header[pos] if pos < len(header) else f"#{pos + 1}"

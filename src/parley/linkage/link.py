@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from splink import DuckDBAPI, Linker
 
+from parley.gcpause import gc_paused
 from parley.linkage import model
 from parley.linkage.prepare import Progress, feature_frames
 from parley.linkage.records import LinkageColumns, LinkageRecord
@@ -285,6 +286,18 @@ def link(
     threshold = DEFAULT_THRESHOLD if threshold is None else threshold
     if not 0.0 < threshold <= 1.0:
         raise LinkageError(f"threshold {threshold} is not a probability in (0, 1]")
+    with gc_paused():
+        return _link(left, right, threshold, one_to_one, progress, hold_differing_ids)
+
+
+def _link(
+    left: Sequence[LinkageRecord] | LinkageColumns,
+    right: Sequence[LinkageRecord] | LinkageColumns,
+    threshold: float,
+    one_to_one: bool,
+    progress: Progress | None,
+    hold_differing_ids: bool,
+) -> LinkResult:
     t0 = time.perf_counter()
     (frame_l, frame_r), warnings = feature_frames([left, right], ["left", "right"], progress)
     if frame_l.empty or frame_r.empty:

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from parley.domain.dates import PartialDate
 from parley.domain.persons import Category, Health, Sex
 from parley.io.rosters import read_roster
-from parley.io.tables import RosterFileError
+from parley.io.tables import _FORMULA, _MAYBE_FORMULA, RosterFileError
 
 UA_HEADER = "ID;Прізвище;Ім'я;По батькові;Дата народження;Стан здоров'я;Категорія;Колір очей"
 UA_ROWS = [
@@ -144,6 +144,16 @@ def test_formula_cells_in_csv(tmp_path: Path) -> None:
     (problem,) = _refusal(_write(tmp_path, "f.csv", text, "utf-8")).problems
     assert (problem.row, problem.column) == (3, "Прізвище")
     assert "formula" in problem.reason
+
+
+_CELL = st.text(alphabet=st.sampled_from(list(" \t\u00a0\x1f=+-@(!|aЖ1")), max_size=6)
+
+
+@given(st.lists(_CELL, max_size=5))
+def test_the_row_search_finds_every_row_with_a_formula_cell(cells: list[str]) -> None:
+    # read_table checks the cells of a row one by one only when the row's search hits.
+    if any(_FORMULA.match(c.strip()) for c in cells):
+        assert _MAYBE_FORMULA.search("\x1f".join(cells))
 
 
 def test_a_phone_number_is_not_a_formula(tmp_path: Path) -> None:
