@@ -28,16 +28,16 @@ from parley.linkage.fields import (
 from parley.linkage.records import LinkageColumns, LinkageRecord, as_columns
 from parley.names import (
     NameKeys,
+    NameParts,
+    NameReader,
     TokenKeys,
-    column_parts,
-    family_keys,
     given_key,
-    given_keys,
     normalise_person_name,
     patronymic_key,
-    patronymic_keys,
+    read_names,
     told_sex,
 )
+from parley.names.tokens import Role
 
 Progress = Callable[[str, float], None]
 Objects = npt.NDArray[np.object_]
@@ -227,93 +227,19 @@ def _each(values: Objects, key: Callable[[Any], object]) -> Objects:
     return out
 
 
-_Parts = tuple[TokenKeys | None, TokenKeys | None, TokenKeys | None, bool]
-
-
-def _read(written: tuple[str | None, ...]) -> _Parts:
-    """The keys of a name that must be read whole (a full name), and whether its order is sure."""
-    full, family, given, patronymic = written
-    name = normalise_person_name(full, family=family, given=given, patronymic=patronymic)
-    return name.family, name.given, name.patronymic, name.order_certain
-
-
-class _Tokens:
-    """The keys of each distinct name part by its role, each computed once."""
-
-    def __init__(self) -> None:
-        self.family: dict[str, TokenKeys] = {}
-        self.given: dict[str, TokenKeys] = {}
-        self.patronymic: dict[str, TokenKeys] = {}
-
-    def add(self, parts: _Parts) -> None:
-        family, given, patronymic, _ = parts
-        for table, keys in (
-            (self.family, family),
-            (self.given, given),
-            (self.patronymic, patronymic),
-        ):
-            if keys is not None:
-                table[keys.text] = keys
-
-    def fill(self, names: _Names) -> None:
-        """Key every part not keyed yet."""
-        for table, texts, part in (
-            (self.family, names.family, family_keys),
-            (self.given, names.given, given_keys),
-            (self.patronymic, names.patronymic, patronymic_keys),
-        ):
-            missing = [t for t in pd.unique(texts[pd.notna(texts)]) if t not in table]
-            table.update(zip(missing, map(part, missing), strict=True))
-
-
-@dataclass
-class _Names:
-    """The texts of every record's name parts, as `normalise_person_name` reads them."""
-
-    family: Objects
-    given: Objects
-    patronymic: Objects
-    certain: npt.NDArray[np.bool_]
-
-    def set(self, rows: list[int], parts: _Parts) -> None:
-        family, given, patronymic = (p.text if p is not None else None for p in parts[:3])
-        certain = parts[3]
-        for i in rows:  # mostly one row: a scalar store is many times cheaper than a fancy one
-            self.family[i], self.given[i], self.patronymic[i] = family, given, patronymic
-            self.certain[i] = certain
-
-
-def _name_parts(records: LinkageColumns, tokens: _Tokens) -> _Names:
-    n = len(records)
-    columns = [
+def _name_parts(records: LinkageColumns, reader: NameReader) -> NameParts:
+    full, family, given, patronymic = (
         _values(records, f) for f in ("full_name", "family_name", "given_name", "patronymic")
-    ]
-    names = _Names(
-        np.full(n, None, dtype=object),
-        np.full(n, None, dtype=object),
-        np.full(n, None, dtype=object),
-        np.ones(n, dtype=bool),
     )
-    read: dict[tuple[str | None, ...], list[int]] = {}  # rows whose name must be read whole
-    for i, written in enumerate(zip(*columns, strict=True)):
-        full, family, given, patronymic = written
-        parts = (
-            column_parts(full, family, given, patronymic)
-            if family is not None or given is not None or patronymic is not None
-            else None
-        )
-        if parts is None:
-            read.setdefault(written, []).append(i)
-        else:
-            names.family[i], names.given[i], names.patronymic[i] = parts
-    for rows, name in zip(read.values(), map(_read, read), strict=True):
-        tokens.add(name)
-        names.set(rows, name)
-    tokens.fill(names)
-    return names
+    return read_names(full, family, given, patronymic, reader)
 
 
-def _orient(names: _Names, tokens: _Tokens) -> None:
+def _tokens(role: Role, reader: NameReader) -> Callable[[str | None], TokenKeys | None]:
+    """The keys of a part's texts in a role, None for a missing part."""
+    return lambda text: reader.token(text, role) if text is not None else None
+
+
+def _orient(names: NameParts, reader: NameReader) -> None:
     """Settle, in place, the order of names written without a clue to it (`Orhyp Tsvatkov`).
 
     The lists themselves tell which words are family names: those whose sound stands as a
@@ -321,10 +247,10 @@ def _orient(names: _Names, tokens: _Tokens) -> None:
     words read better the other way round is swapped.
     """
     fam_code = pd.Series(
-        _each(names.family, lambda t: _family_columns(tokens.family[t])["fam_code"] if t else None)
+        _each(names.family, lambda t: reader.token(t, "family").codes[0] if t else None)
     )
     giv_code = pd.Series(
-        _each(names.given, lambda t: _given_columns(tokens.given[t])["given_code"] if t else None)
+        _each(names.given, lambda t: reader.token(t, "given").codes[0] if t else None)
     )
     sure = names.certain & fam_code.notna().to_numpy() & giv_code.notna().to_numpy()
     families = fam_code[sure].value_counts()
@@ -345,18 +271,16 @@ def _orient(names: _Names, tokens: _Tokens) -> None:
     for i in rows.tolist():
         read.setdefault((names.given[i], names.family[i], names.patronymic[i]), []).append(i)
     for (family, given, patronymic), same in read.items():
-        keys = normalise_person_name(family=family, given=given, patronymic=patronymic)
-        parts = (keys.family, keys.given, keys.patronymic, False)
-        tokens.add(parts)
-        names.set(same, parts)
-    tokens.fill(names)
+        parts = reader.parts(None, family, given, patronymic)
+        for i in same:
+            names.family[i], names.given[i], names.patronymic[i] = parts[:3]
+            names.certain[i] = False
 
 
-def _name_table(names: _Names, tokens: _Tokens) -> dict[str, pa.Array]:
-    def keyed(table: dict[str, TokenKeys]) -> Callable[[str | None], TokenKeys | None]:
-        return lambda text: table[text] if text is not None else None
-
-    family, given, patronymic = keyed(tokens.family), keyed(tokens.given), keyed(tokens.patronymic)
+def _name_table(names: NameParts, reader: NameReader) -> dict[str, pa.Array]:
+    family = _tokens("family", reader)
+    given = _tokens("given", reader)
+    patronymic = _tokens("patronymic", reader)
     fam = _keyed(names.family, lambda t: _family_columns(family(t)))
     giv = _keyed(names.given, lambda t: _given_columns(given(t)))
     pat = _keyed(names.patronymic, lambda t: _patronymic_columns(patronymic(t)))
@@ -385,7 +309,7 @@ def _name_table(names: _Names, tokens: _Tokens) -> dict[str, pa.Array]:
 
 
 def _warnings(
-    records: LinkageColumns, sides: list[str], names: _Names, births: Objects
+    records: LinkageColumns, sides: list[str], names: NameParts, births: Objects
 ) -> list[str]:
     """The problems of each record, in the order of the records."""
     nameless = pd.isna(names.family) & pd.isna(names.given) & pd.isna(names.patronymic)
@@ -418,16 +342,16 @@ def feature_frames(
         if progress is not None:
             progress("reading the lists", fraction)
 
-    tokens = _Tokens()
-    names = _name_parts(records, tokens)
+    reader = NameReader()  # dropped with this call: a batch's keys are not kept
+    names = _name_parts(records, reader)
     step(0.4)
     if oriented:
-        _orient(names, tokens)
+        _orient(names, reader)
     columns: dict[str, pa.Array] = {
         "record_id": pa.array(_values(records, "record_id"), type=pa.string())
     }
-    columns |= _name_table(names, tokens)
-    del tokens
+    columns |= _name_table(names, reader)
+    del reader
     step(0.7)
     written = _values(records, "birth_date")
     births = _each(written, parse_written_date)

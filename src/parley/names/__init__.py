@@ -17,6 +17,7 @@ from parley.names.keys import (
     patronymic_keys,
     told_sex,
 )
+from parley.names.reading import NameParts, NameReader, read_names
 from parley.names.scripts import (
     Language,
     Script,
@@ -42,6 +43,8 @@ __all__ = [
     "Language",
     "NameComparison",
     "NameKeys",
+    "NameParts",
+    "NameReader",
     "PartComparison",
     "Script",
     "Standard",
@@ -62,6 +65,7 @@ __all__ = [
     "patronymic_key",
     "patronymic_keys",
     "phonetic_code",
+    "read_names",
     "readings",
     "repair_mixed_script",
     "skeletons",

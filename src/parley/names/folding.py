@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 
-from parley.names.scripts import Script, detect_script
+from parley.names.scripts import Script, script_of
 
 _CYRILLIC = {
     "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "h", "д": "d", "е": "e", "є": "ie",
@@ -126,8 +126,13 @@ def skeletons(word: str) -> tuple[str, ...]:
     whose own marks it carries (Polish `cz`, German `sch`, French `ou`, ISO diacritics),
     else as English-language passports and press write East-Slavic names.
     """
+    return skeletons_of(word)
+
+
+def skeletons_of(word: str) -> tuple[str, ...]:
+    """`skeletons` without its cache, for a batch that keys each word once."""
     lower = word.lower()
-    script = detect_script(lower)
+    script = script_of(lower)
     if script is Script.CYRILLIC:
         return (fold_cyrillic(lower),)
     if script is Script.MIXED:  # a Cyrillic letter a transliterator left in (`Єschtschenko`)
@@ -156,6 +161,11 @@ def phonetic_code(skeleton: str) -> str:
     Vowels go (keeping whether the word starts with one), r/l, s/z, ш/ж and f/v merge:
     `Poloshenko` and `Poroshenko` share `pRSnk`.
     """
+    return code_of(skeleton)
+
+
+def code_of(skeleton: str) -> str:
+    """`phonetic_code` without its cache."""
     if not skeleton:
         return ""
     head = "a" if skeleton[0] in _VOWEL else ""

@@ -4,77 +4,47 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
-from parley.names.folding import phonetic_code, skeletons, stem
-from parley.names.lexicon import diminutive_groups, given_groups, lexicon, patronymic_groups
-from parley.names.patronymics import TURKIC_MARKERS, father_stem, patronymic_sex
-from parley.names.scripts import Script, clean_text, detect_script, normalise_text
+from parley.names.lexicon import lexicon
+from parley.names.patronymics import patronymic_sex
+from parley.names.reading import NameReader, Reading
+from parley.names.scripts import Script, detect_script
+from parley.names.tokens import TokenKeys, given_key, patronymic_key, unique
 
-_WORD = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*")
+__all__ = [
+    "NameKeys",
+    "TokenKeys",
+    "column_parts",
+    "family_keys",
+    "given_key",
+    "given_keys",
+    "normalise_person_name",
+    "patronymic_key",
+    "patronymic_keys",
+    "told_sex",
+]
+
 _FEMALE_FAMILY = re.compile(r"(?:[sc]ka|[oe]va)$")
 _MALE_FAMILY = re.compile(r"(?:[sc]ki|[oe]v|in)$")
 _TURKIC_SEX = {"кизи": "f", "кызы": "f", "kyzy": "f", "огли": "m", "оглы": "m", "оглу": "m"}
 
-
-@dataclass(frozen=True, slots=True)
-class TokenKeys:
-    """The keys of one name part (a family name may be several words, joined)."""
-
-    text: str
-    skeletons: tuple[str, ...]
-    stems: tuple[str, ...]
-    codes: tuple[str, ...]
-    groups: frozenset[str] = frozenset()
-    diminutive_of: frozenset[str] = frozenset()
-    initial: bool = False
-    latin: bool = False  # written in Latin letters: its skeletons are decoded, not folded
-
-    @property
-    def skeleton(self) -> str:
-        """The primary skeleton."""
-        return self.skeletons[0]
-
-    @property
-    def code(self) -> str:
-        """The primary phonetic code (of the gender-neutral stem)."""
-        return self.codes[0]
-
-
-def _unique(items: list[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(items))
-
-
-@lru_cache(maxsize=262144)
-def _token(text: str, role: str) -> TokenKeys:
-    joined = text.replace(" ", "").replace("-", "").replace("'", "")
-    sks = skeletons(joined)
-    stems = _unique([father_stem(s) if role == "patronymic" else stem(s) for s in sks])
-    codes = _unique([phonetic_code(s) for s in stems])
-    groups: frozenset[str] = frozenset()
-    dims: frozenset[str] = frozenset()
-    if role == "given":
-        groups = frozenset().union(*(given_groups(s) for s in sks))
-        dims = frozenset().union(*(diminutive_groups(s) for s in sks))
-    elif role == "patronymic":
-        groups = frozenset().union(*(patronymic_groups(s) for s in sks))
-    latin = detect_script(joined) is Script.LATIN
-    return TokenKeys(text, sks, stems, codes, groups, dims, len(joined) == 1, latin)
+# Single names (a search query, a record at a time) share one reader with bounded tables.
+_SHARED = NameReader(limit=131072)
 
 
 def family_keys(text: str) -> TokenKeys:
     """Keys of a family name (several words are read as one)."""
-    return _token(text, "family")
+    return _SHARED.token(text, "family")
 
 
 def given_keys(text: str) -> TokenKeys:
     """Keys of a given name, with the table's groups it belongs to."""
-    return _token(text, "given")
+    return _SHARED.token(text, "given")
 
 
 def patronymic_keys(text: str) -> TokenKeys:
     """Keys of a patronymic, with the fathers' given names it comes from."""
-    return _token(text, "patronymic")
+    return _SHARED.token(text, "patronymic")
 
 
 @dataclass(frozen=True)
@@ -118,51 +88,7 @@ class NameKeys:
             keys += ["c:" + c for c in part.codes if len(c) > 1]
         if self.given is not None and self.family is not None:
             keys += [f"fg:{c}|{self.given_key()}" for c in self.family.codes]
-        return _unique(keys)
-
-
-def given_key(given: TokenKeys) -> str:
-    """One key for a given name: its group in the table, else its primary skeleton."""
-    if given.groups:
-        return min(given.groups)
-    if given.diminutive_of:
-        return min(given.diminutive_of)
-    return given.skeleton
-
-
-def patronymic_key(patronymic: TokenKeys) -> str:
-    """One key for a patronymic: the father's name group, else the primary stem."""
-    if patronymic.groups:
-        return min(patronymic.groups)
-    return patronymic.stems[0]
-
-
-@lru_cache(maxsize=131072)
-def _is_patronymic(word: str) -> bool:
-    if word.rpartition(" ")[2] in TURKIC_MARKERS:
-        return True
-    return any(patronymic_sex(s) for s in skeletons(word)) or bool(patronymic_keys(word).groups)
-
-
-@lru_cache(maxsize=131072)
-def _is_given(word: str) -> bool:
-    keys = given_keys(word)
-    return bool(keys.groups or keys.diminutive_of)
-
-
-def _words(text: str) -> list[str]:
-    words = _WORD.findall(text)
-    while len(words) > 2 and len(words[0]) == 1:  # a stray letter before the name
-        words = words[1:]
-    while len(words) > 3 and len(words[-1]) <= 2:  # a clerk's mark after it (`ср`, `вн`)
-        words = words[:-1]
-    out: list[str] = []
-    for w in words:
-        if w in TURKIC_MARKERS and out:
-            out[-1] = f"{out[-1]} {w}"  # `Раміз огли` is one patronymic
-        else:
-            out.append(w)
-    return out
+        return unique(keys)
 
 
 def _said(given: TokenKeys | None, patr: TokenKeys | None) -> set[str]:
@@ -201,78 +127,20 @@ def _sex(
     return None, False
 
 
-def _split(
-    words: list[str], raw: list[str], script: Script
-) -> tuple[int | None, int | None, int | None, bool]:
-    """Positions of family, given and patronymic among the words, and whether certain."""
-    n = len(words)
-    if n == 1:
-        return 0, None, None, False
-    # Two words are a family and a given name: Arsenych and Fedynych are family names.
-    patr = (
-        next((i for i in range(n - 1, 0, -1) if _is_patronymic(words[i])), None) if n > 2 else None
-    )
-    known = [i for i in range(n) if i != patr and _is_given(words[i])]
-    if n > 2 and _is_given(words[0]) and _is_patronymic(words[1]):
-        return 2, 0, 1, True  # Maryana Yeremiyivna Andriyevych: given, patronymic, family
-    if patr is not None:
-        # The given name stands before its patronymic, unless the table knows another word.
-        before = patr - 1
-        given = before if before in known or not known else known[-1]
-        rest = [i for i in range(n) if i not in (given, patr)]
-        family = rest[0] if rest else None
-        # Family-given-patronymic and given-patronymic-family are how lists write names.
-        usual = given == patr - 1 and family in (None, 0, n - 1)
-        return family, given, patr, given in known or usual
-    upper = [i for i, w in enumerate(raw) if len(w) > 1 and w.isupper()]
-    if len(upper) == 1 and not all(w.isupper() for w in raw):
-        family = upper[0]
-        given = next(i for i in range(n) if i != family)
-        return family, given, None, True
-    if n == 2 and len(known) == 1:
-        return 1 - known[0], known[0], None, True
-    if script is Script.LATIN:  # press and foreign lists put the given name first
-        return n - 1, 0, None, False
-    return 0, 1, None, False
-
-
-@lru_cache(maxsize=131072)
-def _from_full_name(text: str) -> NameKeys:
-    cleaned = clean_text(text)
-    raw = _words(cleaned)
-    words = _words(normalise_text(cleaned))
-    if len(raw) != len(words):
-        raw = words
-    script = detect_script(" ".join(words))
-    if not words:
-        return NameKeys(cleaned, None, None, None, script=script)
-    fam_i, giv_i, pat_i, certain = _split(words, raw, script)
-    used = {i for i in (fam_i, giv_i, pat_i) if i is not None}
-    family = family_keys(words[fam_i]) if fam_i is not None else None
-    given = given_keys(words[giv_i]) if giv_i is not None else None
-    patr = patronymic_keys(words[pat_i]) if pat_i is not None else None
-    extra = tuple(family_keys(w) for i, w in enumerate(words) if i not in used)
+def _from_reading(reading: Reading, reader: NameReader) -> NameKeys:
+    if not reading.words:
+        return NameKeys(reading.text, None, None, None, script=reading.script)
+    words, token = reading.words, reader.token
+    fam_i, giv_i, pat_i = reading.family, reading.given, reading.patronymic
+    family = token(words[fam_i], "family") if fam_i is not None else None
+    given = token(words[giv_i], "given") if giv_i is not None else None
+    patr = token(words[pat_i], "patronymic") if pat_i is not None else None
+    used = {fam_i, giv_i, pat_i}
+    extra = tuple(token(w, "family") for i, w in enumerate(words) if i not in used)
     sex, weak = _sex(family, given, patr)
-    return NameKeys(cleaned, family, given, patr, extra, sex, script, certain, weak)
-
-
-@lru_cache(maxsize=262144)
-def _part(text: str | None) -> str | None:
-    if text is None:
-        return None
-    words = _words(normalise_text(text))
-    return " ".join(words) if words else None
-
-
-def _columns(
-    family: str | None, given: str | None, patronymic: str | None
-) -> tuple[str | None, str | None, str | None]:
-    fam, giv, pat = _part(family), _part(given), _part(patronymic)
-    if giv and pat is None and " " in giv:
-        first, _, rest = giv.partition(" ")
-        if _is_patronymic(rest):
-            giv, pat = first, rest
-    return fam, giv, pat
+    return NameKeys(
+        reading.text, family, given, patr, extra, sex, reading.script, reading.certain, weak
+    )
 
 
 def column_parts(
@@ -280,7 +148,7 @@ def column_parts(
 ) -> tuple[str | None, str | None, str | None] | None:
     """The texts `normalise_person_name` keys as family, given name and patronymic when the
     name columns alone give them, in the order certain; None when a full name must be read."""
-    fam, giv, pat = _columns(family, given, patronymic)
+    fam, giv, pat = _SHARED.columns(family, given, patronymic)
     if fam is None and giv is None and pat is None:
         return None
     if full_name and (fam is None or giv is None):
@@ -302,19 +170,13 @@ def normalise_person_name(
     Columns win where present; a full name fills what they leave empty. A given-name
     column that also holds the patronymic (`Кирило Валерійович`) is split.
     """
-    fam, giv, pat = _columns(family, given, patronymic)
-    if fam is None and giv is None and pat is None:
-        return _from_full_name(full_name or "")
-    if full_name and (fam is None or giv is None):
-        parsed = _from_full_name(full_name)
-        fam = fam or (parsed.family.text if parsed.family else None)
-        giv = giv or (parsed.given.text if parsed.given else None)
-        pat = pat or (parsed.patronymic.text if parsed.patronymic else None)
-    if fam is not None and giv is None and pat is None and " " in fam:
-        return _from_full_name(fam)
-    f = family_keys(fam) if fam else None
-    g = given_keys(giv) if giv else None
-    p = patronymic_keys(pat) if pat else None
+    resolved = _SHARED.resolve(full_name, family, given, patronymic)
+    if isinstance(resolved, Reading):
+        return _from_reading(resolved, _SHARED)
+    fam, giv, pat = resolved
+    f = _SHARED.token(fam, "family") if fam else None
+    g = _SHARED.token(giv, "given") if giv else None
+    p = _SHARED.token(pat, "patronymic") if pat else None
     text = " ".join(x for x in (fam, giv, pat) if x)
     sex, weak = _sex(f, g, p)
     return NameKeys(text, f, g, p, (), sex, detect_script(text), True, weak)

@@ -81,6 +81,11 @@ _OTHER_LETTER = re.compile(r"[^\W\dA-Za-z\u0400-\u04ff_]")
 @lru_cache(maxsize=262144)
 def detect_script(text: str) -> Script:
     """The script of a text: the one of its letters, MIXED if several, EMPTY if none."""
+    return script_of(text)
+
+
+def script_of(text: str) -> Script:
+    """`detect_script` without its cache, for a batch that keys each text once."""
     if _OTHER_LETTER.search(text) is None:  # the usual case, without a look at each letter
         lat = _ASCII_LETTER.search(text) is not None
         cyr = _BASIC_CYRILLIC.search(text) is not None
@@ -109,6 +114,11 @@ def cyrillic_language(text: str) -> Language | None:
 @lru_cache(maxsize=65536)
 def clean_text(text: str) -> str:
     """NFC, one apostrophe, one dash, no stress marks or invisible characters, single spaces."""
+    return cleaned(text)
+
+
+def cleaned(text: str) -> str:
+    """`clean_text` without its cache."""
     if text.isascii():
         return _SPACES.sub(" ", text.translate(_TRANSLATE)).strip()
     nfc = unicodedata.normalize("NFC", text)
@@ -160,7 +170,12 @@ def repair_mixed_script(text: str) -> str:
 @lru_cache(maxsize=262144)
 def normalise_text(text: str) -> str:
     """The clean, repaired, lower-case text every other function of this package starts from."""
-    cleaned = clean_text(text)
-    if detect_script(cleaned) is not Script.MIXED:
-        return cleaned.lower()
-    return repair_mixed_script(cleaned).lower()
+    return normalised(text)
+
+
+def normalised(text: str) -> str:
+    """`normalise_text` without its cache."""
+    clean = cleaned(text)
+    if script_of(clean) is not Script.MIXED:
+        return clean.lower()
+    return repair_mixed_script(clean).lower()

@@ -1,0 +1,80 @@
+"""The keys of one name part: skeletons, stems, phonetic codes and the table's groups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from parley.names.folding import code_of, stem
+from parley.names.lexicon import diminutive_groups, given_groups, patronymic_groups
+from parley.names.patronymics import father_stem
+
+Role = Literal["family", "given", "patronymic"]
+ROLES: tuple[Role, ...] = ("family", "given", "patronymic")
+
+
+@dataclass(frozen=True, slots=True)
+class TokenKeys:
+    """The keys of one name part (a family name may be several words, joined)."""
+
+    text: str
+    skeletons: tuple[str, ...]
+    stems: tuple[str, ...]
+    codes: tuple[str, ...]
+    groups: frozenset[str] = frozenset()
+    diminutive_of: frozenset[str] = frozenset()
+    initial: bool = False
+    latin: bool = False  # written in Latin letters: its skeletons are decoded, not folded
+
+    @property
+    def skeleton(self) -> str:
+        """The primary skeleton."""
+        return self.skeletons[0]
+
+    @property
+    def code(self) -> str:
+        """The primary phonetic code (of the gender-neutral stem)."""
+        return self.codes[0]
+
+
+def unique(items: list[str]) -> tuple[str, ...]:
+    """The items once each, in their first order."""
+    return tuple(dict.fromkeys(items))
+
+
+def joined(text: str) -> str:
+    """A part's words as the one word its keys are read from."""
+    return text.replace(" ", "").replace("-", "").replace("'", "")
+
+
+def token_keys(text: str, role: Role, sks: tuple[str, ...], latin: bool) -> TokenKeys:
+    """The keys of a part in a role, from the skeletons of its joined text and its script."""
+    stems = unique(
+        [father_stem(s) for s in sks] if role == "patronymic" else [stem(s) for s in sks]
+    )
+    codes = unique([code_of(s) for s in stems])
+    groups: frozenset[str] = frozenset()
+    dims: frozenset[str] = frozenset()
+    if role == "given":
+        groups = frozenset().union(*(given_groups(s) for s in sks))
+        dims = frozenset().union(*(diminutive_groups(s) for s in sks))
+    elif role == "patronymic":
+        groups = frozenset().union(*(patronymic_groups(s) for s in sks))
+    initial = len(joined(text)) == 1
+    return TokenKeys(text, sks, stems, codes, groups, dims, initial, latin)
+
+
+def given_key(given: TokenKeys) -> str:
+    """One key for a given name: its group in the table, else its primary skeleton."""
+    if given.groups:
+        return min(given.groups)
+    if given.diminutive_of:
+        return min(given.diminutive_of)
+    return given.skeleton
+
+
+def patronymic_key(patronymic: TokenKeys) -> str:
+    """One key for a patronymic: the father's name group, else the primary stem."""
+    if patronymic.groups:
+        return min(patronymic.groups)
+    return patronymic.stems[0]
