@@ -92,7 +92,7 @@ def _decode(name: str, data: bytes) -> str:
     return text
 
 
-def _sniff(text: str) -> csv.Dialect | type[csv.Dialect]:
+def sniff_dialect(text: str) -> csv.Dialect | type[csv.Dialect]:
     sample = "\n".join(text.splitlines()[:20])
     try:
         return csv.Sniffer().sniff(sample, delimiters=",;\t")
@@ -170,7 +170,7 @@ def _read_table(path: Path) -> RawTable:
 
 def _csv_rows(name: str, data: bytes) -> tuple[list[tuple[int, list[str]]], list[Problem]]:
     text = _decode(name, data)
-    reader = csv.reader(io.StringIO(text, newline=""), _sniff(text))
+    reader = csv.reader(io.StringIO(text, newline=""), sniff_dialect(text))
     grid: list[tuple[int, list[str]]] = []
     problems: list[Problem] = []
     header: list[str] = []
