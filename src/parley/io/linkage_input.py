@@ -8,6 +8,7 @@ import csv
 import io
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 from pyarrow import csv as pa_csv
@@ -105,17 +106,22 @@ def _arrow_columns(path: Path) -> LinkageColumns | None:
             return None
         if pc.any(pc.match_substring_regex(column, _MAYBE_FORMULA)).as_py():
             return None
-    cells = [[v.strip() for v in column.to_pylist()] for column in table.columns]
+    # Cells trimmed as str.strip() trims (Arrow's whitespace is Python's), kept in Arrow.
+    cells = [pc.utf8_trim_whitespace(column.combine_chunks()) for column in table.columns]
     del table
-    nonblank = [i for i, row in enumerate(zip(*cells, strict=True)) if any(row)]
+    filled = [pc.greater(pc.utf8_length(column), 0) for column in cells]
+    anything = filled[0]
+    for more in filled[1:]:
+        anything = pc.or_(anything, more)
+    nonblank = np.flatnonzero(anything.to_numpy(zero_copy_only=False))
     if len(nonblank) < 2:
         return None  # no header or no person: the careful reader says which
-    top = nonblank[0]
-    headers = [column[top] for column in cells]
+    top = int(nonblank[0])
+    headers = [column[top].as_py() for column in cells]
     while headers and not headers[-1]:
         headers.pop()
     width = len(headers)
-    if any(column[i] for column in cells[width:] for i in nonblank):
+    if any(pc.any(column).as_py() for column in filled[width:]):
         return None  # a row longer than the header
     positions: dict[str, int] = {}
     for pos, header in enumerate(headers):
@@ -125,14 +131,16 @@ def _arrow_columns(path: Path) -> LinkageColumns | None:
     if "record_id" not in positions:
         return None
     rows = nonblank[1:]
-    if rows == list(range(top + 1, len(cells[0]))):  # no blank row: the rest, as it is
-        columns = {
-            col: [v or None for v in cells[pos][top + 1 :]] for col, pos in positions.items()
-        }
-    else:
-        columns = {col: [cells[pos][i] or None for i in rows] for col, pos in positions.items()}
+    contiguous = int(rows[-1]) - int(rows[0]) + 1 == len(rows)
+    empty = pa.scalar(None, pa.string())
+
+    def kept(pos: int) -> pa.Array:
+        values = pc.if_else(filled[pos], cells[pos], empty)
+        return values.slice(int(rows[0]), len(rows)) if contiguous else values.take(rows)
+
+    columns = {col: kept(pos) for col, pos in positions.items()}
     ids = columns["record_id"]
-    if not all(ids) or len(set(ids)) < len(ids):
+    if ids.null_count or pc.count_distinct(ids).as_py() < len(ids):
         return None
     return LinkageColumns(columns)
 

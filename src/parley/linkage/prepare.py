@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -199,15 +199,27 @@ def _pandas_type(t: pa.DataType) -> Any:
 
 
 def _values(records: LinkageColumns, field: str) -> Objects:
-    values = records.column(field)
-    out: Objects = np.empty(len(values), dtype=object)
-    out[:] = values
+    out: Objects = records.array(field).to_numpy(zero_copy_only=False)
     return out
 
 
-def _keyed(values: Objects, key: Callable[[Any], dict[str, object]]) -> dict[str, pa.Array]:
+Values: TypeAlias = Objects | pa.Array
+
+
+def _factorize(values: Values) -> tuple[npt.NDArray[np.intp], list[Any]]:
+    """The code of each value (-1 where missing) and the distinct values, in the order they
+    first appear; an Arrow array gives only its distinct values to Python."""
+    if isinstance(values, pa.Array):
+        encoded = values.dictionary_encode()
+        codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
+        return codes, encoded.dictionary.to_pylist()
+    codes, distinct = pd.factorize(values)
+    return codes, list(distinct)
+
+
+def _keyed(values: Values, key: Callable[[Any], dict[str, object]]) -> dict[str, pa.Array]:
     """`key` of each distinct value, computed once, taken back to every row by its code."""
-    codes, distinct = pd.factorize(values)  # a missing value has code -1
+    codes, distinct = _factorize(values)  # a missing value has code -1
     rows = [key(v) for v in distinct]
     rows.append(key(None))
     take = pa.array(np.where(codes < 0, len(distinct), codes))
@@ -217,9 +229,9 @@ def _keyed(values: Objects, key: Callable[[Any], dict[str, object]]) -> dict[str
     }
 
 
-def _each(values: Objects, key: Callable[[Any], object]) -> Objects:
+def _each(values: Values, key: Callable[[Any], object]) -> Objects:
     """`key` of each distinct value, as objects, taken back to every row."""
-    codes, distinct = pd.factorize(values)
+    codes, distinct = _factorize(values)
     keyed = np.empty(len(distinct) + 1, dtype=object)
     keyed[:-1] = [key(v) for v in distinct]
     keyed[-1] = key(None)
@@ -347,18 +359,16 @@ def feature_frames(
     step(0.4)
     if oriented:
         _orient(names, reader)
-    columns: dict[str, pa.Array] = {
-        "record_id": pa.array(_values(records, "record_id"), type=pa.string())
-    }
+    columns: dict[str, pa.Array] = {"record_id": records.array("record_id")}
     columns |= _name_table(names, reader)
     del reader
     step(0.7)
-    written = _values(records, "birth_date")
+    written = records.array("birth_date")
     births = _each(written, parse_written_date)
     columns |= _keyed(written, lambda text: _birth_columns(parse_written_date(text)))
-    columns |= _keyed(_values(records, "birth_place"), _place_columns)
+    columns |= _keyed(records.array("birth_place"), _place_columns)
     for column, source, key in _SINGLE:
-        columns[column] = pa.array(_each(_values(records, source), key), type=pa.string())
+        columns[column] = pa.array(_each(records.array(source), key), type=pa.string())
     sex = columns["sex"].to_numpy(zero_copy_only=False)
     named = columns["name_sex"].to_numpy(zero_copy_only=False)
     columns["sex"] = pa.array(np.where(pd.isna(sex), named, sex), type=pa.string())

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 
+import pyarrow as pa  # type: ignore[import-untyped]
+
 
 @dataclass(frozen=True)
 class LinkageRecord:
@@ -46,40 +48,47 @@ FIELDS: tuple[str, ...] = tuple(f.name for f in fields(LinkageRecord))
 
 
 class LinkageColumns:
-    """A list of records held column by column, as a file is read: a long list costs one
-    list a field, not an object a record. Fields the list lacks are empty in every row."""
+    """A list of records held column by column, as a file is read: each field one Arrow
+    string array, null where empty, so a long list costs its text and not a Python object a
+    cell. Fields the list lacks are empty in every row."""
 
     __slots__ = ("_columns", "_length")
 
-    def __init__(self, columns: Mapping[str, Sequence[str | None]]) -> None:
+    def __init__(self, columns: Mapping[str, Sequence[str | None] | pa.Array]) -> None:
         unknown = sorted(set(columns) - set(FIELDS))
         if unknown:
             raise ValueError(f"not a field of a linkage record: {', '.join(unknown)}")
         if "record_id" not in columns:
             raise ValueError("a list of linkage records needs a record_id column")
-        self._length = len(columns["record_id"])
-        for name, values in columns.items():
+        self._columns = {name: _strings(values) for name, values in columns.items()}
+        self._length = len(self._columns["record_id"])
+        for name, values in self._columns.items():
             if len(values) != self._length:
                 raise ValueError(
                     f"column {name} has {len(values)} values, record_id has {self._length}"
                 )
-        self._columns = {name: list(values) for name, values in columns.items()}
 
     def __len__(self) -> int:
         return self._length
 
-    def column(self, name: str) -> list[str | None]:
-        """The values of one field in row order, None where empty."""
+    def array(self, name: str) -> pa.Array:
+        """The values of one field in row order as an Arrow string array, null where empty."""
         if name not in FIELDS:
             raise KeyError(name)
-        return self._columns.get(name) or [None] * self._length
+        found = self._columns.get(name)
+        return found if found is not None else pa.nulls(self._length, pa.string())
+
+    def column(self, name: str) -> list[str | None]:
+        """The values of one field in row order, None where empty."""
+        values: list[str | None] = self.array(name).to_pylist()
+        return values
 
     def records(self) -> list[LinkageRecord]:
         """One record a row (for small lists and for the functions that take records)."""
         present = list(self._columns)
         return [
             LinkageRecord(**dict(zip(present, row, strict=True)))
-            for row in zip(*self._columns.values(), strict=True)
+            for row in zip(*(self.column(n) for n in present), strict=True)
         ]
 
     @classmethod
@@ -92,7 +101,17 @@ class LinkageColumns:
     def concat(cls, parts: Sequence[LinkageColumns]) -> LinkageColumns:
         """The rows of several lists, one after the other."""
         names = [n for n in FIELDS if any(n in p._columns for p in parts)]
-        return cls({n: [v for p in parts for v in p.column(n)] for n in names})
+        if not parts:
+            return cls({n: [] for n in ("record_id", *names)})
+        return cls({n: pa.concat_arrays([p.array(n) for p in parts]) for n in names})
+
+
+def _strings(values: Sequence[str | None] | pa.Array | pa.ChunkedArray) -> pa.Array:
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if isinstance(values, pa.Array):
+        return values if values.type == pa.string() else values.cast(pa.string())
+    return pa.array(list(values), type=pa.string())
 
 
 def as_columns(records: Sequence[LinkageRecord] | LinkageColumns) -> LinkageColumns:
