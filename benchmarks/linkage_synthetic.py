@@ -367,6 +367,21 @@ def scale(sizes: list[int], script: str, splink_up_to: int) -> None:
                 grew = [out["peak_mib"] - out["floor_mib"] for out in (parley, splink)]
                 print(f"  memory beyond the imports: Parley {grew[0]:.0f} MiB, "
                       f"Splink {grew[1]:.0f} MiB ({grew[0] / grew[1]:.2f})")  # fmt: skip
+                model_floor(Path(tmp), splink, truth)
+
+
+def model_floor(folder: Path, splink: dict[str, Any], truth: set[tuple[str, str]]) -> None:
+    """Parley's Splink stages alone, in a fresh process, on feature tables prepared before:
+    what Parley's run costs at the least while Splink is its model."""
+    in_child("parley-frames", folder, None)
+    floor = in_child("parley-model", folder, None)
+    st = floor["stats"]
+    print(f"  Parley's Splink stages alone (tables keyed beforehand): train {st['train_s']:.1f} s"
+          f" + score {st['predict_s']:.1f} s, peak {floor['peak_mib']:.0f} MiB (imports"
+          f" {floor['floor_mib']:.0f}, tables {floor['frames_mib']:.0f}), F1"
+          f" {score(set(floor['pairs']), truth)['f1']:.4f}; / Splink's whole run: time"
+          f" {floor['seconds'] / splink['seconds']:.2f}, memory"
+          f" {floor['peak_mib'] / splink['peak_mib']:.2f}")  # fmt: skip
 
 
 def main() -> None:

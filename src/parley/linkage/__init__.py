@@ -1,6 +1,6 @@
 """Linkage of person records across rosters: batch linkage on Splink and interactive search."""
 
-from parley.linkage.link import DEFAULT_THRESHOLD, Link, LinkageError, LinkResult, link
+from parley.linkage.link import DEFAULT_THRESHOLD, Link, LinkageError, LinkResult, link, link_frames
 from parley.linkage.records import LinkageColumns, LinkageRecord
 from parley.linkage.search import SearchHit, SearchIndex
 
@@ -14,4 +14,5 @@ __all__ = [
     "SearchHit",
     "SearchIndex",
     "link",
+    "link_frames",
 ]

@@ -283,11 +283,15 @@ def link(
     to review; `hold_differing_ids=True` also keeps such pairs out of `links`, as a
     mediator's proposals must. `progress(stage, fraction)` is called as the run goes.
     """
-    threshold = DEFAULT_THRESHOLD if threshold is None else threshold
-    if not 0.0 < threshold <= 1.0:
-        raise LinkageError(f"threshold {threshold} is not a probability in (0, 1]")
+    threshold = _checked(DEFAULT_THRESHOLD if threshold is None else threshold)
     with gc_paused():
         return _link(left, right, threshold, one_to_one, progress, hold_differing_ids)
+
+
+def _checked(threshold: float) -> float:
+    if not 0.0 < threshold <= 1.0:
+        raise LinkageError(f"threshold {threshold} is not a probability in (0, 1]")
+    return threshold
 
 
 def _link(
@@ -300,6 +304,49 @@ def _link(
 ) -> LinkResult:
     t0 = time.perf_counter()
     (frame_l, frame_r), warnings = feature_frames([left, right], ["left", "right"], progress)
+    prepared = time.perf_counter() - t0
+    result = _link_frames(
+        frame_l, frame_r, threshold, one_to_one, progress, hold_differing_ids, warnings
+    )
+    result.stats["prepare_s"] = prepared + result.stats.get("prepare_s", 0.0)
+    result.stats["total_s"] = time.perf_counter() - t0
+    return result
+
+
+def link_frames(
+    frame_l: pd.DataFrame,
+    frame_r: pd.DataFrame,
+    threshold: float = DEFAULT_THRESHOLD,
+    one_to_one: bool = False,
+    progress: Progress | None = None,
+    hold_differing_ids: bool = False,
+    warnings: list[str] | None = None,
+) -> LinkResult:
+    """`link` on two lists' feature tables (`feature_frames`): Splink's training and
+    scoring, and the links explained. The frames are not changed."""
+    with gc_paused():
+        return _link_frames(
+            frame_l,
+            frame_r,
+            _checked(threshold),
+            one_to_one,
+            progress,
+            hold_differing_ids,
+            warnings,
+        )
+
+
+def _link_frames(
+    frame_l: pd.DataFrame,
+    frame_r: pd.DataFrame,
+    threshold: float,
+    one_to_one: bool,
+    progress: Progress | None,
+    hold_differing_ids: bool,
+    warnings: list[str] | None,
+) -> LinkResult:
+    t0 = time.perf_counter()
+    warnings = list(warnings or [])
     if frame_l.empty or frame_r.empty:
         return LinkResult([], [*warnings, "one of the lists is empty"], threshold=threshold)
     _check_ids(frame_l, "left")
@@ -318,7 +365,6 @@ def _link(
         )
         for frame in (frame_l, frame_r)
     ]
-    del frame_l, frame_r
     t1 = time.perf_counter()
     con = _connection(max(map(len, frames)))
     db = DuckDBAPI(con)

@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from parley.linkage import Link, LinkageRecord, LinkResult, link, model
+from parley.linkage import Link, LinkageRecord, LinkResult, link, link_frames, model
 from parley.linkage.link import LinkageError, _explanation_sql
 from parley.linkage.prepare import feature_frame, feature_frames
 from parley.names import Language, Standard, to_latin
@@ -125,6 +125,19 @@ def test_one_to_one_and_progress() -> None:
     rights = [lk.right_id for lk in res.links]
     assert len(lefts) == len(set(lefts)) and len(rights) == len(set(rights))
     assert stages[-1] == "done" and "training the model (expectation maximisation)" in stages
+
+
+def test_linking_prepared_frames_gives_the_links_of_the_lists(result: LinkResult) -> None:
+    left, right = _lists()
+    (frame_l, frame_r), warnings = feature_frames([left, right], ["left", "right"])
+    before = [frame_l.copy(), frame_r.copy()]
+    again = link_frames(frame_l, frame_r, warnings=warnings)
+    assert again.links == result.links and again.held == result.held
+    assert again.warnings == result.warnings
+    pd.testing.assert_frame_equal(frame_l, before[0])  # the caller's frames are left as they were
+    pd.testing.assert_frame_equal(frame_r, before[1])
+    with pytest.raises(LinkageError, match="threshold"):
+        link_frames(frame_l, frame_r, threshold=0.0)
 
 
 def test_bad_input_is_refused_in_one_sentence() -> None:
