@@ -86,9 +86,10 @@ def date_agreement(a: WrittenDate | None, b: WrittenDate | None) -> tuple[float,
 
 
 def _readings(text: str) -> tuple[str, str]:
-    """Standard romanisations of a name: the Ukrainian and the Russian reading of Cyrillic."""
+    """Standard romanisations of a name, lower-case: the Ukrainian and the Russian reading of
+    Cyrillic, the text itself otherwise (`SHEVCHENKO` is compared as `shevchenko`)."""
     if detect_script(text) is not Script.CYRILLIC:
-        return text, text
+        return text.lower(), text.lower()
     return (
         to_latin(text, Standard.KMU_2010, Language.UKRAINIAN).lower(),
         to_latin(text, Standard.PRESS_EN, Language.RUSSIAN).lower(),

@@ -63,6 +63,12 @@ def test_hits_are_sorted_scored_and_explained(index: SearchIndex) -> None:
     assert "same given name (Кирило)" in hits[0].explanation
 
 
+@pytest.mark.parametrize("query", ["Taras Shevchenko", "Kirill Vyshinsky", "Olena Kovalenko"])
+def test_a_query_scores_alike_in_any_case(index: SearchIndex, query: str) -> None:
+    hits = [index.search(q, top=7) for q in (query, query.upper(), query.lower())]
+    assert hits[0] == hits[1] == hits[2]
+
+
 def test_empty_query_and_warnings(index: SearchIndex) -> None:
     assert index.search("  ") == []
     assert index.search("Kirill", top=0) == []
