@@ -8,7 +8,6 @@ from parley.names.given_names import GIVEN_NAMES, GivenName
 from parley.names.keys import (
     NameKeys,
     TokenKeys,
-    column_parts,
     family_keys,
     given_key,
     given_keys,
@@ -51,7 +50,6 @@ __all__ = [
     "TokenKeys",
     "all_latin_forms",
     "clean_text",
-    "column_parts",
     "compare_names",
     "cyrillic_language",
     "detect_script",

@@ -14,7 +14,6 @@ from parley.names.tokens import TokenKeys, given_key, patronymic_key, unique
 __all__ = [
     "NameKeys",
     "TokenKeys",
-    "column_parts",
     "family_keys",
     "given_key",
     "given_keys",
@@ -141,21 +140,6 @@ def _from_reading(reading: Reading, reader: NameReader) -> NameKeys:
     return NameKeys(
         reading.text, family, given, patr, extra, sex, reading.script, reading.certain, weak
     )
-
-
-def column_parts(
-    full_name: str | None, family: str | None, given: str | None, patronymic: str | None
-) -> tuple[str | None, str | None, str | None] | None:
-    """The texts `normalise_person_name` keys as family, given name and patronymic when the
-    name columns alone give them, in the order certain; None when a full name must be read."""
-    fam, giv, pat = _SHARED.columns(family, given, patronymic)
-    if fam is None and giv is None and pat is None:
-        return None
-    if full_name and (fam is None or giv is None):
-        return None
-    if fam is not None and giv is None and pat is None and " " in fam:
-        return None
-    return fam, giv, pat
 
 
 def normalise_person_name(
