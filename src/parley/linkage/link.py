@@ -303,11 +303,11 @@ def _link(
     hold_differing_ids: bool,
 ) -> LinkResult:
     t0 = time.perf_counter()
-    (frame_l, frame_r), warnings = feature_frames([left, right], ["left", "right"], progress)
+    frames, warnings = feature_frames([left, right], ["left", "right"], progress)
     prepared = time.perf_counter() - t0
-    result = _link_frames(
-        frame_l, frame_r, threshold, one_to_one, progress, hold_differing_ids, warnings
-    )
+    # The frames go in a list that _link_frames empties: their unneeded columns are freed
+    # before DuckDB starts.
+    result = _link_frames(frames, threshold, one_to_one, progress, hold_differing_ids, warnings)
     result.stats["prepare_s"] = prepared + result.stats.get("prepare_s", 0.0)
     result.stats["total_s"] = time.perf_counter() - t0
     return result
@@ -326,8 +326,7 @@ def link_frames(
     scoring, and the links explained. The frames are not changed."""
     with gc_paused():
         return _link_frames(
-            frame_l,
-            frame_r,
+            [frame_l, frame_r],
             _checked(threshold),
             one_to_one,
             progress,
@@ -337,8 +336,7 @@ def link_frames(
 
 
 def _link_frames(
-    frame_l: pd.DataFrame,
-    frame_r: pd.DataFrame,
+    pair: list[pd.DataFrame],
     threshold: float,
     one_to_one: bool,
     progress: Progress | None,
@@ -347,6 +345,8 @@ def _link_frames(
 ) -> LinkResult:
     t0 = time.perf_counter()
     warnings = list(warnings or [])
+    frame_l, frame_r = pair
+    pair.clear()
     if frame_l.empty or frame_r.empty:
         return LinkResult([], [*warnings, "one of the lists is empty"], threshold=threshold)
     _check_ids(frame_l, "left")
@@ -365,6 +365,7 @@ def _link_frames(
         )
         for frame in (frame_l, frame_r)
     ]
+    del frame_l, frame_r
     t1 = time.perf_counter()
     con = _connection(max(map(len, frames)))
     db = DuckDBAPI(con)
