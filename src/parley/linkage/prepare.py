@@ -259,11 +259,9 @@ def _orient(names: NameParts, reader: NameReader) -> None:
     words read better the other way round is swapped.
     """
     fam_code = pd.Series(
-        _each(names.family, lambda t: reader.token(t, "family").codes[0] if t else None)
+        _each(names.family, lambda t: reader.token(t, "family").code if t else None)
     )
-    giv_code = pd.Series(
-        _each(names.given, lambda t: reader.token(t, "given").codes[0] if t else None)
-    )
+    giv_code = pd.Series(_each(names.given, lambda t: reader.token(t, "given").code if t else None))
     sure = names.certain & fam_code.notna().to_numpy() & giv_code.notna().to_numpy()
     families = fam_code[sure].value_counts()
     givens = giv_code[sure].value_counts()

@@ -100,9 +100,9 @@ class LinkageColumns:
     @classmethod
     def concat(cls, parts: Sequence[LinkageColumns]) -> LinkageColumns:
         """The rows of several lists, one after the other."""
-        names = [n for n in FIELDS if any(n in p._columns for p in parts)]
         if not parts:
-            return cls({n: [] for n in ("record_id", *names)})
+            return cls({"record_id": []})
+        names = [n for n in FIELDS if any(n in p._columns for p in parts)]
         return cls({n: pa.concat_arrays([p.array(n) for p in parts]) for n in names})
 
 
