@@ -198,7 +198,7 @@ def propose(ledger: Ledger, *, actor: str, request: PlanRequest) -> Proposal:
         own = next(
             (x for x in signed if x.party_id == party), SideLists(party, frozenset(), frozenset())
         )
-        named = frozenset(p.PersonRef(r.party_id, r.record_id) for r in exchange.named_for(party))
+        named = frozenset(exchange.named_for(party))
         return p.SideTerms(
             # a signed list stands across batches: a person on it already released (or gone
             # from the held roster) has been served, and is no longer asked for
@@ -211,7 +211,7 @@ def propose(ledger: Ledger, *, actor: str, request: PlanRequest) -> Proposal:
 
     try:
         terms = p.ExchangeTerms(
-            mode=p.ExchangeMode(exchange.mode.value),
+            mode=exchange.mode,
             ratio=exchange.ratio if exchange.mode is ExchangeMode.RATIO else (1, 1),
             tolerance=request.tolerance,
             batch_size=request.batch_size,

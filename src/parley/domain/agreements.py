@@ -34,9 +34,9 @@ class ImplementationStatus(enum.IntEnum):
     FULL = 3
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class PersonRef:
-    """A person as recorded on one party's roster."""
+    """A person as recorded on one party's roster; ordered by party, then record id."""
 
     party_id: str
     record_id: str

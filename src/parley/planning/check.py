@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from parley.planning.terms import Candidate, ExchangeMode, ExchangeTerms, PersonRef, Side
+from parley.domain.agreements import ExchangeMode, PersonRef
+from parley.planning.terms import Candidate, ExchangeTerms, Side
 
 
 def check_batch(

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
+from parley.domain.persons import Category
 from parley.planning.pool import SidePool, Standing
 from parley.planning.priority import describe
 from parley.planning.proposal import Decision, Reason
-from parley.planning.terms import Candidate, Category, ExchangeTerms, Side
+from parley.planning.terms import Candidate, ExchangeTerms, Side
 
 GC_III = "repatriated regardless of number (GC III arts. 109-110), not counted toward parity"
 

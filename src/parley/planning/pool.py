@@ -16,9 +16,11 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from parley.domain.agreements import ExchangeMode, PersonRef
+from parley.domain.persons import Category
 from parley.planning.errors import Constraint, InfeasibleTerms, InvalidTerms
 from parley.planning.priority import priority_key
-from parley.planning.terms import Candidate, Category, ExchangeMode, ExchangeTerms, PersonRef, Side
+from parley.planning.terms import Candidate, ExchangeTerms, Side
 
 
 class Standing(enum.Enum):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from parley.planning.terms import Candidate, Category, Sex
+from parley.domain.persons import Category, Sex
+from parley.planning.terms import Candidate
 
 # Journalists are civilians (Additional Protocol I, art. 79), so they rank with them.
 CIVILIAN_LIKE = frozenset({Category.CIVILIAN, Category.JOURNALIST})

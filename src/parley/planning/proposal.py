@@ -6,8 +6,9 @@ import enum
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from parley.domain.agreements import PersonRef
 from parley.planning.counts import SolveStatus
-from parley.planning.terms import PersonRef, Side
+from parley.planning.terms import Side
 
 
 class Reason(enum.StrEnum):

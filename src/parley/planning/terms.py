@@ -1,4 +1,7 @@
-"""What the planner is given: the candidates of each side and the terms of the phase."""
+"""What the planner is given: the candidates of each side and the terms of the phase.
+
+The vocabulary (category, sex, exchange mode, person reference) is the domain's.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from parley.domain.agreements import ExchangeMode, PersonRef
+from parley.domain.persons import Category, Sex
 from parley.planning.errors import InvalidTerms
 
 
@@ -20,38 +25,6 @@ class Side(enum.StrEnum):
     @property
     def other(self) -> Side:
         return Side.B if self is Side.A else Side.A
-
-
-class Category(enum.StrEnum):
-    """Same values as `parley.domain.persons.Category`, so the app maps by value."""
-
-    MILITARY = "military"
-    CIVILIAN = "civilian"
-    JOURNALIST = "journalist"
-    OTHER = "other"
-
-
-class Sex(enum.StrEnum):
-    UNKNOWN = "unknown"
-    FEMALE = "female"
-    MALE = "male"
-
-
-class ExchangeMode(enum.StrEnum):
-    NAMED = "named"  # each side releases only persons on its agreed list, N for N
-    RATIO = "ratio"  # side A releases p for every q side B releases
-    ALL_FOR_ALL = "all_for_all"  # everyone eligible goes; parity does not apply
-
-
-@dataclass(frozen=True, order=True)
-class PersonRef:
-    """A person as one party's roster records them: (holding party, record id)."""
-
-    party_id: str
-    record_id: str
-
-    def __str__(self) -> str:
-        return f"{self.party_id}/{self.record_id}"
 
 
 @dataclass(frozen=True)
