@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from parley.domain.errors import Conflict, DomainError
+from parley.domain.identifiers import identifiers_differ
 
 
 class MatchState(enum.StrEnum):
@@ -57,8 +58,8 @@ def match_id(left: RecordRef, right: RecordRef) -> str:
 def identifiers_conflict(left: Mapping[str, Any], right: Mapping[str, Any]) -> str | None:
     """Why two records cannot be linked automatically: different service numbers or ids."""
     for name in ("service_number", "national_id"):
-        a, b = str(left.get(name, "")).strip(), str(right.get(name, "")).strip()
-        if a and b and a.replace(" ", "").upper() != b.replace(" ", "").upper():
+        a, b = str(left.get(name) or "").strip(), str(right.get(name) or "").strip()
+        if identifiers_differ(a, b):
             return f"their {name.replace('_', ' ')}s differ ({a} and {b})"
     return None
 

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from parley.domain.identifiers import identifier_key
 from parley.names import normalise_text, phonetic_code, skeletons
 
 _ISO = re.compile(r"^(\d{4})(?:[-./](\d{1,2})(?:[-./](\d{1,2}))?)?$")
@@ -74,25 +75,6 @@ def parse_written_date(text: str | None) -> WrittenDate | None:
             return _check(s, int(digits[:4]), int(digits[4:6]), int(digits[6:]))
         return _check(s, int(digits[4:]), int(digits[2:4]), int(digits[:2]))
     return WrittenDate(s, problem="is not a date")
-
-
-# Cyrillic letters typed into an identifier where the Latin look-alike was meant.
-_ID_LETTERS = str.maketrans("АВЕКМНОРСТХУІ", "ABEKMHOPCTXYI")
-_ID_NOISE = re.compile(r"[\s\-./№#_]+")
-
-
-def identifier_key(text: str | None) -> str | None:
-    """A service number or document number without spaces, dashes and look-alike letters."""
-    if text is None:
-        return None
-    key = _ID_NOISE.sub("", text.upper().translate(_ID_LETTERS))
-    return key or None
-
-
-def identifiers_differ(a: str | None, b: str | None) -> bool:
-    """True when both records carry the identifier and it is not the same one."""
-    ka, kb = identifier_key(a), identifier_key(b)
-    return ka is not None and kb is not None and ka != kb
 
 
 _RANKS = """

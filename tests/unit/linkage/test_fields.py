@@ -8,8 +8,6 @@ from hypothesis import strategies as st
 
 from parley.linkage.fields import (
     citizenship_key,
-    identifier_key,
-    identifiers_differ,
     parse_written_date,
     place_keys,
     rank_key,
@@ -53,14 +51,6 @@ def test_text_that_is_no_date() -> None:
 def test_any_text_is_read_without_failing(text: str) -> None:
     date = parse_written_date(text)
     assert date is None or date.problem is not None or date.year is not None
-
-
-def test_identifiers_ignore_spacing_and_look_alike_letters() -> None:
-    assert identifier_key(" АВ 123-456 ") == "AB123456"
-    assert not identifiers_differ("АВ123456", "ab 123456")
-    assert identifiers_differ("AB123456", "AB123457")
-    assert not identifiers_differ(None, "AB123457")
-    assert not identifiers_differ("", "AB123457")
 
 
 @pytest.mark.parametrize(
