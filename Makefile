@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit interop-tools clean
+.PHONY: demo test lint deps typecheck unit interop-tools clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,11 +16,16 @@ $(STAMP): pyproject.toml requirements.lock
 demo: $(STAMP)
 	$(BIN)/parley demo
 
-test: $(STAMP) interop-tools lint typecheck unit
+test: $(STAMP) interop-tools lint deps typecheck unit
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+
+# What src imports is declared and nothing unused is; tests and benchmarks import only what is declared.
+deps: $(STAMP)
+	$(BIN)/deptry src
+	$(BIN)/deptry tests benchmarks --exclude '\.venv' --ignore DEP002,DEP004
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
