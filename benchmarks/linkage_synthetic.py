@@ -68,6 +68,7 @@ class Person:
     national_id: str | None
     rank: str | None
     unit: str | None
+    father: tuple[str, str] = ("", "")  # the father's given name, Ukrainian and Russian
 
 
 def _table_forms() -> dict[str, tuple[str, str]]:
@@ -147,7 +148,7 @@ def make_people(n: int, seed: int) -> list[Person]:
                 if military and rng.random() < 0.7 else None,
                 f"{rng.randint(10**9, 10**10 - 1)}" if rng.random() < 0.3 else None,
                 rng.choice(RANKS) if military else None,
-                f"А{rng.randint(1000, 9999)}" if military else None,
+                f"А{rng.randint(1000, 9999)}" if military else None, father,
             )
         )  # fmt: skip
     return people

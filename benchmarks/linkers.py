@@ -1,6 +1,7 @@
 """One linker on two CSV files in a fresh interpreter: Parley or Splink, its time and memory.
 
-    python benchmarks/linkers.py parley|splink|parley-frames|parley-model FOLDER THRESHOLD OUT.pkl
+    python benchmarks/linkers.py parley|splink|splink-tuned|parley-frames|parley-model FOLDER
+        THRESHOLD OUT.pkl
 
 FOLDER holds left.csv and right.csv; OUT.pkl receives the pairs and the figures. Only
 what the chosen system needs is imported (benchmarks/linkage_synthetic.py runs this).
@@ -42,11 +43,15 @@ def run_parley(folder: str, threshold: float | None) -> dict[str, Any]:
     start = time.perf_counter()
     left, right = (read_linkage_columns(Path(folder) / n) for n in ("left.csv", "right.csv"))
     result = link(left, right, threshold=threshold)
-    pairs = [(lk.left_id, lk.right_id) for lk in result.links]
+    seconds = time.perf_counter() - start
+    # A pair in an ambiguous group is not a link: the mediator chooses.
+    pairs = [(lk.left_id, lk.right_id) for lk in result.links if not lk.ambiguous]
     held = [(lk.left_id, lk.right_id) for lk in result.held]
-    return {"pairs": pairs, "held": held, "seconds": time.perf_counter() - start,
+    groups = {lk.ambiguous for lk in result.links if lk.ambiguous}
+    return {"pairs": pairs, "held": held, "seconds": seconds,
             "peak_mib": _peak_mib(), "floor_mib": floor, "threshold": result.threshold,
-            "stats": dict(result.stats)}  # fmt: skip
+            "stats": dict(result.stats), "ambiguous_groups": len(groups),
+            "ambiguous_pairs": len(result.links) - len(pairs)}  # fmt: skip
 
 
 def save_frames(folder: str) -> dict[str, Any]:
@@ -150,7 +155,12 @@ def run_splink(folder: str, threshold: float) -> dict[str, Any]:
 def main() -> None:
     system, folder, threshold, result = sys.argv[1:5]
     chosen = None if threshold == "None" else float(threshold)
-    if system == "parley":
+    if system == "splink-tuned":
+        import importlib
+
+        tuned = importlib.import_module("linkers_splink")  # beside this script
+        out = tuned.run_splink_tuned(folder, chosen or 0.5, _peak_mib)
+    elif system == "parley":
         out = run_parley(folder, chosen)
     elif system == "parley-frames":
         out = save_frames(folder)

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from splink import DuckDBAPI, Linker
 
+from parley.errors import InvalidInput
 from parley.gcpause import gc_paused
 from parley.linkage import model
 from parley.linkage.prepare import Progress, feature_frames
@@ -50,6 +51,9 @@ class Link:
     match_weight: float
     explanation: str
     differing: tuple[str, ...] = ()  # identifiers both records carry that differ wholly
+    # The group of candidates too close to tell apart that this pair belongs to: not a match
+    # until a person chooses.
+    ambiguous: str | None = None
 
 
 @dataclass
@@ -65,7 +69,7 @@ class LinkResult:
     stats: dict[str, float] = field(default_factory=dict)
 
 
-class LinkageError(ValueError):
+class LinkageError(InvalidInput, ValueError):
     """The lists cannot be linked as given (a repeated record id, an empty list)."""
 
 
