@@ -1,15 +1,103 @@
-"""Partial dates as lists carry them: a year, a month, or a full day."""
+"""Dates as lists write them: a year, a month or a full day. The one date reader of Parley.
+
+`parse_written_date` reads every form a list writes (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`,
+`DD.MM.YYYY`, `DD.MM.YY`, `MM.YYYY`, `YYYYMMDD`, `DDMMYYYY`; `-`, `.` or `/` between
+the numbers) and never refuses: an impossible date keeps its numbers and names its
+problem, so linkage can still compare it as written. `PartialDate.parse` is the same
+reader for the ledger, which records only a date that exists and whose reading was
+not a guess (a two-digit year's century, the day before the month in `03/02/1967`).
+
+Years run from 1850 to 2100 (`YEARS`): wide enough for any person a list can name,
+the long-missing included, and narrow enough to catch a mistyped century (1096, 2961).
+"""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from parley.domain.errors import InvalidRecord
 
-_ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
-_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+YEARS = range(1850, 2101)
+
+_ISO = re.compile(r"^(\d{4})(?:[-./](\d{1,2})(?:[-./](\d{1,2}))?)?$")
+_DMY = re.compile(r"^(\d{1,2})([-./])(\d{1,2})[-./](\d{2}|\d{4})$")
+_MY = re.compile(r"^(\d{1,2})[-./](\d{4})$")
+_COMPACT = re.compile(r"^(\d{8})$")
+
+_CENTURY = "the century"
+_DAY_FIRST = "the order of day and month"
+
+
+@dataclass(frozen=True)
+class WrittenDate:
+    """A date as a list wrote it: the numbers read, what is wrong with them, what was guessed."""
+
+    text: str
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    problem: str | None = None
+    guessed: str | None = None  # what the reading had to assume, e.g. a two-digit year's century
+
+    def iso(self) -> str | None:
+        """`YYYY`, `YYYY-MM` or `YYYY-MM-DD` as far as known, impossible values kept."""
+        if self.year is None:
+            return None
+        out = f"{self.year:04d}"
+        if self.month is not None:
+            out += f"-{self.month:02d}"
+            if self.day is not None:
+                out += f"-{self.day:02d}"
+        return out
+
+
+def _problem(y: int, m: int | None, d: int | None) -> str | None:
+    if m is not None and not 1 <= m <= 12:
+        return f"month {m} does not exist"
+    if m is not None and d is not None and not 1 <= d <= calendar.monthrange(y, m)[1]:
+        return f"day {d} does not exist in {calendar.month_name[m]} {y}"
+    if y not in YEARS:
+        return f"year {y} is out of range"
+    return None
+
+
+def _read(
+    text: str, y: int, m: int | None, d: int | None, guessed: str | None = None
+) -> WrittenDate:
+    return WrittenDate(text, y, m, d, _problem(y, m, d), guessed)
+
+
+@lru_cache(maxsize=65536)
+def parse_written_date(text: str | None) -> WrittenDate | None:
+    """Read a date in any form a list writes (see the module); None for empty text.
+
+    An impossible date (1961-02-30) keeps its numbers and names its problem; text that is
+    no date keeps no numbers.
+    """
+    if text is None or not text.strip():
+        return None
+    s = text.strip()
+    if m := _ISO.match(s):
+        y, mo, d = m.groups()
+        return _read(s, int(y), int(mo) if mo else None, int(d) if d else None)
+    if m := _DMY.match(s):
+        d, sep, mo, y = m.groups()
+        # dots are day first wherever they are written; a slash or dash may be month first
+        guessed = _CENTURY if len(y) == 2 else (_DAY_FIRST if sep != "." else None)
+        year = int(y) if len(y) == 4 else (1900 + int(y) if int(y) > 30 else 2000 + int(y))
+        return _read(s, year, int(mo), int(d), guessed)
+    if m := _MY.match(s):
+        return _read(s, int(m.group(2)), int(m.group(1)), None)
+    if m := _COMPACT.match(s):
+        digits = m.group(1)
+        if int(digits[:4]) in YEARS and 1 <= int(digits[4:6]) <= 12:
+            return _read(s, int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+        return _read(s, int(digits[4:]), int(digits[2:4]), int(digits[:2]), _DAY_FIRST)
+    return WrittenDate(s, problem="is not a date")
 
 
 @dataclass(frozen=True, order=True)
@@ -21,26 +109,27 @@ class PartialDate:
     day: int | None = None
 
     def __post_init__(self) -> None:
-        if not 1800 <= self.year <= 2200:
-            raise ValueError(f"year {self.year} is out of range")
         if self.month is None and self.day is not None:
             raise ValueError("a day needs a month")
-        if self.month is not None and not 1 <= self.month <= 12:
-            raise ValueError(f"month {self.month} does not exist")
-        if self.day is not None:
-            assert self.month is not None
-            dt.date(self.year, self.month, self.day)  # raises ValueError for 30 February
+        problem = _problem(self.year, self.month, self.day)
+        if problem:
+            raise ValueError(problem)
 
     @classmethod
     def parse(cls, text: str) -> PartialDate:
-        """Read `YYYY-MM-DD`, `YYYY-MM`, `YYYY` or `DD.MM.YYYY`; raise ValueError otherwise."""
-        s = text.strip()
-        if m := _ISO.match(s):
-            year, month, day = m.group(1), m.group(2), m.group(3)
-            return cls(int(year), int(month) if month else None, int(day) if day else None)
-        if m := _DOTTED.match(s):
-            return cls(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-        raise ValueError(f"{text!r} is not a date (use YYYY-MM-DD, YYYY-MM, YYYY or DD.MM.YYYY)")
+        """Read a date as `parse_written_date` does; raise ValueError unless it exists unguessed."""
+        written = parse_written_date(text)
+        if written is None or written.year is None:
+            raise ValueError(
+                f"{text!r} is not a date (use YYYY-MM-DD, YYYY-MM, YYYY or DD.MM.YYYY)"
+            )
+        if written.problem:
+            raise ValueError(written.problem)
+        if written.guessed:
+            raise ValueError(
+                f"{text!r}: {written.guessed} would be a guess (use YYYY-MM-DD or DD.MM.YYYY)"
+            )
+        return cls(written.year, written.month, written.day)
 
     def iso(self) -> str:
         """The ISO 8601 text at the precision known."""

@@ -1,81 +1,15 @@
-"""Comparison keys of the fields besides the name: dates as written, identifiers, ranks,
-units, places, citizenship."""
+"""Comparison keys of the fields besides the name: ranks, units, places, citizenship.
+
+Dates are read by `parley.domain.dates`, identifiers keyed by `parley.domain.identifiers`.
+"""
 
 from __future__ import annotations
 
-import calendar
 import re
-from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from parley.domain.identifiers import identifier_key
 from parley.names import normalise_text, phonetic_code, skeletons
-
-_ISO = re.compile(r"^(\d{4})(?:[-./](\d{1,2})(?:[-./](\d{1,2}))?)?$")
-_DMY = re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{2}|\d{4})$")
-_MY = re.compile(r"^(\d{1,2})[-./](\d{4})$")
-_COMPACT = re.compile(r"^(\d{8})$")
-
-
-@dataclass(frozen=True)
-class WrittenDate:
-    """A date as a list wrote it: the numbers read, and what is wrong with them if anything."""
-
-    text: str
-    year: int | None = None
-    month: int | None = None
-    day: int | None = None
-    problem: str | None = None
-
-    def iso(self) -> str | None:
-        """`YYYY`, `YYYY-MM` or `YYYY-MM-DD` as far as known, impossible values kept."""
-        if self.year is None:
-            return None
-        out = f"{self.year:04d}"
-        if self.month is not None:
-            out += f"-{self.month:02d}"
-            if self.day is not None:
-                out += f"-{self.day:02d}"
-        return out
-
-
-def _check(text: str, y: int, m: int | None, d: int | None) -> WrittenDate:
-    problem = None
-    if m is not None and not 1 <= m <= 12:
-        problem = f"month {m} does not exist"
-    elif m is not None and d is not None and not 1 <= d <= calendar.monthrange(y, m)[1]:
-        problem = f"day {d} does not exist in {calendar.month_name[m]} {y}"
-    elif not 1850 <= y <= 2100:
-        problem = f"year {y} is out of range"
-    return WrittenDate(text, y, m, d, problem)
-
-
-@lru_cache(maxsize=65536)
-def parse_written_date(text: str | None) -> WrittenDate | None:
-    """Read `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, `DD.MM.YYYY`, `MM.YYYY`, `YYYYMMDD`; never refuse.
-
-    An impossible date (1961-02-30) keeps its numbers and names its problem; text that is
-    no date keeps no numbers.
-    """
-    if text is None or not text.strip():
-        return None
-    s = text.strip()
-    if m := _ISO.match(s):
-        y, mo, d = m.groups()
-        return _check(s, int(y), int(mo) if mo else None, int(d) if d else None)
-    if m := _DMY.match(s):
-        d, mo, y = m.groups()
-        year = int(y) if len(y) == 4 else (1900 + int(y) if int(y) > 30 else 2000 + int(y))
-        return _check(s, year, int(mo), int(d))
-    if m := _MY.match(s):
-        return _check(s, int(m.group(2)), int(m.group(1)), None)
-    if m := _COMPACT.match(s):
-        digits = m.group(1)
-        if digits[:2] in ("18", "19", "20"):
-            return _check(s, int(digits[:4]), int(digits[4:6]), int(digits[6:]))
-        return _check(s, int(digits[4:]), int(digits[2:4]), int(digits[:2]))
-    return WrittenDate(s, problem="is not a date")
-
 
 _RANKS = """
 private: солдат, рядовий, рядовой, private, pvt, soldier

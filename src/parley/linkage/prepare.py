@@ -15,11 +15,10 @@ import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa  # type: ignore[import-untyped]
 
+from parley.domain.dates import WrittenDate, parse_written_date
 from parley.domain.identifiers import identifier_key
 from parley.linkage.fields import (
-    WrittenDate,
     citizenship_key,
-    parse_written_date,
     place_keys,
     rank_key,
     sex_key,

@@ -18,7 +18,7 @@ import numpy.typing as npt
 from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
-from parley.linkage.fields import WrittenDate, parse_written_date
+from parley.domain.dates import WrittenDate, parse_written_date
 from parley.linkage.prepare import PreparedRecord, prepare
 from parley.linkage.records import LinkageRecord
 from parley.names import (

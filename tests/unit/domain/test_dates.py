@@ -1,4 +1,4 @@
-"""Partial dates as lists write them."""
+"""Dates as lists write them: one reader for the ledger and for linkage."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from parley.domain.dates import PartialDate
+from parley.domain.dates import YEARS, PartialDate, parse_written_date
+
+days = st.dates(min_value=dt.date(YEARS[0], 1, 1), max_value=dt.date(YEARS[-1], 12, 31))
 
 
 @pytest.mark.parametrize(
@@ -19,6 +21,9 @@ from parley.domain.dates import PartialDate
         ("1967-02-03", PartialDate(1967, 2, 3)),
         ("03.02.1967", PartialDate(1967, 2, 3)),
         (" 3.2.1967 ", PartialDate(1967, 2, 3)),
+        ("1967/02/03", PartialDate(1967, 2, 3)),
+        ("02.1967", PartialDate(1967, 2)),
+        ("19670203", PartialDate(1967, 2, 3)),
     ],
 )
 def test_accepted_forms(text: str, expected: PartialDate) -> None:
@@ -26,15 +31,92 @@ def test_accepted_forms(text: str, expected: PartialDate) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["1961-02-30", "1967-13", "02/03/1967", "abc", "1700", "31.04.1990"]
+    "text", ["1961-02-30", "1967-13", "02/03/1967", "3.2.67", "03021967", "abc", "1700", "2200"]
 )
 def test_refused_forms(text: str) -> None:
     with pytest.raises(ValueError, match=r"\S"):
         PartialDate.parse(text)
 
 
-@given(st.dates(min_value=dt.date(1800, 1, 1), max_value=dt.date(2200, 12, 31)), st.integers(0, 2))
+@pytest.mark.parametrize(
+    ("text", "ymd"),
+    [
+        ("1967", (1967, None, None)),
+        ("1967-02", (1967, 2, None)),
+        ("1967-02-03", (1967, 2, 3)),
+        ("03.02.1967", (1967, 2, 3)),
+        ("3.2.67", (1967, 2, 3)),
+        ("02.1967", (1967, 2, None)),
+        ("19670203", (1967, 2, 3)),
+    ],
+)
+def test_dates_as_lists_write_them(text: str, ymd: tuple[int, int | None, int | None]) -> None:
+    date = parse_written_date(text)
+    assert date is not None and date.problem is None
+    assert (date.year, date.month, date.day) == ymd
+
+
+def test_a_guess_is_read_for_linkage_and_refused_by_the_ledger() -> None:
+    date = parse_written_date("03/02/1967")
+    assert date is not None and (date.year, date.month, date.day) == (1967, 2, 3)
+    assert date.guessed == "the order of day and month"
+    with pytest.raises(ValueError, match="would be a guess"):
+        PartialDate.parse("03/02/1967")
+
+
+def test_an_impossible_date_keeps_its_numbers_and_says_why() -> None:
+    date = parse_written_date("1961-02-30")
+    assert date is not None
+    assert (date.year, date.month, date.day) == (1961, 2, 30)
+    assert date.problem == "day 30 does not exist in February 1961"
+    assert date.iso() == "1961-02-30"
+    with pytest.raises(ValueError, match="day 30 does not exist in February 1961"):
+        PartialDate.parse("1961-02-30")
+
+
+def test_text_that_is_no_date() -> None:
+    date = parse_written_date("unknown")
+    assert date is not None and date.year is None and date.problem == "is not a date"
+    assert parse_written_date("  ") is None
+
+
+@given(st.text(max_size=20))
+def test_any_text_is_read_without_failing_and_the_ledger_takes_what_reads_cleanly(
+    text: str,
+) -> None:
+    date = parse_written_date(text)
+    assert date is None or date.problem is not None or date.year is not None
+    clean = date is not None and date.year is not None and not date.problem and not date.guessed
+    try:
+        parsed = PartialDate.parse(text)
+    except ValueError:
+        assert not clean
+    else:
+        assert clean and date is not None
+        assert parsed.iso() == date.iso()
+
+
+@given(days, st.integers(0, 2))
 def test_iso_round_trip_at_every_precision(day: dt.date, cut: int) -> None:
     partial = PartialDate(day.year, day.month if cut < 2 else None, day.day if cut < 1 else None)
     assert PartialDate.parse(partial.iso()) == partial
     assert partial.earliest() <= day
+
+
+@given(days)
+def test_every_unguessed_form_of_a_day_reads_as_that_day(day: dt.date) -> None:
+    y, m, d = day.year, day.month, day.day
+    forms = [f"{y}-{m:02d}-{d:02d}", f"{y}/{m}/{d}", f"{d:02d}.{m:02d}.{y}", f"{d}.{m}.{y}"]
+    forms.append(f"{y}{m:02d}{d:02d}")
+    for text in forms:
+        assert PartialDate.parse(text) == PartialDate(y, m, d), text
+    assert PartialDate.parse(f"{m:02d}.{y}") == PartialDate(y, m)
+
+
+@given(st.integers(-5000, 5000).filter(lambda y: y not in YEARS))
+def test_years_outside_the_range_are_refused_and_read_with_a_problem(year: int) -> None:
+    with pytest.raises(ValueError, match="out of range"):
+        PartialDate(year)
+    if year >= 1000:
+        date = parse_written_date(str(year))
+        assert date is not None and date.problem == f"year {year} is out of range"

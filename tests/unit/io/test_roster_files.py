@@ -118,7 +118,7 @@ def test_bad_date_names_row_and_column(tmp_path: Path) -> None:
     (problem,) = error.problems
     assert (problem.file, problem.row) == ("d.csv", 3)
     assert problem.column == "birth_date (Дата народження)"
-    assert "day is out of range" in problem.reason
+    assert problem.reason == "day 30 does not exist in February 1961"
 
 
 def test_duplicate_record_id_names_both_rows(tmp_path: Path) -> None:
