@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 
 from parley.app.naming import log_origin, witness_name
 from parley.domain import events as ev
+from parley.errors import ParleyError
 from parley.io.export import ExportError, parse_line
 from parley.log.checkpoint import open_checkpoint
 from parley.log.cosignature import CosignatureVerifier
@@ -53,7 +54,7 @@ class Problem:
         return f"{where}: {self.what}"
 
 
-class VerificationFailed(Exception):
+class VerificationFailed(ParleyError):
     def __init__(self, problem: Problem) -> None:
         super().__init__(str(problem))
         self.problem = problem

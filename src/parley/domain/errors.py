@@ -1,7 +1,9 @@
 """Typed errors of the domain: each reaches the user as one clear sentence."""
 
+from parley.errors import ParleyError
 
-class DomainError(Exception):
+
+class DomainError(ParleyError):
     """A command that the current state does not allow."""
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from parley.errors import InvalidInput
 from parley.log.entry import StoredCheckpoint, StoredEntry, canonical_json, loads_canonical
 from parley.log.errors import NoteError
 from parley.log.note import parse_note
@@ -29,7 +30,7 @@ from parley.log.note import parse_note
 _NOTE_NAME = re.compile(r"^(0|[1-9][0-9]*)\.note$")
 
 
-class ExportError(ValueError):
+class ExportError(InvalidInput, ValueError):
     """A file of an export that is not in the form Parley writes."""
 
 

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from parley.errors import InvalidInput
 from parley.gcpause import gc_paused
 from parley.io.headers import canonical_column
 
@@ -38,7 +39,7 @@ class Problem:
         return f"{', '.join(where)}: {self.reason}"
 
 
-class RosterFileError(ValueError):
+class RosterFileError(InvalidInput, ValueError):
     """A roster file that cannot be taken; nothing of it was written."""
 
     def __init__(self, problems: list[Problem]) -> None:

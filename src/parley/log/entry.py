@@ -28,6 +28,7 @@ from nacl.bindings import crypto_sign_open
 from nacl.exceptions import BadSignatureError
 from nacl.signing import SigningKey
 
+from parley.log.errors import LogError
 from parley.log.merkle import leaf_hash
 
 ENTRY_VERSION = 1
@@ -38,7 +39,7 @@ SIGNATURE_CONTEXT = b"parley/run/v1\n"
 MAX_RUN = 256
 
 
-class EntryError(ValueError):
+class EntryError(LogError):
     """An entry whose bytes, commitment or signature do not hold."""
 
 

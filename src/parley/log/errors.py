@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from parley.errors import ParleyError
 
-class LogError(ValueError):
-    """Base of every error raised by Parley's Merkle, note and checkpoint code."""
+
+class LogError(ParleyError, ValueError):
+    """Base of every error raised by Parley's Merkle, entry, note and checkpoint code."""
 
 
 class ProofError(LogError):

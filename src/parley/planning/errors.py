@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import enum
 
+from parley.errors import ParleyError
 
-class PlanningError(Exception):
+
+class PlanningError(ParleyError):
     """A batch that cannot be planned from what was given."""
 
 
