@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
-from parley.app import agreements, batches, instance
+from parley.app import agreements, batches, erasure, instance, keys_admin, rosters, transparency
 from parley.app.ledger import Appended, Ledger
 from parley.domain.agreements import (
     Agreement,
@@ -17,6 +18,7 @@ from parley.domain.agreements import (
 )
 from parley.domain.parties import Party, Role
 from parley.domain.persons import PersonRecord
+from parley.domain.rosters import RosterKind
 
 
 def setup_parties(ledger: Ledger) -> None:
@@ -75,3 +77,40 @@ def all_for_all(ledger: Ledger, agreement_id: str = "AG") -> Agreement:
     for signer in ("UA", "RU", "MED"):
         agreements.sign(ledger, actor=signer, agreement_id=agreement_id, text_sha256=digest)
     return agreement
+
+
+def small_log(ledger: Ledger, folder: Path) -> None:
+    """A short history with every kind of key event, an erasure and cosigned checkpoints
+    (the witnesses keep their state in `folder`/witness)."""
+    setup_parties(ledger)
+    rosters.import_roster(
+        ledger,
+        party_id="UA",
+        kind=RosterKind.HELD,
+        records=people("u", 3),
+        source="s",
+        source_sha256="0",
+    )
+    transparency.sign_checkpoint(ledger)
+    for party in ("UA", "RU"):
+        transparency.cosign(ledger, party_id=party, state_dir=folder / "witness")
+    keys_admin.rotate(ledger, party_id="RU")
+    erasure.erase(ledger, actor="MED", roster_id="UA:held", record_id="u1", reason="request")
+    rosters.import_roster(
+        ledger,
+        party_id="RU",
+        kind=RosterKind.HELD,
+        records=people("r", 2),
+        source="s",
+        source_sha256="0",
+    )
+    transparency.sign_checkpoint(ledger)
+    transparency.cosign(ledger, party_id="UA", state_dir=folder / "witness")
+    transparency.cosign(ledger, party_id="RU", state_dir=folder / "witness")
+
+
+def flip_byte(path: Path, position: int, mask: int) -> None:
+    """Flip the bits of `mask` in the byte at `position` of the file."""
+    data = bytearray(path.read_bytes())
+    data[position] ^= mask
+    path.write_bytes(bytes(data))

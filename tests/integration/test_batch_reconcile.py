@@ -14,7 +14,7 @@ from parley.domain.dates import PartialDate
 from parley.domain.persons import PersonRecord
 from parley.domain.rosters import RosterKind
 from tests.integration.helpers import setup_parties
-from tests.unit.linkage.test_link import FAMILIES, GIVEN, RUSSIAN
+from tests.unit.linkage.cross_script import FAMILIES, GIVEN, RUSSIAN
 
 
 def _rosters(ledger: Ledger) -> None:

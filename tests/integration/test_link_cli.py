@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from parley.cli import app
 from parley.linkage import LinkageRecord
-from tests.unit.linkage.test_link import _lists
+from tests.unit.linkage.cross_script import cross_script_lists
 
 
 def _write_csv(path: Path, records: list[LinkageRecord]) -> None:
@@ -38,7 +38,7 @@ def _read(path: Path) -> list[dict[str, str]]:
 
 
 def test_link_writes_explained_links(tmp_path: Path) -> None:
-    left, right = _lists()
+    left, right = cross_script_lists()
     _write_csv(tmp_path / "ua_held.csv", left)
     _write_xlsx(tmp_path / "ru_sought.xlsx", right)
     out = tmp_path / "links.csv"
@@ -74,7 +74,7 @@ def test_link_writes_explained_links(tmp_path: Path) -> None:
 
 
 def test_one_to_one_and_threshold(tmp_path: Path) -> None:
-    left, right = _lists()
+    left, right = cross_script_lists()
     _write_csv(tmp_path / "a.csv", left)
     _write_xlsx(tmp_path / "b.xlsx", right)
     runner = CliRunner()

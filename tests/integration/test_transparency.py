@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, update
 
-from parley.app import audit, erasure, keys_admin, rosters, transparency
+from parley.app import audit, rosters, transparency
 from parley.app.config import Settings
 from parley.app.ledger import Ledger
 from parley.app.verify import VerificationFailed
@@ -21,40 +21,11 @@ from parley.log.merkle import leaf_hash
 from parley.log.note import Ed25519Verifier
 from parley.log.tlog_proof import TlogProof, verify_tlog_proof
 from parley.store import tables as t
-from tests.integration.helpers import people, setup_parties
-
-
-def _small_log(ledger: Ledger, tmp_path: Path) -> None:
-    """A short history with every kind of key event, an erasure and cosigned checkpoints."""
-    setup_parties(ledger)
-    rosters.import_roster(
-        ledger,
-        party_id="UA",
-        kind=RosterKind.HELD,
-        records=people("u", 3),
-        source="s",
-        source_sha256="0",
-    )
-    transparency.sign_checkpoint(ledger)
-    for party in ("UA", "RU"):
-        transparency.cosign(ledger, party_id=party, state_dir=tmp_path / "witness")
-    keys_admin.rotate(ledger, party_id="RU")
-    erasure.erase(ledger, actor="MED", roster_id="UA:held", record_id="u1", reason="request")
-    rosters.import_roster(
-        ledger,
-        party_id="RU",
-        kind=RosterKind.HELD,
-        records=people("r", 2),
-        source="s",
-        source_sha256="0",
-    )
-    transparency.sign_checkpoint(ledger)
-    transparency.cosign(ledger, party_id="UA", state_dir=tmp_path / "witness")
-    transparency.cosign(ledger, party_id="RU", state_dir=tmp_path / "witness")
+from tests.integration.helpers import flip_byte, people, small_log
 
 
 def test_live_and_exported_logs_verify(ledger: Ledger, tmp_path: Path) -> None:
-    _small_log(ledger, tmp_path)
+    small_log(ledger, tmp_path)
     live = audit.verify_live(ledger)
     assert live.erased == 1 and live.checkpoints == 2 and live.cosignatures == 4
     audit.export(ledger, tmp_path / "export")
@@ -65,7 +36,7 @@ def test_live_and_exported_logs_verify(ledger: Ledger, tmp_path: Path) -> None:
 
 
 def test_proofs_check_with_the_published_key(ledger: Ledger, tmp_path: Path) -> None:
-    _small_log(ledger, tmp_path)
+    small_log(ledger, tmp_path)
     key = transparency.verifier_key(ledger)
     verifier = Ed25519Verifier.from_verifier_key(key)
     with ledger.reading() as conn:
@@ -79,7 +50,7 @@ def test_proofs_check_with_the_published_key(ledger: Ledger, tmp_path: Path) -> 
 
 
 def test_witness_refuses_a_rewritten_history(ledger: Ledger, tmp_path: Path) -> None:
-    _small_log(ledger, tmp_path)
+    small_log(ledger, tmp_path)
     # someone rewrites the stored tree over the first eight entries behind the operator's back
     with ledger.engine.begin() as conn:
         conn.execute(
@@ -102,7 +73,7 @@ def test_witness_refuses_a_rewritten_history(ledger: Ledger, tmp_path: Path) -> 
 
 
 def test_witness_keeps_its_own_memory(ledger: Ledger, tmp_path: Path) -> None:
-    _small_log(ledger, tmp_path)
+    small_log(ledger, tmp_path)
     state = tmp_path / "witness" / "UA.json"
     before = state.read_text()
     # a witness that was shown a different tree of the same size refuses the real one
@@ -120,18 +91,12 @@ def test_witness_keeps_its_own_memory(ledger: Ledger, tmp_path: Path) -> None:
         transparency.cosign(ledger, party_id="UA", state_dir=tmp_path / "witness")
 
 
-def _flip(path: Path, position: int, mask: int) -> None:
-    data = bytearray(path.read_bytes())
-    data[position] ^= mask
-    path.write_bytes(bytes(data))
-
-
 @pytest.fixture
 def export_dir(tmp_path: Path) -> Iterator[Path]:
     """An export of the small log (the export's bytes do not depend on the database)."""
     led = Ledger.open(Settings(tmp_path, f"sqlite:///{tmp_path / 'p.db'}"), create=True)
     try:
-        _small_log(led, tmp_path)
+        small_log(led, tmp_path)
         folder = tmp_path / "export"
         audit.export(led, folder)
         yield folder
@@ -151,10 +116,10 @@ def test_every_single_byte_of_a_small_export_matters(export_dir: Path) -> None:
             positions += [(log, offset + i) for i in range(len(line))]
         offset += len(line)
     for path, position in positions:
-        _flip(path, position, 0x01)
+        flip_byte(path, position, 0x01)
         with pytest.raises(VerificationFailed):
             audit.verify_export(export_dir)
-        _flip(path, position, 0x01)
+        flip_byte(path, position, 0x01)
     audit.verify_export(export_dir)
 
 
@@ -168,12 +133,12 @@ def test_any_changed_byte_anywhere_fails(export_dir: Path, where: float, mask: i
     target = int(where * sum(sizes))
     for path, size in zip(files, sizes, strict=True):
         if target < size:
-            _flip(path, target, mask)
+            flip_byte(path, target, mask)
             try:
                 with pytest.raises(VerificationFailed):
                     audit.verify_export(export_dir)
             finally:
-                _flip(path, target, mask)
+                flip_byte(path, target, mask)
             return
         target -= size
 
@@ -195,7 +160,7 @@ COLUMNS = [
 
 
 def test_changed_bytes_in_the_live_database_fail(ledger: Ledger, tmp_path: Path) -> None:
-    _small_log(ledger, tmp_path)
+    small_log(ledger, tmp_path)
     for table, column in COLUMNS:
         pk = list(table.primary_key.columns)
         with ledger.engine.connect() as conn:

@@ -20,7 +20,7 @@ from parley.app.verify import VerificationFailed, log_blocks
 from parley.domain import events as ev
 from parley.io.export import entry_line
 from parley.log.entry import MAX_RUN, EntrySigner, StoredEntry, draft, run_message, seal
-from tests.integration.test_transparency import _flip, _small_log
+from tests.integration.helpers import flip_byte, small_log
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +28,7 @@ def small_export(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     tmp = tmp_path_factory.mktemp("parallel")
     led = Ledger.open(Settings(tmp, f"sqlite:///{tmp / 'p.db'}"), create=True)
     try:
-        _small_log(led, tmp)
+        small_log(led, tmp)
         audit.export(led, tmp / "export")
         yield tmp / "export"
     finally:
@@ -75,13 +75,13 @@ def test_the_parallel_pass_names_the_same_fault(
 ) -> None:
     log = small_export / "log.jsonl"
     position = int(where * log.stat().st_size)
-    _flip(log, position, mask)
+    flip_byte(log, position, mask)
     try:
         sequential = _verdict(small_export)
         assert sequential.startswith("fails")
         assert _parallel(monkeypatch, small_export) == sequential
     finally:
-        _flip(log, position, mask)
+        flip_byte(log, position, mask)
 
 
 def _copy(small_export: Path, folder: Path, lines: list[bytes]) -> Path:

@@ -51,9 +51,3 @@ def checker(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     assert build.returncode == 0, f"go build failed:\n{build.stderr}"
     return binary
-
-
-def run_checker(checker: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(checker), *args], capture_output=True, text=True, timeout=60, check=False
-    )

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from parley.cli import app
-from tests.interop.conftest import run_checker
+from tests.interop.helpers import run_checker
 
 
 def _out(runner: CliRunner, *args: str) -> bytes:

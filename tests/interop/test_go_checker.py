@@ -6,7 +6,6 @@ The checker in go/ is built in GOPATH mode against Debian's golang-golang-x-mod-
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from parley.log.nodes import extend
 from parley.log.note import Ed25519Signer, Ed25519Verifier, add_signatures, open_note
 from parley.log.tlog_proof import prove_from_nodes
 from parley.log.witness import AddCheckpoint, MemoryWitnessState, Witness
+from tests.interop.helpers import run_checker
 
 ORIGIN = "parley.example/exchange-2019"
 OLD_SIZE, SIZE, INDEX = 23, 58, 41
@@ -72,14 +72,8 @@ def artefacts(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _run(checker: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(checker), *args], capture_output=True, text=True, timeout=60, check=False
-    )
-
-
 def test_go_opens_the_checkpoint_and_accepts_both_proofs(checker: Path, artefacts: Path) -> None:
-    result = _run(checker, "verify", str(artefacts))
+    result = run_checker(checker, "verify", str(artefacts))
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         f"note: checkpoint of {ORIGIN} at size {SIZE} opened",
@@ -136,7 +130,7 @@ def test_go_rejects_tampered_artefacts(
     checker: Path, artefacts: Path, tamper: Callable[[Path], None], complaint: str
 ) -> None:
     tamper(artefacts)
-    result = _run(checker, "verify", str(artefacts))
+    result = run_checker(checker, "verify", str(artefacts))
     assert result.returncode == 1
     assert complaint in result.stderr
 
@@ -144,7 +138,7 @@ def test_go_rejects_tampered_artefacts(
 def test_parley_opens_a_note_that_go_signed(checker: Path, tmp_path: Path) -> None:
     text = Checkpoint(ORIGIN, 5, bytes(range(32))).to_text()
     (tmp_path / "text").write_text(text)
-    result = _run(checker, "sign", ORIGIN, str(tmp_path / "text"))
+    result = run_checker(checker, "sign", ORIGIN, str(tmp_path / "text"))
     assert result.returncode == 0, result.stderr
     vkey, signed = result.stdout.split("\n", 1)
     verifier = Ed25519Verifier.from_verifier_key(vkey)

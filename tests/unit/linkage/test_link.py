@@ -13,58 +13,12 @@ import pytest
 from parley.linkage import Link, LinkageRecord, LinkResult, link, link_frames, model
 from parley.linkage.link import LinkageError, _explanation_sql
 from parley.linkage.prepare import feature_frame, feature_frames
-from parley.names import Language, Standard, to_latin
-
-FAMILIES = [
-    "Шевченко", "Бондаренко", "Коваленко", "Ткаченко", "Кравченко", "Олійник", "Мельник",
-    "Вишинський", "Порошенко", "Лисенко", "Гончаренко", "Руденко", "Савченко", "Петренко",
-    "Мороз", "Марченко", "Кушнір", "Поліщук", "Ковальчук", "Білоус", "Гаврилюк", "Павленко",
-]  # fmt: skip
-GIVEN = [
-    "Олександр", "Сергій", "Андрій", "Володимир", "Микола", "Іван", "Дмитро", "Юрій",
-    "Олег", "Віктор", "Михайло", "Кирило", "Петро", "Василь", "Максим", "Артем",
-]  # fmt: skip
-RUSSIAN = {"Олександр": "Александр", "Сергій": "Сергей", "Андрій": "Андрей",
-           "Володимир": "Владимир", "Микола": "Николай", "Іван": "Иван", "Дмитро": "Дмитрий",
-           "Юрій": "Юрий", "Олег": "Олег", "Віктор": "Виктор", "Михайло": "Михаил",
-           "Кирило": "Кирилл", "Петро": "Пётр", "Василь": "Василий", "Максим": "Максим",
-           "Артем": "Артём"}  # fmt: skip
-STANDARDS = [Standard.KMU_2010, Standard.BGN_PCGN, Standard.PRESS_DE, Standard.PRESS_PL]
-
-
-def _lists() -> tuple[list[LinkageRecord], list[LinkageRecord]]:
-    rng = random.Random(5)
-    left, right = [], []
-    for i in range(240):
-        fam, giv = rng.choice(FAMILIES), rng.choice(GIVEN)
-        date = f"{rng.randint(1965, 2003)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-        sn = f"А{100000 + i}" if i % 3 == 0 else None
-        left.append(LinkageRecord(f"U{i}", fam, giv, birth_date=date, service_number=sn))
-        if i >= 200:
-            continue
-        if i % 2:  # a Russian list writes the Russian given name in Cyrillic
-            name = f"{fam.replace('ський', 'ский')} {RUSSIAN[giv]}"
-        else:  # a press list in Latin letters, given name first
-            name = to_latin(f"{giv} {fam}", STANDARDS[i % 4], Language.UKRAINIAN)
-        written = date if i % 5 else date[:4]
-        if i % 11 == 0 and int(date[8:10]) <= 12:  # day and month swapped
-            written = f"{date[5:7]}.{date[8:10]}.{date[:4]}"
-        right.append(LinkageRecord(f"R{i}", full_name=name, birth_date=written, service_number=sn))
-    # Namesakes: the same names, another birth year.
-    for j in range(20):
-        twin = left[j]
-        name = to_latin(f"{twin.given_name} {twin.family_name}", Standard.KMU_2010)
-        right.append(LinkageRecord(f"N{j}", full_name=name, birth_date="1950-01-01"))
-    # One pair with every name and the date equal but another service number.
-    right.append(LinkageRecord("SN", full_name=f"{left[0].family_name} {left[0].given_name}",
-                               birth_date=left[0].birth_date, service_number="Б999999"))  # fmt: skip
-    right.append(LinkageRecord("BAD", "Іваненко", "Петро", birth_date="1961-02-30"))
-    return left, right
+from tests.unit.linkage.cross_script import cross_script_lists
 
 
 @pytest.fixture(scope="module")
 def result() -> LinkResult:
-    left, right = _lists()
+    left, right = cross_script_lists()
     return link(left, right)
 
 
@@ -107,7 +61,7 @@ def test_impossible_date_is_a_warning(result: LinkResult) -> None:
 
 
 def test_one_to_one_and_progress() -> None:
-    left, right = _lists()
+    left, right = cross_script_lists()
     extra = LinkageRecord("R1b", full_name=right[1].full_name, birth_date=right[1].birth_date)
     stages: list[str] = []
     res = link(
@@ -128,7 +82,7 @@ def test_one_to_one_and_progress() -> None:
 
 
 def test_linking_prepared_frames_gives_the_links_of_the_lists(result: LinkResult) -> None:
-    left, right = _lists()
+    left, right = cross_script_lists()
     (frame_l, frame_r), warnings = feature_frames([left, right], ["left", "right"])
     before = [frame_l.copy(), frame_r.copy()]
     again = link_frames(frame_l, frame_r, warnings=warnings)
@@ -149,7 +103,7 @@ def test_bad_input_is_refused_in_one_sentence() -> None:
     assert link([], one).links == []
 
 
-def test_name_order_is_settled_by_the_lists() -> None:
+def test_name_order_is_settled_by_thecross_script_lists() -> None:
     # "Orkhyp Tsvietkov" gives no clue to its order; the other records show which is which.
     sure = [
         LinkageRecord(f"U{i}", f, g)
@@ -180,7 +134,9 @@ def _explained_in_python(row: dict[str, Any], comparisons: tuple[model.Compariso
         tf = row.get(f"mw_tf_adj_{c.column}")
         if tf is not None and not math.isnan(tf):
             weight += tf
-        said.append((abs(weight), f"{c.name}: {c.label(gamma)} ({weight:+.1f})"))
+        level = c.levels[len(c.levels) - 1 - gamma]
+        words = (row.get(f"{level.names}_l"), row.get(f"{level.names}_r"))
+        said.append((abs(weight), f"{c.name}: {level.said(*words)} ({weight:+.1f})"))
     said.sort(key=lambda x: -x[0])
     text = "; ".join(s for _, s in said)
     return text + (f"; not on both records: {', '.join(missing)}" if missing else "")
@@ -197,6 +153,9 @@ def test_explanations_written_by_duckdb_read_as_in_words() -> None:
             row[f"mw_{c.column}"] = rng.choice([rng.uniform(-12, 12), 0.05, -0.25, 2.0, -2.0])
             if any(lv.tf for lv in c.levels):
                 row[f"mw_tf_adj_{c.column}"] = rng.choice([None, math.nan, rng.uniform(-2, 2)])
+            for word in c.words:  # the names a level says, on both records or not
+                row[f"{word}_l"] = rng.choice([None, "Олег", "Oleh"])  # type: ignore[assignment]
+                row[f"{word}_r"] = rng.choice([None, "Павел"])  # type: ignore[assignment]
         rows.append(row)
     con = duckdb.connect()
     frame = pd.DataFrame(rows)
@@ -210,7 +169,7 @@ def test_levels_computed_again_for_explanations_are_splinks_own() -> None:
     # from the same conditions: they must be the levels Splink scored.
     from splink import DuckDBAPI, Linker
 
-    (frame_l, frame_r), _ = feature_frames(list(_lists()), ["left", "right"])
+    (frame_l, frame_r), _ = feature_frames(list(cross_script_lists()), ["left", "right"])
     comparisons = model.ALL
     settings = model.settings(comparisons, 0.01) | {"retain_matching_columns": True}
     db = DuckDBAPI(duckdb.connect())
