@@ -25,7 +25,7 @@ from parley.domain.agreements import (
 from parley.domain.batches import Batch, BatchStatus, new_batch
 from parley.domain.errors import Conflict, DomainError, NotFound
 from parley.domain.events import Event
-from parley.domain.handovers import Handover, HandoverState
+from parley.domain.handovers import FINAL, Handover, HandoverState
 from parley.domain.matches import RecordRef
 from parley.domain.parties import Role
 from parley.domain.rosters import RosterKind, roster_id
@@ -91,12 +91,9 @@ def in_open_batches(conn: Connection) -> set[PersonRef]:
         select(h.party_id, h.record_id)
         .join(t.batches, b.batch_id == h.batch_id)
         .where(b.status != BatchStatus.CLOSED.value)
-        .where(h.state.notin_([s.value for s in HandoverState if s in _FINAL]))
+        .where(h.state.notin_(sorted(s.value for s in FINAL)))
     ).all()
     return {PersonRef(r.party_id, r.record_id) for r in rows}
-
-
-_FINAL = {s for s in HandoverState if Handover("x", PersonRef("x", "x"), "y", state=s).final}
 
 
 def exchange_commitment(conn: Connection, commitment_id: str) -> tuple[Agreement, str, Commitment]:

@@ -18,13 +18,14 @@ from parley.domain.agreements import ExchangeMode
 from parley.domain.dates import PartialDate
 from parley.domain.errors import Conflict, DomainError, NotFound
 from parley.domain.events import Event
+from parley.domain.handovers import HandoverState
 from parley.domain.parties import Role
 from parley.domain.persons import Health
 from parley.domain.rosters import RosterKind, roster_id
 from parley.store import tables as t
 
 # A person in a batch in one of these states may be proposed again: they never left.
-_MAY_RETURN = frozenset({"not_delivered", "substituted"})
+_MAY_RETURN = frozenset({HandoverState.NOT_DELIVERED, HandoverState.SUBSTITUTED})
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def _first_day(text: str | None) -> dt.date | None:
 def _unavailable(conn: Connection) -> set[tuple[str, str]]:
     h = t.handovers.c
     rows = conn.execute(select(h.party_id, h.record_id, h.state)).all()
-    return {(r.party_id, r.record_id) for r in rows if r.state not in _MAY_RETURN}
+    return {(r.party_id, r.record_id) for r in rows if HandoverState(r.state) not in _MAY_RETURN}
 
 
 def _released_counted(conn: Connection, commitment_id: str) -> dict[str, int]:
@@ -70,7 +71,7 @@ def _released_counted(conn: Connection, commitment_id: str) -> dict[str, int]:
         .outerjoin(
             t.person_records, (pr.roster_id == h.party_id + ":held") & (pr.record_id == h.record_id)
         )
-        .where(b.commitment_id == commitment_id, h.state == "received")
+        .where(b.commitment_id == commitment_id, h.state == HandoverState.RECEIVED.value)
     ).all()
     out: dict[str, int] = {}
     for r in rows:

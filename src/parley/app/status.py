@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection
 from parley.app import authz
 from parley.app.ledger import Ledger
 from parley.domain.agreements import ImplementationStatus
-from parley.domain.handovers import FINAL, HandoverState
+from parley.domain.handovers import FINAL, ORDER, HandoverState
 from parley.store import tables as t
 
 EXCEPTIONS = frozenset(FINAL | {HandoverState.DISPUTED}) - {HandoverState.RECEIVED}
@@ -183,7 +183,7 @@ def _exchange(
             "done": done,
             "in_progress": total - done,
             "confirmed": confirmed_all,
-            "by_state": dict(sorted(c.items())),
+            "by_state": {s.value: c[s.value] for s in ORDER if s.value in c},
         }
     released = [int(per_side[s]["released"]) for s in sides]
     return {

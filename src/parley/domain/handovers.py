@@ -37,6 +37,9 @@ PATH: tuple[HandoverState, ...] = (
     S.REQUESTED, S.LOCATED, S.AGREED, S.CLEARED, S.CONSENT_VERIFIED, S.TRANSFERRED, S.RECEIVED,
 )  # fmt: skip
 
+# Every state as reports list them: the main path, then the exits.
+ORDER: tuple[HandoverState, ...] = (*PATH, *(state for state in HandoverState if state not in PATH))
+
 TRANSITIONS: dict[HandoverState, frozenset[HandoverState]] = {
     S.REQUESTED: frozenset({S.LOCATED, S.NOT_DELIVERED, S.DECEASED, S.DISPUTED}),
     S.LOCATED: frozenset({S.AGREED, S.NOT_DELIVERED, S.DECEASED, S.DISPUTED}),

@@ -11,7 +11,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from parley.domain.agreements import PersonRef
 from parley.domain.batches import Batch, BatchStatus, new_batch
 from parley.domain.errors import Conflict, DomainError, IllegalTransition
-from parley.domain.handovers import FINAL, PATH, TRANSITIONS, Handover, HandoverState
+from parley.domain.handovers import FINAL, ORDER, PATH, TRANSITIONS, Handover, HandoverState
 
 S = HandoverState
 
@@ -32,6 +32,11 @@ def test_main_path_reaches_received() -> None:
 def test_final_states_go_nowhere(state: S) -> None:
     with pytest.raises(IllegalTransition, match="already final"):
         _handover(state).advance(S.LOCATED)
+
+
+def test_order_lists_every_state_once_main_path_first() -> None:
+    assert sorted(ORDER) == sorted(HandoverState) and len(set(ORDER)) == len(ORDER)
+    assert ORDER[: len(PATH)] == PATH
 
 
 def test_skipping_a_step_is_refused_with_the_options() -> None:
