@@ -103,7 +103,7 @@ def test_bad_input_is_refused_in_one_sentence() -> None:
     assert link([], one).links == []
 
 
-def test_name_order_is_settled_by_thecross_script_lists() -> None:
+def test_name_order_is_settled_by_the_lists() -> None:
     # "Orkhyp Tsvietkov" gives no clue to its order; the other records show which is which.
     sure = [
         LinkageRecord(f"U{i}", f, g)
@@ -134,9 +134,7 @@ def _explained_in_python(row: dict[str, Any], comparisons: tuple[model.Compariso
         tf = row.get(f"mw_tf_adj_{c.column}")
         if tf is not None and not math.isnan(tf):
             weight += tf
-        level = c.levels[len(c.levels) - 1 - gamma]
-        words = (row.get(f"{level.names}_l"), row.get(f"{level.names}_r"))
-        said.append((abs(weight), f"{c.name}: {level.said(*words)} ({weight:+.1f})"))
+        said.append((abs(weight), f"{c.name}: {c.label(gamma)} ({weight:+.1f})"))
     said.sort(key=lambda x: -x[0])
     text = "; ".join(s for _, s in said)
     return text + (f"; not on both records: {', '.join(missing)}" if missing else "")
@@ -153,9 +151,6 @@ def test_explanations_written_by_duckdb_read_as_in_words() -> None:
             row[f"mw_{c.column}"] = rng.choice([rng.uniform(-12, 12), 0.05, -0.25, 2.0, -2.0])
             if any(lv.tf for lv in c.levels):
                 row[f"mw_tf_adj_{c.column}"] = rng.choice([None, math.nan, rng.uniform(-2, 2)])
-            for word in c.words:  # the names a level says, on both records or not
-                row[f"{word}_l"] = rng.choice([None, "Олег", "Oleh"])  # type: ignore[assignment]
-                row[f"{word}_r"] = rng.choice([None, "Павел"])  # type: ignore[assignment]
         rows.append(row)
     con = duckdb.connect()
     frame = pd.DataFrame(rows)
