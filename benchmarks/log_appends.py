@@ -25,7 +25,13 @@ from parley.app import agreements, instance
 from parley.app.config import Settings
 from parley.app.ledger import Ledger
 from parley.domain import events as ev
-from parley.domain.agreements import Agreement, Commitment, CommitmentKind, Phase
+from parley.domain.agreements import (
+    Agreement,
+    Commitment,
+    CommitmentKind,
+    ImplementationStatus,
+    Phase,
+)
 from parley.domain.events import Event
 from parley.domain.parties import Party, Role
 
@@ -45,13 +51,7 @@ def _prepare(ledger: Ledger) -> None:
 
 
 def _command(n: int) -> Sequence[Event]:
-    return [
-        Event(
-            ev.COMMITMENT_STATUS_SET,
-            "MED",
-            {"commitment_id": "C", "status": n % 4, "note": f"report {n}"},
-        )
-    ]
+    return [Event("MED", ev.CommitmentStatusSet("C", ImplementationStatus(n % 4), f"report {n}"))]
 
 
 def _run(ledger: Ledger, seconds: float, threads: int) -> tuple[int, float]:

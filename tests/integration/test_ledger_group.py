@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 from parley.app.audit import verify_live
 from parley.app.ledger import Appended, Ledger, _Ticket
 from parley.domain import events as ev
+from parley.domain.agreements import ImplementationStatus
 from parley.domain.errors import DomainError
 from parley.domain.events import Event
 from parley.log.entry import key_id
@@ -22,9 +23,7 @@ from tests.integration.helpers import setup_parties
 
 
 def _note(actor: str, n: int) -> Sequence[Event]:
-    return [
-        Event(ev.COMMITMENT_STATUS_SET, actor, {"commitment_id": "C", "status": 0, "note": f"n{n}"})
-    ]
+    return [Event(actor, ev.CommitmentStatusSet("C", ImplementationStatus.NOT_STARTED, f"n{n}"))]
 
 
 def _decide(events: Sequence[Event]) -> _Ticket:
@@ -43,7 +42,7 @@ def test_a_group_with_refusals_and_a_revocation(ledger: Ledger) -> None:
     with ledger.reading() as conn:
         start = Ledger.size(conn)
     ua_key = key_id(ledger.keys.public_bytes("UA"))
-    revoke = Event(ev.KEY_REVOKED, "MED", {"party_id": "UA", "key_id": ua_key, "reason": "lost"})
+    revoke = Event("MED", ev.KeyRevoked("UA", ua_key, "lost"))
     group = [
         _decide(_note("UA", 0)),  # UA's key is checked and remembered
         _Ticket(_refuse),  # refused in decide

@@ -20,7 +20,6 @@ from parley.domain.agreements import (
     ImplementationStatus,
     ReportKind,
     agreement_from_dict,
-    agreement_to_dict,
     check_status_change,
 )
 from parley.domain.errors import Conflict, DomainError, NotFound
@@ -66,13 +65,7 @@ def draft(ledger: Ledger, *, actor: str, agreement: Agreement) -> Appended:
             for c in phase.commitments:
                 if c.commitment_id in known_commitments:
                     raise Conflict(f"commitment id {c.commitment_id} is already used")
-        return [
-            Event(
-                ev.AGREEMENT_DRAFTED,
-                actor,
-                {"agreement": agreement_to_dict(agreement), "text_sha256": text_hash(agreement)},
-            )
-        ]
+        return [Event(actor, ev.AgreementDrafted(agreement, text_hash(agreement)))]
 
     return ledger.execute(decide)
 
@@ -120,7 +113,9 @@ def amend(ledger: Ledger, *, actor: str, agreement: Agreement) -> Appended:
                     )
         cols = t.commitments.c
         carried = {
-            r.commitment_id: {"status": r.status, "note": r.status_note, "idx": r.status_idx}
+            r.commitment_id: ev.CarriedStatus(
+                ImplementationStatus(r.status), r.status_note, r.status_idx
+            )
             for r in conn.execute(
                 select(cols.commitment_id, cols.status, cols.status_note, cols.status_idx).where(
                     cols.agreement_id == agreement.agreement_id, cols.status_idx.isnot(None)
@@ -128,13 +123,8 @@ def amend(ledger: Ledger, *, actor: str, agreement: Agreement) -> Appended:
             )
         }
         version = current_version(conn, agreement.agreement_id) + 1
-        payload = {
-            "agreement": agreement_to_dict(agreement),
-            "version": version,
-            "text_sha256": text_hash(agreement),
-            "carried_statuses": carried,
-        }
-        return [Event(ev.AGREEMENT_AMENDED, actor, payload)]
+        payload = ev.AgreementAmended(agreement, version, text_hash(agreement), carried)
+        return [Event(actor, payload)]
 
     return ledger.execute(decide)
 
@@ -209,18 +199,7 @@ def sign(ledger: Ledger, *, actor: str, agreement_id: str, text_sha256: str) -> 
             if actor not in agreement.sides:
                 raise authz.Forbidden(f"{actor} is not a side of agreement {agreement_id}")
             status = "signed" if set(agreement.sides) <= signed | {actor} else "draft"
-        return [
-            Event(
-                ev.AGREEMENT_SIGNED,
-                actor,
-                {
-                    "agreement_id": agreement_id,
-                    "version": version,
-                    "text_sha256": text_sha256,
-                    "status": status,
-                },
-            )
-        ]
+        return [Event(actor, ev.AgreementSigned(agreement_id, version, text_sha256, status))]
 
     return ledger.execute(decide)
 
@@ -258,13 +237,7 @@ def set_commitment_status(
             ledger.clock().date(),
             violations,
         )
-        return [
-            Event(
-                ev.COMMITMENT_STATUS_SET,
-                actor,
-                {"commitment_id": commitment_id, "status": int(status), "note": note},
-            )
-        ]
+        return [Event(actor, ev.CommitmentStatusSet(commitment_id, status, note))]
 
     return ledger.execute(decide)
 
@@ -292,13 +265,7 @@ def report(
             raise DomainError(
                 f"commitment {commitment_id} is an exchange; monitors report on the roadmap"
             )
-        payload = {
-            "commitment_id": commitment_id,
-            "kind": kind.value,
-            "place": place,
-            "observed_on": observed_on.isoformat(),
-            "text": text,
-        }
-        return [Event(ev.MONITOR_REPORTED, actor, payload)]
+        payload = ev.MonitorReported(commitment_id, kind, place, observed_on, text)
+        return [Event(actor, payload)]
 
     return ledger.execute(decide)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.engine import Connection
@@ -168,22 +167,17 @@ def plan(
         batch = new_batch(
             batch_id, agreement.agreement_id, phase_id, commitment_id, place, planned_date, pairs
         )
-        payload: dict[str, Any] = {
-            "batch_id": batch.batch_id,
-            "agreement_id": batch.agreement_id,
-            "phase_id": batch.phase_id,
-            "commitment_id": commitment_id,
-            "place": place,
-            "persons": [
-                {"person": str(h.person), "receiving_party": h.receiving_party}
-                for h in batch.handovers
-            ],
-        }
-        if planned_date:
-            payload["planned_date"] = planned_date.isoformat()
-        if basis:
-            payload["basis"] = basis
-        return [Event(ev.BATCH_PLANNED, actor, payload)]
+        payload = ev.BatchPlanned(
+            batch_id=batch.batch_id,
+            agreement_id=batch.agreement_id,
+            phase_id=batch.phase_id,
+            commitment_id=commitment_id,
+            place=place,
+            persons=tuple(ev.BatchPerson(h.person, h.receiving_party) for h in batch.handovers),
+            planned_date=planned_date,
+            basis=basis or None,
+        )
+        return [Event(actor, payload)]
 
     return ledger.execute(decide)
 
@@ -212,23 +206,23 @@ def advance(
             )
             batch = batch.advance(person, to)
             after = batch.handover(person)
-            payload: dict[str, Any] = {
-                "batch_id": batch_id,
-                "person": str(person),
-                "from": before.state.value,
-                "to": to.value,
-            }
-            if after.before_dispute is not None:
-                payload["before_dispute"] = after.before_dispute.value
-            if note:
-                payload["note"] = note
+            sealed = None
             if person in interviews:
                 if to not in _INTERVIEW_OUTCOMES or role is not Role.MEDIATOR:
                     raise DomainError(
                         "the consent interview is recorded by the mediator, with its outcome"
                     )
-                payload["interview"] = seal_for(_operator_key(conn), interviews.pop(person))
-            events.append(Event(ev.HANDOVER_ADVANCED, actor, payload))
+                sealed = seal_for(_operator_key(conn), interviews.pop(person))
+            payload = ev.HandoverAdvanced(
+                batch_id=batch_id,
+                person=person,
+                from_=before.state,
+                to=to,
+                note=note or None,
+                interview=sealed,
+                before_dispute=after.before_dispute,
+            )
+            events.append(Event(actor, payload))
         return events
 
     return ledger.execute(decide)
@@ -282,16 +276,16 @@ def substitute(
             raise Conflict(f"{brought} is already in an open batch")
         before = batch.handover(person)
         batch.substitute(person, brought)
-        payload = {
-            "batch_id": batch_id,
-            "person": str(person),
-            "substitute": str(brought),
-            "note": note,
-            "from": before.state.value,
-            "receiving_party": before.receiving_party,
-            "seq": len(batch.handovers),
-        }
-        events = [Event(ev.HANDOVER_SUBSTITUTED, actor, payload)]
+        payload = ev.HandoverSubstituted(
+            batch_id=batch_id,
+            person=person,
+            substitute=brought,
+            note=note,
+            from_=before.state,
+            receiving_party=before.receiving_party,
+            seq=len(batch.handovers),
+        )
+        events = [Event(actor, payload)]
         # The person brought is matched against the receiving side's sought roster, in the
         # same transaction: a proposal for the mediator to confirm, never a silent link.
         match = substitute_proposal(
@@ -322,9 +316,7 @@ def confirm(
         events = []
         for person in chosen:
             batch = batch.confirm(person)
-            events.append(
-                Event(ev.HANDOVER_CONFIRMED, actor, {"batch_id": batch_id, "person": str(person)})
-            )
+            events.append(Event(actor, ev.HandoverConfirmed(batch_id, person)))
         return events
 
     return ledger.execute(decide)
@@ -334,6 +326,6 @@ def close(ledger: Ledger, *, actor: str, batch_id: str) -> Appended:
     def decide(conn: Connection) -> Sequence[Event]:
         authz.require(conn, actor, "batch.close")
         load(conn, batch_id).close()
-        return [Event(ev.BATCH_CLOSED, actor, {"batch_id": batch_id})]
+        return [Event(actor, ev.BatchClosed(batch_id))]
 
     return ledger.execute(decide)

@@ -39,17 +39,11 @@ def erase(ledger: Ledger, *, actor: str, roster_id: str, record_id: str, reason:
         pending = set(live)
         if not pending:
             raise Conflict(f"{roster_id}/{record_id} is already erased")
-        entries = [
-            {"idx": int(row.log_idx), "revision": int(row.revision)}
+        entries = tuple(
+            ev.ErasedEntry(int(row.log_idx), int(row.revision))
             for row in sorted(revisions)
             if row.log_idx in pending
-        ]
-        payload = {
-            "roster_id": roster_id,
-            "record_id": record_id,
-            "entries": entries,
-            "reason": reason,
-        }
-        return [Event(ev.PERSON_ERASED, actor, payload)]
+        )
+        return [Event(actor, ev.PersonErased(roster_id, record_id, entries, reason))]
 
     return ledger.execute(decide)

@@ -41,28 +41,17 @@ def init_instance(
         public = ledger.keys.public_bytes(mediator_id)
         return [
             _registration(mediator_id, mediator, public),
-            Event(
-                ev.INSTANCE_CREATED,
-                mediator_id,
-                {"instance_id": str(uuid.uuid4()), "name": name, "demo": demo},
-            ),
+            Event(mediator_id, ev.InstanceCreated(str(uuid.uuid4()), name, demo)),
         ]
 
     return ledger.execute(decide)
 
 
 def _registration(actor: str, party: Party, public: bytes) -> Event:
-    return Event(
-        ev.PARTY_REGISTERED,
-        actor,
-        {
-            "party_id": party.party_id,
-            "name": party.name,
-            "role": party.role.value,
-            "public_key": public.hex(),
-            "key_id": key_id(public),
-        },
+    payload = ev.PartyRegistered(
+        party.party_id, party.name, party.role, public.hex(), key_id(public)
     )
+    return Event(actor, payload)
 
 
 def register_party(

@@ -33,13 +33,8 @@ def rotate(ledger: Ledger, *, party_id: str) -> Appended:
                 f"{party_id} has no active key to rotate; the mediator must revoke and replace"
             )
         ledger.keys.stage(party_id, new)
-        payload = {
-            "party_id": party_id,
-            "public_key": public.hex(),
-            "key_id": key_id(public),
-            "previous_key_id": current,
-        }
-        return [Event(ev.KEY_ROTATED, party_id, payload)]
+        payload = ev.KeyRotated(party_id, public.hex(), key_id(public), current)
+        return [Event(party_id, payload)]
 
     try:
         appended = ledger.execute(decide)
@@ -74,9 +69,11 @@ def revoke(
             raise NotFound(f"{party_id} has no key {revoked_key_id}")
         if row.status == "revoked":
             raise Conflict(f"key {revoked_key_id} is already revoked")
-        payload = {"party_id": party_id, "key_id": revoked_key_id, "reason": reason}
+        payload = ev.KeyRevoked(party_id, revoked_key_id, reason)
         if replacement is not None:
-            payload |= {"new_public_key": replacement.hex(), "new_key_id": key_id(replacement)}
-        return [Event(ev.KEY_REVOKED, actor, payload)]
+            payload = ev.KeyRevoked(
+                party_id, revoked_key_id, reason, replacement.hex(), key_id(replacement)
+            )
+        return [Event(actor, payload)]
 
     return ledger.execute(decide)

@@ -22,10 +22,11 @@ from parley.domain.errors import DomainError
 from parley.domain.events import Event
 from parley.log.entry import Entry, EntrySigner, draft, runs, sign_run
 from parley.log.nodes import extend
-from parley.store import migrate, projections
+from parley.store import migrate
 from parley.store import tables as t
 from parley.store.engine import lock_log, make_engine
 from parley.store.nodes import SqlNodeStore
+from parley.store.projection import Projection
 
 Clock = Callable[[], dt.datetime]
 Decide = Callable[[Connection], Sequence[Event]]
@@ -235,7 +236,7 @@ class Ledger:
         if not events:
             return Appended(first, 0)
         time = rfc3339(self.clock())
-        projection = projections.Projection(conn)
+        projection = Projection(conn)
         checked: set[str] = set()
         drafts: list[Entry] = []
         signers: dict[str, EntrySigner] = {}
@@ -254,11 +255,11 @@ class Ledger:
                     type=event.type,
                     actor=event.actor,
                     time=time,
-                    payload=event.payload,
+                    payload=event.payload.to_json(),
                     key_id=key.key_id,
                 )
             )
-            projection.add(idx, event.type, event.actor, time, event.payload)
+            projection.add(idx, event.actor, time, event.payload)
         projection.flush()
         rows: list[tuple[Any, ...]] = []
         for run in runs(drafts):  # one signature per run of the same actor's entries
@@ -284,8 +285,8 @@ class Ledger:
         state.leaves.extend(row[_LEAF] for row in rows)
         state.next = first + len(rows)
         for event in events:
-            if event.type == ev.PERSON_ERASED:
-                erase_payloads(conn, [int(e["idx"]) for e in event.payload["entries"]])
+            if isinstance(event.payload, ev.PersonErased):
+                erase_payloads(conn, [e.idx for e in event.payload.entries])
         return Appended(first, len(rows))
 
     @staticmethod
@@ -302,8 +303,8 @@ class Ledger:
             # only a party's own registration may be signed before the party exists
             if (
                 registered is None
-                and event.type == ev.PARTY_REGISTERED
-                and event.payload.get("party_id") == event.actor
+                and isinstance(event.payload, ev.PartyRegistered)
+                and event.payload.party_id == event.actor
             ):
                 return
             raise DomainError(

@@ -140,12 +140,10 @@ def submit_lists(
                 raise DomainError(f"{ref}: {ref.party_id} is not a side of {commitment_id}")
             if ref.record_id not in held_ids(conn, ref.party_id):
                 raise NotFound(f"{ref} is not on {ref.party_id}'s current held roster")
-        payload = {
-            "commitment_id": commitment_id,
-            "must_include": sorted(str(r) for r in must_include),
-            "veto": sorted(str(r) for r in veto),
-        }
-        return [Event(ev.SIDE_LISTS_SUBMITTED, actor, payload)]
+        payload = ev.SideListsSubmitted(
+            commitment_id, tuple(sorted(must_include, key=str)), tuple(sorted(veto, key=str))
+        )
+        return [Event(actor, payload)]
 
     return ledger.execute(decide)
 

@@ -10,9 +10,10 @@ from sqlalchemy.engine import Connection
 
 from parley.app.ledger import Ledger
 from parley.domain import events as ev
-from parley.store import projections
 from parley.store import tables as t
 from parley.store.engine import lock_log
+from parley.store.projection import Projection, clear
+from parley.store.rosters import erased_person_recorded
 
 _CHUNK = 5000
 
@@ -21,10 +22,10 @@ def rebuild(ledger: Ledger) -> int:
     """Replay every entry into empty projections, in one transaction; returns the entry count."""
     with ledger.engine.connect().execution_options(parley_write=True) as conn, conn.begin():
         lock_log(conn)
-        projections.clear(conn)
+        clear(conn)
         count = 0
         last = -1
-        projection = projections.Projection(conn)
+        projection = Projection(conn)
         erased = _erased_entries(conn)
         while True:
             rows = conn.execute(
@@ -47,12 +48,11 @@ def rebuild(ledger: Ledger) -> int:
                         raise ValueError(f"entry {r.idx} has no payload and no erasure names it")
                     roster_id, record_id, revision, erased_idx = erased[r.idx]
                     projection.add_writes(
-                        projections.erased_person_recorded(
-                            r.idx, roster_id, record_id, revision, erased_idx
-                        )
+                        erased_person_recorded(r.idx, roster_id, record_id, revision, erased_idx)
                     )
                     continue
-                projection.add(r.idx, r.type, r.actor, r.claimed_time, json.loads(r.payload))
+                payload = ev.payload_from_json(r.type, json.loads(r.payload))
+                projection.add(r.idx, r.actor, r.claimed_time, payload)
             count += len(rows)
             last = rows[-1].idx
         projection.flush()
@@ -68,9 +68,9 @@ def _erased_entries(conn: Connection) -> dict[int, tuple[str, str, int, int]]:
         )
     )
     for r in rows:
-        p = json.loads(r.payload)
-        for e in p["entries"]:
-            out[int(e["idx"])] = (p["roster_id"], p["record_id"], int(e["revision"]), int(r.idx))
+        p = ev.PersonErased.from_json(json.loads(r.payload))
+        for e in p.entries:
+            out[e.idx] = (p.roster_id, p.record_id, e.revision, int(r.idx))
     return out
 
 

@@ -170,15 +170,15 @@ def substitute_proposal(
         mid = match_id(other, brought)
         if mid in known:
             return None
-        payload = {
-            "match_id": mid,
-            "left": str(other),
-            "right": str(brought),
-            "score": round(float(hit.score), 6),
-            "explanation": f"brought as a substitute; {hit.explanation}",
-            "duplicate": False,
-        }
-        return Event(ev.MATCH_PROPOSED, actor, payload)
+        payload = ev.MatchProposed(
+            match_id=mid,
+            left=str(other),
+            right=str(brought),
+            score=round(float(hit.score), 6),
+            explanation=f"brought as a substitute; {hit.explanation}",
+            duplicate=False,
+        )
+        return Event(actor, payload)
     return None
 
 
@@ -330,15 +330,15 @@ def propose(ledger: Ledger, *, actor: str, candidates: Sequence[Candidate]) -> P
                 continue
             known.add(mid)
             outcome.proposed.append(mid)
-            payload = {
-                "match_id": mid,
-                "left": str(c.left),
-                "right": str(c.right),
-                "score": round(float(c.score), 6),
-                "explanation": c.explanation,
-                "duplicate": c.left.party_id == c.right.party_id,
-            }
-            events.append(Event(ev.MATCH_PROPOSED, actor, payload))
+            payload = ev.MatchProposed(
+                match_id=mid,
+                left=str(c.left),
+                right=str(c.right),
+                score=round(float(c.score), 6),
+                explanation=c.explanation,
+                duplicate=c.left.party_id == c.right.party_id,
+            )
+            events.append(Event(actor, payload))
         return events
 
     ledger.execute(decide)
@@ -368,8 +368,7 @@ def decide_many(
                 raise NotFound(f"there is no match {mid}")
             check_decision(MatchState(states[mid]), state)
             states[mid] = state.value
-            payload = {"match_id": mid, "state": state.value, "note": note}
-            events.append(Event(ev.MATCH_DECIDED, actor, payload))
+            events.append(Event(actor, ev.MatchDecided(mid, state, note)))
         return events
 
     return ledger.execute(run)
@@ -395,7 +394,7 @@ def acknowledge(ledger: Ledger, *, actor: str, mid: str) -> Appended:
         ).first()
         if done:
             raise Conflict(f"{actor} has already acknowledged match {mid}")
-        return [Event(ev.MATCH_ACKNOWLEDGED, actor, {"match_id": mid})]
+        return [Event(actor, ev.MatchAcknowledged(mid))]
 
     return ledger.execute(run)
 

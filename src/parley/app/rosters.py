@@ -97,31 +97,20 @@ def import_roster(
                 members[record.record_id] = known
                 continue
             members[record.record_id] = known + 1
-            events.append(
-                Event(
-                    ev.PERSON_RECORDED,
-                    party_id,
-                    {"roster_id": rid, "revision": known + 1, "record": data},
-                )
-            )
-        events.append(
-            Event(
-                ev.ROSTER_PUBLISHED,
-                party_id,
-                {
-                    "roster_id": rid,
-                    "party_id": party_id,
-                    "kind": kind.value,
-                    "version": version + 1,
-                    "source": source,
-                    "source_sha256": source_sha256,
-                    "members": members,
-                    "added": len(diff.added),
-                    "removed": len(diff.removed),
-                    "changed": len(diff.changed),
-                },
-            )
+            events.append(Event(party_id, ev.PersonRecorded(rid, known + 1, record)))
+        published = ev.RosterPublished(
+            roster_id=rid,
+            party_id=party_id,
+            kind=kind,
+            version=version + 1,
+            source=source,
+            source_sha256=source_sha256,
+            members=members,
+            added=len(diff.added),
+            removed=len(diff.removed),
+            changed=len(diff.changed),
         )
+        events.append(Event(party_id, published))
         result.append(ImportResult(rid, version + 1, diff, len(records)))
         return events
 

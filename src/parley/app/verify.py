@@ -20,10 +20,11 @@ from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from parley.app.naming import log_origin, witness_name
 from parley.domain import events as ev
+from parley.domain.parties import Role
 from parley.errors import ParleyError
 from parley.io.export import ExportError, parse_line
 from parley.log.checkpoint import open_checkpoint
@@ -105,12 +106,11 @@ class _Keys:
         # a party's first key signs its own registration
         if (
             key is None
-            and c.type == ev.PARTY_REGISTERED
-            and c.payload is not None
-            and c.payload.get("party_id") == c.actor
-            and c.payload.get("key_id") == c.key_id
+            and isinstance(c.payload, ev.PartyRegistered)
+            and c.payload.party_id == c.actor
+            and c.payload.key_id == c.key_id
         ):
-            self._register(c.idx, c.actor, c.payload["public_key"], c.key_id)
+            self._register(c.idx, c.actor, c.payload.public_key, c.key_id)
             key = self.keys[c.key_id]
         if key is None:
             raise VerificationFailed(
@@ -125,16 +125,16 @@ class _Keys:
                 Problem(c.idx, f"signed by key {c.key_id} after it was {key.status}")
             )
 
-    def apply(self, index: int, type_: str, p: dict[str, Any]) -> None:
-        if type_ == ev.PARTY_REGISTERED and p["key_id"] not in self.keys:
-            self._register(index, p["party_id"], p["public_key"], p["key_id"])
-        elif type_ == ev.KEY_ROTATED:
-            self._end(index, p["previous_key_id"], "retired")
-            self._register(index, p["party_id"], p["public_key"], p["key_id"])
-        elif type_ == ev.KEY_REVOKED:
-            self._end(index, p["key_id"], "revoked")
-            if p.get("new_public_key"):
-                self._register(index, p["party_id"], p["new_public_key"], p["new_key_id"])
+    def apply(self, index: int, p: ev.Payload) -> None:
+        if isinstance(p, ev.PartyRegistered) and p.key_id not in self.keys:
+            self._register(index, p.party_id, p.public_key, p.key_id)
+        elif isinstance(p, ev.KeyRotated):
+            self._end(index, p.previous_key_id, "retired")
+            self._register(index, p.party_id, p.public_key, p.key_id)
+        elif isinstance(p, ev.KeyRevoked):
+            self._end(index, p.key_id, "revoked")
+            if p.new_public_key and p.new_key_id is not None:
+                self._register(index, p.party_id, p.new_public_key, p.new_key_id)
 
     def _end(self, index: int, kid: str, status: str) -> None:
         if kid not in self.keys:
@@ -162,7 +162,7 @@ class _Checked(NamedTuple):
     actor: str
     key_id: str
     leaf: bytes
-    payload: dict[str, Any] | None  # only for key, instance and erasure events
+    payload: ev.Payload | None  # only for key, instance and erasure events
     erased: bool
 
 
@@ -226,11 +226,11 @@ def _check_one(item: Item, trusted: Mapping[str, bytes]) -> tuple[_Checked, byte
         header = Header.from_bytes(e.header)
         if header.index != e.index:
             raise EntryError(f"header says index {header.index}")
-        payload: dict[str, Any] | None = None
+        payload: ev.Payload | None = None
         if e.payload is not None:
             if e.salt is None:
                 raise EntryError("payload without its salt")
-            payload = check_payload(header, e.payload, e.salt)
+            payload = ev.payload_from_json(header.type, check_payload(header, e.payload, e.salt))
         elif e.salt is not None:
             raise EntryError("an erased payload kept its salt")
         elif header.type != ev.PERSON_RECORDED:
@@ -239,7 +239,7 @@ def _check_one(item: Item, trusted: Mapping[str, bytes]) -> tuple[_Checked, byte
             raise EntryError(
                 f"signed by key {header.key_id}, which is not among the given public keys"
             )
-    except EntryError as err:
+    except (EntryError, ev.MalformedPayload) as err:
         raise VerificationFailed(Problem(e.index, str(err))) from err
     leaf = leaf_hash(e.header)
     if e.leaf_hash is not None and e.leaf_hash != leaf:
@@ -494,14 +494,15 @@ class _Pass:
             if c.erased:
                 self.erased_pending.add(c.idx)
                 report.erased += 1
-            if c.payload is not None:
-                self.keys.apply(c.idx, c.type, c.payload)
-                if c.type == ev.INSTANCE_CREATED:
-                    report.origin = log_origin(c.payload["instance_id"])
-                if c.type == ev.PARTY_REGISTERED and c.payload["role"] == "mediator":
-                    report.operator = c.payload["party_id"]
-                if c.type == ev.PERSON_ERASED:
-                    self.erased_pending -= {int(item["idx"]) for item in c.payload["entries"]}
+            p = c.payload
+            if p is not None:
+                self.keys.apply(c.idx, p)
+                if isinstance(p, ev.InstanceCreated):
+                    report.origin = log_origin(p.instance_id)
+                if isinstance(p, ev.PartyRegistered) and p.role is Role.MEDIATOR:
+                    report.operator = p.party_id
+                if isinstance(p, ev.PersonErased):
+                    self.erased_pending -= {item.idx for item in p.entries}
         extend(self.tree, self.expected - len(result), [c.leaf for c in result])
         if problem is not None:
             if problem.index is not None and problem.index > self.expected:
@@ -527,10 +528,10 @@ class _Pass:
         self.erased_pending.update(c.erased)
         self.report.erased += len(c.erased)
         for erasure in c.erasures:
-            assert erasure.payload is not None
+            assert isinstance(erasure.payload, ev.PersonErased)
             # only entries before the erasure, as the entry-by-entry pass would have it
             self.erased_pending -= {
-                i for item in erasure.payload["entries"] if (i := int(item["idx"])) < erasure.idx
+                item.idx for item in erasure.payload.entries if item.idx < erasure.idx
             }
         leaves = c.leaves
         extend(self.tree, c.first, [leaves[i : i + 32] for i in range(0, len(leaves), 32)])

@@ -1,9 +1,27 @@
-"""Events: the only way state changes. A type name and a JSON payload."""
+"""Events: the only way state changes. Each event type has one frozen payload type, and its JSON
+form is what the log signs, byte for byte; docs/domain.md lists every event with its fields.
+
+A payload's fields declare its JSON shape: `to_json` writes it and `from_json` reads it back,
+refusing a missing key, an unknown key or a value of the wrong type with a `MalformedPayload`
+that names the event type and the field (an export is untrusted input). An optional field
+(`X | None = None`) is left out of the JSON when it is None, as the log has always had it.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Self
+
+from parley.domain.agreements import Agreement, ImplementationStatus, PersonRef, ReportKind
+from parley.domain.errors import DomainError
+from parley.domain.handovers import HandoverState
+from parley.domain.matches import MatchState
+from parley.domain.parties import Role
+from parley.domain.persons import PersonRecord
+from parley.domain.rosters import RosterKind
+from parley.domain.shapes import Malformed, Shape, json_key
 
 INSTANCE_CREATED = "instance.created"
 PARTY_REGISTERED = "party.registered"
@@ -27,25 +45,333 @@ HANDOVER_CONFIRMED = "handover.confirmed"
 AGREEMENT_AMENDED = "agreement.amended"
 SIDE_LISTS_SUBMITTED = "batch.lists_submitted"
 
-ALL_TYPES: frozenset[str] = frozenset(
-    {
-        INSTANCE_CREATED, PARTY_REGISTERED, PERSON_RECORDED, ROSTER_PUBLISHED, AGREEMENT_DRAFTED,
-        AGREEMENT_SIGNED, COMMITMENT_STATUS_SET, BATCH_PLANNED, HANDOVER_ADVANCED,
-        HANDOVER_SUBSTITUTED, BATCH_CLOSED, KEY_ROTATED, KEY_REVOKED, PERSON_ERASED,
-        MONITOR_REPORTED, MATCH_PROPOSED, MATCH_DECIDED, MATCH_ACKNOWLEDGED,
-        HANDOVER_CONFIRMED, AGREEMENT_AMENDED, SIDE_LISTS_SUBMITTED,
-    }
-)  # fmt: skip
+
+class MalformedPayload(DomainError):
+    """A payload that does not have the shape of its event type."""
+
+    def __init__(self, event_type: str, field_name: str, reason: str) -> None:
+        where = f"field {field_name!r}" if field_name else "the payload"
+        super().__init__(f"{event_type} payload: {where} {reason}")
+        self.event_type = event_type
+        self.field = field_name
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Payload(Shape):
+    """What an event of one type says; `TYPE` is the type name on the log."""
+
+    TYPE: ClassVar[str]
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Self:
+        try:
+            return cls.decode(data, "")
+        except Malformed as e:
+            raise MalformedPayload(cls.TYPE, e.path, e.reason) from None
+
+
+# --- instance, parties and keys ---
+
+
+@dataclass(frozen=True)
+class InstanceCreated(Payload):
+    """The mediator started this instance: its id names the log (the checkpoint origin)."""
+
+    TYPE: ClassVar[str] = INSTANCE_CREATED
+    instance_id: str
+    name: str
+    demo: bool
+
+
+@dataclass(frozen=True)
+class PartyRegistered(Payload):
+    """A party joined with its first key (Ed25519, hex) and that key's id."""
+
+    TYPE: ClassVar[str] = PARTY_REGISTERED
+    party_id: str
+    name: str
+    role: Role
+    public_key: str
+    key_id: str
+
+
+@dataclass(frozen=True)
+class KeyRotated(Payload):
+    """A party's new key, announced under the previous one, which is retired."""
+
+    TYPE: ClassVar[str] = KEY_ROTATED
+    party_id: str
+    public_key: str
+    key_id: str
+    previous_key_id: str
+
+
+@dataclass(frozen=True)
+class KeyRevoked(Payload):
+    """A key revoked, with or without a replacement key."""
+
+    TYPE: ClassVar[str] = KEY_REVOKED
+    party_id: str
+    key_id: str
+    reason: str
+    new_public_key: str | None = None
+    new_key_id: str | None = None
+
+
+# --- persons and rosters ---
+
+
+@dataclass(frozen=True)
+class PersonRecorded(Payload):
+    """A revision of one person record on a roster (`PARTY:KIND`)."""
+
+    TYPE: ClassVar[str] = PERSON_RECORDED
+    roster_id: str
+    revision: int
+    record: PersonRecord
+
+
+@dataclass(frozen=True)
+class RosterPublished(Payload):
+    """A new version of a roster: each member's record id with the revision it stands at."""
+
+    TYPE: ClassVar[str] = ROSTER_PUBLISHED
+    roster_id: str
+    party_id: str
+    kind: RosterKind
+    version: int
+    source: str
+    source_sha256: str
+    members: Mapping[str, int]
+    added: int
+    removed: int
+    changed: int
+
+
+@dataclass(frozen=True)
+class ErasedEntry(Shape):
+    """A `person.recorded` entry whose payload an erasure drops."""
+
+    idx: int
+    revision: int
+
+
+@dataclass(frozen=True)
+class PersonErased(Payload):
+    """A person's personal data leaves the log's payloads: the entries named here."""
+
+    TYPE: ClassVar[str] = PERSON_ERASED
+    roster_id: str
+    record_id: str
+    entries: tuple[ErasedEntry, ...]
+    reason: str
+
+
+# --- matches ---
+
+
+@dataclass(frozen=True)
+class MatchProposed(Payload):
+    """The claim that two records (`PARTY:KIND/RECORD`) are one human, with its score."""
+
+    TYPE: ClassVar[str] = MATCH_PROPOSED
+    match_id: str
+    left: str
+    right: str
+    score: float
+    explanation: str
+    duplicate: bool  # both records on one party's rosters: linked, never merged
+
+
+@dataclass(frozen=True)
+class MatchDecided(Payload):
+    TYPE: ClassVar[str] = MATCH_DECIDED
+    match_id: str
+    state: MatchState
+    note: str
+
+
+@dataclass(frozen=True)
+class MatchAcknowledged(Payload):
+    """A side whose record a confirmed match names acknowledges it."""
+
+    TYPE: ClassVar[str] = MATCH_ACKNOWLEDGED
+    match_id: str
+
+
+# --- agreements ---
+
+
+@dataclass(frozen=True)
+class AgreementDrafted(Payload):
+    """An agreement's first version, with the hash of its canonical text."""
+
+    TYPE: ClassVar[str] = AGREEMENT_DRAFTED
+    agreement: Agreement
+    text_sha256: str
+
+
+@dataclass(frozen=True)
+class CarriedStatus(Shape):
+    """A commitment's rating, kept across an amendment: status, note, the entry that set it."""
+
+    status: ImplementationStatus
+    note: str
+    idx: int
+
+
+@dataclass(frozen=True)
+class AgreementAmended(Payload):
+    """A new version of an agreement, to be signed again; ratings carry over by commitment id."""
+
+    TYPE: ClassVar[str] = AGREEMENT_AMENDED
+    agreement: Agreement
+    version: int
+    text_sha256: str
+    carried_statuses: Mapping[str, CarriedStatus]
+
+
+@dataclass(frozen=True)
+class AgreementSigned(Payload):
+    """A side signed (or the mediator witnessed) a version; `status` is the agreement's after."""
+
+    TYPE: ClassVar[str] = AGREEMENT_SIGNED
+    agreement_id: str
+    version: int
+    text_sha256: str
+    status: str
+
+
+@dataclass(frozen=True)
+class CommitmentStatusSet(Payload):
+    """The mediator rates a non-exchange commitment on the 0-3 implementation scale."""
+
+    TYPE: ClassVar[str] = COMMITMENT_STATUS_SET
+    commitment_id: str
+    status: ImplementationStatus
+    note: str
+
+
+@dataclass(frozen=True)
+class MonitorReported(Payload):
+    TYPE: ClassVar[str] = MONITOR_REPORTED
+    commitment_id: str
+    kind: ReportKind
+    place: str
+    observed_on: dt.date
+    text: str
+
+
+# --- batches and handovers ---
+
+
+@dataclass(frozen=True)
+class BatchPerson(Shape):
+    """One person of a planned batch and the party that receives them."""
+
+    person: PersonRef
+    receiving_party: str
+
+
+@dataclass(frozen=True)
+class BatchPlanned(Payload):
+    """A batch of an exchange commitment: who goes to whom, where and when."""
+
+    TYPE: ClassVar[str] = BATCH_PLANNED
+    batch_id: str
+    agreement_id: str
+    phase_id: str
+    commitment_id: str
+    place: str
+    persons: tuple[BatchPerson, ...]
+    planned_date: dt.date | None = None
+    basis: str | None = None  # why these numbers: the planner's account
+
+
+@dataclass(frozen=True)
+class HandoverAdvanced(Payload):
+    """One person's handover moved from one state to the next."""
+
+    TYPE: ClassVar[str] = HANDOVER_ADVANCED
+    batch_id: str
+    person: PersonRef
+    from_: HandoverState = field(metadata=json_key("from"))
+    to: HandoverState
+    note: str | None = None
+    interview: str | None = None  # sealed to the mediator's key
+    before_dispute: HandoverState | None = None  # where a dispute may resume
+
+
+@dataclass(frozen=True)
+class HandoverSubstituted(Payload):
+    """Another person was brought instead: both stay in the batch, the new one at `seq`."""
+
+    TYPE: ClassVar[str] = HANDOVER_SUBSTITUTED
+    batch_id: str
+    person: PersonRef
+    substitute: PersonRef
+    note: str
+    from_: HandoverState = field(metadata=json_key("from"))
+    receiving_party: str
+    seq: int
+
+
+@dataclass(frozen=True)
+class HandoverConfirmed(Payload):
+    """The mediator, the third witness, confirms a transfer both sides recorded."""
+
+    TYPE: ClassVar[str] = HANDOVER_CONFIRMED
+    batch_id: str
+    person: PersonRef
+
+
+@dataclass(frozen=True)
+class SideListsSubmitted(Payload):
+    """A side's must-include and veto lists for an exchange; each replaces the last."""
+
+    TYPE: ClassVar[str] = SIDE_LISTS_SUBMITTED
+    commitment_id: str
+    must_include: tuple[PersonRef, ...]
+    veto: tuple[PersonRef, ...]
+
+
+@dataclass(frozen=True)
+class BatchClosed(Payload):
+    TYPE: ClassVar[str] = BATCH_CLOSED
+    batch_id: str
+
+
+PAYLOADS: Mapping[str, type[Payload]] = {
+    p.TYPE: p
+    for p in (
+        InstanceCreated, PartyRegistered, KeyRotated, KeyRevoked, PersonRecorded,
+        RosterPublished, PersonErased, MatchProposed, MatchDecided, MatchAcknowledged,
+        AgreementDrafted, AgreementAmended, AgreementSigned, CommitmentStatusSet,
+        MonitorReported, BatchPlanned, HandoverAdvanced, HandoverSubstituted,
+        HandoverConfirmed, SideListsSubmitted, BatchClosed,
+    )
+}  # fmt: skip
+ALL_TYPES: frozenset[str] = frozenset(PAYLOADS)
+
+
+def payload_from_json(event_type: str, data: Any) -> Payload:
+    """The typed payload of an entry of `event_type`; MalformedPayload if it has not its shape."""
+    cls = PAYLOADS.get(event_type)
+    if cls is None:
+        raise MalformedPayload(event_type, "", "is of an unknown event type")
+    if not isinstance(data, Mapping):
+        raise MalformedPayload(event_type, "", "is not a JSON object")
+    return cls.from_json(data)
 
 
 @dataclass(frozen=True)
 class Event:
     """What happened, by whom; the log gives it an index and a time."""
 
-    type: str
     actor: str
-    payload: dict[str, Any]
+    payload: Payload
 
-    def __post_init__(self) -> None:
-        if self.type not in ALL_TYPES:
-            raise ValueError(f"unknown event type {self.type!r}")
+    @property
+    def type(self) -> str:
+        return self.payload.TYPE

@@ -1,1 +1,6 @@
-"""store layer."""
+"""store layer: the log's tables and, per domain, the projector of its events (each registers
+itself with `store.projection` when its module is imported, here)."""
+
+from parley.store import agreements, batches, keys, matches, rosters
+
+__all__ = ["agreements", "batches", "keys", "matches", "rosters"]
