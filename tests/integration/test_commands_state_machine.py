@@ -13,7 +13,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from sqlalchemy import select
 
 from parley.app import batches
-from parley.app.authz import HANDOVER_MOVES
+from parley.app.authz import PERMISSIONS, handover_action
 from parley.app.config import Settings
 from parley.app.ledger import Ledger
 from parley.app.rebuild import projection_snapshot, rebuild
@@ -93,7 +93,7 @@ class LedgerMachine(RuleBasedStateMachine):
             return
         to = options[k % len(options)]
         resuming = to is before
-        who = "mediator" if resuming else sorted(HANDOVER_MOVES[to])[0]
+        who = sorted(PERMISSIONS[handover_action(to, resuming)].who)[0]
         actor = {"mediator": "MED", "releasing": person.party_id, "receiving": row.receiving_party}[
             who
         ]

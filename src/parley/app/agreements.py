@@ -24,7 +24,6 @@ from parley.domain.agreements import (
 )
 from parley.domain.errors import Conflict, DomainError, NotFound
 from parley.domain.events import Event
-from parley.domain.parties import Role
 from parley.store import tables as t
 
 
@@ -46,7 +45,7 @@ def load(conn: Connection, agreement_id: str) -> tuple[Agreement, str]:
 
 def draft(ledger: Ledger, *, actor: str, agreement: Agreement) -> Appended:
     def decide(conn: Connection) -> Sequence[Event]:
-        authz.require(conn, actor, "agreement.draft")
+        authz.require(conn, actor, authz.Action.AGREEMENT_DRAFT)
         exists = conn.execute(
             select(t.agreements.c.agreement_id).where(
                 t.agreements.c.agreement_id == agreement.agreement_id
@@ -55,7 +54,7 @@ def draft(ledger: Ledger, *, actor: str, agreement: Agreement) -> Appended:
         if exists:
             raise Conflict(f"agreement {agreement.agreement_id} already exists")
         for side in agreement.sides:
-            if authz.role_of(conn, side) is not Role.SIDE:
+            if not authz.allows(authz.acting(conn, side), authz.Action.AGREEMENT_NAMED_SIDE):
                 raise DomainError(f"{side} is not a side and cannot be party to an agreement")
         known_phases = set(conn.execute(select(t.phases.c.phase_id)).scalars())
         known_commitments = set(conn.execute(select(t.commitments.c.commitment_id)).scalars())
@@ -83,7 +82,7 @@ def amend(ledger: Ledger, *, actor: str, agreement: Agreement) -> Appended:
     again by both sides and witnessed before it binds. Commitment ratings carry over."""
 
     def decide(conn: Connection) -> Sequence[Event]:
-        authz.require(conn, actor, "agreement.draft")
+        authz.require(conn, actor, authz.Action.AGREEMENT_AMEND)
         old, _status = load(conn, agreement.agreement_id)
         if old.sides != agreement.sides or old.mediator != agreement.mediator:
             raise DomainError(
@@ -164,8 +163,14 @@ def sign(ledger: Ledger, *, actor: str, agreement_id: str, text_sha256: str) -> 
     """A side signs the text it read (by hash); the mediator witnesses once both sides signed."""
 
     def decide(conn: Connection) -> Sequence[Event]:
-        role = authz.require(conn, actor, "agreement.sign")
         agreement, _status = load(conn, agreement_id)
+        authz.require(
+            conn,
+            actor,
+            authz.Action.AGREEMENT_SIGN,
+            parties=(*agreement.sides, agreement.mediator),
+            about=agreement_id,
+        )
         version = current_version(conn, agreement_id)
         expected = text_hash(agreement)
         if text_sha256 != expected:
@@ -185,9 +190,7 @@ def sign(ledger: Ledger, *, actor: str, agreement_id: str, text_sha256: str) -> 
             raise Conflict(
                 f"{actor} has already signed version {version} of agreement {agreement_id}"
             )
-        if role is Role.MEDIATOR:
-            if actor != agreement.mediator:
-                raise authz.Forbidden(f"{actor} is not the mediator of agreement {agreement_id}")
+        if actor not in agreement.sides:
             missing = [s for s in agreement.sides if s not in signed]
             if missing:
                 raise Conflict(
@@ -196,8 +199,6 @@ def sign(ledger: Ledger, *, actor: str, agreement_id: str, text_sha256: str) -> 
                 )
             status = "witnessed"
         else:
-            if actor not in agreement.sides:
-                raise authz.Forbidden(f"{actor} is not a side of agreement {agreement_id}")
             status = "signed" if set(agreement.sides) <= signed | {actor} else "draft"
         return [Event(actor, ev.AgreementSigned(agreement_id, version, text_sha256, status))]
 
@@ -210,7 +211,7 @@ def set_commitment_status(
     """The mediator rates a commitment on the 0-3 scale, under the verification rules."""
 
     def decide(conn: Connection) -> Sequence[Event]:
-        authz.require(conn, actor, "commitment.status")
+        authz.require(conn, actor, authz.Action.COMMITMENT_STATUS)
         c = conn.execute(
             select(t.commitments).where(t.commitments.c.commitment_id == commitment_id)
         ).one_or_none()
@@ -255,7 +256,7 @@ def report(
     """A monitor's report: what was observed, where, when, by whom (the signing monitor)."""
 
     def decide(conn: Connection) -> Sequence[Event]:
-        authz.require(conn, actor, "monitor.report")
+        authz.require(conn, actor, authz.Action.MONITOR_REPORT)
         c = conn.execute(
             select(t.commitments.c.kind).where(t.commitments.c.commitment_id == commitment_id)
         ).scalar_one_or_none()

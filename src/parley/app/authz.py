@@ -1,7 +1,14 @@
-"""Permissions: the one place that decides who may do what."""
+"""Permissions: one table says who may do what; use cases ask it through `require` and
+nothing else decides. A rule names the standings that may act: a role (the mediator, a side,
+a monitor) or a relation to what is acted on (its owner, the releasing or receiving side, a
+party to the agreement, exchange or match)."""
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import select
@@ -14,41 +21,204 @@ from parley.store import tables as t
 
 
 class Forbidden(DomainError):
-    """The acting party's role does not allow the command."""
+    """The acting party's standing does not allow the command."""
 
 
-M, S, W = Role.MEDIATOR, Role.SIDE, Role.MONITOR
+class Standing(enum.StrEnum):
+    """How the acting party stands towards what it acts on."""
 
-ACTIONS: dict[str, frozenset[Role]] = {
-    "party.register": frozenset({M}),
-    "roster.import": frozenset({S}),
-    "agreement.draft": frozenset({M}),
-    "agreement.sign": frozenset({S, M}),
-    "commitment.status": frozenset({M}),
-    "monitor.report": frozenset({W}),
-    "batch.plan": frozenset({M}),
-    "batch.lists": frozenset({S}),
-    "batch.close": frozenset({M}),
-    "handover.substitute": frozenset({M}),
-}
+    MEDIATOR = "mediator"
+    SIDE = "side"
+    MONITOR = "monitor"
+    OWNER = "owner"  # the party whose roster, record, key or lists it is
+    RELEASING = "releasing"  # the side that holds the person and releases them
+    RECEIVING = "receiving"  # the side the person goes to
+    PARTY = "party"  # a party to the agreement, exchange or match acted on
 
-H = HandoverState
-# Who may move a handover to a state: the mediator witnesses and interviews, the releasing
-# side presents and transfers, the receiving side confirms receipt.
-HANDOVER_MOVES: dict[HandoverState, frozenset[str]] = {
-    H.LOCATED: frozenset({"mediator"}),
-    H.AGREED: frozenset({"mediator"}),
-    H.CLEARED: frozenset({"releasing"}),
-    H.CONSENT_VERIFIED: frozenset({"mediator"}),
-    H.DECLINED: frozenset({"mediator"}),
-    H.RELEASED_TO_THIRD_STATE: frozenset({"mediator"}),
-    H.TRANSFERRED: frozenset({"releasing"}),
-    H.RECEIVED: frozenset({"receiving"}),
-    H.NOT_DELIVERED: frozenset({"releasing", "mediator"}),
-    H.DECEASED: frozenset({"releasing", "mediator"}),
-    H.DISPUTED: frozenset({"releasing", "receiving", "mediator"}),
-}
-_RESUME_FROM_DISPUTE = frozenset({"mediator"})
+
+class Action(enum.StrEnum):
+    """Everything a party may or may not do; each is one row of `PERMISSIONS`."""
+
+    PARTY_REGISTER = "party.register"
+    KEY_ROTATE = "key.rotate"
+    KEY_REVOKE = "key.revoke"
+    LOG_COSIGN = "log.cosign"
+    STATUS_READ = "status.read"
+    ROSTER_IMPORT = "roster.import"
+    ROSTER_READ = "roster.view"
+    PERSON_READ = "person.view"
+    PERSON_ERASE = "person.erase"
+    NOT_LOCATED_READ = "roster.not_located"
+    MATCH_RECONCILE = "match.reconcile"
+    MATCH_PROPOSE = "match.propose"
+    MATCH_DECIDE = "match.decide"
+    MATCH_ACKNOWLEDGE = "match.acknowledge"
+    MATCH_LIST = "match.list"
+    MATCH_SEE_PROPOSED = "match.see_proposed"  # every proposal, whatever its state
+    MATCH_SEE_CONFIRMED = "match.see_confirmed"  # a confirmed match, in a list or a history
+    AGREEMENT_DRAFT = "agreement.draft"
+    AGREEMENT_AMEND = "agreement.amend"
+    AGREEMENT_NAMED_SIDE = "agreement.named_side"  # who may be named a side of an agreement
+    AGREEMENT_SIGN = "agreement.sign"
+    COMMITMENT_STATUS = "commitment.status"
+    MONITOR_REPORT = "monitor.report"
+    SIDE_LISTS_SUBMIT = "batch.lists"
+    SIDE_LISTS_READ = "batch.lists.read"
+    SIDE_LISTS_SEE = "batch.lists.see"  # one side's lists, within a read
+    BATCH_PROPOSE = "batch.propose"
+    BATCH_PLAN = "batch.plan"
+    BATCH_CONFIRM = "batch.confirm"
+    BATCH_CLOSE = "batch.close"
+    INTERVIEW_READ = "interview.read"
+    INTERVIEW_RECORD = "interview.record"
+    HANDOVER_REQUESTED = "handover.requested"
+    HANDOVER_LOCATED = "handover.located"
+    HANDOVER_AGREED = "handover.agreed"
+    HANDOVER_CLEARED = "handover.cleared"
+    HANDOVER_CONSENT_VERIFIED = "handover.consent_verified"
+    HANDOVER_TRANSFERRED = "handover.transferred"
+    HANDOVER_RECEIVED = "handover.received"
+    HANDOVER_DECLINED = "handover.declined"
+    HANDOVER_NOT_DELIVERED = "handover.not_delivered"
+    HANDOVER_SUBSTITUTED = "handover.substituted"
+    HANDOVER_DECEASED = "handover.deceased"
+    HANDOVER_DISPUTED = "handover.disputed"
+    HANDOVER_RELEASED_TO_THIRD_STATE = "handover.released_to_third_state"
+    HANDOVER_RESUME = "handover.resume"  # back from a dispute to where it stood
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may act: the actor's role must be one of `roles`, and it must hold one of the
+    standings in `who`. `refusal` is the sentence a refused actor reads (a str.format template
+    over actor, role, action, who, owner and about); by default the generic one."""
+
+    who: frozenset[Standing]
+    roles: frozenset[Role] = frozenset(Role)
+    refusal: str = "{actor} ({role}) may not {action}: only a {who} may"
+
+
+A, St = Action, Standing
+M, SIDE, W = frozenset({St.MEDIATOR}), frozenset({St.SIDE}), frozenset({St.MONITOR})
+_MOVE = "{actor} may not move a handover to {about}: that is for the {who} party"
+
+
+def _move(*who: Standing) -> Rule:
+    return Rule(frozenset(who), refusal=_MOVE)
+
+
+PERMISSIONS: Mapping[Action, Rule] = MappingProxyType({
+    A.PARTY_REGISTER: Rule(M),
+    A.KEY_ROTATE: Rule(frozenset({St.OWNER}), refusal="{actor} may rotate only its own key"),
+    A.KEY_REVOKE: Rule(
+        frozenset({St.MEDIATOR, St.OWNER}), refusal="{actor} may not revoke a key of {owner}"
+    ),
+    A.LOG_COSIGN: Rule(
+        SIDE | W, refusal="{actor} is not a party that witnesses the mediator's log"
+    ),
+    A.STATUS_READ: Rule(M | SIDE | W),
+    A.ROSTER_IMPORT: Rule(
+        frozenset({St.OWNER}),
+        roles=frozenset({Role.SIDE}),
+        refusal="{actor} may not import {owner}'s roster: only {owner} signs its own",
+    ),
+    A.ROSTER_READ: Rule(
+        frozenset({St.MEDIATOR, St.OWNER}),
+        roles=frozenset({Role.MEDIATOR, Role.SIDE}),
+        refusal="{actor} ({role}) may not see {owner}'s roster: only {owner} and the mediator may",
+    ),
+    A.PERSON_READ: Rule(
+        frozenset({St.MEDIATOR, St.OWNER}),
+        refusal="{actor} may see only its own rosters' records, not {about}",
+    ),
+    A.PERSON_ERASE: Rule(
+        frozenset({St.MEDIATOR, St.OWNER}),
+        refusal="{actor} may not erase a record of {owner}'s roster",
+    ),
+    A.NOT_LOCATED_READ: Rule(
+        frozenset({St.MEDIATOR, St.OWNER}), refusal="{actor} may see only its own sought persons"
+    ),
+    A.MATCH_RECONCILE: Rule(
+        M, refusal="{actor} may not reconcile: only the mediator sees all rosters"
+    ),
+    A.MATCH_PROPOSE: Rule(
+        M, refusal="{actor} may not propose matches: only the mediator reconciles"
+    ),
+    A.MATCH_DECIDE: Rule(M, refusal="{actor} may not decide matches: only the mediator does"),
+    A.MATCH_ACKNOWLEDGE: Rule(
+        frozenset({St.PARTY}),
+        refusal="{actor} may acknowledge only matches about its own records",
+    ),
+    A.MATCH_LIST: Rule(M | SIDE, refusal="{actor} is a monitor: it sees the roadmap, not matches"),
+    A.MATCH_SEE_PROPOSED: Rule(M),
+    A.MATCH_SEE_CONFIRMED: Rule(frozenset({St.MEDIATOR, St.PARTY})),
+    A.AGREEMENT_DRAFT: Rule(M),
+    A.AGREEMENT_AMEND: Rule(M),
+    A.AGREEMENT_NAMED_SIDE: Rule(SIDE),
+    A.AGREEMENT_SIGN: Rule(
+        frozenset({St.PARTY}),
+        roles=frozenset({Role.MEDIATOR, Role.SIDE}),
+        refusal="{actor} is neither a side nor the mediator of agreement {about}",
+    ),
+    A.COMMITMENT_STATUS: Rule(M),
+    A.MONITOR_REPORT: Rule(W),
+    A.SIDE_LISTS_SUBMIT: Rule(
+        frozenset({St.PARTY}),
+        roles=frozenset({Role.SIDE}),
+        refusal="{actor} is not a side of the exchange {about}",
+    ),
+    A.SIDE_LISTS_READ: Rule(
+        M | SIDE, refusal="{actor} is a monitor: it sees the roadmap, not persons"
+    ),
+    A.SIDE_LISTS_SEE: Rule(frozenset({St.MEDIATOR, St.OWNER})),
+    A.BATCH_PROPOSE: Rule(M),
+    A.BATCH_PLAN: Rule(M),
+    A.BATCH_CONFIRM: Rule(
+        M, refusal="{actor} may not confirm transfers: the mediator is the third witness"
+    ),
+    A.BATCH_CLOSE: Rule(M),
+    A.INTERVIEW_READ: Rule(
+        M, refusal="{actor} may not read consent interviews: they are the mediator's alone"
+    ),
+    A.INTERVIEW_RECORD: Rule(
+        M, refusal="the consent interview is recorded by the mediator, with its outcome"
+    ),
+    # the mediator witnesses and interviews, the releasing side presents and transfers,
+    # the receiving side confirms receipt
+    A.HANDOVER_REQUESTED: Rule(
+        frozenset(), refusal="{actor} may not move a handover to requested: every handover starts there"
+    ),
+    A.HANDOVER_LOCATED: _move(St.MEDIATOR),
+    A.HANDOVER_AGREED: _move(St.MEDIATOR),
+    A.HANDOVER_CLEARED: _move(St.RELEASING),
+    A.HANDOVER_CONSENT_VERIFIED: _move(St.MEDIATOR),
+    A.HANDOVER_TRANSFERRED: _move(St.RELEASING),
+    A.HANDOVER_RECEIVED: _move(St.RECEIVING),
+    A.HANDOVER_DECLINED: _move(St.MEDIATOR),
+    A.HANDOVER_NOT_DELIVERED: _move(St.RELEASING, St.MEDIATOR),
+    A.HANDOVER_SUBSTITUTED: _move(St.MEDIATOR),
+    A.HANDOVER_DECEASED: _move(St.RELEASING, St.MEDIATOR),
+    A.HANDOVER_DISPUTED: _move(St.RELEASING, St.RECEIVING, St.MEDIATOR),
+    A.HANDOVER_RELEASED_TO_THIRD_STATE: _move(St.MEDIATOR),
+    A.HANDOVER_RESUME: _move(St.MEDIATOR),
+})  # fmt: skip
+
+HANDOVER_ACTIONS: Mapping[HandoverState, Action] = MappingProxyType(
+    {state: Action(f"handover.{state.value}") for state in HandoverState}
+)
+
+
+def handover_action(to: HandoverState, resuming: bool = False) -> Action:
+    """The row that governs moving a handover to `to` (or back from a dispute)."""
+    return Action.HANDOVER_RESUME if resuming else HANDOVER_ACTIONS[to]
+
+
+@dataclass(frozen=True)
+class Acting:
+    """A registered party about to act, with its role."""
+
+    party_id: str
+    role: Role
 
 
 def role_of(conn: Connection, party_id: str) -> Role:
@@ -60,54 +230,130 @@ def role_of(conn: Connection, party_id: str) -> Role:
     return Role(role)
 
 
-def require(conn: Connection, actor: str, action: str) -> Role:
-    """The actor's role, if it may perform the action; otherwise Forbidden."""
-    role = role_of(conn, actor)
-    if role not in ACTIONS[action]:
-        allowed = " or ".join(sorted(r.value for r in ACTIONS[action]))
-        raise Forbidden(f"{actor} ({role.value}) may not {action}: only a {allowed} may")
-    return role
+def acting(conn: Connection, actor: str) -> Acting:
+    """The registered party `actor`; a stranger is refused here, before any rule."""
+    return Acting(actor, role_of(conn, actor))
 
 
-def require_roster_access(conn: Connection, actor: str, owner: str, action: str) -> Role:
-    """A roster is the owning side's and the mediator's: the other side never sees its raw
-    records, a monitor sees none, and only the owner publishes a version of it."""
-    role = role_of(conn, actor)
-    if action == "roster.import":
-        if actor != owner:
-            raise Forbidden(f"{actor} may not import {owner}'s roster: only {owner} signs its own")
-        return require(conn, actor, action)
-    if role is Role.MEDIATOR or (role is Role.SIDE and actor == owner):
-        return role
-    raise Forbidden(
-        f"{actor} ({role.value}) may not see {owner}'s roster: only {owner} and the mediator may"
+def refusal(
+    who: Acting,
+    action: Action,
+    *,
+    owner: str | None = None,
+    releasing: str | None = None,
+    receiving: str | None = None,
+    parties: Collection[str] = (),
+    about: str = "",
+) -> str | None:
+    """Why `who` may not take `action` on the thing described, or None if it may."""
+    rule = PERMISSIONS[action]
+    actor, role = who.party_id, who.role
+    if role not in rule.roles:
+        allowed = " or ".join(sorted(r.value for r in rule.roles))
+        return f"{actor} ({role.value}) may not {action.value}: only a {allowed} may"
+    holds = {Standing(role.value)}
+    for standing, party in (
+        (Standing.OWNER, owner),
+        (Standing.RELEASING, releasing),
+        (Standing.RECEIVING, receiving),
+    ):
+        if party is not None and actor == party:
+            holds.add(standing)
+    if actor in parties:
+        holds.add(Standing.PARTY)
+    if rule.who & holds:
+        return None
+    return rule.refusal.format(
+        actor=actor,
+        role=role.value,
+        action=action.value,
+        who=" or ".join(sorted(rule.who)) or "nobody",
+        owner=owner,
+        about=about,
     )
 
 
-def require_handover_move(
-    actor: str, role: Role, releasing: str, receiving: str, to: HandoverState, resuming: bool
-) -> None:
-    """Check the standing of an actor (whose role is already known) towards one person's move."""
-    standing = {
-        "mediator": role is Role.MEDIATOR,
-        "releasing": actor == releasing,
-        "receiving": actor == receiving,
-    }
-    allowed = _RESUME_FROM_DISPUTE if resuming else HANDOVER_MOVES.get(to, frozenset())
-    if not any(standing[s] for s in allowed):
-        who = " or ".join(sorted(allowed)) or "nobody"
-        raise Forbidden(
-            f"{actor} may not move a handover to {to.value}: that is for the {who} party"
-        )
+def allows(
+    who: Acting,
+    action: Action,
+    *,
+    owner: str | None = None,
+    releasing: str | None = None,
+    receiving: str | None = None,
+    parties: Collection[str] = (),
+) -> bool:
+    reason = refusal(
+        who, action, owner=owner, releasing=releasing, receiving=receiving, parties=parties
+    )
+    return reason is None
 
 
-def visible_status(role: Role, actor: str, data: dict[str, Any]) -> dict[str, Any]:
+def check(
+    who: Acting,
+    action: Action,
+    *,
+    owner: str | None = None,
+    releasing: str | None = None,
+    receiving: str | None = None,
+    parties: Collection[str] = (),
+    about: str = "",
+) -> Acting:
+    """`who`, if the table lets it take `action` on the thing described; otherwise Forbidden."""
+    reason = refusal(
+        who,
+        action,
+        owner=owner,
+        releasing=releasing,
+        receiving=receiving,
+        parties=parties,
+        about=about,
+    )
+    if reason is not None:
+        raise Forbidden(reason)
+    return who
+
+
+def require(
+    conn: Connection,
+    actor: str,
+    action: Action,
+    *,
+    owner: str | None = None,
+    releasing: str | None = None,
+    receiving: str | None = None,
+    parties: Collection[str] = (),
+    about: str = "",
+) -> Acting:
+    """The registered party `actor`, if the table lets it take `action`; otherwise Forbidden."""
+    return check(
+        acting(conn, actor),
+        action,
+        owner=owner,
+        releasing=releasing,
+        receiving=receiving,
+        parties=parties,
+        about=about,
+    )
+
+
+# What a party may see of data it is allowed to read: the table's companions.
+
+
+def sees_match(who: Acting, about: Collection[str], confirmed: bool) -> bool:
+    """The mediator sees every proposal; a side sees the confirmed matches about its records."""
+    return allows(who, Action.MATCH_SEE_PROPOSED) or (
+        confirmed and allows(who, Action.MATCH_SEE_CONFIRMED, parties=about)
+    )
+
+
+def visible_status(who: Acting, data: dict[str, Any]) -> dict[str, Any]:
     """The status summary as a party may see it.
 
     The mediator sees everything. A side sees its own rosters, the agreements it is party to,
     and the exceptions about persons it holds or receives, with names only from its own
     rosters. A monitor sees the roadmap: agreements' non-exchange commitments, no persons.
     """
+    role, actor = who.role, who.party_id
     if role is Role.MEDIATOR:
         return data
     out = dict(data)

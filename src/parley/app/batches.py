@@ -127,7 +127,7 @@ def plan(
     chosen (the planner's summary), for the record."""
 
     def decide(conn: Connection) -> Sequence[Event]:
-        authz.require(conn, actor, "batch.plan")
+        authz.require(conn, actor, authz.Action.BATCH_PLAN)
         if conn.execute(
             select(t.batches.c.batch_id).where(t.batches.c.batch_id == batch_id)
         ).first():
@@ -196,19 +196,24 @@ def advance(
 
     def decide(conn: Connection) -> Sequence[Event]:
         batch = load(conn, batch_id, only=[person for person, _, _ in moves])
-        role = authz.role_of(conn, actor)
+        who = authz.acting(conn, actor)
         events = []
         for person, to, note in moves:
             before = batch.handover(person)
             resuming = before.state is HandoverState.DISPUTED and to is before.before_dispute
-            authz.require_handover_move(
-                actor, role, person.party_id, before.receiving_party, to, resuming
+            authz.check(
+                who,
+                authz.handover_action(to, resuming),
+                releasing=person.party_id,
+                receiving=before.receiving_party,
+                about=to.value,
             )
             batch = batch.advance(person, to)
             after = batch.handover(person)
             sealed = None
             if person in interviews:
-                if to not in _INTERVIEW_OUTCOMES or role is not Role.MEDIATOR:
+                authz.check(who, authz.Action.INTERVIEW_RECORD)
+                if to not in _INTERVIEW_OUTCOMES:
                     raise DomainError(
                         "the consent interview is recorded by the mediator, with its outcome"
                     )
@@ -243,10 +248,7 @@ def _operator_key(conn: Connection) -> bytes:
 def interview(ledger: Ledger, *, actor: str, batch_id: str, person: PersonRef) -> list[str]:
     """The mediator reads the sealed interview records of one person in a batch."""
     with ledger.reading() as conn:
-        if authz.role_of(conn, actor) is not Role.MEDIATOR:
-            raise authz.Forbidden(
-                f"{actor} may not read consent interviews: they are the mediator's alone"
-            )
+        authz.require(conn, actor, authz.Action.INTERVIEW_READ)
         hh = t.handover_history.c
         sealed = conn.execute(
             select(hh.interview).where(
@@ -266,7 +268,9 @@ def substitute(
     """Record that `brought` was presented instead of `person`: both stay in the batch."""
 
     def decide(conn: Connection) -> Sequence[Event]:
-        authz.require(conn, actor, "handover.substitute")
+        authz.require(
+            conn, actor, authz.Action.HANDOVER_SUBSTITUTED, about=HandoverState.SUBSTITUTED.value
+        )
         batch = load(conn, batch_id)
         if brought.party_id != person.party_id:
             raise DomainError(f"{brought} is not held by {person.party_id}, who releases {person}")
@@ -305,10 +309,7 @@ def confirm(
     """The mediator confirms transfers both sides recorded (all not yet confirmed, by default)."""
 
     def decide(conn: Connection) -> Sequence[Event]:
-        if authz.role_of(conn, actor) is not Role.MEDIATOR:
-            raise authz.Forbidden(
-                f"{actor} may not confirm transfers: the mediator is the third witness"
-            )
+        authz.require(conn, actor, authz.Action.BATCH_CONFIRM)
         batch = load(conn, batch_id)
         chosen = list(persons) if persons is not None else [
             h.person for h in batch.handovers if h.state is HandoverState.RECEIVED and not h.confirmed
@@ -324,7 +325,7 @@ def confirm(
 
 def close(ledger: Ledger, *, actor: str, batch_id: str) -> Appended:
     def decide(conn: Connection) -> Sequence[Event]:
-        authz.require(conn, actor, "batch.close")
+        authz.require(conn, actor, authz.Action.BATCH_CLOSE)
         load(conn, batch_id).close()
         return [Event(actor, ev.BatchClosed(batch_id))]
 

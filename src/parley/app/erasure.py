@@ -12,7 +12,6 @@ from parley.app.ledger import Appended, Ledger
 from parley.domain import events as ev
 from parley.domain.errors import Conflict, NotFound
 from parley.domain.events import Event
-from parley.domain.parties import Role
 from parley.store import tables as t
 
 
@@ -20,10 +19,8 @@ def erase(ledger: Ledger, *, actor: str, roster_id: str, record_id: str, reason:
     """Erase every revision of one record, by the mediator or the party whose roster it is."""
 
     def decide(conn: Connection) -> Sequence[Event]:
-        role = authz.role_of(conn, actor)
         owner = roster_id.split(":")[0]
-        if role is not Role.MEDIATOR and actor != owner:
-            raise authz.Forbidden(f"{actor} may not erase a record of {owner}'s roster")
+        authz.require(conn, actor, authz.Action.PERSON_ERASE, owner=owner)
         r = t.record_revisions.c
         revisions = conn.execute(
             select(r.revision, r.log_idx).where(r.roster_id == roster_id, r.record_id == record_id)

@@ -60,7 +60,7 @@ def register_party(
     """The mediator registers a side or a monitor; without a public key, a key pair is made here."""
 
     def decide(conn: Connection) -> Sequence[Event]:
-        authz.require(conn, actor, "party.register")
+        authz.require(conn, actor, authz.Action.PARTY_REGISTER)
         check_new_party(parties(conn), party)
         public = public_key
         if public is None:

@@ -13,7 +13,6 @@ from parley.app.ledger import Appended, Ledger
 from parley.domain import events as ev
 from parley.domain.errors import Conflict, NotFound
 from parley.domain.events import Event
-from parley.domain.parties import Role
 from parley.log.entry import key_id
 from parley.store import tables as t
 
@@ -24,7 +23,7 @@ def rotate(ledger: Ledger, *, party_id: str) -> Appended:
     public = new.public_key().public_bytes_raw()
 
     def decide(conn: Connection) -> Sequence[Event]:
-        authz.role_of(conn, party_id)
+        authz.require(conn, party_id, authz.Action.KEY_ROTATE, owner=party_id)
         current = conn.execute(
             select(t.parties.c.key_id).where(t.parties.c.party_id == party_id)
         ).scalar_one()
@@ -57,9 +56,7 @@ def revoke(
     """Revoke a key (by the mediator, or by its own party); signatures under it are then refused."""
 
     def decide(conn: Connection) -> Sequence[Event]:
-        role = authz.role_of(conn, actor)
-        if role is not Role.MEDIATOR and actor != party_id:
-            raise authz.Forbidden(f"{actor} may not revoke a key of {party_id}")
+        authz.require(conn, actor, authz.Action.KEY_REVOKE, owner=party_id)
         row = conn.execute(
             select(t.party_keys.c.party_id, t.party_keys.c.status).where(
                 t.party_keys.c.key_id == revoked_key_id

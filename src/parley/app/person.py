@@ -10,19 +10,16 @@ from sqlalchemy import select
 from parley.app import authz
 from parley.app.ledger import Ledger
 from parley.domain.errors import NotFound
-from parley.domain.parties import Role
 from parley.store import tables as t
 
 
 def history(ledger: Ledger, *, actor: str, roster_id: str, record_id: str) -> dict[str, Any]:
     """The record's revisions, the roster versions it was on, and every handover step."""
     with ledger.reading() as conn:
-        role = authz.role_of(conn, actor)
         owner = roster_id.split(":")[0]
-        if role is not Role.MEDIATOR and actor != owner:
-            raise authz.Forbidden(
-                f"{actor} may see only its own rosters' records, not {roster_id}/{record_id}"
-            )
+        who = authz.require(
+            conn, actor, authz.Action.PERSON_READ, owner=owner, about=f"{roster_id}/{record_id}"
+        )
         pr = t.person_records.c
         current = conn.execute(
             select(t.person_records).where(pr.roster_id == roster_id, pr.record_id == record_id)
@@ -63,7 +60,7 @@ def history(ledger: Ledger, *, actor: str, roster_id: str, record_id: str) -> di
             for r in conn.execute(
                 select(t.matches).where((mt.left_ref == ref) | (mt.right_ref == ref))
             )
-            if role is Role.MEDIATOR or r.state == "confirmed"
+            if authz.sees_match(who, {owner}, r.state == "confirmed")
         ]
         steps: list[dict[str, Any]] = []
         if roster_id.endswith(":held"):

@@ -19,7 +19,6 @@ from parley.domain.dates import PartialDate
 from parley.domain.errors import Conflict, DomainError, NotFound
 from parley.domain.events import Event
 from parley.domain.handovers import HandoverState
-from parley.domain.parties import Role
 from parley.domain.persons import Health
 from parley.domain.rosters import RosterKind, roster_id
 from parley.store import tables as t
@@ -126,10 +125,10 @@ def submit_lists(
     receive, in this exchange); each submission replaces the last. The planner honours both."""
 
     def decide(conn: Connection) -> list[Event]:
-        authz.require(conn, actor, "batch.lists")
         sides = exchange_commitment(conn, commitment_id)[0].sides
-        if actor not in sides:
-            raise authz.Forbidden(f"{actor} is not a side of the exchange {commitment_id}")
+        authz.require(
+            conn, actor, authz.Action.SIDE_LISTS_SUBMIT, parties=sides, about=commitment_id
+        )
         both = must_include & veto
         if both:
             raise DomainError(
@@ -151,11 +150,9 @@ def submit_lists(
 def side_lists(ledger: Ledger, *, actor: str, commitment_id: str) -> list[SideLists]:
     """The lists as the actor may see them: the mediator both sides', a side its own."""
     with ledger.reading() as conn:
-        role = authz.role_of(conn, actor)
-        if role is Role.MONITOR:
-            raise authz.Forbidden(f"{actor} is a monitor: it sees the roadmap, not persons")
+        who = authz.require(conn, actor, authz.Action.SIDE_LISTS_READ)
         lists = _stored_lists(conn, commitment_id)
-    return [x for x in lists if role is Role.MEDIATOR or x.party_id == actor]
+    return [x for x in lists if authz.allows(who, authz.Action.SIDE_LISTS_SEE, owner=x.party_id)]
 
 
 def _stored_lists(conn: Connection, commitment_id: str) -> list[SideLists]:
@@ -174,7 +171,7 @@ def _stored_lists(conn: Connection, commitment_id: str) -> list[SideLists]:
 def propose(ledger: Ledger, *, actor: str, request: PlanRequest) -> Proposal:
     """The next batch under a witnessed agreement's exchange commitment, with every reason."""
     with ledger.reading() as conn:
-        authz.require(conn, actor, "batch.plan")
+        authz.require(conn, actor, authz.Action.BATCH_PROPOSE)
         agreement, status, commitment = exchange_commitment(conn, request.commitment_id)
         if status != "witnessed":
             raise Conflict(

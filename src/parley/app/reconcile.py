@@ -312,8 +312,7 @@ def propose(ledger: Ledger, *, actor: str, candidates: Sequence[Candidate]) -> P
     outcome = Proposed([], [], [])
 
     def decide(conn: Connection) -> Sequence[Event]:
-        if authz.role_of(conn, actor) is not Role.MEDIATOR:
-            raise authz.Forbidden(f"{actor} may not propose matches: only the mediator reconciles")
+        authz.require(conn, actor, authz.Action.MATCH_PROPOSE)
         known = set(conn.execute(select(t.matches.c.match_id)).scalars())
         records = _records(conn, {ref for c in candidates for ref in (c.left, c.right)})
         events = []
@@ -356,8 +355,7 @@ def decide_many(
     """One decision on many proposals, one event each, all or none."""
 
     def run(conn: Connection) -> Sequence[Event]:
-        if authz.role_of(conn, actor) is not Role.MEDIATOR:
-            raise authz.Forbidden(f"{actor} may not decide matches: only the mediator does")
+        authz.require(conn, actor, authz.Action.MATCH_DECIDE)
         states: dict[str, str] = {
             r.match_id: r.state
             for r in conn.execute(select(t.matches.c.match_id, t.matches.c.state))
@@ -382,8 +380,7 @@ def acknowledge(ledger: Ledger, *, actor: str, mid: str) -> Appended:
         if row is None:
             raise NotFound(f"there is no match {mid}")
         parties = {RecordRef.parse(row.left_ref).party_id, RecordRef.parse(row.right_ref).party_id}
-        if actor not in parties:
-            raise authz.Forbidden(f"{actor} may acknowledge only matches about its own records")
+        authz.require(conn, actor, authz.Action.MATCH_ACKNOWLEDGE, parties=parties)
         if row.state != MatchState.CONFIRMED.value:
             raise Conflict(f"match {mid} is {row.state}; only confirmed matches are acknowledged")
         done = conn.execute(
@@ -402,18 +399,14 @@ def acknowledge(ledger: Ledger, *, actor: str, mid: str) -> Appended:
 def matches(ledger: Ledger, *, actor: str) -> list[dict[str, Any]]:
     """The matches the actor may see: all for the mediator, confirmed ones about its people for a side."""
     with ledger.reading() as conn:
-        role = authz.role_of(conn, actor)
-        if role is Role.MONITOR:
-            raise authz.Forbidden(f"{actor} is a monitor: it sees the roadmap, not matches")
+        who = authz.require(conn, actor, authz.Action.MATCH_LIST)
         acks: dict[str, list[str]] = {}
         for a in conn.execute(select(t.match_acknowledgements)):
             acks.setdefault(a.match_id, []).append(a.party_id)
         out = []
         for r in conn.execute(select(t.matches).order_by(t.matches.c.proposed_idx)):
             about = {RecordRef.parse(r.left_ref).party_id, RecordRef.parse(r.right_ref).party_id}
-            if role is not Role.MEDIATOR and (
-                actor not in about or r.state != MatchState.CONFIRMED.value
-            ):
+            if not authz.sees_match(who, about, r.state == MatchState.CONFIRMED.value):
                 continue
             out.append(
                 {
@@ -433,9 +426,7 @@ def matches(ledger: Ledger, *, actor: str) -> list[dict[str, Any]]:
 def not_located(ledger: Ledger, *, actor: str, party_id: str) -> list[dict[str, Any]]:
     """The party's sought persons with no confirmed match on another party's held roster."""
     with ledger.reading() as conn:
-        role = authz.role_of(conn, actor)
-        if role is not Role.MEDIATOR and actor != party_id:
-            raise authz.Forbidden(f"{actor} may see only its own sought persons")
+        authz.require(conn, actor, authz.Action.NOT_LOCATED_READ, owner=party_id)
         rid = f"{party_id}:sought"
         version = conn.execute(
             select(t.rosters.c.version).where(t.rosters.c.roster_id == rid)
@@ -487,8 +478,7 @@ def reconcile_all(
     side's held roster on Splink, and each roster against itself for duplicates. Every
     candidate becomes a proposal (one already proposed or decided is not proposed again)."""
     with ledger.reading() as conn:
-        if authz.role_of(conn, actor) is not Role.MEDIATOR:
-            raise authz.Forbidden(f"{actor} may not reconcile: only the mediator sees all rosters")
+        authz.require(conn, actor, authz.Action.MATCH_RECONCILE)
         sides = sorted(
             conn.execute(
                 select(t.parties.c.party_id).where(t.parties.c.role == Role.SIDE.value)

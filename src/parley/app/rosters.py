@@ -75,7 +75,7 @@ def import_roster(
     result: list[ImportResult] = []
 
     def decide(conn: Connection) -> Sequence[Event]:
-        authz.require_roster_access(conn, actor or party_id, party_id, "roster.import")
+        authz.require(conn, actor or party_id, authz.Action.ROSTER_IMPORT, owner=party_id)
         version = current_version(conn, rid)
         before = snapshot(conn, rid, version) if version else {}
         after = {r.record_id: r.to_dict() for r in records}
@@ -141,7 +141,7 @@ def diff_versions(
     `actor` (by default the owner) must be the owning side or the mediator."""
     rid = roster_id(party_id, kind)
     with ledger.reading() as conn:
-        authz.require_roster_access(conn, actor or party_id, party_id, "roster.view")
+        authz.require(conn, actor or party_id, authz.Action.ROSTER_READ, owner=party_id)
         latest = current_version(conn, rid)
         if latest == 0:
             raise NotFound(f"{party_id} has no {kind.value} roster yet")
@@ -168,7 +168,7 @@ def diff_file(
     side or the mediator)."""
     rid = roster_id(party_id, kind)
     with ledger.reading() as conn:
-        authz.require_roster_access(conn, actor or party_id, party_id, "roster.view")
+        authz.require(conn, actor or party_id, authz.Action.ROSTER_READ, owner=party_id)
         version = current_version(conn, rid)
         before = snapshot(conn, rid, version) if version else {}
     return version, diff_snapshots(before, {r.record_id: r.to_dict() for r in records})

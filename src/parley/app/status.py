@@ -22,7 +22,7 @@ def summary(ledger: Ledger, actor: str | None = None) -> dict[str, Any]:
     with ledger.reading() as conn:
         data = _summary(conn)
         if actor is not None:
-            data = authz.visible_status(authz.role_of(conn, actor), actor, data)
+            data = authz.visible_status(authz.require(conn, actor, authz.Action.STATUS_READ), data)
         return data
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Connection
 
+from parley.app import authz
 from parley.app.ledger import Ledger, rfc3339
 from parley.app.naming import log_origin, witness_name
 from parley.domain.errors import DomainError, NotFound
@@ -122,11 +123,7 @@ class Cosigned:
 def cosign(ledger: Ledger, *, party_id: str, state_dir: Path) -> Cosigned:
     """A party, as witness, checks the latest checkpoint against the last it cosigned."""
     with ledger.engine.connect().execution_options(parley_write=True) as conn, conn.begin():
-        role = conn.execute(
-            select(t.parties.c.role).where(t.parties.c.party_id == party_id)
-        ).scalar_one_or_none()
-        if role is None or role == Role.MEDIATOR.value:
-            raise DomainError(f"{party_id} is not a party that witnesses the mediator's log")
+        authz.require(conn, party_id, authz.Action.LOG_COSIGN)
         size, note = checkpoint_at(conn, None)
         state_dir.mkdir(parents=True, exist_ok=True)
         state = JsonFileWitnessState(state_dir / f"{party_id}.json")
