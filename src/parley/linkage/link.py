@@ -18,7 +18,7 @@ from splink import DuckDBAPI, Linker
 
 from parley.errors import InvalidInput
 from parley.gcpause import gc_paused
-from parley.linkage import model
+from parley.linkage import ambiguity, model
 from parley.linkage.prepare import Progress, feature_frames
 from parley.linkage.records import LinkageColumns, LinkageRecord
 
@@ -205,6 +205,16 @@ def _text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+def _said(c: model.Comparison, gamma: int) -> str:
+    """SQL of `Level.said`: the label, the two records' values it names, its question."""
+    level = c.levels[len(c.levels) - 1 - gamma]
+    if level.names is None:
+        return _text(level.said())
+    both = f"': ' || {level.names}_l || ' / ' || {level.names}_r"
+    question = f" — {level.question}" if level.question else ""
+    return f"{_text(level.label)} || coalesce({both}, '') || {_text(question)}"
+
+
 def _explanation_sql(comparisons: tuple[model.Comparison, ...]) -> str:
     """SQL for each pair's explanation: every comparison's level and weight, the heaviest
     first, then the fields one record lacks (`family name: the same ... (+9.1); ...`)."""
@@ -215,7 +225,7 @@ def _explanation_sql(comparisons: tuple[model.Comparison, ...]) -> str:
         if any(lv.tf for lv in c.levels):
             tf = f"mw_tf_adj_{c.column}"
             weight = f"({weight} + CASE WHEN isnan({tf}) THEN 0 ELSE coalesce({tf}, 0) END)"
-        labels = " ".join(f"WHEN {g} THEN {_text(c.label(g))}" for g in range(len(c.levels)))
+        labels = " ".join(f"WHEN {g} THEN {_said(c, g)}" for g in range(len(c.levels)))
         text = (
             f"{_text(c.name + ': ')} || CASE {gamma} {labels} END || printf(' (%+.1f)', {weight})"
         )
@@ -237,7 +247,7 @@ def _linked_sql(
     """The pairs over the threshold with their weight, explanation and differing identifiers:
     each comparison's level is computed again from the compared columns of just these pairs."""
     weight = f"s.match_weight + {float(shift)!r}"
-    columns = sorted({col for c in comparisons for col in c.columns})
+    columns = sorted({col for c in comparisons for col in (*c.columns, *c.words)})
     sides = ", ".join(f"l.{c} as {c}_l, r.{c} as {c}_r" for c in columns)
     pairs = (
         f"select s.*, {weight} as weight, {sides} from {scored} s "
@@ -359,7 +369,7 @@ def _link_frames(
     # A rule on a column one list leaves empty brings no pair: Splink is not asked to run it.
     present = {c for c in frame_l.columns if _present(frame_l, c) and _present(frame_r, c)}
     rules = [tuple(r for r in group if model.rule_columns(r) <= present) for group in _RULES]
-    needed = {col for c in comparisons for col in c.columns}
+    needed = {col for c in comparisons for col in (*c.columns, *c.words)}
     needed |= {col for group in rules for r in group for col in model.rule_columns(r)}
     # Splink compares keys only, and joins pairs by row number rather than by the ids.
     ids = [frame["record_id"].to_numpy(dtype=object) for frame in (frame_l, frame_r)]
@@ -392,27 +402,43 @@ def _link_frames(
         f"select record_id_l, record_id_r, match_weight from {scored.physical_name}"
     ).df()
     shift = _recalibrate(rows, linker, n_l, n_r)
+    # Without one-to-one, each record's best candidate, or its group too close to call.
+    chosen = None if one_to_one else ambiguity.answers(rows, cut)
     del rows
-    found = con.execute(_linked_sql(scored.physical_name, comparisons, shift, cut)).fetchnumpy()
+    low = cut if chosen is None else cut - ambiguity.MARGIN
+    found = con.execute(_linked_sql(scored.physical_name, comparisons, shift, low)).fetchnumpy()
     scored.drop_table_from_database_and_remove_from_cache()
     con.close()
     del frames
     scored_pairs = len(found["weight"])
+    group = np.full(scored_pairs, -1, dtype=np.int64)
+    if chosen is not None:
+        key = np.asarray(found["record_id_l"], dtype=np.int64) * n_r
+        key += np.asarray(found["record_id_r"], dtype=np.int64)
+        answer = pd.Series(chosen.group, index=chosen.left * n_r + chosen.right)
+        keep = np.isin(key, answer.index.to_numpy())
+        found = {k: v[keep] for k, v in found.items()}
+        group = answer.reindex(key[keep]).to_numpy(dtype=np.int64)
 
     t3 = time.perf_counter()
     links: list[Link] = []
     held: list[Link] = []
     identifiers = [c for c in comparisons if c.name in _IDENTIFIERS]
     flags = [found[f"differs_{c.column}"].tolist() for c in identifiers]
-    for left_id, right_id, weight, text, *differs in zip(
+    for left_id, right_id, weight, text, among, *differs in zip(
         ids[0][found["record_id_l"]].tolist(), ids[1][found["record_id_r"]].tolist(),
-        found["weight"].tolist(), found["explanation"].tolist(), *flags, strict=True,
+        found["weight"].tolist(), found["explanation"].tolist(), group.tolist(), *flags,
+        strict=True,
     ):  # fmt: skip
         named = tuple(c.name for c, d in zip(identifiers, differs, strict=True) if d)
         if named:
             verb = "differ" if len(named) > 1 else "differs"
             text = f"{' and '.join(named)} {verb}: review before acting; {text}"
-        lk = Link(str(left_id), str(right_id), _probability(weight), weight, text, named)
+        tag = None
+        if among >= 0:
+            tag = str(among + 1)
+            text = f"ambiguous (group {tag}): as likely as another candidate; {text}"
+        lk = Link(str(left_id), str(right_id), _probability(weight), weight, text, named, tag)
         if named:
             held.append(lk)
         if not (named and hold_differing_ids):
@@ -426,6 +452,12 @@ def _link_frames(
         )
     if one_to_one:
         links = _one_to_one(links)
+    groups = len({lk.ambiguous for lk in links if lk.ambiguous})
+    if groups:
+        warnings.append(
+            f"{groups} record(s) have candidates too close to tell apart: each such group is "
+            "written with its number in `ambiguous`, none of it linked, for a person to choose"
+        )
     links.sort(key=lambda x: (-x.match_probability, x.left_id, x.right_id))
     if progress is not None:
         progress("done", 1.0)
@@ -436,5 +468,7 @@ def _link_frames(
         "total_s": time.perf_counter() - t0,
         "scored_pairs": float(scored_pairs),
         "prior_shift_bits": shift,
+        "ambiguous_groups": float(groups),
+        "dominated_pairs": float(chosen.dominated if chosen is not None else 0),
     }
     return LinkResult(links, warnings, held, threshold, stats)

@@ -21,6 +21,15 @@ class Level:
     u: float = 0.0
     tf: str | None = None
     fix_m: bool = False  # keep the prior m: EM would drive it to zero on clean lists
+    names: str | None = None  # a column whose two values the explanation names (`Олег / Павел`)
+    question: str | None = None  # who the other record may be (`a brother?`)
+
+    def said(self, left: str | None = None, right: str | None = None) -> str:
+        """The level in words, with the two records' values of `names` where both have one."""
+        text = self.label
+        if self.names is not None and left is not None and right is not None:
+            text += f": {left} / {right}"
+        return text + (f" — {self.question}" if self.question else "")
 
 
 @dataclass(frozen=True)
@@ -30,6 +39,11 @@ class Comparison:
     name: str
     columns: tuple[str, ...]
     levels: tuple[Level, ...]
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """Columns only the explanations read."""
+        return tuple(dict.fromkeys(lv.names for lv in self.levels if lv.names is not None))
 
     @property
     def column(self) -> str:
@@ -122,10 +136,17 @@ FAMILY = Comparison(
         Level("ELSE", "different", 0.03, 0.95),
     ),
 )  # fmt: skip
+# Two names the table knows, in no common group, more than a keystroke apart: not a typo,
+# not a diminutive, not the name in another language, so another person (a brother, a twin).
+_OTHER_GIVEN = (
+    "given_known_l AND given_known_r AND given_key_l <> given_key_r "
+    "AND given_key_l <> given_alt_r AND given_alt_l <> given_key_r AND given_alt_l <> given_alt_r "
+    "AND damerau_levenshtein(given_skel_l, given_skel_r) > 1"
+)
 GIVEN = Comparison(
     "given name",
     ("given_key", "given_skel", "given_skel2", "given_known", "given_initial", "given_code",
-     "given_code2"),
+     "given_code2", "given_alt"),
     (
         Level("given_key_l = given_key_r", "the same name in any language", 0.85, 0.02, "given_key"),
         Level(
@@ -137,6 +158,11 @@ GIVEN = Comparison(
             "the same in another reading of its Latin letters", 0.02, 0.001,
         ),
         Level(
+            _OTHER_GIVEN,
+            "different given names, neither a form, a diminutive nor a typo of the other",
+            0.0001, 0.8, fix_m=True, names="given_text", question="a brother?",
+        ),
+        Level(
             "given_code_l = given_code_r OR given_code2_l = given_code_r "
             "OR given_code_l = given_code2_r",
             "sound alike (machine translation)", 0.03, 0.005,
@@ -146,18 +172,37 @@ GIVEN = Comparison(
             "AND given_initial_l = given_initial_r",
             "an initial that agrees", 0.03, 0.03,
         ),
-        Level("ELSE", "different", 0.02, 0.934),
+        # Fixed: on lists with brothers and twins EM takes "different" for a usual mismatch.
+        Level(
+            f"NOT {_jw('given_skel', 0.7)} AND NOT {_jw('given_skel2', 0.7)} "
+            "AND length(given_skel_l) > 1 AND length(given_skel_r) > 1",
+            "different given names, spelt wholly apart", 0.0005, 0.85, fix_m=True,
+            names="given_text", question="a brother?",
+        ),
+        Level("ELSE", "different", 0.01, 0.08, fix_m=True),
     ),
 )  # fmt: skip
 PATRONYMIC = Comparison(
     "patronymic",
-    ("patr_key", "patr_stem"),
+    ("patr_key", "patr_stem", "patr_known", "given_key", "given_known"),
     (
         Level("patr_key_l = patr_key_r", "the same father's name", 0.85, 0.03),
         Level(_jw("patr_stem", 0.88), "spelt alike (a typo)", 0.08, 0.02),
-        Level("ELSE", "different", 0.07, 0.95),
+        # A son bears a patronymic made from his father's given name, often his given name too.
+        Level(
+            "(given_known_r AND patr_key_l = given_key_r) "
+            "OR (given_known_l AND given_key_l = patr_key_r)",
+            "one's father's name is the other's given name", 0.0002, 0.003, fix_m=True,
+            names="patr_text", question="father and son?",
+        ),
+        Level(
+            "patr_known_l AND patr_known_r AND damerau_levenshtein(patr_stem_l, patr_stem_r) > 1",
+            "different fathers' names", 0.002, 0.9, fix_m=True, names="patr_text",
+            question="a namesake?",
+        ),
+        Level("ELSE", "different", 0.07, 0.05),
     ),
-)
+)  # fmt: skip
 BIRTH_DATE = Comparison(
     "birth date",
     ("birth_y", "birth_m", "birth_d"),
@@ -174,11 +219,21 @@ BIRTH_DATE = Comparison(
         ),
         Level(
             "(birth_y_l = birth_y_r AND (birth_m_l = birth_m_r OR birth_d_l = birth_d_r)) "
-            "OR (abs(birth_y_l - birth_y_r) <= 1 AND birth_m_l = birth_m_r AND birth_d_l = birth_d_r)",
+            "OR (birth_m_l = birth_m_r AND birth_d_l = birth_d_r AND damerau_levenshtein("
+            "CAST(birth_y_l AS VARCHAR), CAST(birth_y_r AS VARCHAR)) <= 1)",
             "one number differs (a typo)", 0.05, 0.002,
         ),
         Level("birth_y_l = birth_y_r", "the same year only", 0.02, 0.01),
-        Level("ELSE", "different", 0.02, 0.98),
+        # Fixed, as EM would learn from relatives that a generation apart is a usual mismatch.
+        Level(
+            "abs(birth_y_l - birth_y_r) >= 12", "born a generation apart", 0.001, 0.6,
+            fix_m=True, question="a father, son or namesake?",
+        ),
+        Level(
+            "abs(birth_y_l - birth_y_r) >= 3", "born years apart", 0.003, 0.3, fix_m=True,
+            question="a brother, sister or namesake?",
+        ),
+        Level("ELSE", "different", 0.01, 0.08, fix_m=True),
     ),
 )  # fmt: skip
 PLACE = Comparison(
@@ -228,7 +283,24 @@ NATIONAL_ID = _identifier("national id", "national_id")
 RANK = _exact("rank", "rank", "the same rank", 0.7, 0.15)
 UNIT = _exact("unit", "unit", "the same unit", 0.7, 0.05)
 CITIZENSHIP = _exact("citizenship", "citizenship", "the same citizenship", 0.95, 0.5)
-SEX = _exact("sex", "sex", "the same sex", 0.98, 0.5)
+SEX = Comparison(
+    "sex",
+    ("sex", "sex_parts"),
+    (
+        Level("sex_l = sex_r", "the same sex", 0.98, 0.5, fix_m=True),
+        # A man and a woman, each told by at least two of the sex column, the family name's
+        # ending, the given name and the patronymic: a relative, not a typo.
+        Level(
+            "sex_parts_l >= 2 AND sex_parts_r >= 2",
+            "a man and a woman, each named so twice over",
+            0.00001,
+            0.3,
+            fix_m=True,
+            question="a wife, sister, mother or brother?",
+        ),
+        Level("ELSE", "another sex, told by one part of a name only", 0.02, 0.2, fix_m=True),
+    ),
+)
 
 ALL = (
     FAMILY, GIVEN, PATRONYMIC, BIRTH_DATE, PLACE, ADDRESS, SERVICE_NUMBER, NATIONAL_ID, RANK,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import product
 from typing import Any, TypeAlias
 
 import numpy as np
@@ -32,8 +33,10 @@ from parley.names import (
     TokenKeys,
     given_key,
     normalise_person_name,
+    part_sex,
     patronymic_key,
     read_names,
+    sex_evidence,
     told_sex,
 )
 from parley.names.tokens import Role
@@ -106,15 +109,24 @@ def _given_columns(giv: TokenKeys | None) -> dict[str, object]:
         "given_skel2": giv.skeletons[-1] if giv is not None else None,
         "given_code": giv.code if giv is not None else None,
         "given_code2": giv.codes[-1] if giv is not None else None,
+        "given_alt": _given_alt(giv),
         "given_known": bool(giv is not None and (giv.groups or giv.diminutive_of)),
         "given_initial": giv.skeleton[:1] if giv is not None else None,
     }
+
+
+def _given_alt(giv: TokenKeys | None) -> str | None:
+    """The given name's other group where its spelling belongs to two (`Jan`: Іван and Ян)."""
+    if giv is None:
+        return None
+    return max(giv.groups) if giv.groups else max(giv.diminutive_of, default=given_key(giv))
 
 
 def _patronymic_columns(pat: TokenKeys | None) -> dict[str, object]:
     return {
         "patr_key": (patronymic_key(pat) or None) if pat is not None else None,
         "patr_stem": pat.stems[0] if pat is not None else None,
+        "patr_known": bool(pat is not None and pat.groups),
     }
 
 
@@ -180,12 +192,26 @@ def feature_row(p: PreparedRecord) -> dict[str, object]:
     }
     for column, source, key in _SINGLE:
         row[column] = key(getattr(r, source))
-    row["sex"] = row["sex"] or names["name_sex"]
+    n = p.name
+    told = (part_sex(n.family, "family"), part_sex(n.given, "given"))
+    written = sex_key(r.sex)
+    row["sex"], row["sex_parts"] = sex_evidence(
+        written, *told, part_sex(n.patronymic, "patronymic")
+    )
     return row
 
 
-_INTEGERS = ("birth_y", "birth_m", "birth_d")
-_BOOLEANS = ("given_known", "order_certain")
+_SEXES = (None, "m", "f")
+# sex_evidence of every combination of (sex column, family, given name, patronymic), by code.
+_EVIDENCE = [sex_evidence(*told) for told in product(_SEXES, repeat=4)]
+
+
+def _sex_code(told: Objects) -> npt.NDArray[np.intp]:
+    return np.where(told == "m", 1, np.where(told == "f", 2, 0))
+
+
+_INTEGERS = ("birth_y", "birth_m", "birth_d", "sex_parts")
+_BOOLEANS = ("given_known", "patr_known", "order_certain")
 
 
 def _arrow_type(column: str) -> pa.DataType:
@@ -305,7 +331,14 @@ def _name_table(names: NameParts, reader: NameReader) -> dict[str, pa.Array]:
         for pair in pairs.tolist()
     ]
     sex = np.array(told, dtype=object)[pair_codes]
+    # What each part alone tells of the sex, as a code (0 nothing, 1 a man, 2 a woman).
+    parts = [
+        _sex_code(_each(names.family, lambda t: part_sex(family(t), "family"))),
+        _sex_code(_each(names.given, lambda t: part_sex(given(t), "given"))),
+        _sex_code(_each(names.patronymic, lambda t: part_sex(patronymic(t), "patronymic"))),
+    ]
     return {
+        "sex_told": pa.array(parts[0] * 9 + parts[1] * 3 + parts[2]),
         **fam,
         **giv,
         **pat,
@@ -366,9 +399,12 @@ def feature_frames(
     columns |= _keyed(records.array("birth_place"), _place_columns)
     for column, source, key in _SINGLE:
         columns[column] = pa.array(_each(records.array(source), key), type=pa.string())
-    sex = columns["sex"].to_numpy(zero_copy_only=False)
-    named = columns["name_sex"].to_numpy(zero_copy_only=False)
-    columns["sex"] = pa.array(np.where(pd.isna(sex), named, sex), type=pa.string())
+    told = _sex_code(columns["sex"].to_numpy(zero_copy_only=False)) * 27
+    told += columns.pop("sex_told").to_numpy()
+    distinct, back = np.unique(told, return_inverse=True)
+    evidence = [_EVIDENCE[k] for k in distinct.tolist()]
+    columns["sex"] = pa.array([e[0] for e in evidence], type=pa.string()).take(pa.array(back))
+    columns["sex_parts"] = pa.array([e[1] for e in evidence], type=pa.int64()).take(pa.array(back))
     warnings = _warnings(records, side_of, names, births)
     table = pa.table(columns)
     frames, start = [], 0

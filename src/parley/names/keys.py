@@ -9,7 +9,7 @@ from parley.names.lexicon import lexicon
 from parley.names.patronymics import patronymic_sex
 from parley.names.reading import NameReader, Reading
 from parley.names.scripts import Script, detect_script
-from parley.names.tokens import TokenKeys, given_key, patronymic_key, unique
+from parley.names.tokens import Role, TokenKeys, given_key, patronymic_key, unique
 
 __all__ = [
     "NameKeys",
@@ -18,12 +18,16 @@ __all__ = [
     "given_key",
     "given_keys",
     "normalise_person_name",
+    "part_sex",
     "patronymic_key",
     "patronymic_keys",
+    "sex_evidence",
     "told_sex",
 ]
 
-_FEMALE_FAMILY = re.compile(r"(?:[sc]ka|[oe]va)$")
+# Skeleton endings (folding.py alphabet) of family names that change with sex: -ська/-ская,
+# -цька, -ова/-ева, -іна/-ина for a woman; -ський/-ский, -ов/-ев, -ін/-ин for a man.
+_FEMALE_FAMILY = re.compile(r"(?:[sc]ka|[oe]va|.{3}ina)$")
 _MALE_FAMILY = re.compile(r"(?:[sc]ki|[oe]v|in)$")
 _TURKIC_SEX = {"кизи": "f", "кызы": "f", "kyzy": "f", "огли": "m", "оглы": "m", "оглу": "m"}
 
@@ -103,6 +107,36 @@ def _said(given: TokenKeys | None, patr: TokenKeys | None) -> set[str]:
     return said
 
 
+def _family_sex(skeleton: str) -> str | None:
+    if _FEMALE_FAMILY.search(skeleton):
+        return "f"
+    if _MALE_FAMILY.search(skeleton):
+        return "m"
+    return None
+
+
+def part_sex(part: TokenKeys | None, role: Role) -> str | None:
+    """The sex one part of a name tells, None if it tells none: a family name by its gendered
+    ending, a given name by the table of names, a patronymic by its ending."""
+    if part is None:
+        return None
+    if role == "family":
+        return _family_sex(part.skeleton)
+    if role == "given":
+        sexes = {lexicon().sex[g] for g in part.groups | part.diminutive_of}
+        return sexes.pop() if len(sexes) == 1 else None
+    return _TURKIC_SEX.get(part.text.rpartition(" ")[2]) or patronymic_sex(part.skeleton)
+
+
+def sex_evidence(*told: str | None) -> tuple[str | None, int]:
+    """The sex several witnesses (a sex column, the parts of a name) tell and how many tell
+    it; when they disagree, the first witness's word and 0: no certainty."""
+    said = [s for s in told if s]
+    if len(set(said)) > 1:
+        return told[0], 0
+    return (said[0], len(said)) if said else (None, 0)
+
+
 def told_sex(given: TokenKeys | None, patronymic: TokenKeys | None) -> str | None:
     """The sex a given name and patronymic tell, None when they disagree or say nothing: the
     name's sex unless only a family name's ending tells it (`NameKeys.sex_from_ending`)."""
@@ -118,11 +152,8 @@ def _sex(
     said = _said(given, patr)
     if said:
         return (said.pop() if len(said) == 1 else None), False
-    if family is not None:
-        if _FEMALE_FAMILY.search(family.skeleton):
-            return "f", True
-        if _MALE_FAMILY.search(family.skeleton):
-            return "m", True
+    if family is not None and (sex := _family_sex(family.skeleton)):
+        return sex, True
     return None, False
 
 

@@ -52,8 +52,11 @@ _PLAIN = re.compile(f"[{_LETTERS}]+(?:['-][{_LETTERS}]+)*")
 
 # What a reader knows of a written word (its bits); 0 when the word is not plain.
 _GIVEN, _PATRONYMIC, _UPPER, _CAPITALS = 1, 2, 4, 8
-_LATIN, _CYRILLIC, _MARKER = 16, 32, 64
-_PLACING = _GIVEN | _PATRONYMIC | _UPPER | _CAPITALS
+_LATIN, _CYRILLIC, _MARKER, _FAMILY = 16, 32, 64, 128
+_PLACING = _GIVEN | _PATRONYMIC | _UPPER | _CAPITALS | _FAMILY
+# Skeleton endings only family names have (-ов, -ев, -ський, -енко, -ук): `Андреев` is no
+# given name, however like `Андрей` it is spelt.
+_FAMILY_ENDING = re.compile(r"(?:.{4}[oe]v|[sc]ki|enko|uk)$")
 Placement = tuple[int | None, int | None, int | None, bool]
 
 
@@ -65,7 +68,9 @@ def _place(flags: tuple[int, ...], latin: bool) -> Placement:
         return 0, None, None, False
     # Two words are a family and a given name: Arsenych and Fedynych are family names.
     patr = next((i for i in range(n - 1, 0, -1) if flags[i] & _PATRONYMIC), None) if n > 2 else None
-    known = [i for i in range(n) if i != patr and flags[i] & _GIVEN]
+    if n == 3 and patr == 2 and flags[1] & _PATRONYMIC and not flags[1] & _FAMILY:
+        patr = 1  # Liza Glebovna Vermenich: the family name, not the middle word, ends in -ich
+    known = [i for i in range(n) if i != patr and flags[i] & _GIVEN and not flags[i] & _FAMILY]
     if n > 2 and flags[0] & _GIVEN and flags[1] & _PATRONYMIC:
         return 2, 0, 1, True  # Maryana Yeremiyivna Andriyevych: given, patronymic, family
     if patr is not None:
@@ -220,6 +225,8 @@ class NameReader:
                 flags |= _UPPER if len(written) > 1 and written.isupper() else 0
                 flags |= _CAPITALS if written.isupper() else 0
                 flags |= _MARKER if lower in TURKIC_MARKERS else 0
+                sks = self._spelling(joined(lower))[0]
+                flags |= _FAMILY if any(_FAMILY_ENDING.search(s) for s in sks) else 0
             found = self._written[written] = (flags, lower)
         return found
 

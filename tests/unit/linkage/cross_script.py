@@ -48,8 +48,9 @@ def cross_script_lists() -> tuple[list[LinkageRecord], list[LinkageRecord]]:
         twin = left[j]
         name = to_latin(f"{twin.given_name} {twin.family_name}", Standard.KMU_2010)
         right.append(LinkageRecord(f"N{j}", full_name=name, birth_date="1950-01-01"))
-    # One pair with every name and the date equal but another service number.
-    right.append(LinkageRecord("SN", full_name=f"{left[0].family_name} {left[0].given_name}",
-                               birth_date=left[0].birth_date, service_number="Б999999"))  # fmt: skip
+    # One pair with every name and the date equal but another service number (U201 has no
+    # other candidate: a far better one would leave this pair out as a namesake's).
+    right.append(LinkageRecord("SN", full_name=f"{left[201].family_name} {left[201].given_name}",
+                               birth_date=left[201].birth_date, service_number="Б999999"))  # fmt: skip
     right.append(LinkageRecord("BAD", "Іваненко", "Петро", birth_date="1961-02-30"))
     return left, right

@@ -47,7 +47,7 @@ def test_every_link_is_explained_in_words(result: LinkResult) -> None:
 def test_different_service_numbers_are_weighed_and_marked(result: LinkResult) -> None:
     # Names and date agree: the differing number lowers the score but does not veto it.
     sn = next(lk for lk in result.links if lk.right_id == "SN")
-    assert sn.left_id == "U0" and sn.differing == ("service number",)
+    assert sn.left_id == "U201" and sn.differing == ("service number",)
     assert sn.explanation.startswith("service number differs: review before acting;")
     assert "service number: different service number (-" in sn.explanation
     assert sn in result.held
@@ -134,7 +134,9 @@ def _explained_in_python(row: dict[str, Any], comparisons: tuple[model.Compariso
         tf = row.get(f"mw_tf_adj_{c.column}")
         if tf is not None and not math.isnan(tf):
             weight += tf
-        said.append((abs(weight), f"{c.name}: {c.label(gamma)} ({weight:+.1f})"))
+        level = c.levels[len(c.levels) - 1 - gamma]
+        words = (row.get(f"{level.names}_l"), row.get(f"{level.names}_r"))
+        said.append((abs(weight), f"{c.name}: {level.said(*words)} ({weight:+.1f})"))
     said.sort(key=lambda x: -x[0])
     text = "; ".join(s for _, s in said)
     return text + (f"; not on both records: {', '.join(missing)}" if missing else "")
@@ -151,6 +153,9 @@ def test_explanations_written_by_duckdb_read_as_in_words() -> None:
             row[f"mw_{c.column}"] = rng.choice([rng.uniform(-12, 12), 0.05, -0.25, 2.0, -2.0])
             if any(lv.tf for lv in c.levels):
                 row[f"mw_tf_adj_{c.column}"] = rng.choice([None, math.nan, rng.uniform(-2, 2)])
+            for word in c.words:  # the names a level says, on both records or not
+                row[f"{word}_l"] = rng.choice([None, "Олег", "Oleh"])  # type: ignore[assignment]
+                row[f"{word}_r"] = rng.choice([None, "Павел"])  # type: ignore[assignment]
         rows.append(row)
     con = duckdb.connect()
     frame = pd.DataFrame(rows)

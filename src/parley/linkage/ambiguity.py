@@ -1,0 +1,81 @@
+"""Which scored pairs are answers: a record's best candidate, or a group too close to call.
+
+A roster lists each human once, so a record has at most one true partner on the other list.
+A candidate far below the best candidate of either of its records is that record's relative
+or namesake, not an answer. Where a record's best candidates are within `MARGIN` of each
+other, the evidence cannot choose: they form one ambiguous group, every candidate in it is
+reported with the group's id, and none of them is a link until a person chooses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+# Candidates of one record within this many bits of its best (odds of 6:1) cannot be told
+# apart: a typo or a missing field moves a weight that much.
+MARGIN = 2.6
+
+_Ints = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class Answers:
+    """The pairs to report, by row number on each side, and the ambiguous group of each."""
+
+    left: _Ints
+    right: _Ints
+    group: _Ints  # -1 for a clear link, else the ambiguous group's number (0, 1, ...)
+    dominated: int  # pairs over the threshold left out: another candidate was far better
+
+
+def _components(left: _Ints, right: _Ints) -> _Ints:
+    """Connected components of a bipartite graph given as edges, numbered from 0."""
+    parent: dict[tuple[int, int], tuple[int, int]] = {}
+
+    def root(x: tuple[int, int]) -> tuple[int, int]:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in zip(left.tolist(), right.tolist(), strict=True):
+        ra, rb = root((0, a)), root((1, b))
+        if ra != rb:
+            parent[ra] = rb
+    numbers: dict[tuple[int, int], int] = {}
+    out = [numbers.setdefault(root((0, a)), len(numbers)) for a in left.tolist()]
+    return np.array(out, dtype=np.int64)
+
+
+def answers(rows: pd.DataFrame, cut: float, *, margin: float = MARGIN) -> Answers:
+    """The pairs of `rows` (record_id_l, record_id_r, match_weight) worth reporting at the
+    weight `cut`: clear best candidates at or over it, and every candidate of an ambiguous
+    group that has one at or over it."""
+    weight = rows["match_weight"].to_numpy(dtype=float)
+    near = weight >= cut - margin
+    frame = rows.loc[near, ["record_id_l", "record_id_r", "match_weight"]]
+    best_l = frame.groupby("record_id_l")["match_weight"].transform("max").to_numpy()
+    best_r = frame.groupby("record_id_r")["match_weight"].transform("max").to_numpy()
+    w = frame["match_weight"].to_numpy(dtype=float)
+    close = (w >= best_l - margin) & (w >= best_r - margin)
+    dominated = int(((w >= cut) & ~close).sum())
+    left = frame["record_id_l"].to_numpy(dtype=np.int64)[close]
+    right = frame["record_id_r"].to_numpy(dtype=np.int64)[close]
+    w = w[close]
+    shared = pd.Series(left).duplicated(keep=False).to_numpy()
+    shared |= pd.Series(right).duplicated(keep=False).to_numpy()
+    clear = ~shared & (w >= cut)
+    # Groups: the pairs of records with more than one close candidate, linked by records.
+    many = np.flatnonzero(shared)
+    component = _components(left[many], right[many])
+    over = pd.Series(w[many] >= cut).groupby(component).transform("any").to_numpy(dtype=bool)
+    kept = many[over]
+    _, numbered = np.unique(component[over], return_inverse=True)
+    group = np.full(len(left), -1, dtype=np.int64)
+    group[kept] = numbered
+    chosen = clear | (group >= 0)
+    return Answers(left[chosen], right[chosen], group[chosen], dominated)
