@@ -1,9 +1,15 @@
-"""Every command against every role: permissions are decided in one place and hold."""
+"""Every command against every party: the permission table holds where the use cases ask it.
+
+Each action of `authz.Action` is tried by the mediator, both sides (the owner or releasing
+side, and the other), a monitor and a stranger. Refused actors try first, so that an allowed
+actor's success does not change what a refused one meets."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -11,13 +17,16 @@ from parley.app import (
     agreements,
     batches,
     erasure,
+    instance,
+    keys_admin,
     person,
     planning,
     reconcile,
     rosters,
     status,
+    transparency,
 )
-from parley.app.authz import Forbidden
+from parley.app.authz import Action, Forbidden
 from parley.app.ledger import Ledger
 from parley.app.planning import PlanRequest, propose
 from parley.domain.agreements import (
@@ -32,18 +41,71 @@ from parley.domain.agreements import (
 from parley.domain.errors import DomainError
 from parley.domain.handovers import HandoverState as S
 from parley.domain.matches import MatchState, RecordRef, match_id
+from parley.domain.parties import Party, Role
 from parley.domain.persons import PersonRecord
 from parley.domain.rosters import RosterKind
 from tests.integration.helpers import all_for_all, people, plan_batch, setup_parties
 
-ROLES = ("MED", "UA", "RU", "SMM")
+ACTORS = ("MED", "UA", "RU", "SMM", "XX")  # XX is not registered
+A = Action
 R0 = PersonRef("RU", "r0")
 _MID = match_id(RecordRef("UA:sought", "s0"), RecordRef("RU:held", "r0"))
+# In batch B, RU releases and UA receives; each handover row moves a person of its own.
+_MOVED = {state: PersonRef("RU", f"r{i}") for i, state in enumerate(S, start=1)}
+_INTERVIEWED, _DISPUTED = PersonRef("RU", "r14"), PersonRef("RU", "r15")
+MED, RELEASING, RECEIVING = {"MED"}, {"RU"}, {"UA"}
+# Rows that filter what an allowed reader sees rather than refuse: test_what_each_party_sees.
+COMPANIONS = {
+    A.MATCH_SEE_PROPOSED,
+    A.MATCH_SEE_CONFIRMED,
+    A.SIDE_LISTS_SEE,
+    A.AGREEMENT_NAMED_SIDE,
+}
 
-# command -> the actors allowed to run it; every other actor must get Forbidden
-MATRIX: dict[str, tuple[Callable[[Ledger, str], object], set[str]]] = {
-    "roster import (UA's roster)": (
-        lambda led, a: rosters.import_roster(
+Command = Callable[[Ledger, str, Path], object]
+
+
+def _move(person: PersonRef, to: S) -> Command:
+    return lambda led, a, _: batches.advance(led, actor=a, batch_id="B", moves=[(person, to, "")])
+
+
+_HANDOVER_MOVES: dict[S, set[str]] = {
+    S.REQUESTED: set(),
+    S.LOCATED: MED,
+    S.AGREED: MED,
+    S.CLEARED: RELEASING,
+    S.CONSENT_VERIFIED: MED,
+    S.TRANSFERRED: RELEASING,
+    S.RECEIVED: RECEIVING,
+    S.DECLINED: MED,
+    S.NOT_DELIVERED: RELEASING | MED,
+    S.SUBSTITUTED: MED,
+    S.DECEASED: RELEASING | MED,
+    S.DISPUTED: RELEASING | RECEIVING | MED,
+    S.RELEASED_TO_THIRD_STATE: MED,
+}
+
+# action, what is tried, the command, and the actors allowed to run it
+MATRIX: list[tuple[Action, str, Command, set[str]]] = [
+    (
+        A.PARTY_REGISTER,
+        "register a monitor",
+        lambda led, a, _: instance.register_party(
+            led, actor=a, party=Party("OSCE", "Observers", Role.MONITOR)
+        ),
+        {"MED"},
+    ),
+    (A.STATUS_READ, "status", lambda led, a, _: status.summary(led, a), {"MED", "UA", "RU", "SMM"}),
+    (
+        A.LOG_COSIGN,
+        "witness the log",
+        lambda led, a, tmp: transparency.cosign(led, party_id=a, state_dir=tmp / "witness"),
+        {"UA", "RU", "SMM"},
+    ),
+    (
+        A.ROSTER_IMPORT,
+        "roster import (its own)",
+        lambda led, a, _: rosters.import_roster(
             led,
             party_id=a,
             kind=RosterKind.SOUGHT,
@@ -53,40 +115,121 @@ MATRIX: dict[str, tuple[Callable[[Ledger, str], object], set[str]]] = {
         ),
         {"UA", "RU"},
     ),
-    "roster import (into RU's roster)": (
-        lambda led, a: rosters.import_roster(
+    (
+        A.ROSTER_IMPORT,
+        "roster import (into RU's)",
+        lambda led, a, _: rosters.import_roster(
             led,
             party_id="RU",
             kind=RosterKind.HELD,
-            records=people("r", 4),
-            source="s",
+            records=people("r", 20),
+            source="s2",
             source_sha256="0",
             actor=a,
         ),
         {"RU"},
     ),
-    "roster diff (RU's versions)": (
-        lambda led, a: rosters.diff_versions(led, party_id="RU", kind=RosterKind.HELD, actor=a),
+    (
+        A.ROSTER_READ,
+        "roster diff (RU's versions)",
+        lambda led, a, _: rosters.diff_versions(led, party_id="RU", kind=RosterKind.HELD, actor=a),
         {"MED", "RU"},
     ),
-    "roster diff (a file against RU's roster)": (
-        lambda led, a: rosters.diff_file(
+    (
+        A.ROSTER_READ,
+        "roster diff (a file against RU's)",
+        lambda led, a, _: rosters.diff_file(
             led, party_id="RU", kind=RosterKind.HELD, records=people("r", 2), actor=a
         ),
         {"MED", "RU"},
     ),
-    "agreement draft": (
-        lambda led, a: agreements.draft(led, actor=a, agreement=_agreement("AGZ")),
+    (
+        A.PERSON_READ,
+        "person (RU's record)",
+        lambda led, a, _: person.history(led, actor=a, roster_id="RU:held", record_id="r0"),
+        {"MED", "RU"},
+    ),
+    (
+        A.PERSON_ERASE,
+        "erase (RU's record)",
+        lambda led, a, _: erasure.erase(
+            led, actor=a, roster_id="RU:held", record_id="r19", reason="x"
+        ),
+        {"MED", "RU"},
+    ),
+    (
+        A.NOT_LOCATED_READ,
+        "not located (UA's)",
+        lambda led, a, _: reconcile.not_located(led, actor=a, party_id="UA"),
+        {"MED", "UA"},
+    ),
+    (
+        A.MATCH_RECONCILE,
+        "reconcile (batch linkage)",
+        lambda led, a, _: reconcile.reconcile_all(led, actor=a, duplicates=False),
         {"MED"},
     ),
-    "commitment status": (
-        lambda led, a: agreements.set_commitment_status(
+    (
+        A.MATCH_PROPOSE,
+        "match propose",
+        lambda led, a, _: reconcile.propose(led, actor=a, candidates=[]),
+        {"MED"},
+    ),
+    (
+        A.MATCH_DECIDE,
+        "match decide",
+        lambda led, a, _: reconcile.decide(led, actor=a, mid=_MID, state=MatchState.CONFIRMED),
+        {"MED"},
+    ),
+    (
+        A.MATCH_ACKNOWLEDGE,
+        "match acknowledge",
+        lambda led, a, _: reconcile.acknowledge(led, actor=a, mid=_MID),
+        {"UA", "RU"},
+    ),
+    (
+        A.MATCH_LIST,
+        "match list",
+        lambda led, a, _: reconcile.matches(led, actor=a),
+        {"MED", "UA", "RU"},
+    ),
+    (
+        A.AGREEMENT_DRAFT,
+        "agreement draft",
+        lambda led, a, _: agreements.draft(led, actor=a, agreement=_agreement("AGY")),
+        {"MED"},
+    ),
+    (
+        A.AGREEMENT_AMEND,
+        "agreement amend",
+        lambda led, a, _: agreements.amend(
+            led, actor=a, agreement=dataclasses.replace(_agreement("AGZ"), title="amended")
+        ),
+        {"MED"},
+    ),
+    (
+        A.AGREEMENT_SIGN,
+        "agreement sign",
+        lambda led, a, _: agreements.sign(
+            led,
+            actor=a,
+            agreement_id="AGZ",
+            text_sha256=agreements.text_hash(_agreement("AGZ")),
+        ),
+        {"MED", "UA", "RU"},
+    ),
+    (
+        A.COMMITMENT_STATUS,
+        "commitment status",
+        lambda led, a, _: agreements.set_commitment_status(
             led, actor=a, commitment_id="AG-DIS", status=ImplementationStatus.NOT_STARTED, note=""
         ),
         {"MED"},
     ),
-    "monitor report": (
-        lambda led, a: agreements.report(
+    (
+        A.MONITOR_REPORT,
+        "monitor report",
+        lambda led, a, _: agreements.report(
             led,
             actor=a,
             commitment_id="AG-DIS",
@@ -97,56 +240,98 @@ MATRIX: dict[str, tuple[Callable[[Ledger, str], object], set[str]]] = {
         ),
         {"SMM"},
     ),
-    "batch propose": (lambda led, a: propose(led, actor=a, request=PlanRequest("AG-EX")), {"MED"}),
-    "handover located": (
-        lambda led, a: batches.advance(led, actor=a, batch_id="B", moves=[(R0, S.DISPUTED, "")]),
-        {"MED", "UA", "RU"},
-    ),
-    "batch lists (sign)": (
-        lambda led, a: planning.submit_lists(
+    (
+        A.SIDE_LISTS_SUBMIT,
+        "batch lists (sign)",
+        lambda led, a, _: planning.submit_lists(
             led, actor=a, commitment_id="AG-EX", must_include=set(), veto=set()
         ),
         {"UA", "RU"},
     ),
-    "batch lists (show)": (
-        lambda led, a: planning.side_lists(led, actor=a, commitment_id="AG-EX"),
+    (
+        A.SIDE_LISTS_READ,
+        "batch lists (show)",
+        lambda led, a, _: planning.side_lists(led, actor=a, commitment_id="AG-EX"),
         {"MED", "UA", "RU"},
     ),
-    "reconcile (batch linkage)": (
-        lambda led, a: reconcile.reconcile_all(led, actor=a, duplicates=False),
+    (
+        A.BATCH_PROPOSE,
+        "batch propose",
+        lambda led, a, _: propose(led, actor=a, request=PlanRequest("AG-EX")),
         {"MED"},
     ),
-    "batch confirm": (
-        lambda led, a: batches.confirm(led, actor=a, batch_id="B", persons=[]),
-        {"MED"},
-    ),
-    "batch close": (lambda led, a: batches.close(led, actor=a, batch_id="B"), {"MED"}),
-    "substitute": (
-        lambda led, a: batches.substitute(
-            led, actor=a, batch_id="B", person=R0, brought=PersonRef("RU", "r1"), note=""
+    (
+        A.BATCH_PLAN,
+        "batch plan",
+        lambda led, a, _: batches.plan(
+            led,
+            actor=a,
+            batch_id="B2",
+            commitment_id="AG-EX",
+            place="x",
+            planned_date=None,
+            persons=[PersonRef("UA", "u0")],
         ),
         {"MED"},
     ),
-    "match propose": (lambda led, a: reconcile.propose(led, actor=a, candidates=[]), {"MED"}),
-    "match decide": (
-        lambda led, a: reconcile.decide(led, actor=a, mid=_MID, state=MatchState.CONFIRMED),
+    (
+        A.BATCH_CONFIRM,
+        "batch confirm",
+        lambda led, a, _: batches.confirm(led, actor=a, batch_id="B", persons=[]),
         {"MED"},
     ),
-    "match list": (lambda led, a: reconcile.matches(led, actor=a), {"MED", "UA", "RU"}),
-    "not located (UA)": (
-        lambda led, a: reconcile.not_located(led, actor=a, party_id="UA"),
+    (
+        A.BATCH_CLOSE,
+        "batch close",
+        lambda led, a, _: batches.close(led, actor=a, batch_id="B"),
+        {"MED"},
+    ),
+    (
+        A.INTERVIEW_READ,
+        "interview read",
+        lambda led, a, _: batches.interview(led, actor=a, batch_id="B", person=R0),
+        {"MED"},
+    ),
+    (
+        A.INTERVIEW_RECORD,
+        "interview recorded with a move",
+        lambda led, a, _: batches.advance(
+            led,
+            actor=a,
+            batch_id="B",
+            moves=[(_INTERVIEWED, S.DISPUTED, "")],
+            interviews={_INTERVIEWED: "notes"},
+        ),
+        {"MED"},
+    ),
+    *[
+        (A(f"handover.{to.value}"), f"handover to {to.value}", _move(_MOVED[to], to), allowed)
+        for to, allowed in _HANDOVER_MOVES.items()
+    ],
+    (
+        A.HANDOVER_SUBSTITUTED,
+        "substitute",
+        lambda led, a, _: batches.substitute(
+            led, actor=a, batch_id="B", person=R0, brought=PersonRef("RU", "r18"), note=""
+        ),
+        {"MED"},
+    ),
+    (A.HANDOVER_RESUME, "handover back from a dispute", _move(_DISPUTED, S.REQUESTED), MED),
+    (
+        A.KEY_REVOKE,
+        "key revoke (UA's)",
+        lambda led, a, _: keys_admin.revoke(
+            led, actor=a, party_id="UA", revoked_key_id="no-such-key", reason="x"
+        ),
         {"MED", "UA"},
     ),
-    "person (RU's record)": (
-        lambda led, a: person.history(led, actor=a, roster_id="RU:held", record_id="r0"),
-        {"MED", "RU"},
+    (
+        A.KEY_ROTATE,
+        "key rotate (its own)",
+        lambda led, a, _: keys_admin.rotate(led, party_id=a),
+        {"MED", "UA", "RU", "SMM"},
     ),
-    "interview": (lambda led, a: batches.interview(led, actor=a, batch_id="B", person=R0), {"MED"}),
-    "erase (RU's record)": (
-        lambda led, a: erasure.erase(led, actor=a, roster_id="RU:held", record_id="r2", reason="x"),
-        {"MED", "RU"},
-    ),
-}
+]
 
 
 def _agreement(agreement_id: str) -> Agreement:
@@ -156,26 +341,20 @@ def _agreement(agreement_id: str) -> Agreement:
     return Agreement(agreement_id, "t", ("UA", "RU"), "MED", (phase,))
 
 
-def test_every_command_against_every_role(ledger: Ledger) -> None:
+def _scene(ledger: Ledger) -> None:
     setup_parties(ledger)
-    rosters.import_roster(
-        ledger,
-        party_id="RU",
-        kind=RosterKind.HELD,
-        records=people("r", 3),
-        source="s",
-        source_sha256="0",
-    )
-    rosters.import_roster(
-        ledger,
-        party_id="UA",
-        kind=RosterKind.SOUGHT,
-        records=[PersonRecord("s0", family_name="Коваль0")],
-        source="s",
-        source_sha256="0",
-    )
+    for party, kind, records in (
+        ("RU", RosterKind.HELD, people("r", 20)),
+        ("UA", RosterKind.HELD, people("u", 2)),
+        ("UA", RosterKind.SOUGHT, [PersonRecord("s0", family_name="Коваль0")]),
+    ):
+        rosters.import_roster(
+            ledger, party_id=party, kind=kind, records=records, source="s", source_sha256="0"
+        )
     all_for_all(ledger)
-    plan_batch(ledger, "B", [R0])
+    agreements.draft(ledger, actor="MED", agreement=_agreement("AGZ"))
+    plan_batch(ledger, "B", [PersonRef("RU", f"r{i}") for i in range(16)])
+    batches.advance(ledger, actor="MED", batch_id="B", moves=[(_DISPUTED, S.DISPUTED, "")])
     reconcile.propose(
         ledger,
         actor="MED",
@@ -185,20 +364,56 @@ def test_every_command_against_every_role(ledger: Ledger) -> None:
             )
         ],
     )
+
+
+def test_the_matrix_tries_every_action() -> None:
+    assert {action for action, *_ in MATRIX} | COMPANIONS == set(Action)
+
+
+def test_every_command_against_every_party(ledger: Ledger, tmp_path: Path) -> None:
+    _scene(ledger)
     checked = 0
-    for name, (command, allowed) in MATRIX.items():
-        for actor in ROLES:
+    for action, name, command, allowed in MATRIX:
+        for actor in sorted(ACTORS, key=lambda a: a in allowed):
             try:
-                command(ledger, actor)
-            except Forbidden:
-                assert actor not in allowed, f"{name}: {actor} was refused"
+                command(ledger, actor, tmp_path)
+            except Forbidden as e:
+                assert actor not in allowed, f"{action} ({name}): {actor} was refused: {e}"
                 checked += 1
                 continue
             except DomainError:
                 pass  # allowed to try; refused for another reason (state, not found...)
-            assert actor in allowed, f"{name}: {actor} was let through"
+            assert actor in allowed, f"{action} ({name}): {actor} was let through"
             checked += 1
-    assert checked == len(MATRIX) * len(ROLES)
+    assert checked == len(MATRIX) * len(ACTORS)
+
+
+def test_what_each_party_sees(ledger: Ledger) -> None:
+    _scene(ledger)
+    # a proposal is the mediator's alone; a confirmed match is seen by the sides it is about
+    assert [m["match_id"] for m in reconcile.matches(ledger, actor="MED")] == [_MID]
+    assert reconcile.matches(ledger, actor="UA") == []
+    ru_history = person.history(ledger, actor="RU", roster_id="RU:held", record_id="r0")
+    assert ru_history["matches"] == []
+    reconcile.decide(ledger, actor="MED", mid=_MID, state=MatchState.CONFIRMED)
+    for side in ("UA", "RU"):
+        assert [m["match_id"] for m in reconcile.matches(ledger, actor=side)] == [_MID]
+    ru_history = person.history(ledger, actor="RU", roster_id="RU:held", record_id="r0")
+    assert [m["match_id"] for m in ru_history["matches"]] == [_MID]
+    # each side sees its own signed lists; the mediator both
+    for side, wanted in (("UA", PersonRef("RU", "r1")), ("RU", PersonRef("UA", "u1"))):
+        planning.submit_lists(
+            ledger, actor=side, commitment_id="AG-EX", must_include={wanted}, veto=set()
+        )
+    lists = {
+        actor: [x.party_id for x in planning.side_lists(ledger, actor=actor, commitment_id="AG-EX")]
+        for actor in ("MED", "UA", "RU")
+    }
+    assert lists == {"MED": ["RU", "UA"], "UA": ["UA"], "RU": ["RU"]}
+    # only a side may be named a side of an agreement
+    named_monitor = dataclasses.replace(_agreement("AGM"), sides=("UA", "SMM"))
+    with pytest.raises(DomainError, match="SMM is not a side"):
+        agreements.draft(ledger, actor="MED", agreement=named_monitor)
 
 
 def test_status_shows_each_party_its_own_view(ledger: Ledger) -> None:
