@@ -27,7 +27,9 @@ from parley.domain.errors import DomainError, InvalidRecord
 from parley.domain.persons import PersonRecord
 
 Encode = Callable[[Any], Any]
-Decode = Callable[[Any, str], Any]  # (JSON value, its path) -> the typed value
+# (JSON value, the path of its parent, its key there) -> the typed value; the path is only
+# spelled out for an error
+Decode = Callable[[Any, str, str], Any]
 
 
 class Malformed(DomainError):
@@ -70,21 +72,20 @@ class Shape:
         if not isinstance(data, Mapping):
             raise Malformed(path, "is not a JSON object")
         specs = _fields(cls)
-        known = {f.key for f in specs}
-        for key in data:
-            if key not in known:
-                raise Malformed(_join(path, str(key)), "is not a field of this payload")
+        if not data.keys() <= _KEYS[cls]:
+            unknown = min(str(k) for k in data if k not in _KEYS[cls])
+            raise Malformed(_join(path, unknown), "is not a field of this payload")
         values: dict[str, Any] = {}
         for f in specs:
-            where = _join(path, f.key)
-            if f.key not in data:
-                if not f.optional:
-                    raise Malformed(where, "is missing")
+            value = data.get(f.key)
+            if value is not None:
+                values[f.name] = f.decode(value, path, f.key)
+            elif f.key in data:
+                raise Malformed(_join(path, f.key), "is null (an absent value is left out)")
+            elif f.optional:
                 values[f.name] = None
-            elif data[f.key] is None:
-                raise Malformed(where, "is null (an absent value is left out)")
             else:
-                values[f.name] = f.decode(data[f.key], where)
+                raise Malformed(_join(path, f.key), "is missing")
         try:
             return cls(**values)
         except DomainError as e:
@@ -92,16 +93,20 @@ class Shape:
 
 
 def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
+    if not path or key.startswith("["):
+        return f"{path}{key}"
+    return f"{path}.{key}"
 
 
 _FIELDS: dict[type[Shape], tuple[_Field, ...]] = {}
+_KEYS: dict[type[Shape], frozenset[str]] = {}
 
 
 def _fields(cls: type[Shape]) -> tuple[_Field, ...]:
     known = _FIELDS.get(cls)
     if known is None:
         known = _FIELDS[cls] = _read_fields(cls)
+        _KEYS[cls] = frozenset(f.key for f in known)
     return known
 
 
@@ -124,22 +129,22 @@ def _same(value: Any) -> Any:
 
 
 def _plain(kind: type, what: str) -> Decode:
-    def decode(value: Any, path: str) -> Any:
-        # bool is an int to Python, not to JSON
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise Malformed(path, f"is not {what}")
+    def decode(value: Any, path: str, key: str) -> Any:
+        if type(value) is not kind:  # JSON gives exact types; bool is an int to Python only
+            raise Malformed(_join(path, key), f"is not {what}")
         return value
 
     return decode
 
 
-def _float(value: Any, path: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise Malformed(path, "is not a number")
+def _float(value: Any, path: str, key: str) -> float:
+    if type(value) is not float and type(value) is not int:
+        raise Malformed(_join(path, key), "is not a number")
     return float(value)
 
 
-def _date(value: Any, path: str) -> dt.date:
+def _date(value: Any, parent: str, key: str) -> dt.date:
+    path = _join(parent, key)
     if isinstance(value, str):
         try:
             day = dt.date.fromisoformat(value)
@@ -154,19 +159,20 @@ def _date(value: Any, path: str) -> dt.date:
 def _enum(cls: type[enum.Enum]) -> Decode:
     base = int if issubclass(cls, int) else str
 
-    def decode(value: Any, path: str) -> Any:
-        if isinstance(value, base) and not isinstance(value, bool):
+    def decode(value: Any, path: str, key: str) -> Any:
+        if type(value) is base:
             try:
                 return cls(value)
             except ValueError:
                 pass
         allowed = ", ".join(repr(e.value) for e in cls)
-        raise Malformed(path, f"{value!r} is not one of {allowed}")
+        raise Malformed(_join(path, key), f"{value!r} is not one of {allowed}")
 
     return decode
 
 
-def _person_ref(value: Any, path: str) -> PersonRef:
+def _person_ref(value: Any, parent: str, key: str) -> PersonRef:
+    path = _join(parent, key)
     if isinstance(value, str):
         try:
             ref = PersonRef.parse(value)
@@ -178,20 +184,46 @@ def _person_ref(value: Any, path: str) -> PersonRef:
     raise Malformed(path, f"{value!r} is not a person reference (PARTY/RECORD_ID)")
 
 
-def _person_record(value: Any, path: str) -> PersonRecord:
+_RECORD_FIELDS = frozenset(f.name for f in fields(PersonRecord))
+_RECORD_NOT_TEXT = {"aliases": list, "extra": dict}
+_RECORD_DATES = ("birth_date", "capture_date")
+
+
+def _person_record(value: Any, parent: str, key: str) -> PersonRecord:
+    """A record in the form `PersonRecord.to_dict` writes: empty and unknown fields left out."""
+    path = _join(parent, key)
     if not isinstance(value, Mapping):
         raise Malformed(path, "is not a JSON object")
+    for name, v in value.items():
+        where = _join(path, str(name))
+        if name not in _RECORD_FIELDS:
+            raise Malformed(where, "is not a field of a person record")
+        kind = _RECORD_NOT_TEXT.get(name, str)
+        if type(v) is not kind:
+            raise Malformed(where, f"is not a {kind.__name__}")
+        if not v or v == "unknown":  # as `PersonRecord.to_dict` leaves them out
+            raise Malformed(where, f"is {v!r}: an empty or unknown field is left out")
+        if kind is list and not all(type(x) is str for x in v):
+            raise Malformed(where, "is not a list of strings")
+        if kind is dict and not all(type(x) is str for x in v.values()):
+            raise Malformed(where, "does not map names to strings")
+    if "category" not in value:
+        raise Malformed(_join(path, "category"), "is missing")
     try:
         record = PersonRecord.from_dict(value)
     except InvalidRecord as e:
         raise Malformed(_join(path, e.field), e.reason) from None
-    except (DomainError, ValueError, TypeError) as e:
+    except (DomainError, ValueError) as e:
         raise Malformed(path, f"is not a person record ({e})") from None
-    _same_again(record.to_dict(), value, path)
+    for name in _RECORD_DATES:
+        day = getattr(record, name)
+        if day is not None and day.iso() != value[name]:
+            raise Malformed(_join(path, name), f"{value[name]!r} is not written YYYY[-MM[-DD]]")
     return record
 
 
-def _agreement(value: Any, path: str) -> Agreement:
+def _agreement(value: Any, parent: str, key: str) -> Agreement:
+    path = _join(parent, key)
     if not isinstance(value, Mapping):
         raise Malformed(path, "is not a JSON object")
     try:
@@ -239,24 +271,31 @@ def _codec(hint: Any) -> tuple[Encode, Decode]:
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
         return (lambda v: v.value), _enum(hint)
     if isinstance(hint, type) and issubclass(hint, Shape):
-        return hint.to_json, hint.decode
+        shape = hint
+
+        def decode_shape(value: Any, parent: str, key: str) -> Any:
+            return shape.decode(value, _join(parent, key))
+
+        return shape.to_json, decode_shape
     origin, args = get_origin(hint), get_args(hint)
     if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
         item_encode, item_decode = _codec(args[0])
 
-        def decode_tuple(value: Any, path: str) -> tuple[Any, ...]:
+        def decode_tuple(value: Any, parent: str, key: str) -> tuple[Any, ...]:
+            path = _join(parent, key)
             if not isinstance(value, list):
                 raise Malformed(path, "is not a list")
-            return tuple(item_decode(v, f"{path}[{i}]") for i, v in enumerate(value))
+            return tuple(item_decode(v, path, f"[{i}]") for i, v in enumerate(value))
 
         return (lambda v: [item_encode(x) for x in v]), decode_tuple
     if origin is Mapping and args[0] is str:
         value_encode, value_decode = _codec(args[1])
 
-        def decode_mapping(value: Any, path: str) -> dict[str, Any]:
+        def decode_mapping(value: Any, parent: str, key: str) -> dict[str, Any]:
+            path = _join(parent, key)
             if not isinstance(value, Mapping):
                 raise Malformed(path, "is not a JSON object")
-            return {k: value_decode(v, _join(path, k)) for k, v in value.items()}
+            return {k: value_decode(v, path, k) for k, v in value.items()}
 
         return (lambda v: {k: value_encode(x) for k, x in v.items()}), decode_mapping
     raise TypeError(f"no JSON form for {hint!r}")
