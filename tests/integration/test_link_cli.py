@@ -9,7 +9,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from typer.testing import CliRunner
 
-from parley.cli import app
+from parley.cli.main import app
 from parley.linkage import LinkageRecord
 from tests.unit.linkage.cross_script import cross_script_lists
 
@@ -54,6 +54,7 @@ def test_link_writes_explained_links(tmp_path: Path) -> None:
         "match_probability",
         "match_weight",
         "explanation",
+        "ambiguous",
     ]
     pairs = {(r["left_id"], r["right_id"]) for r in rows}
     truth = {(f"U{i}", f"R{i}") for i in range(200)}
@@ -63,7 +64,7 @@ def test_link_writes_explained_links(tmp_path: Path) -> None:
     assert all(float(r["match_probability"]) >= 0.5 for r in rows)
     # A pair whose names and date agree but whose service numbers differ is linked on the
     # weight of the rest, and says first that the numbers differ.
-    sn = next(r for r in rows if (r["left_id"], r["right_id"]) == ("U0", "SN"))
+    sn = next(r for r in rows if (r["left_id"], r["right_id"]) == ("U201", "SN"))
     assert sn["explanation"].startswith("service number differs: review before acting;")
     assert "marked for review" in result.stderr
     # The explanation says in words which fields agreed and how much each weighed.
@@ -86,8 +87,8 @@ def test_one_to_one_and_threshold(tmp_path: Path) -> None:
     res = runner.invoke(app, [*args, "-o", str(kept), "--hold-differing-ids", "--held", str(held)])
     assert res.exit_code == 0, res.output
     # Held back: in the review file, not among the links.
-    assert ("U0", "SN") in {(r["left_id"], r["right_id"]) for r in _read(held)}
-    assert ("U0", "SN") not in {(r["left_id"], r["right_id"]) for r in _read(kept)}
+    assert ("U201", "SN") in {(r["left_id"], r["right_id"]) for r in _read(held)}
+    assert ("U201", "SN") not in {(r["left_id"], r["right_id"]) for r in _read(kept)}
     assert "held for review" in res.stderr
     res = runner.invoke(app, [*args, "-o", str(strict), "--threshold", "0.99", "--one-to-one"])
     assert res.exit_code == 0, res.output
@@ -97,6 +98,31 @@ def test_one_to_one_and_threshold(tmp_path: Path) -> None:
     for side in ("left_id", "right_id"):
         ids = [r[side] for r in strict_rows]
         assert len(ids) == len(set(ids)), side
+
+
+def test_candidates_too_close_to_tell_apart_are_one_ambiguous_group(tmp_path: Path) -> None:
+    left, right = cross_script_lists()
+    # A sought man without a birth date or patronymic; held: a father and a son of his name.
+    left.append(LinkageRecord("X1", "Гайдамака", "Остап"))
+    right += [
+        LinkageRecord("XF", "Гайдамака", full_name="Гайдамака Остап Петрович", birth_date="1950"),
+        LinkageRecord("XS", "Гайдамака", full_name="Гайдамака Остап Остапович", birth_date="1978"),
+    ]
+    _write_csv(tmp_path / "a.csv", left)
+    _write_xlsx(tmp_path / "b.xlsx", right)
+    runner = CliRunner()
+    args = ["link", str(tmp_path / "a.csv"), str(tmp_path / "b.xlsx"), "-o"]
+    assert runner.invoke(app, [*args, str(tmp_path / "out.csv")]).exit_code == 0
+    rows = [r for r in _read(tmp_path / "out.csv") if r["left_id"] == "X1"]
+    assert {r["right_id"] for r in rows} == {"XF", "XS"}
+    assert rows[0]["ambiguous"] and rows[0]["ambiguous"] == rows[1]["ambiguous"]
+    assert all(r["explanation"].startswith("ambiguous (group") for r in rows)
+    plain = [r for r in _read(tmp_path / "out.csv") if r["left_id"] != "X1"]
+    assert not any(r["ambiguous"] for r in plain if r["right_id"] in ("R2", "R3", "R4"))
+    # One-to-one answers with one of them.
+    assert runner.invoke(app, [*args, str(tmp_path / "one.csv"), "--one-to-one"]).exit_code == 0
+    one = [r for r in _read(tmp_path / "one.csv") if r["left_id"] == "X1"]
+    assert len(one) == 1 and not one[0]["ambiguous"]
 
 
 def test_bad_input_names_file_row_and_field_and_writes_nothing(tmp_path: Path) -> None:

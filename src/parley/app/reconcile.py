@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -27,7 +27,7 @@ from parley.domain.parties import Role
 from parley.store import tables as t
 
 if TYPE_CHECKING:  # linkage pulls in Splink and pandas: loaded only when a command links
-    from parley.linkage import LinkageRecord
+    from parley.linkage import Link, LinkageRecord
 
 
 @dataclass(frozen=True)
@@ -213,11 +213,14 @@ def _linkage_records(records: dict[str, dict[str, Any]]) -> list[LinkageRecord]:
 
 @dataclass
 class Linked:
-    """What a batch linkage found: candidates to propose, pairs held back, and warnings."""
+    """What a batch linkage found: candidates to propose, pairs held back, and warnings;
+    groups of candidates too close to tell apart, side by side, for the mediator to choose
+    from (never proposed)."""
 
     candidates: list[Candidate]
     held: list[tuple[RecordRef, RecordRef, str]]
     warnings: list[str]
+    ambiguous: dict[str, list[Candidate]] = field(default_factory=dict)
 
 
 def linked_candidates(
@@ -234,28 +237,66 @@ def linked_candidates(
         return Linked([], [], [f"{empty} has no records yet"])
     # A proposal must not rest on records whose identifiers contradict: those wait for the
     # mediator in `held`, however well the rest agrees.
+    held_records = _linkage_records(right)
     result = link(
-        _linkage_records(left),
-        _linkage_records(right),
-        threshold=threshold,
-        hold_differing_ids=True,
+        _linkage_records(left), held_records, threshold=threshold, hold_differing_ids=True
     )
-    return Linked(
-        [
-            Candidate(
-                RecordRef(sought, lk.left_id),
-                RecordRef(held, lk.right_id),
-                lk.match_probability,
-                lk.explanation,
-            )
-            for lk in result.links
-        ],
+    found = Linked(
+        [],
         [
             (RecordRef(sought, lk.left_id), RecordRef(held, lk.right_id), lk.explanation)
             for lk in result.held
         ],
         result.warnings,
     )
+    for lk in result.links:
+        c = Candidate(
+            RecordRef(sought, lk.left_id),
+            RecordRef(held, lk.right_id),
+            lk.match_probability,
+            lk.explanation,
+        )
+        if lk.ambiguous:  # shown to the mediator as a group, proposed by no one
+            found.ambiguous.setdefault(lk.ambiguous, []).append(c)
+        else:
+            found.candidates.append(c)
+    taken = [*result.links, *result.held]
+    found.candidates += searched_candidates(left, right, held_records, taken, sought, held)
+    return found
+
+
+def searched_candidates(
+    left: Mapping[str, dict[str, Any]],
+    right: Mapping[str, dict[str, Any]],
+    held_records: Sequence[LinkageRecord],
+    taken: Sequence[Link],
+    sought: str,
+    held: str,
+) -> list[Candidate]:
+    """The pairs `search` answers clearly (`SearchIndex.clear_first`: first by a clear lead,
+    birth dates that agree) among the records batch linkage left alone: search and batch
+    reconciliation rest on the same evidence."""
+    from parley.linkage import SearchIndex
+
+    done_l = {lk.left_id for lk in taken}
+    done_r = {lk.right_id for lk in taken}
+    alone = [rid for rid in left if rid not in done_l and left[rid].get("birth_date")]
+    if not alone:
+        return []
+    index = SearchIndex(held_records)
+    out = []
+    for rid in alone:
+        data = left[rid]
+        hit = index.clear_first(_query(data), str(data["birth_date"]))
+        if hit is None or hit.record_id in done_r:
+            continue
+        if identifiers_conflict(data, right[hit.record_id]) is not None:
+            continue
+        done_r.add(hit.record_id)
+        why = f"search ranks it first by a clear lead: {hit.explanation}"
+        pair = RecordRef(sought, rid), RecordRef(held, hit.record_id)
+        out.append(Candidate(*pair, hit.score, why))
+    return out
 
 
 def _birth_year(data: Mapping[str, object]) -> str | None:

@@ -50,6 +50,13 @@ _DATE_WEIGHT = 0.2  # of the score, where both sides have a birth date
 # The given name against the family name in the prerank, as in the full comparison (0.3/0.5).
 _GIVEN_WEIGHT = 0.6
 
+# What makes a search's answer clear enough for batch reconciliation to take it as a candidate:
+# the first hit's score, its lead over the second, and how far the birth dates must agree
+# (`date_agreement`: 0.6 one year apart on the same day, 0.8 the same year).
+CLEAR_SCORE = 0.7
+CLEAR_LEAD = 0.05
+CLEAR_DATES = 0.6
+
 _Scores = npt.NDArray[np.float64]
 _Rows = npt.NDArray[np.intp]
 _Strings = Sequence[str] | npt.NDArray[np.object_]  # an object array holds str
@@ -203,6 +210,7 @@ class SearchIndex:
     def __init__(self, records: Iterable[LinkageRecord], *, rerank: int = _RERANK) -> None:
         self._rerank = rerank  # candidates scored with the full comparison per query
         self._records: list[PreparedRecord] = [prepare(r) for r in records]
+        self._rows: dict[str, int] | None = None
         self._keys: dict[str, list[int]] = defaultdict(list)
         family: list[str] = []
         given: list[str] = []
@@ -299,6 +307,23 @@ class SearchIndex:
             )
         order = np.lexsort((ids, -estimate))[: self._rerank]
         return list(zip(ids[order].tolist(), spelt[order].tolist(), strict=True))
+
+    def clear_first(self, query: str, birth_date: str | None) -> SearchHit | None:
+        """The record the search ranks first, if clearly: at `CLEAR_SCORE` or more, ahead of
+        the second by `CLEAR_LEAD`, born when the query says (`CLEAR_DATES`)."""
+        hits = self.search(query, birth_date, top=2)
+        if not hits or hits[0].score < CLEAR_SCORE:
+            return None
+        if len(hits) > 1 and hits[0].score - hits[1].score < CLEAR_LEAD:
+            return None
+        born = self._records[self._row(hits[0].record_id)].birth
+        agree = date_agreement(parse_written_date(birth_date), born)
+        return hits[0] if agree is not None and agree[0] >= CLEAR_DATES else None
+
+    def _row(self, record_id: str) -> int:
+        if self._rows is None:  # built on first need: most searches never ask
+            self._rows = {p.record.record_id: i for i, p in enumerate(self._records)}
+        return self._rows[record_id]
 
     def search(self, query: str, birth_date: str | None = None, top: int = 10) -> list[SearchHit]:
         """The `top` records most like `query` (a name in any script and order), best first.
