@@ -20,6 +20,7 @@ import pandas as pd
 MARGIN = 2.6
 
 _Ints = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,26 @@ def _components(left: _Ints, right: _Ints) -> _Ints:
     return np.array(out, dtype=np.int64)
 
 
+def _best(keys: _Ints, w: npt.NDArray[np.float64], among: npt.NDArray[np.bool_]) -> Floats:
+    """The best weight of each pair's record among the pairs `among` (-inf if none)."""
+    best = pd.Series(w[among]).groupby(keys[among]).max()
+    return np.asarray(best.reindex(keys).fillna(-np.inf), dtype=np.float64)
+
+
+def _undominated(left: _Ints, right: _Ints, w: Floats, margin: float) -> npt.NDArray[np.bool_]:
+    """The pairs within `margin` of the best candidate of both their records, once the pairs
+    far below a record's best are set aside (a record whose best candidate is another's
+    relative still has its own answer)."""
+    keep = np.ones(len(w), dtype=bool)
+    for _ in range(20):
+        close = keep & (w >= _best(left, w, keep) - margin) & (w >= _best(right, w, keep) - margin)
+        beaten = (w < _best(left, w, close) - margin) | (w < _best(right, w, close) - margin)
+        if not (keep & beaten).any():
+            return close
+        keep &= ~beaten
+    return close
+
+
 def answers(rows: pd.DataFrame, cut: float, *, margin: float = MARGIN) -> Answers:
     """The pairs of `rows` (record_id_l, record_id_r, match_weight) worth reporting at the
     weight `cut`: clear best candidates at or over it, and every candidate of an ambiguous
@@ -58,14 +79,12 @@ def answers(rows: pd.DataFrame, cut: float, *, margin: float = MARGIN) -> Answer
     weight = rows["match_weight"].to_numpy(dtype=float)
     near = weight >= cut - margin
     frame = rows.loc[near, ["record_id_l", "record_id_r", "match_weight"]]
-    best_l = frame.groupby("record_id_l")["match_weight"].transform("max").to_numpy()
-    best_r = frame.groupby("record_id_r")["match_weight"].transform("max").to_numpy()
+    left = frame["record_id_l"].to_numpy(dtype=np.int64)
+    right = frame["record_id_r"].to_numpy(dtype=np.int64)
     w = frame["match_weight"].to_numpy(dtype=float)
-    close = (w >= best_l - margin) & (w >= best_r - margin)
+    close = _undominated(left, right, w, margin)
     dominated = int(((w >= cut) & ~close).sum())
-    left = frame["record_id_l"].to_numpy(dtype=np.int64)[close]
-    right = frame["record_id_r"].to_numpy(dtype=np.int64)[close]
-    w = w[close]
+    left, right, w = left[close], right[close], w[close]
     shared = pd.Series(left).duplicated(keep=False).to_numpy()
     shared |= pd.Series(right).duplicated(keep=False).to_numpy()
     clear = ~shared & (w >= cut)

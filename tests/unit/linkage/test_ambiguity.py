@@ -1,0 +1,71 @@
+"""Each record's best candidate is its answer; candidates too close to tell apart are a group."""
+
+from __future__ import annotations
+
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from parley.linkage.ambiguity import MARGIN, answers
+
+CUT = 0.0
+
+
+def _rows(pairs: list[tuple[int, int, float]]) -> pd.DataFrame:
+    return pd.DataFrame(pairs, columns=["record_id_l", "record_id_r", "match_weight"])
+
+
+def _found(pairs: list[tuple[int, int, float]]) -> dict[tuple[int, int], int]:
+    out = answers(_rows(pairs), CUT)
+    return dict(
+        zip(
+            zip(out.left.tolist(), out.right.tolist(), strict=True), out.group.tolist(), strict=True
+        )
+    )
+
+
+def test_a_far_better_candidate_leaves_the_namesake_out() -> None:
+    found = _found([(0, 0, 20.0), (0, 1, 8.0), (1, 1, 3.0)])
+    assert found == {(0, 0): -1, (1, 1): -1}
+
+
+def test_two_close_candidates_are_one_group_and_neither_is_linked() -> None:
+    found = _found([(0, 0, 9.0), (0, 1, 8.0), (1, 2, 12.0)])
+    assert found[(0, 0)] == found[(0, 1)] >= 0
+    assert found[(1, 2)] == -1
+
+
+def test_a_close_candidate_under_the_threshold_joins_the_group() -> None:
+    found = _found([(0, 0, 1.0), (0, 1, -1.0)])
+    assert found[(0, 0)] == found[(0, 1)] >= 0
+    assert _found([(0, 0, -0.5), (0, 1, -1.0)]) == {}  # no candidate over the threshold
+
+
+weights = st.floats(min_value=-8, max_value=30, allow_nan=False)
+pairs = st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6), weights), max_size=30)
+
+
+@settings(max_examples=200, deadline=None)
+@given(pairs)
+def test_answers_are_one_to_one_or_grouped(drawn: list[tuple[int, int, float]]) -> None:
+    unique = list({(a, b): (a, b, w) for a, b, w in drawn}.values())
+    found = _found(unique)
+    weight = {(a, b): w for a, b, w in unique}
+    clear = [p for p, g in found.items() if g < 0]
+    # A clear link is over the threshold and the only answer of both its records.
+    assert all(weight[p] >= CUT for p in clear)
+    for a, b in clear:
+        assert [p for p in found if p[0] == a] == [(a, b)]
+        assert [p for p in found if p[1] == b] == [(a, b)]
+    # Answers that share a record are within the margin of each other.
+    for a, b in found:
+        assert weight[(a, b)] >= max(weight[p] for p in found if p[0] == a) - MARGIN
+        assert weight[(a, b)] >= max(weight[p] for p in found if p[1] == b) - MARGIN
+    # A pair over the threshold left out is far below another candidate of one of its records.
+    for (a, b), w in weight.items():
+        if w >= CUT and (a, b) not in found:
+            rivals = [v for (x, y), v in weight.items() if (x == a) != (y == b)]
+            assert w < max(rivals) - MARGIN
+    # A group has a candidate over the threshold.
+    for g in {g for g in found.values() if g >= 0}:
+        assert max(weight[p] for p, h in found.items() if h == g) >= CUT
