@@ -12,7 +12,7 @@ from parley.app.config import Settings
 from parley.app.ledger import Ledger
 from parley.app.rebuild import projection_snapshot, rebuild
 from parley.app.status import summary
-from parley.cli import app
+from parley.cli.main import app
 from parley.demo.scenario import play
 from parley.domain.errors import DomainError
 

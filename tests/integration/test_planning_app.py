@@ -13,7 +13,7 @@ from parley.app import batches, rosters
 from parley.app.authz import Forbidden
 from parley.app.ledger import Ledger
 from parley.app.planning import PlanRequest, propose
-from parley.cli import app
+from parley.cli.main import app
 from parley.domain.agreements import PersonRef
 from parley.domain.handovers import HandoverState as S
 from parley.domain.persons import Health, PersonRecord

@@ -162,7 +162,7 @@ def test_agreement_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     from typer.testing import CliRunner
 
     from parley.app.config import Settings
-    from parley.cli import app
+    from parley.cli.main import app
 
     monkeypatch.setenv("PARLEY_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("PARLEY_DATABASE_URL", raising=False)

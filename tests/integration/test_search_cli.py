@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from parley.cli import app
+from parley.cli.main import app
 
 ROSTER = "ID;Прізвище;Ім'я;По батькові;Дата народження\n" + "\n".join(
     [

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from parley.cli import app
+from parley.cli.main import app
 from tests.interop.helpers import run_checker
 
 

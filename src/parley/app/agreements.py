@@ -270,3 +270,16 @@ def report(
         return [Event(actor, payload)]
 
     return ledger.execute(decide)
+
+
+def agreement_text(ledger: Ledger, *, agreement_id: str, lang: str | None = None) -> str:
+    """The canonical text ending with its SHA-256 (what the sides sign), or one language's."""
+    from parley.domain.agreement_text import LANGUAGES, render
+
+    with ledger.reading() as conn:
+        agreement, _ = load(conn, agreement_id)
+    if lang is None:
+        return canonical_text(agreement) + f"SHA-256: {text_hash(agreement)}\n"
+    if lang not in LANGUAGES:
+        raise DomainError(f"language {lang!r} is not one of {', '.join(LANGUAGES)}")
+    return render(agreement, lang)

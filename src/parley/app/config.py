@@ -21,6 +21,11 @@ class Settings:
         return self.data_dir / "keys"
 
     @property
+    def witness_dir(self) -> Path:
+        """Each witness's last cosigned checkpoint, for its consistency check."""
+        return self.data_dir / "witness"
+
+    @property
     def embedded(self) -> bool:
         return self.database_url.startswith("sqlite")
 

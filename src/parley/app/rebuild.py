@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import time
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -81,3 +83,27 @@ def projection_snapshot(conn: Connection) -> dict[str, list[tuple[Any, ...]]]:
         rows = conn.execute(select(table)).all()
         out[table.name] = sorted((tuple(r) for r in rows), key=repr)
     return out
+
+
+@dataclass(frozen=True)
+class Replayed:
+    entries: int
+    seconds: float  # the replay alone, without the comparison
+    differing: tuple[str, ...]  # projection tables whose rebuilt rows differ from the live ones
+
+
+def replay(ledger: Ledger, *, compare: bool = False) -> Replayed:
+    """Rebuild; with `compare`, name the projections the rebuild changed (none, if all is well)."""
+    before = None
+    if compare:
+        with ledger.reading() as conn:
+            before = projection_snapshot(conn)
+    started = time.perf_counter()
+    count = rebuild(ledger)
+    seconds = time.perf_counter() - started
+    differing: tuple[str, ...] = ()
+    if before is not None:
+        with ledger.reading() as conn:
+            after = projection_snapshot(conn)
+        differing = tuple(name for name in before if before[name] != after[name])
+    return Replayed(count, seconds, differing)

@@ -8,9 +8,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
-
-from parley.app import agreements, batches, instance, planning, reconcile, rosters, transparency
+from parley.app import (
+    agreements,
+    batches,
+    instance,
+    planning,
+    reconcile,
+    rosters,
+    setup,
+    transparency,
+)
 from parley.app.config import Settings
 from parley.app.ledger import Ledger
 from parley.app.planning import PlanRequest, propose
@@ -34,7 +41,6 @@ from parley.domain.parties import Party, Role
 from parley.domain.rosters import RosterKind
 from parley.io.rosters import read_roster
 from parley.planning import PersonRef as PlanRef
-from parley.store import tables as t
 
 UA, RU, MED, MON = "UA", "RU", "MED", "SMM"
 Say = Callable[[str], None]
@@ -70,27 +76,12 @@ class Cast:
 
 def prepare_data_dir(settings: Settings) -> None:
     """Start from nothing; a previous demo is replaced, anything else is left alone."""
-    db = settings.data_dir / "parley.db"
-    if not settings.embedded:
-        raise DomainError("the demo runs on the embedded database: unset PARLEY_DATABASE_URL")
-    if db.exists():
-        ledger = Ledger.open(settings)
-        try:
-            with ledger.reading() as conn:
-                row = conn.execute(select(t.instance.c.demo)).one_or_none()
-        finally:
-            ledger.close()
-        if row is None or not row.demo:
-            raise DomainError(
-                f"{settings.data_dir} holds a Parley instance that is not a demo; set PARLEY_DATA_DIR"
-                " to another folder to run the demo"
-            )
-        for suffix in ("", "-wal", "-shm"):
-            (settings.data_dir / f"parley.db{suffix}").unlink(missing_ok=True)
-        shutil.rmtree(settings.keys_dir, ignore_errors=True)
-        shutil.rmtree(settings.data_dir / "demo-rosters", ignore_errors=True)
-        # the witnesses' last cosigned heads belong to the replaced log
-        shutil.rmtree(settings.data_dir / "witness", ignore_errors=True)
+    if setup.clear_demo(settings):
+        shutil.rmtree(_rosters_dir(settings), ignore_errors=True)
+
+
+def _rosters_dir(settings: Settings) -> Path:
+    return settings.data_dir / "demo-rosters"
 
 
 def _cast(pop: Population, phase2_size: int) -> tuple[Cast, list[Human], list[Human]]:
@@ -173,7 +164,7 @@ def run(settings: Settings, *, phase2_size: int = 2000, say: Say = print) -> Led
         raise DomainError(f"the all-for-all phase needs at least {MIN_PHASE2} persons a side")
     prepare_data_dir(settings)
     ledger = Ledger.open(settings, create=True)
-    play(ledger, settings.data_dir / "demo-rosters", phase2_size=phase2_size, say=say)
+    play(ledger, _rosters_dir(settings), phase2_size=phase2_size, say=say)
     return ledger
 
 

@@ -13,6 +13,12 @@ def sqlite_url(data_dir: Path) -> str:
     return f"sqlite:///{data_dir / 'parley.db'}"
 
 
+def sqlite_files(data_dir: Path) -> tuple[Path, Path, Path]:
+    """The embedded database's files: the database, its write-ahead log, its shared memory."""
+    db = data_dir / "parley.db"
+    return db, db.with_name("parley.db-wal"), db.with_name("parley.db-shm")
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine whose write transactions serialise appends to the log."""
     if url.startswith("sqlite"):

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from rapidfuzz.distance import JaroWinkler
 from typer.testing import CliRunner
 
-from parley.cli import app
+from parley.cli.main import app
 from parley.linkage import LinkageRecord, SearchIndex
 from parley.linkage.search import _Distinct, _Romanised
 

@@ -1,0 +1,1 @@
+"""The `parley` command: one module per command group, assembled in `main`."""

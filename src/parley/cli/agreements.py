@@ -1,0 +1,152 @@
+"""`parley agreement`, `parley commitment` and `parley report`: the roadmap, its 0-3 ratings
+and the monitors' observations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from parley.app import agreements
+from parley.cli.console import failures, out, with_ledger
+from parley.domain.agreement_text import LANGUAGES
+from parley.domain.agreements import (
+    Agreement,
+    ImplementationStatus,
+    ReportKind,
+    agreement_from_dict,
+)
+from parley.domain.errors import DomainError
+
+commitment_app = typer.Typer(no_args_is_help=True, help="Rate roadmap commitments.")
+agreement_app = typer.Typer(no_args_is_help=True, help="Draft, read and sign agreements.")
+
+
+def report_command(
+    commitment: Annotated[str, typer.Option(help="The commitment observed.")],
+    kind: Annotated[ReportKind, typer.Option(help="violation, compliance or observation.")],
+    place: Annotated[str, typer.Option(help="Where.")],
+    date: Annotated[dt.datetime, typer.Option(help="When it was observed.")],
+    text: Annotated[str, typer.Option(help="What was observed.")],
+    actor: Annotated[str, typer.Option("--as", help="The reporting monitor.")],
+) -> None:
+    """A monitor reports what was observed, where, when."""
+    with failures():
+        with_ledger(
+            lambda ledger: agreements.report(
+                ledger,
+                actor=actor,
+                commitment_id=commitment,
+                kind=kind,
+                place=place,
+                observed_on=date.date(),
+                text=text,
+            )
+        )
+    out.print(f"{actor} reported a {kind.value} on {commitment}.")
+
+
+@commitment_app.command("status")
+def status_command(
+    commitment: Annotated[str, typer.Argument(help="The commitment.")],
+    status: Annotated[
+        int, typer.Option(min=0, max=3, help="0 not started … 3 full (Peace Accords Matrix).")
+    ],
+    note: Annotated[str, typer.Option(help="Why.")] = "",
+    actor: Annotated[str, typer.Option("--as", help="The mediator.")] = "MED",
+) -> None:
+    """Rate a commitment's implementation, under the verification rules."""
+    with failures():
+        with_ledger(
+            lambda ledger: agreements.set_commitment_status(
+                ledger,
+                actor=actor,
+                commitment_id=commitment,
+                status=ImplementationStatus(status),
+                note=note,
+            )
+        )
+    out.print(f"{commitment}: {status}/3.")
+
+
+def _read_agreement(file: Path) -> Agreement:
+    try:
+        return agreement_from_dict(json.loads(file.read_text(encoding="utf-8")))
+    except (ValueError, KeyError, TypeError) as e:
+        raise DomainError(f"{file.name}: not an agreement ({e})") from e
+
+
+@agreement_app.command("draft")
+def draft_command(
+    file: Annotated[Path, typer.Argument(help="The agreement as JSON (phases, commitments).")],
+    actor: Annotated[str, typer.Option("--as", help="The mediator.")] = "MED",
+) -> None:
+    """Put a draft agreement on the log; print the hash each side signs."""
+    with failures():
+        agreement = _read_agreement(file)
+        with_ledger(lambda ledger: agreements.draft(ledger, actor=actor, agreement=agreement))
+    out.print(f"Drafted {agreement.agreement_id}; text hash {agreements.text_hash(agreement)}")
+
+
+@agreement_app.command("amend")
+def amend_command(
+    file: Annotated[Path, typer.Argument(help="The new version, as JSON, same agreement id.")],
+    actor: Annotated[str, typer.Option("--as", help="The mediator.")] = "MED",
+) -> None:
+    """A new version of an agreement; both sides sign it again before it binds."""
+    with failures():
+        agreement = _read_agreement(file)
+        with_ledger(lambda ledger: agreements.amend(ledger, actor=actor, agreement=agreement))
+    out.print(f"Amended {agreement.agreement_id}; new text hash {agreements.text_hash(agreement)}")
+
+
+@agreement_app.command("diff")
+def diff_command(
+    agreement_id: Annotated[str, typer.Argument()],
+    before: Annotated[int, typer.Option("--from", help="Older version.")],
+    after: Annotated[int, typer.Option("--to", help="Newer version.")],
+    lang: Annotated[str, typer.Option(help="uk, ru or en.")] = "en",
+) -> None:
+    """Compare two versions of an agreement's text."""
+    with failures():
+        text = with_ledger(
+            lambda ledger: agreements.versions_diff(
+                ledger, agreement_id=agreement_id, before=before, after=after, lang=lang
+            )
+        )
+    sys.stdout.write(text)
+
+
+@agreement_app.command("text")
+def text_command(
+    agreement_id: Annotated[str, typer.Argument()],
+    lang: Annotated[
+        str | None, typer.Option(help=f"One of {', '.join(LANGUAGES)} (default: all three).")
+    ] = None,
+) -> None:
+    """Print the canonical text (its SHA-256 is what the sides sign)."""
+    with failures():
+        text = with_ledger(
+            lambda ledger: agreements.agreement_text(ledger, agreement_id=agreement_id, lang=lang)
+        )
+    sys.stdout.write(text)
+
+
+@agreement_app.command("sign")
+def sign_command(
+    agreement_id: Annotated[str, typer.Argument()],
+    text_hash: Annotated[str, typer.Option("--hash", help="The SHA-256 of the text you read.")],
+    actor: Annotated[str, typer.Option("--as", help="A side, or the mediator to witness.")],
+) -> None:
+    """Sign (a side) or witness (the mediator) the text with this hash."""
+    with failures():
+        with_ledger(
+            lambda ledger: agreements.sign(
+                ledger, actor=actor, agreement_id=agreement_id, text_sha256=text_hash
+            )
+        )
+    out.print(f"{actor} signed {agreement_id}.")

@@ -1,0 +1,302 @@
+"""`parley batch`, `parley handover` and `parley interview`: propose, plan, move persons, close."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from parley import planning as p
+from parley.app import batch_commands, batches, planning
+from parley.app.planning import PlanRequest, Proposal
+from parley.cli.console import failures, out, print_json, with_ledger
+from parley.domain.agreements import PersonRef
+from parley.domain.errors import DomainError
+from parley.domain.handovers import HandoverState
+
+batch_app = typer.Typer(no_args_is_help=True, help="Propose, plan and close batches.")
+
+
+def _refs(values: list[str]) -> dict[str, set[p.PersonRef]]:
+    """`SIDE=PARTY/RECORD` options grouped by the side that asks."""
+    refs: dict[str, set[p.PersonRef]] = {}
+    for value in values:
+        side, sep, ref = value.partition("=")
+        if not sep:
+            raise DomainError(f"{value!r} must be SIDE=PARTY/RECORD_ID")
+        refs.setdefault(side, set()).add(_planner_ref(ref))
+    return refs
+
+
+def _planner_ref(text: str) -> p.PersonRef:
+    """`PARTY/RECORD_ID` as the planner names a person."""
+    person = PersonRef.parse(text)
+    return p.PersonRef(person.party_id, person.record_id)
+
+
+def _caps(values: list[str]) -> dict[str, int]:
+    caps = {}
+    for value in values:
+        category, sep, number = value.partition("=")
+        if not sep or not number.isdigit():
+            raise DomainError(f"{value!r} must be CATEGORY=NUMBER, e.g. civilian=10")
+        caps[category] = int(number)
+    return caps
+
+
+def _request(
+    commitment: str,
+    size: int | None,
+    cap: list[str] | None,
+    must_include: list[str] | None,
+    veto: list[str] | None,
+    tolerance: int,
+    as_of: dt.datetime | None,
+) -> PlanRequest:
+    return PlanRequest(
+        commitment_id=commitment,
+        batch_size=size,
+        category_caps=_caps(cap or []),
+        tolerance=tolerance,
+        must_include=_refs(must_include or []),
+        veto=_refs(veto or []),
+        as_of=as_of.date() if as_of else None,
+    )
+
+
+def _print_proposal(proposal: Proposal, show: int) -> None:
+    plan = proposal.plan
+    a, b = proposal.sides
+    out.print(f"[bold]{plan.summary().replace('side A', a).replace('side B', b)}[/]")
+    out.print(f"parity: {plan.balance_before.describe()} → {plan.balance_after.describe()}")
+    table = Table(show_edge=False, pad_edge=False)
+    for col in ("person", "", "why"):
+        table.add_column(col)
+    shown = sorted(plan.decisions, key=lambda d: (not d.included, d.rank))[:show]
+    for d in shown:
+        table.add_row(str(d.person), "in" if d.included else "out", d.explanation)
+    out.print(table)
+    if len(plan.decisions) > show:
+        out.print(
+            f"… and {len(plan.decisions) - show} more decisions (--show N, or --json for all)"
+        )
+
+
+def _proposal_json(proposal: Proposal) -> dict[str, Any]:
+    plan = proposal.plan
+    return {
+        "sides": list(proposal.sides),
+        "summary": plan.summary(),
+        "status": plan.status.value,
+        "released": {
+            proposal.sides[0]: [str(x) for x in plan.released_by_a],
+            proposal.sides[1]: [str(x) for x in plan.released_by_b],
+        },
+        "decisions": [
+            {
+                "person": str(d.person),
+                "included": d.included,
+                "reason": d.reason.value,
+                "counted": d.counted,
+                "explanation": d.explanation,
+            }
+            for d in plan.decisions
+        ],
+    }
+
+
+Commitment = Annotated[str, typer.Option(help="The exchange commitment the batch serves.")]
+Size = Annotated[
+    int | None, typer.Option(help="At most this many persons a side (parity-counted).")
+]
+Cap = Annotated[
+    list[str] | None, typer.Option(help="CATEGORY=N: at most N of a category a side; repeatable.")
+]
+MustInclude = Annotated[
+    list[str] | None, typer.Option(help="SIDE=PARTY/RECORD: a side insists on a person.")
+]
+Veto = Annotated[
+    list[str] | None, typer.Option(help="SIDE=PARTY/RECORD: a side refuses a person in this batch.")
+]
+Tolerance = Annotated[int, typer.Option(help="Parity may be off by this much after the batch.")]
+AsOf = Annotated[
+    dt.datetime | None, typer.Option(help="Date to count time held from (default today).")
+]
+Actor = Annotated[str, typer.Option("--as", help="The mediator.")]
+
+
+@batch_app.command("propose")
+def propose_command(
+    commitment: Commitment,
+    size: Size = None,
+    cap: Cap = None,
+    must_include: MustInclude = None,
+    veto: Veto = None,
+    tolerance: Tolerance = 0,
+    as_of: AsOf = None,
+    actor: Actor = "MED",
+    show: Annotated[int, typer.Option(help="Decisions to print.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Propose the next batch under the phase's terms; every candidate gets a reason."""
+    with failures():
+        request = _request(commitment, size, cap, must_include, veto, tolerance, as_of)
+        proposal = with_ledger(
+            lambda ledger: planning.propose(ledger, actor=actor, request=request)
+        )
+    if as_json:
+        print_json(_proposal_json(proposal))
+    else:
+        _print_proposal(proposal, show)
+
+
+@batch_app.command("lists")
+def lists_command(
+    commitment: Commitment,
+    actor: Annotated[str, typer.Option("--as", help="The side signing its lists.")],
+    include: Annotated[
+        list[str] | None,
+        typer.Option("--include", help="PARTY/RECORD_ID the side insists on (repeat)."),
+    ] = None,
+    vetoed: Annotated[
+        list[str] | None,
+        typer.Option("--veto", help="PARTY/RECORD_ID the side will not exchange (repeat)."),
+    ] = None,
+    show: Annotated[
+        bool, typer.Option("--show", help="Print the lists the actor may see; sign nothing.")
+    ] = False,
+) -> None:
+    """A side signs its must-include and veto lists for an exchange (replacing its last);
+    the planner honours them. With --show, print them (a side its own, the mediator all)."""
+    with failures():
+        if show:
+            seen = with_ledger(
+                lambda ledger: planning.side_lists(ledger, actor=actor, commitment_id=commitment)
+            )
+            for x in seen:
+                out.print(
+                    f"{x.party_id}: must include {', '.join(sorted(map(str, x.must_include))) or '—'};"
+                    f" veto {', '.join(sorted(map(str, x.veto))) or '—'}"
+                )
+            if not seen:
+                out.print("No lists signed for this exchange.")
+            return
+
+        must = {_planner_ref(x) for x in include or []}
+        veto = {_planner_ref(x) for x in vetoed or []}
+        done = with_ledger(
+            lambda ledger: planning.submit_lists(
+                ledger, actor=actor, commitment_id=commitment, must_include=must, veto=veto
+            )
+        )
+    out.print(
+        f"{actor} signed its lists for {commitment}: {len(must)} must include, "
+        f"{len(veto)} vetoed (log entry {done.first})."
+    )
+
+
+@batch_app.command("plan")
+def plan_command(
+    batch_id: Annotated[str, typer.Argument(help="A new batch id.")],
+    commitment: Commitment,
+    place: Annotated[str, typer.Option(help="Where the handover happens.")],
+    date: Annotated[dt.datetime | None, typer.Option(help="Planned date.")] = None,
+    size: Size = None,
+    cap: Cap = None,
+    must_include: MustInclude = None,
+    veto: Veto = None,
+    tolerance: Tolerance = 0,
+    as_of: AsOf = None,
+    actor: Actor = "MED",
+) -> None:
+    """Plan the batch the planner proposes, and record it on the log."""
+    with failures():
+        request = _request(commitment, size, cap, must_include, veto, tolerance, as_of)
+        proposal = with_ledger(
+            lambda ledger: batch_commands.plan_proposed(
+                ledger,
+                actor=actor,
+                batch_id=batch_id,
+                place=place,
+                planned_date=date.date() if date else None,
+                request=request,
+            )
+        )
+    out.print(f"Planned batch {batch_id}: {proposal.plan.summary()}")
+
+
+@batch_app.command("confirm")
+def confirm_command(
+    batch_id: Annotated[str, typer.Argument()],
+    persons: Annotated[
+        list[str] | None, typer.Argument(help="PARTY/RECORD_ID (default: all received).")
+    ] = None,
+    actor: Actor = "MED",
+) -> None:
+    """The mediator confirms transfers that the releasing and the receiving side recorded."""
+    with failures():
+        refs = [PersonRef.parse(x) for x in persons] if persons else None
+        done = with_ledger(
+            lambda ledger: batches.confirm(ledger, actor=actor, batch_id=batch_id, persons=refs)
+        )
+    out.print(f"Confirmed {done.count} transfers in {batch_id}.")
+
+
+@batch_app.command("close")
+def close_command(batch_id: Annotated[str, typer.Argument()], actor: Actor = "MED") -> None:
+    """Close a batch; refused while anyone in it has not reached a final state."""
+    with failures():
+        with_ledger(lambda ledger: batches.close(ledger, actor=actor, batch_id=batch_id))
+    out.print(f"Closed batch {batch_id}.")
+
+
+def handover_command(
+    batch_id: Annotated[str, typer.Argument(help="The batch.")],
+    persons: Annotated[list[str], typer.Argument(help="PARTY/RECORD_ID of each person.")],
+    to: Annotated[HandoverState, typer.Option(help="The state to move to.")],
+    actor: Annotated[str, typer.Option("--as", help="The party making the move.")],
+    note: Annotated[str, typer.Option(help="A note for the record.")] = "",
+    instead: Annotated[
+        str | None, typer.Option(help="With --to substituted: PARTY/RECORD_ID brought instead.")
+    ] = None,
+    interview: Annotated[
+        str | None,
+        typer.Option(
+            help="The consent interview's record (mediator only); sealed to the mediator's key."
+        ),
+    ] = None,
+) -> None:
+    """Move persons of a batch to their next state (or record a substitution)."""
+    with failures():
+        refs = [PersonRef.parse(x) for x in persons]
+        brought = PersonRef.parse(instead) if instead is not None else None
+        with_ledger(
+            lambda ledger: batch_commands.move(
+                ledger,
+                actor=actor,
+                batch_id=batch_id,
+                persons=refs,
+                to=to,
+                note=note,
+                instead=brought,
+                interview=interview,
+            )
+        )
+    out.print(f"{len(refs)} person(s) in {batch_id}: {to.value}.")
+
+
+def interview_command(
+    batch_id: Annotated[str, typer.Argument(help="The batch.")],
+    person: Annotated[str, typer.Argument(help="PARTY/RECORD_ID")],
+    actor: Annotated[str, typer.Option("--as", help="The mediator.")] = "MED",
+) -> None:
+    """Read a consent interview record (the mediator only: it is sealed to its key)."""
+    with failures():
+        ref = PersonRef.parse(person)
+        texts = with_ledger(
+            lambda ledger: batches.interview(ledger, actor=actor, batch_id=batch_id, person=ref)
+        )
+    for text in texts:
+        out.print(text)

@@ -1,0 +1,77 @@
+"""What every command shares: where output goes, how a failure ends, and the ledger session."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import typer
+from rich.console import Console
+
+from parley.app.config import Settings
+from parley.app.ledger import Ledger
+from parley.app.verify import VerificationFailed
+from parley.errors import ParleyError
+from parley.io.tables import RosterFileError
+
+# wide enough for the status tables when the output is a file or a pipe
+out = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
+err = Console(stderr=True, highlight=False, soft_wrap=True)  # one error, one line
+T = TypeVar("T")
+
+_state: dict[str, Path | None] = {"data_dir": None}
+
+
+def use_data_dir(data_dir: Path | None) -> None:
+    """The `--data-dir` of this run (None: the environment's or the per-user folder)."""
+    _state["data_dir"] = data_dir
+
+
+def settings() -> Settings:
+    return Settings.from_env(_state["data_dir"])
+
+
+def fail(detail: str, label: str = "Error") -> NoReturn:
+    """The one way a command ends in failure: one line on stderr, exit status 1."""
+    err.print(f"[red]{label}:[/] {detail}")
+    raise typer.Exit(1)
+
+
+@contextmanager
+def failures(refused: str = "nothing was imported") -> Iterator[None]:
+    """Every error Parley raises on purpose reaches the user as one clear sentence and a
+    non-zero exit; `refused` says what a bad file left undone."""
+    try:
+        yield
+    except RosterFileError as e:
+        err.print(f"[red]Refused, {refused}:[/] {len(e.problems)} problem(s)")
+        for problem in e.problems:
+            err.print(f"  {problem}")
+        raise typer.Exit(1) from e
+    except VerificationFailed as e:
+        fail(str(e), "Verification failed")
+    except ParleyError as e:
+        fail(str(e))
+
+
+@contextmanager
+def session(create: bool = False) -> Iterator[Ledger]:
+    """The instance in the data directory, open for one command; `create` sets it up."""
+    ledger = Ledger.open(settings(), create=create)
+    try:
+        yield ledger
+    finally:
+        ledger.close()
+
+
+def with_ledger(fn: Callable[[Ledger], T]) -> T:
+    with session() as ledger:
+        return fn(ledger)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")

@@ -1,0 +1,103 @@
+"""`parley link`: two roster files linked on Splink, one explained row per predicted link."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from parley.cli.console import err, fail, failures
+from parley.io.linkage_input import read_linkage_columns
+from parley.io.links import write_links
+from parley.linkage import link
+
+
+def link_command(
+    left: Annotated[Path, typer.Argument(help="A roster file (CSV or XLSX).")],
+    right: Annotated[Path, typer.Argument(help="The roster file to link it with.")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="Where to write the links (CSV).")],
+    threshold: Annotated[
+        float | None,
+        typer.Option(help="Report links at or above this probability (default 0.5)."),
+    ] = None,
+    one_to_one: Annotated[
+        bool, typer.Option("--one-to-one", help="Each record in at most one link.")
+    ] = False,
+    held_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--held",
+            help="Also write the pairs at the threshold whose service numbers or national "
+            "ids differ, for review (CSV).",
+        ),
+    ] = None,
+    hold_differing_ids: Annotated[
+        bool,
+        typer.Option(
+            "--hold-differing-ids",
+            help="Keep pairs whose identifiers differ out of OUT (only in --held).",
+        ),
+    ] = False,
+) -> None:
+    """Link LEFT with RIGHT: each predicted pair with its probability and why, in words.
+
+    A service number or national id that differs is weighed as evidence against a pair,
+    not a veto: a pair whose other fields still carry it over the threshold is linked,
+    and its explanation begins by saying which identifier differs. With
+    --hold-differing-ids such pairs are held back for review instead.
+    """
+    try:
+        with failures(refused="nothing was written"):
+            records_l = read_linkage_columns(left)
+            records_r = read_linkage_columns(right)
+    except OSError as e:
+        fail(f"cannot read {e.filename}: {e.strerror}")
+    if not out.resolve().parent.is_dir():
+        fail(f"{out}: no such folder")
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
+    with bar, failures():
+        task = bar.add_task("preparing", total=1.0)
+
+        said: list[str] = []
+
+        def progress(stage: str, fraction: float) -> None:
+            bar.update(task, description=stage, completed=fraction)
+            if bar.disable and (not said or said[-1] != stage):
+                said.append(stage)  # no terminal: one line a stage, for logs
+                err.print(f"{fraction:4.0%} {stage}")
+
+        started = time.perf_counter()
+        result = link(
+            records_l,
+            records_r,
+            threshold=threshold,
+            one_to_one=one_to_one,
+            progress=progress,
+            hold_differing_ids=hold_differing_ids,
+        )
+        seconds = time.perf_counter() - started
+    for warning in result.warnings:
+        err.print(f"[yellow]warning:[/] {warning}")
+    write_links(out, result.links)
+    if held_out is not None:
+        write_links(held_out, result.held)
+    err.print(
+        f"{len(result.links)} link(s) at p ≥ {result.threshold:g} between "
+        f"{len(records_l)} and {len(records_r)} records, written to {out} ({seconds:.1f} s)"
+        + (
+            f"; {len(result.held)} pair(s) with differing identifiers "
+            + ("held for review" if hold_differing_ids else "among them, marked for review")
+            if result.held
+            else ""
+        )
+    )

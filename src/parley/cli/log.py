@@ -1,0 +1,133 @@
+"""`parley log`, `parley export` and `parley verify`: the artefacts others check Parley by."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from parley.app import audit, transparency
+from parley.cli.console import failures, out, settings, with_ledger
+
+log_app = typer.Typer(no_args_is_help=True, help="Checkpoints, proofs and entries of the log.")
+
+
+def export_command(
+    out_dir: Annotated[Path, typer.Option("--out", help="A new, empty folder.")],
+) -> None:
+    """Write the log, checkpoints with cosignatures and public keys for offline verification."""
+    with failures():
+        count = with_ledger(lambda ledger: audit.export(ledger, out_dir))
+    out.print(f"Exported {count} entries to {out_dir}.")
+
+
+def verify_command(
+    folder: Annotated[
+        Path | None, typer.Argument(help="An export; without it, the live database.")
+    ] = None,
+    keys: Annotated[
+        Path | None,
+        typer.Option(help="Public keys to trust instead of the export's keys.json."),
+    ] = None,
+) -> None:
+    """Check every entry, signature, commitment, tree node and checkpoint; exit 1 at the first fault."""
+    with failures():
+        if folder is None:
+            report = with_ledger(audit.verify_live)
+        else:
+            report = audit.verify_export(folder, keys)
+    out.print(
+        f"Verified {report.entries} entries ({report.erased} erased payloads),"
+        f" {report.checkpoints} checkpoints with {report.cosignatures} cosignatures;"
+        f" root {report.root.hex()}."
+    )
+
+
+@log_app.command("checkpoint")
+def checkpoint_command(
+    size: Annotated[
+        int | None, typer.Option(help="Print the stored checkpoint of this size instead.")
+    ] = None,
+) -> None:
+    """Sign (as the mediator) and print the checkpoint of the whole log, cosignatures included."""
+    with failures():
+        if size is None:
+            _, note = with_ledger(transparency.sign_checkpoint)
+        else:
+            note = with_ledger(lambda ledger: transparency.stored_checkpoint(ledger, size))
+    sys.stdout.buffer.write(note)
+
+
+@log_app.command("witness")
+def witness_command(
+    party: Annotated[str, typer.Option("--as", help="The witnessing party.")],
+) -> None:
+    """Cosign the latest checkpoint as a party, after checking it extends the last one cosigned."""
+    state_dir = settings().witness_dir
+    with failures():
+        done = with_ledger(
+            lambda ledger: transparency.cosign(ledger, party_id=party, state_dir=state_dir)
+        )
+    out.print(
+        f"{done.witness} cosigned the checkpoint of size {done.size} (last cosigned: {done.old_size})."
+    )
+
+
+@log_app.command("prove")
+def prove_command(
+    index: Annotated[int, typer.Option(help="The entry to prove.")],
+    size: Annotated[
+        int | None, typer.Option(help="A checkpoint's size (default: the latest).")
+    ] = None,
+) -> None:
+    """Print a C2SP tlog-proof of one entry."""
+    with failures():
+        proof = with_ledger(lambda ledger: transparency.prove(ledger, index=index, size=size))
+    sys.stdout.buffer.write(proof)
+
+
+@log_app.command("consistency")
+def consistency_command(
+    size1: Annotated[int, typer.Option("--from", help="The older tree size.")],
+    size2: Annotated[int, typer.Option("--to", help="The newer tree size.")],
+) -> None:
+    """Print the RFC 9162 consistency proof between two sizes.
+
+    When a checkpoint of the newer size is stored, the output is the tlog-witness form
+    (`old M`, one base64 hash a line, a blank line, the signed checkpoint); otherwise the
+    hashes alone, one a line.
+    """
+    with failures():
+        data = with_ledger(
+            lambda ledger: transparency.consistency_text(ledger, size1=size1, size2=size2)
+        )
+    sys.stdout.buffer.write(data)
+
+
+@log_app.command("key")
+def key_command(
+    witness: Annotated[
+        str | None, typer.Option(help="Print this party's cosignature key instead.")
+    ] = None,
+) -> None:
+    """Print the operator's checkpoint verifier key (signed-note name+hash+key form)."""
+    with failures():
+        if witness is None:
+            key = with_ledger(transparency.verifier_key)
+        else:
+            key = with_ledger(lambda ledger: transparency.witness_key(ledger, witness))
+    sys.stdout.write(key + "\n")
+
+
+@log_app.command("entry")
+def entry_command(
+    index: Annotated[int, typer.Option(help="The entry.")],
+    out_file: Annotated[Path, typer.Option("--out", help="Where to write the bytes.")],
+) -> None:
+    """Write the exact bytes whose RFC 9162 leaf hash is the entry in the tree."""
+    with failures():
+        data = with_ledger(lambda ledger: transparency.entry_bytes(ledger, index))
+    out_file.write_bytes(data)
+    out.print(f"Wrote entry {index} ({len(data)} bytes) to {out_file}.")

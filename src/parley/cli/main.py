@@ -1,0 +1,54 @@
+"""The `parley` command: thin over the `app` use cases, Rich for people, JSON for machines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from parley.cli import agreements, batches, console, instance, link, log, matches, rosters, search
+from parley.cli import status as status_view
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
+
+
+@app.callback()
+def _main(
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(help="Data directory (default: $PARLEY_DATA_DIR or a per-user folder)."),
+    ] = None,
+) -> None:
+    """Parley: a verifiable ledger for mediated exchanges of detainees."""
+    console.use_data_dir(data_dir)
+
+
+# The whole command tree in one place, in the order `parley --help` lists it.
+app.command()(instance.init)
+app.command()(status_view.demo)
+app.command()(status_view.status)
+app.command("rebuild")(instance.rebuild_command)
+app.command()(rosters.erase)
+app.command()(rosters.person)
+app.command("export")(log.export_command)
+app.command("verify")(log.verify_command)
+app.command("handover")(batches.handover_command)
+app.command("interview")(batches.interview_command)
+app.command("report")(agreements.report_command)
+app.command("reconcile")(matches.reconcile_command)
+app.command("unlocated")(matches.unlocated_command)
+app.command("search")(search.search_command)
+app.command("link")(link.link_command)
+app.add_typer(rosters.roster_app, name="roster")
+app.add_typer(instance.party_app, name="party")
+app.add_typer(instance.key_app, name="key")
+app.add_typer(log.log_app, name="log")
+app.add_typer(batches.batch_app, name="batch")
+app.add_typer(agreements.commitment_app, name="commitment")
+app.add_typer(agreements.agreement_app, name="agreement")
+app.add_typer(matches.match_app, name="match")
+
+
+def main() -> None:
+    app()

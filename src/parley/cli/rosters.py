@@ -1,0 +1,175 @@
+"""`parley roster`, `parley person` and `parley erase`: rosters and the persons on them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from parley.app import erasure, rosters
+from parley.app import person as person_view
+from parley.cli.console import failures, out, print_json, with_ledger
+from parley.domain.matches import RecordRef
+from parley.domain.rosters import RosterDiff, RosterKind
+from parley.io.rosters import read_roster
+
+roster_app = typer.Typer(no_args_is_help=True, help="Submit and compare rosters.")
+
+
+@roster_app.command("import")
+def roster_import(
+    file: Annotated[Path, typer.Argument(help="CSV (UTF-8, UTF-16 or Windows-1251) or XLSX.")],
+    party: Annotated[str, typer.Option(help="The party whose roster this is.")],
+    kind: Annotated[RosterKind, typer.Option(help="held or sought.")],
+    actor: Annotated[
+        str | None, typer.Option("--as", help="Who imports: only the party itself (default).")
+    ] = None,
+) -> None:
+    """Import a new version of a roster; one bad row refuses the whole file."""
+    with failures():
+        roster = read_roster(file)
+        result = with_ledger(
+            lambda ledger: rosters.import_roster(
+                ledger,
+                party_id=party,
+                kind=kind,
+                records=roster.records,
+                source=file.name,
+                source_sha256=roster.sha256,
+                actor=actor,
+            )
+        )
+    if result.version is None:
+        out.print(f"{result.roster_id}: unchanged ({result.record_count} persons); no new version.")
+        return
+    d = result.diff
+    out.print(
+        f"{result.roster_id} v{result.version}: {result.record_count} persons"
+        f" ({len(d.added)} added, {len(d.removed)} removed, {len(d.changed)} changed)."
+    )
+    if roster.unknown_columns:
+        out.print(f"Kept as notes, not recognised as columns: {', '.join(roster.unknown_columns)}")
+
+
+@roster_app.command("diff")
+def roster_diff(
+    party: Annotated[str, typer.Option(help="The party whose roster to compare.")],
+    kind: Annotated[RosterKind, typer.Option(help="held or sought.")],
+    file: Annotated[
+        Path | None, typer.Argument(help="Compare this file with the current version instead.")
+    ] = None,
+    from_version: Annotated[int | None, typer.Option("--from", help="Older version.")] = None,
+    to_version: Annotated[int | None, typer.Option("--to", help="Newer version.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    actor: Annotated[
+        str | None,
+        typer.Option("--as", help="Who looks: the party itself (default) or the mediator."),
+    ] = None,
+) -> None:
+    """What changed between two versions of a roster, or between a file and the roster."""
+    with failures():
+        if file is not None:
+            records = read_roster(file).records
+            version, d = with_ledger(
+                lambda ledger: rosters.diff_file(
+                    ledger, party_id=party, kind=kind, records=records, actor=actor
+                )
+            )
+            title = f"{party}:{kind.value} v{version} → {file.name}"
+        else:
+            frm, to, d = with_ledger(
+                lambda ledger: rosters.diff_versions(
+                    ledger,
+                    party_id=party,
+                    kind=kind,
+                    before=from_version,
+                    after=to_version,
+                    actor=actor,
+                )
+            )
+            title = f"{party}:{kind.value} v{frm} → v{to}"
+    if as_json:
+        print_json(_diff_json(title, d))
+        return
+    out.print(
+        f"[bold]{title}[/]: {len(d.added)} added, {len(d.removed)} removed, {len(d.changed)} changed"
+    )
+    for rid in d.added:
+        out.print(f"  [green]+ {rid}[/]")
+    for rid in d.removed:
+        out.print(f"  [red]- {rid}[/]")
+    for rid, changes in d.changed:
+        detail = "; ".join(f"{c.field}: {c.before!r} → {c.after!r}" for c in changes)
+        out.print(f"  [yellow]~ {rid}[/] {detail}")
+
+
+def _diff_json(title: str, d: RosterDiff) -> dict[str, Any]:
+    return {
+        "compared": title,
+        "added": list(d.added),
+        "removed": list(d.removed),
+        "changed": [
+            {
+                "record_id": rid,
+                "fields": [{"field": c.field, "before": c.before, "after": c.after} for c in ch],
+            }
+            for rid, ch in d.changed
+        ],
+    }
+
+
+def erase(
+    person: Annotated[str, typer.Option(help="The record: PARTY[:held|:sought]/RECORD_ID.")],
+    reason: Annotated[
+        str, typer.Option(help="Why, for the log (no personal data).")
+    ] = "erasure request",
+    actor: Annotated[
+        str, typer.Option("--as", help="The mediator, or the party owning the roster.")
+    ] = "MED",
+) -> None:
+    """Erase a person's personal data from every payload and projection; proofs keep holding."""
+    with failures():
+        ref = RecordRef.parse(person)
+        roster_id, record_id = ref.roster_id, ref.record_id
+        done = with_ledger(
+            lambda ledger: erasure.erase(
+                ledger, actor=actor, roster_id=roster_id, record_id=record_id, reason=reason
+            )
+        )
+    out.print(f"Erased {roster_id}/{record_id}: erasure recorded as log entry {done.first}.")
+
+
+def person(
+    record: Annotated[str, typer.Argument(help="PARTY[:held|:sought]/RECORD_ID")],
+    actor: Annotated[
+        str, typer.Option("--as", help="Who is asking (the mediator, or the owning side).")
+    ] = "MED",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """One person's whole history across rosters and handovers."""
+    with failures():
+        ref = RecordRef.parse(record)
+        roster_id, record_id = ref.roster_id, ref.record_id
+        data = with_ledger(
+            lambda ledger: person_view.history(
+                ledger, actor=actor, roster_id=roster_id, record_id=record_id
+            )
+        )
+    if as_json:
+        print_json(data)
+        return
+    out.print(f"[bold]{data['record']}[/] {data['name']}{' (erased)' if data['erased'] else ''}")
+    for v in data["roster_versions"]:
+        mark = f"on it (revision {v['revision']})" if v["on_roster"] else "not on it"
+        out.print(f"  roster v{v['version']} from {v['source']}: {mark}")
+    for r in data["revisions"][1:]:
+        out.print(f"  revision {r['revision']} at {r['time']} (log entry {r['log_index']})")
+    for m in data["matches"]:
+        kind = "duplicate of" if m["duplicate"] else "matched with"
+        out.print(f"  {kind} {m['with']} ({m['state']}, {m['score']:.2f}): {m['explanation']}")
+    for h in data["handovers"]:
+        note = f" — {h['note']}" if h["note"] else ""
+        out.print(
+            f"  {h['time']} batch {h['batch']}: {h['from'] or 'planned'} → {h['to']} by {h['by']}{note}"
+        )
