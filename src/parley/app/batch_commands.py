@@ -33,7 +33,7 @@ def plan_proposed(
         commitment_id=request.commitment_id,
         place=place,
         planned_date=planned_date,
-        persons=[PersonRef(x.party_id, x.record_id) for x in proposal.persons],
+        persons=proposal.persons,
         basis=proposal.plan.summary(),
     )
     return proposal

@@ -8,7 +8,6 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from parley import planning as p
 from parley.app import batch_commands, batches, planning
 from parley.app.planning import PlanRequest, Proposal
 from parley.cli.console import failures, out, print_json, with_ledger
@@ -19,21 +18,15 @@ from parley.domain.handovers import HandoverState
 batch_app = typer.Typer(no_args_is_help=True, help="Propose, plan and close batches.")
 
 
-def _refs(values: list[str]) -> dict[str, set[p.PersonRef]]:
+def _refs(values: list[str]) -> dict[str, set[PersonRef]]:
     """`SIDE=PARTY/RECORD` options grouped by the side that asks."""
-    refs: dict[str, set[p.PersonRef]] = {}
+    refs: dict[str, set[PersonRef]] = {}
     for value in values:
         side, sep, ref = value.partition("=")
         if not sep:
             raise DomainError(f"{value!r} must be SIDE=PARTY/RECORD_ID")
-        refs.setdefault(side, set()).add(_planner_ref(ref))
+        refs.setdefault(side, set()).add(PersonRef.parse(ref))
     return refs
-
-
-def _planner_ref(text: str) -> p.PersonRef:
-    """`PARTY/RECORD_ID` as the planner names a person."""
-    person = PersonRef.parse(text)
-    return p.PersonRef(person.party_id, person.record_id)
 
 
 def _caps(values: list[str]) -> dict[str, int]:
@@ -184,8 +177,8 @@ def lists_command(
                 out.print("No lists signed for this exchange.")
             return
 
-        must = {_planner_ref(x) for x in include or []}
-        veto = {_planner_ref(x) for x in vetoed or []}
+        must = {PersonRef.parse(x) for x in include or []}
+        veto = {PersonRef.parse(x) for x in vetoed or []}
         done = with_ledger(
             lambda ledger: planning.submit_lists(
                 ledger, actor=actor, commitment_id=commitment, must_include=must, veto=veto

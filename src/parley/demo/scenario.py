@@ -40,7 +40,6 @@ from parley.domain.matches import MatchState, match_id
 from parley.domain.parties import Party, Role
 from parley.domain.rosters import RosterKind
 from parley.io.rosters import read_roster
-from parley.planning import PersonRef as PlanRef
 
 UA, RU, MED, MON = "UA", "RU", "MED", "SMM"
 Say = Callable[[str], None]
@@ -398,7 +397,7 @@ def play(ledger: Ledger, folder: Path, *, phase2_size: int = 2000, say: Say = pr
     for side, holder, held in ((UA, RU, cast.held_by_ru), (RU, UA, cast.held_by_ua)):
         start = (len(ru_phase1) if holder == RU else len(ua_phase1)) + 5
         refs = [cast.ref(holder, h) for h in held[start : start + 3]]
-        insisted = {PlanRef(r.party_id, r.record_id) for r in refs}
+        insisted = set(refs)
         planning.submit_lists(
             ledger, actor=side, commitment_id="P2-EX", must_include=insisted, veto=set()
         )
@@ -410,8 +409,8 @@ def play(ledger: Ledger, folder: Path, *, phase2_size: int = 2000, say: Say = pr
             "P2-EX", batch_size=-(-phase2_size // quarters), as_of=clock.now.date()
         )
         proposal = propose(ledger, actor=MED, request=request)
-        ua_part = [PersonRef(x.party_id, x.record_id) for x in proposal.plan.released_by_a]
-        ru_part = [PersonRef(x.party_id, x.record_id) for x in proposal.plan.released_by_b]
+        ua_part = list(proposal.plan.released_by_a)
+        ru_part = list(proposal.plan.released_by_b)
         # interleaved, so that what happens to a few happens on both sides
         part = [p for pair in zip(ua_part, ru_part, strict=False) for p in pair]
         part += ua_part[len(ru_part) :] + ru_part[len(ua_part) :]
