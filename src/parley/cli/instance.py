@@ -11,9 +11,20 @@ from parley.app import instance, keys_admin, setup
 from parley.app.rebuild import replay
 from parley.cli.console import fail, failures, out, session, settings, with_ledger
 from parley.domain.parties import Party, Role
+from parley.errors import InvalidInput
 
 party_app = typer.Typer(no_args_is_help=True, help="Register parties.")
 key_app = typer.Typer(no_args_is_help=True, help="Rotate and revoke signing keys.")
+
+
+def _public_key(path: Path | None) -> bytes | None:
+    """A raw Ed25519 public key written as hex in a file."""
+    if path is None:
+        return None
+    try:
+        return bytes.fromhex(path.read_text().strip())
+    except ValueError as e:
+        raise InvalidInput(f"{path.name}: not a public key written in hex ({e})") from e
 
 
 def init(
@@ -45,7 +56,7 @@ def party_add(
 ) -> None:
     """Register a side or a monitor (by the mediator)."""
     with failures():
-        key = bytes.fromhex(public_key.read_text().strip()) if public_key else None
+        key = _public_key(public_key)
         with_ledger(
             lambda ledger: instance.register_party(
                 ledger, actor=actor, party=Party(party_id, name, role), public_key=key
@@ -74,7 +85,7 @@ def key_revoke(
 ) -> None:
     """Revoke a key; signatures under it are refused from now on."""
     with failures():
-        replacement = bytes.fromhex(new_public_key.read_text().strip()) if new_public_key else None
+        replacement = _public_key(new_public_key)
         with_ledger(
             lambda ledger: keys_admin.revoke(
                 ledger,
