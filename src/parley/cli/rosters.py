@@ -7,12 +7,11 @@ from typing import Annotated, Any
 
 import typer
 
-from parley.app import erasure, rosters
+from parley.app import erasure, roster_files, rosters
 from parley.app import person as person_view
 from parley.cli.console import failures, out, print_json, with_ledger
 from parley.domain.matches import RecordRef
 from parley.domain.rosters import RosterDiff, RosterKind
-from parley.io.rosters import read_roster
 
 roster_app = typer.Typer(no_args_is_help=True, help="Submit and compare rosters.")
 
@@ -28,18 +27,12 @@ def roster_import(
 ) -> None:
     """Import a new version of a roster; one bad row refuses the whole file."""
     with failures():
-        roster = read_roster(file)
-        result = with_ledger(
-            lambda ledger: rosters.import_roster(
-                ledger,
-                party_id=party,
-                kind=kind,
-                records=roster.records,
-                source=file.name,
-                source_sha256=roster.sha256,
-                actor=actor,
+        done = with_ledger(
+            lambda ledger: roster_files.import_file(
+                ledger, path=file, party_id=party, kind=kind, actor=actor
             )
         )
+    result = done.result
     if result.version is None:
         out.print(f"{result.roster_id}: unchanged ({result.record_count} persons); no new version.")
         return
@@ -48,8 +41,8 @@ def roster_import(
         f"{result.roster_id} v{result.version}: {result.record_count} persons"
         f" ({len(d.added)} added, {len(d.removed)} removed, {len(d.changed)} changed)."
     )
-    if roster.unknown_columns:
-        out.print(f"Kept as notes, not recognised as columns: {', '.join(roster.unknown_columns)}")
+    if done.unknown_columns:
+        out.print(f"Kept as notes, not recognised as columns: {', '.join(done.unknown_columns)}")
 
 
 @roster_app.command("diff")
@@ -70,10 +63,9 @@ def roster_diff(
     """What changed between two versions of a roster, or between a file and the roster."""
     with failures():
         if file is not None:
-            records = read_roster(file).records
             version, d = with_ledger(
-                lambda ledger: rosters.diff_file(
-                    ledger, party_id=party, kind=kind, records=records, actor=actor
+                lambda ledger: roster_files.diff_file(
+                    ledger, path=file, party_id=party, kind=kind, actor=actor
                 )
             )
             title = f"{party}:{kind.value} v{version} → {file.name}"

@@ -14,7 +14,7 @@ from parley.app import (
     instance,
     planning,
     reconcile,
-    rosters,
+    roster_files,
     setup,
     transparency,
 )
@@ -39,7 +39,6 @@ from parley.domain.handovers import HandoverState as S
 from parley.domain.matches import MatchState, match_id
 from parley.domain.parties import Party, Role
 from parley.domain.rosters import RosterKind
-from parley.io.rosters import read_roster
 
 UA, RU, MED, MON = "UA", "RU", "MED", "SMM"
 Say = Callable[[str], None]
@@ -193,15 +192,9 @@ def play(ledger: Ledger, folder: Path, *, phase2_size: int = 2000, say: Say = pr
     clock.at(dt.date(2019, 7, 12))
     for rid, path in paths.items():
         party_id, kind = rid.split(":")
-        roster = read_roster(path)
-        result = rosters.import_roster(
-            ledger,
-            party_id=party_id,
-            kind=RosterKind(kind),
-            records=roster.records,
-            source=path.name,
-            source_sha256=roster.sha256,
-        )
+        result = roster_files.import_file(
+            ledger, path=path, party_id=party_id, kind=RosterKind(kind)
+        ).result
         say(f"Roster {rid} v{result.version}: {result.record_count} persons from {path.name}.")
 
     # Reconciliation: each side's sought roster against the other side's held roster

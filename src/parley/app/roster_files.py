@@ -1,0 +1,42 @@
+"""A roster file handed to Parley: read whole (one bad row refuses it), then imported or compared."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from parley.app import rosters
+from parley.app.ledger import Ledger
+from parley.domain.rosters import RosterDiff, RosterKind
+from parley.io.rosters import read_roster
+
+
+@dataclass(frozen=True)
+class FileImport:
+    result: rosters.ImportResult
+    unknown_columns: tuple[str, ...]  # kept as notes on each record
+
+
+def import_file(
+    ledger: Ledger, *, path: Path, party_id: str, kind: RosterKind, actor: str | None = None
+) -> FileImport:
+    """Import the file as a new version of the party's roster (nothing, if it changes nothing)."""
+    roster = read_roster(path)
+    result = rosters.import_roster(
+        ledger,
+        party_id=party_id,
+        kind=kind,
+        records=roster.records,
+        source=path.name,
+        source_sha256=roster.sha256,
+        actor=actor,
+    )
+    return FileImport(result, tuple(roster.unknown_columns))
+
+
+def diff_file(
+    ledger: Ledger, *, path: Path, party_id: str, kind: RosterKind, actor: str | None = None
+) -> tuple[int, RosterDiff]:
+    """What importing the file would change in the current version, without importing it."""
+    records = read_roster(path).records
+    return rosters.diff_file(ledger, party_id=party_id, kind=kind, records=records, actor=actor)
