@@ -2,5 +2,6 @@
 itself with `store.projection` when its module is imported, here)."""
 
 from parley.store import agreements, batches, keys, matches, rosters
+from parley.store.engine import Database, Tx
 
-__all__ = ["agreements", "batches", "keys", "matches", "rosters"]
+__all__ = ["Database", "Tx", "agreements", "batches", "keys", "matches", "rosters"]

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
+
+# What a use case holds while it decides or reads: app/ names these, never SQLAlchemy.
+Tx: TypeAlias = Connection
+Database: TypeAlias = Engine
 
 
 def sqlite_url(data_dir: Path) -> str:
