@@ -16,7 +16,7 @@ for Олексій): that step is shared with the matcher, and said here so.
 
     .venv/bin/python benchmarks/linkage_synthetic.py [--quick] [--persons N]
     .venv/bin/python benchmarks/linkage_synthetic.py --scale 10000 100000 [1000000]
-        [--script cross|latin] [--splink-up-to 100000]
+        [--script cross|latin] [--splink-up-to 100000] [--splink tuned|documented] [--no-floor]
 
 The two lists are written as CSV files, as offices exchange them. Each system runs in a fresh
 process that imports only what it needs, reads both files and links them, as its user would:
@@ -335,20 +335,30 @@ def _line(name: str, out: dict[str, Any], truth: set[tuple[str, str]]) -> str:
     return text
 
 
-def quality(persons: int, script: str) -> None:
+_SPLINK = {
+    "tuned": ("splink-tuned", "Splink tuned"),
+    "documented": ("splink", "Splink as documented"),
+}
+
+
+def quality(persons: int, script: str, splink_kind: str = "tuned") -> None:
     left, right, truth = make_lists(persons, script=script)
     print(f"{script} lists: A {len(left)}, B {len(right)}, true pairs {len(truth)}")
     with tempfile.TemporaryDirectory() as tmp:
         write_lists(Path(tmp), left, right)
         parley = in_child("parley", Path(tmp), None)
         print(_line(f"Parley at its default threshold {parley['threshold']}", parley, truth))
-        splink = in_child("splink", Path(tmp), 0.5)
-        print(_line("Splink as documented, p >= 0.5", splink, truth))
+        system, label = _SPLINK[splink_kind]
+        splink = in_child(system, Path(tmp), 0.5)
+        print(_line(f"{label}, p >= 0.5", splink, truth))
         if parley["seconds"] and splink["seconds"]:
             print(f"  wall time Parley / Splink: {parley['seconds'] / splink['seconds']:.2f}")
 
 
-def scale(sizes: list[int], script: str, splink_up_to: int) -> None:
+def scale(
+    sizes: list[int], script: str, splink_up_to: int, splink_kind: str = "tuned", floor: bool = True
+) -> None:
+    system, label = _SPLINK[splink_kind]
     for n in sizes:
         t = time.perf_counter()
         left, right, truth = make_lists(n, seed=n, script=script)
@@ -360,15 +370,16 @@ def scale(sizes: list[int], script: str, splink_up_to: int) -> None:
             parley = in_child("parley", Path(tmp), None)
             print("  " + _line("Parley", parley, truth))
             if n <= splink_up_to:
-                splink = in_child("splink", Path(tmp), 0.5)
-                print("  " + _line("Splink as documented", splink, truth))
+                splink = in_child(system, Path(tmp), 0.5)
+                print("  " + _line(label, splink, truth))
                 print(f"  Parley / Splink: time {parley['seconds'] / splink['seconds']:.2f}, "
                       f"memory {parley['peak_mib'] / splink['peak_mib']:.2f}")  # fmt: skip
                 # Beyond the libraries each imports: reading, keying and linking.
                 grew = [out["peak_mib"] - out["floor_mib"] for out in (parley, splink)]
                 print(f"  memory beyond the imports: Parley {grew[0]:.0f} MiB, "
                       f"Splink {grew[1]:.0f} MiB ({grew[0] / grew[1]:.2f})")  # fmt: skip
-                model_floor(Path(tmp), splink, truth)
+                if floor:
+                    model_floor(Path(tmp), splink, truth)
 
 
 def model_floor(folder: Path, splink: dict[str, Any], truth: set[tuple[str, str]]) -> None:
@@ -392,11 +403,13 @@ def main() -> None:
     parser.add_argument("--script", choices=("cross", "latin"), default="cross")
     parser.add_argument("--scale", type=int, nargs="*", help="sizes a side for the scale run")
     parser.add_argument("--splink-up-to", type=int, default=100_000)
+    parser.add_argument("--splink", choices=tuple(_SPLINK), default="tuned")
+    parser.add_argument("--no-floor", action="store_true", help="skip Parley's Splink stages alone")
     args = parser.parse_args()
     if args.scale:
-        scale(args.scale, args.script, args.splink_up_to)
+        scale(args.scale, args.script, args.splink_up_to, args.splink, not args.no_floor)
     else:
-        quality(1_000 if args.quick else args.persons, args.script)
+        quality(1_000 if args.quick else args.persons, args.script, args.splink)
 
 
 if __name__ == "__main__":

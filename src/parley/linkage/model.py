@@ -143,10 +143,18 @@ _OTHER_GIVEN = (
     "AND given_key_l <> given_alt_r AND given_alt_l <> given_key_r AND given_alt_l <> given_alt_r "
     "AND damerau_levenshtein(given_skel_l, given_skel_r) > 1"
 )
+# Spelt wholly apart: in the written forms and in the table's Ukrainian and Russian forms.
+_NEAR = " OR ".join(
+    f"jaro_winkler_similarity({x}_l, {y}_r) >= 0.7"
+    for x, y in (("given_skel", "given_skel"), ("given_skel2", "given_skel2"),
+                 ("given_uk", "given_skel"), ("given_ru", "given_skel"),
+                 ("given_skel", "given_uk"), ("given_skel", "given_ru"))
+) + " OR jaro_winkler_similarity(given_code_l, given_code_r) >= 0.7"  # fmt: skip
+_APART = f"(NOT ({_NEAR}) AND length(given_skel_l) > 1 AND length(given_skel_r) > 1)"
 GIVEN = Comparison(
     "given name",
     ("given_key", "given_skel", "given_skel2", "given_known", "given_initial", "given_code",
-     "given_code2", "given_alt"),
+     "given_code2", "given_alt", "given_uk", "given_ru", "patr_key", "bdate"),
     (
         Level("given_key_l = given_key_r", "the same name in any language", 0.85, 0.02, "given_key"),
         Level(
@@ -156,6 +164,13 @@ GIVEN = Comparison(
         Level(
             "given_skel2_l = given_skel_r OR given_skel_l = given_skel2_r",
             "the same in another reading of its Latin letters", 0.02, 0.001,
+        ),
+        # Brothers share their father's name, twins their birthday too: one human's records
+        # almost never differ so. m must undo the weight the shared fields bring on their own.
+        Level(
+            f"({_OTHER_GIVEN} OR {_APART}) AND (patr_key_l = patr_key_r OR bdate_l = bdate_r)",
+            "different given names, the same father's name or birthday", 1e-9, 0.03, fix_m=True,
+            names="given_text", question="a brother or a twin?",
         ),
         Level(
             _OTHER_GIVEN,
@@ -174,12 +189,10 @@ GIVEN = Comparison(
         ),
         # Fixed: on lists with brothers and twins EM takes "different" for a usual mismatch.
         Level(
-            f"NOT {_jw('given_skel', 0.7)} AND NOT {_jw('given_skel2', 0.7)} "
-            "AND length(given_skel_l) > 1 AND length(given_skel_r) > 1",
-            "different given names, spelt wholly apart", 0.0005, 0.85, fix_m=True,
+            _APART, "different given names, spelt wholly apart", 0.002, 0.85, fix_m=True,
             names="given_text", question="a brother?",
         ),
-        Level("ELSE", "different", 0.01, 0.08, fix_m=True),
+        Level("ELSE", "different", 0.004, 0.08, fix_m=True),
     ),
 )  # fmt: skip
 PATRONYMIC = Comparison(
@@ -226,11 +239,11 @@ BIRTH_DATE = Comparison(
         Level("birth_y_l = birth_y_r", "the same year only", 0.02, 0.01),
         # Fixed, as EM would learn from relatives that a generation apart is a usual mismatch.
         Level(
-            "abs(birth_y_l - birth_y_r) >= 12", "born a generation apart", 0.001, 0.6,
+            "abs(birth_y_l - birth_y_r) >= 12", "born a generation apart", 0.004, 0.6,
             fix_m=True, question="a father, son or namesake?",
         ),
         Level(
-            "abs(birth_y_l - birth_y_r) >= 3", "born years apart", 0.003, 0.3, fix_m=True,
+            "abs(birth_y_l - birth_y_r) >= 3", "born years apart", 0.005, 0.3, fix_m=True,
             question="a brother, sister or namesake?",
         ),
         Level("ELSE", "different", 0.01, 0.08, fix_m=True),

@@ -23,5 +23,5 @@ def test_a_twin_and_a_sister_are_not_linked_and_the_reasons_are_said() -> None:
     twin, sister = said[("oleh", "twin")], said[("kyrylo", "sister")]
     assert twin.match_probability < 0.5 and sister.match_probability < 0.5
     assert "given name: different given names" in twin.explanation
-    assert "олег / павел — a brother?" in twin.explanation
+    assert "олег / павел — a brother or a twin?" in twin.explanation
     assert "sex: a man and a woman" in sister.explanation
