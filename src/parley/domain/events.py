@@ -12,20 +12,52 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar
 
 from parley.domain.agreements import Agreement, ImplementationStatus, PersonRef, ReportKind
-from parley.domain.errors import DomainError
 from parley.domain.handovers import HandoverState
 from parley.domain.matches import MatchState
-from parley.domain.parties import Role
 from parley.domain.persons import PersonRecord
 from parley.domain.rosters import RosterKind
-from parley.domain.shapes import Malformed, Shape, json_key
+from parley.domain.shapes import DOMAIN_LEAVES
+from parley.log.events import (
+    INSTANCE_CREATED,
+    KEY_REVOKED,
+    KEY_ROTATED,
+    PARTY_REGISTERED,
+    PERSON_ERASED,
+    PERSON_RECORDED,
+    ErasedEntry,
+    InstanceCreated,
+    KeyRevoked,
+    KeyRotated,
+    MalformedPayload,
+    PartyRegistered,
+    Payload,
+    PersonErased,
+    read_payload,
+)
+from parley.log.shapes import Shape, add_leaves, json_key
 
-INSTANCE_CREATED = "instance.created"
-PARTY_REGISTERED = "party.registered"
-PERSON_RECORDED = "person.recorded"
+add_leaves(DOMAIN_LEAVES)  # before any payload below is first written or read
+
+__all__ = [  # the log's own events, which the domain's registry holds beside its own
+    "INSTANCE_CREATED",
+    "KEY_REVOKED",
+    "KEY_ROTATED",
+    "PARTY_REGISTERED",
+    "PERSON_ERASED",
+    "PERSON_RECORDED",
+    "ErasedEntry",
+    "InstanceCreated",
+    "KeyRevoked",
+    "KeyRotated",
+    "MalformedPayload",
+    "PartyRegistered",
+    "Payload",
+    "PersonErased",
+]
+
 ROSTER_PUBLISHED = "roster.published"
 AGREEMENT_DRAFTED = "agreement.drafted"
 AGREEMENT_SIGNED = "agreement.signed"
@@ -34,9 +66,6 @@ BATCH_PLANNED = "batch.planned"
 HANDOVER_ADVANCED = "handover.advanced"
 HANDOVER_SUBSTITUTED = "handover.substituted"
 BATCH_CLOSED = "batch.closed"
-KEY_ROTATED = "key.rotated"
-KEY_REVOKED = "key.revoked"
-PERSON_ERASED = "person.erased"
 MONITOR_REPORTED = "monitor.reported"
 MATCH_PROPOSED = "match.proposed"
 MATCH_DECIDED = "match.decided"
@@ -44,79 +73,6 @@ MATCH_ACKNOWLEDGED = "match.acknowledged"
 HANDOVER_CONFIRMED = "handover.confirmed"
 AGREEMENT_AMENDED = "agreement.amended"
 SIDE_LISTS_SUBMITTED = "batch.lists_submitted"
-
-
-class MalformedPayload(DomainError):
-    """A payload that does not have the shape of its event type."""
-
-    def __init__(self, event_type: str, field_name: str, reason: str) -> None:
-        where = f"field {field_name!r}" if field_name else "the payload"
-        super().__init__(f"{event_type} payload: {where} {reason}")
-        self.event_type = event_type
-        self.field = field_name
-        self.reason = reason
-
-
-@dataclass(frozen=True)
-class Payload(Shape):
-    """What an event of one type says; `TYPE` is the type name on the log."""
-
-    TYPE: ClassVar[str]
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Self:
-        try:
-            return cls.decode(data, "")
-        except Malformed as e:
-            raise MalformedPayload(cls.TYPE, e.path, e.reason) from None
-
-
-# --- instance, parties and keys ---
-
-
-@dataclass(frozen=True)
-class InstanceCreated(Payload):
-    """The mediator started this instance: its id names the log (the checkpoint origin)."""
-
-    TYPE: ClassVar[str] = INSTANCE_CREATED
-    instance_id: str
-    name: str
-    demo: bool
-
-
-@dataclass(frozen=True)
-class PartyRegistered(Payload):
-    """A party joined with its first key (Ed25519, hex) and that key's id."""
-
-    TYPE: ClassVar[str] = PARTY_REGISTERED
-    party_id: str
-    name: str
-    role: Role
-    public_key: str
-    key_id: str
-
-
-@dataclass(frozen=True)
-class KeyRotated(Payload):
-    """A party's new key, announced under the previous one, which is retired."""
-
-    TYPE: ClassVar[str] = KEY_ROTATED
-    party_id: str
-    public_key: str
-    key_id: str
-    previous_key_id: str
-
-
-@dataclass(frozen=True)
-class KeyRevoked(Payload):
-    """A key revoked, with or without a replacement key."""
-
-    TYPE: ClassVar[str] = KEY_REVOKED
-    party_id: str
-    key_id: str
-    reason: str
-    new_public_key: str | None = None
-    new_key_id: str | None = None
 
 
 # --- persons and rosters ---
@@ -147,25 +103,6 @@ class RosterPublished(Payload):
     added: int
     removed: int
     changed: int
-
-
-@dataclass(frozen=True)
-class ErasedEntry(Shape):
-    """A `person.recorded` entry whose payload an erasure drops."""
-
-    idx: int
-    revision: int
-
-
-@dataclass(frozen=True)
-class PersonErased(Payload):
-    """A person's personal data leaves the log's payloads: the entries named here."""
-
-    TYPE: ClassVar[str] = PERSON_ERASED
-    roster_id: str
-    record_id: str
-    entries: tuple[ErasedEntry, ...]
-    reason: str
 
 
 # --- matches ---
@@ -357,12 +294,7 @@ ALL_TYPES: frozenset[str] = frozenset(PAYLOADS)
 
 def payload_from_json(event_type: str, data: Any) -> Payload:
     """The typed payload of an entry of `event_type`; MalformedPayload if it has not its shape."""
-    cls = PAYLOADS.get(event_type)
-    if cls is None:
-        raise MalformedPayload(event_type, "", "is of an unknown event type")
-    if not isinstance(data, Mapping):
-        raise MalformedPayload(event_type, "", "is not a JSON object")
-    return cls.from_json(data)
+    return read_payload(PAYLOADS, event_type, data)
 
 
 @dataclass(frozen=True)

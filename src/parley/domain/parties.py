@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import enum
 import re
 from dataclasses import dataclass
 
 from parley.domain.errors import DomainError
+from parley.log.events import Role  # the log names the mediator: it operates the log
+
+__all__ = ["Party", "Role", "check_new_party"]
 
 _PARTY_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
-
-
-class Role(enum.StrEnum):
-    SIDE = "side"
-    MEDIATOR = "mediator"
-    MONITOR = "monitor"
 
 
 @dataclass(frozen=True)

@@ -1,21 +1,11 @@
-"""JSON shapes: frozen dataclasses whose fields declare their JSON form, read back strictly.
-
-`Shape.to_json` writes the fields (an optional `X | None` field is left out when None);
-`Shape.decode` reads them back and refuses a missing key, an unknown key, a null, a value of the
-wrong type, or a value that would not be written back the same way, naming the field's path.
-A field's types: str, int, bool, float, dates, the domain's enums and `PersonRef`, a person
-record or an agreement (in their own JSON forms), another Shape, and tuples and string-keyed
-mappings of these.
-"""
+"""The domain's leaves of the JSON shapes (parley.log.shapes): person references, person
+records and agreements, each read back strictly in the one form its type writes."""
 
 from __future__ import annotations
 
-import datetime as dt
-import enum
-import types
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
-from typing import Any, NamedTuple, Self, get_args, get_origin, get_type_hints
+from collections.abc import Mapping
+from dataclasses import fields
+from typing import Any
 
 from parley.domain.agreements import (
     Agreement,
@@ -25,154 +15,11 @@ from parley.domain.agreements import (
 )
 from parley.domain.errors import DomainError, InvalidRecord
 from parley.domain.persons import PersonRecord
-
-Encode = Callable[[Any], Any]
-# (JSON value, the path of its parent, its key there) -> the typed value; the path is only
-# spelled out for an error
-Decode = Callable[[Any, str, str], Any]
-
-
-class Malformed(DomainError):
-    """A JSON value that does not have the declared shape, at `path`."""
-
-    def __init__(self, path: str, reason: str) -> None:
-        super().__init__(f"{path}: {reason}")
-        self.path = path
-        self.reason = reason
-
-
-def json_key(name: str) -> dict[str, str]:
-    """Field metadata: the field's key in JSON, where its Python name cannot be (`from`)."""
-    return {"json": name}
-
-
-class _Field(NamedTuple):
-    name: str
-    key: str
-    optional: bool
-    encode: Encode
-    decode: Decode
-
-
-@dataclass(frozen=True)
-class Shape:
-    """A value with a fixed JSON shape."""
-
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for f in _fields(type(self)):
-            value = getattr(self, f.name)
-            if value is None and f.optional:
-                continue
-            out[f.key] = f.encode(value)
-        return out
-
-    @classmethod
-    def decode(cls, data: Any, path: str) -> Self:
-        if not isinstance(data, Mapping):
-            raise Malformed(path, "is not a JSON object")
-        specs = _fields(cls)
-        if not data.keys() <= _KEYS[cls]:
-            unknown = min(str(k) for k in data if k not in _KEYS[cls])
-            raise Malformed(_join(path, unknown), "is not a field of this payload")
-        values: dict[str, Any] = {}
-        for f in specs:
-            value = data.get(f.key)
-            if value is not None:
-                values[f.name] = f.decode(value, path, f.key)
-            elif f.key in data:
-                raise Malformed(_join(path, f.key), "is null (an absent value is left out)")
-            elif f.optional:
-                values[f.name] = None
-            else:
-                raise Malformed(_join(path, f.key), "is missing")
-        try:
-            return cls(**values)
-        except DomainError as e:
-            raise Malformed(path, str(e)) from None
-
-
-def _join(path: str, key: str) -> str:
-    if not path or key.startswith("["):
-        return f"{path}{key}"
-    return f"{path}.{key}"
-
-
-_FIELDS: dict[type[Shape], tuple[_Field, ...]] = {}
-_KEYS: dict[type[Shape], frozenset[str]] = {}
-
-
-def _fields(cls: type[Shape]) -> tuple[_Field, ...]:
-    known = _FIELDS.get(cls)
-    if known is None:
-        known = _FIELDS[cls] = _read_fields(cls)
-        _KEYS[cls] = frozenset(f.key for f in known)
-    return known
-
-
-def _read_fields(cls: type[Shape]) -> tuple[_Field, ...]:
-    hints = get_type_hints(cls)
-    out = []
-    for f in fields(cls):
-        hint = hints[f.name]
-        optional = False
-        if isinstance(hint, types.UnionType) and type(None) in get_args(hint):
-            (hint,) = [a for a in get_args(hint) if a is not type(None)]
-            optional = True
-        encode, decode = _codec(hint)
-        out.append(_Field(f.name, f.metadata.get("json", f.name), optional, encode, decode))
-    return tuple(out)
-
-
-def _same(value: Any) -> Any:
-    return value
-
-
-def _plain(kind: type, what: str) -> Decode:
-    def decode(value: Any, path: str, key: str) -> Any:
-        if type(value) is not kind:  # JSON gives exact types; bool is an int to Python only
-            raise Malformed(_join(path, key), f"is not {what}")
-        return value
-
-    return decode
-
-
-def _float(value: Any, path: str, key: str) -> float:
-    if type(value) is not float and type(value) is not int:
-        raise Malformed(_join(path, key), "is not a number")
-    return float(value)
-
-
-def _date(value: Any, parent: str, key: str) -> dt.date:
-    path = _join(parent, key)
-    if isinstance(value, str):
-        try:
-            day = dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-        else:
-            if day.isoformat() == value:
-                return day
-    raise Malformed(path, f"{value!r} is not a date (YYYY-MM-DD)")
-
-
-def _enum(cls: type[enum.Enum]) -> Decode:
-    base = int if issubclass(cls, int) else str
-
-    def decode(value: Any, path: str, key: str) -> Any:
-        if type(value) is base:
-            try:
-                return cls(value)
-            except ValueError:
-                pass
-        allowed = ", ".join(repr(e.value) for e in cls)
-        raise Malformed(_join(path, key), f"{value!r} is not one of {allowed}")
-
-    return decode
+from parley.log.shapes import Decode, Encode, Malformed, join_path, same_when_written
 
 
 def _person_ref(value: Any, parent: str, key: str) -> PersonRef:
-    path = _join(parent, key)
+    path = join_path(parent, key)
     if isinstance(value, str):
         try:
             ref = PersonRef.parse(value)
@@ -191,11 +38,11 @@ _RECORD_DATES = ("birth_date", "capture_date")
 
 def _person_record(value: Any, parent: str, key: str) -> PersonRecord:
     """A record in the form `PersonRecord.to_dict` writes: empty and unknown fields left out."""
-    path = _join(parent, key)
+    path = join_path(parent, key)
     if not isinstance(value, Mapping):
         raise Malformed(path, "is not a JSON object")
     for name, v in value.items():
-        where = _join(path, str(name))
+        where = join_path(path, str(name))
         if name not in _RECORD_FIELDS:
             raise Malformed(where, "is not a field of a person record")
         kind = _RECORD_NOT_TEXT.get(name, str)
@@ -208,22 +55,22 @@ def _person_record(value: Any, parent: str, key: str) -> PersonRecord:
         if kind is dict and not all(type(x) is str for x in v.values()):
             raise Malformed(where, "does not map names to strings")
     if "category" not in value:
-        raise Malformed(_join(path, "category"), "is missing")
+        raise Malformed(join_path(path, "category"), "is missing")
     try:
         record = PersonRecord.from_dict(value)
     except InvalidRecord as e:
-        raise Malformed(_join(path, e.field), e.reason) from None
+        raise Malformed(join_path(path, e.field), e.reason) from None
     except (DomainError, ValueError) as e:
         raise Malformed(path, f"is not a person record ({e})") from None
     for name in _RECORD_DATES:
         day = getattr(record, name)
         if day is not None and day.iso() != value[name]:
-            raise Malformed(_join(path, name), f"{value[name]!r} is not written YYYY[-MM[-DD]]")
+            raise Malformed(join_path(path, name), f"{value[name]!r} is not written YYYY[-MM[-DD]]")
     return record
 
 
 def _agreement(value: Any, parent: str, key: str) -> Agreement:
-    path = _join(parent, key)
+    path = join_path(parent, key)
     if not isinstance(value, Mapping):
         raise Malformed(path, "is not a JSON object")
     try:
@@ -232,70 +79,12 @@ def _agreement(value: Any, parent: str, key: str) -> Agreement:
         raise Malformed(path, f"lacks {e.args[0]!r}") from None
     except (DomainError, ValueError, TypeError, AttributeError, IndexError) as e:
         raise Malformed(path, f"is not an agreement ({e})") from None
-    _same_again(agreement_to_dict(agreement), value, path)
+    same_when_written(agreement_to_dict(agreement), value, path)
     return agreement
 
 
-def _same_again(written: Any, read: Any, path: str) -> None:
-    """A value read through its domain type must be written back as it was: find where not."""
-    if isinstance(written, Mapping) and isinstance(read, Mapping):
-        for key in read:
-            if key not in written:
-                raise Malformed(_join(path, str(key)), "is not a field here, or not of its type")
-        for key in written:
-            if key not in read:
-                raise Malformed(_join(path, str(key)), "is missing")
-            _same_again(written[key], read[key], _join(path, str(key)))
-    elif isinstance(written, list) and isinstance(read, list) and len(written) == len(read):
-        for i, (w, r) in enumerate(zip(written, read, strict=True)):
-            _same_again(w, r, f"{path}[{i}]")
-    elif type(written) is not type(read) or written != read:
-        raise Malformed(path, f"{read!r} is not in its canonical form ({written!r})")
-
-
-_LEAVES: dict[Any, tuple[Encode, Decode]] = {
-    str: (_same, _plain(str, "a string")),
-    int: (_same, _plain(int, "an integer")),
-    bool: (_same, _plain(bool, "true or false")),
-    float: (_same, _float),
-    dt.date: (dt.date.isoformat, _date),
+DOMAIN_LEAVES: Mapping[type, tuple[Encode, Decode]] = {
     PersonRef: (str, _person_ref),
     PersonRecord: (PersonRecord.to_dict, _person_record),
     Agreement: (agreement_to_dict, _agreement),
 }
-
-
-def _codec(hint: Any) -> tuple[Encode, Decode]:
-    if hint in _LEAVES:
-        return _LEAVES[hint]
-    if isinstance(hint, type) and issubclass(hint, enum.Enum):
-        return (lambda v: v.value), _enum(hint)
-    if isinstance(hint, type) and issubclass(hint, Shape):
-        shape = hint
-
-        def decode_shape(value: Any, parent: str, key: str) -> Any:
-            return shape.decode(value, _join(parent, key))
-
-        return shape.to_json, decode_shape
-    origin, args = get_origin(hint), get_args(hint)
-    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
-        item_encode, item_decode = _codec(args[0])
-
-        def decode_tuple(value: Any, parent: str, key: str) -> tuple[Any, ...]:
-            path = _join(parent, key)
-            if not isinstance(value, list):
-                raise Malformed(path, "is not a list")
-            return tuple(item_decode(v, path, f"[{i}]") for i, v in enumerate(value))
-
-        return (lambda v: [item_encode(x) for x in v]), decode_tuple
-    if origin is Mapping and args[0] is str:
-        value_encode, value_decode = _codec(args[1])
-
-        def decode_mapping(value: Any, parent: str, key: str) -> dict[str, Any]:
-            path = _join(parent, key)
-            if not isinstance(value, Mapping):
-                raise Malformed(path, "is not a JSON object")
-            return {k: value_decode(v, path, k) for k, v in value.items()}
-
-        return (lambda v: {k: value_encode(x) for k, x in v.items()}), decode_mapping
-    raise TypeError(f"no JSON form for {hint!r}")

@@ -27,7 +27,7 @@ from parley.domain.agreements import (
 from parley.domain.dates import PartialDate
 from parley.domain.handovers import HandoverState
 from parley.domain.persons import Category, Evidence, Health, PersonRecord, Sex
-from parley.domain.shapes import Shape
+from parley.log.shapes import Shape
 from parley.log.entry import canonical_json, loads_canonical
 
 _text = st.text(max_size=12)
