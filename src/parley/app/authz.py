@@ -11,13 +11,11 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.engine import Connection
-
 from parley.domain.errors import DomainError
 from parley.domain.handovers import HandoverState
 from parley.domain.parties import Role
-from parley.store import tables as t
+from parley.store import Tx
+from parley.store import keys as key_store
 
 
 class Forbidden(DomainError):
@@ -221,16 +219,14 @@ class Acting:
     role: Role
 
 
-def role_of(conn: Connection, party_id: str) -> Role:
-    role = conn.execute(
-        select(t.parties.c.role).where(t.parties.c.party_id == party_id)
-    ).scalar_one_or_none()
+def role_of(conn: Tx, party_id: str) -> Role:
+    role = key_store.role_of(conn, party_id)
     if role is None:
         raise Forbidden(f"{party_id} is not a registered party")
-    return Role(role)
+    return role
 
 
-def acting(conn: Connection, actor: str) -> Acting:
+def acting(conn: Tx, actor: str) -> Acting:
     """The registered party `actor`; a stranger is refused here, before any rule."""
     return Acting(actor, role_of(conn, actor))
 
@@ -314,7 +310,7 @@ def check(
 
 
 def require(
-    conn: Connection,
+    conn: Tx,
     actor: str,
     action: Action,
     *,

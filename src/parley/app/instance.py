@@ -5,9 +5,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import select
-from sqlalchemy.engine import Connection
-
 from parley.app import authz
 from parley.app.ledger import Appended, Ledger
 from parley.domain import events as ev
@@ -15,16 +12,8 @@ from parley.domain.errors import Conflict, DomainError
 from parley.domain.events import Event
 from parley.domain.parties import Party, Role, check_new_party
 from parley.log.entry import key_id
-from parley.store import tables as t
-
-
-def parties(conn: Connection) -> list[Party]:
-    rows = conn.execute(select(t.parties).order_by(t.parties.c.registered_idx)).all()
-    return [Party(r.party_id, r.name, Role(r.role)) for r in rows]
-
-
-def is_initialised(conn: Connection) -> bool:
-    return conn.execute(select(t.instance.c.instance_id)).first() is not None
+from parley.store import Tx
+from parley.store import keys as key_store
 
 
 def init_instance(
@@ -33,8 +22,8 @@ def init_instance(
     """Create the instance: the mediator registers itself with a new key, then the instance."""
     mediator = Party(mediator_id, mediator_name, Role.MEDIATOR)
 
-    def decide(conn: Connection) -> Sequence[Event]:
-        if is_initialised(conn):
+    def decide(conn: Tx) -> Sequence[Event]:
+        if key_store.is_initialised(conn):
             raise Conflict("this instance is already initialised")
         if not ledger.keys.has(mediator_id):
             ledger.keys.create(mediator_id)
@@ -59,9 +48,9 @@ def register_party(
 ) -> Appended:
     """The mediator registers a side or a monitor; without a public key, a key pair is made here."""
 
-    def decide(conn: Connection) -> Sequence[Event]:
+    def decide(conn: Tx) -> Sequence[Event]:
         authz.require(conn, actor, authz.Action.PARTY_REGISTER)
-        check_new_party(parties(conn), party)
+        check_new_party(key_store.parties(conn), party)
         public = public_key
         if public is None:
             if not ledger.keys.has(party.party_id):

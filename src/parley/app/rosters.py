@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
-
-from sqlalchemy import select
-from sqlalchemy.engine import Connection
 
 from parley.app import authz
 from parley.app.ledger import Ledger
@@ -17,7 +12,8 @@ from parley.domain.errors import DomainError, NotFound
 from parley.domain.events import Event
 from parley.domain.persons import PersonRecord
 from parley.domain.rosters import RosterDiff, RosterKind, diff_snapshots, roster_id
-from parley.store import tables as t
+from parley.store import Tx
+from parley.store import rosters as roster_store
 
 
 @dataclass(frozen=True)
@@ -26,38 +22,6 @@ class ImportResult:
     version: int | None  # None when the file changed nothing
     diff: RosterDiff
     record_count: int
-
-
-def current_version(conn: Connection, rid: str) -> int:
-    v = conn.execute(
-        select(t.rosters.c.version).where(t.rosters.c.roster_id == rid)
-    ).scalar_one_or_none()
-    return 0 if v is None else int(v)
-
-
-def snapshot(conn: Connection, rid: str, version: int) -> dict[str, dict[str, Any]]:
-    """Record id -> record fields, as the roster stood at a version."""
-    m, r = t.roster_members.c, t.record_revisions.c
-    rows = conn.execute(
-        select(m.record_id, r.data)
-        .join(
-            t.record_revisions,
-            (r.roster_id == m.roster_id)
-            & (r.record_id == m.record_id)
-            & (r.revision == m.revision),
-        )
-        .where(m.roster_id == rid, m.version == version)
-    ).all()
-    return {row.record_id: json.loads(row.data) for row in rows}
-
-
-def _revisions(conn: Connection, rid: str) -> dict[str, int]:
-    rows = conn.execute(
-        select(t.person_records.c.record_id, t.person_records.c.revision).where(
-            t.person_records.c.roster_id == rid
-        )
-    ).all()
-    return {row.record_id: int(row.revision) for row in rows}
 
 
 def import_roster(
@@ -74,16 +38,16 @@ def import_roster(
     rid = roster_id(party_id, kind)
     result: list[ImportResult] = []
 
-    def decide(conn: Connection) -> Sequence[Event]:
+    def decide(conn: Tx) -> Sequence[Event]:
         authz.require(conn, actor or party_id, authz.Action.ROSTER_IMPORT, owner=party_id)
-        version = current_version(conn, rid)
-        before = snapshot(conn, rid, version) if version else {}
+        version = roster_store.current_version(conn, rid)
+        before = roster_store.snapshot(conn, rid, version) if version else {}
         after = {r.record_id: r.to_dict() for r in records}
         diff = diff_snapshots(before, after)
         if version and diff.empty:
             result.append(ImportResult(rid, None, diff, len(records)))
             return []
-        revisions = _revisions(conn, rid)
+        revisions = roster_store.latest_revisions(conn, rid)
         events: list[Event] = []
         members: dict[str, int] = {}
         for record in records:
@@ -92,7 +56,7 @@ def import_roster(
             latest = before.get(record.record_id) if known else None
             if known and latest is None:
                 # back on the roster after a removal: compare with its last revision
-                latest = _revision_data(conn, rid, record.record_id, known)
+                latest = roster_store.revision_data(conn, rid, record.record_id, known)
             if known and latest == data:
                 members[record.record_id] = known
                 continue
@@ -118,15 +82,6 @@ def import_roster(
     return result[0]
 
 
-def _revision_data(conn: Connection, rid: str, record_id: str, revision: int) -> dict[str, Any]:
-    r = t.record_revisions.c
-    data = conn.execute(
-        select(r.data).where(r.roster_id == rid, r.record_id == record_id, r.revision == revision)
-    ).scalar_one()
-    value: dict[str, Any] = json.loads(data)
-    return value
-
-
 def diff_versions(
     ledger: Ledger,
     *,
@@ -142,7 +97,7 @@ def diff_versions(
     rid = roster_id(party_id, kind)
     with ledger.reading() as conn:
         authz.require(conn, actor or party_id, authz.Action.ROSTER_READ, owner=party_id)
-        latest = current_version(conn, rid)
+        latest = roster_store.current_version(conn, rid)
         if latest == 0:
             raise NotFound(f"{party_id} has no {kind.value} roster yet")
         to = latest if after is None else after
@@ -152,8 +107,8 @@ def diff_versions(
                 raise DomainError(
                     f"roster {rid} has versions 1 to {latest}; there is no version {v}"
                 )
-        old = snapshot(conn, rid, frm) if frm else {}
-        return frm, to, diff_snapshots(old, snapshot(conn, rid, to))
+        old = roster_store.snapshot(conn, rid, frm) if frm else {}
+        return frm, to, diff_snapshots(old, roster_store.snapshot(conn, rid, to))
 
 
 def diff_file(
@@ -169,6 +124,6 @@ def diff_file(
     rid = roster_id(party_id, kind)
     with ledger.reading() as conn:
         authz.require(conn, actor or party_id, authz.Action.ROSTER_READ, owner=party_id)
-        version = current_version(conn, rid)
-        before = snapshot(conn, rid, version) if version else {}
+        version = roster_store.current_version(conn, rid)
+        before = roster_store.snapshot(conn, rid, version) if version else {}
     return version, diff_snapshots(before, {r.record_id: r.to_dict() for r in records})

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import shutil
 
-from sqlalchemy import select
-
 from parley.app import instance
 from parley.app.config import Settings
 from parley.app.ledger import Ledger
 from parley.domain.errors import DomainError
-from parley.store import tables as t
+from parley.store import keys as key_store
 from parley.store.engine import sqlite_files
 
 
 def initialise(ledger: Ledger, *, name: str, mediator_id: str, mediator_name: str) -> bool:
     """Create the instance unless it exists; True if it was created now."""
     with ledger.reading() as conn:
-        if instance.is_initialised(conn):
+        if key_store.is_initialised(conn):
             return False
     instance.init_instance(ledger, name=name, mediator_id=mediator_id, mediator_name=mediator_name)
     return True
@@ -34,10 +32,10 @@ def clear_demo(settings: Settings) -> bool:
     ledger = Ledger.open(settings)
     try:
         with ledger.reading() as conn:
-            row = conn.execute(select(t.instance.c.demo)).one_or_none()
+            found = key_store.instance(conn)
     finally:
         ledger.close()
-    if row is None or not row.demo:
+    if found is None or not found.demo:
         raise DomainError(
             f"{settings.data_dir} holds a Parley instance that is not a demo; set PARLEY_DATA_DIR"
             " to another folder to run the demo"

@@ -18,6 +18,11 @@ def roster_id(party_id: str, kind: RosterKind) -> str:
     return f"{party_id}:{kind.value}"
 
 
+def roster_owner(rid: str) -> str:
+    """The party whose roster it is: `UA` for `UA:held`."""
+    return rid.partition(":")[0]
+
+
 @dataclass(frozen=True)
 class FieldChange:
     field: str

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, update
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, select, update
 
 from parley.domain import events as ev
+from parley.domain.parties import Party, Role
 from parley.store import tables as t
+from parley.store.engine import Tx
 from parley.store.projection import INSERT, Write, by_key, projects
 
 
@@ -88,3 +92,79 @@ def _revoked(idx: int, _a: str, _t: str, p: ev.KeyRevoked) -> list[Write]:
     else:
         writes.append((_CURRENT_KEY, {"k_party_id": p.party_id, "key_id": "", "public_key": b""}))
     return writes
+
+
+# --- reads ---
+
+
+@dataclass(frozen=True)
+class Instance:
+    instance_id: str
+    name: str
+    demo: bool
+
+
+@dataclass(frozen=True)
+class PartyKey:
+    """A party's current key (both empty after a revocation without replacement)."""
+
+    party_id: str
+    key_id: str
+    public_key: bytes
+
+
+@dataclass(frozen=True)
+class KeyState:
+    """Whose key it is and whether it is active, retired or revoked."""
+
+    party_id: str
+    status: str
+
+
+def instance(tx: Tx) -> Instance | None:
+    """The instance, or None before `parley init`."""
+    row = tx.execute(select(t.instance.c.instance_id, t.instance.c.name, t.instance.c.demo)).first()
+    return None if row is None else Instance(row.instance_id, row.name, bool(row.demo))
+
+
+def is_initialised(tx: Tx) -> bool:
+    return instance(tx) is not None
+
+
+def parties(tx: Tx) -> list[Party]:
+    """Every registered party, in the order they were registered."""
+    p = t.parties.c
+    rows = tx.execute(select(p.party_id, p.name, p.role).order_by(p.registered_idx)).all()
+    return [Party(r.party_id, r.name, Role(r.role)) for r in rows]
+
+
+def role_of(tx: Tx, party_id: str) -> Role | None:
+    """A party's role; None for a party that is not registered."""
+    role = tx.execute(
+        select(t.parties.c.role).where(t.parties.c.party_id == party_id)
+    ).scalar_one_or_none()
+    return None if role is None else Role(role)
+
+
+_PARTY_KEY = select(t.parties.c.party_id, t.parties.c.key_id, t.parties.c.public_key)
+
+
+def current_key(tx: Tx, party_id: str) -> PartyKey | None:
+    """A party's current key; None for an unknown party or one left without an active key."""
+    row = tx.execute(_PARTY_KEY.where(t.parties.c.party_id == party_id)).one_or_none()
+    if row is None or not row.key_id:
+        return None
+    return PartyKey(row.party_id, row.key_id, bytes(row.public_key))
+
+
+def mediator_key(tx: Tx) -> PartyKey:
+    """The mediator and its current key (empty after a revocation without replacement)."""
+    row = tx.execute(_PARTY_KEY.where(t.parties.c.role == Role.MEDIATOR.value)).one()
+    return PartyKey(row.party_id, row.key_id, bytes(row.public_key))
+
+
+def key_state(tx: Tx, key_id: str) -> KeyState | None:
+    """Whose key `key_id` is and its status; None for a key the log never registered."""
+    k = t.party_keys.c
+    row = tx.execute(select(k.party_id, k.status).where(k.key_id == key_id)).one_or_none()
+    return None if row is None else KeyState(row.party_id, row.status)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, select, update
 
 from parley.domain import events as ev
 from parley.store import tables as t
+from parley.store.engine import Tx
 from parley.store.projection import INSERT, Write, by_key, dumps, projects
 
 _PERSON_COLUMNS = (
@@ -148,3 +151,133 @@ def _roster(idx: int, _a: str, _t: str, p: ev.RosterPublished) -> list[Write]:
         for r, v in members.items()
     )
     return writes
+
+
+# --- reads ---
+
+
+@dataclass(frozen=True)
+class CurrentRecord:
+    """A record as it stands now (an erased record keeps only its id in `data`)."""
+
+    display_name: str
+    erased: bool
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One revision of a record and the log entry that recorded it."""
+
+    revision: int
+    log_idx: int
+    time: str  # the entry's claimed time
+    data: dict[str, Any]
+    on_log: bool  # the entry still carries its payload (False once erased)
+
+
+@dataclass(frozen=True)
+class RecordOnVersion:
+    """One version of a roster and the record's revision on it (None when it was not on it)."""
+
+    version: int
+    source: str
+    revision: int | None
+
+
+def current_version(tx: Tx, roster_id: str) -> int:
+    """A roster's current version; 0 before its first import."""
+    v = tx.execute(
+        select(t.rosters.c.version).where(t.rosters.c.roster_id == roster_id)
+    ).scalar_one_or_none()
+    return 0 if v is None else int(v)
+
+
+def current_members(tx: Tx, roster_id: str) -> set[str]:
+    """The record ids on a roster's current version (none before its first import)."""
+    m, r = t.roster_members.c, t.rosters.c
+    return set(
+        tx.execute(
+            select(m.record_id)
+            .join(t.rosters, (r.roster_id == m.roster_id) & (r.version == m.version))
+            .where(m.roster_id == roster_id)
+        ).scalars()
+    )
+
+
+def snapshot(tx: Tx, roster_id: str, version: int) -> dict[str, dict[str, Any]]:
+    """Record id -> record fields, as the roster stood at a version."""
+    m, r = t.roster_members.c, t.record_revisions.c
+    rows = tx.execute(
+        select(m.record_id, r.data)
+        .join(
+            t.record_revisions,
+            (r.roster_id == m.roster_id)
+            & (r.record_id == m.record_id)
+            & (r.revision == m.revision),
+        )
+        .where(m.roster_id == roster_id, m.version == version)
+    ).all()
+    return {row.record_id: json.loads(row.data) for row in rows}
+
+
+def latest_revisions(tx: Tx, roster_id: str) -> dict[str, int]:
+    """Record id -> its latest revision, for every record the roster ever had."""
+    pr = t.person_records.c
+    rows = tx.execute(select(pr.record_id, pr.revision).where(pr.roster_id == roster_id)).all()
+    return {row.record_id: int(row.revision) for row in rows}
+
+
+def revision_data(tx: Tx, roster_id: str, record_id: str, revision: int) -> dict[str, Any]:
+    """A record's fields at one of its revisions."""
+    r = t.record_revisions.c
+    data = tx.execute(
+        select(r.data).where(
+            r.roster_id == roster_id, r.record_id == record_id, r.revision == revision
+        )
+    ).scalar_one()
+    value: dict[str, Any] = json.loads(data)
+    return value
+
+
+def current_record(tx: Tx, roster_id: str, record_id: str) -> CurrentRecord | None:
+    pr = t.person_records.c
+    row = tx.execute(
+        select(pr.display_name, pr.erased_idx, pr.data).where(
+            pr.roster_id == roster_id, pr.record_id == record_id
+        )
+    ).one_or_none()
+    if row is None:
+        return None
+    return CurrentRecord(row.display_name, row.erased_idx is not None, json.loads(row.data))
+
+
+def revisions(tx: Tx, roster_id: str, record_id: str) -> list[Revision]:
+    """Every revision of a record, oldest first (none for a record the roster never had)."""
+    r, e = t.record_revisions.c, t.log_entries.c
+    rows = tx.execute(
+        select(r.revision, r.log_idx, r.data, e.claimed_time, e.payload.isnot(None).label("kept"))
+        .join(t.log_entries, e.idx == r.log_idx)
+        .where(r.roster_id == roster_id, r.record_id == record_id)
+        .order_by(r.revision)
+    ).all()
+    return [
+        Revision(int(x.revision), int(x.log_idx), x.claimed_time, json.loads(x.data), bool(x.kept))
+        for x in rows
+    ]
+
+
+def versions_of_record(tx: Tx, roster_id: str, record_id: str) -> list[RecordOnVersion]:
+    """Every version of the roster, oldest first, with the record's revision on each."""
+    m, v = t.roster_members.c, t.roster_versions.c
+    rows = tx.execute(
+        select(v.version, v.source, m.revision)
+        .join(
+            t.roster_members,
+            (m.roster_id == v.roster_id) & (m.version == v.version) & (m.record_id == record_id),
+            isouter=True,
+        )
+        .where(v.roster_id == roster_id)
+        .order_by(v.version)
+    ).all()
+    return [RecordOnVersion(row.version, row.source, row.revision) for row in rows]
