@@ -11,7 +11,7 @@ from parley.app import erasure, roster_files, rosters
 from parley.app import person as person_view
 from parley.cli.console import failures, out, print_json, with_ledger
 from parley.domain.matches import RecordRef
-from parley.domain.rosters import RosterDiff, RosterKind
+from parley.domain.rosters import RosterDiff, RosterKind, roster_id
 
 roster_app = typer.Typer(no_args_is_help=True, help="Submit and compare rosters.")
 
@@ -68,7 +68,7 @@ def roster_diff(
                     ledger, path=file, party_id=party, kind=kind, actor=actor
                 )
             )
-            title = f"{party}:{kind.value} v{version} → {file.name}"
+            title = f"{roster_id(party, kind)} v{version} → {file.name}"
         else:
             frm, to, d = with_ledger(
                 lambda ledger: rosters.diff_versions(
@@ -80,7 +80,7 @@ def roster_diff(
                     actor=actor,
                 )
             )
-            title = f"{party}:{kind.value} v{frm} → v{to}"
+            title = f"{roster_id(party, kind)} v{frm} → v{to}"
     if as_json:
         print_json(_diff_json(title, d))
         return
@@ -123,13 +123,12 @@ def erase(
     """Erase a person's personal data from every payload and projection; proofs keep holding."""
     with failures():
         ref = RecordRef.parse(person)
-        roster_id, record_id = ref.roster_id, ref.record_id
         done = with_ledger(
             lambda ledger: erasure.erase(
-                ledger, actor=actor, roster_id=roster_id, record_id=record_id, reason=reason
+                ledger, actor=actor, roster_id=ref.roster_id, record_id=ref.record_id, reason=reason
             )
         )
-    out.print(f"Erased {roster_id}/{record_id}: erasure recorded as log entry {done.first}.")
+    out.print(f"Erased {ref}: erasure recorded as log entry {done.first}.")
 
 
 def person(
@@ -142,10 +141,9 @@ def person(
     """One person's whole history across rosters and handovers."""
     with failures():
         ref = RecordRef.parse(record)
-        roster_id, record_id = ref.roster_id, ref.record_id
         data = with_ledger(
             lambda ledger: person_view.history(
-                ledger, actor=actor, roster_id=roster_id, record_id=record_id
+                ledger, actor=actor, roster_id=ref.roster_id, record_id=ref.record_id
             )
         )
     if as_json:

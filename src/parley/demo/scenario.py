@@ -38,7 +38,7 @@ from parley.domain.errors import DomainError
 from parley.domain.handovers import HandoverState as S
 from parley.domain.matches import MatchState, match_id
 from parley.domain.parties import Party, Role
-from parley.domain.rosters import RosterKind
+from parley.domain.rosters import RosterKind, roster_id
 
 UA, RU, MED, MON = "UA", "RU", "MED", "SMM"
 Say = Callable[[str], None]
@@ -69,7 +69,7 @@ class Cast:
     ids: dict[tuple[str, str], str] = field(default_factory=dict)  # (party:kind, human key) -> id
 
     def ref(self, holder: str, human: Human) -> PersonRef:
-        return PersonRef(holder, self.ids[(f"{holder}:held", human.key)])
+        return PersonRef(holder, self.ids[(roster_id(holder, RosterKind.HELD), human.key)])
 
 
 def prepare_data_dir(settings: Settings) -> None:
@@ -201,7 +201,9 @@ def play(ledger: Ledger, folder: Path, *, phase2_size: int = 2000, say: Say = pr
     clock.at(dt.date(2019, 8, 1))
     for seeker, holder in ((UA, RU), (RU, UA)):
         candidates = reconcile.exact_candidates(
-            ledger, sought=f"{seeker}:sought", held=f"{holder}:held"
+            ledger,
+            sought=roster_id(seeker, RosterKind.SOUGHT),
+            held=roster_id(holder, RosterKind.HELD),
         )
         proposed = reconcile.propose(ledger, actor=MED, candidates=candidates)
         sure = {match_id(c.left, c.right) for c in candidates if c.score >= 0.9}
