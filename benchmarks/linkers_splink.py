@@ -2,16 +2,18 @@
 
 Cyrillic is transliterated with translitua first (the Ukrainian passport table for Ukrainian
 spellings, the Russian one for Russian spellings, the list's majority where a name shows
-neither), full names split into family, given name and patronymic (Cyrillic lists write the
-family name first, Latin lists the given name, a word in capitals is a family name), dates
-read into ISO with partial dates kept. Names, patronymics and dates are compared at several
-levels, with term frequencies on names, and pairs come from several blocking keys.
+neither), full names split into family, given name and patronymic (by the patronymic's
+ending and place, a word in capitals, or the script's habit), dates read into ISO with
+partial dates kept. Given and family name are compared together (exact, swapped, several
+Jaro-Winkler levels), patronymics and dates at several levels, identifiers exactly; u from
+10^7 random pairs; pairs come from eight blocking keys.
 """
 
 from __future__ import annotations
 
 import re
 import time
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -32,11 +34,23 @@ def _latin(text: str, russian_list: bool) -> str:
     return str(translitua.translit(text, table))
 
 
+_PATRONYMIC = re.compile(r"(?:vich|vych|vitch|vna|ich|ych|ович|евич|ич|івна|овна|евна|ична)$", re.I)
+
+
 def _split(full: str) -> tuple[str, str, str]:
-    """Family, given name and patronymic of a full name, by the writer's habits."""
+    """Family, given name and patronymic of a full name, by the writer's habits: a word in
+    capitals is the family name; of three words, the patronymic's place tells the order
+    (family, given, patronymic or given, patronymic, family); Cyrillic lists write the family
+    name first, Latin ones the given name."""
     words = full.split()
     if not words:
         return "", "", ""
+    patronymic = ""
+    if len(words) == 3:
+        if _PATRONYMIC.search(words[1]):
+            return words[2], words[0], words[1]
+        if _PATRONYMIC.search(words[2]):
+            return words[0], words[1], words[2]
     capitals = [w for w in words if len(w) > 1 and w.isupper()]
     if capitals:
         family = capitals[0]
@@ -45,7 +59,8 @@ def _split(full: str) -> tuple[str, str, str]:
         family, rest = words[0], words[1:]
     else:
         family, rest = words[-1], words[:-1]
-    return family, rest[0] if rest else "", rest[1] if len(rest) > 1 else ""
+    patronymic = rest[1] if len(rest) > 1 else ""
+    return family, rest[0] if rest else "", patronymic
 
 
 def _date(text: str) -> str:
@@ -71,7 +86,8 @@ def _frame(path: Path) -> Any:
 
         def clean(text: str, cache: dict[str, str] = cache) -> str:
             if text not in cache:
-                cache[text] = _NOT_LETTER.sub("", _latin(text, russian_list).lower())
+                plain = unicodedata.normalize("NFKD", _latin(text, russian_list).lower())
+                cache[text] = _NOT_LETTER.sub("", plain)  # diacritics dropped: š -> s
             return cache[text]
 
         columns[name] = written.map(clean)
@@ -139,8 +155,8 @@ def run_splink_tuned(
             block_on("national_id"),
         ],
         comparisons=[
-            cl.NameComparison("family_name").configure(term_frequency_adjustments=True),
-            cl.NameComparison("given_name").configure(term_frequency_adjustments=True),
+            # Full names in either order: the forename-surname comparison sees them swapped.
+            cl.ForenameSurnameComparison("given_name", "family_name"),
             cl.JaroWinklerAtThresholds("patronymic", [0.92, 0.8]),
             _date_comparison(),
             cl.ExactMatch("service_number"),
@@ -155,7 +171,7 @@ def run_splink_tuned(
             [block_on("family_name", "given_name", "birth_date"), block_on("service_number")],
             recall=0.7,
         )
-        linker.training.estimate_u_using_random_sampling(max_pairs=2e6)
+        linker.training.estimate_u_using_random_sampling(max_pairs=1e7)  # as Splink advises
         linker.training.estimate_parameters_using_expectation_maximisation(block_on("birth_date"))
         linker.training.estimate_parameters_using_expectation_maximisation(
             block_on("family_name", "given_name")

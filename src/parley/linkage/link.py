@@ -384,9 +384,13 @@ def _link_frames(
     con = _connection(max(map(len, frames)))
     db = DuckDBAPI(con)
     tables = []
+    # Splink sees the keys; the words only explanations say stay out of its tables.
+    words = {w for c in comparisons for w in c.words}
     for side, frame in zip("lr", frames, strict=True):
         con.register(f"parley_{side}", frame)
-        tables.append(db.register(f"parley_{side}", table_name=side))
+        keys = ", ".join(f'"{c}"' for c in frame.columns if c not in words)
+        con.execute(f"create view parley_keys_{side} as select {keys} from parley_{side}")
+        tables.append(db.register(f"parley_keys_{side}", table_name=side))
     n_l, n_r = map(len, frames)
     prior = 1.0 / max(n_l, n_r)
     linker = Linker(tables, model.settings(comparisons, prior, rules[0]), log_level=None)
