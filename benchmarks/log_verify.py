@@ -33,11 +33,9 @@ from parley.app import agreements, audit, instance
 from parley.app.config import Settings
 from parley.app.ledger import Ledger
 from parley.app.transparency import origin
-from parley.app.verify import _UNSIGNED_END as UNSIGNED_END
 from parley.domain import events as ev
 from parley.domain.agreements import Agreement, Commitment, CommitmentKind, Phase
 from parley.domain.parties import Party, Role
-from parley.io.export import entry_line, parse_line, read_keys
 from parley.log.checkpoint import Checkpoint, sign_checkpoint
 from parley.log.entry import (
     MAX_RUN,
@@ -49,6 +47,7 @@ from parley.log.entry import (
     runs,
     sign_run,
 )
+from parley.log.export import UNSIGNED_END, entry_line, parse_line, read_entries, read_keys
 from parley.log.merkle import leaf_hash
 from parley.log.nodes import MemoryNodeStore, extend, root_from_nodes
 from parley.log.note import Ed25519Signer
@@ -96,8 +95,6 @@ def build(folder: Path, entries: int, commands: str) -> Path:
     signers = {p: EntrySigner(ledger.keys.get(p)) for p in ("MED", "UA", "RU")}
     ledger.close()
     tree = MemoryNodeStore()
-    from parley.io.export import read_entries
-
     start = 0
     for e in read_entries(export):
         extend(tree, start, [leaf_hash(e.header)])

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from sqlalchemy import select, update
 
 from parley.app import audit, rosters, transparency
+from parley.app.audit import VerificationFailed
 from parley.app.config import Settings
 from parley.app.ledger import Ledger
-from parley.app.verify import VerificationFailed
 from parley.domain.errors import DomainError
 from parley.domain.rosters import RosterKind
 from parley.log.checkpoint import open_checkpoint

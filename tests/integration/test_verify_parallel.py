@@ -13,13 +13,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from parley.app import audit, verify
+from parley.app import audit
 from parley.app.config import Settings
 from parley.app.ledger import Ledger
-from parley.app.verify import VerificationFailed, log_blocks
 from parley.domain import events as ev
-from parley.io.export import entry_line
 from parley.log.entry import MAX_RUN, EntrySigner, StoredEntry, draft, run_message, seal
+from parley.log.export import UNSIGNED_END, entry_line
+from parley.log.verify import VerificationFailed, entries, log_blocks
 from tests.integration.helpers import flip_byte, small_log
 
 
@@ -45,9 +45,9 @@ def _verdict(folder: Path) -> str:
 
 def _parallel(monkeypatch: pytest.MonkeyPatch, folder: Path) -> str:
     with monkeypatch.context() as m:
-        m.setattr(verify, "_PARALLEL_FROM", 1)  # the first chunk inline, the rest to workers
-        m.setattr(verify, "_BLOCK", 700)  # about one line a block
-        m.setattr(verify, "_CHUNK", 2)
+        m.setattr(entries, "PARALLEL_FROM", 1)  # the first chunk inline, the rest to workers
+        m.setattr(entries, "BLOCK", 700)  # about one line a block
+        m.setattr(entries, "CHUNK", 2)
         m.setattr(os, "cpu_count", lambda: 2)
         return _verdict(folder)
 
@@ -56,7 +56,7 @@ def test_blocks_cover_every_line_once(small_export: Path) -> None:
     path = small_export / "log.jsonl"
     lines = path.read_bytes().splitlines(keepends=True)
     for size in (1, 100, 700, 5000, 1 << 21):
-        got = [item for block in log_blocks(path, size) for item in verify._block_lines(block)]
+        got = [item for block in log_blocks(path, size) for item in entries.block_lines(block)]
         assert got == list(enumerate(lines, start=1))
 
 
@@ -141,7 +141,7 @@ def _signature(line: bytes) -> bytes:
 
 
 def _run_ends(lines: list[bytes]) -> list[int]:
-    return [i for i, line in enumerate(lines) if not line.endswith(verify._UNSIGNED_END)]
+    return [i for i, line in enumerate(lines) if not line.endswith(UNSIGNED_END)]
 
 
 def test_the_small_log_holds_runs_of_several_entries(small_export: Path) -> None:

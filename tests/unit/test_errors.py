@@ -35,11 +35,11 @@ def test_every_public_error_derives_from_parley_error() -> None:
 
 
 def test_errors_that_callers_catch_as_value_error_still_are() -> None:
-    from parley.io.export import ExportError
     from parley.io.tables import RosterFileError
     from parley.linkage.link import LinkageError
     from parley.log.entry import EntryError
     from parley.log.errors import LogError
+    from parley.log.export import ExportError
 
     for cls in (ExportError, RosterFileError, LinkageError, EntryError, LogError):
         assert issubclass(cls, ValueError), cls

@@ -1,4 +1,6 @@
-"""Whole-log checks on the live database and on an export, and writing that export."""
+"""Whole-log checks on the live database and on an export, and writing that export. The checks
+themselves are the log's own (parley.log.verify): here they meet the store and the domain's
+event types."""
 
 from __future__ import annotations
 
@@ -10,25 +12,15 @@ from sqlalchemy.engine import Connection
 
 from parley.app.ledger import Ledger
 from parley.app.transparency import operator, origin, with_cosignatures
-from parley.app.verify import (
-    Problem,
-    Report,
-    VerificationFailed,
-    log_blocks,
-    verify_checkpoints,
-    verify_entries,
-)
-from parley.io.export import (
-    ExportError,
-    ExportKeys,
-    PartyKey,
-    read_checkpoints,
-    read_keys,
-    write_export,
-)
+from parley.domain.events import PAYLOADS
+from parley.log import verify
 from parley.log.entry import Header, StoredCheckpoint, StoredEntry
+from parley.log.export import ExportKeys, PartyKey, write_export
 from parley.log.nodes import MemoryNodeStore, NodeId
+from parley.log.verify import Problem, Report, VerificationFailed, verify_checkpoints
 from parley.store import tables as t
+
+__all__ = ["Report", "VerificationFailed", "export", "verify_export", "verify_live"]
 
 _CHUNK = 20_000
 
@@ -123,7 +115,7 @@ def verify_live(ledger: Ledger) -> Report:
     report = Report()
     with ledger.reading() as conn:
         trusted = {r.key_id: bytes(r.public_key) for r in conn.execute(select(t.party_keys))}
-        tree = verify_entries(_live_entries(conn), trusted, report)
+        tree = verify.verify_entries(_live_entries(conn), trusted, report, PAYLOADS)
         _check_nodes(conn, tree)
         _check_key_table(conn, report)
         verify_checkpoints(_checkpoints(conn), tree, report)
@@ -132,34 +124,7 @@ def verify_live(ledger: Ledger) -> Report:
 
 def verify_export(folder: Path, keys_file: Path | None = None) -> Report:
     """Check an export with nothing but its files and the given public keys."""
-    report = Report()
-    try:
-        keys = read_keys(keys_file or folder / "keys.json")
-        trusted = {k.key_id: k.public_key for k in keys.keys}
-        tree = verify_entries(log_blocks(folder / "log.jsonl"), trusted, report)
-        if keys.origin != report.origin or keys.operator != report.operator:
-            raise VerificationFailed(
-                Problem(None, "keys.json names another log or operator than the entries do")
-            )
-        unused = set(trusted) - set(report.keys)
-        if unused:
-            raise VerificationFailed(
-                Problem(
-                    None, f"keys.json lists key {sorted(unused)[0]}, which the log never registered"
-                )
-            )
-        for k in keys.keys:
-            if report.keys[k.key_id].party != k.party_id:
-                raise VerificationFailed(
-                    Problem(
-                        None,
-                        f"keys.json gives key {k.key_id} to {k.party_id}, the log to another party",
-                    )
-                )
-        verify_checkpoints(read_checkpoints(folder), tree, report)
-    except ExportError as e:
-        raise VerificationFailed(Problem(None, str(e))) from e
-    return report
+    return verify.verify_export(folder, PAYLOADS, keys_file)
 
 
 def export(ledger: Ledger, folder: Path) -> int:

@@ -11,7 +11,6 @@ from sqlalchemy.engine import Connection
 
 from parley.app import authz
 from parley.app.ledger import Ledger, rfc3339
-from parley.app.naming import log_origin, witness_name
 from parley.domain.errors import DomainError, NotFound
 from parley.domain.parties import Role
 from parley.log.checkpoint import Checkpoint, issue_checkpoint
@@ -19,6 +18,7 @@ from parley.log.cosignature import CosignatureSigner, CosignatureVerifier
 from parley.log.encoding import encode_base64
 from parley.log.errors import LogError
 from parley.log.merkle import EMPTY_ROOT
+from parley.log.naming import log_origin, witness_name
 from parley.log.nodes import consistency_proof_from_nodes, root_from_nodes
 from parley.log.note import Ed25519Signer, Ed25519Verifier, parse_note
 from parley.log.tlog_proof import prove_from_nodes

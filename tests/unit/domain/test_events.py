@@ -27,8 +27,8 @@ from parley.domain.agreements import (
 from parley.domain.dates import PartialDate
 from parley.domain.handovers import HandoverState
 from parley.domain.persons import Category, Evidence, Health, PersonRecord, Sex
-from parley.log.shapes import Shape
 from parley.log.entry import canonical_json, loads_canonical
+from parley.log.shapes import Shape
 
 _text = st.text(max_size=12)
 _word = st.text(st.characters(categories=["L", "N"]), min_size=1, max_size=8)

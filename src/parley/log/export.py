@@ -7,13 +7,12 @@
     DIR/keys.json            the log's origin and every party key the log ever registered
 
 Every file is written in one canonical form and read back only in that form, so that a
-change to any single byte is a detected change, never a harmless variant.
+change to any single byte is a detected change, never a harmless variant. `parse_line` is the
+one reader of a log.jsonl line.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import os
 import re
@@ -23,11 +22,14 @@ from pathlib import Path
 from typing import Any
 
 from parley.errors import InvalidInput
+from parley.log.encoding import decode_base64, encode_base64
 from parley.log.entry import StoredCheckpoint, StoredEntry, canonical_json, loads_canonical
 from parley.log.errors import NoteError
 from parley.log.note import parse_note
 
 _NOTE_NAME = re.compile(r"^(0|[1-9][0-9]*)\.note$")
+# how the line of an entry inside a run ends (the signature is its last key, in canonical form)
+UNSIGNED_END = b',"signature":null}\n'
 
 
 class ExportError(InvalidInput, ValueError):
@@ -58,18 +60,11 @@ class ExportKeys:
         }
 
 
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
 def _unb64(text: Any, what: str) -> bytes:
     if not isinstance(text, str):
         raise ValueError(f"{what} is not a base64 string")
-    try:
-        data = base64.b64decode(text.encode("ascii"), validate=True)
-    except (binascii.Error, UnicodeEncodeError) as e:
-        raise ValueError(f"{what} is not base64") from e
-    if _b64(data) != text:
+    data = decode_base64(text)
+    if data is None:
         raise ValueError(f"{what} is not canonical base64")
     return data
 
@@ -78,10 +73,10 @@ def entry_line(e: StoredEntry) -> bytes:
     return canonical_json(
         {
             "index": e.index,
-            "header": _b64(e.header),
-            "signature": _b64(e.signature) if e.signature is not None else None,
+            "header": encode_base64(e.header),
+            "signature": encode_base64(e.signature) if e.signature is not None else None,
             "payload": e.payload.decode("utf-8") if e.payload is not None else None,
-            "salt": _b64(e.salt) if e.salt is not None else None,
+            "salt": encode_base64(e.salt) if e.salt is not None else None,
         }
     )
 
@@ -121,8 +116,48 @@ def write_export(
     return count
 
 
+_B64 = rb'"([A-Za-z0-9+/]*={0,2})"'
+# a line as Parley writes it when its payload text needs no escape but `\"`
+_LINE = re.compile(
+    rb'\{"header":'
+    + _B64
+    + rb',"index":(0|[1-9][0-9]{0,15}),"payload":(?:null|"((?:[^"\\\x00-\x1f]|\\")*)"),'
+    rb'"salt":(?:null|' + _B64 + rb'),"signature":(?:null|' + _B64 + rb")\}\n"
+)
+
+
 def parse_line(raw: bytes, number: int) -> StoredEntry:
     """One line of log.jsonl, accepted only exactly as Parley writes it."""
+    usual = _LINE.fullmatch(raw)
+    entry = _usual_line(usual) if usual is not None else None
+    return entry if entry is not None else _any_line(raw, number)
+
+
+def _usual_line(m: re.Match[bytes]) -> StoredEntry | None:
+    """The entry of a line in the usual form, read without a JSON parse; None when a part is
+    not in its one canonical spelling, for `_any_line` to judge and name."""
+    header_b64, index, payload, salt_b64, signature_b64 = m.groups()
+    header, salt, signature = (
+        None if text is None else decode_base64(text.decode("ascii"))
+        for text in (header_b64, salt_b64, signature_b64)
+    )
+    if (
+        header is None
+        or (salt is None) != (salt_b64 is None)
+        or (signature is None) != (signature_b64 is None)
+        or int(index) >= 2**53
+    ):
+        return None
+    if payload is not None:
+        payload = payload.replace(b'\\"', b'"')
+        try:
+            payload.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    return StoredEntry(int(index), header, signature, payload, salt)
+
+
+def _any_line(raw: bytes, number: int) -> StoredEntry:
     if not raw.endswith(b"\n"):
         raise ExportError(f"log.jsonl, line {number}: the last line has no newline")
     try:

@@ -1,4 +1,4 @@
-"""Names the log uses in its public artefacts."""
+"""Names the log uses in its public artefacts: its origin and the witnesses' key names."""
 
 from __future__ import annotations
 

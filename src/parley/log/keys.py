@@ -1,0 +1,121 @@
+"""The key timeline: which key signs for which party, from which entry to which, as the log's
+own events say (docs/log-format.md §4). `party.registered` adds a party's first key,
+`key.rotated` retires the previous key and adds the next, `key.revoked` ends a key and may add
+its replacement; a key signs up to and including the entry that ends it.
+
+The verifier, the key projector and the ledger's check before it signs all read it here.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from parley.log.errors import LogError
+from parley.log.events import KeyRevoked, KeyRotated, PartyRegistered, Payload
+
+ACTIVE = "active"
+RETIRED = "retired"
+REVOKED = "revoked"
+
+
+@dataclass(frozen=True)
+class KeyAdded:
+    """A key starts signing for a party; `reason` is why (registered, rotation, replacement)."""
+
+    key_id: str
+    party_id: str
+    public_key: bytes
+    reason: str
+
+
+@dataclass(frozen=True)
+class KeyEnded:
+    """A key stops signing: retired by a rotation, or revoked (`reason` says why)."""
+
+    key_id: str
+    status: str
+    reason: str
+
+
+KeyChange = KeyAdded | KeyEnded
+
+
+def key_changes(p: Payload) -> tuple[KeyChange, ...]:
+    """What an event changes in the timeline, in order: an ending before the key that follows."""
+    if isinstance(p, PartyRegistered):
+        return (KeyAdded(p.key_id, p.party_id, bytes.fromhex(p.public_key), "registered"),)
+    if isinstance(p, KeyRotated):
+        return (
+            KeyEnded(p.previous_key_id, RETIRED, "rotated"),
+            KeyAdded(p.key_id, p.party_id, bytes.fromhex(p.public_key), "rotation"),
+        )
+    if isinstance(p, KeyRevoked):
+        ended = KeyEnded(p.key_id, REVOKED, p.reason)
+        if p.new_public_key and p.new_key_id is not None:
+            added = KeyAdded(
+                p.new_key_id, p.party_id, bytes.fromhex(p.new_public_key), "replacement"
+            )
+            return (ended, added)
+        return (ended,)
+    return ()
+
+
+@dataclass
+class Key:
+    """A key as the timeline holds it at some entry."""
+
+    party: str
+    public: bytes
+    ended_at: int | None = None  # the last entry it may sign
+    status: str = ACTIVE
+
+
+class SignerFault(enum.Enum):
+    """Why a key may not sign an entry."""
+
+    UNREGISTERED = "the log never registered the key"
+    OTHER_PARTY = "the key is another party's"
+    ENDED = "the key was retired or revoked before the entry"
+
+
+def signer_fault(key: Key | None, actor: str, at: int) -> SignerFault | None:
+    """Whether `key` may sign entry `at` for `actor`: None if it may."""
+    if key is None:
+        return SignerFault.UNREGISTERED
+    if key.party != actor:
+        return SignerFault.OTHER_PARTY
+    if key.ended_at is not None and at > key.ended_at:
+        return SignerFault.ENDED
+    return None
+
+
+def registers_itself(p: Payload, actor: str, key_id: str) -> bool:
+    """A party's first key may sign the party's own registration, before the log knows it."""
+    return isinstance(p, PartyRegistered) and p.party_id == actor and p.key_id == key_id
+
+
+class TimelineError(LogError):
+    """An event that ends a key the log never registered, or registers one twice (the
+    caller names the entry)."""
+
+
+class KeyTimeline:
+    """Every key the log has registered, with where it ended, replayed event by event."""
+
+    def __init__(self) -> None:
+        self.keys: dict[str, Key] = {}
+        self.parties: set[str] = set()
+
+    def apply(self, at: int, change: KeyChange) -> None:
+        if isinstance(change, KeyAdded):
+            if change.key_id in self.keys:
+                raise TimelineError(f"key {change.key_id} is registered twice")
+            self.keys[change.key_id] = Key(change.party_id, change.public_key)
+            self.parties.add(change.party_id)
+            return
+        key = self.keys.get(change.key_id)
+        if key is None:
+            raise TimelineError(f"ends key {change.key_id}, which the log never registered")
+        key.ended_at = at
+        key.status = change.status

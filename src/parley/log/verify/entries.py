@@ -1,0 +1,321 @@
+"""The checks of each entry on its own and of each run, chunk by chunk, inline or in worker
+processes: everything `parley verify` can check without the entries before a run."""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+from typing import NamedTuple
+
+from parley.log.entry import (
+    MAX_RUN,
+    EntryError,
+    Header,
+    StoredEntry,
+    check_payload,
+    check_signature,
+)
+from parley.log.events import (
+    LOG_PAYLOADS,
+    PERSON_ERASED,
+    PERSON_RECORDED,
+    MalformedPayload,
+    Payload,
+    read_payload,
+)
+from parley.log.export import UNSIGNED_END, ExportError, parse_line
+from parley.log.merkle import leaf_hash
+from parley.log.verify.report import Problem, VerificationFailed
+
+Events = Mapping[str, type[Payload]]  # event type -> its payload type: what the log may hold
+
+_KEPT = frozenset(LOG_PAYLOADS)  # the payloads the sequential pass reads
+_KEY_OR_ORIGIN = _KEPT - {PERSON_ERASED}  # events that change the key timeline or the origin
+CHUNK = 4096  # entries
+PARALLEL_FROM = 20_000  # entries; below this a process pool costs more than it saves
+BLOCK = 1 << 21  # bytes of log.jsonl a worker reads at once
+
+
+class CheckedEntry(NamedTuple):
+    """What the sequential pass needs of an entry whose own bytes all held (a tuple: it
+    crosses from the worker processes, and tuples pickle fastest)."""
+
+    idx: int  # not `index`, which tuple already defines
+    type: str
+    actor: str
+    key_id: str
+    leaf: bytes
+    payload: Payload | None  # only for the log's own events
+    erased: bool
+
+
+Line = tuple[int, bytes]  # a raw line of log.jsonl with its number
+EntryOrLine = StoredEntry | Line
+
+
+def check_entry(
+    item: EntryOrLine, trusted: Mapping[str, bytes], events: Events
+) -> tuple[CheckedEntry, bytes | None]:
+    """Everything about one entry that needs no other entry: form, commitment, a known key,
+    leaf; and its signature, if it ends a run, for `OpenRun` to check."""
+    e = parse_line(item[1], item[0]) if isinstance(item, tuple) else item
+    try:
+        header = Header.from_bytes(e.header)
+        if header.index != e.index:
+            raise EntryError(f"header says index {header.index}")
+        payload: Payload | None = None
+        if e.payload is not None:
+            if e.salt is None:
+                raise EntryError("payload without its salt")
+            value = check_payload(header, e.payload, e.salt)
+            payload = read_payload(events, header.type, value)
+        elif e.salt is not None:
+            raise EntryError("an erased payload kept its salt")
+        elif header.type != PERSON_RECORDED:
+            raise EntryError(f"payload of a {header.type} entry is missing")
+        if header.key_id not in trusted:
+            raise EntryError(
+                f"signed by key {header.key_id}, which is not among the given public keys"
+            )
+    except (EntryError, MalformedPayload) as err:
+        raise VerificationFailed(Problem(e.index, str(err))) from err
+    leaf = leaf_hash(e.header)
+    if e.leaf_hash is not None and e.leaf_hash != leaf:
+        raise VerificationFailed(Problem(e.index, "stored leaf hash is not the hash of the header"))
+    checked = CheckedEntry(
+        e.index,
+        # interned, the few distinct names are pickled once per chunk, not once per entry
+        sys.intern(header.type),
+        sys.intern(header.actor),
+        sys.intern(header.key_id),
+        leaf,
+        payload if header.type in _KEPT else None,
+        e.payload is None,
+    )
+    return checked, e.signature
+
+
+class OpenRun:
+    """The open run of a chunk: consecutive entries of one signer, up to the one that signs."""
+
+    def __init__(self) -> None:
+        self.leaves: list[bytes] = []
+        self.first: CheckedEntry | None = None
+
+    def add(self, c: CheckedEntry, signature: bytes | None, trusted: Mapping[str, bytes]) -> None:
+        first = self.first
+        if first is not None:
+            last = first.idx + len(self.leaves) - 1
+            if c.idx != last + 1:
+                raise VerificationFailed(
+                    Problem(last + 1, f"missing; the next entry found is {c.idx}")
+                )
+            if (c.actor, c.key_id) != (first.actor, first.key_id):
+                raise VerificationFailed(
+                    Problem(
+                        first.idx,
+                        f"no signature covers it: entries {first.idx}–{last} are unsigned and "
+                        f"entry {c.idx} after them is another signer's",
+                    )
+                )
+        else:
+            first = self.first = c
+        self.leaves.append(c.leaf)
+        if len(self.leaves) > MAX_RUN:
+            raise VerificationFailed(
+                Problem(first.idx, f"more than {MAX_RUN} entries run under one signature")
+            )
+        if signature is None:
+            return
+        try:
+            check_signature(self.leaves, signature, trusted[c.key_id])
+        except EntryError as e:
+            what = str(e)
+            if c is not first:
+                what = (
+                    f"the signature on entry {c.idx}, over entries {first.idx}–{c.idx}, "
+                    "does not verify under the actor's key"
+                )
+            raise VerificationFailed(Problem(first.idx, what)) from e
+        self.leaves, self.first = [], None
+
+
+class LogBlock(NamedTuple):
+    """A run of whole lines of an exported log.jsonl, read by the worker that checks them,
+    so that the lines never cross between processes."""
+
+    path: str
+    offset: int
+    length: int
+    first_line: int
+
+
+def log_blocks(path: Path, size: int | None = None) -> Iterator[LogBlock]:
+    """The file cut into blocks of about `size` bytes, each ending at the end of a run."""
+    size = size or BLOCK
+    number = 1
+    offset = 0
+    with path.open("rb") as f:
+        carry = b""
+        while True:
+            data = f.read(size)
+            if not data:
+                break
+            data = carry + data
+            cut = _run_end(data)
+            if cut == 0:  # no whole run yet: keep reading
+                carry = data
+                continue
+            yield LogBlock(str(path), offset, cut, number)
+            number += data.count(b"\n", 0, cut)
+            offset += cut
+            carry = data[cut:]
+        if carry:  # the rest: whole lines, or a last line without its newline (named later)
+            yield LogBlock(str(path), offset, len(carry), number)
+
+
+def _run_end(data: bytes) -> int:
+    """Where to cut `data` so that what comes before is whole lines and whole runs."""
+    end = cut = data.rfind(b"\n") + 1
+    for _ in range(MAX_RUN + 1):
+        if cut == 0 or not data.endswith(UNSIGNED_END, 0, cut):
+            return cut
+        cut = data.rfind(b"\n", 0, cut - 1) + 1
+    return end  # a run longer than a signature may cover: the block's check names it
+
+
+def block_lines(block: LogBlock) -> list[Line]:
+    with open(block.path, "rb") as f:
+        f.seek(block.offset)
+        data = f.read(block.length)
+    lines = data.splitlines(keepends=True)
+    return [(block.first_line + i, line) for i, line in enumerate(lines)]
+
+
+class CompactChunk(NamedTuple):
+    """A whole chunk that held, in the few bytes the sequential pass needs: its first index and
+    count, its leaves, the last index each (key, actor) signed, its erased entries and its
+    erasure events. A chunk with key or instance events goes back entry by entry instead."""
+
+    first: int
+    size: int
+    leaves: bytes
+    signed: dict[tuple[str, str], int]
+    erased: list[int]
+    erasures: list[CheckedEntry]
+
+
+class EntryByEntry(NamedTuple):
+    """A chunk checked entry by entry: the entries that held, and the first fault after them."""
+
+    entries: list[CheckedEntry]
+    problem: Problem | None
+
+
+ChunkVerdict = EntryByEntry | CompactChunk
+Chunk = list[EntryOrLine] | LogBlock
+
+
+def check_chunk(
+    chunk: Chunk, trusted: Mapping[str, bytes], events: Events, compact: bool = False
+) -> ChunkVerdict:
+    items: Iterable[EntryOrLine] = block_lines(chunk) if isinstance(chunk, LogBlock) else chunk
+    out: list[CheckedEntry] = []
+    run = OpenRun()  # a chunk holds whole runs (see `_chunks` and `log_blocks`)
+    for item in items:
+        try:
+            checked, signature = check_entry(item, trusted, events)
+            run.add(checked, signature, trusted)
+        except VerificationFailed as e:
+            return EntryByEntry(out, e.problem)
+        except ExportError as e:
+            return EntryByEntry(out, Problem(None, str(e)))
+        out.append(checked)
+    if run.first is not None:
+        return EntryByEntry(
+            out,
+            Problem(run.first.idx, "no signature covers it: the entries from here on end unsigned"),
+        )
+    if not compact or not out or any(c.type in _KEY_OR_ORIGIN for c in out):
+        return EntryByEntry(out, None)
+    first = out[0].idx
+    signed: dict[tuple[str, str], int] = {}
+    for offset, c in enumerate(out):
+        if c.idx != first + offset:
+            return EntryByEntry(out, None)  # the sequential pass names the gap
+        signed[c.key_id, c.actor] = c.idx
+    return CompactChunk(
+        first,
+        len(out),
+        b"".join(c.leaf for c in out),
+        signed,
+        [c.idx for c in out if c.erased],
+        [c for c in out if c.type == PERSON_ERASED],
+    )
+
+
+def _ends_run(item: EntryOrLine) -> bool:
+    if isinstance(item, tuple):
+        return not item[1].endswith(UNSIGNED_END)
+    return item.signature is not None
+
+
+def _chunks(items: Iterable[EntryOrLine | LogBlock]) -> Iterator[Chunk]:
+    """Chunks of whole runs: cut after an entry that signs its run (or after more unsigned
+    entries than a run may hold, where the chunk's check names the fault)."""
+    chunk: list[EntryOrLine] = []
+    unsigned = 0
+    for item in items:
+        if isinstance(item, LogBlock):
+            if chunk:
+                yield chunk
+                chunk = []
+            yield item
+            continue
+        chunk.append(item)
+        unsigned = 0 if _ends_run(item) else unsigned + 1
+        if (len(chunk) >= CHUNK and unsigned == 0) or unsigned > MAX_RUN:
+            yield chunk
+            chunk = []
+            unsigned = 0
+    if chunk:
+        yield chunk
+
+
+def check_chunks(
+    items: Iterable[EntryOrLine | LogBlock],
+    trusted: Mapping[str, bytes],
+    events: Events,
+    workers: int,
+) -> Iterator[tuple[Chunk, ChunkVerdict]]:
+    """Chunks checked in order: inline at first, then across processes once the log is long."""
+    chunks = _chunks(items)
+    inline = PARALLEL_FROM
+    for chunk in chunks:
+        verdict = check_chunk(chunk, trusted, events)
+        yield chunk, verdict
+        assert isinstance(verdict, EntryByEntry)  # asked for entry by entry
+        inline -= len(verdict.entries)
+        if inline <= 0:
+            break
+    else:
+        return
+    if workers < 2:
+        for chunk in chunks:
+            yield chunk, check_chunk(chunk, trusted, events)
+        return
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        in_flight: deque[tuple[Chunk, Future[ChunkVerdict]]] = deque()
+        for chunk in chunks:
+            in_flight.append((chunk, pool.submit(check_chunk, chunk, trusted, events, True)))
+            if len(in_flight) >= 2 * workers:
+                done, future = in_flight.popleft()
+                yield done, future.result()
+        while in_flight:
+            done, future = in_flight.popleft()
+            yield done, future.result()

@@ -1,0 +1,44 @@
+"""An export checked offline, with nothing but its files and the public keys an auditor trusts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from parley.log.export import ExportError, read_checkpoints, read_keys
+from parley.log.verify.checkpoints import verify_checkpoints
+from parley.log.verify.entries import Events, log_blocks
+from parley.log.verify.report import Problem, Report, VerificationFailed
+from parley.log.verify.sequence import verify_entries
+
+
+def verify_export(folder: Path, events: Events, keys_file: Path | None = None) -> Report:
+    """Check an export, each payload read as one of `events`, trusting only the public keys of
+    `keys_file` (the export's keys.json if none)."""
+    report = Report()
+    try:
+        keys = read_keys(keys_file or folder / "keys.json")
+        trusted = {k.key_id: k.public_key for k in keys.keys}
+        tree = verify_entries(log_blocks(folder / "log.jsonl"), trusted, report, events)
+        if keys.origin != report.origin or keys.operator != report.operator:
+            raise VerificationFailed(
+                Problem(None, "keys.json names another log or operator than the entries do")
+            )
+        unused = set(trusted) - set(report.keys)
+        if unused:
+            raise VerificationFailed(
+                Problem(
+                    None, f"keys.json lists key {sorted(unused)[0]}, which the log never registered"
+                )
+            )
+        for k in keys.keys:
+            if report.keys[k.key_id].party != k.party_id:
+                raise VerificationFailed(
+                    Problem(
+                        None,
+                        f"keys.json gives key {k.key_id} to {k.party_id}, the log to another party",
+                    )
+                )
+        verify_checkpoints(read_checkpoints(folder), tree, report)
+    except ExportError as e:
+        raise VerificationFailed(Problem(None, str(e))) from e
+    return report

@@ -1,0 +1,38 @@
+"""What a verification found: the report of a log that holds, or the first problem."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from parley.errors import ParleyError
+from parley.log.keys import Key
+
+
+@dataclass(frozen=True)
+class Problem:
+    index: int | None  # the first bad entry, or None for a problem outside the entries
+    what: str
+
+    def __str__(self) -> str:
+        where = f"entry {self.index}" if self.index is not None else "log"
+        return f"{where}: {self.what}"
+
+
+class VerificationFailed(ParleyError):
+    """The log or an export does not verify; `problem` is the first fault found."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+@dataclass
+class Report:
+    entries: int = 0
+    erased: int = 0
+    checkpoints: int = 0
+    cosignatures: int = 0
+    root: bytes = b""
+    keys: dict[str, Key] = field(default_factory=dict)
+    origin: str = ""
+    operator: str = ""

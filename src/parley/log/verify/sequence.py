@@ -1,0 +1,171 @@
+"""The sequential pass over the checked chunks: entry order, the key timeline, erasures and
+the tree; `verify_entries` runs it over a whole log."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+
+from parley.log.entry import key_id
+from parley.log.events import InstanceCreated, PartyRegistered, PersonErased, Role
+from parley.log.keys import (
+    KeyAdded,
+    KeyTimeline,
+    SignerFault,
+    TimelineError,
+    key_changes,
+    registers_itself,
+    signer_fault,
+)
+from parley.log.naming import log_origin
+from parley.log.nodes import MemoryNodeStore, extend, root_from_nodes
+from parley.log.verify.entries import (
+    CheckedEntry,
+    CompactChunk,
+    EntryByEntry,
+    EntryOrLine,
+    Events,
+    LogBlock,
+    check_chunk,
+    check_chunks,
+)
+from parley.log.verify.report import Problem, Report, VerificationFailed
+
+
+class _Keys:
+    """The key timeline as the log builds it, held to the public keys the verifier was given."""
+
+    def __init__(self, trusted: Mapping[str, bytes]) -> None:
+        self.trusted = trusted  # key id -> public key
+        self.timeline = KeyTimeline()
+
+    def check_signer(self, c: CheckedEntry) -> None:
+        """The signing key was the actor's and had not ended at this entry, as the log says."""
+        key = self.timeline.keys.get(c.key_id)
+        if (
+            key is None
+            and c.payload is not None
+            and registers_itself(c.payload, c.actor, c.key_id)
+            and c.actor not in self.timeline.parties
+        ):
+            return  # the registration, applied next, adds the key
+        fault = signer_fault(key, c.actor, c.idx)
+        if fault is None:
+            return
+        if key is None:
+            what = f"signed by key {c.key_id}, which the log never registered"
+        elif fault is SignerFault.OTHER_PARTY:
+            what = f"signed by a key of {key.party}, not of the actor {c.actor}"
+        else:
+            what = f"signed by key {c.key_id} after it was {key.status}"
+        raise VerificationFailed(Problem(c.idx, what))
+
+    def apply(self, c: CheckedEntry) -> None:
+        assert c.payload is not None
+        for change in key_changes(c.payload):
+            if isinstance(change, KeyAdded):
+                if key_id(change.public_key) != change.key_id:
+                    what = f"key id {change.key_id} does not match its public key"
+                    raise VerificationFailed(Problem(c.idx, what))
+                if self.trusted.get(change.key_id) != change.public_key:
+                    what = (
+                        f"key {change.key_id} of {change.party_id} is not among the given "
+                        "public keys"
+                    )
+                    raise VerificationFailed(Problem(c.idx, what))
+            try:
+                self.timeline.apply(c.idx, change)
+            except TimelineError as e:
+                raise VerificationFailed(Problem(c.idx, str(e))) from None
+
+
+class _SequentialPass:
+    """Order, the key timeline, erasures, the tree: what needs the entries before."""
+
+    def __init__(self, trusted: Mapping[str, bytes], report: Report) -> None:
+        self.keys = _Keys(trusted)
+        self.tree = MemoryNodeStore()
+        self.erased_pending: set[int] = set()
+        self.expected = 0
+        self.report = report
+
+    def entries(self, verdict: EntryByEntry) -> None:
+        report = self.report
+        for c in verdict.entries:
+            if c.idx != self.expected:
+                raise VerificationFailed(
+                    Problem(self.expected, f"missing; the next entry found is {c.idx}")
+                )
+            self.expected += 1
+            self.keys.check_signer(c)
+            if c.erased:
+                self.erased_pending.add(c.idx)
+                report.erased += 1
+            p = c.payload
+            if p is not None:
+                self.keys.apply(c)
+                if isinstance(p, InstanceCreated):
+                    report.origin = log_origin(p.instance_id)
+                if isinstance(p, PartyRegistered) and p.role is Role.MEDIATOR:
+                    report.operator = p.party_id
+                if isinstance(p, PersonErased):
+                    self.erased_pending -= {item.idx for item in p.entries}
+        extend(self.tree, self.expected - len(verdict.entries), [c.leaf for c in verdict.entries])
+        problem = verdict.problem
+        if problem is not None:
+            if problem.index is not None and problem.index > self.expected:
+                # an earlier entry is missing: name that one first
+                raise VerificationFailed(
+                    Problem(self.expected, f"missing; the next entry found is {problem.index}")
+                )
+            raise VerificationFailed(problem)
+
+    def compact(self, c: CompactChunk) -> bool:
+        """Take a compact chunk; False (with nothing taken) if some entry's key does not hold
+        there, for the entry-by-entry pass to name it."""
+        if c.first != self.expected:
+            return False
+        # no key event in the chunk: a key known now was registered before all of it
+        for (kid, actor), last in c.signed.items():
+            if signer_fault(self.keys.timeline.keys.get(kid), actor, last) is not None:
+                return False
+        self.expected += c.size
+        self.erased_pending.update(c.erased)
+        self.report.erased += len(c.erased)
+        for erasure in c.erasures:
+            assert isinstance(erasure.payload, PersonErased)
+            # only entries before the erasure, as the entry-by-entry pass would have it
+            self.erased_pending -= {
+                item.idx for item in erasure.payload.entries if item.idx < erasure.idx
+            }
+        leaves = c.leaves
+        extend(self.tree, c.first, [leaves[i : i + 32] for i in range(0, len(leaves), 32)])
+        return True
+
+
+def verify_entries(
+    entries: Iterable[EntryOrLine | LogBlock],
+    trusted_keys: Mapping[str, bytes],
+    report: Report,
+    events: Events,
+    workers: int | None = None,
+) -> MemoryNodeStore:
+    """Check every entry, its payload read as one of `events`; raise VerificationFailed at the
+    first bad one. Returns the tree."""
+    trusted = dict(trusted_keys)
+    state = _SequentialPass(trusted, report)
+    for chunk, verdict in check_chunks(entries, trusted, events, workers or os.cpu_count() or 1):
+        if isinstance(verdict, CompactChunk):
+            if state.compact(verdict):
+                continue
+            verdict = check_chunk(chunk, trusted, events)  # again, entry by entry, to name it
+            assert isinstance(verdict, EntryByEntry)
+        state.entries(verdict)
+    if state.erased_pending:
+        raise VerificationFailed(
+            Problem(min(state.erased_pending), "payload is missing and no erasure event names it")
+        )
+    report.entries = state.expected
+    report.root = root_from_nodes(state.tree, state.expected)
+    report.keys = state.keys.timeline.keys
+    return state.tree
