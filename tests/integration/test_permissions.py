@@ -178,7 +178,9 @@ MATRIX: list[tuple[Action, str, Command, set[str]]] = [
     (
         A.MATCH_DECIDE,
         "match decide",
-        lambda led, a, _: reconcile.decide(led, actor=a, mid=_MID, state=MatchState.CONFIRMED),
+        lambda led, a, _: reconcile.decide_match(
+            led, actor=a, mid=_MID, state=MatchState.CONFIRMED
+        ),
         {"MED"},
     ),
     (
@@ -395,7 +397,7 @@ def test_what_each_party_sees(ledger: Ledger) -> None:
     assert reconcile.matches(ledger, actor="UA") == []
     ru_history = person.history(ledger, actor="RU", roster_id="RU:held", record_id="r0")
     assert ru_history["matches"] == []
-    reconcile.decide(ledger, actor="MED", mid=_MID, state=MatchState.CONFIRMED)
+    reconcile.decide_match(ledger, actor="MED", mid=_MID, state=MatchState.CONFIRMED)
     for side in ("UA", "RU"):
         assert [m["match_id"] for m in reconcile.matches(ledger, actor=side)] == [_MID]
     ru_history = person.history(ledger, actor="RU", roster_id="RU:held", record_id="r0")

@@ -64,8 +64,8 @@ def test_reconciliation_cycle(ledger: Ledger) -> None:
     m1 = match_id(S("s1"), H("h1"))
     with pytest.raises(Conflict, match="only confirmed"):
         reconcile.acknowledge(ledger, actor="UA", mid=m1)
-    reconcile.decide(ledger, actor="MED", mid=m1, state=MatchState.CONFIRMED)
-    reconcile.decide(
+    reconcile.decide_match(ledger, actor="MED", mid=m1, state=MatchState.CONFIRMED)
+    reconcile.decide_match(
         ledger,
         actor="MED",
         mid=match_id(S("s2"), H("h2")),
@@ -73,7 +73,7 @@ def test_reconciliation_cycle(ledger: Ledger) -> None:
         note="other Коваль",
     )
     with pytest.raises(Conflict, match="already confirmed"):
-        reconcile.decide(ledger, actor="MED", mid=m1, state=MatchState.REJECTED)
+        reconcile.decide_match(ledger, actor="MED", mid=m1, state=MatchState.REJECTED)
     with pytest.raises(Forbidden):
         reconcile.acknowledge(ledger, actor="SMM", mid=m1)
     reconcile.acknowledge(ledger, actor="UA", mid=m1)

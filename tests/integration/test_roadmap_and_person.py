@@ -242,8 +242,8 @@ def test_amendments_are_new_versions_signed_again(ledger: Ledger) -> None:
         agreements.amend(ledger, actor="MED", agreement=v1)
     agreements.amend(ledger, actor="MED", agreement=v2)
     with ledger.reading() as conn:
-        agreement, state = agreements.load(conn, "AGV")
-    assert state == "draft" and agreement == v2
+        amended = agreements.load(conn, "AGV")
+    assert amended.status == "draft" and amended.agreement == v2 and amended.version == 2
     # the old signatures do not carry over; the rating does
     with pytest.raises(DomainError, match="not the agreement's"):
         agreements.sign(

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Sequence
-
-from sqlalchemy import select
-from sqlalchemy.engine import Connection
 
 from parley.app import authz
 from parley.app.ledger import Appended, Ledger
@@ -19,12 +15,12 @@ from parley.domain.agreements import (
     CommitmentKind,
     ImplementationStatus,
     ReportKind,
-    agreement_from_dict,
     check_status_change,
 )
 from parley.domain.errors import Conflict, DomainError, NotFound
 from parley.domain.events import Event
-from parley.store import tables as t
+from parley.store import Tx
+from parley.store import agreements as stored
 
 
 def text_hash(agreement: Agreement) -> str:
@@ -32,32 +28,24 @@ def text_hash(agreement: Agreement) -> str:
     return hashlib.sha256(canonical_text(agreement).encode("utf-8")).hexdigest()
 
 
-def load(conn: Connection, agreement_id: str) -> tuple[Agreement, str]:
-    row = conn.execute(
-        select(t.agreements.c.data, t.agreements.c.status).where(
-            t.agreements.c.agreement_id == agreement_id
-        )
-    ).one_or_none()
-    if row is None:
+def load(tx: Tx, agreement_id: str) -> stored.StoredAgreement:
+    """An agreement's current version with its number and status; refused when there is none."""
+    found = stored.agreement(tx, agreement_id)
+    if found is None:
         raise NotFound(f"there is no agreement {agreement_id}")
-    return agreement_from_dict(json.loads(row.data)), str(row.status)
+    return found
 
 
 def draft(ledger: Ledger, *, actor: str, agreement: Agreement) -> Appended:
-    def decide(conn: Connection) -> Sequence[Event]:
-        authz.require(conn, actor, authz.Action.AGREEMENT_DRAFT)
-        exists = conn.execute(
-            select(t.agreements.c.agreement_id).where(
-                t.agreements.c.agreement_id == agreement.agreement_id
-            )
-        ).first()
-        if exists:
+    def decide(tx: Tx) -> Sequence[Event]:
+        authz.require(tx, actor, authz.Action.AGREEMENT_DRAFT)
+        if stored.agreement(tx, agreement.agreement_id) is not None:
             raise Conflict(f"agreement {agreement.agreement_id} already exists")
         for side in agreement.sides:
-            if not authz.allows(authz.acting(conn, side), authz.Action.AGREEMENT_NAMED_SIDE):
+            if not authz.allows(authz.acting(tx, side), authz.Action.AGREEMENT_NAMED_SIDE):
                 raise DomainError(f"{side} is not a side and cannot be party to an agreement")
-        known_phases = set(conn.execute(select(t.phases.c.phase_id)).scalars())
-        known_commitments = set(conn.execute(select(t.commitments.c.commitment_id)).scalars())
+        known_phases = stored.phase_ids(tx)
+        known_commitments = stored.commitment_ids(tx)
         for phase in agreement.phases:
             if phase.phase_id in known_phases:
                 raise Conflict(f"phase id {phase.phase_id} is already used by another agreement")
@@ -69,39 +57,22 @@ def draft(ledger: Ledger, *, actor: str, agreement: Agreement) -> Appended:
     return ledger.execute(decide)
 
 
-def current_version(conn: Connection, agreement_id: str) -> int:
-    return int(
-        conn.execute(
-            select(t.agreements.c.version).where(t.agreements.c.agreement_id == agreement_id)
-        ).scalar_one()
-    )
-
-
 def amend(ledger: Ledger, *, actor: str, agreement: Agreement) -> Appended:
     """A new version of an agreement: the signed text stays as it was, the new one is signed
     again by both sides and witnessed before it binds. Commitment ratings carry over."""
 
-    def decide(conn: Connection) -> Sequence[Event]:
-        authz.require(conn, actor, authz.Action.AGREEMENT_AMEND)
-        old, _status = load(conn, agreement.agreement_id)
+    def decide(tx: Tx) -> Sequence[Event]:
+        authz.require(tx, actor, authz.Action.AGREEMENT_AMEND)
+        current = load(tx, agreement.agreement_id)
+        old = current.agreement
         if old.sides != agreement.sides or old.mediator != agreement.mediator:
             raise DomainError(
                 "an amendment keeps the same sides and mediator; draft a new agreement instead"
             )
         if text_hash(old) == text_hash(agreement):
             raise Conflict(f"agreement {agreement.agreement_id}: the amendment changes nothing")
-        others_phases = set(
-            conn.execute(
-                select(t.phases.c.phase_id).where(t.phases.c.agreement_id != agreement.agreement_id)
-            ).scalars()
-        )
-        others = set(
-            conn.execute(
-                select(t.commitments.c.commitment_id).where(
-                    t.commitments.c.agreement_id != agreement.agreement_id
-                )
-            ).scalars()
-        )
+        others_phases = stored.phase_ids(tx, other_than=agreement.agreement_id)
+        others = stored.commitment_ids(tx, other_than=agreement.agreement_id)
         for phase in agreement.phases:
             if phase.phase_id in others_phases:
                 raise Conflict(f"phase id {phase.phase_id} is already used by another agreement")
@@ -110,18 +81,8 @@ def amend(ledger: Ledger, *, actor: str, agreement: Agreement) -> Appended:
                     raise Conflict(
                         f"commitment id {c.commitment_id} is already used by another agreement"
                     )
-        cols = t.commitments.c
-        carried = {
-            r.commitment_id: ev.CarriedStatus(
-                ImplementationStatus(r.status), r.status_note, r.status_idx
-            )
-            for r in conn.execute(
-                select(cols.commitment_id, cols.status, cols.status_note, cols.status_idx).where(
-                    cols.agreement_id == agreement.agreement_id, cols.status_idx.isnot(None)
-                )
-            )
-        }
-        version = current_version(conn, agreement.agreement_id) + 1
+        carried = stored.carried_statuses(tx, agreement.agreement_id)
+        version = current.version + 1
         payload = ev.AgreementAmended(agreement, version, text_hash(agreement), carried)
         return [Event(actor, payload)]
 
@@ -136,16 +97,8 @@ def versions_diff(
 
     from parley.domain.agreement_text import render
 
-    with ledger.reading() as conn:
-        v = t.agreement_versions.c
-        rows = {
-            r.version: agreement_from_dict(json.loads(r.data))
-            for r in conn.execute(
-                select(v.version, v.data).where(
-                    v.agreement_id == agreement_id, v.version.in_([before, after])
-                )
-            )
-        }
+    with ledger.reading() as tx:
+        rows = stored.versions(tx, agreement_id, (before, after))
     for number in (before, after):
         if number not in rows:
             raise NotFound(f"agreement {agreement_id} has no version {number}")
@@ -162,30 +115,24 @@ def versions_diff(
 def sign(ledger: Ledger, *, actor: str, agreement_id: str, text_sha256: str) -> Appended:
     """A side signs the text it read (by hash); the mediator witnesses once both sides signed."""
 
-    def decide(conn: Connection) -> Sequence[Event]:
-        agreement, _status = load(conn, agreement_id)
+    def decide(tx: Tx) -> Sequence[Event]:
+        current = load(tx, agreement_id)
+        agreement = current.agreement
         authz.require(
-            conn,
+            tx,
             actor,
             authz.Action.AGREEMENT_SIGN,
             parties=(*agreement.sides, agreement.mediator),
             about=agreement_id,
         )
-        version = current_version(conn, agreement_id)
+        version = current.version
         expected = text_hash(agreement)
         if text_sha256 != expected:
             raise Conflict(
                 f"agreement {agreement_id}: the signed text hash {text_sha256[:12]}… is not the"
                 f" agreement's ({expected[:12]}…); read the current text again"
             )
-        signed = set(
-            conn.execute(
-                select(t.agreement_signatures.c.party_id).where(
-                    t.agreement_signatures.c.agreement_id == agreement_id,
-                    t.agreement_signatures.c.version == version,
-                )
-            ).scalars()
-        )
+        signed = stored.signers(tx, agreement_id, version)
         if actor in signed:
             raise Conflict(
                 f"{actor} has already signed version {version} of agreement {agreement_id}"
@@ -210,34 +157,17 @@ def set_commitment_status(
 ) -> Appended:
     """The mediator rates a commitment on the 0-3 scale, under the verification rules."""
 
-    def decide(conn: Connection) -> Sequence[Event]:
-        authz.require(conn, actor, authz.Action.COMMITMENT_STATUS)
-        c = conn.execute(
-            select(t.commitments).where(t.commitments.c.commitment_id == commitment_id)
-        ).one_or_none()
+    def decide(tx: Tx) -> Sequence[Event]:
+        authz.require(tx, actor, authz.Action.COMMITMENT_STATUS)
+        c = stored.commitment(tx, commitment_id)
         if c is None:
             raise NotFound(f"there is no commitment {commitment_id}")
-        if c.kind == CommitmentKind.EXCHANGE.value:
+        if c.kind is CommitmentKind.EXCHANGE:
             raise DomainError(
                 f"commitment {commitment_id} is an exchange: its status follows from its handovers"
             )
-        r = t.monitor_reports.c
-        violations = [
-            (dt.date.fromisoformat(row.observed_on), row.monitor)
-            for row in conn.execute(
-                select(r.observed_on, r.monitor).where(
-                    r.commitment_id == commitment_id, r.kind == ReportKind.VIOLATION.value
-                )
-            )
-        ]
-        check_status_change(
-            CommitmentKind(c.kind),
-            c.place,
-            ImplementationStatus(c.status),
-            status,
-            ledger.clock().date(),
-            violations,
-        )
+        violations = stored.violations(tx, commitment_id)
+        check_status_change(c.kind, c.place, c.status, status, ledger.clock().date(), violations)
         return [Event(actor, ev.CommitmentStatusSet(commitment_id, status, note))]
 
     return ledger.execute(decide)
@@ -255,14 +185,12 @@ def report(
 ) -> Appended:
     """A monitor's report: what was observed, where, when, by whom (the signing monitor)."""
 
-    def decide(conn: Connection) -> Sequence[Event]:
-        authz.require(conn, actor, authz.Action.MONITOR_REPORT)
-        c = conn.execute(
-            select(t.commitments.c.kind).where(t.commitments.c.commitment_id == commitment_id)
-        ).scalar_one_or_none()
+    def decide(tx: Tx) -> Sequence[Event]:
+        authz.require(tx, actor, authz.Action.MONITOR_REPORT)
+        c = stored.commitment(tx, commitment_id)
         if c is None:
             raise NotFound(f"there is no commitment {commitment_id}")
-        if c == CommitmentKind.EXCHANGE.value:
+        if c.kind is CommitmentKind.EXCHANGE:
             raise DomainError(
                 f"commitment {commitment_id} is an exchange; monitors report on the roadmap"
             )
@@ -276,8 +204,8 @@ def agreement_text(ledger: Ledger, *, agreement_id: str, lang: str | None = None
     """The canonical text ending with its SHA-256 (what the sides sign), or one language's."""
     from parley.domain.agreement_text import LANGUAGES, render
 
-    with ledger.reading() as conn:
-        agreement, _ = load(conn, agreement_id)
+    with ledger.reading() as tx:
+        agreement = load(tx, agreement_id).agreement
     if lang is None:
         return canonical_text(agreement) + f"SHA-256: {text_hash(agreement)}\n"
     if lang not in LANGUAGES:

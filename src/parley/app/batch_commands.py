@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from parley.app import batches
 from parley.app.ledger import Ledger
-from parley.app.planning import PlanRequest, Proposal, propose
+from parley.app.planning import NextBatch, PlanRequest, propose
 from parley.domain.agreements import PersonRef
 from parley.domain.errors import DomainError
 from parley.domain.handovers import HandoverState
@@ -22,7 +22,7 @@ def plan_proposed(
     place: str,
     planned_date: dt.date | None,
     request: PlanRequest,
-) -> Proposal:
+) -> NextBatch:
     """Plan, as batch `batch_id`, the batch the planner proposes for `request`; the planner's
     summary is recorded as the batch's basis."""
     proposal = propose(ledger, actor=actor, request=request)

@@ -5,9 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 
-from sqlalchemy import select, tuple_
-from sqlalchemy.engine import Connection
-
 from parley.app import authz
 from parley.app.agreements import load as load_agreement
 from parley.app.interview import open_with, seal_for
@@ -21,91 +18,41 @@ from parley.domain.agreements import (
     ExchangeMode,
     PersonRef,
 )
-from parley.domain.batches import Batch, BatchStatus, new_batch
+from parley.domain.batches import Batch, new_batch
 from parley.domain.errors import Conflict, DomainError, NotFound
 from parley.domain.events import Event
-from parley.domain.handovers import FINAL, Handover, HandoverState
+from parley.domain.handovers import HandoverState
 from parley.domain.matches import RecordRef
-from parley.domain.parties import Role
 from parley.domain.rosters import RosterKind, roster_id
-from parley.store import tables as t
+from parley.store import Tx, keys, rosters
+from parley.store import agreements as stored_agreements
+from parley.store import batches as stored
 
 
-def load(conn: Connection, batch_id: str, only: Iterable[PersonRef] | None = None) -> Batch:
+def load(tx: Tx, batch_id: str, only: Iterable[PersonRef] | None = None) -> Batch:
     """A batch and its handovers, as the projections hold them; with `only`, just those
     persons' handovers (enough to move them, and much cheaper in a large batch)."""
-    b = conn.execute(select(t.batches).where(t.batches.c.batch_id == batch_id)).one_or_none()
-    if b is None:
+    batch = stored.batch(tx, batch_id, only)
+    if batch is None:
         raise NotFound(f"there is no batch {batch_id}")
-    query = (
-        select(t.handovers).where(t.handovers.c.batch_id == batch_id).order_by(t.handovers.c.seq)
-    )
-    if only is not None:
-        keys = {(p.party_id, p.record_id) for p in only}
-        query = query.where(tuple_(t.handovers.c.party_id, t.handovers.c.record_id).in_(list(keys)))
-    rows = conn.execute(query).all()
-    handovers = tuple(
-        Handover(
-            batch_id=batch_id,
-            person=PersonRef(r.party_id, r.record_id),
-            receiving_party=r.receiving_party,
-            state=HandoverState(r.state),
-            before_dispute=HandoverState(r.before_dispute) if r.before_dispute else None,
-            substitute=PersonRef.parse(r.substitute) if r.substitute else None,
-            substitute_for=PersonRef.parse(r.substitute_for) if r.substitute_for else None,
-            confirmed=r.confirmed_idx is not None,
-        )
-        for r in rows
-    )
-    return Batch(
-        batch_id=batch_id,
-        agreement_id=b.agreement_id,
-        phase_id=b.phase_id,
-        commitment_id=b.commitment_id,
-        place=b.place,
-        planned_date=dt.date.fromisoformat(b.planned_date) if b.planned_date else None,
-        status=BatchStatus(b.status),
-        by_person={h.person: h for h in handovers},
-    )
+    return batch
 
 
-def held_ids(conn: Connection, party_id: str) -> set[str]:
+def held_ids(tx: Tx, party_id: str) -> set[str]:
     """Record ids on the current version of a party's held roster."""
-    rid = roster_id(party_id, RosterKind.HELD)
-    version = conn.execute(
-        select(t.rosters.c.version).where(t.rosters.c.roster_id == rid)
-    ).scalar_one_or_none()
-    if version is None:
-        return set()
-    m = t.roster_members.c
-    return set(
-        conn.execute(select(m.record_id).where(m.roster_id == rid, m.version == version)).scalars()
-    )
+    return rosters.current_members(tx, roster_id(party_id, RosterKind.HELD))
 
 
-def in_open_batches(conn: Connection) -> set[PersonRef]:
-    """Persons in a batch that is not closed and whose handover is not final."""
-    h, b = t.handovers.c, t.batches.c
-    rows = conn.execute(
-        select(h.party_id, h.record_id)
-        .join(t.batches, b.batch_id == h.batch_id)
-        .where(b.status != BatchStatus.CLOSED.value)
-        .where(h.state.notin_(sorted(s.value for s in FINAL)))
-    ).all()
-    return {PersonRef(r.party_id, r.record_id) for r in rows}
-
-
-def exchange_commitment(conn: Connection, commitment_id: str) -> tuple[Agreement, str, Commitment]:
+def exchange_commitment(tx: Tx, commitment_id: str) -> tuple[Agreement, str, Commitment]:
     """An exchange commitment with its agreement and the agreement's status; refused when
     there is no such commitment or it is not an exchange."""
-    c = conn.execute(
-        select(t.commitments).where(t.commitments.c.commitment_id == commitment_id)
-    ).one_or_none()
+    c = stored_agreements.commitment(tx, commitment_id)
     if c is None:
         raise NotFound(f"there is no commitment {commitment_id}")
-    if c.kind != CommitmentKind.EXCHANGE.value:
+    if c.kind is not CommitmentKind.EXCHANGE:
         raise DomainError(f"commitment {commitment_id} is not an exchange")
-    agreement, status = load_agreement(conn, c.agreement_id)
+    current = load_agreement(tx, c.agreement_id)
+    agreement, status = current.agreement, current.status
     commitment = next(
         x for ph in agreement.phases for x in ph.commitments if x.commitment_id == commitment_id
     )
@@ -126,13 +73,11 @@ def plan(
     """Plan a batch under a witnessed agreement's exchange commitment; `basis` says how it was
     chosen (the planner's summary), for the record."""
 
-    def decide(conn: Connection) -> Sequence[Event]:
-        authz.require(conn, actor, authz.Action.BATCH_PLAN)
-        if conn.execute(
-            select(t.batches.c.batch_id).where(t.batches.c.batch_id == batch_id)
-        ).first():
+    def decide(tx: Tx) -> Sequence[Event]:
+        authz.require(tx, actor, authz.Action.BATCH_PLAN)
+        if stored.batch_exists(tx, batch_id):
             raise Conflict(f"batch {batch_id} already exists")
-        agreement, status, commitment = exchange_commitment(conn, commitment_id)
+        agreement, status, commitment = exchange_commitment(tx, commitment_id)
         if status != "witnessed":
             raise Conflict(
                 f"agreement {agreement.agreement_id} is {status}: batches follow only a signed"
@@ -141,8 +86,8 @@ def plan(
         assert commitment.exchange is not None
         phase_id = next(ph.phase_id for ph in agreement.phases if commitment in ph.commitments)
         a, b = agreement.sides
-        held = {a: held_ids(conn, a), b: held_ids(conn, b)}
-        busy = in_open_batches(conn)
+        held = {a: held_ids(tx, a), b: held_ids(tx, b)}
+        busy = stored.persons_in_open_batches(tx)
         named = (
             {side: set(commitment.exchange.named_for(side)) for side in agreement.sides}
             if commitment.exchange.mode is ExchangeMode.NAMED
@@ -194,9 +139,9 @@ def advance(
     moves = list(moves)
     interviews = dict(interviews or {})
 
-    def decide(conn: Connection) -> Sequence[Event]:
-        batch = load(conn, batch_id, only=[person for person, _, _ in moves])
-        who = authz.acting(conn, actor)
+    def decide(tx: Tx) -> Sequence[Event]:
+        batch = load(tx, batch_id, only=[person for person, _, _ in moves])
+        who = authz.acting(tx, actor)
         events = []
         for person, to, note in moves:
             before = batch.handover(person)
@@ -217,7 +162,7 @@ def advance(
                     raise DomainError(
                         "the consent interview is recorded by the mediator, with its outcome"
                     )
-                sealed = seal_for(_operator_key(conn), interviews.pop(person))
+                sealed = seal_for(keys.mediator_key(tx).public_key, interviews.pop(person))
             payload = ev.HandoverAdvanced(
                 batch_id=batch_id,
                 person=person,
@@ -238,24 +183,11 @@ _INTERVIEW_OUTCOMES = frozenset(
 )
 
 
-def _operator_key(conn: Connection) -> bytes:
-    public = conn.execute(
-        select(t.parties.c.public_key).where(t.parties.c.role == Role.MEDIATOR.value)
-    ).scalar_one()
-    return bytes(public)
-
-
 def interview(ledger: Ledger, *, actor: str, batch_id: str, person: PersonRef) -> list[str]:
     """The mediator reads the sealed interview records of one person in a batch."""
-    with ledger.reading() as conn:
-        authz.require(conn, actor, authz.Action.INTERVIEW_READ)
-        hh = t.handover_history.c
-        sealed = conn.execute(
-            select(hh.interview).where(
-                hh.batch_id == batch_id, hh.party_id == person.party_id, hh.record_id == person.record_id,
-                hh.interview.isnot(None),
-            ).order_by(hh.log_idx)
-        ).scalars().all()  # fmt: skip
+    with ledger.reading() as tx:
+        authz.require(tx, actor, authz.Action.INTERVIEW_READ)
+        sealed = stored.sealed_interviews(tx, batch_id, person)
     if not sealed:
         raise NotFound(f"no interview of {person} is recorded in batch {batch_id}")
     key = ledger.keys.get(actor)
@@ -267,16 +199,16 @@ def substitute(
 ) -> Appended:
     """Record that `brought` was presented instead of `person`: both stay in the batch."""
 
-    def decide(conn: Connection) -> Sequence[Event]:
+    def decide(tx: Tx) -> Sequence[Event]:
         authz.require(
-            conn, actor, authz.Action.HANDOVER_SUBSTITUTED, about=HandoverState.SUBSTITUTED.value
+            tx, actor, authz.Action.HANDOVER_SUBSTITUTED, about=HandoverState.SUBSTITUTED.value
         )
-        batch = load(conn, batch_id)
+        batch = load(tx, batch_id)
         if brought.party_id != person.party_id:
             raise DomainError(f"{brought} is not held by {person.party_id}, who releases {person}")
-        if brought.record_id not in held_ids(conn, brought.party_id):
+        if brought.record_id not in held_ids(tx, brought.party_id):
             raise NotFound(f"{brought} is not on {brought.party_id}'s current held roster")
-        if brought in in_open_batches(conn):
+        if brought in stored.persons_in_open_batches(tx):
             raise Conflict(f"{brought} is already in an open batch")
         before = batch.handover(person)
         batch.substitute(person, brought)
@@ -293,7 +225,7 @@ def substitute(
         # The person brought is matched against the receiving side's sought roster, in the
         # same transaction: a proposal for the mediator to confirm, never a silent link.
         match = substitute_proposal(
-            conn,
+            tx,
             actor=actor,
             brought=RecordRef(roster_id(brought.party_id, RosterKind.HELD), brought.record_id),
             sought=roster_id(before.receiving_party, RosterKind.SOUGHT),
@@ -308,9 +240,9 @@ def confirm(
 ) -> Appended:
     """The mediator confirms transfers both sides recorded (all not yet confirmed, by default)."""
 
-    def decide(conn: Connection) -> Sequence[Event]:
-        authz.require(conn, actor, authz.Action.BATCH_CONFIRM)
-        batch = load(conn, batch_id)
+    def decide(tx: Tx) -> Sequence[Event]:
+        authz.require(tx, actor, authz.Action.BATCH_CONFIRM)
+        batch = load(tx, batch_id)
         chosen = list(persons) if persons is not None else [
             h.person for h in batch.handovers if h.state is HandoverState.RECEIVED and not h.confirmed
         ]  # fmt: skip
@@ -324,9 +256,9 @@ def confirm(
 
 
 def close(ledger: Ledger, *, actor: str, batch_id: str) -> Appended:
-    def decide(conn: Connection) -> Sequence[Event]:
-        authz.require(conn, actor, authz.Action.BATCH_CLOSE)
-        load(conn, batch_id).close()
+    def decide(tx: Tx) -> Sequence[Event]:
+        authz.require(tx, actor, authz.Action.BATCH_CLOSE)
+        load(tx, batch_id).close()
         return [Event(actor, ev.BatchClosed(batch_id))]
 
     return ledger.execute(decide)

@@ -6,9 +6,6 @@ import datetime as dt
 from collections.abc import Mapping, Set
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-from sqlalchemy.engine import Connection
-
 from parley import planning as p
 from parley.app import authz
 from parley.app.batches import exchange_commitment, held_ids
@@ -21,7 +18,9 @@ from parley.domain.events import Event
 from parley.domain.handovers import HandoverState
 from parley.domain.persons import Health
 from parley.domain.rosters import RosterKind, roster_id
-from parley.store import tables as t
+from parley.store import Tx, rosters
+from parley.store import batches as stored
+from parley.store.batches import SideLists
 
 # A person in a batch in one of these states may be proposed again: they never left.
 _MAY_RETURN = frozenset({HandoverState.NOT_DELIVERED, HandoverState.SUBSTITUTED})
@@ -41,7 +40,9 @@ class PlanRequest:
 
 
 @dataclass(frozen=True)
-class Proposal:
+class NextBatch:
+    """The batch the planner proposes next, with the party that is its side A and side B."""
+
     sides: tuple[str, str]
     plan: p.BatchProposal
 
@@ -55,39 +56,10 @@ def _first_day(text: str | None) -> dt.date | None:
     return PartialDate.parse(text).earliest() if text else None
 
 
-def _unavailable(conn: Connection) -> set[tuple[str, str]]:
-    h = t.handovers.c
-    rows = conn.execute(select(h.party_id, h.record_id, h.state)).all()
-    return {(r.party_id, r.record_id) for r in rows if HandoverState(r.state) not in _MAY_RETURN}
-
-
-def _released_counted(conn: Connection, commitment_id: str) -> dict[str, int]:
-    """Persons received so far under the commitment, by releasing party, as parity counts them."""
-    h, b, pr = t.handovers.c, t.batches.c, t.person_records.c
-    rows = conn.execute(
-        select(h.party_id, pr.health)
-        .join(t.batches, b.batch_id == h.batch_id)
-        .outerjoin(
-            t.person_records, (pr.roster_id == h.party_id + ":held") & (pr.record_id == h.record_id)
-        )
-        .where(b.commitment_id == commitment_id, h.state == HandoverState.RECEIVED.value)
-    ).all()
-    out: dict[str, int] = {}
-    for r in rows:
-        if r.health != Health.SERIOUSLY_WOUNDED_OR_SICK.value:
-            out[r.party_id] = out.get(r.party_id, 0) + 1
-    return out
-
-
-def _candidates(conn: Connection, party: str, side: p.Side) -> list[p.Candidate]:
-    ids = held_ids(conn, party)
-    taken = _unavailable(conn)
-    pr = t.person_records.c
-    rows = conn.execute(
-        select(pr.record_id, pr.category, pr.sex, pr.health, pr.capture_date, pr.birth_date).where(
-            pr.roster_id == roster_id(party, RosterKind.HELD)
-        )
-    ).all()
+def _candidates(tx: Tx, party: str, side: p.Side) -> list[p.Candidate]:
+    ids = held_ids(tx, party)
+    taken = stored.persons_in_batches(tx, unless=_MAY_RETURN)
+    rows = rosters.record_facts(tx, roster_id(party, RosterKind.HELD))
     return [
         p.Candidate(
             person=p.PersonRef(party, r.record_id),
@@ -99,17 +71,8 @@ def _candidates(conn: Connection, party: str, side: p.Side) -> list[p.Candidate]
             birth_year=int(r.birth_date[:4]) if r.birth_date else None,
         )
         for r in rows
-        if r.record_id in ids and (party, r.record_id) not in taken
+        if r.record_id in ids and p.PersonRef(party, r.record_id) not in taken
     ]
-
-
-@dataclass(frozen=True)
-class SideLists:
-    """A side's signed lists for one exchange commitment."""
-
-    party_id: str
-    must_include: frozenset[p.PersonRef]
-    veto: frozenset[p.PersonRef]
 
 
 def submit_lists(
@@ -124,11 +87,9 @@ def submit_lists(
     own people held by the other side) and its veto list (persons it will not release, or not
     receive, in this exchange); each submission replaces the last. The planner honours both."""
 
-    def decide(conn: Connection) -> list[Event]:
-        sides = exchange_commitment(conn, commitment_id)[0].sides
-        authz.require(
-            conn, actor, authz.Action.SIDE_LISTS_SUBMIT, parties=sides, about=commitment_id
-        )
+    def decide(tx: Tx) -> list[Event]:
+        sides = exchange_commitment(tx, commitment_id)[0].sides
+        authz.require(tx, actor, authz.Action.SIDE_LISTS_SUBMIT, parties=sides, about=commitment_id)
         both = must_include & veto
         if both:
             raise DomainError(
@@ -137,7 +98,7 @@ def submit_lists(
         for ref in [*must_include, *veto]:
             if ref.party_id not in sides:
                 raise DomainError(f"{ref}: {ref.party_id} is not a side of {commitment_id}")
-            if ref.record_id not in held_ids(conn, ref.party_id):
+            if ref.record_id not in held_ids(tx, ref.party_id):
                 raise NotFound(f"{ref} is not on {ref.party_id}'s current held roster")
         payload = ev.SideListsSubmitted(
             commitment_id, tuple(sorted(must_include, key=str)), tuple(sorted(veto, key=str))
@@ -149,30 +110,17 @@ def submit_lists(
 
 def side_lists(ledger: Ledger, *, actor: str, commitment_id: str) -> list[SideLists]:
     """The lists as the actor may see them: the mediator both sides', a side its own."""
-    with ledger.reading() as conn:
-        who = authz.require(conn, actor, authz.Action.SIDE_LISTS_READ)
-        lists = _stored_lists(conn, commitment_id)
+    with ledger.reading() as tx:
+        who = authz.require(tx, actor, authz.Action.SIDE_LISTS_READ)
+        lists = stored.side_lists(tx, commitment_id)
     return [x for x in lists if authz.allows(who, authz.Action.SIDE_LISTS_SEE, owner=x.party_id)]
 
 
-def _stored_lists(conn: Connection, commitment_id: str) -> list[SideLists]:
-    c = t.side_lists.c
-    rows = conn.execute(
-        select(c.party_id, c.list, c.person).where(c.commitment_id == commitment_id)
-    ).all()
-    out: dict[str, tuple[set[p.PersonRef], set[p.PersonRef]]] = {}
-    for r in rows:
-        must, veto = out.setdefault(r.party_id, (set(), set()))
-        party, record = r.person.split("/", 1)
-        (must if r.list == "must_include" else veto).add(p.PersonRef(party, record))
-    return [SideLists(k, frozenset(m), frozenset(v)) for k, (m, v) in sorted(out.items())]
-
-
-def propose(ledger: Ledger, *, actor: str, request: PlanRequest) -> Proposal:
+def propose(ledger: Ledger, *, actor: str, request: PlanRequest) -> NextBatch:
     """The next batch under a witnessed agreement's exchange commitment, with every reason."""
-    with ledger.reading() as conn:
-        authz.require(conn, actor, authz.Action.BATCH_PROPOSE)
-        agreement, status, commitment = exchange_commitment(conn, request.commitment_id)
+    with ledger.reading() as tx:
+        authz.require(tx, actor, authz.Action.BATCH_PROPOSE)
+        agreement, status, commitment = exchange_commitment(tx, request.commitment_id)
         if status != "witnessed":
             raise Conflict(
                 f"agreement {agreement.agreement_id} is {status}: batches follow only a witnessed agreement"
@@ -180,9 +128,9 @@ def propose(ledger: Ledger, *, actor: str, request: PlanRequest) -> Proposal:
         assert commitment.exchange is not None
         exchange = commitment.exchange
         a, b = agreement.sides
-        released = _released_counted(conn, commitment.commitment_id)
-        candidates = _candidates(conn, a, p.Side.A) + _candidates(conn, b, p.Side.B)
-        signed = _stored_lists(conn, commitment.commitment_id)
+        released = stored.released_counted(tx, commitment.commitment_id)
+        candidates = _candidates(tx, a, p.Side.A) + _candidates(tx, b, p.Side.B)
+        signed = stored.side_lists(tx, commitment.commitment_id)
     unknown = (set(request.must_include) | set(request.veto)) - {a, b}
     if unknown:
         raise DomainError(f"{', '.join(sorted(unknown))} is not a side of this agreement")
@@ -218,4 +166,4 @@ def propose(ledger: Ledger, *, actor: str, request: PlanRequest) -> Proposal:
         plan = p.plan_batch(candidates, terms, as_of=request.as_of or dt.date.today())
     except p.PlanningError as e:
         raise DomainError(str(e)) from e
-    return Proposal((a, b), plan)
+    return NextBatch((a, b), plan)

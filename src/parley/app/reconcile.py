@@ -3,13 +3,9 @@ the parties' acknowledgements, and the persons sought but not located."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-
-from sqlalchemy import select
-from sqlalchemy.engine import Connection
 
 from parley.app import authz
 from parley.app.ledger import Appended, Ledger
@@ -24,7 +20,9 @@ from parley.domain.matches import (
     match_id,
 )
 from parley.domain.parties import Role
-from parley.store import tables as t
+from parley.domain.rosters import RosterKind, roster_id
+from parley.store import Tx, keys, rosters
+from parley.store import matches as stored
 
 if TYPE_CHECKING:  # linkage pulls in Splink and pandas: loaded only when a command links
     from parley.linkage import Link, LinkageRecord
@@ -41,21 +39,22 @@ class Candidate:
 
 
 @dataclass(frozen=True)
-class Proposed:
+class ProposalOutcome:
+    """What became of the candidates offered as match proposals."""
+
     proposed: list[str]
     refused: list[tuple[str, str]]  # (pair, why it may not be linked automatically)
     known: list[str]
 
 
-def _records(conn: Connection, refs: set[RecordRef]) -> dict[RecordRef, dict[str, Any]]:
+def _records(tx: Tx, refs: set[RecordRef]) -> dict[RecordRef, dict[str, Any]]:
     """The current fields of each record named, one query a roster; a missing one is named."""
-    pr = t.person_records.c
     out: dict[RecordRef, dict[str, Any]] = {}
     for roster in {r.roster_id for r in refs}:
         wanted = {r.record_id for r in refs if r.roster_id == roster}
-        for row in conn.execute(select(pr.record_id, pr.data).where(pr.roster_id == roster)):
-            if row.record_id in wanted:
-                out[RecordRef(roster, row.record_id)] = json.loads(row.data)
+        for record_id, record in rosters.records(tx, roster).items():
+            if record_id in wanted:
+                out[RecordRef(roster, record_id)] = record.data
     for ref in refs - set(out):
         raise NotFound(f"there is no record {ref}")
     return out
@@ -65,8 +64,8 @@ def exact_candidates(ledger: Ledger, *, sought: str, held: str) -> list[Candidat
     """Pairs whose full birth date and capture date agree exactly (and service numbers, where
     both records carry one): a strict first pass that needs no name comparison; names across
     scripts are the name engine's work (`parley.names`, `parley.linkage`)."""
-    with ledger.reading() as conn:
-        left, right = _roster_records(conn, sought), _roster_records(conn, held)
+    with ledger.reading() as tx:
+        left, right = _roster_records(tx, sought), _roster_records(tx, held)
     index: dict[tuple[str, str], list[tuple[str, dict[str, Any]]]] = {}
     for rid, data in right.items():
         born, captured = data.get("birth_date", ""), data.get("capture_date", "")
@@ -102,8 +101,8 @@ def name_candidates(
     birth date as written), when the names engine scores it at or above `threshold`."""
     from parley.linkage import SearchIndex
 
-    with ledger.reading() as conn:
-        left, right = _roster_records(conn, sought), _roster_records(conn, held)
+    with ledger.reading() as tx:
+        left, right = _roster_records(tx, sought), _roster_records(tx, held)
     index = SearchIndex(_linkage_records(right))
     out = []
     for rid in record_ids:
@@ -133,17 +132,13 @@ def _query(data: dict[str, Any]) -> str:
     return _name(data) + (" " + data["patronymic"] if data.get("patronymic") else "")
 
 
-def _roster_records(conn: Connection, roster: str) -> dict[str, dict[str, Any]]:
+def _roster_records(tx: Tx, roster: str) -> dict[str, dict[str, Any]]:
     """The current, unerased records of a roster by record id."""
-    pr = t.person_records.c
-    rows = conn.execute(
-        select(pr.record_id, pr.data).where(pr.roster_id == roster, pr.erased_idx.is_(None))
-    )
-    return {r.record_id: json.loads(r.data) for r in rows}
+    return {rid: r.data for rid, r in rosters.records(tx, roster, erased=False).items()}
 
 
 def substitute_proposal(
-    conn: Connection,
+    tx: Tx,
     *,
     actor: str,
     brought: RecordRef,
@@ -157,12 +152,12 @@ def substitute_proposal(
     record matched (None)."""
     from parley.linkage import SearchIndex
 
-    wanted = _current_records(conn, sought)
-    data = _records(conn, {brought})[brought]
+    wanted = _current_records(tx, sought)
+    data = _records(tx, {brought})[brought]
     if not wanted:
         return None
     index = SearchIndex(_linkage_records(wanted))
-    known = set(conn.execute(select(t.matches.c.match_id)).scalars())
+    known = stored.match_ids(tx)
     for hit in index.search(_query(data), data.get("birth_date"), top=3):
         if hit.score < threshold or identifiers_conflict(data, wanted[hit.record_id]):
             continue
@@ -182,20 +177,12 @@ def substitute_proposal(
     return None
 
 
-def _current_records(conn: Connection, roster: str) -> dict[str, dict[str, Any]]:
+def _current_records(tx: Tx, roster: str) -> dict[str, dict[str, Any]]:
     """The unerased records on the current version of a roster."""
-    version = conn.execute(
-        select(t.rosters.c.version).where(t.rosters.c.roster_id == roster)
-    ).scalar_one_or_none()
-    if version is None:
+    members = rosters.current_members(tx, roster)
+    if not members:
         return {}
-    m = t.roster_members.c
-    members = set(
-        conn.execute(
-            select(m.record_id).where(m.roster_id == roster, m.version == version)
-        ).scalars()
-    )
-    return {k: v for k, v in _roster_records(conn, roster).items() if k in members}
+    return {k: v for k, v in _roster_records(tx, roster).items() if k in members}
 
 
 def _linkage_records(records: dict[str, dict[str, Any]]) -> list[LinkageRecord]:
@@ -230,8 +217,8 @@ def linked_candidates(
     every pair at or above the threshold, explained; pairs whose identifiers differ are held."""
     from parley.linkage import link
 
-    with ledger.reading() as conn:
-        left, right = _current_records(conn, sought), _current_records(conn, held)
+    with ledger.reading() as tx:
+        left, right = _current_records(tx, sought), _current_records(tx, held)
     if not left or not right:
         empty = sought if not left else held
         return Linked([], [], [f"{empty} has no records yet"])
@@ -314,8 +301,8 @@ def duplicate_candidates(ledger: Ledger, *, roster: str, threshold: float = 0.92
     writings disagree on the year is left to the mediator's eye."""
     from parley.linkage import SearchIndex
 
-    with ledger.reading() as conn:
-        records = _current_records(conn, roster)
+    with ledger.reading() as tx:
+        records = _current_records(tx, roster)
     blocks: dict[str | None, dict[str, dict[str, Any]]] = {}
     for rid, data in records.items():
         blocks.setdefault(_birth_year(data), {})[rid] = data
@@ -348,14 +335,14 @@ def duplicate_candidates(ledger: Ledger, *, roster: str, threshold: float = 0.92
     return Linked(out, held, [])
 
 
-def propose(ledger: Ledger, *, actor: str, candidates: Sequence[Candidate]) -> Proposed:
+def propose(ledger: Ledger, *, actor: str, candidates: Sequence[Candidate]) -> ProposalOutcome:
     """Record proposals; pairs whose service numbers or national ids differ are refused."""
-    outcome = Proposed([], [], [])
+    outcome = ProposalOutcome([], [], [])
 
-    def decide(conn: Connection) -> Sequence[Event]:
-        authz.require(conn, actor, authz.Action.MATCH_PROPOSE)
-        known = set(conn.execute(select(t.matches.c.match_id)).scalars())
-        records = _records(conn, {ref for c in candidates for ref in (c.left, c.right)})
+    def decide(tx: Tx) -> Sequence[Event]:
+        authz.require(tx, actor, authz.Action.MATCH_PROPOSE)
+        known = stored.match_ids(tx)
+        records = _records(tx, {ref for c in candidates for ref in (c.left, c.right)})
         events = []
         for c in candidates:
             mid = match_id(c.left, c.right)
@@ -385,131 +372,104 @@ def propose(ledger: Ledger, *, actor: str, candidates: Sequence[Candidate]) -> P
     return outcome
 
 
-def decide(ledger: Ledger, *, actor: str, mid: str, state: MatchState, note: str = "") -> Appended:
+def decide_match(
+    ledger: Ledger, *, actor: str, mid: str, state: MatchState, note: str = ""
+) -> Appended:
     """The mediator confirms or rejects a proposal; duplicates are linked, never merged."""
-    return decide_many(ledger, actor=actor, mids=[mid], state=state, note=note)
+    return decide_matches(ledger, actor=actor, mids=[mid], state=state, note=note)
 
 
-def decide_many(
+def decide_matches(
     ledger: Ledger, *, actor: str, mids: Sequence[str], state: MatchState, note: str = ""
 ) -> Appended:
     """One decision on many proposals, one event each, all or none."""
 
-    def run(conn: Connection) -> Sequence[Event]:
-        authz.require(conn, actor, authz.Action.MATCH_DECIDE)
-        states: dict[str, str] = {
-            r.match_id: r.state
-            for r in conn.execute(select(t.matches.c.match_id, t.matches.c.state))
-        }
+    def decide(tx: Tx) -> Sequence[Event]:
+        authz.require(tx, actor, authz.Action.MATCH_DECIDE)
+        states = stored.match_states(tx)
         events = []
         for mid in mids:
             if mid not in states:
                 raise NotFound(f"there is no match {mid}")
-            check_decision(MatchState(states[mid]), state)
-            states[mid] = state.value
+            check_decision(states[mid], state)
+            states[mid] = state
             events.append(Event(actor, ev.MatchDecided(mid, state, note)))
         return events
 
-    return ledger.execute(run)
+    return ledger.execute(decide)
 
 
 def acknowledge(ledger: Ledger, *, actor: str, mid: str) -> Appended:
     """A party acknowledges a confirmed match about one of its own records."""
 
-    def run(conn: Connection) -> Sequence[Event]:
-        row = conn.execute(select(t.matches).where(t.matches.c.match_id == mid)).one_or_none()
-        if row is None:
+    def decide(tx: Tx) -> Sequence[Event]:
+        found = stored.match(tx, mid)
+        if found is None:
             raise NotFound(f"there is no match {mid}")
-        parties = {RecordRef.parse(row.left_ref).party_id, RecordRef.parse(row.right_ref).party_id}
-        authz.require(conn, actor, authz.Action.MATCH_ACKNOWLEDGE, parties=parties)
-        if row.state != MatchState.CONFIRMED.value:
-            raise Conflict(f"match {mid} is {row.state}; only confirmed matches are acknowledged")
-        done = conn.execute(
-            select(t.match_acknowledgements.c.party_id).where(
-                t.match_acknowledgements.c.match_id == mid,
-                t.match_acknowledgements.c.party_id == actor,
+        authz.require(tx, actor, authz.Action.MATCH_ACKNOWLEDGE, parties=found.parties)
+        if found.state is not MatchState.CONFIRMED:
+            raise Conflict(
+                f"match {mid} is {found.state.value}; only confirmed matches are acknowledged"
             )
-        ).first()
-        if done:
+        if stored.has_acknowledged(tx, mid, actor):
             raise Conflict(f"{actor} has already acknowledged match {mid}")
         return [Event(actor, ev.MatchAcknowledged(mid))]
 
-    return ledger.execute(run)
+    return ledger.execute(decide)
 
 
 def matches(ledger: Ledger, *, actor: str) -> list[dict[str, Any]]:
     """The matches the actor may see: all for the mediator, confirmed ones about its people for a side."""
-    with ledger.reading() as conn:
-        who = authz.require(conn, actor, authz.Action.MATCH_LIST)
-        acks: dict[str, list[str]] = {}
-        for a in conn.execute(select(t.match_acknowledgements)):
-            acks.setdefault(a.match_id, []).append(a.party_id)
-        out = []
-        for r in conn.execute(select(t.matches).order_by(t.matches.c.proposed_idx)):
-            about = {RecordRef.parse(r.left_ref).party_id, RecordRef.parse(r.right_ref).party_id}
-            if not authz.sees_match(who, about, r.state == MatchState.CONFIRMED.value):
-                continue
-            out.append(
-                {
-                    "match_id": r.match_id,
-                    "left": r.left_ref,
-                    "right": r.right_ref,
-                    "score": r.score,
-                    "state": r.state,
-                    "duplicate": r.duplicate,
-                    "explanation": r.explanation,
-                    "acknowledged_by": sorted(acks.get(r.match_id, [])),
-                }
-            )
-        return out
+    with ledger.reading() as tx:
+        who = authz.require(tx, actor, authz.Action.MATCH_LIST)
+        acks = stored.acknowledged_by(tx)
+        found = stored.matches(tx)
+    return [
+        {
+            "match_id": m.match_id,
+            "left": str(m.left),
+            "right": str(m.right),
+            "score": m.score,
+            "state": m.state.value,
+            "duplicate": m.duplicate,
+            "explanation": m.explanation,
+            "acknowledged_by": sorted(acks.get(m.match_id, [])),
+        }
+        for m in found
+        if authz.sees_match(who, m.parties, m.state is MatchState.CONFIRMED)
+    ]
 
 
 def not_located(ledger: Ledger, *, actor: str, party_id: str) -> list[dict[str, Any]]:
     """The party's sought persons with no confirmed match on another party's held roster."""
-    with ledger.reading() as conn:
-        authz.require(conn, actor, authz.Action.NOT_LOCATED_READ, owner=party_id)
-        rid = f"{party_id}:sought"
-        version = conn.execute(
-            select(t.rosters.c.version).where(t.rosters.c.roster_id == rid)
-        ).scalar_one_or_none()
-        if version is None:
+    rid = roster_id(party_id, RosterKind.SOUGHT)
+    with ledger.reading() as tx:
+        authz.require(tx, actor, authz.Action.NOT_LOCATED_READ, owner=party_id)
+        if rosters.current_version(tx, rid) == 0:
             raise NotFound(f"{party_id} has no sought roster")
-        m = t.roster_members.c
-        sought = set(
-            conn.execute(
-                select(m.record_id).where(m.roster_id == rid, m.version == version)
-            ).scalars()
-        )
+        sought = rosters.current_members(tx, rid)
         located: set[str] = set()
-        for r in conn.execute(
-            select(t.matches).where(t.matches.c.state == MatchState.CONFIRMED.value)
-        ):
-            for mine, other in ((r.left_ref, r.right_ref), (r.right_ref, r.left_ref)):
-                a, b = RecordRef.parse(mine), RecordRef.parse(other)
+        for m in stored.matches(tx, MatchState.CONFIRMED):
+            for a, b in ((m.left, m.right), (m.right, m.left)):
                 if a.roster_id == rid and b.kind == "held" and b.party_id != party_id:
                     located.add(a.record_id)
-        pr = t.person_records.c
-        rows = conn.execute(
-            select(pr.record_id, pr.display_name, pr.data)
-            .where(pr.roster_id == rid)
-            .order_by(pr.record_id)
-        ).all()
-        return [
-            {
-                "record": f"{rid}/{r.record_id}",
-                "name": r.display_name,
-                "evidence": json.loads(r.data).get("evidence", "unknown"),
-            }
-            for r in rows
-            if r.record_id in sought and r.record_id not in located
-        ]
+        records = rosters.records(tx, rid)
+    return [
+        {
+            "record": str(RecordRef(rid, record_id)),
+            "name": r.display_name,
+            "evidence": r.data.get("evidence", "unknown"),
+        }
+        for record_id, r in records.items()
+        if record_id in sought and record_id not in located
+    ]
 
 
 @dataclass
 class Reconciled:
     """One reconciliation run, per roster pair: what was proposed, held back and said."""
 
-    pairs: list[tuple[str, str, Proposed, Linked]]
+    pairs: list[tuple[str, str, ProposalOutcome, Linked]]
 
 
 def reconcile_all(
@@ -518,26 +478,23 @@ def reconcile_all(
     """The mediator's batch reconciliation: each side's sought roster against the other
     side's held roster on Splink, and each roster against itself for duplicates. Every
     candidate becomes a proposal (one already proposed or decided is not proposed again)."""
-    with ledger.reading() as conn:
-        authz.require(conn, actor, authz.Action.MATCH_RECONCILE)
-        sides = sorted(
-            conn.execute(
-                select(t.parties.c.party_id).where(t.parties.c.role == Role.SIDE.value)
-            ).scalars()
-        )
-        rosters = set(conn.execute(select(t.rosters.c.roster_id)).scalars())
+    with ledger.reading() as tx:
+        authz.require(tx, actor, authz.Action.MATCH_RECONCILE)
+        sides = sorted(p.party_id for p in keys.parties(tx) if p.role is Role.SIDE)
+        known = {r.roster_id for r in rosters.roster_headings(tx)}
     out = Reconciled([])
     for seeker in sides:
         for holder in sides:
             if holder == seeker:
                 continue
-            sought, held = f"{seeker}:sought", f"{holder}:held"
-            if sought in rosters and held in rosters:
+            sought = roster_id(seeker, RosterKind.SOUGHT)
+            held = roster_id(holder, RosterKind.HELD)
+            if sought in known and held in known:
                 found = linked_candidates(ledger, sought=sought, held=held, threshold=threshold)
                 done = propose(ledger, actor=actor, candidates=found.candidates)
                 out.pairs.append((sought, held, done, found))
     if duplicates:
-        for roster in sorted(rosters):
+        for roster in sorted(known):
             found = duplicate_candidates(ledger, roster=roster)
             done = propose(ledger, actor=actor, candidates=found.candidates)
             out.pairs.append((roster, roster, done, found))

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from parley.app import batch_commands, batches, planning
-from parley.app.planning import PlanRequest, Proposal
+from parley.app.planning import NextBatch, PlanRequest
 from parley.cli.console import failures, out, print_json, with_ledger
 from parley.domain.agreements import PersonRef
 from parley.domain.errors import DomainError
@@ -59,7 +59,7 @@ def _request(
     )
 
 
-def _print_proposal(proposal: Proposal, show: int) -> None:
+def _print_proposal(proposal: NextBatch, show: int) -> None:
     plan = proposal.plan
     a, b = proposal.sides
     out.print(f"[bold]{plan.summary().replace('side A', a).replace('side B', b)}[/]")
@@ -77,7 +77,7 @@ def _print_proposal(proposal: Proposal, show: int) -> None:
         )
 
 
-def _proposal_json(proposal: Proposal) -> dict[str, Any]:
+def _proposal_json(proposal: NextBatch) -> dict[str, Any]:
     plan = proposal.plan
     return {
         "sides": list(proposal.sides),

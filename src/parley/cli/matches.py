@@ -42,7 +42,9 @@ def add_command(
 def _decide(mid: str, state: MatchState, note: str, actor: str) -> None:
     with failures():
         with_ledger(
-            lambda ledger: reconcile.decide(ledger, actor=actor, mid=mid, state=state, note=note)
+            lambda ledger: reconcile.decide_match(
+                ledger, actor=actor, mid=mid, state=state, note=note
+            )
         )
     out.print(f"{mid}: {state.value}")
 

@@ -207,7 +207,7 @@ def play(ledger: Ledger, folder: Path, *, phase2_size: int = 2000, say: Say = pr
         )
         proposed = reconcile.propose(ledger, actor=MED, candidates=candidates)
         sure = {match_id(c.left, c.right) for c in candidates if c.score >= 0.9}
-        reconcile.decide_many(
+        reconcile.decide_matches(
             ledger,
             actor=MED,
             mids=[m for m in proposed.proposed if m in sure],
@@ -232,7 +232,7 @@ def play(ledger: Ledger, folder: Path, *, phase2_size: int = 2000, say: Say = pr
         for m in reconcile.matches(ledger, actor=MED)
         if m["state"] == "proposed" and not m["duplicate"] and m["score"] >= 0.95
     ]
-    reconcile.decide_many(
+    reconcile.decide_matches(
         ledger,
         actor=MED,
         mids=[m["match_id"] for m in reviewed],

@@ -3,13 +3,21 @@ mediator's confirmations, the sides' must-include and veto lists, and closing.""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable, Set
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, delete, update
+from sqlalchemy import bindparam, delete, func, select, tuple_, update
 
 from parley.domain import events as ev
 from parley.domain.agreements import PersonRef
+from parley.domain.batches import Batch, BatchStatus
+from parley.domain.handovers import FINAL, Handover, HandoverState
+from parley.domain.persons import Health
+from parley.domain.rosters import RosterKind
 from parley.store import tables as t
+from parley.store.engine import Tx
 from parley.store.projection import INSERT, Write, by_key, projects
 
 
@@ -192,3 +200,244 @@ _CLOSE_BATCH = (
 @projects(ev.BatchClosed)
 def _closed(idx: int, _a: str, _t: str, p: ev.BatchClosed) -> list[Write]:
     return [(_CLOSE_BATCH, {"k_batch_id": p.batch_id, "closed_idx": idx})]
+
+
+# --- reads ---
+
+
+def batch(tx: Tx, batch_id: str, only: Iterable[PersonRef] | None = None) -> Batch | None:
+    """A batch and its handovers; with `only`, just those persons' handovers (enough to move
+    them, and much cheaper in a large batch)."""
+    b = tx.execute(select(t.batches).where(t.batches.c.batch_id == batch_id)).one_or_none()
+    if b is None:
+        return None
+    h = t.handovers.c
+    query = select(t.handovers).where(h.batch_id == batch_id).order_by(h.seq)
+    if only is not None:
+        keys = {(p.party_id, p.record_id) for p in only}
+        query = query.where(tuple_(h.party_id, h.record_id).in_(list(keys)))
+    handovers = tuple(
+        Handover(
+            batch_id=batch_id,
+            person=PersonRef(r.party_id, r.record_id),
+            receiving_party=r.receiving_party,
+            state=HandoverState(r.state),
+            before_dispute=HandoverState(r.before_dispute) if r.before_dispute else None,
+            substitute=PersonRef.parse(r.substitute) if r.substitute else None,
+            substitute_for=PersonRef.parse(r.substitute_for) if r.substitute_for else None,
+            confirmed=r.confirmed_idx is not None,
+        )
+        for r in tx.execute(query).all()
+    )
+    return Batch(
+        batch_id=batch_id,
+        agreement_id=b.agreement_id,
+        phase_id=b.phase_id,
+        commitment_id=b.commitment_id,
+        place=b.place,
+        planned_date=dt.date.fromisoformat(b.planned_date) if b.planned_date else None,
+        status=BatchStatus(b.status),
+        by_person={x.person: x for x in handovers},
+    )
+
+
+def batch_exists(tx: Tx, batch_id: str) -> bool:
+    found = tx.execute(select(t.batches.c.batch_id).where(t.batches.c.batch_id == batch_id))
+    return found.first() is not None
+
+
+@dataclass(frozen=True)
+class BatchHeading:
+    batch_id: str
+    commitment_id: str
+    status: str
+    place: str
+    planned_date: str | None  # ISO date
+
+
+def batch_headings(tx: Tx) -> list[BatchHeading]:
+    """Every batch, in the order planned."""
+    b = t.batches.c
+    rows = tx.execute(
+        select(b.batch_id, b.commitment_id, b.status, b.place, b.planned_date).order_by(
+            b.planned_idx
+        )
+    )
+    return [BatchHeading(*r) for r in rows]
+
+
+def persons_in_open_batches(tx: Tx) -> set[PersonRef]:
+    """Persons in a batch that is not closed and whose handover is not final."""
+    h, b = t.handovers.c, t.batches.c
+    rows = tx.execute(
+        select(h.party_id, h.record_id)
+        .join(t.batches, b.batch_id == h.batch_id)
+        .where(b.status != BatchStatus.CLOSED.value)
+        .where(h.state.notin_(sorted(s.value for s in FINAL)))
+    ).all()
+    return {PersonRef(r.party_id, r.record_id) for r in rows}
+
+
+def persons_in_batches(tx: Tx, *, unless: Set[HandoverState] = frozenset()) -> set[PersonRef]:
+    """Persons with a handover in any batch, open or closed, other than in the states `unless`."""
+    h = t.handovers.c
+    rows = tx.execute(select(h.party_id, h.record_id, h.state)).all()
+    return {
+        PersonRef(r.party_id, r.record_id) for r in rows if HandoverState(r.state) not in unless
+    }
+
+
+# A handover's person as their holder's held roster records them.
+_ON_HELD_ROSTER = (
+    t.person_records.c.roster_id == t.handovers.c.party_id + (":" + RosterKind.HELD.value)
+) & (t.person_records.c.record_id == t.handovers.c.record_id)
+
+
+def released_counted(tx: Tx, commitment_id: str) -> dict[str, int]:
+    """Persons received so far under a commitment, by releasing party, as parity counts them
+    (the seriously wounded or sick are released apart)."""
+    h, b, pr = t.handovers.c, t.batches.c, t.person_records.c
+    rows = tx.execute(
+        select(h.party_id, pr.health)
+        .join(t.batches, b.batch_id == h.batch_id)
+        .outerjoin(t.person_records, _ON_HELD_ROSTER)
+        .where(b.commitment_id == commitment_id, h.state == HandoverState.RECEIVED.value)
+    ).all()
+    out: dict[str, int] = {}
+    for r in rows:
+        if r.health != Health.SERIOUSLY_WOUNDED_OR_SICK.value:
+            out[r.party_id] = out.get(r.party_id, 0) + 1
+    return out
+
+
+@dataclass(frozen=True)
+class HandoverTally:
+    """How many handovers of one releasing party under one commitment are in one state."""
+
+    commitment_id: str
+    party_id: str
+    state: HandoverState
+    confirmed: bool  # by the mediator
+    count: int
+
+
+def handover_tallies(tx: Tx) -> list[HandoverTally]:
+    h, b = t.handovers.c, t.batches.c
+    confirmed = (h.confirmed_idx.isnot(None)).label("confirmed")
+    rows = tx.execute(
+        select(b.commitment_id, h.party_id, h.state, confirmed, func.count())
+        .join(t.batches, b.batch_id == h.batch_id)
+        .group_by(b.commitment_id, h.party_id, h.state, confirmed)
+    ).all()
+    return [
+        HandoverTally(commitment_id, party, HandoverState(state), bool(is_confirmed), int(n))
+        for commitment_id, party, state, is_confirmed, n in rows
+    ]
+
+
+@dataclass(frozen=True)
+class OffPath:
+    """A handover that left the main path, or brought a person instead of another."""
+
+    batch_id: str
+    person: PersonRef
+    name: str | None  # as the holder wrote it
+    state: HandoverState
+    receiving_party: str
+    substitute: str | None
+    substitute_for: str | None
+
+
+def handovers_off_path(tx: Tx, states: Iterable[HandoverState]) -> list[OffPath]:
+    """Handovers in one of `states`, and those that brought a substitute, batch by batch."""
+    h, pr = t.handovers.c, t.person_records.c
+    rows = tx.execute(
+        select(
+            h.batch_id,
+            h.party_id,
+            h.record_id,
+            h.receiving_party,
+            h.state,
+            h.substitute,
+            h.substitute_for,
+            pr.display_name,
+        )
+        .outerjoin(t.person_records, _ON_HELD_ROSTER)
+        .where(h.state.in_([s.value for s in states]) | h.substitute_for.isnot(None))
+        .order_by(h.batch_id, h.seq)
+    ).all()
+    return [
+        OffPath(
+            batch_id=r.batch_id,
+            person=PersonRef(r.party_id, r.record_id),
+            name=r.display_name,
+            state=HandoverState(r.state),
+            receiving_party=r.receiving_party,
+            substitute=r.substitute,
+            substitute_for=r.substitute_for,
+        )
+        for r in rows
+    ]
+
+
+def sealed_interviews(tx: Tx, batch_id: str, person: PersonRef) -> list[str]:
+    """A person's consent interviews in a batch, sealed to the mediator's key, oldest first."""
+    hh = t.handover_history.c
+    rows = tx.execute(
+        select(hh.interview)
+        .where(
+            hh.batch_id == batch_id,
+            hh.party_id == person.party_id,
+            hh.record_id == person.record_id,
+            hh.interview.isnot(None),
+        )
+        .order_by(hh.log_idx)
+    )
+    return [str(x) for x in rows.scalars()]
+
+
+@dataclass(frozen=True)
+class SideLists:
+    """A side's signed lists for one exchange commitment."""
+
+    party_id: str
+    must_include: frozenset[PersonRef]
+    veto: frozenset[PersonRef]
+
+
+def side_lists(tx: Tx, commitment_id: str) -> list[SideLists]:
+    """Each side's must-include and veto lists for a commitment, by party."""
+    c = t.side_lists.c
+    rows = tx.execute(
+        select(c.party_id, c.list, c.person).where(c.commitment_id == commitment_id)
+    ).all()
+    out: dict[str, tuple[set[PersonRef], set[PersonRef]]] = {}
+    for r in rows:
+        must, veto = out.setdefault(r.party_id, (set(), set()))
+        party, record = r.person.split("/", 1)
+        (must if r.list == "must_include" else veto).add(PersonRef(party, record))
+    return [SideLists(k, frozenset(m), frozenset(v)) for k, (m, v) in sorted(out.items())]
+
+
+@dataclass(frozen=True)
+class HandoverStep:
+    """One move of a person's handover, as the log recorded it."""
+
+    batch_id: str
+    from_state: str | None  # None when the batch planned it
+    to_state: str
+    actor: str
+    time: str
+    note: str
+    log_idx: int
+
+
+def handover_steps(tx: Tx, person: PersonRef) -> list[HandoverStep]:
+    """Every step of a held person's handovers, in every batch, oldest first."""
+    hh = t.handover_history.c
+    rows = tx.execute(
+        select(hh.batch_id, hh.from_state, hh.to_state, hh.actor, hh.time, hh.note, hh.log_idx)
+        .where(hh.party_id == person.party_id, hh.record_id == person.record_id)
+        .order_by(hh.log_idx)
+    )
+    return [HandoverStep(*r) for r in rows]

@@ -3,10 +3,15 @@ sides' acknowledgements."""
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, update
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import bindparam, select, update
 
 from parley.domain import events as ev
+from parley.domain.matches import MatchState, RecordRef
 from parley.store import tables as t
+from parley.store.engine import Tx
 from parley.store.projection import INSERT, Write, by_key, projects
 
 
@@ -56,3 +61,96 @@ def _decided(idx: int, actor: str, _t: str, p: ev.MatchDecided) -> list[Write]:
 def _acknowledged(idx: int, actor: str, _t: str, p: ev.MatchAcknowledged) -> list[Write]:
     row = {"match_id": p.match_id, "party_id": actor, "log_idx": idx}
     return [(INSERT["match_acknowledgements"], row)]
+
+
+# --- reads ---
+
+
+@dataclass(frozen=True)
+class StoredMatch:
+    """A proposal as the projection holds it, with the mediator's decision."""
+
+    match_id: str
+    left: RecordRef
+    right: RecordRef
+    score: float
+    explanation: str
+    duplicate: bool
+    state: MatchState
+
+    @property
+    def parties(self) -> set[str]:
+        """The parties whose records the match is about."""
+        return {self.left.party_id, self.right.party_id}
+
+
+_MATCH_COLUMNS = (
+    t.matches.c.match_id,
+    t.matches.c.left_ref,
+    t.matches.c.right_ref,
+    t.matches.c.score,
+    t.matches.c.explanation,
+    t.matches.c.duplicate,
+    t.matches.c.state,
+)
+
+
+def _stored(r: Any) -> StoredMatch:
+    return StoredMatch(
+        match_id=r.match_id,
+        left=RecordRef.parse(r.left_ref),
+        right=RecordRef.parse(r.right_ref),
+        score=r.score,
+        explanation=r.explanation,
+        duplicate=r.duplicate,
+        state=MatchState(r.state),
+    )
+
+
+def match_ids(tx: Tx) -> set[str]:
+    """Every match id proposed so far, whatever its state."""
+    return set(tx.execute(select(t.matches.c.match_id)).scalars())
+
+
+def match_states(tx: Tx) -> dict[str, MatchState]:
+    return {
+        r.match_id: MatchState(r.state)
+        for r in tx.execute(select(t.matches.c.match_id, t.matches.c.state))
+    }
+
+
+def match(tx: Tx, match_id: str) -> StoredMatch | None:
+    row = tx.execute(select(*_MATCH_COLUMNS).where(t.matches.c.match_id == match_id)).one_or_none()
+    return None if row is None else _stored(row)
+
+
+def matches(tx: Tx, state: MatchState | None = None) -> list[StoredMatch]:
+    """The matches in the order they were proposed; with `state`, only those in it."""
+    query = select(*_MATCH_COLUMNS).order_by(t.matches.c.proposed_idx)
+    if state is not None:
+        query = query.where(t.matches.c.state == state.value)
+    return [_stored(r) for r in tx.execute(query)]
+
+
+def acknowledged_by(tx: Tx) -> dict[str, list[str]]:
+    """Match id -> the parties that acknowledged it."""
+    out: dict[str, list[str]] = {}
+    a = t.match_acknowledgements.c
+    for r in tx.execute(select(a.match_id, a.party_id)):
+        out.setdefault(r.match_id, []).append(r.party_id)
+    return out
+
+
+def has_acknowledged(tx: Tx, match_id: str, party_id: str) -> bool:
+    a = t.match_acknowledgements.c
+    found = tx.execute(
+        select(a.party_id).where(a.match_id == match_id, a.party_id == party_id)
+    ).first()
+    return found is not None
+
+
+def matches_about(tx: Tx, ref: RecordRef) -> list[StoredMatch]:
+    """Every proposal about one record, on either side, in the order proposed."""
+    m = t.matches.c
+    query = select(*_MATCH_COLUMNS).where((m.left_ref == str(ref)) | (m.right_ref == str(ref)))
+    return [_stored(r) for r in tx.execute(query.order_by(m.proposed_idx))]

@@ -281,3 +281,60 @@ def versions_of_record(tx: Tx, roster_id: str, record_id: str) -> list[RecordOnV
         .order_by(v.version)
     ).all()
     return [RecordOnVersion(row.version, row.source, row.revision) for row in rows]
+
+
+def records(tx: Tx, roster_id: str, *, erased: bool = True) -> dict[str, CurrentRecord]:
+    """Every record a roster ever had, as it stands now, by record id (ordered); without the
+    erased ones when `erased` is False. Members of older versions are included."""
+    pr = t.person_records.c
+    query = select(pr.record_id, pr.display_name, pr.erased_idx, pr.data).where(
+        pr.roster_id == roster_id
+    )
+    if not erased:
+        query = query.where(pr.erased_idx.is_(None))
+    rows = tx.execute(query.order_by(pr.record_id))
+    return {
+        r.record_id: CurrentRecord(r.display_name, r.erased_idx is not None, json.loads(r.data))
+        for r in rows
+    }
+
+
+@dataclass(frozen=True)
+class RecordFacts:
+    """The fields of a record the projection keeps in columns, as written (ISO dates)."""
+
+    record_id: str
+    category: str
+    sex: str
+    health: str
+    capture_date: str | None
+    birth_date: str | None
+
+
+def record_facts(tx: Tx, roster_id: str) -> list[RecordFacts]:
+    """The column fields of every record a roster ever had (erased ones keep none)."""
+    pr = t.person_records.c
+    rows = tx.execute(
+        select(
+            pr.record_id, pr.category, pr.sex, pr.health, pr.capture_date, pr.birth_date
+        ).where(pr.roster_id == roster_id)
+    )
+    return [RecordFacts(*r) for r in rows]
+
+
+@dataclass(frozen=True)
+class RosterHeading:
+    roster_id: str
+    party_id: str
+    kind: str
+    version: int
+    record_count: int
+
+
+def roster_headings(tx: Tx) -> list[RosterHeading]:
+    """Every roster by id, with its current version and number of records."""
+    r = t.rosters.c
+    rows = tx.execute(
+        select(r.roster_id, r.party_id, r.kind, r.version, r.record_count).order_by(r.roster_id)
+    )
+    return [RosterHeading(*x) for x in rows]
