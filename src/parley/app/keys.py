@@ -1,16 +1,19 @@
-"""Signing keys of the parties this instance acts for, kept in the data directory."""
+"""Signing keys of the parties this instance acts for, kept in the data directory: the local
+implementation of the signing port (`app.signing.Signatures`)."""
 
 from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from parley.app.signing import NoSigningKey
 from parley.domain.errors import DomainError
-from parley.log.entry import EntrySigner
+from parley.log.entry import Entry, EntrySigner, sign_run
 
 
 class KeyRing:
@@ -82,9 +85,7 @@ class KeyRing:
         if party_id not in self._cache:
             path = self._path(party_id)
             if not path.exists():
-                raise DomainError(
-                    f"this instance holds no signing key for party {party_id} ({path} is missing)"
-                )
+                raise NoSigningKey(party_id)
             key = serialization.load_pem_private_key(path.read_bytes(), password=None)
             if not isinstance(key, Ed25519PrivateKey):
                 raise DomainError(f"{path} is not an Ed25519 private key")
@@ -98,6 +99,12 @@ class KeyRing:
         if made is None or made[0] is not key:  # made for a key since replaced
             made = self._signers[party_id] = (key, EntrySigner(key))
         return made[1]
+
+    def key_id_for(self, party_id: str) -> str:
+        return self.signer(party_id).key_id
+
+    def sign_run(self, run: Sequence[Entry], party_id: str) -> list[Entry]:
+        return sign_run(run, self.signer(party_id))
 
     def public_bytes(self, party_id: str) -> bytes:
         return self.signer(party_id).public

@@ -4,43 +4,29 @@ in one transaction. Nothing else writes to the database."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
-
-from sqlalchemy import Engine, bindparam, func, select, update
-from sqlalchemy.engine import Connection
 
 from parley.app.config import Settings
 from parley.app.keys import KeyRing
+from parley.app.signing import Signatures
 from parley.domain import events as ev
 from parley.domain.errors import DomainError
 from parley.domain.events import Event
-from parley.log.entry import Entry, EntrySigner, draft, runs, sign_run
+from parley.log.entry import Entry, draft, runs
 from parley.log.nodes import extend
-from parley.store import migrate
-from parley.store import tables as t
-from parley.store.engine import lock_log, make_engine
+from parley.store import Database, Tx, migrate
+from parley.store import keys as store_keys
+from parley.store import log as stored
+from parley.store.engine import make_engine
 from parley.store.nodes import SqlNodeStore
 from parley.store.projection import Projection
 
 Clock = Callable[[], dt.datetime]
-Decide = Callable[[Connection], Sequence[Event]]
-
-
-def erase_payloads(conn: Connection, indices: Sequence[int]) -> None:
-    """Drop payloads and salts: the header's commitment stays, and with its salt gone it
-    cannot be brute-forced back into a name."""
-    if indices:
-        conn.execute(
-            update(t.log_entries)
-            .where(t.log_entries.c.idx.in_(list(indices)))
-            .values(payload=None, salt=None)
-        )
+Decide = Callable[[Tx], Sequence[Event]]
 
 
 def utc_now() -> dt.datetime:
@@ -52,24 +38,6 @@ def rfc3339(moment: dt.datetime) -> str:
 
 
 _MAX_GROUP = 256
-_ENTRY_COLUMNS = tuple(c.name for c in t.log_entries.columns)
-_LEAF = _ENTRY_COLUMNS.index("leaf_hash")
-_PLACEHOLDER = {"qmark": "?", "format": "%s", "pyformat": "%s"}
-
-
-@functools.cache
-def _insert_entries_sql(paramstyle: str) -> str:
-    """The entries' INSERT for the driver's own cursor: through SQLAlchemy's execute it cost
-    a fifth of a command (the log's hot path; the projections keep SQLAlchemy)."""
-    marks = ", ".join([_PLACEHOLDER[paramstyle]] * len(_ENTRY_COLUMNS))
-    return f"INSERT INTO {t.log_entries.name} ({', '.join(_ENTRY_COLUMNS)}) VALUES ({marks})"
-
-
-_LAST_INDEX = select(func.max(t.log_entries.c.idx))
-_KEY_ROW = select(t.party_keys.c.party_id, t.party_keys.c.status).where(
-    t.party_keys.c.key_id == bindparam("kid")
-)
-_PARTY_ROW = select(t.parties.c.party_id).where(t.parties.c.party_id == bindparam("actor"))
 # events after which a key checked earlier in the same commit group must be checked again
 _KEY_EVENTS = frozenset({ev.INSTANCE_CREATED, ev.PARTY_REGISTERED, ev.KEY_ROTATED, ev.KEY_REVOKED})
 
@@ -79,13 +47,11 @@ class _Group:
     keys already found active for their actor, and the leaves whose tree nodes are written once
     at the end (no command reads `log_nodes` while deciding)."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, tx: Tx) -> None:
         self.next: int | None = None
         self.active_keys: set[tuple[str, str]] = set()
         self.leaves: list[bytes] = []
-        # the driver's own cursor, in the same transaction: savepoints and entry inserts
-        self.cursor: Any = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        self.insert_entries = _insert_entries_sql(conn.dialect.paramstyle)
+        self.appender = stored.Appender(tx)
 
 
 @dataclass(frozen=True)
@@ -113,19 +79,41 @@ class _Ticket:
 
 
 class Ledger:
-    """One Parley instance: its database, the keys it signs with, and its clock."""
+    """One Parley instance: its database, who signs in each party's name, and its clock.
 
-    def __init__(self, engine: Engine, keys: KeyRing, clock: Clock = utc_now) -> None:
+    `keys` holds the private keys kept in this instance's data directory (the mediator's
+    checkpoint key, keys made here); `signatures` signs log entries as a party, and is that
+    key ring unless the caller gives another signer.
+    """
+
+    def __init__(
+        self,
+        engine: Database,
+        keys: KeyRing,
+        clock: Clock = utc_now,
+        *,
+        signatures: Signatures | None = None,
+    ) -> None:
         self.engine = engine
         self.keys = keys
+        self.signatures: Signatures = keys if signatures is None else signatures
         self.clock = clock
         self._pending: list[_Ticket] = []
         self._queue = threading.Condition()  # guards _pending and _leading
         self._leading = False  # a thread is committing groups
 
     @classmethod
-    def open(cls, settings: Settings, *, clock: Clock = utc_now, create: bool = False) -> Ledger:
-        """Open an instance; `create` makes the data directory and brings the schema up to date."""
+    def open(
+        cls,
+        settings: Settings,
+        keys: KeyRing | None = None,
+        *,
+        signatures: Signatures | None = None,
+        clock: Clock = utc_now,
+        create: bool = False,
+    ) -> Ledger:
+        """Open an instance; `create` makes the data directory and brings the schema up to date.
+        Without `keys`, the key ring in the data directory."""
         if settings.embedded:
             if create:
                 settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -139,13 +127,14 @@ class Ledger:
             migrate.upgrade(engine)
         elif not migrate.is_current(engine):
             raise DomainError("the database schema is not current: run `parley init` to upgrade it")
-        return cls(engine, KeyRing(settings.keys_dir), clock)
+        ring = KeyRing(settings.keys_dir) if keys is None else keys
+        return cls(engine, ring, clock, signatures=signatures)
 
     def close(self) -> None:
         self.engine.dispose()
 
     @contextmanager
-    def reading(self) -> Iterator[Connection]:
+    def reading(self) -> Iterator[Tx]:
         with self.engine.connect() as conn, conn.begin():
             yield conn
 
@@ -191,25 +180,21 @@ class Ledger:
 
     def _commit_group(self, group: list[_Ticket]) -> None:
         try:
-            with self.engine.connect().execution_options(parley_write=True) as conn, conn.begin():
-                lock_log(conn)
+            with stored.writing(self.engine) as conn:
                 state = _Group(conn)
-                savepoint = state.cursor
+                savepoint = state.appender
                 if len(group) == 1:
                     group[0].appended = self._apply(conn, group[0].decide, state)
                 else:
-                    # plain SAVEPOINT statements on the driver's own cursor: SQLAlchemy's
-                    # begin_nested() compiles each one anew, a tenth of a command's cost here
                     for ticket in group:
                         mark = (state.next, len(state.leaves))
-                        savepoint.execute("SAVEPOINT parley_command")
+                        savepoint.savepoint()
                         try:
                             ticket.appended = self._apply(conn, ticket.decide, state)
-                            savepoint.execute("RELEASE SAVEPOINT parley_command")
+                            savepoint.release()
                         except Exception as e:  # this command alone is refused
                             ticket.error = e
-                            savepoint.execute("ROLLBACK TO SAVEPOINT parley_command")
-                            savepoint.execute("RELEASE SAVEPOINT parley_command")
+                            savepoint.roll_back()
                             # its savepoint is gone: forget what it appended and any key it saw
                             state.next = mark[0]
                             del state.leaves[mark[1] :]
@@ -228,7 +213,7 @@ class Ledger:
         for ticket in group:
             ticket.done = True
 
-    def _apply(self, conn: Connection, decide: Decide, state: _Group) -> Appended:
+    def _apply(self, conn: Tx, decide: Decide, state: _Group) -> Appended:
         events = list(decide(conn))
         if state.next is None:
             state.next = self.size(conn)
@@ -237,18 +222,15 @@ class Ledger:
             return Appended(first, 0)
         time = rfc3339(self.clock())
         projection = Projection(conn)
-        checked: set[str] = set()
+        key_ids: dict[str, str] = {}  # one key an actor for the whole command
         drafts: list[Entry] = []
-        signers: dict[str, EntrySigner] = {}
         for offset, event in enumerate(events):
             idx = first + offset
-            key = signers.get(event.actor)
-            if key is None:  # one key an actor for the whole command
-                key = signers[event.actor] = self.keys.signer(event.actor)
-            if event.actor not in checked:
-                if (event.actor, key.key_id) not in state.active_keys:
-                    self._check_key(conn, event, key.key_id)
-                checked.add(event.actor)
+            kid = key_ids.get(event.actor)
+            if kid is None:
+                kid = key_ids[event.actor] = self.signatures.key_id_for(event.actor)
+                if (event.actor, kid) not in state.active_keys:
+                    self._check_key(conn, event, kid)
             drafts.append(
                 draft(
                     index=idx,
@@ -256,61 +238,46 @@ class Ledger:
                     actor=event.actor,
                     time=time,
                     payload=event.payload.to_json(),
-                    key_id=key.key_id,
+                    key_id=kid,
                 )
             )
             projection.add(idx, event.actor, time, event.payload)
         projection.flush()
-        rows: list[tuple[Any, ...]] = []
+        entries: list[Entry] = []
         for run in runs(drafts):  # one signature per run of the same actor's entries
-            for entry in sign_run(run, signers[run[0].header.actor]):
-                row = {
-                    "idx": entry.index,
-                    "type": entry.header.type,
-                    "actor": entry.header.actor,
-                    "key_id": entry.header.key_id,
-                    "claimed_time": time,
-                    "header": entry.header_bytes,
-                    "signature": entry.signature,
-                    "leaf_hash": entry.leaf,
-                    "payload": entry.payload,
-                    "salt": entry.salt,
-                }
-                rows.append(tuple(row[c] for c in _ENTRY_COLUMNS))
+            entries += self.signatures.sign_run(run, run[0].header.actor)
         if any(event.type in _KEY_EVENTS for event in events):
             state.active_keys.clear()
         else:  # checked against the keys as they stand, which this command did not change
-            state.active_keys.update((a, signers[a].key_id) for a in checked)
-        state.cursor.executemany(state.insert_entries, rows)
-        state.leaves.extend(row[_LEAF] for row in rows)
-        state.next = first + len(rows)
+            state.active_keys.update(key_ids.items())
+        state.appender.insert(entries, time)
+        state.leaves.extend(e.leaf for e in entries)
+        state.next = first + len(entries)
         for event in events:
             if isinstance(event.payload, ev.PersonErased):
-                erase_payloads(conn, [e.idx for e in event.payload.entries])
-        return Appended(first, len(rows))
+                stored.erase_payloads(conn, [e.idx for e in event.payload.entries])
+        return Appended(first, len(entries))
 
     @staticmethod
-    def size(conn: Connection) -> int:
-        last = conn.execute(_LAST_INDEX).scalar_one_or_none()
-        return 0 if last is None else int(last) + 1
+    def size(conn: Tx) -> int:
+        return stored.size(conn)
 
     @staticmethod
-    def _check_key(conn: Connection, event: Event, kid: str) -> None:
+    def _check_key(conn: Tx, event: Event, kid: str) -> None:
         """The signing key must be the actor's active key (or a party registering itself)."""
-        row = conn.execute(_KEY_ROW, {"kid": kid}).one_or_none()
-        if row is None:
-            registered = conn.execute(_PARTY_ROW, {"actor": event.actor}).first()
+        key = store_keys.key_state(conn, kid)
+        if key is None:
             # only a party's own registration may be signed before the party exists
             if (
-                registered is None
-                and isinstance(event.payload, ev.PartyRegistered)
+                isinstance(event.payload, ev.PartyRegistered)
                 and event.payload.party_id == event.actor
+                and store_keys.role_of(conn, event.actor) is None
             ):
                 return
             raise DomainError(
                 f"the key this instance holds for {event.actor} ({kid}) is not registered to it"
             )
-        if row.party_id != event.actor:
-            raise DomainError(f"key {kid} belongs to {row.party_id}, not to {event.actor}")
-        if row.status != "active":
-            raise DomainError(f"key {kid} of {event.actor} is {row.status}; it can no longer sign")
+        if key.party_id != event.actor:
+            raise DomainError(f"key {kid} belongs to {key.party_id}, not to {event.actor}")
+        if key.status != "active":
+            raise DomainError(f"key {kid} of {event.actor} is {key.status}; it can no longer sign")

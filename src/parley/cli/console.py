@@ -14,6 +14,7 @@ from rich.console import Console
 
 from parley.app.audit import VerificationFailed
 from parley.app.config import Settings
+from parley.app.keys import KeyRing
 from parley.app.ledger import Ledger
 from parley.errors import ParleyError
 from parley.io.tables import RosterFileError
@@ -61,7 +62,9 @@ def failures(refused: str = "nothing was imported") -> Iterator[None]:
 @contextmanager
 def session(create: bool = False) -> Iterator[Ledger]:
     """The instance in the data directory, open for one command; `create` sets it up."""
-    ledger = Ledger.open(settings(), create=create)
+    local = settings()
+    # this instance signs with the keys in its own data directory
+    ledger = Ledger.open(local, KeyRing(local.keys_dir), create=create)
     try:
         yield ledger
     finally:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from parley.app.keys import KeyRing
-from parley.domain.errors import DomainError
+from parley.app.signing import NoSigningKey
 
 
 def test_created_key_is_private_and_reloads(tmp_path: Path) -> None:
@@ -23,5 +23,7 @@ def test_created_key_is_private_and_reloads(tmp_path: Path) -> None:
 
 
 def test_missing_key_is_one_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(DomainError, match="no signing key for party RU"):
-        KeyRing(tmp_path).get("RU")
+    ring = KeyRing(tmp_path)
+    for ask in (ring.get, ring.key_id_for):
+        with pytest.raises(NoSigningKey, match="holds no signing key for RU, so it cannot act"):
+            ask("RU")

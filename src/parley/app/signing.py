@@ -1,0 +1,35 @@
+"""The signing port: the ledger asks whoever holds a party's key to sign the entries made in
+the party's name. The key ring in the data directory (`app.keys.KeyRing`) is one such signer; a
+party that keeps its key on its own machine is another."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from parley.domain.errors import DomainError
+from parley.log.entry import Entry
+
+
+class NoSigningKey(DomainError):
+    """This instance holds no private key for a party, so it cannot act in the party's name."""
+
+    def __init__(self, party_id: str) -> None:
+        super().__init__(
+            f"this instance holds no signing key for {party_id}, so it cannot act as {party_id}"
+            " (a party registered with its public key alone signs on its own machine)"
+        )
+        self.party_id = party_id
+
+
+class Signatures(Protocol):
+    """Signs runs of log entries as a party."""
+
+    def key_id_for(self, party_id: str) -> str:
+        """The id of the key that signs as the party; `NoSigningKey` if none is at hand."""
+        ...
+
+    def sign_run(self, run: Sequence[Entry], party_id: str) -> list[Entry]:
+        """The run (the party's entries, drafted under `key_id_for(party_id)`) with its
+        signature on the last entry."""
+        ...
