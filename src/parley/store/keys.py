@@ -8,6 +8,7 @@ from sqlalchemy import bindparam, select, update
 
 from parley.domain import events as ev
 from parley.domain.parties import Party, Role
+from parley.log.keys import ACTIVE, KeyAdded, KeyChange, KeyEnded, key_changes
 from parley.store import tables as t
 from parley.store.engine import Tx
 from parley.store.projection import INSERT, Write, by_key, projects
@@ -29,16 +30,7 @@ def _party(idx: int, _a: str, _t: str, p: ev.PartyRegistered) -> list[Write]:
         "public_key": bytes.fromhex(p.public_key),
         "registered_idx": idx,
     }
-    key = {
-        "key_id": p.key_id,
-        "party_id": p.party_id,
-        "public_key": bytes.fromhex(p.public_key),
-        "status": "active",
-        "registered_idx": idx,
-        "ended_idx": None,
-        "reason": "registered",
-    }
-    return [(INSERT["parties"], row), (INSERT["party_keys"], key)]
+    return [(INSERT["parties"], row), *_key_writes(idx, key_changes(p))]
 
 
 _END_KEY = (
@@ -55,43 +47,44 @@ _CURRENT_KEY = (
 )
 
 
-def _new_key(idx: int, party_id: str, public_hex: str, key_id: str, reason: str) -> list[Write]:
-    public = bytes.fromhex(public_hex)
-    row = {
-        "key_id": key_id,
-        "party_id": party_id,
-        "public_key": public,
-        "status": "active",
-        "registered_idx": idx,
-        "ended_idx": None,
-        "reason": reason,
-    }
-    return [
-        (INSERT["party_keys"], row),
-        (_CURRENT_KEY, {"k_party_id": party_id, "key_id": key_id, "public_key": public}),
-    ]
+def _key_writes(idx: int, changes: tuple[KeyChange, ...]) -> list[Write]:
+    """The key table after the timeline's changes (parley.log.keys) at entry `idx`."""
+    writes: list[Write] = []
+    for change in changes:
+        if isinstance(change, KeyEnded):
+            row = {"k_key_id": change.key_id, "status": change.status, "ended_idx": idx}
+            writes.append((_END_KEY, {**row, "reason": change.reason}))
+        else:
+            row = {
+                "key_id": change.key_id,
+                "party_id": change.party_id,
+                "public_key": change.public_key,
+                "status": ACTIVE,
+                "registered_idx": idx,
+                "ended_idx": None,
+                "reason": change.reason,
+            }
+            writes.append((INSERT["party_keys"], row))
+    return writes
+
+
+def _current_key(party_id: str, changes: tuple[KeyChange, ...]) -> Write:
+    """The party's key after a rotation or revocation: the one added, or none."""
+    added = [c for c in changes if isinstance(c, KeyAdded)]
+    kid, public = (added[-1].key_id, added[-1].public_key) if added else ("", b"")
+    return (_CURRENT_KEY, {"k_party_id": party_id, "key_id": kid, "public_key": public})
 
 
 @projects(ev.KeyRotated)
 def _rotated(idx: int, _a: str, _t: str, p: ev.KeyRotated) -> list[Write]:
-    end = {
-        "k_key_id": p.previous_key_id,
-        "status": "retired",
-        "ended_idx": idx,
-        "reason": "rotated",
-    }
-    return [(_END_KEY, end), *_new_key(idx, p.party_id, p.public_key, p.key_id, "rotation")]
+    changes = key_changes(p)
+    return [*_key_writes(idx, changes), _current_key(p.party_id, changes)]
 
 
 @projects(ev.KeyRevoked)
 def _revoked(idx: int, _a: str, _t: str, p: ev.KeyRevoked) -> list[Write]:
-    end = {"k_key_id": p.key_id, "status": "revoked", "ended_idx": idx, "reason": p.reason}
-    writes: list[Write] = [(_END_KEY, end)]
-    if p.new_public_key and p.new_key_id is not None:
-        writes += _new_key(idx, p.party_id, p.new_public_key, p.new_key_id, "replacement")
-    else:
-        writes.append((_CURRENT_KEY, {"k_party_id": p.party_id, "key_id": "", "public_key": b""}))
-    return writes
+    changes = key_changes(p)
+    return [*_key_writes(idx, changes), _current_key(p.party_id, changes)]
 
 
 # --- reads ---
