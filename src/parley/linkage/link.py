@@ -37,6 +37,9 @@ _ONE_THREAD_UP_TO = 300_000
 _DUCKDB_MAX_GB = 2.0  # what joins need beyond it spills to disk: a million a side fits in 8 GB
 _EM_PAIRS = 50_000  # pairs sampled for each EM session: enough, and bounded at any size
 _PRIOR_BITS = 3.0  # how far the scores may move the guessed share of matches (log2 odds)
+# A pair that is the only candidate of both its records is an answer this far under the
+# threshold: no namesake competes for either record.
+_LONE_BITS = 2.0
 # Splink reports training details as warnings; Parley turns what matters into its own.
 logging.getLogger("splink").addHandler(logging.NullHandler())
 
@@ -407,9 +410,9 @@ def _link_frames(
     ).df()
     shift = _recalibrate(rows, linker, n_l, n_r)
     # Without one-to-one, each record's best candidate, or its group too close to call.
-    chosen = None if one_to_one else ambiguity.answers(rows, cut)
+    chosen = None if one_to_one else ambiguity.answers(rows, cut, lone=cut - _LONE_BITS)
     del rows
-    low = cut if chosen is None else cut - ambiguity.MARGIN
+    low = cut if chosen is None else floor
     found = con.execute(_linked_sql(scored.physical_name, comparisons, shift, low)).fetchnumpy()
     scored.drop_table_from_database_and_remove_from_cache()
     con.close()

@@ -149,7 +149,10 @@ _NEAR = " OR ".join(
     for x, y in (("given_skel", "given_skel"), ("given_skel2", "given_skel2"),
                  ("given_uk", "given_skel"), ("given_ru", "given_skel"),
                  ("given_skel", "given_uk"), ("given_skel", "given_ru"))
-) + " OR jaro_winkler_similarity(given_code_l, given_code_r) >= 0.7"  # fmt: skip
+) + (
+    " OR jaro_winkler_similarity(given_code_l, given_code_r) >= 0.7"
+    " OR damerau_levenshtein(given_skel_l, given_skel_r) <= 2"
+)  # fmt: skip
 _APART = f"(NOT ({_NEAR}) AND length(given_skel_l) > 1 AND length(given_skel_r) > 1)"
 GIVEN = Comparison(
     "given name",
