@@ -9,6 +9,7 @@ from typing import Any
 
 from parley.domain.errors import Conflict, DomainError
 from parley.domain.identifiers import identifiers_differ
+from parley.domain.rosters import RosterKind, roster_id, roster_owner
 
 
 class MatchState(enum.StrEnum):
@@ -26,7 +27,7 @@ class RecordRef:
 
     @property
     def party_id(self) -> str:
-        return self.roster_id.split(":")[0]
+        return roster_owner(self.roster_id)
 
     @property
     def kind(self) -> str:
@@ -40,7 +41,7 @@ class RecordRef:
         """`UA:sought/S-1`; a bare `UA/H-1` means the party's held roster."""
         roster, sep, record = text.partition("/")
         if ":" not in roster:
-            roster += ":held"
+            roster = roster_id(roster, RosterKind.HELD)
         party, _, kind = roster.partition(":")
         if not sep or not party or kind not in ("held", "sought") or not record:
             raise DomainError(
