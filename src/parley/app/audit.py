@@ -7,67 +7,33 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.engine import Connection
-
 from parley.app.ledger import Ledger
-from parley.app.transparency import operator, origin, with_cosignatures
+from parley.app.transparency import operator, origin
 from parley.domain.events import PAYLOADS
 from parley.log import verify
-from parley.log.entry import Header, StoredCheckpoint, StoredEntry
+from parley.log.entry import Header, StoredEntry
 from parley.log.export import ExportKeys, PartyKey, write_export
 from parley.log.nodes import MemoryNodeStore, NodeId
 from parley.log.verify import Problem, Report, VerificationFailed, verify_checkpoints
-from parley.store import tables as t
+from parley.store import Tx
+from parley.store import keys as store_keys
+from parley.store import log as stored
 
 __all__ = ["Report", "VerificationFailed", "export", "verify_export", "verify_live"]
 
-_CHUNK = 20_000
 
-
-def _live_entries(conn: Connection) -> Iterator[StoredEntry]:
+def _live_entries(conn: Tx) -> Iterator[StoredEntry]:
     """Entries in order, each checked against the columns stored beside it."""
-    last = -1
-    c = t.log_entries.c
-    while True:
-        rows = conn.execute(
-            select(t.log_entries).where(c.idx > last).order_by(c.idx).limit(_CHUNK)
-        ).all()
-        if not rows:
-            return
-        for r in rows:
-            header = bytes(r.header)
-            try:
-                h = Header.from_bytes(header)
-            except ValueError:
-                h = None  # verify_entries names the problem
-            if h is not None and (h.type, h.actor, h.key_id, h.time) != (
-                r.type,
-                r.actor,
-                r.key_id,
-                r.claimed_time,
-            ):
-                raise VerificationFailed(
-                    Problem(int(r.idx), "stored columns disagree with the signed header")
-                )
-            yield StoredEntry(
-                index=int(r.idx),
-                header=header,
-                signature=bytes(r.signature) if r.signature is not None else None,
-                payload=bytes(r.payload) if r.payload is not None else None,
-                salt=bytes(r.salt) if r.salt is not None else None,
-                leaf_hash=bytes(r.leaf_hash),
+    for entry, columns in stored.entries(conn):
+        try:
+            h = Header.from_bytes(entry.header)
+        except ValueError:
+            h = None  # verify_entries names the problem
+        if h is not None and stored.Columns(h.type, h.actor, h.key_id, h.time) != columns:
+            raise VerificationFailed(
+                Problem(entry.index, "stored columns disagree with the signed header")
             )
-        last = rows[-1].idx
-
-
-def _checkpoints(conn: Connection) -> list[StoredCheckpoint]:
-    rows = conn.execute(select(t.checkpoints).order_by(t.checkpoints.c.size)).all()
-    out = []
-    for r in rows:
-        note = with_cosignatures(conn, int(r.size), bytes(r.note))
-        out.append(StoredCheckpoint(int(r.size), note))
-    return out
+        yield entry
 
 
 def _node_count(size: int) -> int:
@@ -79,32 +45,31 @@ def _node_count(size: int) -> int:
     return count
 
 
-def _check_nodes(conn: Connection, tree: MemoryNodeStore) -> None:
+def _check_nodes(conn: Tx, tree: MemoryNodeStore) -> None:
     """Every stored tree node equals the one recomputed from the headers, and none is missing."""
-    n = t.log_nodes.c
-    rows = conn.execute(select(n.level, n.idx, n.hash)).all()
-    for r in rows:
+    rows = stored.nodes(conn)
+    for level, index, hash_ in rows:
         try:
-            (value,) = tree.get_nodes([NodeId(int(r.level), int(r.idx))])
+            (value,) = tree.get_nodes([NodeId(level, index)])
         except LookupError:
             raise VerificationFailed(
-                Problem(None, f"stored tree node ({r.level}, {r.idx}) is not in the log's tree")
+                Problem(None, f"stored tree node ({level}, {index}) is not in the log's tree")
             ) from None
-        if value != bytes(r.hash):
-            raise VerificationFailed(
-                Problem(None, f"stored tree node ({r.level}, {r.idx}) is wrong")
-            )
+        if value != hash_:
+            raise VerificationFailed(Problem(None, f"stored tree node ({level}, {index}) is wrong"))
     missing = _node_count(tree.size) - len(rows)
     if missing:
         raise VerificationFailed(Problem(None, f"{missing} tree nodes are missing from the store"))
 
 
-def _check_key_table(conn: Connection, report: Report) -> None:
-    rows = conn.execute(select(t.party_keys)).all()
-    stored = {r.key_id: (r.party_id, bytes(r.public_key), r.status, r.ended_idx) for r in rows}
+def _check_key_table(conn: Tx, report: Report) -> None:
+    table = {
+        k.key_id: (k.party_id, k.public_key, k.status, k.ended_idx)
+        for k in store_keys.every_key(conn)
+    }
     derived = {kid: (k.party, k.public, k.status, k.ended_at) for kid, k in report.keys.items()}
-    if stored != derived:
-        differing = sorted(set(stored.items()) ^ set(derived.items()))
+    if table != derived:
+        differing = sorted(set(table.items()) ^ set(derived.items()))
         raise VerificationFailed(
             Problem(None, f"the key table disagrees with the log's key events ({differing[0][0]})")
         )
@@ -114,11 +79,11 @@ def verify_live(ledger: Ledger) -> Report:
     """Check the live database's log, tree, keys and checkpoints."""
     report = Report()
     with ledger.reading() as conn:
-        trusted = {r.key_id: bytes(r.public_key) for r in conn.execute(select(t.party_keys))}
+        trusted = {k.key_id: k.public_key for k in store_keys.every_key(conn)}
         tree = verify.verify_entries(_live_entries(conn), trusted, report, PAYLOADS)
         _check_nodes(conn, tree)
         _check_key_table(conn, report)
-        verify_checkpoints(_checkpoints(conn), tree, report)
+        verify_checkpoints(stored.checkpoints(conn), tree, report)
     return report
 
 
@@ -134,16 +99,11 @@ def export(ledger: Ledger, folder: Path) -> int:
             origin=origin(conn),
             operator=operator(conn)[0],
             keys=tuple(
-                PartyKey(r.party_id, r.key_id, bytes(r.public_key))
-                for r in conn.execute(
-                    select(t.party_keys).order_by(
-                        t.party_keys.c.registered_idx, t.party_keys.c.key_id
-                    )
-                )
+                PartyKey(k.party_id, k.key_id, k.public_key) for k in store_keys.every_key(conn)
             ),
         )
         entries = (
             StoredEntry(e.index, e.header, e.signature, e.payload, e.salt)
             for e in _live_entries(conn)
         )
-        return write_export(folder, entries, _checkpoints(conn), keys)
+        return write_export(folder, entries, stored.checkpoints(conn), keys)

@@ -271,7 +271,7 @@ class Ledger:
             if (
                 isinstance(event.payload, ev.PartyRegistered)
                 and event.payload.party_id == event.actor
-                and store_keys.role_of(conn, event.actor) is None
+                and all(p.party_id != event.actor for p in store_keys.parties(conn))
             ):
                 return
             raise DomainError(

@@ -6,13 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import delete, insert, select
-from sqlalchemy.engine import Connection
-
 from parley.app import authz
 from parley.app.ledger import Ledger, rfc3339
 from parley.domain.errors import DomainError, NotFound
-from parley.domain.parties import Role
 from parley.log.checkpoint import Checkpoint, issue_checkpoint
 from parley.log.cosignature import CosignatureSigner, CosignatureVerifier
 from parley.log.encoding import encode_base64
@@ -23,80 +19,55 @@ from parley.log.nodes import consistency_proof_from_nodes, root_from_nodes
 from parley.log.note import Ed25519Signer, Ed25519Verifier, parse_note
 from parley.log.tlog_proof import prove_from_nodes
 from parley.log.witness import AddCheckpoint, JsonFileWitnessState, Witness
-from parley.store import tables as t
-from parley.store.engine import lock_log
+from parley.store import Tx
+from parley.store import keys as store_keys
+from parley.store import log as stored
 from parley.store.nodes import SqlNodeStore
 
 
-def origin(conn: Connection) -> str:
+def origin(conn: Tx) -> str:
     """The log's name in checkpoints: one per instance."""
-    instance_id = conn.execute(select(t.instance.c.instance_id)).scalar_one_or_none()
-    if instance_id is None:
+    instance = store_keys.instance(conn)
+    if instance is None:
         raise DomainError("this instance is not initialised: run `parley init`")
-    return log_origin(instance_id)
+    return log_origin(instance.instance_id)
 
 
-def operator(conn: Connection) -> tuple[str, bytes]:
+def operator(conn: Tx) -> tuple[str, bytes]:
     """The mediator, who signs checkpoints, and its current public key."""
-    row = conn.execute(
-        select(t.parties.c.party_id, t.parties.c.public_key).where(
-            t.parties.c.role == Role.MEDIATOR.value
-        )
-    ).one()
-    return row.party_id, bytes(row.public_key)
+    key = store_keys.mediator_key(conn)
+    return key.party_id, key.public_key
 
 
-def operator_verifier(conn: Connection) -> Ed25519Verifier:
+def operator_verifier(conn: Tx) -> Ed25519Verifier:
     _, public = operator(conn)
     if not public:
         raise DomainError("the mediator has no active key to sign checkpoints with")
     return Ed25519Verifier(origin(conn), public)
 
 
-def with_cosignatures(conn: Connection, size: int, note: bytes) -> bytes:
-    """A stored checkpoint note with every cosignature line the witnesses added."""
-    lines = conn.execute(
-        select(t.cosignatures.c.line)
-        .where(t.cosignatures.c.size == size)
-        .order_by(t.cosignatures.c.witness)
-    ).scalars()
-    return note + "".join(lines).encode("utf-8")
-
-
-def latest(conn: Connection) -> tuple[int, bytes] | None:
-    row = conn.execute(
-        select(t.checkpoints.c.size, t.checkpoints.c.note)
-        .order_by(t.checkpoints.c.size.desc())
-        .limit(1)
-    ).one_or_none()
-    return None if row is None else (int(row.size), bytes(row.note))
-
-
-def checkpoint_at(conn: Connection, size: int | None) -> tuple[int, bytes]:
+def checkpoint_at(conn: Tx, size: int | None) -> tuple[int, bytes]:
     """The stored checkpoint of a size (the latest when None), cosignatures included."""
     if size is None:
-        found = latest(conn)
+        found = stored.latest_checkpoint(conn)
         if found is None:
             raise NotFound("no checkpoint has been signed yet: run `parley log checkpoint`")
         size, note = found
     else:
-        note_row = conn.execute(
-            select(t.checkpoints.c.note).where(t.checkpoints.c.size == size)
-        ).scalar_one_or_none()
-        if note_row is None:
+        stored_note = stored.checkpoint_note(conn, size)
+        if stored_note is None:
             raise NotFound(f"there is no checkpoint of size {size}")
-        note = bytes(note_row)
-    return size, with_cosignatures(conn, size, note)
+        note = stored_note
+    return size, stored.with_cosignatures(conn, size, note)
 
 
 def sign_checkpoint(ledger: Ledger) -> tuple[int, bytes]:
     """The operator's checkpoint of the whole log; never one inconsistent with the last."""
-    with ledger.engine.connect().execution_options(parley_write=True) as conn, conn.begin():
-        lock_log(conn)
-        size = Ledger.size(conn)
-        last = latest(conn)
+    with stored.writing(ledger.engine) as conn:
+        size = stored.size(conn)
+        last = stored.latest_checkpoint(conn)
         if last is not None and last[0] == size:
-            return size, with_cosignatures(conn, size, last[1])
+            return size, stored.with_cosignatures(conn, size, last[1])
         previous = Checkpoint.parse(parse_note(last[1]).text) if last is not None else None
         mediator, _ = operator(conn)
         signer = Ed25519Signer(origin(conn), ledger.keys.get(mediator))
@@ -105,11 +76,7 @@ def sign_checkpoint(ledger: Ledger) -> tuple[int, bytes]:
         except LogError as e:
             raise DomainError(f"refusing to sign a checkpoint of size {size}: {e}") from e
         root = root_from_nodes(SqlNodeStore(conn), size) if size else EMPTY_ROOT
-        conn.execute(
-            insert(t.checkpoints).values(
-                size=size, root=root, note=note, signed_at=rfc3339(ledger.clock())
-            )
-        )
+        stored.add_checkpoint(conn, size, root, note, rfc3339(ledger.clock()))
         return size, note
 
 
@@ -122,7 +89,7 @@ class Cosigned:
 
 def cosign(ledger: Ledger, *, party_id: str, state_dir: Path) -> Cosigned:
     """A party, as witness, checks the latest checkpoint against the last it cosigned."""
-    with ledger.engine.connect().execution_options(parley_write=True) as conn, conn.begin():
+    with stored.writing(ledger.engine) as conn:
         authz.require(conn, party_id, authz.Action.LOG_COSIGN)
         size, note = checkpoint_at(conn, None)
         state_dir.mkdir(parents=True, exist_ok=True)
@@ -140,14 +107,7 @@ def cosign(ledger: Ledger, *, party_id: str, state_dir: Path) -> Cosigned:
             signature = witness.add_checkpoint(AddCheckpoint(old, tuple(proof), note))
         except LogError as e:
             raise DomainError(f"{party_id} refuses to cosign: {e}") from e
-        conn.execute(
-            delete(t.cosignatures).where(
-                t.cosignatures.c.size == size, t.cosignatures.c.witness == party_id
-            )
-        )
-        conn.execute(
-            insert(t.cosignatures).values(size=size, witness=party_id, line=signature.line())
-        )
+        stored.put_cosignature(conn, size, party_id, signature.line())
         return Cosigned(party_id, size, old)
 
 
@@ -163,8 +123,8 @@ def prove(ledger: Ledger, *, index: int, size: int | None) -> bytes:
 
 def consistency(ledger: Ledger, *, size1: int, size2: int) -> list[bytes]:
     with ledger.reading() as conn:
-        if size2 > Ledger.size(conn):
-            raise DomainError(f"the log has only {Ledger.size(conn)} entries")
+        if size2 > stored.size(conn):
+            raise DomainError(f"the log has only {stored.size(conn)} entries")
         try:
             return consistency_proof_from_nodes(SqlNodeStore(conn), size1, size2)
         except LogError as e:
@@ -175,12 +135,10 @@ def consistency_text(ledger: Ledger, *, size1: int, size2: int) -> bytes:
     """The proof in tlog-witness form when a checkpoint of size2 is stored, else bare hashes."""
     hashes = consistency(ledger, size1=size1, size2=size2)
     with ledger.reading() as conn:
-        note = conn.execute(
-            select(t.checkpoints.c.note).where(t.checkpoints.c.size == size2)
-        ).scalar_one_or_none()
+        note = stored.checkpoint_note(conn, size2)
         if note is None:
             return "".join(encode_base64(h) + "\n" for h in hashes).encode("ascii")
-        signed = with_cosignatures(conn, size2, bytes(note))
+        signed = stored.with_cosignatures(conn, size2, note)
     return AddCheckpoint(size1, tuple(hashes), signed).to_bytes()
 
 
@@ -192,23 +150,19 @@ def stored_checkpoint(ledger: Ledger, size: int) -> bytes:
 def witness_key(ledger: Ledger, party_id: str) -> str:
     """A party's cosignature verifier key, for tools that check witnesses."""
     with ledger.reading() as conn:
-        public = conn.execute(
-            select(t.parties.c.public_key).where(t.parties.c.party_id == party_id)
-        ).scalar_one_or_none()
-    if not public:
+        key = store_keys.current_key(conn, party_id)
+    if key is None:
         raise NotFound(f"{party_id} is not a party with an active key")
-    return CosignatureVerifier(witness_name(party_id), bytes(public)).verifier_key()
+    return CosignatureVerifier(witness_name(party_id), key.public_key).verifier_key()
 
 
 def entry_bytes(ledger: Ledger, index: int) -> bytes:
     """The exact bytes whose RFC 9162 leaf hash is entry `index` of the tree."""
     with ledger.reading() as conn:
-        header = conn.execute(
-            select(t.log_entries.c.header).where(t.log_entries.c.idx == index)
-        ).scalar_one_or_none()
+        header = stored.header(conn, index)
     if header is None:
         raise NotFound(f"there is no log entry {index}")
-    return bytes(header)
+    return header
 
 
 def verifier_key(ledger: Ledger) -> str:

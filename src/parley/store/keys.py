@@ -161,3 +161,36 @@ def key_state(tx: Tx, key_id: str) -> KeyState | None:
     k = t.party_keys.c
     row = tx.execute(select(k.party_id, k.status).where(k.key_id == key_id)).one_or_none()
     return None if row is None else KeyState(row.party_id, row.status)
+
+
+@dataclass(frozen=True)
+class KeyRecord:
+    """One key the log registered, with what became of it."""
+
+    key_id: str
+    party_id: str
+    public_key: bytes
+    status: str
+    registered_idx: int
+    ended_idx: int | None
+
+
+def every_key(tx: Tx) -> list[KeyRecord]:
+    """Every key any party ever had, in the order the log registered them."""
+    k = t.party_keys.c
+    rows = tx.execute(
+        select(
+            k.key_id, k.party_id, k.public_key, k.status, k.registered_idx, k.ended_idx
+        ).order_by(k.registered_idx, k.key_id)
+    ).all()
+    return [
+        KeyRecord(
+            r.key_id,
+            r.party_id,
+            bytes(r.public_key),
+            r.status,
+            int(r.registered_idx),
+            None if r.ended_idx is None else int(r.ended_idx),
+        )
+        for r in rows
+    ]

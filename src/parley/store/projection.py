@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Table, bindparam, delete, insert
+from sqlalchemy import ColumnElement, Table, bindparam, delete, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.dml import Delete, UpdateBase
 
@@ -109,3 +109,12 @@ def clear(conn: Connection) -> None:
     """Empty every projection table, children first."""
     for table in reversed(t.PROJECTION_TABLES):
         conn.execute(delete(table))
+
+
+def snapshot(conn: Connection) -> dict[str, list[tuple[Any, ...]]]:
+    """Every projection table's rows, sorted: two equal snapshots mean equal databases."""
+    out = {}
+    for table in t.PROJECTION_TABLES:
+        rows = conn.execute(select(table)).all()
+        out[table.name] = sorted((tuple(r) for r in rows), key=repr)
+    return out
