@@ -5,42 +5,41 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.engine import Connection
-
 from parley.app import authz
 from parley.app.ledger import Ledger
-from parley.domain.agreements import ImplementationStatus
+from parley.domain.agreements import CommitmentKind
 from parley.domain.handovers import FINAL, ORDER, HandoverState
-from parley.store import tables as t
+from parley.store import Tx, keys, log, rosters
+from parley.store import agreements as stored_agreements
+from parley.store import batches as stored_batches
+from parley.store.agreements import StoredCommitment
 
 EXCEPTIONS = frozenset(FINAL | {HandoverState.DISPUTED}) - {HandoverState.RECEIVED}
 
 
 def summary(ledger: Ledger, actor: str | None = None) -> dict[str, Any]:
     """A JSON-ready summary of the instance; with an actor, only what that party may see."""
-    with ledger.reading() as conn:
-        data = _summary(conn)
+    with ledger.reading() as tx:
+        data = _summary(tx)
         if actor is not None:
-            data = authz.visible_status(authz.require(conn, actor, authz.Action.STATUS_READ), data)
+            data = authz.visible_status(authz.require(tx, actor, authz.Action.STATUS_READ), data)
         return data
 
 
-def _summary(conn: Connection) -> dict[str, Any]:
-    inst = conn.execute(select(t.instance)).one_or_none()
-    size = conn.execute(select(func.count()).select_from(t.log_entries)).scalar_one()
-    head = conn.execute(
-        select(t.log_entries.c.idx, t.log_entries.c.claimed_time)
-        .order_by(t.log_entries.c.idx.desc())
-        .limit(1)
-    ).one_or_none()
+def _summary(tx: Tx) -> dict[str, Any]:
+    inst = keys.instance(tx)
     return {
         "instance": None
         if inst is None
         else {"id": inst.instance_id, "name": inst.name, "demo": inst.demo},
         "parties": [
-            {"id": r.party_id, "name": r.name, "role": r.role, "key_id": r.key_id}
-            for r in conn.execute(select(t.parties).order_by(t.parties.c.registered_idx))
+            {
+                "id": p.party_id,
+                "name": p.name,
+                "role": p.role.value,
+                "key_id": _key_id(tx, p.party_id),
+            }
+            for p in keys.parties(tx)
         ],
         "rosters": [
             {
@@ -50,66 +49,48 @@ def _summary(conn: Connection) -> dict[str, Any]:
                 "version": r.version,
                 "records": r.record_count,
             }
-            for r in conn.execute(select(t.rosters).order_by(t.rosters.c.roster_id))
+            for r in rosters.roster_headings(tx)
         ],
-        "agreements": _agreements(conn),
-        "exceptions": _exceptions(conn),
-        "log": {"size": int(size), "last_time": head.claimed_time if head else None},
+        "agreements": _agreements(tx),
+        "exceptions": _exceptions(tx),
+        "log": {"size": log.size(tx), "last_time": log.last_time(tx)},
     }
 
 
-def _handover_counts(conn: Connection) -> dict[str, dict[str, Counter[str]]]:
+def _key_id(tx: Tx, party_id: str) -> str:
+    key = keys.current_key(tx, party_id)
+    return "" if key is None else key.key_id
+
+
+def _handover_counts(tx: Tx) -> dict[str, dict[str, Counter[str]]]:
     """commitment id -> releasing party -> handover state -> count."""
-    h, b = t.handovers.c, t.batches.c
-    confirmed = (h.confirmed_idx.isnot(None)).label("confirmed")
-    rows = conn.execute(
-        select(b.commitment_id, h.party_id, h.state, confirmed, func.count())
-        .join(t.batches, b.batch_id == h.batch_id)
-        .group_by(b.commitment_id, h.party_id, h.state, confirmed)
-    ).all()
     out: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
-    for commitment_id, party, state, is_confirmed, n in rows:
-        out[commitment_id][party][state] += int(n)
-        if is_confirmed:
-            out[commitment_id][party][_CONFIRMED] += int(n)
+    for x in stored_batches.handover_tallies(tx):
+        out[x.commitment_id][x.party_id][x.state.value] += x.count
+        if x.confirmed:
+            out[x.commitment_id][x.party_id][_CONFIRMED] += x.count
     return out
 
 
 _CONFIRMED = "confirmed by all three"
 
 
-def _agreements(conn: Connection) -> list[dict[str, Any]]:
-    counts = _handover_counts(conn)
-    batch_rows = conn.execute(select(t.batches).order_by(t.batches.c.planned_idx)).all()
+def _agreements(tx: Tx) -> list[dict[str, Any]]:
+    counts = _handover_counts(tx)
+    batches = stored_batches.batch_headings(tx)
     out = []
-    for a in conn.execute(select(t.agreements).order_by(t.agreements.c.drafted_idx)):
-        sides = a.sides.split(",")
-        signatures = sorted(
-            conn.execute(
-                select(t.agreement_signatures.c.party_id).where(
-                    t.agreement_signatures.c.agreement_id == a.agreement_id,
-                    t.agreement_signatures.c.version == a.version,
-                )
-            ).scalars()
-        )
+    for a in stored_agreements.agreement_headings(tx):
         phases = []
-        for p in conn.execute(
-            select(t.phases)
-            .where(t.phases.c.agreement_id == a.agreement_id)
-            .order_by(t.phases.c.ordinal)
-        ):
+        for p in stored_agreements.phases_of(tx, a.agreement_id):
             commitments = []
-            for c in conn.execute(
-                select(t.commitments)
-                .where(t.commitments.c.phase_id == p.phase_id)
-                .order_by(t.commitments.c.commitment_id)
-            ):
+            for c in stored_agreements.commitments_of(tx, p.phase_id):
                 item: dict[str, Any] = {
                     "id": c.commitment_id,
-                    "kind": c.kind,
+                    "kind": c.kind.value,
                     "description": c.description,
                 }
-                if c.kind == "exchange":
+                if c.kind is CommitmentKind.EXCHANGE:
+                    sides = list(a.sides)
                     item.update(_exchange(c.mode, sides, counts.get(c.commitment_id, {})))
                     item["batches"] = [
                         {
@@ -118,33 +99,11 @@ def _agreements(conn: Connection) -> list[dict[str, Any]]:
                             "place": b.place,
                             "date": b.planned_date,
                         }
-                        for b in batch_rows
+                        for b in batches
                         if b.commitment_id == c.commitment_id
                     ]
                 else:
-                    status = ImplementationStatus(c.status)
-                    r = t.monitor_reports.c
-                    item["reports"] = [
-                        {
-                            "kind": x.kind,
-                            "place": x.place,
-                            "observed_on": x.observed_on,
-                            "by": x.monitor,
-                            "text": x.text,
-                        }
-                        for x in conn.execute(
-                            select(t.monitor_reports)
-                            .where(r.commitment_id == c.commitment_id)
-                            .order_by(r.observed_on)
-                        )
-                    ]
-                    item.update(
-                        status=int(status),
-                        status_label=status.name.lower().replace("_", " "),
-                        note=c.status_note,
-                        place=c.place,
-                        due_date=c.due_date,
-                    )
+                    item.update(_rated(tx, c))
                 commitments.append(item)
             phases.append(
                 {
@@ -160,12 +119,34 @@ def _agreements(conn: Connection) -> list[dict[str, Any]]:
                 "title": a.title,
                 "status": a.status,
                 "version": a.version,
-                "sides": sides,
-                "signed_by": signatures,
+                "sides": list(a.sides),
+                "signed_by": sorted(stored_agreements.signers(tx, a.agreement_id, a.version)),
                 "phases": phases,
             }
         )
     return out
+
+
+def _rated(tx: Tx, c: StoredCommitment) -> dict[str, Any]:
+    """A non-exchange commitment's rating and the monitors' reports on it."""
+    reports = [
+        {
+            "kind": x.kind,
+            "place": x.place,
+            "observed_on": x.observed_on,
+            "by": x.monitor,
+            "text": x.text,
+        }
+        for x in stored_agreements.reports(tx, c.commitment_id)
+    ]
+    return {
+        "reports": reports,
+        "status": int(c.status),
+        "status_label": c.status.name.lower().replace("_", " "),
+        "note": c.status_note,
+        "place": c.place,
+        "due_date": c.due_date,
+    }
 
 
 def _exchange(
@@ -196,36 +177,17 @@ def _exchange(
     }
 
 
-def _exceptions(conn: Connection) -> list[dict[str, Any]]:
+def _exceptions(tx: Tx) -> list[dict[str, Any]]:
     """Every person whose handover left the main path, with their name as the holder wrote it."""
-    h, pr = t.handovers.c, t.person_records.c
-    rows = conn.execute(
-        select(
-            h.batch_id,
-            h.party_id,
-            h.record_id,
-            h.receiving_party,
-            h.state,
-            h.substitute,
-            h.substitute_for,
-            pr.display_name,
-        )
-        .outerjoin(
-            t.person_records,
-            (pr.roster_id == h.party_id + ":held") & (pr.record_id == h.record_id),
-        )
-        .where(h.state.in_([s.value for s in EXCEPTIONS]) | h.substitute_for.isnot(None))
-        .order_by(h.batch_id, h.seq)
-    ).all()
     return [
         {
-            "batch": r.batch_id,
-            "person": f"{r.party_id}/{r.record_id}",
-            "name": r.display_name,
-            "state": r.state,
-            "receiving_party": r.receiving_party,
-            "substitute": r.substitute,
-            "substitute_for": r.substitute_for,
+            "batch": x.batch_id,
+            "person": str(x.person),
+            "name": x.name,
+            "state": x.state.value,
+            "receiving_party": x.receiving_party,
+            "substitute": x.substitute,
+            "substitute_for": x.substitute_for,
         }
-        for r in rows
+        for x in stored_batches.handovers_off_path(tx, EXCEPTIONS)
     ]

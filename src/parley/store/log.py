@@ -216,3 +216,11 @@ def put_cosignature(tx: Connection, size: int, witness: str, line: str) -> None:
     """A witness's cosignature of a checkpoint, replacing one it made before."""
     tx.execute(delete(t.cosignatures).where(_co.size == size, _co.witness == witness))
     tx.execute(insert(t.cosignatures).values(size=size, witness=witness, line=line))
+
+
+def last_time(tx: Connection) -> str | None:
+    """The time the last entry claims; None for an empty log."""
+    found = tx.execute(
+        select(_e.claimed_time).order_by(_e.idx.desc()).limit(1)
+    ).scalar_one_or_none()
+    return None if found is None else str(found)
