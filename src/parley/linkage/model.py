@@ -154,10 +154,20 @@ _NEAR = " OR ".join(
     " OR damerau_levenshtein(given_skel_l, given_skel_r) <= 2"
 )  # fmt: skip
 _APART = f"(NOT ({_NEAR}) AND length(given_skel_l) > 1 AND length(given_skel_r) > 1)"
+# Given and family name written the other way round on one record: no other given name.
+_SWAP = (
+    "coalesce(jaro_winkler_similarity(given_skel_l, fam_skel_r) >= 0.85 "
+    "OR jaro_winkler_similarity(fam_skel_l, given_skel_r) >= 0.85, false)"
+)
+# A brother or a twin does not carry one's national id or service number.
+_SAME_ID = "coalesce(national_id_l = national_id_r OR service_number_l = service_number_r, false)"
+_OTHER = f"({_OTHER_GIVEN}) AND NOT {_SWAP}"
+_WHOLLY = f"{_APART} AND NOT {_SWAP}"
 GIVEN = Comparison(
     "given name",
     ("given_key", "given_skel", "given_skel2", "given_known", "given_initial", "given_code",
-     "given_code2", "given_alt", "given_uk", "given_ru", "patr_key", "bdate"),
+     "given_code2", "given_alt", "given_uk", "given_ru", "patr_key", "bdate", "fam_skel",
+     "national_id", "service_number"),
     (
         Level("given_key_l = given_key_r", "the same name in any language", 0.85, 0.02, "given_key"),
         Level(
@@ -171,12 +181,13 @@ GIVEN = Comparison(
         # Brothers share their father's name, twins their birthday too: one human's records
         # almost never differ so. m must undo the weight the shared fields bring on their own.
         Level(
-            f"({_OTHER_GIVEN} OR {_APART}) AND (patr_key_l = patr_key_r OR bdate_l = bdate_r)",
+            f"({_OTHER} OR {_WHOLLY}) AND (patr_key_l = patr_key_r OR bdate_l = bdate_r) "
+            f"AND NOT {_SAME_ID}",
             "different given names, the same father's name or birthday", 1e-9, 0.03, fix_m=True,
             names="given_text", question="a brother or a twin?",
         ),
         Level(
-            _OTHER_GIVEN,
+            _OTHER,
             "different given names, neither a form, a diminutive nor a typo of the other",
             0.0001, 0.8, fix_m=True, names="given_text", question="a brother?",
         ),
@@ -192,7 +203,7 @@ GIVEN = Comparison(
         ),
         # Fixed: on lists with brothers and twins EM takes "different" for a usual mismatch.
         Level(
-            _APART, "different given names, spelt wholly apart", 0.002, 0.85, fix_m=True,
+            _WHOLLY, "different given names, spelt wholly apart", 0.002, 0.85, fix_m=True,
             names="given_text", question="a brother?",
         ),
         Level("ELSE", "different", 0.004, 0.08, fix_m=True),
