@@ -156,10 +156,15 @@ def mediator_key(tx: Tx) -> PartyKey:
     return PartyKey(row.party_id, row.key_id, bytes(row.public_key))
 
 
+# built once: the ledger asks it on every command, and building it costs more than running it
+_KEY_STATE = select(t.party_keys.c.party_id, t.party_keys.c.status).where(
+    t.party_keys.c.key_id == bindparam("key_id")
+)
+
+
 def key_state(tx: Tx, key_id: str) -> KeyState | None:
     """Whose key `key_id` is and its status; None for a key the log never registered."""
-    k = t.party_keys.c
-    row = tx.execute(select(k.party_id, k.status).where(k.key_id == key_id)).one_or_none()
+    row = tx.execute(_KEY_STATE, {"key_id": key_id}).one_or_none()
     return None if row is None else KeyState(row.party_id, row.status)
 
 
