@@ -1,5 +1,5 @@
-"""The parallel verification pass (worker processes, compact chunks, blocks of log.jsonl read
-by the workers) reaches exactly the verdict of the entry-by-entry pass, for any changed byte."""
+"""The parallel verification pass (worker processes, blocks of log.jsonl read by the workers)
+reaches exactly the verdict of the inline pass, for any changed byte."""
 
 from __future__ import annotations
 
@@ -105,8 +105,8 @@ def test_a_missing_line(
 def test_an_entry_signed_by_a_retired_key(
     small_export: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """Only the key timeline sees it: the compact chunk is refused and checked again entry by
-    entry, which names the entry."""
+    """Only the key timeline sees it: the worker's chunk holds, and the sequential pass names
+    the entry."""
     lines = (small_export / "log.jsonl").read_bytes().splitlines(keepends=True)
     (retired,) = small_export.parent.rglob("RU.ed25519.*.retired.pem")
     old_key = serialization.load_pem_private_key(retired.read_bytes(), password=None)

@@ -21,7 +21,6 @@ from parley.log.entry import (
 )
 from parley.log.events import (
     LOG_PAYLOADS,
-    PERSON_ERASED,
     PERSON_RECORDED,
     MalformedPayload,
     Payload,
@@ -34,15 +33,14 @@ from parley.log.verify.report import Problem, VerificationFailed
 Events = Mapping[str, type[Payload]]  # event type -> its payload type: what the log may hold
 
 _KEPT = frozenset(LOG_PAYLOADS)  # the payloads the sequential pass reads
-_KEY_OR_ORIGIN = _KEPT - {PERSON_ERASED}  # events that change the key timeline or the origin
 CHUNK = 4096  # entries
 PARALLEL_FROM = 20_000  # entries; below this a process pool costs more than it saves
 BLOCK = 1 << 21  # bytes of log.jsonl a worker reads at once
 
 
 class CheckedEntry(NamedTuple):
-    """What the sequential pass needs of an entry whose own bytes all held (a tuple: it
-    crosses from the worker processes, and tuples pickle fastest)."""
+    """What the sequential pass needs of an entry whose own bytes all held; it crosses from
+    the worker processes."""
 
     idx: int  # not `index`, which tuple already defines
     type: str
@@ -88,7 +86,7 @@ def check_entry(
         raise VerificationFailed(Problem(e.index, "stored leaf hash is not the hash of the header"))
     checked = CheckedEntry(
         e.index,
-        # interned, the few distinct names are pickled once per chunk, not once per entry
+        # interned, the few distinct names cross from a worker once per chunk, not per entry
         sys.intern(header.type),
         sys.intern(header.actor),
         sys.intern(header.key_id),
@@ -196,19 +194,6 @@ def block_lines(block: LogBlock) -> list[Line]:
     return [(block.first_line + i, line) for i, line in enumerate(lines)]
 
 
-class CompactChunk(NamedTuple):
-    """A whole chunk that held, in the few bytes the sequential pass needs: its first index and
-    count, its leaves, the last index each (key, actor) signed, its erased entries and its
-    erasure events. A chunk with key or instance events goes back entry by entry instead."""
-
-    first: int
-    size: int
-    leaves: bytes
-    signed: dict[tuple[str, str], int]
-    erased: list[int]
-    erasures: list[CheckedEntry]
-
-
 class EntryByEntry(NamedTuple):
     """A chunk checked entry by entry: the entries that held, and the first fault after them."""
 
@@ -216,13 +201,10 @@ class EntryByEntry(NamedTuple):
     problem: Problem | None
 
 
-ChunkVerdict = EntryByEntry | CompactChunk
 Chunk = list[EntryOrLine] | LogBlock
 
 
-def check_chunk(
-    chunk: Chunk, trusted: Mapping[str, bytes], events: Events, compact: bool = False
-) -> ChunkVerdict:
+def check_chunk(chunk: Chunk, trusted: Mapping[str, bytes], events: Events) -> EntryByEntry:
     items: Iterable[EntryOrLine] = block_lines(chunk) if isinstance(chunk, LogBlock) else chunk
     out: list[CheckedEntry] = []
     run = OpenRun()  # a chunk holds whole runs (see `_chunks` and `log_blocks`)
@@ -240,22 +222,7 @@ def check_chunk(
             out,
             Problem(run.first.idx, "no signature covers it: the entries from here on end unsigned"),
         )
-    if not compact or not out or any(c.type in _KEY_OR_ORIGIN for c in out):
-        return EntryByEntry(out, None)
-    first = out[0].idx
-    signed: dict[tuple[str, str], int] = {}
-    for offset, c in enumerate(out):
-        if c.idx != first + offset:
-            return EntryByEntry(out, None)  # the sequential pass names the gap
-        signed[c.key_id, c.actor] = c.idx
-    return CompactChunk(
-        first,
-        len(out),
-        b"".join(c.leaf for c in out),
-        signed,
-        [c.idx for c in out if c.erased],
-        [c for c in out if c.type == PERSON_ERASED],
-    )
+    return EntryByEntry(out, None)
 
 
 def _ends_run(item: EntryOrLine) -> bool:
@@ -291,31 +258,28 @@ def check_chunks(
     trusted: Mapping[str, bytes],
     events: Events,
     workers: int,
-) -> Iterator[tuple[Chunk, ChunkVerdict]]:
+) -> Iterator[EntryByEntry]:
     """Chunks checked in order: inline at first, then across processes once the log is long."""
     chunks = _chunks(items)
     inline = PARALLEL_FROM
     for chunk in chunks:
-        verdict = check_chunk(chunk, trusted, events)
-        yield chunk, verdict
-        assert isinstance(verdict, EntryByEntry)  # asked for entry by entry
-        inline -= len(verdict.entries)
+        checked = check_chunk(chunk, trusted, events)
+        yield checked
+        inline -= len(checked.entries)
         if inline <= 0:
             break
     else:
         return
     if workers < 2:
         for chunk in chunks:
-            yield chunk, check_chunk(chunk, trusted, events)
+            yield check_chunk(chunk, trusted, events)
         return
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        in_flight: deque[tuple[Chunk, Future[ChunkVerdict]]] = deque()
+        in_flight: deque[Future[EntryByEntry]] = deque()
         for chunk in chunks:
-            in_flight.append((chunk, pool.submit(check_chunk, chunk, trusted, events, True)))
+            in_flight.append(pool.submit(check_chunk, chunk, trusted, events))
             if len(in_flight) >= 2 * workers:
-                done, future = in_flight.popleft()
-                yield done, future.result()
+                yield in_flight.popleft().result()
         while in_flight:
-            done, future = in_flight.popleft()
-            yield done, future.result()
+            yield in_flight.popleft().result()

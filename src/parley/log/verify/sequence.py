@@ -21,12 +21,10 @@ from parley.log.naming import log_origin
 from parley.log.nodes import MemoryNodeStore, extend, root_from_nodes
 from parley.log.verify.entries import (
     CheckedEntry,
-    CompactChunk,
     EntryByEntry,
     EntryOrLine,
     Events,
     LogBlock,
-    check_chunk,
     check_chunks,
 )
 from parley.log.verify.report import Problem, Report, VerificationFailed
@@ -89,9 +87,9 @@ class _SequentialPass:
         self.expected = 0
         self.report = report
 
-    def entries(self, verdict: EntryByEntry) -> None:
+    def entries(self, checked: EntryByEntry) -> None:
         report = self.report
-        for c in verdict.entries:
+        for c in checked.entries:
             if c.idx != self.expected:
                 raise VerificationFailed(
                     Problem(self.expected, f"missing; the next entry found is {c.idx}")
@@ -110,8 +108,8 @@ class _SequentialPass:
                     report.operator = p.party_id
                 if isinstance(p, PersonErased):
                     self.erased_pending -= {item.idx for item in p.entries}
-        extend(self.tree, self.expected - len(verdict.entries), [c.leaf for c in verdict.entries])
-        problem = verdict.problem
+        extend(self.tree, self.expected - len(checked.entries), [c.leaf for c in checked.entries])
+        problem = checked.problem
         if problem is not None:
             if problem.index is not None and problem.index > self.expected:
                 # an earlier entry is missing: name that one first
@@ -119,28 +117,6 @@ class _SequentialPass:
                     Problem(self.expected, f"missing; the next entry found is {problem.index}")
                 )
             raise VerificationFailed(problem)
-
-    def compact(self, c: CompactChunk) -> bool:
-        """Take a compact chunk; False (with nothing taken) if some entry's key does not hold
-        there, for the entry-by-entry pass to name it."""
-        if c.first != self.expected:
-            return False
-        # no key event in the chunk: a key known now was registered before all of it
-        for (kid, actor), last in c.signed.items():
-            if signer_fault(self.keys.timeline.keys.get(kid), actor, last) is not None:
-                return False
-        self.expected += c.size
-        self.erased_pending.update(c.erased)
-        self.report.erased += len(c.erased)
-        for erasure in c.erasures:
-            assert isinstance(erasure.payload, PersonErased)
-            # only entries before the erasure, as the entry-by-entry pass would have it
-            self.erased_pending -= {
-                item.idx for item in erasure.payload.entries if item.idx < erasure.idx
-            }
-        leaves = c.leaves
-        extend(self.tree, c.first, [leaves[i : i + 32] for i in range(0, len(leaves), 32)])
-        return True
 
 
 def verify_entries(
@@ -154,13 +130,8 @@ def verify_entries(
     first bad one. Returns the tree."""
     trusted = dict(trusted_keys)
     state = _SequentialPass(trusted, report)
-    for chunk, verdict in check_chunks(entries, trusted, events, workers or os.cpu_count() or 1):
-        if isinstance(verdict, CompactChunk):
-            if state.compact(verdict):
-                continue
-            verdict = check_chunk(chunk, trusted, events)  # again, entry by entry, to name it
-            assert isinstance(verdict, EntryByEntry)
-        state.entries(verdict)
+    for checked in check_chunks(entries, trusted, events, workers or os.cpu_count() or 1):
+        state.entries(checked)
     if state.erased_pending:
         raise VerificationFailed(
             Problem(min(state.erased_pending), "payload is missing and no erasure event names it")
