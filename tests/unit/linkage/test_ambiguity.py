@@ -69,3 +69,12 @@ def test_answers_are_one_to_one_or_grouped(drawn: list[tuple[int, int, float]]) 
     # A group has a candidate over the threshold.
     for g in {g for g in found.values() if g >= 0}:
         assert max(weight[p] for p, h in found.items() if h == g) >= CUT
+
+
+def test_the_only_candidate_of_both_records_is_an_answer_under_the_threshold() -> None:
+    rows = _rows([(0, 0, -1.5), (1, 1, -1.5), (1, 2, -4.0), (2, 3, -3.5)])
+    out = answers(rows, CUT, lone=-2.0)
+    found = set(zip(out.left.tolist(), out.right.tolist(), strict=True))
+    # (1, 1) has a rival, however weak; (2, 3) is alone but too weak.
+    assert found == {(0, 0)}
+    assert not len(answers(rows, CUT).left)

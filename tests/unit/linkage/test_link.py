@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from parley.linkage import Link, LinkageRecord, LinkResult, link, link_frames, model
-from parley.linkage.link import LinkageError, _explanation_sql
+from parley.linkage.explain import explanation_sql
+from parley.linkage.link import LinkageError
 from parley.linkage.prepare import feature_frame, feature_frames
 from tests.unit.linkage.cross_script import cross_script_lists
 
@@ -160,7 +161,7 @@ def test_explanations_written_by_duckdb_read_as_in_words() -> None:
     con = duckdb.connect()
     frame = pd.DataFrame(rows)
     con.register("pairs", frame)
-    got = con.execute(f"select {_explanation_sql(comparisons)} from pairs").fetchall()
+    got = con.execute(f"select {explanation_sql(comparisons)} from pairs").fetchall()
     assert [g for (g,) in got] == [_explained_in_python(r, comparisons) for r in rows]
 
 
