@@ -315,9 +315,9 @@ def record_facts(tx: Tx, roster_id: str) -> list[RecordFacts]:
     """The column fields of every record a roster ever had (erased ones keep none)."""
     pr = t.person_records.c
     rows = tx.execute(
-        select(
-            pr.record_id, pr.category, pr.sex, pr.health, pr.capture_date, pr.birth_date
-        ).where(pr.roster_id == roster_id)
+        select(pr.record_id, pr.category, pr.sex, pr.health, pr.capture_date, pr.birth_date).where(
+            pr.roster_id == roster_id
+        )
     )
     return [RecordFacts(*r) for r in rows]
 
