@@ -32,6 +32,7 @@ from parley.names import (
     normalise_person_name,
     to_latin,
 )
+from parley.names.respelling import russian_respellings
 
 _FUZZY = 100  # nearest family skeletons taken from the whole roster per query spelling
 # Candidates scored with the full comparison. The prerank estimates the final score, so the
@@ -334,7 +335,8 @@ class SearchIndex:
         if keys.is_empty() or top <= 0:
             return []
         when = parse_written_date(birth_date)
-        roman = sorted(set(_readings(keys.text)))
+        # A Latin query is read as written and as a Russian list would have transcribed it.
+        roman = sorted(set(_readings(keys.text)) | set(russian_respellings(keys.text)))
         found = self._candidates(keys, roman)
         if not found:
             return []
