@@ -12,6 +12,7 @@ from parley.domain import events as ev
 from parley.domain.errors import Conflict, NotFound
 from parley.domain.events import Event
 from parley.log.entry import key_id
+from parley.log.keys import REVOKED
 from parley.store import Tx
 from parley.store import keys as key_store
 
@@ -55,9 +56,9 @@ def revoke(
     def decide(conn: Tx) -> Sequence[Event]:
         authz.require(conn, actor, authz.Action.KEY_REVOKE, owner=party_id)
         key = key_store.key_state(conn, revoked_key_id)
-        if key is None or key.party_id != party_id:
+        if key is None or key.party != party_id:
             raise NotFound(f"{party_id} has no key {revoked_key_id}")
-        if key.status == "revoked":
+        if key.status == REVOKED:
             raise Conflict(f"key {revoked_key_id} is already revoked")
         payload = ev.KeyRevoked(party_id, revoked_key_id, reason)
         if replacement is not None:

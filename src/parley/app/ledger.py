@@ -17,6 +17,7 @@ from parley.domain import events as ev
 from parley.domain.errors import DomainError
 from parley.domain.events import Event
 from parley.log.entry import Entry, draft, runs
+from parley.log.keys import SignerFault, registers_itself, signer_fault
 from parley.log.nodes import extend
 from parley.store import Database, Tx, migrate
 from parley.store import keys as store_keys
@@ -230,7 +231,7 @@ class Ledger:
             if kid is None:
                 kid = key_ids[event.actor] = self.signatures.key_id_for(event.actor)
                 if (event.actor, kid) not in state.active_keys:
-                    self._check_key(conn, event, kid)
+                    self._check_key(conn, event, kid, idx)
             drafts.append(
                 draft(
                     index=idx,
@@ -263,21 +264,25 @@ class Ledger:
         return stored.size(conn)
 
     @staticmethod
-    def _check_key(conn: Tx, event: Event, kid: str) -> None:
-        """The signing key must be the actor's active key (or a party registering itself)."""
+    def _check_key(conn: Tx, event: Event, kid: str, at: int) -> None:
+        """The key timeline must let the key sign entry `at` for the actor (or the party is
+        registering itself with it)."""
         key = store_keys.key_state(conn, kid)
-        if key is None:
-            # only a party's own registration may be signed before the party exists
-            if (
-                isinstance(event.payload, ev.PartyRegistered)
-                and event.payload.party_id == event.actor
-                and all(p.party_id != event.actor for p in store_keys.parties(conn))
-            ):
-                return
+        # only before the party exists: a registered party signs with its registered key
+        if (
+            key is None
+            and registers_itself(event.payload, event.actor, kid)
+            and store_keys.role_of(conn, event.actor) is None
+        ):
+            return
+        fault = signer_fault(key, event.actor, at)
+        if fault is SignerFault.UNREGISTERED:
             raise DomainError(
                 f"the key this instance holds for {event.actor} ({kid}) is not registered to it"
             )
-        if key.party_id != event.actor:
-            raise DomainError(f"key {kid} belongs to {key.party_id}, not to {event.actor}")
-        if key.status != "active":
+        if fault is SignerFault.OTHER_PARTY:
+            assert key is not None
+            raise DomainError(f"key {kid} belongs to {key.party}, not to {event.actor}")
+        if fault is SignerFault.ENDED:
+            assert key is not None
             raise DomainError(f"key {kid} of {event.actor} is {key.status}; it can no longer sign")

@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, select, update
 
 from parley.domain import events as ev
 from parley.domain.parties import Party, Role
-from parley.log.keys import ACTIVE, KeyAdded, KeyChange, KeyEnded, key_changes
+from parley.log.keys import ACTIVE, Key, KeyAdded, KeyChange, KeyEnded, key_changes
 from parley.store import tables as t
 from parley.store.engine import Tx
 from parley.store.projection import INSERT, Write, by_key, projects
@@ -106,14 +106,6 @@ class PartyKey:
     public_key: bytes
 
 
-@dataclass(frozen=True)
-class KeyState:
-    """Whose key it is and whether it is active, retired or revoked."""
-
-    party_id: str
-    status: str
-
-
 def instance(tx: Tx) -> Instance | None:
     """The instance, or None before `parley init`."""
     row = tx.execute(select(t.instance.c.instance_id, t.instance.c.name, t.instance.c.demo)).first()
@@ -157,15 +149,21 @@ def mediator_key(tx: Tx) -> PartyKey:
 
 
 # built once: the ledger asks it on every command, and building it costs more than running it
-_KEY_STATE = select(t.party_keys.c.party_id, t.party_keys.c.status).where(
-    t.party_keys.c.key_id == bindparam("key_id")
-)
+_KEY_STATE = select(
+    t.party_keys.c.party_id,
+    t.party_keys.c.public_key,
+    t.party_keys.c.status,
+    t.party_keys.c.ended_idx,
+).where(t.party_keys.c.key_id == bindparam("key_id"))
 
 
-def key_state(tx: Tx, key_id: str) -> KeyState | None:
-    """Whose key `key_id` is and its status; None for a key the log never registered."""
+def key_state(tx: Tx, key_id: str) -> Key | None:
+    """Key `key_id` as the key timeline left it (whose, until which entry, its status); None for
+    a key the log never registered."""
     row = tx.execute(_KEY_STATE, {"key_id": key_id}).one_or_none()
-    return None if row is None else KeyState(row.party_id, row.status)
+    if row is None:
+        return None
+    return Key(row.party_id, bytes(row.public_key), row.ended_idx, row.status)
 
 
 @dataclass(frozen=True)
