@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import product
 from typing import Any, TypeAlias
 
@@ -38,10 +37,8 @@ from parley.names import (
     patronymic_key,
     read_names,
     sex_evidence,
-    skeletons,
     told_sex,
 )
-from parley.names.lexicon import lexicon
 from parley.names.tokens import Role
 
 Progress = Callable[[str, float], None]
@@ -113,25 +110,9 @@ def _given_columns(giv: TokenKeys | None) -> dict[str, object]:
         "given_code": giv.code if giv is not None else None,
         "given_code2": giv.codes[-1] if giv is not None else None,
         "given_alt": _given_alt(giv),
-        **_given_forms(giv),
         "given_known": bool(giv is not None and (giv.groups or giv.diminutive_of)),
         "given_initial": giv.skeleton[:1] if giv is not None else None,
     }
-
-
-@lru_cache(maxsize=4096)
-def _forms_of(group: str) -> tuple[str, str]:
-    name = lexicon().names[group]
-    return skeletons(name.ukrainian[0])[0], skeletons(name.russian[0])[0]
-
-
-def _given_forms(giv: TokenKeys | None) -> dict[str, object]:
-    """The skeletons of the name's Ukrainian and Russian forms where the table knows it, else
-    its own: `Микита` is compared with `Nikata` as `nikita` too."""
-    own = giv.skeleton if giv is not None else None
-    group = min(giv.groups | giv.diminutive_of, default=None) if giv is not None else None
-    uk, ru = _forms_of(group) if group is not None else (own, own)
-    return {"given_uk": uk, "given_ru": ru}
 
 
 def _given_alt(giv: TokenKeys | None) -> str | None:
