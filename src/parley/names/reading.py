@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa  # type: ignore[import-untyped]
 
 from parley.names.folding import skeletons_of
 from parley.names.lexicon import diminutive_groups, given_groups, patronymic_groups
@@ -354,8 +355,12 @@ class NameParts:
 
 
 def _by_value(values: Objects, key: Callable[[Any], object]) -> tuple[Codes, Objects]:
-    """The code of each value and `key` of each distinct value; code -1 (missing) takes None."""
-    codes, distinct = pd.factorize(values)
+    """The code of each value and `key` of each distinct value; code -1 (missing) takes None.
+
+    Arrow tells the values apart (pandas' factorize takes `'\\x00A'` for `''`)."""
+    encoded = pa.array(values, type=pa.string(), from_pandas=True).dictionary_encode()
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
+    distinct = encoded.dictionary.to_pylist()
     keyed = np.empty(len(distinct) + 1, dtype=object)
     keyed[:-1] = [key(v) for v in distinct]
     return codes, keyed
