@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from parley.app import rosters
 from parley.app.ledger import Ledger
 from parley.domain.rosters import RosterDiff, RosterKind
-from parley.io.rosters import read_roster
+from parley.io.rosters import read_roster, roster_from_rows
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,29 @@ def import_file(
         kind=kind,
         records=roster.records,
         source=path.name,
+        source_sha256=roster.sha256,
+        actor=actor,
+    )
+    return FileImport(result, tuple(roster.unknown_columns))
+
+
+def import_rows(
+    ledger: Ledger,
+    *,
+    rows: Sequence[Mapping[str, str]],
+    source: str,
+    party_id: str,
+    kind: RosterKind,
+    actor: str | None = None,
+) -> FileImport:
+    """Import records sent as JSON objects (a file's rows, column -> text), by a file's rules."""
+    roster = roster_from_rows(source, rows)
+    result = rosters.import_roster(
+        ledger,
+        party_id=party_id,
+        kind=kind,
+        records=roster.records,
+        source=source,
         source_sha256=roster.sha256,
         actor=actor,
     )

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from parley.cli import agreements, batches, console, instance, link, log, matches, rosters, search
+from parley.cli import serve as serving
 from parley.cli import status as status_view
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
@@ -40,6 +41,7 @@ app.command("reconcile")(matches.reconcile_command)
 app.command("unlocated")(matches.unlocated_command)
 app.command("search")(search.search_command)
 app.command("link")(link.link_command)
+app.command("serve")(serving.serve_command)
 app.add_typer(rosters.roster_app, name="roster")
 app.add_typer(instance.party_app, name="party")
 app.add_typer(instance.key_app, name="key")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +18,7 @@ from parley.domain.persons import (
     parse_health,
     parse_sex,
 )
+from parley.io.headers import canonical_column
 from parley.io.tables import MAX_REPORTED, Problem, RawTable, RosterFileError, read_table
 
 _NAME_COLUMNS = ("family_name", "full_name")
@@ -126,3 +130,19 @@ def parse_roster(table: RawTable) -> Roster:
 def read_roster(path: Path) -> Roster:
     """Read and validate a roster file (CSV or XLSX)."""
     return parse_roster(read_table(path))
+
+
+def roster_from_rows(name: str, rows: Sequence[Mapping[str, str]]) -> Roster:
+    """Records given as JSON objects (column -> text), checked by the same rules as a file; the
+    hash is that of their canonical JSON."""
+    if not rows:
+        raise RosterFileError([Problem(name, None, None, "the roster has no persons")])
+    headers = list(dict.fromkeys(key.strip() for row in rows for key in row))
+    sha = hashlib.sha256(
+        json.dumps(rows, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    ).hexdigest()
+    table = RawTable(name, sha, headers, [canonical_column(h) for h in headers])
+    for number, row in enumerate(rows, start=2):  # as a spreadsheet numbers them after its header
+        cells = {key.strip(): str(value).strip() for key, value in row.items()}
+        table.rows.append((number, [cells.get(h, "") for h in headers]))
+    return parse_roster(table)

@@ -224,3 +224,9 @@ def last_time(tx: Connection) -> str | None:
         select(_e.claimed_time).order_by(_e.idx.desc()).limit(1)
     ).scalar_one_or_none()
     return None if found is None else str(found)
+
+
+def headers(tx: Connection, lo: int, hi: int) -> list[bytes]:
+    """The entry bytes (headers) of entries lo..hi-1, in order."""
+    rows = tx.execute(select(_e.header).where(_e.idx >= lo, _e.idx < hi).order_by(_e.idx)).all()
+    return [bytes(r.header) for r in rows]

@@ -320,7 +320,21 @@ handover_history = Table(
 )
 Index("ix_handover_history_person", handover_history.c.party_id, handover_history.c.record_id)
 
+# The server's memory of signed requests: each nonce once, with its first answer (idempotency).
+# Not derived from the log, so a rebuild keeps it.
+request_nonces = Table(
+    "request_nonces",
+    metadata,
+    Column("key_id", String(16), primary_key=True),
+    Column("nonce", String(64), primary_key=True),
+    Column("created", BigInteger, nullable=False),
+    Column("signature", LargeBinary, nullable=False),
+    Column("status", SmallInteger, nullable=True),  # None while the request runs
+    Column("answer", LargeBinary, nullable=True),
+)
+
 LOG_TABLES = frozenset({"log_entries", "log_nodes", "checkpoints", "cosignatures"})
+SERVICE_TABLES = frozenset({"request_nonces"})
 PROJECTION_TABLES: tuple[Table, ...] = tuple(
-    t for t in metadata.sorted_tables if t.name not in LOG_TABLES
+    t for t in metadata.sorted_tables if t.name not in LOG_TABLES | SERVICE_TABLES
 )

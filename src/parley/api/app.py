@@ -1,0 +1,38 @@
+"""The mediator's instance as an HTTP service: /v1 (every request signed by its party), the
+public transparency surface, /healthz and /openapi.json."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+
+from parley.api import public, routes
+from parley.api.middleware import Guard
+from parley.api.signed import Answered
+from parley.app.ledger import Ledger
+
+MAX_BODY = 16 * 1024 * 1024  # a roster of some tens of thousands of persons
+READ_TIMEOUT = 30.0
+
+
+def create_app(
+    ledger: Ledger, *, max_body: int = MAX_BODY, read_timeout: float = READ_TIMEOUT
+) -> FastAPI:
+    """The service over one open instance; the caller closes the ledger."""
+    api = FastAPI(
+        title="Parley",
+        summary="A verifiable ledger for mediated exchanges of detainees.",
+        version="1",
+        docs_url=None,
+        redoc_url=None,
+    )
+    api.state.ledger = ledger
+    api.include_router(routes.router)
+    api.include_router(public.router)
+
+    @api.exception_handler(Answered)
+    async def _answered(_request: Request, exc: Answered) -> Response:
+        return exc.response()
+
+    api.add_middleware(Guard, max_body=max_body, read_timeout=read_timeout)
+    return api

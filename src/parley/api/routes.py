@@ -1,0 +1,182 @@
+"""/v1: one route per use case, each through `app` as the party that signed the request (the
+use case asks app/authz.py whether that party may)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from parley.api.signed import answer, ledger_of, refusal, signed_party
+from parley.app import agreements, batch_commands, batches, reconcile, roster_files, status
+from parley.app.ledger import Appended
+from parley.app.requests import Caller
+from parley.domain.agreements import PersonRef, ReportKind
+from parley.domain.handovers import HandoverState
+from parley.domain.rosters import RosterKind
+from parley.errors import ParleyError
+
+router = APIRouter(prefix="/v1")
+Signed = Annotated[Caller, Depends(signed_party)]
+
+
+class RosterRecords(BaseModel):
+    """A roster as a file's rows: each record an object of column -> text."""
+
+    records: list[dict[str, str]] = Field(max_length=200_000)
+    source: str = Field(default="api", max_length=200)
+
+
+class Person(BaseModel):
+    party: str = Field(max_length=32)
+    record: str = Field(max_length=128)
+
+    def ref(self) -> PersonRef:
+        return PersonRef(self.party, self.record)
+
+
+class AgreementSignature(BaseModel):
+    text_sha256: str = Field(pattern="^[0-9a-f]{64}$")
+
+
+class HandoverMove(BaseModel):
+    persons: list[Person] = Field(min_length=1, max_length=10_000)
+    to: HandoverState
+    note: str = Field(default="", max_length=2000)
+    instead: Person | None = None
+    interview: str | None = Field(default=None, max_length=20_000)
+
+
+class Confirmation(BaseModel):
+    persons: list[Person] | None = None  # None: every transfer both sides recorded
+
+
+class MonitorReport(BaseModel):
+    kind: ReportKind
+    place: str = Field(max_length=500)
+    observed_on: dt.date
+    text: str = Field(max_length=20_000)
+
+
+def _appended(done: Appended) -> dict[str, int]:
+    return {"first": done.first, "count": done.count}
+
+
+@router.get("/status")
+def read_status(request: Request, caller: Signed) -> Response:
+    """The instance as the signing party may see it."""
+    try:
+        return answer(request, status.summary(ledger_of(request), caller.party_id))
+    except ParleyError as e:
+        return refusal(request, e)
+
+
+@router.post("/rosters/{party}/{kind}")
+def import_roster(
+    request: Request, party: str, kind: RosterKind, body: RosterRecords, caller: Signed
+) -> Response:
+    """A new version of a party's roster (only the party itself may import it)."""
+    try:
+        done = roster_files.import_rows(
+            ledger_of(request),
+            rows=body.records,
+            source=body.source,
+            party_id=party,
+            kind=kind,
+            actor=caller.party_id,
+        )
+    except ParleyError as e:
+        return refusal(request, e)
+    r = done.result
+    data: dict[str, Any] = {
+        "roster": r.roster_id,
+        "version": r.version,
+        "records": r.record_count,
+        "added": len(r.diff.added),
+        "removed": len(r.diff.removed),
+        "changed": len(r.diff.changed),
+        "notes_columns": list(done.unknown_columns),
+    }
+    return answer(request, data, 201 if r.version is not None else 200)
+
+
+@router.post("/matches/{match_id}/acknowledgement")
+def acknowledge_match(request: Request, match_id: str, caller: Signed) -> Response:
+    """A party acknowledges a confirmed match about one of its records."""
+    try:
+        done = reconcile.acknowledge(ledger_of(request), actor=caller.party_id, mid=match_id)
+    except ParleyError as e:
+        return refusal(request, e)
+    return answer(request, _appended(done))
+
+
+@router.post("/agreements/{agreement_id}/signatures")
+def sign_agreement(
+    request: Request, agreement_id: str, body: AgreementSignature, caller: Signed
+) -> Response:
+    """A side signs the agreement text it read, named by its hash."""
+    try:
+        done = agreements.sign(
+            ledger_of(request),
+            actor=caller.party_id,
+            agreement_id=agreement_id,
+            text_sha256=body.text_sha256,
+        )
+    except ParleyError as e:
+        return refusal(request, e)
+    return answer(request, _appended(done))
+
+
+@router.post("/batches/{batch_id}/handovers")
+def move_handovers(request: Request, batch_id: str, body: HandoverMove, caller: Signed) -> Response:
+    """Persons of a batch move to their next handover state."""
+    try:
+        batch_commands.move(
+            ledger_of(request),
+            actor=caller.party_id,
+            batch_id=batch_id,
+            persons=[p.ref() for p in body.persons],
+            to=body.to,
+            note=body.note,
+            instead=body.instead.ref() if body.instead is not None else None,
+            interview=body.interview,
+        )
+    except ParleyError as e:
+        return refusal(request, e)
+    return answer(request, {"moved": len(body.persons), "to": body.to.value})
+
+
+@router.post("/batches/{batch_id}/confirmations")
+def confirm_handovers(
+    request: Request, batch_id: str, body: Confirmation, caller: Signed
+) -> Response:
+    """The mediator confirms transfers both sides recorded."""
+    persons = None if body.persons is None else [p.ref() for p in body.persons]
+    try:
+        done = batches.confirm(
+            ledger_of(request), actor=caller.party_id, batch_id=batch_id, persons=persons
+        )
+    except ParleyError as e:
+        return refusal(request, e)
+    return answer(request, _appended(done))
+
+
+@router.post("/commitments/{commitment_id}/reports")
+def report(request: Request, commitment_id: str, body: MonitorReport, caller: Signed) -> Response:
+    """A monitor's report against a roadmap commitment."""
+    try:
+        done = agreements.report(
+            ledger_of(request),
+            actor=caller.party_id,
+            commitment_id=commitment_id,
+            kind=body.kind,
+            place=body.place,
+            observed_on=body.observed_on,
+            text=body.text,
+        )
+    except ParleyError as e:
+        return refusal(request, e)
+    return answer(request, _appended(done))

@@ -1,0 +1,119 @@
+"""Signed requests: who sent one (the key that signed it, active, its party's), whether it is
+fresh (created within the window, its nonce never used by the key) and, for a retry, the first
+answer. The signature base itself is built and checked by `parley.log.command` alone."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from parley.app.ledger import Ledger
+from parley.domain.errors import DomainError
+from parley.log.command import CommandError, SignedCommand
+from parley.store import keys as store_keys
+from parley.store import requests as seen_requests
+
+WINDOW_SECONDS = 300  # how far a request's `created` may stand from the server's clock
+
+
+class Unauthenticated(DomainError):
+    """The request is not signed by an active key of a party, or is not fresh."""
+
+
+class StillRunning(DomainError):
+    """A retry arrived while the first request with its nonce is still running."""
+
+
+@dataclass(frozen=True)
+class Caller:
+    """A request whose signature holds: the party, its key, and the nonce that names the request."""
+
+    party_id: str
+    command: SignedCommand  # what the party signed; the log binds it to what the request appends
+
+    @property
+    def key_id(self) -> str:
+        return self.command.keyid
+
+    @property
+    def nonce(self) -> str:
+        return self.command.nonce
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the server answered a request, kept for its retries."""
+
+    status: int
+    body: bytes
+
+
+def authenticate(
+    ledger: Ledger,
+    *,
+    method: str,
+    path: str,
+    headers: Mapping[str, str],
+    body: bytes,
+    now: int,
+) -> Caller:
+    """The party that signed the request, or `Unauthenticated` saying why not."""
+    try:
+        signed = SignedCommand.from_fields(
+            method=method,
+            path=path,
+            content_digest=_field(headers, "content-digest"),
+            signature_input=_field(headers, "signature-input"),
+            signature=_field(headers, "signature"),
+        )
+        signed.check_body(body)
+    except CommandError as e:
+        raise Unauthenticated(f"the request is not a signed command: {e}") from e
+    if abs(now - signed.created) > WINDOW_SECONDS:
+        raise Unauthenticated(
+            f"the request was signed at {signed.created}, more than {WINDOW_SECONDS} s from the"
+            f" server's clock ({now}): check the clock and sign it again"
+        )
+    with ledger.reading() as conn:
+        key = store_keys.key_state(conn, signed.keyid)
+        current = None if key is None else store_keys.current_key(conn, key.party)
+    if key is None:
+        raise Unauthenticated(f"key {signed.keyid} is not registered to any party")
+    if current is None or current.key_id != signed.keyid:
+        raise Unauthenticated(f"key {signed.keyid} of {key.party} is {key.status}; it cannot act")
+    try:
+        signed.verify(current.public_key)
+    except CommandError as e:
+        raise Unauthenticated(f"the request's signature by {key.party} does not hold: {e}") from e
+    return Caller(key.party, signed)
+
+
+def claim(ledger: Ledger, caller: Caller) -> Answer | None:
+    """Take the request's nonce (None: run it), or the first answer to the same request.
+
+    The same nonce under another signature is a replay, refused with nothing run."""
+    signed = caller.command
+    seen = seen_requests.claim(
+        ledger.engine, signed.keyid, signed.nonce, signed.created, signed.signature
+    )
+    if seen is None:
+        return None
+    if seen.signature != signed.signature:
+        raise Unauthenticated(
+            f"nonce {caller.nonce} of key {caller.key_id} was already used by another request"
+        )
+    if seen.status is None or seen.answer is None:
+        raise StillRunning(f"the request with nonce {caller.nonce} is still running: retry later")
+    return Answer(seen.status, seen.answer)
+
+
+def remember(ledger: Ledger, caller: Caller, answer: Answer) -> None:
+    """Keep the answer to a request, so a retry gets it again and appends nothing."""
+    seen_requests.answer(ledger.engine, caller.key_id, caller.nonce, answer.status, answer.body)
+
+
+def _field(headers: Mapping[str, str], name: str) -> str:
+    value = headers.get(name)
+    if value is None:
+        raise CommandError(f"the request has no {name} field")
+    return value

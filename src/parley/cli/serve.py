@@ -1,0 +1,20 @@
+"""`parley serve`: the mediator's instance as an HTTP service."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from parley.api.serve import serve
+from parley.cli.console import failures, settings
+
+
+def serve_command(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
+) -> None:
+    """Serve this instance over HTTP: every /v1 request signed by its party's key; /checkpoint
+    and /tile/… public."""
+    with failures():
+        serve(settings(), host=host, port=port)

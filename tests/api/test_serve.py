@@ -1,0 +1,185 @@
+"""`parley serve` over a real uvicorn on a loopback port: signed requests, each refusal of the
+signed door with nothing written, an idempotent retry, and the public tiles checked against the
+checkpoint."""
+
+from __future__ import annotations
+
+import base64
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+import uvicorn
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from parley.api.app import create_app
+from parley.app import keys_admin, transparency
+from parley.app.client import Client
+from parley.app.config import Settings
+from parley.app.ledger import Ledger
+from parley.log.checkpoint import Checkpoint
+from parley.log.command import command_body
+from parley.log.entry import EntrySigner
+from parley.log.merkle import leaf_hash, root_hash
+from parley.log.note import parse_note
+from parley.log.tiles import read_bundle
+from tests.integration.helpers import setup_parties
+
+ROWS = [
+    {"record_id": f"UA-{n}", "family_name": "Шевченко", "given_name": "Тарас", "birth_date": "1990"}
+    for n in range(3)
+]
+
+
+@dataclass
+class Served:
+    url: str
+    ledger: Ledger
+    ua: Client
+    ru_key: EntrySigner
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    med_dir = tmp_path_factory.mktemp("med")
+    ledger = Ledger.open(Settings(med_dir, f"sqlite:///{med_dir / 'parley.db'}"), create=True)
+    # until the log binds a party's signed command, the ledger signs UA's runs from this ring
+    setup_parties(ledger)
+    ua_key, ru_key = ledger.keys.signer("UA"), ledger.keys.signer("RU")
+    keys_admin.revoke(
+        ledger, actor="MED", party_id="RU", revoked_key_id=ru_key.key_id, reason="lost"
+    )
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(ledger, max_body=64 * 1024), port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        yield Served(url, ledger, Client(url, ua_key), ru_key)
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        ledger.close()
+
+
+def _size(s: Served) -> int:
+    with s.ledger.reading() as conn:
+        return s.ledger.size(conn)
+
+
+def test_a_signed_roster_import_and_status_read(served: Served) -> None:
+    reply = served.ua.call("POST", "/v1/rosters/UA/held", {"records": ROWS, "source": "t"})
+    assert reply.status == 201, reply.body
+    assert reply.json()["records"] == 3
+    status = served.ua.call("GET", "/v1/status")
+    assert status.status == 200
+    assert any(r["id"] == "UA:held" or r["party"] == "UA" for r in status.json()["rosters"])
+
+
+def test_a_retry_gets_the_first_answer_and_appends_nothing(served: Served) -> None:
+    rows = [{**r, "record_id": r["record_id"] + "-r"} for r in ROWS]
+    body = command_body({"records": rows, "source": "retry"})
+    signed = served.ua.sign("POST", "/v1/rosters/UA/sought", body)
+    first = served.ua.send(signed, body)
+    size = _size(served)
+    again = served.ua.send(signed, body)
+    assert (first.status, first.body) == (again.status, again.body)
+    assert first.status == 201
+    assert _size(served) == size
+
+
+def _refused(s: Served, reply_status: int, reply_body: bytes, size: int, code: int) -> None:
+    assert reply_status == code, reply_body
+    assert b'"detail"' in reply_body
+    assert _size(s) == size
+
+
+def test_every_refusal_of_the_signed_door_writes_nothing(served: Served) -> None:
+    ua = served.ua
+    size = _size(served)
+    body = command_body({"records": ROWS[:1], "source": "x"})
+    path = "/v1/rosters/UA/held"
+
+    unknown = Client(served.url, EntrySigner(Ed25519PrivateKey.generate()))
+    r = unknown.call("POST", path, {"records": ROWS[:1]})
+    _refused(served, r.status, r.body, size, 401)
+
+    revoked = Client(served.url, served.ru_key).call("GET", "/v1/status")
+    _refused(served, revoked.status, revoked.body, size, 401)
+
+    signed = ua.sign("POST", path, body)
+    wrong = bytearray(signed.signature)
+    wrong[0] ^= 1
+    headers = {
+        "Content-Digest": signed.content_digest,
+        "Signature-Input": signed.signature_input(),
+        "Signature": "parley=:" + base64.b64encode(bytes(wrong)).decode() + ":",
+    }
+    r = ua.raw("POST", path, body, headers)
+    _refused(served, r.status, r.body, size, 401)
+
+    altered = body.replace(b"UA-0", b"UA-9")
+    r = ua.send(signed, altered)
+    _refused(served, r.status, r.body, size, 401)
+
+    stale = ua.sign("POST", path, body, created=int(time.time()) - 3600)
+    r = ua.send(stale, body)
+    _refused(served, r.status, r.body, size, 401)
+
+    first = ua.sign("GET", "/v1/status", b"")
+    assert ua.send(first, b"").status == 200
+    replay = ua.sign("POST", path, body, nonce=first.nonce)
+    r = ua.send(replay, body)
+    _refused(served, r.status, r.body, size, 401)
+
+    r = ua.call("POST", "/v1/rosters/RU/held", {"records": ROWS[:1]})
+    _refused(served, r.status, r.body, size, 403)
+
+    r = ua.raw("GET", "/v1/status", b"", {})
+    _refused(served, r.status, r.body, size, 401)
+
+
+def test_the_body_limit_and_health(served: Served) -> None:
+    big = [{**ROWS[0], "record_id": f"B-{n}", "note": "x" * 500} for n in range(200)]
+    r = served.ua.call("POST", "/v1/rosters/UA/held", {"records": big})
+    assert r.status == 413
+    health = served.ua.raw("GET", "/healthz", b"", {})
+    assert health.status == 200
+    spec = served.ua.raw("GET", "/openapi.json", b"", {})
+    assert spec.status == 200 and b"/v1/rosters/{party}/{kind}" in spec.body
+
+
+def test_the_checkpoint_and_a_tile_prove_the_entries(served: Served) -> None:
+    served.ua.call("POST", "/v1/rosters/UA/held", {"records": ROWS[:2], "source": "tile"})
+    size, _ = transparency.sign_checkpoint(served.ledger)
+    reply = served.ua.raw("GET", "/checkpoint", b"", {})
+    assert reply.status == 200
+    note = parse_note(reply.body)
+    checkpoint = Checkpoint.parse(note.text)
+    assert checkpoint.size == size
+    with served.ledger.reading() as conn:
+        transparency.operator_verifier(conn)  # the key anyone pins to check the note
+    bundle = served.ua.raw("GET", f"/tile/entries/000.p/{size}", b"", {})
+    assert bundle.status == 200
+    entries = read_bundle(bundle.body)
+    hashes = served.ua.raw("GET", f"/tile/0/000.p/{size}", b"", {})
+    assert hashes.status == 200
+    leaves = [hashes.body[i : i + 32] for i in range(0, len(hashes.body), 32)]
+    assert leaves == [leaf_hash(e) for e in entries]
+    assert root_hash(leaves) == checkpoint.root
+    assert served.ua.raw("GET", "/tile/0/000", b"", {}).status == 404
+    assert served.ua.raw("GET", "/tile/9x/000", b"", {}).status == 422
