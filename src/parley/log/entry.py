@@ -32,6 +32,8 @@ from parley.log.errors import LogError
 from parley.log.merkle import leaf_hash
 
 ENTRY_VERSION = 1
+# v2 binds the actor's signed command (parley.log.command); the operator signs the run
+COMMAND_VERSION = 2
 SALT_BYTES = 32
 # Domain separation: a run's signature can never be replayed as a note or cosignature.
 SIGNATURE_CONTEXT = b"parley/run/v1\n"
@@ -134,6 +136,10 @@ def canonical_json(value: Any) -> bytes:
     return bytes(rfc8785.dumps(value))
 
 
+def _hex(digest: bytes | None) -> str | None:
+    return None if digest is None else digest.hex()
+
+
 def payload_commitment(payload_bytes: bytes, salt: bytes) -> bytes:
     return hashlib.sha256(salt + payload_bytes).digest()
 
@@ -151,9 +157,16 @@ class Header:
     key_id: str
     time: str  # RFC 3339, UTC, as the actor claims it
     payload_commitment: bytes
+    command: bytes | None = None  # v2: H(the actor's signed command record)
+    signer: str | None = None  # v2: the operator key that signs the run
+
+    @property
+    def run_key(self) -> str:
+        """The key id whose signature covers the entry's run."""
+        return self.key_id if self.signer is None else self.signer
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        obj: dict[str, Any] = {
             "v": ENTRY_VERSION,
             "index": self.index,
             "type": self.type,
@@ -162,6 +175,9 @@ class Header:
             "time": self.time,
             "payload_commitment": self.payload_commitment.hex(),
         }
+        if self.command is not None or self.signer is not None:
+            obj.update(v=COMMAND_VERSION, command=_hex(self.command), signer=self.signer)
+        return obj
 
     def to_bytes(self) -> bytes:
         # fixed ASCII keys, one integer index below 2^53 and strings: sorted compact JSON is
@@ -204,9 +220,14 @@ class Header:
                 payload_commitment=bytes.fromhex(obj["payload_commitment"]),
             )
             version = obj["v"]
+            if version == COMMAND_VERSION:
+                command = obj["command"]
+                if not isinstance(command, str) or len(command) != 64:
+                    raise ValueError("command is not the hex of a SHA-256 digest")
+                header = replace(header, command=bytes.fromhex(command), signer=str(obj["signer"]))
         except (UnicodeDecodeError, json.JSONDecodeError, KeyError, ValueError, TypeError) as e:
             raise EntryError(f"header is not a valid entry header: {e}") from e
-        if version != ENTRY_VERSION or obj != header.to_json():
+        if version not in (ENTRY_VERSION, COMMAND_VERSION) or obj != header.to_json():
             raise EntryError("header has an unknown version, unexpected fields or values")
         return header
 
@@ -257,8 +278,11 @@ def draft(
     payload: dict[str, Any],
     key_id: str,
     salt: bytes | None = None,
+    command: bytes | None = None,
+    signer: str | None = None,
 ) -> Entry:
-    """The entry for an event, not yet signed: `sign_run` signs it with its run."""
+    """The entry for an event, not yet signed: `sign_run` signs it with its run (a v2 entry,
+    which binds its actor's `command`, by the operator key `signer`)."""
     payload_bytes = canonical_json(payload)
     salt = secrets.token_bytes(SALT_BYTES) if salt is None else salt
     header = Header(
@@ -268,6 +292,8 @@ def draft(
         key_id=key_id,
         time=time,
         payload_commitment=payload_commitment(payload_bytes, salt),
+        command=command,
+        signer=signer,
     )
     header_bytes = header.to_bytes()
     return Entry(header, header_bytes, leaf_hash(header_bytes), None, payload_bytes, salt)
@@ -279,27 +305,32 @@ def run_message(leaves: Sequence[bytes]) -> bytes:
 
 
 def runs(entries: Sequence[Entry]) -> Iterator[Sequence[Entry]]:
-    """Consecutive entries cut into runs: same actor and key, at most MAX_RUN each."""
+    """Consecutive entries cut into runs: same actor, key, command and run signer, at most
+    MAX_RUN each."""
     start = 0
     for i in range(1, len(entries) + 1):
         if (
             i == len(entries)
             or i - start == MAX_RUN
-            or (entries[i].header.actor, entries[i].header.key_id)
-            != (entries[start].header.actor, entries[start].header.key_id)
+            or run_group(entries[i].header) != run_group(entries[start].header)
         ):
             yield entries[start:i]
             start = i
+
+
+def run_group(h: Header) -> tuple[str, str, bytes | None, str]:
+    """What the entries of one run share."""
+    return (h.actor, h.key_id, h.command, h.run_key)
 
 
 def sign_run(run: Sequence[Entry], signer: EntrySigner) -> list[Entry]:
     """The run with its signature on its last entry; every entry must be the signer's."""
     if not 0 < len(run) <= MAX_RUN:
         raise EntryError(f"a run holds 1 to {MAX_RUN} entries, not {len(run)}")
-    actor = run[0].header.actor
+    group = run_group(run[0].header)
     for offset, e in enumerate(run):
-        if e.header.key_id != signer.key_id or e.header.actor != actor:
-            raise EntryError(f"entry {e.index} is not {actor}'s under key {signer.key_id}")
+        if e.header.run_key != signer.key_id or run_group(e.header) != group:
+            raise EntryError(f"entry {e.index} is not {group[0]}'s under key {signer.key_id}")
         if e.index != run[0].index + offset:
             raise EntryError(f"entry {e.index} does not follow the run's previous entry")
     signature = signer.sign(run_message([e.leaf for e in run]))
@@ -362,6 +393,8 @@ class StoredEntry:
     payload: bytes | None
     salt: bytes | None
     leaf_hash: bytes | None = None  # what a live database stored beside it
+    command: bytes | None = None  # the signed command record, on its first entry (v2)
+    command_body: bytes | None = None  # that command's canonical body; None once erased
 
 
 @dataclass(frozen=True)

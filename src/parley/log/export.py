@@ -70,15 +70,17 @@ def _unb64(text: Any, what: str) -> bytes:
 
 
 def entry_line(e: StoredEntry) -> bytes:
-    return canonical_json(
-        {
-            "index": e.index,
-            "header": encode_base64(e.header),
-            "signature": encode_base64(e.signature) if e.signature is not None else None,
-            "payload": e.payload.decode("utf-8") if e.payload is not None else None,
-            "salt": encode_base64(e.salt) if e.salt is not None else None,
-        }
-    )
+    line: dict[str, Any] = {
+        "index": e.index,
+        "header": encode_base64(e.header),
+        "signature": encode_base64(e.signature) if e.signature is not None else None,
+        "payload": e.payload.decode("utf-8") if e.payload is not None else None,
+        "salt": encode_base64(e.salt) if e.salt is not None else None,
+    }
+    if e.command is not None:  # the first entry of a signed command (header v2)
+        line["command"] = e.command.decode("utf-8")
+        line["command_body"] = None if e.command_body is None else e.command_body.decode("utf-8")
+    return canonical_json(line)
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -162,8 +164,14 @@ def _any_line(raw: bytes, number: int) -> StoredEntry:
         raise ExportError(f"log.jsonl, line {number}: the last line has no newline")
     try:
         obj = loads_canonical(raw[:-1])
-        if set(obj) != {"index", "header", "signature", "payload", "salt"}:
+        fields = {"index", "header", "signature", "payload", "salt"}
+        if set(obj) not in (fields, fields | {"command", "command_body"}):
             raise ValueError("unexpected fields")
+        command, body = obj.get("command"), obj.get("command_body")
+        if "command" in obj and not isinstance(command, str):
+            raise ValueError("command is not text")
+        if body is not None and not isinstance(body, str):
+            raise ValueError("command_body is not text")
         if type(obj["index"]) is not int:
             raise ValueError("index is not an integer")
         payload = obj["payload"]
@@ -177,6 +185,8 @@ def _any_line(raw: bytes, number: int) -> StoredEntry:
             ),
             payload=payload.encode("utf-8") if payload is not None else None,
             salt=_unb64(obj["salt"], "salt") if obj["salt"] is not None else None,
+            command=None if command is None else command.encode("utf-8"),
+            command_body=None if body is None else body.encode("utf-8"),
         )
     except (ValueError, KeyError, TypeError, AttributeError) as e:
         raise ExportError(f"log.jsonl, line {number}: {e}") from e

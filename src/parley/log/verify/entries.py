@@ -11,6 +11,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
 
+from parley.log.command import CommandError, SignedCommand
 from parley.log.entry import (
     MAX_RUN,
     EntryError,
@@ -49,6 +50,9 @@ class CheckedEntry(NamedTuple):
     leaf: bytes
     payload: Payload | None  # only for the log's own events
     erased: bool
+    signer: str  # the key that signs the run: the actor's (v1) or the operator's (v2)
+    command: bytes | None  # v2: the digest of the actor's signed command
+    nonce: str | None  # the command's nonce, on the entry that carries its record
 
 
 Line = tuple[int, bytes]  # a raw line of log.jsonl with its number
@@ -75,11 +79,11 @@ def check_entry(
             raise EntryError("an erased payload kept its salt")
         elif header.type != PERSON_RECORDED:
             raise EntryError(f"payload of a {header.type} entry is missing")
-        if header.key_id not in trusted:
-            raise EntryError(
-                f"signed by key {header.key_id}, which is not among the given public keys"
-            )
-    except (EntryError, MalformedPayload) as err:
+        for kid in {header.key_id, header.run_key}:
+            if kid not in trusted:
+                raise EntryError(f"signed by key {kid}, which is not among the given public keys")
+        nonce = _check_command(header, e, trusted)
+    except (EntryError, MalformedPayload, CommandError) as err:
         raise VerificationFailed(Problem(e.index, str(err))) from err
     leaf = leaf_hash(e.header)
     if e.leaf_hash is not None and e.leaf_hash != leaf:
@@ -93,8 +97,29 @@ def check_entry(
         leaf,
         payload if header.type in _KEPT else None,
         e.payload is None,
+        sys.intern(header.run_key),
+        header.command,
+        nonce,
     )
     return checked, e.signature
+
+
+def _check_command(header: Header, e: StoredEntry, trusted: Mapping[str, bytes]) -> str | None:
+    """The signed command beside the entry, if any: its form, its digest and key against the
+    header, its signature and its body. Returns its nonce."""
+    if e.command is None:
+        return None
+    if header.command is None:
+        raise EntryError("a v1 entry carries a signed command")
+    command = SignedCommand.from_bytes(e.command)
+    if command.digest() != header.command:
+        raise EntryError("the signed command beside the entry is not the one its header binds")
+    if command.keyid != header.key_id:
+        raise EntryError(f"the command is signed by key {command.keyid}, not {header.key_id}")
+    command.verify(trusted[header.key_id])
+    if e.command_body is not None:
+        command.check_body(e.command_body)
+    return command.nonce
 
 
 class OpenRun:
@@ -112,7 +137,12 @@ class OpenRun:
                 raise VerificationFailed(
                     Problem(last + 1, f"missing; the next entry found is {c.idx}")
                 )
-            if (c.actor, c.key_id) != (first.actor, first.key_id):
+            if (c.actor, c.key_id, c.command, c.signer) != (
+                first.actor,
+                first.key_id,
+                first.command,
+                first.signer,
+            ):
                 raise VerificationFailed(
                     Problem(
                         first.idx,
@@ -130,13 +160,13 @@ class OpenRun:
         if signature is None:
             return
         try:
-            check_signature(self.leaves, signature, trusted[c.key_id])
+            check_signature(self.leaves, signature, trusted[c.signer])
         except EntryError as e:
             what = str(e)
             if c is not first:
                 what = (
                     f"the signature on entry {c.idx}, over entries {first.idx}–{c.idx}, "
-                    "does not verify under the actor's key"
+                    "does not verify under the signer's key"
                 )
             raise VerificationFailed(Problem(first.idx, what)) from e
         self.leaves, self.first = [], None

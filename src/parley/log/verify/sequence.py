@@ -19,6 +19,7 @@ from parley.log.keys import (
 )
 from parley.log.naming import log_origin
 from parley.log.nodes import MemoryNodeStore, extend, root_from_nodes
+from parley.log.verify.commands import Commands
 from parley.log.verify.entries import (
     CheckedEntry,
     EntryByEntry,
@@ -82,6 +83,7 @@ class _SequentialPass:
 
     def __init__(self, trusted: Mapping[str, bytes], report: Report) -> None:
         self.keys = _Keys(trusted)
+        self.commands = Commands()
         self.tree = MemoryNodeStore()
         self.erased_pending: set[int] = set()
         self.expected = 0
@@ -96,6 +98,7 @@ class _SequentialPass:
                 )
             self.expected += 1
             self.keys.check_signer(c)
+            self.commands.check(c, self.keys.timeline, report.operator)
             if c.erased:
                 self.erased_pending.add(c.idx)
                 report.erased += 1

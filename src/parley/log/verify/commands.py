@@ -1,0 +1,73 @@
+"""Who asked: each v2 entry bound to its actor's signed command, each command used once, and
+each run signed by the operator (docs/log-format.md §4, signed commands)."""
+
+from __future__ import annotations
+
+from parley.log.events import PartyRegistered, Role
+from parley.log.keys import KeyTimeline, signer_fault
+from parley.log.verify.entries import CheckedEntry
+from parley.log.verify.report import Problem, VerificationFailed
+
+
+class Commands:
+    """The command blocks seen so far: their nonces, and the block an entry may continue."""
+
+    def __init__(self) -> None:
+        self.nonces: set[tuple[str, str]] = set()  # (key id, nonce)
+        self.digests: set[bytes] = set()
+        self.v2_from: int | None = None
+        self.block: CheckedEntry | None = None  # the first entry of the open command
+        self.last = -1  # the last entry of the open command
+
+    def check(self, c: CheckedEntry, timeline: KeyTimeline, operator: str) -> None:
+        """Binding and replay for a v2 entry; the run's signer is the operator's; no v1 entry
+        after a v2 one. The command's own signature was checked with the entry."""
+        if c.command is None:
+            if self.v2_from is not None:
+                what = f"a v1 entry after the signed commands that begin at entry {self.v2_from}"
+                raise VerificationFailed(Problem(c.idx, what))
+            return
+        if self.v2_from is None:
+            self.v2_from = c.idx
+        if c.nonce is not None:
+            if (c.key_id, c.nonce) in self.nonces or c.command in self.digests:
+                what = f"replays a command of key {c.key_id} (nonce {c.nonce}) logged before"
+                raise VerificationFailed(Problem(c.idx, what))
+            self.nonces.add((c.key_id, c.nonce))
+            self.digests.add(c.command)
+            self.block = c
+        else:
+            b = self.block
+            if (
+                b is None
+                or self.last != c.idx - 1
+                or (b.command, b.actor, b.key_id)
+                != (
+                    c.command,
+                    c.actor,
+                    c.key_id,
+                )
+            ):
+                what = (
+                    f"bound to a command of {c.actor} whose signed record does not stand "
+                    "beside the first entry of the command"
+                )
+                raise VerificationFailed(Problem(c.idx, what))
+        self.last = c.idx
+        self._check_run_signer(c, timeline, operator)
+
+    @staticmethod
+    def _check_run_signer(c: CheckedEntry, timeline: KeyTimeline, operator: str) -> None:
+        key = timeline.keys.get(c.signer)
+        if key is None and not operator:
+            # the mediator's registration, signed by the key it registers, makes the operator
+            p = c.payload
+            if (
+                isinstance(p, PartyRegistered)
+                and p.role is Role.MEDIATOR
+                and p.key_id == c.signer == c.key_id
+            ):
+                return
+        if key is None or key.party != operator or signer_fault(key, operator, c.idx):
+            what = f"its run is signed by key {c.signer}, not by a key the operator held then"
+            raise VerificationFailed(Problem(c.idx, what))
