@@ -272,7 +272,7 @@ class Ledger:
         if (
             key is None
             and registers_itself(event.payload, event.actor, kid)
-            and store_keys.role_of(conn, event.actor) is None
+            and not store_keys.is_registered(conn, event.actor)
         ):
             return
         fault = signer_fault(key, event.actor, at)

@@ -123,6 +123,10 @@ def parties(tx: Tx) -> list[Party]:
     return [Party(r.party_id, r.name, Role(r.role)) for r in rows]
 
 
+def is_registered(tx: Tx, party_id: str) -> bool:
+    return role_of(tx, party_id) is not None
+
+
 def role_of(tx: Tx, party_id: str) -> Role | None:
     """A party's role; None for a party that is not registered."""
     role = tx.execute(
