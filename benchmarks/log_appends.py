@@ -43,7 +43,7 @@ POSTGRES = os.environ.get(
 def _prepare(ledger: Ledger) -> None:
     instance.init_instance(ledger, name="bench", mediator_id="MED", mediator_name="M")
     for p in ("UA", "RU"):
-        instance.register_party(ledger, actor="MED", party=Party(p, p, Role.SIDE))
+        instance.register_party(ledger, actor="MED", party=Party(p, p, Role.SIDE), local_key=True)
     phase = Phase("P", 1, "p", (Commitment("C", CommitmentKind.CEASEFIRE, "hold fire"),))
     agreements.draft(
         ledger, actor="MED", agreement=Agreement("A", "a", ("UA", "RU"), "MED", (phase,))

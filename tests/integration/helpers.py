@@ -23,9 +23,13 @@ from parley.domain.rosters import RosterKind
 
 def setup_parties(ledger: Ledger) -> None:
     instance.init_instance(ledger, name="test", mediator_id="MED", mediator_name="Mediator")
-    instance.register_party(ledger, actor="MED", party=Party("UA", "Ukraine", Role.SIDE))
-    instance.register_party(ledger, actor="MED", party=Party("RU", "Russia", Role.SIDE))
-    instance.register_party(ledger, actor="MED", party=Party("SMM", "Monitors", Role.MONITOR))
+    # one machine: every party's key in this instance's key ring
+    for party in (
+        Party("UA", "Ukraine", Role.SIDE),
+        Party("RU", "Russia", Role.SIDE),
+        Party("SMM", "Monitors", Role.MONITOR),
+    ):
+        instance.register_party(ledger, actor="MED", party=party, local_key=True)
 
 
 def plan_batch(

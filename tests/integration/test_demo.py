@@ -113,7 +113,10 @@ def test_demo_never_replaces_a_real_instance(runner: CliRunner) -> None:
 
 def test_roster_import_and_diff_commands(runner: CliRunner, tmp_path: Path) -> None:
     assert runner.invoke(app, ["init"]).exit_code == 0
-    assert runner.invoke(app, ["party", "add", "UA", "--name", "Ukraine"]).exit_code == 0
+    assert (
+        runner.invoke(app, ["party", "add", "UA", "--name", "Ukraine", "--local-key"]).exit_code
+        == 0
+    )
     v1 = tmp_path / "v1.csv"
     v1.write_text(
         "ID;Прізвище;Ім'я;Особливі прикмети\n1;Коваль;Петро;шрам\n2;Бойко;Іван;\n",
@@ -144,7 +147,10 @@ def test_roster_import_and_diff_commands(runner: CliRunner, tmp_path: Path) -> N
 
 def test_a_bad_file_is_refused_whole_with_its_place(runner: CliRunner, tmp_path: Path) -> None:
     assert runner.invoke(app, ["init"]).exit_code == 0
-    assert runner.invoke(app, ["party", "add", "UA", "--name", "Ukraine"]).exit_code == 0
+    assert (
+        runner.invoke(app, ["party", "add", "UA", "--name", "Ukraine", "--local-key"]).exit_code
+        == 0
+    )
     bad = tmp_path / "bad.csv"
     bad.write_text(
         "ID;Прізвище;Дата народження\n1;Коваль;1970\n2;Бойко;31.02.1980\n", encoding="utf-8"

@@ -83,9 +83,20 @@ def test_revocation_with_replacement(ledger: Ledger) -> None:
     setup_parties(ledger)
     (kid,) = _keys(ledger)
     new = Ed25519PrivateKey.generate()
+    with pytest.raises(Forbidden, match="may not install a key in UA's name"):
+        keys_admin.revoke(
+            ledger,
+            actor="MED",
+            party_id="UA",
+            revoked_key_id=kid,
+            reason="compromised",
+            replacement=new.public_key().public_bytes_raw(),
+        )
+    assert _keys(ledger) == {kid: "active"}
+    # UA itself, under the key it still holds, names its successor
     keys_admin.revoke(
         ledger,
-        actor="MED",
+        actor="UA",
         party_id="UA",
         revoked_key_id=kid,
         reason="compromised",

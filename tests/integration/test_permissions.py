@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from parley.app import (
     agreements,
@@ -91,7 +92,10 @@ MATRIX: list[tuple[Action, str, Command, set[str]]] = [
         A.PARTY_REGISTER,
         "register a monitor",
         lambda led, a, _: instance.register_party(
-            led, actor=a, party=Party("OSCE", "Observers", Role.MONITOR)
+            led,
+            actor=a,
+            party=Party("OSCE", "Observers", Role.MONITOR),
+            public_key=Ed25519PrivateKey.generate().public_key().public_bytes_raw(),
         ),
         {"MED"},
     ),
@@ -326,6 +330,19 @@ MATRIX: list[tuple[Action, str, Command, set[str]]] = [
             led, actor=a, party_id="UA", revoked_key_id="no-such-key", reason="x"
         ),
         {"MED", "UA"},
+    ),
+    (
+        A.KEY_REPLACE,
+        "key revoke (UA's) naming a replacement",
+        lambda led, a, _: keys_admin.revoke(
+            led,
+            actor=a,
+            party_id="UA",
+            revoked_key_id="no-such-key",
+            reason="x",
+            replacement=Ed25519PrivateKey.generate().public_key().public_bytes_raw(),
+        ),
+        {"UA"},
     ),
     (
         A.KEY_ROTATE,

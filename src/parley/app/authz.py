@@ -40,6 +40,7 @@ class Action(enum.StrEnum):
     PARTY_REGISTER = "party.register"
     KEY_ROTATE = "key.rotate"
     KEY_REVOKE = "key.revoke"
+    KEY_REPLACE = "key.replace"  # name a revoked key's replacement: never in another's name
     LOG_COSIGN = "log.cosign"
     STATUS_READ = "status.read"
     ROSTER_IMPORT = "roster.import"
@@ -110,6 +111,10 @@ PERMISSIONS: Mapping[Action, Rule] = MappingProxyType({
     A.KEY_ROTATE: Rule(frozenset({St.OWNER}), refusal="{actor} may rotate only its own key"),
     A.KEY_REVOKE: Rule(
         frozenset({St.MEDIATOR, St.OWNER}), refusal="{actor} may not revoke a key of {owner}"
+    ),
+    A.KEY_REPLACE: Rule(
+        frozenset({St.OWNER}),
+        refusal="{actor} may not install a key in {owner}'s name: only {owner} names its own keys",
     ),
     A.LOG_COSIGN: Rule(
         SIDE | W, refusal="{actor} is not a party that witnesses the mediator's log"

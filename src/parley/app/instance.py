@@ -11,6 +11,7 @@ from parley.domain import events as ev
 from parley.domain.errors import Conflict, DomainError
 from parley.domain.events import Event
 from parley.domain.parties import Party, Role, check_new_party
+from parley.errors import InvalidInput
 from parley.log.entry import key_id
 from parley.store import Tx
 from parley.store import keys as key_store
@@ -44,9 +45,24 @@ def _registration(actor: str, party: Party, public: bytes) -> Event:
 
 
 def register_party(
-    ledger: Ledger, *, actor: str, party: Party, public_key: bytes | None = None
+    ledger: Ledger,
+    *,
+    actor: str,
+    party: Party,
+    public_key: bytes | None = None,
+    local_key: bool = False,
 ) -> Appended:
-    """The mediator registers a side or a monitor; without a public key, a key pair is made here."""
+    """The mediator registers a side or a monitor by the verifier key the party made on its own
+    machine (`key init`). `local_key` is the one-machine trial's way (the demo): the key pair
+    is made here, in this instance's key ring."""
+    if public_key is None and not local_key:
+        raise InvalidInput(
+            f"register {party.party_id} with its verifier key: {party.party_id} runs"
+            f" `parley key init --party {party.party_id}` on its own machine and gives you the"
+            " key it prints (a key made here, for a one-machine trial only: --local-key)"
+        )
+    if public_key is not None and local_key:
+        raise InvalidInput(f"{party.party_id}: give a verifier key or a local key, not both")
 
     def decide(conn: Tx) -> Sequence[Event]:
         authz.require(conn, actor, authz.Action.PARTY_REGISTER)

@@ -1,11 +1,13 @@
 """Signing keys of the parties this instance acts for, kept in the data directory: the local
-implementation of the signing port (`app.signing.Signatures`)."""
+implementation of the signing port (`app.signing.Signatures`), and `init_party_key`, which makes
+a party's key on the party's own machine."""
 
 from __future__ import annotations
 
 import hashlib
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -13,6 +15,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from parley.app.signing import NoSigningKey
 from parley.domain.errors import DomainError
+from parley.domain.parties import check_party_id
+from parley.errors import InvalidInput
 from parley.log.entry import Entry, EntrySigner, sign_run
 
 
@@ -31,8 +35,11 @@ class KeyRing:
         return party_id in self._cache or self._path(party_id).exists()
 
     def create(self, party_id: str) -> Ed25519PrivateKey:
-        """A new key for a party; an existing one is never overwritten."""
+        """A new key for a party; an existing one is never overwritten (FileExistsError)."""
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.folder.chmod(
+            0o700
+        )  # mkdir's mode passes through the umask and spares a folder made before
         key = Ed25519PrivateKey.generate()
         pem = key.private_bytes(
             serialization.Encoding.PEM,
@@ -108,3 +115,60 @@ class KeyRing:
 
     def public_bytes(self, party_id: str) -> bytes:
         return self.signer(party_id).public
+
+
+def parse_verifier_key(text: str) -> bytes:
+    """A verifier key as `key init` prints it: the raw 32-byte Ed25519 public key in hex."""
+    try:
+        public = bytes.fromhex(text.strip())
+    except ValueError as e:
+        raise InvalidInput(f"not a verifier key written in hex ({e})") from e
+    if len(public) != 32:
+        raise InvalidInput(f"a verifier key is 64 hex digits (32 bytes), not {len(public)} bytes")
+    return public
+
+
+def read_verifier_key(path: Path) -> bytes:
+    """A verifier key written in a file, as `parse_verifier_key` reads it."""
+    try:
+        return parse_verifier_key(path.read_text(encoding="ascii", errors="replace"))
+    except InvalidInput as e:
+        raise InvalidInput(f"{path.name}: {e}") from e
+    except OSError as e:
+        raise InvalidInput(f"{path}: cannot read it ({e.strerror})") from e
+
+
+def fingerprint(public: bytes) -> str:
+    """What the party and the mediator read to each other over the phone: the first 16 bytes of
+    SHA-256 of the raw public key, in eight groups of four hex digits (the first four groups are
+    the key id the log names it by)."""
+    digits = hashlib.sha256(public).hexdigest()[:32]
+    return " ".join(digits[i : i + 4] for i in range(0, 32, 4))
+
+
+@dataclass(frozen=True)
+class PartyKey:
+    """A party's key as `key init` leaves it: its verifier key, and whether it was made now."""
+
+    party_id: str
+    public: bytes
+    created: bool  # False: a key was already there, and was kept
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.public)
+
+
+def init_party_key(ring: KeyRing, party_id: str) -> PartyKey:
+    """Make the party's key in this data directory's key ring, unless it holds one already (which
+    is never overwritten): the party runs this on its own machine, then gives the mediator the
+    verifier key and reads the fingerprint out to it."""
+    check_party_id(party_id)
+    created = False
+    if not ring.has(party_id):
+        try:
+            ring.create(party_id)
+            created = True
+        except FileExistsError:  # made meanwhile by another run: kept
+            pass
+    return PartyKey(party_id, ring.public_bytes(party_id), created)

@@ -1,4 +1,5 @@
-"""Key use cases: a party rotates its key; a key is revoked, with or without a replacement."""
+"""Key use cases: a party rotates its key; a key is revoked, and only its own party may name
+a replacement (nobody installs a key in another's name: `parley.log.keys`)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ def rotate(ledger: Ledger, *, party_id: str) -> Appended:
         current = key_store.current_key(conn, party_id)
         if current is None:
             raise Conflict(
-                f"{party_id} has no active key to rotate; the mediator must revoke and replace"
+                f"{party_id} has no active key to rotate: a revoked key has no successor but one"
+                f" {party_id} names itself under a key it still holds"
             )
         ledger.keys.stage(party_id, new)
         payload = ev.KeyRotated(party_id, public.hex(), key_id(public), current.key_id)
@@ -51,10 +53,13 @@ def revoke(
     reason: str,
     replacement: bytes | None = None,
 ) -> Appended:
-    """Revoke a key (by the mediator, or by its own party); signatures under it are then refused."""
+    """Revoke a key (by the mediator, or by its own party); signatures under it are then refused.
+    A `replacement` is the party's own next key: only the party names it, never the mediator."""
 
     def decide(conn: Tx) -> Sequence[Event]:
         authz.require(conn, actor, authz.Action.KEY_REVOKE, owner=party_id)
+        if replacement is not None:
+            authz.require(conn, actor, authz.Action.KEY_REPLACE, owner=party_id)
         key = key_store.key_state(conn, revoked_key_id)
         if key is None or key.party != party_id:
             raise NotFound(f"{party_id} has no key {revoked_key_id}")

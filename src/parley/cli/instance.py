@@ -1,4 +1,4 @@
-"""`parley init`, `parley party`, `parley key` and `parley rebuild`: the instance and its parties."""
+"""`parley init`, `parley party` and `parley rebuild`: the instance and its parties."""
 
 from __future__ import annotations
 
@@ -7,24 +7,14 @@ from typing import Annotated
 
 import typer
 
-from parley.app import instance, keys_admin, setup
+from parley.app import instance, setup
+from parley.app.keys import fingerprint, parse_verifier_key, read_verifier_key
 from parley.app.rebuild import replay
 from parley.cli.console import fail, failures, out, session, settings, with_ledger
 from parley.domain.parties import Party, Role
 from parley.errors import InvalidInput
 
 party_app = typer.Typer(no_args_is_help=True, help="Register parties.")
-key_app = typer.Typer(no_args_is_help=True, help="Rotate and revoke signing keys.")
-
-
-def _public_key(path: Path | None) -> bytes | None:
-    """A raw Ed25519 public key written as hex in a file."""
-    if path is None:
-        return None
-    try:
-        return bytes.fromhex(path.read_text().strip())
-    except ValueError as e:
-        raise InvalidInput(f"{path.name}: not a public key written in hex ({e})") from e
 
 
 def init(
@@ -48,55 +38,44 @@ def party_add(
     party_id: Annotated[str, typer.Argument(help="Short id, e.g. UA.")],
     name: Annotated[str, typer.Option(help="Full name of the party.")],
     role: Annotated[Role, typer.Option(help="side or monitor.")] = Role.SIDE,
+    key: Annotated[
+        str | None,
+        typer.Option(help="The party's verifier key (hex), as its `parley key init` printed it."),
+    ] = None,
     public_key: Annotated[
         Path | None,
-        typer.Option(help="The party's raw 32-byte Ed25519 public key, hex, in a file."),
+        typer.Option(help="The same verifier key (hex), in a file."),
     ] = None,
+    local_key: Annotated[
+        bool,
+        typer.Option(
+            "--local-key",
+            help="One-machine trial only: make the party's private key here, in this data"
+            " directory, beside the mediator's.",
+        ),
+    ] = False,
     actor: Annotated[str, typer.Option("--as", help="The mediator registering the party.")] = "MED",
 ) -> None:
-    """Register a side or a monitor (by the mediator)."""
+    """Register a side or a monitor (by the mediator) with the verifier key it made on its own
+    machine; check the fingerprint printed here with the party's, over the phone."""
     with failures():
-        key = _public_key(public_key)
+        if key is not None and public_key is not None:
+            raise InvalidInput("give the verifier key once: --key or --public-key")
+        public = parse_verifier_key(key) if key is not None else None
+        if public_key is not None:
+            public = read_verifier_key(public_key)
         with_ledger(
             lambda ledger: instance.register_party(
-                ledger, actor=actor, party=Party(party_id, name, role), public_key=key
-            )
-        )
-        out.print(f"Registered {party_id} ({role.value}).")
-
-
-@key_app.command("rotate")
-def key_rotate(party: Annotated[str, typer.Option(help="The party whose key to rotate.")]) -> None:
-    """Make a new key for a party, announced under its current key."""
-    with failures():
-        with_ledger(lambda ledger: keys_admin.rotate(ledger, party_id=party))
-    out.print(f"Rotated the signing key of {party}.")
-
-
-@key_app.command("revoke")
-def key_revoke(
-    party: Annotated[str, typer.Option(help="The party whose key is revoked.")],
-    key_id: Annotated[str, typer.Option(help="The key id to revoke.")],
-    reason: Annotated[str, typer.Option(help="Why, for the log.")],
-    actor: Annotated[str, typer.Option("--as", help="The mediator, or the party itself.")] = "MED",
-    new_public_key: Annotated[
-        Path | None, typer.Option(help="A replacement: raw Ed25519 public key, hex, in a file.")
-    ] = None,
-) -> None:
-    """Revoke a key; signatures under it are refused from now on."""
-    with failures():
-        replacement = _public_key(new_public_key)
-        with_ledger(
-            lambda ledger: keys_admin.revoke(
                 ledger,
                 actor=actor,
-                party_id=party,
-                revoked_key_id=key_id,
-                reason=reason,
-                replacement=replacement,
+                party=Party(party_id, name, role),
+                public_key=public,
+                local_key=local_key,
             )
         )
-    out.print(f"Revoked key {key_id} of {party}.")
+    out.print(f"Registered {party_id} ({role.value}).")
+    if public is not None:
+        out.print(f"Fingerprint of its key: {fingerprint(public)} (the party reads out the same)")
 
 
 def rebuild_command(

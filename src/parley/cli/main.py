@@ -7,7 +7,18 @@ from typing import Annotated
 
 import typer
 
-from parley.cli import agreements, batches, console, instance, link, log, matches, rosters, search
+from parley.cli import (
+    agreements,
+    batches,
+    console,
+    instance,
+    keys,
+    link,
+    log,
+    matches,
+    rosters,
+    search,
+)
 from parley.cli import serve as serving
 from parley.cli import status as status_view
 
@@ -44,7 +55,7 @@ app.command("link")(link.link_command)
 app.command("serve")(serving.serve_command)
 app.add_typer(rosters.roster_app, name="roster")
 app.add_typer(instance.party_app, name="party")
-app.add_typer(instance.key_app, name="key")
+app.add_typer(keys.key_app, name="key")
 app.add_typer(log.log_app, name="log")
 app.add_typer(batches.batch_app, name="batch")
 app.add_typer(agreements.commitment_app, name="commitment")

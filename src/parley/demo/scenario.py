@@ -184,7 +184,7 @@ def play(ledger: Ledger, folder: Path, *, phase2_size: int = 2000, say: Say = pr
         Party(RU, "Russian Federation", Role.SIDE),
         Party(MON, "Special Monitoring Mission", Role.MONITOR),
     ):
-        instance.register_party(ledger, actor=MED, party=party)
+        instance.register_party(ledger, actor=MED, party=party, local_key=True)
     say("Parties registered: Ukraine (UA), Russian Federation (RU), mediator (MED), monitor (SMM).")
 
     cast, ua_phase1, ru_phase1 = _cast(Population(), phase2_size)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from parley.domain.errors import DomainError
 from parley.log.events import Role  # the log names the mediator: it operates the log
 
-__all__ = ["Party", "Role", "check_new_party"]
+__all__ = ["Party", "Role", "check_new_party", "check_party_id"]
 
 _PARTY_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
 
@@ -22,13 +22,17 @@ class Party:
     role: Role
 
     def __post_init__(self) -> None:
-        if not _PARTY_ID.match(self.party_id):
-            raise DomainError(
-                f"party id {self.party_id!r} must start with a letter and use only letters,"
-                " digits, '-' or '_' (at most 32)"
-            )
+        check_party_id(self.party_id)
         if not self.name.strip():
             raise DomainError(f"party {self.party_id} needs a name")
+
+
+def check_party_id(party_id: str) -> None:
+    if not _PARTY_ID.match(party_id):
+        raise DomainError(
+            f"party id {party_id!r} must start with a letter and use only letters,"
+            " digits, '-' or '_' (at most 32)"
+        )
 
 
 def check_new_party(existing: list[Party], new: Party) -> None:

@@ -3,6 +3,12 @@ own events say (docs/log-format.md §4). `party.registered` adds a party's first
 `key.rotated` retires the previous key and adds the next, `key.revoked` ends a key and may add
 its replacement; a key signs up to and including the entry that ends it.
 
+Nobody installs a key in another's name: a party's first key comes with its registration (the
+mediator registers the verifier key the party made on its own machine and read out by its
+fingerprint); every later key of party P is added only by an entry whose actor is P, signed
+with a key P still holds (`key.rotated`, or P's own `key.revoked` naming a replacement). The
+mediator may revoke another party's key (stop it), never replace it (`installs_for_other`).
+
 The verifier, the key projector and the ledger's check before it signs all read it here.
 """
 
@@ -87,6 +93,17 @@ def signer_fault(key: Key | None, actor: str, at: int) -> SignerFault | None:
         return SignerFault.OTHER_PARTY
     if key.ended_at is not None and at > key.ended_at:
         return SignerFault.ENDED
+    return None
+
+
+def installs_for_other(p: Payload, actor: str) -> str | None:
+    """The party an event adds a key to when that party is not the event's actor, other than by
+    its registration; None when the event installs no key in another's name."""
+    if isinstance(p, PartyRegistered):
+        return None
+    for change in key_changes(p):
+        if isinstance(change, KeyAdded) and change.party_id != actor:
+            return change.party_id
     return None
 
 

@@ -38,6 +38,7 @@ EXPECTED: dict[Action, set[str]] = {
     A.PARTY_REGISTER: {"MED"},
     A.KEY_ROTATE: {"UA"},
     A.KEY_REVOKE: {"MED", "UA"},
+    A.KEY_REPLACE: {"UA"},
     A.LOG_COSIGN: {"UA", "RU", "SMM"},
     A.STATUS_READ: ALL,
     A.ROSTER_IMPORT: {"UA"},

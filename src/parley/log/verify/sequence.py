@@ -13,6 +13,7 @@ from parley.log.keys import (
     KeyTimeline,
     SignerFault,
     TimelineError,
+    installs_for_other,
     key_changes,
     registers_itself,
     signer_fault,
@@ -61,6 +62,10 @@ class _Keys:
 
     def apply(self, c: CheckedEntry) -> None:
         assert c.payload is not None
+        other = installs_for_other(c.payload, c.actor)
+        if other is not None:
+            what = f"{c.actor} installs a key in {other}'s name; only {other} names its own keys"
+            raise VerificationFailed(Problem(c.idx, what))
         for change in key_changes(c.payload):
             if isinstance(change, KeyAdded):
                 if key_id(change.public_key) != change.key_id:
