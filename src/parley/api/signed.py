@@ -18,7 +18,7 @@ from parley.app.requests import Answer, Caller
 from parley.errors import ParleyError
 
 
-class Answered(Exception):
+class Answered(ParleyError):
     """The request was answered before its route ran: a refusal or a retry's first answer."""
 
     def __init__(self, status: int, body: bytes) -> None:
