@@ -12,7 +12,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from typer.testing import CliRunner
 
-from parley.app import audit
+from parley.app import audit, keys_admin
 from parley.app.keys import fingerprint
 from parley.app.ledger import Ledger
 from parley.cli.main import app
@@ -112,8 +112,15 @@ def test_the_server_holds_the_mediators_private_key_alone(
 
 
 def _forge(ledger: Ledger, payload: ev.KeyRevoked | ev.KeyRotated) -> None:
+    _forge_as(ledger, "MED", payload)
+
+
+def _forge_as(ledger: Ledger, actor: str, payload: ev.KeyRevoked | ev.KeyRotated) -> None:
+    """Append bypassing the use cases and their permission table, as an operator editing the
+    database could (signed with the actor's key in this one-machine test)."""
+
     def decide(conn: Tx) -> Sequence[Event]:
-        return [Event("MED", payload)]
+        return [Event(actor, payload)]
 
     ledger.execute(decide)
 
@@ -138,3 +145,27 @@ def test_verify_refuses_a_key_the_mediator_installed_for_a_party(
     audit.export(ledger, tmp_path / "export")
     with pytest.raises(VerificationFailed, match="MED installs a key in UA's name"):
         audit.verify_export(tmp_path / "export")
+
+
+def test_the_mediator_stops_a_key_but_cannot_retire_it_as_its_own(ledger: Ledger) -> None:
+    setup_parties(ledger)
+    with ledger.reading() as conn:
+        ua, med = key_store.current_key(conn, "UA"), key_store.current_key(conn, "MED")
+    assert ua is not None and med is not None
+    made = Ed25519PrivateKey.generate().public_key().public_bytes_raw()
+    # a rotation of the mediator's that retires UA's key instead of its own
+    _forge(ledger, ev.KeyRotated("MED", made.hex(), key_id(made), ua.key_id))
+    with pytest.raises(VerificationFailed, match=f"ends key {ua.key_id} of UA as if it were MED's"):
+        audit.verify_live(ledger)
+
+
+def test_a_revocation_by_the_mediator_verifies(ledger: Ledger) -> None:
+    setup_parties(ledger)
+    with ledger.reading() as conn:
+        ua = key_store.current_key(conn, "UA")
+    assert ua is not None
+    keys_admin.revoke(ledger, actor="MED", party_id="UA", revoked_key_id=ua.key_id, reason="lost")
+    audit.verify_live(ledger)
+    _forge_as(ledger, "RU", ev.KeyRevoked("UA", ua.key_id, "again"))
+    with pytest.raises(VerificationFailed, match="RU ends a key of UA"):
+        audit.verify_live(ledger)

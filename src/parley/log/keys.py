@@ -7,7 +7,8 @@ Nobody installs a key in another's name: a party's first key comes with its regi
 mediator registers the verifier key the party made on its own machine and read out by its
 fingerprint); every later key of party P is added only by an entry whose actor is P, signed
 with a key P still holds (`key.rotated`, or P's own `key.revoked` naming a replacement). The
-mediator may revoke another party's key (stop it), never replace it (`installs_for_other`).
+mediator may revoke another party's key (stop it), never replace it (`installs_for_other`);
+a key is ended only by its own party or, revoked, by the operator (`ending_fault`).
 
 The verifier, the key projector and the ledger's check before it signs all read it here.
 """
@@ -104,6 +105,23 @@ def installs_for_other(p: Payload, actor: str) -> str | None:
     for change in key_changes(p):
         if isinstance(change, KeyAdded) and change.party_id != actor:
             return change.party_id
+    return None
+
+
+def ending_fault(p: Payload, actor: str, keys: dict[str, Key], operator: str | None) -> str | None:
+    """Why an event may not end the key it ends (None if it may): a key is retired by its own
+    party's rotation, and revoked by its party or by the operator."""
+    if isinstance(p, KeyRotated):
+        ended = p.previous_key_id
+    elif isinstance(p, KeyRevoked):
+        ended = p.key_id
+    else:
+        return None
+    key = keys.get(ended)
+    if key is not None and key.party != p.party_id:
+        return f"ends key {ended} of {key.party} as if it were {p.party_id}'s"
+    if actor != p.party_id and not (isinstance(p, KeyRevoked) and actor == operator):
+        return f"{actor} ends a key of {p.party_id}: only {p.party_id} or the operator may"
     return None
 
 

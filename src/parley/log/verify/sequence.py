@@ -13,6 +13,7 @@ from parley.log.keys import (
     KeyTimeline,
     SignerFault,
     TimelineError,
+    ending_fault,
     installs_for_other,
     key_changes,
     registers_itself,
@@ -60,12 +61,15 @@ class _Keys:
             what = f"signed by key {c.key_id} after it was {key.status}"
         raise VerificationFailed(Problem(c.idx, what))
 
-    def apply(self, c: CheckedEntry) -> None:
+    def apply(self, c: CheckedEntry, operator: str | None) -> None:
         assert c.payload is not None
         other = installs_for_other(c.payload, c.actor)
         if other is not None:
             what = f"{c.actor} installs a key in {other}'s name; only {other} names its own keys"
             raise VerificationFailed(Problem(c.idx, what))
+        ending = ending_fault(c.payload, c.actor, self.timeline.keys, operator)
+        if ending is not None:
+            raise VerificationFailed(Problem(c.idx, ending))
         for change in key_changes(c.payload):
             if isinstance(change, KeyAdded):
                 if key_id(change.public_key) != change.key_id:
@@ -109,7 +113,7 @@ class _SequentialPass:
                 report.erased += 1
             p = c.payload
             if p is not None:
-                self.keys.apply(c)
+                self.keys.apply(c, report.operator)
                 if isinstance(p, InstanceCreated):
                     report.origin = log_origin(p.instance_id)
                 if isinstance(p, PartyRegistered) and p.role is Role.MEDIATOR:
