@@ -10,8 +10,22 @@ import urllib.parse
 from dataclasses import dataclass
 from typing import Any
 
+from parley.errors import ParleyError
 from parley.log.command import SignedCommand, command_body, sign_command
 from parley.log.entry import EntrySigner
+
+
+class ServerRefused(ParleyError):
+    """The server answered a request with a refusal: its status and its one sentence."""
+
+    def __init__(self, status: int, detail: str, problems: tuple[str, ...] = ()) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.problems = problems
+
+
+class Unreachable(ParleyError):
+    """No answer from the server (refused, timed out, cut)."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +70,25 @@ class Client:
         body = b"" if data is None else command_body(data)
         return self.send(self.sign(method, path, body), body)
 
+    def request(self, method: str, path: str, data: Any = None) -> Any:
+        """Sign and send one request; its JSON answer, or `ServerRefused` saying why not."""
+        try:
+            reply = self.call(method, path, data)
+        except OSError as e:
+            raise Unreachable(
+                f"no answer from the server at {self.host}:{self.port} ({e}): is it running?"
+            ) from e
+        try:
+            answer = reply.json()
+        except ValueError:
+            answer = None
+        if reply.status >= 400:
+            if isinstance(answer, dict) and "detail" in answer:
+                problems = tuple(str(p) for p in answer.get("problems") or ())
+                raise ServerRefused(reply.status, _sentence(answer["detail"]), problems)
+            raise ServerRefused(reply.status, f"the server answered {reply.status}")
+        return answer
+
     def send(self, signed: SignedCommand, body: bytes) -> Reply:
         """Send a request already signed (a retry sends the same one again)."""
         headers = {
@@ -74,3 +107,15 @@ class Client:
             return Reply(response.status, response.read())
         finally:
             conn.close()
+
+
+def _sentence(detail: Any) -> str:
+    """A refusal's detail as one line (the framework's own validation lists its faults)."""
+    if isinstance(detail, list):
+        return "; ".join(
+            f"{'.'.join(str(p) for p in d.get('loc', ()))}: {d.get('msg', '')}"
+            if isinstance(d, dict)
+            else str(d)
+            for d in detail
+        )
+    return str(detail)

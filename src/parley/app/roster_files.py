@@ -9,7 +9,8 @@ from pathlib import Path
 from parley.app import rosters
 from parley.app.ledger import Ledger
 from parley.domain.rosters import RosterDiff, RosterKind
-from parley.io.rosters import read_roster, roster_from_rows
+from parley.io.rosters import parse_roster, read_roster, roster_from_rows
+from parley.io.tables import read_table
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,17 @@ def import_rows(
         actor=actor,
     )
     return FileImport(result, tuple(roster.unknown_columns))
+
+
+def file_rows(path: Path) -> list[dict[str, str]]:
+    """The file read and checked here by an import's rules (one bad row refuses it), as the rows
+    a server's import takes: column -> text, empty cells left out."""
+    table = read_table(path)
+    parse_roster(table)
+    return [
+        {h: cell for h, cell in zip(table.headers, cells, strict=True) if h and cell}
+        for _, cells in table.rows
+    ]
 
 
 def diff_file(

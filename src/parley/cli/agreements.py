@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from parley.app import agreements
-from parley.cli.console import failures, out, with_ledger
+from parley.cli.console import client, failures, out, segment, server, with_ledger
 from parley.domain.agreement_text import LANGUAGES
 from parley.domain.agreements import (
     Agreement,
@@ -36,6 +36,19 @@ def report_command(
 ) -> None:
     """A monitor reports what was observed, where, when."""
     with failures():
+        if server() is not None:
+            client(actor).request(
+                "POST",
+                f"/v1/commitments/{segment(commitment)}/reports",
+                {
+                    "kind": kind.value,
+                    "place": place,
+                    "observed_on": date.date().isoformat(),
+                    "text": text,
+                },
+            )
+            out.print(f"{actor} reported a {kind.value} on {commitment}.")
+            return
         with_ledger(
             lambda ledger: agreements.report(
                 ledger,
@@ -144,9 +157,16 @@ def sign_command(
 ) -> None:
     """Sign (a side) or witness (the mediator) the text with this hash."""
     with failures():
-        with_ledger(
-            lambda ledger: agreements.sign(
-                ledger, actor=actor, agreement_id=agreement_id, text_sha256=text_hash
+        if server() is not None:
+            client(actor).request(
+                "POST",
+                f"/v1/agreements/{segment(agreement_id)}/signatures",
+                {"text_sha256": text_hash},
             )
-        )
+        else:
+            with_ledger(
+                lambda ledger: agreements.sign(
+                    ledger, actor=actor, agreement_id=agreement_id, text_sha256=text_hash
+                )
+            )
     out.print(f"{actor} signed {agreement_id}.")

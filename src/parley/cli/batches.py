@@ -10,7 +10,7 @@ from rich.table import Table
 
 from parley.app import batch_commands, batches, planning
 from parley.app.planning import NextBatch, PlanRequest
-from parley.cli.console import failures, out, print_json, with_ledger
+from parley.cli.console import client, failures, out, print_json, segment, server, with_ledger
 from parley.domain.agreements import PersonRef
 from parley.domain.errors import DomainError
 from parley.domain.handovers import HandoverState
@@ -27,6 +27,11 @@ def _refs(values: list[str]) -> dict[str, set[PersonRef]]:
             raise DomainError(f"{value!r} must be SIDE=PARTY/RECORD_ID")
         refs.setdefault(side, set()).add(PersonRef.parse(ref))
     return refs
+
+
+def _person(ref: PersonRef) -> dict[str, str]:
+    """A person as the server's routes name one."""
+    return {"party": ref.party_id, "record": ref.record_id}
 
 
 def _caps(values: list[str]) -> dict[str, int]:
@@ -231,10 +236,16 @@ def confirm_command(
     """The mediator confirms transfers that the releasing and the receiving side recorded."""
     with failures():
         refs = [PersonRef.parse(x) for x in persons] if persons else None
-        done = with_ledger(
-            lambda ledger: batches.confirm(ledger, actor=actor, batch_id=batch_id, persons=refs)
-        )
-    out.print(f"Confirmed {done.count} transfers in {batch_id}.")
+        if server() is not None:
+            sent = None if refs is None else [_person(r) for r in refs]
+            count = client(actor).request(
+                "POST", f"/v1/batches/{segment(batch_id)}/confirmations", {"persons": sent}
+            )["count"]
+        else:
+            count = with_ledger(
+                lambda ledger: batches.confirm(ledger, actor=actor, batch_id=batch_id, persons=refs)
+            ).count
+    out.print(f"Confirmed {count} transfers in {batch_id}.")
 
 
 @batch_app.command("close")
@@ -265,6 +276,20 @@ def handover_command(
     with failures():
         refs = [PersonRef.parse(x) for x in persons]
         brought = PersonRef.parse(instead) if instead is not None else None
+        if server() is not None:
+            client(actor).request(
+                "POST",
+                f"/v1/batches/{segment(batch_id)}/handovers",
+                {
+                    "persons": [_person(r) for r in refs],
+                    "to": to.value,
+                    "note": note,
+                    "instead": None if brought is None else _person(brought),
+                    "interview": interview,
+                },
+            )
+            out.print(f"{len(refs)} person(s) in {batch_id}: {to.value}.")
+            return
         with_ledger(
             lambda ledger: batch_commands.move(
                 ledger,

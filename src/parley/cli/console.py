@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,10 +14,11 @@ import typer
 from rich.console import Console
 
 from parley.app.audit import VerificationFailed
+from parley.app.client import Client, ServerRefused
 from parley.app.config import Settings
 from parley.app.keys import KeyRing
 from parley.app.ledger import Ledger
-from parley.errors import ParleyError
+from parley.errors import InvalidInput, ParleyError
 from parley.io.tables import RosterFileError
 
 # wide enough for the status tables when the output is a file or a pipe
@@ -25,11 +27,40 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)  # one error, one li
 T = TypeVar("T")
 
 _state: dict[str, Path | None] = {"data_dir": None}
+_server: dict[str, str | None] = {"url": None}
 
 
 def use_data_dir(data_dir: Path | None) -> None:
     """The `--data-dir` of this run (None: the environment's or the per-user folder)."""
     _state["data_dir"] = data_dir
+
+
+def use_server(url: str | None) -> None:
+    """The `--server` of this run: the party's commands go there, signed here."""
+    _server["url"] = url or None
+
+
+def server() -> str | None:
+    return _server["url"]
+
+
+def client(actor: str | None) -> Client:
+    """The server's client, signing as `actor` with its key in this data directory (the one
+    `key init` made); without `--as`, the one party whose key is here."""
+    url = _server["url"]
+    assert url is not None
+    ring = KeyRing(settings().keys_dir)
+    if actor is None:
+        held = sorted(
+            p.name.removesuffix(".ed25519.pem") for p in ring.folder.glob("*.ed25519.pem")
+        )
+        if len(held) != 1:
+            found = ", ".join(held) or "none"
+            raise InvalidInput(
+                f"say which party you act as with --as (keys in {ring.folder}: {found})"
+            )
+        actor = held[0]
+    return Client(url, ring.signer(actor))
 
 
 def settings() -> Settings:
@@ -55,6 +86,13 @@ def failures(refused: str = "nothing was imported") -> Iterator[None]:
         raise typer.Exit(1) from e
     except VerificationFailed as e:
         fail(str(e), "Verification failed")
+    except ServerRefused as e:
+        if e.problems:
+            err.print(f"[red]Refused, {refused}:[/] {e}")
+            for line in e.problems:
+                err.print(f"  {line}")
+            raise typer.Exit(1) from e
+        fail(str(e), "Refused")
     except ParleyError as e:
         fail(str(e))
 
@@ -62,6 +100,11 @@ def failures(refused: str = "nothing was imported") -> Iterator[None]:
 @contextmanager
 def session(create: bool = False) -> Iterator[Ledger]:
     """The instance in the data directory, open for one command; `create` sets it up."""
+    if _server["url"] is not None:
+        raise ParleyError(
+            "this command does not run against a server: run it without --server (and without"
+            " PARLEY_SERVER) on the machine that holds the instance"
+        )
     local = settings()
     # this instance signs with the keys in its own data directory
     ledger = Ledger.open(local, KeyRing(local.keys_dir), create=create)
@@ -74,6 +117,11 @@ def session(create: bool = False) -> Iterator[Ledger]:
 def with_ledger(fn: Callable[[Ledger], T]) -> T:
     with session() as ledger:
         return fn(ledger)
+
+
+def segment(text: str) -> str:
+    """One segment of a server's path, quoted."""
+    return urllib.parse.quote(text, safe="")
 
 
 def print_json(data: Any) -> None:

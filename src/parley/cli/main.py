@@ -31,9 +31,18 @@ def _main(
         Path | None,
         typer.Option(help="Data directory (default: $PARLEY_DATA_DIR or a per-user folder)."),
     ] = None,
+    server: Annotated[
+        str | None,
+        typer.Option(
+            envvar="PARLEY_SERVER",
+            help="A Parley server's URL: your party's commands run there, signed with your key"
+            " in the data directory.",
+        ),
+    ] = None,
 ) -> None:
     """Parley: a verifiable ledger for mediated exchanges of detainees."""
     console.use_data_dir(data_dir)
+    console.use_server(server)
 
 
 # The whole command tree in one place, in the order `parley --help` lists it.

@@ -8,7 +8,17 @@ from typing import Annotated
 import typer
 
 from parley.app import reconcile
-from parley.cli.console import err, fail, failures, out, print_json, with_ledger
+from parley.cli.console import (
+    client,
+    err,
+    fail,
+    failures,
+    out,
+    print_json,
+    segment,
+    server,
+    with_ledger,
+)
 from parley.domain.matches import MatchState, RecordRef
 
 match_app = typer.Typer(no_args_is_help=True, help="Propose, decide and acknowledge matches.")
@@ -76,7 +86,10 @@ def ack_command(
 ) -> None:
     """A party acknowledges a confirmed match about its own people."""
     with failures():
-        with_ledger(lambda ledger: reconcile.acknowledge(ledger, actor=actor, mid=mid))
+        if server() is not None:
+            client(actor).request("POST", f"/v1/matches/{segment(mid)}/acknowledgement")
+        else:
+            with_ledger(lambda ledger: reconcile.acknowledge(ledger, actor=actor, mid=mid))
     out.print(f"{actor} acknowledged {mid}")
 
 

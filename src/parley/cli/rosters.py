@@ -9,7 +9,7 @@ import typer
 
 from parley.app import erasure, roster_files, rosters
 from parley.app import person as person_view
-from parley.cli.console import failures, out, print_json, with_ledger
+from parley.cli.console import client, failures, out, print_json, segment, server, with_ledger
 from parley.domain.matches import RecordRef
 from parley.domain.rosters import RosterDiff, RosterKind, roster_id
 
@@ -27,22 +27,44 @@ def roster_import(
 ) -> None:
     """Import a new version of a roster; one bad row refuses the whole file."""
     with failures():
-        done = with_ledger(
-            lambda ledger: roster_files.import_file(
-                ledger, path=file, party_id=party, kind=kind, actor=actor
+        if server() is not None:  # read and checked here; the rows go to the server
+            rows = roster_files.file_rows(file)
+            data = client(actor or party).request(
+                "POST",
+                f"/v1/rosters/{segment(party)}/{kind.value}",
+                {"records": rows, "source": file.name},
             )
-        )
-    result = done.result
-    if result.version is None:
-        out.print(f"{result.roster_id}: unchanged ({result.record_count} persons); no new version.")
+        else:
+            done = with_ledger(
+                lambda ledger: roster_files.import_file(
+                    ledger, path=file, party_id=party, kind=kind, actor=actor
+                )
+            )
+            r = done.result
+            data = {
+                "roster": r.roster_id,
+                "version": r.version,
+                "records": r.record_count,
+                "added": len(r.diff.added),
+                "removed": len(r.diff.removed),
+                "changed": len(r.diff.changed),
+                "notes_columns": list(done.unknown_columns),
+            }
+    _print_import(data)
+
+
+def _print_import(data: dict[str, Any]) -> None:
+    """What an import did, as the local use case or the server's answer tells it."""
+    roster, count = data["roster"], data["records"]
+    if data["version"] is None:
+        out.print(f"{roster}: unchanged ({count} persons); no new version.")
         return
-    d = result.diff
     out.print(
-        f"{result.roster_id} v{result.version}: {result.record_count} persons"
-        f" ({len(d.added)} added, {len(d.removed)} removed, {len(d.changed)} changed)."
+        f"{roster} v{data['version']}: {count} persons"
+        f" ({data['added']} added, {data['removed']} removed, {data['changed']} changed)."
     )
-    if done.unknown_columns:
-        out.print(f"Kept as notes, not recognised as columns: {', '.join(done.unknown_columns)}")
+    if data["notes_columns"]:
+        out.print(f"Kept as notes, not recognised as columns: {', '.join(data['notes_columns'])}")
 
 
 @roster_app.command("diff")

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from parley.app.status import summary
-from parley.cli.console import failures, out, print_json, settings, with_ledger
+from parley.cli.console import client, failures, out, print_json, server, settings, with_ledger
 from parley.domain.handovers import ORDER
 
 
@@ -41,7 +41,10 @@ def status(
 ) -> None:
     """Phases, counts per status, exceptions, parity and log size."""
     with failures():
-        data = with_ledger(lambda ledger: summary(ledger, actor))
+        if server() is not None:
+            data = client(actor).request("GET", "/v1/status")
+        else:
+            data = with_ledger(lambda ledger: summary(ledger, actor))
     if as_json:
         print_json(data)
     else:
