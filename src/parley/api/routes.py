@@ -11,7 +11,15 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from parley.api.signed import answer, ledger_of, refusal, signed_party
-from parley.app import agreements, batch_commands, batches, reconcile, roster_files, status
+from parley.app import (
+    agreements,
+    batch_commands,
+    batches,
+    reconcile,
+    roster_files,
+    rosters,
+    status,
+)
 from parley.app.ledger import Appended
 from parley.app.requests import Caller
 from parley.domain.agreements import PersonRef, ReportKind
@@ -101,6 +109,40 @@ def import_roster(
         "notes_columns": list(done.unknown_columns),
     }
     return answer(request, data, 201 if r.version is not None else 200)
+
+
+class RosterComparison(BaseModel):
+    """Two versions of a roster (by default the latest and the one before), or the current
+    version and records not imported."""
+
+    before: int | None = Field(default=None, ge=0)
+    after: int | None = Field(default=None, ge=0)
+    records: list[dict[str, str]] | None = Field(default=None, max_length=200_000)
+
+
+@router.post("/rosters/{party}/{kind}/comparisons")
+def compare_roster(
+    request: Request, party: str, kind: RosterKind, body: RosterComparison, caller: Signed
+) -> Response:
+    """What changed in a roster (the owning side or the mediator); appends nothing."""
+    ledger = ledger_of(request)
+    try:
+        if body.records is not None:
+            version, d = roster_files.diff_rows(
+                ledger, rows=body.records, party_id=party, kind=kind, actor=caller.party_id
+            )
+            return answer(request, {"version": version, **roster_files.diff_json(d)})
+        frm, to, d = rosters.diff_versions(
+            ledger,
+            party_id=party,
+            kind=kind,
+            before=body.before,
+            after=body.after,
+            actor=caller.party_id,
+        )
+    except ParleyError as e:
+        return refusal(request, e)
+    return answer(request, {"from": frm, "to": to, **roster_files.diff_json(d)})
 
 
 @router.post("/matches/{match_id}/acknowledgement")

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from parley.app import rosters
 from parley.app.ledger import Ledger
-from parley.domain.rosters import RosterDiff, RosterKind
+from parley.domain.rosters import FieldChange, RosterDiff, RosterKind
 from parley.io.rosters import parse_roster, read_roster, roster_from_rows
 from parley.io.tables import read_table
 
@@ -76,3 +77,46 @@ def diff_file(
     """What importing the file would change in the current version, without importing it."""
     records = read_roster(path).records
     return rosters.diff_file(ledger, party_id=party_id, kind=kind, records=records, actor=actor)
+
+
+def diff_rows(
+    ledger: Ledger,
+    *,
+    rows: Sequence[Mapping[str, str]],
+    party_id: str,
+    kind: RosterKind,
+    actor: str | None = None,
+) -> tuple[int, RosterDiff]:
+    """What importing records sent as rows would change, without importing them."""
+    records = roster_from_rows("comparison", rows).records
+    return rosters.diff_file(ledger, party_id=party_id, kind=kind, records=records, actor=actor)
+
+
+def diff_json(d: RosterDiff) -> dict[str, Any]:
+    """A roster diff as JSON, the same for the CLI's `--json` and the server's answer."""
+    return {
+        "added": list(d.added),
+        "removed": list(d.removed),
+        "changed": [
+            {
+                "record_id": rid,
+                "fields": [{"field": c.field, "before": c.before, "after": c.after} for c in ch],
+            }
+            for rid, ch in d.changed
+        ],
+    }
+
+
+def diff_from_json(data: Mapping[str, Any]) -> RosterDiff:
+    """The diff `diff_json` wrote."""
+    return RosterDiff(
+        tuple(data["added"]),
+        tuple(data["removed"]),
+        tuple(
+            (
+                c["record_id"],
+                tuple(FieldChange(f["field"], f["before"], f["after"]) for f in c["fields"]),
+            )
+            for c in data["changed"]
+        ),
+    )

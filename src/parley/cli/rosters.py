@@ -84,7 +84,14 @@ def roster_diff(
 ) -> None:
     """What changed between two versions of a roster, or between a file and the roster."""
     with failures():
-        if file is not None:
+        if server() is not None:
+            version_or_pair, d = _remote_diff(party, kind, file, from_version, to_version, actor)
+            title = (
+                f"{roster_id(party, kind)} v{version_or_pair} → {file.name}"
+                if file is not None
+                else f"{roster_id(party, kind)} {version_or_pair}"
+            )
+        elif file is not None:
             version, d = with_ledger(
                 lambda ledger: roster_files.diff_file(
                     ledger, path=file, party_id=party, kind=kind, actor=actor
@@ -118,19 +125,27 @@ def roster_diff(
         out.print(f"  [yellow]~ {rid}[/] {detail}")
 
 
+def _remote_diff(
+    party: str,
+    kind: RosterKind,
+    file: Path | None,
+    before: int | None,
+    after: int | None,
+    actor: str | None,
+) -> tuple[str, RosterDiff]:
+    """The server's comparison: the file read and checked here, its rows sent; or two versions."""
+    path = f"/v1/rosters/{segment(party)}/{kind.value}/comparisons"
+    if file is not None:
+        data = client(actor or party).request(
+            "POST", path, {"records": roster_files.file_rows(file)}
+        )
+        return str(data["version"]), roster_files.diff_from_json(data)
+    data = client(actor or party).request("POST", path, {"before": before, "after": after})
+    return f"v{data['from']} → v{data['to']}", roster_files.diff_from_json(data)
+
+
 def _diff_json(title: str, d: RosterDiff) -> dict[str, Any]:
-    return {
-        "compared": title,
-        "added": list(d.added),
-        "removed": list(d.removed),
-        "changed": [
-            {
-                "record_id": rid,
-                "fields": [{"field": c.field, "before": c.before, "after": c.after} for c in ch],
-            }
-            for rid, ch in d.changed
-        ],
-    }
+    return {"compared": title, **roster_files.diff_json(d)}
 
 
 def erase(
