@@ -46,8 +46,9 @@ def test_every_entry_is_signed_and_commits_to_its_payload(ledger: Ledger) -> Non
     _import(ledger, "UA", people("u", 3))
     _import(ledger, "RU", people("r", MAX_RUN + 2))  # one command, two runs
     with ledger.reading() as conn:
-        keys = {r.party_id: bytes(r.public_key) for r in conn.execute(select(t.parties))}
+        keys = {r.key_id: bytes(r.public_key) for r in conn.execute(select(t.party_keys))}
         entries = conn.execute(select(t.log_entries).order_by(t.log_entries.c.idx)).all()
+        keys_of = {r.party_id: r.key_id for r in conn.execute(select(t.parties))}
     assert [e.idx for e in entries] == list(range(len(entries)))
     run: list[bytes] = []
     run_lengths = []
@@ -59,7 +60,9 @@ def test_every_entry_is_signed_and_commits_to_its_payload(ledger: Ledger) -> Non
             assert before is not None and (e.actor, e.key_id) == (before.actor, before.key_id)
         run.append(bytes(e.leaf_hash))
         if e.signature is not None:
-            check_signature(run, bytes(e.signature), keys[e.actor])
+            # the run is the operator's (header v2), bound to the actor's signed command
+            assert header.command is not None and header.signer == keys_of["MED"]
+            check_signature(run, bytes(e.signature), keys[header.run_key])
             run_lengths.append(len(run))
             run = []
         check_payload(header, bytes(e.payload), bytes(e.salt))

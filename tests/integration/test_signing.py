@@ -19,6 +19,7 @@ from parley.app.signing import NoSigningKey, Signatures
 from parley.cli.main import app
 from parley.domain.parties import Party, Role
 from parley.domain.rosters import RosterKind
+from parley.log.command import SignedCommand, sign_command
 from parley.log.entry import Entry, EntrySigner, sign_run
 from tests.integration.helpers import people
 
@@ -40,6 +41,13 @@ class PartyMachine:
         if party_id == self.party_id:
             return sign_run(run, self.signer)
         return self.ring.sign_run(run, party_id)
+
+    def sign_command(self, party_id: str, method: str, path: str, body: bytes) -> SignedCommand:
+        if party_id == self.party_id:
+            return sign_command(
+                method=method, path=path, body=body, signing_key=self.signer, created=1
+            )
+        return self.ring.sign_command(party_id, method, path, body)
 
 
 def _register_by_public_key(ledger: Ledger, key: Ed25519PrivateKey) -> None:

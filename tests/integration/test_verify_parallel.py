@@ -17,6 +17,7 @@ from parley.app import audit
 from parley.app.config import Settings
 from parley.app.ledger import Ledger
 from parley.domain import events as ev
+from parley.log.command import command_body, sign_command
 from parley.log.entry import MAX_RUN, EntrySigner, StoredEntry, draft, run_message, seal
 from parley.log.export import UNSIGNED_END, entry_line
 from parley.log.verify import VerificationFailed, entries, log_blocks
@@ -189,6 +190,10 @@ def test_a_run_longer_than_a_signature_may_cover(
     )
     assert isinstance(key, Ed25519PrivateKey)
     signer = EntrySigner(key)
+    body = command_body({"actor": "MED"})
+    command = sign_command(
+        method="POST", path="/local/entries", body=body, signing_key=signer, created=1
+    )
     drafts = [
         draft(
             index=len(lines) + i,
@@ -197,6 +202,8 @@ def test_a_run_longer_than_a_signature_may_cover(
             time="2026-01-01T00:00:00.000000Z",
             payload={"commitment_id": "C", "status": 1, "note": str(i)},
             key_id=signer.key_id,
+            command=command.digest(),
+            signer=signer.key_id,
         )
         for i in range(MAX_RUN + 1)
     ]
@@ -204,7 +211,13 @@ def test_a_run_longer_than_a_signature_may_cover(
     extra = [
         entry_line(
             StoredEntry(
-                d.index, d.header_bytes, signature if d is drafts[-1] else None, d.payload, d.salt
+                d.index,
+                d.header_bytes,
+                signature if d is drafts[-1] else None,
+                d.payload,
+                d.salt,
+                command=command.to_bytes() if d is drafts[0] else None,
+                command_body=body if d is drafts[0] else None,
             )
         )
         + b"\n"

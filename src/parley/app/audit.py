@@ -5,6 +5,7 @@ event types."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from parley.app.ledger import Ledger
@@ -102,8 +103,6 @@ def export(ledger: Ledger, folder: Path) -> int:
                 PartyKey(k.party_id, k.key_id, k.public_key) for k in store_keys.every_key(conn)
             ),
         )
-        entries = (
-            StoredEntry(e.index, e.header, e.signature, e.payload, e.salt)
-            for e in _live_entries(conn)
-        )
+        # as exported: the bytes and the signed commands, not the leaf hash the store keeps
+        entries = (replace(e, leaf_hash=None) for e in _live_entries(conn))
         return write_export(folder, entries, stored.checkpoints(conn), keys)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,8 @@ from parley.app.signing import NoSigningKey
 from parley.domain.errors import DomainError
 from parley.domain.parties import check_party_id
 from parley.errors import InvalidInput
+from parley.log import command
+from parley.log.command import SignedCommand
 from parley.log.entry import Entry, EntrySigner, sign_run
 
 
@@ -115,6 +118,15 @@ class KeyRing:
 
     def public_bytes(self, party_id: str) -> bytes:
         return self.signer(party_id).public
+
+    def sign_command(self, party_id: str, method: str, path: str, body: bytes) -> SignedCommand:
+        return command.sign_command(
+            method=method,
+            path=path,
+            body=body,
+            signing_key=self.signer(party_id),
+            created=int(time.time()),
+        )
 
 
 def parse_verifier_key(text: str) -> bytes:

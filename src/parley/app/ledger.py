@@ -4,20 +4,25 @@ in one transaction. Nothing else writes to the database."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
 
 from parley.app.config import Settings
 from parley.app.keys import KeyRing
-from parley.app.signing import Signatures
+from parley.app.signing import Command, Signatures
 from parley.domain import events as ev
 from parley.domain.errors import DomainError
-from parley.domain.events import Event
+from parley.domain.events import Event, Payload
+from parley.domain.parties import Role
+from parley.log.command import command_body
 from parley.log.entry import Entry, draft, runs
 from parley.log.keys import SignerFault, registers_itself, signer_fault
+from parley.log.merkle import leaf_hash
 from parley.log.nodes import extend
 from parley.store import Database, Tx, migrate
 from parley.store import keys as store_keys
@@ -39,6 +44,10 @@ def rfc3339(moment: dt.datetime) -> str:
 
 
 _MAX_GROUP = 256
+# what a party signs on one machine, where no route carries its command (docs/log-format.md §4)
+LOCAL_METHOD, LOCAL_PATH = "POST", "/local/entries"
+# the command of the request being served, for the use cases it runs (`Ledger.commanded`)
+_GIVEN: ContextVar[Command | None] = ContextVar("parley_given_command", default=None)
 # events after which a key checked earlier in the same commit group must be checked again
 _KEY_EVENTS = frozenset({ev.INSTANCE_CREATED, ev.PARTY_REGISTERED, ev.KEY_ROTATED, ev.KEY_REVOKED})
 
@@ -66,8 +75,9 @@ class Appended:
 class _Ticket:
     """One command waiting for the commit that holds it."""
 
-    def __init__(self, decide: Decide) -> None:
+    def __init__(self, decide: Decide, command: Command | None = None) -> None:
         self.decide = decide
+        self.command = command
         self.done = False
         self.appended: Appended | None = None
         self.error: BaseException | None = None
@@ -102,6 +112,7 @@ class Ledger:
         self._pending: list[_Ticket] = []
         self._queue = threading.Condition()  # guards _pending and _leading
         self._leading = False  # a thread is committing groups
+        self._operator: str | None = None  # the mediator, once registered: it never changes
 
     @classmethod
     def open(
@@ -139,8 +150,23 @@ class Ledger:
         with self.engine.connect() as conn, conn.begin():
             yield conn
 
-    def execute(self, decide: Decide) -> Appended:
+    @staticmethod
+    @contextmanager
+    def commanded(command: Command) -> Iterator[None]:
+        """Commands run inside this block (in this thread or task) carry out `command`, signed by
+        its party elsewhere: the server's request."""
+        token = _GIVEN.set(command)
+        try:
+            yield
+        finally:
+            _GIVEN.reset(token)
+
+    def execute(self, decide: Decide, *, command: Command | None = None) -> Appended:
         """Run a command: decide on the locked current state, append, project, commit.
+
+        Each actor's entries bind the actor's signed command: `command` (or the one given by
+        `commanded`) for its party's entries; the others' the signing port signs here. The
+        operator's key signs the runs.
 
         Commands arriving together from several threads share one durable commit (group
         commit), each in its own savepoint: a refused command leaves the others untouched,
@@ -148,7 +174,7 @@ class Ledger:
         it commits what is pending while the others wait on the queue, not on a lock, so a
         thread whose command is done returns at once and its next command joins the next group.
         """
-        ticket = _Ticket(decide)
+        ticket = _Ticket(decide, command if command is not None else _GIVEN.get())
         with self._queue:
             self._pending.append(ticket)
             while self._leading and not ticket.done:
@@ -185,13 +211,13 @@ class Ledger:
                 state = _Group(conn)
                 savepoint = state.appender
                 if len(group) == 1:
-                    group[0].appended = self._apply(conn, group[0].decide, state)
+                    group[0].appended = self._apply(conn, group[0], state)
                 else:
                     for ticket in group:
                         mark = (state.next, len(state.leaves))
                         savepoint.savepoint()
                         try:
-                            ticket.appended = self._apply(conn, ticket.decide, state)
+                            ticket.appended = self._apply(conn, ticket, state)
                             savepoint.release()
                         except Exception as e:  # this command alone is refused
                             ticket.error = e
@@ -214,8 +240,8 @@ class Ledger:
         for ticket in group:
             ticket.done = True
 
-    def _apply(self, conn: Tx, decide: Decide, state: _Group) -> Appended:
-        events = list(decide(conn))
+    def _apply(self, conn: Tx, ticket: _Ticket, state: _Group) -> Appended:
+        events = list(ticket.decide(conn))
         if state.next is None:
             state.next = self.size(conn)
         first = state.next
@@ -223,35 +249,59 @@ class Ledger:
             return Appended(first, 0)
         time = rfc3339(self.clock())
         projection = Projection(conn)
-        key_ids: dict[str, str] = {}  # one key an actor for the whole command
+        operator = self._operator_of(conn, events)
+        signer = self.signatures.key_id_for(operator)
+        checked = {(operator, signer)}
+        if (operator, signer) not in state.active_keys:
+            self._check_key(conn, operator, events[0].payload, signer, first)
+        given = _given_party(conn, ticket.command)
         drafts: list[Entry] = []
-        for offset, event in enumerate(events):
-            idx = first + offset
-            kid = key_ids.get(event.actor)
-            if kid is None:
-                kid = key_ids[event.actor] = self.signatures.key_id_for(event.actor)
-                if (event.actor, kid) not in state.active_keys:
-                    self._check_key(conn, event, kid, idx)
-            drafts.append(
+        commands: list[tuple[int, Command]] = []
+        for block in _blocks(events):  # each actor's consecutive events: one command
+            actor, at = block[0].actor, first + len(drafts)
+            command = None
+            if given is not None and given[0] == actor:
+                command, given = given[1], None  # the request's command, for its party's events
+            kid = command.signed.keyid if command is not None else self.signatures.key_id_for(actor)
+            if (actor, kid) not in state.active_keys | checked:
+                self._check_key(conn, actor, block[0].payload, kid, at)
+                checked.add((actor, kid))
+            unbound = [
                 draft(
-                    index=idx,
-                    type=event.type,
-                    actor=event.actor,
+                    index=at + i,
+                    type=e.type,
+                    actor=actor,
                     time=time,
-                    payload=event.payload.to_json(),
+                    payload=e.payload.to_json(),
                     key_id=kid,
                 )
-            )
-            projection.add(idx, event.actor, time, event.payload)
+                for i, e in enumerate(block)
+            ]
+            if command is None:
+                body = local_body(actor, unbound)
+                signed = self.signatures.sign_command(actor, LOCAL_METHOD, LOCAL_PATH, body)
+                command = Command(signed, body)
+            if state.appender.nonce_used(kid, command.signed.nonce) is not None:
+                raise DomainError(
+                    f"{actor}'s command (key {kid}, nonce {command.signed.nonce}) is already"
+                    " on the log: a replayed command is refused"
+                )
+            digest = command.signed.digest()
+            drafts += [_bind(d, digest, signer) for d in unbound]
+            commands.append((at, command))
+            for i, e in enumerate(block):
+                projection.add(at + i, actor, time, e.payload)
         projection.flush()
         entries: list[Entry] = []
-        for run in runs(drafts):  # one signature per run of the same actor's entries
-            entries += self.signatures.sign_run(run, run[0].header.actor)
+        for run in runs(drafts):  # one operator signature per run of one command's entries
+            entries += self.signatures.sign_run(run, operator)
         if any(event.type in _KEY_EVENTS for event in events):
             state.active_keys.clear()
         else:  # checked against the keys as they stand, which this command did not change
-            state.active_keys.update(key_ids.items())
+            state.active_keys.update(checked)
         state.appender.insert(entries, time)
+        for at, command in commands:
+            state.appender.insert_command(at, command.signed, command.body)
         state.leaves.extend(e.leaf for e in entries)
         state.next = first + len(entries)
         for event in events:
@@ -259,30 +309,80 @@ class Ledger:
                 stored.erase_payloads(conn, [e.idx for e in event.payload.entries])
         return Appended(first, len(entries))
 
+    def _operator_of(self, conn: Tx, events: Sequence[Event]) -> str:
+        """The mediator, whose key signs the runs: registered, or registering itself now."""
+        if self._operator is None:
+            found = [p.party_id for p in store_keys.parties(conn) if p.role is Role.MEDIATOR]
+            if found:
+                self._operator = found[0]
+                return found[0]
+            for e in events:
+                p = e.payload
+                if isinstance(p, ev.PartyRegistered) and p.role is Role.MEDIATOR:
+                    return p.party_id
+            raise DomainError("this instance has no mediator to sign its log: run `parley init`")
+        return self._operator
+
     @staticmethod
     def size(conn: Tx) -> int:
         return stored.size(conn)
 
     @staticmethod
-    def _check_key(conn: Tx, event: Event, kid: str, at: int) -> None:
+    def _check_key(conn: Tx, actor: str, payload: Payload, kid: str, at: int) -> None:
         """The key timeline must let the key sign entry `at` for the actor (or the party is
         registering itself with it)."""
         key = store_keys.key_state(conn, kid)
         # only before the party exists: a registered party signs with its registered key
         if (
             key is None
-            and registers_itself(event.payload, event.actor, kid)
-            and not store_keys.is_registered(conn, event.actor)
+            and registers_itself(payload, actor, kid)
+            and not store_keys.is_registered(conn, actor)
         ):
             return
-        fault = signer_fault(key, event.actor, at)
+        fault = signer_fault(key, actor, at)
         if fault is SignerFault.UNREGISTERED:
             raise DomainError(
-                f"the key this instance holds for {event.actor} ({kid}) is not registered to it"
+                f"the key this instance holds for {actor} ({kid}) is not registered to it"
             )
         if fault is SignerFault.OTHER_PARTY:
             assert key is not None
-            raise DomainError(f"key {kid} belongs to {key.party}, not to {event.actor}")
+            raise DomainError(f"key {kid} belongs to {key.party}, not to {actor}")
         if fault is SignerFault.ENDED:
             assert key is not None
-            raise DomainError(f"key {kid} of {event.actor} is {key.status}; it can no longer sign")
+            raise DomainError(f"key {kid} of {actor} is {key.status}; it can no longer sign")
+
+
+def local_body(actor: str, drafts: Sequence[Entry]) -> bytes:
+    """What a party signs on one machine: the entries it asks for, by type and salted payload
+    commitment (neither their positions nor any personal data)."""
+    entries = [
+        {"type": d.header.type, "payload_commitment": d.header.payload_commitment.hex()}
+        for d in drafts
+    ]
+    return command_body({"actor": actor, "entries": entries})
+
+
+def _blocks(events: Sequence[Event]) -> Iterator[list[Event]]:
+    """The events cut where the actor changes."""
+    for _, block in itertools.groupby(events, key=lambda e: e.actor):
+        yield list(block)
+
+
+def _bind(entry: Entry, command: bytes, signer: str) -> Entry:
+    """The drafted entry as a v2 header: bound to its actor's command, its run the operator's."""
+    header = replace(entry.header, command=command, signer=signer)
+    data = header.to_bytes()
+    return replace(entry, header=header, header_bytes=data, leaf=leaf_hash(data))
+
+
+def _given_party(conn: Tx, command: Command | None) -> tuple[str, Command] | None:
+    """The party whose registered key signed the given command, once its signature and body
+    hold; the use case's events by that party carry it out."""
+    if command is None:
+        return None
+    key = store_keys.key_state(conn, command.signed.keyid)
+    if key is None:
+        raise DomainError(f"the command is signed by key {command.signed.keyid}, not registered")
+    command.signed.verify(key.public)
+    command.signed.check_body(command.body)
+    return key.party, command

@@ -5,9 +5,11 @@ party that keeps its key on its own machine is another."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from parley.domain.errors import DomainError
+from parley.log.command import SignedCommand
 from parley.log.entry import Entry
 
 
@@ -22,8 +24,17 @@ class NoSigningKey(DomainError):
         self.party_id = party_id
 
 
+@dataclass(frozen=True)
+class Command:
+    """A party's signed command and the body it signed (docs/log-format.md §4): over HTTP the
+    request's own; on one machine the one the ledger asks `Signatures.sign_command` for."""
+
+    signed: SignedCommand
+    body: bytes
+
+
 class Signatures(Protocol):
-    """Signs runs of log entries as a party."""
+    """Signs as a party: its commands, and (the operator) runs of log entries."""
 
     def key_id_for(self, party_id: str) -> str:
         """The id of the key that signs as the party; `NoSigningKey` if none is at hand."""
@@ -32,4 +43,9 @@ class Signatures(Protocol):
     def sign_run(self, run: Sequence[Entry], party_id: str) -> list[Entry]:
         """The run (the party's entries, drafted under `key_id_for(party_id)`) with its
         signature on the last entry."""
+        ...
+
+    def sign_command(self, party_id: str, method: str, path: str, body: bytes) -> SignedCommand:
+        """The party's signed command (RFC 9421 base over method, path and the body's digest,
+        with the time and a new nonce); `NoSigningKey` if the party's key is not at hand."""
         ...

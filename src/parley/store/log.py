@@ -12,20 +12,24 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy import Engine, bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
+from parley.log.command import SignedCommand
 from parley.log.entry import Entry, StoredCheckpoint, StoredEntry
 from parley.store import tables as t
 from parley.store.engine import lock_log
 
 _e = t.log_entries.c
+_c = t.log_commands.c
 # the order `Appender.insert` gives an entry's values in
 _INSERTED = (
     "idx", "type", "actor", "key_id", "claimed_time", "header", "signature", "leaf_hash", "payload", "salt",
 )  # fmt: skip
 _PLACEHOLDER = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 _LAST_INDEX = select(func.max(_e.idx))
+# the command an entry belongs to: the last one that begins at or before it
+_COMMAND_OF = select(func.max(_c.first_idx)).where(_c.first_idx <= bindparam("idx"))
 
 
 @contextmanager
@@ -48,6 +52,17 @@ def _insert_sql(paramstyle: str) -> str:
     return f"INSERT INTO {t.log_entries.name} ({', '.join(_INSERTED)}) VALUES ({marks})"
 
 
+@functools.cache
+def _command_sql(paramstyle: str) -> tuple[str, str]:
+    """The insert of a command record and the query for a (key id, nonce) already used."""
+    m = _PLACEHOLDER[paramstyle]
+    table = t.log_commands.name
+    return (
+        f"INSERT INTO {table} (first_idx, key_id, nonce, record, body) VALUES ({m}, {m}, {m}, {m}, {m})",
+        f"SELECT first_idx FROM {table} WHERE key_id = {m} AND nonce = {m}",
+    )
+
+
 class Appender:
     """Entry inserts and per-command savepoints on the driver's own cursor, in the caller's
     transaction: SQLAlchemy's statements cost a third of a grouped command's time here."""
@@ -55,6 +70,7 @@ class Appender:
     def __init__(self, tx: Connection) -> None:
         self._cursor: Any = tx.connection.driver_connection.cursor()  # type: ignore[union-attr]
         self._insert = _insert_sql(tx.dialect.paramstyle)
+        self._insert_command, self._find_nonce = _command_sql(tx.dialect.paramstyle)
 
     def savepoint(self) -> None:
         self._cursor.execute("SAVEPOINT parley_command")
@@ -85,6 +101,17 @@ class Appender:
         ]
         self._cursor.executemany(self._insert, rows)
 
+    def nonce_used(self, key_id: str, nonce: str) -> int | None:
+        """The first entry of the logged command that used this key's nonce; None if none did."""
+        self._cursor.execute(self._find_nonce, (key_id, nonce))
+        row = self._cursor.fetchone()
+        return None if row is None else int(row[0])
+
+    def insert_command(self, first: int, command: SignedCommand, body: bytes | None) -> None:
+        """A signed command's record and body, beside the first entry it made."""
+        row = (first, command.keyid, command.nonce, command.to_bytes(), body)
+        self._cursor.execute(self._insert_command, row)
+
 
 def erase_payloads(tx: Connection, indices: Sequence[int]) -> None:
     """Drop payloads and salts: the header's commitment stays, and with its salt gone it
@@ -93,6 +120,14 @@ def erase_payloads(tx: Connection, indices: Sequence[int]) -> None:
         tx.execute(
             update(t.log_entries).where(_e.idx.in_(list(indices))).values(payload=None, salt=None)
         )
+        # the body of each command that made an erased entry goes with it (it may name the person)
+        firsts: set[int] = set()
+        for idx in set(indices):
+            first = tx.execute(_COMMAND_OF, {"idx": idx}).scalar_one_or_none()
+            if first is not None:
+                firsts.add(int(first))
+        if firsts:
+            tx.execute(update(t.log_commands).where(_c.first_idx.in_(firsts)).values(body=None))
 
 
 @dataclass(frozen=True)
@@ -146,7 +181,9 @@ def entries(tx: Connection, chunk: int = 20_000) -> Iterator[tuple[StoredEntry, 
         rows = tx.execute(
             select(t.log_entries).where(_e.idx > last).order_by(_e.idx).limit(chunk)
         ).all()
+        commands = _commands(tx, int(rows[0].idx), int(rows[-1].idx)) if rows else {}
         for r in rows:
+            command, body = commands.get(int(r.idx), (None, None))
             stored = StoredEntry(
                 index=int(r.idx),
                 header=bytes(r.header),
@@ -154,11 +191,23 @@ def entries(tx: Connection, chunk: int = 20_000) -> Iterator[tuple[StoredEntry, 
                 payload=bytes(r.payload) if r.payload is not None else None,
                 salt=bytes(r.salt) if r.salt is not None else None,
                 leaf_hash=bytes(r.leaf_hash),
+                command=command,
+                command_body=body,
             )
             yield stored, Columns(r.type, r.actor, r.key_id, r.claimed_time)
         if len(rows) < chunk:
             return
         last = rows[-1].idx
+
+
+def _commands(tx: Connection, lo: int, hi: int) -> dict[int, tuple[bytes, bytes | None]]:
+    """The command records (and bodies) beside entries lo..hi, by their first entry."""
+    rows = tx.execute(
+        select(_c.first_idx, _c.record, _c.body).where(_c.first_idx >= lo, _c.first_idx <= hi)
+    )
+    return {
+        int(r.first_idx): (bytes(r.record), None if r.body is None else bytes(r.body)) for r in rows
+    }
 
 
 def header(tx: Connection, index: int) -> bytes | None:

@@ -35,6 +35,19 @@ log_entries = Table(
     Column("salt", LargeBinary, nullable=True),
 )
 
+# The party's signed command (docs/log-format.md §4, header v2), beside the first entry of the
+# command's entries; its body is erased with the payloads of those entries. Each (key, nonce) once.
+log_commands = Table(
+    "log_commands",
+    metadata,
+    Column("first_idx", BigInteger, primary_key=True, autoincrement=False),
+    Column("key_id", String(16), nullable=False),
+    Column("nonce", String(64), nullable=False),
+    Column("record", LargeBinary, nullable=False),
+    Column("body", LargeBinary, nullable=True),
+)
+Index("ux_log_commands_nonce", log_commands.c.key_id, log_commands.c.nonce, unique=True)
+
 # Perfect-subtree hashes of the Merkle tree over the entries (see docs/log-format.md):
 # inserted with their entries, never changed, so a proof costs O(log n) reads.
 log_nodes = Table(
@@ -333,7 +346,7 @@ request_nonces = Table(
     Column("answer", LargeBinary, nullable=True),
 )
 
-LOG_TABLES = frozenset({"log_entries", "log_nodes", "checkpoints", "cosignatures"})
+LOG_TABLES = frozenset({"log_entries", "log_commands", "log_nodes", "checkpoints", "cosignatures"})
 SERVICE_TABLES = frozenset({"request_nonces"})
 PROJECTION_TABLES: tuple[Table, ...] = tuple(
     t for t in metadata.sorted_tables if t.name not in LOG_TABLES | SERVICE_TABLES
