@@ -226,7 +226,13 @@ def link(
     progress: Progress | None = None,
     hold_differing_ids: bool = False,
 ) -> LinkResult:
-    """Link two rosters: every pair at or above `threshold` that is one human, explained.
+    """Link two rosters: each record's answer at or above `threshold`, explained.
+
+    A roster lists each human once: a record's answer is its best candidate, and a candidate
+    far below the best of either of its records (a relative, a namesake) is left out. Where
+    a record's best candidates are too close to tell apart, every one of them is returned
+    with the same `Link.ambiguous` group number and none is a link until a person chooses;
+    `one_to_one=True` answers each record with one link instead, the most probable first.
 
     A service number or national id that differs wholly is evidence against a pair, weighed
     by the model like any field (records of one human carry a mistyped or reissued number
