@@ -158,8 +158,9 @@ _SWAP = (
 )
 # A brother or a twin does not carry one's national id or service number.
 _SAME_ID = "coalesce(national_id_l = national_id_r OR service_number_l = service_number_r, false)"
-_OTHER = f"({_OTHER_GIVEN}) AND NOT {_SWAP}"
-_WHOLLY = f"{_APART} AND NOT {_SWAP}"
+# Given names that differ on records sharing an identifier are a clerk's error, not a brother.
+_OTHER = f"({_OTHER_GIVEN}) AND NOT {_SWAP} AND NOT {_SAME_ID}"
+_WHOLLY = f"{_APART} AND NOT {_SWAP} AND NOT {_SAME_ID}"
 GIVEN = Comparison(
     "given name",
     ("given_key", "given_skel", "given_skel2", "given_known", "given_initial", "given_code",
@@ -178,8 +179,7 @@ GIVEN = Comparison(
         # Brothers share their father's name, twins their birthday too: one human's records
         # almost never differ so. m must undo the weight the shared fields bring on their own.
         Level(
-            f"(patr_key_l = patr_key_r OR bdate_l = bdate_r) AND NOT {_SAME_ID} "
-            f"AND ({_OTHER} OR {_WHOLLY})",
+            f"(patr_key_l = patr_key_r OR bdate_l = bdate_r) AND ({_OTHER} OR {_WHOLLY})",
             "different given names, the same father's name or birthday", 1e-9, 0.03, fix_m=True,
             names="given_text", question="a brother or a twin?",
         ),
