@@ -16,17 +16,18 @@ import uvicorn
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from parley.api.app import create_app
-from parley.app import keys_admin, transparency
+from parley.app import instance, keys_admin, transparency
 from parley.app.client import Client
 from parley.app.config import Settings
+from parley.app.keys import KeyRing, init_party_key
 from parley.app.ledger import Ledger
+from parley.domain.parties import Party, Role
 from parley.log.checkpoint import Checkpoint
 from parley.log.command import command_body
 from parley.log.entry import EntrySigner
 from parley.log.merkle import leaf_hash, root_hash
 from parley.log.note import parse_note
 from parley.log.tiles import read_bundle
-from tests.integration.helpers import setup_parties
 
 ROWS = [
     {"record_id": f"UA-{n}", "family_name": "Шевченко", "given_name": "Тарас", "birth_date": "1990"}
@@ -51,10 +52,21 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     med_dir = tmp_path_factory.mktemp("med")
+    # each side's key is made in its own data directory; the server registers the verifier keys
+    ua_ring = KeyRing(tmp_path_factory.mktemp("ua") / "keys")
+    ru_ring = KeyRing(tmp_path_factory.mktemp("ru") / "keys")
     ledger = Ledger.open(Settings(med_dir, f"sqlite:///{med_dir / 'parley.db'}"), create=True)
-    # until the log binds a party's signed command, the ledger signs UA's runs from this ring
-    setup_parties(ledger)
-    ua_key, ru_key = ledger.keys.signer("UA"), ledger.keys.signer("RU")
+    instance.init_instance(ledger, name="test", mediator_id="MED", mediator_name="Mediator")
+    for ring, party in (
+        (ua_ring, Party("UA", "Ukraine", Role.SIDE)),
+        (ru_ring, Party("RU", "Russia", Role.SIDE)),
+    ):
+        init_party_key(ring, party.party_id)
+        instance.register_party(
+            ledger, actor="MED", party=party, public_key=ring.public_bytes(party.party_id)
+        )
+    assert [p.name for p in (med_dir / "keys").iterdir()] == ["MED.ed25519.pem"]
+    ua_key, ru_key = ua_ring.signer("UA"), ru_ring.signer("RU")
     keys_admin.revoke(
         ledger, actor="MED", party_id="RU", revoked_key_id=ru_key.key_id, reason="lost"
     )

@@ -4,6 +4,7 @@ use case asks app/authz.py whether that party may)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -15,6 +16,7 @@ from parley.app import (
     agreements,
     batch_commands,
     batches,
+    planning,
     reconcile,
     roster_files,
     rosters,
@@ -62,6 +64,11 @@ class Confirmation(BaseModel):
     persons: list[Person] | None = None  # None: every transfer both sides recorded
 
 
+class SideListsBody(BaseModel):
+    must_include: list[Person] = Field(default_factory=list, max_length=10_000)
+    veto: list[Person] = Field(default_factory=list, max_length=10_000)
+
+
 class MonitorReport(BaseModel):
     kind: ReportKind
     place: str = Field(max_length=500)
@@ -88,14 +95,15 @@ def import_roster(
 ) -> Response:
     """A new version of a party's roster (only the party itself may import it)."""
     try:
-        done = roster_files.import_rows(
-            ledger_of(request),
-            rows=body.records,
-            source=body.source,
-            party_id=party,
-            kind=kind,
-            actor=caller.party_id,
-        )
+        with caller.acting():
+            done = roster_files.import_rows(
+                ledger_of(request),
+                rows=body.records,
+                source=body.source,
+                party_id=party,
+                kind=kind,
+                actor=caller.party_id,
+            )
     except ParleyError as e:
         return refusal(request, e)
     r = done.result
@@ -149,7 +157,8 @@ def compare_roster(
 def acknowledge_match(request: Request, match_id: str, caller: Signed) -> Response:
     """A party acknowledges a confirmed match about one of its records."""
     try:
-        done = reconcile.acknowledge(ledger_of(request), actor=caller.party_id, mid=match_id)
+        with caller.acting():
+            done = reconcile.acknowledge(ledger_of(request), actor=caller.party_id, mid=match_id)
     except ParleyError as e:
         return refusal(request, e)
     return answer(request, _appended(done))
@@ -161,12 +170,13 @@ def sign_agreement(
 ) -> Response:
     """A side signs the agreement text it read, named by its hash."""
     try:
-        done = agreements.sign(
-            ledger_of(request),
-            actor=caller.party_id,
-            agreement_id=agreement_id,
-            text_sha256=body.text_sha256,
-        )
+        with caller.acting():
+            done = agreements.sign(
+                ledger_of(request),
+                actor=caller.party_id,
+                agreement_id=agreement_id,
+                text_sha256=body.text_sha256,
+            )
     except ParleyError as e:
         return refusal(request, e)
     return answer(request, _appended(done))
@@ -176,16 +186,17 @@ def sign_agreement(
 def move_handovers(request: Request, batch_id: str, body: HandoverMove, caller: Signed) -> Response:
     """Persons of a batch move to their next handover state."""
     try:
-        batch_commands.move(
-            ledger_of(request),
-            actor=caller.party_id,
-            batch_id=batch_id,
-            persons=[p.ref() for p in body.persons],
-            to=body.to,
-            note=body.note,
-            instead=body.instead.ref() if body.instead is not None else None,
-            interview=body.interview,
-        )
+        with caller.acting():
+            batch_commands.move(
+                ledger_of(request),
+                actor=caller.party_id,
+                batch_id=batch_id,
+                persons=[p.ref() for p in body.persons],
+                to=body.to,
+                note=body.note,
+                instead=body.instead.ref() if body.instead is not None else None,
+                interview=body.interview,
+            )
     except ParleyError as e:
         return refusal(request, e)
     return answer(request, {"moved": len(body.persons), "to": body.to.value})
@@ -198,9 +209,49 @@ def confirm_handovers(
     """The mediator confirms transfers both sides recorded."""
     persons = None if body.persons is None else [p.ref() for p in body.persons]
     try:
-        done = batches.confirm(
-            ledger_of(request), actor=caller.party_id, batch_id=batch_id, persons=persons
+        with caller.acting():
+            done = batches.confirm(
+                ledger_of(request), actor=caller.party_id, batch_id=batch_id, persons=persons
+            )
+    except ParleyError as e:
+        return refusal(request, e)
+    return answer(request, _appended(done))
+
+
+def _people(refs: Iterable[PersonRef]) -> list[dict[str, str]]:
+    return [{"party": r.party_id, "record": r.record_id} for r in sorted(refs)]
+
+
+@router.get("/commitments/{commitment_id}/lists")
+def read_side_lists(request: Request, commitment_id: str, caller: Signed) -> Response:
+    """The sides' signed lists for an exchange as the party may see them (a side its own)."""
+    try:
+        seen = planning.side_lists(
+            ledger_of(request), actor=caller.party_id, commitment_id=commitment_id
         )
+    except ParleyError as e:
+        return refusal(request, e)
+    lists = [
+        {"party": x.party_id, "must_include": _people(x.must_include), "veto": _people(x.veto)}
+        for x in seen
+    ]
+    return answer(request, lists)
+
+
+@router.post("/commitments/{commitment_id}/lists")
+def submit_side_lists(
+    request: Request, commitment_id: str, body: SideListsBody, caller: Signed
+) -> Response:
+    """A side signs its must-include and veto lists for an exchange (replacing its last)."""
+    try:
+        with caller.acting():
+            done = planning.submit_lists(
+                ledger_of(request),
+                actor=caller.party_id,
+                commitment_id=commitment_id,
+                must_include={p.ref() for p in body.must_include},
+                veto={p.ref() for p in body.veto},
+            )
     except ParleyError as e:
         return refusal(request, e)
     return answer(request, _appended(done))
@@ -210,15 +261,16 @@ def confirm_handovers(
 def report(request: Request, commitment_id: str, body: MonitorReport, caller: Signed) -> Response:
     """A monitor's report against a roadmap commitment."""
     try:
-        done = agreements.report(
-            ledger_of(request),
-            actor=caller.party_id,
-            commitment_id=commitment_id,
-            kind=body.kind,
-            place=body.place,
-            observed_on=body.observed_on,
-            text=body.text,
-        )
+        with caller.acting():
+            done = agreements.report(
+                ledger_of(request),
+                actor=caller.party_id,
+                commitment_id=commitment_id,
+                kind=body.kind,
+                place=body.place,
+                observed_on=body.observed_on,
+                text=body.text,
+            )
     except ParleyError as e:
         return refusal(request, e)
     return answer(request, _appended(done))

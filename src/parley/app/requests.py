@@ -4,10 +4,12 @@ answer. The signature base itself is built and checked by `parley.log.command` a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from parley.app.ledger import Ledger
+from parley.app.signing import Command
 from parley.domain.errors import DomainError
 from parley.log.command import CommandError, SignedCommand
 from parley.store import keys as store_keys
@@ -30,6 +32,14 @@ class Caller:
 
     party_id: str
     command: SignedCommand  # what the party signed; the log binds it to what the request appends
+    body: bytes = b""  # the body it signed
+
+    @contextmanager
+    def acting(self) -> Iterator[None]:
+        """The use cases run inside carry out this request: the log binds the party's own
+        signed command to its entries, so the server needs no key of the party."""
+        with Ledger.commanded(Command(self.command, self.body)):
+            yield
 
     @property
     def key_id(self) -> str:
@@ -85,7 +95,7 @@ def authenticate(
         signed.verify(current.public_key)
     except CommandError as e:
         raise Unauthenticated(f"the request's signature by {key.party} does not hold: {e}") from e
-    return Caller(key.party, signed)
+    return Caller(key.party, signed, body)
 
 
 def claim(ledger: Ledger, caller: Caller) -> Answer | None:

@@ -34,6 +34,10 @@ def _person(ref: PersonRef) -> dict[str, str]:
     return {"party": ref.party_id, "record": ref.record_id}
 
 
+def _ref(person: dict[str, str]) -> PersonRef:
+    return PersonRef(person["party"], person["record"])
+
+
 def _caps(values: list[str]) -> dict[str, int]:
     caps = {}
     for value in values:
@@ -168,15 +172,27 @@ def lists_command(
 ) -> None:
     """A side signs its must-include and veto lists for an exchange (replacing its last);
     the planner honours them. With --show, print them (a side its own, the mediator all)."""
+    path = f"/v1/commitments/{segment(commitment)}/lists"
     with failures():
         if show:
-            seen = with_ledger(
-                lambda ledger: planning.side_lists(ledger, actor=actor, commitment_id=commitment)
-            )
-            for x in seen:
+            if server() is not None:
+                seen = [
+                    (x["party"], [_ref(p) for p in x["must_include"]], [_ref(p) for p in x["veto"]])
+                    for x in client(actor).request("GET", path)
+                ]
+            else:
+                seen = [
+                    (x.party_id, list(x.must_include), list(x.veto))
+                    for x in with_ledger(
+                        lambda ledger: planning.side_lists(
+                            ledger, actor=actor, commitment_id=commitment
+                        )
+                    )
+                ]
+            for party, must_of, veto_of in seen:
                 out.print(
-                    f"{x.party_id}: must include {', '.join(sorted(map(str, x.must_include))) or '—'};"
-                    f" veto {', '.join(sorted(map(str, x.veto))) or '—'}"
+                    f"{party}: must include {', '.join(sorted(map(str, must_of))) or '—'};"
+                    f" veto {', '.join(sorted(map(str, veto_of))) or '—'}"
                 )
             if not seen:
                 out.print("No lists signed for this exchange.")
@@ -184,14 +200,24 @@ def lists_command(
 
         must = {PersonRef.parse(x) for x in include or []}
         veto = {PersonRef.parse(x) for x in vetoed or []}
-        done = with_ledger(
-            lambda ledger: planning.submit_lists(
-                ledger, actor=actor, commitment_id=commitment, must_include=must, veto=veto
-            )
-        )
+        if server() is not None:
+            first = client(actor).request(
+                "POST",
+                path,
+                {
+                    "must_include": [_person(r) for r in sorted(must)],
+                    "veto": [_person(r) for r in sorted(veto)],
+                },
+            )["first"]
+        else:
+            first = with_ledger(
+                lambda ledger: planning.submit_lists(
+                    ledger, actor=actor, commitment_id=commitment, must_include=must, veto=veto
+                )
+            ).first
     out.print(
         f"{actor} signed its lists for {commitment}: {len(must)} must include, "
-        f"{len(veto)} vetoed (log entry {done.first})."
+        f"{len(veto)} vetoed (log entry {first})."
     )
 
 
