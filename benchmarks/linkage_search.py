@@ -41,7 +41,9 @@ def main() -> None:
     roster = [synthetic.render(p, f"A{p.pid}", "uk", rng) for p in people]
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
-    index = SearchIndex(roster) if args.rerank is None else SearchIndex(roster, rerank=args.rerank)
+    index = SearchIndex(roster)
+    if args.rerank is not None:
+        index._rerank = args.rerank
     built = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
     asked = rng.sample(people, args.queries)
@@ -60,7 +62,7 @@ def main() -> None:
     cpu.sort()
     q = len(asked)
     print(
-        f"search over {size:,} records (rerank {index.rerank}, index built in {built:.1f} s, peak RSS "
+        f"search over {size:,} records (rerank {index._rerank}, index built in {built:.1f} s, peak RSS "
         f"{before / 1024:.0f} -> {peak / 1024:.0f} MiB while building), {q} queries: "
         f"p50 {latency[q // 2] * 1e3:.1f} ms, p95 {latency[int(q * 0.95)] * 1e3:.1f} ms, "
         f"p99 {latency[int(q * 0.99)] * 1e3:.1f} ms, max {latency[-1] * 1e3:.1f} ms "

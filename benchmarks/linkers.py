@@ -50,7 +50,7 @@ def run_parley(folder: str, threshold: float | None) -> dict[str, Any]:
     groups = {lk.ambiguous for lk in result.links if lk.ambiguous}
     return {"pairs": pairs, "held": held, "seconds": seconds,
             "peak_mib": _peak_mib(), "floor_mib": floor, "threshold": result.threshold,
-            "stats": dict(result.stats), "ambiguous_groups": len(groups),
+            "stats": dict(result._stats), "ambiguous_groups": len(groups),
             "ambiguous_pairs": len(result.links) - len(pairs)}  # fmt: skip
 
 
@@ -71,16 +71,16 @@ def run_parley_model(folder: str, threshold: float | None) -> dict[str, Any]:
     """Only what Parley asks of Splink and DuckDB (training, scoring, explaining), on feature
     tables prepared beforehand: the floor of Parley's time and memory while Splink is its
     model, whatever reading and keying the lists may come to cost."""
-    from parley.linkage import DEFAULT_THRESHOLD, link_frames
+    from parley.linkage.link import DEFAULT_THRESHOLD, _link_features
 
     floor = _peak_mib()
     (frame_l, frame_r), warnings = pickle.loads((Path(folder) / "frames.pkl").read_bytes())
     held = _status_mib("VmRSS")  # the tables, without what unpickling them took for a moment
     start = time.perf_counter()
-    result = link_frames(frame_l, frame_r, threshold or DEFAULT_THRESHOLD, warnings=warnings)
+    result = _link_features(frame_l, frame_r, threshold or DEFAULT_THRESHOLD, warnings=warnings)
     pairs = [(lk.left_id, lk.right_id) for lk in result.links]
     return {"pairs": pairs, "seconds": time.perf_counter() - start, "peak_mib": _peak_mib(),
-            "floor_mib": floor, "frames_mib": held - floor, "stats": dict(result.stats)}  # fmt: skip
+            "floor_mib": floor, "frames_mib": held - floor, "stats": dict(result._stats)}  # fmt: skip
 
 
 def _splink_frame(path: Path) -> Any:

@@ -69,7 +69,8 @@ class LinkResult:
     # in `links` too unless link() was asked to hold them back.
     held: list[Link] = field(default_factory=list)
     threshold: float = DEFAULT_THRESHOLD
-    stats: dict[str, float] = field(default_factory=dict)
+    # Where the time went, for benchmarks/linkers.py; not part of the answer.
+    _stats: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
 
 
 class LinkageError(InvalidInput, ValueError):
@@ -266,12 +267,12 @@ def _link(
     # The frames go in a list that _link_frames empties: their unneeded columns are freed
     # before DuckDB starts.
     result = _link_frames(frames, threshold, one_to_one, progress, hold_differing_ids, warnings)
-    result.stats["prepare_s"] = prepared + result.stats.get("prepare_s", 0.0)
-    result.stats["total_s"] = time.perf_counter() - t0
+    result._stats["prepare_s"] = prepared + result._stats.get("prepare_s", 0.0)
+    result._stats["total_s"] = time.perf_counter() - t0
     return result
 
 
-def link_frames(
+def _link_features(
     frame_l: pd.DataFrame,
     frame_r: pd.DataFrame,
     threshold: float = DEFAULT_THRESHOLD,
@@ -280,8 +281,8 @@ def link_frames(
     hold_differing_ids: bool = False,
     warnings: list[str] | None = None,
 ) -> LinkResult:
-    """`link` on two lists' feature tables (`feature_frames`): Splink's training and
-    scoring, and the links explained. The frames are not changed."""
+    """`link` on two lists' feature tables (`feature_frames`), for benchmarks/linkers.py:
+    Splink's training and scoring, and the links explained. The frames are not changed."""
     with gc_paused():
         return _link_frames(
             [frame_l, frame_r],

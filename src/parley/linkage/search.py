@@ -208,8 +208,8 @@ class _Romanised(_Distinct):
 class SearchIndex:
     """An in-memory index over a roster's names and birth dates."""
 
-    def __init__(self, records: Iterable[LinkageRecord], *, rerank: int = _RERANK) -> None:
-        self._rerank = rerank  # candidates scored with the full comparison per query
+    def __init__(self, records: Iterable[LinkageRecord]) -> None:
+        self._rerank = _RERANK  # a benchmark may set it: candidates fully scored per query
         self._records: list[PreparedRecord] = [prepare(r) for r in records]
         self._rows: dict[str, int] | None = None
         self._keys: dict[str, list[int]] = defaultdict(list)
@@ -245,11 +245,6 @@ class SearchIndex:
 
     def __len__(self) -> int:
         return len(self._records)
-
-    @property
-    def rerank(self) -> int:
-        """How many candidates a query scores with the full name comparison."""
-        return self._rerank
 
     @property
     def warnings(self) -> list[str]:

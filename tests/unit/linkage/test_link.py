@@ -10,9 +10,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from parley.linkage import Link, LinkageRecord, LinkResult, link, link_frames, model
+from parley.linkage import Link, LinkageRecord, LinkResult, link, model
 from parley.linkage.explain import explanation_sql
-from parley.linkage.link import LinkageError
+from parley.linkage.link import LinkageError, _link_features
 from parley.linkage.prepare import feature_frame, feature_frames
 from tests.unit.linkage.cross_script import cross_script_lists
 
@@ -86,13 +86,13 @@ def test_linking_prepared_frames_gives_the_links_of_the_lists(result: LinkResult
     left, right = cross_script_lists()
     (frame_l, frame_r), warnings = feature_frames([left, right], ["left", "right"])
     before = [frame_l.copy(), frame_r.copy()]
-    again = link_frames(frame_l, frame_r, warnings=warnings)
+    again = _link_features(frame_l, frame_r, warnings=warnings)
     assert again.links == result.links and again.held == result.held
     assert again.warnings == result.warnings
     pd.testing.assert_frame_equal(frame_l, before[0])  # the caller's frames are left as they were
     pd.testing.assert_frame_equal(frame_r, before[1])
     with pytest.raises(LinkageError, match="threshold"):
-        link_frames(frame_l, frame_r, threshold=0.0)
+        _link_features(frame_l, frame_r, threshold=0.0)
 
 
 def test_bad_input_is_refused_in_one_sentence() -> None:

@@ -168,7 +168,8 @@ def test_a_crowded_family_still_yields_the_namesake_with_the_given_name() -> Non
         LinkageRecord(f"k{i}", "Коваленко", given[i % len(given)], "Іванович") for i in range(600)
     ]
     crowd.append(LinkageRecord("target", "Коваленко", "Олена", "Іванівна"))
-    index = SearchIndex(crowd, rerank=20)
+    index = SearchIndex(crowd)
+    index._rerank = 20
     assert index.search("Olena Kovalenko", top=1)[0].record_id == "target"
 
 
