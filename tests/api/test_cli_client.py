@@ -154,6 +154,16 @@ def test_a_party_imports_and_reads_from_its_own_machine_and_the_export_verifies(
     assert [r["records"] for r in data["rosters"]] == [3]
     assert "Roster UA:held: v1, 3 persons" in _run(runner, sites.ua, "status", server=sites.url)
 
+    person = json.loads(
+        _run(runner, sites.ua, "person", "UA:held/UA-1", "--json", "--as", "UA", server=sites.url)
+    )
+    assert person["record"] == "UA:held/UA-1" and person["name"]
+    assert json.loads(_run(runner, sites.ua, "match", "list", "--json", server=sites.url)) == []
+    other = runner.invoke(
+        app, ["--data-dir", str(sites.ru), "--server", sites.url, "person", "UA:held/UA-1"]
+    )
+    assert other.exit_code == 1 and other.stderr.startswith("Refused:")
+
     export = tmp_path / "export"
     _run(runner, sites.med, "export", "--out", str(export))
     _run(runner, sites.med, "verify", str(export))

@@ -22,6 +22,7 @@ from parley.app import (
     rosters,
     status,
 )
+from parley.app import person as person_view
 from parley.app.ledger import Appended
 from parley.app.requests import Caller
 from parley.domain.agreements import PersonRef, ReportKind
@@ -151,6 +152,27 @@ def compare_roster(
     except ParleyError as e:
         return refusal(request, e)
     return answer(request, {"from": frm, "to": to, **roster_files.diff_json(d)})
+
+
+@router.get("/matches")
+def list_matches(request: Request, caller: Signed) -> Response:
+    """The matches the signing party may see."""
+    try:
+        return answer(request, reconcile.matches(ledger_of(request), actor=caller.party_id))
+    except ParleyError as e:
+        return refusal(request, e)
+
+
+@router.get("/persons/{roster_id}/{record_id}")
+def person_history(request: Request, roster_id: str, record_id: str, caller: Signed) -> Response:
+    """One person's history across rosters and handovers, as the signing party may see it."""
+    try:
+        data = person_view.history(
+            ledger_of(request), actor=caller.party_id, roster_id=roster_id, record_id=record_id
+        )
+    except ParleyError as e:
+        return refusal(request, e)
+    return answer(request, data)
 
 
 @router.post("/matches/{match_id}/acknowledgement")

@@ -95,12 +95,17 @@ def ack_command(
 
 @match_app.command("list")
 def list_command(
-    actor: Annotated[str, typer.Option("--as", help="Who is asking.")] = "MED",
+    actor: Annotated[
+        str | None, typer.Option("--as", help="Who is asking (default: the mediator).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """The matches the asking party may see."""
     with failures():
-        rows = with_ledger(lambda ledger: reconcile.matches(ledger, actor=actor))
+        if server() is not None:
+            rows = client(actor).request("GET", "/v1/matches")
+        else:
+            rows = with_ledger(lambda ledger: reconcile.matches(ledger, actor=actor or "MED"))
     if as_json:
         print_json(rows)
         return

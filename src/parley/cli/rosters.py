@@ -171,18 +171,24 @@ def erase(
 def person(
     record: Annotated[str, typer.Argument(help="PARTY[:held|:sought]/RECORD_ID")],
     actor: Annotated[
-        str, typer.Option("--as", help="Who is asking (the mediator, or the owning side).")
-    ] = "MED",
+        str | None,
+        typer.Option("--as", help="Who is asking: the mediator (default), or the owning side."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """One person's whole history across rosters and handovers."""
     with failures():
         ref = RecordRef.parse(record)
-        data = with_ledger(
-            lambda ledger: person_view.history(
-                ledger, actor=actor, roster_id=ref.roster_id, record_id=ref.record_id
+        if server() is not None:
+            data = client(actor).request(
+                "GET", f"/v1/persons/{segment(ref.roster_id)}/{segment(ref.record_id)}"
             )
-        )
+        else:
+            data = with_ledger(
+                lambda ledger: person_view.history(
+                    ledger, actor=actor or "MED", roster_id=ref.roster_id, record_id=ref.record_id
+                )
+            )
     if as_json:
         print_json(data)
         return
