@@ -12,8 +12,8 @@ def gc_paused() -> Iterator[None]:
     """Pause cyclic garbage collection for the block, then restore it as it was.
 
     Reading a list or keying its names makes millions of lists, tuples and strings that
-    live on; the collector would walk all of them again and again (half the time of reading
-    a 100,000-row file). They form no cycles, so reference counting frees what is dropped.
+    live on; the collector would walk all of them again and again. They form no cycles, so
+    reference counting frees what is dropped.
     """
     enabled = gc.isenabled()
     gc.disable()

@@ -25,16 +25,16 @@ from parley.linkage.records import LinkageColumns, LinkageRecord
 # Links at or above this probability are reported when no threshold is given (chosen on the
 # FEBRL4 and cross-script benchmarks: benchmarks/linkage_*.py).
 DEFAULT_THRESHOLD = 0.5
-# Random pairs for the u probabilities, in one pass a comparison: chance agreement is
-# common enough to show in 300,000 pairs (F1 at 100,000 a side as with 2 million).
+# Random pairs for the u probabilities: chance agreement is common enough to show in these,
+# at any list size (benchmarks/linkage_synthetic.py --scale).
 _U_PAIRS = 300_000
-_U_CHUNKS = 1
+_U_CHUNKS = 1  # one pass a comparison
 _SEED = 1  # the same lists give the same links
 _DUCKDB_SHARE = 0.25  # of the machine's memory for DuckDB; beyond it, it spills to disk
-# Up to this many records a list, DuckDB's second thread costs more than it brings (100,000
-# a side on 2 cores: 9.3 s and 800 MiB on one thread, 11.4 s and 890 MiB on two).
+# Up to this many records a list, DuckDB's second thread costs more time and memory than it
+# brings (benchmarks/linkage_synthetic.py --scale).
 _ONE_THREAD_UP_TO = 300_000
-_DUCKDB_MAX_GB = 2.0  # what joins need beyond it spills to disk: a million a side fits in 8 GB
+_DUCKDB_MAX_GB = 2.0  # what joins need beyond it spills to disk: memory bounded at any size
 _EM_PAIRS = 50_000  # pairs sampled for each EM session: enough, and bounded at any size
 _PRIOR_BITS = 3.0  # how far the scores may move the guessed share of matches (log2 odds)
 # A pair that is the only candidate of both its records is an answer this far under the

@@ -1,4 +1,4 @@
-"""Interactive search of a roster by a name in any script, answering in milliseconds.
+"""Interactive search of a roster by a name in any script, answering while a user waits.
 
 The index holds every record's name keys in memory: an inverted index from blocking keys
 (stems, phonetic codes, family code with given name) to records, the primary family
@@ -36,16 +36,16 @@ from parley.names.respelling import russian_respellings
 
 _FUZZY = 100  # nearest family skeletons taken from the whole roster per query spelling
 # Candidates scored with the full comparison. The prerank estimates the final score, so the
-# right record is rarely below 150 (benchmarks: top-1 and top-10 as with 300, at half the cost).
+# right record is rarely further down (benchmarks/linkage_search.py --rerank).
 _RERANK = 150
 _CROWDED = 5_000  # a key shared by more records than this finds nothing specific
 _ROMAN = 40  # nearest standard romanisations (either standard) taken per reading
 # Romanisations sharing the largest part of a reading's trigrams, then ranked by Jaro-Winkler:
-# scoring every one of 100,000 names costs tens of milliseconds, counting trigrams one or two.
+# counting shared trigrams is far cheaper than scoring every name of a large roster.
 _PRESELECT = 300
 _COMMON_GRAM = 0.05  # a trigram in more than this share of the names ranks nothing (" ov", "ych")
 # Weight of the second view: Jaro-Winkler between standard romanisations (tuned on the
-# Wikidata tune file: top-10 0.947 -> 0.953).
+# Wikidata tune file: benchmarks/names_vectors.py --file tune).
 _ROMAN_WEIGHT = 0.3
 _DATE_WEIGHT = 0.2  # of the score, where both sides have a birth date
 # The given name against the family name in the prerank, as in the full comparison (0.3/0.5).
@@ -159,7 +159,7 @@ class _Romanised(_Distinct):
     def __init__(self, *columns: list[str]) -> None:
         super().__init__(*columns)
         # One flat (trigram, name) pair array, grouped by trigram: a list and a set per name
-        # would hold hundreds of megabytes at 100,000 names (peak RSS 1,286 -> 669 MiB).
+        # would hold far more memory on a large roster (benchmarks/linkage_search.py).
         codes: dict[str, int] = {}
         pairs: list[int] = []
         owners: list[int] = []
