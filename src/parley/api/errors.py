@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from parley.app.authz import Forbidden
+from parley.app.errors import LogError
 from parley.app.requests import StillRunning, Unauthenticated
 from parley.domain.errors import DomainError, InvalidRecord, NotFound
 from parley.errors import InvalidInput, ParleyError
-from parley.log.errors import LogError
 
 
 def status_of(error: ParleyError) -> int:

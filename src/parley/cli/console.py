@@ -16,10 +16,10 @@ from rich.console import Console
 from parley.app.audit import VerificationFailed
 from parley.app.client import Client, ServerRefused
 from parley.app.config import Settings
+from parley.app.errors import RosterFileError
 from parley.app.keys import KeyRing
 from parley.app.ledger import Ledger
 from parley.errors import InvalidInput, ParleyError
-from parley.io.tables import RosterFileError
 
 # wide enough for the status tables when the output is a file or a pipe
 out = Console(highlight=False, width=None if sys.stdout.isatty() else 120)

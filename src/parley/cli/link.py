@@ -9,10 +9,8 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from parley.app.lists import link_lists, read_list, write_links
 from parley.cli.console import err, fail, failures
-from parley.io.linkage_input import read_linkage_columns
-from parley.io.links import write_links
-from parley.linkage import link
 
 
 def link_command(
@@ -51,8 +49,8 @@ def link_command(
     """
     try:
         with failures(refused="nothing was written"):
-            records_l = read_linkage_columns(left)
-            records_r = read_linkage_columns(right)
+            records_l = read_list(left)
+            records_r = read_list(right)
     except OSError as e:
         fail(f"cannot read {e.filename}: {e.strerror}")
     if not out.resolve().parent.is_dir():
@@ -77,7 +75,7 @@ def link_command(
                 err.print(f"{fraction:4.0%} {stage}")
 
         started = time.perf_counter()
-        result = link(
+        result = link_lists(
             records_l,
             records_r,
             threshold=threshold,

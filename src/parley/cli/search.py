@@ -11,10 +11,9 @@ from typing import Annotated
 
 import typer
 
+from parley.app.lists import SearchHit, search_index
 from parley.cli.console import err, failures, out, print_json
 from parley.domain.errors import DomainError
-from parley.io.linkage_input import read_linkage_records
-from parley.linkage import SearchHit, SearchIndex
 
 
 def _hits_json(hits: list[SearchHit]) -> list[dict[str, object]]:
@@ -42,7 +41,7 @@ def search_command(
         if (query is None) == (queries is None):
             raise DomainError("give one QUERY, or --queries FILE")
         started = time.perf_counter()
-        index = SearchIndex(read_linkage_records(roster))
+        index = search_index(roster)
         for warning in index.warnings:
             err.print(f"[yellow]warning:[/] {warning}")
         if queries is not None:
