@@ -59,6 +59,7 @@ MED, RELEASING, RECEIVING = {"MED"}, {"RU"}, {"UA"}
 COMPANIONS = {
     A.MATCH_SEE_PROPOSED,
     A.MATCH_SEE_CONFIRMED,
+    A.MATCH_SEE_EXPLANATION,
     A.SIDE_LISTS_SEE,
     A.AGREEMENT_NAMED_SIDE,
 }
@@ -419,6 +420,10 @@ def test_what_each_party_sees(ledger: Ledger) -> None:
         assert [m["match_id"] for m in reconcile.matches(ledger, actor=side)] == [_MID]
     ru_history = person.history(ledger, actor="RU", roster_id="RU:held", record_id="r0")
     assert [m["match_id"] for m in ru_history["matches"]] == [_MID]
+    # the explanation quotes both records: the mediator's alone
+    assert [m["explanation"] for m in reconcile.matches(ledger, actor="MED")] == ["same"]
+    assert [m["explanation"] for m in reconcile.matches(ledger, actor="RU")] == [None]
+    assert [m["explanation"] for m in ru_history["matches"]] == [None]
     # each side sees its own signed lists; the mediator both
     for side, wanted in (("UA", PersonRef("RU", "r1")), ("RU", PersonRef("UA", "u1"))):
         planning.submit_lists(

@@ -55,6 +55,7 @@ class Action(enum.StrEnum):
     MATCH_LIST = "match.list"
     MATCH_SEE_PROPOSED = "match.see_proposed"  # every proposal, whatever its state
     MATCH_SEE_CONFIRMED = "match.see_confirmed"  # a confirmed match, in a list or a history
+    MATCH_SEE_EXPLANATION = "match.see_explanation"  # it quotes both records' names and dates
     AGREEMENT_DRAFT = "agreement.draft"
     AGREEMENT_AMEND = "agreement.amend"
     AGREEMENT_NAMED_SIDE = "agreement.named_side"  # who may be named a side of an agreement
@@ -155,6 +156,7 @@ PERMISSIONS: Mapping[Action, Rule] = MappingProxyType({
     A.MATCH_LIST: Rule(M | SIDE, refusal="{actor} is a monitor: it sees the roadmap, not matches"),
     A.MATCH_SEE_PROPOSED: Rule(M),
     A.MATCH_SEE_CONFIRMED: Rule(frozenset({St.MEDIATOR, St.PARTY})),
+    A.MATCH_SEE_EXPLANATION: Rule(M),
     A.AGREEMENT_DRAFT: Rule(M),
     A.AGREEMENT_AMEND: Rule(M),
     A.AGREEMENT_NAMED_SIDE: Rule(SIDE),
@@ -345,6 +347,15 @@ def sees_match(who: Acting, about: Collection[str], confirmed: bool) -> bool:
     return allows(who, Action.MATCH_SEE_PROPOSED) or (
         confirmed and allows(who, Action.MATCH_SEE_CONFIRMED, parties=about)
     )
+
+
+def visible_match(who: Acting, match: dict[str, Any]) -> dict[str, Any]:
+    """A match the party sees, as it may see it: the mediator all of it; a side its id, state,
+    score and the two record references, not the explanation, which quotes the other side's
+    spellings, birth and capture dates."""
+    if allows(who, Action.MATCH_SEE_EXPLANATION):
+        return match
+    return {**match, "explanation": None}
 
 
 def visible_status(who: Acting, data: dict[str, Any]) -> dict[str, Any]:

@@ -27,14 +27,17 @@ def history(ledger: Ledger, *, actor: str, roster_id: str, record_id: str) -> di
         revisions = roster_store.revisions(conn, roster_id, record_id)
         versions = roster_store.versions_of_record(conn, roster_id, record_id)
         matched = [
-            {
-                "match_id": m.match_id,
-                "with": str(m.right if m.left == ref else m.left),
-                "state": m.state.value,
-                "score": m.score,
-                "duplicate": m.duplicate,
-                "explanation": m.explanation,
-            }
+            authz.visible_match(
+                who,
+                {
+                    "match_id": m.match_id,
+                    "with": str(m.right if m.left == ref else m.left),
+                    "state": m.state.value,
+                    "score": m.score,
+                    "duplicate": m.duplicate,
+                    "explanation": m.explanation,
+                },
+            )
             for m in match_store.matches_about(conn, ref)
             if authz.sees_match(who, {owner}, m.state is MatchState.CONFIRMED)
         ]

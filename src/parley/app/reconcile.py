@@ -425,16 +425,19 @@ def matches(ledger: Ledger, *, actor: str) -> list[dict[str, Any]]:
         acks = stored.acknowledged_by(tx)
         found = stored.matches(tx)
     return [
-        {
-            "match_id": m.match_id,
-            "left": str(m.left),
-            "right": str(m.right),
-            "score": m.score,
-            "state": m.state.value,
-            "duplicate": m.duplicate,
-            "explanation": m.explanation,
-            "acknowledged_by": sorted(acks.get(m.match_id, [])),
-        }
+        authz.visible_match(
+            who,
+            {
+                "match_id": m.match_id,
+                "left": str(m.left),
+                "right": str(m.right),
+                "score": m.score,
+                "state": m.state.value,
+                "duplicate": m.duplicate,
+                "explanation": m.explanation,
+                "acknowledged_by": sorted(acks.get(m.match_id, [])),
+            },
+        )
         for m in found
         if authz.sees_match(who, m.parties, m.state is MatchState.CONFIRMED)
     ]

@@ -110,9 +110,8 @@ def list_command(
         print_json(rows)
         return
     for r in rows:
-        out.print(
-            f"{r['state']:9s} {r['score']:.3f} {r['left']} = {r['right']} — {r['explanation']}"
-        )
+        why = f" — {r['explanation']}" if r["explanation"] else ""  # a side's view has none
+        out.print(f"{r['state']:9s} {r['score']:.3f} {r['left']} = {r['right']}{why}")
 
 
 def reconcile_command(

@@ -200,7 +200,8 @@ def person(
         out.print(f"  revision {r['revision']} at {r['time']} (log entry {r['log_index']})")
     for m in data["matches"]:
         kind = "duplicate of" if m["duplicate"] else "matched with"
-        out.print(f"  {kind} {m['with']} ({m['state']}, {m['score']:.2f}): {m['explanation']}")
+        why = f": {m['explanation']}" if m["explanation"] else ""  # a side's view has none
+        out.print(f"  {kind} {m['with']} ({m['state']}, {m['score']:.2f}){why}")
     for h in data["handovers"]:
         note = f" — {h['note']}" if h["note"] else ""
         out.print(

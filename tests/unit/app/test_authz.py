@@ -16,6 +16,7 @@ from parley.app.authz import (
     Forbidden,
     check,
     handover_action,
+    visible_match,
 )
 from parley.domain.handovers import HandoverState
 from parley.domain.parties import Role
@@ -53,6 +54,7 @@ EXPECTED: dict[Action, set[str]] = {
     A.MATCH_LIST: {"MED", *SIDES},
     A.MATCH_SEE_PROPOSED: {"MED"},
     A.MATCH_SEE_CONFIRMED: {"MED", *SIDES},
+    A.MATCH_SEE_EXPLANATION: {"MED"},
     A.AGREEMENT_DRAFT: {"MED"},
     A.AGREEMENT_AMEND: {"MED"},
     A.AGREEMENT_NAMED_SIDE: SIDES,
@@ -147,3 +149,10 @@ def test_no_role_checks_outside_the_table() -> None:
         if _ROLE_CHECK.search(line)
     ]
     assert found == []
+
+
+def test_a_side_sees_a_match_without_the_explanation() -> None:
+    row = {"match_id": "m", "left": "UA:sought/s", "right": "RU:held/r", "explanation": "Олег"}
+    assert visible_match(PARTIES["MED"], row) == row
+    for side in SIDES:
+        assert visible_match(PARTIES[side], row) == {**row, "explanation": None}
