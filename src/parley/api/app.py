@@ -7,6 +7,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
 from parley.api import public, routes
+from parley.api.errors import PUBLIC_REFUSALS, REFUSALS
 from parley.api.middleware import Guard
 from parley.api.signed import Answered
 from parley.app.ledger import Ledger
@@ -27,8 +28,8 @@ def create_app(
         redoc_url=None,
     )
     api.state.ledger = ledger
-    api.include_router(routes.router)
-    api.include_router(public.router)
+    api.include_router(routes.router, responses=REFUSALS)
+    api.include_router(public.router, responses=PUBLIC_REFUSALS)
 
     @api.exception_handler(Answered)
     async def _answered(_request: Request, exc: Answered) -> Response:

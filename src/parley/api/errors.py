@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from pydantic import BaseModel
+
 from parley.app.authz import Forbidden
 from parley.app.errors import LogError
 from parley.app.requests import StillRunning, Unauthenticated
@@ -32,3 +36,38 @@ def body_of(error: ParleyError) -> dict[str, object]:
     if problems:
         body["problems"] = [str(p) for p in problems]
     return body
+
+
+class ErrorBody(BaseModel):
+    """What every refusal answers (documented in /openapi.json for each status below)."""
+
+    error: str
+    detail: str
+    problems: list[str] | None = None
+
+
+_TEXT = {
+    400: "The request was refused.",
+    401: "The request is not signed by a known key, or its signature does not hold.",
+    403: "The signing party may not do this.",
+    404: "No such thing.",
+    409: "The request conflicts with the state of the ledger.",
+    422: "The request names something malformed.",
+}
+
+
+class Unprocessable(BaseModel):
+    """A 422: Parley's error body, or the framework's list of what is wrong with the body."""
+
+    error: str | None = None
+    detail: str | list[dict[str, Any]]
+    problems: list[str] | None = None
+
+
+REFUSALS: dict[int | str, dict[str, Any]] = {
+    s: {"model": ErrorBody, "description": _TEXT[s]} for s in (400, 401, 403, 404, 409)
+}
+REFUSALS[422] = {"model": Unprocessable, "description": _TEXT[422]}
+PUBLIC_REFUSALS: dict[int | str, dict[str, Any]] = {
+    s: {"model": ErrorBody, "description": _TEXT[s]} for s in (400, 404, 422)
+}
