@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
-from parley.api import public, routes
+from parley.api import public, routes, witnessing
 from parley.api.errors import PUBLIC_REFUSALS, REFUSALS
 from parley.api.middleware import Guard
 from parley.api.signed import Answered

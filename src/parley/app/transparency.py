@@ -12,11 +12,11 @@ from parley.domain.errors import DomainError, NotFound
 from parley.log.checkpoint import Checkpoint, issue_checkpoint
 from parley.log.cosignature import CosignatureSigner, CosignatureVerifier
 from parley.log.encoding import encode_base64
-from parley.log.errors import LogError
+from parley.log.errors import LogError, NoteError
 from parley.log.merkle import EMPTY_ROOT
 from parley.log.naming import log_origin, witness_name
 from parley.log.nodes import consistency_proof_from_nodes, root_from_nodes
-from parley.log.note import Ed25519Signer, Ed25519Verifier, parse_note
+from parley.log.note import Ed25519Signer, Ed25519Verifier, open_note, parse_note
 from parley.log.tlog_proof import prove_from_nodes
 from parley.log.witness import AddCheckpoint, JsonFileWitnessState, Witness
 from parley.store import Tx
@@ -109,6 +109,27 @@ def cosign(ledger: Ledger, *, party_id: str, state_dir: Path) -> Cosigned:
             raise DomainError(f"{party_id} refuses to cosign: {e}") from e
         stored.put_cosignature(conn, size, party_id, signature.line())
         return Cosigned(party_id, size, old)
+
+
+def add_cosignature(ledger: Ledger, *, party_id: str, size: int, line: str) -> None:
+    """A party's cosignature, made on its own machine, kept beside the stored checkpoint."""
+    with stored.writing(ledger.engine) as conn:
+        authz.require(conn, party_id, authz.Action.LOG_COSIGN)
+        note = stored.checkpoint_note(conn, size)
+        if note is None:
+            raise NotFound(f"there is no checkpoint of size {size}")
+        key = store_keys.current_key(conn, party_id)
+        if key is None:
+            raise NotFound(f"{party_id} is not a party with an active key")
+        witness = CosignatureVerifier(witness_name(party_id), key.public_key)
+        try:
+            opened = open_note(note + line.encode("utf-8"), [operator_verifier(conn), witness])
+        except (NoteError, UnicodeError) as e:
+            raise DomainError(f"{party_id}'s cosignature of size {size} does not hold: {e}") from e
+        signature = next((s for s in opened.verified if s.name == witness.name), None)
+        if signature is None or signature.key_id != witness.key_id:
+            raise DomainError(f"the line is not a cosignature by {party_id}'s current key")
+        stored.put_cosignature(conn, size, party_id, signature.line())
 
 
 def prove(ledger: Ledger, *, index: int, size: int | None) -> bytes:

@@ -21,6 +21,7 @@ from parley.cli import (
 )
 from parley.cli import serve as serving
 from parley.cli import status as status_view
+from parley.cli import sync as syncing
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 
@@ -62,6 +63,7 @@ app.command("unlocated")(matches.unlocated_command)
 app.command("search")(search.search_command)
 app.command("link")(link.link_command)
 app.command("serve")(serving.serve_command)
+app.command("sync")(syncing.sync_command)
 app.add_typer(rosters.roster_app, name="roster")
 app.add_typer(instance.party_app, name="party")
 app.add_typer(keys.key_app, name="key")

@@ -1,0 +1,56 @@
+"""/v1/log: what a party's `parley sync` needs to witness the log from its own machine — the
+operator's key, a consistency proof, and a door for the cosignature it made there."""
+
+from __future__ import annotations
+
+import base64
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from parley.api.routes import Signed
+from parley.api.signed import answer, ledger_of, refusal
+from parley.app import transparency
+from parley.errors import ParleyError
+
+router = APIRouter(prefix="/v1/log")
+
+
+class Cosignature(BaseModel):
+    size: int = Field(ge=0)
+    line: str = Field(max_length=1000)
+
+
+@router.get("/key")
+def operator_key(request: Request, caller: Signed) -> Response:
+    """The operator's checkpoint verifier key, for a party to pin on first use."""
+    try:
+        return answer(request, {"key": transparency.verifier_key(ledger_of(request))})
+    except ParleyError as e:
+        return refusal(request, e)
+
+
+@router.get("/consistency/{size1}/{size2}")
+def consistency(request: Request, size1: int, size2: int, caller: Signed) -> Response:
+    """The RFC 9162 consistency proof between two tree sizes, one base64 hash a line."""
+    try:
+        hashes = transparency.consistency(ledger_of(request), size1=size1, size2=size2)
+    except ParleyError as e:
+        return refusal(request, e)
+    return answer(
+        request,
+        {"from": size1, "to": size2, "proof": [base64.b64encode(h).decode() for h in hashes]},
+    )
+
+
+@router.post("/cosignatures")
+def cosign(request: Request, body: Cosignature, caller: Signed) -> Response:
+    """A party's C2SP tlog-cosignature line of a stored checkpoint, kept beside it."""
+    try:
+        transparency.add_cosignature(
+            ledger_of(request), party_id=caller.party_id, size=body.size, line=body.line
+        )
+    except ParleyError as e:
+        return refusal(request, e)
+    return answer(request, {"size": body.size, "witness": caller.party_id}, 201)

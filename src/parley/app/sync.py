@@ -1,0 +1,226 @@
+"""A party's verified mirror of the log: `parley sync` fetches the server's latest checkpoint
+and the entry headers, checks them against the operator's pinned key and the last checkpoint
+the party cosigned, cosigns as witness on the party's machine and sends the cosignature back.
+A server that shows a checkpoint inconsistent with one the party cosigned raises a split-view
+alarm, and the party keeps both signed notes and the proof as evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from parley.app.client import Client, ServerRefused
+from parley.errors import ParleyError
+from parley.log.checkpoint import open_checkpoint
+from parley.log.cosignature import CosignatureSigner
+from parley.log.encoding import decode_base64, encode_base64
+from parley.log.errors import CheckpointError, KeyFormatError, LogError, ProofError
+from parley.log.merkle import leaf_hash, root_hash, verify_consistency
+from parley.log.naming import witness_name
+from parley.log.note import Ed25519Verifier
+from parley.log.tiles import TILE_WIDTH, Tile, entry_bundle, read_bundle
+from parley.log.witness import (
+    AddCheckpoint,
+    JsonFileWitnessState,
+    TreeHead,
+    Witness,
+    write_atomically,
+)
+
+
+class SyncRefused(ParleyError):
+    """The server's answer cannot be checked (no checkpoint, wrong key, bad data)."""
+
+
+class SplitView(ParleyError):
+    """The server shows a checkpoint inconsistent with one this party cosigned."""
+
+    def __init__(self, message: str, evidence: Path) -> None:
+        super().__init__(message)
+        self.evidence = evidence
+
+
+@dataclass(frozen=True)
+class Synced:
+    party: str
+    size: int
+    old_size: int
+    fetched: int  # entry headers newly mirrored
+    pinned: bool  # the operator's key was pinned by this sync
+
+
+@dataclass(frozen=True)
+class Mirror:
+    """Where a party keeps what it checked: witness state, the last note it cosigned, the
+    pinned operator key, the entry headers, and the evidence of any split view."""
+
+    data_dir: Path
+    party: str
+
+    @property
+    def witness_dir(self) -> Path:
+        return self.data_dir / "witness"
+
+    @property
+    def state(self) -> JsonFileWitnessState:
+        return JsonFileWitnessState(self.witness_dir / f"{self.party}.json")
+
+    @property
+    def cosigned_note(self) -> Path:
+        return self.witness_dir / f"{self.party}.checkpoint"
+
+    @property
+    def operator_key(self) -> Path:
+        return self.witness_dir / "operator.vkey"
+
+    @property
+    def headers_file(self) -> Path:
+        return self.data_dir / "mirror" / "entries.bundle"
+
+    @property
+    def evidence_dir(self) -> Path:
+        return self.data_dir / "mirror" / "evidence"
+
+    def headers(self) -> list[bytes]:
+        try:
+            return read_bundle(self.headers_file.read_bytes())
+        except FileNotFoundError:
+            return []
+
+
+def _pin(mirror: Mirror, client: Client, given: str | None) -> tuple[Ed25519Verifier, bool]:
+    """The operator's key: pinned on first use (or as given), and never silently replaced."""
+    pinned = (
+        mirror.operator_key.read_text("utf-8").strip() if mirror.operator_key.exists() else None
+    )
+    if pinned is not None and given is not None and given.strip() != pinned:
+        raise SyncRefused(
+            f"--mediator-key differs from the key pinned in {mirror.operator_key}: "
+            "remove the pin only if the mediator really changed its key"
+        )
+    text = pinned or (given.strip() if given else None)
+    if text is None:
+        text = str(client.request("GET", "/v1/log/key")["key"])
+    try:
+        verifier = Ed25519Verifier.from_verifier_key(text)
+    except KeyFormatError as e:
+        raise SyncRefused(f"the operator key {text!r} is not a verifier key: {e}") from e
+    if pinned is None:
+        mirror.witness_dir.mkdir(parents=True, exist_ok=True)
+        write_atomically(mirror.operator_key, (text + "\n").encode("utf-8"))
+    return verifier, pinned is None
+
+
+def _get(client: Client, path: str) -> bytes:
+    try:
+        reply = client.raw("GET", path, b"", {})
+    except OSError as e:
+        raise SyncRefused(f"no answer from the server for {path} ({e})") from e
+    if reply.status != 200:
+        raise SyncRefused(f"the server answered {reply.status} for {path}")
+    return reply.body
+
+
+def _fetch_headers(client: Client, start: int, size: int) -> list[bytes]:
+    """Entry headers start..size-1 from the public entry bundles."""
+    out: list[bytes] = []
+    for index in range(start // TILE_WIDTH, (size + TILE_WIDTH - 1) // TILE_WIDTH):
+        width = min(TILE_WIDTH, size - index * TILE_WIDTH)
+        try:
+            bundle = read_bundle(_get(client, "/" + Tile(None, index, width).path))
+        except LogError as e:
+            raise SyncRefused(f"entry bundle {index} is malformed: {e}") from e
+        if len(bundle) != width:
+            raise SyncRefused(f"entry bundle {index} holds {len(bundle)} entries, not {width}")
+        out.extend(bundle[max(0, start - index * TILE_WIDTH) :])
+    return out
+
+
+def _proof(client: Client, old: int, new: int) -> tuple[bytes, ...]:
+    data = client.request("GET", f"/v1/log/consistency/{old}/{new}")
+    hashes = [decode_base64(str(h)) for h in data["proof"]]
+    if any(h is None for h in hashes):
+        raise SyncRefused("the server's consistency proof is not base64")
+    return tuple(h for h in hashes if h is not None)
+
+
+def _alarm(
+    mirror: Mirror,
+    url: str,
+    shown: bytes,
+    head: TreeHead,
+    new_size: int,
+    new_root: bytes,
+    why: str,
+    proof: Sequence[bytes],
+) -> SplitView:
+    """Keep both signed notes and the proof, and name both checkpoints in one sentence."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    folder = mirror.evidence_dir / f"{stamp}-cosigned-{head.size}-shown-{new_size}"
+    folder.mkdir(parents=True, exist_ok=True)
+    cosigned = mirror.cosigned_note.read_bytes() if mirror.cosigned_note.exists() else b""
+    (folder / "cosigned.checkpoint").write_bytes(cosigned)
+    (folder / "shown.checkpoint").write_bytes(shown)
+    (folder / "proof.txt").write_bytes(AddCheckpoint(head.size, tuple(proof), shown).to_bytes())
+    message = (
+        f"split view: the server at {url} shows the checkpoint of size {new_size} (root "
+        f"{encode_base64(new_root)}), {why} the checkpoint of size {head.size} (root "
+        f"{encode_base64(head.root)}) that {mirror.party} cosigned; refused, nothing cosigned, "
+        f"evidence kept in {folder}"
+    )
+    (folder / "alarm.txt").write_text(message + "\n", encoding="utf-8")
+    return SplitView(message, folder)
+
+
+def sync(
+    client: Client,
+    *,
+    party: str,
+    key: Ed25519PrivateKey,
+    data_dir: Path,
+    mediator_key: str | None = None,
+) -> Synced:
+    """Check the server's latest checkpoint and headers, cosign it, and send the cosignature."""
+    mirror = Mirror(data_dir, party)
+    url = f"http://{client.host}:{client.port}{client.prefix}"
+    verifier, pinned = _pin(mirror, client, mediator_key)
+    shown = _get(client, "/checkpoint")
+    try:
+        new = open_checkpoint(shown, verifier).checkpoint
+    except CheckpointError as e:
+        raise SyncRefused(f"the server's checkpoint does not hold: {e}") from e
+    head = mirror.state.load()
+    old = head.size if head is not None else 0
+    proof: tuple[bytes, ...] = ()
+    if head is not None and head.size > 0:
+        if new.size < head.size:
+            raise _alarm(mirror, url, shown, head, new.size, new.root, "smaller than", proof)
+        try:
+            proof = _proof(client, head.size, new.size) if head.size < new.size else ()
+            verify_consistency(head.size, new.size, head.root, new.root, proof)
+        except (ProofError, ServerRefused) as e:
+            why = f"inconsistent ({e}) with"
+            raise _alarm(mirror, url, shown, head, new.size, new.root, why, proof) from e
+    known = mirror.headers()[: new.size]
+    fresh = _fetch_headers(client, len(known), new.size)
+    headers = known + fresh
+    if root_hash([leaf_hash(h) for h in headers]) != new.root:
+        if head is not None and head.size > 0:
+            why = "whose entries do not hash to its root, against"
+            raise _alarm(mirror, url, shown, head, new.size, new.root, why, proof)
+        raise SyncRefused(f"the server's entries do not hash to its checkpoint of size {new.size}")
+    witness = Witness(CosignatureSigner(witness_name(party), key), verifier, mirror.state)
+    mirror.witness_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        signature = witness.add_checkpoint(AddCheckpoint(old, proof, shown))
+    except LogError as e:
+        raise SyncRefused(f"{party} refuses to cosign: {e}") from e
+    mirror.headers_file.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(mirror.headers_file, entry_bundle(headers))
+    write_atomically(mirror.cosigned_note, shown)
+    client.request("POST", "/v1/log/cosignatures", {"size": new.size, "line": signature.line()})
+    return Synced(party, new.size, old, len(fresh), pinned)

@@ -1,0 +1,50 @@
+"""`parley sync`: a party's verified mirror of the server's log, and its witness cosignature."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from parley.app import sync
+from parley.app.keys import KeyRing
+from parley.cli.console import client, fail, failures, out, server, settings
+
+
+def sync_command(
+    party: Annotated[
+        str | None, typer.Option("--as", help="Your party (default: the one key here).")
+    ] = None,
+    mediator_key: Annotated[
+        str | None,
+        typer.Option(help="The mediator's checkpoint verifier key (default: pinned on first use)."),
+    ] = None,
+) -> None:
+    """Check the server's latest checkpoint and entry headers against the last checkpoint you
+    cosigned, cosign it as witness and send the cosignature back; alarm on a split view."""
+    with failures():
+        if server() is None:
+            fail("sync needs a server: give --server URL (or PARLEY_SERVER)")
+        signing = client(party)
+        acting = party or _only_party()  # client() made sure there is exactly one
+        local = settings()
+        try:
+            done = sync.sync(
+                signing,
+                party=acting,
+                key=KeyRing(local.keys_dir).get(acting),
+                data_dir=local.data_dir,
+                mediator_key=mediator_key,
+            )
+        except sync.SplitView as e:
+            fail(str(e), "ALARM")
+    pinned = " (mediator key pinned)" if done.pinned else ""
+    out.print(
+        f"{done.party} checked and cosigned the checkpoint of size {done.size} (last cosigned:"
+        f" {done.old_size}); {done.fetched} new entry headers mirrored{pinned}."
+    )
+
+
+def _only_party() -> str:
+    keys = sorted(p.name for p in KeyRing(settings().keys_dir).folder.glob("*.ed25519.pem"))
+    return keys[0].removesuffix(".ed25519.pem")

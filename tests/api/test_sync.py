@@ -1,0 +1,215 @@
+"""`parley sync` against a real server on loopback: UA keeps a verified mirror in its own data
+directory, cosigns each checkpoint there and sends the cosignature back; a server whose log is
+rolled back or forked (an older database copy restored) raises the alarm and UA keeps the
+evidence."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import sqlite3
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import uvicorn
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from typer.testing import CliRunner
+
+from parley.api.app import create_app
+from parley.app import instance, transparency
+from parley.app.config import Settings
+from parley.app.keys import KeyRing, init_party_key
+from parley.app.ledger import Ledger
+from parley.cli.main import app
+from parley.domain.parties import Party, Role
+from parley.log.note import parse_note
+from parley.log.tiles import read_bundle
+from parley.log.witness import JsonFileWitnessState
+
+
+@dataclass
+class Site:
+    med: Path
+    ua: Path
+    ledger: Ledger
+
+    @property
+    def database(self) -> Path:
+        return self.med / "parley.db"
+
+    def reopen(self) -> None:
+        self.ledger = Ledger.open(Settings(self.med, f"sqlite:///{self.database}"))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def _served(ledger: Ledger) -> Iterator[str]:
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(ledger), port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture
+def runner(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    for name in ("PARLEY_DATA_DIR", "PARLEY_DATABASE_URL", "PARLEY_SERVER"):
+        monkeypatch.delenv(name, raising=False)
+    return CliRunner()
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[Site]:
+    med, ua = tmp_path / "med", tmp_path / "ua"
+    ua_ring = KeyRing(ua / "keys")
+    init_party_key(ua_ring, "UA")
+    ledger = Ledger.open(Settings(med, f"sqlite:///{med / 'parley.db'}"), create=True)
+    instance.init_instance(ledger, name="test", mediator_id="MED", mediator_name="Mediator")
+    instance.register_party(
+        ledger,
+        actor="MED",
+        party=Party("UA", "Ukraine", Role.SIDE),
+        public_key=ua_ring.public_bytes("UA"),
+    )
+    s = Site(med, ua, ledger)
+    try:
+        yield s
+    finally:
+        s.ledger.close()
+
+
+def _append(ledger: Ledger, party_id: str, role: Role = Role.MONITOR) -> int:
+    """The mediator registers a party (entries appended) and signs a checkpoint of the log."""
+    key = Ed25519PrivateKey.generate().public_key().public_bytes_raw()
+    instance.register_party(
+        ledger, actor="MED", party=Party(party_id, party_id, role), public_key=key
+    )
+    size, _ = transparency.sign_checkpoint(ledger)
+    return size
+
+
+def _sync(runner: CliRunner, site: Site, url: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["--data-dir", str(site.ua), "--server", url, "sync", "--as", "UA"])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _public_checkpoint(url: str) -> bytes:
+    with urllib.request.urlopen(url + "/checkpoint") as reply:
+        body: bytes = reply.read()
+    return body
+
+
+def _state(site: Site) -> tuple[int, bytes]:
+    head = JsonFileWitnessState(site.ua / "witness" / "UA.json").load()
+    assert head is not None
+    return head.size, head.root
+
+
+def test_two_syncs_with_appends_between_are_consistent_and_cosigned(
+    runner: CliRunner, site: Site
+) -> None:
+    first = _append(site.ledger, "SMM")
+    with _served(site.ledger) as url:
+        code, out, err = _sync(runner, site, url)
+        assert code == 0, err
+        assert f"cosigned the checkpoint of size {first} (last cosigned: 0)" in out
+        assert "mediator key pinned" in out
+        second = _append(site.ledger, "OSCE")
+        code, out, err = _sync(runner, site, url)
+        assert code == 0, err
+        assert f"size {second} (last cosigned: {first})" in out
+        assert "pinned" not in out
+        published = _public_checkpoint(url)
+    names = [s.name for s in parse_note(published).signatures]
+    assert "parley-witness/UA" in names
+    assert _state(site)[0] == second
+    mirrored = read_bundle((site.ua / "mirror" / "entries.bundle").read_bytes())
+    assert len(mirrored) == second
+    assert (
+        (site.ua / "witness" / "UA.checkpoint").read_bytes().startswith(published.split(b"\n\n")[0])
+    )
+    assert not (site.ua / "mirror" / "evidence").exists()
+
+
+def test_a_wrong_pinned_key_is_refused(runner: CliRunner, site: Site) -> None:
+    _append(site.ledger, "SMM")
+    other = transparency.verifier_key(site.ledger).replace("parley/", "parley/x", 1)
+    with _served(site.ledger) as url:
+        result = runner.invoke(
+            app,
+            [
+                *("--data-dir", str(site.ua), "--server", url),
+                *("sync", "--as", "UA", "--mediator-key", other),
+            ],
+        )
+    assert result.exit_code == 1
+    assert not (site.ua / "witness" / "UA.json").exists()
+
+
+def _restore(site: Site, copy: Path) -> None:
+    site.ledger.close()
+    for suffix in ("-wal", "-shm"):
+        Path(str(site.database) + suffix).unlink(missing_ok=True)
+    shutil.copyfile(copy, site.database)
+    site.reopen()
+
+
+def _backup(site: Site, to: Path) -> None:
+    with sqlite3.connect(site.database) as src, sqlite3.connect(to) as dst:
+        src.backup(dst)
+
+
+@pytest.mark.parametrize("forked", [False, True])
+def test_a_rolled_back_or_forked_log_raises_the_alarm_and_the_evidence_is_kept(
+    runner: CliRunner, site: Site, tmp_path: Path, forked: bool
+) -> None:
+    first = _append(site.ledger, "SMM")
+    with _served(site.ledger) as url:
+        assert _sync(runner, site, url)[0] == 0
+    older = tmp_path / "older.db"
+    _backup(site, older)
+    second = _append(site.ledger, "OSCE")
+    with _served(site.ledger) as url:
+        assert _sync(runner, site, url)[0] == 0
+    cosigned = (site.ua / "witness" / "UA.checkpoint").read_bytes()
+    state = _state(site)
+    _restore(site, older)
+    shown = first
+    if forked:  # the operator rewrites history past what UA cosigned
+        _append(site.ledger, "ICRC")
+        shown = _append(site.ledger, "UN")
+        assert shown > second
+    with _served(site.ledger) as url:
+        code, _, err = _sync(runner, site, url)
+        published = _public_checkpoint(url)
+    assert code == 1
+    message = " ".join(err.split())
+    assert "ALARM" in message
+    assert f"checkpoint of size {shown}" in message
+    assert f"checkpoint of size {second}" in message
+    assert ("smaller than" in message) != forked
+    assert _state(site) == state  # never rolled back
+    (folder,) = (site.ua / "mirror" / "evidence").iterdir()
+    assert (folder / "cosigned.checkpoint").read_bytes() == cosigned
+    assert (folder / "shown.checkpoint").read_bytes() == published
+    assert (folder / "proof.txt").read_bytes().startswith(f"old {second}\n".encode())
+    if forked:  # UA cosigned nothing of the forked history
+        assert b"parley-witness/UA" not in published.split(b"\n\n")[1]
