@@ -30,6 +30,7 @@ def create_app(
     api.state.ledger = ledger
     api.include_router(routes.router, responses=REFUSALS)
     api.include_router(public.router, responses=PUBLIC_REFUSALS)
+    api.include_router(witnessing.router, responses=REFUSALS)
 
     @api.exception_handler(Answered)
     async def _answered(_request: Request, exc: Answered) -> Response:
