@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import Request
@@ -39,8 +40,9 @@ def ledger_of(request: Request) -> Ledger:
     return ledger
 
 
-async def signed_party(request: Request) -> Caller:
-    """FastAPI dependency: the party that signed this request, its nonce now taken."""
+async def signed_party(request: Request) -> AsyncIterator[Caller]:
+    """FastAPI dependency: the party that signed this request, its nonce held by it until the
+    request is answered (a second request with the nonce waits, then gets the first answer)."""
     ledger = ledger_of(request)
     body = await request.body()
     headers = {k.lower(): v for k, v in request.headers.items()}
@@ -64,7 +66,10 @@ async def signed_party(request: Request) -> Caller:
     if first is not None:
         raise Answered(first.status, first.body)
     request.state.caller = caller
-    return caller
+    try:
+        yield caller
+    finally:
+        signed_requests.release(ledger, caller)
 
 
 def answer(request: Request, data: Any, status: int = 200) -> JSONResponse:

@@ -27,6 +27,7 @@ from parley.log.nodes import extend
 from parley.store import Database, Tx, migrate
 from parley.store import keys as store_keys
 from parley.store import log as stored
+from parley.store import requests as answered
 from parley.store.engine import make_engine
 from parley.store.nodes import SqlNodeStore
 from parley.store.projection import Projection
@@ -302,6 +303,8 @@ class Ledger:
         state.appender.insert(entries, time)
         for at, command in commands:
             state.appender.insert_command(at, command.signed, command.body)
+        if ticket.command is not None:  # the request's nonce commits with its entries or not at all
+            _take_nonce(conn, ticket.command, Appended(first, len(entries)))
         state.leaves.extend(e.leaf for e in entries)
         state.next = first + len(entries)
         for event in events:
@@ -373,6 +376,20 @@ def _bind(entry: Entry, command: bytes, signer: str) -> Entry:
     header = replace(entry.header, command=command, signer=signer)
     data = header.to_bytes()
     return replace(entry, header=header, header_bytes=data, leaf=leaf_hash(data))
+
+
+def _take_nonce(conn: Tx, command: Command, done: Appended) -> None:
+    """Record the request's nonce in the transaction of its entries, with what they are as the
+    answer a retry gets if the server stops before it answers."""
+    signed = command.signed
+    provisional = command_body({"first": done.first, "count": done.count})
+    held = answered.record(
+        conn, signed.keyid, signed.nonce, signed.created, signed.signature, provisional
+    )
+    if held is not None and held != signed.signature:
+        raise DomainError(
+            f"nonce {signed.nonce} of key {signed.keyid} was already used by another request"
+        )
 
 
 def _given_party(conn: Tx, command: Command | None) -> tuple[str, Command] | None:

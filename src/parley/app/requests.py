@@ -4,6 +4,7 @@ answer. The signature base itself is built and checked by `parley.log.command` a
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -98,28 +99,86 @@ def authenticate(
     return Caller(key.party, signed, body)
 
 
-def claim(ledger: Ledger, caller: Caller) -> Answer | None:
-    """Take the request's nonce (None: run it), or the first answer to the same request.
+class _Running:
+    """The requests this process is running, by key and nonce: a second request with the same
+    nonce waits for the first to be answered, then gets its answer (or is refused as a replay)."""
 
-    The same nonce under another signature is a replay, refused with nothing run."""
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: dict[tuple[int, str, str], threading.Event] = {}
+
+    def enter(self, key: tuple[int, str, str]) -> None:
+        while True:
+            with self._lock:
+                first = self._running.get(key)
+                if first is None:
+                    self._running[key] = threading.Event()
+                    return
+            first.wait()
+
+    def leave(self, key: tuple[int, str, str]) -> None:
+        with self._lock:
+            done = self._running.pop(key, None)
+        if done is not None:
+            done.set()
+
+
+_RUNNING = _Running()
+
+
+def _key(ledger: Ledger, caller: Caller) -> tuple[int, str, str]:
+    return id(ledger), caller.key_id, caller.nonce
+
+
+def claim(ledger: Ledger, caller: Caller) -> Answer | None:
+    """Take the request's nonce (None: run it, then `release`), or the first answer to it.
+
+    Nothing is written until the request is answered or appends: a first attempt that died
+    left nothing, and its retry runs afresh. The same nonce under another signature is a
+    replay, refused with nothing run."""
+    _RUNNING.enter(_key(ledger, caller))
+    try:
+        first = _first_answer(ledger, caller)
+    except BaseException:
+        release(ledger, caller)
+        raise
+    if first is not None:
+        release(ledger, caller)
+    return first
+
+
+def release(ledger: Ledger, caller: Caller) -> None:
+    """The request is answered (or failed): a request waiting on its nonce may go on."""
+    _RUNNING.leave(_key(ledger, caller))
+
+
+def _first_answer(ledger: Ledger, caller: Caller) -> Answer | None:
     signed = caller.command
-    seen = seen_requests.claim(
-        ledger.engine, signed.keyid, signed.nonce, signed.created, signed.signature
-    )
+    seen = seen_requests.seen(ledger.engine, signed.keyid, signed.nonce)
     if seen is None:
         return None
     if seen.signature != signed.signature:
         raise Unauthenticated(
             f"nonce {caller.nonce} of key {caller.key_id} was already used by another request"
         )
-    if seen.status is None or seen.answer is None:
+    if seen.answer is None:  # left by an older server between its claim and its answer
         raise StillRunning(f"the request with nonce {caller.nonce} is still running: retry later")
-    return Answer(seen.status, seen.answer)
+    # committed with its entries, the server stopped before answering: what it appended
+    return Answer(seen.status or 200, seen.answer)
 
 
 def remember(ledger: Ledger, caller: Caller, answer: Answer) -> None:
     """Keep the answer to a request, so a retry gets it again and appends nothing."""
-    seen_requests.answer(ledger.engine, caller.key_id, caller.nonce, answer.status, answer.body)
+    signed = caller.command
+    seen_requests.answer(
+        ledger.engine,
+        signed.keyid,
+        signed.nonce,
+        signed.created,
+        signed.signature,
+        answer.status,
+        answer.body,
+    )
 
 
 def _field(headers: Mapping[str, str], name: str) -> str:

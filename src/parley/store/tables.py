@@ -342,7 +342,7 @@ request_nonces = Table(
     Column("nonce", String(64), primary_key=True),
     Column("created", BigInteger, nullable=False),
     Column("signature", LargeBinary, nullable=False),
-    Column("status", SmallInteger, nullable=True),  # None while the request runs
+    Column("status", SmallInteger, nullable=True),  # None: committed, not yet answered
     Column("answer", LargeBinary, nullable=True),
 )
 
