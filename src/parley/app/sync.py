@@ -148,9 +148,9 @@ def _proof(client: Client, old: int, new: int) -> tuple[bytes, ...]:
     return tuple(h for h in hashes if h is not None)
 
 
-def _alarm(
+def split_view(
     mirror: Mirror,
-    url: str,
+    source: str,
     shown: bytes,
     head: TreeHead,
     new_size: int,
@@ -167,7 +167,7 @@ def _alarm(
     (folder / "shown.checkpoint").write_bytes(shown)
     (folder / "proof.txt").write_bytes(AddCheckpoint(head.size, tuple(proof), shown).to_bytes())
     message = (
-        f"split view: the server at {url} shows the checkpoint of size {new_size} (root "
+        f"split view: {source} shows the checkpoint of size {new_size} (root "
         f"{encode_base64(new_root)}), {why} the checkpoint of size {head.size} (root "
         f"{encode_base64(head.root)}) that {mirror.party} cosigned; refused, nothing cosigned, "
         f"evidence kept in {folder}"
@@ -186,7 +186,7 @@ def sync(
 ) -> Synced:
     """Check the server's latest checkpoint and headers, cosign it, and send the cosignature."""
     mirror = Mirror(data_dir, party)
-    url = f"http://{client.host}:{client.port}{client.prefix}"
+    url = f"the server at http://{client.host}:{client.port}{client.prefix}"
     verifier, pinned = _pin(mirror, client, mediator_key)
     shown = _get(client, "/checkpoint")
     try:
@@ -198,20 +198,20 @@ def sync(
     proof: tuple[bytes, ...] = ()
     if head is not None and head.size > 0:
         if new.size < head.size:
-            raise _alarm(mirror, url, shown, head, new.size, new.root, "smaller than", proof)
+            raise split_view(mirror, url, shown, head, new.size, new.root, "smaller than", proof)
         try:
             proof = _proof(client, head.size, new.size) if head.size < new.size else ()
             verify_consistency(head.size, new.size, head.root, new.root, proof)
         except (ProofError, ServerRefused) as e:
             why = f"inconsistent ({e}) with"
-            raise _alarm(mirror, url, shown, head, new.size, new.root, why, proof) from e
+            raise split_view(mirror, url, shown, head, new.size, new.root, why, proof) from e
     known = mirror.headers()[: new.size]
     fresh = _fetch_headers(client, len(known), new.size)
     headers = known + fresh
     if root_hash([leaf_hash(h) for h in headers]) != new.root:
         if head is not None and head.size > 0:
             why = "whose entries do not hash to its root, against"
-            raise _alarm(mirror, url, shown, head, new.size, new.root, why, proof)
+            raise split_view(mirror, url, shown, head, new.size, new.root, why, proof)
         raise SyncRefused(f"the server's entries do not hash to its checkpoint of size {new.size}")
     witness = Witness(CosignatureSigner(witness_name(party), key), verifier, mirror.state)
     mirror.witness_dir.mkdir(parents=True, exist_ok=True)

@@ -22,6 +22,7 @@ from parley.cli import (
 from parley.cli import serve as serving
 from parley.cli import status as status_view
 from parley.cli import sync as syncing
+from parley.cli.witness import witness_app
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 
@@ -72,6 +73,7 @@ app.add_typer(batches.batch_app, name="batch")
 app.add_typer(agreements.commitment_app, name="commitment")
 app.add_typer(agreements.agreement_app, name="agreement")
 app.add_typer(matches.match_app, name="match")
+app.add_typer(witness_app, name="witness")
 
 
 def main() -> None:
