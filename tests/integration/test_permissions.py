@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from parley.app import (
     agreements,
+    audit,
     batches,
     erasure,
     instance,
@@ -60,6 +61,7 @@ COMPANIONS = {
     A.MATCH_SEE_PROPOSED,
     A.MATCH_SEE_CONFIRMED,
     A.MATCH_SEE_EXPLANATION,
+    A.LOG_SEE_PAYLOAD,
     A.SIDE_LISTS_SEE,
     A.AGREEMENT_NAMED_SIDE,
 }
@@ -101,6 +103,12 @@ MATRIX: list[tuple[Action, str, Command, set[str]]] = [
         {"MED"},
     ),
     (A.STATUS_READ, "status", lambda led, a, _: status.summary(led, a), {"MED", "UA", "RU", "SMM"}),
+    (
+        A.LOG_EXPORT,
+        "export",
+        lambda led, a, tmp: audit.export(led, tmp / f"export-{a}", actor=a),
+        {"MED", "UA", "RU", "SMM"},
+    ),
     (
         A.LOG_COSIGN,
         "witness the log",

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+from parley.app import authz
 from parley.app.ledger import Ledger
 from parley.app.transparency import operator, origin
 from parley.domain.events import PAYLOADS
@@ -93,16 +94,31 @@ def verify_export(folder: Path, keys_file: Path | None = None) -> Report:
     return verify.verify_export(folder, PAYLOADS, keys_file)
 
 
-def export(ledger: Ledger, folder: Path) -> int:
-    """Write the log, its checkpoints with cosignatures, and every public key to `folder`."""
+def _as_seen(who: authz.Acting | None, e: StoredEntry) -> StoredEntry:
+    """The entry as `who` may see it: whole, or with its payload and command body withheld."""
+    h = Header.from_bytes(e.header)
+    if (e.payload is None and e.command_body is None) or authz.sees_payload(
+        who, actor=h.actor, event_type=h.type
+    ):
+        return e
+    return replace(e, payload=None, salt=None, command_body=None, withheld=True)
+
+
+def export(ledger: Ledger, folder: Path, *, actor: str | None = None, public: bool = False) -> int:
+    """Write the log, its checkpoints with cosignatures, and every public key to `folder`, as
+    `actor` may see it (default: the operator, whose own data it is, all of it): every header,
+    and the payloads the permission table lets it see. A public export has the headers and
+    the log's own events only."""
     with ledger.reading() as conn:
+        op = operator(conn)[0]
+        who = None if public else authz.require(conn, actor or op, authz.Action.LOG_EXPORT)
         keys = ExportKeys(
             origin=origin(conn),
-            operator=operator(conn)[0],
+            operator=op,
             keys=tuple(
                 PartyKey(k.party_id, k.key_id, k.public_key) for k in store_keys.every_key(conn)
             ),
         )
         # as exported: the bytes and the signed commands, not the leaf hash the store keeps
-        entries = (replace(e, leaf_hash=None) for e in _live_entries(conn))
+        entries = (_as_seen(who, replace(e, leaf_hash=None)) for e in _live_entries(conn))
         return write_export(folder, entries, stored.checkpoints(conn), keys)

@@ -14,6 +14,7 @@ from typing import Any
 from parley.domain.errors import DomainError
 from parley.domain.handovers import HandoverState
 from parley.domain.parties import Role
+from parley.log.events import LOG_PAYLOADS
 from parley.store import Tx
 from parley.store import keys as key_store
 
@@ -43,6 +44,8 @@ class Action(enum.StrEnum):
     KEY_REPLACE = "key.replace"  # name a revoked key's replacement: never in another's name
     LOG_COSIGN = "log.cosign"
     STATUS_READ = "status.read"
+    LOG_EXPORT = "log.export"  # the export as the party may see it
+    LOG_SEE_PAYLOAD = "log.see_payload"  # an entry's payload and command body, in an export
     ROSTER_IMPORT = "roster.import"
     ROSTER_READ = "roster.view"
     PERSON_READ = "person.view"
@@ -121,6 +124,8 @@ PERMISSIONS: Mapping[Action, Rule] = MappingProxyType({
         SIDE | W, refusal="{actor} is not a party that witnesses the mediator's log"
     ),
     A.STATUS_READ: Rule(M | SIDE | W),
+    A.LOG_EXPORT: Rule(M | SIDE | W),
+    A.LOG_SEE_PAYLOAD: Rule(frozenset({St.MEDIATOR, St.OWNER})),
     A.ROSTER_IMPORT: Rule(
         frozenset({St.OWNER}),
         roles=frozenset({Role.SIDE}),
@@ -347,6 +352,15 @@ def sees_match(who: Acting, about: Collection[str], confirmed: bool) -> bool:
     return allows(who, Action.MATCH_SEE_PROPOSED) or (
         confirmed and allows(who, Action.MATCH_SEE_CONFIRMED, parties=about)
     )
+
+
+def sees_payload(who: Acting | None, *, actor: str, event_type: str) -> bool:
+    """Whether `who`'s export (None: the public's) carries an entry's payload: the log's own
+    events (parties, keys, erasures) for all, as a verifier needs them; the rest for the
+    mediator and for the party whose command made the entry."""
+    if event_type in LOG_PAYLOADS:
+        return True
+    return who is not None and allows(who, Action.LOG_SEE_PAYLOAD, owner=actor)
 
 
 def visible_match(who: Acting, match: dict[str, Any]) -> dict[str, Any]:

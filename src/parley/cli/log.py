@@ -16,10 +16,19 @@ log_app = typer.Typer(no_args_is_help=True, help="Checkpoints, proofs and entrie
 
 def export_command(
     out_dir: Annotated[Path, typer.Option("--out", help="A new, empty folder.")],
+    actor: Annotated[
+        str | None,
+        typer.Option("--as", help="Whose export: the payloads it may see (default: the mediator)."),
+    ] = None,
+    public: Annotated[
+        bool, typer.Option("--public", help="Headers and the log's own events only.")
+    ] = False,
 ) -> None:
     """Write the log, checkpoints with cosignatures and public keys for offline verification."""
     with failures():
-        count = with_ledger(lambda ledger: audit.export(ledger, out_dir))
+        count = with_ledger(
+            lambda ledger: audit.export(ledger, out_dir, actor=actor, public=public)
+        )
     out.print(f"Exported {count} entries to {out_dir}.")
 
 
@@ -39,7 +48,9 @@ def verify_command(
         else:
             report = audit.verify_export(folder, keys)
     out.print(
-        f"Verified {report.entries} entries ({report.erased} erased payloads),"
+        f"Verified {report.entries} entries ({report.erased} erased payloads"
+        + (f", {report.withheld} withheld" if report.withheld else "")
+        + "),"
         f" {report.checkpoints} checkpoints with {report.cosignatures} cosignatures;"
         f" root {report.root.hex()}."
     )

@@ -395,6 +395,7 @@ class StoredEntry:
     leaf_hash: bytes | None = None  # what a live database stored beside it
     command: bytes | None = None  # the signed command record, on its first entry (v2)
     command_body: bytes | None = None  # that command's canonical body; None once erased
+    withheld: bool = False  # an export for a party that may not see the payload and body
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
     DIR/log.jsonl            one RFC 8785 JSON object a line: index, header, signature (base64;
                              null inside a run, whose last entry carries it),
-                             payload (the canonical payload text, or null once erased), salt
+                             payload (the canonical payload text, or null once erased), salt;
+                             "payload_withheld": true where a party's export leaves it out
     DIR/checkpoints/N.note   the signed checkpoint of size N with its cosignature lines
     DIR/keys.json            the log's origin and every party key the log ever registered
 
@@ -80,6 +81,8 @@ def entry_line(e: StoredEntry) -> bytes:
     if e.command is not None:  # the first entry of a signed command (header v2)
         line["command"] = e.command.decode("utf-8")
         line["command_body"] = None if e.command_body is None else e.command_body.decode("utf-8")
+    if e.withheld:  # sorts before "signature", so a line inside a run still ends UNSIGNED_END
+        line["payload_withheld"] = True
     return canonical_json(line)
 
 
@@ -165,7 +168,11 @@ def _any_line(raw: bytes, number: int) -> StoredEntry:
     try:
         obj = loads_canonical(raw[:-1])
         fields = {"index", "header", "signature", "payload", "salt"}
-        if set(obj) not in (fields, fields | {"command", "command_body"}):
+        withheld = obj.get("payload_withheld", False)
+        if "payload_withheld" in obj and withheld is not True:
+            raise ValueError("payload_withheld is present but not true")
+        extra = set(obj) - fields - {"payload_withheld"}
+        if not fields <= set(obj) or extra not in (set(), {"command", "command_body"}):
             raise ValueError("unexpected fields")
         command, body = obj.get("command"), obj.get("command_body")
         if "command" in obj and not isinstance(command, str):
@@ -187,6 +194,7 @@ def _any_line(raw: bytes, number: int) -> StoredEntry:
             salt=_unb64(obj["salt"], "salt") if obj["salt"] is not None else None,
             command=None if command is None else command.encode("utf-8"),
             command_body=None if body is None else body.encode("utf-8"),
+            withheld=withheld,
         )
     except (ValueError, KeyError, TypeError, AttributeError) as e:
         raise ExportError(f"log.jsonl, line {number}: {e}") from e

@@ -16,6 +16,7 @@ from parley.app.authz import (
     Forbidden,
     check,
     handover_action,
+    sees_payload,
     visible_match,
 )
 from parley.domain.handovers import HandoverState
@@ -42,6 +43,8 @@ EXPECTED: dict[Action, set[str]] = {
     A.KEY_REPLACE: {"UA"},
     A.LOG_COSIGN: {"UA", "RU", "SMM"},
     A.STATUS_READ: ALL,
+    A.LOG_EXPORT: ALL,
+    A.LOG_SEE_PAYLOAD: {"MED", "UA"},
     A.ROSTER_IMPORT: {"UA"},
     A.ROSTER_READ: {"MED", "UA"},
     A.PERSON_READ: {"MED", "UA"},
@@ -156,3 +159,12 @@ def test_a_side_sees_a_match_without_the_explanation() -> None:
     assert visible_match(PARTIES["MED"], row) == row
     for side in SIDES:
         assert visible_match(PARTIES[side], row) == {**row, "explanation": None}
+
+
+def test_an_export_carries_the_payloads_each_party_may_see() -> None:
+    # the log's own events for everyone, the public too; the rest to the mediator and the author
+    for who in (None, *PARTIES.values()):
+        assert sees_payload(who, actor="RU", event_type="party.registered")
+    assert not sees_payload(None, actor="UA", event_type="person.recorded")
+    seen = {n for n, who in PARTIES.items() if sees_payload(who, actor="UA", event_type="x")}
+    assert seen == {"MED", "UA"}

@@ -50,6 +50,7 @@ class CheckedEntry(NamedTuple):
     leaf: bytes
     payload: Payload | None  # only for the log's own events
     erased: bool
+    withheld: bool  # left out of a party's export, not erased
     signer: str  # the key that signs the run: the actor's (v1) or the operator's (v2)
     command: bytes | None  # v2: the digest of the actor's signed command
     nonce: str | None  # the command's nonce, on the entry that carries its record
@@ -70,7 +71,12 @@ def check_entry(
         if header.index != e.index:
             raise EntryError(f"header says index {header.index}")
         payload: Payload | None = None
-        if e.payload is not None:
+        if e.withheld:
+            if e.payload is not None or e.salt is not None or e.command_body is not None:
+                raise EntryError("a withheld entry carries its payload, salt or command body")
+            if header.type in _KEPT:
+                raise EntryError(f"a {header.type} payload is withheld: the log's own never are")
+        elif e.payload is not None:
             if e.salt is None:
                 raise EntryError("payload without its salt")
             value = check_payload(header, e.payload, e.salt)
@@ -96,7 +102,8 @@ def check_entry(
         sys.intern(header.key_id),
         leaf,
         payload if header.type in _KEPT else None,
-        e.payload is None,
+        e.payload is None and not e.withheld,
+        e.withheld,
         sys.intern(header.run_key),
         header.command,
         nonce,

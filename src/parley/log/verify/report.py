@@ -30,6 +30,7 @@ class VerificationFailed(ParleyError):
 class Report:
     entries: int = 0
     erased: int = 0
+    withheld: int = 0  # payloads a party's export leaves out (its headers still verify)
     checkpoints: int = 0
     cosignatures: int = 0
     root: bytes = b""

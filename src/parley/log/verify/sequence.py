@@ -111,6 +111,7 @@ class _SequentialPass:
             if c.erased:
                 self.erased_pending.add(c.idx)
                 report.erased += 1
+            report.withheld += c.withheld
             p = c.payload
             if p is not None:
                 self.keys.apply(c, report.operator)
