@@ -175,7 +175,7 @@ def person_history(request: Request, roster_id: str, record_id: str, caller: Sig
     return answer(request, data)
 
 
-@router.post("/matches/{match_id}/acknowledgement")
+@router.post("/matches/{match_id:path}/acknowledgement")  # a match id holds slashes
 def acknowledge_match(request: Request, match_id: str, caller: Signed) -> Response:
     """A party acknowledges a confirmed match about one of its records."""
     try:
