@@ -1,0 +1,250 @@
+"""Requests per second and p50/p99 latency of `parley serve` at 1, 8 and 32 concurrent clients,
+on SQLite and PostgreSQL: signed handover confirmations (the mediator confirms one person per
+request: a signed write, one log entry), signed reads (UA's `GET /v1/matches`) and, as the peer,
+a plain unsigned route added to the same FastAPI app (the cost of the framework alone).
+
+The server runs in its own process (uvicorn, one worker); the clients are threads of this one,
+each request on a new connection, signed as the CLI signs. For the set-up's convenience every
+party's key sits in the server's data directory; the requests are signed the same way.
+
+Run: .venv/bin/python benchmarks/serve_requests.py [--seconds 3] [--persons 1500] [--db sqlite]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+from parley.app import agreements, batches, instance, rosters
+from parley.app.client import Client
+from parley.app.config import Settings
+from parley.app.keys import KeyRing
+from parley.app.ledger import Ledger
+from parley.domain.agreements import (
+    Agreement,
+    Commitment,
+    CommitmentKind,
+    ExchangeMode,
+    ExchangeTerms,
+    PersonRef,
+    Phase,
+)
+from parley.domain.handovers import HandoverState as S
+from parley.domain.parties import Party, Role
+from parley.domain.persons import PersonRecord
+from parley.domain.rosters import RosterKind
+
+POSTGRES = os.environ.get(
+    "PARLEY_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+LEVELS = (1, 8, 32)
+
+
+def _prepare(ledger: Ledger, persons: int) -> list[PersonRef]:
+    """An instance with a witnessed all-for-all and one batch whose persons are all received."""
+    instance.init_instance(ledger, name="bench", mediator_id="MED", mediator_name="M")
+    for p in ("UA", "RU"):
+        instance.register_party(ledger, actor="MED", party=Party(p, p, Role.SIDE), local_key=True)
+    terms = ExchangeTerms(ExchangeMode.ALL_FOR_ALL)
+    phase = Phase("P", 1, "p", (Commitment("EX", CommitmentKind.EXCHANGE, "x", exchange=terms),))
+    agreement = Agreement("A", "a", ("UA", "RU"), "MED", (phase,))
+    agreements.draft(ledger, actor="MED", agreement=agreement)
+    digest = agreements.text_hash(agreement)
+    for signer in ("UA", "RU", "MED"):
+        agreements.sign(ledger, actor=signer, agreement_id="A", text_sha256=digest)
+    refs: list[PersonRef] = []
+    for side in ("UA", "RU"):
+        records = [PersonRecord(f"{side}-{n}", family_name=f"F{n}") for n in range(persons)]
+        rosters.import_roster(
+            ledger,
+            party_id=side,
+            kind=RosterKind.HELD,
+            records=records,
+            source="bench",
+            source_sha256="0",
+        )
+        refs += [PersonRef(side, r.record_id) for r in records]
+    batches.plan(
+        ledger,
+        actor="MED",
+        batch_id="B",
+        commitment_id="EX",
+        place="p",
+        planned_date=None,
+        persons=refs,
+    )
+    receiving = {"UA": "RU", "RU": "UA"}
+    for state in (S.LOCATED, S.AGREED, S.CLEARED, S.CONSENT_VERIFIED, S.TRANSFERRED, S.RECEIVED):
+        for side in ("UA", "RU"):
+            actor = {S.CLEARED: side, S.TRANSFERRED: side, S.RECEIVED: receiving[side]}
+            moves = [(r, state, "") for r in refs if r.party_id == side]
+            batches.advance(ledger, actor=actor.get(state, "MED"), batch_id="B", moves=moves)
+    return refs
+
+
+def _serve(data_dir: str, url: str, port: int) -> None:
+    """The server process: the instance's app with one plain unsigned route beside /v1."""
+    import uvicorn
+
+    from parley.api.app import create_app
+
+    ledger = Ledger.open(Settings(Path(data_dir), url))
+    api = create_app(ledger)
+
+    @api.get("/plain")
+    def plain() -> dict[str, bool]:
+        return {"ok": True}
+
+    uvicorn.run(api, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait(port: int) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit("the server did not start")
+
+
+def _run(clients: int, seconds: float, one: Callable[[], int]) -> tuple[float, float, float, int]:
+    """(requests/s, p50 ms, p99 ms, refusals) of `clients` threads calling `one` until time."""
+    latencies: list[float] = []
+    refused = [0]
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def worker() -> None:
+        mine: list[float] = []
+        bad = 0
+        while time.monotonic() < stop:
+            t0 = time.perf_counter()
+            try:
+                status = one()
+            except StopIteration:
+                break
+            mine.append(time.perf_counter() - t0)
+            bad += status >= 300
+        with lock:
+            latencies.extend(mine)
+            refused[0] += bad
+
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - start
+    latencies.sort()
+    if not latencies:
+        return 0.0, 0.0, 0.0, refused[0]
+    p50 = latencies[len(latencies) // 2] * 1000
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000
+    return len(latencies) / elapsed, p50, p99, refused[0]
+
+
+def _databases(which: str) -> Iterator[tuple[str, Path, str]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        if which in ("sqlite", "both"):
+            data = Path(tmp) / "sqlite"
+            yield "SQLite", data, f"sqlite:///{data / 'parley.db'}"
+        if which in ("postgresql", "both"):
+            schema = f"bench_{uuid.uuid4().hex[:12]}"
+            admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+            with admin.connect() as conn:
+                conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+            sep = "&" if "?" in POSTGRES else "?"
+            try:
+                url = f"{POSTGRES}{sep}options=-csearch_path%3D{schema}"
+                yield "PostgreSQL", Path(tmp) / "pg", url
+            finally:
+                with admin.connect() as conn:
+                    conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+                admin.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--persons", type=int, default=1500, help="per side: the writes' pool")
+    parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--serve", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        _serve(args.serve[0], args.serve[1], int(args.serve[2]))
+        return
+    print(
+        f"{'database':11s} {'request':28s} {'clients':>7s} {'req/s':>8s} {'p50 ms':>8s}"
+        f" {'p99 ms':>8s} {'refused':>7s}"
+    )
+    for name, data, url in _databases(args.db):
+        _measure(name, data, url, args.seconds, args.persons)
+
+
+def _measure(name: str, data: Path, url: str, seconds: float, persons: int) -> None:
+    ledger = Ledger.open(Settings(data, url), create=True)
+    pool = iter(_prepare(ledger, persons))
+    ledger.close()
+    pool_lock = threading.Lock()
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, __file__, "--serve", str(data), url, str(port)])
+    try:
+        _wait(port)
+        base = f"http://127.0.0.1:{port}"
+        ring = KeyRing(data / "keys")
+        med, ua = Client(base, ring.signer("MED")), Client(base, ring.signer("UA"))
+
+        def plain() -> int:
+            return med.raw("GET", "/plain", b"", {}).status
+
+        def read() -> int:
+            return ua.call("GET", "/v1/matches").status
+
+        def confirm() -> int:
+            with pool_lock:
+                p = next(pool)
+            body = {"persons": [{"party": p.party_id, "record": p.record_id}]}
+            return med.call("POST", "/v1/batches/B/confirmations", body).status
+
+        for label, one in (
+            ("plain GET (unsigned)", plain),
+            ("signed read GET /v1/matches", read),
+            ("signed handover confirmation", confirm),
+        ):
+            for clients in LEVELS:
+                rate, p50, p99, bad = _run(clients, seconds, one)
+                print(
+                    f"{name:11s} {label:28s} {clients:7d} {rate:8.0f} {p50:8.1f}"
+                    f" {p99:8.1f} {bad:7d}",
+                    flush=True,
+                )
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+if __name__ == "__main__":
+    main()
