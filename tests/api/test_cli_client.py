@@ -32,6 +32,7 @@ from parley.domain.agreements import (
     Phase,
 )
 from parley.log.command import command_body
+from tests.api.helpers import run_cli, verifier_key
 
 ROSTER = "record_id,family_name,given_name,birth_date\n" + "".join(
     f"UA-{n},Шевченко,Тарас,199{n}\n" for n in range(3)
@@ -53,32 +54,14 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _run(runner: CliRunner, data: Path, *args: str, server: str | None = None) -> str:
-    extra = ["--server", server] if server else []
-    result = runner.invoke(app, ["--data-dir", str(data), *extra, *args])
-    assert result.exit_code == 0, (result.output, result.stderr)
-    return result.stdout
-
-
-def _verifier(output: str) -> str:
-    return next(line.split()[-1] for line in output.splitlines() if "Verifier key" in line)
-
-
-@pytest.fixture
-def runner(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    for name in ("PARLEY_DATA_DIR", "PARLEY_DATABASE_URL", "PARLEY_SERVER"):
-        monkeypatch.delenv(name, raising=False)
-    return CliRunner()
-
-
 @pytest.fixture
 def sites(runner: CliRunner, tmp_path: Path) -> Iterator[Sites]:
     med, ua, ru = tmp_path / "med", tmp_path / "ua", tmp_path / "ru"
-    ua_key = _verifier(_run(runner, ua, "key", "init", "--party", "UA"))
-    ru_key = _verifier(_run(runner, ru, "key", "init", "--party", "RU"))
-    _run(runner, med, "init")
-    _run(runner, med, "party", "add", "UA", "--name", "Ukraine", "--key", ua_key)
-    _run(runner, med, "party", "add", "RU", "--name", "Russia", "--key", ru_key)
+    ua_key = verifier_key(run_cli(runner, ua, "key", "init", "--party", "UA"))
+    ru_key = verifier_key(run_cli(runner, ru, "key", "init", "--party", "RU"))
+    run_cli(runner, med, "init")
+    run_cli(runner, med, "party", "add", "UA", "--name", "Ukraine", "--key", ua_key)
+    run_cli(runner, med, "party", "add", "RU", "--name", "Russia", "--key", ru_key)
     assert sorted(p.name for p in (med / "keys").iterdir()) == ["MED.ed25519.pem"]
     ledger = Ledger.open(Settings.from_env(med))
     port = _free_port()
@@ -106,14 +89,14 @@ def test_a_party_imports_and_reads_from_its_own_machine_and_the_export_verifies(
 ) -> None:
     roster = tmp_path / "ua-held.csv"
     roster.write_text(ROSTER, encoding="utf-8")
-    imported = _run(
+    imported = run_cli(
         runner,
         sites.ua,
         *("roster", "import", str(roster), "--party", "UA", "--kind", "held", "--as", "UA"),
         server=sites.url,
     )
     assert "UA:held v1: 3 persons (3 added, 0 removed, 0 changed)." in imported
-    again = _run(
+    again = run_cli(
         runner,
         sites.ua,
         *("roster", "import", str(roster), "--party", "UA", "--kind", "held"),
@@ -122,7 +105,7 @@ def test_a_party_imports_and_reads_from_its_own_machine_and_the_export_verifies(
     assert "unchanged (3 persons); no new version." in again
     changed = tmp_path / "ua-held-2.csv"
     changed.write_text(ROSTER.replace("UA-2,Шевченко", "UA-2,Коваль"), encoding="utf-8")
-    pending = _run(
+    pending = run_cli(
         runner,
         sites.ua,
         "roster",
@@ -136,7 +119,7 @@ def test_a_party_imports_and_reads_from_its_own_machine_and_the_export_verifies(
     )
     assert "UA:held v1 → ua-held-2.csv: 0 added, 0 removed, 1 changed" in pending
     versions = json.loads(
-        _run(
+        run_cli(
             runner,
             sites.ua,
             "roster",
@@ -150,23 +133,25 @@ def test_a_party_imports_and_reads_from_its_own_machine_and_the_export_verifies(
         )
     )
     assert versions["compared"] == "UA:held v0 → v1" and len(versions["added"]) == 3
-    data = json.loads(_run(runner, sites.ua, "status", "--json", server=sites.url))
+    data = json.loads(run_cli(runner, sites.ua, "status", "--json", server=sites.url))
     assert [r["records"] for r in data["rosters"]] == [3]
-    assert "Roster UA:held: v1, 3 persons" in _run(runner, sites.ua, "status", server=sites.url)
+    assert "Roster UA:held: v1, 3 persons" in run_cli(runner, sites.ua, "status", server=sites.url)
 
     person = json.loads(
-        _run(runner, sites.ua, "person", "UA:held/UA-1", "--json", "--as", "UA", server=sites.url)
+        run_cli(
+            runner, sites.ua, "person", "UA:held/UA-1", "--json", "--as", "UA", server=sites.url
+        )
     )
     assert person["record"] == "UA:held/UA-1" and person["name"]
-    assert json.loads(_run(runner, sites.ua, "match", "list", "--json", server=sites.url)) == []
+    assert json.loads(run_cli(runner, sites.ua, "match", "list", "--json", server=sites.url)) == []
     other = runner.invoke(
         app, ["--data-dir", str(sites.ru), "--server", sites.url, "person", "UA:held/UA-1"]
     )
     assert other.exit_code == 1 and other.stderr.startswith("Refused:")
 
     export = tmp_path / "export"
-    _run(runner, sites.med, "export", "--out", str(export))
-    _run(runner, sites.med, "verify", str(export))
+    run_cli(runner, sites.med, "export", "--out", str(export))
+    run_cli(runner, sites.med, "verify", str(export))
 
 
 def test_ru_cannot_act_as_ua(runner: CliRunner, sites: Sites, tmp_path: Path) -> None:
@@ -248,7 +233,7 @@ def test_an_agreement_signed_by_both_sides_and_a_sides_lists_over_the_network(
     agreements.draft(sites.ledger, actor="MED", agreement=agreement)  # on the server's machine
     digest = agreements.text_hash(agreement)
     for party, data in (("UA", sites.ua), ("RU", sites.ru)):
-        signed = _run(
+        signed = run_cli(
             runner,
             data,
             "agreement",
@@ -264,7 +249,7 @@ def test_an_agreement_signed_by_both_sides_and_a_sides_lists_over_the_network(
     agreements.sign(sites.ledger, actor="MED", agreement_id="AG", text_sha256=digest)
     roster = tmp_path / "ua-held.csv"
     roster.write_text(ROSTER, encoding="utf-8")
-    _run(
+    run_cli(
         runner,
         sites.ua,
         "roster",
@@ -276,7 +261,7 @@ def test_an_agreement_signed_by_both_sides_and_a_sides_lists_over_the_network(
         "held",
         server=sites.url,
     )
-    lists = _run(
+    lists = run_cli(
         runner,
         sites.ua,
         "batch",
@@ -290,7 +275,7 @@ def test_an_agreement_signed_by_both_sides_and_a_sides_lists_over_the_network(
         server=sites.url,
     )
     assert "UA signed its lists for AG-EX: 0 must include, 1 vetoed" in lists
-    shown = _run(
+    shown = run_cli(
         runner,
         sites.ua,
         "batch",
@@ -303,7 +288,7 @@ def test_an_agreement_signed_by_both_sides_and_a_sides_lists_over_the_network(
         server=sites.url,
     )
     assert "UA: must include —; veto UA/UA-0" in shown
-    hidden = _run(
+    hidden = run_cli(
         runner,
         sites.ru,
         "batch",
@@ -318,12 +303,12 @@ def test_an_agreement_signed_by_both_sides_and_a_sides_lists_over_the_network(
     assert "No lists signed for this exchange." in hidden
 
     export = tmp_path / "export"
-    _run(runner, sites.med, "export", "--out", str(export))
-    _run(runner, sites.med, "verify", str(export))
+    run_cli(runner, sites.med, "export", "--out", str(export))
+    run_cli(runner, sites.med, "verify", str(export))
 
 
 def test_no_server_at_the_url_is_one_line(runner: CliRunner, tmp_path: Path) -> None:
-    _run(runner, tmp_path / "ua", "key", "init", "--party", "UA")
+    run_cli(runner, tmp_path / "ua", "key", "init", "--party", "UA")
     url = f"http://127.0.0.1:{_free_port()}"
     result = runner.invoke(app, ["--data-dir", str(tmp_path / "ua"), "--server", url, "status"])
     assert result.exit_code == 1

@@ -35,6 +35,7 @@ from parley.domain.agreements import (
 )
 from parley.domain.matches import MatchState
 from parley.store import log as stored_log
+from tests.api.helpers import run_cli, verifier_key
 
 HEADER = "record_id,family_name,given_name,birth_date,capture_date\n"
 
@@ -52,35 +53,17 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _run(runner: CliRunner, data: Path, *args: str, server: str | None = None) -> str:
-    extra = ["--server", server] if server else []
-    result = runner.invoke(app, ["--data-dir", str(data), *extra, *args])
-    assert result.exit_code == 0, (args, result.output, result.stderr)
-    return result.stdout
-
-
-def _verifier(output: str) -> str:
-    return next(line.split()[-1] for line in output.splitlines() if "Verifier key" in line)
-
-
-@pytest.fixture
-def runner(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    for name in ("PARLEY_DATA_DIR", "PARLEY_DATABASE_URL", "PARLEY_SERVER"):
-        monkeypatch.delenv(name, raising=False)
-    return CliRunner()
-
-
 @pytest.fixture
 def sites(runner: CliRunner, tmp_path: Path) -> Iterator[Sites]:
     data = {p: tmp_path / p.lower() for p in ("MED", "UA", "RU", "SMM")}
-    _run(runner, data["MED"], "init")
+    run_cli(runner, data["MED"], "init")
     for party, name, role in (
         ("UA", "Ukraine", "side"),
         ("RU", "Russia", "side"),
         ("SMM", "Monitors", "monitor"),
     ):
-        key = _verifier(_run(runner, data[party], "key", "init", "--party", party))
-        _run(
+        key = verifier_key(run_cli(runner, data[party], "key", "init", "--party", party))
+        run_cli(
             runner, data["MED"], "party", "add", party, "--name", name, "--key", key, "--role", role
         )
     ledger = Ledger.open(Settings.from_env(data["MED"]))
@@ -102,7 +85,7 @@ def sites(runner: CliRunner, tmp_path: Path) -> Iterator[Sites]:
 def _import(runner: CliRunner, sites: Sites, tmp: Path, party: str, kind: str, rows: str) -> None:
     path = tmp / f"{party}-{kind}.csv"
     path.write_text(HEADER + rows, encoding="utf-8")
-    _run(
+    run_cli(
         runner,
         sites.data[party],
         *("roster", "import", str(path), "--party", party, "--kind", kind, "--as", party),
@@ -126,9 +109,11 @@ def test_a_handover_a_match_and_a_report_over_the_network(
     reconcile.decide_matches(
         sites.ledger, actor="MED", mids=proposed, state=MatchState.CONFIRMED, note="same dates"
     )
-    seen = json.loads(_run(runner, sites.data["UA"], "match", "list", "--json", server=sites.url))
+    seen = json.loads(
+        run_cli(runner, sites.data["UA"], "match", "list", "--json", server=sites.url)
+    )
     for match in seen:
-        out = _run(
+        out = run_cli(
             runner,
             sites.data["UA"],
             "match",
@@ -166,7 +151,7 @@ def test_a_handover_a_match_and_a_report_over_the_network(
     agreements.draft(sites.ledger, actor="MED", agreement=agreement)
     digest = agreements.text_hash(agreement)
     for side in ("UA", "RU"):
-        _run(
+        run_cli(
             runner,
             sites.data[side],
             "agreement",
@@ -197,17 +182,17 @@ def test_a_handover_a_match_and_a_report_over_the_network(
             holder = person.split("/")[0]
             actor = {"cleared": holder, "transferred": holder, "received": receiving[holder]}
             by = actor.get(state, "MED")
-            moved = _run(
+            moved = run_cli(
                 runner,
                 sites.data[by],
                 *("handover", "B1", person, "--to", state, "--as", by),
                 server=sites.url,
             )
             assert f"1 person(s) in B1: {state}." in moved
-    confirmed = _run(runner, sites.data["MED"], "batch", "confirm", "B1", server=sites.url)
+    confirmed = run_cli(runner, sites.data["MED"], "batch", "confirm", "B1", server=sites.url)
     assert "Confirmed 2 transfers in B1." in confirmed
 
-    reported = _run(
+    reported = run_cli(
         runner,
         sites.data["SMM"],
         *("report", "--commitment", "AG-CF", "--kind", "observation", "--place", "the line"),
@@ -221,7 +206,7 @@ def test_a_handover_a_match_and_a_report_over_the_network(
     refused = runner.invoke(app, [*at_ua, "batch", "confirm", "B1", "--as", "UA"])
     assert refused.exit_code == 1 and refused.stderr.startswith("Refused:")
 
-    status = json.loads(_run(runner, sites.data["UA"], "status", "--json", server=sites.url))
+    status = json.loads(run_cli(runner, sites.data["UA"], "status", "--json", server=sites.url))
     assert "B1" in json.dumps(status)
     with sites.ledger.reading() as tx:
         logged = Counter((e.type, e.actor) for e in stored_log.events(tx))
@@ -234,5 +219,5 @@ def test_a_handover_a_match_and_a_report_over_the_network(
     assert logged[(ev.MONITOR_REPORTED, "SMM")] == 1
 
     export = tmp_path / "export"
-    _run(runner, sites.data["MED"], "export", "--out", str(export))
-    _run(runner, sites.data["MED"], "verify", str(export))
+    run_cli(runner, sites.data["MED"], "export", "--out", str(export))
+    run_cli(runner, sites.data["MED"], "verify", str(export))

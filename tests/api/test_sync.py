@@ -70,13 +70,6 @@ def _served(ledger: Ledger) -> Iterator[str]:
 
 
 @pytest.fixture
-def runner(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    for name in ("PARLEY_DATA_DIR", "PARLEY_DATABASE_URL", "PARLEY_SERVER"):
-        monkeypatch.delenv(name, raising=False)
-    return CliRunner()
-
-
-@pytest.fixture
 def site(tmp_path: Path) -> Iterator[Site]:
     med, ua = tmp_path / "med", tmp_path / "ua"
     ua_ring = KeyRing(ua / "keys")
