@@ -242,7 +242,8 @@ def confirm(
 
     def decide(tx: Tx) -> Sequence[Event]:
         authz.require(tx, actor, authz.Action.BATCH_CONFIRM)
-        batch = load(tx, batch_id)
+        # named persons: only their handovers are read, however large the batch
+        batch = load(tx, batch_id, only=persons)
         chosen = list(persons) if persons is not None else [
             h.person for h in batch.handovers if h.state is HandoverState.RECEIVED and not h.confirmed
         ]  # fmt: skip
