@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+import uvicorn
 from typer.testing import CliRunner
 
 from parley.cli.main import app
@@ -20,3 +27,27 @@ def run_cli(runner: CliRunner, data: Path, *args: str, server: str | None = None
 def verifier_key(output: str) -> str:
     """The verifier key `parley key init` printed."""
     return next(line.split()[-1] for line in output.splitlines() if "Verifier key" in line)
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def serving(asgi_app: Any) -> Iterator[str]:
+    """The app served by uvicorn on a free loopback port in a thread; its base URL."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(asgi_app, port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)

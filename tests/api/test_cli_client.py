@@ -5,15 +5,11 @@ cannot act as UA; the server's export verifies offline."""
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import uvicorn
 from typer.testing import CliRunner
 
 from parley.api.app import create_app
@@ -32,7 +28,7 @@ from parley.domain.agreements import (
     Phase,
 )
 from parley.log.command import command_body
-from tests.api.helpers import run_cli, verifier_key
+from tests.api.helpers import free_port, run_cli, serving, verifier_key
 
 ROSTER = "record_id,family_name,given_name,birth_date\n" + "".join(
     f"UA-{n},Шевченко,Тарас,199{n}\n" for n in range(3)
@@ -48,12 +44,6 @@ class Sites:
     ledger: Ledger
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def sites(runner: CliRunner, tmp_path: Path) -> Iterator[Sites]:
     med, ua, ru = tmp_path / "med", tmp_path / "ua", tmp_path / "ru"
@@ -64,18 +54,10 @@ def sites(runner: CliRunner, tmp_path: Path) -> Iterator[Sites]:
     run_cli(runner, med, "party", "add", "RU", "--name", "Russia", "--key", ru_key)
     assert sorted(p.name for p in (med / "keys").iterdir()) == ["MED.ed25519.pem"]
     ledger = Ledger.open(Settings.from_env(med))
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(ledger), port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
     try:
-        yield Sites(f"http://127.0.0.1:{port}", med, ua, ru, ledger)
+        with serving(create_app(ledger)) as url:
+            yield Sites(url, med, ua, ru, ledger)
     finally:
-        server.should_exit = True
-        thread.join(10)
         ledger.close()
 
 
@@ -309,7 +291,7 @@ def test_an_agreement_signed_by_both_sides_and_a_sides_lists_over_the_network(
 
 def test_no_server_at_the_url_is_one_line(runner: CliRunner, tmp_path: Path) -> None:
     run_cli(runner, tmp_path / "ua", "key", "init", "--party", "UA")
-    url = f"http://127.0.0.1:{_free_port()}"
+    url = f"http://127.0.0.1:{free_port()}"
     result = runner.invoke(app, ["--data-dir", str(tmp_path / "ua"), "--server", url, "status"])
     assert result.exit_code == 1
     assert "no answer from the server" in result.stderr

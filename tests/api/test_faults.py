@@ -28,15 +28,10 @@ from parley.domain.parties import Party, Role
 from parley.domain.rosters import RosterKind
 from parley.log.command import SignedCommand, command_body
 from parley.store import tables as t
+from tests.api.helpers import free_port
 
 PARLEY = str(Path(sys.executable).parent / "parley")
 PATH = "/v1/rosters/UA/held"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -45,7 +40,7 @@ class Server:
 
     settings: Settings
     ua: Client
-    port: int = field(default_factory=_free_port)
+    port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:

@@ -5,16 +5,12 @@ documented error body)."""
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import schemathesis
-import uvicorn
 from hypothesis import HealthCheck, given, settings
 from schemathesis import Case
 from schemathesis.checks import (
@@ -31,6 +27,7 @@ from parley.app.keys import KeyRing, init_party_key
 from parley.app.ledger import Ledger
 from parley.domain.parties import Party, Role
 from parley.log.command import command_body
+from tests.api.helpers import serving
 
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 BOUNDED = settings(
@@ -55,12 +52,6 @@ def _body(value: Any) -> bytes:
         return json.dumps(value).encode()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Client]]:
     med = tmp_path_factory.mktemp("med")
@@ -75,20 +66,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Clie
         party=Party("UA", "Ukraine", Role.SIDE),
         public_key=ring.public_bytes("UA"),
     )
-    port = _free_port()
-    app = create_app(ledger)
-    served = uvicorn.Server(uvicorn.Config(app, port=port, log_level="warning"))
-    thread = threading.Thread(target=served.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not served.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    url = f"http://127.0.0.1:{port}"
     try:
-        yield url, Client(url, KeyRing(ua_keys).signer("UA"))
+        with serving(create_app(ledger)) as url:
+            yield url, Client(url, KeyRing(ua_keys).signer("UA"))
     finally:
-        served.should_exit = True
-        thread.join(10)
         ledger.close()
 
 

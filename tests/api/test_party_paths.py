@@ -6,16 +6,12 @@ entry to the party that signed it, and the export verifies."""
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import uvicorn
 from typer.testing import CliRunner
 
 from parley.api.app import create_app
@@ -35,7 +31,7 @@ from parley.domain.agreements import (
 )
 from parley.domain.matches import MatchState
 from parley.store import log as stored_log
-from tests.api.helpers import run_cli, verifier_key
+from tests.api.helpers import run_cli, serving, verifier_key
 
 HEADER = "record_id,family_name,given_name,birth_date,capture_date\n"
 
@@ -45,12 +41,6 @@ class Sites:
     url: str
     data: dict[str, Path]
     ledger: Ledger
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -67,18 +57,10 @@ def sites(runner: CliRunner, tmp_path: Path) -> Iterator[Sites]:
             runner, data["MED"], "party", "add", party, "--name", name, "--key", key, "--role", role
         )
     ledger = Ledger.open(Settings.from_env(data["MED"]))
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(ledger), port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
     try:
-        yield Sites(f"http://127.0.0.1:{port}", data, ledger)
+        with serving(create_app(ledger)) as url:
+            yield Sites(url, data, ledger)
     finally:
-        server.should_exit = True
-        thread.join(10)
         ledger.close()
 
 

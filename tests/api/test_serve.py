@@ -5,14 +5,11 @@ checkpoint."""
 from __future__ import annotations
 
 import base64
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-import uvicorn
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from parley.api.app import create_app
@@ -28,6 +25,7 @@ from parley.log.entry import EntrySigner
 from parley.log.merkle import leaf_hash, root_hash
 from parley.log.note import parse_note
 from parley.log.tiles import read_bundle
+from tests.api.helpers import serving
 
 ROWS = [
     {"record_id": f"UA-{n}", "family_name": "Шевченко", "given_name": "Тарас", "birth_date": "1990"}
@@ -41,12 +39,6 @@ class Served:
     ledger: Ledger
     ua: Client
     ru_key: EntrySigner
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -70,21 +62,10 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     keys_admin.revoke(
         ledger, actor="MED", party_id="RU", revoked_key_id=ru_key.key_id, reason="lost"
     )
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(ledger, max_body=64 * 1024), port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    url = f"http://127.0.0.1:{port}"
     try:
-        yield Served(url, ledger, Client(url, ua_key), ru_key)
+        with serving(create_app(ledger, max_body=64 * 1024)) as url:
+            yield Served(url, ledger, Client(url, ua_key), ru_key)
     finally:
-        server.should_exit = True
-        thread.join(10)
         ledger.close()
 
 

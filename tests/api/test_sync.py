@@ -6,18 +6,13 @@ evidence."""
 from __future__ import annotations
 
 import shutil
-import socket
 import sqlite3
-import threading
-import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import uvicorn
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from typer.testing import CliRunner
 
@@ -31,6 +26,7 @@ from parley.domain.parties import Party, Role
 from parley.log.note import parse_note
 from parley.log.tiles import read_bundle
 from parley.log.witness import JsonFileWitnessState
+from tests.api.helpers import serving
 
 
 @dataclass
@@ -45,28 +41,6 @@ class Site:
 
     def reopen(self) -> None:
         self.ledger = Ledger.open(Settings(self.med, f"sqlite:///{self.database}"))
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextmanager
-def _served(ledger: Ledger) -> Iterator[str]:
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(ledger), port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
 
 
 @pytest.fixture
@@ -120,7 +94,7 @@ def test_two_syncs_with_appends_between_are_consistent_and_cosigned(
     runner: CliRunner, site: Site
 ) -> None:
     first = _append(site.ledger, "SMM")
-    with _served(site.ledger) as url:
+    with serving(create_app(site.ledger)) as url:
         code, out, err = _sync(runner, site, url)
         assert code == 0, err
         assert f"cosigned the checkpoint of size {first} (last cosigned: 0)" in out
@@ -145,7 +119,7 @@ def test_two_syncs_with_appends_between_are_consistent_and_cosigned(
 def test_a_wrong_pinned_key_is_refused(runner: CliRunner, site: Site) -> None:
     _append(site.ledger, "SMM")
     other = transparency.verifier_key(site.ledger).replace("parley/", "parley/x", 1)
-    with _served(site.ledger) as url:
+    with serving(create_app(site.ledger)) as url:
         result = runner.invoke(
             app,
             [
@@ -175,12 +149,12 @@ def test_a_rolled_back_or_forked_log_raises_the_alarm_and_the_evidence_is_kept(
     runner: CliRunner, site: Site, tmp_path: Path, forked: bool
 ) -> None:
     first = _append(site.ledger, "SMM")
-    with _served(site.ledger) as url:
+    with serving(create_app(site.ledger)) as url:
         assert _sync(runner, site, url)[0] == 0
     older = tmp_path / "older.db"
     _backup(site, older)
     second = _append(site.ledger, "OSCE")
-    with _served(site.ledger) as url:
+    with serving(create_app(site.ledger)) as url:
         assert _sync(runner, site, url)[0] == 0
     cosigned = (site.ua / "witness" / "UA.checkpoint").read_bytes()
     state = _state(site)
@@ -190,7 +164,7 @@ def test_a_rolled_back_or_forked_log_raises_the_alarm_and_the_evidence_is_kept(
         _append(site.ledger, "ICRC")
         shown = _append(site.ledger, "UN")
         assert shown > second
-    with _served(site.ledger) as url:
+    with serving(create_app(site.ledger)) as url:
         code, _, err = _sync(runner, site, url)
         published = _public_checkpoint(url)
     assert code == 1

@@ -6,15 +6,11 @@ that does not hold."""
 from __future__ import annotations
 
 import http.client
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import uvicorn
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from parley.api.witness import create_witness_app
@@ -35,6 +31,7 @@ from parley.log.note import (
     sign_note,
 )
 from parley.log.witness import AddCheckpoint
+from tests.api.helpers import serving
 
 
 @dataclass
@@ -45,12 +42,6 @@ class Pushing:
     witness: CosignatureVerifier
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def pushing(tmp_path: Path) -> Iterator[Pushing]:
     med, ua = tmp_path / "med", tmp_path / "ua"
@@ -59,20 +50,11 @@ def pushing(tmp_path: Path) -> Iterator[Pushing]:
     ledger = Ledger.open(Settings(med, f"sqlite:///{med / 'parley.db'}"), create=True)
     instance.init_instance(ledger, name="test", mediator_id="MED", mediator_name="Mediator")
     party = PartyWitness(ua, "UA", ring.get("UA"), transparency.verifier_key(ledger))
-    port = _free_port()
-    config = uvicorn.Config(create_witness_app(party), port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
     try:
-        verifier = CosignatureVerifier(witness_name("UA"), ring.public_bytes("UA"))
-        yield Pushing(ledger, ua, port, verifier)
+        with serving(create_witness_app(party)) as url:
+            verifier = CosignatureVerifier(witness_name("UA"), ring.public_bytes("UA"))
+            yield Pushing(ledger, ua, int(url.rsplit(":", 1)[1]), verifier)
     finally:
-        server.should_exit = True
-        thread.join(10)
         ledger.close()
 
 
