@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint deps typecheck unit interop-tools clean
+.PHONY: demo test lint deps typecheck unit interop-tools browser clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml requirements.lock
 demo: $(STAMP)
 	$(BIN)/parley demo
 
-test: $(STAMP) interop-tools lint deps typecheck unit
+test: $(STAMP) interop-tools browser lint deps typecheck unit
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
@@ -36,5 +36,9 @@ unit: $(STAMP)
 interop-tools:
 	scripts/install-interop-tools
 
+# Debian's Chromium and axe-core for tests/web (nothing downloads a browser of its own).
+browser:
+	scripts/install-browser
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache node_modules artefacts
