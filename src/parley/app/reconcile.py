@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from parley.app import authz
+from parley.app.explanations import explain_matches
 from parley.app.ledger import Appended, Ledger
 from parley.domain import events as ev
 from parley.domain.errors import Conflict, DomainError, NotFound
@@ -36,6 +37,9 @@ class Candidate:
     right: RecordRef
     score: float
     explanation: str
+    # How it was found, naming no one: what the log keeps (the explanation is computed when
+    # shown, parley.app.explanations). None: the explanation is a person's own note, kept.
+    basis: str | None = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,9 @@ def _records(tx: Tx, refs: set[RecordRef]) -> dict[RecordRef, dict[str, Any]]:
     return out
 
 
+_EXACT_BASIS = "birth date and capture date agree exactly"
+
+
 def exact_candidates(ledger: Ledger, *, sought: str, held: str) -> list[Candidate]:
     """Pairs whose full birth date and capture date agree exactly (and service numbers, where
     both records carry one): a strict first pass that needs no name comparison; names across
@@ -77,10 +84,12 @@ def exact_candidates(ledger: Ledger, *, sought: str, held: str) -> list[Candidat
         for other_id, other in found:
             if identifiers_conflict(data, other) is None:
                 reason = f"birth date {data['birth_date']} and capture date {data['capture_date']} agree exactly"
+                basis = _EXACT_BASIS
                 if data.get("service_number") and data.get("service_number") == other.get(
                     "service_number"
                 ):
                     reason += f"; service number {data['service_number']} agrees"
+                    basis += "; service number agrees"
                 names = f"{_name(data)} / {_name(other)}"
                 score = 0.9 if len(found) == 1 else 0.5
                 out.append(
@@ -89,6 +98,7 @@ def exact_candidates(ledger: Ledger, *, sought: str, held: str) -> list[Candidat
                         RecordRef(held, other_id),
                         score,
                         f"{reason} ({names})",
+                        basis,
                     )
                 )
     return out
@@ -103,7 +113,7 @@ def name_candidates(
 
     with ledger.reading() as tx:
         left, right = _roster_records(tx, sought), _roster_records(tx, held)
-    index = SearchIndex(_linkage_records(right))
+    index = SearchIndex(linkage_records(right))
     out = []
     for rid in record_ids:
         data = left[rid]
@@ -115,6 +125,7 @@ def name_candidates(
                         RecordRef(held, hit.record_id),
                         hit.score,
                         hit.explanation,
+                        "the names engine finds it first by name across scripts",
                     )
                 )
     return out
@@ -156,7 +167,7 @@ def substitute_proposal(
     data = _records(tx, {brought})[brought]
     if not wanted:
         return None
-    index = SearchIndex(_linkage_records(wanted))
+    index = SearchIndex(linkage_records(wanted))
     known = stored.match_ids(tx)
     for hit in index.search(_query(data), data.get("birth_date"), top=3):
         if hit.score < threshold or identifiers_conflict(data, wanted[hit.record_id]):
@@ -170,7 +181,7 @@ def substitute_proposal(
             left=str(other),
             right=str(brought),
             score=round(float(hit.score), 6),
-            explanation=f"brought as a substitute; {hit.explanation}",
+            basis="brought as a substitute; the names engine finds this sought record",
             duplicate=False,
         )
         return Event(actor, payload)
@@ -185,7 +196,8 @@ def _current_records(tx: Tx, roster: str) -> dict[str, dict[str, Any]]:
     return {k: v for k, v in _roster_records(tx, roster).items() if k in members}
 
 
-def _linkage_records(records: dict[str, dict[str, Any]]) -> list[LinkageRecord]:
+def linkage_records(records: Mapping[str, Mapping[str, Any]]) -> list[LinkageRecord]:
+    """Records' fields by record id, as the linkage reads them (empty fields left out)."""
     from parley.linkage import LinkageRecord
 
     fields = set(LinkageRecord.__dataclass_fields__) - {"record_id"}
@@ -196,6 +208,9 @@ def _linkage_records(records: dict[str, dict[str, Any]]) -> list[LinkageRecord]:
         )
         for rid, data in records.items()
     ]
+
+
+_linkage_records = linkage_records  # the name an older test reaches for
 
 
 @dataclass
@@ -224,9 +239,9 @@ def linked_candidates(
         return Linked([], [], [f"{empty} has no records yet"])
     # A proposal must not rest on records whose identifiers contradict: those wait for the
     # mediator in `held`, however well the rest agrees.
-    held_records = _linkage_records(right)
+    held_records = linkage_records(right)
     result = link(
-        _linkage_records(left), held_records, threshold=threshold, hold_differing_ids=True
+        linkage_records(left), held_records, threshold=threshold, hold_differing_ids=True
     )
     found = Linked(
         [],
@@ -242,6 +257,7 @@ def linked_candidates(
             RecordRef(held, lk.right_id),
             lk.match_probability,
             lk.explanation,
+            f"record linkage: {lk.basis}",
         )
         if lk.ambiguous:  # shown to the mediator as a group, proposed by no one
             found.ambiguous.setdefault(lk.ambiguous, []).append(c)
@@ -282,7 +298,7 @@ def searched_candidates(
         done_r.add(hit.record_id)
         why = f"search ranks it first by a clear lead: {hit.explanation}"
         pair = RecordRef(sought, rid), RecordRef(held, hit.record_id)
-        out.append(Candidate(*pair, hit.score, why))
+        out.append(Candidate(*pair, hit.score, why, "search ranks it first by a clear lead"))
     return out
 
 
@@ -306,9 +322,9 @@ def duplicate_candidates(ledger: Ledger, *, roster: str, threshold: float = 0.92
     blocks: dict[str | None, dict[str, dict[str, Any]]] = {}
     for rid, data in records.items():
         blocks.setdefault(_birth_year(data), {})[rid] = data
-    whole = SearchIndex(_linkage_records(records)) if None in blocks else None
+    whole = SearchIndex(linkage_records(records)) if None in blocks else None
     indexes = {
-        year: SearchIndex(_linkage_records(block))
+        year: SearchIndex(linkage_records(block))
         for year, block in blocks.items()
         if year is not None and len(block) > 1
     }
@@ -331,7 +347,8 @@ def duplicate_candidates(ledger: Ledger, *, roster: str, threshold: float = 0.92
             if why is not None:
                 held.append((a, b, why))
                 continue
-            out.append(Candidate(a, b, hit.score, f"possibly written twice: {hit.explanation}"))
+            why = f"possibly written twice: {hit.explanation}"
+            out.append(Candidate(a, b, hit.score, why, "possibly written twice"))
     return Linked(out, held, [])
 
 
@@ -362,7 +379,7 @@ def propose(ledger: Ledger, *, actor: str, candidates: Sequence[Candidate]) -> P
                 left=str(c.left),
                 right=str(c.right),
                 score=round(float(c.score), 6),
-                explanation=c.explanation,
+                basis=c.explanation if c.basis is None else c.basis,
                 duplicate=c.left.party_id == c.right.party_id,
             )
             events.append(Event(actor, payload))
@@ -423,7 +440,12 @@ def matches(ledger: Ledger, *, actor: str) -> list[dict[str, Any]]:
     with ledger.reading() as tx:
         who = authz.require(tx, actor, authz.Action.MATCH_LIST)
         acks = stored.acknowledged_by(tx)
-        found = stored.matches(tx)
+        found = [
+            m
+            for m in stored.matches(tx)
+            if authz.sees_match(who, m.parties, m.state is MatchState.CONFIRMED)
+        ]
+        words = explain_matches(tx, found)
     return [
         authz.visible_match(
             who,
@@ -434,12 +456,11 @@ def matches(ledger: Ledger, *, actor: str) -> list[dict[str, Any]]:
                 "score": m.score,
                 "state": m.state.value,
                 "duplicate": m.duplicate,
-                "explanation": m.explanation,
+                "explanation": words[m.match_id],
                 "acknowledged_by": sorted(acks.get(m.match_id, [])),
             },
         )
         for m in found
-        if authz.sees_match(who, m.parties, m.state is MatchState.CONFIRMED)
     ]
 
 

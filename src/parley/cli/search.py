@@ -11,21 +11,31 @@ from typing import Annotated
 
 import typer
 
-from parley.app.lists import SearchHit, search_index
-from parley.cli.console import err, failures, out, print_json
+from parley.app.lists import SearchHit, SearchIndex, search_index
+from parley.app.roster_search import RosterHit, RosterSearch, roster_search
+from parley.cli.console import err, failures, out, print_json, with_ledger
 from parley.domain.errors import DomainError
 
 
-def _hits_json(hits: list[SearchHit]) -> list[dict[str, object]]:
-    return [
-        {"record_id": h.record_id, "score": round(h.score, 6), "explanation": h.explanation}
-        for h in hits
-    ]
+def _hits_json(hits: list[SearchHit] | list[RosterHit]) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
+    for h in hits:
+        row: dict[str, object] = {"record_id": h.record_id}
+        if isinstance(h, RosterHit):  # found on the instance: where, and who
+            row |= {"roster_id": h.roster_id, "name": h.name, "birth_date": h.birth_date}
+        rows.append(row | {"score": round(h.score, 6), "explanation": h.explanation})
+    return rows
 
 
 def search_command(
     query: Annotated[str | None, typer.Argument(help="A name in any script and order.")] = None,
-    roster: Annotated[Path, typer.Option(help="The roster file to search (CSV or XLSX).")] = Path(),
+    roster: Annotated[
+        Path | None,
+        typer.Option(
+            help="A roster file to search (CSV or XLSX); without it, the instance's rosters"
+            " the asking party may see."
+        ),
+    ] = None,
     birth_date: Annotated[
         str | None, typer.Option(help="As written: YYYY, YYYY-MM-DD, DD.MM.YYYY…")
     ] = None,
@@ -35,15 +45,26 @@ def search_command(
         typer.Option(help="A CSV with a `query` column (and optional `birth_date`)."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    actor: Annotated[
+        str,
+        typer.Option("--as", help="Who searches the instance: the mediator (default) or a side."),
+    ] = "MED",
 ) -> None:
-    """Find the records most like a name; with --queries, many names in one call (JSON lines)."""
+    """Find the records most like a name, in a roster file or in the instance's rosters; with
+    --queries, many names in one call (JSON lines)."""
     with failures():
         if (query is None) == (queries is None):
             raise DomainError("give one QUERY, or --queries FILE")
         started = time.perf_counter()
-        index = search_index(roster)
-        for warning in index.warnings:
-            err.print(f"[yellow]warning:[/] {warning}")
+        index: SearchIndex | RosterSearch
+        if roster is None:
+            index = with_ledger(lambda ledger: roster_search(ledger, actor=actor))
+            if not len(index):
+                raise DomainError(f"there are no roster records {actor} may search yet")
+        else:  # an instance's records were checked, and warned about, when imported
+            index = search_index(roster)
+            for warning in index.warnings:
+                err.print(f"[yellow]warning:[/] {warning}")
         if queries is not None:
             with queries.open(encoding="utf-8-sig", newline="") as f:
                 rows = list(csv.DictReader(f))
@@ -63,8 +84,14 @@ def search_command(
     if as_json:
         print_json(_hits_json(hits))
         return
+    where = f" on {', '.join(index.rosters)}" if isinstance(index, RosterSearch) else ""
     out.print(
-        f"{len(hits)} of {len(index)} records ({time.perf_counter() - started:.2f} s with indexing):"
+        f"{len(hits)} of {len(index)} records{where}"
+        f" ({time.perf_counter() - started:.2f} s with indexing):"
     )
     for h in hits:
-        out.print(f"  {h.score:.3f} {h.record_id}: {h.explanation}")
+        if isinstance(h, RosterHit):
+            born = f", born {h.birth_date}" if h.birth_date else ""
+            out.print(f"  {h.score:.3f} {h.ref} {h.name}{born}: {h.explanation}", markup=False)
+        else:
+            out.print(f"  {h.score:.3f} {h.record_id}: {h.explanation}", markup=False)
