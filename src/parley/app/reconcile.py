@@ -240,9 +240,7 @@ def linked_candidates(
     # A proposal must not rest on records whose identifiers contradict: those wait for the
     # mediator in `held`, however well the rest agrees.
     held_records = linkage_records(right)
-    result = link(
-        linkage_records(left), held_records, threshold=threshold, hold_differing_ids=True
-    )
+    result = link(linkage_records(left), held_records, threshold=threshold, hold_differing_ids=True)
     found = Linked(
         [],
         [
