@@ -333,6 +333,19 @@ handover_history = Table(
 )
 Index("ix_handover_history_person", handover_history.c.party_id, handover_history.c.record_id)
 
+# Each party's agreement to an amendment of a batch: `terms` is the amendment as JSON (added,
+# withdrawn, reason); all rows of an amendment turn `in_force` with the last agreement.
+batch_amendments = Table(
+    "batch_amendments",
+    metadata,
+    Column("batch_id", String(64), primary_key=True),
+    Column("amendment", Integer, primary_key=True, autoincrement=False),
+    Column("party_id", String(32), primary_key=True),
+    Column("log_idx", BigInteger, nullable=False),
+    Column("terms", Text, nullable=False),
+    Column("in_force", Boolean, nullable=False),
+)
+
 # The server's memory of signed requests: each nonce once, with its first answer (idempotency).
 # Not derived from the log, so a rebuild keeps it.
 request_nonces = Table(
