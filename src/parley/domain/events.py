@@ -110,15 +110,30 @@ class RosterPublished(Payload):
 
 @dataclass(frozen=True)
 class MatchProposed(Payload):
-    """The claim that two records (`PARTY:KIND/RECORD`) are one human, with its score."""
+    """The claim that two records (`PARTY:KIND/RECORD`) are one human, with its score.
+
+    `basis` says how the pair was found in words that name no one; the explanation that
+    quotes the records is computed when shown (parley.app.explanations), so that nothing a
+    log can never erase holds a person's names, dates or numbers."""
 
     TYPE: ClassVar[str] = MATCH_PROPOSED
     match_id: str
     left: str
     right: str
     score: float
-    explanation: str
+    basis: str
     duplicate: bool  # both records on one party's rosters: linked, never merged
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> MatchProposed:
+        """Also the first form, whose `explanation` quoted both records: read without it."""
+        if "explanation" in data and "basis" not in data:
+            data = {k: v for k, v in data.items() if k != "explanation"}
+            data = {**data, "basis": LEGACY_BASIS}
+        return super().from_json(data)
+
+
+LEGACY_BASIS = "proposed before explanations were computed when shown"
 
 
 @dataclass(frozen=True)

@@ -13,19 +13,22 @@ def _text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _said(c: model.Comparison, gamma: int) -> str:
-    """SQL of `Level.said`: the label, the two records' values it names, its question."""
+def _said(c: model.Comparison, gamma: int, quote: bool) -> str:
+    """SQL of `Level.said`: the label, the two records' values it names (if `quote`), its
+    question."""
     level = c.levels[len(c.levels) - 1 - gamma]
-    if level.names is None:
+    if level.names is None or not quote:
         return _text(level.said())
     both = f"': ' || {level.names}_l || ' / ' || {level.names}_r"
     question = f" — {level.question}" if level.question else ""
     return f"{_text(level.label)} || coalesce({both}, '') || {_text(question)}"
 
 
-def explanation_sql(comparisons: tuple[model.Comparison, ...]) -> str:
+def explanation_sql(comparisons: tuple[model.Comparison, ...], *, quote: bool = True) -> str:
     """SQL for each pair's explanation: every comparison's level and weight, the heaviest
-    first, then the fields one record lacks (`family name: the same ... (+9.1); ...`)."""
+    first, then the fields one record lacks (`family name: the same ... (+9.1); ...`).
+    Without `quote`, the words name no value of either record (a match proposal's basis,
+    which the log keeps: the values are quoted when shown, parley.app.explanations)."""
     said, missing = [], []
     for i, c in enumerate(comparisons):
         gamma = f"gamma_{c.column}"
@@ -33,7 +36,7 @@ def explanation_sql(comparisons: tuple[model.Comparison, ...]) -> str:
         if any(lv.tf for lv in c.levels):
             tf = f"mw_tf_adj_{c.column}"
             weight = f"({weight} + CASE WHEN isnan({tf}) THEN 0 ELSE coalesce({tf}, 0) END)"
-        labels = " ".join(f"WHEN {g} THEN {_said(c, g)}" for g in range(len(c.levels)))
+        labels = " ".join(f"WHEN {g} THEN {_said(c, g, quote)}" for g in range(len(c.levels)))
         text = (
             f"{_text(c.name + ': ')} || CASE {gamma} {labels} END || printf(' (%+.1f)', {weight})"
         )
@@ -69,6 +72,6 @@ def linked_sql(
         if c.name in IDENTIFIERS
     )
     return (
-        f"select record_id_l, record_id_r, weight, {explanation_sql(comparisons)} as explanation"
-        f"{differing} from (select *, {gammas} from ({pairs}))"
+        f"select record_id_l, record_id_r, weight, {explanation_sql(comparisons)} as explanation, "
+        f"{explanation_sql(comparisons, quote=False)} as basis{differing} from (select *, {gammas} from ({pairs}))"
     )

@@ -57,6 +57,8 @@ class Link:
     # The group of candidates too close to tell apart that this pair belongs to: not a match
     # until a person chooses.
     ambiguous: str | None = None
+    # The explanation with no value of either record quoted: what a match proposal keeps.
+    basis: str = ""
 
 
 @dataclass
@@ -376,20 +378,24 @@ def _link_frames(
     held: list[Link] = []
     identifiers = [c for c in comparisons if c.name in _IDENTIFIERS]
     flags = [found[f"differs_{c.column}"].tolist() for c in identifiers]
-    for left_id, right_id, weight, text, among, *differs in zip(
+    for left_id, right_id, weight, text, basis, among, *differs in zip(
         ids[0][found["record_id_l"]].tolist(), ids[1][found["record_id_r"]].tolist(),
-        found["weight"].tolist(), found["explanation"].tolist(), group.tolist(), *flags,
-        strict=True,
+        found["weight"].tolist(), found["explanation"].tolist(), found["basis"].tolist(),
+        group.tolist(), *flags, strict=True,
     ):  # fmt: skip
         named = tuple(c.name for c, d in zip(identifiers, differs, strict=True) if d)
+        prefix = ""
         if named:
             verb = "differ" if len(named) > 1 else "differs"
-            text = f"{' and '.join(named)} {verb}: review before acting; {text}"
+            prefix = f"{' and '.join(named)} {verb}: review before acting; "
         tag = None
         if among >= 0:
             tag = str(among + 1)
-            text = f"ambiguous (group {tag}): as likely as another candidate; {text}"
-        lk = Link(str(left_id), str(right_id), _probability(weight), weight, text, named, tag)
+            prefix = f"ambiguous (group {tag}): as likely as another candidate; {prefix}"
+        lk = Link(
+            str(left_id), str(right_id), _probability(weight), weight, prefix + text, named, tag,
+            prefix + basis,
+        )  # fmt: skip
         if named:
             held.append(lk)
         if not (named and hold_differing_ids):

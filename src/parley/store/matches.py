@@ -22,7 +22,7 @@ def _proposed(idx: int, _a: str, _t: str, p: ev.MatchProposed) -> list[Write]:
         "left_ref": p.left,
         "right_ref": p.right,
         "score": p.score,
-        "explanation": p.explanation,
+        "explanation": p.basis,  # the column keeps the basis: words naming no one
         "duplicate": p.duplicate,
         "state": "proposed",
         "proposed_idx": idx,
@@ -74,9 +74,15 @@ class StoredMatch:
     left: RecordRef
     right: RecordRef
     score: float
-    explanation: str
+    basis: str  # how the pair was found, naming no one (parley.app.explanations says the rest)
     duplicate: bool
     state: MatchState
+
+    @property
+    def explanation(self) -> str:
+        """The basis alone; the words that quote the records are
+        `parley.app.explanations.explain_matches`'s, computed when shown."""
+        return self.basis
 
     @property
     def parties(self) -> set[str]:
@@ -101,7 +107,7 @@ def _stored(r: Any) -> StoredMatch:
         left=RecordRef.parse(r.left_ref),
         right=RecordRef.parse(r.right_ref),
         score=r.score,
-        explanation=r.explanation,
+        basis=r.explanation,
         duplicate=r.duplicate,
         state=MatchState(r.state),
     )

@@ -1,0 +1,98 @@
+"""A match's explanation in words, computed when it is shown (docs/log-format.md, match.proposed).
+
+The log keeps, for each proposal, the two record references, the score and a basis that names
+no one (how the pair was found); it never keeps the words that quote a person, which could not
+be erased with them. The words are made here, each time, from the two records as they stand:
+names part by part, the birth date, the identifiers. An erased record has no values left, so
+nothing of it can be quoted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from parley.domain.dates import parse_written_date
+from parley.domain.matches import RecordRef
+from parley.names import compare_names, normalise_person_name
+from parley.store import Tx
+from parley.store import rosters as roster_store
+from parley.store.matches import StoredMatch
+
+ERASED = "(erased)"
+_IDENTIFIERS = ("service_number", "national_id")
+
+
+def _name(data: Mapping[str, Any]) -> str:
+    """A record's name as written: the full name, or family, given and father's names."""
+    if data.get("full_name"):
+        return str(data["full_name"])
+    parts = (data.get(k) for k in ("family_name", "given_name", "patronymic"))
+    return " ".join(str(p) for p in parts if p)
+
+
+def _date_words(left: Mapping[str, Any], right: Mapping[str, Any]) -> str | None:
+    from parley.linkage.search import date_agreement  # linkage pulls in numpy and rapidfuzz
+
+    a, b = left.get("birth_date"), right.get("birth_date")
+    if not a or not b:
+        return None
+    agreed = date_agreement(parse_written_date(str(a)), parse_written_date(str(b)))
+    if agreed is None:
+        return None
+    return f"birth date {a} / {b}: {agreed[1]}"
+
+
+def _identifier_words(left: Mapping[str, Any], right: Mapping[str, Any]) -> list[str]:
+    out = []
+    for field in _IDENTIFIERS:
+        a, b = str(left.get(field) or "").strip(), str(right.get(field) or "").strip()
+        if a and b:
+            said = "agrees" if a.casefold() == b.casefold() else "differs"
+            out.append(f"{field.replace('_', ' ')} {a} / {b} {said}")
+    return out
+
+
+def compare_records(left: Mapping[str, Any] | None, right: Mapping[str, Any] | None) -> str:
+    """Two records' fields compared in words, then both names as written (`(Koval Oleh /
+    Коваль Олег)`); `None` for an erased record, of which nothing is quoted."""
+    if left is None or right is None:
+        return f"a record is {ERASED[1:-1]}: nothing of it is shown"
+    words = []
+    a, b = _name(left), _name(right)
+    if a and b:
+        words.append(compare_names(normalise_person_name(a), normalise_person_name(b)).explain())
+    dates = _date_words(left, right)
+    if dates is not None:
+        words.append(dates)
+    words += _identifier_words(left, right)
+    said = "; ".join(words) or "nothing to compare"
+    return f"{said} ({a} / {b})" if a and b else said
+
+
+def _records(tx: Tx, refs: set[RecordRef]) -> dict[RecordRef, Mapping[str, Any] | None]:
+    """Each record's current fields, None when it is erased or unknown; one query a roster."""
+    out: dict[RecordRef, Mapping[str, Any] | None] = {}
+    for roster in {r.roster_id for r in refs}:
+        found = roster_store.records(tx, roster)
+        for ref in refs:
+            if ref.roster_id == roster:
+                record = found.get(ref.record_id)
+                out[ref] = None if record is None or record.erased else record.data
+    return out
+
+
+def explain_matches(tx: Tx, matches: Sequence[StoredMatch]) -> dict[str, str]:
+    """Match id -> its explanation: the basis the log keeps, then the two records compared as
+    they stand now. No permission check: call it after authz, for a reader who may see both."""
+    records = _records(tx, {ref for m in matches for ref in (m.left, m.right)})
+    out = {}
+    for m in matches:
+        compared = compare_records(records[m.left], records[m.right])
+        out[m.match_id] = f"{m.basis}; {compared}" if m.basis else compared
+    return out
+
+
+def explain_match(tx: Tx, match: StoredMatch) -> str:
+    """One match's explanation, as `explain_matches`."""
+    return explain_matches(tx, [match])[match.match_id]
