@@ -1,11 +1,16 @@
 """Dates as lists write them: a year, a month or a full day. The one date reader of Parley.
 
 `parse_written_date` reads every form a list writes (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`,
-`DD.MM.YYYY`, `DD.MM.YY`, `MM.YYYY`, `YYYYMMDD`, `DDMMYYYY`; `-`, `.` or `/` between
-the numbers) and never refuses: an impossible date keeps its numbers and names its
-problem, so linkage can still compare it as written. `PartialDate.parse` is the same
-reader for the ledger, which records only a date that exists and whose reading was
-not a guess (a two-digit year's century, the day before the month in `03/02/1967`).
+`DD.MM.YYYY`, `DD/MM/YYYY`, `DD.MM.YY`, `MM.YYYY`, `YYYYMMDD`, `DDMMYYYY`, an Excel serial
+day number; `-`, `.` or `/` between the numbers; a trailing `г.` or `р.`, "year") and never
+refuses: an impossible date keeps its numbers and names its problem, so linkage can still
+compare it as written. `PartialDate.parse` is the same reader for the ledger, which records
+only a date that exists and whose reading was not a guess (a two-digit year's century, the
+day before the month in `03-02-1967`). A slash is read day first, as Ukrainian and Russian
+lists write it (`03/02/1967` is the 3rd of February).
+
+An Excel serial day number is how a date cell formatted as a number reaches a CSV or a
+text cell: five digits, 10000 (1927-05-18) to 73050 (2099-12-31); four digits are a year.
 
 Years run from 1850 to 2100 (`YEARS`): wide enough for any person a list can name,
 the long-missing included, and narrow enough to catch a mistyped century (1096, 2961).
@@ -27,6 +32,11 @@ _ISO = re.compile(r"^(\d{4})(?:[-./](\d{1,2})(?:[-./](\d{1,2}))?)?$")
 _DMY = re.compile(r"^(\d{1,2})([-./])(\d{1,2})[-./](\d{2}|\d{4})$")
 _MY = re.compile(r"^(\d{1,2})[-./](\d{4})$")
 _COMPACT = re.compile(r"^(\d{8})$")
+_SERIAL = re.compile(r"^(\d{5})(?:\.0+)?$")
+# `1967 р.`, `03.02.1967г`, `1967 року`, `1967 года`: the word "year" after a date
+_YEAR_WORD = re.compile(r"\s*(?:г|р|рік|року|год|года|гг|рр)\.?$", re.IGNORECASE)
+_EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 is 1900-01-01 after Excel's 1900 leap day
+SERIALS = range(10000, 73051)
 
 _CENTURY = "the century"
 _DAY_FIRST = "the order of day and month"
@@ -81,13 +91,15 @@ def parse_written_date(text: str | None) -> WrittenDate | None:
     if text is None or not text.strip():
         return None
     s = text.strip()
+    if s[-1:].isalpha() or s.endswith("."):
+        s = _YEAR_WORD.sub("", s) or s
     if m := _ISO.match(s):
         y, mo, d = m.groups()
         return _read(s, int(y), int(mo) if mo else None, int(d) if d else None)
     if m := _DMY.match(s):
         d, sep, mo, y = m.groups()
-        # dots are day first wherever they are written; a slash or dash may be month first
-        guessed = _CENTURY if len(y) == 2 else (_DAY_FIRST if sep != "." else None)
+        # dots and slashes are day first, as these lists write them; a dash may be month first
+        guessed = _CENTURY if len(y) == 2 else (_DAY_FIRST if sep == "-" else None)
         year = int(y) if len(y) == 4 else (1900 + int(y) if int(y) > 30 else 2000 + int(y))
         return _read(s, year, int(mo), int(d), guessed)
     if m := _MY.match(s):
@@ -97,6 +109,9 @@ def parse_written_date(text: str | None) -> WrittenDate | None:
         if int(digits[:4]) in YEARS and 1 <= int(digits[4:6]) <= 12:
             return _read(s, int(digits[:4]), int(digits[4:6]), int(digits[6:]))
         return _read(s, int(digits[4:]), int(digits[2:4]), int(digits[:2]), _DAY_FIRST)
+    if (m := _SERIAL.match(s)) and int(m.group(1)) in SERIALS:
+        day = _EXCEL_EPOCH + dt.timedelta(days=int(m.group(1)))
+        return _read(s, day.year, day.month, day.day)
     return WrittenDate(s, problem="is not a date")
 
 
@@ -155,3 +170,10 @@ def parse_partial_date(field: str, text: str) -> PartialDate | None:
         return PartialDate.parse(text)
     except ValueError as exc:
         raise InvalidRecord(field, str(exc)) from exc
+
+
+def refuse_future(field: str, date: PartialDate | None, today: dt.date) -> None:
+    """A birth or capture date has happened: one whose first possible day is after `today` is
+    refused, naming its field (a month or year is in the future only when all of it is)."""
+    if date is not None and date.earliest() > today:
+        raise InvalidRecord(field, f"{date.iso()} is in the future (today is {today.isoformat()})")

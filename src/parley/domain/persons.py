@@ -9,8 +9,13 @@ from typing import Any, TypeVar
 
 from parley.domain.dates import PartialDate, parse_partial_date
 from parley.domain.errors import InvalidRecord
+from parley.domain.words import Words
 
 E = TypeVar("E", bound=enum.StrEnum)
+
+# The longest record id, the same on every database (a match id joins two references to
+# records, each with its roster's name, within the 300 characters the tables keep for it).
+MAX_RECORD_ID = 100
 
 
 class Category(enum.StrEnum):
@@ -23,6 +28,7 @@ class Category(enum.StrEnum):
 class Health(enum.StrEnum):
     UNKNOWN = "unknown"
     FIT = "fit"
+    SICK = "sick"  # ill, but not seriously: no direct repatriation
     WOUNDED = "wounded"
     # GC III arts. 109-110: direct repatriation regardless of numbers.
     SERIOUSLY_WOUNDED_OR_SICK = "seriously_wounded_or_sick"
@@ -45,65 +51,172 @@ class Evidence(enum.StrEnum):
     UNKNOWN = "unknown"
 
 
-# Words a coordination office writes in a category / health / sex / evidence column.
-_CATEGORY_WORDS: dict[str, Category] = {
-    "military": Category.MILITARY, "pow": Category.MILITARY, "soldier": Category.MILITARY,
-    "військовий": Category.MILITARY, "військовополонений": Category.MILITARY,
-    "военный": Category.MILITARY, "военнопленный": Category.MILITARY,
-    "civilian": Category.CIVILIAN, "цивільний": Category.CIVILIAN,
-    "гражданский": Category.CIVILIAN, "мирный житель": Category.CIVILIAN,
-    "journalist": Category.JOURNALIST, "журналіст": Category.JOURNALIST,
-    "журналист": Category.JOURNALIST, "other": Category.OTHER, "інше": Category.OTHER,
-    "другое": Category.OTHER,
-}  # fmt: skip
-_HEALTH_WORDS: dict[str, Health] = {
-    "fit": Health.FIT, "healthy": Health.FIT, "здоровий": Health.FIT, "здоров": Health.FIT,
-    "wounded": Health.WOUNDED, "поранений": Health.WOUNDED, "ранен": Health.WOUNDED,
-    "раненый": Health.WOUNDED,
-    "seriously_wounded_or_sick": Health.SERIOUSLY_WOUNDED_OR_SICK,
-    "seriously wounded": Health.SERIOUSLY_WOUNDED_OR_SICK,
-    "seriously sick": Health.SERIOUSLY_WOUNDED_OR_SICK,
-    "seriously ill": Health.SERIOUSLY_WOUNDED_OR_SICK, "swsi": Health.SERIOUSLY_WOUNDED_OR_SICK,
-    "важкопоранений": Health.SERIOUSLY_WOUNDED_OR_SICK,
-    "тяжелораненый": Health.SERIOUSLY_WOUNDED_OR_SICK,
-    "тяжело больной": Health.SERIOUSLY_WOUNDED_OR_SICK,
-    "unknown": Health.UNKNOWN,
-}  # fmt: skip
-_SEX_WORDS: dict[str, Sex] = {
-    "f": Sex.FEMALE, "female": Sex.FEMALE, "ж": Sex.FEMALE, "жін": Sex.FEMALE,
-    "жінка": Sex.FEMALE, "жен": Sex.FEMALE, "женщина": Sex.FEMALE,
-    "m": Sex.MALE, "male": Sex.MALE, "ч": Sex.MALE, "чол": Sex.MALE, "чоловік": Sex.MALE,
-    "м": Sex.MALE, "муж": Sex.MALE, "мужчина": Sex.MALE, "unknown": Sex.UNKNOWN,
-}  # fmt: skip
+# Words a coordination office writes in a category / health / sex / evidence column: the
+# first word of each language is the one an error lists (docs/rosters.md).
+CATEGORY_WORDS: Words[Category] = Words("category", {
+    Category.MILITARY: {
+        "en": ("military", "pow", "prisoner of war", "soldier", "serviceman", "servicewoman",
+               "combatant"),
+        "uk": ("військовий", "військова", "військовослужбовець", "військовослужбовиця",
+               "військовополонений", "військовополонена", "впп"),
+        "ru": ("военный", "военная", "военнослужащий", "военнослужащая", "военнопленный",
+               "военнопленная"),
+    },
+    Category.CIVILIAN: {
+        "en": ("civilian", "civil"),
+        "uk": ("цивільний", "цивільна", "цивільна особа", "мирний житель", "мирна жителька"),
+        "ru": ("гражданский", "гражданская", "гражданское лицо", "мирный житель",
+               "мирная жительница"),
+    },
+    Category.JOURNALIST: {
+        "en": ("journalist", "reporter", "press"),
+        "uk": ("журналіст", "журналістка", "репортер"),
+        "ru": ("журналист", "журналистка", "репортер"),
+    },
+    Category.OTHER: {
+        "en": ("other",),
+        "uk": ("інше", "інший", "інша", "інші"),
+        "ru": ("другое", "другой", "другая", "иное", "прочее"),
+    },
+})  # fmt: skip
+
+HEALTH_WORDS: Words[Health] = Words("health", {
+    Health.FIT: {
+        "en": ("fit", "healthy", "well", "satisfactory"),
+        "uk": ("здоровий", "здорова", "здоров", "задовільний", "задовільна", "задовільно",
+               "задовільний стан"),
+        "ru": ("здоров", "здорова", "здоровый", "здоровая", "удовлетворительное",
+               "удовлетворительно", "удовлетворительное состояние"),
+    },
+    Health.SICK: {
+        "en": ("sick", "ill"),
+        "uk": ("хворий", "хвора", "хворіє", "захворювання", "легкохворий", "легкохвора"),
+        "ru": ("больной", "больная", "болен", "больна", "болеет", "заболевание"),
+    },
+    Health.WOUNDED: {
+        "en": ("wounded", "injured", "lightly wounded"),
+        "uk": ("поранений", "поранена", "поранення", "легкопоранений", "легкопоранена",
+               "легке поранення", "травмований", "травмована"),
+        "ru": ("раненый", "раненая", "ранен", "ранена", "ранение", "легкораненый",
+               "легкораненая", "легкое ранение", "травмирован", "травмирована"),
+    },
+    # GC III arts. 109-110: these are repatriated directly, whatever the numbers.
+    Health.SERIOUSLY_WOUNDED_OR_SICK: {
+        "en": ("seriously wounded or sick", "seriously wounded", "seriously sick",
+               "seriously ill", "severely wounded", "gravely wounded", "gravely ill", "swsi"),
+        "uk": ("важкопоранений", "важкопоранена", "важкохворий", "важкохвора",
+               "тяжкопоранений", "тяжкопоранена", "тяжкохворий", "тяжкохвора",
+               "важке поранення", "тяжке поранення", "важкий стан", "тяжкий стан",
+               "важкопоранений або важкохворий"),
+        "ru": ("тяжелораненый", "тяжелораненая", "тяжелобольной", "тяжелобольная",
+               "тяжело ранен", "тяжело ранена", "тяжело болен", "тяжело больна",
+               "тяжелое ранение", "тяжелое заболевание", "тяжелое состояние",
+               "тяжелораненый или тяжелобольной"),
+    },
+    Health.UNKNOWN: {
+        "en": ("unknown", "n/a"),
+        "uk": ("невідомо", "невідомий", "немає даних", "н/д"),
+        "ru": ("неизвестно", "неизвестен", "нет данных", "н/д"),
+    },
+})  # fmt: skip
+
+SEX_WORDS: Words[Sex] = Words("sex", {
+    Sex.FEMALE: {
+        "en": ("female", "f", "woman", "w"),
+        "uk": ("жінка", "ж", "жін", "жіноча", "жіночий"),
+        "ru": ("женщина", "ж", "жен", "женский", "женская"),
+    },
+    Sex.MALE: {
+        "en": ("male", "m", "man"),
+        "uk": ("чоловік", "ч", "чол", "чоловіча", "чоловічий"),
+        "ru": ("мужчина", "м", "муж", "мужской", "мужская"),
+    },
+    Sex.UNKNOWN: {
+        "en": ("unknown",),
+        "uk": ("невідомо",),
+        "ru": ("неизвестно",),
+    },
+})  # fmt: skip
+
+EVIDENCE_WORDS: Words[Evidence] = Words("evidence", {
+    Evidence.CONFIRMED_BY_HOLDING_PARTY: {
+        "en": ("confirmed by the holding party", "confirmed by holding party",
+               "confirmed by the holding side", "confirmed by holding side",
+               "holding party", "official confirmation"),
+        "uk": ("підтверджено стороною, що утримує", "підтверджено утримуючою стороною",
+               "підтверджено стороною утримання", "підтверджено іншою стороною",
+               "підтверджено протилежною стороною", "офіційне підтвердження"),
+        "ru": ("подтверждено удерживающей стороной", "подтверждено содержащей стороной",
+               "подтверждено другой стороной", "подтверждено противоположной стороной",
+               "официальное подтверждение"),
+    },
+    Evidence.CONFIRMED_BY_MEDIATOR: {
+        "en": ("confirmed by the ICRC or mediator", "confirmed by icrc",
+               "confirmed by the icrc", "confirmed by mediator", "confirmed by the mediator",
+               "icrc", "red cross", "mediator"),
+        "uk": ("підтверджено МКЧХ", "підтверджено посередником", "підтверджено Червоним Хрестом",
+               "МКЧХ", "Червоний Хрест", "посередник"),
+        "ru": ("подтверждено МККК", "подтверждено посредником", "подтверждено Красным Крестом",
+               "МККК", "Красный Крест", "посредник"),
+    },
+    Evidence.OPEN_SOURCES: {
+        "en": ("open sources", "open source", "osint", "media", "social media"),
+        "uk": ("відкриті джерела", "з відкритих джерел", "відкрите джерело", "ЗМІ",
+               "соцмережі", "соціальні мережі"),
+        "ru": ("открытые источники", "из открытых источников", "открытый источник", "СМИ",
+               "соцсети", "социальные сети"),
+    },
+    Evidence.RETURNEE_TESTIMONY: {
+        "en": ("testimony of a returnee", "returnee testimony", "returnee", "released prisoner"),
+        "uk": ("свідчення звільненого", "свідчення звільнених", "свідчення повернутого",
+               "свідчення повернутих", "свідчення звільненого з полону"),
+        "ru": ("показания освобожденного", "показания освобожденных",
+               "показания вернувшегося", "свидетельство освобожденного",
+               "показания освобожденного из плена"),
+    },
+    Evidence.RELATIVE_REPORT: {
+        "en": ("report of a relative", "relative report", "relative's report", "family report",
+               "reported by relatives", "relatives"),
+        "uk": ("повідомлення родичів", "повідомлення родича", "заява родичів", "заява родича",
+               "від родичів", "родичі"),
+        "ru": ("сообщение родственников", "сообщение родственника",
+               "заявление родственников", "заявление родственника", "от родственников",
+               "родственники"),
+    },
+    Evidence.UNKNOWN: {
+        "en": ("unknown",),
+        "uk": ("невідомо",),
+        "ru": ("неизвестно",),
+    },
+})  # fmt: skip
 
 
-def _word(field_name: str, text: str, words: Mapping[str, E], default: E, enum_cls: type[E]) -> E:
-    key = " ".join(text.strip().lower().replace("-", " ").split())
-    if not key:
-        return default
-    if key in words:
-        return words[key]
-    try:
-        return enum_cls(key.replace(" ", "_"))
-    except ValueError:
-        allowed = ", ".join(sorted({e.value for e in enum_cls}))
-        raise InvalidRecord(field_name, f"{text!r} is not one of: {allowed}") from None
+def _word(words: Words[E], text: str, default: E, language: str | None) -> E:
+    value = words.read(text, default)
+    if value is None:
+        raise InvalidRecord(words.column, words.refusal(text.strip(), language))
+    return value
 
 
-def parse_category(text: str) -> Category:
-    return _word("category", text, _CATEGORY_WORDS, Category.OTHER, Category)
+def parse_category(text: str, language: str | None = None) -> Category:
+    return _word(CATEGORY_WORDS, text, Category.OTHER, language)
 
 
-def parse_health(text: str) -> Health:
-    return _word("health", text, _HEALTH_WORDS, Health.UNKNOWN, Health)
+def parse_health(text: str, language: str | None = None) -> Health:
+    return _word(HEALTH_WORDS, text, Health.UNKNOWN, language)
 
 
-def parse_sex(text: str) -> Sex:
-    return _word("sex", text, _SEX_WORDS, Sex.UNKNOWN, Sex)
+def parse_sex(text: str, language: str | None = None) -> Sex:
+    return _word(SEX_WORDS, text, Sex.UNKNOWN, language)
 
 
-def parse_evidence(text: str) -> Evidence:
-    return _word("evidence", text, {}, Evidence.UNKNOWN, Evidence)
+def parse_evidence(text: str, language: str | None = None) -> Evidence:
+    return _word(EVIDENCE_WORDS, text, Evidence.UNKNOWN, language)
+
+
+def read_evidence(text: str) -> Evidence | None:
+    """The evidence `text` names, or None when it names none (the text is then kept as written)."""
+    return EVIDENCE_WORDS.read(text, Evidence.UNKNOWN)
 
 
 @dataclass(frozen=True)
@@ -139,6 +252,11 @@ class PersonRecord:
     def __post_init__(self) -> None:
         if not self.record_id.strip():
             raise InvalidRecord("record_id", "is empty")
+        if len(self.record_id) > MAX_RECORD_ID:
+            raise InvalidRecord(
+                "record_id",
+                f"has {len(self.record_id)} characters; an id holds at most {MAX_RECORD_ID}",
+            )
         if not (self.family_name or self.given_name or self.full_name or self.aliases):
             raise InvalidRecord("family_name", "a person needs a name (family, given or full)")
 
