@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint deps typecheck unit interop-tools browser clean
+.PHONY: demo test lint deps typecheck unit interop-tools browser catalogs catalogs-update clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,10 +13,10 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install -q --no-deps -e .
 	touch $(STAMP)
 
-demo: $(STAMP)
+demo: $(STAMP) catalogs
 	$(BIN)/parley demo
 
-test: $(STAMP) interop-tools browser lint deps typecheck unit
+test: $(STAMP) catalogs interop-tools browser lint deps typecheck unit
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
@@ -26,6 +26,18 @@ lint: $(STAMP)
 deps: $(STAMP)
 	$(BIN)/deptry src
 	$(BIN)/deptry tests benchmarks --exclude '\.venv' --ignore DEP002,DEP004
+
+# The pages' messages: extracted from the templates and the Python (N_) into messages.pot,
+# each language's .po compiled to the .mo the server reads (neither is committed); a string
+# missing from a .po fails tests/unit/web/test_catalogs.py. `make catalogs-update` merges
+# new strings into the .po files for translating.
+WEB := src/parley/web
+catalogs: $(STAMP)
+	$(BIN)/pybabel -q extract -F $(WEB)/babel.cfg -k N_ --no-location --sort-output -o $(WEB)/locale/messages.pot $(WEB)
+	$(BIN)/pybabel -q compile -d $(WEB)/locale
+
+catalogs-update: catalogs
+	$(BIN)/pybabel update -i $(WEB)/locale/messages.pot -d $(WEB)/locale --no-fuzzy-matching --ignore-obsolete --no-wrap
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

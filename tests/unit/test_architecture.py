@@ -90,9 +90,9 @@ def test_app_imports_no_sqlalchemy() -> None:
 
 
 # What a face may import of Parley: app, the domain's types, the errors, itself; the CLI also
-# runs the demo (`parley demo`) and hosts the API (`parley serve`).
+# runs the demo (`parley demo`) and hosts the API (`parley serve`), which serves the pages.
 _THROUGH_APP = ("parley.app", "parley.domain", "parley.errors")
-_ALSO = {"parley.cli": ("parley.demo", "parley.api")}
+_ALSO = {"parley.cli": ("parley.demo", "parley.api"), "parley.api": ("parley.web",)}
 
 
 def _is_or_under(target: str, packages: tuple[str, ...]) -> bool:

@@ -10,16 +10,23 @@ from parley.api import public, routes, witnessing
 from parley.api.errors import PUBLIC_REFUSALS, REFUSALS
 from parley.api.middleware import Guard
 from parley.api.signed import Answered
+from parley.app.desk_access import DeskAccess
 from parley.app.ledger import Ledger
+from parley.web import site
 
 MAX_BODY = 16 * 1024 * 1024  # a roster of some tens of thousands of persons
 READ_TIMEOUT = 30.0
 
 
 def create_app(
-    ledger: Ledger, *, max_body: int = MAX_BODY, read_timeout: float = READ_TIMEOUT
+    ledger: Ledger,
+    *,
+    max_body: int = MAX_BODY,
+    read_timeout: float = READ_TIMEOUT,
+    desk: DeskAccess | None = None,
 ) -> FastAPI:
-    """The service over one open instance; the caller closes the ledger."""
+    """The service over one open instance, with the web pages (parley.web; the mediator's desk
+    signs in through `desk`); the caller closes the ledger."""
     api = FastAPI(
         title="Parley",
         summary="A verifiable ledger for mediated exchanges of detainees.",
@@ -31,6 +38,8 @@ def create_app(
     api.include_router(routes.router, responses=REFUSALS)
     api.include_router(public.router, responses=PUBLIC_REFUSALS)
     api.include_router(witnessing.router, responses=REFUSALS)
+
+    site.mount(api, ledger, desk)
 
     @api.exception_handler(Answered)
     async def _answered(_request: Request, exc: Answered) -> Response:

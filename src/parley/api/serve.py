@@ -8,17 +8,26 @@ import logging
 import uvicorn
 
 from parley.api.app import create_app
+from parley.app import desk_views
 from parley.app.config import Settings
+from parley.app.desk_access import DeskAccess
 from parley.app.ledger import Ledger
 
 
 def serve(settings: Settings, *, host: str, port: int) -> None:
-    """Serve until interrupted; the access log goes to stderr as one JSON line per request."""
+    """Serve until interrupted; the access log goes to stderr as one JSON line per request.
+    On start, the mediator's one-time sign-in link to the desk is printed (as Jupyter does)."""
     ledger = Ledger.open(settings)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    shown = f"[{host}]" if ":" in host else host
+    desk = DeskAccess.start(settings.data_dir / "desk", f"http://{shown}:{port}")
+    mediator = desk_views.mediator(ledger)
+    if mediator is not None:
+        print(f"The mediator's desk, signed in as {mediator} (the link works once):", flush=True)
+        print(f"    {desk.link(ledger, party_id=mediator)}", flush=True)
     try:
         uvicorn.run(
-            create_app(ledger),
+            create_app(ledger, desk=desk),
             host=host,
             port=port,
             access_log=False,  # ours carries the path template and the party, no query

@@ -88,6 +88,7 @@ class Action(enum.StrEnum):
     HANDOVER_DISPUTED = "handover.disputed"
     HANDOVER_RELEASED_TO_THIRD_STATE = "handover.released_to_third_state"
     HANDOVER_RESUME = "handover.resume"  # back from a dispute to where it stood
+    DESK_SIGN_IN = "desk.sign_in"  # the web desk, acting with a key the server holds
 
 
 @dataclass(frozen=True)
@@ -211,6 +212,9 @@ PERMISSIONS: Mapping[Action, Rule] = MappingProxyType({
     A.HANDOVER_DISPUTED: _move(St.RELEASING, St.RECEIVING, St.MEDIATOR),
     A.HANDOVER_RELEASED_TO_THIRD_STATE: _move(St.MEDIATOR),
     A.HANDOVER_RESUME: _move(St.MEDIATOR),
+    A.DESK_SIGN_IN: Rule(
+        M, refusal="{actor} may not sign in to the desk: a party's pages sign in its own browser"
+    ),
 })  # fmt: skip
 
 HANDOVER_ACTIONS: Mapping[HandoverState, Action] = MappingProxyType(

@@ -11,6 +11,7 @@ from parley.cli import (
     agreements,
     batches,
     console,
+    desk,
     instance,
     keys,
     link,
@@ -74,6 +75,7 @@ app.add_typer(agreements.commitment_app, name="commitment")
 app.add_typer(agreements.agreement_app, name="agreement")
 app.add_typer(matches.match_app, name="match")
 app.add_typer(witness_app, name="witness")
+app.add_typer(desk.desk_app, name="desk")
 
 
 def main() -> None:

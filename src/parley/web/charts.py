@@ -1,0 +1,95 @@
+"""Charts drawn on the server as SVG geometry for the templates (`_charts.html`): bars per
+phase (planned, received, exceptions) and the reconciliation's progress. No script."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from parley.web.i18n import N_
+
+BAR_SERIES = (
+    ("planned", N_("Planned")),
+    ("received", N_("Received")),
+    ("exceptions", N_("Exceptions")),
+)
+
+
+@dataclass(frozen=True)
+class Bar:
+    series: str  # a CSS class: the colour
+    label: str  # a message id, translated when shown
+    value: int
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True)
+class Group:
+    title: str
+    bars: tuple[Bar, ...]
+    x: float
+
+
+@dataclass(frozen=True)
+class BarChart:
+    groups: tuple[Group, ...]
+    width: float
+    height: float
+    series: tuple[tuple[str, str], ...]
+
+
+def phase_bars(
+    phases: Sequence[tuple[str, Mapping[str, int]]], *, height: float = 160.0
+) -> BarChart:
+    """One group of bars a phase, scaled to the largest count."""
+    top = max((counts.get(k, 0) for _, counts in phases for k, _ in BAR_SERIES), default=0)
+    scale = height / top if top else 0.0
+    bar, gap = 22.0, 36.0
+    groups = []
+    for i, (title, counts) in enumerate(phases):
+        x0 = gap / 2 + i * (len(BAR_SERIES) * bar + gap)
+        bars = tuple(
+            Bar(
+                key,
+                label,
+                counts.get(key, 0),
+                x0 + j * bar,
+                height - counts.get(key, 0) * scale,
+                bar - 4,
+                counts.get(key, 0) * scale,
+            )
+            for j, (key, label) in enumerate(BAR_SERIES)
+        )
+        groups.append(Group(title, bars, x0))
+    width = max(gap + len(phases) * (len(BAR_SERIES) * bar + gap), 200.0)
+    return BarChart(tuple(groups), width, height, BAR_SERIES)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Decided and open proposals as parts of one bar 0..`width`."""
+
+    parts: tuple[tuple[str, str, int, float, float], ...]  # class, label, count, x, width
+    total: int
+    width: float
+
+
+PROGRESS_SERIES = (
+    ("confirmed", N_("Confirmed")),
+    ("rejected", N_("Rejected")),
+    ("proposed", N_("Awaiting a decision")),
+)
+
+
+def progress(counts: Mapping[str, int], *, width: float = 600.0) -> Progress:
+    total = sum(counts.get(k, 0) for k, _ in PROGRESS_SERIES)
+    x = 0.0
+    parts = []
+    for key, label in PROGRESS_SERIES:
+        w = width * counts.get(key, 0) / total if total else 0.0
+        parts.append((key, label, counts.get(key, 0), x, w))
+        x += w
+    return Progress(tuple(parts), total, width)

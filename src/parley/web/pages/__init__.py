@@ -1,0 +1,1 @@
+"""One module a page family, each with its `router`; `parley.web.site.PAGES` lists them."""
