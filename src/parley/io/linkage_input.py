@@ -14,8 +14,16 @@ import pyarrow.compute as pc  # type: ignore[import-untyped]
 from pyarrow import csv as pa_csv
 
 from parley.gcpause import gc_paused
+from parley.io import limits
 from parley.io.headers import canonical_column
-from parley.io.tables import Problem, RawTable, RosterFileError, read_table, sniff_dialect
+from parley.io.tables import (
+    Problem,
+    RawTable,
+    RosterFileError,
+    read_bounded,
+    read_table,
+    sniff_dialect,
+)
 from parley.linkage import LinkageRecord
 from parley.linkage.records import FIELDS, LinkageColumns
 
@@ -59,15 +67,18 @@ def read_linkage_columns(path: Path) -> LinkageColumns:
 _WORKBOOKS = frozenset({".xlsx", ".xlsm"})
 # A cell that may be a formula once stripped: only non-alphanumerics before `=`, `+`, `-`
 # or `@` (whitespace is neither a letter nor a digit). The careful reader judges such a file.
-_MAYBE_FORMULA = r"^[^\p{L}\p{N}]*[=+\-@]"
+_MAYBE_FORMULA = r"^[^\p{L}\p{N}]*[=+\-@\x{ff1d}\x{ff20}\x{ff0b}\x{ff0d}]"
+# A control character, line break or bidirectional override anywhere: the careful reader
+# says where, or keeps a line break in free text.
+_MAYBE_CONTROL = r"[\x00-\x1f\x7f-\x{9f}\x{2028}\x{2029}\x{202a}-\x{202e}\x{2066}-\x{2069}]"
 
 
 def _arrow_columns(path: Path) -> LinkageColumns | None:
     """The columns as `linkage_columns(read_table(path))` gives them, or None when the file
     is not plain UTF-8 CSV, may hold a formula, or has any problem to report."""
     try:
-        data = path.read_bytes()
-    except OSError:
+        data = read_bounded(path)
+    except RosterFileError:
         return None
     if data.startswith(codecs.BOM_UTF8):
         data = data[3:]
@@ -101,10 +112,16 @@ def _arrow_columns(path: Path) -> LinkageColumns | None:
         )
     except (pa.ArrowInvalid, ValueError, csv.Error):
         return None
+    if table.num_rows >= limits.MAX_ROWS or table.num_columns > limits.MAX_COLUMNS:
+        return None
     for column in table.columns:
         if column.type != pa.string():  # read otherwise than the first row foretold
             return None
         if pc.any(pc.match_substring_regex(column, _MAYBE_FORMULA)).as_py():
+            return None
+        if pc.any(pc.match_substring_regex(column, _MAYBE_CONTROL)).as_py():
+            return None
+        if (pc.max(pc.utf8_length(column)).as_py() or 0) > limits.MAX_CELL_CHARS:
             return None
     # Cells trimmed as str.strip() trims (Arrow's whitespace is Python's), kept in Arrow.
     cells = [pc.utf8_trim_whitespace(column.combine_chunks()) for column in table.columns]

@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from parley.io.limits import neutralised
 from parley.linkage import Link
 
 # `ambiguous`: the number of the group of candidates too close to tell apart, empty for a link.
@@ -15,7 +16,8 @@ COLUMNS = ("left_id", "right_id", "match_probability", "match_weight", "explanat
 
 
 def write_links(path: Path, links: Iterable[Link]) -> None:
-    """Written beside `path`, then renamed over it."""
+    """Written beside `path`, then renamed over it; a cell a spreadsheet could take for a
+    formula gets a leading apostrophe."""
     path = path.resolve()
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
@@ -25,11 +27,11 @@ def write_links(path: Path, links: Iterable[Link]) -> None:
             for lk in links:
                 writer.writerow(
                     (
-                        lk.left_id,
-                        lk.right_id,
+                        neutralised(lk.left_id),
+                        neutralised(lk.right_id),
                         f"{lk.match_probability:.6f}",
                         f"{lk.match_weight:.3f}",
-                        lk.explanation,
+                        neutralised(lk.explanation),
                         lk.ambiguous or "",
                     )
                 )

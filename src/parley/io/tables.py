@@ -1,4 +1,5 @@
-"""Reading a roster file as rows of text: CSV as Excel writes it, and XLSX."""
+"""Reading a roster file as rows of text: CSV as Excel writes it, and XLSX. Every row is read
+or the file is refused; the caps of io/limits.py hold while the file streams."""
 
 from __future__ import annotations
 
@@ -8,17 +9,21 @@ import datetime as dt
 import hashlib
 import io
 import re
+import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from parley.errors import InvalidInput
 from parley.gcpause import gc_paused
+from parley.io import limits
 from parley.io.headers import canonical_column
 
 MAX_REPORTED = 50
-_FORMULA = re.compile(r"^(=|[+\-@].*[(!|])")
-# A row where some cell may be a formula: one C-level search spares a check of every cell.
-_MAYBE_FORMULA = re.compile(r"(?:^|\x1f)\s*[=+\-@]")
+# Columns whose text may run over lines (a spreadsheet's Alt+Enter); columns Parley does not
+# know are taken as free text too.
+FREE_TEXT = frozenset({"notes", "home_address", "next_of_kin"})
+_WORKBOOKS = frozenset({".xlsx", ".xlsm"})
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,10 @@ class RosterFileError(InvalidInput, ValueError):
         super().__init__(first + more)
 
 
+def _refuse(name: str, reason: str, row: int | None = None) -> RosterFileError:
+    return RosterFileError([Problem(name, row, None, reason)])
+
+
 @dataclass
 class RawTable:
     """A file's header and rows of text, with spreadsheet row numbers (header = row 1)."""
@@ -66,6 +75,21 @@ class RawTable:
         return f"{canonical} ({header})"
 
 
+def read_bounded(path: Path) -> bytes:
+    """A file's bytes, refused (`RosterFileError`, named by the file's name) when it cannot be
+    read or holds more than `limits.MAX_FILE_BYTES`; a pipe or device is read no further."""
+    name = path.name or str(path)
+    cap = limits.MAX_FILE_BYTES
+    try:
+        with path.open("rb") as f:
+            data = f.read(cap + 1)
+    except OSError as e:
+        raise _refuse(name, f"cannot be read: {e.strerror or type(e).__name__}") from e
+    if len(data) > cap:
+        raise _refuse(name, f"is larger than the {cap // 2**20} MiB Parley reads")
+    return data
+
+
 def _decode(name: str, data: bytes) -> str:
     if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8")
@@ -73,13 +97,9 @@ def _decode(name: str, data: bytes) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as e:
-            raise RosterFileError(
-                [Problem(name, None, None, f"broken UTF-16 text: {e.reason}")]
-            ) from e
+            raise _refuse(name, f"broken UTF-16 text: {e.reason}") from e
     if b"\x00" in data:
-        raise RosterFileError(
-            [Problem(name, None, None, "this is not a text file (save it as CSV or XLSX)")]
-        )
+        raise _refuse(name, "this is not a text file (save it as CSV or XLSX)")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -87,18 +107,26 @@ def _decode(name: str, data: bytes) -> str:
     try:
         text = data.decode("cp1251")
     except UnicodeDecodeError as e:
-        raise RosterFileError(
-            [Problem(name, None, None, "the text is neither UTF-8, UTF-16 nor Windows-1251")]
-        ) from e
+        raise _refuse(name, "the text is neither UTF-8, UTF-16 nor Windows-1251") from e
     return text
 
 
-def sniff_dialect(text: str) -> csv.Dialect | type[csv.Dialect]:
-    sample = "\n".join(text.splitlines()[:20])
+def sniff_dialect(text: str) -> type[csv.Dialect]:
+    """The delimiter (`,` `;` or tab) guessed from the first lines; quoting as Excel writes it
+    (`"`, doubled inside a quoted cell)."""
+    lines = text.splitlines()[:20]
     try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
+        delimiter = csv.Sniffer().sniff("\n".join(lines), delimiters=",;\t").delimiter
+    except csv.Error:  # rows of unequal length: the header's most frequent candidate
+        header = next((line for line in lines if line.strip()), "")
+        delimiter = max(",;\t", key=header.count)
+    if delimiter == ",":
         return csv.excel
+    return csv.excel_tab if delimiter == "\t" else _ExcelSemicolon
+
+
+class _ExcelSemicolon(csv.excel):
+    delimiter = ";"
 
 
 def _cell_text(value: object) -> str:
@@ -121,111 +149,241 @@ def read_table(path: Path) -> RawTable:
 
 def _read_table(path: Path) -> RawTable:
     name = path.name
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise RosterFileError([Problem(name, None, None, f"cannot be read: {e.strerror}")]) from e
+    data = read_bounded(path)
     sha = hashlib.sha256(data).hexdigest()
     if not data.strip(b" \r\n\t\xef\xbb\xbf\xff\xfe\x00"):
-        raise RosterFileError([Problem(name, None, None, "the file is empty")])
-    if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        grid, problems = _xlsx_rows(name, data)
-    else:
-        grid, problems = _csv_rows(name, data)
-    if problems:
-        raise RosterFileError(problems[:MAX_REPORTED])
+        raise _refuse(name, "the file is empty")
+    workbook = path.suffix.lower() in _WORKBOOKS
+    grid, problems = _xlsx_rows(name, data) if workbook else _csv_rows(name, data)
+    del data
     while grid and not "".join(grid[0][1]).strip():
         grid.pop(0)
-    if not grid:
-        raise RosterFileError([Problem(name, None, None, "the file is empty")])
-    header_row, headers = grid[0]
+    if not grid and not problems:
+        raise _refuse(name, "the file is empty")
+    header_row, headers = grid[0] if grid else (1, [])
     headers = [h.strip() for h in headers]
     while headers and not headers[-1]:
         headers.pop()
     columns = [canonical_column(h) for h in headers]
+    free = [c is None or c in FREE_TEXT for c in columns]
+    if limits.row_may_hold_bad_cell(headers):
+        for pos, header in enumerate(headers):
+            why = limits.cell_problem(header)
+            if why:
+                problems.append(Problem(name, header_row, f"#{pos + 1} (the header)", why))
     table = RawTable(name, sha, headers, columns)
     width = len(headers)
     for number, cells in grid[1:]:
+        if len(problems) >= MAX_REPORTED:
+            break
         if not "".join(cells).strip():
             continue
         if len(cells) > width and "".join(cells[width:]).strip():
-            raise RosterFileError(
-                [
-                    Problem(
-                        name,
-                        number,
-                        None,
-                        f"has {len(cells)} cells but the header has {len(headers)}",
-                    )
-                ]
-            )
+            why = f"has {len(cells)} cells but the header has {width}"
+            problems.append(Problem(name, number, None, why))
+            continue
+        if len(cells) < width and not workbook:  # a spreadsheet leaves trailing empties out
+            why = f"has {len(cells)} cells but the header has {width} (a delimiter missing?)"
+            problems.append(Problem(name, number, None, why))
+            continue
         padded = list(map(str.strip, cells[:width]))
         if len(padded) < width:
             padded += [""] * (width - len(padded))
+        if limits.row_may_hold_bad_cell(padded):
+            for pos, cell in enumerate(padded):
+                why = limits.cell_problem(cell, free[pos])
+                if why:
+                    problems.append(Problem(name, number, table.column_label(pos), why))
         table.rows.append((number, padded))
+    if problems:
+        raise RosterFileError(problems[:MAX_REPORTED])
     if not table.rows:
-        raise RosterFileError([Problem(name, None, None, "the file has a header but no persons")])
-    del header_row
+        raise _refuse(name, "the file has a header but no persons")
     return table
 
 
-def _csv_rows(name: str, data: bytes) -> tuple[list[tuple[int, list[str]]], list[Problem]]:
+Grid = list[tuple[int, list[str]]]
+_LONG_LINE = re.compile(f"(?:^|[\r\n])[^\r\n]{{{limits.MAX_LINE_CHARS}}}")
+
+
+def _csv_rows(name: str, data: bytes) -> tuple[Grid, list[Problem]]:
+    """Each record with its row as a spreadsheet opening the file numbers it (a blank line
+    is a row); a quote never closed, or text after a closing quote, refuses the file."""
     text = _decode(name, data)
-    reader = csv.reader(io.StringIO(text, newline=""), sniff_dialect(text))
-    grid: list[tuple[int, list[str]]] = []
+    long_line = _LONG_LINE.search(text)
+    if long_line:
+        line = text.count("\n", 0, long_line.start() + 1) + 1
+        why = f"line {line} is longer than {limits.MAX_LINE_CHARS:,} characters"
+        raise _refuse(name, why)
+    dialect = sniff_dialect(text)
+    if text.count("\n") >= limits.MAX_ROWS or text.count("\r") >= limits.MAX_ROWS:
+        _count_records(name, text, dialect)  # without keeping them
+    reader = csv.reader(io.StringIO(text, newline=""), dialect, strict=True)
+    grid: Grid = []
     problems: list[Problem] = []
-    header: list[str] = []
+    number = 0
     try:
-        for cells in reader:
-            number = reader.line_num
-            if not grid:
-                header = cells
-            elif _MAYBE_FORMULA.search("\x1f".join(cells)):
-                for pos, cell in enumerate(cells):
-                    if _FORMULA.match(cell.strip()):
-                        col = header[pos] if pos < len(header) else f"#{pos + 1}"
-                        problems.append(
-                            Problem(
-                                name,
-                                number,
-                                col,
-                                f"{cell.strip()[:40]!r} is a formula, not a value",
-                            )
-                        )
+        for number, cells in enumerate(reader, start=1):
+            if len(cells) > limits.MAX_COLUMNS:
+                why = f"has {len(cells):,} cells, more than the {limits.MAX_COLUMNS:,} allowed"
+                raise _refuse(name, why, number)
             grid.append((number, cells))
     except csv.Error as e:
-        problems.append(Problem(name, reader.line_num, None, f"is not valid CSV: {e}"))
+        opened = (grid[-1][0] if grid else 0) + 1
+        reason = str(e)
+        if reason.startswith("unexpected end of data"):
+            reason = 'a quoted cell is never closed (a " missing?); it runs to the end of the file'
+        elif reason.startswith("field larger"):
+            reason = f"a cell holds more than {limits.MAX_CELL_CHARS:,} characters"
+        problems.append(Problem(name, opened, None, f"is not valid CSV: {reason}"))
     return grid, problems
 
 
-def _xlsx_rows(name: str, data: bytes) -> tuple[list[tuple[int, list[str]]], list[Problem]]:
-    import zipfile
+def _count_records(name: str, text: str, dialect: type[csv.Dialect]) -> None:
+    count = 0
+    try:
+        for count, _ in enumerate(csv.reader(io.StringIO(text, newline=""), dialect), 1):
+            if count > limits.MAX_ROWS:
+                break
+    except csv.Error:
+        return  # the reading that keeps the rows names the row
+    if count > limits.MAX_ROWS:
+        raise _refuse(name, f"has more than {limits.MAX_ROWS:,} rows, the most Parley reads")
+
+
+# A row element of a sheet, with or without a namespace prefix (`<row `, `<x:row>`).
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?row[\s>/]")
+_CHUNK = 1 << 20
+
+
+def _check_archive(name: str, book: zipfile.ZipFile) -> None:
+    """Refuse a workbook that unpacks to more than the caps allow, by the sizes its zip
+    declares and again by the bytes each entry yields while it streams, and a sheet of more
+    rows than the cap, counted on the stream without parsing it."""
+    entries = book.infolist()
+    declared = sum(e.file_size for e in entries)
+    if declared > limits.MAX_UNPACKED_BYTES:
+        raise _refuse(name, _too_big(declared))
+    for entry in entries:
+        if (
+            entry.file_size > limits.RATIO_FLOOR_BYTES
+            and entry.file_size > limits.MAX_UNPACK_RATIO * max(entry.compress_size, 1)
+        ):
+            raise _refuse(
+                name,
+                f"{entry.filename} unpacks to {entry.file_size / max(entry.compress_size, 1):,.0f}"
+                f" times its packed size (at most {limits.MAX_UNPACK_RATIO} allowed): is it a"
+                " zip bomb?",
+            )
+    unpacked = 0
+    for entry in entries:
+        if entry.is_dir():
+            continue
+        rows = 0
+        tail = b""
+        with book.open(entry) as stream:
+            while chunk := stream.read(_CHUNK):
+                unpacked += len(chunk)
+                if unpacked > limits.MAX_UNPACKED_BYTES:
+                    raise _refuse(name, _too_big(unpacked))
+                buffer = tail + chunk
+                cut = buffer.rfind(b"<")
+                cut = len(buffer) if cut < 0 else cut
+                rows += len(_ROW_TAG.findall(buffer, 0, cut))
+                tail = buffer[cut:]
+                if rows > limits.MAX_ROWS:
+                    raise _refuse(
+                        name,
+                        f"a sheet has more than {limits.MAX_ROWS:,} rows, the most Excel holds",
+                    )
+            rows += len(_ROW_TAG.findall(tail))
+        if rows > limits.MAX_ROWS:
+            raise _refuse(
+                name, f"a sheet has more than {limits.MAX_ROWS:,} rows, the most Excel holds"
+            )
+
+
+def _too_big(size: int) -> str:
+    return (
+        f"unpacks to more than {limits.MAX_UNPACKED_BYTES // 2**20} MiB (at least"
+        f" {size // 2**20} MiB), more than Parley reads"
+    )
+
+
+def _xlsx_rows(name: str, data: bytes) -> tuple[Grid, list[Problem]]:
+    """Every row of the first sheet, whatever its `<dimension>` claims; another sheet that
+    holds anything refuses the file (Parley reads one sheet and would drop the rest)."""
+    from xml.etree.ElementTree import ParseError
 
     from openpyxl import load_workbook
 
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            _check_archive(name, archive)
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
-        raise RosterFileError(
-            [Problem(name, None, None, f"is not a readable XLSX workbook ({e})")]
-        ) from e
-    sheet = book.worksheets[0]
-    grid: list[tuple[int, list[str]]] = []
-    problems: list[Problem] = []
-    header: list[str] = []
-    for number, row in enumerate(sheet.iter_rows(), start=1):
-        cells = []
-        for pos, cell in enumerate(row):
-            if getattr(cell, "data_type", None) == "f":
-                col = header[pos] if pos < len(header) else f"#{pos + 1}"
+    except RosterFileError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ParseError, EOFError) as e:
+        raise _refuse(name, f"is not a readable XLSX workbook ({e})") from e
+    except Exception as e:  # a hostile file can break the library anywhere; say no more of it
+        raise _refuse(name, f"is not a readable XLSX workbook ({type(e).__name__})") from e
+    try:
+        if not book.worksheets:
+            raise _refuse(name, "the workbook has no sheet")
+        grid = _sheet_rows(name, book.worksheets[0])
+        problems: list[Problem] = []
+        for other in book.worksheets[1:]:
+            if _sheet_has_data(other):
                 problems.append(
                     Problem(
-                        name, number, col, f"{str(cell.value)[:40]!r} is a formula, not a value"
+                        name,
+                        None,
+                        None,
+                        f"sheet {other.title!r} holds data too: Parley reads the first sheet"
+                        " only; put the roster on one sheet",
                     )
                 )
-            cells.append(_cell_text(cell.value))
-        if not grid:
-            header = cells
-        grid.append((number, cells))
-    book.close()
+    except RosterFileError:
+        raise
+    except (ParseError, zipfile.BadZipFile, KeyError, EOFError) as e:
+        raise _refuse(name, f"is not a readable XLSX workbook ({e})") from e
+    except Exception as e:
+        raise _refuse(name, f"is not a readable XLSX workbook ({type(e).__name__})") from e
+    finally:
+        book.close()
     return grid, problems
+
+
+def _rows_of(sheet: object) -> Iterator[tuple[object, ...]]:
+    reset = getattr(sheet, "reset_dimensions", None)
+    if reset is not None:
+        reset()  # a stale <dimension> would cut rows and columns off
+    rows: Iterator[tuple[object, ...]] = sheet.iter_rows()  # type: ignore[attr-defined]
+    return rows
+
+
+def _sheet_rows(name: str, sheet: object) -> Grid:
+    grid: Grid = []
+    for number, row in enumerate(_rows_of(sheet), start=1):
+        if number > limits.MAX_ROWS:
+            raise _refuse(name, f"the sheet has more than {limits.MAX_ROWS:,} rows")
+        if len(row) > limits.MAX_COLUMNS:
+            why = f"has {len(row):,} cells, more than the {limits.MAX_COLUMNS:,} allowed"
+            raise _refuse(name, why, number)
+        cells = []
+        for cell in row:
+            text = _cell_text(getattr(cell, "value", None))
+            if getattr(cell, "data_type", None) == "f" and not text.startswith("="):
+                text = "=" + text  # refused below as any cell that starts like a formula
+            cells.append(text)
+        grid.append((number, cells))
+    return grid
+
+
+def _sheet_has_data(sheet: object) -> bool:
+    for number, row in enumerate(_rows_of(sheet), start=1):
+        if number > limits.MAX_ROWS:
+            return True
+        if any(_cell_text(getattr(cell, "value", None)) for cell in row):
+            return True
+    return False
