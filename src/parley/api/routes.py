@@ -27,6 +27,7 @@ from parley.app.ledger import Appended
 from parley.app.requests import Caller
 from parley.domain.agreements import PersonRef, ReportKind
 from parley.domain.handovers import HandoverState
+from parley.domain.moments import parse_moment
 from parley.domain.rosters import RosterKind
 from parley.errors import ParleyError
 
@@ -39,6 +40,8 @@ class RosterRecords(BaseModel):
 
     records: list[dict[str, str]] = Field(max_length=200_000)
     source: str = Field(default="api", max_length=200)
+    merge: bool = False  # add and correct, remove nobody (else the rows are the whole roster)
+    confirmed: bool = False  # replace even when that removes more than half of the roster
 
 
 class Person(BaseModel):
@@ -59,6 +62,7 @@ class HandoverMove(BaseModel):
     note: str = Field(default="", max_length=2000)
     instead: Person | None = None
     interview: str | None = Field(default=None, max_length=20_000)
+    at: str | None = Field(default=None, max_length=40)  # when it happened, if not now
 
 
 class Confirmation(BaseModel):
@@ -75,6 +79,7 @@ class MonitorReport(BaseModel):
     place: str = Field(max_length=500)
     observed_on: dt.date
     text: str = Field(max_length=20_000)
+    at: str | None = Field(default=None, max_length=40)  # the time of day observed, if given
 
 
 def _appended(done: Appended) -> dict[str, int]:
@@ -104,6 +109,8 @@ def import_roster(
                 party_id=party,
                 kind=kind,
                 actor=caller.party_id,
+                mode=rosters.ImportMode.MERGE if body.merge else rosters.ImportMode.REPLACE,
+                confirmed=body.confirmed,
             )
     except ParleyError as e:
         return refusal(request, e)
@@ -116,6 +123,7 @@ def import_roster(
         "removed": len(r.diff.removed),
         "changed": len(r.diff.changed),
         "notes_columns": list(done.unknown_columns),
+        "diff": roster_files.diff_json(r.diff),
     }
     return answer(request, data, 201 if r.version is not None else 200)
 
@@ -218,6 +226,7 @@ def move_handovers(request: Request, batch_id: str, body: HandoverMove, caller: 
                 note=body.note,
                 instead=body.instead.ref() if body.instead is not None else None,
                 interview=body.interview,
+                at=None if body.at is None else parse_moment(body.at),
             )
     except ParleyError as e:
         return refusal(request, e)
@@ -292,6 +301,7 @@ def report(request: Request, commitment_id: str, body: MonitorReport, caller: Si
                 place=body.place,
                 observed_on=body.observed_on,
                 text=body.text,
+                at=None if body.at is None else parse_moment(body.at),
             )
     except ParleyError as e:
         return refusal(request, e)

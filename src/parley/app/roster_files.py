@@ -9,6 +9,7 @@ from typing import Any
 
 from parley.app import rosters
 from parley.app.ledger import Ledger
+from parley.app.rosters import ImportMode
 from parley.domain.rosters import FieldChange, RosterDiff, RosterKind
 from parley.io.rosters import parse_roster, read_roster, roster_from_rows
 from parley.io.tables import read_table
@@ -18,13 +19,24 @@ from parley.io.tables import read_table
 class FileImport:
     result: rosters.ImportResult
     unknown_columns: tuple[str, ...]  # kept as notes on each record
+    derived_ids: bool = False  # the list had no ids: each person's was carried over or derived
 
 
 def import_file(
-    ledger: Ledger, *, path: Path, party_id: str, kind: RosterKind, actor: str | None = None
+    ledger: Ledger,
+    *,
+    path: Path,
+    party_id: str,
+    kind: RosterKind,
+    actor: str | None = None,
+    mode: ImportMode = ImportMode.REPLACE,
+    confirmed: bool = False,
+    language: str | None = None,
 ) -> FileImport:
-    """Import the file as a new version of the party's roster (nothing, if it changes nothing)."""
-    roster = read_roster(path)
+    """Import the file as a new version of the party's roster (nothing, if it changes nothing):
+    the whole roster (REPLACE, asking first before removing most of it) or added to it (MERGE).
+    `language` (`uk`, `ru`): the accepted words in it too when a word is refused."""
+    roster = read_roster(path, language=language)
     result = rosters.import_roster(
         ledger,
         party_id=party_id,
@@ -33,8 +45,53 @@ def import_file(
         source=path.name,
         source_sha256=roster.sha256,
         actor=actor,
+        mode=mode,
+        derive_ids=roster.derive_ids,
+        confirmed=confirmed,
     )
-    return FileImport(result, tuple(roster.unknown_columns))
+    return FileImport(result, tuple(roster.unknown_columns), roster.derive_ids)
+
+
+def remove_listed(
+    ledger: Ledger,
+    *,
+    party_id: str,
+    kind: RosterKind,
+    record_ids: Sequence[str] = (),
+    path: Path | None = None,
+    actor: str | None = None,
+    confirmed: bool = False,
+    language: str | None = None,
+) -> rosters.ImportResult:
+    """Take persons off the roster: by id, and every person of a removal list (a roster file;
+    without ids, each row names the person its ids would be carried over to)."""
+    ids = list(record_ids)
+    source, sha = "removal", ""
+    if path is not None:
+        roster = read_roster(path, language=language)
+        source, sha = path.name, roster.sha256
+        if roster.derive_ids:
+            labels = [roster.row_of(i) for i in range(len(roster.records))]
+            ids += rosters.identify(
+                ledger,
+                party_id=party_id,
+                kind=kind,
+                records=roster.records,
+                labels=labels,
+                actor=actor,
+            )
+        else:
+            ids += [r.record_id for r in roster.records]
+    return rosters.remove_persons(
+        ledger,
+        party_id=party_id,
+        kind=kind,
+        record_ids=ids,
+        source=source,
+        source_sha256=sha,
+        actor=actor,
+        confirmed=confirmed,
+    )
 
 
 def import_rows(
@@ -45,6 +102,8 @@ def import_rows(
     party_id: str,
     kind: RosterKind,
     actor: str | None = None,
+    mode: ImportMode = ImportMode.REPLACE,
+    confirmed: bool = False,
 ) -> FileImport:
     """Import records sent as JSON objects (a file's rows, column -> text), by a file's rules."""
     roster = roster_from_rows(source, rows)
@@ -56,15 +115,18 @@ def import_rows(
         source=source,
         source_sha256=roster.sha256,
         actor=actor,
+        mode=mode,
+        derive_ids=roster.derive_ids,
+        confirmed=confirmed,
     )
-    return FileImport(result, tuple(roster.unknown_columns))
+    return FileImport(result, tuple(roster.unknown_columns), roster.derive_ids)
 
 
-def file_rows(path: Path) -> list[dict[str, str]]:
+def file_rows(path: Path, *, language: str | None = None) -> list[dict[str, str]]:
     """The file read and checked here by an import's rules (one bad row refuses it), as the rows
     a server's import takes: column -> text, empty cells left out."""
     table = read_table(path)
-    parse_roster(table)
+    parse_roster(table, language=language)
     return [
         {h: cell for h, cell in zip(table.headers, cells, strict=True) if h and cell}
         for _, cells in table.rows
@@ -72,11 +134,26 @@ def file_rows(path: Path) -> list[dict[str, str]]:
 
 
 def diff_file(
-    ledger: Ledger, *, path: Path, party_id: str, kind: RosterKind, actor: str | None = None
+    ledger: Ledger,
+    *,
+    path: Path,
+    party_id: str,
+    kind: RosterKind,
+    actor: str | None = None,
+    mode: ImportMode = ImportMode.REPLACE,
+    language: str | None = None,
 ) -> tuple[int, RosterDiff]:
     """What importing the file would change in the current version, without importing it."""
-    records = read_roster(path).records
-    return rosters.diff_file(ledger, party_id=party_id, kind=kind, records=records, actor=actor)
+    roster = read_roster(path, language=language)
+    return rosters.diff_file(
+        ledger,
+        party_id=party_id,
+        kind=kind,
+        records=roster.records,
+        actor=actor,
+        mode=mode,
+        derive_ids=roster.derive_ids,
+    )
 
 
 def diff_rows(
@@ -88,8 +165,15 @@ def diff_rows(
     actor: str | None = None,
 ) -> tuple[int, RosterDiff]:
     """What importing records sent as rows would change, without importing them."""
-    records = roster_from_rows("comparison", rows).records
-    return rosters.diff_file(ledger, party_id=party_id, kind=kind, records=records, actor=actor)
+    roster = roster_from_rows("comparison", rows)
+    return rosters.diff_file(
+        ledger,
+        party_id=party_id,
+        kind=kind,
+        records=roster.records,
+        actor=actor,
+        derive_ids=roster.derive_ids,
+    )
 
 
 def diff_json(d: RosterDiff) -> dict[str, Any]:
@@ -97,6 +181,7 @@ def diff_json(d: RosterDiff) -> dict[str, Any]:
     return {
         "added": list(d.added),
         "removed": list(d.removed),
+        "names": dict(d.names),
         "changed": [
             {
                 "record_id": rid,
@@ -119,4 +204,5 @@ def diff_from_json(data: Mapping[str, Any]) -> RosterDiff:
             )
             for c in data["changed"]
         ),
+        tuple(dict(data.get("names", {})).items()),
     )

@@ -1,9 +1,12 @@
-"""Roster use cases: import a new version, compare versions."""
+"""Roster use cases: import a new version (replacing or merging), remove persons, compare."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+import enum
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from parley.app import authz
 from parley.app.ledger import Ledger
@@ -11,9 +14,30 @@ from parley.domain import events as ev
 from parley.domain.errors import DomainError, NotFound
 from parley.domain.events import Event
 from parley.domain.persons import PersonRecord
-from parley.domain.rosters import RosterDiff, RosterKind, diff_snapshots, roster_id
+from parley.domain.record_ids import assign_ids
+from parley.domain.rosters import RosterDiff, RosterKind, diff_snapshots, display_name, roster_id
 from parley.store import Tx
 from parley.store import rosters as roster_store
+
+# A replacement that would take more than this share of a roster's persons off it asks first.
+REMOVAL_SHARE = 0.5
+
+
+class ImportMode(enum.StrEnum):
+    REPLACE = "replace"  # the file is the whole roster: who is not on it is removed
+    MERGE = "merge"  # the file adds and corrects persons; nobody is removed
+
+
+class RemovalNeedsConfirmation(DomainError):
+    """A replacement would remove most of a roster: the user says so first; nothing written."""
+
+    def __init__(self, roster: str, removed: Sequence[str], of: int) -> None:
+        self.roster, self.removed, self.of = roster, tuple(removed), of
+        super().__init__(
+            f"this would remove {len(removed)} of the {of} persons of {roster}"
+            " (more than half); confirm the replacement (--yes), or add to the roster"
+            " without removing anyone (--merge)"
+        )
 
 
 @dataclass(frozen=True)
@@ -21,7 +45,16 @@ class ImportResult:
     roster_id: str
     version: int | None  # None when the file changed nothing
     diff: RosterDiff
-    record_count: int
+    record_count: int  # persons on the roster after the import
+
+
+def _with_ids(
+    records: Sequence[PersonRecord], before: Mapping[str, Mapping[str, Any]]
+) -> list[PersonRecord]:
+    """The records of a list without ids, each given its id on this roster
+    (parley.domain.record_ids: carried over from `before`, else derived)."""
+    ids = assign_ids([r.to_dict() for r in records], before)
+    return [dataclasses.replace(r, record_id=i) for r, i in zip(records, ids, strict=True)]
 
 
 def import_roster(
@@ -33,8 +66,15 @@ def import_roster(
     source: str,
     source_sha256: str,
     actor: str | None = None,
+    mode: ImportMode = ImportMode.REPLACE,
+    derive_ids: bool = False,
+    confirmed: bool = False,
 ) -> ImportResult:
-    """Publish a new version of a party's roster: new and changed records, then the version."""
+    """Publish a new version of a party's roster: new and changed records, then the version.
+
+    REPLACE makes the records the whole roster; one that would remove more than half of it
+    raises RemovalNeedsConfirmation unless `confirmed`. MERGE adds and corrects, removing
+    nobody. `derive_ids`: the records come from a list without ids and are given theirs here."""
     rid = roster_id(party_id, kind)
     result: list[ImportResult] = []
 
@@ -42,44 +82,128 @@ def import_roster(
         authz.require(conn, actor or party_id, authz.Action.ROSTER_IMPORT, owner=party_id)
         version = roster_store.current_version(conn, rid)
         before = roster_store.snapshot(conn, rid, version) if version else {}
-        after = {r.record_id: r.to_dict() for r in records}
-        diff = diff_snapshots(before, after)
-        if version and diff.empty:
-            result.append(ImportResult(rid, None, diff, len(records)))
-            return []
-        revisions = roster_store.latest_revisions(conn, rid)
-        events: list[Event] = []
-        members: dict[str, int] = {}
-        for record in records:
-            data = after[record.record_id]
-            known = revisions.get(record.record_id, 0)
-            latest = before.get(record.record_id) if known else None
-            if known and latest is None:
-                # back on the roster after a removal: compare with its last revision
-                latest = roster_store.revision_data(conn, rid, record.record_id, known)
-            if known and latest == data:
-                members[record.record_id] = known
-                continue
-            members[record.record_id] = known + 1
-            events.append(Event(party_id, ev.PersonRecorded(rid, known + 1, record)))
-        published = ev.RosterPublished(
-            roster_id=rid,
-            party_id=party_id,
-            kind=kind,
-            version=version + 1,
-            source=source,
-            source_sha256=source_sha256,
-            members=members,
-            added=len(diff.added),
-            removed=len(diff.removed),
-            changed=len(diff.changed),
-        )
-        events.append(Event(party_id, published))
-        result.append(ImportResult(rid, version + 1, diff, len(records)))
-        return events
+        given = _with_ids(records, before) if derive_ids else list(records)
+        if mode is ImportMode.MERGE:
+            kept = {i: before[i] for i in before if i not in {r.record_id for r in given}}
+        else:
+            kept = {}
+        return _publish(conn, rid, party_id, kind, version, before, given, kept,
+                        source, source_sha256, confirmed or mode is ImportMode.MERGE, result)  # fmt: skip
 
     ledger.execute(decide)
     return result[0]
+
+
+def remove_persons(
+    ledger: Ledger,
+    *,
+    party_id: str,
+    kind: RosterKind,
+    record_ids: Collection[str],
+    source: str,
+    source_sha256: str = "",
+    actor: str | None = None,
+    confirmed: bool = False,
+) -> ImportResult:
+    """A new version of the roster without these persons (every one must be on it); removing
+    more than half of the roster raises RemovalNeedsConfirmation unless `confirmed`."""
+    rid = roster_id(party_id, kind)
+    result: list[ImportResult] = []
+
+    def decide(conn: Tx) -> Sequence[Event]:
+        authz.require(conn, actor or party_id, authz.Action.ROSTER_IMPORT, owner=party_id)
+        version = roster_store.current_version(conn, rid)
+        before = roster_store.snapshot(conn, rid, version) if version else {}
+        unknown = sorted(set(record_ids) - set(before))
+        if unknown:
+            shown = ", ".join(unknown[:10]) + (" ..." if len(unknown) > 10 else "")
+            raise NotFound(f"not on {rid} (current version {version}): {shown}")
+        kept = {i: data for i, data in before.items() if i not in set(record_ids)}
+        return _publish(conn, rid, party_id, kind, version, before, [], kept,
+                        source, source_sha256, confirmed, result)  # fmt: skip
+
+    ledger.execute(decide)
+    return result[0]
+
+
+def identify(
+    ledger: Ledger,
+    *,
+    party_id: str,
+    kind: RosterKind,
+    records: Sequence[PersonRecord],
+    labels: Sequence[str],
+    actor: str | None = None,
+) -> list[str]:
+    """The ids on the current roster of the persons of a list without ids, found as an import
+    would carry them over; a row that names nobody on the roster is refused, with its label."""
+    rid = roster_id(party_id, kind)
+    with ledger.reading() as conn:
+        authz.require(conn, actor or party_id, authz.Action.ROSTER_READ, owner=party_id)
+        version = roster_store.current_version(conn, rid)
+        before = roster_store.snapshot(conn, rid, version) if version else {}
+    ids = [r.record_id for r in _with_ids(records, before)]
+    missing = [label for label, i in zip(labels, ids, strict=True) if i not in before]
+    if missing:
+        shown = "; ".join(missing[:10]) + (" ..." if len(missing) > 10 else "")
+        raise NotFound(f"the removal list names persons not on {rid}, nobody removed: {shown}")
+    return ids
+
+
+def _publish(
+    conn: Tx,
+    rid: str,
+    party_id: str,
+    kind: RosterKind,
+    version: int,
+    before: Mapping[str, Mapping[str, Any]],
+    records: Sequence[PersonRecord],
+    kept: Mapping[str, Mapping[str, Any]],
+    source: str,
+    source_sha256: str,
+    confirmed: bool,
+    result: list[ImportResult],
+) -> list[Event]:
+    """The events of a new version holding `records` (recorded anew when new or changed)
+    and the persons `kept` as they are; nothing when it changes nothing."""
+    after = {**kept, **{r.record_id: r.to_dict() for r in records}}
+    diff = diff_snapshots(before, after)
+    if version and diff.empty:
+        result.append(ImportResult(rid, None, diff, len(after)))
+        return []
+    if not confirmed and before and len(diff.removed) > REMOVAL_SHARE * len(before):
+        names = [f"{display_name(before[i])} ({i})" for i in diff.removed]
+        raise RemovalNeedsConfirmation(rid, names, len(before))
+    revisions = roster_store.latest_revisions(conn, rid)
+    events: list[Event] = []
+    members: dict[str, int] = {i: revisions[i] for i in kept}
+    for record in records:
+        data = after[record.record_id]
+        known = revisions.get(record.record_id, 0)
+        latest = before.get(record.record_id) if known else None
+        if known and latest is None:
+            # back on the roster after a removal: compare with its last revision
+            latest = roster_store.revision_data(conn, rid, record.record_id, known)
+        if known and latest == data:
+            members[record.record_id] = known
+            continue
+        members[record.record_id] = known + 1
+        events.append(Event(party_id, ev.PersonRecorded(rid, known + 1, record)))
+    published = ev.RosterPublished(
+        roster_id=rid,
+        party_id=party_id,
+        kind=kind,
+        version=version + 1,
+        source=source,
+        source_sha256=source_sha256,
+        members=members,
+        added=len(diff.added),
+        removed=len(diff.removed),
+        changed=len(diff.changed),
+    )
+    events.append(Event(party_id, published))
+    result.append(ImportResult(rid, version + 1, diff, len(after)))
+    return events
 
 
 def diff_versions(
@@ -118,12 +242,18 @@ def diff_file(
     kind: RosterKind,
     records: Sequence[PersonRecord],
     actor: str | None = None,
+    mode: ImportMode = ImportMode.REPLACE,
+    derive_ids: bool = False,
 ) -> tuple[int, RosterDiff]:
     """What importing these records would change, without importing them (for the owning
-    side or the mediator)."""
+    side or the mediator); ids of a list without them are given as the import would."""
     rid = roster_id(party_id, kind)
     with ledger.reading() as conn:
         authz.require(conn, actor or party_id, authz.Action.ROSTER_READ, owner=party_id)
         version = roster_store.current_version(conn, rid)
         before = roster_store.snapshot(conn, rid, version) if version else {}
-    return version, diff_snapshots(before, {r.record_id: r.to_dict() for r in records})
+    given = _with_ids(records, before) if derive_ids else list(records)
+    after = {r.record_id: r.to_dict() for r in given}
+    if mode is ImportMode.MERGE:
+        after = {**before, **after}
+    return version, diff_snapshots(before, after)

@@ -2,18 +2,60 @@
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 
 from parley.app import erasure, roster_files, rosters
 from parley.app import person as person_view
-from parley.cli.console import client, failures, out, print_json, segment, server, with_ledger
+from parley.app.rosters import ImportMode, RemovalNeedsConfirmation
+from parley.cli.console import (
+    client,
+    err,
+    failures,
+    out,
+    print_json,
+    segment,
+    server,
+    with_ledger,
+)
 from parley.domain.matches import RecordRef
 from parley.domain.rosters import RosterDiff, RosterKind, roster_id
+from parley.domain.words import user_language
 
 roster_app = typer.Typer(no_args_is_help=True, help="Submit and compare rosters.")
+T = TypeVar("T")
+SHOWN = 20  # persons a diff lists of each kind before "... and N more"
+
+
+def language() -> str:
+    """The user's language for refusals: PARLEY_LANG, else the locale (LC_ALL, LC_MESSAGES,
+    LANG); `uk` or `ru` add the accepted words in that language to the English ones."""
+    env = os.environ.get
+    return user_language(env("PARLEY_LANG"), env("LC_ALL"), env("LC_MESSAGES"), env("LANG"))
+
+
+def _confirming(run: Callable[[bool], T], yes: bool) -> T:
+    """Run a command that may remove most of a roster: with --yes at once; else, when it
+    would, show who and ask at a terminal, refuse elsewhere (nothing is written until then)."""
+    try:
+        return run(yes)
+    except RemovalNeedsConfirmation as e:
+        if not sys.stdin.isatty():
+            raise
+        err.print(f"[yellow]{e.roster}: this would remove {len(e.removed)} of {e.of} persons:[/]")
+        for name in e.removed[:SHOWN]:
+            err.print(f"  [red]- {name}[/]")
+        if len(e.removed) > SHOWN:
+            err.print(f"  ... and {len(e.removed) - SHOWN} more")
+        if not typer.confirm("Remove them?", default=False, err=True):
+            err.print("Nothing was changed.")
+            raise typer.Exit(1) from e
+        return run(True)
 
 
 @roster_app.command("import")
@@ -24,21 +66,49 @@ def roster_import(
     actor: Annotated[
         str | None, typer.Option("--as", help="Who imports: only the party itself (default).")
     ] = None,
+    merge: Annotated[
+        bool,
+        typer.Option(
+            "--merge",
+            help="Add the file's persons and correct those already on the roster; remove"
+            " nobody (without it the file is the whole roster).",
+        ),
+    ] = False,
+    yes: Annotated[
+        bool,
+        typer.Option(
+            "--yes", "-y", help="Replace even when that removes more than half of the roster."
+        ),
+    ] = False,
 ) -> None:
-    """Import a new version of a roster; one bad row refuses the whole file."""
+    """Import a new version of a roster; one bad row refuses the whole file.
+
+    A list without an ID column is fine: each person keeps the id they had on the roster,
+    or gets one made of their names, birth date and service number (docs/rosters.md)."""
+    mode = ImportMode.MERGE if merge else ImportMode.REPLACE
     with failures():
         if server() is not None:  # read and checked here; the rows go to the server
-            rows = roster_files.file_rows(file)
+            rows = roster_files.file_rows(file, language=language())
             data = client(actor or party).request(
                 "POST",
                 f"/v1/rosters/{segment(party)}/{kind.value}",
-                {"records": rows, "source": file.name},
+                {"records": rows, "source": file.name, "merge": merge, "confirmed": yes},
             )
         else:
-            done = with_ledger(
-                lambda ledger: roster_files.import_file(
-                    ledger, path=file, party_id=party, kind=kind, actor=actor
-                )
+            done = _confirming(
+                lambda confirmed: with_ledger(
+                    lambda ledger: roster_files.import_file(
+                        ledger,
+                        path=file,
+                        party_id=party,
+                        kind=kind,
+                        actor=actor,
+                        mode=mode,
+                        confirmed=confirmed,
+                        language=language(),
+                    )
+                ),
+                yes,
             )
             r = done.result
             data = {
@@ -49,8 +119,64 @@ def roster_import(
                 "removed": len(r.diff.removed),
                 "changed": len(r.diff.changed),
                 "notes_columns": list(done.unknown_columns),
+                "diff": roster_files.diff_json(r.diff),
             }
     _print_import(data)
+
+
+@roster_app.command("remove")
+def roster_remove(
+    party: Annotated[str, typer.Option(help="The party whose roster this is.")],
+    kind: Annotated[RosterKind, typer.Option(help="held or sought.")],
+    record_ids: Annotated[
+        list[str] | None, typer.Argument(help="Ids of the persons to take off the roster.")
+    ] = None,
+    removal_list: Annotated[
+        Path | None,
+        typer.Option(
+            "--list",
+            help="A file of the persons to take off (a roster file: with ids, or names and"
+            " birth dates as the roster's own list writes them).",
+        ),
+    ] = None,
+    actor: Annotated[
+        str | None, typer.Option("--as", help="Who removes: only the party itself (default).")
+    ] = None,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Remove even more than half of the roster.")
+    ] = False,
+) -> None:
+    """Take persons off a roster: a new version without them (their history stays)."""
+    with failures("nobody was removed"):
+        if not record_ids and removal_list is None:
+            raise typer.BadParameter("name the persons to remove: ids, or --list FILE")
+        r = _confirming(
+            lambda confirmed: with_ledger(
+                lambda ledger: roster_files.remove_listed(
+                    ledger,
+                    party_id=party,
+                    kind=kind,
+                    record_ids=record_ids or (),
+                    path=removal_list,
+                    actor=actor,
+                    confirmed=confirmed,
+                    language=language(),
+                )
+            ),
+            yes,
+        )
+    _print_import(
+        {
+            "roster": r.roster_id,
+            "version": r.version,
+            "records": r.record_count,
+            "added": 0,
+            "removed": len(r.diff.removed),
+            "changed": 0,
+            "notes_columns": [],
+            "diff": roster_files.diff_json(r.diff),
+        }
+    )
 
 
 def _print_import(data: dict[str, Any]) -> None:
@@ -63,8 +189,41 @@ def _print_import(data: dict[str, Any]) -> None:
         f"{roster} v{data['version']}: {count} persons"
         f" ({data['added']} added, {data['removed']} removed, {data['changed']} changed)."
     )
+    if "diff" in data:
+        _print_changes(roster_files.diff_from_json(data["diff"]))
     if data["notes_columns"]:
         out.print(f"Kept as notes, not recognised as columns: {', '.join(data['notes_columns'])}")
+
+
+def _print_changes(d: RosterDiff, limit: int | None = SHOWN) -> None:
+    """Who was added, removed and changed, by name (and id), each list cut at `limit`."""
+
+    def shown(ids: tuple[str, ...]) -> tuple[str, ...]:
+        return ids if limit is None else ids[:limit]
+
+    def more(ids: tuple[Any, ...]) -> None:
+        if limit is not None and len(ids) > limit:
+            out.print(f"    ... and {len(ids) - limit} more")
+
+    def by_name(ids: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(sorted(ids, key=lambda rid: (d.name(rid).casefold(), rid)))
+
+    def value(v: Any) -> str:
+        return "—" if v is None else repr(v)
+
+    for rid in shown(by_name(d.added)):
+        out.print(f"  [green]+ {d.name(rid)}[/] ({rid})")
+    more(d.added)
+    for rid in shown(by_name(d.removed)):
+        out.print(f"  [red]- {d.name(rid)}[/] ({rid})")
+    more(d.removed)
+    changes_of = dict(d.changed)
+    for rid in shown(by_name(tuple(changes_of))):
+        detail = "; ".join(
+            f"{c.field}: {value(c.before)} → {value(c.after)}" for c in changes_of[rid]
+        )
+        out.print(f"  [yellow]~ {d.name(rid)}[/] ({rid}) {detail}")
+    more(d.changed)
 
 
 @roster_app.command("diff")
@@ -81,6 +240,9 @@ def roster_diff(
         str | None,
         typer.Option("--as", help="Who looks: the party itself (default) or the mediator."),
     ] = None,
+    merge: Annotated[
+        bool, typer.Option("--merge", help="Compare the file as `import --merge` would take it.")
+    ] = False,
 ) -> None:
     """What changed between two versions of a roster, or between a file and the roster."""
     with failures():
@@ -94,7 +256,13 @@ def roster_diff(
         elif file is not None:
             version, d = with_ledger(
                 lambda ledger: roster_files.diff_file(
-                    ledger, path=file, party_id=party, kind=kind, actor=actor
+                    ledger,
+                    path=file,
+                    party_id=party,
+                    kind=kind,
+                    actor=actor,
+                    mode=ImportMode.MERGE if merge else ImportMode.REPLACE,
+                    language=language(),
                 )
             )
             title = f"{roster_id(party, kind)} v{version} → {file.name}"
@@ -116,13 +284,7 @@ def roster_diff(
     out.print(
         f"[bold]{title}[/]: {len(d.added)} added, {len(d.removed)} removed, {len(d.changed)} changed"
     )
-    for rid in d.added:
-        out.print(f"  [green]+ {rid}[/]")
-    for rid in d.removed:
-        out.print(f"  [red]- {rid}[/]")
-    for rid, changes in d.changed:
-        detail = "; ".join(f"{c.field}: {c.before!r} → {c.after!r}" for c in changes)
-        out.print(f"  [yellow]~ {rid}[/] {detail}")
+    _print_changes(d, limit=None)
 
 
 def _remote_diff(
@@ -137,7 +299,7 @@ def _remote_diff(
     path = f"/v1/rosters/{segment(party)}/{kind.value}/comparisons"
     if file is not None:
         data = client(actor or party).request(
-            "POST", path, {"records": roster_files.file_rows(file)}
+            "POST", path, {"records": roster_files.file_rows(file, language=language())}
         )
         return str(data["version"]), roster_files.diff_from_json(data)
     data = client(actor or party).request("POST", path, {"before": before, "after": after})

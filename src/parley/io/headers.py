@@ -6,6 +6,7 @@ import unicodedata
 
 CANONICAL: tuple[str, ...] = (
     "record_id",
+    "row_number",  # the list's own numbering: kept as the row's number, never identity
     "family_name",
     "given_name",
     "patronymic",
@@ -40,6 +41,22 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "номер запису",
         "номер записи",
         "код",
+    ),
+    "row_number": (
+        "№",
+        "№ п/п",
+        "№ з/п",
+        "п/п",
+        "з/п",
+        "n",
+        "no",
+        "nr",
+        "row",
+        "row number",
+        "порядковий номер",
+        "порядковый номер",
+        "номер з/п",
+        "номер п/п",
     ),
     "family_name": ("прізвище", "фамилия", "surname", "last name", "family name"),
     "given_name": ("ім'я", "імя", "имя", "first name", "given name", "given names"),
@@ -102,4 +119,7 @@ for _name in CANONICAL:
 
 def canonical_column(header: str) -> str | None:
     """The canonical column a header stands for, or None for a column Parley does not know."""
-    return HEADER_MAP.get(header_key(header))
+    key = header_key(header)
+    if not key and header.strip() == "#":  # a sign alone, which the key drops
+        return "row_number"
+    return HEADER_MAP.get(key)

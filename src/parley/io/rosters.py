@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
@@ -9,15 +10,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from parley.domain.dates import parse_partial_date
+from parley.domain.dates import parse_partial_date, refuse_future
 from parley.domain.errors import InvalidRecord
 from parley.domain.persons import (
     PersonRecord,
     parse_category,
-    parse_evidence,
     parse_health,
     parse_sex,
+    read_evidence,
 )
+from parley.domain.record_ids import identity_key, same_key_rows
 from parley.io.headers import canonical_column
 from parley.io.tables import MAX_REPORTED, Problem, RawTable, RosterFileError, read_table
 
@@ -32,13 +34,21 @@ class Roster:
     sha256: str
     records: list[PersonRecord]
     unknown_columns: list[str] = field(default_factory=list)
+    # A list without an id column: each record holds `row N` until the roster gives it its id
+    # (parley.domain.record_ids); the list's own number (`№`) is kept as the row's number.
+    derive_ids: bool = False
+    rows: list[int] = field(default_factory=list)  # each record's row in the file
+    numbers: list[str] = field(default_factory=list)  # each record's `№`, "" when none
+
+    def row_of(self, position: int) -> str:
+        """How a report names a record's row: `row 5 (№ 4)`."""
+        number = self.numbers[position] if position < len(self.numbers) else ""
+        return f"row {self.rows[position]}" + (f" (№ {number})" if number else "")
 
 
 def _check_columns(table: RawTable) -> None:
     present = {c for c in table.columns if c}
     missing = []
-    if "record_id" not in present:
-        missing.append("record_id (ID, Ідентифікатор, Идентификатор)")
     if not present & set(_NAME_COLUMNS):
         missing.append("family_name or full_name (Прізвище / Фамилия, ПІБ / ФИО)")
     if missing:
@@ -68,19 +78,31 @@ def _check_columns(table: RawTable) -> None:
         seen[col] = pos
 
 
-def _record(values: dict[str, str], extra: dict[str, str]) -> PersonRecord:
+def _record(
+    values: dict[str, str],
+    extra: dict[str, str],
+    headers: Mapping[str, str],
+    language: str | None,
+    today: dt.date,
+) -> PersonRecord:
     kwargs: dict[str, Any] = {k: v for k, v in values.items() if v}
+    kwargs.pop("row_number", None)  # the list's numbering, never part of the person
     for name in ("birth_date", "capture_date"):
         if name in kwargs:
             kwargs[name] = parse_partial_date(name, kwargs[name])
+            refuse_future(name, kwargs[name], today)
     if "category" in kwargs:
-        kwargs["category"] = parse_category(kwargs["category"])
+        kwargs["category"] = parse_category(kwargs["category"], language)
     if "health" in kwargs:
-        kwargs["health"] = parse_health(kwargs["health"])
+        kwargs["health"] = parse_health(kwargs["health"], language)
     if "sex" in kwargs:
-        kwargs["sex"] = parse_sex(kwargs["sex"])
+        kwargs["sex"] = parse_sex(kwargs["sex"], language)
     if "evidence" in kwargs:
-        kwargs["evidence"] = parse_evidence(kwargs["evidence"])
+        evidence = read_evidence(kwargs["evidence"])
+        if evidence is None:  # free words: kept as written under the column's own header
+            extra = {**extra, headers["evidence"]: kwargs.pop("evidence")}
+        else:
+            kwargs["evidence"] = evidence
     if "aliases" in kwargs:
         parts = kwargs["aliases"].replace("|", ";").split(";")
         kwargs["aliases"] = tuple(p.strip() for p in parts if p.strip())
@@ -89,20 +111,33 @@ def _record(values: dict[str, str], extra: dict[str, str]) -> PersonRecord:
     return PersonRecord(**kwargs)
 
 
-def parse_roster(table: RawTable) -> Roster:
-    """Every row to a record; any bad row refuses the whole file, naming row, column, reason."""
+def parse_roster(
+    table: RawTable, *, language: str | None = None, today: dt.date | None = None
+) -> Roster:
+    """Every row to a record; any bad row refuses the whole file, naming row, column, reason.
+
+    Without an id column each record holds `row N` for an id, to be given its own by the
+    roster it is imported into; `language` (`uk`, `ru`) adds the accepted words in it to a
+    refusal; dates after `today` (by default today in UTC) are refused."""
     _check_columns(table)
+    today = today or dt.datetime.now(dt.UTC).date()
     records: list[PersonRecord] = []
     problems: list[Problem] = []
     first_row: dict[str, int] = {}
     positions = {col: pos for pos, col in enumerate(table.columns) if col}
+    headers = {col: table.headers[pos] for col, pos in positions.items()}
+    derive = "record_id" not in positions
+    rows: list[int] = []
+    numbers: list[str] = []
     for number, cells in table.rows:
         values = {col: cells[pos] for col, pos in positions.items()}
+        if derive:
+            values["record_id"] = f"row {number}"
         extra = {
             table.headers[pos]: cells[pos] for pos, col in enumerate(table.columns) if col is None
         }
         try:
-            record = _record(values, extra)
+            record = _record(values, extra, headers, language, today)
         except InvalidRecord as e:
             label = table.column_label(positions[e.field]) if e.field in positions else e.field
             problems.append(Problem(table.file, number, label, e.reason))
@@ -119,20 +154,42 @@ def parse_roster(table: RawTable) -> Roster:
             continue
         first_row[record.record_id] = number
         records.append(record)
+        rows.append(number)
+        numbers.append(values.get("row_number", ""))
         if len(problems) >= MAX_REPORTED:
             break
+    if derive and not problems:
+        problems = _same_persons(table.file, records, rows)
     if problems:
-        raise RosterFileError(problems)
+        raise RosterFileError(problems[:MAX_REPORTED])
     unknown = [h for h, c in zip(table.headers, table.columns, strict=True) if c is None and h]
-    return Roster(table.file, table.sha256, records, unknown)
+    return Roster(table.file, table.sha256, records, unknown, derive, rows, numbers)
 
 
-def read_roster(path: Path) -> Roster:
+def _same_persons(file: str, records: Sequence[PersonRecord], rows: Sequence[int]) -> list[Problem]:
+    """Rows of a list without ids that describe one person the same way: reported, not merged."""
+    keys = [identity_key(r.to_dict()) for r in records]
+    return [
+        Problem(
+            file,
+            rows[later],
+            None,
+            f"is the same person as row {rows[first]} (the same names, birth date and service"
+            " number) and the list has no ids to tell them apart: remove one, or add what"
+            " differs (a birth date, a service number) or an ID column",
+        )
+        for first, later in same_key_rows(keys)
+    ]
+
+
+def read_roster(path: Path, *, language: str | None = None) -> Roster:
     """Read and validate a roster file (CSV or XLSX)."""
-    return parse_roster(read_table(path))
+    return parse_roster(read_table(path), language=language)
 
 
-def roster_from_rows(name: str, rows: Sequence[Mapping[str, str]]) -> Roster:
+def roster_from_rows(
+    name: str, rows: Sequence[Mapping[str, str]], *, language: str | None = None
+) -> Roster:
     """Records given as JSON objects (column -> text), checked by the same rules as a file; the
     hash is that of their canonical JSON."""
     if not rows:
@@ -145,4 +202,4 @@ def roster_from_rows(name: str, rows: Sequence[Mapping[str, str]]) -> Roster:
     for number, row in enumerate(rows, start=2):  # as a spreadsheet numbers them after its header
         cells = {key.strip(): str(value).strip() for key, value in row.items()}
         table.rows.append((number, [cells.get(h, "") for h in headers]))
-    return parse_roster(table)
+    return parse_roster(table, language=language)
