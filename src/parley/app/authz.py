@@ -88,6 +88,7 @@ class Action(enum.StrEnum):
     HANDOVER_DISPUTED = "handover.disputed"
     HANDOVER_RELEASED_TO_THIRD_STATE = "handover.released_to_third_state"
     HANDOVER_RESUME = "handover.resume"  # back from a dispute to where it stood
+    HANDOVER_SEE = "handover.see"  # a handover, by name, on the handover site
     DESK_SIGN_IN = "desk.sign_in"  # the web desk, acting with a key the server holds
 
 
@@ -212,6 +213,10 @@ PERMISSIONS: Mapping[Action, Rule] = MappingProxyType({
     A.HANDOVER_DISPUTED: _move(St.RELEASING, St.RECEIVING, St.MEDIATOR),
     A.HANDOVER_RELEASED_TO_THIRD_STATE: _move(St.MEDIATOR),
     A.HANDOVER_RESUME: _move(St.MEDIATOR),
+    A.HANDOVER_SEE: Rule(
+        frozenset({St.MEDIATOR, St.RELEASING, St.RECEIVING}),
+        refusal="{actor} neither releases nor receives this person",
+    ),
     A.DESK_SIGN_IN: Rule(
         M, refusal="{actor} may not sign in to the desk: a party's pages sign in its own browser"
     ),

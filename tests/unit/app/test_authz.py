@@ -87,6 +87,7 @@ EXPECTED: dict[Action, set[str]] = {
     A.HANDOVER_DISPUTED: {"MED", "UA", "RU"},
     A.HANDOVER_RELEASED_TO_THIRD_STATE: {"MED"},
     A.HANDOVER_RESUME: {"MED"},
+    A.HANDOVER_SEE: {"MED", "UA", "RU"},
     A.DESK_SIGN_IN: {"MED"},
 }
 
