@@ -73,12 +73,20 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Clie
         ledger.close()
 
 
-def _each_case(url: str, check: Callable[[Case[Any]], None]) -> None:
+# a signed request to these replaces the signer's key, after which its requests are refused
+_REPLACE_KEY = frozenset({"/v1/keys/rotation", "/v1/keys/recovery"})
+
+
+def _each_case(
+    url: str, check: Callable[[Case[Any]], None], skip: frozenset[str] = frozenset()
+) -> None:
     """Run `check` on a few generated cases of every operation the document lists."""
     schema = schemathesis.openapi.from_url(f"{url}/openapi.json")
     operations = [result.ok() for result in schema.get_all_operations()]  # type: ignore[union-attr]
     assert len(operations) > 10
     for operation in operations:
+        if operation.path in skip:
+            continue
 
         @given(case=operation.as_strategy())
         @BOUNDED
@@ -118,4 +126,4 @@ def test_signed_requests_never_fail_the_server(server: tuple[str, Client]) -> No
         if path.startswith("/v1/"):
             assert response.status_code != 401, response.text
 
-    _each_case(url, check)
+    _each_case(url, check, skip=_REPLACE_KEY)

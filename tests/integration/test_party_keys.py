@@ -52,7 +52,8 @@ def test_key_init_makes_the_key_once_readable_by_its_owner_only(
     public = bytes.fromhex(verifier)
     assert len(public) == 32 and printed == fingerprint(public)
     assert printed.replace(" ", "").startswith(key_id(public))  # the log's key id, then more
-    (pem,) = (ua / "keys").iterdir()
+    pem = ua / "keys" / "UA.ed25519.pem"
+    assert sorted(p.name for p in (ua / "keys").iterdir()) == ["UA.ed25519.pem", "UA.recovery.pub"]
     assert stat.S_IMODE(pem.stat().st_mode) == 0o600
     assert stat.S_IMODE((ua / "keys").stat().st_mode) == 0o700
     before = pem.read_bytes()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
-from parley.api import public, routes, witnessing
+from parley.api import keys, public, routes, witnessing
 from parley.api.errors import PUBLIC_REFUSALS, REFUSALS
 from parley.api.middleware import Guard
 from parley.api.signed import Answered
@@ -38,6 +38,7 @@ def create_app(
     api.include_router(routes.router, responses=REFUSALS)
     api.include_router(public.router, responses=PUBLIC_REFUSALS)
     api.include_router(witnessing.router, responses=REFUSALS)
+    api.include_router(keys.router, responses=REFUSALS)
 
     site.mount(api, ledger, desk)
 

@@ -190,8 +190,8 @@ def interview(ledger: Ledger, *, actor: str, batch_id: str, person: PersonRef) -
         sealed = stored.sealed_interviews(tx, batch_id, person)
     if not sealed:
         raise NotFound(f"no interview of {person} is recorded in batch {batch_id}")
-    key = ledger.keys.get(actor)
-    return [open_with(key, s) for s in sealed]
+    keys = ledger.keys.held(actor)  # the current key and every retired one
+    return [open_with(keys, s) for s in sealed]
 
 
 def substitute(

@@ -29,6 +29,17 @@ class Settings:
     def embedded(self) -> bool:
         return self.database_url.startswith("sqlite")
 
+    def protect(self) -> None:
+        """The data directory is its user's alone (0700), and so is the embedded database with
+        its journal files (0600): they hold personal data and private keys."""
+        if self.data_dir.is_dir():
+            self.data_dir.chmod(0o700)
+        if self.embedded:
+            for name in ("parley.db", "parley.db-wal", "parley.db-shm"):
+                path = self.data_dir / name
+                if path.exists():
+                    path.chmod(0o600)
+
     @classmethod
     def from_env(cls, data_dir: Path | None = None, database_url: str | None = None) -> Settings:
         """Explicit arguments first, then the environment, then a per-user data directory."""

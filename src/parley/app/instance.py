@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 
 from parley.app import authz
 from parley.app.ledger import Appended, Ledger
@@ -37,10 +38,12 @@ def init_instance(
     return ledger.execute(decide)
 
 
-def _registration(actor: str, party: Party, public: bytes) -> Event:
+def _registration(actor: str, party: Party, public: bytes, recovery: bytes | None = None) -> Event:
     payload = ev.PartyRegistered(
         party.party_id, party.name, party.role, public.hex(), key_id(public)
     )
+    if recovery is not None:
+        payload = replace(payload, recovery_key=recovery.hex(), recovery_key_id=key_id(recovery))
     return Event(actor, payload)
 
 
@@ -51,10 +54,13 @@ def register_party(
     party: Party,
     public_key: bytes | None = None,
     local_key: bool = False,
+    recovery_key: bytes | None = None,
 ) -> Appended:
     """The mediator registers a side or a monitor by the verifier key the party made on its own
-    machine (`key init`). `local_key` is the one-machine trial's way (the demo): the key pair
-    is made here, in this instance's key ring."""
+    machine (`key init`), with the public half of the recovery key `key init` made beside it
+    (the party keeps it offline; it alone can replace a lost key). `local_key` is the
+    one-machine trial's way (the demo): the key pair is made here, in this instance's key
+    ring."""
     if public_key is None and not local_key:
         raise InvalidInput(
             f"register {party.party_id} with its verifier key: {party.party_id} runs"
@@ -63,6 +69,13 @@ def register_party(
         )
     if public_key is not None and local_key:
         raise InvalidInput(f"{party.party_id}: give a verifier key or a local key, not both")
+    if recovery_key is not None and len(recovery_key) != 32:
+        raise InvalidInput(f"the recovery key for {party.party_id} is not a 32-byte Ed25519 key")
+    if recovery_key is not None and recovery_key == public_key:
+        raise InvalidInput(
+            f"{party.party_id}'s recovery key is its signing key: give the recovery key that"
+            " `key init` printed on its own line"
+        )
 
     def decide(conn: Tx) -> Sequence[Event]:
         authz.require(conn, actor, authz.Action.PARTY_REGISTER)
@@ -74,6 +87,8 @@ def register_party(
             public = ledger.keys.public_bytes(party.party_id)
         if len(public) != 32:
             raise DomainError(f"the public key for {party.party_id} is not a 32-byte Ed25519 key")
-        return [_registration(actor, party, public)]
+        if recovery_key is not None and key_store.key_state(conn, key_id(recovery_key)):
+            raise Conflict(f"the recovery key for {party.party_id} is already a registered key")
+        return [_registration(actor, party, public, recovery_key)]
 
     return ledger.execute(decide)

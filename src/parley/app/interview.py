@@ -1,9 +1,13 @@
 """The consent interview's record: sealed to the mediator's key, so that the log carries it
-for everyone to verify but only the mediator can read it."""
+for everyone to verify but only the mediator can read it. Its text is read from a file or
+standard input, never from the command line (which every user of the machine can list)."""
 
 from __future__ import annotations
 
 import base64
+import sys
+from collections.abc import Iterable
+from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -12,6 +16,33 @@ from nacl.public import SealedBox
 from nacl.signing import SigningKey, VerifyKey
 
 from parley.domain.errors import DomainError
+from parley.errors import InvalidInput
+
+MAX_INTERVIEW_CHARS = 20_000  # the same bound as the server's route
+
+
+def read_interview(source: str) -> str:
+    """The interview's text from the file `source`, or from standard input when it is `-`."""
+    where = "standard input" if source == "-" else source
+    try:
+        if source == "-":
+            data = sys.stdin.buffer.read(MAX_INTERVIEW_CHARS * 4 + 1)
+        else:
+            with Path(source).open("rb") as f:
+                data = f.read(MAX_INTERVIEW_CHARS * 4 + 1)
+    except OSError as e:
+        raise InvalidInput(f"{where}: cannot read the interview ({e.strerror})") from e
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise InvalidInput(f"{where}: the interview is not UTF-8 text (byte {e.start})") from e
+    if len(text) > MAX_INTERVIEW_CHARS or len(data) > MAX_INTERVIEW_CHARS * 4:
+        raise InvalidInput(
+            f"{where}: the interview is longer than {MAX_INTERVIEW_CHARS} characters"
+        )
+    if not text.strip():
+        raise InvalidInput(f"{where}: the interview is empty")
+    return text
 
 
 def seal_for(mediator_public: bytes, text: str) -> str:
@@ -20,12 +51,19 @@ def seal_for(mediator_public: bytes, text: str) -> str:
     return base64.b64encode(box.encrypt(text.encode("utf-8"))).decode("ascii")
 
 
-def open_with(mediator_key: Ed25519PrivateKey, sealed: str) -> str:
-    seed = mediator_key.private_bytes(
-        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
-    )
-    box = SealedBox(SigningKey(seed).to_curve25519_private_key())
-    try:
-        return box.decrypt(base64.b64decode(sealed)).decode("utf-8")
-    except (CryptoError, ValueError) as e:
-        raise DomainError("this interview record was sealed to another mediator key") from e
+def open_with(mediator_keys: Ed25519PrivateKey | Iterable[Ed25519PrivateKey], sealed: str) -> str:
+    """Open a record with the mediator's key: its current one or any it held before (a rotation
+    keeps the retired key, so interviews sealed to it stay readable)."""
+    keys = [mediator_keys] if isinstance(mediator_keys, Ed25519PrivateKey) else mediator_keys
+    for key in keys:
+        seed = key.private_bytes(
+            serialization.Encoding.Raw,
+            serialization.PrivateFormat.Raw,
+            serialization.NoEncryption(),
+        )
+        box = SealedBox(SigningKey(seed).to_curve25519_private_key())
+        try:
+            return box.decrypt(base64.b64decode(sealed)).decode("utf-8")
+        except (CryptoError, ValueError):
+            continue
+    raise DomainError("this interview record was sealed to a mediator key this instance lacks")

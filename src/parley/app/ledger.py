@@ -50,7 +50,9 @@ LOCAL_METHOD, LOCAL_PATH = "POST", "/local/entries"
 # the command of the request being served, for the use cases it runs (`Ledger.commanded`)
 _GIVEN: ContextVar[Command | None] = ContextVar("parley_given_command", default=None)
 # events after which a key checked earlier in the same commit group must be checked again
-_KEY_EVENTS = frozenset({ev.INSTANCE_CREATED, ev.PARTY_REGISTERED, ev.KEY_ROTATED, ev.KEY_REVOKED})
+_KEY_EVENTS = frozenset(
+    {ev.INSTANCE_CREATED, ev.PARTY_REGISTERED, ev.KEY_ROTATED, ev.KEY_REVOKED, ev.KEY_RECOVERED}
+)
 
 
 class _Group:
@@ -140,6 +142,7 @@ class Ledger:
             migrate.upgrade(engine)
         elif not migrate.is_current(engine):
             raise DomainError("the database schema is not current: run `parley init` to upgrade it")
+        settings.protect()
         ring = KeyRing(settings.keys_dir) if keys is None else keys
         return cls(engine, ring, clock, signatures=signatures)
 
@@ -342,7 +345,7 @@ class Ledger:
             and not store_keys.is_registered(conn, actor)
         ):
             return
-        fault = signer_fault(key, actor, at)
+        fault = signer_fault(key, actor, at, payload.TYPE)
         if fault is SignerFault.UNREGISTERED:
             raise DomainError(
                 f"the key this instance holds for {actor} ({kid}) is not registered to it"
@@ -353,6 +356,8 @@ class Ledger:
         if fault is SignerFault.ENDED:
             assert key is not None
             raise DomainError(f"key {kid} of {actor} is {key.status}; it can no longer sign")
+        if fault is SignerFault.RECOVERY_ONLY:
+            raise DomainError(f"key {kid} is {actor}'s recovery key: it signs a recovery alone")
 
 
 def local_body(actor: str, drafts: Sequence[Entry]) -> bytes:

@@ -9,6 +9,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from parley.app.keys_admin import RECOVERY_PATH
 from parley.app.ledger import Ledger
 from parley.app.signing import Command
 from parley.domain.errors import DomainError
@@ -90,10 +91,16 @@ def authenticate(
         current = None if key is None else store_keys.current_key(conn, key.party)
     if key is None:
         raise Unauthenticated(f"key {signed.keyid} is not registered to any party")
-    if current is None or current.key_id != signed.keyid:
+    if key.recovery and (method, path) == ("POST", RECOVERY_PATH):
+        pass  # a recovery key signs its party's recovery, and nothing else
+    elif key.recovery:
+        raise Unauthenticated(
+            f"key {signed.keyid} is {key.party}'s recovery key: it signs {RECOVERY_PATH} alone"
+        )
+    elif current is None or current.key_id != signed.keyid:
         raise Unauthenticated(f"key {signed.keyid} of {key.party} is {key.status}; it cannot act")
     try:
-        signed.verify(current.public_key)
+        signed.verify(key.public)
     except CommandError as e:
         raise Unauthenticated(f"the request's signature by {key.party} does not hold: {e}") from e
     return Caller(key.party, signed, body)

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from parley.app import batch_commands, batches, planning
+from parley.app.interview import read_interview
 from parley.app.planning import NextBatch, PlanRequest
 from parley.cli.console import client, failures, out, print_json, segment, server, with_ledger
 from parley.domain.agreements import PersonRef
@@ -291,15 +292,18 @@ def handover_command(
     instead: Annotated[
         str | None, typer.Option(help="With --to substituted: PARTY/RECORD_ID brought instead.")
     ] = None,
-    interview: Annotated[
+    interview_file: Annotated[
         str | None,
         typer.Option(
-            help="The consent interview's record (mediator only); sealed to the mediator's key."
+            help="A file holding the consent interview's record, or - to read it from standard"
+            " input (mediator only); sealed to the mediator's key. Never on the command line,"
+            " where other users of the machine can read it."
         ),
     ] = None,
 ) -> None:
     """Move persons of a batch to their next state (or record a substitution)."""
     with failures():
+        interview = None if interview_file is None else read_interview(interview_file)
         refs = [PersonRef.parse(x) for x in persons]
         brought = PersonRef.parse(instead) if instead is not None else None
         if server() is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import urllib.parse
 from collections.abc import Callable, Iterator
@@ -13,6 +14,7 @@ from typing import Any, NoReturn, TypeVar
 import typer
 from rich.console import Console
 
+from parley.app import keys_admin
 from parley.app.audit import VerificationFailed
 from parley.app.client import Client, ServerRefused
 from parley.app.config import Settings
@@ -31,8 +33,10 @@ _server: dict[str, str | None] = {"url": None}
 
 
 def use_data_dir(data_dir: Path | None) -> None:
-    """The `--data-dir` of this run (None: the environment's or the per-user folder)."""
+    """The `--data-dir` of this run (None: the environment's or the per-user folder); whatever
+    the run writes (database, exports, keys, mirror) is readable by its user alone."""
     _state["data_dir"] = data_dir
+    os.umask(0o077)
 
 
 def use_server(url: str | None) -> None:
@@ -60,6 +64,10 @@ def client(actor: str | None) -> Client:
                 f"say which party you act as with --as (keys in {ring.folder}: {found})"
             )
         actor = held[0]
+    if actor in ring.pending():  # a rotation stopped halfway: settle it against the server
+        done = keys_admin.settle_served(url, ring, actor)
+        if done is not None:
+            err.print(f"{actor}: a key rotation that stopped was settled: {done.value}.")
     return Client(url, ring.signer(actor))
 
 
@@ -97,6 +105,18 @@ def failures(refused: str = "nothing was imported") -> Iterator[None]:
         fail(str(e))
 
 
+def write_file(path: Path, data: bytes) -> None:
+    """Write a file the user named, or end with one line saying why it cannot be."""
+    if path.is_dir():
+        fail(f"{path} is a folder: give the file to write")
+    if not path.parent.is_dir():
+        fail(f"{path.parent}: no such folder")
+    try:
+        path.write_bytes(data)
+    except OSError as e:
+        fail(f"cannot write {path}: {e.strerror or type(e).__name__}")
+
+
 @contextmanager
 def session(create: bool = False) -> Iterator[Ledger]:
     """The instance in the data directory, open for one command; `create` sets it up."""
@@ -109,6 +129,8 @@ def session(create: bool = False) -> Iterator[Ledger]:
     # this instance signs with the keys in its own data directory
     ledger = Ledger.open(local, KeyRing(local.keys_dir), create=create)
     try:
+        for party, done in keys_admin.settle_all(ledger):  # rotations that stopped halfway
+            err.print(f"{party}: a key rotation that stopped was settled: {done.value}.")
         yield ledger
     finally:
         ledger.close()

@@ -46,6 +46,13 @@ def party_add(
         Path | None,
         typer.Option(help="The same verifier key (hex), in a file."),
     ] = None,
+    recovery_key: Annotated[
+        str | None,
+        typer.Option(
+            help="The party's recovery key (hex), as `key init` printed it: the key it keeps"
+            " offline, the only way to replace its key if that is lost."
+        ),
+    ] = None,
     local_key: Annotated[
         bool,
         typer.Option(
@@ -64,6 +71,7 @@ def party_add(
         public = parse_verifier_key(key) if key is not None else None
         if public_key is not None:
             public = read_verifier_key(public_key)
+        recovery = None if recovery_key is None else parse_verifier_key(recovery_key)
         with_ledger(
             lambda ledger: instance.register_party(
                 ledger,
@@ -71,11 +79,19 @@ def party_add(
                 party=Party(party_id, name, role),
                 public_key=public,
                 local_key=local_key,
+                recovery_key=recovery,
             )
         )
     out.print(f"Registered {party_id} ({role.value}).")
     if public is not None:
         out.print(f"Fingerprint of its key: {fingerprint(public)} (the party reads out the same)")
+    if recovery is not None:
+        out.print(f"Fingerprint of its recovery key: {fingerprint(recovery)} (read out the same)")
+    elif public is not None:
+        out.print(
+            f"No recovery key: if {party_id} loses its key it cannot act again under this id"
+            " (register it with --recovery-key, as `key init` printed it)."
+        )
 
 
 def rebuild_command(

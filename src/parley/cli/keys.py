@@ -1,4 +1,6 @@
-"""`parley key`: a party makes its key on its own machine, rotates it, and keys are revoked."""
+"""`parley key`: a party makes its key and its recovery key on its own machine, rotates its key,
+recovers it with the recovery key when it is lost, and keys are revoked; each on one machine or
+with `--server` from the party's own."""
 
 from __future__ import annotations
 
@@ -8,31 +10,56 @@ from typing import Annotated
 import typer
 
 from parley.app import keys_admin
-from parley.app.keys import KeyRing, init_party_key, read_verifier_key
-from parley.cli.console import failures, out, settings, with_ledger
+from parley.app.keys import KeyRing, init_party_key, read_private_key, read_verifier_key
+from parley.app.keys import fingerprint as key_fingerprint
+from parley.cli.console import client, failures, out, server, settings, with_ledger
 
 key_app = typer.Typer(
-    no_args_is_help=True, help="Make a party's key on its own machine; rotate and revoke keys."
+    no_args_is_help=True,
+    help="Make a party's key on its own machine; rotate, recover and revoke keys.",
 )
+
+
+def _recovery_folder(given: Path | None) -> Path:
+    return given if given is not None else settings().data_dir / "recovery"
 
 
 @key_app.command("init")
 def key_init(
     party: Annotated[str, typer.Option(help="Your party's id, as the mediator registers it.")],
+    recovery_out: Annotated[
+        Path | None,
+        typer.Option(
+            help="The folder to write the recovery key in (removable media, best); default:"
+            " `recovery` in the data directory, to move off this machine at once."
+        ),
+    ] = None,
 ) -> None:
-    """Make your party's signing key in this data directory (on your own machine); an existing
-    key is kept, never overwritten."""
+    """Make your party's signing key in this data directory (on your own machine), and its
+    recovery key to keep offline; an existing key is kept, never overwritten."""
     with failures():
-        made = init_party_key(KeyRing(settings().keys_dir), party)
+        made = init_party_key(KeyRing(settings().keys_dir), party, _recovery_folder(recovery_out))
     if made.created:
         out.print(f"Made the signing key of {party} in {settings().keys_dir} (keep it there).")
     else:
         out.print(f"{party} already has a signing key in {settings().keys_dir}; kept as it is.")
     out.print(f"Verifier key: {made.public.hex()}")
     out.print(f"Fingerprint:  {made.fingerprint}")
+    if made.recovery is not None:
+        out.print(f"Recovery key: {made.recovery.hex()}")
+        out.print(f"Recovery fingerprint: {key_fingerprint(made.recovery)}")
+    if made.recovery_file is not None:
+        out.print(
+            f"Recovery key file: {made.recovery_file}\n"
+            "Move that file off this machine now (removable media in a safe, or a printout) and"
+            " keep it offline: it alone can replace your key if this machine is lost"
+            f" (`parley key recover --as {party} --recovery-file …`)."
+        )
+    recovery = f" --recovery-key {made.recovery.hex()}" if made.recovery is not None else ""
     out.print(
-        f"Give the verifier key to the mediator (`parley party add {party} --key …`) and read"
-        " the fingerprint out to it over the phone: `party add` prints the same."
+        f"Give the verifier keys to the mediator (`parley party add {party} --key"
+        f" {made.public.hex()}{recovery} …`) and read the fingerprints out to it over the phone:"
+        " `party add` prints the same."
     )
 
 
@@ -44,8 +71,61 @@ def key_rotate(
 ) -> None:
     """Make a new key for your party, announced under its current key, which then retires."""
     with failures():
-        with_ledger(lambda ledger: keys_admin.rotate(ledger, party_id=actor))
+        url = server()
+        if url is not None:
+            keys_admin.rotate_served(url, KeyRing(settings().keys_dir), actor)
+        else:
+            with_ledger(lambda ledger: keys_admin.rotate(ledger, party_id=actor))
     out.print(f"Rotated the signing key of {actor}.")
+
+
+@key_app.command("recover")
+def key_recover(
+    actor: Annotated[str, typer.Option("--as", help="Your party, whose key was lost.")],
+    recovery_file: Annotated[
+        Path, typer.Option(help="The recovery key file `key init` wrote, brought back.")
+    ],
+    recovery_out: Annotated[
+        Path | None,
+        typer.Option(help="The folder to write the next recovery key in (as for `key init`)."),
+    ] = None,
+) -> None:
+    """Replace your party's lost key with a new one made here, signed by the recovery key you
+    kept offline; a key of your party still active is revoked, and a next recovery key made."""
+    with failures():
+        recovery = read_private_key(recovery_file)
+        folder = _recovery_folder(recovery_out)
+        url = server()
+        ring = KeyRing(settings().keys_dir)
+        if url is not None:
+            done = keys_admin.recover_served(
+                url, ring, actor, recovery_key=recovery, recovery_folder=folder
+            )
+        else:
+            done = with_ledger(
+                lambda ledger: keys_admin.recover(
+                    ledger, party_id=actor, recovery_key=recovery, recovery_folder=folder
+                )
+            )
+    out.print(f"Recovered {actor}: its new key is {done.key_id}; the old recovery key is used up.")
+    out.print(f"Next recovery key: {done.recovery.hex()}")
+    out.print(f"Recovery fingerprint: {key_fingerprint(done.recovery)}")
+    out.print(f"Recovery key file: {done.recovery_file}\nMove it off this machine now.")
+
+
+@key_app.command("settle")
+def key_settle(
+    actor: Annotated[str, typer.Option("--as", help="The party whose rotation stopped.")],
+) -> None:
+    """Finish a rotation that stopped halfway: the pending key is kept if the log made it the
+    party's key, removed if not."""
+    with failures():
+        url = server()
+        if url is not None:
+            done = keys_admin.settle_served(url, KeyRing(settings().keys_dir), actor)
+        else:
+            done = with_ledger(lambda ledger: keys_admin.settle(ledger, actor))
+    out.print(f"{actor}: no pending key." if done is None else f"{actor}: {done.value}.")
 
 
 @key_app.command("revoke")
@@ -65,14 +145,23 @@ def key_revoke(
     """Revoke a key; signatures under it are refused from now on."""
     with failures():
         replacement = None if new_public_key is None else read_verifier_key(new_public_key)
-        with_ledger(
-            lambda ledger: keys_admin.revoke(
-                ledger,
-                actor=actor,
-                party_id=party,
-                revoked_key_id=key_id,
-                reason=reason,
-                replacement=replacement,
+        if server() is not None:
+            body = {
+                "party": party,
+                "key_id": key_id,
+                "reason": reason,
+                "replacement": None if replacement is None else replacement.hex(),
+            }
+            client(actor).request("POST", keys_admin.REVOCATION_PATH, body)
+        else:
+            with_ledger(
+                lambda ledger: keys_admin.revoke(
+                    ledger,
+                    actor=actor,
+                    party_id=party,
+                    revoked_key_id=key_id,
+                    reason=reason,
+                    replacement=replacement,
+                )
             )
-        )
     out.print(f"Revoked key {key_id} of {party}.")

@@ -22,6 +22,7 @@ from parley.domain.rosters import RosterKind
 from parley.domain.shapes import DOMAIN_LEAVES
 from parley.log.events import (
     INSTANCE_CREATED,
+    KEY_RECOVERED,
     KEY_REVOKED,
     KEY_ROTATED,
     PARTY_REGISTERED,
@@ -29,6 +30,7 @@ from parley.log.events import (
     PERSON_RECORDED,
     ErasedEntry,
     InstanceCreated,
+    KeyRecovered,
     KeyRevoked,
     KeyRotated,
     MalformedPayload,
@@ -43,6 +45,7 @@ add_leaves(DOMAIN_LEAVES)  # before any payload below is first written or read
 
 __all__ = [  # the log's own events, which the domain's registry holds beside its own
     "INSTANCE_CREATED",
+    "KEY_RECOVERED",
     "KEY_REVOKED",
     "KEY_ROTATED",
     "PARTY_REGISTERED",
@@ -50,6 +53,7 @@ __all__ = [  # the log's own events, which the domain's registry holds beside it
     "PERSON_RECORDED",
     "ErasedEntry",
     "InstanceCreated",
+    "KeyRecovered",
     "KeyRevoked",
     "KeyRotated",
     "MalformedPayload",
@@ -297,7 +301,7 @@ class BatchClosed(Payload):
 PAYLOADS: Mapping[str, type[Payload]] = {
     p.TYPE: p
     for p in (
-        InstanceCreated, PartyRegistered, KeyRotated, KeyRevoked, PersonRecorded,
+        InstanceCreated, PartyRegistered, KeyRotated, KeyRevoked, KeyRecovered, PersonRecorded,
         RosterPublished, PersonErased, MatchProposed, MatchDecided, MatchAcknowledged,
         AgreementDrafted, AgreementAmended, AgreementSigned, CommitmentStatusSet,
         MonitorReported, BatchPlanned, HandoverAdvanced, HandoverSubstituted,

@@ -21,6 +21,7 @@ INSTANCE_CREATED = "instance.created"
 PARTY_REGISTERED = "party.registered"
 KEY_ROTATED = "key.rotated"
 KEY_REVOKED = "key.revoked"
+KEY_RECOVERED = "key.recovered"
 PERSON_ERASED = "person.erased"
 PERSON_RECORDED = "person.recorded"  # the one event type whose payload an erasure may drop
 
@@ -81,7 +82,8 @@ class InstanceCreated(Payload):
 
 @dataclass(frozen=True)
 class PartyRegistered(Payload):
-    """A party joined with its first key (Ed25519, hex) and that key's id."""
+    """A party joined with its first key (Ed25519, hex) and that key's id, and the public half
+    of the recovery key it keeps offline (which signs nothing but the party's `key.recovered`)."""
 
     TYPE: ClassVar[str] = PARTY_REGISTERED
     party_id: str
@@ -89,6 +91,8 @@ class PartyRegistered(Payload):
     role: Role
     public_key: str
     key_id: str
+    recovery_key: str | None = None
+    recovery_key_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,22 @@ class KeyRevoked(Payload):
 
 
 @dataclass(frozen=True)
+class KeyRecovered(Payload):
+    """A party replaces its keys under its recovery key (or its current one): the new signing
+    key and the next recovery key; the recovery key used retires, and `lost_key_id`, the
+    party's key still active if any, is revoked."""
+
+    TYPE: ClassVar[str] = KEY_RECOVERED
+    party_id: str
+    public_key: str
+    key_id: str
+    recovery_key_id: str
+    new_recovery_key: str
+    new_recovery_key_id: str
+    lost_key_id: str | None = None
+
+
+@dataclass(frozen=True)
 class ErasedEntry(Shape):
     """A `person.recorded` entry whose payload an erasure drops."""
 
@@ -134,5 +154,6 @@ class PersonErased(Payload):
 
 
 LOG_PAYLOADS: Mapping[str, type[Payload]] = {
-    p.TYPE: p for p in (InstanceCreated, PartyRegistered, KeyRotated, KeyRevoked, PersonErased)
+    p.TYPE: p
+    for p in (InstanceCreated, PartyRegistered, KeyRotated, KeyRevoked, KeyRecovered, PersonErased)
 }

@@ -1,7 +1,12 @@
 """The key timeline: which key signs for which party, from which entry to which, as the log's
 own events say (docs/log-format.md §4). `party.registered` adds a party's first key,
 `key.rotated` retires the previous key and adds the next, `key.revoked` ends a key and may add
-its replacement; a key signs up to and including the entry that ends it.
+its replacement, `key.recovered` replaces a party's keys under its recovery key; a key signs up
+to and including the entry that ends it.
+
+A recovery key (status `recovery`) is registered with its party's first key, kept offline by
+the party, and signs nothing but its party's `key.recovered`, which retires it and registers
+the next one; a lost key is so replaced by its party alone, never by the operator.
 
 Nobody installs a key in another's name: a party's first key comes with its registration (the
 mediator registers the verifier key the party made on its own machine and read out by its
@@ -19,11 +24,19 @@ import enum
 from dataclasses import dataclass
 
 from parley.log.errors import LogError
-from parley.log.events import KeyRevoked, KeyRotated, PartyRegistered, Payload
+from parley.log.events import (
+    KEY_RECOVERED,
+    KeyRecovered,
+    KeyRevoked,
+    KeyRotated,
+    PartyRegistered,
+    Payload,
+)
 
 ACTIVE = "active"
 RETIRED = "retired"
 REVOKED = "revoked"
+RECOVERY = "recovery"  # a live recovery key: it signs its party's key.recovered alone
 
 
 @dataclass(frozen=True)
@@ -34,6 +47,7 @@ class KeyAdded:
     party_id: str
     public_key: bytes
     reason: str
+    status: str = ACTIVE  # or RECOVERY
 
 
 @dataclass(frozen=True)
@@ -51,7 +65,26 @@ KeyChange = KeyAdded | KeyEnded
 def key_changes(p: Payload) -> tuple[KeyChange, ...]:
     """What an event changes in the timeline, in order: an ending before the key that follows."""
     if isinstance(p, PartyRegistered):
-        return (KeyAdded(p.key_id, p.party_id, bytes.fromhex(p.public_key), "registered"),)
+        first = KeyAdded(p.key_id, p.party_id, bytes.fromhex(p.public_key), "registered")
+        if p.recovery_key is None or p.recovery_key_id is None:
+            return (first,)
+        recovery = bytes.fromhex(p.recovery_key)
+        return (first, KeyAdded(p.recovery_key_id, p.party_id, recovery, "registered", RECOVERY))
+    if isinstance(p, KeyRecovered):
+        used: tuple[KeyChange, ...] = (KeyEnded(p.recovery_key_id, RETIRED, "recovery used"),)
+        if p.lost_key_id is not None:
+            used = (KeyEnded(p.lost_key_id, REVOKED, "lost: recovered"), *used)
+        return (
+            *used,
+            KeyAdded(p.key_id, p.party_id, bytes.fromhex(p.public_key), "recovered"),
+            KeyAdded(
+                p.new_recovery_key_id,
+                p.party_id,
+                bytes.fromhex(p.new_recovery_key),
+                "recovered",
+                RECOVERY,
+            ),
+        )
     if isinstance(p, KeyRotated):
         return (
             KeyEnded(p.previous_key_id, RETIRED, "rotated"),
@@ -76,6 +109,7 @@ class Key:
     public: bytes
     ended_at: int | None = None  # the last entry it may sign
     status: str = ACTIVE
+    recovery: bool = False  # a recovery key: it signs its party's key.recovered alone
 
 
 class SignerFault(enum.Enum):
@@ -84,16 +118,22 @@ class SignerFault(enum.Enum):
     UNREGISTERED = "the log never registered the key"
     OTHER_PARTY = "the key is another party's"
     ENDED = "the key was retired or revoked before the entry"
+    RECOVERY_ONLY = "a recovery key signs its party's key.recovered and nothing else"
 
 
-def signer_fault(key: Key | None, actor: str, at: int) -> SignerFault | None:
-    """Whether `key` may sign entry `at` for `actor`: None if it may."""
+def signer_fault(
+    key: Key | None, actor: str, at: int, event_type: str | None = None
+) -> SignerFault | None:
+    """Whether `key` may sign entry `at` (of `event_type`, None: any but a recovery) for
+    `actor`: None if it may."""
     if key is None:
         return SignerFault.UNREGISTERED
     if key.party != actor:
         return SignerFault.OTHER_PARTY
     if key.ended_at is not None and at > key.ended_at:
         return SignerFault.ENDED
+    if key.recovery and event_type != KEY_RECOVERED:
+        return SignerFault.RECOVERY_ONLY
     return None
 
 
@@ -110,7 +150,29 @@ def installs_for_other(p: Payload, actor: str) -> str | None:
 
 def ending_fault(p: Payload, actor: str, keys: dict[str, Key], operator: str | None) -> str | None:
     """Why an event may not end the key it ends (None if it may): a key is retired by its own
-    party's rotation, and revoked by its party or by the operator."""
+    party's rotation, and revoked by its party or by the operator; a recovery key is used
+    (retired) only by its party's `key.recovered`, which revokes a signing key, never one."""
+    if isinstance(p, KeyRecovered):
+        if actor != p.party_id:
+            return f"{actor} recovers a key of {p.party_id}: only {p.party_id} may"
+        used = keys.get(p.recovery_key_id)
+        if used is None or used.party != p.party_id or not used.recovery:
+            return f"key {p.recovery_key_id} is not a recovery key of {p.party_id}"
+        if used.ended_at is not None:
+            return f"recovery key {p.recovery_key_id} of {p.party_id} was already {used.status}"
+        lost = keys.get(p.lost_key_id) if p.lost_key_id is not None else None
+        if p.lost_key_id is not None and (lost is None or lost.party != p.party_id):
+            return f"ends key {p.lost_key_id} as if it were {p.party_id}'s"
+        if lost is not None and (lost.recovery or lost.ended_at is not None):
+            return f"key {p.lost_key_id} of {p.party_id} is not its active signing key"
+        active = [
+            kid
+            for kid, k in keys.items()
+            if k.party == p.party_id and not k.recovery and k.ended_at is None
+        ]
+        if active and p.lost_key_id not in active:
+            return f"leaves key {active[0]} of {p.party_id} active beside the recovered one"
+        return None
     if isinstance(p, KeyRotated):
         ended = p.previous_key_id
     elif isinstance(p, KeyRevoked):
@@ -120,6 +182,8 @@ def ending_fault(p: Payload, actor: str, keys: dict[str, Key], operator: str | N
     key = keys.get(ended)
     if key is not None and key.party != p.party_id:
         return f"ends key {ended} of {key.party} as if it were {p.party_id}'s"
+    if key is not None and key.recovery and isinstance(p, KeyRotated):
+        return f"rotates recovery key {ended} of {p.party_id}, which only key.recovered replaces"
     if actor != p.party_id and not (isinstance(p, KeyRevoked) and actor == operator):
         return f"{actor} ends a key of {p.party_id}: only {p.party_id} or the operator may"
     return None
@@ -146,7 +210,10 @@ class KeyTimeline:
         if isinstance(change, KeyAdded):
             if change.key_id in self.keys:
                 raise TimelineError(f"key {change.key_id} is registered twice")
-            self.keys[change.key_id] = Key(change.party_id, change.public_key)
+            recovery = change.status == RECOVERY
+            self.keys[change.key_id] = Key(
+                change.party_id, change.public_key, status=change.status, recovery=recovery
+            )
             self.parties.add(change.party_id)
             return
         key = self.keys.get(change.key_id)

@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, select, update
 
 from parley.domain import events as ev
 from parley.domain.parties import Party, Role
-from parley.log.keys import ACTIVE, Key, KeyAdded, KeyChange, KeyEnded, key_changes
+from parley.log.keys import ACTIVE, RECOVERY, Key, KeyAdded, KeyChange, KeyEnded, key_changes
 from parley.store import tables as t
 from parley.store.engine import Tx
 from parley.store.projection import INSERT, Write, by_key, projects
@@ -59,7 +59,7 @@ def _key_writes(idx: int, changes: tuple[KeyChange, ...]) -> list[Write]:
                 "key_id": change.key_id,
                 "party_id": change.party_id,
                 "public_key": change.public_key,
-                "status": ACTIVE,
+                "status": change.status,
                 "registered_idx": idx,
                 "ended_idx": None,
                 "reason": change.reason,
@@ -69,8 +69,8 @@ def _key_writes(idx: int, changes: tuple[KeyChange, ...]) -> list[Write]:
 
 
 def _current_key(party_id: str, changes: tuple[KeyChange, ...]) -> Write:
-    """The party's key after a rotation or revocation: the one added, or none."""
-    added = [c for c in changes if isinstance(c, KeyAdded)]
+    """The party's key after a rotation, revocation or recovery: the one added, or none."""
+    added = [c for c in changes if isinstance(c, KeyAdded) and c.status == ACTIVE]
     kid, public = (added[-1].key_id, added[-1].public_key) if added else ("", b"")
     return (_CURRENT_KEY, {"k_party_id": party_id, "key_id": kid, "public_key": public})
 
@@ -83,6 +83,12 @@ def _rotated(idx: int, _a: str, _t: str, p: ev.KeyRotated) -> list[Write]:
 
 @projects(ev.KeyRevoked)
 def _revoked(idx: int, _a: str, _t: str, p: ev.KeyRevoked) -> list[Write]:
+    changes = key_changes(p)
+    return [*_key_writes(idx, changes), _current_key(p.party_id, changes)]
+
+
+@projects(ev.KeyRecovered)
+def _recovered(idx: int, _a: str, _t: str, p: ev.KeyRecovered) -> list[Write]:
     changes = key_changes(p)
     return [*_key_writes(idx, changes), _current_key(p.party_id, changes)]
 
@@ -167,7 +173,18 @@ def key_state(tx: Tx, key_id: str) -> Key | None:
     row = tx.execute(_KEY_STATE, {"key_id": key_id}).one_or_none()
     if row is None:
         return None
-    return Key(row.party_id, bytes(row.public_key), row.ended_idx, row.status)
+    return Key(
+        row.party_id, bytes(row.public_key), row.ended_idx, row.status, row.status == RECOVERY
+    )
+
+
+def recovery_key(tx: Tx, party_id: str) -> PartyKey | None:
+    """The party's live recovery key (kept offline by the party); None if it registered none."""
+    k = t.party_keys.c
+    row = tx.execute(
+        select(k.key_id, k.public_key).where(k.party_id == party_id, k.status == RECOVERY)
+    ).first()
+    return None if row is None else PartyKey(party_id, row.key_id, bytes(row.public_key))
 
 
 @dataclass(frozen=True)

@@ -50,13 +50,15 @@ class _Keys:
             and c.actor not in self.timeline.parties
         ):
             return  # the registration, applied next, adds the key
-        fault = signer_fault(key, c.actor, c.idx)
+        fault = signer_fault(key, c.actor, c.idx, c.type)
         if fault is None:
             return
         if key is None:
             what = f"signed by key {c.key_id}, which the log never registered"
         elif fault is SignerFault.OTHER_PARTY:
             what = f"signed by a key of {key.party}, not of the actor {c.actor}"
+        elif fault is SignerFault.RECOVERY_ONLY:
+            what = f"signed by recovery key {c.key_id}, which signs only {key.party}'s recovery"
         else:
             what = f"signed by key {c.key_id} after it was {key.status}"
         raise VerificationFailed(Problem(c.idx, what))
