@@ -19,8 +19,10 @@ from parley.domain.rosters import RosterDiff, RosterKind, diff_snapshots, displa
 from parley.store import Tx
 from parley.store import rosters as roster_store
 
-# A replacement that would take more than this share of a roster's persons off it asks first.
+# A replacement that would take more than this share of a roster's persons off it, and more
+# than REMOVAL_FLOOR of them, asks first (a few removals the import's listing shows plainly).
 REMOVAL_SHARE = 0.5
+REMOVAL_FLOOR = 5
 
 
 class ImportMode(enum.StrEnum):
@@ -35,7 +37,7 @@ class RemovalNeedsConfirmation(DomainError):
         self.roster, self.removed, self.of = roster, tuple(removed), of
         super().__init__(
             f"this would remove {len(removed)} of the {of} persons of {roster}"
-            " (more than half); confirm the replacement (--yes), or add to the roster"
+            " (more than half of them); confirm the replacement (--yes), or add to the roster"
             " without removing anyone (--merge)"
         )
 
@@ -73,8 +75,9 @@ def import_roster(
     """Publish a new version of a party's roster: new and changed records, then the version.
 
     REPLACE makes the records the whole roster; one that would remove more than half of it
-    raises RemovalNeedsConfirmation unless `confirmed`. MERGE adds and corrects, removing
-    nobody. `derive_ids`: the records come from a list without ids and are given theirs here."""
+    (and more than REMOVAL_FLOOR persons) raises RemovalNeedsConfirmation unless `confirmed`.
+    MERGE adds and corrects, removing nobody. `derive_ids`: the records come from a list
+    without ids and are given theirs here."""
     rid = roster_id(party_id, kind)
     result: list[ImportResult] = []
 
@@ -106,7 +109,8 @@ def remove_persons(
     confirmed: bool = False,
 ) -> ImportResult:
     """A new version of the roster without these persons (every one must be on it); removing
-    more than half of the roster raises RemovalNeedsConfirmation unless `confirmed`."""
+    more than half of the roster (and more than REMOVAL_FLOOR persons) raises
+    RemovalNeedsConfirmation unless `confirmed`."""
     rid = roster_id(party_id, kind)
     result: list[ImportResult] = []
 
@@ -171,7 +175,8 @@ def _publish(
     if version and diff.empty:
         result.append(ImportResult(rid, None, diff, len(after)))
         return []
-    if not confirmed and before and len(diff.removed) > REMOVAL_SHARE * len(before):
+    removing = len(diff.removed)
+    if not confirmed and removing > max(REMOVAL_SHARE * len(before), REMOVAL_FLOOR):
         names = [f"{display_name(before[i])} ({i})" for i in diff.removed]
         raise RemovalNeedsConfirmation(rid, names, len(before))
     revisions = roster_store.latest_revisions(conn, rid)

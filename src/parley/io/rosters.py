@@ -159,24 +159,31 @@ def parse_roster(
         if len(problems) >= MAX_REPORTED:
             break
     if derive and not problems:
-        problems = _same_persons(table.file, records, rows)
+        problems = _same_persons(table.file, records, rows, numbers)
     if problems:
         raise RosterFileError(problems[:MAX_REPORTED])
     unknown = [h for h, c in zip(table.headers, table.columns, strict=True) if c is None and h]
     return Roster(table.file, table.sha256, records, unknown, derive, rows, numbers)
 
 
-def _same_persons(file: str, records: Sequence[PersonRecord], rows: Sequence[int]) -> list[Problem]:
+def _same_persons(
+    file: str, records: Sequence[PersonRecord], rows: Sequence[int], numbers: Sequence[str]
+) -> list[Problem]:
     """Rows of a list without ids that describe one person the same way: reported, not merged."""
     keys = [identity_key(r.to_dict()) for r in records]
+
+    def listed(pos: int) -> str:
+        return f" (№ {numbers[pos]})" if numbers[pos] else ""
+
     return [
         Problem(
             file,
             rows[later],
             None,
-            f"is the same person as row {rows[first]} (the same names, birth date and service"
-            " number) and the list has no ids to tell them apart: remove one, or add what"
-            " differs (a birth date, a service number) or an ID column",
+            f"{listed(later).strip()} is the same person as row {rows[first]}{listed(first)}"
+            " (the same names, birth date and service number) and the list has no ids to tell"
+            " them apart: remove one, or add what differs (a birth date, a service number) or"
+            " an ID column".lstrip(),
         )
         for first, later in same_key_rows(keys)
     ]
