@@ -133,7 +133,7 @@ def test_a_party_imports_and_reads_from_its_own_machine_and_the_export_verifies(
 
     export = tmp_path / "export"
     run_cli(runner, sites.med, "export", "--out", str(export))
-    run_cli(runner, sites.med, "verify", str(export))
+    run_cli(runner, sites.med, "verify", "--allow-unwitnessed", str(export))
 
 
 def test_ru_cannot_act_as_ua(runner: CliRunner, sites: Sites, tmp_path: Path) -> None:
@@ -286,7 +286,7 @@ def test_an_agreement_signed_by_both_sides_and_a_sides_lists_over_the_network(
 
     export = tmp_path / "export"
     run_cli(runner, sites.med, "export", "--out", str(export))
-    run_cli(runner, sites.med, "verify", str(export))
+    run_cli(runner, sites.med, "verify", "--allow-unwitnessed", str(export))
 
 
 def test_no_server_at_the_url_is_one_line(runner: CliRunner, tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ event types."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,12 +16,45 @@ from parley.log import verify
 from parley.log.entry import Header, StoredEntry
 from parley.log.export import ExportKeys, PartyKey, write_export
 from parley.log.nodes import MemoryNodeStore, NodeId
-from parley.log.verify import Problem, Report, VerificationFailed, verify_checkpoints
+from parley.log.verify import (
+    Policy,
+    Problem,
+    Report,
+    VerificationFailed,
+    apply_policy,
+    verify_checkpoints,
+)
 from parley.store import Tx
 from parley.store import keys as store_keys
 from parley.store import log as stored
 
-__all__ = ["Report", "VerificationFailed", "export", "verify_export", "verify_live"]
+__all__ = [
+    "Policy",
+    "Report",
+    "VerificationFailed",
+    "auditor_policy",
+    "export",
+    "verify_export",
+    "verify_live",
+]
+
+
+def auditor_policy(
+    checkpoints: Sequence[Path] = (),
+    witnesses: Sequence[str] = (),
+    *,
+    allow_unwitnessed: bool = False,
+) -> Policy:
+    """The auditor's policy from its files: each a signed checkpoint note it saw before."""
+    seen = []
+    for path in checkpoints:
+        try:
+            seen.append((str(path), path.read_bytes()))
+        except OSError as e:
+            raise VerificationFailed(
+                Problem(None, f"the checkpoint seen before ({path}) cannot be read: {e.strerror}")
+            ) from None
+    return Policy(tuple(seen), tuple(witnesses), allow_unwitnessed)
 
 
 def _live_entries(conn: Tx) -> Iterator[StoredEntry]:
@@ -77,8 +110,9 @@ def _check_key_table(conn: Tx, report: Report) -> None:
         )
 
 
-def verify_live(ledger: Ledger) -> Report:
-    """Check the live database's log, tree, keys and checkpoints."""
+def verify_live(ledger: Ledger, policy: Policy | None = None) -> Report:
+    """Check the live database's log, tree, keys and checkpoints; then, given one, the
+    auditor's `policy`."""
     report = Report()
     with ledger.reading() as conn:
         trusted = {k.key_id: k.public_key for k in store_keys.every_key(conn)}
@@ -86,12 +120,17 @@ def verify_live(ledger: Ledger) -> Report:
         _check_nodes(conn, tree)
         _check_key_table(conn, report)
         verify_checkpoints(stored.checkpoints(conn), tree, report)
+        if policy is not None:
+            apply_policy(policy, tree, report)
     return report
 
 
-def verify_export(folder: Path, keys_file: Path | None = None) -> Report:
-    """Check an export with nothing but its files and the given public keys."""
-    return verify.verify_export(folder, PAYLOADS, keys_file)
+def verify_export(
+    folder: Path, keys_file: Path | None = None, policy: Policy | None = None
+) -> Report:
+    """Check an export with nothing but its files and the given public keys; then, given
+    one, the auditor's `policy`."""
+    return verify.verify_export(folder, PAYLOADS, keys_file, policy)
 
 
 def _as_seen(who: authz.Acting | None, e: StoredEntry) -> StoredEntry:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from parley.app import audit, transparency
-from parley.cli.console import failures, out, settings, with_ledger
+from parley.cli.console import failures, out, settings, with_ledger, write_file
 
 log_app = typer.Typer(no_args_is_help=True, help="Checkpoints, proofs and entries of the log.")
 
@@ -40,13 +40,33 @@ def verify_command(
         Path | None,
         typer.Option(help="Public keys to trust instead of the export's keys.json."),
     ] = None,
+    checkpoint: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help="A checkpoint seen before (a signed note): the log must be at least that long"
+            " and consistent with it. Repeatable."
+        ),
+    ] = None,
+    witness: Annotated[
+        list[str] | None,
+        typer.Option(help="A party whose cosignature the last checkpoint must carry. Repeatable."),
+    ] = None,
+    allow_unwitnessed: Annotated[
+        bool,
+        typer.Option(help="Accept a log no witness has cosigned (exit 0 even so)."),
+    ] = False,
 ) -> None:
-    """Check every entry, signature, commitment, tree node and checkpoint; exit 1 at the first fault."""
+    """Check every entry, signature, commitment, tree node and checkpoint; exit 1 at the first
+    fault, or when the auditor's policy is not met (a log no witness cosigned fails unless
+    --allow-unwitnessed)."""
     with failures():
+        policy = audit.auditor_policy(
+            checkpoint or (), witness or (), allow_unwitnessed=allow_unwitnessed
+        )
         if folder is None:
-            report = with_ledger(audit.verify_live)
+            report = with_ledger(lambda ledger: audit.verify_live(ledger, policy))
         else:
-            report = audit.verify_export(folder, keys)
+            report = audit.verify_export(folder, keys, policy)
     out.print(
         f"Verified {report.entries} entries ({report.erased} erased payloads"
         + (f", {report.withheld} withheld" if report.withheld else "")
@@ -54,6 +74,19 @@ def verify_command(
         f" {report.checkpoints} checkpoints with {report.cosignatures} cosignatures;"
         f" root {report.root.hex()}."
     )
+    if report.withheld:
+        out.print(
+            f"{report.withheld} payloads are absent by design (an export for a party or the"
+            " public): their headers, signatures, commitments and tree hashes were checked."
+        )
+    if report.last_checkpoint:
+        cosigners = ", ".join(report.last_cosigners) or "no witness"
+        out.print(f"Last checkpoint: size {report.last_checkpoint}, cosigned by {cosigners}.")
+    if report.unwitnessed:
+        out.print(
+            f"Unwitnessed: {report.unwitnessed} entries after the last cosigned checkpoint"
+            f" (size {report.witnessed}); only the operator vouches for them."
+        )
 
 
 @log_app.command("checkpoint")
@@ -140,5 +173,5 @@ def entry_command(
     """Write the exact bytes whose RFC 9162 leaf hash is the entry in the tree."""
     with failures():
         data = with_ledger(lambda ledger: transparency.entry_bytes(ledger, index))
-    out_file.write_bytes(data)
+    write_file(out_file, data)
     out.print(f"Wrote entry {index} ({len(data)} bytes) to {out_file}.")

@@ -10,19 +10,23 @@ checkpoint's root, the operator's signature and the witnesses' cosignatures.
     sequence.py     order, the key timeline, erasures and the tree, in one pass
     checkpoints.py  the checkpoints against the tree
     export.py       an export offline
+    policy.py       the auditor's memory and policy: checkpoints seen before, required witnesses
 """
 
 from parley.log.verify.checkpoints import verify_checkpoints
 from parley.log.verify.entries import LogBlock, log_blocks
 from parley.log.verify.export import verify_export
+from parley.log.verify.policy import Policy, apply_policy
 from parley.log.verify.report import Problem, Report, VerificationFailed
 from parley.log.verify.sequence import verify_entries
 
 __all__ = [
     "LogBlock",
+    "Policy",
     "Problem",
     "Report",
     "VerificationFailed",
+    "apply_policy",
     "log_blocks",
     "verify_checkpoints",
     "verify_entries",

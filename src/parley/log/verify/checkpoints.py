@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from parley.log.checkpoint import open_checkpoint
+from parley.log.checkpoint import SignedCheckpoint, open_checkpoint
 from parley.log.cosignature import CosignatureVerifier
 from parley.log.entry import StoredCheckpoint
 from parley.log.errors import LogError
@@ -15,35 +15,48 @@ from parley.log.note import Ed25519Verifier, Verifier
 from parley.log.verify.report import Problem, Report, VerificationFailed
 
 
-def verify_checkpoints(
-    checkpoints: Iterable[StoredCheckpoint], tree: MemoryNodeStore, report: Report
-) -> None:
-    """Each checkpoint: the operator's signature, known witnesses' cosignatures, the log's root."""
-    """Each checkpoint: the operator's signature, known witnesses' cosignatures, the log's root."""
+def _verifiers(report: Report) -> tuple[list[Verifier], list[Verifier], dict[str, str]]:
+    """The operator's note verifiers, the witnesses' cosignature verifiers, and each witness
+    key name's party."""
     operator_keys = [k.public for k in report.keys.values() if k.party == report.operator]
-    logs = [Ed25519Verifier(report.origin, public) for public in operator_keys]
+    logs: list[Verifier] = [Ed25519Verifier(report.origin, public) for public in operator_keys]
     witnesses: list[Verifier] = [
         CosignatureVerifier(witness_name(k.party), k.public)
         for k in report.keys.values()
         if k.party != report.operator
     ]
+    parties = {witness_name(k.party): k.party for k in report.keys.values()}
+    return logs, witnesses, parties
+
+
+def open_signed(note: bytes, report: Report, where: str) -> SignedCheckpoint:
+    """A checkpoint note opened under the operator's keys the log registered, with every
+    known witness's cosignature checked; VerificationFailed naming `where` otherwise."""
+    logs, witnesses, _ = _verifiers(report)
+    failures = []
+    for log in logs:
+        try:
+            return open_checkpoint(note, log, witnesses, report.origin)
+        except LogError as e:
+            failures.append(str(e))
+    why = failures[-1] if failures else "the log registered no operator key"
+    raise VerificationFailed(Problem(None, f"{where}: {why}"))
+
+
+def verify_checkpoints(
+    checkpoints: Iterable[StoredCheckpoint], tree: MemoryNodeStore, report: Report
+) -> None:
+    """Each checkpoint: the operator's signature, known witnesses' cosignatures, the log's root.
+    The report keeps the last checkpoint's size and cosigners, and the size up to which a
+    witness cosigned (`Report.witnessed`)."""
+    _, _, parties = _verifiers(report)
     for c in checkpoints:
         where = f"checkpoint of size {c.size}"
         if c.size > report.entries:
             raise VerificationFailed(
                 Problem(None, f"{where}: the log has only {report.entries} entries")
             )
-        opened = None
-        failures = []
-        for log in logs:
-            try:
-                opened = open_checkpoint(c.note, log, witnesses, report.origin)
-                break
-            except LogError as e:
-                failures.append(str(e))
-        if opened is None:
-            why = failures[-1] if failures else "the log registered no operator key"
-            raise VerificationFailed(Problem(None, f"{where}: {why}"))
+        opened = open_signed(c.note, report, where)
         if opened.note.unverified:
             names = ", ".join(sig.name for sig in opened.note.unverified)
             raise VerificationFailed(
@@ -60,4 +73,11 @@ def verify_checkpoints(
                 )
             )
         report.checkpoints += 1
-        report.cosignatures += len(opened.note.verified) - 1
+        cosigners = tuple(
+            sorted(parties[s.name] for s in opened.note.verified if s.name in parties)
+        )
+        report.cosignatures += len(cosigners)
+        if c.size >= report.last_checkpoint:
+            report.last_checkpoint, report.last_cosigners = c.size, cosigners
+        if cosigners:
+            report.witnessed = max(report.witnessed, c.size)

@@ -7,13 +7,16 @@ from pathlib import Path
 from parley.log.export import ExportError, read_checkpoints, read_keys
 from parley.log.verify.checkpoints import verify_checkpoints
 from parley.log.verify.entries import Events, log_blocks
+from parley.log.verify.policy import Policy, apply_policy
 from parley.log.verify.report import Problem, Report, VerificationFailed
 from parley.log.verify.sequence import verify_entries
 
 
-def verify_export(folder: Path, events: Events, keys_file: Path | None = None) -> Report:
+def verify_export(
+    folder: Path, events: Events, keys_file: Path | None = None, policy: Policy | None = None
+) -> Report:
     """Check an export, each payload read as one of `events`, trusting only the public keys of
-    `keys_file` (the export's keys.json if none)."""
+    `keys_file` (the export's keys.json if none); then, given one, the auditor's `policy`."""
     report = Report()
     try:
         keys = read_keys(keys_file or folder / "keys.json")
@@ -38,7 +41,11 @@ def verify_export(folder: Path, events: Events, keys_file: Path | None = None) -
                         f"keys.json gives key {k.key_id} to {k.party_id}, the log to another party",
                     )
                 )
-        verify_checkpoints(read_checkpoints(folder), tree, report)
+        # an export whose checkpoints were all removed, folder and all, has none
+        has = (folder / "checkpoints").is_dir()
+        verify_checkpoints(read_checkpoints(folder) if has else [], tree, report)
+        if policy is not None:
+            apply_policy(policy, tree, report)
     except ExportError as e:
         raise VerificationFailed(Problem(None, str(e))) from e
     return report

@@ -33,7 +33,16 @@ class Report:
     withheld: int = 0  # payloads a party's export leaves out (its headers still verify)
     checkpoints: int = 0
     cosignatures: int = 0
+    last_checkpoint: int = 0  # the size of the largest checkpoint (0: none)
+    last_cosigners: tuple[str, ...] = ()  # the parties whose cosignature it carries
+    witnessed: int = 0  # the size of the largest checkpoint a witness cosigned (0: none)
     root: bytes = b""
     keys: dict[str, Key] = field(default_factory=dict)
     origin: str = ""
     operator: str = ""
+
+    @property
+    def unwitnessed(self) -> int:
+        """Entries after the last checkpoint a witness cosigned: the operator alone vouches
+        for them, and could still roll them back unseen."""
+        return self.entries - self.witnessed
