@@ -1,0 +1,260 @@
+// The office and handover-site pages' actions: each is a request signed in this browser with
+// the party's own key (signing.js) and sent to the server's /v1, as the CLI sends it. Nothing
+// here is inline (the Content-Security-Policy allows our own scripts only); every text shown is
+// set as text, never as markup.
+"use strict";
+
+(function () {
+  const S = window.ParleySigning;
+  const encoder = new TextEncoder();
+
+  function message(key) {
+    const holder = document.getElementById("messages");
+    const found = holder && holder.content.querySelector('[data-key="' + key + '"]');
+    return found ? found.textContent : key;
+  }
+
+  function party() {
+    const office = document.getElementById("office");
+    return office ? office.dataset.party : "";
+  }
+
+  // Say how an action went: state "pending" (sent, no answer yet), "ok" or "failed".
+  function tell(text, state) {
+    const outcome = document.getElementById("outcome");
+    if (!outcome) {
+      return;
+    }
+    outcome.textContent = text;
+    outcome.classList.toggle("pending", state === "pending");
+    outcome.classList.toggle("notice", state === "ok");
+    outcome.classList.toggle("refusal", state === "failed");
+  }
+
+  function refusalText(reply) {
+    const detail = reply.data && reply.data.detail;
+    const text = typeof detail === "string" ? detail : "HTTP " + reply.status;
+    return message("refused") + " " + text;
+  }
+
+  // Ask before recording: a modal dialog (keyboard and touch alike); true if confirmed.
+  function confirmed(question) {
+    const dialog = document.getElementById("confirm");
+    if (!question || !dialog || typeof dialog.showModal !== "function") {
+      return Promise.resolve(!question || window.confirm(question));
+    }
+    dialog.querySelector("#confirm-question").textContent = question;
+    return new Promise((resolve) => {
+      const buttons = dialog.querySelectorAll("button");
+      const answer = (value) => {
+        buttons.forEach((b) => b.removeEventListener("click", b.parleyAnswer));
+        dialog.removeEventListener("cancel", onCancel);
+        dialog.close();
+        resolve(value);
+      };
+      const onCancel = (event) => {
+        event.preventDefault();
+        answer(false);
+      };
+      buttons.forEach((b) => {
+        b.parleyAnswer = () => answer(b.value === "yes");
+        b.addEventListener("click", b.parleyAnswer);
+      });
+      dialog.addEventListener("cancel", onCancel);
+      dialog.showModal();
+      dialog.querySelector("button.confirm").focus();
+    });
+  }
+
+  async function hashOf(text) {
+    const digest = await crypto.subtle.digest("SHA-256", encoder.encode(text));
+    return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  async function bodyOf(button) {
+    if (button.dataset.body) {
+      return JSON.parse(button.dataset.body);
+    }
+    if (button.dataset.bodyFrom) {
+      return JSON.parse(document.getElementById(button.dataset.bodyFrom).textContent);
+    }
+    if (button.dataset.agreementText) {
+      const text = document.getElementById(button.dataset.agreementText).textContent;
+      return { text_sha256: await hashOf(text) };
+    }
+    return undefined;
+  }
+
+  async function partyKey() {
+    if (!window.crypto || !crypto.subtle) {
+      throw new Error(message("no-webcrypto"));
+    }
+    const key = party() ? await S.loadKey(party()) : null;
+    if (!key) {
+      throw new Error(message("no-key"));
+    }
+    return key;
+  }
+
+  // Send one signed request; the server's reply, or an Error saying why not.
+  async function signedRequest(method, path, value) {
+    const key = await partyKey();
+    tell(message("signing"), "pending");
+    try {
+      return await key.request(method, path, value);
+    } catch (e) {
+      throw new Error(message("unreachable"));
+    }
+  }
+
+  // After a step at the handover site: fetch the page once more and put the fresh list in
+  // place (one small request on a slow link; the reader keeps their place).
+  async function refresh(id) {
+    const reply = await fetch(window.location.href, { credentials: "same-origin", cache: "no-store" });
+    const fresh = new DOMParser().parseFromString(await reply.text(), "text/html").getElementById(id);
+    const old = document.getElementById(id);
+    if (fresh && old) {
+      old.replaceWith(fresh);
+    }
+  }
+
+  async function act(button) {
+    if (!(await confirmed(button.dataset.confirm))) {
+      return;
+    }
+    button.disabled = true;
+    try {
+      const reply = await signedRequest(button.dataset.sign, button.dataset.path, await bodyOf(button));
+      if (!reply.ok) {
+        tell(refusalText(reply), "failed");
+        return;
+      }
+      if (button.dataset.refresh) {
+        await refresh(button.dataset.refresh);
+      } else if (button.dataset.next !== undefined) {
+        window.location.assign(button.dataset.next || window.location.href);
+      }
+      tell(message("done"), "ok");
+    } catch (e) {
+      tell(e.message, "failed");
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  function persons(text) {
+    return text
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter((line) => line)
+      .map((line) => {
+        const slash = line.indexOf("/");
+        return { party: line.slice(0, slash), record: line.slice(slash + 1) };
+      });
+  }
+
+  async function submitLists(form) {
+    const body = {
+      must_include: persons(form.elements.must_include.value),
+      veto: persons(form.elements.veto.value),
+    };
+    try {
+      const reply = await signedRequest("POST", form.dataset.signLists, body);
+      tell(reply.ok ? message("done") : refusalText(reply), reply.ok ? "ok" : "failed");
+    } catch (e) {
+      tell(e.message, "failed");
+    }
+  }
+
+  // --- the sign-in page ---
+
+  async function showKey(key) {
+    document.getElementById("verifier").textContent = key.verifierKey;
+    document.getElementById("fingerprint").textContent = await key.fingerprint();
+    document.getElementById("register-command").textContent =
+      "parley party add " + key.party + " --key " + key.verifierKey;
+    document.getElementById("key-shown").hidden = false;
+  }
+
+  function setUpSignIn(form) {
+    const partyField = form.elements.party;
+    document.getElementById("make-key").addEventListener("click", async () => {
+      if (!partyField.reportValidity()) {
+        return;
+      }
+      try {
+        await showKey(await S.makeKey(partyField.value.trim()));
+      } catch (e) {
+        tell(message("no-webcrypto") + " (" + e.message + ")", "failed");
+      }
+    });
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const id = partyField.value.trim();
+      const key = await S.loadKey(id);
+      if (!key) {
+        tell(message("no-key"), "failed");
+        return;
+      }
+      await showKey(key);
+      try {
+        const reply = await key.request("POST", "/office/sign-in", { party: id });
+        if (reply.ok) {
+          window.location.assign(reply.data.next);
+        } else {
+          tell(refusalText(reply), "failed");
+        }
+      } catch (e) {
+        tell(message("unreachable"), "failed");
+      }
+    });
+    S.keptParties().then((kept) => {
+      if (kept.length === 1 && !partyField.value) {
+        partyField.value = kept[0];
+      }
+    });
+  }
+
+  async function showBrowserKey(shown) {
+    const registered = document.getElementById("registered-key").textContent.trim();
+    const key = party() ? await S.loadKey(party()) : null;
+    const same = key !== null && key.keyid === registered;
+    shown.textContent = same ? shown.dataset.match : shown.dataset.mismatch;
+    shown.classList.toggle("notice", same);
+    shown.classList.toggle("refusal", !same);
+  }
+
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-sign]");
+    if (button) {
+      event.preventDefault();
+      act(button);
+    }
+  });
+
+  document.addEventListener("submit", async (event) => {
+    const form = event.target;
+    if (form.dataset.signLists) {
+      event.preventDefault();
+      submitLists(form);
+      return;
+    }
+    const submitter = event.submitter;
+    if (submitter && submitter.dataset.confirm && !form.dataset.confirmed) {
+      event.preventDefault();
+      if (await confirmed(submitter.dataset.confirm)) {
+        form.dataset.confirmed = "yes";
+        form.requestSubmit(submitter);
+      }
+    }
+  });
+
+  const signIn = document.getElementById("key-form");
+  if (signIn) {
+    setUpSignIn(signIn);
+  }
+  const browserKey = document.getElementById("browser-key");
+  if (browserKey) {
+    showBrowserKey(browserKey);
+  }
+})();
