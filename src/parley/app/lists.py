@@ -11,6 +11,7 @@ from pathlib import Path
 
 from parley.io.linkage_input import read_linkage_columns, read_linkage_records
 from parley.io.links import write_links as _write_links
+from parley.io.tables import Problem, RosterFileError, read_table
 from parley.linkage import Link, LinkageColumns, LinkResult, SearchHit, SearchIndex, link
 from parley.linkage.prepare import Progress
 
@@ -22,6 +23,7 @@ __all__ = [
     "SearchIndex",
     "link_lists",
     "read_list",
+    "read_queries",
     "search_index",
     "write_links",
 ]
@@ -60,3 +62,17 @@ def write_links(path: Path, links: Iterable[Link]) -> None:
 def search_index(path: Path) -> SearchIndex:
     """A list file (CSV or XLSX) indexed for search by a name in any script."""
     return SearchIndex(read_linkage_records(path))
+
+
+def read_queries(path: Path) -> list[tuple[str, str | None]]:
+    """The names of a query file (CSV or XLSX) with a `query` column and, if it has one, a
+    `birth_date` column, row by row; read and refused as a roster file is (RosterFileError)."""
+    table = read_table(path)
+    headers = [h.casefold() for h in table.headers]
+    if "query" not in headers:
+        raise RosterFileError([Problem(table.file, 1, None, "no `query` column")])
+    at = headers.index("query")
+    born = table.columns.index("birth_date") if "birth_date" in table.columns else None
+    return [
+        (cells[at], cells[born] or None if born is not None else None) for _, cells in table.rows
+    ]

@@ -4,7 +4,6 @@ and the monitors' observations."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -12,6 +11,7 @@ from typing import Annotated
 import typer
 
 from parley.app import agreements
+from parley.app.documents import read_json_document
 from parley.cli.console import client, failures, out, segment, server, with_ledger
 from parley.domain.agreement_text import LANGUAGES
 from parley.domain.agreements import (
@@ -87,9 +87,10 @@ def status_command(
 
 
 def _read_agreement(file: Path) -> Agreement:
+    document = read_json_document(file)
     try:
-        return agreement_from_dict(json.loads(file.read_text(encoding="utf-8")))
-    except (ValueError, KeyError, TypeError) as e:
+        return agreement_from_dict(document)
+    except (DomainError, ValueError, KeyError, TypeError) as e:
         raise DomainError(f"{file.name}: not an agreement ({e})") from e
 
 

@@ -15,6 +15,7 @@ from parley.cli.console import client, failures, out, print_json, segment, serve
 from parley.domain.agreements import PersonRef
 from parley.domain.errors import DomainError
 from parley.domain.handovers import HandoverState
+from parley.domain.persons import Category
 
 batch_app = typer.Typer(no_args_is_help=True, help="Propose, plan and close batches.")
 
@@ -43,8 +44,11 @@ def _caps(values: list[str]) -> dict[str, int]:
     caps = {}
     for value in values:
         category, sep, number = value.partition("=")
-        if not sep or not number.isdigit():
+        if not sep or not (number.isascii() and number.isdigit()):
             raise DomainError(f"{value!r} must be CATEGORY=NUMBER, e.g. civilian=10")
+        if category not in set(Category):
+            words = ", ".join(Category)
+            raise DomainError(f"--cap {value!r}: the category is one of {words}")
         caps[category] = int(number)
     return caps
 

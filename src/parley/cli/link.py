@@ -47,14 +47,17 @@ def link_command(
     and its explanation begins by saying which identifier differs. With
     --hold-differing-ids such pairs are held back for review instead.
     """
+    for target in (out, held_out) if held_out is not None else (out,):  # before the run
+        if target.is_dir():
+            fail(f"{target} is a folder: give the file to write, e.g. {target / 'links.csv'}")
+        if not target.resolve().parent.is_dir():
+            fail(f"{target}: no such folder")
     try:
         with failures(refused="nothing was written"):
             records_l = read_list(left)
             records_r = read_list(right)
     except OSError as e:
         fail(f"cannot read {e.filename}: {e.strerror}")
-    if not out.resolve().parent.is_dir():
-        fail(f"{out}: no such folder")
     bar = Progress(
         TextColumn("{task.description}"),
         BarColumn(),

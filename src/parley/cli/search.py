@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 import time
@@ -11,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from parley.app.lists import SearchHit, SearchIndex, search_index
+from parley.app.lists import SearchHit, SearchIndex, read_queries, search_index
 from parley.app.roster_search import RosterHit, RosterSearch, roster_search
 from parley.cli.console import err, failures, out, print_json, with_ledger
 from parley.domain.errors import DomainError
@@ -55,6 +54,7 @@ def search_command(
     with failures():
         if (query is None) == (queries is None):
             raise DomainError("give one QUERY, or --queries FILE")
+        named = read_queries(queries) if queries is not None else []  # refused before indexing
         started = time.perf_counter()
         index: SearchIndex | RosterSearch
         if roster is None:
@@ -66,16 +66,10 @@ def search_command(
             for warning in index.warnings:
                 err.print(f"[yellow]warning:[/] {warning}")
         if queries is not None:
-            with queries.open(encoding="utf-8-sig", newline="") as f:
-                rows = list(csv.DictReader(f))
-            if rows and "query" not in rows[0]:
-                raise DomainError(f"{queries.name}: no `query` column")
-            for row in rows:
-                hits = index.search(row["query"], row.get("birth_date") or None, top)
+            for name, born in named:
+                hits = index.search(name, born, top)
                 sys.stdout.write(
-                    json.dumps(
-                        {"query": row["query"], "results": _hits_json(hits)}, ensure_ascii=False
-                    )
+                    json.dumps({"query": name, "results": _hits_json(hits)}, ensure_ascii=False)
                     + "\n"
                 )
             return

@@ -168,38 +168,125 @@ def _commitment_to_dict(c: Commitment) -> dict[str, Any]:
     return out
 
 
-def agreement_from_dict(d: Mapping[str, Any]) -> Agreement:
-    """Read back `agreement_to_dict` output."""
+def agreement_from_dict(d: object) -> Agreement:
+    """Read back `agreement_to_dict` output, or a draft written by hand: each field of the
+    wrong shape is refused by its place (`phases[0].commitments[1].exchange.ratio`)."""
+    top = _object(d, "the agreement")
     phases = []
-    for p in d["phases"]:
+    for i, p in enumerate(_array(top, "phases", "")):
+        where = f"phases[{i}]"
+        phase = _object(p, where)
         commitments = []
-        for c in p["commitments"]:
+        for j, c in enumerate(_array(phase, "commitments", where)):
+            at = f"{where}.commitments[{j}]"
+            item = _object(c, at)
             terms = None
-            if "exchange" in c:
-                e = c["exchange"]
+            if "exchange" in item:
+                e = _object(item["exchange"], f"{at}.exchange")
+                ratio = _array(e, "ratio", f"{at}.exchange")
+                if len(ratio) != 2 or not all(_whole(n) for n in ratio):
+                    raise DomainError(f"{at}.exchange.ratio: two whole numbers, as [1, 3]")
+                named = _object(e.get("named", {}), f"{at}.exchange.named")
                 terms = ExchangeTerms(
-                    mode=ExchangeMode(e["mode"]),
-                    ratio=(int(e["ratio"][0]), int(e["ratio"][1])),
+                    mode=ExchangeMode(_id(e, "mode", f"{at}.exchange")),
+                    ratio=(int(ratio[0]), int(ratio[1])),
                     named=tuple(
-                        (party, tuple(PersonRef.parse(r) for r in refs))
-                        for party, refs in sorted(e["named"].items())
+                        (
+                            _name(party, f"{at}.exchange.named"),
+                            tuple(
+                                PersonRef.parse(_name(r, f"{at}.exchange.named.{party}"))
+                                for r in _array(named, party, f"{at}.exchange.named")
+                            ),
+                        )
+                        for party in sorted(named)
                     ),
                 )
-            due = dt.date.fromisoformat(c["due_date"]) if "due_date" in c else None
+            due = item.get("due_date")
             commitments.append(
                 Commitment(
-                    commitment_id=c["commitment_id"],
-                    kind=CommitmentKind(c["kind"]),
-                    description=c["description"],
+                    commitment_id=_id(item, "commitment_id", at),
+                    kind=CommitmentKind(_id(item, "kind", at)),
+                    description=_text(item, "description", at),
                     exchange=terms,
-                    place=c.get("place", ""),
-                    due_date=due,
+                    place=_text(item, "place", at) if "place" in item else "",
+                    due_date=None if due is None else _date(due, f"{at}.due_date"),
                 )
             )
-        phases.append(Phase(p["phase_id"], int(p["ordinal"]), p["title"], tuple(commitments)))
-    sides = d["sides"]
+        ordinal = phase.get("ordinal")
+        if not isinstance(ordinal, int) or not _whole(ordinal):
+            raise DomainError(f"{where}.ordinal: a whole number")
+        phases.append(
+            Phase(
+                _id(phase, "phase_id", where),
+                int(ordinal),
+                _text(phase, "title", where),
+                tuple(commitments),
+            )
+        )
+    sides = _array(top, "sides", "")
+    if len(sides) != 2:
+        raise DomainError(f"sides: the two sides' party ids, not {len(sides)}")
     return Agreement(
-        d["agreement_id"], d["title"], (sides[0], sides[1]), d["mediator"], tuple(phases)
+        _id(top, "agreement_id", ""),
+        _text(top, "title", ""),
+        (_name(sides[0], "sides"), _name(sides[1], "sides")),
+        _id(top, "mediator", ""),
+        tuple(phases),
+    )
+
+
+def _field(where: str, key: str) -> str:
+    return f"{where}.{key}" if where else key
+
+
+def _object(value: object, where: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise DomainError(f"{where}: an object ({{...}}), not {_kind(value)}")
+    return value
+
+
+def _array(d: Mapping[str, Any], key: str, where: str) -> list[Any]:
+    value = d.get(key)
+    if not isinstance(value, list):
+        raise DomainError(f"{_field(where, key)}: a list ([...]), not {_kind(value)}")
+    return value
+
+
+def _id(d: Mapping[str, Any], key: str, where: str) -> str:
+    return _name(d.get(key), _field(where, key))
+
+
+def _text(d: Mapping[str, Any], key: str, where: str) -> str:
+    value = d.get(key)
+    if not isinstance(value, str):
+        raise DomainError(f"{_field(where, key)}: a text, not {_kind(value)}")
+    return value
+
+
+def _name(value: object, where: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise DomainError(f"{where}: a text, not {_kind(value)}")
+    return value
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) < 2**31
+
+
+def _date(value: object, where: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(_name(value, where))
+    except ValueError as e:
+        raise DomainError(f"{where}: a date as 2019-09-07 ({e})") from e
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "null (or missing)"
+    if isinstance(value, str):
+        return "an empty text" if not value.strip() else "a text"
+    return {bool: "true/false", int: "a number", float: "a number", list: "a list"}.get(
+        type(value), "an object"
     )
 
 

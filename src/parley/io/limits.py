@@ -70,21 +70,30 @@ def cell_problem(cell: str, free_text: bool = False) -> str | None:
     breaks."""
     if len(cell) > MAX_CELL_CHARS:
         return f"holds {len(cell):,} characters, more than the {MAX_CELL_CHARS:,} a cell may"
-    control = (_CONTROL_BUT_LINE_BREAK if free_text else _CONTROL).search(cell)
-    if control:
-        what = "a line break" if control.group() in "\r\n\u2028\u2029" else "a control character"
-        at = control.start() + 1
-        return f"holds {what} (U+{ord(control.group()):04X}) at character {at}; remove it"
-    bidi = _BIDI.search(cell)
-    if bidi:
-        return (
-            f"holds a bidirectional override (U+{ord(bidi.group()):04X}) at character"
-            f" {bidi.start() + 1}, which reorders what is shown; remove it"
-        )
+    why = text_problem(cell, free_text)
+    if why:
+        return why
     if _FORMULA.match(cell):
         return (
             "starts like a spreadsheet formula (=, +, -, @): paste values, or write the text"
             " without that first character"
+        )
+    return None
+
+
+def text_problem(text: str, free_text: bool = False) -> str | None:
+    """Why a text from outside cannot be taken (a control character, or a bidirectional
+    override), naming no part of it, or None; `free_text` keeps line breaks."""
+    control = (_CONTROL_BUT_LINE_BREAK if free_text else _CONTROL).search(text)
+    if control:
+        what = "a line break" if control.group() in "\r\n\u2028\u2029" else "a control character"
+        at = control.start() + 1
+        return f"holds {what} (U+{ord(control.group()):04X}) at character {at}; remove it"
+    bidi = _BIDI.search(text)
+    if bidi:
+        return (
+            f"holds a bidirectional override (U+{ord(bidi.group()):04X}) at character"
+            f" {bidi.start() + 1}, which reorders what is shown; remove it"
         )
     return None
 

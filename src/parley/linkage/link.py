@@ -339,7 +339,7 @@ def _link_frames(
         con.execute(f"create view parley_keys_{side} as select {keys} from parley_{side}")
         tables.append(db.register(f"parley_keys_{side}", table_name=side))
     n_l, n_r = map(len, frames)
-    prior = 1.0 / max(n_l, n_r)
+    prior = 1.0 / max(n_l, n_r, 2)  # a prior of 1 (one record a side) is an infinite weight
     linker = Linker(tables, model.settings(comparisons, prior, rules[0]), log_level=None)
     linker = _train(linker, tables, n_l * n_r, prior, rules[1], rules[2], warnings, progress)
     t2 = time.perf_counter()

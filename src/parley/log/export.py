@@ -102,7 +102,12 @@ def write_export(
     keys: ExportKeys,
 ) -> int:
     """Write an export into an empty or new folder; returns the number of entries."""
-    folder.mkdir(parents=True, exist_ok=True)
+    if folder.exists() and not folder.is_dir():
+        raise ExportError(f"{folder} is a file; export into a new folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ExportError(f"{folder}: cannot make the folder ({error.strerror})") from error
     if any(folder.iterdir()):
         raise ExportError(f"{folder} is not empty; export into a new folder")
     count = 0
@@ -196,13 +201,25 @@ def _any_line(raw: bytes, number: int) -> StoredEntry:
             command_body=None if body is None else body.encode("utf-8"),
             withheld=withheld,
         )
+    except RecursionError as e:
+        raise ExportError(f"log.jsonl, line {number}: nested too deep") from e
     except (ValueError, KeyError, TypeError, AttributeError) as e:
         raise ExportError(f"log.jsonl, line {number}: {e}") from e
 
 
+def _unreadable(path: Path, e: OSError) -> ExportError:
+    if not path.parent.is_dir():
+        return ExportError(f"{path.parent}: no such folder (an export holds log.jsonl, keys.json)")
+    return ExportError(f"{path.name}: cannot be read ({e.strerror or type(e).__name__})")
+
+
 def read_lines(folder: Path) -> Iterator[tuple[int, bytes]]:
     """The raw lines of log.jsonl with their numbers, for `parse_line`."""
-    with (folder / "log.jsonl").open("rb") as f:
+    try:
+        f = (folder / "log.jsonl").open("rb")
+    except OSError as e:
+        raise _unreadable(folder / "log.jsonl", e) from e
+    with f:
         yield from enumerate(f, start=1)
 
 
@@ -213,11 +230,18 @@ def read_entries(folder: Path) -> Iterator[StoredEntry]:
 
 def read_checkpoints(folder: Path) -> list[StoredCheckpoint]:
     out = []
-    for path in sorted((folder / "checkpoints").iterdir(), key=lambda p: p.name):
+    try:
+        paths = sorted((folder / "checkpoints").iterdir(), key=lambda p: p.name)
+    except OSError as e:
+        raise _unreadable(folder / "checkpoints", e) from e
+    for path in paths:
         m = _NOTE_NAME.match(path.name)
         if not m:
             raise ExportError(f"checkpoints/{path.name}: not a checkpoint file (SIZE.note)")
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            raise _unreadable(path, e) from e
         try:
             canonical = parse_note(data).to_bytes()
         except (NoteError, UnicodeDecodeError) as e:
@@ -229,7 +253,10 @@ def read_checkpoints(folder: Path) -> list[StoredCheckpoint]:
 
 
 def read_keys(path: Path) -> ExportKeys:
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise _unreadable(path, e) from e
     try:
         obj = json.loads(data)
         keys = ExportKeys(
@@ -240,8 +267,11 @@ def read_keys(path: Path) -> ExportKeys:
                 for k in obj["keys"]
             ),
         )
-    except (ValueError, KeyError, TypeError) as e:
-        raise ExportError(f"{path.name}: {e}") from e
+    except RecursionError as e:
+        raise ExportError(f"{path.name}: nested too deep") from e
+    except (ValueError, KeyError, TypeError, AttributeError) as e:
+        what = f"lacks {e}" if isinstance(e, KeyError) else str(e)
+        raise ExportError(f"{path.name}: {what}") from e
     if canonical_json(keys.to_json()) + b"\n" != data:
         raise ExportError(f"{path.name}: not in canonical form")
     return keys

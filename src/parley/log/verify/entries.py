@@ -194,7 +194,11 @@ def log_blocks(path: Path, size: int | None = None) -> Iterator[LogBlock]:
     size = size or BLOCK
     number = 1
     offset = 0
-    with path.open("rb") as f:
+    try:
+        f = path.open("rb")
+    except OSError as e:
+        raise ExportError(f"{path.name}: cannot be read ({e.strerror or type(e).__name__})") from e
+    with f:
         carry = b""
         while True:
             data = f.read(size)

@@ -1,0 +1,54 @@
+"""Documents given to Parley as files (an agreement draft): read within the caps of
+io/limits.py, or refused in one sentence naming the file and the place."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from parley.errors import InvalidInput
+from parley.io import limits
+from parley.io.tables import RosterFileError, read_bounded
+
+
+def read_json_document(path: Path) -> Any:
+    """A JSON file's value: UTF-8, at most `limits.MAX_FILE_BYTES`, nested at most
+    `limits.MAX_JSON_DEPTH` deep, no text holding a control character (but a line break) or
+    a bidirectional override; anything else raises InvalidInput."""
+    name = path.name or str(path)
+    try:
+        data = read_bounded(path)
+    except RosterFileError as e:
+        raise InvalidInput(str(e)) from e
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as e:
+        raise InvalidInput(f"{name}: not UTF-8 text (byte {e.start + 1})") from e
+    except RecursionError as e:
+        raise InvalidInput(f"{name}: nested deeper than {limits.MAX_JSON_DEPTH} levels") from e
+    except ValueError as e:  # json.JSONDecodeError: where, never the text
+        raise InvalidInput(f"{name}: not JSON ({e})") from e
+    _check(name, document)
+    return document
+
+
+def _check(name: str, document: object) -> None:
+    """Depth and text of every value, walked without recursion."""
+    pending: list[tuple[object, str, int]] = [(document, "", 0)]
+    while pending:
+        value, where, depth = pending.pop()
+        if depth > limits.MAX_JSON_DEPTH:
+            raise InvalidInput(f"{name}: nested deeper than {limits.MAX_JSON_DEPTH} levels")
+        if isinstance(value, str):
+            why = limits.text_problem(value, free_text=True)
+            if why:
+                raise InvalidInput(f"{name}: {where or 'the document'} {why}")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                why = limits.text_problem(key)
+                if why:
+                    raise InvalidInput(f"{name}: a key in {where or 'the document'} {why}")
+                pending.append((item, f"{where}.{key}" if where else key, depth + 1))
+        elif isinstance(value, list):
+            pending.extend((item, f"{where}[{i}]", depth + 1) for i, item in enumerate(value))
