@@ -24,9 +24,10 @@ import base64
 import hashlib
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
 
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from parley.domain.identifiers import identifier_key
@@ -81,21 +82,38 @@ def _date_close(a: str, b: str) -> bool:
     return sum(x != y for x, y in zip(pa, pb, strict=True)) == 1
 
 
+class _Who(NamedTuple):
+    """What identifies a person, as compared: name key, birth date, service number key."""
+
+    name: str
+    born: str
+    service: str
+
+    @classmethod
+    def of(cls, data: Mapping[str, Any]) -> _Who:
+        service = identifier_key(str(data.get("service_number") or "")) or ""
+        return cls(name_key(data), str(data.get("birth_date") or ""), service)
+
+
+def _near(a: _Who, b: _Who) -> bool:
+    same = (a.name == b.name, a.born == b.born, a.service == b.service)
+    if sum(same) != 2:
+        return False
+    if a.name != b.name:  # a spelling fixed: the date or number that stayed must tell who it is
+        return bool(a.born or a.service) and _names_close(a.name, b.name)
+    if a.born != b.born:
+        return _date_close(a.born, b.born)
+    return not a.service or not b.service or OSA.distance(a.service, b.service, score_cutoff=1) <= 1
+
+
+def _names_close(a: str, b: str) -> bool:
+    return OSA.distance(a, b, score_cutoff=NAME_EDITS) <= NAME_EDITS
+
+
 def near(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     """Two records that are one person corrected: exactly one of names, birth date and service
     number changed a little, the other two are the same, and one of them says something."""
-    na, nb = name_key(a), name_key(b)
-    da, db = str(a.get("birth_date") or ""), str(b.get("birth_date") or "")
-    sa = identifier_key(str(a.get("service_number") or "")) or ""
-    sb = identifier_key(str(b.get("service_number") or "")) or ""
-    same = (na == nb, da == db, sa == sb)
-    if sum(same) != 2:
-        return False
-    if na != nb:  # a spelling fixed: the date or number that stayed must tell who it is
-        return bool(da or sa) and OSA.distance(na, nb, score_cutoff=NAME_EDITS) <= NAME_EDITS
-    if da != db:
-        return _date_close(da, db)
-    return not sa or not sb or OSA.distance(sa, sb, score_cutoff=1) <= 1
+    return _near(_Who.of(a), _Who.of(b))
 
 
 def same_key_rows(keys: Sequence[str]) -> list[tuple[int, int]]:
@@ -110,13 +128,43 @@ def same_key_rows(keys: Sequence[str]) -> list[tuple[int, int]]:
     return out
 
 
-def _blocks(data: Mapping[str, Any]) -> Iterable[str]:
-    """Where a near match can be: the same names, birth date or service number."""
-    yield "n:" + name_key(data)
-    if birth := str(data.get("birth_date") or ""):
-        yield "d:" + birth
-    if service := identifier_key(str(data.get("service_number") or "")):
-        yield "s:" + service
+class _Left:
+    """The persons of the roster no row took by its key, blocked where a near match can be:
+    the same names (a date or number corrected), the same birth date or service number (a
+    name corrected; those names searched by edit distance at once)."""
+
+    def __init__(self, persons: Mapping[str, _Who]) -> None:
+        self.persons = persons
+        self.by_name: dict[str, list[str]] = defaultdict(list)
+        self.by_other: dict[str, list[str]] = defaultdict(list)
+        for rid in sorted(persons):
+            who = persons[rid]
+            self.by_name[who.name].append(rid)
+            if who.born:
+                self.by_other["d:" + who.born].append(rid)
+            if who.service:
+                self.by_other["s:" + who.service].append(rid)
+        self.names = {b: [persons[rid].name for rid in ids] for b, ids in self.by_other.items()}
+
+    def near(self, row: _Who) -> list[str]:
+        """The persons left that are a near match of the row, in id order."""
+        found = {rid for rid in self.by_name.get(row.name, ()) if _near(row, self.persons[rid])}
+        for block in (
+            f"d:{row.born}" if row.born else "",
+            f"s:{row.service}" if row.service else "",
+        ):
+            ids = self.by_other.get(block)
+            if not ids:
+                continue
+            close = process.extract(
+                row.name,
+                self.names[block],
+                scorer=OSA.distance,
+                score_cutoff=NAME_EDITS,
+                limit=None,
+            )
+            found |= {ids[i] for _, _, i in close if _near(row, self.persons[ids[i]])}
+        return sorted(found)
 
 
 def assign_ids(
@@ -136,18 +184,13 @@ def assign_ids(
             ids[pos] = found[0]
             taken.add(found[0])
 
-    left = {rid: data for rid, data in current.items() if rid not in taken}
-    block: dict[str, list[str]] = defaultdict(list)
-    for rid in sorted(left):
-        for b in _blocks(left[rid]):
-            block[b].append(rid)
+    left = _Left({rid: _Who.of(data) for rid, data in current.items() if rid not in taken})
     candidates: dict[int, list[str]] = {}
     chosen_by: dict[str, list[int]] = defaultdict(list)
     for pos, row in enumerate(rows):
         if ids[pos] is not None:
             continue
-        seen = {rid for b in _blocks(row) for rid in block.get(b, [])}
-        candidates[pos] = [rid for rid in sorted(seen) if near(row, left[rid])]
+        candidates[pos] = left.near(_Who.of(row))
         for rid in candidates[pos]:
             chosen_by[rid].append(pos)
     for pos, found in candidates.items():
