@@ -8,6 +8,9 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -284,3 +287,49 @@ def test_files_with_ids_keep_their_ids_and_a_row_number_is_no_id(
     again = cli("roster", "import", str(path), "--party", "UA", "--kind", "held")
     assert "unchanged (2 persons)" in again.output
     assert set(_roster_json(cli, "--from", "0")["added"]) == {"UA-7", "UA-9"}
+
+
+def _at_a_terminal(args: list[str], answer: str, env: dict[str, str]) -> tuple[int, str]:
+    """`parley ARGS` with its standard input a terminal (a pseudo-terminal) that answers."""
+    main, terminal = os.openpty()
+    try:
+        with os.fdopen(main, "wb", buffering=0) as keys:
+            keys.write(answer.encode())
+            done = subprocess.run(
+                [sys.executable, "-c", "from parley.cli.main import main; main()", *args],
+                stdin=terminal,
+                capture_output=True,
+                env=env,
+                timeout=120,
+                check=False,
+            )
+    finally:
+        os.close(terminal)
+    return done.returncode, done.stdout.decode() + done.stderr.decode()
+
+
+def test_at_a_terminal_a_large_removal_is_listed_and_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env = {**os.environ, "PARLEY_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "200"}
+    env.pop("PARLEY_DATABASE_URL", None)
+    env.pop("PARLEY_SERVER", None)
+    monkeypatch.setenv("PARLEY_DATA_DIR", env["PARLEY_DATA_DIR"])
+    monkeypatch.delenv("PARLEY_DATABASE_URL", raising=False)
+    runner = CliRunner()
+    for args in (["init"], ["party", "add", "UA", "--name", "Ukraine", "--local-key"]):
+        assert runner.invoke(app, args).exit_code == 0
+    first, _ = versions()
+    v1, one = tmp_path / "v1.csv", tmp_path / "one.csv"
+    cp1251_csv(v1, first)
+    cp1251_csv(one, [PEOPLE[0]])
+    assert runner.invoke(app, ["roster", "import", str(v1), "--party", "UA", "--kind", "held"])
+    args = ["roster", "import", str(one), "--party", "UA", "--kind", "held"]
+    code, said = _at_a_terminal(args, "n\n", env)
+    assert code == 1, said
+    assert "UA:held: this would remove 9 of 10 persons:" in said
+    assert "- Мороз Олег Васильович" in said and "Remove them? [y/N]" in said
+    assert "Nothing was changed." in said
+    code, said = _at_a_terminal(args, "y\n", env)
+    assert code == 0, said
+    assert "UA:held v2: 1 persons (0 added, 9 removed, 0 changed)" in said
