@@ -33,10 +33,12 @@ class ImportMode(enum.StrEnum):
 class RemovalNeedsConfirmation(DomainError):
     """A replacement would remove most of a roster: the user says so first; nothing written."""
 
+    SAYS = "this would remove "  # how its sentence starts, also in a server's refusal
+
     def __init__(self, roster: str, removed: Sequence[str], of: int) -> None:
         self.roster, self.removed, self.of = roster, tuple(removed), of
         super().__init__(
-            f"this would remove {len(removed)} of the {of} persons of {roster}"
+            f"{self.SAYS}{len(removed)} of the {of} persons of {roster}"
             " (more than half of them); confirm the replacement (--yes), or add to the roster"
             " without removing anyone (--merge)"
         )

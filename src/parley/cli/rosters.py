@@ -12,6 +12,7 @@ import typer
 
 from parley.app import erasure, roster_files, rosters
 from parley.app import person as person_view
+from parley.app.client import ServerRefused
 from parley.app.rosters import ImportMode, RemovalNeedsConfirmation
 from parley.cli.console import (
     client,
@@ -58,6 +59,23 @@ def _confirming(run: Callable[[bool], T], yes: bool) -> T:
         return run(True)
 
 
+def _confirming_remotely(run: Callable[[bool], T], yes: bool) -> T:
+    """`_confirming` for a server, whose refusal says how many persons the import would
+    remove (its names stay on the server)."""
+    try:
+        return run(yes)
+    except ServerRefused as e:
+        if e.status != 409 or not str(e).startswith(RemovalNeedsConfirmation.SAYS):
+            raise
+        if not sys.stdin.isatty():
+            raise
+        err.print(f"[yellow]The server says {e}[/]")
+        if not typer.confirm("Remove them?", default=False, err=True):
+            err.print("Nothing was changed.")
+            raise typer.Exit(1) from e
+        return run(True)
+
+
 @roster_app.command("import")
 def roster_import(
     file: Annotated[Path, typer.Argument(help="CSV (UTF-8, UTF-16 or Windows-1251) or XLSX.")],
@@ -89,10 +107,13 @@ def roster_import(
     with failures():
         if server() is not None:  # read and checked here; the rows go to the server
             rows = roster_files.file_rows(file, language=language())
-            data = client(actor or party).request(
-                "POST",
-                f"/v1/rosters/{segment(party)}/{kind.value}",
-                {"records": rows, "source": file.name, "merge": merge, "confirmed": yes},
+            data = _confirming_remotely(
+                lambda confirmed: client(actor or party).request(
+                    "POST",
+                    f"/v1/rosters/{segment(party)}/{kind.value}",
+                    {"records": rows, "source": file.name, "merge": merge, "confirmed": confirmed},
+                ),
+                yes,
             )
         else:
             done = _confirming(
