@@ -14,7 +14,12 @@
     return found ? found.textContent : key;
   }
 
-  function party() {
+  // The signed-in party: the element's own data-party (a form may carry it), else the page's.
+  function party(element) {
+    const own = element && element.closest("[data-party]");
+    if (own && own.dataset.party) {
+      return own.dataset.party;
+    }
     const office = document.getElementById("office");
     return office ? office.dataset.party : "";
   }
@@ -85,11 +90,12 @@
     return undefined;
   }
 
-  async function partyKey() {
+  async function partyKey(element) {
     if (!window.crypto || !crypto.subtle) {
       throw new Error(message("no-webcrypto"));
     }
-    const key = party() ? await S.loadKey(party()) : null;
+    const id = party(element);
+    const key = id ? await S.loadKey(id) : null;
     if (!key) {
       throw new Error(message("no-key"));
     }
@@ -97,8 +103,8 @@
   }
 
   // Send one signed request; the server's reply, or an Error saying why not.
-  async function signedRequest(method, path, value) {
-    const key = await partyKey();
+  async function signedRequest(method, path, value, element) {
+    const key = await partyKey(element);
     tell(message("signing"), "pending");
     try {
       return await key.request(method, path, value);
@@ -124,7 +130,12 @@
     }
     button.disabled = true;
     try {
-      const reply = await signedRequest(button.dataset.sign, button.dataset.path, await bodyOf(button));
+      const reply = await signedRequest(
+        button.dataset.sign,
+        button.dataset.path,
+        await bodyOf(button),
+        button,
+      );
       if (!reply.ok) {
         tell(refusalText(reply), "failed");
         return;
@@ -159,10 +170,37 @@
       veto: persons(form.elements.veto.value),
     };
     try {
-      const reply = await signedRequest("POST", form.dataset.signLists, body);
+      const reply = await signedRequest("POST", form.dataset.signLists, body, form);
       tell(reply.ok ? message("done") : refusalText(reply), reply.ok ? "ok" : "failed");
     } catch (e) {
       tell(e.message, "failed");
+    }
+  }
+
+  // A monitor's report (its form on /monitor): the fields as /v1 takes them, signed here.
+  async function submitReport(form) {
+    const fields = form.elements;
+    const path = form.dataset.signedPath.replace("{commitment}", S.segment(fields.commitment.value));
+    const body = {
+      kind: fields.kind.value,
+      place: fields.place.value,
+      observed_on: fields.observed_on.value,
+      text: fields.text.value,
+    };
+    const button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    try {
+      const reply = await signedRequest("POST", path, body, form);
+      if (reply.ok) {
+        window.location.assign(window.location.pathname);
+        tell(message("done"), "ok");
+      } else {
+        tell(refusalText(reply), "failed");
+      }
+    } catch (e) {
+      tell(e.message, "failed");
+    } finally {
+      button.disabled = false;
     }
   }
 
@@ -217,7 +255,7 @@
 
   async function showBrowserKey(shown) {
     const registered = document.getElementById("registered-key").textContent.trim();
-    const key = party() ? await S.loadKey(party()) : null;
+    const key = party(shown) ? await S.loadKey(party(shown)) : null;
     const same = key !== null && key.keyid === registered;
     shown.textContent = same ? shown.dataset.match : shown.dataset.mismatch;
     shown.classList.toggle("notice", same);
@@ -237,6 +275,13 @@
     if (form.dataset.signLists) {
       event.preventDefault();
       submitLists(form);
+      return;
+    }
+    if (form.dataset.signedPath) {
+      event.preventDefault();
+      if (form.reportValidity()) {
+        submitReport(form);
+      }
       return;
     }
     const submitter = event.submitter;
