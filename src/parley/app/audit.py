@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from parley.app import authz
+from parley.app import authz, rebuild
 from parley.app.ledger import Ledger
 from parley.app.transparency import operator, origin
 from parley.domain.events import PAYLOADS
@@ -112,7 +112,7 @@ def _check_key_table(conn: Tx, report: Report) -> None:
 
 def verify_live(ledger: Ledger, policy: Policy | None = None) -> Report:
     """Check the live database's log, tree, keys and checkpoints; then, given one, the
-    auditor's `policy`."""
+    auditor's `policy`; then every projection against a replay of the log."""
     report = Report()
     with ledger.reading() as conn:
         trusted = {k.key_id: k.public_key for k in store_keys.every_key(conn)}
@@ -122,7 +122,19 @@ def verify_live(ledger: Ledger, policy: Policy | None = None) -> Report:
         verify_checkpoints(stored.checkpoints(conn), tree, report)
         if policy is not None:
             apply_policy(policy, tree, report)
+    _check_projections(ledger)
     return report
+
+
+def _check_projections(ledger: Ledger) -> None:
+    """Every projected field is what a replay of the log makes of it: a direct edit of the
+    query tables (a person's health, a match's state) is named, by table, row and column."""
+    _, found = rebuild.check(ledger)
+    if found:
+        listed = "; ".join(str(d) for d in found[:3])
+        raise VerificationFailed(
+            Problem(None, f"the projections differ from a replay of the log: {listed}")
+        )
 
 
 def verify_export(

@@ -7,9 +7,8 @@ from typing import Annotated
 
 import typer
 
-from parley.app import instance, setup
+from parley.app import instance, rebuild, setup
 from parley.app.keys import fingerprint, parse_verifier_key, read_verifier_key
-from parley.app.rebuild import replay
 from parley.cli.console import fail, failures, out, session, settings, with_ledger
 from parley.domain.parties import Party, Role
 from parley.errors import InvalidInput
@@ -97,13 +96,38 @@ def party_add(
 def rebuild_command(
     check: Annotated[
         bool,
-        typer.Option("--check", help="Also compare the rebuilt projections with the live ones."),
+        typer.Option(
+            "--check",
+            help="Replay the log and compare every projection with it, changing nothing;"
+            " exit 1 naming what differs.",
+        ),
+    ] = False,
+    repair: Annotated[
+        bool,
+        typer.Option("--repair", help="Rebuild, and say what the rebuild changed."),
     ] = False,
 ) -> None:
-    """Drop the projections and replay the log."""
+    """Drop the projections and replay the log (the repair), or with --check only compare."""
+    if check and repair:
+        fail("--check changes nothing and --repair changes the projections: choose one")
     with failures():
-        done = with_ledger(lambda ledger: replay(ledger, compare=check))
-    if done.differing:
-        fail(", ".join(done.differing), "Rebuilt projections differ from the live ones")
-    note = "; rebuilt projections equal the live ones" if check else ""
-    out.print(f"Replayed {done.entries} log entries in {done.seconds:.1f} s{note}.")
+        if check:
+            entries, found = with_ledger(rebuild.check)
+        else:
+            done = with_ledger(lambda ledger: rebuild.replay(ledger, compare=repair))
+    if check:
+        if found:
+            listed = "\n".join(f"  {d}" for d in found)
+            fail(
+                f"{len(found)} projection table(s) differ from a replay of the log"
+                f" ({entries} entries); nothing was changed (repair: parley rebuild --repair):"
+                f"\n{listed}",
+                "Check failed",
+            )
+        out.print(
+            f"Replayed {entries} log entries: the projections equal the live ones; nothing changed."
+        )
+        return
+    for d in done.repaired:
+        out.print(f"Repaired {d}")
+    out.print(f"Replayed {done.entries} log entries in {done.seconds:.1f} s.")

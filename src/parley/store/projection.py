@@ -118,3 +118,14 @@ def snapshot(conn: Connection) -> dict[str, list[tuple[Any, ...]]]:
         rows = conn.execute(select(table)).all()
         out[table.name] = sorted((tuple(r) for r in rows), key=repr)
     return out
+
+
+def layout() -> dict[str, tuple[tuple[str, ...], tuple[int, ...]]]:
+    """Each projection table's column names, in snapshot order, and the positions of its
+    primary key among them (all columns when it has none): to say which row differs."""
+    out = {}
+    for table in t.PROJECTION_TABLES:
+        names = tuple(c.name for c in table.columns)
+        key = tuple(names.index(c.name) for c in table.primary_key.columns)
+        out[table.name] = (names, key or tuple(range(len(names))))
+    return out
