@@ -24,7 +24,7 @@ def latin(text: str) -> str:
     return to_latin(text, standard, language)
 
 
-def _phase_counts(phase: dict[str, Any]) -> dict[str, int]:
+def phase_counts(phase: dict[str, Any]) -> dict[str, int]:
     """A phase's persons planned, received, in progress and off the main path, both ways."""
     counts = {"planned": 0, "received": 0, "in_progress": 0, "exceptions": 0}
     for c in phase["commitments"]:
@@ -66,7 +66,7 @@ def public_overview(ledger: Ledger) -> dict[str, Any]:
                     "ordinal": ph["ordinal"],
                     "title": ph["title"],
                     "commitments": commitments,
-                    "counts": _phase_counts(ph),
+                    "counts": phase_counts(ph),
                 }
             )
         agreements.append(

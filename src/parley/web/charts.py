@@ -47,6 +47,7 @@ def phase_bars(
     """One group of bars a phase, scaled to the largest count."""
     top = max((counts.get(k, 0) for _, counts in phases for k, _ in BAR_SERIES), default=0)
     scale = height / top if top else 0.0
+    margin = 16.0  # room above the tallest bar for its figure
     bar, gap = 22.0, 36.0
     groups = []
     for i, (title, counts) in enumerate(phases):
@@ -57,7 +58,7 @@ def phase_bars(
                 label,
                 counts.get(key, 0),
                 x0 + j * bar,
-                height - counts.get(key, 0) * scale,
+                margin + height - counts.get(key, 0) * scale,
                 bar - 4,
                 counts.get(key, 0) * scale,
             )
@@ -65,7 +66,7 @@ def phase_bars(
         )
         groups.append(Group(title, bars, x0))
     width = max(gap + len(phases) * (len(BAR_SERIES) * bar + gap), 200.0)
-    return BarChart(tuple(groups), width, height, BAR_SERIES)
+    return BarChart(tuple(groups), width, height + margin, BAR_SERIES)
 
 
 @dataclass(frozen=True)

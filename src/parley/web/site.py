@@ -16,13 +16,33 @@ from parley.app.ledger import Ledger
 from parley.domain.errors import DomainError, NotFound
 from parley.errors import InvalidInput, ParleyError
 from parley.web import render, security
-from parley.web.pages import desk, handover, language, monitor, office, public, signin
+from parley.web.pages import (
+    batches,
+    desk,
+    handover,
+    language,
+    monitor,
+    office,
+    public,
+    roadmap,
+    signin,
+)
 from parley.web.sessions import NeedSignIn
 from parley.web.state import WebState
 
 STATIC = Path(__file__).parent / "static"
 # every page family; a new one is a module under pages/ with a `router`, added here
-PAGES = (public, language, signin, desk, monitor, office, handover)
+PAGES = (
+    public,
+    language,
+    signin,
+    desk,
+    batches,
+    roadmap,
+    monitor,
+    office,
+    handover,
+)
 
 
 def status_of(error: ParleyError) -> int:

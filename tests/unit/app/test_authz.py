@@ -89,6 +89,7 @@ EXPECTED: dict[Action, set[str]] = {
     A.HANDOVER_RESUME: {"MED"},
     A.HANDOVER_SEE: {"MED", "UA", "RU"},
     A.DESK_SIGN_IN: {"MED"},
+    A.BATCH_BOARD: {"MED"},
 }
 
 

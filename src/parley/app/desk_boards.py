@@ -1,0 +1,147 @@
+"""The mediator's batches as pages show them: each exchange's batches with their counts, the
+planner's next batch with a reason for every person, a batch's handover board (every person by
+name, both ways), and the exceptions. Names as written, a transliteration beside each."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from parley.app import authz, batches, status
+from parley.app.desk_views import latin
+from parley.app.ledger import Ledger
+from parley.app.planning import PlanRequest, propose
+from parley.domain.agreements import PersonRef
+from parley.domain.handovers import ORDER
+from parley.domain.rosters import RosterKind, roster_id
+from parley.store import Tx, rosters
+
+
+@dataclass(frozen=True)
+class Named:
+    """A person as the holder wrote them."""
+
+    ref: str
+    party: str
+    name: str
+    latin: str
+
+
+def _names(tx: Tx, refs: Iterable[PersonRef]) -> dict[PersonRef, Named]:
+    """Each person's name on its holder's held roster; one query a party."""
+    wanted = set(refs)
+    out: dict[PersonRef, Named] = {}
+    for party in sorted({r.party_id for r in wanted}):
+        found = rosters.records(tx, roster_id(party, RosterKind.HELD))
+        for ref in (r for r in wanted if r.party_id == party):
+            record = found.get(ref.record_id)
+            name = "" if record is None or record.erased else record.display_name
+            out[ref] = Named(str(ref), party, name, latin(name))
+    return out
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    person: Named
+    receiving: str
+    state: str
+    confirmed: bool
+    substitute: str | None
+    substitute_for: str | None
+
+
+@dataclass(frozen=True)
+class Board:
+    batch_id: str
+    commitment_id: str
+    place: str
+    planned_date: str | None
+    status: str
+    rows: tuple[BoardRow, ...]
+    counts: Mapping[str, int]  # by handover state, in the path's order
+
+
+def board(ledger: Ledger, *, actor: str, batch_id: str) -> Board:
+    """Every person of a batch by name, with their handover's state."""
+    with ledger.reading() as tx:
+        authz.require(tx, actor, authz.Action.BATCH_BOARD)
+        batch = batches.load(tx, batch_id)
+        names = _names(tx, batch.by_person)
+    counts = Counter(h.state.value for h in batch.handovers)
+    rows = tuple(
+        BoardRow(
+            names[h.person],
+            h.receiving_party,
+            h.state.value,
+            h.confirmed,
+            None if h.substitute is None else str(h.substitute),
+            None if h.substitute_for is None else str(h.substitute_for),
+        )
+        for h in batch.handovers
+    )
+    return Board(
+        batch.batch_id,
+        batch.commitment_id,
+        batch.place,
+        None if batch.planned_date is None else batch.planned_date.isoformat(),
+        batch.status.value,
+        rows,
+        {s.value: counts[s.value] for s in ORDER if counts[s.value]},
+    )
+
+
+def exchanges(ledger: Ledger, *, actor: str) -> list[dict[str, Any]]:
+    """Each exchange commitment with its agreement, counts per side and its batches."""
+    with ledger.reading() as tx:
+        authz.require(tx, actor, authz.Action.BATCH_BOARD)
+    data = status.summary(ledger, actor)
+    return [
+        {**c, "agreement": a["title"], "agreement_status": a["status"], "phase": ph["title"]}
+        for a in data["agreements"]
+        for ph in a["phases"]
+        for c in ph["commitments"]
+        if c["kind"] == "exchange"
+    ]
+
+
+@dataclass(frozen=True)
+class PlannedPerson:
+    person: Named
+    side: str  # the releasing party
+    rank: int
+    included: bool
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Proposal:
+    sides: tuple[str, str]
+    summary: str
+    persons: tuple[PlannedPerson, ...]  # side A then B, each in priority order
+
+
+def proposal(ledger: Ledger, *, actor: str, request: PlanRequest) -> Proposal:
+    """The planner's next batch with every candidate's reason, names as written."""
+    found = propose(ledger, actor=actor, request=request)
+    a, b = found.sides
+    with ledger.reading() as tx:
+        names = _names(tx, (d.person for d in found.plan.decisions))
+    persons = tuple(
+        PlannedPerson(
+            names[d.person],
+            a if d.side.value == "A" else b,
+            d.rank,
+            d.included,
+            d.explanation,
+        )
+        for d in found.plan.decisions
+    )
+    return Proposal(found.sides, found.plan.summary(), persons)
+
+
+def exceptions(ledger: Ledger, *, actor: str) -> list[dict[str, Any]]:
+    """Every person whose handover left the main path, named as the holder wrote them."""
+    data = status.summary(ledger, actor)
+    return [{**e, "latin": latin(e["name"] or "")} for e in data["exceptions"]]

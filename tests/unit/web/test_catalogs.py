@@ -1,0 +1,78 @@
+"""Every message the pages show is in each language's catalog, translated, with the same
+placeholders: a string added to a template or marked in Python and left out fails here."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+import parley.web
+from parley.web import i18n
+
+WEB = Path(parley.web.__file__).parent
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def _extracted() -> set[str]:
+    """The messages `make catalogs` extracts (babel.cfg: templates and N_ in Python)."""
+    method_map = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
+    options = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+    found = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        str(WEB), method_map, options, keywords=keywords
+    ):
+        found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+def test_the_extraction_finds_the_pages_messages() -> None:
+    found = _extracted()
+    assert "Reconciliation" in found  # a template's
+    assert "Place of capture" in found  # marked with N_ in Python
+    assert len(found) > 50
+
+
+@pytest.mark.parametrize("locale", i18n.LOCALES)
+def test_every_message_is_in_the_catalog_and_translated(locale: str) -> None:
+    path = WEB / "locale" / locale / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as f:
+        catalog = read_po(f, locale=locale)
+    problems = []
+    for msgid in sorted(_extracted()):
+        message = catalog.get(msgid)
+        if message is None:
+            problems.append(f"missing: {msgid!r}")
+            continue
+        ids = [message.id] if isinstance(message.id, str) else [str(i) for i in message.id]
+        raw = message.string
+        strings = [raw] if isinstance(raw, str) else [str(x) for x in raw or ()]
+        wanted = set(_PLACEHOLDER.findall(ids[-1]))
+        if not all(strings) or "fuzzy" in message.flags:
+            problems.append(f"not translated: {msgid!r}")
+        elif any(set(_PLACEHOLDER.findall(s)) != wanted for s in strings if "%(" in ids[-1]):
+            problems.append(f"other placeholders: {msgid!r}")
+    assert problems == [], f"{path} of {locale}: {problems}"
+
+
+def test_a_page_speaks_the_chosen_language(browser: object) -> None:
+    from fastapi.testclient import TestClient
+
+    assert isinstance(browser, TestClient)
+    page = browser.get("/", headers={"accept-language": "ru-RU,ru;q=0.9"})
+    assert "Общий обзор" in page.text and 'lang="ru"' in page.text
+    token = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text)
+    assert token is not None
+    chosen = browser.post(
+        "/language",
+        data={"csrf": token.group(1), "lang": "uk", "next": "/"},
+        follow_redirects=False,
+    )
+    assert chosen.status_code == 303
+    assert "Max-Age=31536000" in chosen.headers["set-cookie"]
+    page = browser.get("/", headers={"accept-language": "ru-RU,ru;q=0.9"})
+    assert "Загальний огляд" in page.text and 'lang="uk"' in page.text
