@@ -25,7 +25,12 @@ from parley.cli import status as status_view
 from parley.cli import sync as syncing
 from parley.cli.witness import witness_app
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help=__doc__,
+    pretty_exceptions_show_locals=False,  # a traceback must never print a person's data
+)
 
 
 @app.callback()
