@@ -54,4 +54,10 @@ def test_every_payload_is_written_back_byte_for_byte(logs: list[Ledger]) -> None
                 assert canonical_json(payload.to_json()) == stored, f"entry {idx} ({type_})"
                 seen.add(type_)
     # the types no story here writes are round-tripped in tests/unit/domain/test_events.py
-    assert ev.ALL_TYPES - seen <= {ev.AGREEMENT_AMENDED, ev.MATCH_ACKNOWLEDGED, ev.KEY_REVOKED}
+    assert ev.ALL_TYPES - seen <= {
+        ev.AGREEMENT_AMENDED,
+        ev.MATCH_ACKNOWLEDGED,
+        ev.KEY_REVOKED,
+        ev.BATCH_AMENDED,
+        ev.BATCH_CANCELLED,
+    }

@@ -54,7 +54,7 @@ R0 = PersonRef("RU", "r0")
 _MID = match_id(RecordRef("UA:sought", "s0"), RecordRef("RU:held", "r0"))
 # In batch B, RU releases and UA receives; each handover row moves a person of its own.
 _MOVED = {state: PersonRef("RU", f"r{i}") for i, state in enumerate(S, start=1)}
-_INTERVIEWED, _DISPUTED = PersonRef("RU", "r14"), PersonRef("RU", "r15")
+_INTERVIEWED, _DISPUTED = PersonRef("RU", "r15"), PersonRef("RU", "r16")
 MED, RELEASING, RECEIVING = {"MED"}, {"RU"}, {"UA"}
 # Rows that filter what an allowed reader sees rather than refuse: test_what_each_party_sees.
 COMPANIONS = {
@@ -87,6 +87,7 @@ _HANDOVER_MOVES: dict[S, set[str]] = {
     S.DECEASED: RELEASING | MED,
     S.DISPUTED: RELEASING | RECEIVING | MED,
     S.RELEASED_TO_THIRD_STATE: MED,
+    S.WITHDRAWN: set(),  # by an amendment of the batch only
 }
 
 # action, what is tried, the command, and the actors allowed to run it
@@ -158,8 +159,8 @@ MATRIX: list[tuple[Action, str, Command, set[str]]] = [
     ),
     (
         A.PERSON_READ,
-        "person (RU's record)",
-        lambda led, a, _: person.history(led, actor=a, roster_id="RU:held", record_id="r0"),
+        "person (RU's record, in no batch, matched to nothing)",
+        lambda led, a, _: person.history(led, actor=a, roster_id="RU:held", record_id="r17"),
         {"MED", "RU"},
     ),
     (
@@ -333,6 +334,26 @@ MATRIX: list[tuple[Action, str, Command, set[str]]] = [
     ),
     (A.HANDOVER_RESUME, "handover back from a dispute", _move(_DISPUTED, S.REQUESTED), MED),
     (
+        A.BATCH_AMEND,
+        "batch amend (propose)",
+        lambda led, a, _: batches.amend(
+            led, actor=a, batch_id="B", withdraw=[PersonRef("RU", "r1")], reason="x"
+        ),
+        {"MED", "UA", "RU"},
+    ),
+    (
+        A.BATCH_CANCEL,
+        "batch cancel",
+        lambda led, a, _: batches.cancel(led, actor=a, batch_id="B2", reason="x"),
+        {"MED"},
+    ),
+    (
+        A.PERSON_OUTCOME_READ,
+        "person (RU's record, joined to UA by the batch UA receives from)",
+        lambda led, a, _: person.history(led, actor=a, roster_id="RU:held", record_id="r1"),
+        {"MED", "UA", "RU"},
+    ),
+    (
         A.KEY_REVOKE,
         "key revoke (UA's)",
         lambda led, a, _: keys_admin.revoke(
@@ -381,7 +402,7 @@ def _scene(ledger: Ledger) -> None:
         )
     all_for_all(ledger)
     agreements.draft(ledger, actor="MED", agreement=_agreement("AGZ"))
-    plan_batch(ledger, "B", [PersonRef("RU", f"r{i}") for i in range(16)])
+    plan_batch(ledger, "B", [PersonRef("RU", f"r{i}") for i in range(17)])
     batches.advance(ledger, actor="MED", batch_id="B", moves=[(_DISPUTED, S.DISPUTED, "")])
     reconcile.propose(
         ledger,
@@ -481,7 +502,9 @@ def test_status_shows_each_party_its_own_view(ledger: Ledger) -> None:
     ua = status.summary(ledger, "UA")
     assert [r["id"] for r in ua["rosters"]] == ["UA:held"]
     names = {e["person"]: e["name"] for e in ua["exceptions"]}
-    assert names == {"RU/r0": None, "UA/u0": "Коваль0 Петро"}  # no names from RU's raw roster
+    # UA receives RU/r0: the process joined that person to UA, who sees them by name
+    assert names == {"RU/r0": "Коваль0 Петро", "UA/u0": "Коваль0 Петро"}
+    assert {e["person"] for e in status.summary(ledger, "RU")["exceptions"]} == {"RU/r0", "UA/u0"}
     smm = status.summary(ledger, "SMM")
     assert smm["rosters"] == [] and smm["exceptions"] == []
     kinds = {c["kind"] for a in smm["agreements"] for p in a["phases"] for c in p["commitments"]}

@@ -51,6 +51,7 @@ def test_disengagement_waits_for_seven_quiet_days(ledger: Ledger) -> None:
             observed_on=dt.date(2020, 6, 1),
             text="",
         )
+    clock.now = dt.datetime(2020, 6, 3, 20, tzinfo=dt.UTC)  # a report is not dated ahead
     agreements.report(
         ledger,
         actor="SMM",
@@ -124,8 +125,14 @@ def test_person_history(ledger: Ledger) -> None:
     ]
     gone = person.history(ledger, actor="RU", roster_id="RU:held", record_id="r1")
     assert [v["on_roster"] for v in gone["roster_versions"]] == [True, False]
+    # UA receives r0 in batch B: it sees the person by name and the handover, not RU's record
+    seen = person.history(ledger, actor="UA", roster_id="RU:held", record_id="r0")
+    assert seen["name"] == "Коваль0 Павло" and seen["state"] == "located"
+    assert "revisions" not in seen and "roster_versions" not in seen
     with pytest.raises(Forbidden):
-        person.history(ledger, actor="UA", roster_id="RU:held", record_id="r0")
+        person.history(ledger, actor="UA", roster_id="RU:held", record_id="r1")
+    with pytest.raises(Forbidden):
+        person.history(ledger, actor="SMM", roster_id="RU:held", record_id="r0")
     with pytest.raises(NotFound):
         person.history(ledger, actor="MED", roster_id="RU:held", record_id="zz")
 

@@ -19,6 +19,7 @@ from parley.domain.agreements import (
 )
 from parley.domain.errors import Conflict, DomainError, NotFound
 from parley.domain.events import Event
+from parley.domain.moments import CLOCK_SKEW, check_claimed, write_moment
 from parley.store import Tx
 from parley.store import agreements as stored
 
@@ -153,9 +154,16 @@ def sign(ledger: Ledger, *, actor: str, agreement_id: str, text_sha256: str) -> 
 
 
 def set_commitment_status(
-    ledger: Ledger, *, actor: str, commitment_id: str, status: ImplementationStatus, note: str
+    ledger: Ledger,
+    *,
+    actor: str,
+    commitment_id: str,
+    status: ImplementationStatus,
+    note: str,
+    at: dt.datetime | None = None,
 ) -> Appended:
-    """The mediator rates a commitment on the 0-3 scale, under the verification rules."""
+    """The mediator rates a commitment on the 0-3 scale, under the verification rules, as of
+    `at` (when the rating holds, if not now): the quiet days are counted back from it."""
 
     def decide(tx: Tx) -> Sequence[Event]:
         authz.require(tx, actor, authz.Action.COMMITMENT_STATUS)
@@ -166,9 +174,12 @@ def set_commitment_status(
             raise DomainError(
                 f"commitment {commitment_id} is an exchange: its status follows from its handovers"
             )
+        if at is not None:
+            check_claimed(f"the rating of {commitment_id}", at, ledger.clock())
+        on = (at or ledger.clock()).date()
         violations = stored.violations(tx, commitment_id)
-        check_status_change(c.kind, c.place, c.status, status, ledger.clock().date(), violations)
-        return [Event(actor, ev.CommitmentStatusSet(commitment_id, status, note))]
+        check_status_change(c.kind, c.place, c.status, status, on, violations)
+        return [Event(actor, ev.CommitmentStatusSet(commitment_id, status, note, at))]
 
     return ledger.execute(decide)
 
@@ -182,8 +193,10 @@ def report(
     place: str,
     observed_on: dt.date,
     text: str,
+    at: dt.datetime | None = None,
 ) -> Appended:
-    """A monitor's report: what was observed, where, when, by whom (the signing monitor)."""
+    """A monitor's report: what was observed, where, when (a day, or `at` to the minute), by
+    whom (the signing monitor); refused if dated after the time it is entered."""
 
     def decide(tx: Tx) -> Sequence[Event]:
         authz.require(tx, actor, authz.Action.MONITOR_REPORT)
@@ -194,7 +207,17 @@ def report(
             raise DomainError(
                 f"commitment {commitment_id} is an exchange; monitors report on the roadmap"
             )
-        payload = ev.MonitorReported(commitment_id, kind, place, observed_on, text)
+        if at is not None and at.date() != observed_on:
+            raise DomainError(f"the report is dated {observed_on} and timed {write_moment(at)}")
+        now = ledger.clock()
+        if at is not None:
+            check_claimed(f"the report on {commitment_id}", at, now)
+        if observed_on > (now + CLOCK_SKEW).date():
+            raise DomainError(
+                f"the report on {commitment_id} is dated {observed_on}, after the day it is"
+                f" entered ({now.date()}): a report records what was observed"
+            )
+        payload = ev.MonitorReported(commitment_id, kind, place, observed_on, text, at)
         return [Event(actor, payload)]
 
     return ledger.execute(decide)

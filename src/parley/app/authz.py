@@ -88,9 +88,12 @@ class Action(enum.StrEnum):
     HANDOVER_DISPUTED = "handover.disputed"
     HANDOVER_RELEASED_TO_THIRD_STATE = "handover.released_to_third_state"
     HANDOVER_RESUME = "handover.resume"  # back from a dispute to where it stood
+    HANDOVER_WITHDRAWN = "handover.withdrawn"  # only by an amendment of the batch
+    BATCH_AMEND = "batch.amend"  # propose or agree to an amendment: both sides and the mediator
+    BATCH_CANCEL = "batch.cancel"
+    PERSON_OUTCOME_READ = "person.outcome"  # where a person joined to a party's own stands
     HANDOVER_SEE = "handover.see"  # a handover, by name, on the handover site
     DESK_SIGN_IN = "desk.sign_in"  # the web desk, acting with a key the server holds
-    BATCH_BOARD = "batch.board"  # every person of a batch by name, both ways
 
 
 @dataclass(frozen=True)
@@ -214,15 +217,31 @@ PERMISSIONS: Mapping[Action, Rule] = MappingProxyType({
     A.HANDOVER_DISPUTED: _move(St.RELEASING, St.RECEIVING, St.MEDIATOR),
     A.HANDOVER_RELEASED_TO_THIRD_STATE: _move(St.MEDIATOR),
     A.HANDOVER_RESUME: _move(St.MEDIATOR),
+    A.HANDOVER_WITHDRAWN: Rule(
+        frozenset(),
+        refusal="{actor} may not move a handover to withdrawn: a person is withdrawn from a batch"
+        " by an amendment both sides and the mediator agree",
+    ),
+    A.BATCH_AMEND: Rule(
+        frozenset({St.PARTY}),
+        roles=frozenset({Role.MEDIATOR, Role.SIDE}),
+        refusal="{actor} is neither a side nor the mediator of batch {about}",
+    ),
+    A.BATCH_CANCEL: Rule(M, refusal="{actor} may not cancel a batch: the mediator calls it off"),
+    # the side that sought a person (a confirmed match to its sought record) and the side that
+    # receives them see where the person stands, by name; never the other side's roster
+    A.PERSON_OUTCOME_READ: Rule(
+        frozenset({St.MEDIATOR, St.OWNER, St.PARTY}),
+        roles=frozenset({Role.MEDIATOR, Role.SIDE}),
+        refusal="{actor} may see only its own rosters' records and the persons the process"
+        " joined to them, not {about}",
+    ),
     A.HANDOVER_SEE: Rule(
         frozenset({St.MEDIATOR, St.RELEASING, St.RECEIVING}),
         refusal="{actor} neither releases nor receives this person",
     ),
     A.DESK_SIGN_IN: Rule(
         M, refusal="{actor} may not sign in to the desk: a party's pages sign in its own browser"
-    ),
-    A.BATCH_BOARD: Rule(
-        M, refusal="{actor} may not see a batch's board: it names the persons of both sides"
     ),
 })  # fmt: skip
 
@@ -389,8 +408,8 @@ def visible_status(who: Acting, data: dict[str, Any]) -> dict[str, Any]:
     """The status summary as a party may see it.
 
     The mediator sees everything. A side sees its own rosters, the agreements it is party to,
-    and the exceptions about persons it holds or receives, with names only from its own
-    rosters. A monitor sees the roadmap: agreements' non-exchange commitments, no persons.
+    and the exceptions about persons it holds, receives or sought (a confirmed match to its
+    sought record), with their names: the process joined them to its own. A monitor sees the roadmap: agreements' non-exchange commitments, no persons.
     """
     role, actor = who.role, who.party_id
     if role is Role.MEDIATOR:
@@ -415,9 +434,8 @@ def visible_status(who: Acting, data: dict[str, Any]) -> dict[str, Any]:
     exceptions = []
     for e in data["exceptions"]:
         holder = e["person"].split("/", 1)[0]
-        receiving = e.get("receiving_party")
-        if holder != actor and receiving != actor:
-            continue
-        exceptions.append(e if holder == actor else {**e, "name": None})
+        joined = {e.get("receiving_party"), *e.get("sought_by", ())} - {None}
+        if allows(who, Action.PERSON_OUTCOME_READ, owner=holder, parties=joined):
+            exceptions.append({**e, "sought_by": [p for p in e.get("sought_by", ()) if p == actor]})
     out["exceptions"] = exceptions
     return out

@@ -49,14 +49,22 @@ def move(
     note: str = "",
     instead: PersonRef | None = None,
     interview: str | None = None,
+    at: dt.datetime | None = None,
 ) -> None:
     """Move persons of a batch to `to`; a substitution names one person and the one brought
-    `instead`; `interview` is the consent interview's record, the same for each person."""
+    `instead`; `interview` is the consent interview's record, the same for each person; `at`
+    when it happened, if not now."""
     if to is HandoverState.SUBSTITUTED:
         if instead is None or len(persons) != 1:
             raise DomainError("a substitution names one person and --instead the one brought")
         batches.substitute(
-            ledger, actor=actor, batch_id=batch_id, person=persons[0], brought=instead, note=note
+            ledger,
+            actor=actor,
+            batch_id=batch_id,
+            person=persons[0],
+            brought=instead,
+            note=note,
+            at=at,
         )
         return
     batches.advance(
@@ -65,4 +73,5 @@ def move(
         batch_id=batch_id,
         moves=[(r, to, note) for r in persons],
         interviews=dict.fromkeys(persons, interview) if interview is not None else None,
+        at=at,
     )

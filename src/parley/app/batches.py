@@ -21,8 +21,9 @@ from parley.domain.agreements import (
 from parley.domain.batches import Batch, new_batch
 from parley.domain.errors import Conflict, DomainError, NotFound
 from parley.domain.events import Event
-from parley.domain.handovers import HandoverState
+from parley.domain.handovers import FINAL, HandoverState
 from parley.domain.matches import RecordRef
+from parley.domain.moments import check_claimed, write_moment
 from parley.domain.rosters import RosterKind, roster_id
 from parley.store import Tx, keys, rosters
 from parley.store import agreements as stored_agreements
@@ -127,6 +128,27 @@ def plan(
     return ledger.execute(decide)
 
 
+def check_step_time(
+    tx: Tx, ledger: Ledger, batch_id: str, person: PersonRef, at: dt.datetime
+) -> None:
+    """A handover step claimed at `at` must have happened: not in the future, not before its
+    batch was planned, nor before the person's previous step in it."""
+    check_claimed(f"the handover of {person} in batch {batch_id}", at, ledger.clock())
+    claimed = write_moment(at)
+    planned = stored.planned_time(tx, batch_id)
+    if planned is not None and claimed < planned[:19] + "Z":
+        raise DomainError(
+            f"the handover of {person} in batch {batch_id} is claimed at {claimed}, before the"
+            f" batch was planned ({planned[:19]}Z)"
+        )
+    last = stored.last_step_time(tx, batch_id, person)
+    if last is not None and claimed < last[:19] + "Z":
+        raise DomainError(
+            f"the handover of {person} in batch {batch_id} is claimed at {claimed}, before its"
+            f" previous step ({last[:19]}Z)"
+        )
+
+
 def advance(
     ledger: Ledger,
     *,
@@ -134,8 +156,10 @@ def advance(
     batch_id: str,
     moves: Iterable[tuple[PersonRef, HandoverState, str]],
     interviews: Mapping[PersonRef, str] | None = None,
+    at: dt.datetime | None = None,
 ) -> Appended:
-    """Move persons to their next states, one event each; any refused move refuses them all."""
+    """Move persons to their next states, one event each; any refused move refuses them all.
+    `at`: when the moves happened, if not now (checked against the batch and earlier steps)."""
     moves = list(moves)
     interviews = dict(interviews or {})
 
@@ -144,6 +168,8 @@ def advance(
         who = authz.acting(tx, actor)
         events = []
         for person, to, note in moves:
+            if at is not None:
+                check_step_time(tx, ledger, batch_id, person, at)
             before = batch.handover(person)
             resuming = before.state is HandoverState.DISPUTED and to is before.before_dispute
             authz.check(
@@ -171,6 +197,7 @@ def advance(
                 note=note or None,
                 interview=sealed,
                 before_dispute=after.before_dispute,
+                at=at,
             )
             events.append(Event(actor, payload))
         return events
@@ -195,7 +222,14 @@ def interview(ledger: Ledger, *, actor: str, batch_id: str, person: PersonRef) -
 
 
 def substitute(
-    ledger: Ledger, *, actor: str, batch_id: str, person: PersonRef, brought: PersonRef, note: str
+    ledger: Ledger,
+    *,
+    actor: str,
+    batch_id: str,
+    person: PersonRef,
+    brought: PersonRef,
+    note: str,
+    at: dt.datetime | None = None,
 ) -> Appended:
     """Record that `brought` was presented instead of `person`: both stay in the batch."""
 
@@ -203,6 +237,8 @@ def substitute(
         authz.require(
             tx, actor, authz.Action.HANDOVER_SUBSTITUTED, about=HandoverState.SUBSTITUTED.value
         )
+        if at is not None:
+            check_step_time(tx, ledger, batch_id, person, at)
         batch = load(tx, batch_id)
         if brought.party_id != person.party_id:
             raise DomainError(f"{brought} is not held by {person.party_id}, who releases {person}")
@@ -220,6 +256,7 @@ def substitute(
             from_=before.state,
             receiving_party=before.receiving_party,
             seq=len(batch.handovers),
+            at=at,
         )
         events = [Event(actor, payload)]
         # The person brought is matched against the receiving side's sought roster, in the
@@ -261,5 +298,102 @@ def close(ledger: Ledger, *, actor: str, batch_id: str) -> Appended:
         authz.require(tx, actor, authz.Action.BATCH_CLOSE)
         load(tx, batch_id).close()
         return [Event(actor, ev.BatchClosed(batch_id))]
+
+    return ledger.execute(decide)
+
+
+def amend(
+    ledger: Ledger,
+    *,
+    actor: str,
+    batch_id: str,
+    add: Sequence[PersonRef] = (),
+    withdraw: Sequence[PersonRef] = (),
+    reason: str = "",
+    agree: int | None = None,
+) -> Appended:
+    """Propose an amendment of a batch (persons added or withdrawn, with the reason), or agree
+    to amendment `agree` as proposed. It takes effect with the agreement of the last of both
+    sides and the mediator; persons already moved keep their states, the withdrawn stay in the
+    batch as withdrawn. Checked again at each agreement against the batch as it then stands."""
+
+    def decide(tx: Tx) -> Sequence[Event]:
+        batch = load(tx, batch_id)
+        agreement = load_agreement(tx, batch.agreement_id).agreement
+        signers = (*agreement.sides, agreement.mediator)
+        authz.require(tx, actor, authz.Action.BATCH_AMEND, parties=signers, about=batch_id)
+        known = stored.amendments(tx, batch_id)
+        if agree is None:
+            if not reason.strip():
+                raise DomainError("an amendment of a batch says why: give --reason")
+            number = len(known) + 1
+            added = [(x, _receiver(agreement, x)) for x in add]
+            withdrawn, why = list(withdraw), reason
+            agreed_by: tuple[str, ...] = ()
+        else:
+            found = next((x for x in known if x.amendment == agree), None)
+            if found is None:
+                raise NotFound(f"batch {batch_id} has no amendment {agree}")
+            if found.in_force:
+                raise Conflict(f"amendment {agree} of batch {batch_id} is already in force")
+            if actor in found.agreed_by:
+                raise Conflict(f"{actor} has already agreed to amendment {agree} of {batch_id}")
+            number, added, withdrawn = found.amendment, list(found.added), list(found.withdrawn)
+            why, agreed_by = found.reason, found.agreed_by
+        for person, _ in added:
+            if person.record_id not in held_ids(tx, person.party_id):
+                raise NotFound(f"{person} is not on {person.party_id}'s current held roster")
+        busy = stored.persons_in_open_batches(tx) - set(batch.by_person)
+        for person, _ in added:
+            if person in busy:
+                raise Conflict(f"{person} is already in an open batch")
+        batch.amend(added, withdrawn)  # refuses what the batch cannot take
+        payload = ev.BatchAmended(
+            batch_id=batch_id,
+            amendment=number,
+            added=tuple(ev.BatchPerson(p, r) for p, r in added),
+            withdrawn=tuple(ev.PersonState(p, batch.handover(p).state) for p in withdrawn),
+            reason=why,
+            seq=len(batch.handovers),
+            in_force=set(signers) <= {*agreed_by, actor},
+        )
+        return [Event(actor, payload)]
+
+    return ledger.execute(decide)
+
+
+def _receiver(agreement: Agreement, person: PersonRef) -> str:
+    a, b = agreement.sides
+    if person.party_id not in (a, b):
+        raise DomainError(
+            f"{person}: {person.party_id} is not a side of agreement {agreement.agreement_id}"
+        )
+    return b if person.party_id == a else a
+
+
+def amendments(ledger: Ledger, *, actor: str, batch_id: str) -> list[stored.Amendment]:
+    """A batch's amendments, for the sides and the mediator of its agreement."""
+    with ledger.reading() as tx:
+        batch = load(tx, batch_id)
+        agreement = load_agreement(tx, batch.agreement_id).agreement
+        signers = (*agreement.sides, agreement.mediator)
+        authz.require(tx, actor, authz.Action.BATCH_AMEND, parties=signers, about=batch_id)
+        return stored.amendments(tx, batch_id)
+
+
+def cancel(ledger: Ledger, *, actor: str, batch_id: str, reason: str) -> Appended:
+    """The mediator calls a batch off, with the reason; persons already moved keep their
+    states, and those not final may be planned again."""
+
+    def decide(tx: Tx) -> Sequence[Event]:
+        authz.require(tx, actor, authz.Action.BATCH_CANCEL)
+        if not reason.strip():
+            raise DomainError("a batch is cancelled with a reason: give --reason")
+        batch = load(tx, batch_id)
+        batch.cancel()
+        still = tuple(
+            ev.PersonState(h.person, h.state) for h in batch.handovers if h.state not in FINAL
+        )
+        return [Event(actor, ev.BatchCancelled(batch_id, reason, still))]
 
     return ledger.execute(decide)

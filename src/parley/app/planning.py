@@ -23,7 +23,9 @@ from parley.store import batches as stored
 from parley.store.batches import SideLists
 
 # A person in a batch in one of these states may be proposed again: they never left.
-_MAY_RETURN = frozenset({HandoverState.NOT_DELIVERED, HandoverState.SUBSTITUTED})
+_MAY_RETURN = frozenset(
+    {HandoverState.NOT_DELIVERED, HandoverState.SUBSTITUTED, HandoverState.WITHDRAWN}
+)
 
 
 @dataclass(frozen=True)
@@ -41,10 +43,15 @@ class PlanRequest:
 
 @dataclass(frozen=True)
 class NextBatch:
-    """The batch the planner proposes next, with the party that is its side A and side B."""
+    """The batch the planner proposes next, with the party that is its side A and side B.
+
+    `not_proposed`: in a named exchange, each person named in the agreement who is not a
+    candidate, with where they stand (received, in another batch, off the held roster):
+    nobody named is left out without a word."""
 
     sides: tuple[str, str]
     plan: p.BatchProposal
+    not_proposed: tuple[tuple[p.PersonRef, str], ...] = ()
 
     @property
     def persons(self) -> list[p.PersonRef]:
@@ -166,4 +173,16 @@ def propose(ledger: Ledger, *, actor: str, request: PlanRequest) -> NextBatch:
         plan = p.plan_batch(candidates, terms, as_of=request.as_of or dt.date.today())
     except p.PlanningError as e:
         raise DomainError(str(e)) from e
-    return NextBatch((a, b), plan)
+    if exchange.mode is not ExchangeMode.NAMED:
+        return NextBatch((a, b), plan)
+    named = [x for side in (a, b) for x in exchange.named_for(side) if x not in pending]
+    with ledger.reading() as tx:
+        where = stored.where_persons_stand(tx, named)
+        on_roster = {side: held_ids(tx, side) for side in (a, b)}
+    absent = []
+    for ref in named:
+        if ref in where:
+            absent.append((ref, where[ref]))
+        elif ref.record_id not in on_roster.get(ref.party_id, set()):
+            absent.append((ref, f"not on {ref.party_id}'s current held roster"))
+    return NextBatch((a, b), plan, tuple(absent))

@@ -2,31 +2,51 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter, defaultdict
 from typing import Any
 
 from parley.app import authz
 from parley.app.ledger import Ledger
-from parley.domain.agreements import CommitmentKind
+from parley.domain.agreements import CommitmentKind, ImplementationStatus, PersonRef
 from parley.domain.handovers import FINAL, ORDER, HandoverState
+from parley.domain.matches import MatchState, RecordRef
+from parley.domain.rosters import RosterKind, roster_id
 from parley.store import Tx, keys, log, rosters
 from parley.store import agreements as stored_agreements
 from parley.store import batches as stored_batches
+from parley.store import matches as stored_matches
 from parley.store.agreements import StoredCommitment
 
 EXCEPTIONS = frozenset(FINAL | {HandoverState.DISPUTED}) - {HandoverState.RECEIVED}
 
 
 def summary(ledger: Ledger, actor: str | None = None) -> dict[str, Any]:
-    """A JSON-ready summary of the instance; with an actor, only what that party may see."""
+    """A JSON-ready summary of the instance; with an actor, only what that party may see.
+    Commitments whose due date passed unfulfilled (by the ledger's clock) are `past_due`."""
     with ledger.reading() as tx:
-        data = _summary(tx)
+        data = _summary(tx, ledger.clock().date())
         if actor is not None:
             data = authz.visible_status(authz.require(tx, actor, authz.Action.STATUS_READ), data)
         return data
 
 
-def _summary(tx: Tx) -> dict[str, Any]:
+def reports(
+    ledger: Ledger, actor: str | None = None, commitment_id: str | None = None
+) -> list[dict[str, Any]]:
+    """The monitors' reports the party may see (the roadmap's), oldest observation first."""
+    found = [
+        {"agreement": a["id"], "commitment": c["id"], **r}
+        for a in summary(ledger, actor)["agreements"]
+        for ph in a["phases"]
+        for c in ph["commitments"]
+        if commitment_id in (None, c["id"])
+        for r in c.get("reports", ())
+    ]
+    return sorted(found, key=lambda r: (r["observed_on"], r.get("at") or ""))
+
+
+def _summary(tx: Tx, today: dt.date) -> dict[str, Any]:
     inst = keys.instance(tx)
     return {
         "instance": None
@@ -51,7 +71,7 @@ def _summary(tx: Tx) -> dict[str, Any]:
             }
             for r in rosters.roster_headings(tx)
         ],
-        "agreements": _agreements(tx),
+        "agreements": _agreements(tx, today),
         "exceptions": _exceptions(tx),
         "log": {"size": log.size(tx), "last_time": log.last_time(tx)},
     }
@@ -75,7 +95,7 @@ def _handover_counts(tx: Tx) -> dict[str, dict[str, Counter[str]]]:
 _CONFIRMED = "confirmed by all three"
 
 
-def _agreements(tx: Tx) -> list[dict[str, Any]]:
+def _agreements(tx: Tx, today: dt.date) -> list[dict[str, Any]]:
     counts = _handover_counts(tx)
     batches = stored_batches.batch_headings(tx)
     out = []
@@ -102,8 +122,16 @@ def _agreements(tx: Tx) -> list[dict[str, Any]]:
                         for b in batches
                         if b.commitment_id == c.commitment_id
                     ]
+                    item["due_date"] = c.due_date
+                    # done once a batch closed and none is open (a cancelled one does nothing)
+                    states = {b["status"] for b in item["batches"]}
+                    done = "closed" in states and states <= {"closed", "cancelled"}
                 else:
                     item.update(_rated(tx, c))
+                    done = c.status is ImplementationStatus.FULL
+                item["past_due"] = (
+                    bool(c.due_date) and str(c.due_date) < today.isoformat() and not done
+                )
                 commitments.append(item)
             phases.append(
                 {
@@ -178,7 +206,8 @@ def _exchange(
 
 
 def _exceptions(tx: Tx) -> list[dict[str, Any]]:
-    """Every person whose handover left the main path, with their name as the holder wrote it."""
+    """Every person whose handover left the main path, with their name as the holder wrote it
+    and the sides that sought them (a confirmed match to their sought record)."""
     return [
         {
             "batch": x.batch_id,
@@ -188,6 +217,18 @@ def _exceptions(tx: Tx) -> list[dict[str, Any]]:
             "receiving_party": x.receiving_party,
             "substitute": x.substitute,
             "substitute_for": x.substitute_for,
+            "sought_by": sorted({r.party_id for r in sought_records(tx, x.person)}),
         }
         for x in stored_batches.handovers_off_path(tx, EXCEPTIONS)
     ]
+
+
+def sought_records(tx: Tx, person: PersonRef) -> list[RecordRef]:
+    """The sought records the process joined to a held person: confirmed matches."""
+    held = RecordRef(roster_id(person.party_id, RosterKind.HELD), person.record_id)
+    found = []
+    for m in stored_matches.matches_about(tx, held):
+        other = m.right if m.left == held else m.left
+        if m.state is MatchState.CONFIRMED and other.kind == RosterKind.SOUGHT.value:
+            found.append(other)
+    return found

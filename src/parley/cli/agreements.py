@@ -21,6 +21,7 @@ from parley.domain.agreements import (
     agreement_from_dict,
 )
 from parley.domain.errors import DomainError
+from parley.domain.moments import parse_moment, write_moment
 
 commitment_app = typer.Typer(no_args_is_help=True, help="Rate roadmap commitments.")
 agreement_app = typer.Typer(no_args_is_help=True, help="Draft, read and sign agreements.")
@@ -30,12 +31,21 @@ def report_command(
     commitment: Annotated[str, typer.Option(help="The commitment observed.")],
     kind: Annotated[ReportKind, typer.Option(help="violation, compliance or observation.")],
     place: Annotated[str, typer.Option(help="Where.")],
-    date: Annotated[dt.datetime, typer.Option(help="When it was observed.")],
     text: Annotated[str, typer.Option(help="What was observed.")],
     actor: Annotated[str, typer.Option("--as", help="The reporting monitor.")],
+    date: Annotated[dt.datetime | None, typer.Option(help="The day it was observed.")] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(help="When it was observed, to the minute: 2020-06-03T14:30+03:00."),
+    ] = None,
 ) -> None:
-    """A monitor reports what was observed, where, when."""
+    """A monitor reports what was observed, where, when (--date, or --at to the minute)."""
     with failures():
+        when = None if at is None else parse_moment(at)
+        if (date is None) == (when is None):
+            raise DomainError("give the day observed (--date) or the time (--at), one of them")
+        day = when.date() if when is not None else date.date() if date is not None else None
+        assert day is not None
         if server() is not None:
             client(actor).request(
                 "POST",
@@ -43,8 +53,9 @@ def report_command(
                 {
                     "kind": kind.value,
                     "place": place,
-                    "observed_on": date.date().isoformat(),
+                    "observed_on": day.isoformat(),
                     "text": text,
+                    "at": None if when is None else write_moment(when),
                 },
             )
             out.print(f"{actor} reported a {kind.value} on {commitment}.")
@@ -56,8 +67,9 @@ def report_command(
                 commitment_id=commitment,
                 kind=kind,
                 place=place,
-                observed_on=date.date(),
+                observed_on=day,
                 text=text,
+                at=when,
             )
         )
     out.print(f"{actor} reported a {kind.value} on {commitment}.")
@@ -71,9 +83,14 @@ def status_command(
     ],
     note: Annotated[str, typer.Option(help="Why.")] = "",
     actor: Annotated[str, typer.Option("--as", help="The mediator.")] = "MED",
+    at: Annotated[
+        str | None,
+        typer.Option(help="When the rating holds, if not now; the rules are checked against it."),
+    ] = None,
 ) -> None:
     """Rate a commitment's implementation, under the verification rules."""
     with failures():
+        when = None if at is None else parse_moment(at)
         with_ledger(
             lambda ledger: agreements.set_commitment_status(
                 ledger,
@@ -81,6 +98,7 @@ def status_command(
                 commitment_id=commitment,
                 status=ImplementationStatus(status),
                 note=note,
+                at=when,
             )
         )
     out.print(f"{commitment}: {status}/3.")

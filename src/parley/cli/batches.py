@@ -15,6 +15,7 @@ from parley.cli.console import client, failures, out, print_json, segment, serve
 from parley.domain.agreements import PersonRef
 from parley.domain.errors import DomainError
 from parley.domain.handovers import HandoverState
+from parley.domain.moments import parse_moment, write_moment
 from parley.domain.persons import Category
 
 batch_app = typer.Typer(no_args_is_help=True, help="Propose, plan and close batches.")
@@ -89,6 +90,8 @@ def _print_proposal(proposal: NextBatch, show: int) -> None:
         out.print(
             f"… and {len(plan.decisions) - show} more decisions (--show N, or --json for all)"
         )
+    for ref, where in proposal.not_proposed:
+        out.print(f"named, not in this batch: {ref} — {where}")
 
 
 def _proposal_json(proposal: NextBatch) -> dict[str, Any]:
@@ -111,6 +114,7 @@ def _proposal_json(proposal: NextBatch) -> dict[str, Any]:
             }
             for d in plan.decisions
         ],
+        "not_proposed": [{"person": str(r), "where": w} for r, w in proposal.not_proposed],
     }
 
 
@@ -279,6 +283,86 @@ def confirm_command(
     out.print(f"Confirmed {count} transfers in {batch_id}.")
 
 
+@batch_app.command("amend")
+def amend_command(
+    batch_id: Annotated[str, typer.Argument(help="The batch.")],
+    actor: Annotated[str, typer.Option("--as", help="A side or the mediator of the batch.")],
+    add: Annotated[
+        list[str] | None, typer.Option("--add", help="PARTY/RECORD_ID to add (repeat).")
+    ] = None,
+    withdraw: Annotated[
+        list[str] | None, typer.Option("--withdraw", help="PARTY/RECORD_ID to withdraw (repeat).")
+    ] = None,
+    reason: Annotated[str, typer.Option(help="Why the batch changes.")] = "",
+    agree: Annotated[
+        int | None, typer.Option(help="Agree to this amendment as proposed (its number).")
+    ] = None,
+) -> None:
+    """Propose an amendment of a batch (persons added or withdrawn, with a reason), or --agree
+    to one; it takes effect once both sides and the mediator agreed."""
+    with failures():
+        if agree is not None and (add or withdraw):
+            raise DomainError("--agree takes the amendment as proposed: no --add or --withdraw")
+        adding = [PersonRef.parse(x) for x in add or []]
+        taking = [PersonRef.parse(x) for x in withdraw or []]
+        with_ledger(
+            lambda ledger: batches.amend(
+                ledger,
+                actor=actor,
+                batch_id=batch_id,
+                add=adding,
+                withdraw=taking,
+                reason=reason,
+                agree=agree,
+            )
+        )
+        known = with_ledger(
+            lambda ledger: batches.amendments(ledger, actor=actor, batch_id=batch_id)
+        )
+    mine = known[-1] if agree is None else next(x for x in known if x.amendment == agree)
+    out.print(_amendment_line(mine))
+
+
+def _amendment_line(a: Any) -> str:
+    changes = [f"add {p} (to {r})" for p, r in a.added] + [f"withdraw {p}" for p in a.withdrawn]
+    state = "in force" if a.in_force else "awaiting the others"
+    return (
+        f"Amendment {a.amendment} of {a.batch_id}: {', '.join(changes)} — {a.reason}"
+        f" (agreed by {', '.join(a.agreed_by)}; {state})"
+    )
+
+
+@batch_app.command("amendments")
+def amendments_command(
+    batch_id: Annotated[str, typer.Argument(help="The batch.")],
+    actor: Annotated[str, typer.Option("--as", help="A side or the mediator.")] = "MED",
+) -> None:
+    """A batch's amendments: what each changes, who agreed, whether it is in force."""
+    with failures():
+        known = with_ledger(
+            lambda ledger: batches.amendments(ledger, actor=actor, batch_id=batch_id)
+        )
+    for a in known:
+        out.print(_amendment_line(a))
+    if not known:
+        out.print(f"Batch {batch_id} has no amendments.")
+
+
+@batch_app.command("cancel")
+def cancel_command(
+    batch_id: Annotated[str, typer.Argument()],
+    reason: Annotated[str, typer.Option(help="Why the batch is called off.")],
+    actor: Actor = "MED",
+) -> None:
+    """Call a batch off; persons already moved keep their states, the others may be planned
+    again."""
+    with failures():
+        with_ledger(
+            lambda ledger: batches.cancel(ledger, actor=actor, batch_id=batch_id, reason=reason)
+        )
+    out.print(f"Cancelled batch {batch_id}: {reason}")
+
+
 @batch_app.command("close")
 def close_command(batch_id: Annotated[str, typer.Argument()], actor: Actor = "MED") -> None:
     """Close a batch; refused while anyone in it has not reached a final state."""
@@ -304,9 +388,16 @@ def handover_command(
             " where other users of the machine can read it."
         ),
     ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            help="When it happened, if not now: 2019-09-07T14:30+03:00 (UTC without an offset)."
+        ),
+    ] = None,
 ) -> None:
     """Move persons of a batch to their next state (or record a substitution)."""
     with failures():
+        when = None if at is None else parse_moment(at)
         interview = None if interview_file is None else read_interview(interview_file)
         refs = [PersonRef.parse(x) for x in persons]
         brought = PersonRef.parse(instead) if instead is not None else None
@@ -320,6 +411,7 @@ def handover_command(
                     "note": note,
                     "instead": None if brought is None else _person(brought),
                     "interview": interview,
+                    "at": None if when is None else write_moment(when),
                 },
             )
             out.print(f"{len(refs)} person(s) in {batch_id}: {to.value}.")
@@ -334,6 +426,7 @@ def handover_command(
                 note=note,
                 instead=brought,
                 interview=interview,
+                at=when,
             )
         )
     out.print(f"{len(refs)} person(s) in {batch_id}: {to.value}.")

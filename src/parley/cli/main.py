@@ -17,6 +17,7 @@ from parley.cli import (
     link,
     log,
     matches,
+    reports,
     rosters,
     search,
 )
@@ -64,7 +65,7 @@ app.command("export")(log.export_command)
 app.command("verify")(log.verify_command)
 app.command("handover")(batches.handover_command)
 app.command("interview")(batches.interview_command)
-app.command("report")(agreements.report_command)
+app.add_typer(reports.report_app, name="report")
 app.command("reconcile")(matches.reconcile_command)
 app.command("unlocated")(matches.unlocated_command)
 app.command("search")(search.search_command)

@@ -69,6 +69,7 @@ def _print_summary(data: dict[str, Any]) -> None:
                     _print_exchange(c)
                 else:
                     due = f", due {c['due_date']}" if c.get("due_date") else ""
+                    due += " [bold red]PAST DUE[/]" if c.get("past_due") else ""
                     place = f" at {c['place']}" if c.get("place") else ""
                     out.print(
                         f"  {c['id']} {c['kind']}{place}{due}: [bold]{c['status']}/3 {c['status_label']}[/]"
@@ -92,7 +93,9 @@ def _print_summary(data: dict[str, Any]) -> None:
 
 
 def _print_exchange(c: dict[str, Any]) -> None:
-    out.print(f"  {c['id']} exchange ({c['mode'].replace('_', ' ')}): {c['description']}")
+    due = f", due {c['due_date']}" if c.get("due_date") else ""
+    due += " [bold red]PAST DUE[/]" if c.get("past_due") else ""
+    out.print(f"  {c['id']} exchange ({c['mode'].replace('_', ' ')}){due}: {c['description']}")
     table = Table(show_edge=False, pad_edge=False)
     table.add_column("released by")
     for col in ("planned", "received", "confirmed ×3", "done", "in progress", "by state"):

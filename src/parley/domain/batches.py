@@ -16,6 +16,7 @@ class BatchStatus(enum.StrEnum):
     PLANNED = "planned"
     IN_PROGRESS = "in_progress"
     CLOSED = "closed"
+    CANCELLED = "cancelled"  # called off; persons already moved keep their states
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,48 @@ class Batch:
         return replace(self, status=BatchStatus.IN_PROGRESS, by_person=merged)
 
     def _check_open(self) -> None:
-        if self.status is BatchStatus.CLOSED:
-            raise Conflict(f"batch {self.batch_id} is closed; nothing in it can change")
+        if self.status in (BatchStatus.CLOSED, BatchStatus.CANCELLED):
+            raise Conflict(
+                f"batch {self.batch_id} is {self.status.value}; nothing in it can change"
+            )
+
+    def amend(
+        self, added: Iterable[tuple[PersonRef, str]], withdrawn: Iterable[PersonRef]
+    ) -> Batch:
+        """Persons added (each with the party receiving them) and withdrawn by an agreed
+        amendment; the withdrawn stay in the batch as withdrawn. Refused once closed or
+        cancelled, for a person already in the batch, or one handed across or final."""
+        self._check_open()
+        added, withdrawn = list(added), list(withdrawn)
+        if not added and not withdrawn:
+            raise DomainError(f"an amendment of batch {self.batch_id} adds or withdraws someone")
+        merged = dict(self.by_person)
+        for person in withdrawn:
+            merged[person] = self.handover(person).withdraw()
+        for person, receiver in added:
+            if person in merged:
+                raise Conflict(f"{person} is already in batch {self.batch_id}")
+            if receiver == person.party_id:
+                raise DomainError(f"{person} cannot be handed over to the party that holds them")
+            merged[person] = Handover(self.batch_id, person, receiver)
+        return replace(self, by_person=merged)
+
+    def cancel(self) -> Batch:
+        """The batch called off. Persons already moved keep their states; refused while a
+        person is in transit or a receipt awaits the mediator's confirmation."""
+        self._check_open()
+        for h in self.handovers:
+            if h.state is HandoverState.TRANSFERRED:
+                raise Conflict(
+                    f"batch {self.batch_id} cannot be cancelled: {h.person} is in transit"
+                    " (transferred); record the receipt or a dispute first"
+                )
+            if h.state is HandoverState.RECEIVED and not h.confirmed:
+                raise Conflict(
+                    f"batch {self.batch_id} cannot be cancelled: the receipt of {h.person} awaits"
+                    " the mediator's confirmation"
+                )
+        return replace(self, status=BatchStatus.CANCELLED)
 
     def advance(self, person: PersonRef, to: HandoverState) -> Batch:
         self._check_open()

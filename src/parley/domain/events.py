@@ -77,6 +77,8 @@ MATCH_ACKNOWLEDGED = "match.acknowledged"
 HANDOVER_CONFIRMED = "handover.confirmed"
 AGREEMENT_AMENDED = "agreement.amended"
 SIDE_LISTS_SUBMITTED = "batch.lists_submitted"
+BATCH_AMENDED = "batch.amended"
+BATCH_CANCELLED = "batch.cancelled"
 
 
 # --- persons and rosters ---
@@ -207,6 +209,7 @@ class CommitmentStatusSet(Payload):
     commitment_id: str
     status: ImplementationStatus
     note: str
+    at: dt.datetime | None = None  # when the rating holds, if not when entered
 
 
 @dataclass(frozen=True)
@@ -217,6 +220,7 @@ class MonitorReported(Payload):
     place: str
     observed_on: dt.date
     text: str
+    at: dt.datetime | None = None  # the time of day observed, when the monitor gave it
 
 
 # --- batches and handovers ---
@@ -257,6 +261,7 @@ class HandoverAdvanced(Payload):
     note: str | None = None
     interview: str | None = None  # sealed to the mediator's key
     before_dispute: HandoverState | None = None  # where a dispute may resume
+    at: dt.datetime | None = None  # when it happened, if not when entered
 
 
 @dataclass(frozen=True)
@@ -271,6 +276,7 @@ class HandoverSubstituted(Payload):
     from_: HandoverState = field(metadata=json_key("from"))
     receiving_party: str
     seq: int
+    at: dt.datetime | None = None  # when it happened, if not when entered
 
 
 @dataclass(frozen=True)
@@ -298,6 +304,40 @@ class BatchClosed(Payload):
     batch_id: str
 
 
+@dataclass(frozen=True)
+class PersonState(Shape):
+    """A person of a batch and the state their handover stands in."""
+
+    person: PersonRef
+    state: HandoverState
+
+
+@dataclass(frozen=True)
+class BatchAmended(Payload):
+    """One party agrees to an amendment of a batch: persons added (joining at `seq`) or
+    withdrawn (with the state each stood in), and why. The first to agree proposes it; it is
+    in force with the entry of the last of both sides and the mediator (`in_force`)."""
+
+    TYPE: ClassVar[str] = BATCH_AMENDED
+    batch_id: str
+    amendment: int
+    added: tuple[BatchPerson, ...]
+    withdrawn: tuple[PersonState, ...]
+    reason: str
+    seq: int
+    in_force: bool
+
+
+@dataclass(frozen=True)
+class BatchCancelled(Payload):
+    """The mediator calls a batch off; persons not final (`open`) keep their states."""
+
+    TYPE: ClassVar[str] = BATCH_CANCELLED
+    batch_id: str
+    reason: str
+    open: tuple[PersonState, ...]
+
+
 PAYLOADS: Mapping[str, type[Payload]] = {
     p.TYPE: p
     for p in (
@@ -305,7 +345,7 @@ PAYLOADS: Mapping[str, type[Payload]] = {
         RosterPublished, PersonErased, MatchProposed, MatchDecided, MatchAcknowledged,
         AgreementDrafted, AgreementAmended, AgreementSigned, CommitmentStatusSet,
         MonitorReported, BatchPlanned, HandoverAdvanced, HandoverSubstituted,
-        HandoverConfirmed, SideListsSubmitted, BatchClosed,
+        HandoverConfirmed, SideListsSubmitted, BatchClosed, BatchAmended, BatchCancelled,
     )
 }  # fmt: skip
 ALL_TYPES: frozenset[str] = frozenset(PAYLOADS)

@@ -24,12 +24,25 @@ class HandoverState(enum.StrEnum):
     DECEASED = "deceased"
     DISPUTED = "disputed"  # open until resolved: back where it was, or to another exit
     RELEASED_TO_THIRD_STATE = "released_to_third_state"
+    WITHDRAWN = "withdrawn"  # taken out of the batch by an amendment all three agreed
 
 
 S = HandoverState
 
 FINAL: frozenset[HandoverState] = frozenset(
-    {S.RECEIVED, S.DECLINED, S.NOT_DELIVERED, S.SUBSTITUTED, S.DECEASED, S.RELEASED_TO_THIRD_STATE}
+    {
+        S.RECEIVED,
+        S.DECLINED,
+        S.NOT_DELIVERED,
+        S.SUBSTITUTED,
+        S.DECEASED,
+        S.RELEASED_TO_THIRD_STATE,
+        S.WITHDRAWN,
+    }
+)
+# States a batch amendment may withdraw a person from: not yet handed across, nor final.
+WITHDRAWABLE: frozenset[HandoverState] = frozenset(
+    {S.REQUESTED, S.LOCATED, S.AGREED, S.CLEARED, S.CONSENT_VERIFIED, S.DISPUTED}
 )
 
 # The main path, in order; each state may also leave by the exits listed.
@@ -116,6 +129,15 @@ class Handover:
         if to is S.DISPUTED:
             return replace(self, state=to, before_dispute=self.state)
         return replace(self, state=to, before_dispute=None)
+
+    def withdraw(self) -> Handover:
+        """Taken out of the batch by an agreed amendment; kept, as every handover is."""
+        if self.state not in WITHDRAWABLE:
+            why = "in transit" if self.state is S.TRANSFERRED else f"already {self.state.value}"
+            raise IllegalTransition(
+                f"{self.person} in batch {self.batch_id} cannot be withdrawn: {why}"
+            )
+        return replace(self, state=S.WITHDRAWN, before_dispute=None)
 
     def confirm(self) -> Handover:
         """The mediator's confirmation of a transfer both sides have recorded."""

@@ -3,6 +3,7 @@ records and agreements, each read back strictly in the one form its type writes.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import fields
 from typing import Any
@@ -14,6 +15,7 @@ from parley.domain.agreements import (
     agreement_to_dict,
 )
 from parley.domain.errors import DomainError, InvalidRecord
+from parley.domain.moments import read_moment, write_moment
 from parley.domain.persons import PersonRecord
 from parley.log.shapes import Decode, Encode, Malformed, join_path, same_when_written
 
@@ -83,7 +85,15 @@ def _agreement(value: Any, parent: str, key: str) -> Agreement:
     return agreement
 
 
+def _moment(value: Any, parent: str, key: str) -> dt.datetime:
+    moment = read_moment(value) if isinstance(value, str) else None
+    if moment is None:
+        raise Malformed(join_path(parent, key), f"{value!r} is not a time (YYYY-MM-DDTHH:MM:SSZ)")
+    return moment
+
+
 DOMAIN_LEAVES: Mapping[type, tuple[Encode, Decode]] = {
+    dt.datetime: (write_moment, _moment),
     PersonRef: (str, _person_ref),
     PersonRecord: (PersonRecord.to_dict, _person_record),
     Agreement: (agreement_to_dict, _agreement),

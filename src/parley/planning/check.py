@@ -13,6 +13,22 @@ from parley.domain.agreements import ExchangeMode, PersonRef
 from parley.planning.terms import Candidate, ExchangeTerms, Side
 
 
+def _as_signed(ref: PersonRef, c: Candidate, terms: ExchangeTerms, chosen: bool) -> list[str]:
+    """A named exchange: the named persons, all of them, and nobody else."""
+    named = ref in terms.side(c.side).named
+    broken = []
+    if named and not chosen:
+        broken.append(f"{ref} is named in the signed agreement and left out")
+    if chosen and not named:
+        broken.append(f"{ref} is not on side {c.side}'s named list and in the batch")
+    for s in Side:
+        if ref in terms.side(s).must_include and not chosen:
+            broken.append(f"{ref} is on side {s}'s must-include list and left out")
+        if ref in terms.side(s).veto and chosen:
+            broken.append(f"{ref} is vetoed by side {s} and in the batch")
+    return broken
+
+
 def check_batch(
     candidates: Iterable[Candidate], terms: ExchangeTerms, selected: Iterable[PersonRef]
 ) -> tuple[str, ...]:
@@ -23,6 +39,9 @@ def check_batch(
     counted: Counter[Side] = Counter()
     per_category: Counter[tuple[Side, str]] = Counter()
     for ref, c in sorted(pool.items()):
+        if terms.mode is ExchangeMode.NAMED:
+            broken.extend(_as_signed(ref, c, terms, ref in chosen))
+            continue
         musts = [s for s in Side if ref in terms.side(s).must_include]
         vetoes = [s for s in Side if ref in terms.side(s).veto]
         if c.seriously_wounded_or_sick:
@@ -35,8 +54,6 @@ def check_batch(
         counted[c.side] += 1
         per_category[c.side, c.category] += 1
         broken.extend(f"{ref} is vetoed by side {s} and in the batch" for s in vetoes)
-        if terms.mode is ExchangeMode.NAMED and ref not in terms.side(c.side).named:
-            broken.append(f"{ref} is not on side {c.side}'s named list and in the batch")
     for side in Side:
         if terms.batch_size is not None and counted[side] > terms.batch_size:
             broken.append(

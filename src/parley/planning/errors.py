@@ -21,6 +21,7 @@ class Constraint(enum.StrEnum):
     MUST_INCLUDE_ABSENT = "must_include_absent"
     MUST_INCLUDE_VETOED = "must_include_vetoed"
     MUST_INCLUDE_NOT_NAMED = "must_include_not_named"
+    NAMED_VETOED = "named_vetoed"
     BATCH_SIZE = "batch_size"
     CATEGORY_CAP = "category_cap"
     PARITY = "parity"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
+from parley.domain.agreements import ExchangeMode
 from parley.domain.persons import Category
 from parley.planning.pool import SidePool, Standing
 from parley.planning.priority import describe
@@ -47,8 +48,13 @@ class _Outcome:
         return self._filled[category]
 
 
+AS_SIGNED = "named in the signed agreement: a named exchange executes as signed"
+
+
 def _in_or_fixed(c: Candidate, standing: Standing, terms: ExchangeTerms) -> tuple[Reason, str]:
     vetoing = [s for s in Side if c.person in terms.side(s).veto]
+    if terms.mode is ExchangeMode.NAMED:
+        return _as_signed(c, standing)
     if standing is Standing.SERIOUSLY_WOUNDED_OR_SICK:
         waived = ""
         if vetoing:
@@ -72,6 +78,25 @@ def _in_or_fixed(c: Candidate, standing: Standing, terms: ExchangeTerms) -> tupl
         Reason.NOT_NAMED,
         f"out: not on the list side {c.side} agreed to release in this named exchange",
     )
+
+
+def _as_signed(c: Candidate, standing: Standing) -> tuple[Reason, str]:
+    """A named exchange: the named are in, whatever their category; nobody else is."""
+    if standing is Standing.NAMED:
+        return Reason.NAMED, f"in: {AS_SIGNED}"
+    if standing is Standing.SERIOUSLY_WOUNDED_OR_SICK:
+        return (
+            Reason.SERIOUSLY_WOUNDED_OR_SICK,
+            f"in: {AS_SIGNED}; seriously wounded or sick (GC III arts. 109-110)",
+        )
+    out = f"out: not on the list side {c.side} agreed to release in this named exchange"
+    if c.seriously_wounded_or_sick:
+        out += (
+            "; seriously wounded or sick, owed repatriation regardless of number (GC III art."
+            " 109): add them to the batch by an amendment both sides and the mediator agree, or"
+            " release them under an unnamed exchange"
+        )
+    return Reason.NOT_NAMED, out
 
 
 def _left_out(
@@ -129,7 +154,9 @@ def decide(
     return tuple(out)
 
 
-_IN = frozenset({Reason.SERIOUSLY_WOUNDED_OR_SICK, Reason.MUST_INCLUDE, Reason.PRIORITY})
+_IN = frozenset(
+    {Reason.SERIOUSLY_WOUNDED_OR_SICK, Reason.MUST_INCLUDE, Reason.NAMED, Reason.PRIORITY}
+)
 
 
 def tally(pools: tuple[SidePool, SidePool], taken: tuple[int, int]) -> Counter[Side]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from parley.domain.agreements import ExchangeMode
 from parley.planning.counts import choose_counts
 from parley.planning.explain import decide, tally
 from parley.planning.pool import sort_pools
@@ -23,8 +24,12 @@ def plan_batch(
 ) -> BatchProposal:
     """The largest batch the terms allow, filled in priority order, with a reason for everyone.
 
-    The seriously wounded and sick are always in, whatever the vetoes, named
-    lists, caps and batch size say, and outside every count (GC III art. 109). The
+    A named exchange executes as signed: every person named in the agreement and
+    still to go is in, whatever their category, and nobody else; no parity, batch
+    size or cap applies (a veto of a named person is refused: the sides signed the
+    names). In an unnamed exchange (ratio, all for all) the seriously wounded and
+    sick are always in, whatever the vetoes, caps and batch size say, and outside
+    every count (GC III arts. 109-110). The
     remaining places go, side by side, to must-include persons and then by
     priority (women, those held longest, civilians; ties by record id), within
     the batch size, the category caps and phase-wide parity. `as_of` is the day
@@ -39,14 +44,16 @@ def plan_batch(
     taken = (counts.open_a, counts.open_b)
     decisions = decide(pools, taken, terms, as_of)
     released = tally(pools, taken)
+    named = terms.mode is ExchangeMode.NAMED
     before = PhaseBalance(
-        terms.side_a.released, terms.side_b.released, terms.parity, terms.tolerance
+        terms.side_a.released, terms.side_b.released, terms.parity, terms.tolerance, named
     )
     after = PhaseBalance(
         terms.side_a.released + released[Side.A],
         terms.side_b.released + released[Side.B],
         terms.parity,
         terms.tolerance,
+        named,
     )
     chosen = {s: tuple(d.person for d in decisions if d.side is s and d.included) for s in Side}
     return BatchProposal(

@@ -28,6 +28,7 @@ class Standing(enum.Enum):
 
     SERIOUSLY_WOUNDED_OR_SICK = enum.auto()  # always in, not counted
     MUST_INCLUDE = enum.auto()  # in, counted
+    NAMED = enum.auto()  # in: named in the signed agreement of a named exchange
     VETOED = enum.auto()  # out
     NOT_NAMED = enum.auto()  # out
     OPEN = enum.auto()  # competes for a place
@@ -40,7 +41,7 @@ class SidePool:
     side: Side
     ranked: tuple[Candidate, ...]  # every candidate of the side, best first
     standing: Mapping[PersonRef, Standing]
-    forced: tuple[Candidate, ...]  # counted must-include persons, best first
+    forced: tuple[Candidate, ...]  # counted must-include (or named) persons, best first
     ladder: tuple[Candidate, ...]  # open persons in the order they would take places
 
     @property
@@ -77,17 +78,17 @@ def _included_by(terms: ExchangeTerms, person: PersonRef) -> list[Side]:
     return [s for s in Side if person in terms.side(s).must_include]
 
 
-def _standing(c: Candidate, terms: ExchangeTerms) -> Standing:
-    if c.seriously_wounded_or_sick:
-        return Standing.SERIOUSLY_WOUNDED_OR_SICK
+def _named_standing(c: Candidate, terms: ExchangeTerms) -> Standing:
+    """A named exchange executes as signed: the named persons go, all of them, and nobody else."""
+    named = c.person in terms.side(c.side).named
     insisting = _included_by(terms, c.person)
     vetoing = _vetoed_by(terms, c.person)
-    named = terms.mode is not ExchangeMode.NAMED or c.person in terms.side(c.side).named
-    if insisting and vetoing:
+    if named and vetoing:
         raise InfeasibleTerms(
-            Constraint.MUST_INCLUDE_VETOED,
-            f"{c.person} is on side {insisting[0]}'s must-include list and vetoed by side"
-            f" {vetoing[0]}; the sides must settle it before a batch can be planned",
+            Constraint.NAMED_VETOED,
+            f"{c.person} is named in the signed agreement and vetoed by side {vetoing[0]}; a named"
+            " exchange executes as signed: withdraw the veto, or take them out of a planned batch"
+            " by an amendment both sides and the mediator agree",
         )
     if insisting and not named:
         raise InfeasibleTerms(
@@ -95,10 +96,26 @@ def _standing(c: Candidate, terms: ExchangeTerms) -> Standing:
             f"{c.person} is on side {insisting[0]}'s must-include list but not on the list"
             f" side {c.side} agreed to release in this named exchange",
         )
-    if vetoing:
-        return Standing.VETOED
     if not named:
         return Standing.NOT_NAMED
+    return Standing.SERIOUSLY_WOUNDED_OR_SICK if c.seriously_wounded_or_sick else Standing.NAMED
+
+
+def _standing(c: Candidate, terms: ExchangeTerms) -> Standing:
+    if terms.mode is ExchangeMode.NAMED:
+        return _named_standing(c, terms)
+    if c.seriously_wounded_or_sick:
+        return Standing.SERIOUSLY_WOUNDED_OR_SICK
+    insisting = _included_by(terms, c.person)
+    vetoing = _vetoed_by(terms, c.person)
+    if insisting and vetoing:
+        raise InfeasibleTerms(
+            Constraint.MUST_INCLUDE_VETOED,
+            f"{c.person} is on side {insisting[0]}'s must-include list and vetoed by side"
+            f" {vetoing[0]}; the sides must settle it before a batch can be planned",
+        )
+    if vetoing:
+        return Standing.VETOED
     return Standing.MUST_INCLUDE if insisting else Standing.OPEN
 
 
@@ -155,6 +172,9 @@ def _ladder(
     return ladder
 
 
+_FORCED = frozenset({Standing.MUST_INCLUDE, Standing.NAMED})
+
+
 def sort_pools(
     candidates: Iterable[Candidate], terms: ExchangeTerms, as_of: dt.date
 ) -> tuple[SidePool, SidePool]:
@@ -166,7 +186,7 @@ def sort_pools(
     for s in Side:
         ranked = sorted((c for c in checked if c.side is s), key=priority_key)
         standing = {c.person: _standing(c, terms) for c in ranked}
-        forced = [c for c in ranked if standing[c.person] is Standing.MUST_INCLUDE]
+        forced = [c for c in ranked if standing[c.person] in _FORCED]
         _forced_limits(s, forced, terms)
         open_ = [c for c in ranked if standing[c.person] is Standing.OPEN]
         ladder = _ladder(open_, forced, terms)

@@ -16,6 +16,7 @@ class Reason(enum.StrEnum):
 
     SERIOUSLY_WOUNDED_OR_SICK = "seriously_wounded_or_sick"  # in, whatever else holds
     MUST_INCLUDE = "must_include"  # in
+    NAMED = "named"  # in: named in the signed agreement of a named exchange
     PRIORITY = "priority"  # in: ranked high enough for a place
     VETOED = "vetoed"  # out
     NOT_NAMED = "not_named"  # out: not on the named list of a named exchange
@@ -43,8 +44,9 @@ class PhaseBalance:
 
     released_a: int
     released_b: int
-    ratio: tuple[int, int] | None  # None: all for all, parity does not apply
+    ratio: tuple[int, int] | None  # None: all for all or named, parity does not apply
     tolerance: int
+    named: bool = False  # a named exchange: executed as signed
 
     @property
     def imbalance(self) -> int:
@@ -59,7 +61,7 @@ class PhaseBalance:
     def describe(self) -> str:
         totals = f"A {self.released_a}, B {self.released_b}"
         if self.ratio is None:
-            return f"{totals} (all for all)"
+            return f"{totals} ({'named, as signed' if self.named else 'all for all'})"
         p, q = self.ratio
         if self.imbalance == 0:
             return f"{totals}: exactly {p}:{q}"
@@ -100,6 +102,10 @@ class BatchProposal:
         for side in Side:
             chosen = [d for d in self.decisions if d.side is side and d.included]
             uncounted = sum(1 for d in chosen if not d.counted)
+            if self.balance_after.named:
+                among = f" ({uncounted} seriously wounded or sick)" if uncounted else ""
+                parts.append(f"side {side} releases {len(chosen)} named{among}")
+                continue
             extra = f" (+{uncounted} seriously wounded or sick)" if uncounted else ""
             parts.append(f"side {side} releases {len(chosen) - uncounted}{extra}")
         return f"{'; '.join(parts)}; phase after: {self.balance_after.describe()}"

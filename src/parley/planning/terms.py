@@ -96,7 +96,8 @@ class ExchangeTerms:
       is kept over the phase: after the batch, the imbalance q·(A released) −
       p·(B released) lies within ±`tolerance`. For 1:1 the imbalance is how many
       more persons A released than B; for 1:q it counts persons of side B; for p:1
-      persons of side A. A named exchange is 1:1.
+      persons of side A. A named exchange has no ratio to keep: the persons named in the
+      signed agreement are the batch, all of them, whatever their category.
     - `batch_size`: the most persons each side releases in this batch, counting
       those parity counts (the seriously wounded and sick travel on top).
     - `category_caps`: the most persons of a category each side releases in this
@@ -129,14 +130,23 @@ class ExchangeTerms:
                 raise InvalidTerms(f"the {category} cap {cap} must not be negative")
         if self.mode is not ExchangeMode.NAMED and (self.side_a.named or self.side_b.named):
             raise InvalidTerms(f"named lists belong to a named exchange, not to {self.mode}")
+        if self.mode is ExchangeMode.NAMED and (
+            self.batch_size is not None or self.category_caps or self.tolerance
+        ):
+            raise InvalidTerms(
+                "a named exchange executes as signed: every person named goes, so a batch size,"
+                " category caps and a parity tolerance do not apply; to change who goes, amend"
+                " the batch (both sides and the mediator agree)"
+            )
 
     def side(self, side: Side) -> SideTerms:
         return self.side_a if side is Side.A else self.side_b
 
     @property
     def parity(self) -> tuple[int, int] | None:
-        """The ratio parity keeps, or None when parity does not apply (all for all)."""
-        return None if self.mode is ExchangeMode.ALL_FOR_ALL else self.ratio
+        """The ratio parity keeps, or None when parity does not apply: all for all, and a named
+        exchange, which executes as signed."""
+        return self.ratio if self.mode is ExchangeMode.RATIO else None
 
     def cap(self, category: Category) -> int | None:
         return self.category_caps.get(category)

@@ -4,8 +4,9 @@ mediator's confirmations, the sides' must-include and veto lists, and closing.""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func, select, tuple_, update
@@ -14,6 +15,7 @@ from parley.domain import events as ev
 from parley.domain.agreements import PersonRef
 from parley.domain.batches import Batch, BatchStatus
 from parley.domain.handovers import FINAL, Handover, HandoverState
+from parley.domain.moments import write_moment
 from parley.domain.persons import Health
 from parley.domain.rosters import RosterKind
 from parley.store import tables as t
@@ -123,11 +125,18 @@ def _advanced(idx: int, actor: str, time: str, p: ev.HandoverAdvanced) -> list[W
         "updated_idx": idx,
     }
     frm, to, note = p.from_.value, p.to.value, p.note or ""
+    when = _when(p.at, time)
     return [
         (_UPDATE_HANDOVER, {**_handover_key(p.batch_id, p.person), **change}),
         (_START_BATCH, {"k_batch_id": p.batch_id}),
-        _history(idx, actor, time, p.batch_id, p.person, frm, to, note, p.interview),
+        _history(idx, actor, when, p.batch_id, p.person, frm, to, note, p.interview),
     ]
+
+
+def _when(at: dt.datetime | None, entered: str) -> str:
+    """A step's time in its history: when it happened, as claimed, else when it was entered
+    (the log keeps both: the entry's time in its header, the claimed one in its payload)."""
+    return entered if at is None else write_moment(at)
 
 
 _CONFIRM_HANDOVER = (
@@ -158,13 +167,14 @@ def _substituted(idx: int, actor: str, time: str, p: ev.HandoverSubstituted) -> 
     brought = _handover_row(
         idx, p.batch_id, other, p.receiving_party, p.seq, "located", substitute_for=person
     )
+    when = _when(p.at, time)
     return [
         (_UPDATE_HANDOVER, {**_handover_key(p.batch_id, person), **change}),
         (INSERT["handovers"], brought),
         (_START_BATCH, {"k_batch_id": p.batch_id}),
-        _history(idx, actor, time, p.batch_id, person, p.from_.value, "substituted", p.note),
+        _history(idx, actor, when, p.batch_id, person, p.from_.value, "substituted", p.note),
         _history(
-            idx, actor, time, p.batch_id, other, None, "located", f"brought instead of {person}"
+            idx, actor, when, p.batch_id, other, None, "located", f"brought instead of {person}"
         ),
     ]
 
@@ -200,6 +210,72 @@ _CLOSE_BATCH = (
 @projects(ev.BatchClosed)
 def _closed(idx: int, _a: str, _t: str, p: ev.BatchClosed) -> list[Write]:
     return [(_CLOSE_BATCH, {"k_batch_id": p.batch_id, "closed_idx": idx})]
+
+
+_AMENDMENT_IN_FORCE = (
+    update(t.batch_amendments)
+    .where(by_key(t.batch_amendments, "batch_id", "amendment"))
+    .values(in_force=True)
+)
+
+
+def amendment_terms(p: ev.BatchAmended) -> str:
+    """What the parties agree to, the same in each party's entry: added, withdrawn, why."""
+    return json.dumps(
+        {
+            "added": [[str(x.person), x.receiving_party] for x in p.added],
+            "withdrawn": [str(x.person) for x in p.withdrawn],
+            "reason": p.reason,
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+
+
+@projects(ev.BatchAmended)
+def _amended(idx: int, actor: str, time: str, p: ev.BatchAmended) -> list[Write]:
+    row = {
+        "batch_id": p.batch_id,
+        "amendment": p.amendment,
+        "party_id": actor,
+        "log_idx": idx,
+        "terms": amendment_terms(p),
+        "in_force": p.in_force,
+    }
+    writes: list[Write] = [(INSERT["batch_amendments"], row)]
+    if not p.in_force:
+        return writes
+    writes.append((_AMENDMENT_IN_FORCE, {"k_batch_id": p.batch_id, "k_amendment": p.amendment}))
+    note = f"amendment {p.amendment} of batch {p.batch_id}: {p.reason}"
+    for w in p.withdrawn:
+        change = {"state": "withdrawn", "before_dispute": None, "substitute": None}
+        key = _handover_key(p.batch_id, w.person)
+        writes.append((_UPDATE_HANDOVER, {**key, **change, "updated_idx": idx}))
+        writes.append(
+            _history(idx, actor, time, p.batch_id, w.person, w.state.value, "withdrawn", note)
+        )
+    for i, a in enumerate(p.added):
+        row = _handover_row(idx, p.batch_id, a.person, a.receiving_party, p.seq + i)
+        writes.append((INSERT["handovers"], row))
+        writes.append(_history(idx, actor, time, p.batch_id, a.person, None, "requested", note))
+    return writes
+
+
+_CANCEL_BATCH = (
+    update(t.batches)
+    .where(by_key(t.batches, "batch_id"))
+    .values(status="cancelled", closed_idx=bindparam("closed_idx"))
+)
+
+
+@projects(ev.BatchCancelled)
+def _cancelled(idx: int, actor: str, time: str, p: ev.BatchCancelled) -> list[Write]:
+    writes: list[Write] = [(_CANCEL_BATCH, {"k_batch_id": p.batch_id, "closed_idx": idx})]
+    note = f"batch {p.batch_id} cancelled: {p.reason}; the handover stays where it stood"
+    for x in p.open:
+        state = x.state.value
+        writes.append(_history(idx, actor, time, p.batch_id, x.person, state, state, note))
+    return writes
 
 
 # --- reads ---
@@ -266,25 +342,119 @@ def batch_headings(tx: Tx) -> list[BatchHeading]:
     return [BatchHeading(*r) for r in rows]
 
 
+_ENDED = (BatchStatus.CLOSED.value, BatchStatus.CANCELLED.value)
+
+
 def persons_in_open_batches(tx: Tx) -> set[PersonRef]:
-    """Persons in a batch that is not closed and whose handover is not final."""
+    """Persons in a batch neither closed nor cancelled whose handover is not final."""
     h, b = t.handovers.c, t.batches.c
     rows = tx.execute(
         select(h.party_id, h.record_id)
         .join(t.batches, b.batch_id == h.batch_id)
-        .where(b.status != BatchStatus.CLOSED.value)
+        .where(b.status.notin_(_ENDED))
         .where(h.state.notin_(sorted(s.value for s in FINAL)))
     ).all()
     return {PersonRef(r.party_id, r.record_id) for r in rows}
 
 
 def persons_in_batches(tx: Tx, *, unless: Set[HandoverState] = frozenset()) -> set[PersonRef]:
-    """Persons with a handover in any batch, open or closed, other than in the states `unless`."""
-    h = t.handovers.c
-    rows = tx.execute(select(h.party_id, h.record_id, h.state)).all()
+    """Persons with a handover in any batch, open or closed, other than in the states `unless`;
+    a cancelled batch holds only those whose handover it ended (received, declined...)."""
+    h, b = t.handovers.c, t.batches.c
+    rows = tx.execute(
+        select(h.party_id, h.record_id, h.state, b.status).join(t.batches, b.batch_id == h.batch_id)
+    ).all()
     return {
-        PersonRef(r.party_id, r.record_id) for r in rows if HandoverState(r.state) not in unless
+        PersonRef(r.party_id, r.record_id)
+        for r in rows
+        if HandoverState(r.state) not in unless
+        and (r.status != BatchStatus.CANCELLED.value or HandoverState(r.state) in FINAL)
     }
+
+
+def planned_time(tx: Tx, batch_id: str) -> str | None:
+    """When the batch was planned: the time of its batch.planned entry."""
+    b, e = t.batches.c, t.log_entries.c
+    row = tx.execute(
+        select(e.claimed_time).join(t.batches, b.planned_idx == e.idx).where(b.batch_id == batch_id)
+    ).first()
+    return None if row is None else str(row[0])
+
+
+def last_step_time(tx: Tx, batch_id: str, person: PersonRef) -> str | None:
+    """When the person's last handover step in the batch happened (as claimed, or entered)."""
+    hh = t.handover_history.c
+    row = tx.execute(
+        select(hh.time)
+        .where(
+            hh.batch_id == batch_id,
+            hh.party_id == person.party_id,
+            hh.record_id == person.record_id,
+        )
+        .order_by(hh.log_idx.desc())
+        .limit(1)
+    ).first()
+    return None if row is None else str(row[0])
+
+
+@dataclass(frozen=True)
+class Amendment:
+    """An amendment of a batch: its terms, who agreed, whether it is in force."""
+
+    batch_id: str
+    amendment: int
+    added: tuple[tuple[PersonRef, str], ...]  # person, receiving party
+    withdrawn: tuple[PersonRef, ...]
+    reason: str
+    agreed_by: tuple[str, ...]  # in the order they agreed
+    in_force: bool
+
+
+def amendments(tx: Tx, batch_id: str) -> list[Amendment]:
+    """Every amendment of a batch, oldest first."""
+    a = t.batch_amendments.c
+    rows = tx.execute(
+        select(a.amendment, a.party_id, a.terms, a.in_force)
+        .where(a.batch_id == batch_id)
+        .order_by(a.amendment, a.log_idx)
+    ).all()
+    out: dict[int, Amendment] = {}
+    for r in rows:
+        terms = json.loads(r.terms)
+        if r.amendment in out:
+            before = out[r.amendment]
+            out[r.amendment] = replace(before, agreed_by=(*before.agreed_by, r.party_id))
+            continue
+        out[r.amendment] = Amendment(
+            batch_id=batch_id,
+            amendment=int(r.amendment),
+            added=tuple((PersonRef.parse(p), rcv) for p, rcv in terms["added"]),
+            withdrawn=tuple(PersonRef.parse(p) for p in terms["withdrawn"]),
+            reason=terms["reason"],
+            agreed_by=(r.party_id,),
+            in_force=bool(r.in_force),
+        )
+    return list(out.values())
+
+
+def where_persons_stand(tx: Tx, persons: Iterable[PersonRef]) -> dict[PersonRef, str]:
+    """For each person with a handover, where the latest stands, in words (e.g. "received in
+    batch B1"); persons never in a batch are left out."""
+    keys = list({(p.party_id, p.record_id) for p in persons})
+    if not keys:
+        return {}
+    h, b = t.handovers.c, t.batches.c
+    rows = tx.execute(
+        select(h.party_id, h.record_id, h.batch_id, h.state, b.status)
+        .join(t.batches, b.batch_id == h.batch_id)
+        .where(tuple_(h.party_id, h.record_id).in_(keys))
+        .order_by(h.updated_idx)
+    ).all()
+    out = {}
+    for r in rows:
+        cancelled = " (cancelled)" if r.status == BatchStatus.CANCELLED.value else ""
+        out[PersonRef(r.party_id, r.record_id)] = f"{r.state} in batch {r.batch_id}{cancelled}"
+    return out
 
 
 # A handover's person as their holder's held roster records them.
@@ -430,6 +600,17 @@ class HandoverStep:
     time: str
     note: str
     log_idx: int
+
+
+def receiving_parties(tx: Tx, person: PersonRef) -> set[str]:
+    """The parties that receive the person in any batch."""
+    h = t.handovers.c
+    rows = tx.execute(
+        select(h.receiving_party).where(
+            h.party_id == person.party_id, h.record_id == person.record_id
+        )
+    )
+    return set(rows.scalars())
 
 
 def handover_steps(tx: Tx, person: PersonRef) -> list[HandoverStep]:

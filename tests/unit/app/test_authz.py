@@ -87,9 +87,12 @@ EXPECTED: dict[Action, set[str]] = {
     A.HANDOVER_DISPUTED: {"MED", "UA", "RU"},
     A.HANDOVER_RELEASED_TO_THIRD_STATE: {"MED"},
     A.HANDOVER_RESUME: {"MED"},
+    A.HANDOVER_WITHDRAWN: set(),  # by an amendment of the batch only
+    A.BATCH_AMEND: SIDES,  # the mediator too, when it is the agreement's: passed as a party
+    A.BATCH_CANCEL: {"MED"},
+    A.PERSON_OUTCOME_READ: {"MED", "UA", "RU"},  # RU: joined to it (received, or sought)
     A.HANDOVER_SEE: {"MED", "UA", "RU"},
     A.DESK_SIGN_IN: {"MED"},
-    A.BATCH_BOARD: {"MED"},
 }
 
 

@@ -33,7 +33,7 @@ from parley.planning import (
 )
 from tests.unit.planning.builders import AS_OF, PARTY
 
-IN = {Reason.SERIOUSLY_WOUNDED_OR_SICK, Reason.MUST_INCLUDE, Reason.PRIORITY}
+IN = {Reason.SERIOUSLY_WOUNDED_OR_SICK, Reason.MUST_INCLUDE, Reason.NAMED, Reason.PRIORITY}
 
 
 @st.composite
@@ -68,26 +68,34 @@ def scenarios(draw: st.DrawFn, most: int = 5) -> tuple[list[Candidate], Exchange
         named = draw(st.sets(st.sampled_from(own))) if own and mode is ExchangeMode.NAMED else set()
         return SideTerms(must, veto - must, frozenset(named), draw(st.integers(0, 4)))
 
+    named = mode is ExchangeMode.NAMED  # executed as signed: no size, caps or tolerance
     caps = draw(st.dictionaries(st.sampled_from(Category), st.integers(0, 3), max_size=2))
     terms = ExchangeTerms(
         mode,
-        ratio=(1, 1)
-        if mode is ExchangeMode.NAMED
-        else draw(st.sampled_from([(1, 1), (1, 2), (2, 3), (3, 1)])),
-        tolerance=draw(st.integers(0, 2)),
-        batch_size=draw(st.one_of(st.none(), st.integers(0, 4))),
-        category_caps=caps,
+        ratio=(1, 1) if named else draw(st.sampled_from([(1, 1), (1, 2), (2, 3), (3, 1)])),
+        tolerance=0 if named else draw(st.integers(0, 2)),
+        batch_size=None if named else draw(st.one_of(st.none(), st.integers(0, 4))),
+        category_caps={} if named else caps,
         side_a=side(Side.A),
         side_b=side(Side.B),
     )
     return pool, terms
 
 
+def _always_in(c: Candidate, terms: ExchangeTerms) -> bool:
+    """In whatever else holds: a named person of a named exchange; elsewhere the seriously
+    wounded and sick."""
+    if terms.mode is ExchangeMode.NAMED:
+        return c.person in terms.side(c.side).named
+    return c.seriously_wounded_or_sick
+
+
 def best_by_brute_force(
     pool: list[Candidate], terms: ExchangeTerms
 ) -> tuple[set[PersonRef], set[PersonRef]] | None:
-    wounded = [c.person for c in pool if c.seriously_wounded_or_sick]
-    others = [c for c in pool if not c.seriously_wounded_or_sick]
+    forced = [c for c in pool if _always_in(c, terms)]
+    wounded = [c.person for c in forced]
+    others = [c for c in pool if c not in forced]
     best: tuple[object, ...] | None = None
     found = None
     for n in range(len(others) + 1):
@@ -102,16 +110,8 @@ def best_by_brute_force(
     if found is None:
         return None
     return (
-        {
-            c.person
-            for c in pool
-            if c.side is Side.A and (c in found or c.seriously_wounded_or_sick)
-        },
-        {
-            c.person
-            for c in pool
-            if c.side is Side.B and (c in found or c.seriously_wounded_or_sick)
-        },
+        {c.person for c in pool if c.side is Side.A and (c in found or c in forced)},
+        {c.person for c in pool if c.side is Side.B and (c in found or c in forced)},
     )
 
 
@@ -140,7 +140,7 @@ def test_every_proposal_keeps_every_rule_and_explains_everyone(
     for d in plan.decisions:
         assert d.included == (d.person in chosen) == (d.reason in IN)
         assert d.explanation.startswith("in: " if d.included else "out: ")
-    assert all(c.person in chosen for c in pool if c.seriously_wounded_or_sick)
+    assert all(c.person in chosen for c in pool if _always_in(c, terms))
     assert plan.balance_after.kept
 
 

@@ -32,10 +32,10 @@ def test_wounded_go_even_when_parity_forbids_any_release() -> None:
     assert {plan.decision(c.person).reason for c in pool[1:]} == {Reason.PARITY}
 
 
-def test_wounded_go_whatever_the_vetoes_caps_batch_size_and_named_lists() -> None:
+def test_wounded_go_whatever_the_vetoes_caps_and_batch_size() -> None:
     wounded = person(B, "w1", swsick=True, category=Category.CIVILIAN)
     t = terms(
-        ExchangeMode.NAMED,
+        ExchangeMode.ALL_FOR_ALL,
         batch_size=0,
         caps={Category.CIVILIAN: 0},
         veto={A: [wounded], B: [wounded]},
@@ -122,17 +122,50 @@ def test_all_for_all_takes_everyone_not_vetoed_or_over_a_cap() -> None:
     assert plan.balance_after.describe() == "A 4, B 2 (all for all)"
 
 
-def test_named_exchange_releases_only_named_persons_n_for_n() -> None:
+def test_named_exchange_executes_as_signed_35_for_35_with_a_wounded_person() -> None:
+    a = soldiers(A, 35)
+    b = [*soldiers(B, 34), person(B, "w1", swsick=True)]
+    stranger = person(B, "w2", swsick=True)  # wounded, but not on the signed list
+    t = terms(ExchangeMode.NAMED, named={A: a, B: b}, must={A: b[-1:]})
+    plan = plan_batch([*a, *b, stranger], t, as_of=AS_OF)
+    assert len(plan.released_by_a) == len(plan.released_by_b) == 35
+    assert plan.summary() == (
+        "side A releases 35 named; side B releases 35 named (1 seriously wounded or sick);"
+        " phase after: A 35, B 34 (named, as signed)"
+    )
+    assert plan.decision(a[0].person).explanation == (
+        "in: named in the signed agreement: a named exchange executes as signed"
+    )
+    assert plan.decision(b[-1].person).reason is Reason.SERIOUSLY_WOUNDED_OR_SICK
+    out = plan.decision(stranger.person)
+    assert (out.included, out.reason) == (False, Reason.NOT_NAMED)
+    assert "add them to the batch by an amendment" in out.explanation
+    assert check_batch([*a, *b, stranger], t, plan.released_by_a + plan.released_by_b) == ()
+
+
+def test_named_exchange_goes_uneven_as_signed() -> None:
     a = soldiers(A, 4)
     b = soldiers(B, 4)
     t = terms(ExchangeMode.NAMED, named={A: a[2:], B: b[:3]})
     plan = plan_batch(a + b, t, as_of=AS_OF)
     assert plan.released_by_a == (a[2].person, a[3].person)
-    assert plan.released_by_b == (b[0].person, b[1].person)
+    assert plan.released_by_b == tuple(c.person for c in b[:3])
     assert plan.decision(a[0].person).explanation == (
         "out: not on the list side A agreed to release in this named exchange"
     )
-    assert plan.decision(b[2].person).reason is Reason.PARITY
+
+
+def test_named_exchange_refuses_a_size_a_cap_and_a_veto_of_a_named_person() -> None:
+    from parley.planning import Constraint, InfeasibleTerms, InvalidTerms
+
+    a = soldiers(A, 2)
+    with pytest.raises(InvalidTerms, match="executes as signed"):
+        terms(ExchangeMode.NAMED, named={A: a}, batch_size=1)
+    with pytest.raises(InvalidTerms, match="executes as signed"):
+        terms(ExchangeMode.NAMED, named={A: a}, caps={Category.MILITARY: 1})
+    with pytest.raises(InfeasibleTerms, match="named in the signed agreement and vetoed") as e:
+        plan_batch(a, terms(ExchangeMode.NAMED, named={A: a}, veto={B: a[:1]}), as_of=AS_OF)
+    assert e.value.constraint is Constraint.NAMED_VETOED
 
 
 def test_priority_order_women_then_held_longest_then_civilians_then_record_id() -> None:

@@ -1,0 +1,72 @@
+"""`parley report`: a monitor reports what it observed; `parley report list` reads them back."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from parley.app.status import reports
+from parley.cli import agreements
+from parley.cli.console import failures, out, print_json, with_ledger
+from parley.domain.agreements import ReportKind
+from parley.domain.errors import DomainError
+
+report_app = typer.Typer(
+    invoke_without_command=True,
+    help="A monitor reports what was observed, where, when; `report list` reads them.",
+)
+
+
+@report_app.callback()
+def report_command(
+    ctx: typer.Context,
+    commitment: Annotated[str | None, typer.Option(help="The commitment observed.")] = None,
+    kind: Annotated[
+        ReportKind | None, typer.Option(help="violation, compliance or observation.")
+    ] = None,
+    place: Annotated[str | None, typer.Option(help="Where.")] = None,
+    date: Annotated[dt.datetime | None, typer.Option(help="The day it was observed.")] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(help="When it was observed, to the minute: 2020-06-03T14:30+03:00."),
+    ] = None,
+    text: Annotated[str | None, typer.Option(help="What was observed.")] = None,
+    actor: Annotated[str | None, typer.Option("--as", help="The reporting monitor.")] = None,
+) -> None:
+    """A monitor reports what was observed, where, when (--date, or --at to the minute)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    with failures():
+        if commitment is None or kind is None or place is None or text is None or actor is None:
+            raise DomainError("a report needs --commitment, --kind, --place, --text and --as")
+    agreements.report_command(commitment, kind, place, text, actor, date=date, at=at)
+
+
+@report_app.command("list")
+def list_command(
+    commitment: Annotated[
+        str | None, typer.Option(help="Only the reports on this commitment.")
+    ] = None,
+    actor: Annotated[
+        str | None, typer.Option("--as", help="Show only what this party may see.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The monitors' reports, oldest observation first."""
+    with failures():
+        found = with_ledger(lambda ledger: reports(ledger, actor, commitment))
+    if as_json:
+        print_json(found)
+        return
+    if not found:
+        out.print("No reports.")
+        return
+    table = Table(show_edge=False, pad_edge=False)
+    for col in ("observed", "commitment", "kind", "place", "by", "text"):
+        table.add_column(col)
+    for r in found:
+        table.add_row(r["observed_on"], r["commitment"], r["kind"], r["place"], r["by"], r["text"])
+    out.print(table)
