@@ -6,11 +6,27 @@ from pathlib import Path
 from typing import Any, TypeAlias
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, ExceptionContext
+from sqlalchemy.exc import DataError, OperationalError
+
+from parley.errors import InvalidInput, ParleyError
 
 # What a use case holds while it decides or reads: app/ names these, never SQLAlchemy.
 Tx: TypeAlias = Connection
 Database: TypeAlias = Engine
+
+
+# How long a write waits for another process's write transaction to end (SQLite retries the
+# lock until then), before it is refused in one line with nothing written.
+BUSY_TIMEOUT_MS = 60_000
+
+
+class DatabaseBusy(ParleyError):
+    """Another process held the database for longer than a write waits; nothing was written."""
+
+
+class ValueRefused(InvalidInput):
+    """The database cannot store a value (too long, out of range); nothing was written."""
 
 
 def sqlite_url(data_dir: Path) -> str:
@@ -28,8 +44,29 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, **kwargs)
         _tune_sqlite(engine)
-        return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    else:
+        engine = create_engine(url, pool_pre_ping=True, **kwargs)
+    event.listen(engine, "handle_error", _one_sentence)
+    return engine
+
+
+def _one_sentence(context: ExceptionContext) -> None:
+    """A lock held too long, or a value the database cannot store, becomes one ParleyError;
+    its words never quote the statement's parameters, which may be a person's data."""
+    error = context.sqlalchemy_exception
+    cause = context.original_exception
+    if isinstance(error, OperationalError) and any(
+        word in str(cause) for word in ("database is locked", "database is busy")
+    ):
+        raise DatabaseBusy(
+            f"another process has held the database for {BUSY_TIMEOUT_MS // 1000} s; nothing was"
+            " written: try again when it has finished"
+        )
+    if isinstance(error, DataError):
+        raise ValueRefused(
+            f"the database cannot store a value of this command ({type(cause).__name__});"
+            " nothing was written"
+        )
 
 
 def _tune_sqlite(engine: Engine) -> None:
@@ -41,7 +78,9 @@ def _tune_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=FULL")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=30000")
+        # an erased person's rows are overwritten with zeros, not left in free pages
+        cur.execute("PRAGMA secure_delete=ON")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cur.close()
 
     @event.listens_for(engine, "begin")
