@@ -57,6 +57,7 @@ def test_every_payload_is_written_back_byte_for_byte(logs: list[Ledger]) -> None
     assert ev.ALL_TYPES - seen <= {
         ev.AGREEMENT_AMENDED,
         ev.MATCH_ACKNOWLEDGED,
+        ev.MATCH_REVERSED,
         ev.KEY_REVOKED,
         ev.BATCH_AMENDED,
         ev.BATCH_CANCELLED,

@@ -198,6 +198,12 @@ MATRIX: list[tuple[Action, str, Command, set[str]]] = [
         {"MED"},
     ),
     (
+        A.MATCH_REVERSE,
+        "match reverse",
+        lambda led, a, _: reconcile.reverse_match(led, actor=a, mid=_MID, reason="x"),
+        {"MED"},
+    ),
+    (
         A.MATCH_ACKNOWLEDGE,
         "match acknowledge",
         lambda led, a, _: reconcile.acknowledge(led, actor=a, mid=_MID),

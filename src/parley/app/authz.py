@@ -54,6 +54,7 @@ class Action(enum.StrEnum):
     MATCH_RECONCILE = "match.reconcile"
     MATCH_PROPOSE = "match.propose"
     MATCH_DECIDE = "match.decide"
+    MATCH_REVERSE = "match.reverse"  # take back a confirmed match, with a reason
     MATCH_ACKNOWLEDGE = "match.acknowledge"
     MATCH_LIST = "match.list"
     MATCH_SEE_PROPOSED = "match.see_proposed"  # every proposal, whatever its state
@@ -160,6 +161,9 @@ PERMISSIONS: Mapping[Action, Rule] = MappingProxyType({
         M, refusal="{actor} may not propose matches: only the mediator reconciles"
     ),
     A.MATCH_DECIDE: Rule(M, refusal="{actor} may not decide matches: only the mediator does"),
+    A.MATCH_REVERSE: Rule(
+        M, refusal="{actor} may not reverse a match: only the mediator, who confirmed it, does"
+    ),
     A.MATCH_ACKNOWLEDGE: Rule(
         frozenset({St.PARTY}),
         refusal="{actor} may acknowledge only matches about its own records",

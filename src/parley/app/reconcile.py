@@ -3,7 +3,7 @@ the parties' acknowledgements, and the persons sought but not located."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -17,16 +17,19 @@ from parley.domain.matches import (
     MatchState,
     RecordRef,
     check_decision,
+    check_reversal,
     identifiers_conflict,
     match_id,
 )
 from parley.domain.parties import Role
-from parley.domain.rosters import RosterKind, roster_id
+from parley.domain.rosters import RosterKind, roster_id, roster_owner
 from parley.store import Tx, keys, rosters
 from parley.store import matches as stored
 
 if TYPE_CHECKING:  # linkage pulls in Splink and pandas: loaded only when a command links
     from parley.linkage import Link, LinkageRecord
+
+Progress = Callable[[str, float], None]  # what is being done, and how far, 0 to 1
 
 
 @dataclass(frozen=True)
@@ -226,7 +229,12 @@ class Linked:
 
 
 def linked_candidates(
-    ledger: Ledger, *, sought: str, held: str, threshold: float | None = None
+    ledger: Ledger,
+    *,
+    sought: str,
+    held: str,
+    threshold: float | None = None,
+    progress: Progress | None = None,
 ) -> Linked:
     """Splink's Fellegi-Sunter model over a sought roster and a held roster (parley.linkage):
     every pair at or above the threshold, explained; pairs whose identifiers differ are held."""
@@ -240,7 +248,13 @@ def linked_candidates(
     # A proposal must not rest on records whose identifiers contradict: those wait for the
     # mediator in `held`, however well the rest agrees.
     held_records = linkage_records(right)
-    result = link(linkage_records(left), held_records, threshold=threshold, hold_differing_ids=True)
+    result = link(
+        linkage_records(left),
+        held_records,
+        threshold=threshold,
+        hold_differing_ids=True,
+        progress=progress,
+    )
     found = Linked(
         [],
         [
@@ -262,6 +276,8 @@ def linked_candidates(
         else:
             found.candidates.append(c)
     taken = [*result.links, *result.held]
+    if progress is not None:
+        progress("searching for the records linkage left alone", 0.95)
     found.candidates += searched_candidates(left, right, held_records, taken, sought, held)
     return found
 
@@ -300,53 +316,49 @@ def searched_candidates(
     return out
 
 
-def _birth_year(data: Mapping[str, object]) -> str | None:
-    born = str(data.get("birth_date") or "")
-    return born[:4] if born[:4].isdigit() else None
+def duplicate_candidates(
+    ledger: Ledger, *, roster: str, threshold: float = 0.92, progress: Progress | None = None
+) -> Linked:
+    """Records of one roster that may be one human written twice: each pair of records whose
+    names and birth dates the names engine scores at `threshold` or more, as a search of one
+    by the other would. Duplicates are proposed as links, never merged; differing
+    identifiers are held.
 
-
-def duplicate_candidates(ledger: Ledger, *, roster: str, threshold: float = 0.92) -> Linked:
-    """Records of one roster that may be one human written twice: each record's name and
-    birth date searched among the others (the names engine). Duplicates are proposed as
-    links, never merged; differing identifiers are held.
-
-    One side writes its own roster in one hand, so a record is searched only among those
-    born the same year (a record without a birth year among all): a duplicate whose two
-    writings disagree on the year is left to the mediator's eye."""
-    from parley.linkage import SearchIndex
+    One side writes its own roster in one hand, so records are compared only with those born
+    the same year (a record without a birth year with all): a duplicate whose two writings
+    disagree on the year is left to the mediator's eye. All pairs of a year are estimated at
+    once (`parley.linkage.twins`), so the pass costs about what the cross-side pass does
+    (benchmarks/reconcile_rosters.py)."""
+    from parley.linkage.twins import written_twice
 
     with ledger.reading() as tx:
         records = _current_records(tx, roster)
-    blocks: dict[str | None, dict[str, dict[str, Any]]] = {}
-    for rid, data in records.items():
-        blocks.setdefault(_birth_year(data), {})[rid] = data
-    whole = SearchIndex(linkage_records(records)) if None in blocks else None
-    indexes = {
-        year: SearchIndex(linkage_records(block))
-        for year, block in blocks.items()
-        if year is not None and len(block) > 1
-    }
+
+    def step(fraction: float) -> None:
+        if progress is not None:
+            progress("comparing the records born the same year", fraction)
+
+    found = [
+        (rid, hit.record_id, hit.score, hit.explanation)
+        for rid, hit in written_twice(linkage_records(records), threshold, step)
+    ]
     out: list[Candidate] = []
     held: list[tuple[RecordRef, RecordRef, str]] = []
     seen: set[tuple[str, str]] = set()
-    for rid, data in records.items():
-        query = _query(data)
-        year = _birth_year(data)
-        index = whole if year is None else indexes.get(year)
-        if not query.strip() or index is None:
+    for rid, other, score, explanation in found:
+        pair = (min(rid, other), max(rid, other))
+        if other == rid or score < threshold or pair in seen:
             continue
-        for hit in index.search(query, data.get("birth_date"), top=4):
-            pair = (min(rid, hit.record_id), max(rid, hit.record_id))
-            if hit.record_id == rid or hit.score < threshold or pair in seen:
-                continue
-            seen.add(pair)
-            a, b = RecordRef(roster, pair[0]), RecordRef(roster, pair[1])
-            why = identifiers_conflict(records[pair[0]], records[pair[1]])
-            if why is not None:
-                held.append((a, b, why))
-                continue
-            why = f"possibly written twice: {hit.explanation}"
-            out.append(Candidate(a, b, hit.score, why, "possibly written twice"))
+        seen.add(pair)
+        a, b = RecordRef(roster, pair[0]), RecordRef(roster, pair[1])
+        why = identifiers_conflict(records[pair[0]], records[pair[1]])
+        if why is not None:
+            held.append((a, b, why))
+            continue
+        why = f"possibly written twice: {explanation}"
+        out.append(Candidate(a, b, score, why, "possibly written twice"))
+    if progress is not None:
+        progress("compared", 1.0)
     return Linked(out, held, [])
 
 
@@ -414,6 +426,23 @@ def decide_matches(
     return ledger.execute(decide)
 
 
+def reverse_match(ledger: Ledger, *, actor: str, mid: str, reason: str) -> Appended:
+    """The mediator takes back a confirmed match, saying why: a new signed event; the
+    confirmation and any acknowledgement stay on the log as they were."""
+    if not reason.strip():
+        raise DomainError(f"match {mid}: a reversal says why (--reason)")
+
+    def decide(tx: Tx) -> Sequence[Event]:
+        authz.require(tx, actor, authz.Action.MATCH_REVERSE)
+        found = stored.match(tx, mid)
+        if found is None:
+            raise NotFound(f"there is no match {mid}")
+        check_reversal(found.state)
+        return [Event(actor, ev.MatchReversed(mid, reason.strip()))]
+
+    return ledger.execute(decide)
+
+
 def acknowledge(ledger: Ledger, *, actor: str, mid: str) -> Appended:
     """A party acknowledges a confirmed match about one of its own records."""
 
@@ -433,33 +462,65 @@ def acknowledge(ledger: Ledger, *, actor: str, mid: str) -> Appended:
     return ledger.execute(decide)
 
 
-def matches(ledger: Ledger, *, actor: str) -> list[dict[str, Any]]:
-    """The matches the actor may see: all for the mediator, confirmed ones about its people for a side."""
+def _record_view(record: rosters.CurrentRecord | None) -> dict[str, Any]:
+    """A record as a match list shows it: its name as written (in its own script) and dates;
+    an erased record shows none of its values."""
+    if record is None or record.erased:
+        return {"name": None, "birth_date": None, "capture_date": None, "erased": True}
+    data = record.data
+    return {
+        "name": record.display_name,
+        "birth_date": data.get("birth_date") or None,
+        "capture_date": data.get("capture_date") or None,
+        "erased": False,
+    }
+
+
+def matches(
+    ledger: Ledger,
+    *,
+    actor: str,
+    state: MatchState | None = None,
+    min_score: float | None = None,
+    below: float | None = None,
+) -> list[dict[str, Any]]:
+    """The matches the actor may see: all for the mediator, confirmed ones about its people
+    for a side; with `state`, `min_score` (at or above) or `below`, only those. Each names
+    its two records as written, with their dates, where the actor may read the person."""
     with ledger.reading() as tx:
         who = authz.require(tx, actor, authz.Action.MATCH_LIST)
         acks = stored.acknowledged_by(tx)
         found = [
             m
-            for m in stored.matches(tx)
+            for m in stored.matches(tx, state)
             if authz.sees_match(who, m.parties, m.state is MatchState.CONFIRMED)
+            and (min_score is None or m.score >= min_score)
+            and (below is None or m.score < below)
         ]
         words = explain_matches(tx, found)
-    return [
-        authz.visible_match(
-            who,
-            {
-                "match_id": m.match_id,
-                "left": str(m.left),
-                "right": str(m.right),
-                "score": m.score,
-                "state": m.state.value,
-                "duplicate": m.duplicate,
-                "explanation": words[m.match_id],
-                "acknowledged_by": sorted(acks.get(m.match_id, [])),
-            },
-        )
-        for m in found
-    ]
+        shown: dict[str, dict[str, rosters.CurrentRecord]] = {}
+        for roster in sorted({ref.roster_id for m in found for ref in (m.left, m.right)}):
+            if authz.allows(who, authz.Action.PERSON_READ, owner=roster_owner(roster)):
+                shown[roster] = rosters.records(tx, roster)
+    rows = []
+    for m in found:
+        row: dict[str, Any] = {
+            "match_id": m.match_id,
+            "left": str(m.left),
+            "right": str(m.right),
+            "score": m.score,
+            "state": m.state.value,
+            "duplicate": m.duplicate,
+            "explanation": words[m.match_id],
+            "acknowledged_by": sorted(acks.get(m.match_id, [])),
+        }
+        for side, ref in (("left_record", m.left), ("right_record", m.right)):
+            if ref.roster_id in shown:  # a party sees the records it may read, no other
+                row[side] = _record_view(shown[ref.roster_id].get(ref.record_id))
+            else:
+                row[side] = None
+        rows.append(authz.visible_match(who, row))
+    return rows
 
 
 def not_located(ledger: Ledger, *, actor: str, party_id: str) -> list[dict[str, Any]]:
@@ -489,35 +550,57 @@ def not_located(ledger: Ledger, *, actor: str, party_id: str) -> list[dict[str, 
 
 @dataclass
 class Reconciled:
-    """One reconciliation run, per roster pair: what was proposed, held back and said."""
+    """One reconciliation run, per roster pair: what was proposed, held back and said, and
+    how long each pass took (seconds, in the order of `pairs`)."""
 
     pairs: list[tuple[str, str, ProposalOutcome, Linked]]
+    seconds: list[float] = field(default_factory=list)
 
 
 def reconcile_all(
-    ledger: Ledger, *, actor: str, threshold: float | None = None, duplicates: bool = True
+    ledger: Ledger,
+    *,
+    actor: str,
+    threshold: float | None = None,
+    duplicates: bool = True,
+    progress: Progress | None = None,
 ) -> Reconciled:
     """The mediator's batch reconciliation: each side's sought roster against the other
     side's held roster on Splink, and each roster against itself for duplicates. Every
-    candidate becomes a proposal (one already proposed or decided is not proposed again)."""
+    candidate becomes a proposal (one already proposed or decided is not proposed again).
+    `progress` hears what each pass is doing and how far the whole run is, 0 to 1."""
+    import time
+
     with ledger.reading() as tx:
         authz.require(tx, actor, authz.Action.MATCH_RECONCILE)
         sides = sorted(p.party_id for p in keys.parties(tx) if p.role is Role.SIDE)
         known = {r.roster_id for r in rosters.roster_headings(tx)}
-    out = Reconciled([])
+    passes: list[tuple[str, str]] = []
     for seeker in sides:
         for holder in sides:
-            if holder == seeker:
-                continue
             sought = roster_id(seeker, RosterKind.SOUGHT)
             held = roster_id(holder, RosterKind.HELD)
-            if sought in known and held in known:
-                found = linked_candidates(ledger, sought=sought, held=held, threshold=threshold)
-                done = propose(ledger, actor=actor, candidates=found.candidates)
-                out.pairs.append((sought, held, done, found))
+            if holder != seeker and sought in known and held in known:
+                passes.append((sought, held))
     if duplicates:
-        for roster in sorted(known):
-            found = duplicate_candidates(ledger, roster=roster)
-            done = propose(ledger, actor=actor, candidates=found.candidates)
-            out.pairs.append((roster, roster, done, found))
+        passes += [(roster, roster) for roster in sorted(known)]
+    out = Reconciled([])
+    for k, (left, right) in enumerate(passes):
+        what = f"{left} (duplicates)" if left == right else f"{left} ↔ {right}"
+
+        def step(stage: str, fraction: float, k: int = k, what: str = what) -> None:
+            if progress is not None:
+                progress(f"{what}: {stage}", (k + min(max(fraction, 0.0), 1.0)) / len(passes))
+
+        started = time.perf_counter()
+        if left == right:
+            found = duplicate_candidates(ledger, roster=left, progress=step)
+        else:
+            found = linked_candidates(
+                ledger, sought=left, held=right, threshold=threshold, progress=step
+            )
+        step("recording the proposals", 1.0)
+        done = propose(ledger, actor=actor, candidates=found.candidates)
+        out.pairs.append((left, right, done, found))
+        out.seconds.append(time.perf_counter() - started)
     return out

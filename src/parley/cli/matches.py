@@ -3,9 +3,12 @@ and the parties."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import warnings
+from typing import Annotated, Any
 
 import typer
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
 from parley.app import reconcile
 from parley.cli.console import (
@@ -59,24 +62,102 @@ def _decide(mid: str, state: MatchState, note: str, actor: str) -> None:
     out.print(f"{mid}: {state.value}")
 
 
+def _decide_many(
+    state: MatchState, min_score: float, duplicates: bool | None, note: str, actor: str, yes: bool
+) -> None:
+    """Every proposal at or above `min_score` decided at once, once the count is confirmed."""
+    with failures():
+        rows = with_ledger(
+            lambda ledger: reconcile.matches(
+                ledger, actor=actor, state=MatchState.PROPOSED, min_score=min_score
+            )
+        )
+    rows = [r for r in rows if duplicates is None or r["duplicate"] is duplicates]
+    kind = {None: "", True: " duplicate", False: " cross-side"}[duplicates]
+    verb = "confirm" if state is MatchState.CONFIRMED else "reject"
+    if not rows:
+        out.print(f"No{kind} proposal at or above {min_score:g}: nothing to {verb}.")
+        return
+    low = min(r["score"] for r in rows)
+    out.print(f"{len(rows)}{kind} proposal(s) at or above {min_score:g} (lowest {low:.3f}).")
+    if not yes and not typer.confirm(f"{verb.capitalize()} all {len(rows)}?", default=False):
+        fail(f"nothing was {state.value}", "Stopped")
+    mids = [r["match_id"] for r in rows]
+    with failures():  # exactly those shown: one decided meanwhile refuses the whole lot
+        with_ledger(
+            lambda ledger: reconcile.decide_matches(
+                ledger, actor=actor, mids=mids, state=state, note=note
+            )
+        )
+    out.print(f"{len(mids)} match(es) {state.value}.")
+
+
+_MIN_SCORE_HELP = "Every proposal at or above this score, instead of one MATCH_ID."
+_KIND_HELP = "With --min-score: only duplicates (--duplicates) or only cross-side pairs."
+_YES_HELP = "Do not ask before deciding many (for scripts)."
+
+
+def _one_or_many(
+    mid: str | None,
+    state: MatchState,
+    note: str,
+    actor: str,
+    min_score: float | None,
+    duplicates: bool | None,
+    yes: bool,
+) -> None:
+    if (mid is None) == (min_score is None):
+        fail("give one MATCH_ID, or --min-score SCORE for every proposal at or above it")
+    if min_score is not None:
+        _decide_many(state, min_score, duplicates, note, actor, yes)
+    else:
+        assert mid is not None
+        _decide(mid, state, note, actor)
+
+
 @match_app.command("confirm")
 def confirm_command(
-    mid: Annotated[str, typer.Argument(help="The match id.")],
+    mid: Annotated[str | None, typer.Argument(help="The match id.")] = None,
     note: Annotated[str, typer.Option(help="Why.")] = "",
     actor: Annotated[str, typer.Option("--as")] = "MED",
+    min_score: Annotated[float | None, typer.Option(help=_MIN_SCORE_HELP)] = None,
+    duplicates: Annotated[
+        bool | None, typer.Option("--duplicates/--cross-side", help=_KIND_HELP)
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", help=_YES_HELP)] = False,
 ) -> None:
-    """Confirm a proposed match (the mediator)."""
-    _decide(mid, MatchState.CONFIRMED, note, actor)
+    """Confirm a proposed match, or every proposal at or above a score (the mediator)."""
+    _one_or_many(mid, MatchState.CONFIRMED, note, actor, min_score, duplicates, yes)
 
 
 @match_app.command("reject")
 def reject_command(
-    mid: Annotated[str, typer.Argument(help="The match id.")],
+    mid: Annotated[str | None, typer.Argument(help="The match id.")] = None,
     note: Annotated[str, typer.Option(help="Why.")] = "",
     actor: Annotated[str, typer.Option("--as")] = "MED",
+    min_score: Annotated[float | None, typer.Option(help=_MIN_SCORE_HELP)] = None,
+    duplicates: Annotated[
+        bool | None, typer.Option("--duplicates/--cross-side", help=_KIND_HELP)
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", help=_YES_HELP)] = False,
 ) -> None:
-    """Reject a proposed match (the mediator)."""
-    _decide(mid, MatchState.REJECTED, note, actor)
+    """Reject a proposed match, or every proposal at or above a score (the mediator)."""
+    _one_or_many(mid, MatchState.REJECTED, note, actor, min_score, duplicates, yes)
+
+
+@match_app.command("reverse")
+def reverse_command(
+    mid: Annotated[str, typer.Argument(help="The confirmed match's id.")],
+    reason: Annotated[str, typer.Option(help="Why the confirmation is taken back.")],
+    actor: Annotated[str, typer.Option("--as")] = "MED",
+) -> None:
+    """Take back a confirmed match (the mediator): a signed reversal with its reason is added
+    to the log; the confirmation stays there as it was."""
+    with failures():
+        with_ledger(
+            lambda ledger: reconcile.reverse_match(ledger, actor=actor, mid=mid, reason=reason)
+        )
+    out.print(f"{mid}: reversed ({reason.strip()})")
 
 
 @match_app.command("ack")
@@ -93,25 +174,59 @@ def ack_command(
     out.print(f"{actor} acknowledged {mid}")
 
 
+def _record_line(ref: str, record: dict[str, Any] | None) -> str:
+    """A record as the list shows it: reference, name as written, dates (when one may see it)."""
+    if record is None:
+        return ref
+    if record.get("erased"):
+        return f"{ref} (erased)"
+    dates = [
+        f"{label} {record[key]}"
+        for key, label in (("birth_date", "born"), ("capture_date", "captured"))
+        if record.get(key)
+    ]
+    return f"{ref} {record['name']}" + (f" ({', '.join(dates)})" if dates else "")
+
+
 @match_app.command("list")
 def list_command(
     actor: Annotated[
         str | None, typer.Option("--as", help="Who is asking (default: the mediator).")
     ] = None,
+    state: Annotated[MatchState | None, typer.Option(help="Only matches in this state.")] = None,
+    min_score: Annotated[float | None, typer.Option(help="Only scores at or above this.")] = None,
+    below: Annotated[float | None, typer.Option(help="Only scores below this.")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """The matches the asking party may see."""
+    """The matches the asking party may see: both records by name as written, with their
+    dates, the score and why; filtered by state and score."""
     with failures():
         if server() is not None:
             rows = client(actor).request("GET", "/v1/matches")
+            rows = [
+                r
+                for r in rows
+                if (state is None or r["state"] == state.value)
+                and (min_score is None or r["score"] >= min_score)
+                and (below is None or r["score"] < below)
+            ]
         else:
-            rows = with_ledger(lambda ledger: reconcile.matches(ledger, actor=actor or "MED"))
+            rows = with_ledger(
+                lambda ledger: reconcile.matches(
+                    ledger, actor=actor or "MED", state=state, min_score=min_score, below=below
+                )
+            )
     if as_json:
         print_json(rows)
         return
     for r in rows:
-        why = f" — {r['explanation']}" if r["explanation"] else ""  # a side's view has none
-        out.print(f"{r['state']:9s} {r['score']:.3f} {r['left']} = {r['right']}{why}")
+        kind = " duplicate" if r["duplicate"] else ""
+        out.print(f"{r['state']}{kind} {r['score']:.3f}  {r['match_id']}", markup=False)
+        out.print(f"  {_record_line(r['left'], r.get('left_record'))}", markup=False)
+        out.print(f"  {_record_line(r['right'], r.get('right_record'))}", markup=False)
+        if r["explanation"]:  # a side's view has none
+            out.print(f"  why: {r['explanation']}", markup=False)
+    out.print(f"{len(rows)} match(es).")
 
 
 def reconcile_command(
@@ -122,30 +237,74 @@ def reconcile_command(
     duplicates: Annotated[
         bool, typer.Option(help="Also look for persons written twice on one roster.")
     ] = True,
+    details: Annotated[
+        bool, typer.Option(help="Also list the pairs held back and the ambiguous groups.")
+    ] = True,
 ) -> None:
     """Link every side's sought roster with the other side's held roster (Splink) and each
     roster with itself; every candidate becomes a proposal for the mediator to decide."""
-    with failures():
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
+    said: list[str] = []
+    with bar, failures(), warnings.catch_warnings():
+        # the libraries' own warnings name their internals; what matters comes back as words
+        warnings.simplefilter("ignore")
+        task = bar.add_task("reading the rosters", total=1.0)
+
+        def progress(stage: str, fraction: float) -> None:
+            bar.update(task, description=stage, completed=fraction)
+            pass_name = stage.split(":", 1)[0]
+            if bar.disable and (not said or said[-1] != pass_name):
+                said.append(pass_name)  # no terminal: one line a pass, for logs
+                err.print(f"{fraction:4.0%} {pass_name}", markup=False)
+
         done = with_ledger(
             lambda ledger: reconcile.reconcile_all(
-                ledger, actor=actor, threshold=threshold, duplicates=duplicates
+                ledger, actor=actor, threshold=threshold, duplicates=duplicates, progress=progress
             )
         )
-    for left, right, proposed, found in done.pairs:
+    _summary(done, details)
+
+
+def _summary(done: reconcile.Reconciled, details: bool) -> None:
+    table = Table(title="Reconciliation", title_justify="left")
+    for heading in ("rosters", "proposed", "already known", "held", "ambiguous", "seconds"):
+        table.add_column(heading, justify="left" if heading == "rosters" else "right")
+    total = [0, 0, 0, 0]
+    for (left, right, proposed, found), seconds in zip(done.pairs, done.seconds, strict=True):
         what = f"{left} ↔ {right}" if left != right else f"{left} (duplicates)"
-        out.print(
-            f"{what}: {len(proposed.proposed)} proposed, {len(proposed.known)} already known"
-            + (f", {len(found.held)} held (identifiers differ)" if found.held else "")
-        )
-        for a, b, why in found.held:
-            out.print(f"  held: {a} / {b}: {why}")
-        for group, among in found.ambiguous.items():  # side by side: the mediator chooses
-            out.print(f"  ambiguous, too close to tell apart (group {group}), none proposed:")
-            for c in among:
-                out.print(f"    {c.left} / {c.right} ({c.score:.2f}): {c.explanation}")
+        counts = [
+            len(proposed.proposed),
+            len(proposed.known),
+            len(found.held),
+            sum(len(c) for c in found.ambiguous.values()),
+        ]
+        total = [a + b for a, b in zip(total, counts, strict=True)]
+        table.add_row(what, *(str(n) for n in counts), f"{seconds:.1f}")
+    table.add_row("all", *(str(n) for n in total), f"{sum(done.seconds):.1f}", style="bold")
+    out.print(table)
+    for left, right, _, found in done.pairs:
+        if details:
+            for a, b, why in found.held:
+                out.print(f"  held (identifiers differ): {a} / {b}: {why}", markup=False)
+            for group, among in found.ambiguous.items():  # side by side: the mediator chooses
+                out.print(f"  ambiguous, too close to tell apart (group {group}), none proposed:")
+                for c in among:
+                    line = f"    {c.left} / {c.right} ({c.score:.2f}): {c.explanation}"
+                    out.print(line, markup=False)
         for warning in found.warnings:
-            err.print(f"[yellow]warning:[/] {warning}")
-    out.print("Decide with `parley match confirm|reject MATCH_ID`; see `parley match list`.")
+            err.print(f"[yellow]warning:[/] {left} ↔ {right}: {warning}")
+    out.print(
+        f"{total[0]} new proposal(s). Review with `parley match list --state proposed`; decide"
+        " with `parley match confirm|reject MATCH_ID`, or many at once with --min-score."
+    )
 
 
 def unlocated_command(

@@ -74,6 +74,7 @@ MONITOR_REPORTED = "monitor.reported"
 MATCH_PROPOSED = "match.proposed"
 MATCH_DECIDED = "match.decided"
 MATCH_ACKNOWLEDGED = "match.acknowledged"
+MATCH_REVERSED = "match.reversed"
 HANDOVER_CONFIRMED = "handover.confirmed"
 AGREEMENT_AMENDED = "agreement.amended"
 SIDE_LISTS_SUBMITTED = "batch.lists_submitted"
@@ -156,6 +157,16 @@ class MatchAcknowledged(Payload):
 
     TYPE: ClassVar[str] = MATCH_ACKNOWLEDGED
     match_id: str
+
+
+@dataclass(frozen=True)
+class MatchReversed(Payload):
+    """The mediator takes back a confirmed match, saying why; the confirmation stays on the
+    log as it was, and the match counts as confirmed no more."""
+
+    TYPE: ClassVar[str] = MATCH_REVERSED
+    match_id: str
+    reason: str
 
 
 # --- agreements ---
@@ -343,7 +354,7 @@ PAYLOADS: Mapping[str, type[Payload]] = {
     for p in (
         InstanceCreated, PartyRegistered, KeyRotated, KeyRevoked, KeyRecovered, PersonRecorded,
         RosterPublished, PersonErased, MatchProposed, MatchDecided, MatchAcknowledged,
-        AgreementDrafted, AgreementAmended, AgreementSigned, CommitmentStatusSet,
+        MatchReversed, AgreementDrafted, AgreementAmended, AgreementSigned, CommitmentStatusSet,
         MonitorReported, BatchPlanned, HandoverAdvanced, HandoverSubstituted,
         HandoverConfirmed, SideListsSubmitted, BatchClosed, BatchAmended, BatchCancelled,
     )

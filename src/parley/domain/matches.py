@@ -16,6 +16,7 @@ class MatchState(enum.StrEnum):
     PROPOSED = "proposed"
     CONFIRMED = "confirmed"
     REJECTED = "rejected"
+    REVERSED = "reversed"  # confirmed, then taken back by a recorded reversal
 
 
 @dataclass(frozen=True)
@@ -65,8 +66,15 @@ def identifiers_conflict(left: Mapping[str, Any], right: Mapping[str, Any]) -> s
     return None
 
 
+def check_reversal(state: MatchState) -> None:
+    """Only a confirmed match is reversed; a proposal is rejected instead."""
+    if state is not MatchState.CONFIRMED:
+        hint = "; reject a proposal instead" if state is MatchState.PROPOSED else ""
+        raise Conflict(f"the match is {state.value}: only a confirmed match is reversed{hint}")
+
+
 def check_decision(state: MatchState, to: MatchState) -> None:
     if state is not MatchState.PROPOSED:
         raise Conflict(f"the match is already {state.value}")
-    if to is MatchState.PROPOSED:
+    if to not in (MatchState.CONFIRMED, MatchState.REJECTED):
         raise DomainError("a decision confirms or rejects")

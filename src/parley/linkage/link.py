@@ -137,8 +137,9 @@ def _train(
         linker.training.estimate_probability_two_random_records_match(
             list(deterministic), recall=0.8
         )
-    except Exception as e:  # Splink raises when no pair is sure enough
-        warnings.append(f"kept the prior share of matches ({e.__class__.__name__}: {e})")
+    except Exception:  # Splink raises when no pair is sure enough ("math domain error")
+        # its own words name its internals, never the lists: the user reads what it means
+        warnings.append("too few sure pairs to estimate the share of matches; the prior kept")
     step("estimating chance agreement (u)", 0.2)
     linker.training.estimate_u_using_random_sampling(
         max_pairs=min(_U_PAIRS, n), seed=_SEED, num_chunks=_U_CHUNKS
@@ -150,9 +151,13 @@ def _train(
             linker.training.estimate_parameters_using_expectation_maximisation(
                 rule, estimate_without_term_frequencies=True, max_pairs=_EM_PAIRS
             )
-        except Exception as e:  # too few pairs, or a level EM emptied: keep what we had
-            first = str(e).splitlines()[0]
-            warnings.append(f"model not trained on {rule!r}, earlier estimates kept ({first})")
+        except Exception:  # too few pairs, or a level EM emptied: keep what we had
+            dated = any(c.startswith("birth") for c in model.rule_columns(rule))
+            step_name = "birth dates" if dated else "names"
+            warnings.append(
+                f"too few pairs to train on those that agree on {step_name};"
+                " the earlier estimates kept"
+            )
             # A failed session leaves Splink's model without the comparisons it had set
             # aside; start again from the model as it was before the session.
             linker = Linker(tables, trained, log_level=None)

@@ -93,14 +93,31 @@ def date_agreement(a: WrittenDate | None, b: WrittenDate | None) -> tuple[float,
     return 0.0, "different birth dates"
 
 
+def scored(
+    names: NameComparison, spelt: float, when: WrittenDate | None, p: PreparedRecord
+) -> SearchHit:
+    """A record's hit: the name comparison with the query, the romanised spelling score and,
+    where both have one, the birth dates' agreement, in one score and in words."""
+    score = (1 - _ROMAN_WEIGHT) * names.score + _ROMAN_WEIGHT * spelt
+    why = f"{names.explain()}; romanised spelling {spelt:.2f}"
+    dates = date_agreement(when, p.birth)
+    if dates is not None:
+        score = (1 - _DATE_WEIGHT) * score + _DATE_WEIGHT * dates[0]
+        why += f"; birth date {p.birth.text if p.birth else ''}: {dates[1]}"
+    return SearchHit(p.record.record_id, round(score, 4), why)
+
+
 def _readings(text: str) -> tuple[str, str]:
     """Standard romanisations of a name, lower-case: the Ukrainian and the Russian reading of
     Cyrillic, the text itself otherwise (`SHEVCHENKO` is compared as `shevchenko`)."""
     if detect_script(text) is not Script.CYRILLIC:
         return text.lower(), text.lower()
+    # word by word: a roster repeats its family and given names, and each word's reading is
+    # kept (`to_latin` is cached), so a large roster is romanised at the cost of its words
+    words = text.split(" ")
     return (
-        to_latin(text, Standard.KMU_2010, Language.UKRAINIAN).lower(),
-        to_latin(text, Standard.PRESS_EN, Language.RUSSIAN).lower(),
+        " ".join(to_latin(w, Standard.KMU_2010, Language.UKRAINIAN) for w in words).lower(),
+        " ".join(to_latin(w, Standard.PRESS_EN, Language.RUSSIAN) for w in words).lower(),
     )
 
 
@@ -292,6 +309,14 @@ class SearchIndex:
         The estimate is the final score with the name comparison replaced by `_named`.
         """
         ids = np.fromiter(found, dtype=np.intp, count=len(found))
+        estimate, spelt = self._estimates(query, roman, when, ids)
+        order = np.lexsort((ids, -estimate))[: self._rerank]
+        return list(zip(ids[order].tolist(), spelt[order].tolist(), strict=True))
+
+    def _estimates(
+        self, query: NameKeys, roman: Sequence[str], when: WrittenDate | None, ids: _Rows
+    ) -> tuple[_Scores, _Scores]:
+        """Each candidate's estimated final score, and its romanised spelling score."""
         spelt = self._spelt(roman, ids)
         estimate = (1 - _ROMAN_WEIGHT) * self._named(query, ids) + _ROMAN_WEIGHT * spelt
         if when is not None:
@@ -301,8 +326,23 @@ class SearchIndex:
             estimate = np.where(
                 dated, (1 - _DATE_WEIGHT) * estimate + _DATE_WEIGHT * dates, estimate
             )
-        order = np.lexsort((ids, -estimate))[: self._rerank]
-        return list(zip(ids[order].tolist(), spelt[order].tolist(), strict=True))
+        return estimate, spelt
+
+    def _hit(
+        self,
+        query: NameKeys,
+        when: WrittenDate | None,
+        row: int,
+        spelt: float,
+        compared: dict[NameKeys, NameComparison],
+    ) -> SearchHit:
+        """The record at `row` scored against the query with the full name comparison;
+        namesakes share one comparison through `compared`."""
+        p = self._records[row]
+        names = compared.get(p.name)
+        if names is None:
+            names = compared[p.name] = compare_names(query, p.name)
+        return scored(names, spelt, when, p)
 
     def clear_first(self, query: str, birth_date: str | None) -> SearchHit | None:
         """The record the search ranks first, if clearly: at `CLEAR_SCORE` or more, ahead of
@@ -335,20 +375,10 @@ class SearchIndex:
         found = self._candidates(keys, roman)
         if not found:
             return []
-        hits = []
-        # Namesakes in the roster share one comparison.
-        compared: dict[NameKeys, NameComparison] = {}
-        for i, spelt in self._prerank(keys, roman, when, found):
-            p = self._records[i]
-            names = compared.get(p.name)
-            if names is None:
-                names = compared[p.name] = compare_names(keys, p.name)
-            score = (1 - _ROMAN_WEIGHT) * names.score + _ROMAN_WEIGHT * spelt
-            why = f"{names.explain()}; romanised spelling {spelt:.2f}"
-            dates = date_agreement(when, p.birth)
-            if dates is not None:
-                score = (1 - _DATE_WEIGHT) * score + _DATE_WEIGHT * dates[0]
-                why += f"; birth date {p.birth.text if p.birth else ''}: {dates[1]}"
-            hits.append(SearchHit(p.record.record_id, round(score, 4), why))
+        compared: dict[NameKeys, NameComparison] = {}  # namesakes share one comparison
+        hits = [
+            self._hit(keys, when, i, spelt, compared)
+            for i, spelt in self._prerank(keys, roman, when, found)
+        ]
         hits.sort(key=lambda h: (-h.score, h.record_id))
         return hits[:top]

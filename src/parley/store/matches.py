@@ -57,6 +57,19 @@ def _decided(idx: int, actor: str, _t: str, p: ev.MatchDecided) -> list[Write]:
     return [(_DECIDE_MATCH, params)]
 
 
+@projects(ev.MatchReversed)
+def _reversed(idx: int, actor: str, _t: str, p: ev.MatchReversed) -> list[Write]:
+    """The match stands reversed, by whom, where and why; its confirmation stays on the log."""
+    params = {
+        "k_match_id": p.match_id,
+        "state": MatchState.REVERSED.value,
+        "decided_by": actor,
+        "decided_idx": idx,
+        "note": p.reason,
+    }
+    return [(_DECIDE_MATCH, params)]
+
+
 @projects(ev.MatchAcknowledged)
 def _acknowledged(idx: int, actor: str, _t: str, p: ev.MatchAcknowledged) -> list[Write]:
     row = {"match_id": p.match_id, "party_id": actor, "log_idx": idx}

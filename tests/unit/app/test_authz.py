@@ -53,6 +53,7 @@ EXPECTED: dict[Action, set[str]] = {
     A.MATCH_RECONCILE: {"MED"},
     A.MATCH_PROPOSE: {"MED"},
     A.MATCH_DECIDE: {"MED"},
+    A.MATCH_REVERSE: {"MED"},
     A.MATCH_ACKNOWLEDGE: SIDES,
     A.MATCH_LIST: {"MED", *SIDES},
     A.MATCH_SEE_PROPOSED: {"MED"},
