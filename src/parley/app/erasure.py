@@ -1,17 +1,111 @@
-"""Erasure: a person's personal data leaves every payload and projection; proofs still hold."""
+"""Erasure: a person's personal data leaves every payload and projection; proofs still hold.
+
+A person, not a record: erasing one record erases every record the process has joined to it
+(confirmed matches, followed from record to record, on both sides' rosters), and says what it
+erased and what it could not: a joined record the asker may not erase, a record only proposed
+as the same person, and the records on rosters the process never joined, which it cannot know.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from parley.app import authz
 from parley.app.ledger import Appended, Ledger
 from parley.domain import events as ev
 from parley.domain.errors import Conflict, NotFound
 from parley.domain.events import Event
+from parley.domain.matches import MatchState, RecordRef
 from parley.domain.rosters import roster_owner
 from parley.store import Tx
+from parley.store import matches as match_store
 from parley.store import rosters as roster_store
+from parley.store.erasure import wipe_stale_copies
+
+NEVER_JOINED = (
+    "records of this person on rosters the process never joined to these (another list, "
+    "a record never matched) cannot be found by Parley: each side must name them"
+)
+
+
+@dataclass
+class Erasure:
+    """What an erasure did: the records it erased, those erased before, and what it could not
+    erase, each with why."""
+
+    erased: list[RecordRef] = field(default_factory=list)
+    already: list[RecordRef] = field(default_factory=list)
+    not_erased: list[tuple[RecordRef, str]] = field(default_factory=list)
+    appended: Appended | None = None
+
+
+def joined_records(tx: Tx, start: RecordRef) -> tuple[list[RecordRef], list[RecordRef]]:
+    """Every record the process joined to `start` by confirmed matches, followed from record
+    to record (`start` first), and the records only proposed as the same person."""
+    joined, queue, proposed = [start], [start], []
+    while queue:
+        ref = queue.pop()
+        for m in match_store.matches_about(tx, ref):
+            other = m.right if m.left == ref else m.left
+            if m.state is MatchState.CONFIRMED and other not in joined:
+                joined.append(other)
+                queue.append(other)
+            elif m.state is MatchState.PROPOSED and other not in proposed:
+                proposed.append(other)
+    return joined, [p for p in proposed if p not in joined]
+
+
+def _erased_entries(tx: Tx, ref: RecordRef) -> tuple[ev.ErasedEntry, ...] | None:
+    """The entries an erasure of `ref` drops; () when it is erased already, None if unknown."""
+    revisions = roster_store.revisions(tx, ref.roster_id, ref.record_id)
+    if not revisions:
+        return None
+    return tuple(ev.ErasedEntry(r.log_idx, r.revision) for r in revisions if r.on_log)
+
+
+def erase_person(
+    ledger: Ledger, *, actor: str, roster_id: str, record_id: str, reason: str
+) -> Erasure:
+    """Erase a person: the record named and every record joined to it, by the mediator or
+    (for its own roster's records) a party. Refused, erasing nothing, when the asker may not
+    erase the record named, it does not exist, or nothing is left to erase."""
+    done = Erasure()
+
+    def decide(tx: Tx) -> Sequence[Event]:
+        done.erased.clear()
+        done.already.clear()
+        done.not_erased.clear()
+        who = authz.require(tx, actor, authz.Action.PERSON_ERASE, owner=roster_owner(roster_id))
+        start = RecordRef(roster_id, record_id)
+        if _erased_entries(tx, start) is None:
+            raise NotFound(f"roster {roster_id} has no record {record_id}")
+        joined, proposed = joined_records(tx, start)
+        events = []
+        for ref in joined:
+            owner = ref.party_id
+            if not authz.allows(who, authz.Action.PERSON_ERASE, owner=owner):
+                why = f"joined to this person, but on {owner}'s roster: {owner} or the mediator"
+                done.not_erased.append((ref, why + " may erase it"))
+                continue
+            entries = _erased_entries(tx, ref)
+            if not entries:
+                done.already.append(ref)
+                continue
+            done.erased.append(ref)
+            events.append(
+                Event(actor, ev.PersonErased(ref.roster_id, ref.record_id, entries, reason))
+            )
+        for ref in proposed:
+            why = "only proposed as the same person, never confirmed: not erased"
+            done.not_erased.append((ref, why))
+        if not events:
+            raise Conflict(f"{start} is already erased, with every record joined to it")
+        return events
+
+    done.appended = ledger.execute(decide)
+    wipe_stale_copies(ledger.engine)
+    return done
 
 
 def erase(ledger: Ledger, *, actor: str, roster_id: str, record_id: str, reason: str) -> Appended:
@@ -19,12 +113,13 @@ def erase(ledger: Ledger, *, actor: str, roster_id: str, record_id: str, reason:
 
     def decide(conn: Tx) -> Sequence[Event]:
         authz.require(conn, actor, authz.Action.PERSON_ERASE, owner=roster_owner(roster_id))
-        revisions = roster_store.revisions(conn, roster_id, record_id)
-        if not revisions:
+        entries = _erased_entries(conn, RecordRef(roster_id, record_id))
+        if entries is None:
             raise NotFound(f"roster {roster_id} has no record {record_id}")
-        entries = tuple(ev.ErasedEntry(r.log_idx, r.revision) for r in revisions if r.on_log)
         if not entries:
             raise Conflict(f"{roster_id}/{record_id} is already erased")
         return [Event(actor, ev.PersonErased(roster_id, record_id, entries, reason))]
 
-    return ledger.execute(decide)
+    appended = ledger.execute(decide)
+    wipe_stale_copies(ledger.engine)
+    return appended

@@ -340,15 +340,24 @@ def erase(
         str, typer.Option("--as", help="The mediator, or the party owning the roster.")
     ] = "MED",
 ) -> None:
-    """Erase a person's personal data from every payload and projection; proofs keep holding."""
+    """Erase a person, not a record: the record named and every record joined to it (both
+    sides' rosters) leave every payload and projection; proofs keep holding."""
     with failures():
         ref = RecordRef.parse(person)
         done = with_ledger(
-            lambda ledger: erasure.erase(
+            lambda ledger: erasure.erase_person(
                 ledger, actor=actor, roster_id=ref.roster_id, record_id=ref.record_id, reason=reason
             )
         )
-    out.print(f"Erased {ref}: erasure recorded as log entry {done.first}.")
+    first = done.appended.first if done.appended is not None else None
+    out.print(f"Erased {len(done.erased)} record(s), recorded from log entry {first}:")
+    for r in done.erased:
+        out.print(f"  erased {r}")
+    for r in done.already:
+        out.print(f"  erased before: {r}")
+    for r, why in done.not_erased:
+        out.print(f"  not erased: {r}: {why}")
+    out.print(f"Not erased: {erasure.NEVER_JOINED}.")
 
 
 def person(
