@@ -5,6 +5,7 @@ evidence."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 import urllib.request
@@ -17,12 +18,16 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from typer.testing import CliRunner
 
 from parley.api.app import create_app
-from parley.app import instance, transparency
+from parley.app import instance, rosters, sync, transparency
+from parley.app.client import Client
 from parley.app.config import Settings
 from parley.app.keys import KeyRing, init_party_key
 from parley.app.ledger import Ledger
 from parley.cli.main import app
 from parley.domain.parties import Party, Role
+from parley.domain.persons import PersonRecord
+from parley.domain.rosters import RosterKind
+from parley.log.entry import Header
 from parley.log.note import parse_note
 from parley.log.tiles import read_bundle
 from parley.log.witness import JsonFileWitnessState
@@ -180,3 +185,75 @@ def test_a_rolled_back_or_forked_log_raises_the_alarm_and_the_evidence_is_kept(
     assert (folder / "proof.txt").read_bytes().startswith(f"old {second}\n".encode())
     if forked:  # UA cosigned nothing of the forked history
         assert b"parley-witness/UA" not in published.split(b"\n\n")[1]
+
+
+def _ua_roster(url: str, site: Site) -> None:
+    """UA imports its held roster through the server, signed on its own machine."""
+    ua = Client(url, KeyRing(site.ua / "keys").signer("UA"))
+    row = {"record_id": "UA-1", "family_name": "Шевченко", "given_name": "Тарас"}
+    ua.request("POST", "/v1/rosters/UA/held", {"records": [row], "source": "api"})
+
+
+def _ru_roster(site: Site) -> None:
+    """RU, a party on this machine, records a person UA may not see."""
+    instance.register_party(
+        site.ledger, actor="MED", party=Party("RU", "Russia", Role.SIDE), local_key=True
+    )
+    rosters.import_roster(
+        site.ledger,
+        party_id="RU",
+        kind=RosterKind.HELD,
+        records=[PersonRecord("RU-1", family_name="Вышинский", given_name="Кирилл")],
+        source="s",
+        source_sha256="0",
+    )
+
+
+def test_sync_mirrors_every_header_and_the_partys_own_payloads(
+    runner: CliRunner, site: Site
+) -> None:
+    _ru_roster(site)
+    with serving(create_app(site.ledger)) as url:
+        _ua_roster(url, site)
+        size, _ = transparency.sign_checkpoint(site.ledger)
+        code, out, err = _sync(runner, site, url)
+        assert code == 0, err
+        mirror = sync.Mirror(site.ua, "UA")
+        headers = mirror.headers()
+        payloads = mirror.payloads()
+        assert len(headers) == size and f"{len(payloads)} payloads mirrored" in " ".join(
+            out.split()
+        )
+        types = {Header.from_bytes(headers[i]).type: i for i in payloads}
+        actors = {Header.from_bytes(headers[i]).actor for i in payloads}
+        assert "person.recorded" in types and "party.registered" in types
+        assert actors == {"UA", "MED"}  # its own, and the log's own events
+        text = b"".join(payloads.values()).decode("utf-8")
+        assert "Шевченко" in text and "Вышинский" not in text
+        for index, payload in payloads.items():  # each checked against its header
+            assert Header.from_bytes(headers[index]).index == index
+            assert json.loads(payload)
+        # a second sync pulls only what is new, and keeps what it had
+        _append(site.ledger, "SMM")
+        code, out, err = _sync(runner, site, url)
+        assert code == 0, err
+        again = sync.Mirror(site.ua, "UA").payloads()
+        assert set(payloads) < set(again) and all(again[i] == payloads[i] for i in payloads)
+        assert "1 payloads mirrored" in " ".join(out.split())
+
+
+def test_a_payload_that_does_not_match_its_header_is_refused(runner: CliRunner, site: Site) -> None:
+    with serving(create_app(site.ledger)) as url:
+        _ua_roster(url, site)
+        transparency.sign_checkpoint(site.ledger)
+        with sqlite3.connect(site.database) as db:  # the operator edits a payload of UA's
+            (index, payload), *_ = db.execute(
+                "select idx, payload from log_entries where type = 'person.recorded'"
+            ).fetchall()
+            forged = bytes(payload).replace("Тарас".encode(), "Тарик".encode())
+            db.execute("update log_entries set payload = ? where idx = ?", (forged, index))
+        code, _, err = _sync(runner, site, url)
+    assert code == 1
+    assert "do not match the signed headers" in " ".join(err.split())
+    assert not (site.ua / "witness" / "UA.json").exists()  # nothing cosigned
+    assert not (site.ua / "mirror" / "payloads.jsonl").exists()

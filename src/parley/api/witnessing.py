@@ -1,5 +1,6 @@
 """/v1/log: what a party's `parley sync` needs to witness the log from its own machine — the
-operator's key, a consistency proof, and a door for the cosignature it made there."""
+operator's key, a consistency proof, the payloads it may see for its mirror, and a door for the
+cosignature it made there."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from parley.api.routes import Signed
 from parley.api.signed import answer, ledger_of, refusal
-from parley.app import transparency
+from parley.app import sync, transparency
 from parley.errors import ParleyError
 
 router = APIRouter(prefix="/v1/log")
@@ -42,6 +43,19 @@ def consistency(request: Request, size1: int, size2: int, caller: Signed) -> Res
         request,
         {"from": size1, "to": size2, "proof": [base64.b64encode(h).decode() for h in hashes]},
     )
+
+
+@router.get("/payloads/{start}/{end}")
+def payloads(request: Request, start: int, end: int, caller: Signed) -> Response:
+    """The payloads of entries start..end-1 (at most 1000) the signing party may see, each with
+    its salt, to check against the entry's header; erased and withheld ones are left out."""
+    try:
+        entries = sync.visible_payloads(
+            ledger_of(request), party_id=caller.party_id, start=start, end=end
+        )
+    except ParleyError as e:
+        return refusal(request, e)
+    return answer(request, {"entries": entries})
 
 
 @router.post("/cosignatures")

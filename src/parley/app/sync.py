@@ -1,23 +1,30 @@
 """A party's verified mirror of the log: `parley sync` fetches the server's latest checkpoint
 and the entry headers, checks them against the operator's pinned key and the last checkpoint
-the party cosigned, cosigns as witness on the party's machine and sends the cosignature back.
-A server that shows a checkpoint inconsistent with one the party cosigned raises a split-view
-alarm, and the party keeps both signed notes and the proof as evidence."""
+the party cosigned, fetches the payloads the party may see (its own, and the log's own events)
+and checks each against its header's commitment, cosigns as witness on the party's machine and
+sends the cosignature back. A server that shows a checkpoint inconsistent with one the party
+cosigned raises a split-view alarm, and the party keeps both signed notes and the proof as
+evidence. `visible_payloads` is the server's side of the payloads."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from parley.app import authz
 from parley.app.client import Client, ServerRefused
-from parley.errors import ParleyError
+from parley.app.ledger import Ledger
+from parley.errors import InvalidInput, ParleyError
 from parley.log.checkpoint import open_checkpoint
 from parley.log.cosignature import CosignatureSigner
 from parley.log.encoding import decode_base64, encode_base64
+from parley.log.entry import Header, canonical_json, check_payload
 from parley.log.errors import CheckpointError, KeyFormatError, LogError, ProofError
 from parley.log.merkle import leaf_hash, root_hash, verify_consistency
 from parley.log.naming import witness_name
@@ -30,6 +37,9 @@ from parley.log.witness import (
     Witness,
     write_atomically,
 )
+from parley.store import log as stored
+
+MAX_PAYLOADS = 1000  # entries one payload request covers
 
 
 class SyncRefused(ParleyError):
@@ -51,6 +61,7 @@ class Synced:
     old_size: int
     fetched: int  # entry headers newly mirrored
     pinned: bool  # the operator's key was pinned by this sync
+    payloads: int = 0  # payloads newly mirrored (the party's own and the log's own events)
 
 
 @dataclass(frozen=True)
@@ -85,11 +96,39 @@ class Mirror:
     def evidence_dir(self) -> Path:
         return self.data_dir / "mirror" / "evidence"
 
+    @property
+    def payloads_file(self) -> Path:
+        """One line per payload the party may see: the RFC 8785 form of {"index", "payload",
+        "salt"}, in index order, each checked against its mirrored header."""
+        return self.data_dir / "mirror" / "payloads.jsonl"
+
+    @property
+    def payloads_size(self) -> Path:
+        """The log size through which the payloads were pulled."""
+        return self.data_dir / "mirror" / "payloads.size"
+
     def headers(self) -> list[bytes]:
         try:
             return read_bundle(self.headers_file.read_bytes())
         except FileNotFoundError:
             return []
+
+    def payloads(self) -> dict[int, bytes]:
+        """The mirrored payloads by entry index."""
+        try:
+            lines = self.payloads_file.read_bytes().splitlines()
+        except FileNotFoundError:
+            return {}
+        return {
+            int(item["index"]): item["payload"].encode("utf-8")
+            for item in (json.loads(line) for line in lines)
+        }
+
+    def pulled(self) -> int:
+        try:
+            return int(self.payloads_size.read_text("ascii"))
+        except (FileNotFoundError, ValueError):
+            return 0
 
 
 def _pin(mirror: Mirror, client: Client, given: str | None) -> tuple[Ed25519Verifier, bool]:
@@ -138,6 +177,51 @@ def _fetch_headers(client: Client, start: int, size: int) -> list[bytes]:
             raise SyncRefused(f"entry bundle {index} holds {len(bundle)} entries, not {width}")
         out.extend(bundle[max(0, start - index * TILE_WIDTH) :])
     return out
+
+
+def visible_payloads(
+    ledger: Ledger, *, party_id: str, start: int, end: int
+) -> list[dict[str, Any]]:
+    """The server's side: the payloads of entries start..end-1 that `party_id` may see (as in
+    its export: its own commands' and the log's own events), with their salts; an erased or
+    withheld one is left out."""
+    if not 0 <= start <= end or end - start > MAX_PAYLOADS:
+        raise InvalidInput(
+            f"ask for at most {MAX_PAYLOADS} entries, from 0 up (not {start}..{end})"
+        )
+    with ledger.reading() as conn:
+        who = authz.require(conn, party_id, authz.Action.LOG_EXPORT)
+        kept = stored.kept_payloads(conn, start, end)
+    return [
+        {"index": p.index, "payload": p.payload.decode("utf-8"), "salt": encode_base64(p.salt)}
+        for p in kept
+        if authz.sees_payload(who, actor=p.actor, event_type=p.type)
+    ]
+
+
+def _fetch_payloads(client: Client, headers: Sequence[bytes], start: int) -> list[bytes]:
+    """The payloads the party may see of entries start.., each checked against its header's
+    commitment: mirror lines, in index order."""
+    lines: list[bytes] = []
+    for lo in range(start, len(headers), MAX_PAYLOADS):
+        hi = min(lo + MAX_PAYLOADS, len(headers))
+        answer = client.request("GET", f"/v1/log/payloads/{lo}/{hi}")
+        last = lo - 1
+        for item in answer.get("entries", []) if isinstance(answer, dict) else []:
+            try:
+                index, payload = int(item["index"]), str(item["payload"]).encode("utf-8")
+                salt = decode_base64(str(item["salt"]))
+                if not last < index < hi or salt is None:
+                    raise ValueError(f"entry {index} is out of order or its salt is not base64")
+                check_payload(Header.from_bytes(headers[index]), payload, salt)
+            except (KeyError, TypeError, ValueError, LogError) as e:
+                raise SyncRefused(
+                    f"the server's payloads {lo}..{hi - 1} do not match the signed headers: {e}"
+                ) from e
+            last = index
+            line = {"index": index, "payload": payload.decode("utf-8"), "salt": item["salt"]}
+            lines.append(canonical_json(line))
+    return lines
 
 
 def _proof(client: Client, old: int, new: int) -> tuple[bytes, ...]:
@@ -213,6 +297,8 @@ def sync(
             why = "whose entries do not hash to its root, against"
             raise split_view(mirror, url, shown, head, new.size, new.root, why, proof)
         raise SyncRefused(f"the server's entries do not hash to its checkpoint of size {new.size}")
+    pulled = min(mirror.pulled(), len(known))
+    fresh_payloads = _fetch_payloads(client, headers, pulled)
     witness = Witness(CosignatureSigner(witness_name(party), key), verifier, mirror.state)
     mirror.witness_dir.mkdir(parents=True, exist_ok=True)
     try:
@@ -221,6 +307,14 @@ def sync(
         raise SyncRefused(f"{party} refuses to cosign: {e}") from e
     mirror.headers_file.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(mirror.headers_file, entry_bundle(headers))
+    kept = [
+        line
+        for line in (mirror.payloads_file.read_bytes().splitlines() if pulled else [])
+        if json.loads(line)["index"] < pulled
+    ]
+    text = b"".join(line + b"\n" for line in kept + fresh_payloads)
+    write_atomically(mirror.payloads_file, text)
+    write_atomically(mirror.payloads_size, f"{new.size}\n".encode("ascii"))
     write_atomically(mirror.cosigned_note, shown)
     client.request("POST", "/v1/log/cosignatures", {"size": new.size, "line": signature.line()})
-    return Synced(party, new.size, old, len(fresh), pinned)
+    return Synced(party, new.size, old, len(fresh), pinned, len(fresh_payloads))

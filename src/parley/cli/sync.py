@@ -41,7 +41,8 @@ def sync_command(
     pinned = " (mediator key pinned)" if done.pinned else ""
     out.print(
         f"{done.party} checked and cosigned the checkpoint of size {done.size} (last cosigned:"
-        f" {done.old_size}); {done.fetched} new entry headers mirrored{pinned}."
+        f" {done.old_size}); {done.fetched} new entry headers and {done.payloads} payloads"
+        f" mirrored{pinned}."
     )
 
 

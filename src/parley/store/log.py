@@ -279,3 +279,24 @@ def headers(tx: Connection, lo: int, hi: int) -> list[bytes]:
     """The entry bytes (headers) of entries lo..hi-1, in order."""
     rows = tx.execute(select(_e.header).where(_e.idx >= lo, _e.idx < hi).order_by(_e.idx)).all()
     return [bytes(r.header) for r in rows]
+
+
+@dataclass(frozen=True)
+class KeptPayload:
+    """An entry's payload and salt as kept (none once erased), with who made it."""
+
+    index: int
+    type: str
+    actor: str
+    payload: bytes
+    salt: bytes
+
+
+def kept_payloads(tx: Connection, lo: int, hi: int) -> list[KeptPayload]:
+    """The payloads still kept of entries lo..hi-1, in order (an erased one is left out)."""
+    rows = tx.execute(
+        select(_e.idx, _e.type, _e.actor, _e.payload, _e.salt)
+        .where(_e.idx >= lo, _e.idx < hi, _e.payload.isnot(None), _e.salt.isnot(None))
+        .order_by(_e.idx)
+    ).all()
+    return [KeptPayload(int(r.idx), r.type, r.actor, bytes(r.payload), bytes(r.salt)) for r in rows]
