@@ -226,6 +226,17 @@
         tell(message("no-webcrypto") + " (" + e.message + ")", "failed");
       }
     });
+    document.getElementById("import-key").addEventListener("click", async () => {
+      const file = document.getElementById("key-file").files[0];
+      if (!partyField.reportValidity() || !file) {
+        return;
+      }
+      try {
+        await showKey(await S.importKey(partyField.value.trim(), await file.text()));
+      } catch (e) {
+        tell(message("refused") + " " + e.message, "failed");
+      }
+    });
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       const id = partyField.value.trim();

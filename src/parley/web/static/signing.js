@@ -2,7 +2,8 @@
 //
 // The key is an Ed25519 key made by WebCrypto, not extractable: the browser can sign with it but
 // no script (ours included) can read its private half, and it never leaves this machine. It is
-// kept in this browser's IndexedDB under the party's id. Its verifier key (the raw public key in
+// kept in this browser's IndexedDB under the party's id (made here, or brought from the file
+// `parley key init` wrote). Its verifier key (the raw public key in
 // hex) is registered like any party's (`parley party add UA --key …`).
 //
 // Each request is signed in RFC 9421's form with the very signature base the server checks
@@ -206,6 +207,41 @@
     return fromPair(party, pair);
   }
 
+  function fromBase64(text) {
+    return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+  }
+
+  function fromBase64Url(text) {
+    const plain = text.replace(/-/g, "+").replace(/_/g, "/");
+    return fromBase64(plain + "=".repeat((4 - (plain.length % 4)) % 4));
+  }
+
+  // Bring into this browser the key `parley key init` made (its unencrypted PKCS#8 PEM file):
+  // kept as a key that cannot be read back out, like one made here. A party that already has a
+  // key in this browser keeps it; nothing is overwritten.
+  async function importKey(party, pemText) {
+    if (await loadKey(party)) {
+      throw new Error("this browser already holds a key for " + party);
+    }
+    const match = /-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\s]+)-----END PRIVATE KEY-----/.exec(pemText);
+    if (!match) {
+      throw new Error("not an unencrypted PEM private key");
+    }
+    const der = fromBase64(match[1].replace(/\s+/g, ""));
+    const algorithm = { name: "Ed25519" };
+    // the public half comes from a passing, readable copy; the copy kept cannot be read
+    const passing = await crypto.subtle.importKey("pkcs8", der, algorithm, true, ["sign"]);
+    const jwk = await crypto.subtle.exportKey("jwk", passing);
+    const privateKey = await crypto.subtle.importKey("pkcs8", der, algorithm, false, ["sign"]);
+    const publicKey = await crypto.subtle.importKey("raw", fromBase64Url(jwk.x), algorithm, true, [
+      "verify",
+    ]);
+    const pair = { privateKey: privateKey, publicKey: publicKey };
+    const store = await openStore("readwrite");
+    await done(store.add({ pair: pair, made: new Date().toISOString(), imported: true }, party));
+    return fromPair(party, pair);
+  }
+
   // Forget the party's key in this browser (its registration stays on the server until revoked).
   async function forgetKey(party) {
     await done((await openStore("readwrite")).delete(party));
@@ -226,6 +262,7 @@
     fingerprint: fingerprint,
     loadKey: loadKey,
     makeKey: makeKey,
+    importKey: importKey,
     forgetKey: forgetKey,
     keptParties: keptParties,
   });
