@@ -175,6 +175,11 @@ def test_a_list_without_ids_and_its_next_version(
     # the same file again changes nothing
     again = cli("roster", "import", str(v2), "--party", "UA", "--kind", "held")
     assert "unchanged (12 persons)" in again.output
+    # the first list again: Мороз is back with the id he had, the new ones are removed
+    back = cli("roster", "import", str(v1), "--party", "UA", "--kind", "held")
+    assert "UA:held v3: 10 persons (1 added, 3 removed, 2 changed)" in back.output
+    (moroz,) = diff["removed"]
+    assert _roster_json(cli)["added"] == [moroz]
 
 
 def test_the_offices_words_and_dates_are_read(cli: Callable[..., Any], tmp_path: Path) -> None:

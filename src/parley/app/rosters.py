@@ -53,11 +53,14 @@ class ImportResult:
 
 
 def _with_ids(
-    records: Sequence[PersonRecord], before: Mapping[str, Mapping[str, Any]]
+    conn: Tx, rid: str, records: Sequence[PersonRecord], before: Mapping[str, Mapping[str, Any]]
 ) -> list[PersonRecord]:
     """The records of a list without ids, each given its id on this roster
-    (parley.domain.record_ids: carried over from `before`, else derived)."""
-    ids = assign_ids([r.to_dict() for r in records], before)
+    (parley.domain.record_ids: carried over from `before`, or from a person removed earlier
+    and not erased, else the roster's next number)."""
+    ever = roster_store.records(conn, rid)
+    earlier = {i: r.data for i, r in ever.items() if i not in before and not r.erased}
+    ids = assign_ids([r.to_dict() for r in records], before, earlier, used=ever)
     return [dataclasses.replace(r, record_id=i) for r, i in zip(records, ids, strict=True)]
 
 
@@ -87,7 +90,7 @@ def import_roster(
         authz.require(conn, actor or party_id, authz.Action.ROSTER_IMPORT, owner=party_id)
         version = roster_store.current_version(conn, rid)
         before = roster_store.snapshot(conn, rid, version) if version else {}
-        given = _with_ids(records, before) if derive_ids else list(records)
+        given = _with_ids(conn, rid, records, before) if derive_ids else list(records)
         if mode is ImportMode.MERGE:
             kept = {i: before[i] for i in before if i not in {r.record_id for r in given}}
         else:
@@ -148,7 +151,7 @@ def identify(
         authz.require(conn, actor or party_id, authz.Action.ROSTER_READ, owner=party_id)
         version = roster_store.current_version(conn, rid)
         before = roster_store.snapshot(conn, rid, version) if version else {}
-    ids = [r.record_id for r in _with_ids(records, before)]
+        ids = [r.record_id for r in _with_ids(conn, rid, records, before)]
     missing = [label for label, i in zip(labels, ids, strict=True) if i not in before]
     if missing:
         shown = "; ".join(missing[:10]) + (" ..." if len(missing) > 10 else "")
@@ -259,7 +262,7 @@ def diff_file(
         authz.require(conn, actor or party_id, authz.Action.ROSTER_READ, owner=party_id)
         version = roster_store.current_version(conn, rid)
         before = roster_store.snapshot(conn, rid, version) if version else {}
-    given = _with_ids(records, before) if derive_ids else list(records)
+        given = _with_ids(conn, rid, records, before) if derive_ids else list(records)
     after = {r.record_id: r.to_dict() for r in given}
     if mode is ImportMode.MERGE:
         after = {**before, **after}

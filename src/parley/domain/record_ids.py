@@ -1,18 +1,22 @@
-"""Ids for the persons of a list that carries none: carried over from the roster, else derived.
+"""Ids for the persons of a list that carries none: carried over from the roster, else new.
 
 A person is identified by their names as written, birth date and service number (the
-identity key, `identity_key`). A new version of a list without ids is given ids in three
-passes, always the same way for the same file and roster (docs/rosters.md):
+identity key, `identity_key`). A version of a list without ids is given ids in four
+passes, always the same way for the same file and roster, whatever the order of its rows
+(docs/rosters.md):
 
 1. **Same person.** A row whose identity key is that of exactly one person of the current
    version takes that person's id.
 2. **Corrected person.** Of the rows and persons left, a row and a person that are each
    other's only near match keep the person's id: one of names, birth date and service
    number was corrected a little, the others are the same (`near`).
-3. **New person.** Every other row gets an id derived from its identity key:
-   `P-` and the first 10 letters of the base32 SHA-256 of the key. Should that id already
-   belong to another person of the roster, the key is followed by `#2`, `#3`, ... until the
-   id is free.
+3. **Back on the roster.** A row whose identity key is that of exactly one person removed
+   from an earlier version (and not erased) takes that person's id again.
+4. **New person.** The other rows, in the order of their identity keys, get the next free
+   numbers of the roster: `P-00001`, `P-00002`, ...
+
+A new id is a number, not a hash of the key: a hash of a name and a birth date can be
+reversed by trying names and dates, and the id outlives the person's erasure in the log.
 
 Two rows of one file with the same identity key are one person written twice, or two
 persons the list does not tell apart: the file is refused naming both rows, never merged.
@@ -20,11 +24,10 @@ persons the list does not tell apart: the file is refused naming both rows, neve
 
 from __future__ import annotations
 
-import base64
-import hashlib
+import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from rapidfuzz import process
@@ -61,10 +64,12 @@ def identity_key(data: Mapping[str, Any]) -> str:
     return f"{name_key(data)}|{birth}|{service}"
 
 
-def derived_id(key: str) -> str:
-    """The id a person's identity key gives: `P-` and 10 letters of its hash."""
-    digest = base64.b32encode(hashlib.sha256(key.encode()).digest()).decode()
-    return f"P-{digest[:10]}"
+def numbered_id(number: int) -> str:
+    """The id of a roster's `number`th new person of a list without ids: `P-00012`."""
+    return f"P-{number:05d}"
+
+
+_NUMBERED = re.compile(r"^P-(\d+)$")
 
 
 def _date_close(a: str, b: str) -> bool:
@@ -167,22 +172,33 @@ class _Left:
         return sorted(found)
 
 
+def _unique_key_match(
+    keys: Sequence[str], ids: list[str | None], persons: Mapping[str, Mapping[str, Any]]
+) -> None:
+    """Give each row still without an id the id of the one person with its identity key."""
+    by_key: dict[str, list[str]] = defaultdict(list)
+    for rid, data in persons.items():
+        by_key[identity_key(data)].append(rid)
+    for pos, key in enumerate(keys):
+        if ids[pos] is None and len(found := by_key.get(key, [])) == 1:
+            ids[pos] = found[0]
+
+
 def assign_ids(
-    rows: Sequence[Mapping[str, Any]], current: Mapping[str, Mapping[str, Any]]
+    rows: Sequence[Mapping[str, Any]],
+    current: Mapping[str, Mapping[str, Any]],
+    earlier: Mapping[str, Mapping[str, Any]] | None = None,
+    used: Collection[str] = (),
 ) -> list[str]:
     """Each row's id (see the module): carried from `current` (id -> record fields of the
-    roster's current version) when it is the same or a corrected person, else derived.
-    The rows' identity keys must differ (`same_key_rows`)."""
+    roster's current version) when it is the same or a corrected person, from `earlier`
+    (persons removed from earlier versions) when it is the same person, else the roster's
+    next free number, none of `used` (every id the roster ever had). The rows' identity keys
+    must differ (`same_key_rows`)."""
     keys = [identity_key(r) for r in rows]
     ids: list[str | None] = [None] * len(rows)
-    by_key: dict[str, list[str]] = defaultdict(list)
-    for rid, data in current.items():
-        by_key[identity_key(data)].append(rid)
-    taken: set[str] = set()
-    for pos, key in enumerate(keys):
-        if len(found := by_key.get(key, [])) == 1:
-            ids[pos] = found[0]
-            taken.add(found[0])
+    _unique_key_match(keys, ids, current)
+    taken = {rid for rid in ids if rid is not None}
 
     left = _Left({rid: _Who.of(data) for rid, data in current.items() if rid not in taken})
     candidates: dict[int, list[str]] = {}
@@ -196,19 +212,14 @@ def assign_ids(
     for pos, found in candidates.items():
         if len(found) == 1 and len(chosen_by[found[0]]) == 1:
             ids[pos] = found[0]
-            taken.add(found[0])
 
-    taken |= set(current)
-    out: list[str] = []
-    for pos, key in enumerate(keys):
-        carried = ids[pos]
-        if carried is not None:
-            out.append(carried)
-            continue
-        rid, n = derived_id(key), 1
-        while rid in taken:
-            n += 1
-            rid = derived_id(f"{key}#{n}")
-        taken.add(rid)
-        out.append(rid)
-    return out
+    _unique_key_match(keys, ids, earlier or {})
+    taken = {*used, *current, *(earlier or {}), *(rid for rid in ids if rid is not None)}
+    numbers = [int(m.group(1)) for rid in taken if (m := _NUMBERED.match(rid))]
+    number = max(numbers, default=0)
+    for pos in sorted((p for p in range(len(rows)) if ids[p] is None), key=lambda p: keys[p]):
+        number += 1
+        while numbered_id(number) in taken:
+            number += 1
+        ids[pos] = numbered_id(number)
+    return [rid for rid in ids if rid is not None]

@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 
 from parley.domain.record_ids import (
     assign_ids,
-    derived_id,
     identity_key,
     name_key,
     near,
@@ -32,17 +31,24 @@ def roster(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return dict(zip(assign_ids(rows, {}), rows, strict=True))
 
 
-def test_a_new_persons_id_is_derived_from_names_birth_date_and_service_number() -> None:
+def test_a_person_is_identified_by_names_birth_date_and_service_number() -> None:
     row = person("Коваль", "Петро", "1980-03-12", "АВ-123")
     assert identity_key(row) == "коваль петро|1980-03-12|AB123"
-    (rid,) = assign_ids([row], {})
-    assert rid == derived_id("коваль петро|1980-03-12|AB123")
-    assert rid.startswith("P-") and len(rid) == 12
     # case, spacing, apostrophes and ё/е do not make another person
     same = person(" КОВАЛЬ ", "петро", "1980-03-12", "ab 123")
-    assert assign_ids([same], {}) == [rid]
+    assert identity_key(same) == identity_key(row)
     assert name_key({"family_name": "Дем'яненко"}) == name_key({"family_name": "ДемЯненко"})
     assert name_key({"full_name": "Коваль  Петро"}) == name_key(person("Коваль", "Петро"))
+    assert name_key({"full_name": "Фёдоров"}) == name_key({"full_name": "федоров"})
+
+
+def test_new_persons_are_numbered_in_the_order_of_their_keys() -> None:
+    rows = [person("Мороз"), person("Бойко"), person("Коваль")]
+    assert assign_ids(rows, {}) == ["P-00003", "P-00001", "P-00002"]
+    # the next new persons of the roster take the next numbers, past any the roster had
+    current = roster(rows)
+    ids = assign_ids([person("Мороз"), person("Ясень")], current, used=["P-00007", "UA-1"])
+    assert ids == ["P-00003", "P-00008"]
 
 
 def test_re_sorted_the_same_persons_keep_their_ids() -> None:
@@ -95,17 +101,16 @@ def test_an_ambiguous_correction_carries_nothing_over() -> None:
     assert rid not in current
 
 
-def test_a_derived_id_already_taken_gets_the_next_one() -> None:
-    first = person("Коваль", "Петро", "1980")
-    current = roster([first])
-    (old,) = current
-    # v2 corrects the name: the person keeps the id derived from the old spelling ...
-    corrected = person("Коваль", "Петр", "1980")
-    assert assign_ids([corrected], current) == [old]
-    # ... so someone new written as the old spelling gets the next id, never the same one
-    v2 = {old: corrected}
-    ids = assign_ids([corrected, first], v2)
-    assert ids[0] == old and ids[1] == derived_id(identity_key(first) + "#2")
+def test_a_person_back_on_the_roster_takes_their_id_again() -> None:
+    current = roster([person("Коваль", "Петро", "1980"), person("Бойко", "Іван", "1975")])
+    kovalj, bojko = current
+    v2 = {bojko: current[bojko]}  # Коваль was removed in v2
+    ids = assign_ids([person("Бойко", "Іван", "1975"), person("Коваль", "Петро", "1980")], v2,
+                     earlier={kovalj: current[kovalj]}, used=current)  # fmt: skip
+    assert ids == [bojko, kovalj]
+    # ... by the same key only: corrected as well, they are a new person
+    (new,) = assign_ids([person("Коваль", "Петро", "1981")], {}, earlier={kovalj: current[kovalj]})
+    assert new not in current
 
 
 def test_rows_with_the_same_key_are_found() -> None:
