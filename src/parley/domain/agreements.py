@@ -6,9 +6,11 @@ import datetime as dt
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from parley.domain.errors import DomainError
+
+TEXT_LANGUAGES = ("uk", "ru", "en")  # the languages of an agreement's text, in its order
 
 
 class ExchangeMode(enum.StrEnum):
@@ -89,6 +91,7 @@ class Commitment:
     exchange: ExchangeTerms | None = None
     place: str = ""
     due_date: dt.date | None = None
+    after: str = ""  # the phase (its id) that must be done before this one begins
 
     def __post_init__(self) -> None:
         if (self.kind is CommitmentKind.EXCHANGE) != (self.exchange is not None):
@@ -114,8 +117,71 @@ class Agreement:
     sides: tuple[str, str]
     mediator: str
     phases: tuple[Phase, ...]
+    # The language its free text (titles, descriptions, places) is written in; "" for an
+    # agreement drafted before languages were declared, whose text is rendered as it was.
+    language: str = ""
+    places: tuple[str, ...] = ()  # the places its commitments may name, in `language`
+    # free text in the other languages: (text as written, ((language, translation), ...))
+    translations: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    # each named person's name as its roster wrote it, in each language's script (the app
+    # fills it in from the rosters when the draft is put on the log)
+    names: tuple[tuple[PersonRef, tuple[tuple[str, str], ...]], ...] = ()
+
+    def translated(self, text: str, lang: str) -> str | None:
+        """`text` in `lang`: as written in the agreement's language, else its translation."""
+        if lang == self.language:
+            return text
+        return dict(dict(self.translations).get(text, ())).get(lang)
+
+    def name_of(self, ref: PersonRef, lang: str) -> str | None:
+        return dict(dict(self.names).get(ref, ())).get(lang)
+
+    def named_persons(self) -> list[PersonRef]:
+        """Every person an exchange of the agreement names, in order, once."""
+        refs = [
+            ref
+            for p in self.phases
+            for c in p.commitments
+            if c.exchange is not None
+            for _, named in c.exchange.named
+            for ref in named
+        ]
+        return list(dict.fromkeys(refs))
+
+    def _check_text(self) -> None:
+        if self.language and self.language not in TEXT_LANGUAGES:
+            raise DomainError(
+                f"language: {self.language!r} is not one of {', '.join(TEXT_LANGUAGES)}"
+            )
+        for text, given in self.translations:
+            for lang, _ in given:
+                if lang not in TEXT_LANGUAGES:
+                    raise DomainError(
+                        f"translations of {text!r}: {lang!r} is not one of"
+                        f" {', '.join(TEXT_LANGUAGES)}"
+                    )
+
+    def _check_references(self) -> None:
+        """A commitment names only a phase and a place the agreement has."""
+        phase_ids = [p.phase_id for p in self.phases]
+        declared = ", ".join(self.places) or "none declared"
+        for p in self.phases:
+            for c in p.commitments:
+                if c.after and (c.after not in phase_ids or c.after == p.phase_id):
+                    raise DomainError(
+                        f"commitment {c.commitment_id}: after names phase {c.after!r}, which is"
+                        f" not another phase of agreement {self.agreement_id}"
+                        f" (its phases: {', '.join(phase_ids)})"
+                    )
+                if c.place and (self.places or self.language) and c.place not in self.places:
+                    raise DomainError(
+                        f"commitment {c.commitment_id}: place {c.place!r} is not one of the"
+                        f" agreement's places ({declared}); name it under places first"
+                    )
 
     def __post_init__(self) -> None:
+        self._check_text()
+        self._check_references()
         ids = [c.commitment_id for p in self.phases for c in p.commitments]
         if len(ids) != len(set(ids)):
             raise DomainError(f"agreement {self.agreement_id} repeats a commitment id")
@@ -131,8 +197,9 @@ def _ref_list(refs: tuple[PersonRef, ...]) -> list[str]:
 
 
 def agreement_to_dict(a: Agreement) -> dict[str, Any]:
-    """The agreement as plain JSON values, the form that is hashed and signed."""
-    return {
+    """The agreement as plain JSON values, the form that is hashed and signed; a field an
+    agreement does not use is left out, as agreements drafted before it have it."""
+    out: dict[str, Any] = {
         "agreement_id": a.agreement_id,
         "title": a.title,
         "sides": list(a.sides),
@@ -147,6 +214,15 @@ def agreement_to_dict(a: Agreement) -> dict[str, Any]:
             for p in a.phases
         ],
     }
+    if a.language:
+        out["language"] = a.language
+    if a.places:
+        out["places"] = list(a.places)
+    if a.translations:
+        out["translations"] = {text: dict(given) for text, given in a.translations}
+    if a.names:
+        out["names"] = {str(ref): dict(forms) for ref, forms in a.names}
+    return out
 
 
 def _commitment_to_dict(c: Commitment) -> dict[str, Any]:
@@ -159,6 +235,8 @@ def _commitment_to_dict(c: Commitment) -> dict[str, Any]:
         out["place"] = c.place
     if c.due_date:
         out["due_date"] = c.due_date.isoformat()
+    if c.after:
+        out["after"] = c.after
     if c.exchange is not None:
         out["exchange"] = {
             "mode": c.exchange.mode.value,
@@ -188,7 +266,9 @@ def agreement_from_dict(d: object) -> Agreement:
                     raise DomainError(f"{at}.exchange.ratio: two whole numbers, as [1, 3]")
                 named = _object(e.get("named", {}), f"{at}.exchange.named")
                 terms = ExchangeTerms(
-                    mode=ExchangeMode(_id(e, "mode", f"{at}.exchange")),
+                    mode=_word(
+                        ExchangeMode, _id(e, "mode", f"{at}.exchange"), f"{at}.exchange.mode"
+                    ),
                     ratio=(int(ratio[0]), int(ratio[1])),
                     named=tuple(
                         (
@@ -205,11 +285,12 @@ def agreement_from_dict(d: object) -> Agreement:
             commitments.append(
                 Commitment(
                     commitment_id=_id(item, "commitment_id", at),
-                    kind=CommitmentKind(_id(item, "kind", at)),
+                    kind=_word(CommitmentKind, _id(item, "kind", at), f"{at}.kind"),
                     description=_text(item, "description", at),
                     exchange=terms,
                     place=_text(item, "place", at) if "place" in item else "",
                     due_date=None if due is None else _date(due, f"{at}.due_date"),
+                    after=_id(item, "after", at) if "after" in item else "",
                 )
             )
         ordinal = phase.get("ordinal")
@@ -232,7 +313,38 @@ def agreement_from_dict(d: object) -> Agreement:
         (_name(sides[0], "sides"), _name(sides[1], "sides")),
         _id(top, "mediator", ""),
         tuple(phases),
+        **_languages(top),
     )
+
+
+def _languages(top: Mapping[str, Any]) -> dict[str, Any]:
+    """The agreement's language, places, translations and named persons' names, as given."""
+    out: dict[str, Any] = {}
+    if "language" in top:
+        out["language"] = _id(top, "language", "")
+    if "places" in top:
+        out["places"] = tuple(
+            _name(x, f"places[{i}]") for i, x in enumerate(_array(top, "places", ""))
+        )
+    if "translations" in top:
+        given = _object(top["translations"], "translations")
+        out["translations"] = tuple(
+            (text, _forms(given[text], f"translations.{text}")) for text in sorted(given)
+        )
+    if "names" in top:
+        names = _object(top["names"], "names")
+        out["names"] = tuple(
+            (PersonRef.parse(ref), _forms(names[ref], f"names.{ref}")) for ref in sorted(names)
+        )
+    return out
+
+
+def _forms(value: object, where: str) -> tuple[tuple[str, str], ...]:
+    forms = _object(value, where)
+    return tuple((lang, _name(forms[lang], f"{where}.{lang}")) for lang in sorted(forms))
+
+
+_Word = TypeVar("_Word", bound=enum.StrEnum)
 
 
 def _field(where: str, key: str) -> str:
@@ -267,6 +379,13 @@ def _name(value: object, where: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise DomainError(f"{where}: a text, not {_kind(value)}")
     return value
+
+
+def _word(words: type[_Word], value: str, where: str) -> _Word:
+    try:
+        return words(value)
+    except ValueError:
+        raise DomainError(f"{where}: one of {', '.join(words)}") from None
 
 
 def _whole(value: object) -> bool:
