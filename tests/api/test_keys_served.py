@@ -5,6 +5,10 @@ other door, and works once. The server's export verifies offline."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +21,7 @@ from parley.api.app import create_app
 from parley.app import audit, instance
 from parley.app.client import Client, ServerRefused
 from parley.app.config import Settings
-from parley.app.keys import KeyRing, read_private_key
+from parley.app.keys import CRASH_ENV, KeyRing, read_private_key
 from parley.app.ledger import Ledger
 from parley.cli.main import app
 from parley.domain.parties import Party, Role
@@ -153,3 +157,32 @@ def test_a_rotation_whose_answer_was_lost_is_settled_against_the_server(
         assert "it is now the current key" in result.stdout
     assert KeyRing(site.ua / "keys").get("UA").public_key().public_bytes_raw() == public
     assert site.ua_key() == key_id(public)
+
+
+@pytest.mark.parametrize(
+    "step",
+    ["rotate.generated", "rotate.staged", "rotate.committed", "rotate.archived", "rotate.promoted"],
+)
+def test_a_served_rotation_killed_at_each_step_is_settled_by_the_next_command(
+    runner: CliRunner, site: Site, step: str
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PARLEY_")}
+    with serving(create_app(site.ledger)) as url:
+        command = [sys.executable, "-c", "from parley.cli.main import app; app()"]
+        killed = subprocess.run(
+            [*command, "--data-dir", str(site.ua), "--server", url, "key", "rotate", "--as", "UA"],
+            env={**env, CRASH_ENV: step},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert killed.returncode == -signal.SIGKILL, killed.stderr
+        run_cli(runner, site.ua, "key", "rotate", "--as", "UA", server=url)
+        ring = KeyRing(site.ua / "keys")
+        assert ring.pending() == []
+        current = ring.get("UA").public_key().public_bytes_raw()
+        assert site.ua_key() == key_id(current)
+        answer = Client(url, EntrySigner(ring.get("UA"))).request("GET", "/v1/keys/current")
+        assert answer["key_id"] == key_id(current)
+    audit.verify_live(site.ledger)
