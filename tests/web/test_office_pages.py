@@ -5,21 +5,10 @@ acknowledgement done with the keyboard alone."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
+from playwright.sync_api import Page, expect
 
-import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
-from typer.testing import CliRunner
-
-from parley.app import agreements, batches, reconcile
-from parley.domain.agreements import PersonRef
-from parley.domain.handovers import HandoverState
-from parley.domain.matches import MatchState
 from tests.web.conftest import screenshot
-from tests.web.exchange import XSS, Site, office, served
-from tests.web.test_exchange_pages import AGREEMENT, _row, _submit
+from tests.web.exchange import XSS, Offices
 
 PAGES = (
     "/office",
@@ -37,67 +26,7 @@ HEADING = {"uk": "Офіс UA", "ru": "Офис UA", "en": "Office of UA"}
 SERIOUS = ("serious", "critical")
 
 
-@dataclass
-class Offices:
-    site: Site
-    ua: Page
-    context: BrowserContext
-
-
-@pytest.fixture
-def offices(runner: CliRunner, tmp_path: Path, browser: Browser) -> Iterator[Offices]:
-    """UA and RU with rosters (names that look like markup among them), two confirmed matches,
-    the agreement signed by both sides from their pages and witnessed, and batch B1 agreed;
-    UA's office signed in."""
-    with served(runner, tmp_path) as site:
-        ua_context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
-        ru_context = browser.new_context(locale="en-GB")
-        try:
-            ua = office(site, ua_context, "UA")
-            ru = office(site, ru_context, "RU")
-            _submit(ua, "held", [_row("UA-0", XSS[1], XSS[0], "1990-01-02")])
-            _submit(ru, "held", [_row("RU-0", "Коваль", "Петро", "1980-03-04")])
-            _submit(ua, "sought", [_row("S-0", "Коваль", "Петро", "1980-03-04")])
-            _submit(ru, "sought", [_row("S-0", XSS[1], XSS[0], "1990-01-02")])
-            _prepare(site, (ua, ru))
-            yield Offices(site, ua, ua_context)
-        finally:
-            ua_context.close()
-            ru_context.close()
-
-
-def _prepare(site: Site, sides: tuple[Page, Page]) -> None:
-    ledger = site.ledger
-    candidates = reconcile.exact_candidates(ledger, sought="UA:sought", held="RU:held")
-    candidates += reconcile.exact_candidates(ledger, sought="RU:sought", held="UA:held")
-    proposed = reconcile.propose(ledger, actor="MED", candidates=candidates).proposed
-    reconcile.decide_matches(
-        ledger, actor="MED", mids=proposed, state=MatchState.CONFIRMED, note="same dates"
-    )
-    agreements.draft(ledger, actor="MED", agreement=AGREEMENT)
-    for page in sides:
-        page.goto(site.url + "/office/agreements/AG")
-        page.get_by_role("button", name="Sign the agreement").click()
-        page.locator("dialog#confirm button.confirm").click()
-        expect(page.locator(".notice").first).to_contain_text("has signed this version")
-    agreements.sign(
-        ledger, actor="MED", agreement_id="AG", text_sha256=agreements.text_hash(AGREEMENT)
-    )
-    persons = [PersonRef("UA", "UA-0"), PersonRef("RU", "RU-0")]
-    batches.plan(
-        ledger,
-        actor="MED",
-        batch_id="B1",
-        commitment_id="AG-EX",
-        place="the border",
-        planned_date=None,
-        persons=persons,
-    )
-    for to in (HandoverState.LOCATED, HandoverState.AGREED):
-        batches.advance(ledger, actor="MED", batch_id="B1", moves=[(p, to, "") for p in persons])
-
-
-def _axe(page: Page, source: str) -> list[dict[str, object]]:
+def axe(page: Page, source: str) -> list[dict[str, object]]:
     """axe-core's violations on the page (injected through the debugger, as the CSP allows no
     script but the site's own)."""
     page.evaluate(source)
@@ -122,7 +51,7 @@ def test_every_office_page_in_each_language(offices: Offices, axe_source: str) -
             assert ua.locator("html").get_attribute("lang") == lang
             if path == "/office":
                 expect(ua.get_by_role("heading", level=1)).to_have_text(HEADING[lang])
-            serious = [v for v in _axe(ua, axe_source) if v["impact"] in SERIOUS]
+            serious = [v for v in axe(ua, axe_source) if v["impact"] in SERIOUS]
             assert serious == [], (lang, path, serious)
             screenshot(ua, f"office-{lang}-{path.strip('/').replace('/', '-')}")
     # the names that look like markup are text on every page that shows them

@@ -13,7 +13,9 @@ from playwright.sync_api import BrowserContext, Page, expect
 from typer.testing import CliRunner
 
 from tests.api.helpers import run_cli
+from tests.web.conftest import screenshot
 from tests.web.exchange import Site, served
+from tests.web.test_office_pages import SERIOUS, axe
 
 SEND = """async (a) => {
   const k = await ParleySigning.loadKey('UA');
@@ -47,10 +49,12 @@ def _send(page: Page, body: Any, times: int = 1) -> list[int]:
 
 
 def test_only_a_registered_keys_fresh_sign_in_opens_a_session(
-    site: Site, context: BrowserContext
+    site: Site, context: BrowserContext, axe_source: str
 ) -> None:
     page = context.new_page()
     key = _key(page, site)
+    assert [v for v in axe(page, axe_source) if v["impact"] in SERIOUS] == []
+    screenshot(page, "office-sign-in")
     page.locator("#sign-in").click()  # nobody registered this key yet
     expect(page.locator("#outcome")).to_contain_text("is not registered to any party")
     assert page.url.endswith("/office/sign-in")
