@@ -144,3 +144,26 @@ def test_a_bad_word_names_the_accepted_ones_in_the_users_language(tmp_path: Path
         "'невідома' is not one of: female, male, unknown"
         " (допустимі значення: жінка, чоловік, невідомо)"
     )
+
+
+@pytest.mark.parametrize(
+    ("header", "column"),
+    [
+        ("Дата народж.", "birth_date"),
+        ("Д.н.", "birth_date"),
+        ("Г.р.", "birth_date"),
+        ("Рік народження", "birth_date"),
+        ("Год рождения", "birth_date"),
+        ("П.І.Б.", "full_name"),
+        ("Ф.И.О.", "full_name"),
+        ("Прізвище, ім’я, по батькові", "full_name"),
+        ("Особовий номер", "service_number"),
+        ("Номер жетона", "service_number"),
+        ("Стан здоров’я", "health"),
+        ("Категорія особи", "category"),
+        ("Джерело інформації", "evidence"),
+        ("Примечание", "notes"),
+    ],
+)
+def test_headers_as_offices_shorten_them(header: str, column: str) -> None:
+    assert canonical_column(header) == column
