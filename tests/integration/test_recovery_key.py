@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from typer.testing import CliRunner
 
 from parley.app import audit, instance, keys_admin
-from parley.app.keys import PartyKey, init_party_key, read_private_key
+from parley.app.keys import KeyRing, PartyKey, init_party_key, read_private_key
 from parley.app.ledger import Ledger
 from parley.app.signing import Command
 from parley.cli.main import app
@@ -219,3 +219,19 @@ def test_verify_refuses_a_forged_recovery(
     audit.export(ledger, tmp_path / "export")
     with pytest.raises(VerificationFailed, match=refusal):
         audit.verify_export(tmp_path / "export")
+
+
+def test_key_init_stopped_before_the_recovery_key_makes_it_next_time(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    ua = tmp_path / "ua"
+    ring = KeyRing(ua / "keys")
+    key = init_party_key(ring, "UA")  # as if the run had stopped after the signing key
+    assert key.recovery is None and not (ua / "recovery").exists()
+    again = runner.invoke(app, ["--data-dir", str(ua), "key", "init", "--party", "UA"])
+    assert again.exit_code == 0, again.output
+    assert "already has a signing key" in again.output and "Recovery key:" in again.output
+    (offline,) = (ua / "recovery").iterdir()
+    assert ring.public_bytes("UA") == key.public  # the signing key is kept
+    recovery = read_private_key(offline).public_key().public_bytes_raw()
+    assert ring.recovery_public("UA") == recovery

@@ -329,7 +329,8 @@ def init_party_key(ring: KeyRing, party_id: str, recovery_folder: Path | None = 
             created = True
         except FileExistsError:  # made meanwhile by another run: kept
             pass
-    if created and recovery_folder is not None:
+    if recovery_folder is not None and (created or ring.recovery_public(party_id) is None):
+        # with a new key, or after a run stopped between the key and its recovery key
         recovery, path = make_recovery_key(ring, party_id, recovery_folder)
-        return PartyKey(party_id, ring.public_bytes(party_id), True, recovery, path)
+        return PartyKey(party_id, ring.public_bytes(party_id), created, recovery, path)
     return PartyKey(party_id, ring.public_bytes(party_id), created, ring.recovery_public(party_id))
