@@ -94,9 +94,10 @@ def test_each_party_exports_what_it_may_see_and_it_verifies(
     ua, whole = _lines(folders["UA"]), _lines(folders["default"])
     assert [line["header"] for line in ua] == [line["header"] for line in whole]
     own = {"instance.created", "party.registered", "key.rotated", "key.revoked", "person.erased"}
+    roadmap = {"agreement.signed", "commitment.status_set"}  # the public roadmap's, for all
     for line in ua:
         header = _header(line)
-        if header["actor"] != "UA" and header["type"] not in own:
+        if header["actor"] != "UA" and header["type"] not in own | roadmap:
             assert line["payload"] is None and line["payload_withheld"] is True, header
     roster = [line for line in whole if _header(line)["type"] == "person.recorded"]
     assert {_header(line)["actor"] for line in roster} == {"UA", "RU"}
@@ -114,9 +115,19 @@ def test_each_party_exports_what_it_may_see_and_it_verifies(
     assert len(only_ru) > 5 and [n for n in only_ru if n in full.decode()]
     assert not [n for n in only_ru if n in ua_text]
     assert "withheld" in demo.invoke(app, ["verify", str(folders["UA"])]).output
-    # the public's: headers and the log's own events only
-    for line in _lines(folders["public"]):
-        assert line["payload"] is None or _header(line)["type"] in own
+    # the public's: headers, the log's own events and the roadmap's, and the roadmap in words;
+    # no person, no side's list
+    public = _lines(folders["public"])
+    for line in public:
+        assert line["payload"] is None or _header(line)["type"] in own | roadmap
+    assert {_header(line)["type"] for line in public if line["payload"]} >= roadmap
+    words = json.loads((folders["public"] / "roadmap.json").read_text())
+    assert words["agreements"] and words["agreements"][0]["phases"]
+    everything = "".join(p.read_text() for p in folders["public"].rglob("*") if p.is_file())
+    names = spellings(ua_payloads) | spellings(ru_payloads)
+    assert len(names) > 10 and not [n for n in names if n in everything]
+    said = demo.invoke(app, ["verify", str(folders["public"])]).output
+    assert "absent by design" in said and "roadmap.json" in said
 
 
 def test_a_stranger_exports_nothing(demo: CliRunner, tmp_path: Path) -> None:

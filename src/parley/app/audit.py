@@ -4,11 +4,12 @@ event types."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from parley.app import authz, rebuild
+from parley.app import authz, desk_views, rebuild
 from parley.app.ledger import Ledger
 from parley.app.transparency import operator, origin
 from parley.domain.events import PAYLOADS
@@ -159,7 +160,7 @@ def export(ledger: Ledger, folder: Path, *, actor: str | None = None, public: bo
     """Write the log, its checkpoints with cosignatures, and every public key to `folder`, as
     `actor` may see it (default: the operator, whose own data it is, all of it): every header,
     and the payloads the permission table lets it see. A public export has the headers and
-    the log's own events only."""
+    the log's own events and the public roadmap's (and `roadmap.json`, in words)."""
     with ledger.reading() as conn:
         op = operator(conn)[0]
         who = None if public else authz.require(conn, actor or op, authz.Action.LOG_EXPORT)
@@ -172,4 +173,20 @@ def export(ledger: Ledger, folder: Path, *, actor: str | None = None, public: bo
         )
         # as exported: the bytes and the signed commands, not the leaf hash the store keeps
         entries = (_as_seen(who, replace(e, leaf_hash=None)) for e in _live_entries(conn))
-        return write_export(folder, entries, stored.checkpoints(conn), keys)
+        count = write_export(folder, entries, stored.checkpoints(conn), keys)
+    if public:
+        _write_roadmap(ledger, folder / ROADMAP)
+    return count
+
+
+ROADMAP = "roadmap.json"
+
+
+def _write_roadmap(ledger: Ledger, path: Path) -> None:
+    """The public roadmap, readable without Parley: each agreement's phases and commitments,
+    their due dates and ratings, counts per phase; no person, no side's list. A reading of the
+    log, not part of what verify checks: each rating it shows is a `commitment.status_set`
+    entry whose payload the public export carries."""
+    agreements = desk_views.public_overview(ledger)["agreements"]
+    data = json.dumps({"agreements": agreements}, ensure_ascii=False, indent=1, sort_keys=True)
+    path.write_text(data + "\n", encoding="utf-8")

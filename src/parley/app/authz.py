@@ -390,11 +390,16 @@ def sees_match(who: Acting, about: Collection[str], confirmed: bool) -> bool:
     )
 
 
+# The public roadmap: signatures of agreements and the mediator's ratings of commitments, which
+# name no person and no side's list (an agreement's text may: a named exchange lists persons).
+PUBLIC_PAYLOADS = frozenset({"agreement.signed", "commitment.status_set"})
+
+
 def sees_payload(who: Acting | None, *, actor: str, event_type: str) -> bool:
     """Whether `who`'s export (None: the public's) carries an entry's payload: the log's own
-    events (parties, keys, erasures) for all, as a verifier needs them; the rest for the
-    mediator and for the party whose command made the entry."""
-    if event_type in LOG_PAYLOADS:
+    events (parties, keys, erasures) for all, as a verifier needs them, and the public
+    roadmap's; the rest for the mediator and for the party whose command made the entry."""
+    if event_type in LOG_PAYLOADS or event_type in PUBLIC_PAYLOADS:
         return True
     return who is not None and allows(who, Action.LOG_SEE_PAYLOAD, owner=actor)
 

@@ -79,6 +79,11 @@ def verify_command(
             f"{report.withheld} payloads are absent by design (an export for a party or the"
             " public): their headers, signatures, commitments and tree hashes were checked."
         )
+    if folder is not None and (folder / audit.ROADMAP).exists():
+        out.print(
+            f"{audit.ROADMAP}: the public roadmap in words, a reading of the log (not checked;"
+            " each rating it shows is a commitment.status_set entry checked above)."
+        )
     if report.last_checkpoint:
         cosigners = ", ".join(report.last_cosigners) or "no witness"
         out.print(f"Last checkpoint: size {report.last_checkpoint}, cosigned by {cosigners}.")
