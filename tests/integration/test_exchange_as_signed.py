@@ -89,10 +89,9 @@ def _named(ledger: Ledger, ua: list[PersonRef], ru: list[PersonRef]) -> None:
         ),
     )
     agreements.draft(ledger, actor="MED", agreement=agreement)
+    digest = agreements.stored_hash(ledger, agreement_id="AGN")  # the text names the persons
     for signer in ("UA", "RU", "MED"):
-        agreements.sign(
-            ledger, actor=signer, agreement_id="AGN", text_sha256=agreements.text_hash(agreement)
-        )
+        agreements.sign(ledger, actor=signer, agreement_id="AGN", text_sha256=digest)
 
 
 def test_a_named_35_for_35_executes_as_signed_with_its_wounded(ledger: Ledger) -> None:
@@ -378,3 +377,68 @@ def test_the_cli_plans_amends_cancels_and_takes_real_times(
     assert "Cancelled batch B1" in ok("batch", "cancel", "B1", "--reason", "postponed")
     status_text = ok("status")
     assert "PAST DUE" in status_text  # due 2019-09-10, its batch cancelled, nothing closed
+
+
+def test_the_cli_shows_outcomes_by_name_and_takes_observed_times(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PARLEY_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("PARLEY_DATABASE_URL", raising=False)
+    monkeypatch.delenv("PARLEY_SERVER", raising=False)
+    led = Ledger.open(Settings.from_env(), create=True)
+    try:
+        setup_parties(led)
+        _held(led, "RU", 1)
+        rosters.import_roster(
+            led,
+            party_id="UA",
+            kind=RosterKind.SOUGHT,
+            records=[PersonRecord("s62", family_name="Коваль0", given_name="Петро")],
+            source="s",
+            source_sha256="0",
+        )
+        all_for_all(led)
+        sought, held = RecordRef("UA:sought", "s62"), RecordRef("RU:held", "ru0")
+        reconcile.propose(
+            led, actor="MED", candidates=[reconcile.Candidate(sought, held, 0.97, "same")]
+        )
+        (mid,) = [m["match_id"] for m in reconcile.matches(led, actor="MED")]
+        reconcile.decide_match(led, actor="MED", mid=mid, state=MatchState.CONFIRMED)
+        plan_batch(led, "B", [PersonRef("RU", "ru0")])
+    finally:
+        led.close()
+    run = CliRunner().invoke
+
+    def ok(*args: str) -> str:
+        done = run(app, list(args))
+        assert done.exit_code == 0, done.output
+        return done.output
+
+    r0 = "RU/ru0"
+    for to, who in (
+        ("located", "MED"),
+        ("agreed", "MED"),
+        ("cleared", "RU"),
+        ("consent_verified", "MED"),
+        ("transferred", "RU"),
+        ("received", "UA"),
+    ):
+        ok("handover", "B", r0, "--to", to, "--as", who)
+    seen = ok("person", "RU:held/ru0", "--as", "UA")
+    assert "Коваль0 Петро" in seen and "now: received (final)" in seen
+    own = ok("person", "UA:sought/s62", "--as", "UA")
+    assert "found as RU:held/ru0" in own and "closed: received in batch B" in own
+    refused = run(app, ["person", "RU:held/ru0", "--as", "SMM"])
+    assert refused.exit_code == 1
+    # observed times: a report to the minute, a rating as of a day, both checked
+    report = ["report", "--commitment", "AG-DIS", "--kind", "violation", "--place", "Zolote"]
+    ahead = run(app, [*report, "--at", "2099-06-03T14:30", "--text", "x", "--as", "SMM"])
+    assert ahead.exit_code == 1 and "after the time it is entered" in ahead.output
+    ok(*report, "--at", "2020-06-03T14:30+03:00", "--text", "shelling", "--as", "SMM")
+    listed = json.loads(ok("report", "list", "--as", "UA", "--json"))
+    assert [(r["commitment"], r["observed_on"], r["by"]) for r in listed] == [
+        ("AG-DIS", "2020-06-03", "SMM")
+    ]
+    early = run(app, ["commitment", "status", "AG-DIS", "--status", "1", "--at", "2020-06-08"])
+    assert early.exit_code == 1 and "7 consecutive days" in early.output
+    ok("commitment", "status", "AG-DIS", "--status", "1", "--at", "2020-06-11")

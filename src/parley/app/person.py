@@ -139,6 +139,12 @@ def _outcome(conn: Tx, held: RecordRef) -> dict[str, Any]:
     return {
         "record": str(held),
         "name": None if current.erased else current.display_name,
+        "erased": current.erased,
+        "joined": True,  # seen as the process joined it to the reader's own, not as a record
+        "current": None,
+        "revisions": [],
+        "roster_versions": [],
+        "matches": [],
         "state": None if last is None else last.to_state,
         "batch": None if last is None else last.batch_id,
         "final": last is not None and HandoverState(last.to_state) in CLOSING,

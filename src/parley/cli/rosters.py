@@ -399,3 +399,17 @@ def person(
         out.print(
             f"  {h['time']} batch {h['batch']}: {h['from'] or 'planned'} → {h['to']} by {h['by']}{note}"
         )
+    _print_outcome(data)
+
+
+def _print_outcome(data: dict[str, Any]) -> None:
+    """Where a person the process joined to the reader's own stands; a sought record's finds."""
+    if data.get("joined"):
+        out.print(f"  now: {data['state'] or 'in no batch'}{' (final)' if data['final'] else ''}")
+    for found in data.get("found_as", []):
+        out.print(f"  found as {found['record']} {found['name'] or ''}: {found['state'] or '—'}")
+        for h in found["handovers"]:
+            out.print(f"    {h['time']} batch {h['batch']}: {h['from'] or 'planned'} → {h['to']}")
+    outcome = data.get("outcome")
+    if outcome:
+        out.print(f"  closed: {outcome['state']} in batch {outcome['batch']} ({outcome['record']})")
