@@ -25,15 +25,15 @@ from tests.integration.helpers import all_for_all, people, setup_parties
 
 POOL = [PersonRef("UA", f"u{i}") for i in range(4)] + [PersonRef("RU", f"r{i}") for i in range(4)]
 SIGNERS = ("UA", "RU", "MED")
+
+
 # who takes each step of the main path, for a person released by `holder`
-STEP_BY = {
-    HandoverState.LOCATED: lambda holder: "MED",
-    HandoverState.AGREED: lambda holder: "MED",
-    HandoverState.CLEARED: lambda holder: holder,
-    HandoverState.CONSENT_VERIFIED: lambda holder: "MED",
-    HandoverState.TRANSFERRED: lambda holder: holder,
-    HandoverState.RECEIVED: lambda holder: "RU" if holder == "UA" else "UA",
-}
+def _step_by(to: HandoverState, holder: str) -> str:
+    if to in (HandoverState.CLEARED, HandoverState.TRANSFERRED):
+        return holder
+    if to is HandoverState.RECEIVED:
+        return "RU" if holder == "UA" else "UA"
+    return "MED"
 
 
 class AmendmentMachine(RuleBasedStateMachine):
@@ -138,7 +138,7 @@ class AmendmentMachine(RuleBasedStateMachine):
         try:
             batches.advance(
                 self.ledger,
-                actor=STEP_BY[to](person.party_id),
+                actor=_step_by(to, person.party_id),
                 batch_id="B",
                 moves=[(person, to, "")],
             )
