@@ -9,16 +9,18 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from parley.app import audit, erasure, reconcile, rosters
+from parley.app import audit, batches, erasure, reconcile, rosters
 from parley.app.config import Settings
 from parley.app.ledger import Ledger
 from parley.cli.main import app
+from parley.domain.agreements import PersonRef
 from parley.domain.dates import PartialDate
 from parley.domain.errors import Conflict
+from parley.domain.handovers import HandoverState as S
 from parley.domain.matches import MatchState, RecordRef
 from parley.domain.persons import PersonRecord
 from parley.domain.rosters import RosterKind
-from tests.integration.helpers import setup_parties
+from tests.integration.helpers import all_for_all, plan_batch, setup_parties
 
 # What must not survive: names in both sides' spellings, dates and numbers.
 SECRETS = ("Зелінськ", "Зелинск", "Остап", "Zelinsk", "1979-03-14", "2019-05-02", "ZX-559911")
@@ -143,3 +145,26 @@ def test_a_side_erases_its_own_record_and_is_told_what_it_may_not(ledger: Ledger
     assert done.erased == [RecordRef("UA:sought", "s1")]
     (who, why), _ = done.not_erased
     assert who == RecordRef("RU:held", "h1") and "RU or the mediator may erase it" in why
+
+
+def test_a_consent_interview_it_cannot_drop_is_listed(ledger: Ledger) -> None:
+    _joined_person(ledger)
+    all_for_all(ledger)
+    held = PersonRef("RU", "h1")
+    plan_batch(ledger, "B", [held])
+    batches.advance(
+        ledger, actor="MED", batch_id="B", moves=[(held, S.LOCATED, ""), (held, S.AGREED, "")]
+    )
+    batches.advance(ledger, actor="RU", batch_id="B", moves=[(held, S.CLEARED, "")])
+    batches.advance(
+        ledger, actor="MED", batch_id="B", moves=[(held, S.DECLINED, "")], interviews={held: "x"}
+    )
+    done = erasure.erase_person(
+        ledger, actor="MED", roster_id="UA:sought", record_id="s1", reason="x"
+    )
+    assert RecordRef("RU:held", "h1") in done.erased
+    said = [why for ref, why in done.not_erased if ref == RecordRef("RU:held", "h1")]
+    assert said == [
+        "1 consent interview(s) in batch B, sealed to the mediator inside handover.advanced"
+        " payloads, which an erasure cannot yet drop"
+    ]

@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 from parley.app import authz
 from parley.app.ledger import Appended, Ledger
 from parley.domain import events as ev
+from parley.domain.agreements import PersonRef
 from parley.domain.errors import Conflict, NotFound
 from parley.domain.events import Event
 from parley.domain.matches import MatchState, RecordRef
-from parley.domain.rosters import roster_owner
+from parley.domain.rosters import RosterKind, roster_owner
 from parley.store import Tx
+from parley.store import batches as batch_store
 from parley.store import matches as match_store
 from parley.store import rosters as roster_store
 from parley.store.erasure import wipe_stale_copies
@@ -54,6 +56,16 @@ def joined_records(tx: Tx, start: RecordRef) -> tuple[list[RecordRef], list[Reco
             elif m.state is MatchState.PROPOSED and other not in proposed:
                 proposed.append(other)
     return joined, [p for p in proposed if p not in joined]
+
+
+def _interviews(tx: Tx, ref: RecordRef) -> list[tuple[str, int]]:
+    """(batch, how many) of the consent interviews recorded for a held record's person."""
+    if ref.kind != RosterKind.HELD:
+        return []
+    person = PersonRef(ref.party_id, ref.record_id)
+    batches = dict.fromkeys(s.batch_id for s in batch_store.handover_steps(tx, person))
+    found = [(b, len(batch_store.sealed_interviews(tx, b, person))) for b in batches]
+    return [(b, n) for b, n in found if n]
 
 
 def _erased_entries(tx: Tx, ref: RecordRef) -> tuple[ev.ErasedEntry, ...] | None:
@@ -99,6 +111,13 @@ def erase_person(
         for ref in proposed:
             why = "only proposed as the same person, never confirmed: not erased"
             done.not_erased.append((ref, why))
+        for ref in joined:
+            for batch_id, count in _interviews(tx, ref):
+                why = (
+                    f"{count} consent interview(s) in batch {batch_id}, sealed to the mediator"
+                    " inside handover.advanced payloads, which an erasure cannot yet drop"
+                )
+                done.not_erased.append((ref, why))
         if not events:
             raise Conflict(f"{start} is already erased, with every record joined to it")
         return events
