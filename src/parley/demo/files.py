@@ -8,6 +8,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from parley.app.documents import neutralised, xlsx_row
+
 UKRAINIAN_HEADERS = {
     "record_id": "ID", "family_name": "Прізвище", "given_name": "Ім'я", "patronymic": "По батькові",
     "sex": "Стать", "birth_date": "Дата народження", "birth_place": "Місце народження",
@@ -37,15 +39,15 @@ def write_csv(
     """CSV as Excel saves it: Windows-1251 with ';' in Ukrainian Windows, or UTF-8 with a BOM."""
     with path.open("w", encoding=encoding, newline="") as f:
         writer = csv.writer(f, delimiter=delimiter)
-        writer.writerow(headers.values())
+        writer.writerow(map(neutralised, headers.values()))
         for row in rows:
-            writer.writerow([row.get(k, "") for k in headers])
+            writer.writerow([neutralised(row.get(k, "")) for k in headers])
 
 
 def write_xlsx(path: Path, rows: Sequence[dict[str, str]], headers: dict[str, str]) -> None:
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Список")
-    sheet.append(list(headers.values()))
+    sheet.append(xlsx_row(sheet, list(headers.values())))
     for row in rows:
-        sheet.append([row.get(k, "") for k in headers])
+        sheet.append(xlsx_row(sheet, [row.get(k, "") for k in headers]))
     book.save(path)
