@@ -95,6 +95,7 @@ class Action(enum.StrEnum):
     PERSON_OUTCOME_READ = "person.outcome"  # where a person joined to a party's own stands
     HANDOVER_SEE = "handover.see"  # a handover, by name, on the handover site
     DESK_SIGN_IN = "desk.sign_in"  # the web desk, acting with a key the server holds
+    BATCH_BOARD = "batch.board"  # every person of a batch by name, both ways
 
 
 @dataclass(frozen=True)
@@ -246,6 +247,9 @@ PERMISSIONS: Mapping[Action, Rule] = MappingProxyType({
     ),
     A.DESK_SIGN_IN: Rule(
         M, refusal="{actor} may not sign in to the desk: a party's pages sign in its own browser"
+    ),
+    A.BATCH_BOARD: Rule(
+        M, refusal="{actor} may not see a batch's board: it names the persons of both sides"
     ),
 })  # fmt: skip
 

@@ -34,10 +34,9 @@ def _names(tx: Tx, refs: Iterable[PersonRef]) -> dict[PersonRef, Named]:
     wanted = set(refs)
     out: dict[PersonRef, Named] = {}
     for party in sorted({r.party_id for r in wanted}):
-        found = rosters.records(tx, roster_id(party, RosterKind.HELD))
+        found = rosters.display_names(tx, roster_id(party, RosterKind.HELD))
         for ref in (r for r in wanted if r.party_id == party):
-            record = found.get(ref.record_id)
-            name = "" if record is None or record.erased else record.display_name
+            name = found.get(ref.record_id) or ""
             out[ref] = Named(str(ref), party, name, latin(name))
     return out
 

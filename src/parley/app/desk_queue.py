@@ -4,14 +4,13 @@ the score and its explanation in words; a page at a time, and the counts for a b
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from parley.app import authz
 from parley.app.desk_views import latin
-from parley.app.explanations import explain_matches
+from parley.app.explanations import compare_records
 from parley.app.ledger import Appended, Ledger
 from parley.app.reconcile import decide_matches
 from parley.domain.errors import Conflict, DomainError
@@ -86,18 +85,18 @@ def _record(ref: RecordRef, found: rosters.CurrentRecord | None) -> QueueRecord:
     return QueueRecord(str(ref), ref.party_id, name, latin(name), fields, False)
 
 
-def _filtered(
-    tx: Tx, state: MatchState | None, min_score: float | None
-) -> tuple[list[StoredMatch], Counter[str]]:
-    every = stored.matches(tx)
-    counts = Counter(m.state.value for m in every)
-    chosen = [
-        m
-        for m in every
-        if (state is None or m.state is state) and (min_score is None or m.score >= min_score)
-    ]
-    chosen.sort(key=lambda m: -m.score)  # the surest first; stable: in proposal order
-    return chosen, counts
+def _records(tx: Tx, refs: set[RecordRef]) -> dict[RecordRef, rosters.CurrentRecord | None]:
+    """Only the records a page names: a page reads the same whatever the rosters' size."""
+    return {ref: rosters.current_record(tx, ref.roster_id, ref.record_id) for ref in refs}
+
+
+def _explanation(
+    m: StoredMatch, left: Mapping[str, Any] | None, right: Mapping[str, Any] | None
+) -> str:
+    """The match's words as `explanations.explain_matches` says them: its basis, then the two
+    records compared as they stand (nothing of an erased one)."""
+    compared = compare_records(left, right)
+    return f"{m.basis}; {compared}" if m.basis else compared
 
 
 def queue(
@@ -109,36 +108,37 @@ def queue(
     offset: int = 0,
     limit: int = 50,
 ) -> Queue:
-    """A page of the pairs in `state` (every state: None) scoring at least `min_score`."""
+    """A page of the pairs in `state` (every state: None) scoring at least `min_score`, the
+    surest first."""
+    offset, limit = max(offset, 0), max(limit, 1)
     with ledger.reading() as tx:
         authz.require(tx, actor, authz.Action.MATCH_SEE_PROPOSED)
-        chosen, counts = _filtered(tx, state, min_score)
-        page = chosen[max(offset, 0) : max(offset, 0) + max(limit, 1)]
-        words = explain_matches(tx, page)
-        records: dict[str, dict[str, rosters.CurrentRecord]] = {}
-        for roster in sorted({ref.roster_id for m in page for ref in (m.left, m.right)}):
-            records[roster] = rosters.records(tx, roster)
+        page, total = stored.match_page(
+            tx, state=state, min_score=min_score, offset=offset, limit=limit
+        )
+        counts = stored.state_counts(tx)
+        found = _records(tx, {ref for m in page for ref in (m.left, m.right)})
+    data = {ref: None if r is None or r.erased else r.data for ref, r in found.items()}
     rows = tuple(
         QueueRow(
             m.match_id,
             m.state.value,
             m.score,
             m.duplicate,
-            words[m.match_id],
-            _record(m.left, records[m.left.roster_id].get(m.left.record_id)),
-            _record(m.right, records[m.right.roster_id].get(m.right.record_id)),
+            _explanation(m, data[m.left], data[m.right]),
+            _record(m.left, found[m.left]),
+            _record(m.right, found[m.right]),
         )
         for m in page
     )
-    return Queue(rows, len(chosen), max(offset, 0), max(limit, 1), dict(counts))
+    return Queue(rows, total, offset, limit, counts)
 
 
 def proposals_above(ledger: Ledger, *, actor: str, min_score: float) -> list[str]:
     """The proposals scoring `min_score` or more: what a bulk decision would decide."""
     with ledger.reading() as tx:
         authz.require(tx, actor, authz.Action.MATCH_SEE_PROPOSED)
-        chosen, _ = _filtered(tx, MatchState.PROPOSED, min_score)
-    return [m.match_id for m in chosen]
+        return stored.match_ids_scoring(tx, state=MatchState.PROPOSED, min_score=min_score)
 
 
 def decide_above(

@@ -3,6 +3,7 @@ name's transliteration to show beside the name as it was recorded."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from parley.app import status, tiles
@@ -14,6 +15,7 @@ from parley.names import Language, Script, Standard, cyrillic_language, detect_s
 from parley.store import keys
 
 
+@functools.lru_cache(maxsize=65536)  # a roster repeats its names; a board shows thousands
 def latin(text: str) -> str:
     """A Cyrillic name in Latin letters (Ukrainian by the national standard, Russian by
     BGN/PCGN, as the name reads); "" for a name already in Latin letters."""

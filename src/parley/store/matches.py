@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from parley.domain import events as ev
 from parley.domain.matches import MatchState, RecordRef
@@ -173,3 +173,48 @@ def matches_about(tx: Tx, ref: RecordRef) -> list[StoredMatch]:
     m = t.matches.c
     query = select(*_MATCH_COLUMNS).where((m.left_ref == str(ref)) | (m.right_ref == str(ref)))
     return [_stored(r) for r in tx.execute(query.order_by(m.proposed_idx))]
+
+
+# --- the mediator's queue, a page at a time (parley.app.desk_queue) ---
+
+
+def _queue_filter(state: MatchState | None, min_score: float | None) -> list[Any]:
+    where: list[Any] = []
+    if state is not None:
+        where.append(t.matches.c.state == state.value)
+    if min_score is not None:
+        where.append(t.matches.c.score >= min_score)
+    return where
+
+
+def match_page(
+    tx: Tx, *, state: MatchState | None, min_score: float | None, offset: int, limit: int
+) -> tuple[list[StoredMatch], int]:
+    """One page of the matches in `state` scoring `min_score` or more, the surest first (then
+    in the order proposed), and how many the filter holds in all."""
+    where = _queue_filter(state, min_score)
+    total = tx.execute(select(func.count()).select_from(t.matches).where(*where)).scalar_one()
+    query = (
+        select(*_MATCH_COLUMNS)
+        .where(*where)
+        .order_by(t.matches.c.score.desc(), t.matches.c.proposed_idx)
+        .offset(offset)
+        .limit(limit)
+    )
+    return [_stored(r) for r in tx.execute(query)], int(total)
+
+
+def match_ids_scoring(tx: Tx, *, state: MatchState, min_score: float) -> list[str]:
+    """The ids of the matches in `state` scoring `min_score` or more, surest first."""
+    query = (
+        select(t.matches.c.match_id)
+        .where(*_queue_filter(state, min_score))
+        .order_by(t.matches.c.score.desc(), t.matches.c.proposed_idx)
+    )
+    return list(tx.execute(query).scalars())
+
+
+def state_counts(tx: Tx) -> dict[str, int]:
+    """How many matches stand in each state."""
+    rows = tx.execute(select(t.matches.c.state, func.count()).group_by(t.matches.c.state))
+    return {state: int(n) for state, n in rows}

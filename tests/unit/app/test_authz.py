@@ -94,6 +94,7 @@ EXPECTED: dict[Action, set[str]] = {
     A.PERSON_OUTCOME_READ: {"MED", "UA", "RU"},  # RU: joined to it (received, or sought)
     A.HANDOVER_SEE: {"MED", "UA", "RU"},
     A.DESK_SIGN_IN: {"MED"},
+    A.BATCH_BOARD: {"MED"},
 }
 
 

@@ -18,7 +18,7 @@ from parley.app.planning import PlanRequest
 from parley.domain.agreements import PersonRef
 from parley.domain.handovers import ORDER, HandoverState
 from parley.errors import InvalidInput, ParleyError
-from parley.web import render, security, sessions
+from parley.web import i18n, render, security, sessions
 from parley.web.i18n import N_
 from parley.web.pages.desk import refused
 from parley.web.state import web_of
@@ -140,12 +140,14 @@ async def board(request: Request, batch_id: str, party: Party) -> Response:
         )
     except ParleyError as e:
         return refused(request, e)
+    gettext = i18n.translations(i18n.locale_of(request)).gettext
     return render.page(
         request,
         "desk/board.html",
         {
             "board": found,
             "states": STATE_LABELS,
+            "state_text": {k: gettext(v) for k, v in STATE_LABELS.items()},
             "order": [s.value for s in ORDER],
             "moves": [s.value for s in MEDIATOR_MOVES],
             "done": request.query_params.get("done"),
