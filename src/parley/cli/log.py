@@ -77,7 +77,7 @@ def verify_command(
     if report.withheld:
         out.print(
             f"{report.withheld} payloads are absent by design (an export for a party or the"
-            " public): their headers, signatures, commitments and tree hashes were checked."
+            " public): their headers, signatures, command records and tree hashes were checked."
         )
     if folder is not None and (folder / audit.ROADMAP).exists():
         out.print(
