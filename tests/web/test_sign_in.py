@@ -67,3 +67,18 @@ def test_only_a_registered_keys_fresh_sign_in_opens_a_session(
     assert any(c["name"] == "parley_session" for c in context.cookies())
     page.goto(site.url + "/office")
     expect(page.get_by_role("heading", level=1)).to_have_text("Office of UA")
+
+
+def test_an_office_page_without_a_session_or_with_nothing_to_show(
+    site: Site, context: BrowserContext
+) -> None:
+    page = context.new_page()
+    answer = page.goto(site.url + "/office/matches")
+    assert answer is not None and answer.status == 401
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in with this browser's key")
+    run_cli(site.runner, site.med, "party", "add", "UA", "--name", "UA", "--key", _key(page, site))
+    page.locator("#sign-in").click()
+    page.wait_for_url(site.url + "/office")
+    answer = page.goto(site.url + "/office/rosters/held")  # no roster yet: said, not a 500
+    assert answer is not None and answer.status == 404
+    expect(page.locator("main")).to_contain_text("UA has no held roster yet")

@@ -19,10 +19,10 @@ from parley.domain.agreements import PersonRef
 from parley.domain.handovers import HandoverState
 from parley.errors import InvalidInput
 from parley.web import security, sessions
-from parley.web.pages.office import page, segment
+from parley.web.pages.office import Refusing, page, segment
 from parley.web.state import web_of
 
-router = APIRouter(prefix="/site")
+router = APIRouter(prefix="/site", route_class=Refusing)
 Party = Annotated[str, Depends(sessions.signed_in)]
 
 

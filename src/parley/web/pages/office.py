@@ -6,24 +6,58 @@ holds the party's key."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends
 from fastapi.concurrency import run_in_threadpool
+from fastapi.routing import APIRoute
 from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from parley.app import desk_views, office, planning, reconcile
+from parley.app.authz import Forbidden
 from parley.app.ledger import Ledger
 from parley.app.requests import Unauthenticated
+from parley.domain.errors import NotFound
 from parley.domain.rosters import RosterKind
 from parley.errors import InvalidInput, ParleyError
 from parley.web import i18n, render, security, sessions
 from parley.web.state import web_of
 
-router = APIRouter(prefix="/office")
+
+class Refusing(APIRoute):
+    """A refusal from app as a page in the reader's language (a side without a session: the
+    office's sign-in page), never a server error."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def run(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except sessions.NeedSignIn:
+                return render.page(request, "office/sign_in.html", status=401)
+            except ParleyError as e:
+                context = {"detail": str(e), "kind": type(e).__name__}
+                return render.page(request, "refused.html", context, _status(e))
+
+        return run
+
+
+def _status(error: ParleyError) -> int:
+    if isinstance(error, NotFound):
+        return 404
+    if isinstance(error, Forbidden | security.FormRefused):
+        return 403
+    if isinstance(error, InvalidInput):
+        return 422
+    return 409
+
+
+router = APIRouter(prefix="/office", route_class=Refusing)
 Party = Annotated[str, Depends(sessions.signed_in)]
 MAX_UPLOAD = 16 * 1024 * 1024  # as the server takes a roster by /v1
 
