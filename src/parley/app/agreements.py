@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Sequence
+from dataclasses import replace
 
 from parley.app import authz
 from parley.app.ledger import Appended, Ledger
@@ -20,7 +21,8 @@ from parley.domain.agreements import (
 from parley.domain.errors import Conflict, DomainError, NotFound
 from parley.domain.events import Event
 from parley.domain.moments import CLOCK_SKEW, check_claimed, write_moment
-from parley.store import Tx
+from parley.domain.rosters import RosterKind, roster_id
+from parley.store import Tx, rosters
 from parley.store import agreements as stored
 
 
@@ -37,11 +39,63 @@ def load(tx: Tx, agreement_id: str) -> stored.StoredAgreement:
     return found
 
 
+def _name_forms(written: str) -> tuple[tuple[str, str], ...]:
+    """A name as its roster wrote it, in each language's script: as written in Ukrainian and
+    Russian (Cyrillic, or Latin when the roster wrote it so), and in Latin letters in English
+    (KMU 2010 for a Ukrainian spelling, the English press style for a Russian one)."""
+    from parley.names import Language, Script, Standard, cyrillic_language, detect_script, to_latin
+
+    latin = written
+    if detect_script(written) is Script.CYRILLIC:
+        language = cyrillic_language(written) or Language.UKRAINIAN
+        standard = Standard.KMU_2010 if language is Language.UKRAINIAN else Standard.PRESS_EN
+        latin = to_latin(written, standard, language)
+    return tuple(sorted({"uk": written, "ru": written, "en": latin}.items()))
+
+
+def with_names(tx: Tx, agreement: Agreement) -> Agreement:
+    """The agreement with each person it names written by name, from the roster they are on;
+    a person on none of the releasing party's rosters, or erased from it, is refused."""
+    names = []
+    for ref in agreement.named_persons():
+        found = None
+        for kind in RosterKind:
+            rid = roster_id(ref.party_id, kind)
+            if ref.record_id in rosters.current_members(tx, rid):
+                found = rosters.current_record(tx, rid, ref.record_id)
+                break
+        where = next(
+            c.commitment_id
+            for p in agreement.phases
+            for c in p.commitments
+            if c.exchange is not None and any(ref in refs for _, refs in c.exchange.named)
+        )
+        if found is None:
+            raise DomainError(
+                f"commitment {where} names {ref}, who is on none of {ref.party_id}'s rosters"
+                " (held, sought): import them first, or correct the reference"
+            )
+        if found.erased:
+            raise DomainError(f"commitment {where} names {ref}, whose record was erased")
+        names.append((ref, _name_forms(found.display_name)))
+    return replace(agreement, names=tuple(names))
+
+
+def stored_hash(ledger: Ledger, *, agreement_id: str) -> str:
+    """The hash of the agreement's current text, as put on the log (with its persons' names)."""
+    with ledger.reading() as tx:
+        return text_hash(load(tx, agreement_id).agreement)
+
+
 def draft(ledger: Ledger, *, actor: str, agreement: Agreement) -> Appended:
+    """Put a draft on the log: its persons are on the releasing side's rosters (and written
+    into the text by name), its ids unused; `stored_hash` then says what the sides sign."""
+
     def decide(tx: Tx) -> Sequence[Event]:
         authz.require(tx, actor, authz.Action.AGREEMENT_DRAFT)
         if stored.agreement(tx, agreement.agreement_id) is not None:
             raise Conflict(f"agreement {agreement.agreement_id} already exists")
+        named = with_names(tx, agreement)
         for side in agreement.sides:
             if not authz.allows(authz.acting(tx, side), authz.Action.AGREEMENT_NAMED_SIDE):
                 raise DomainError(f"{side} is not a side and cannot be party to an agreement")
@@ -53,7 +107,7 @@ def draft(ledger: Ledger, *, actor: str, agreement: Agreement) -> Appended:
             for c in phase.commitments:
                 if c.commitment_id in known_commitments:
                     raise Conflict(f"commitment id {c.commitment_id} is already used")
-        return [Event(actor, ev.AgreementDrafted(agreement, text_hash(agreement)))]
+        return [Event(actor, ev.AgreementDrafted(named, text_hash(named)))]
 
     return ledger.execute(decide)
 
@@ -61,10 +115,12 @@ def draft(ledger: Ledger, *, actor: str, agreement: Agreement) -> Appended:
 def amend(ledger: Ledger, *, actor: str, agreement: Agreement) -> Appended:
     """A new version of an agreement: the signed text stays as it was, the new one is signed
     again by both sides and witnessed before it binds. Commitment ratings carry over."""
+    proposed = agreement
 
     def decide(tx: Tx) -> Sequence[Event]:
         authz.require(tx, actor, authz.Action.AGREEMENT_AMEND)
-        current = load(tx, agreement.agreement_id)
+        current = load(tx, proposed.agreement_id)
+        agreement = with_names(tx, proposed)
         old = current.agreement
         if old.sides != agreement.sides or old.mediator != agreement.mediator:
             raise DomainError(
@@ -223,14 +279,104 @@ def report(
     return ledger.execute(decide)
 
 
-def agreement_text(ledger: Ledger, *, agreement_id: str, lang: str | None = None) -> str:
-    """The canonical text ending with its SHA-256 (what the sides sign), or one language's."""
+def agreement_text(
+    ledger: Ledger, *, agreement_id: str, lang: str | None = None, hashed: bool = False
+) -> str:
+    """The canonical text ending with its SHA-256 (what the sides sign), or one language's;
+    `hashed`: exactly the text whose UTF-8 bytes are hashed, nothing after it."""
     from parley.domain.agreement_text import LANGUAGES, render
 
     with ledger.reading() as tx:
         agreement = load(tx, agreement_id).agreement
+    if hashed:
+        return canonical_text(agreement)
     if lang is None:
         return canonical_text(agreement) + f"SHA-256: {text_hash(agreement)}\n"
     if lang not in LANGUAGES:
         raise DomainError(f"language {lang!r} is not one of {', '.join(LANGUAGES)}")
     return render(agreement, lang)
+
+
+# An example draft and what each of its fields means: `parley agreement template` prints
+# them, docs/agreements.md says the same at length.
+TEMPLATE: dict[str, object] = {
+    "agreement_id": "ROADMAP-2019",
+    "title": "Roadmap for normalisation",
+    "language": "en",
+    "sides": ["UA", "RU"],
+    "mediator": "MED",
+    "places": ["contact line", "Zolote"],
+    "translations": {
+        "Roadmap for normalisation": {
+            "uk": "Дорожня карта нормалізації",
+            "ru": "Дорожная карта нормализации",
+        },
+        "Zolote": {"uk": "Золоте", "ru": "Золотое"},
+    },
+    "phases": [
+        {
+            "phase_id": "P1",
+            "ordinal": 1,
+            "title": "First step: named persons",
+            "commitments": [
+                {
+                    "commitment_id": "P1-EX",
+                    "kind": "exchange",
+                    "description": "Mutual release of the named detained persons",
+                    "exchange": {
+                        "mode": "named",
+                        "ratio": [1, 1],
+                        "named": {"RU": ["RU/RU-H-00001"], "UA": ["UA/UA-H-00001"]},
+                    },
+                }
+            ],
+        },
+        {
+            "phase_id": "P2",
+            "ordinal": 2,
+            "title": "Disengagement",
+            "commitments": [
+                {
+                    "commitment_id": "P2-DIS",
+                    "kind": "disengagement",
+                    "description": "Withdraw troops and weapons from the contact line",
+                    "place": "Zolote",
+                    "due_date": "2019-11-01",
+                    "after": "P1",
+                },
+                {
+                    "commitment_id": "P2-CF",
+                    "kind": "ceasefire",
+                    "description": "Abide by the ceasefire regime",
+                    "place": "contact line",
+                },
+            ],
+        },
+    ],
+}
+
+TEMPLATE_NOTES: dict[str, str] = {
+    "agreement_id": "short id, unique on this instance",
+    "title": "free text, written in `language`",
+    "language": "uk, ru or en: the language of all free text; text without a translation"
+    " appears in the other two as written, marked untranslated",
+    "sides": "the two sides' party ids",
+    "mediator": "the mediator's party id: it witnesses once both sides have signed",
+    "places": "every place a commitment may name, written in `language`; any other is refused",
+    "translations": "optional: free text as written -> its translation, by language",
+    "phases": "the phases in order, each with its commitments",
+    "phase_id": "unique among all agreements of the instance",
+    "ordinal": "1, 2, 3...: the phase's place in the order",
+    "commitments": "what the phase promises; each verifiable",
+    "commitment_id": "unique among all agreements; batches and reports name it",
+    "kind": "exchange, ceasefire, disengagement, border_control or other",
+    "description": "free text, written in `language`",
+    "exchange": "with kind exchange only: who is exchanged for whom",
+    "mode": "named (the lists below), ratio (p for q) or all_for_all",
+    "ratio": "[p, q]: with mode ratio, p released for q; [1, 1] otherwise",
+    "named": "with mode named: each releasing side's persons as PARTY/RECORD_ID, each on one"
+    " of its rosters (or the draft is refused); the text shows them by name too",
+    "place": "one of `places`",
+    "due_date": "YYYY-MM-DD",
+    "after": "optional: the id of another phase that must be done first",
+}

@@ -4,6 +4,7 @@ and the monitors' observations."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -120,8 +121,41 @@ def draft_command(
     """Put a draft agreement on the log; print the hash each side signs."""
     with failures():
         agreement = _read_agreement(file)
-        with_ledger(lambda ledger: agreements.draft(ledger, actor=actor, agreement=agreement))
-    out.print(f"Drafted {agreement.agreement_id}; text hash {agreements.text_hash(agreement)}")
+        digest = with_ledger(
+            lambda ledger: (
+                agreements.draft(ledger, actor=actor, agreement=agreement),
+                agreements.stored_hash(ledger, agreement_id=agreement.agreement_id),
+            )[1]
+        )
+    out.print(f"Drafted {agreement.agreement_id}; text hash {digest}")
+
+
+@agreement_app.command("template")
+def template_command(
+    bare: Annotated[
+        bool, typer.Option("--json", help="The example alone, as JSON to edit and draft.")
+    ] = False,
+) -> None:
+    """Print an example draft, each field annotated (docs/agreements.md says more)."""
+    text = json.dumps(agreements.TEMPLATE, ensure_ascii=False, indent=2)
+    if bare:
+        sys.stdout.write(text + "\n")
+        return
+    lines = [
+        "# An agreement draft: `parley agreement draft FILE` takes the JSON below, without the",
+        "# notes after `#` (`parley agreement template --json` prints it so). Parley adds the",
+        "# named persons' names from their rosters; the sides sign the SHA-256 of the text",
+        "# `parley agreement text ID --hashed` prints (docs/agreements.md).",
+    ]
+    noted: set[str] = set()
+    for line in text.splitlines():
+        key = line.strip().split('"')[1] if line.strip().startswith('"') else ""
+        note = agreements.TEMPLATE_NOTES.get(key)
+        if note is not None and key not in noted:
+            noted.add(key)
+            line = f"{line}  # {note}"
+        lines.append(line)
+    sys.stdout.write("\n".join(lines) + "\n")
 
 
 @agreement_app.command("amend")
@@ -132,8 +166,13 @@ def amend_command(
     """A new version of an agreement; both sides sign it again before it binds."""
     with failures():
         agreement = _read_agreement(file)
-        with_ledger(lambda ledger: agreements.amend(ledger, actor=actor, agreement=agreement))
-    out.print(f"Amended {agreement.agreement_id}; new text hash {agreements.text_hash(agreement)}")
+        digest = with_ledger(
+            lambda ledger: (
+                agreements.amend(ledger, actor=actor, agreement=agreement),
+                agreements.stored_hash(ledger, agreement_id=agreement.agreement_id),
+            )[1]
+        )
+    out.print(f"Amended {agreement.agreement_id}; new text hash {digest}")
 
 
 @agreement_app.command("diff")
@@ -159,12 +198,28 @@ def text_command(
     lang: Annotated[
         str | None, typer.Option(help=f"One of {', '.join(LANGUAGES)} (default: all three).")
     ] = None,
+    hashed: Annotated[
+        bool,
+        typer.Option(
+            "--hashed",
+            help="Exactly the bytes whose SHA-256 the sides sign (UTF-8), for `sha256sum`.",
+        ),
+    ] = False,
 ) -> None:
     """Print the canonical text (its SHA-256 is what the sides sign)."""
     with failures():
+        if hashed and lang is not None:
+            raise DomainError("--hashed is the text in all three languages: leave out --lang")
         text = with_ledger(
-            lambda ledger: agreements.agreement_text(ledger, agreement_id=agreement_id, lang=lang)
+            lambda ledger: agreements.agreement_text(
+                ledger, agreement_id=agreement_id, lang=lang, hashed=hashed
+            )
         )
+    if hashed:  # byte for byte, whatever the terminal's encoding
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.buffer.flush()
+        return
     sys.stdout.write(text)
 
 

@@ -330,7 +330,7 @@ def play(ledger: Ledger, folder: Path, *, phase2_size: int = 2000, say: Say = pr
         ),
     )
     agreements.draft(ledger, actor=MED, agreement=roadmap)
-    digest = agreements.text_hash(roadmap)
+    digest = agreements.stored_hash(ledger, agreement_id=roadmap.agreement_id)  # names in it
     for signer in (UA, RU, MED):
         agreements.sign(ledger, actor=signer, agreement_id=roadmap.agreement_id, text_sha256=digest)
     say("Agreement ROADMAP-2019 signed by UA and RU, witnessed by MED.")

@@ -1,14 +1,24 @@
 """The canonical text of an agreement in Ukrainian, Russian and English: what the sides sign.
 
 The text is rendered from the agreement alone, deterministically, so the SHA-256 of its UTF-8
-bytes names exactly one agreement; titles and descriptions appear as drafted.
+bytes names exactly one agreement (docs/agreements.md says which bytes, byte for byte).
+Free text (titles, descriptions, places) appears in each language as translated in the
+agreement; where no translation was given, as written, marked untranslated. Named persons
+appear by id and by name as their roster wrote it, in each language's script. An agreement
+drafted before it declared its language is rendered as it always was.
 """
 
 from __future__ import annotations
 
-from parley.domain.agreements import Agreement, Commitment, CommitmentKind, ExchangeMode
+from parley.domain.agreements import (
+    TEXT_LANGUAGES,
+    Agreement,
+    Commitment,
+    CommitmentKind,
+    ExchangeMode,
+)
 
-LANGUAGES = ("uk", "ru", "en")
+LANGUAGES = TEXT_LANGUAGES
 
 _WORDS: dict[str, dict[str, str]] = {
     "heading": {"uk": "Українська", "ru": "Русский", "en": "English"},
@@ -19,6 +29,16 @@ _WORDS: dict[str, dict[str, str]] = {
     "place": {"uk": "місце", "ru": "место", "en": "place"},
     "due": {"uk": "строк", "ru": "срок", "en": "due"},
     "releases": {"uk": "звільняє", "ru": "освобождает", "en": "releases"},
+    "after": {"uk": "після етапу", "ru": "после этапа", "en": "after phase"},
+    # free text given in another language: (how it is marked, the language it is written in)
+    "untranslated": {
+        "uk": "[без перекладу, подано {language}]",
+        "ru": "[без перевода, дано {language}]",
+        "en": "[untranslated, given in {language}]",
+    },
+    "in_uk": {"uk": "українською", "ru": "на украинском", "en": "Ukrainian"},
+    "in_ru": {"uk": "російською", "ru": "на русском", "en": "Russian"},
+    "in_en": {"uk": "англійською", "ru": "на английском", "en": "English"},
     CommitmentKind.EXCHANGE: {"uk": "обмін", "ru": "обмен", "en": "exchange"},
     CommitmentKind.CEASEFIRE: {
         "uk": "припинення вогню",
@@ -54,14 +74,27 @@ _WORDS: dict[str, dict[str, str]] = {
 }
 
 
-def _commitment(c: Commitment, lang: str) -> list[str]:
+def _free(agreement: Agreement, text: str, lang: str) -> str:
+    """Free text in `lang`: as drafted, translated, or as written and marked untranslated."""
+    if not agreement.language or not text:
+        return text
+    found = agreement.translated(text, lang)
+    if found is not None:
+        return found
+    given_in = _WORDS[f"in_{agreement.language}"][lang]
+    return f"{text} {_WORDS['untranslated'][lang].format(language=given_in)}"
+
+
+def _commitment(agreement: Agreement, c: Commitment, lang: str) -> list[str]:
     w = _WORDS
-    line = f"  {c.commitment_id}. {w[c.kind][lang]}: {c.description}"
+    line = f"  {c.commitment_id}. {w[c.kind][lang]}: {_free(agreement, c.description, lang)}"
     details = []
     if c.place:
-        details.append(f"{w['place'][lang]}: {c.place}")
+        details.append(f"{w['place'][lang]}: {_free(agreement, c.place, lang)}")
     if c.due_date:
         details.append(f"{w['due'][lang]}: {c.due_date.isoformat()}")
+    if c.after:
+        details.append(f"{w['after'][lang]} {c.after}")
     if details:
         line += f" ({'; '.join(details)})"
     lines = [line]
@@ -71,22 +104,28 @@ def _commitment(c: Commitment, lang: str) -> list[str]:
         terms = w[e.mode][lang].format(a=counts[0], b=counts[-1], p=e.ratio[0], q=e.ratio[1])
         lines.append(f"    {terms}")
         for party, refs in e.named:
-            lines.append(f"    {party} {w['releases'][lang]}: {', '.join(str(r) for r in refs)}")
+            if not agreement.names:  # drafted before names were written into the text
+                lines.append(f"    {party} {w['releases'][lang]}: {', '.join(map(str, refs))}")
+                continue
+            lines.append(f"    {party} {w['releases'][lang]}:")
+            lines.extend(f"      {r} {agreement.name_of(r, lang) or ''}".rstrip() for r in refs)
     return lines
 
 
 def render(agreement: Agreement, lang: str) -> str:
     """The agreement in one language."""
     w = _WORDS
+    title = _free(agreement, agreement.title, lang)
     lines = [
-        f"{w['agreement'][lang]} {agreement.agreement_id}: {agreement.title}",
+        f"{w['agreement'][lang]} {agreement.agreement_id}: {title}",
         f"{w['sides'][lang]}: {agreement.sides[0]}, {agreement.sides[1]}",
         f"{w['mediator'][lang]}: {agreement.mediator}",
     ]
     for phase in agreement.phases:
-        lines.append(f"{w['phase'][lang]} {phase.ordinal} ({phase.phase_id}): {phase.title}")
+        phase_title = _free(agreement, phase.title, lang)
+        lines.append(f"{w['phase'][lang]} {phase.ordinal} ({phase.phase_id}): {phase_title}")
         for c in phase.commitments:
-            lines.extend(_commitment(c, lang))
+            lines.extend(_commitment(agreement, c, lang))
     return "\n".join(lines) + "\n"
 
 

@@ -1,0 +1,189 @@
+"""Agreements one can write: the annotated template, drafts refused with the reason, named
+persons by name in every language's script, untranslated text marked, and the signed hash
+reproduced from the documented bytes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from parley.app import agreements, rosters
+from parley.app.config import Settings
+from parley.app.ledger import Ledger
+from parley.cli.main import app
+from parley.domain.agreements import (
+    Agreement,
+    Commitment,
+    CommitmentKind,
+    ExchangeMode,
+    ExchangeTerms,
+    PersonRef,
+    Phase,
+)
+from parley.domain.dates import PartialDate
+from parley.domain.persons import PersonRecord
+from parley.domain.rosters import RosterKind
+from tests.integration.helpers import setup_parties
+
+
+@pytest.fixture
+def office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("PARLEY_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("PARLEY_DATABASE_URL", raising=False)
+    monkeypatch.delenv("PARLEY_SERVER", raising=False)
+    ledger = Ledger.open(Settings.from_env(), create=True)
+    try:
+        setup_parties(ledger)
+        for party, rid, family, given in (
+            ("RU", "RU-H-00001", "Вышинский", "Кирилл"),
+            ("UA", "UA-H-00001", "Сенцов", "Олег"),
+        ):
+            record = PersonRecord(rid, family, given, birth_date=PartialDate(1976, 7, 13))
+            rosters.import_roster(
+                ledger,
+                party_id=party,
+                kind=RosterKind.HELD,
+                records=[record],
+                source="f",
+                source_sha256="0",
+            )
+    finally:
+        ledger.close()
+    return tmp_path
+
+
+def _draft(folder: Path, document: dict[str, Any]) -> Any:
+    path = folder / "draft.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    return CliRunner().invoke(app, ["agreement", "draft", str(path)])
+
+
+def test_the_template_is_annotated_and_drafts_as_it_stands(office: Path) -> None:
+    runner = CliRunner()
+    annotated = runner.invoke(app, ["agreement", "template"])
+    assert annotated.exit_code == 0, annotated.output
+    for key, note in agreements.TEMPLATE_NOTES.items():  # every field explained
+        assert f'"{key}": ' in annotated.stdout and f"# {note}" in annotated.stdout, key
+    bare = runner.invoke(app, ["agreement", "template", "--json"])
+    assert json.loads(bare.stdout) == agreements.TEMPLATE
+    drafted = _draft(office, agreements.TEMPLATE)
+    assert drafted.exit_code == 0, drafted.output
+    text = runner.invoke(app, ["agreement", "text", "ROADMAP-2019"]).stdout
+    uk, ru, en = re.split(r"^=== .+ ===$", text, flags=re.M)[1:]
+    # the named persons by id and by name, in each language's script
+    assert "RU/RU-H-00001 Вышинский Кирилл" in uk and "RU/RU-H-00001 Вышинский Кирилл" in ru
+    assert "UA/UA-H-00001 Сенцов Олег" in uk
+    (latin,) = re.findall(r"RU/RU-H-00001 (.+)", en)
+    assert latin.startswith("Vysh") and latin.isascii()
+    # translated text in its language; the rest as written, marked untranslated
+    assert "Дорожня карта нормалізації" in uk and "Дорожная карта нормализации" in ru
+    assert "місце: Золоте" in uk and "место: Золотое" in ru and "place: Zolote" in en
+    assert (
+        "Withdraw troops and weapons from the contact line [без перекладу, подано англійською]"
+        in uk
+    )
+    assert "Abide by the ceasefire regime [без перевода, дано на английском]" in ru
+    assert "untranslated" not in en
+    assert "після етапу P1" in uk and "after phase P1" in en
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (
+            lambda d: d["phases"][0]["commitments"][0]["exchange"]["named"].update(
+                RU=["RU/RU-H-99999"]
+            ),
+            "names RU/RU-H-99999, who is on none of RU's rosters",
+        ),
+        (
+            lambda d: d["phases"][1]["commitments"][0].update(place="Stanytsia Luhanska"),
+            "place 'Stanytsia Luhanska' is not one of the agreement's places",
+        ),
+        (
+            lambda d: d["phases"][1]["commitments"][0].update(after="P9"),
+            "after names phase 'P9', which is not another phase",
+        ),
+        (lambda d: d.update(language="de"), "language: 'de' is not one of uk, ru, en"),
+    ],
+)
+def test_a_draft_naming_what_does_not_exist_is_refused_with_the_reason(
+    office: Path, change: Any, reason: str
+) -> None:
+    document = json.loads(json.dumps(agreements.TEMPLATE))
+    change(document)
+    refused = _draft(office, document)
+    assert refused.exit_code == 1
+    assert reason in refused.output
+    assert "Traceback" not in refused.output
+
+
+def test_an_auditor_reproduces_the_signed_hash_from_the_documented_bytes(office: Path) -> None:
+    runner = CliRunner()
+    drafted = _draft(office, agreements.TEMPLATE)
+    digest = drafted.stdout.split("text hash ")[1].split()[0]
+    # docs/agreements.md: the bytes `parley agreement text ID --hashed` writes, which are
+    # `parley agreement text ID` without its last line ("SHA-256: ..."), hashed whole
+    hashed = runner.invoke(app, ["agreement", "text", "ROADMAP-2019", "--hashed"])
+    assert hashed.exit_code == 0, hashed.output
+    assert hashlib.sha256(hashed.stdout_bytes).hexdigest() == digest
+    shown = runner.invoke(app, ["agreement", "text", "ROADMAP-2019"]).stdout_bytes
+    body, last = shown[: shown.rindex(b"SHA-256: ")], shown[shown.rindex(b"SHA-256: ") :]
+    assert body == hashed.stdout_bytes and last == f"SHA-256: {digest}\n".encode()
+    assert hashed.stdout_bytes.startswith("=== Українська ===\n".encode())
+    assert hashed.stdout_bytes.endswith(b"\n\n")  # each language's text, then an empty line
+    for signer in ("UA", "RU", "MED"):  # the hash the sides sign is that one
+        signed = runner.invoke(
+            app, ["agreement", "sign", "ROADMAP-2019", "--hash", digest, "--as", signer]
+        )
+        assert signed.exit_code == 0, signed.output
+
+
+def test_an_agreement_drafted_before_languages_keeps_its_hash() -> None:
+    """Rendered as it always was: the same text, the same hash as before names and
+    languages came into the text (pinned from the version before)."""
+    legacy = Agreement(
+        "AG",
+        "test agreement",
+        ("UA", "RU"),
+        "MED",
+        (
+            Phase(
+                "AG-P1",
+                1,
+                "one",
+                (
+                    Commitment(
+                        "AG-EX",
+                        CommitmentKind.EXCHANGE,
+                        "exchange",
+                        exchange=ExchangeTerms(
+                            ExchangeMode.NAMED,
+                            named=(
+                                ("RU", (PersonRef("RU", "r0"),)),
+                                ("UA", (PersonRef("UA", "u0"),)),
+                            ),
+                        ),
+                    ),
+                    Commitment(
+                        "AG-DIS",
+                        CommitmentKind.DISENGAGEMENT,
+                        "withdraw",
+                        place="Zolote",
+                        due_date=dt.date(2019, 11, 1),
+                    ),
+                ),
+            ),
+        ),
+    )
+    assert (
+        agreements.text_hash(legacy)
+        == "77db7cfe70fb26f6bdf47a143065b877accb87b212f6c74a8dda01067c3e8fdc"
+    )
