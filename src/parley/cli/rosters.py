@@ -101,8 +101,10 @@ def roster_import(
 ) -> None:
     """Import a new version of a roster; one bad row refuses the whole file.
 
-    A list without an ID column is fine: each person keeps the id they had on the roster,
-    or gets one made of their names, birth date and service number (docs/rosters.md)."""
+    A list without an ID column is fine: each person keeps the id they had on the roster
+    (found by names, birth date and service number) or gets the roster's next number
+    (docs/rosters.md). A word or date refused is explained in English and, when PARLEY_LANG
+    or the locale says uk or ru, in that language too."""
     mode = ImportMode.MERGE if merge else ImportMode.REPLACE
     with failures():
         if server() is not None:  # read and checked here; the rows go to the server
