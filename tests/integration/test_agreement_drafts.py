@@ -12,13 +12,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from parley.app import agreements, rosters
 from parley.app.config import Settings
 from parley.app.ledger import Ledger
 from parley.cli.main import app
+from parley.domain import events as ev
 from parley.domain.agreements import (
+    TEXT_LANGUAGES,
     Agreement,
     Commitment,
     CommitmentKind,
@@ -30,6 +34,7 @@ from parley.domain.agreements import (
 from parley.domain.dates import PartialDate
 from parley.domain.persons import PersonRecord
 from parley.domain.rosters import RosterKind
+from parley.log.entry import canonical_json, loads_canonical
 from tests.integration.helpers import setup_parties
 
 
@@ -187,3 +192,52 @@ def test_an_agreement_drafted_before_languages_keeps_its_hash() -> None:
         agreements.text_hash(legacy)
         == "77db7cfe70fb26f6bdf47a143065b877accb87b212f6c74a8dda01067c3e8fdc"
     )
+
+
+_word = st.text(alphabet="ABCPXZ019-", min_size=1, max_size=6)
+_free = st.text(alphabet="abc Зол'ёї", min_size=1, max_size=12).filter(str.strip)
+_lang = st.sampled_from(TEXT_LANGUAGES)
+
+
+@st.composite
+def _agreements(draw: st.DrawFn) -> Agreement:
+    """Agreements using every field the draft may carry: language, places, translations,
+    named persons with their names, commitments after another phase."""
+    phase_ids = draw(st.lists(_word, min_size=2, max_size=3, unique=True))
+    places = tuple(draw(st.lists(_free, max_size=3, unique=True)))
+    language = draw(st.sampled_from(("", *TEXT_LANGUAGES)))
+    phases = []
+    for k, pid in enumerate(phase_ids):
+        others = [p for p in phase_ids if p != pid]
+        c = Commitment(
+            f"{pid}-C",
+            CommitmentKind.DISENGAGEMENT,
+            draw(_free),
+            place=draw(st.sampled_from(places)) if places and draw(st.booleans()) else "",
+            after=draw(st.sampled_from(["", *others])),
+        )
+        phases.append(Phase(pid, k + 1, draw(_free), (c,)))
+    refs = draw(st.lists(_word.map(lambda r: PersonRef("RU", r)), max_size=2, unique=True))
+    forms = st.dictionaries(_lang, _free, min_size=1).map(lambda d: tuple(sorted(d.items())))
+    texts = sorted({draw(_free) for _ in range(draw(st.integers(0, 2)))})
+    return Agreement(
+        "AG",
+        draw(_free),
+        ("UA", "RU"),
+        "MED",
+        tuple(phases),
+        language=language,
+        places=places,
+        translations=tuple((t, draw(forms)) for t in texts),
+        names=tuple((r, draw(forms)) for r in sorted(refs)),
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(agreement=_agreements())
+def test_an_agreement_with_every_field_reads_back_as_written(agreement: Agreement) -> None:
+    payload = ev.AgreementDrafted(agreement, agreements.text_hash(agreement))
+    written = canonical_json(payload.to_json())
+    read = ev.payload_from_json(ev.AGREEMENT_DRAFTED, loads_canonical(written))
+    assert read == payload and canonical_json(read.to_json()) == written
+    assert agreements.text_hash(read.agreement) == payload.text_sha256

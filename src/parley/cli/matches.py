@@ -260,7 +260,7 @@ def reconcile_command(
 
         def progress(stage: str, fraction: float) -> None:
             bar.update(task, description=stage, completed=fraction)
-            pass_name = stage.split(":", 1)[0]
+            pass_name = stage.split(": ", 1)[0]
             if bar.disable and (not said or said[-1] != pass_name):
                 said.append(pass_name)  # no terminal: one line a pass, for logs
                 err.print(f"{fraction:4.0%} {pass_name}", markup=False)
