@@ -209,12 +209,10 @@ def _agreements(draw: st.DrawFn) -> Agreement:
     phases = []
     for k, pid in enumerate(phase_ids):
         others = [p for p in phase_ids if p != pid]
+        place: str = draw(st.sampled_from(["", *places]))
+        after: str = draw(st.sampled_from(["", *others]))
         c = Commitment(
-            f"{pid}-C",
-            CommitmentKind.DISENGAGEMENT,
-            draw(_free),
-            place=draw(st.sampled_from(places)) if places and draw(st.booleans()) else "",
-            after=draw(st.sampled_from(["", *others])),
+            f"{pid}-C", CommitmentKind.DISENGAGEMENT, draw(_free), place=place, after=after
         )
         phases.append(Phase(pid, k + 1, draw(_free), (c,)))
     refs = draw(st.lists(_word.map(lambda r: PersonRef("RU", r)), max_size=2, unique=True))
