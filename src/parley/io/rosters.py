@@ -116,9 +116,10 @@ def parse_roster(
 ) -> Roster:
     """Every row to a record; any bad row refuses the whole file, naming row, column, reason.
 
-    Without an id column each record holds `row N` for an id, to be given its own by the
-    roster it is imported into; `language` (`uk`, `ru`) adds the accepted words in it to a
-    refusal; dates after `today` (by default today in UTC) are refused."""
+    Without an id column (or with one empty in every row) each record holds `row N` for an
+    id, to be given its own by the roster it is imported into; `language` (`uk`, `ru`) adds
+    the accepted words in it to a refusal; dates after `today` (by default today in UTC) are
+    refused."""
     _check_columns(table)
     today = today or dt.datetime.now(dt.UTC).date()
     records: list[PersonRecord] = []
@@ -126,6 +127,9 @@ def parse_roster(
     first_row: dict[str, int] = {}
     positions = {col: pos for pos, col in enumerate(table.columns) if col}
     headers = {col: table.headers[pos] for col, pos in positions.items()}
+    # an id column left empty in every row (a template's) is no id column
+    if "record_id" in positions and not any(c[positions["record_id"]] for _, c in table.rows):
+        del positions["record_id"]
     derive = "record_id" not in positions
     rows: list[int] = []
     numbers: list[str] = []

@@ -177,7 +177,8 @@ def test_formula_cells_in_xlsx(tmp_path: Path) -> None:
 
 
 def test_empty_record_id_is_named(tmp_path: Path) -> None:
-    (problem,) = _refusal(_write(tmp_path, "i.csv", "ID;Прізвище\n;Коваль\n", "utf-8")).problems
+    text = "ID;Прізвище\n;Коваль\n1;Бойко\n"  # (an id column empty in every row is none)
+    (problem,) = _refusal(_write(tmp_path, "i.csv", text, "utf-8")).problems
     assert (problem.row, problem.column, problem.reason) == (2, "record_id (ID)", "is empty")
 
 

@@ -167,3 +167,12 @@ def test_a_bad_word_names_the_accepted_ones_in_the_users_language(tmp_path: Path
 )
 def test_headers_as_offices_shorten_them(header: str, column: str) -> None:
     assert canonical_column(header) == column
+
+
+def test_an_id_column_left_empty_in_every_row_is_no_id_column(tmp_path: Path) -> None:
+    roster = read_roster(_csv(tmp_path, "Ідентифікатор;Прізвище\n;Коваль\n;Бойко\n"))
+    assert roster.derive_ids and [r.record_id for r in roster.records] == ["row 2", "row 3"]
+    # empty in some rows only: those rows are refused, as before
+    assert _problems(_csv(tmp_path, "ID;Прізвище\nUA-1;Коваль\n;Бойко\n")) == [
+        (3, "record_id (ID)", "is empty")
+    ]
