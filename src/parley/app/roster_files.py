@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,7 +67,9 @@ def remove_listed(
     """Take persons off the roster: by id, and every person of a removal list (a roster file;
     without ids, each row names the person its ids would be carried over to)."""
     ids = list(record_ids)
-    source, sha = "removal", ""
+    # what the version came from: the removal list, or the ids named (their hash, one a line)
+    source = "removal"
+    sha = hashlib.sha256("".join(f"{i}\n" for i in sorted(ids)).encode()).hexdigest()
     if path is not None:
         roster = read_roster(path, language=language)
         source, sha = path.name, roster.sha256
