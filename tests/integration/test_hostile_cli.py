@@ -177,6 +177,13 @@ def test_export_and_entry_to_places_that_cannot_be_written(
         _refused_in_one_line(_run(runner, data, "log", "entry", "--index", "0", "--out", str(out)))
 
 
+def test_a_number_beyond_sqlite_integers_is_one_line(runner: CliRunner, data: Path) -> None:
+    huge = str(2**70)
+    for args in (["log", "checkpoint", "--size", huge], ["log", "entry", "--index", huge]):
+        args += ["--out", str(data / "e.bin")] if "entry" in args else []
+        assert "larger than the database" in _refused_in_one_line(_run(runner, data, *args))
+
+
 @pytest.mark.parametrize("remove", ["keys.json", "log.jsonl", ""])
 def test_verify_a_folder_that_is_not_a_whole_export(
     runner: CliRunner, data: Path, tmp_path: Path, remove: str

@@ -62,6 +62,8 @@ def _one_sentence(context: ExceptionContext) -> None:
             f"another process has held the database for {BUSY_TIMEOUT_MS // 1000} s; nothing was"
             " written: try again when it has finished"
         )
+    if isinstance(cause, OverflowError):  # SQLite's integers stop at 2**63
+        raise ValueRefused("a number in this command is larger than the database can hold")
     if isinstance(error, DataError):
         raise ValueRefused(
             f"the database cannot store a value of this command ({type(cause).__name__});"
