@@ -12,10 +12,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from parley.app import audit, instance
 from parley.app.config import Settings
-from parley.app.keys import CRASH_ENV, KeyRing, StrandedKey
+from parley.app.keys import CRASH_ENV, KeyRing, Settled, StrandedKey
 from parley.app.ledger import Ledger
 from parley.domain.parties import Party, Role
 from parley.store import keys as key_store
@@ -125,3 +126,19 @@ def test_settle_reports_nothing_to_do(tmp_path: Path) -> None:
     ledger.close()
     done = _parley(data, "key", "settle", "--as", "MED")
     assert done.returncode == 0 and "MED: no pending key." in done.stdout
+
+
+def test_a_pending_key_is_left_alone_while_its_rotation_runs(tmp_path: Path) -> None:
+    """Another process (here another key ring on the same folder) neither settles nor refuses
+    over a key whose rotation is under way; once the rotation's lock is gone, it settles it."""
+    ring = KeyRing(tmp_path / "keys")
+    ring.create("UA")
+    current = ring.public_bytes("UA")
+    other = KeyRing(tmp_path / "keys")
+    with ring.rotating("UA"):
+        ring.stage("UA", Ed25519PrivateKey.generate())
+        assert other.settle("UA", None) is None
+        assert other.get("UA").public_key().public_bytes_raw() == current
+        assert other.pending() == ["UA"]
+    assert KeyRing(tmp_path / "keys").settle("UA", None) is Settled.DISCARDED
+    assert KeyRing(tmp_path / "keys").pending() == []

@@ -6,16 +6,20 @@ A rotation changes the files in steps that each survive a crash (`crash_point` n
 the new key is staged (`P.ed25519.pending.pem`, written and synced) before the log commits it,
 and only then the current key is archived (`P.ed25519.<id>.retired.pem`) and the staged one
 becomes current. A pending key found later is settled against the log: kept if the log made
-it the party's key, discarded if the rotation never committed (`KeyRing.settle`)."""
+it the party's key, discarded if the rotation never committed (`KeyRing.settle`). A rotation
+holds the party's lock (`P.rotation.lock`) from staging to promotion, so another process leaves
+a pending key alone while its rotation runs."""
 
 from __future__ import annotations
 
 import enum
+import fcntl
 import hashlib
 import os
 import signal
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -162,11 +166,40 @@ class KeyRing:
         self._cache.pop(party_id, None)
         self._signers.pop(party_id, None)
 
+    def _lock_path(self, party_id: str) -> Path:
+        return self.folder / f"{party_id}.rotation.lock"
+
+    @contextmanager
+    def rotating(self, party_id: str) -> Iterator[None]:
+        """Held while this process rotates the party's key (waits for another's to end)."""
+        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(self._lock_path(party_id), os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # the lock goes with it, and with a process that dies
+
+    def rotation_running(self, party_id: str) -> bool:
+        """Whether a process (this one included) holds the party's rotation lock."""
+        try:
+            fd = os.open(self._lock_path(party_id), os.O_RDWR)
+        except FileNotFoundError:
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        finally:
+            os.close(fd)
+        return False
+
     def settle(self, party_id: str, logged: bytes | None) -> Settled | None:
         """Settle a pending key against the party's current key as the log holds it (`logged`,
-        None if the party has none): promoted if it is that key, otherwise discarded."""
+        None if the party has none): promoted if it is that key, otherwise discarded; left
+        alone while a rotation holds the party's lock."""
         pending = self._pending_path(party_id)
-        if not pending.exists():
+        if not pending.exists() or self.rotation_running(party_id):
             return None
         staged = _public(self._load(pending))
         self._staging.add(party_id)
@@ -196,7 +229,8 @@ class KeyRing:
     def get(self, party_id: str) -> Ed25519PrivateKey:
         if party_id not in self._cache:
             pending = self._pending_path(party_id)
-            if party_id not in self._staging and pending.exists():
+            stranded = party_id not in self._staging and pending.exists()
+            if stranded and not self.rotation_running(party_id):  # else: the key until it ends
                 raise StrandedKey(party_id, pending)
             path = self._path(party_id)
             if not path.exists():

@@ -70,18 +70,19 @@ def rotate(ledger: Ledger, *, party_id: str) -> Appended:
         authz.require(conn, party_id, authz.Action.KEY_ROTATE, owner=party_id)
     settle(ledger, party_id)
     ring.get(party_id)  # the party's key is here, or nothing is staged
-    new = Ed25519PrivateKey.generate()
-    crash_point("rotate.generated")
-    ring.stage(party_id, new)
-    crash_point("rotate.staged")
-    try:
-        appended = rotate_to(ledger, party_id=party_id, public=_public(new))
-    except BaseException:
-        ring.discard_staged(party_id)
-        raise
-    crash_point("rotate.committed")
-    ring.promote_staged(party_id)
-    crash_point("rotate.promoted")
+    with ring.rotating(party_id):
+        new = Ed25519PrivateKey.generate()
+        crash_point("rotate.generated")
+        ring.stage(party_id, new)
+        crash_point("rotate.staged")
+        try:
+            appended = rotate_to(ledger, party_id=party_id, public=_public(new))
+        except BaseException:
+            ring.discard_staged(party_id)
+            raise
+        crash_point("rotate.committed")
+        ring.promote_staged(party_id)
+        crash_point("rotate.promoted")
     return appended
 
 
@@ -182,15 +183,16 @@ def recover(
     )
     out = recovery_file(recovery_folder, party_id, new_recovery)
     write_private_key(out, next_recovery)
-    ring.stage(party_id, new)
-    try:
-        with Ledger.commanded(Command(signed, body)):
-            recover_to(ledger, party_id=party_id, public=public, new_recovery=new_recovery)
-    except BaseException:
-        ring.discard_staged(party_id)
-        out.unlink(missing_ok=True)
-        raise
-    ring.promote_staged(party_id)
+    with ring.rotating(party_id):
+        ring.stage(party_id, new)
+        try:
+            with Ledger.commanded(Command(signed, body)):
+                recover_to(ledger, party_id=party_id, public=public, new_recovery=new_recovery)
+        except BaseException:
+            ring.discard_staged(party_id)
+            out.unlink(missing_ok=True)
+            raise
+        ring.promote_staged(party_id)
     ring.keep_recovery_public(party_id, new_recovery)
     return Recovered(party_id, key_id(public), new_recovery, out)
 
@@ -223,7 +225,7 @@ def _current_on(url: str, key: Ed25519PrivateKey) -> str:
 def settle_served(url: str, ring: KeyRing, party_id: str) -> Settled | None:
     """A pending key the party's rotation or recovery left, settled against the server's log:
     the server accepts a request signed by it exactly when the log made it the party's key."""
-    if party_id not in ring.pending():
+    if party_id not in ring.pending() or ring.rotation_running(party_id):
         return None
     staged = ring.pending_key(party_id)
     try:
@@ -250,23 +252,24 @@ def rotate_served(url: str, ring: KeyRing, party_id: str) -> str:
     key; the new key id."""
     settle_served(url, ring, party_id)
     signer = ring.signer(party_id)
-    new = Ed25519PrivateKey.generate()
-    crash_point("rotate.generated")
-    ring.stage(party_id, new)
-    crash_point("rotate.staged")
-    try:
-        Client(url, signer).request("POST", ROTATION_PATH, {"public_key": _public(new).hex()})
-    except ServerRefused:  # refused: nothing was logged
-        ring.discard_staged(party_id)
-        raise
-    except ParleyError as e:  # no answer: the server may or may not have logged it
-        raise InvalidInput(
-            f"{e}; the new key is kept pending: run `parley key settle --as {party_id}` once the"
-            " server answers (any later command does it too)"
-        ) from e
-    crash_point("rotate.committed")
-    ring.promote_staged(party_id)
-    crash_point("rotate.promoted")
+    with ring.rotating(party_id):
+        new = Ed25519PrivateKey.generate()
+        crash_point("rotate.generated")
+        ring.stage(party_id, new)
+        crash_point("rotate.staged")
+        try:
+            Client(url, signer).request("POST", ROTATION_PATH, {"public_key": _public(new).hex()})
+        except ServerRefused:  # refused: nothing was logged
+            ring.discard_staged(party_id)
+            raise
+        except ParleyError as e:  # no answer: the server may or may not have logged it
+            raise InvalidInput(
+                f"{e}; the new key is kept pending: run `parley key settle --as {party_id}` once"
+                " the server answers (any later command does it too)"
+            ) from e
+        crash_point("rotate.committed")
+        ring.promote_staged(party_id)
+        crash_point("rotate.promoted")
     return key_id(_public(new))
 
 
@@ -285,15 +288,16 @@ def recover_served(
     public, new_recovery = _public(new), _public(next_recovery)
     out = recovery_file(recovery_folder, party_id, new_recovery)
     write_private_key(out, next_recovery)
-    ring.stage(party_id, new)
-    try:
-        Client(url, EntrySigner(recovery_key)).request(
-            "POST", RECOVERY_PATH, recovery_body(public, new_recovery)
-        )
-    except ServerRefused:
-        ring.discard_staged(party_id)
-        out.unlink(missing_ok=True)
-        raise
-    ring.promote_staged(party_id)
+    with ring.rotating(party_id):
+        ring.stage(party_id, new)
+        try:
+            Client(url, EntrySigner(recovery_key)).request(
+                "POST", RECOVERY_PATH, recovery_body(public, new_recovery)
+            )
+        except ServerRefused:
+            ring.discard_staged(party_id)
+            out.unlink(missing_ok=True)
+            raise
+        ring.promote_staged(party_id)
     ring.keep_recovery_public(party_id, new_recovery)
     return Recovered(party_id, key_id(public), new_recovery, out)
