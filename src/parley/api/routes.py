@@ -249,6 +249,77 @@ def confirm_handovers(
     return answer(request, _appended(done))
 
 
+class BatchAmendmentBody(BaseModel):
+    """A new amendment (persons added or withdrawn, and why), or `agree` to one as proposed."""
+
+    add: list[Person] = Field(default_factory=list, max_length=10_000)
+    withdraw: list[Person] = Field(default_factory=list, max_length=10_000)
+    reason: str = Field(default="", max_length=2000)
+    agree: int | None = Field(default=None, ge=1)
+
+
+def _amendment(a: Any) -> dict[str, Any]:
+    return {
+        "amendment": a.amendment,
+        "added": [{"person": _people([p])[0], "receiving_party": r} for p, r in a.added],
+        "withdrawn": _people(a.withdrawn),
+        "reason": a.reason,
+        "agreed_by": list(a.agreed_by),
+        "in_force": a.in_force,
+    }
+
+
+@router.post("/batches/{batch_id}/amendments")
+def amend_batch(
+    request: Request, batch_id: str, body: BatchAmendmentBody, caller: Signed
+) -> Response:
+    """A side or the mediator proposes an amendment of a batch, or agrees to one as proposed;
+    in force once both sides and the mediator agreed."""
+    try:
+        with caller.acting():
+            done = batches.amend(
+                ledger_of(request),
+                actor=caller.party_id,
+                batch_id=batch_id,
+                add=[p.ref() for p in body.add],
+                withdraw=[p.ref() for p in body.withdraw],
+                reason=body.reason,
+                agree=body.agree,
+            )
+    except ParleyError as e:
+        return refusal(request, e)
+    return answer(request, _appended(done))
+
+
+@router.get("/batches/{batch_id}/amendments")
+def read_batch_amendments(request: Request, batch_id: str, caller: Signed) -> Response:
+    """A batch's amendments: what each changes, who agreed, whether it is in force."""
+    try:
+        known = batches.amendments(ledger_of(request), actor=caller.party_id, batch_id=batch_id)
+    except ParleyError as e:
+        return refusal(request, e)
+    return answer(request, [_amendment(a) for a in known])
+
+
+class CancellationBody(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+@router.post("/batches/{batch_id}/cancellation")
+def cancel_batch(
+    request: Request, batch_id: str, body: CancellationBody, caller: Signed
+) -> Response:
+    """The mediator calls a batch off; persons already moved keep their states."""
+    try:
+        with caller.acting():
+            done = batches.cancel(
+                ledger_of(request), actor=caller.party_id, batch_id=batch_id, reason=body.reason
+            )
+    except ParleyError as e:
+        return refusal(request, e)
+    return answer(request, _appended(done))
+
+
 def _people(refs: Iterable[PersonRef]) -> list[dict[str, str]]:
     return [{"party": r.party_id, "record": r.record_id} for r in sorted(refs)]
 

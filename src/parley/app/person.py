@@ -11,6 +11,7 @@ from parley.domain.errors import NotFound
 from parley.domain.handovers import FINAL, HandoverState
 from parley.domain.matches import MatchState, RecordRef
 from parley.domain.rosters import RosterKind, roster_owner
+from parley.domain.rosters import roster_id as roster_id_of
 from parley.store import Tx
 from parley.store import batches as batch_store
 from parley.store import matches as match_store
@@ -112,7 +113,7 @@ def _confirmed_with(conn: Tx, ref: RecordRef) -> list[RecordRef]:
 def _joined_parties(conn: Tx, ref: RecordRef) -> set[str]:
     """The parties the process joined to a held record: those whose sought record a confirmed
     match joins to it, and those who receive the person in a batch."""
-    if ref.kind != RosterKind.HELD:
+    if ref.roster_id != roster_id_of(ref.party_id, RosterKind.HELD):  # also a malformed id
         return set()
     person = PersonRef(ref.party_id, ref.record_id)
     seekers = {r.party_id for r in _confirmed_with(conn, ref) if r.kind == RosterKind.SOUGHT}

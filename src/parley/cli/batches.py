@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import typer
@@ -305,29 +306,78 @@ def amend_command(
             raise DomainError("--agree takes the amendment as proposed: no --add or --withdraw")
         adding = [PersonRef.parse(x) for x in add or []]
         taking = [PersonRef.parse(x) for x in withdraw or []]
-        with_ledger(
-            lambda ledger: batches.amend(
-                ledger,
-                actor=actor,
-                batch_id=batch_id,
-                add=adding,
-                withdraw=taking,
-                reason=reason,
-                agree=agree,
+        if server() is not None:
+            client(actor).request(
+                "POST",
+                f"/v1/batches/{segment(batch_id)}/amendments",
+                {
+                    "add": [_person(r) for r in adding],
+                    "withdraw": [_person(r) for r in taking],
+                    "reason": reason,
+                    "agree": agree,
+                },
             )
-        )
-        known = with_ledger(
-            lambda ledger: batches.amendments(ledger, actor=actor, batch_id=batch_id)
-        )
+        else:
+            with_ledger(
+                lambda ledger: batches.amend(
+                    ledger,
+                    actor=actor,
+                    batch_id=batch_id,
+                    add=adding,
+                    withdraw=taking,
+                    reason=reason,
+                    agree=agree,
+                )
+            )
+        known = _amendments(actor, batch_id)
     mine = known[-1] if agree is None else next(x for x in known if x.amendment == agree)
-    out.print(_amendment_line(mine))
+    out.print(_amendment_line(batch_id, mine))
 
 
-def _amendment_line(a: Any) -> str:
+@dataclass(frozen=True)
+class _Amendment:
+    amendment: int
+    added: list[tuple[str, str]]
+    withdrawn: list[str]
+    reason: str
+    agreed_by: list[str]
+    in_force: bool
+
+
+def _amendments(actor: str, batch_id: str) -> list[_Amendment]:
+    """A batch's amendments, from the server or the local instance."""
+    if server() is not None:
+        rows = client(actor).request("GET", f"/v1/batches/{segment(batch_id)}/amendments")
+        return [
+            _Amendment(
+                a["amendment"],
+                [(str(_ref(x["person"])), x["receiving_party"]) for x in a["added"]],
+                [str(_ref(x)) for x in a["withdrawn"]],
+                a["reason"],
+                a["agreed_by"],
+                a["in_force"],
+            )
+            for a in rows
+        ]
+    known = with_ledger(lambda ledger: batches.amendments(ledger, actor=actor, batch_id=batch_id))
+    return [
+        _Amendment(
+            a.amendment,
+            [(str(p), r) for p, r in a.added],
+            [str(p) for p in a.withdrawn],
+            a.reason,
+            list(a.agreed_by),
+            a.in_force,
+        )
+        for a in known
+    ]
+
+
+def _amendment_line(batch_id: str, a: _Amendment) -> str:
     changes = [f"add {p} (to {r})" for p, r in a.added] + [f"withdraw {p}" for p in a.withdrawn]
     state = "in force" if a.in_force else "awaiting the others"
     return (
-        f"Amendment {a.amendment} of {a.batch_id}: {', '.join(changes)} — {a.reason}"
+        f"Amendment {a.amendment} of {batch_id}: {', '.join(changes)} — {a.reason}"
         f" (agreed by {', '.join(a.agreed_by)}; {state})"
     )
 
@@ -339,11 +389,9 @@ def amendments_command(
 ) -> None:
     """A batch's amendments: what each changes, who agreed, whether it is in force."""
     with failures():
-        known = with_ledger(
-            lambda ledger: batches.amendments(ledger, actor=actor, batch_id=batch_id)
-        )
+        known = _amendments(actor, batch_id)
     for a in known:
-        out.print(_amendment_line(a))
+        out.print(_amendment_line(batch_id, a))
     if not known:
         out.print(f"Batch {batch_id} has no amendments.")
 
@@ -357,9 +405,14 @@ def cancel_command(
     """Call a batch off; persons already moved keep their states, the others may be planned
     again."""
     with failures():
-        with_ledger(
-            lambda ledger: batches.cancel(ledger, actor=actor, batch_id=batch_id, reason=reason)
-        )
+        if server() is not None:
+            client(actor).request(
+                "POST", f"/v1/batches/{segment(batch_id)}/cancellation", {"reason": reason}
+            )
+        else:
+            with_ledger(
+                lambda ledger: batches.cancel(ledger, actor=actor, batch_id=batch_id, reason=reason)
+            )
     out.print(f"Cancelled batch {batch_id}: {reason}")
 
 
