@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from parley.app import reconcile, rosters
 from parley.app.config import Settings
 from parley.app.ledger import Ledger
+from parley.app.rebuild import projection_snapshot, rebuild
 from parley.cli.main import app
 from parley.domain import events as ev
 from parley.domain.dates import PartialDate
@@ -170,7 +171,12 @@ def test_a_confirmed_match_is_reversed_by_a_signed_event_with_its_reason(
         assert "RU:sought/s1" in {
             r["record"] for r in reconcile.not_located(ledger, actor="MED", party_id="RU")
         }
+        # the reversal's projection is derived: a rebuilt database equals the live one
         with ledger.reading() as tx:
+            live = projection_snapshot(tx)
+        rebuild(ledger)
+        with ledger.reading() as tx:
+            assert projection_snapshot(tx) == live
             entries = tx.execute(
                 select(
                     t.log_entries.c.type, t.log_entries.c.actor, t.log_entries.c.signature
