@@ -29,11 +29,16 @@ from parley.linkage.records import FIELDS, LinkageColumns
 
 
 def linkage_columns(table: RawTable) -> LinkageColumns:
-    """The table's fields column by column; a missing or repeated record id is the only
-    refusal. The table's rows are emptied: the text is then held by the columns alone."""
+    """The table's fields column by column; a repeated or empty record id is the only
+    refusal. A list without an id column names each record by its row (`row 12`), as a
+    report about it would. The table's rows are emptied: the text is then held by the
+    columns alone."""
     positions = {col: pos for pos, col in enumerate(table.columns) if col in FIELDS}
     if "record_id" not in positions:
-        raise RosterFileError([Problem(table.file, 1, None, "missing column record_id (ID)")])
+        table.headers.append("record_id")
+        table.columns.append("record_id")
+        table.rows = [(number, [*cells, f"row {number}"]) for number, cells in table.rows]
+        positions["record_id"] = len(table.columns) - 1
     at = positions["record_id"]
     ids = [cells[at] for _, cells in table.rows]
     if not all(ids) or len(set(ids)) < len(ids):

@@ -176,3 +176,14 @@ def test_an_id_column_left_empty_in_every_row_is_no_id_column(tmp_path: Path) ->
     assert _problems(_csv(tmp_path, "ID;Прізвище\nUA-1;Коваль\n;Бойко\n")) == [
         (3, "record_id (ID)", "is empty")
     ]
+
+
+def test_a_list_without_ids_is_searched_and_linked_by_its_rows(tmp_path: Path) -> None:
+    from parley.io.linkage_input import read_linkage_records
+
+    path = _csv(tmp_path, "№;Прізвище;Ім'я\n1;Коваль;Петро\n2;Бойко;Іван\n", "cp1251")
+    records = read_linkage_records(path)
+    assert [(r.record_id, r.family_name) for r in records] == [
+        ("row 2", "Коваль"),
+        ("row 3", "Бойко"),
+    ]
