@@ -21,7 +21,14 @@ from parley.domain.persons import (
 )
 from parley.domain.record_ids import identity_key, same_key_rows
 from parley.io.headers import canonical_column
-from parley.io.tables import MAX_REPORTED, Problem, RawTable, RosterFileError, read_table
+from parley.io.tables import (
+    MAX_REPORTED,
+    Problem,
+    RawTable,
+    RosterFileError,
+    check_table,
+    read_table,
+)
 
 _NAME_COLUMNS = ("family_name", "full_name")
 
@@ -213,4 +220,5 @@ def roster_from_rows(
     for number, row in enumerate(rows, start=2):  # as a spreadsheet numbers them after its header
         cells = {key.strip(): str(value).strip() for key, value in row.items()}
         table.rows.append((number, [cells.get(h, "") for h in headers]))
+    check_table(table)  # the cells and caps a file's are held to (control characters, formulas)
     return parse_roster(table, language=language)

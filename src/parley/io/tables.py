@@ -165,13 +165,9 @@ def _read_table(path: Path) -> RawTable:
     while headers and not headers[-1]:
         headers.pop()
     columns = [canonical_column(h) for h in headers]
-    free = [c is None or c in FREE_TEXT for c in columns]
-    if limits.row_may_hold_bad_cell(headers):
-        for pos, header in enumerate(headers):
-            why = limits.cell_problem(header)
-            if why:
-                problems.append(Problem(name, header_row, f"#{pos + 1} (the header)", why))
     table = RawTable(name, sha, headers, columns)
+    problems += _header_problems(table, header_row)
+    free = _free_text(table)
     width = len(headers)
     for number, cells in grid[1:]:
         if len(problems) >= MAX_REPORTED:
@@ -190,16 +186,52 @@ def _read_table(path: Path) -> RawTable:
         if len(padded) < width:
             padded += [""] * (width - len(padded))
         if limits.row_may_hold_bad_cell(padded):
-            for pos, cell in enumerate(padded):
-                why = limits.cell_problem(cell, free[pos])
-                if why:
-                    problems.append(Problem(name, number, table.column_label(pos), why))
+            problems += _row_problems(table, number, padded, free)
         table.rows.append((number, padded))
     if problems:
         raise RosterFileError(problems[:MAX_REPORTED])
     if not table.rows:
         raise _refuse(name, "the file has a header but no persons")
     return table
+
+
+def check_table(table: RawTable) -> None:
+    """A table built from other rows than a file's (a roster sent as JSON) checked by the same
+    rules as a file's cells and caps; RosterFileError names row and column."""
+    if len(table.rows) >= limits.MAX_ROWS or len(table.headers) > limits.MAX_COLUMNS:
+        why = f"more than {limits.MAX_ROWS:,} rows or {limits.MAX_COLUMNS:,} columns"
+        raise _refuse(table.file, why)
+    problems = _header_problems(table, 1)
+    free = _free_text(table)
+    for number, cells in table.rows:
+        if len(problems) >= MAX_REPORTED:
+            break
+        if limits.row_may_hold_bad_cell(cells):
+            problems += _row_problems(table, number, cells, free)
+    if problems:
+        raise RosterFileError(problems[:MAX_REPORTED])
+
+
+def _free_text(table: RawTable) -> list[bool]:
+    return [c is None or c in FREE_TEXT for c in table.columns]
+
+
+def _header_problems(table: RawTable, row: int) -> list[Problem]:
+    if not limits.row_may_hold_bad_cell(table.headers):
+        return []
+    return [
+        Problem(table.file, row, f"#{pos + 1} (the header)", why)
+        for pos, header in enumerate(table.headers)
+        if (why := limits.cell_problem(header))
+    ]
+
+
+def _row_problems(table: RawTable, row: int, cells: list[str], free: list[bool]) -> list[Problem]:
+    return [
+        Problem(table.file, row, table.column_label(pos), why)
+        for pos, cell in enumerate(cells)
+        if (why := limits.cell_problem(cell, free[pos]))
+    ]
 
 
 Grid = list[tuple[int, list[str]]]

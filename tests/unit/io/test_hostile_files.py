@@ -346,3 +346,18 @@ def test_a_device_is_read_no_further_than_the_cap(monkeypatch: pytest.MonkeyPatc
 def test_every_row_of_a_good_file_is_read(tmp_path: Path) -> None:
     table: RawTable = read_table(_xlsx(tmp_path / "ok.xlsx", PERSONS))
     assert [number for number, _ in table.rows] == [2, 3, 4]
+
+
+def test_rows_sent_as_json_are_held_to_the_same_cell_rules() -> None:
+    from parley.io.rosters import roster_from_rows
+
+    rows = [{"ID": "R1", "Фамилия": "Иванов"}, {"ID": "R\x1b2", "Фамилия": "=1+1"}]
+    with pytest.raises(RosterFileError) as info:
+        roster_from_rows("sent", rows)
+    assert [(p.row, p.column) for p in info.value.problems] == [
+        (3, "record_id (ID)"),
+        (3, "family_name (Фамилия)"),
+    ]
+    header = [{"ID": "R1", "=cmd|x!A0": "Иванов"}]
+    with pytest.raises(RosterFileError):
+        roster_from_rows("sent", header)
