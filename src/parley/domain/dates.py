@@ -2,9 +2,9 @@
 
 `parse_written_date` reads every form a list writes (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`,
 `DD.MM.YYYY`, `DD/MM/YYYY`, `DD.MM.YY`, `MM.YYYY`, `YYYYMMDD`, `DDMMYYYY`, an Excel serial
-day number; `-`, `.` or `/` between the numbers; a trailing `г.` or `р.`, "year") and never
-refuses: an impossible date keeps its numbers and names its problem, so linkage can still
-compare it as written. `PartialDate.parse` is the same reader for the ledger, which records
+day number; `-`, `.` or `/` between the numbers; a trailing `г.` or `р.`, "year", or a
+time of day a spreadsheet added) and never refuses: an impossible date keeps its numbers
+and names its problem, so linkage can still compare it as written. `PartialDate.parse` is the same reader for the ledger, which records
 only a date that exists and whose reading was not a guess (a two-digit year's century, the
 day before the month in `03-02-1967`). A slash is read day first, as Ukrainian and Russian
 lists write it (`03/02/1967` is the 3rd of February).
@@ -35,6 +35,8 @@ _COMPACT = re.compile(r"^(\d{8})$")
 _SERIAL = re.compile(r"^(\d{5})(?:\.0+)?$")
 # `1967 р.`, `03.02.1967г`, `1967 року`, `1967 года`: the word "year" after a date
 _YEAR_WORD = re.compile(r"\s*(?:г|р|рік|року|год|года|гг|рр)\.?$", re.IGNORECASE)
+# `12.03.1980 0:00:00`, `1980-03-12T00:00:00`: a date with the time a spreadsheet added
+_TIME = re.compile(r"(?<=\d)(?:\s+|T)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 is 1900-01-01 after Excel's 1900 leap day
 SERIALS = range(10000, 73051)
 
@@ -91,6 +93,8 @@ def parse_written_date(text: str | None) -> WrittenDate | None:
     if text is None or not text.strip():
         return None
     s = text.strip()
+    if ":" in s:
+        s = _TIME.sub("", s)
     if s[-1:].isalpha() or s.endswith("."):
         s = _YEAR_WORD.sub("", s) or s
     if m := _ISO.match(s):

@@ -37,6 +37,9 @@ days = st.dates(min_value=dt.date(YEARS[0], 1, 1), max_value=dt.date(YEARS[-1], 
         ("1967 року", PartialDate(1967)),
         ("1967 года", PartialDate(1967)),
         ("08.2014 г.", PartialDate(2014, 8)),
+        ("12.03.1980 0:00:00", PartialDate(1980, 3, 12)),  # the time a spreadsheet added
+        ("1980-03-12T00:00:00", PartialDate(1980, 3, 12)),
+        ("12.03.1980 13:45", PartialDate(1980, 3, 12)),
     ],
 )
 def test_accepted_forms(text: str, expected: PartialDate) -> None:
