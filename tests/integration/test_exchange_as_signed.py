@@ -192,6 +192,8 @@ def test_a_cancelled_batch_keeps_what_moved_and_frees_the_rest(ledger: Ledger) -
         batches.advance(ledger, actor="MED", batch_id="B1", moves=[(ru[0], S.LOCATED, "")])
     with pytest.raises(Conflict, match="cancelled"):
         batches.amend(ledger, actor="UA", batch_id="B1", add=[ua[3]], reason="x")
+    stopped = {e["person"] for e in status.summary(ledger, "MED")["exceptions"]}
+    assert stopped == {str(ua[1]), str(ru[0]), str(ru[1])}  # nobody left unsaid
     nxt = propose(ledger, actor="MED", request=PlanRequest("AG-EX")).persons
     assert ru[0] in nxt and u not in nxt
     plan_batch(ledger, "B2", [ru[0]])  # planned again
@@ -225,7 +227,7 @@ def test_outcomes_by_name_for_the_side_that_sought_and_received(ledger: Ledger) 
     reconcile.decide_match(ledger, actor="MED", mid=mid, state=MatchState.CONFIRMED)
     seen = person.history(ledger, actor="UA", roster_id="RU:held", record_id="ru0")
     assert seen["name"] == "Коваль0 Петро" and seen["state"] is None
-    assert "revisions" not in seen and "current" not in seen  # never RU's raw record
+    assert seen["revisions"] == [] and seen["current"] is None  # never RU's raw record
     with pytest.raises(Forbidden):  # not joined to UA: RU's other record stays RU's
         person.history(ledger, actor="UA", roster_id="RU:held", record_id="ru1")
     with pytest.raises(Forbidden):

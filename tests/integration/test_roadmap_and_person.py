@@ -128,7 +128,7 @@ def test_person_history(ledger: Ledger) -> None:
     # UA receives r0 in batch B: it sees the person by name and the handover, not RU's record
     seen = person.history(ledger, actor="UA", roster_id="RU:held", record_id="r0")
     assert seen["name"] == "Коваль0 Павло" and seen["state"] == "located"
-    assert "revisions" not in seen and "roster_versions" not in seen
+    assert seen["revisions"] == seen["roster_versions"] == [] and seen["current"] is None
     with pytest.raises(Forbidden):
         person.history(ledger, actor="UA", roster_id="RU:held", record_id="r1")
     with pytest.raises(Forbidden):

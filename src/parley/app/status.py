@@ -217,6 +217,7 @@ def _exceptions(tx: Tx) -> list[dict[str, Any]]:
             "receiving_party": x.receiving_party,
             "substitute": x.substitute,
             "substitute_for": x.substitute_for,
+            "batch_cancelled": x.batch_cancelled,
             "sought_by": sorted({r.party_id for r in sought_records(tx, x.person)}),
         }
         for x in stored_batches.handovers_off_path(tx, EXCEPTIONS)

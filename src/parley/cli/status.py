@@ -85,6 +85,8 @@ def _print_summary(data: dict[str, Any]) -> None:
                 detail = f"replaced by {e['substitute']}"
             elif e["substitute_for"]:
                 detail = f"brought instead of {e['substitute_for']}"
+            if e.get("batch_cancelled"):
+                detail = "; ".join(x for x in (detail, "batch cancelled") if x)
             table.add_row(e["batch"], e["person"], e["name"] or "", e["state"], detail)
         out.print()
         out.print(table)

@@ -516,11 +516,14 @@ class OffPath:
     receiving_party: str
     substitute: str | None
     substitute_for: str | None
+    batch_cancelled: bool = False  # stopped where it stood when its batch was called off
 
 
 def handovers_off_path(tx: Tx, states: Iterable[HandoverState]) -> list[OffPath]:
-    """Handovers in one of `states`, and those that brought a substitute, batch by batch."""
-    h, pr = t.handovers.c, t.person_records.c
+    """Handovers in one of `states`, those that brought a substitute, and those a cancelled
+    batch stopped before a final state, batch by batch."""
+    h, pr, b = t.handovers.c, t.person_records.c, t.batches.c
+    stopped = (b.status == BatchStatus.CANCELLED.value) & h.state.notin_([s.value for s in FINAL])
     rows = tx.execute(
         select(
             h.batch_id,
@@ -531,9 +534,11 @@ def handovers_off_path(tx: Tx, states: Iterable[HandoverState]) -> list[OffPath]
             h.substitute,
             h.substitute_for,
             pr.display_name,
+            b.status,
         )
+        .join(t.batches, b.batch_id == h.batch_id)
         .outerjoin(t.person_records, _ON_HELD_ROSTER)
-        .where(h.state.in_([s.value for s in states]) | h.substitute_for.isnot(None))
+        .where(h.state.in_([s.value for s in states]) | h.substitute_for.isnot(None) | stopped)
         .order_by(h.batch_id, h.seq)
     ).all()
     return [
@@ -545,6 +550,7 @@ def handovers_off_path(tx: Tx, states: Iterable[HandoverState]) -> list[OffPath]
             receiving_party=r.receiving_party,
             substitute=r.substitute,
             substitute_for=r.substitute_for,
+            batch_cancelled=r.status == BatchStatus.CANCELLED.value,
         )
         for r in rows
     ]
