@@ -235,3 +235,30 @@ def test_key_init_stopped_before_the_recovery_key_makes_it_next_time(
     assert ring.public_bytes("UA") == key.public  # the signing key is kept
     recovery = read_private_key(offline).public_key().public_bytes_raw()
     assert ring.recovery_public("UA") == recovery
+
+
+def test_revoking_a_recovery_key_leaves_the_partys_key_current(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    made = _register(ledger, tmp_path)
+    assert made.recovery is not None
+    keys_admin.revoke(
+        ledger,
+        actor="MED",
+        party_id="UA",
+        revoked_key_id=key_id(made.recovery),
+        reason="the recovery file was seen on an open desk",
+    )
+    with ledger.reading() as conn:
+        current = key_store.current_key(conn, "UA")
+        assert key_store.recovery_key(conn, "UA") is None
+    assert current is not None and current.key_id == key_id(made.public)
+    keys_admin.rotate(ledger, party_id="UA")  # UA still acts
+    with pytest.raises(DomainError, match="no recovery key registered"):
+        keys_admin.recover(
+            ledger,
+            party_id="UA",
+            recovery_key=_recovery(made),
+            recovery_folder=tmp_path / "offline",
+        )
+    audit.verify_live(ledger)

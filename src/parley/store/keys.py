@@ -45,6 +45,12 @@ _CURRENT_KEY = (
     .where(by_key(t.parties, "party_id"))
     .values(key_id=bindparam("key_id"), public_key=bindparam("public_key"))
 )
+# a revocation leaves the party keyless only when it ends the party's current key
+_CLEAR_KEY = (
+    update(t.parties)
+    .where(by_key(t.parties, "party_id", "key_id"))
+    .values(key_id="", public_key=b"")
+)
 
 
 def _key_writes(idx: int, changes: tuple[KeyChange, ...]) -> list[Write]:
@@ -69,10 +75,18 @@ def _key_writes(idx: int, changes: tuple[KeyChange, ...]) -> list[Write]:
 
 
 def _current_key(party_id: str, changes: tuple[KeyChange, ...]) -> Write:
-    """The party's key after a rotation, revocation or recovery: the one added, or none."""
+    """The party's key after a rotation, revocation or recovery: the one added; none if the
+    current one ended (a retired or recovery key revoked leaves it as it is)."""
     added = [c for c in changes if isinstance(c, KeyAdded) and c.status == ACTIVE]
-    kid, public = (added[-1].key_id, added[-1].public_key) if added else ("", b"")
-    return (_CURRENT_KEY, {"k_party_id": party_id, "key_id": kid, "public_key": public})
+    if added:
+        row = {
+            "k_party_id": party_id,
+            "key_id": added[-1].key_id,
+            "public_key": added[-1].public_key,
+        }
+        return (_CURRENT_KEY, row)
+    ended = [c.key_id for c in changes if isinstance(c, KeyEnded)]
+    return (_CLEAR_KEY, {"k_party_id": party_id, "k_key_id": ended[-1] if ended else ""})
 
 
 @projects(ev.KeyRotated)
