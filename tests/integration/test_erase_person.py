@@ -15,11 +15,13 @@ from parley.app.ledger import Ledger
 from parley.cli.main import app
 from parley.domain.agreements import PersonRef
 from parley.domain.dates import PartialDate
-from parley.domain.errors import Conflict
+from parley.domain.errors import Conflict, NotFound
+from parley.domain.events import INTERVIEW_RECORDED
 from parley.domain.handovers import HandoverState as S
 from parley.domain.matches import MatchState, RecordRef
 from parley.domain.persons import PersonRecord
 from parley.domain.rosters import RosterKind
+from parley.store import log as log_store
 from tests.integration.helpers import all_for_all, plan_batch, setup_parties
 
 # What must not survive: names in both sides' spellings, dates and numbers.
@@ -147,7 +149,7 @@ def test_a_side_erases_its_own_record_and_is_told_what_it_may_not(ledger: Ledger
     assert who == RecordRef("RU:held", "h1") and "RU or the mediator may erase it" in why
 
 
-def test_a_consent_interview_it_cannot_drop_is_listed(ledger: Ledger) -> None:
+def test_the_persons_consent_interview_is_erased_with_them(ledger: Ledger) -> None:
     _joined_person(ledger)
     all_for_all(ledger)
     held = PersonRef("RU", "h1")
@@ -156,15 +158,20 @@ def test_a_consent_interview_it_cannot_drop_is_listed(ledger: Ledger) -> None:
         ledger, actor="MED", batch_id="B", moves=[(held, S.LOCATED, ""), (held, S.AGREED, "")]
     )
     batches.advance(ledger, actor="RU", batch_id="B", moves=[(held, S.CLEARED, "")])
+    secret = "Хоче залишитися"
     batches.advance(
-        ledger, actor="MED", batch_id="B", moves=[(held, S.DECLINED, "")], interviews={held: "x"}
+        ledger, actor="MED", batch_id="B", moves=[(held, S.DECLINED, "")], interviews={held: secret}
     )
+    assert batches.interview(ledger, actor="MED", batch_id="B", person=held) == [secret]
     done = erasure.erase_person(
         ledger, actor="MED", roster_id="UA:sought", record_id="s1", reason="x"
     )
-    assert RecordRef("RU:held", "h1") in done.erased
-    said = [why for ref, why in done.not_erased if ref == RecordRef("RU:held", "h1")]
-    assert said == [
-        "1 consent interview(s) in batch B, sealed to the mediator inside handover.advanced"
-        " payloads, which an erasure cannot yet drop"
-    ]
+    assert RecordRef("RU:held", "h1") in done.erased and done.interviews == 1
+    assert [why for ref, why in done.not_erased if ref == RecordRef("RU:held", "h1")] == []
+    with pytest.raises(NotFound, match="no interview"):
+        batches.interview(ledger, actor="MED", batch_id="B", person=held)
+    with ledger.reading() as tx:
+        kept = list(log_store.payloads_of_type(tx, INTERVIEW_RECORDED))
+    assert kept == []
+    report = audit.verify_live(ledger)  # the projections equal a replay: the interview is gone
+    assert report.erased == 3  # two records' revisions and the interview

@@ -195,11 +195,12 @@ def advance(
                 from_=before.state,
                 to=to,
                 note=note or None,
-                interview=sealed,
                 before_dispute=after.before_dispute,
                 at=at,
             )
             events.append(Event(actor, payload))
+            if sealed is not None:  # its own entry, right after its step: erasable with them
+                events.append(Event(actor, ev.InterviewRecorded(batch_id, person, sealed)))
         return events
 
     return ledger.execute(decide)

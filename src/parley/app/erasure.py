@@ -1,13 +1,14 @@
 """Erasure: a person's personal data leaves every payload and projection; proofs still hold.
 
 A person, not a record: erasing one record erases every record the process has joined to it
-(confirmed matches, followed from record to record, on both sides' rosters), and says what it
-erased and what it could not: a joined record the asker may not erase, a record only proposed
+(confirmed matches, followed from record to record, on both sides' rosters) with their consent
+interviews, and says what it erased and what it could not: a joined record the asker may not erase, a record only proposed
 as the same person, and the records on rosters the process never joined, which it cannot know.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -20,7 +21,7 @@ from parley.domain.events import Event
 from parley.domain.matches import MatchState, RecordRef
 from parley.domain.rosters import RosterKind, roster_owner
 from parley.store import Tx
-from parley.store import batches as batch_store
+from parley.store import log as log_store
 from parley.store import matches as match_store
 from parley.store import rosters as roster_store
 from parley.store.erasure import wipe_stale_copies
@@ -39,6 +40,7 @@ class Erasure:
     erased: list[RecordRef] = field(default_factory=list)
     already: list[RecordRef] = field(default_factory=list)
     not_erased: list[tuple[RecordRef, str]] = field(default_factory=list)
+    interviews: int = 0  # consent interviews erased with them
     appended: Appended | None = None
 
 
@@ -58,14 +60,24 @@ def joined_records(tx: Tx, start: RecordRef) -> tuple[list[RecordRef], list[Reco
     return joined, [p for p in proposed if p not in joined]
 
 
-def _interviews(tx: Tx, ref: RecordRef) -> list[tuple[str, int]]:
-    """(batch, how many) of the consent interviews recorded for a held record's person."""
+def _interviews(tx: Tx, ref: RecordRef) -> tuple[tuple[int, ...], dict[str, int]]:
+    """A held record's person's consent interviews: the `interview.recorded` entries (erasable
+    with them), and by batch how many an earlier log kept inside `handover.advanced` payloads,
+    which an erasure cannot drop."""
     if ref.kind != RosterKind.HELD:
-        return []
+        return (), {}
     person = PersonRef(ref.party_id, ref.record_id)
-    batches = dict.fromkeys(s.batch_id for s in batch_store.handover_steps(tx, person))
-    found = [(b, len(batch_store.sealed_interviews(tx, b, person))) for b in batches]
-    return [(b, n) for b, n in found if n]
+    own = []
+    for idx, payload in log_store.payloads_of_type(tx, ev.INTERVIEW_RECORDED):
+        recorded = ev.InterviewRecorded.from_json(json.loads(payload))
+        if recorded.person == person:
+            own.append(idx)
+    inside: dict[str, int] = {}
+    for _, payload in log_store.payloads_of_type(tx, ev.HANDOVER_ADVANCED):
+        step = ev.HandoverAdvanced.from_json(json.loads(payload))
+        if step.person == person and step.interview is not None:
+            inside[step.batch_id] = inside.get(step.batch_id, 0) + 1
+    return tuple(own), inside
 
 
 def _erased_entries(tx: Tx, ref: RecordRef) -> tuple[ev.ErasedEntry, ...] | None:
@@ -88,6 +100,7 @@ def erase_person(
         done.erased.clear()
         done.already.clear()
         done.not_erased.clear()
+        done.interviews = 0
         who = authz.require(tx, actor, authz.Action.PERSON_ERASE, owner=roster_owner(roster_id))
         start = RecordRef(roster_id, record_id)
         if _erased_entries(tx, start) is None:
@@ -101,23 +114,26 @@ def erase_person(
                 done.not_erased.append((ref, why + " may erase it"))
                 continue
             entries = _erased_entries(tx, ref)
-            if not entries:
+            interviews, inside = _interviews(tx, ref)
+            for batch_id, count in inside.items():
+                why = (
+                    f"{count} consent interview(s) in batch {batch_id}, sealed to the mediator"
+                    " inside handover.advanced payloads (as logs kept them before"
+                    " interview.recorded), which an erasure cannot drop"
+                )
+                done.not_erased.append((ref, why))
+            if not entries and not interviews:
                 done.already.append(ref)
                 continue
             done.erased.append(ref)
-            events.append(
-                Event(actor, ev.PersonErased(ref.roster_id, ref.record_id, entries, reason))
+            erased = ev.PersonErased(
+                ref.roster_id, ref.record_id, entries or (), reason, interviews or None
             )
+            events.append(Event(actor, erased))
+            done.interviews += len(interviews)
         for ref in proposed:
             why = "only proposed as the same person, never confirmed: not erased"
             done.not_erased.append((ref, why))
-        for ref in joined:
-            for batch_id, count in _interviews(tx, ref):
-                why = (
-                    f"{count} consent interview(s) in batch {batch_id}, sealed to the mediator"
-                    " inside handover.advanced payloads, which an erasure cannot yet drop"
-                )
-                done.not_erased.append((ref, why))
         if not events:
             raise Conflict(f"{start} is already erased, with every record joined to it")
         return events

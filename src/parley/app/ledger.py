@@ -312,7 +312,7 @@ class Ledger:
         state.next = first + len(entries)
         for event in events:
             if isinstance(event.payload, ev.PersonErased):
-                stored.erase_payloads(conn, [e.idx for e in event.payload.entries])
+                stored.erase_payloads(conn, sorted(event.payload.erased()))
         return Appended(first, len(entries))
 
     def _operator_of(self, conn: Tx, events: Sequence[Event]) -> str:

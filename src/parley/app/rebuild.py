@@ -28,10 +28,12 @@ def _replay(conn: Tx) -> int:
     clear(conn)
     count = 0
     projection = Projection(conn)
-    erased = _erased_entries(conn)
+    erased, interviews = _erased_entries(conn)
     for r in stored.events(conn):
         count += 1
         if r.payload is None:
+            if r.idx in interviews:  # an erased interview projects nothing
+                continue
             if r.idx not in erased:
                 raise ValueError(f"entry {r.idx} has no payload and no erasure names it")
             roster_id, record_id, revision, erased_idx = erased[r.idx]
@@ -45,14 +47,16 @@ def _replay(conn: Tx) -> int:
     return count
 
 
-def _erased_entries(conn: Tx) -> dict[int, tuple[str, str, int, int]]:
-    """Entry index -> (roster, record, revision, erasure index), from every erasure event."""
-    out = {}
+def _erased_entries(conn: Tx) -> tuple[dict[int, tuple[str, str, int, int]], set[int]]:
+    """Entry index -> (roster, record, revision, erasure index) of every erased record entry,
+    and the erased interviews' entries, from every erasure event."""
+    out, interviews = {}, set()
     for idx, payload in stored.payloads_of_type(conn, ev.PERSON_ERASED):
         p = ev.PersonErased.from_json(json.loads(payload))
         for e in p.entries:
             out[e.idx] = (p.roster_id, p.record_id, e.revision, idx)
-    return out
+        interviews |= set(p.interviews or ())
+    return out, interviews
 
 
 def projection_snapshot(conn: Tx) -> dict[str, list[tuple[Any, ...]]]:

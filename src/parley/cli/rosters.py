@@ -352,7 +352,10 @@ def erase(
             )
         )
     first = done.appended.first if done.appended is not None else None
-    out.print(f"Erased {len(done.erased)} record(s), recorded from log entry {first}:")
+    out.print(
+        f"Erased {len(done.erased)} record(s) and {done.interviews} consent interview(s),"
+        f" recorded from log entry {first}:"
+    )
     for r in done.erased:
         out.print(f"  erased {r}")
     for r in done.already:

@@ -22,6 +22,7 @@ from parley.domain.rosters import RosterKind
 from parley.domain.shapes import DOMAIN_LEAVES
 from parley.log.events import (
     INSTANCE_CREATED,
+    INTERVIEW_RECORDED,
     KEY_RECOVERED,
     KEY_REVOKED,
     KEY_ROTATED,
@@ -45,6 +46,7 @@ add_leaves(DOMAIN_LEAVES)  # before any payload below is first written or read
 
 __all__ = [  # the log's own events, which the domain's registry holds beside its own
     "INSTANCE_CREATED",
+    "INTERVIEW_RECORDED",
     "KEY_RECOVERED",
     "KEY_REVOKED",
     "KEY_ROTATED",
@@ -291,6 +293,19 @@ class HandoverSubstituted(Payload):
 
 
 @dataclass(frozen=True)
+class InterviewRecorded(Payload):
+    """A person's consent interview, sealed to the mediator's key. It follows, in the same
+    command, the `handover.advanced` entry of the outcome it was held for, and is erased with
+    the person (`person.erased` lists it in `interviews`). Earlier logs kept it in that entry's
+    `interview`, which no erasure can drop."""
+
+    TYPE: ClassVar[str] = INTERVIEW_RECORDED
+    batch_id: str
+    person: PersonRef
+    sealed: str
+
+
+@dataclass(frozen=True)
 class HandoverConfirmed(Payload):
     """The mediator, the third witness, confirms a transfer both sides recorded."""
 
@@ -357,6 +372,7 @@ PAYLOADS: Mapping[str, type[Payload]] = {
         MatchReversed, AgreementDrafted, AgreementAmended, AgreementSigned, CommitmentStatusSet,
         MonitorReported, BatchPlanned, HandoverAdvanced, HandoverSubstituted,
         HandoverConfirmed, SideListsSubmitted, BatchClosed, BatchAmended, BatchCancelled,
+        InterviewRecorded,
     )
 }  # fmt: skip
 ALL_TYPES: frozenset[str] = frozenset(PAYLOADS)

@@ -23,7 +23,10 @@ KEY_ROTATED = "key.rotated"
 KEY_REVOKED = "key.revoked"
 KEY_RECOVERED = "key.recovered"
 PERSON_ERASED = "person.erased"
-PERSON_RECORDED = "person.recorded"  # the one event type whose payload an erasure may drop
+PERSON_RECORDED = "person.recorded"
+INTERVIEW_RECORDED = "interview.recorded"  # a consent interview, sealed to the mediator
+# The event types whose payload an erasure may drop: what they hold is the person's.
+ERASABLE = frozenset({PERSON_RECORDED, INTERVIEW_RECORDED})
 
 
 class MalformedPayload(LogError):
@@ -151,6 +154,13 @@ class PersonErased(Payload):
     record_id: str
     entries: tuple[ErasedEntry, ...]
     reason: str
+    # the `interview.recorded` entries of the person whose payload it drops too (left out of
+    # the JSON when None, as before interviews were their own entries)
+    interviews: tuple[int, ...] | None = None
+
+    def erased(self) -> set[int]:
+        """Every entry whose payload this erasure drops."""
+        return {e.idx for e in self.entries} | set(self.interviews or ())
 
 
 LOG_PAYLOADS: Mapping[str, type[Payload]] = {

@@ -133,6 +133,20 @@ def _advanced(idx: int, actor: str, time: str, p: ev.HandoverAdvanced) -> list[W
     ]
 
 
+_INTERVIEW = (
+    update(t.handover_history)
+    .where(by_key(t.handover_history, "log_idx", "party_id", "record_id"))
+    .values(interview=bindparam("interview"))
+)
+
+
+@projects(ev.InterviewRecorded)
+def _interview(idx: int, _a: str, _t: str, p: ev.InterviewRecorded) -> list[Write]:
+    # the interview follows the step it was held for: the entry before it
+    key = {"k_log_idx": idx - 1, "k_party_id": p.person.party_id, "k_record_id": p.person.record_id}
+    return [(_INTERVIEW, {**key, "interview": p.sealed})]
+
+
 def _when(at: dt.datetime | None, entered: str) -> str:
     """A step's time in its history: when it happened, as claimed, else when it was entered
     (the log keeps both: the entry's time in its header, the claimed one in its payload)."""

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam, select, update
 
 from parley.domain import events as ev
+from parley.domain.rosters import roster_owner
 from parley.store import tables as t
 from parley.store.engine import Tx
 from parley.store.projection import INSERT, Write, by_key, dumps, projects
@@ -104,6 +105,13 @@ def erased_person_recorded(
     return [writes[0], (_ERASE_PERSON, erase), writes[1]]
 
 
+_ERASE_INTERVIEWS = (
+    update(t.handover_history)
+    .where(by_key(t.handover_history, "party_id", "record_id"))
+    .values(interview=None)
+)
+
+
 @projects(ev.PersonErased)
 def _erased(idx: int, _a: str, _t: str, p: ev.PersonErased) -> list[Write]:
     data = erased_data(p.record_id)
@@ -111,6 +119,9 @@ def _erased(idx: int, _a: str, _t: str, p: ev.PersonErased) -> list[Write]:
     writes: list[Write] = [(_ERASE_PERSON, {**key, "data": data, "erased_idx": idx})]
     for entry in p.entries:
         writes.append((_ERASE_REVISION, {**key, "k_revision": entry.revision, "data": data}))
+    if p.interviews:  # every interview of the person goes with them
+        person = {"k_party_id": roster_owner(p.roster_id), "k_record_id": p.record_id}
+        writes.append((_ERASE_INTERVIEWS, person))
     return writes
 
 

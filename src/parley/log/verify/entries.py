@@ -21,8 +21,8 @@ from parley.log.entry import (
     check_signature,
 )
 from parley.log.events import (
+    ERASABLE,
     LOG_PAYLOADS,
-    PERSON_RECORDED,
     MalformedPayload,
     Payload,
     read_payload,
@@ -83,7 +83,7 @@ def check_entry(
             payload = read_payload(events, header.type, value)
         elif e.salt is not None:
             raise EntryError("an erased payload kept its salt")
-        elif header.type != PERSON_RECORDED:
+        elif header.type not in ERASABLE:
             raise EntryError(f"payload of a {header.type} entry is missing")
         for kid in {header.key_id, header.run_key}:
             if kid not in trusted:

@@ -122,7 +122,7 @@ class _SequentialPass:
                 if isinstance(p, PartyRegistered) and p.role is Role.MEDIATOR:
                     report.operator = p.party_id
                 if isinstance(p, PersonErased):
-                    self.erased_pending -= {item.idx for item in p.entries}
+                    self.erased_pending -= p.erased()
         extend(self.tree, self.expected - len(checked.entries), [c.leaf for c in checked.entries])
         problem = checked.problem
         if problem is not None:
