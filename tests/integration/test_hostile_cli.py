@@ -327,3 +327,13 @@ def test_a_party_id_too_long_for_postgresql_is_one_line(
     assert _run(runner, data, "init").exit_code == 0
     result = _run(runner, data, "party", "add", "P" * 200, "--name", PASSPORT, "--local-key")
     _refused_in_one_line(result)
+
+
+@pytest.mark.parametrize("arg", ["a\x1b[2Jb", "\u202eSMM", "x\x07"])
+def test_an_argument_with_a_control_character_is_refused_before_any_command(
+    runner: CliRunner, data: Path, arg: str
+) -> None:
+    result = _run(runner, data, "party", "add", "ZZ", "--name", arg)
+    assert "argument 7 holds" in _refused_in_one_line(result)  # counted after `parley`
+    parties = _run(runner, data, "status", "--json")
+    assert "ZZ" not in parties.output  # nothing was written

@@ -9,11 +9,11 @@ from typing import Any
 
 from parley.errors import InvalidInput
 from parley.io import limits
-from parley.io.limits import neutralised, xlsx_row
+from parley.io.limits import neutralised, text_problem, xlsx_row
 from parley.io.tables import RosterFileError, read_bounded
 
 # What a face writes to CSV or XLSX goes through these (a formula-looking cell made inert).
-__all__ = ["neutralised", "read_json_document", "xlsx_row"]
+__all__ = ["neutralised", "read_json_document", "text_problem", "xlsx_row"]
 
 
 def read_json_document(path: Path) -> Any:

@@ -13,11 +13,13 @@ from typing import Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
 from parley.app import keys_admin
 from parley.app.audit import VerificationFailed
 from parley.app.client import Client, ServerRefused
 from parley.app.config import Settings
+from parley.app.documents import text_problem
 from parley.app.errors import RosterFileError
 from parley.app.keys import KeyRing
 from parley.app.ledger import Ledger
@@ -73,6 +75,20 @@ def client(actor: str | None) -> Client:
 
 def settings() -> Settings:
     return Settings.from_env(_state["data_dir"])
+
+
+class CheckedArguments(TyperGroup):
+    """The command line refused, before any command runs, when an argument holds a control
+    character (ESC, BEL, …; a line break is allowed) or a bidirectional override: such text
+    would reach the log, and from there every terminal that shows it."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        for number, arg in enumerate(args, start=1):
+            why = text_problem(arg, free_text=True)
+            if why:
+                fail(f"argument {number} {why}")
+        parsed: list[str] = super().parse_args(ctx, args)
+        return parsed
 
 
 def fail(detail: str, label: str = "Error") -> NoReturn:

@@ -31,6 +31,7 @@ app = typer.Typer(
     add_completion=False,
     help=__doc__,
     pretty_exceptions_show_locals=False,  # a traceback must never print a person's data
+    cls=console.CheckedArguments,
 )
 
 
