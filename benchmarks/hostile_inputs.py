@@ -529,7 +529,186 @@ def cases() -> list[Case]:
         Case("verify", "--keys not JSON", _keys_file("not json")),
         Case("verify", "--keys a dict", _keys_file('{"a": 1}')),
     ]
-    return imports + search + links + agreements + batches + exports + verify
+    keys = [
+        Case(
+            "party add",
+            "--key not hex",
+            lambda f, _: ["party", "add", "ZZ", "--name", "Z", "--key", "zz"],
+        ),
+        Case(
+            "party add",
+            "--public-key a file not hex",
+            lambda f, _: [
+                "party",
+                "add",
+                "ZZ",
+                "--name",
+                "Z",
+                "--public-key",
+                str(_text(f, "k.txt", "not hex")),
+            ],
+        ),
+        Case(
+            "party add",
+            "--public-key a binary file",
+            lambda f, _: [
+                "party",
+                "add",
+                "ZZ",
+                "--name",
+                "Z",
+                "--public-key",
+                str(_text(f, "k.bin", bytes(range(256)))),
+            ],
+        ),
+        Case(
+            "party add",
+            "--public-key missing",
+            lambda f, _: ["party", "add", "ZZ", "--name", "Z", "--public-key", str(f / "none")],
+        ),
+        Case(
+            "party add",
+            "a 200-character party id",
+            lambda f, _: ["party", "add", "P" * 200, "--name", "Z", "--local-key"],
+        ),
+        Case(
+            "command line",
+            "ESC in a report's text",
+            lambda f, _: [
+                "report",
+                "--commitment",
+                "P2-CF",
+                "--kind",
+                "observation",
+                "--place",
+                "x",
+                "--text",
+                "a\x1b[2Jb",
+                "--as",
+                "SMM",
+                "--date",
+                "2020-01-01",
+            ],
+        ),
+        Case(
+            "command line",
+            "U+202E in a party name",
+            lambda f, _: ["party", "add", "ZZ", "--name", "\u202eZZ"],
+        ),
+    ]
+    database = [
+        Case("database", "a write while another process holds it", _held_database),
+        Case(
+            "database",
+            "a 200-character party id on PostgreSQL",
+            _on_postgres(["party", "add", "P" * 200, "--name", PASSPORT, "--local-key"]),
+        ),
+        Case(
+            "database",
+            "a 200-character record id on PostgreSQL",
+            _on_postgres(
+                ["roster", "import", "ROSTER", "--party", "UA", "--kind", "held"],
+                [["H-" + "9" * 198, "Бойко", "Іван", "", PASSPORT, ""]],
+            ),
+        ),
+        Case(
+            "database",
+            "an index beyond SQLite's integers",
+            lambda f, _: ["log", "checkpoint", "--size", str(2**70)],
+        ),
+    ]
+    return imports + search + links + agreements + batches + exports + verify + keys + database
+
+
+# Work a case leaves to undo once its command has run (a lock holder, a schema, a setting).
+_AFTER: list[Callable[[], None]] = []
+
+_HOLD = """
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("BEGIN IMMEDIATE")
+print("held", flush=True)
+time.sleep(float(sys.argv[2]))
+"""
+
+
+def _held_database(folder: Path, data: Path) -> list[str]:
+    """Another process holds the write lock longer than a write waits (cut to 2 s here)."""
+    import subprocess
+    import sys
+
+    from parley.store import engine
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLD, str(data / "parley.db"), "30"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None
+    assert holder.stdout.readline().strip() == "held"
+    waited = engine.BUSY_TIMEOUT_MS
+    engine.BUSY_TIMEOUT_MS = 2000
+
+    def undo() -> None:
+        holder.kill()
+        holder.wait()
+        engine.BUSY_TIMEOUT_MS = waited
+
+    _AFTER.append(undo)
+    return [
+        "roster",
+        "import",
+        str(_csv(folder, "r.csv", [HEADER, GOOD])),
+        "--party",
+        "RU",
+        "--kind",
+        "held",
+    ]
+
+
+def _on_postgres(
+    argv: list[str], rows: list[list[str]] | None = None
+) -> Callable[[Path, Path], list[str]]:
+    """The command on a fresh instance on PostgreSQL (PARLEY_TEST_POSTGRES_URL or the local
+    server's `test` database), with UA and RU registered."""
+
+    def made(folder: Path, _: Path) -> list[str]:
+        import os
+        import uuid
+
+        from sqlalchemy import create_engine, text
+
+        url = os.environ.get(
+            "PARLEY_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+        )
+        schema = f"hostile_{uuid.uuid4().hex[:10]}"
+        admin = create_engine(url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        before = os.environ.get("PARLEY_DATABASE_URL")
+        os.environ["PARLEY_DATABASE_URL"] = f"{url}?options=-csearch_path%3D{schema}"
+
+        def undo() -> None:
+            if before is None:
+                os.environ.pop("PARLEY_DATABASE_URL", None)
+            else:
+                os.environ["PARLEY_DATABASE_URL"] = before
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()
+
+        _AFTER.append(undo)
+        pg = folder / "pg"
+        for setup in (
+            ["init"],
+            *(["party", "add", p, "--name", p, "--local-key"] for p in ("UA", "RU")),
+        ):
+            done = CliRunner().invoke(app, ["--data-dir", str(pg), *setup])
+            assert done.exit_code == 0, done.output
+        roster = _csv(folder, "pg.csv", [HEADER, GOOD, *(rows or [])])
+        return ["--data-dir", str(pg), *(str(roster) if a == "ROSTER" else a for a in argv)]
+
+    return made
 
 
 @dataclass
@@ -549,10 +728,14 @@ def run(case: Case, base: Path, scratch: Path) -> Outcome:
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir()
-    argv = ["--data-dir", str(data), *case.argv(folder, data)]
-    started = time.perf_counter()
-    result = CliRunner().invoke(app, argv)
-    seconds = time.perf_counter() - started
+    try:
+        argv = ["--data-dir", str(data), *case.argv(folder, data)]
+        started = time.perf_counter()
+        result = CliRunner().invoke(app, argv)
+        seconds = time.perf_counter() - started
+    finally:
+        while _AFTER:
+            _AFTER.pop()()
     output = result.output
     lines = [line for line in output.splitlines() if line.strip()]
     first = next(
