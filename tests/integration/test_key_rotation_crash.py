@@ -142,3 +142,23 @@ def test_a_pending_key_is_left_alone_while_its_rotation_runs(tmp_path: Path) -> 
         assert other.pending() == ["UA"]
     assert KeyRing(tmp_path / "keys").settle("UA", None) is Settled.DISCARDED
     assert KeyRing(tmp_path / "keys").pending() == []
+
+
+def test_a_running_instance_signs_with_the_key_rotated_by_another_process(tmp_path: Path) -> None:
+    """The mediator rotates its key with `parley key rotate` while its server runs: the
+    server's next command is signed with the new key, not refused under the retired one."""
+    data = tmp_path / "med"
+    server = _open(data, create=True)
+    try:
+        instance.init_instance(server, name="test", mediator_id="MED", mediator_name="Mediator")
+        register = instance.register_party
+        register(server, actor="MED", party=Party("SMM", "Monitors", Role.MONITOR), local_key=True)
+        rotated = _parley(data, "key", "rotate", "--as", "MED")
+        assert rotated.returncode == 0, rotated.stderr
+        register(server, actor="MED", party=Party("UA", "Ukraine", Role.SIDE), local_key=True)
+        with server.reading() as conn:
+            current = key_store.current_key(conn, "MED")
+        assert current is not None and current.public_key == server.keys.public_bytes("MED")
+        audit.verify_live(server)
+    finally:
+        server.close()

@@ -116,6 +116,7 @@ class KeyRing:
         self._cache: dict[str, Ed25519PrivateKey] = {}
         self._signers: dict[str, tuple[Ed25519PrivateKey, EntrySigner]] = {}
         self._staging: set[str] = set()  # parties whose rotation this process is running
+        self._stamps: dict[str, tuple[int, int]] = {}  # (inode, mtime) of each key file read
 
     def _path(self, party_id: str) -> Path:
         return self.folder / f"{party_id}.ed25519.pem"
@@ -130,7 +131,9 @@ class KeyRing:
         """A new key for a party; an existing one is never overwritten (FileExistsError)."""
         key = Ed25519PrivateKey.generate()
         write_private_key(self._path(party_id), key)
+        st = self._path(party_id).stat()
         self._cache[party_id] = key
+        self._stamps[party_id] = (st.st_ino, st.st_mtime_ns)
         return key
 
     def stage(self, party_id: str, key: Ed25519PrivateKey) -> None:
@@ -164,6 +167,7 @@ class KeyRing:
         _sync_folder(self.folder)
         self._staging.discard(party_id)
         self._cache.pop(party_id, None)
+        self._stamps.pop(party_id, None)
         self._signers.pop(party_id, None)
 
     def _lock_path(self, party_id: str) -> Path:
@@ -226,16 +230,31 @@ class KeyRing:
         """The current key file's key, even with a pending one beside it (to settle it)."""
         return self._load(self._path(party_id))
 
+    def _changed_on_disk(self, party_id: str) -> bool:
+        """Whether the key file read before has since been replaced (another process rotated
+        the key: a server keeps signing with the key its party now holds)."""
+        stamp = self._stamps.get(party_id)
+        if stamp is None or party_id in self._staging:
+            return False
+        try:
+            st = self._path(party_id).stat()
+        except FileNotFoundError:  # between another rotation's renames: the key until it ends
+            return not self.rotation_running(party_id)
+        return (st.st_ino, st.st_mtime_ns) != stamp
+
     def get(self, party_id: str) -> Ed25519PrivateKey:
-        if party_id not in self._cache:
+        if party_id not in self._cache or self._changed_on_disk(party_id):
             pending = self._pending_path(party_id)
             stranded = party_id not in self._staging and pending.exists()
             if stranded and not self.rotation_running(party_id):  # else: the key until it ends
                 raise StrandedKey(party_id, pending)
             path = self._path(party_id)
-            if not path.exists():
-                raise NoSigningKey(party_id)
+            try:
+                st = path.stat()
+            except FileNotFoundError:
+                raise NoSigningKey(party_id) from None
             self._cache[party_id] = self._load(path)
+            self._stamps[party_id] = (st.st_ino, st.st_mtime_ns)
         return self._cache[party_id]
 
     def held(self, party_id: str) -> list[Ed25519PrivateKey]:
