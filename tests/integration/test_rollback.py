@@ -146,3 +146,15 @@ def test_entries_after_the_last_cosigned_checkpoint_are_reported(
     )
     report = audit.verify_live(ledger, audit.auditor_policy(witnesses=["UA", "RU"]))
     assert report.witnessed == size and report.unwitnessed == report.entries - size > 0
+
+
+def test_a_checkpoint_only_the_operator_signed_witnesses_nothing(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    setup_parties(ledger)
+    transparency.sign_checkpoint(ledger)  # no witness asked
+    policy = audit.auditor_policy()
+    with pytest.raises(audit.VerificationFailed, match="no witness cosigned any checkpoint"):
+        audit.verify_live(ledger, policy)
+    report = audit.verify_live(ledger, audit.auditor_policy(allow_unwitnessed=True))
+    assert report.last_checkpoint == report.entries and report.unwitnessed == report.entries
