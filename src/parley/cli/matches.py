@@ -31,7 +31,13 @@ match_app = typer.Typer(no_args_is_help=True, help="Propose, decide and acknowle
 def add_command(
     left: Annotated[str, typer.Argument(help="PARTY:sought/RECORD_ID (or any roster).")],
     right: Annotated[str, typer.Argument(help="PARTY:held/RECORD_ID.")],
-    why: Annotated[str, typer.Option(help="The reasons, in words.")],
+    why: Annotated[
+        str,
+        typer.Option(
+            help="The reasons, in words that name no one: the log keeps them and can never"
+            " erase them (the records' names and dates are shown beside them when listed)."
+        ),
+    ],
     score: Annotated[float, typer.Option(help="How sure, 0 to 1.")] = 1.0,
     actor: Annotated[str, typer.Option("--as", help="The mediator.")] = "MED",
 ) -> None:
