@@ -52,6 +52,8 @@ def test_a_list_without_ids_over_a_server(
     two = ua_says("roster", "import", str(v2))
     assert "UA:held v2: 12 persons (3 added, 1 removed, 2 changed)." in two
     assert "- Мороз Олег Васильович" in two and "+ Руденко Ірина Павлівна" in two
+    preview = ua_says("roster", "diff", str(more), "--merge")
+    assert "UA:held v2 → more.csv: 1 added, 0 removed, 0 changed" in preview
     merged = ua_says("roster", "import", str(more), "--merge")
     assert "UA:held v3: 13 persons (1 added, 0 removed, 0 changed)." in merged
     diff = json.loads(ua_says("roster", "diff", "--json"))

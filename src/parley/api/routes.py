@@ -135,6 +135,7 @@ class RosterComparison(BaseModel):
     before: int | None = Field(default=None, ge=0)
     after: int | None = Field(default=None, ge=0)
     records: list[dict[str, str]] | None = Field(default=None, max_length=200_000)
+    merge: bool = False  # the records as `import --merge` would take them
 
 
 @router.post("/rosters/{party}/{kind}/comparisons")
@@ -146,7 +147,12 @@ def compare_roster(
     try:
         if body.records is not None:
             version, d = roster_files.diff_rows(
-                ledger, rows=body.records, party_id=party, kind=kind, actor=caller.party_id
+                ledger,
+                rows=body.records,
+                party_id=party,
+                kind=kind,
+                actor=caller.party_id,
+                mode=rosters.ImportMode.MERGE if body.merge else rosters.ImportMode.REPLACE,
             )
             return answer(request, {"version": version, **roster_files.diff_json(d)})
         frm, to, d = rosters.diff_versions(

@@ -166,6 +166,7 @@ def diff_rows(
     party_id: str,
     kind: RosterKind,
     actor: str | None = None,
+    mode: ImportMode = ImportMode.REPLACE,
 ) -> tuple[int, RosterDiff]:
     """What importing records sent as rows would change, without importing them."""
     roster = roster_from_rows("comparison", rows)
@@ -175,6 +176,7 @@ def diff_rows(
         kind=kind,
         records=roster.records,
         actor=actor,
+        mode=mode,
         derive_ids=roster.derive_ids,
     )
 

@@ -270,7 +270,9 @@ def roster_diff(
     """What changed between two versions of a roster, or between a file and the roster."""
     with failures():
         if server() is not None:
-            version_or_pair, d = _remote_diff(party, kind, file, from_version, to_version, actor)
+            version_or_pair, d = _remote_diff(
+                party, kind, file, from_version, to_version, actor, merge
+            )
             title = (
                 f"{roster_id(party, kind)} v{version_or_pair} → {file.name}"
                 if file is not None
@@ -317,13 +319,13 @@ def _remote_diff(
     before: int | None,
     after: int | None,
     actor: str | None,
+    merge: bool = False,
 ) -> tuple[str, RosterDiff]:
     """The server's comparison: the file read and checked here, its rows sent; or two versions."""
     path = f"/v1/rosters/{segment(party)}/{kind.value}/comparisons"
     if file is not None:
-        data = client(actor or party).request(
-            "POST", path, {"records": roster_files.file_rows(file, language=language())}
-        )
+        rows = roster_files.file_rows(file, language=language())
+        data = client(actor or party).request("POST", path, {"records": rows, "merge": merge})
         return str(data["version"]), roster_files.diff_from_json(data)
     data = client(actor or party).request("POST", path, {"before": before, "after": after})
     return f"v{data['from']} → v{data['to']}", roster_files.diff_from_json(data)
