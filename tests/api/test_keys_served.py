@@ -44,12 +44,13 @@ class Site:
 
 
 @pytest.fixture
-def site(runner: CliRunner, tmp_path: Path) -> Iterator[Site]:
-    med, ua = tmp_path / "med", tmp_path / "ua"
+def site(runner: CliRunner, tmp_path: Path, settings: Settings) -> Iterator[Site]:
+    """The mediator's instance on SQLite and on PostgreSQL, UA's key made in its own folder."""
+    med, ua = settings.data_dir, tmp_path / "ua"
     printed = run_cli(runner, ua, "key", "init", "--party", "UA")
     lines = dict(line.split(":", 1) for line in printed.splitlines() if ":" in line)
     (recovery_file,) = (ua / "recovery").iterdir()
-    ledger = Ledger.open(Settings(med, f"sqlite:///{med / 'parley.db'}"), create=True)
+    ledger = Ledger.open(settings, create=True)
     instance.init_instance(ledger, name="test", mediator_id="MED", mediator_name="Mediator")
     instance.register_party(
         ledger,
