@@ -192,3 +192,22 @@ def test_a_confirmed_match_is_reversed_by_a_signed_event_with_its_reason(
 
 def _ref(text: str) -> RecordRef:
     return RecordRef.parse(text)
+
+
+def test_reconcile_reports_its_progress_pass_by_pass(desk: Settings) -> None:
+    heard: list[tuple[str, float]] = []
+    ledger = Ledger.open(desk)
+    try:
+        done = reconcile.reconcile_all(
+            ledger, actor="MED", progress=lambda stage, f: heard.append((stage, f))
+        )
+    finally:
+        ledger.close()
+    assert all(0.0 <= f <= 1.0 for _, f in heard) and heard[-1][1] == 1.0
+    passes = {stage.split(": ", 1)[0] for stage, _ in heard}
+    assert passes == {
+        "RU:sought ↔ UA:held",
+        "RU:sought (duplicates)",
+        "UA:held (duplicates)",
+    }
+    assert len(done.seconds) == len(done.pairs) == 3
