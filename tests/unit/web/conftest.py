@@ -114,8 +114,9 @@ def world(ledger: Ledger, folder: Path) -> None:
 
 
 @pytest.fixture
-def instance(tmp_path: Path) -> Iterator[tuple[Ledger, DeskAccess]]:
-    ledger = Ledger.open(Settings(tmp_path, f"sqlite:///{tmp_path / 'parley.db'}"), create=True)
+def instance(settings: Settings, tmp_path: Path) -> Iterator[tuple[Ledger, DeskAccess]]:
+    """The world on SQLite and on PostgreSQL (tests/conftest.py's `settings`)."""
+    ledger = Ledger.open(settings, create=True)
     world(ledger, tmp_path)
     try:
         yield ledger, DeskAccess.start(tmp_path / "desk", BASE)

@@ -97,3 +97,26 @@ def test_a_side_cannot_read_the_queue(browser: TestClient) -> None:
     page = browser.get("/desk/queue")
     assert page.status_code == 403
     assert "Вышинский" not in page.text
+
+
+def test_a_confirmation_is_undone_by_a_recorded_reversal(
+    instance: tuple[Ledger, DeskAccess], desk: TestClient
+) -> None:
+    ledger, _ = instance
+    first = next(m for m in states(ledger) if "s0" in m)
+    token = csrf(desk.get("/desk/queue").text)
+    desk.post("/desk/queue/decisions", data={"csrf": token, "confirm_one": first})
+    confirmed = desk.get("/desk/queue?state=confirmed").text
+    assert "Undo a confirmation" in confirmed and 'action="/desk/queue/reversals"' in confirmed
+    no_reason = desk.post("/desk/queue/reversals", data={"csrf": token, "mid": first})
+    assert no_reason.status_code == 409
+    assert states(ledger)[first] == "confirmed"
+    done = desk.post(
+        "/desk/queue/reversals",
+        data={"csrf": token, "mid": first, "reason": "two brothers, not one man"},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    assert states(ledger)[first] == "reversed"
+    shown = desk.get("/desk/queue?state=reversed").text
+    assert "Вышинский Кирилл" in shown

@@ -13,7 +13,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from parley.app import desk_queue
+from parley.app import desk_queue, reconcile
 from parley.domain.matches import MatchState
 from parley.errors import ParleyError
 from parley.web import charts, render, security, sessions
@@ -210,3 +210,21 @@ async def bulk(request: Request, party: Party, form: Form) -> Response:
     except ParleyError as e:
         return refused(request, e)
     return RedirectResponse(f"/desk/queue?done={done.count}", 303)
+
+
+@router.post("/queue/reversals")
+async def reverse(request: Request, party: Party, form: Form) -> Response:
+    """Undo a confirmation: a reversal on the log with its reason, never an edit."""
+    mid, reason = form.get("mid"), form.get("reason")
+    try:
+        await run_in_threadpool(
+            lambda: reconcile.reverse_match(
+                web_of(request).ledger,
+                actor=party,
+                mid=mid if isinstance(mid, str) else "",
+                reason=reason if isinstance(reason, str) else "",
+            )
+        )
+    except ParleyError as e:
+        return refused(request, e)
+    return RedirectResponse("/desk/queue?state=reversed&done=1", 303)
