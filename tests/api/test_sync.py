@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+import stat
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -230,6 +231,9 @@ def test_sync_mirrors_every_header_and_the_partys_own_payloads(
         assert actors == {"UA", "MED"}  # its own, and the log's own events
         text = b"".join(payloads.values()).decode("utf-8")
         assert "Шевченко" in text and "Вышинский" not in text
+        for folder in (site.ua / "mirror", site.ua / "witness"):  # the party's alone
+            assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+        assert stat.S_IMODE(mirror.payloads_file.stat().st_mode) == 0o600
         for index, payload in payloads.items():  # each checked against its header
             assert Header.from_bytes(headers[index]).index == index
             assert json.loads(payload)
