@@ -135,13 +135,13 @@ def test_two_rows_of_one_person_without_ids_are_named_not_merged(tmp_path: Path)
 
 
 def test_a_bad_word_names_the_accepted_ones_in_the_users_language(tmp_path: Path) -> None:
-    path = _csv(tmp_path, "Прізвище;Стать\nКоваль;невідома\n")
+    path = _csv(tmp_path, "Прізвище;Стать\nКоваль;андроїд\n")
     with pytest.raises(RosterFileError) as info:
         read_roster(path, language="uk")
     (problem,) = info.value.problems
     assert problem.column == "sex (Стать)"
     assert problem.reason == (
-        "'невідома' is not one of: female, male, unknown"
+        "'андроїд' is not one of: female, male, unknown"
         " (допустимі значення: жінка, чоловік, невідомо)"
     )
 
