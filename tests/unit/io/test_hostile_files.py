@@ -355,3 +355,22 @@ def test_rows_sent_as_json_are_held_to_the_same_cell_rules() -> None:
     header = [{"ID": "R1", "=cmd|x!A0": "Иванов"}]
     with pytest.raises(RosterFileError):
         roster_from_rows("sent", header)
+
+
+def test_an_entity_expansion_bomb_is_refused(tmp_path: Path) -> None:
+    # "billion laughs": nine levels of ten, a gigabyte of text from a few hundred bytes
+    entities = b"".join(
+        b'<!ENTITY l%d "%s">' % (i, (b"&l%d;" % (i - 1)) * 10) for i in range(1, 10)
+    )
+    dtd = b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY l0 "lol">' + entities + b"]>"
+    src = _xlsx(tmp_path / "ok.xlsx", PERSONS)
+
+    def laughs(name: str, data: bytes) -> bytes:
+        if not name.endswith("sheet1.xml"):
+            return data
+        body = re.sub(rb"^<\?xml[^>]*\?>", b"", data).replace(b"<t>R1</t>", b"<t>&l9;</t>")
+        return dtd + body
+
+    started = time.perf_counter()
+    assert "not a readable XLSX" in str(_refused(_rewrite(src, tmp_path / "lol.xlsx", laughs)))
+    assert time.perf_counter() - started < 10
