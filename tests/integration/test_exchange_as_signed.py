@@ -197,6 +197,8 @@ def test_a_cancelled_batch_keeps_what_moved_and_frees_the_rest(ledger: Ledger) -
     nxt = propose(ledger, actor="MED", request=PlanRequest("AG-EX")).persons
     assert ru[0] in nxt and u not in nxt
     plan_batch(ledger, "B2", [ru[0]])  # planned again
+    with pytest.raises(Conflict, match="cannot be added: already received in batch B1"):
+        batches.amend(ledger, actor="RU", batch_id="B2", add=[u], reason="again?")
     with ledger.reading() as conn:
         live = projection_snapshot(conn)
     rebuild(ledger)

@@ -29,6 +29,11 @@ from parley.store import Tx, keys, rosters
 from parley.store import agreements as stored_agreements
 from parley.store import batches as stored
 
+# A person whose handover ended in one of these states never left: they may go in a batch again.
+MAY_RETURN = frozenset(
+    {HandoverState.NOT_DELIVERED, HandoverState.SUBSTITUTED, HandoverState.WITHDRAWN}
+)
+
 
 def load(tx: Tx, batch_id: str, only: Iterable[PersonRef] | None = None) -> Batch:
     """A batch and its handovers, as the projections hold them; with `only`, just those
@@ -345,9 +350,13 @@ def amend(
             if person.record_id not in held_ids(tx, person.party_id):
                 raise NotFound(f"{person} is not on {person.party_id}'s current held roster")
         busy = stored.persons_in_open_batches(tx) - set(batch.by_person)
+        served = stored.persons_in_batches(tx, unless=MAY_RETURN)
         for person, _ in added:
             if person in busy:
                 raise Conflict(f"{person} is already in an open batch")
+            if person in served and person not in batch.by_person:
+                where = stored.where_persons_stand(tx, [person]).get(person, "in another batch")
+                raise Conflict(f"{person} cannot be added: already {where}")
         batch.amend(added, withdrawn)  # refuses what the batch cannot take
         payload = ev.BatchAmended(
             batch_id=batch_id,

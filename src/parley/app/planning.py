@@ -8,24 +8,18 @@ from dataclasses import dataclass, field
 
 from parley import planning as p
 from parley.app import authz
-from parley.app.batches import exchange_commitment, held_ids
+from parley.app.batches import MAY_RETURN, exchange_commitment, held_ids
 from parley.app.ledger import Appended, Ledger
 from parley.domain import events as ev
 from parley.domain.agreements import ExchangeMode
 from parley.domain.dates import PartialDate
 from parley.domain.errors import Conflict, DomainError, NotFound
 from parley.domain.events import Event
-from parley.domain.handovers import HandoverState
 from parley.domain.persons import Health
 from parley.domain.rosters import RosterKind, roster_id
 from parley.store import Tx, rosters
 from parley.store import batches as stored
 from parley.store.batches import SideLists
-
-# A person in a batch in one of these states may be proposed again: they never left.
-_MAY_RETURN = frozenset(
-    {HandoverState.NOT_DELIVERED, HandoverState.SUBSTITUTED, HandoverState.WITHDRAWN}
-)
 
 
 @dataclass(frozen=True)
@@ -65,7 +59,7 @@ def _first_day(text: str | None) -> dt.date | None:
 
 def _candidates(tx: Tx, party: str, side: p.Side) -> list[p.Candidate]:
     ids = held_ids(tx, party)
-    taken = stored.persons_in_batches(tx, unless=_MAY_RETURN)
+    taken = stored.persons_in_batches(tx, unless=MAY_RETURN)
     rows = rosters.record_facts(tx, roster_id(party, RosterKind.HELD))
     return [
         p.Candidate(
