@@ -186,15 +186,16 @@ def _same_persons(
     def listed(pos: int) -> str:
         return f" (№ {numbers[pos]})" if numbers[pos] else ""
 
+    why = (
+        " (the same names, birth date and service number) and the list has no ids to tell them"
+        " apart: remove one, or add what differs (a birth date, a service number) or an ID column"
+    )
     return [
         Problem(
             file,
             rows[later],
             None,
-            f"{listed(later).strip()} is the same person as row {rows[first]}{listed(first)}"
-            " (the same names, birth date and service number) and the list has no ids to tell"
-            " them apart: remove one, or add what differs (a birth date, a service number) or"
-            " an ID column".lstrip(),
+            f"{listed(later)} is the same person as row {rows[first]}{listed(first)}{why}".lstrip(),
         )
         for first, later in same_key_rows(keys)
     ]

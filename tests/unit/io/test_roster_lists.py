@@ -129,6 +129,9 @@ def test_two_rows_of_one_person_without_ids_are_named_not_merged(tmp_path: Path)
     ((row, column, reason),) = _problems(_csv(tmp_path, text))
     assert (row, column) == (4, None)
     assert reason.startswith("(№ 3) is the same person as row 2 (№ 1)")
+    without_numbers = "Прізвище;Ім'я\nКоваль;Петро\nКоваль;Петро\n"
+    ((row, _, reason),) = _problems(_csv(tmp_path, without_numbers))
+    assert (row, reason[:34]) == (3, "is the same person as row 2 (the s")
     # namesakes told apart by a birth date or a service number are two persons
     text = "Прізвище;Ім'я;Дата народження\nКоваль;Петро;1980\nКоваль;Петро;1981\n"
     assert len(read_roster(_csv(tmp_path, text)).records) == 2
