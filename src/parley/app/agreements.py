@@ -57,11 +57,14 @@ def with_names(tx: Tx, agreement: Agreement) -> Agreement:
     """The agreement with each person it names written by name, from the roster they are on;
     a person on none of the releasing party's rosters, or erased from it, is refused."""
     names = []
+    members: dict[str, set[str]] = {}  # read once a roster, however many it names
     for ref in agreement.named_persons():
         found = None
         for kind in RosterKind:
             rid = roster_id(ref.party_id, kind)
-            if ref.record_id in rosters.current_members(tx, rid):
+            if rid not in members:
+                members[rid] = rosters.current_members(tx, rid)
+            if ref.record_id in members[rid]:
                 found = rosters.current_record(tx, rid, ref.record_id)
                 break
         where = next(
