@@ -114,7 +114,7 @@ def _decode(name: str, data: bytes) -> str:
 def sniff_dialect(text: str) -> type[csv.Dialect]:
     """The delimiter (`,` `;` or tab) guessed from the first lines; quoting as Excel writes it
     (`"`, doubled inside a quoted cell)."""
-    lines = text.splitlines()[:20]
+    lines = text[:65536].splitlines()[:20]  # the first lines, not a list of them all
     try:
         delimiter = csv.Sniffer().sniff("\n".join(lines), delimiters=",;\t").delimiter
     except csv.Error:  # rows of unequal length: the header's most frequent candidate
