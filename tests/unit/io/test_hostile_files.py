@@ -374,3 +374,19 @@ def test_an_entity_expansion_bomb_is_refused(tmp_path: Path) -> None:
     started = time.perf_counter()
     assert "not a readable XLSX" in str(_refused(_rewrite(src, tmp_path / "lol.xlsx", laughs)))
     assert time.perf_counter() - started < 10
+
+
+@pytest.mark.parametrize(
+    "cell", ["Ко\x1bваль", "Ко\u202eваль", '=HYPERLINK("x")', "Я" * (limits.MAX_CELL_CHARS + 1)]
+)
+def test_the_fast_reader_of_lists_refuses_what_the_careful_one_does(
+    tmp_path: Path, cell: str
+) -> None:
+    from parley.io.linkage_input import read_linkage_columns
+
+    path = tmp_path / "l.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([["ID", "Прізвище"], ["R1", "Коваль"], ["R2", cell]])
+    with pytest.raises(RosterFileError) as info:
+        read_linkage_columns(path)
+    assert info.value.problems[0].row == 3
