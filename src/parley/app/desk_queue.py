@@ -34,6 +34,10 @@ SHOWN_FIELDS = (
 )
 
 
+# a record's default words say nothing to the reader: not shown
+_UNSAID = {"category": "other", "health": "unknown"}
+
+
 @dataclass(frozen=True)
 class QueueRecord:
     """One side of a pair: the record as written, or `erased` with nothing of it."""
@@ -81,7 +85,11 @@ def _record(ref: RecordRef, found: rosters.CurrentRecord | None) -> QueueRecord:
         return QueueRecord(str(ref), ref.party_id, "", "", (), True)
     data = found.data
     name = _name(data) or found.display_name
-    fields = tuple((k, str(data[k])) for k in SHOWN_FIELDS if data.get(k) not in (None, ""))
+    fields = tuple(
+        (k, str(data[k]))
+        for k in SHOWN_FIELDS
+        if data.get(k) not in (None, "") and _UNSAID.get(k) != data[k]
+    )
     return QueueRecord(str(ref), ref.party_id, name, latin(name), fields, False)
 
 

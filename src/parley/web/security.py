@@ -108,8 +108,9 @@ def csrf_token(request: Request, cookie: str) -> str:
 
 def _same_site(request: Request) -> bool:
     fetch_site = request.headers.get("sec-fetch-site")
-    if fetch_site is not None and fetch_site not in ("same-origin", "none"):
-        return False
+    if fetch_site is not None:  # a browser's own word, which no page can set
+        # (with no-referrer, Chromium posts a same-origin form with `Origin: null`)
+        return fetch_site in ("same-origin", "none")
     origin = request.headers.get("origin")
     if origin is None or origin == "null":
         return origin is None

@@ -18,8 +18,7 @@ from parley.app.planning import PlanRequest
 from parley.domain.agreements import PersonRef
 from parley.domain.handovers import ORDER, HandoverState
 from parley.errors import InvalidInput, ParleyError
-from parley.web import i18n, render, security, sessions
-from parley.web.i18n import N_
+from parley.web import i18n, labels, render, security, sessions
 from parley.web.pages.desk import refused
 from parley.web.state import web_of
 
@@ -27,22 +26,7 @@ router = APIRouter(prefix="/desk/batches")
 Party = Annotated[str, Depends(sessions.signed_in)]
 Form = Annotated[FormData, Depends(security.checked_form)]
 
-STATE_LABELS = {
-    "requested": N_("requested"),
-    "located": N_("located"),
-    "agreed": N_("agreed"),
-    "cleared": N_("cleared"),
-    "consent_verified": N_("consent verified"),
-    "transferred": N_("transferred"),
-    "received": N_("received"),
-    "declined": N_("declined"),
-    "not_delivered": N_("not delivered"),
-    "substituted": N_("substituted"),
-    "deceased": N_("deceased"),
-    "disputed": N_("disputed"),
-    "released_to_third_state": N_("released to a third state"),
-    "withdrawn": N_("withdrawn"),
-}
+STATE_LABELS = labels.HANDOVER_STATES
 # what the mediator moves from the board (a side's steps are signed in its own browser)
 MEDIATOR_MOVES = (
     HandoverState.LOCATED,
@@ -79,7 +63,11 @@ async def overview(request: Request, party: Party) -> Response:
         )
     except ParleyError as e:
         return refused(request, e)
-    return render.page(request, "desk/batches.html", {"exchanges": found, "states": STATE_LABELS})
+    return render.page(
+        request,
+        "desk/batches.html",
+        {"exchanges": found, "states": STATE_LABELS, "statuses": labels.BATCH_STATUSES},
+    )
 
 
 @router.post("/proposal")
@@ -148,6 +136,7 @@ async def board(request: Request, batch_id: str, party: Party) -> Response:
             "board": found,
             "states": STATE_LABELS,
             "state_text": {k: gettext(v) for k, v in STATE_LABELS.items()},
+            "statuses": labels.BATCH_STATUSES,
             "order": [s.value for s in ORDER],
             "moves": [s.value for s in MEDIATOR_MOVES],
             "done": request.query_params.get("done"),

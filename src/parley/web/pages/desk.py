@@ -16,8 +16,7 @@ from starlette.responses import RedirectResponse, Response
 from parley.app import desk_queue, reconcile
 from parley.domain.matches import MatchState
 from parley.errors import ParleyError
-from parley.web import charts, render, security, sessions
-from parley.web.i18n import N_
+from parley.web import charts, labels, render, security, sessions
 from parley.web.state import web_of
 
 router = APIRouter(prefix="/desk")
@@ -25,24 +24,8 @@ Party = Annotated[str, Depends(sessions.signed_in)]
 Form = Annotated[FormData, Depends(security.checked_form)]
 PAGE = 50
 
-FIELD_LABELS = {
-    "birth_date": N_("Born"),
-    "birth_place": N_("Place of birth"),
-    "citizenship": N_("Citizenship"),
-    "rank": N_("Rank"),
-    "service_number": N_("Service number"),
-    "unit": N_("Unit"),
-    "capture_date": N_("Captured"),
-    "capture_place": N_("Place of capture"),
-    "category": N_("Category"),
-    "health": N_("Health"),
-}
-STATE_LABELS = {
-    "proposed": N_("Awaiting a decision"),
-    "confirmed": N_("Confirmed"),
-    "rejected": N_("Rejected"),
-    "reversed": N_("Reversed"),
-}
+FIELD_LABELS = labels.FIELDS
+STATE_LABELS = labels.MATCH_STATES
 DATE_FIELDS = frozenset({"birth_date", "capture_date"})
 
 

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from parley.app import desk_views
-from parley.web import charts, render
+from parley.web import charts, labels, render
 from parley.web.state import web_of
 
 router = APIRouter()
@@ -24,5 +24,13 @@ async def overview(request: Request) -> Response:
         for ph in a["phases"]
     ]
     return render.page(
-        request, "public/overview.html", {**data, "chart": charts.phase_bars(phases)}
+        request,
+        "public/overview.html",
+        {**data, "chart": charts.phase_bars(phases), "ratings": labels.RATINGS},
     )
+
+
+@router.get("/favicon.ico")
+async def favicon() -> Response:
+    """No icon: an empty answer rather than a 404 in every browser's console."""
+    return Response(status_code=204)

@@ -14,8 +14,7 @@ from starlette.responses import RedirectResponse, Response
 from parley.app import agreements, desk_boards, desk_views, status
 from parley.domain.agreements import ImplementationStatus
 from parley.errors import InvalidInput, ParleyError
-from parley.web import charts, render, security, sessions
-from parley.web.i18n import N_
+from parley.web import charts, labels, render, security, sessions
 from parley.web.pages.batches import STATE_LABELS
 from parley.web.pages.desk import refused
 from parley.web.state import web_of
@@ -24,17 +23,8 @@ router = APIRouter(prefix="/desk")
 Party = Annotated[str, Depends(sessions.signed_in)]
 Form = Annotated[FormData, Depends(security.checked_form)]
 
-RATINGS = {
-    0: N_("not started"),
-    1: N_("minimal"),
-    2: N_("intermediate"),
-    3: N_("full"),
-}
-REPORT_KINDS = {
-    "violation": N_("violation"),
-    "compliance": N_("compliance"),
-    "observation": N_("observation"),
-}
+RATINGS = labels.RATINGS
+REPORT_KINDS = labels.REPORT_KINDS
 
 
 @router.get("/roadmap")

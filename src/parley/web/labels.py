@@ -1,0 +1,58 @@
+"""The words for the domain's values on a page, marked for the catalogs (N_) and translated in
+the templates: handover states, batch statuses, match states, ratings, report kinds, fields."""
+
+from __future__ import annotations
+
+from parley.web.i18n import N_
+
+HANDOVER_STATES = {
+    "requested": N_("requested"),
+    "located": N_("located"),
+    "agreed": N_("agreed"),
+    "cleared": N_("cleared"),
+    "consent_verified": N_("consent verified"),
+    "transferred": N_("transferred"),
+    "received": N_("received"),
+    "declined": N_("declined"),
+    "not_delivered": N_("not delivered"),
+    "substituted": N_("substituted"),
+    "deceased": N_("deceased"),
+    "disputed": N_("disputed"),
+    "released_to_third_state": N_("released to a third state"),
+    "withdrawn": N_("withdrawn"),
+}
+BATCH_STATUSES = {
+    "planned": N_("planned"),
+    "in_progress": N_("in progress"),
+    "closed": N_("closed"),
+    "cancelled": N_("cancelled"),
+}
+MATCH_STATES = {
+    "proposed": N_("Awaiting a decision"),
+    "confirmed": N_("Confirmed"),
+    "rejected": N_("Rejected"),
+    "reversed": N_("Reversed"),
+}
+RATINGS = {
+    0: N_("not started"),
+    1: N_("minimal"),
+    2: N_("intermediate"),
+    3: N_("full"),
+}
+REPORT_KINDS = {
+    "violation": N_("violation"),
+    "compliance": N_("compliance"),
+    "observation": N_("observation"),
+}
+FIELDS = {
+    "birth_date": N_("Born"),
+    "birth_place": N_("Place of birth"),
+    "citizenship": N_("Citizenship"),
+    "rank": N_("Rank"),
+    "service_number": N_("Service number"),
+    "unit": N_("Unit"),
+    "capture_date": N_("Captured"),
+    "capture_place": N_("Place of capture"),
+    "category": N_("Category"),
+    "health": N_("Health"),
+}
