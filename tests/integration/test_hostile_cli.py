@@ -337,3 +337,20 @@ def test_an_argument_with_a_control_character_is_refused_before_any_command(
     assert "argument 7 holds" in _refused_in_one_line(result)  # counted after `parley`
     parties = _run(runner, data, "status", "--json")
     assert "ZZ" not in parties.output  # nothing was written
+
+
+def test_a_recovery_folder_that_is_a_file_is_one_line(
+    runner: CliRunner, data: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "file.txt").write_text("x", encoding="utf-8")
+    result = _run(
+        runner,
+        tmp_path / "ua",
+        "key",
+        "init",
+        "--party",
+        "UA",
+        "--recovery-out",
+        str(tmp_path / "file.txt"),
+    )
+    assert "is a file" in _refused_in_one_line(result)

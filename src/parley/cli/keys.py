@@ -13,6 +13,7 @@ from parley.app import keys_admin
 from parley.app.keys import KeyRing, init_party_key, read_private_key, read_verifier_key
 from parley.app.keys import fingerprint as key_fingerprint
 from parley.cli.console import client, failures, out, server, settings, with_ledger
+from parley.errors import InvalidInput
 
 key_app = typer.Typer(
     no_args_is_help=True,
@@ -21,6 +22,8 @@ key_app = typer.Typer(
 
 
 def _recovery_folder(given: Path | None) -> Path:
+    if given is not None and given.exists() and not given.is_dir():
+        raise InvalidInput(f"{given} is a file: --recovery-out names a folder")
     return given if given is not None else settings().data_dir / "recovery"
 
 
