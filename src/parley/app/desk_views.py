@@ -4,14 +4,18 @@ name's transliteration to show beside the name as it was recorded."""
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from typing import Any
 
 from parley.app import status, tiles
 from parley.app.ledger import Ledger
+from parley.app.status import EXCEPTIONS
 from parley.domain.errors import NotFound
+from parley.domain.handovers import HandoverState
 from parley.domain.parties import Role
 from parley.errors import ParleyError
 from parley.names import Language, Script, Standard, cyrillic_language, detect_script, to_latin
+from parley.store import batches as batch_store
 from parley.store import keys
 
 
@@ -65,6 +69,7 @@ def public_overview(ledger: Ledger) -> dict[str, Any]:
             ]
             phases.append(
                 {
+                    "id": ph["id"],
                     "ordinal": ph["ordinal"],
                     "title": ph["title"],
                     "commitments": commitments,
@@ -96,3 +101,39 @@ def mediator(ledger: Ledger) -> str | None:
     with ledger.reading() as tx:
         found = [p for p in keys.parties(tx) if p.role is Role.MEDIATOR]
     return found[0].party_id if found else None
+
+
+@dataclass(frozen=True)
+class PhaseDay:
+    """A phase's persons by the end of a day: planned, received, and off the main path."""
+
+    day: str
+    planned: int
+    received: int
+    exceptions: int
+
+
+def phase_timelines(ledger: Ledger) -> dict[str, list[PhaseDay]]:
+    """Phase id -> its running counts day by day (counts only: anyone may read them)."""
+    with ledger.reading() as tx:
+        tallies = batch_store.handover_days(tx)
+    off_path = {s.value for s in EXCEPTIONS}
+    running: dict[str, dict[str, int]] = {}
+    out: dict[str, list[PhaseDay]] = {}
+    for x in tallies:
+        counts = running.setdefault(x.phase_id, {"planned": 0, "received": 0, "exceptions": 0})
+        if x.from_state is None:
+            counts["planned"] += x.count
+        if x.to_state == HandoverState.RECEIVED.value:
+            counts["received"] += x.count
+        if x.to_state in off_path:
+            counts["exceptions"] += x.count
+        if x.from_state in off_path:  # back from a dispute
+            counts["exceptions"] -= x.count
+        days = out.setdefault(x.phase_id, [])
+        point = PhaseDay(x.day, counts["planned"], counts["received"], counts["exceptions"])
+        if days and days[-1].day == x.day:
+            days[-1] = point
+        else:
+            days.append(point)
+    return out

@@ -642,3 +642,30 @@ def handover_steps(tx: Tx, person: PersonRef) -> list[HandoverStep]:
         .order_by(hh.log_idx)
     )
     return [HandoverStep(*r) for r in rows]
+
+
+@dataclass(frozen=True)
+class DayTally:
+    """How many handover steps of one kind a phase saw on one day (of the entries' time)."""
+
+    phase_id: str
+    day: str  # YYYY-MM-DD
+    from_state: str | None  # None: the batch planned the person
+    to_state: str
+    count: int
+
+
+def handover_days(tx: Tx) -> list[DayTally]:
+    """Every phase's handover steps counted by day and move, in day order: what a chart of
+    the phases over time draws."""
+    h, b = t.handover_history.c, t.batches.c
+    day = func.substr(h.time, 1, 10)
+    query = (
+        select(b.phase_id, day.label("day"), h.from_state, h.to_state, func.count().label("n"))
+        .join_from(t.handover_history, t.batches, h.batch_id == b.batch_id)
+        .group_by(b.phase_id, day, h.from_state, h.to_state)
+        .order_by(day)
+    )
+    return [
+        DayTally(r.phase_id, r.day, r.from_state, r.to_state, int(r.n)) for r in tx.execute(query)
+    ]

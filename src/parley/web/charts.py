@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from parley.app.desk_views import PhaseDay
 from parley.web.i18n import N_
 
 BAR_SERIES = (
@@ -94,3 +95,48 @@ def progress(counts: Mapping[str, int], *, width: float = 600.0) -> Progress:
         parts.append((key, label, counts.get(key, 0), x, w))
         x += w
     return Progress(tuple(parts), total, width)
+
+
+@dataclass(frozen=True)
+class Line:
+    series: str  # a CSS class: the colour
+    label: str  # a message id, translated when shown
+    points: str  # SVG polyline points
+    last: int  # the value at the end
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Running counts day by day as lines, with the first and last day and the top value."""
+
+    lines: tuple[Line, ...]
+    width: float
+    height: float
+    first: str
+    last: str
+    top: int
+
+
+def timeline(days: Sequence[PhaseDay], *, width: float = 600.0, height: float = 140.0) -> Timeline:
+    """One line a series over the days (evenly spaced: a day with no step draws no point)."""
+    top = max((getattr(d, k) for d in days for k, _ in BAR_SERIES), default=0)
+    step = width / (len(days) - 1) if len(days) > 1 else 0.0
+    margin = 8.0
+
+    def y(value: int) -> float:
+        return round(margin + height - (value / top * height if top else 0.0), 1)
+
+    lines = []
+    for key, label in BAR_SERIES:
+        points = " ".join(f"{round(i * step, 1)},{y(getattr(d, key))}" for i, d in enumerate(days))
+        if len(days) == 1:
+            points += f" {width},{y(getattr(days[0], key))}"
+        lines.append(Line(key, label, points, getattr(days[-1], key) if days else 0))
+    return Timeline(
+        tuple(lines),
+        width,
+        height + margin,
+        days[0].day if days else "",
+        days[-1].day if days else "",
+        top,
+    )

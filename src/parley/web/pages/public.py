@@ -17,7 +17,9 @@ router = APIRouter()
 
 @router.get("/")
 async def overview(request: Request) -> Response:
-    data = await run_in_threadpool(desk_views.public_overview, web_of(request).ledger)
+    ledger = web_of(request).ledger
+    data = await run_in_threadpool(desk_views.public_overview, ledger)
+    days = await run_in_threadpool(desk_views.phase_timelines, ledger)
     phases = [
         (f"{a['title']} · {ph['ordinal']}", ph["counts"])
         for a in data["agreements"]
@@ -26,7 +28,12 @@ async def overview(request: Request) -> Response:
     return render.page(
         request,
         "public/overview.html",
-        {**data, "chart": charts.phase_bars(phases), "ratings": labels.RATINGS},
+        {
+            **data,
+            "chart": charts.phase_bars(phases),
+            "ratings": labels.RATINGS,
+            "timelines": {phase: charts.timeline(d) for phase, d in days.items()},
+        },
     )
 
 

@@ -34,6 +34,7 @@ async def roadmap(request: Request, party: Party) -> Response:
         data = await run_in_threadpool(lambda: status.summary(ledger, party))
     except ParleyError as e:
         return refused(request, e)
+    days = await run_in_threadpool(desk_views.phase_timelines, ledger)
     phases = [
         (f"{a['title']} · {ph['ordinal']}", desk_views.phase_counts(ph))
         for a in data["agreements"]
@@ -45,6 +46,7 @@ async def roadmap(request: Request, party: Party) -> Response:
         {
             "agreements": data["agreements"],
             "chart": charts.phase_bars(phases),
+            "timelines": {phase: charts.timeline(d) for phase, d in days.items()},
             "ratings": RATINGS,
             "kinds": REPORT_KINDS,
         },
