@@ -354,3 +354,13 @@ def test_a_recovery_folder_that_is_a_file_is_one_line(
         str(tmp_path / "file.txt"),
     )
     assert "is a file" in _refused_in_one_line(result)
+
+
+def test_a_statement_error_never_carries_its_parameters(tmp_path: Path) -> None:
+    database = engine_module.make_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    try:
+        with pytest.raises(Exception) as info, database.connect() as conn:  # noqa: PT011
+            conn.execute(text("insert into missing values (:x)"), {"x": PASSPORT})
+        assert PASSPORT not in str(info.value)
+    finally:
+        database.dispose()

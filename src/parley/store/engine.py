@@ -41,6 +41,8 @@ def sqlite_files(data_dir: Path) -> tuple[Path, Path, Path]:
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine whose write transactions serialise appends to the log."""
+    # a statement's parameters are persons' data: never in an error's text or a log line
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         engine = create_engine(url, **kwargs)
         _tune_sqlite(engine)
