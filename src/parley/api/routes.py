@@ -25,8 +25,10 @@ from parley.app import (
 from parley.app import person as person_view
 from parley.app.ledger import Appended
 from parley.app.requests import Caller
-from parley.domain.agreements import PersonRef, ReportKind
+from parley.app.roster_search import roster_search
+from parley.domain.agreements import ImplementationStatus, PersonRef, ReportKind
 from parley.domain.handovers import HandoverState
+from parley.domain.matches import MatchState
 from parley.domain.moments import parse_moment
 from parley.domain.rosters import RosterKind
 from parley.errors import ParleyError
@@ -200,6 +202,83 @@ def acknowledge_match(request: Request, match_id: str, caller: Signed) -> Respon
     return answer(request, _appended(done))
 
 
+class MatchDecision(BaseModel):
+    """The mediator's decision on proposals, named one by one (a bulk decision names exactly
+    those it showed: one decided meanwhile refuses the whole lot)."""
+
+    matches: list[str] = Field(min_length=1, max_length=100_000)
+    state: MatchState
+    note: str = Field(default="", max_length=2000)
+
+
+@router.post("/matches/decisions")
+def decide_matches(request: Request, body: MatchDecision, caller: Signed) -> Response:
+    """The mediator confirms or rejects proposals, one event each, all or none."""
+    try:
+        with caller.acting():
+            done = reconcile.decide_matches(
+                ledger_of(request),
+                actor=caller.party_id,
+                mids=body.matches,
+                state=body.state,
+                note=body.note,
+            )
+    except ParleyError as e:
+        return refusal(request, e)
+    return answer(request, _appended(done))
+
+
+class MatchReversal(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+@router.post("/matches/{match_id:path}/reversal")
+def reverse_match(request: Request, match_id: str, body: MatchReversal, caller: Signed) -> Response:
+    """The mediator takes back a confirmed match, saying why."""
+    try:
+        with caller.acting():
+            done = reconcile.reverse_match(
+                ledger_of(request), actor=caller.party_id, mid=match_id, reason=body.reason
+            )
+    except ParleyError as e:
+        return refusal(request, e)
+    return answer(request, _appended(done))
+
+
+class SearchBody(BaseModel):
+    """A name in any script and order, and optionally a birth date as written."""
+
+    query: str = Field(min_length=1, max_length=500)
+    birth_date: str | None = Field(default=None, max_length=40)
+    top: int = Field(default=10, ge=1, le=1000)
+
+
+@router.post("/searches")
+def search(request: Request, body: SearchBody, caller: Signed) -> Response:
+    """The records most like a name across the rosters the signing party may read."""
+    try:
+        index = roster_search(ledger_of(request), actor=caller.party_id)
+        hits = index.search(body.query, body.birth_date, body.top)
+    except ParleyError as e:
+        return refusal(request, e)
+    data = {
+        "records": len(index),
+        "rosters": index.rosters,
+        "hits": [
+            {
+                "roster_id": h.roster_id,
+                "record_id": h.record_id,
+                "name": h.name,
+                "birth_date": h.birth_date,
+                "score": round(h.score, 6),
+                "explanation": h.explanation,
+            }
+            for h in hits
+        ],
+    }
+    return answer(request, data)
+
+
 @router.post("/agreements/{agreement_id}/signatures")
 def sign_agreement(
     request: Request, agreement_id: str, body: AgreementSignature, caller: Signed
@@ -363,6 +442,50 @@ def submit_side_lists(
     except ParleyError as e:
         return refusal(request, e)
     return answer(request, _appended(done))
+
+
+class CommitmentRating(BaseModel):
+    status: ImplementationStatus
+    note: str = Field(default="", max_length=2000)
+    at: str | None = Field(default=None, max_length=40)  # when the rating holds, if not now
+
+
+@router.post("/commitments/{commitment_id}/status")
+def rate_commitment(
+    request: Request, commitment_id: str, body: CommitmentRating, caller: Signed
+) -> Response:
+    """The mediator rates a commitment 0-3 under the verification rules."""
+    try:
+        with caller.acting():
+            done = agreements.set_commitment_status(
+                ledger_of(request),
+                actor=caller.party_id,
+                commitment_id=commitment_id,
+                status=body.status,
+                note=body.note,
+                at=None if body.at is None else parse_moment(body.at),
+            )
+    except ParleyError as e:
+        return refusal(request, e)
+    return answer(request, _appended(done))
+
+
+@router.get("/reports")
+def read_reports(request: Request, caller: Signed) -> Response:
+    """The monitors' reports the signing party may see, oldest observation first."""
+    try:
+        return answer(request, status.reports(ledger_of(request), caller.party_id))
+    except ParleyError as e:
+        return refusal(request, e)
+
+
+@router.get("/commitments/{commitment_id}/reports")
+def read_commitment_reports(request: Request, commitment_id: str, caller: Signed) -> Response:
+    """The monitors' reports on one commitment the signing party may see."""
+    try:
+        return answer(request, status.reports(ledger_of(request), caller.party_id, commitment_id))
+    except ParleyError as e:
+        return refusal(request, e)
 
 
 @router.post("/commitments/{commitment_id}/reports")

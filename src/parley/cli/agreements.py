@@ -92,6 +92,18 @@ def status_command(
     """Rate a commitment's implementation, under the verification rules."""
     with failures():
         when = None if at is None else parse_moment(at)
+        if server() is not None:
+            client(actor).request(
+                "POST",
+                f"/v1/commitments/{segment(commitment)}/status",
+                {
+                    "status": status,
+                    "note": note,
+                    "at": None if when is None else write_moment(when),
+                },
+            )
+            out.print(f"{commitment}: {status}/3.")
+            return
         with_ledger(
             lambda ledger: agreements.set_commitment_status(
                 ledger,

@@ -60,12 +60,20 @@ def add_command(
 
 def _decide(mid: str, state: MatchState, note: str, actor: str) -> None:
     with failures():
-        with_ledger(
-            lambda ledger: reconcile.decide_match(
-                ledger, actor=actor, mid=mid, state=state, note=note
+        if server() is not None:
+            _decide_served([mid], state, note, actor)
+        else:
+            with_ledger(
+                lambda ledger: reconcile.decide_match(
+                    ledger, actor=actor, mid=mid, state=state, note=note
+                )
             )
-        )
     out.print(f"{mid}: {state.value}")
+
+
+def _decide_served(mids: list[str], state: MatchState, note: str, actor: str) -> None:
+    body = {"matches": mids, "state": state.value, "note": note}
+    client(actor).request("POST", "/v1/matches/decisions", body)
 
 
 def _decide_many(
@@ -73,11 +81,18 @@ def _decide_many(
 ) -> None:
     """Every proposal at or above `min_score` decided at once, once the count is confirmed."""
     with failures():
-        rows = with_ledger(
-            lambda ledger: reconcile.matches(
-                ledger, actor=actor, state=MatchState.PROPOSED, min_score=min_score
+        if server() is not None:
+            rows = [
+                r
+                for r in client(actor).request("GET", "/v1/matches")
+                if r["state"] == MatchState.PROPOSED.value and r["score"] >= min_score
+            ]
+        else:
+            rows = with_ledger(
+                lambda ledger: reconcile.matches(
+                    ledger, actor=actor, state=MatchState.PROPOSED, min_score=min_score
+                )
             )
-        )
     rows = [r for r in rows if duplicates is None or r["duplicate"] is duplicates]
     kind = {None: "", True: " duplicate", False: " cross-side"}[duplicates]
     verb = "confirm" if state is MatchState.CONFIRMED else "reject"
@@ -90,11 +105,14 @@ def _decide_many(
         fail(f"nothing was {state.value}", "Stopped")
     mids = [r["match_id"] for r in rows]
     with failures():  # exactly those shown: one decided meanwhile refuses the whole lot
-        with_ledger(
-            lambda ledger: reconcile.decide_matches(
-                ledger, actor=actor, mids=mids, state=state, note=note
+        if server() is not None:
+            _decide_served(mids, state, note, actor)
+        else:
+            with_ledger(
+                lambda ledger: reconcile.decide_matches(
+                    ledger, actor=actor, mids=mids, state=state, note=note
+                )
             )
-        )
     out.print(f"{len(mids)} match(es) {state.value}.")
 
 
@@ -160,9 +178,14 @@ def reverse_command(
     """Take back a confirmed match (the mediator): a signed reversal with its reason is added
     to the log; the confirmation stays there as it was."""
     with failures():
-        with_ledger(
-            lambda ledger: reconcile.reverse_match(ledger, actor=actor, mid=mid, reason=reason)
-        )
+        if server() is not None:
+            client(actor).request(
+                "POST", f"/v1/matches/{segment(mid)}/reversal", {"reason": reason}
+            )
+        else:
+            with_ledger(
+                lambda ledger: reconcile.reverse_match(ledger, actor=actor, mid=mid, reason=reason)
+            )
     out.print(f"{mid}: reversed ({reason.strip()})")
 
 

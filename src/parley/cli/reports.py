@@ -10,7 +10,7 @@ from rich.table import Table
 
 from parley.app.status import reports
 from parley.cli import agreements
-from parley.cli.console import failures, out, print_json, with_ledger
+from parley.cli.console import client, failures, out, print_json, segment, server, with_ledger
 from parley.domain.agreements import ReportKind
 from parley.domain.errors import DomainError
 
@@ -57,7 +57,15 @@ def list_command(
 ) -> None:
     """The monitors' reports, oldest observation first."""
     with failures():
-        found = with_ledger(lambda ledger: reports(ledger, actor, commitment))
+        if server() is not None:  # what the signing party may see
+            path = (
+                "/v1/reports"
+                if commitment is None
+                else f"/v1/commitments/{segment(commitment)}/reports"
+            )
+            found = client(actor).request("GET", path)
+        else:
+            found = with_ledger(lambda ledger: reports(ledger, actor, commitment))
     if as_json:
         print_json(found)
         return

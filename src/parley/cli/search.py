@@ -6,13 +6,13 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from parley.app.lists import SearchHit, SearchIndex, read_queries, search_index
 from parley.app.roster_search import RosterHit, RosterSearch, roster_search
-from parley.cli.console import err, failures, out, print_json, with_ledger
+from parley.cli.console import client, err, failures, out, print_json, server, with_ledger
 from parley.domain.errors import DomainError
 
 
@@ -24,6 +24,45 @@ def _hits_json(hits: list[SearchHit] | list[RosterHit]) -> list[dict[str, object
             row |= {"roster_id": h.roster_id, "name": h.name, "birth_date": h.birth_date}
         rows.append(row | {"score": round(h.score, 6), "explanation": h.explanation})
     return rows
+
+
+def _search_served(
+    query: str | None,
+    named: list[tuple[str, str | None]],
+    birth_date: str | None,
+    top: int,
+    as_json: bool,
+    actor: str,
+) -> None:
+    """The instance's search on the server, as the signing party may see it; the same output."""
+    ask = client(actor)
+
+    def found(name: str, born: str | None) -> dict[str, Any]:
+        body = {"query": name, "birth_date": born, "top": top}
+        answer: dict[str, Any] = ask.request("POST", "/v1/searches", body)
+        if not answer["records"]:
+            raise DomainError(f"there are no roster records {actor} may search yet")
+        return answer
+
+    if named:
+        for name, born in named:
+            hits = found(name, born)["hits"]
+            sys.stdout.write(
+                json.dumps({"query": name, "results": hits}, ensure_ascii=False) + "\n"
+            )
+        return
+    assert query is not None
+    answer = found(query, birth_date)
+    if as_json:
+        print_json(answer["hits"])
+        return
+    out.print(
+        f"{len(answer['hits'])} of {answer['records']} records on {', '.join(answer['rosters'])}:"
+    )
+    for h in answer["hits"]:
+        born = f", born {h['birth_date']}" if h["birth_date"] else ""
+        ref = f"{h['roster_id']}/{h['record_id']}"
+        out.print(f"  {h['score']:.3f} {ref} {h['name']}{born}: {h['explanation']}", markup=False)
 
 
 def search_command(
@@ -57,6 +96,9 @@ def search_command(
         named = read_queries(queries) if queries is not None else []  # refused before indexing
         started = time.perf_counter()
         index: SearchIndex | RosterSearch
+        if roster is None and server() is not None:
+            _search_served(query, named, birth_date, top, as_json, actor)
+            return
         if roster is None:
             index = with_ledger(lambda ledger: roster_search(ledger, actor=actor))
             if not len(index):
