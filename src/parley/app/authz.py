@@ -96,6 +96,8 @@ class Action(enum.StrEnum):
     HANDOVER_SEE = "handover.see"  # a handover, by name, on the handover site
     DESK_SIGN_IN = "desk.sign_in"  # the web desk, acting with a key the server holds
     BATCH_BOARD = "batch.board"  # every person of a batch by name, both ways
+    BATCH_MANIFEST = "batch.manifest"  # the printed list of a batch for the handover site
+    SIDE_EXPORT = "side.export"  # a side's own view as a file (XLSX, PFIF)
 
 
 @dataclass(frozen=True)
@@ -250,6 +252,18 @@ PERMISSIONS: Mapping[Action, Rule] = MappingProxyType({
     ),
     A.BATCH_BOARD: Rule(
         M, refusal="{actor} may not see a batch's board: it names the persons of both sides"
+    ),
+    # the paper for the handover site: each party to the batch prints it, each cell as that
+    # party may see it (PERSON_READ, HANDOVER_SEE); the mediator's shows both sides' spellings
+    A.BATCH_MANIFEST: Rule(
+        frozenset({St.MEDIATOR, St.PARTY}),
+        roles=frozenset({Role.MEDIATOR, Role.SIDE}),
+        refusal="{actor} is neither a side nor the mediator of batch {about}",
+    ),
+    A.SIDE_EXPORT: Rule(
+        frozenset({St.MEDIATOR, St.OWNER}),
+        roles=frozenset({Role.MEDIATOR, Role.SIDE}),
+        refusal="{actor} may export only its own rosters and batches, not {owner}'s",
     ),
 })  # fmt: skip
 

@@ -12,8 +12,8 @@ from parley.app import rosters
 from parley.app.ledger import Ledger
 from parley.app.rosters import ImportMode
 from parley.domain.rosters import FieldChange, RosterDiff, RosterKind
+from parley.io import pfif
 from parley.io.rosters import parse_roster, read_roster, roster_from_rows
-from parley.io.tables import read_table
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,7 @@ def import_rows(
 def file_rows(path: Path, *, language: str | None = None) -> list[dict[str, str]]:
     """The file read and checked here by an import's rules (one bad row refuses it), as the rows
     a server's import takes: column -> text, empty cells left out."""
-    table = read_table(path)
+    table = pfif.roster_table(path)  # CSV, XLSX or PFIF 1.4
     parse_roster(table, language=language)
     return [
         {h: cell for h, cell in zip(table.headers, cells, strict=True) if h and cell}

@@ -17,6 +17,7 @@ from parley.cli import (
     link,
     log,
     matches,
+    papers,
     reports,
     rosters,
     search,
@@ -77,6 +78,8 @@ app.add_typer(rosters.roster_app, name="roster")
 app.add_typer(instance.party_app, name="party")
 app.add_typer(keys.key_app, name="key")
 app.add_typer(log.log_app, name="log")
+batches.batch_app.command("manifest")(papers.manifest_command)
+rosters.roster_app.command("export")(papers.export_command)
 app.add_typer(batches.batch_app, name="batch")
 app.add_typer(agreements.commitment_app, name="commitment")
 app.add_typer(agreements.agreement_app, name="agreement")

@@ -20,6 +20,7 @@ from parley.domain.persons import (
     read_evidence,
 )
 from parley.domain.record_ids import identity_key, same_key_rows
+from parley.io import pfif
 from parley.io.headers import canonical_column
 from parley.io.tables import (
     MAX_REPORTED,
@@ -27,7 +28,6 @@ from parley.io.tables import (
     RawTable,
     RosterFileError,
     check_table,
-    read_table,
 )
 
 _NAME_COLUMNS = ("family_name", "full_name")
@@ -202,8 +202,8 @@ def _same_persons(
 
 
 def read_roster(path: Path, *, language: str | None = None) -> Roster:
-    """Read and validate a roster file (CSV or XLSX)."""
-    return parse_roster(read_table(path), language=language)
+    """Read and validate a roster file (CSV, XLSX, or PFIF 1.4 named `.xml`/`.pfif`)."""
+    return parse_roster(pfif.roster_table(path), language=language)
 
 
 def roster_from_rows(

@@ -644,6 +644,39 @@ def handover_steps(tx: Tx, person: PersonRef) -> list[HandoverStep]:
     return [HandoverStep(*r) for r in rows]
 
 
+def planned_index(tx: Tx, batch_id: str) -> int | None:
+    """The log index of the batch's batch.planned entry."""
+    b = t.batches.c
+    found = tx.execute(select(b.planned_idx).where(b.batch_id == batch_id)).scalar_one_or_none()
+    return None if found is None else int(found)
+
+
+@dataclass(frozen=True)
+class PartyHandover:
+    """One handover a party releases or receives, with its batch's heading."""
+
+    batch_id: str
+    place: str
+    planned_date: str | None  # ISO date
+    batch_status: str
+    person: PersonRef
+    receiving_party: str
+    state: str
+
+
+def handovers_of_party(tx: Tx, party_id: str) -> list[PartyHandover]:
+    """Every handover in which the party releases or receives, batch by batch as planned."""
+    h, b = t.handovers.c, t.batches.c
+    rows = tx.execute(
+        select(b.batch_id, b.place, b.planned_date, b.status, h.party_id, h.record_id)
+        .add_columns(h.receiving_party, h.state)
+        .join(t.batches, b.batch_id == h.batch_id)
+        .where((h.party_id == party_id) | (h.receiving_party == party_id))
+        .order_by(b.planned_idx, h.seq)
+    )
+    return [PartyHandover(r[0], r[1], r[2], r[3], PersonRef(r[4], r[5]), r[6], r[7]) for r in rows]
+
+
 @dataclass(frozen=True)
 class DayTally:
     """How many handover steps of one kind a phase saw on one day (of the entries' time)."""
@@ -669,3 +702,58 @@ def handover_days(tx: Tx) -> list[DayTally]:
     return [
         DayTally(r.phase_id, r.day, r.from_state, r.to_state, int(r.n)) for r in tx.execute(query)
     ]
+
+
+@dataclass(frozen=True)
+class BoardLine:
+    """One person of a batch as a board lists them: no domain objects, a board holds thousands."""
+
+    party_id: str
+    record_id: str
+    receiving_party: str
+    state: str
+    confirmed: bool
+    substitute: str | None
+    substitute_for: str | None
+
+
+def board_lines(tx: Tx, batch_id: str) -> tuple[BatchHeading, list[BoardLine]] | None:
+    """A batch's heading and every person in it in the order they joined; None if unknown."""
+    b = t.batches.c
+    head = tx.execute(
+        select(b.batch_id, b.commitment_id, b.status, b.place, b.planned_date).where(
+            b.batch_id == batch_id
+        )
+    ).one_or_none()
+    if head is None:
+        return None
+    h = t.handovers.c
+    query = (
+        select(
+            h.party_id,
+            h.record_id,
+            h.receiving_party,
+            h.state,
+            h.confirmed_idx,
+            h.substitute,
+            h.substitute_for,
+        )
+        .where(h.batch_id == batch_id)
+        .order_by(h.seq)
+    )
+    lines = [
+        BoardLine(
+            r.party_id,
+            r.record_id,
+            r.receiving_party,
+            r.state,
+            r.confirmed_idx is not None,
+            r.substitute,
+            r.substitute_for,
+        )
+        for r in tx.execute(query)
+    ]
+    heading = BatchHeading(
+        head.batch_id, head.commitment_id, head.status, head.place, head.planned_date
+    )
+    return heading, lines

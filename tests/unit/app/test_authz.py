@@ -95,6 +95,8 @@ EXPECTED: dict[Action, set[str]] = {
     A.HANDOVER_SEE: {"MED", "UA", "RU"},
     A.DESK_SIGN_IN: {"MED"},
     A.BATCH_BOARD: {"MED"},
+    A.BATCH_MANIFEST: {"MED", "UA", "RU"},  # the parties to the batch; each sees its own cells
+    A.SIDE_EXPORT: {"MED", "UA"},  # UA's view: UA, and the mediator who holds every roster
 }
 
 

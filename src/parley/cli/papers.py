@@ -1,0 +1,75 @@
+"""`parley batch manifest` and `parley roster export`: papers for the handover site and a
+side's own view as a file (XLSX, PFIF 1.4)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from parley.app import papers
+from parley.cli.console import failures, out, with_ledger, write_file
+from parley.errors import InvalidInput
+
+
+def manifest_command(
+    batch_id: Annotated[str, typer.Argument(help="The batch.")],
+    pdf: Annotated[Path, typer.Option("--pdf", help="The PDF file to write.")],
+    lang: Annotated[
+        str, typer.Option("--lang", help="Languages, side by side: uk,ru (default) or uk,ru,en.")
+    ] = "uk,ru",
+    actor: Annotated[
+        str, typer.Option("--as", help="Who prints it: the mediator or a side of the batch.")
+    ] = "MED",
+) -> None:
+    """Write the batch's manifest for the handover site: each person's name as each side
+    writes it (as far as the reader may see), birth date and id, a signature line for each
+    party and the mediator; each page names the batch's planning entry by log index and the
+    first 16 hex digits of its leaf hash, and says "page N of M"."""
+    with failures("nothing was written"):
+        found, data = with_ledger(
+            lambda ledger: papers.manifest_pdf(
+                ledger, actor=actor, batch_id=batch_id, languages=lang
+            )
+        )
+    write_file(pdf, data)
+    out.print(
+        f"Wrote {pdf}: batch {batch_id}, {len(found.rows)} person(s), log entry"
+        f" {found.planned_index}, hash {found.short_hash}."
+    )
+
+
+def export_command(
+    file: Annotated[
+        Path,
+        typer.Argument(help="The file to write: .xlsx (a workbook) or .xml/.pfif (PFIF 1.4)."),
+    ],
+    actor: Annotated[str, typer.Option("--as", help="Who exports: the side, or the mediator.")],
+    party: Annotated[
+        str | None, typer.Option(help="Whose view (default: the one exporting).")
+    ] = None,
+    domain: Annotated[
+        str | None,
+        typer.Option(help="PFIF: the repository's domain in each record id (parley.<party>)."),
+    ] = None,
+) -> None:
+    """Export a side's own view. XLSX: its rosters (a sheet each, importable again), its sought
+    persons with their outcome, and the handovers it releases or receives; cells that look like
+    formulas are written as text. PFIF 1.4: its sought persons with a note of their status
+    (sought, located, in a batch, received...) for tracing services."""
+    whose = party or actor
+    suffix = file.suffix.lower()
+    with failures("nothing was written"):
+        if suffix == ".xlsx":
+            data = with_ledger(lambda ledger: papers.export_xlsx(ledger, actor=actor, party=whose))
+            what = "workbook"
+        elif suffix in (".xml", ".pfif"):
+            data = with_ledger(
+                lambda ledger: papers.export_pfif(ledger, actor=actor, party=whose, domain=domain)
+            )
+            what = "PFIF 1.4"
+        else:
+            raise InvalidInput(f"{file.name}: name the file .xlsx, or .xml or .pfif for PFIF 1.4")
+    write_file(file, data)
+    out.print(f"Wrote {file}: {whose}'s view ({what}).")
