@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_
 from typer.testing import CliRunner
 
 from tests.conftest import IN_CI
+from tests.web.exchange import XSS, Offices, office, prepare, row, served, submit
 
 CHROMIUM = Path(os.environ.get("PARLEY_TEST_CHROMIUM", "/usr/bin/chromium"))
 FLAGS = (
@@ -85,6 +86,30 @@ def runner(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     for name in ("PARLEY_DATA_DIR", "PARLEY_DATABASE_URL", "PARLEY_SERVER"):
         monkeypatch.delenv(name, raising=False)
     return CliRunner()
+
+
+@pytest.fixture
+def offices(runner: CliRunner, tmp_path: Path, browser: Browser) -> Iterator[Offices]:
+    """UA and RU with rosters (names that look like markup among them), two confirmed matches,
+    the agreement signed by both sides from their pages and witnessed, and batch B1 agreed;
+    UA's office signed in (in a browser with a touch screen too, as a tablet's)."""
+    with served(runner, tmp_path) as site:
+        ua_context = browser.new_context(
+            locale="en-GB", viewport={"width": 1280, "height": 900}, has_touch=True
+        )
+        ru_context = browser.new_context(locale="en-GB")
+        try:
+            ua = office(site, ua_context, "UA")
+            ru = office(site, ru_context, "RU")
+            submit(ua, "held", [row("UA-0", XSS[1], XSS[0], "1990-01-02")])
+            submit(ru, "held", [row("RU-0", "Коваль", "Петро", "1980-03-04")])
+            submit(ua, "sought", [row("S-0", "Коваль", "Петро", "1980-03-04")])
+            submit(ru, "sought", [row("S-0", XSS[1], XSS[0], "1990-01-02")])
+            prepare(site, (ua, ru))
+            yield Offices(site, ua, ua_context)
+        finally:
+            ua_context.close()
+            ru_context.close()
 
 
 def screenshot(page: Page, name: str) -> Path:

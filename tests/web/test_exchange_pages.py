@@ -17,42 +17,12 @@ from typer.testing import CliRunner
 
 from parley.app import agreements, batches, reconcile
 from parley.domain import events as ev
-from parley.domain.agreements import (
-    Agreement,
-    Commitment,
-    CommitmentKind,
-    ExchangeMode,
-    ExchangeTerms,
-    PersonRef,
-    Phase,
-)
+from parley.domain.agreements import PersonRef
 from parley.domain.handovers import HandoverState
 from parley.domain.matches import MatchState
 from parley.store import log as stored_log
 from tests.web.conftest import screenshot
-from tests.web.exchange import XSS, Site, office, served
-
-AGREEMENT = Agreement(
-    "AG",
-    "Exchange of 4 December",
-    ("UA", "RU"),
-    "MED",
-    (
-        Phase(
-            "AG-P1",
-            1,
-            "all for all",
-            (
-                Commitment(
-                    "AG-EX",
-                    CommitmentKind.EXCHANGE,
-                    "exchange",
-                    exchange=ExchangeTerms(ExchangeMode.ALL_FOR_ALL),
-                ),
-            ),
-        ),
-    ),
-)
+from tests.web.exchange import AGREEMENT, XSS, Site, office, row, served, submit
 
 
 @pytest.fixture
@@ -61,35 +31,10 @@ def site(runner: CliRunner, tmp_path: Path) -> Iterator[Site]:
         yield s
 
 
-def _submit(page: Page, kind: str, records: list[dict[str, str]]) -> None:
-    """A roster sent as the upload page sends it: signed with the side's key in its browser."""
-    reply = page.evaluate(
-        "async (a) => (await (await ParleySigning.loadKey(a.party))"
-        ".request('POST', '/v1/rosters/' + a.party + '/' + a.kind,"
-        " {records: a.records, source: 'test.csv'})).status",
-        {
-            "party": page.locator("#office").get_attribute("data-party"),
-            "kind": kind,
-            "records": records,
-        },
-    )
-    assert reply == 201
-
-
-def _row(ident: str, family: str, given: str, birth: str) -> dict[str, str]:
-    return {
-        "record_id": ident,
-        "family_name": family,
-        "given_name": given,
-        "birth_date": birth,
-        "capture_date": "2022-03-04",
-    }
-
-
 def _tap(page: Page, person: str, step: str) -> None:
     """One tap on the person's step at the handover site, and yes in the confirmation."""
-    row = page.locator("li.person", has_text=person)
-    row.get_by_role("button", name=step, exact=True).click()
+    person_row = page.locator("li.person", has_text=person)
+    person_row.get_by_role("button", name=step, exact=True).click()
     dialog = page.locator("dialog#confirm")
     expect(dialog).to_be_visible()
     expect(dialog).to_contain_text(person)
@@ -115,10 +60,10 @@ def test_the_exchange_through_the_sides_pages(site: Site, browser: Browser) -> N
 def _exchange(site: Site, new_context: Any) -> None:
     ua = office(site, new_context(), "UA")
     ru = office(site, new_context(), "RU")
-    _submit(ua, "held", [_row("UA-0", "Іванов", XSS[0], "1990-01-02")])
-    _submit(ru, "held", [_row("RU-0", "Коваль", "Петро", "1980-03-04")])
-    _submit(ua, "sought", [_row("S-0", "Коваль", "Петро", "1980-03-04")])
-    _submit(ru, "sought", [_row("S-0", "Іванов", XSS[0], "1990-01-02")])
+    submit(ua, "held", [row("UA-0", "Іванов", XSS[0], "1990-01-02")])
+    submit(ru, "held", [row("RU-0", "Коваль", "Петро", "1980-03-04")])
+    submit(ua, "sought", [row("S-0", "Коваль", "Петро", "1980-03-04")])
+    submit(ru, "sought", [row("S-0", "Іванов", XSS[0], "1990-01-02")])
 
     # the mediator reconciles (its desk is another page family); each side acknowledges
     candidates = reconcile.exact_candidates(site.ledger, sought="UA:sought", held="RU:held")
@@ -193,9 +138,9 @@ def _exchange(site: Site, new_context: Any) -> None:
     expect(ua.locator("li.person .state")).to_have_text(["received", "received"])
     batches.confirm(site.ledger, actor="MED", batch_id="B1", persons=None)
     ru.goto(site.url + "/office/sought")
-    row = ru.locator("tbody tr", has_text="Іванов")
-    expect(row).to_contain_text("B1")
-    expect(row).to_contain_text("confirmed by all three")
+    sought = ru.locator("tbody tr", has_text="Іванов")
+    expect(sought).to_contain_text("B1")
+    expect(sought).to_contain_text("confirmed by all three")
     screenshot(ru, "office-sought")
 
     with site.ledger.reading() as tx:
