@@ -9,14 +9,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from parley.app import authz, batches, status
+from parley.app import authz, status
 from parley.app.desk_views import latin
 from parley.app.ledger import Ledger
 from parley.app.planning import PlanRequest, propose
 from parley.domain.agreements import PersonRef
+from parley.domain.errors import NotFound
 from parley.domain.handovers import ORDER
 from parley.domain.rosters import RosterKind, roster_id
 from parley.store import Tx, rosters
+from parley.store import batches as batch_store
 
 
 @dataclass(frozen=True)
@@ -66,27 +68,31 @@ def board(ledger: Ledger, *, actor: str, batch_id: str) -> Board:
     """Every person of a batch by name, with their handover's state."""
     with ledger.reading() as tx:
         authz.require(tx, actor, authz.Action.BATCH_BOARD)
-        batch = batches.load(tx, batch_id)
-        names = _names(tx, batch.by_person)
-    counts = Counter(h.state.value for h in batch.handovers)
-    rows = tuple(
-        BoardRow(
-            names[h.person],
-            h.receiving_party,
-            h.state.value,
-            h.confirmed,
-            None if h.substitute is None else str(h.substitute),
-            None if h.substitute_for is None else str(h.substitute_for),
+        found = batch_store.board_lines(tx, batch_id)
+        if found is None:
+            raise NotFound(f"there is no batch {batch_id}")
+        heading, lines = found
+        names = {
+            party: rosters.display_names(tx, roster_id(party, RosterKind.HELD))
+            for party in sorted({x.party_id for x in lines})
+        }
+    counts = Counter(x.state for x in lines)
+    rows = []
+    for x in lines:
+        name = names[x.party_id].get(x.record_id) or ""
+        person = Named(f"{x.party_id}/{x.record_id}", x.party_id, name, latin(name))
+        rows.append(
+            BoardRow(
+                person, x.receiving_party, x.state, x.confirmed, x.substitute, x.substitute_for
+            )
         )
-        for h in batch.handovers
-    )
     return Board(
-        batch.batch_id,
-        batch.commitment_id,
-        batch.place,
-        None if batch.planned_date is None else batch.planned_date.isoformat(),
-        batch.status.value,
-        rows,
+        heading.batch_id,
+        heading.commitment_id,
+        heading.place,
+        heading.planned_date,
+        heading.status,
+        tuple(rows),
         {s.value: counts[s.value] for s in ORDER if counts[s.value]},
     )
 
