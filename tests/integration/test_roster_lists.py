@@ -150,6 +150,8 @@ def test_a_list_without_ids_and_its_next_version(
     two = cli("roster", "import", str(v2), "--party", "UA", "--kind", "held")
     assert "UA:held v2: 12 persons (3 added, 1 removed, 2 changed)" in two.output
     assert "+ Лисенко Микола Віталійович" in two.output
+    if shape != "utf16-text":  # the row of the file, and the list's own number, are shown
+        assert "Віталійович (P-00011; row 6, № 5)" in two.output
     assert "- Мороз Олег Васильович" in two.output
     diff = _roster_json(cli)
     assert {k: diff[k] for k in ("added", "removed")} == {

@@ -49,6 +49,7 @@ def import_file(
         mode=mode,
         derive_ids=roster.derive_ids,
         confirmed=confirmed,
+        labels=[roster.row_of(i) for i in range(len(roster.records))],
     )
     return FileImport(result, tuple(roster.unknown_columns), roster.derive_ids)
 

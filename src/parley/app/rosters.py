@@ -50,6 +50,8 @@ class ImportResult:
     version: int | None  # None when the file changed nothing
     diff: RosterDiff
     record_count: int  # persons on the roster after the import
+    # where the file has each record it imported (`row 7, № 6`), when the import was told
+    places: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
 
 def _with_ids(
@@ -76,21 +78,25 @@ def import_roster(
     mode: ImportMode = ImportMode.REPLACE,
     derive_ids: bool = False,
     confirmed: bool = False,
+    labels: Sequence[str] = (),
 ) -> ImportResult:
     """Publish a new version of a party's roster: new and changed records, then the version.
 
     REPLACE makes the records the whole roster; one that would remove more than half of it
     (and more than REMOVAL_FLOOR persons) raises RemovalNeedsConfirmation unless `confirmed`.
     MERGE adds and corrects, removing nobody. `derive_ids`: the records come from a list
-    without ids and are given theirs here."""
+    without ids and are given theirs here. `labels`: where the file has each record, for the
+    result's `places`."""
     rid = roster_id(party_id, kind)
     result: list[ImportResult] = []
+    ids: list[str] = []
 
     def decide(conn: Tx) -> Sequence[Event]:
         authz.require(conn, actor or party_id, authz.Action.ROSTER_IMPORT, owner=party_id)
         version = roster_store.current_version(conn, rid)
         before = roster_store.snapshot(conn, rid, version) if version else {}
         given = _with_ids(conn, rid, records, before) if derive_ids else list(records)
+        ids[:] = [r.record_id for r in given]
         if mode is ImportMode.MERGE:
             kept = {i: before[i] for i in before if i not in {r.record_id for r in given}}
         else:
@@ -99,7 +105,9 @@ def import_roster(
                         source, source_sha256, confirmed or mode is ImportMode.MERGE, result)  # fmt: skip
 
     ledger.execute(decide)
-    return result[0]
+    if not labels:
+        return result[0]
+    return dataclasses.replace(result[0], places=dict(zip(ids, labels, strict=True)))
 
 
 def remove_persons(

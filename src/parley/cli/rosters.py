@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -143,6 +143,7 @@ def roster_import(
                 "changed": len(r.diff.changed),
                 "notes_columns": list(done.unknown_columns),
                 "diff": roster_files.diff_json(r.diff),
+                "places": dict(r.places),
             }
     _print_import(data)
 
@@ -213,13 +214,16 @@ def _print_import(data: dict[str, Any]) -> None:
         f" ({data['added']} added, {data['removed']} removed, {data['changed']} changed)."
     )
     if "diff" in data:
-        _print_changes(roster_files.diff_from_json(data["diff"]))
+        _print_changes(roster_files.diff_from_json(data["diff"]), places=data.get("places", {}))
     if data["notes_columns"]:
         out.print(f"Kept as notes, not recognised as columns: {', '.join(data['notes_columns'])}")
 
 
-def _print_changes(d: RosterDiff, limit: int | None = SHOWN) -> None:
-    """Who was added, removed and changed, by name (and id), each list cut at `limit`."""
+def _print_changes(
+    d: RosterDiff, limit: int | None = SHOWN, places: Mapping[str, str] | None = None
+) -> None:
+    """Who was added, removed and changed, by name (and id, and the file's row when `places`
+    says it), each list cut at `limit`."""
 
     def shown(ids: tuple[str, ...]) -> tuple[str, ...]:
         return ids if limit is None else ids[:limit]
@@ -234,8 +238,12 @@ def _print_changes(d: RosterDiff, limit: int | None = SHOWN) -> None:
     def value(v: Any) -> str:
         return "—" if v is None else repr(v)
 
+    def where(rid: str) -> str:
+        place = (places or {}).get(rid)
+        return f"({rid}; {place})" if place else f"({rid})"
+
     for rid in shown(by_name(d.added)):
-        out.print(f"  [green]+ {d.name(rid)}[/] ({rid})")
+        out.print(f"  [green]+ {d.name(rid)}[/] {where(rid)}")
     more(d.added)
     for rid in shown(by_name(d.removed)):
         out.print(f"  [red]- {d.name(rid)}[/] ({rid})")
@@ -245,7 +253,7 @@ def _print_changes(d: RosterDiff, limit: int | None = SHOWN) -> None:
         detail = "; ".join(
             f"{c.field}: {value(c.before)} → {value(c.after)}" for c in changes_of[rid]
         )
-        out.print(f"  [yellow]~ {d.name(rid)}[/] ({rid}) {detail}")
+        out.print(f"  [yellow]~ {d.name(rid)}[/] {where(rid)} {detail}")
     more(d.changed)
 
 

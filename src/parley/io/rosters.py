@@ -48,9 +48,9 @@ class Roster:
     numbers: list[str] = field(default_factory=list)  # each record's `№`, "" when none
 
     def row_of(self, position: int) -> str:
-        """How a report names a record's row: `row 5 (№ 4)`."""
+        """How a report names a record's row: `row 5, № 4`."""
         number = self.numbers[position] if position < len(self.numbers) else ""
-        return f"row {self.rows[position]}" + (f" (№ {number})" if number else "")
+        return f"row {self.rows[position]}" + (f", № {number}" if number else "")
 
 
 def _check_columns(table: RawTable) -> None:

@@ -33,7 +33,7 @@ def test_a_list_without_ids_is_read_with_its_row_numbers(tmp_path: Path) -> None
     assert roster.derive_ids
     assert [r.record_id for r in roster.records] == ["row 2", "row 3"]  # until the roster's
     assert roster.rows == [2, 3] and roster.numbers == ["7", "8"]
-    assert roster.row_of(1) == "row 3 (№ 8)"
+    assert roster.row_of(1) == "row 3, № 8"
     # the number is not part of the person: renumbering changes nobody
     assert all("row_number" not in r.to_dict() and not r.extra for r in roster.records)
 
