@@ -125,6 +125,7 @@ def test_each_side_prints_what_it_may_see(ledger: Ledger) -> None:
     # UA receives Ковалёв Пётр: his name as RU wrote it, not RU's birth date of him; its own
     # sought record in full
     assert "Ковалёв Пётр" in ua and "Ковальов Петро" in ua
+    assert ua.count("1990-05-17") == 1 and "не показано" in ua
     ru = " ".join(
         " ".join(_text(papers.manifest_pdf(ledger, actor="RU", batch_id="B1")[1])).split()
     )

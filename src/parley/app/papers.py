@@ -47,7 +47,7 @@ def _spelling(tx: Tx, ref: RecordRef, *, full: bool, named: bool) -> papers.Spel
     if current.erased:
         return papers.Spelling(str(ref), None, None, erased=True)
     born = current.data.get("birth_date") if full else None
-    return papers.Spelling(str(ref), current.display_name, born)
+    return papers.Spelling(str(ref), current.display_name, born, full=full)
 
 
 def _joined_sought(tx: Tx, held: RecordRef, party: str) -> list[RecordRef]:

@@ -65,6 +65,7 @@ class Spelling:
     name: str | None
     birth_date: str | None
     erased: bool = False
+    full: bool = True  # False: the reader may see the name, not the rest of the record
 
 
 @dataclass(frozen=True)
@@ -153,10 +154,16 @@ class _Paper(FPDF):
 
 
 def _who(s: Spelling, langs: Sequence[str]) -> tuple[str, str]:
+    """The name and birth date cells: "—" when the record has none, "(not shown)" when the
+    reader may not see it."""
     if s.erased:
         return f"({_label('erased', langs)})", ""
     hidden = f"({_label('hidden', langs)})"
-    return s.name if s.name is not None else hidden, s.birth_date or ("" if s.name is None else "—")
+    if s.name is None:
+        return hidden, hidden
+    if not s.full:
+        return s.name, hidden
+    return s.name, s.birth_date or "—"
 
 
 def render(manifest: Manifest, langs: Sequence[str]) -> bytes:
@@ -219,8 +226,8 @@ def render(manifest: Manifest, langs: Sequence[str]) -> bytes:
             pdf.add_page()
         pdf.ln(6)
         what = f"{_label('for', langs)} {party}" + ("" if party == role else f" ({role})")
-        pdf.cell(70, 6, what)
-        pdf.cell(120, 6, "_" * 60)
+        pdf.cell(max(70.0, pdf.get_string_width(what) + 4), 6, what)
+        pdf.cell(110, 6, "_" * 55)
         pdf.set_font(_FONT, "", 7)
         pdf.cell(0, 6, _label("sign", langs), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font(_FONT, "", 10)
