@@ -20,6 +20,7 @@ from parley.app.authz import Forbidden
 from parley.app.config import Settings
 from parley.app.ledger import Ledger
 from parley.cli.main import app
+from parley.demo.scenario import play
 from parley.domain.agreements import PersonRef
 from parley.domain.dates import PartialDate
 from parley.domain.handovers import HandoverState as S
@@ -308,3 +309,62 @@ def test_the_cli_exports_a_side_view(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert load_workbook(sheet).sheetnames[0] == "UA held"
     refused = runner.invoke(app, ["roster", "export", str(target), "--as", "RU", "--party", "UA"])
     assert refused.exit_code == 1 and "only its own" in refused.output
+
+
+def test_the_demo_batch_prints_both_sides_spellings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The demo's first batch (UA and RU release 35 each): each person as the holder writes them
+    and as the seeking side wrote them, on numbered pages stamped with the planning entry."""
+    monkeypatch.setenv("PARLEY_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("PARLEY_DATABASE_URL", raising=False)
+    led = Ledger.open(Settings.from_env(), create=True)
+    try:
+        play(led, tmp_path / "rosters", phase2_size=40, say=lambda _: None)
+        found, pdf = papers.manifest_pdf(led, actor="MED", batch_id="B1")
+    finally:
+        led.close()
+    pages = [" ".join(p.split()) for p in _text(pdf)]
+    text = " ".join(pages)
+    joined = [r for r in found.rows if r.sought and r.held.name and r.sought[0].name]
+    assert len(joined) >= 60  # nearly every person was sought by the side receiving them
+    for row in joined:
+        assert row.held.name in text and row.sought[0].name in text
+        assert re.search("[а-яіїєґ]", row.held.name or "")  # Cyrillic, as written
+    assert any(r.held.name != r.sought[0].name for r in joined)  # the two spellings differ
+    for n, page in enumerate(pages, start=1):
+        assert f"сторінка {n} з {len(pages)}" in page and found.short_hash in page
+        assert f"запис журналу / запись журнала {found.planned_index}" in page
+
+
+def test_roster_import_refuses_a_hostile_pfif_file_in_one_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _local(tmp_path, monkeypatch)
+    lol = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
+    bomb = tmp_path / "bomb.xml"
+    bomb.write_text(
+        f'<?xml version="1.0"?><!DOCTYPE pfif [<!ENTITY l0 "lol">{lol}]>'
+        '<pfif xmlns="http://zesty.ca/pfif/1.4"><person><person_record_id>d/1'
+        "</person_record_id><full_name>&l9;</full_name></person></pfif>"
+    )
+    runner = CliRunner()
+    args = ["roster", "import", str(bomb), "--party", "UA", "--kind", "sought"]
+    done = runner.invoke(app, args)
+    assert done.exit_code == 1
+    assert "nothing was imported" in done.output and "bomb.xml" in done.output
+    assert "DTD" in done.output and "Traceback" not in done.output
+    good = tmp_path / "found.pfif"
+    good.write_text(
+        '<pfif:pfif xmlns:pfif="http://zesty.ca/pfif/1.4"><pfif:person>'
+        "<pfif:person_record_id>icrc.example/77</pfif:person_record_id>"
+        "<pfif:full_name>Мельник Олена</pfif:full_name><pfif:given_name>Олена</pfif:given_name>"
+        "<pfif:family_name>Мельник</pfif:family_name><pfif:sex>female</pfif:sex>"
+        "<pfif:date_of_birth>1985-03</pfif:date_of_birth></pfif:person></pfif:pfif>"
+    )
+    args = ["roster", "import", str(good), "--party", "UA", "--kind", "sought", "--merge"]
+    done = runner.invoke(app, args)
+    assert done.exit_code == 0, done.output
+    shown = runner.invoke(app, ["person", "UA:sought/77", "--as", "UA", "--json"])
+    assert shown.exit_code == 0, shown.output
+    assert "Мельник Олена" in shown.output and "1985-03" in shown.output

@@ -78,7 +78,10 @@ def _confirming_remotely(run: Callable[[bool], T], yes: bool) -> T:
 
 @roster_app.command("import")
 def roster_import(
-    file: Annotated[Path, typer.Argument(help="CSV (UTF-8, UTF-16 or Windows-1251) or XLSX.")],
+    file: Annotated[
+        Path,
+        typer.Argument(help="CSV (UTF-8, UTF-16 or Windows-1251), XLSX, or PFIF 1.4 (.xml)."),
+    ],
     party: Annotated[str, typer.Option(help="The party whose roster this is.")],
     kind: Annotated[RosterKind, typer.Option(help="held or sought.")],
     actor: Annotated[
