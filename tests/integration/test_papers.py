@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from parley.app import batches, papers, reconcile, roster_files, rosters
+from parley.app import batches, papers, person, reconcile, roster_files, rosters
 from parley.app.authz import Forbidden
 from parley.app.config import Settings
 from parley.app.ledger import Ledger
@@ -322,6 +322,22 @@ def test_the_demo_batch_prints_both_sides_spellings(
     try:
         play(led, tmp_path / "rosters", phase2_size=40, say=lambda _: None)
         found, pdf = papers.manifest_pdf(led, actor="MED", batch_id="B1")
+        # the sought persons' outcomes, read at once, as `person` tells each one
+        for side in ("UA", "RU"):
+            outcomes = papers.side_view(led, actor=side, party=side).sought
+            assert sum(o.closed for o in outcomes) >= 30
+            for o in outcomes:
+                one = person.history(
+                    led, actor=side, roster_id=f"{side}:sought", record_id=o.record_id
+                )
+                assert o.closed == one["closed"]
+                if one["outcome"]:
+                    assert (o.found_as, o.batch) == (
+                        one["outcome"]["record"],
+                        one["outcome"]["batch"],
+                    )
+                    assert o.state == one["outcome"]["state"]
+                assert bool(o.found_as) == bool(one["found_as"])
     finally:
         led.close()
     pages = [" ".join(p.split()) for p in _text(pdf)]
@@ -329,8 +345,9 @@ def test_the_demo_batch_prints_both_sides_spellings(
     joined = [r for r in found.rows if r.sought and r.held.name and r.sought[0].name]
     assert len(joined) >= 60  # nearly every person was sought by the side receiving them
     for row in joined:
+        assert row.held.name and row.sought[0].name
         assert row.held.name in text and row.sought[0].name in text
-        assert re.search("[а-яіїєґ]", row.held.name or "")  # Cyrillic, as written
+        assert re.search("[а-яіїєґ]", row.held.name)  # Cyrillic, as written
     assert any(r.held.name != r.sought[0].name for r in joined)  # the two spellings differ
     for n, page in enumerate(pages, start=1):
         assert f"сторінка {n} з {len(pages)}" in page and found.short_hash in page

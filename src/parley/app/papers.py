@@ -23,7 +23,9 @@ from parley.app import authz, person
 from parley.app.agreements import load as load_agreement
 from parley.app.batches import load as load_batch
 from parley.app.ledger import Ledger
+from parley.domain.agreements import PersonRef
 from parley.domain.errors import NotFound
+from parley.domain.handovers import HandoverState
 from parley.domain.matches import MatchState, RecordRef
 from parley.domain.rosters import RosterKind, roster_id
 from parley.io import papers, pfif, xlsx_export
@@ -141,27 +143,41 @@ class SoughtOutcome:
     closed: bool
 
 
-def _outcomes(ledger: Ledger, actor: str, party: str) -> list[SoughtOutcome]:
+def _outcomes(ledger: Ledger, party: str) -> list[SoughtOutcome]:
+    """Each sought record on the party's current roster and what the process made of it, read
+    at once (as `person.history` tells one record: the held persons a confirmed match joins to
+    it, the last handover of each, closed once one reached a closing state). The caller has
+    checked that the reader may see the party's own view."""
+    sought_roster = roster_id(party, RosterKind.SOUGHT)
     with ledger.reading() as tx:
-        records = roster_store.records(tx, roster_id(party, RosterKind.SOUGHT), erased=False)
-        members = roster_store.current_members(tx, roster_id(party, RosterKind.SOUGHT))
+        records = roster_store.records(tx, sought_roster, erased=False)
+        members = roster_store.current_members(tx, sought_roster)
+        joined: dict[str, list[RecordRef]] = {}
+        for m in match_store.matches(tx, MatchState.CONFIRMED):
+            for mine, other in ((m.left, m.right), (m.right, m.left)):
+                if mine.roster_id == sought_roster and other.kind == RosterKind.HELD:
+                    joined.setdefault(mine.record_id, []).append(other)
+        held = {ref for refs in joined.values() for ref in refs}
+        last = batch_store.latest_handovers(tx, (PersonRef(r.party_id, r.record_id) for r in held))
+        names: dict[str, dict[str, str | None]] = {}
+        for roster in sorted({r.roster_id for r in held}):
+            names[roster] = roster_store.display_names(tx, roster)
     out = []
     for record_id, current in records.items():
         if record_id not in members:
             continue
-        seen = person.history(
-            ledger, actor=actor, roster_id=roster_id(party, RosterKind.SOUGHT), record_id=record_id
-        )
-        found = seen.get("found_as") or []
-        done = seen.get("outcome")
-        first = found[0] if found else None
-        chosen = next((f for f in found if f["final"]), None) or next(
-            (f for f in found if f["state"] is not None), first
+        found = []
+        for ref in joined.get(record_id, []):
+            batch, state = last.get(PersonRef(ref.party_id, ref.record_id), (None, None))
+            final = state is not None and HandoverState(state) in person.CLOSING
+            found.append((ref, batch, state, final))
+        chosen = next((f for f in found if f[3]), None) or next(
+            (f for f in found if f[2] is not None), found[0] if found else None
         )
         status = "sought"
         if chosen is not None:
-            state = chosen["state"]
-            status = "located" if state is None else pfif.status_of_state(state)
+            status = "located" if chosen[2] is None else pfif.status_of_state(chosen[2])
+        picked = None if chosen is None else chosen[0]
         out.append(
             SoughtOutcome(
                 record_id=record_id,
@@ -170,11 +186,13 @@ def _outcomes(ledger: Ledger, actor: str, party: str) -> list[SoughtOutcome]:
                 sex=current.data.get("sex"),
                 data=current.data,
                 status=status,
-                found_as=None if chosen is None else chosen["record"],
-                found_name=None if chosen is None else chosen["name"],
-                batch=None if chosen is None else chosen["batch"],
-                state=None if chosen is None else chosen["state"],
-                closed=done is not None,
+                found_as=None if picked is None else str(picked),
+                found_name=None
+                if picked is None
+                else names[picked.roster_id].get(picked.record_id),
+                batch=None if chosen is None else chosen[1],
+                state=None if chosen is None else chosen[2],
+                closed=any(f[3] for f in found),
             )
         )
     return out
@@ -224,7 +242,7 @@ def side_view(ledger: Ledger, *, actor: str, party: str) -> xlsx_export.SideView
             state=o.state or "",
             closed=o.closed,
         )
-        for o in _outcomes(ledger, actor, party)
+        for o in _outcomes(ledger, party)
     ]
     return xlsx_export.SideView(party, rosters, sought, batch_rows)
 
@@ -249,6 +267,6 @@ def export_pfif(ledger: Ledger, *, actor: str, party: str, domain: str | None = 
             batch=o.batch,
             state=o.state,
         )
-        for o in _outcomes(ledger, actor, party)
+        for o in _outcomes(ledger, party)
     ]
     return pfif.write(people, domain=domain or f"parley.{party.lower()}", when=now)

@@ -757,3 +757,18 @@ def board_lines(tx: Tx, batch_id: str) -> tuple[BatchHeading, list[BoardLine]] |
         head.batch_id, head.commitment_id, head.status, head.place, head.planned_date
     )
     return heading, lines
+
+
+def latest_handovers(tx: Tx, persons: Iterable[PersonRef]) -> dict[PersonRef, tuple[str, str]]:
+    """For each person with a handover, the batch and state of the one that moved last;
+    persons never in a batch are left out."""
+    keys = list({(p.party_id, p.record_id) for p in persons})
+    if not keys:
+        return {}
+    h = t.handovers.c
+    rows = tx.execute(
+        select(h.party_id, h.record_id, h.batch_id, h.state)
+        .where(tuple_(h.party_id, h.record_id).in_(keys))
+        .order_by(h.updated_idx)
+    ).all()
+    return {PersonRef(r.party_id, r.record_id): (r.batch_id, r.state) for r in rows}
