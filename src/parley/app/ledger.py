@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -49,6 +50,8 @@ _MAX_GROUP = 256
 LOCAL_METHOD, LOCAL_PATH = "POST", "/local/entries"
 # the command of the request being served, for the use cases it runs (`Ledger.commanded`)
 _GIVEN: ContextVar[Command | None] = ContextVar("parley_given_command", default=None)
+# the request's nonce as this thread's last command took it, with the answer kept beside it
+_TAKEN: ContextVar[tuple[str, str, bytes] | None] = ContextVar("parley_taken", default=None)
 # events after which a key checked earlier in the same commit group must be checked again
 _KEY_EVENTS = frozenset(
     {ev.INSTANCE_CREATED, ev.PARTY_REGISTERED, ev.KEY_ROTATED, ev.KEY_REVOKED, ev.KEY_RECOVERED}
@@ -84,6 +87,7 @@ class _Ticket:
         self.done = False
         self.appended: Appended | None = None
         self.error: BaseException | None = None
+        self.took: bytes | None = None  # the answer kept with the request's nonce, if it took it
 
     def result(self) -> Appended:
         if self.error is not None:
@@ -184,7 +188,7 @@ class Ledger:
             while self._leading and not ticket.done:
                 self._queue.wait()
             if ticket.done:
-                return ticket.result()
+                return self._result(ticket)
             self._leading = True
         try:
             while not ticket.done:
@@ -200,7 +204,24 @@ class Ledger:
             with self._queue:
                 self._leading = False
                 self._queue.notify_all()
-        return ticket.result()
+        return self._result(ticket)
+
+    @staticmethod
+    def _result(ticket: _Ticket) -> Appended:
+        done = ticket.result()
+        if ticket.took is not None and ticket.command is not None:
+            signed = ticket.command.signed
+            _TAKEN.set((signed.keyid, signed.nonce, ticket.took))
+        return done
+
+    @staticmethod
+    def kept_answer(keyid: str, nonce: str) -> bytes | None:
+        """The answer committed with this request's nonce by a command this thread ran (what a
+        retry gets back): a server answering the same needs no second write."""
+        taken = _TAKEN.get()
+        if taken is None or taken[:2] != (keyid, nonce):
+            return None
+        return taken[2]
 
     def _gather(self) -> None:
         """Yield the interpreter until the queue stops growing (a few microseconds when alone)."""
@@ -307,7 +328,7 @@ class Ledger:
         for at, command in commands:
             state.appender.insert_command(at, command.signed, command.body)
         if ticket.command is not None:  # the request's nonce commits with its entries or not at all
-            _take_nonce(conn, ticket.command, Appended(first, len(entries)))
+            ticket.took = _take_nonce(conn, ticket.command, Appended(first, len(entries)))
         state.leaves.extend(e.leaf for e in entries)
         state.next = first + len(entries)
         for event in events:
@@ -383,11 +404,18 @@ def _bind(entry: Entry, command: bytes, signer: str) -> Entry:
     return replace(entry, header=header, header_bytes=data, leaf=leaf_hash(data))
 
 
-def _take_nonce(conn: Tx, command: Command, done: Appended) -> None:
+def appended_answer(done: Appended) -> bytes:
+    """A request's answer saying what it appended, as the server sends it (compact JSON)."""
+    data = {"first": done.first, "count": done.count}
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _take_nonce(conn: Tx, command: Command, done: Appended) -> bytes | None:
     """Record the request's nonce in the transaction of its entries, with what they are as the
-    answer a retry gets if the server stops before it answers."""
+    answer a retry gets if the server stops before it answers; that answer, if this command
+    took the nonce (None: an earlier command of the same request holds it)."""
     signed = command.signed
-    provisional = command_body({"first": done.first, "count": done.count})
+    provisional = appended_answer(done)
     held = answered.record(
         conn, signed.keyid, signed.nonce, signed.created, signed.signature, provisional
     )
@@ -395,6 +423,7 @@ def _take_nonce(conn: Tx, command: Command, done: Appended) -> None:
         raise DomainError(
             f"nonce {signed.nonce} of key {signed.keyid} was already used by another request"
         )
+    return provisional if held is None else None
 
 
 def _given_party(conn: Tx, command: Command | None) -> tuple[str, Command] | None:

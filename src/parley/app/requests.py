@@ -175,8 +175,12 @@ def _first_answer(ledger: Ledger, caller: Caller) -> Answer | None:
 
 
 def remember(ledger: Ledger, caller: Caller, answer: Answer) -> None:
-    """Keep the answer to a request, so a retry gets it again and appends nothing."""
+    """Keep the answer to a request, so a retry gets it again and appends nothing. An answer
+    that says what the request appended, exactly as its entries' transaction kept it with the
+    nonce, is already kept: no second write."""
     signed = caller.command
+    if answer.status == 200 and answer.body == Ledger.kept_answer(signed.keyid, signed.nonce):
+        return
     seen_requests.answer(
         ledger.engine,
         signed.keyid,
