@@ -116,6 +116,12 @@ def test_the_manifest_names_each_person_as_each_side_writes_them(ledger: Ledger)
     assert "Handover manifest" not in flat  # English only on request
     _, english = papers.manifest_pdf(ledger, actor="MED", batch_id="B1", languages="uk,ru,en")
     assert "page 1 of 1" in " ".join(_text(english)[0].split())
+    # a person who will not be at the site says why in the tick column
+    batches.advance(
+        ledger, actor="RU", batch_id="B1", moves=[(PersonRef("RU", "ru0"), S.DECEASED, "")]
+    )
+    _, later = papers.manifest_pdf(ledger, actor="MED", batch_id="B1")
+    assert "помер / умер" in " ".join(_text(later)[0].split())
 
 
 def test_each_side_prints_what_it_may_see(ledger: Ledger) -> None:

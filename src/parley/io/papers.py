@@ -56,6 +56,22 @@ _LABELS: dict[str, dict[str, str]] = {
     "printed_for": {"uk": "для", "ru": "для", "en": "printed for"},
 }
 
+# A handover that will not happen at this site, or has: said in the tick column.
+_STATES: dict[str, dict[str, str]] = {
+    "received": {"uk": "прийнято", "ru": "принят", "en": "received"},
+    "declined": {"uk": "відмовився", "ru": "отказался", "en": "declined"},
+    "deceased": {"uk": "помер", "ru": "умер", "en": "deceased"},
+    "released_to_third_state": {
+        "uk": "до третьої держави",
+        "ru": "в третью страну",
+        "en": "to a third state",
+    },
+    "not_delivered": {"uk": "не доставлено", "ru": "не доставлен", "en": "not delivered"},
+    "substituted": {"uk": "замінено", "ru": "заменён", "en": "substituted"},
+    "withdrawn": {"uk": "вилучено з партії", "ru": "исключён из партии", "en": "withdrawn"},
+    "disputed": {"uk": "спірне", "ru": "спорное", "en": "disputed"},
+}
+
 
 @dataclass(frozen=True)
 class Spelling:
@@ -209,7 +225,9 @@ def render(manifest: Manifest, langs: Sequence[str]) -> bytes:
                 ids,
                 "\n".join(names),
                 "\n".join(born),
-                "",
+                " / ".join(dict.fromkeys(_STATES[row.state][x] for x in langs))
+                if row.state in _STATES
+                else "",
             )
             line = table.row()
             for text in cells:
