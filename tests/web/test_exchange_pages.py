@@ -98,9 +98,14 @@ def _exchange(site: Site, new_context: Any) -> None:
     # the lists for the exchange, signed
     ua.goto(site.url + "/office/batches")
     ua.get_by_role("link", name="Lists for AG-EX").click()
-    ua.get_by_label("Must include").fill("RU/RU-0")
+    ua.locator("tr", has_text="RU/RU-0").get_by_label("must include").check()  # its own, located
+    ua.locator("tr", has_text="UA/UA-0").get_by_label("veto").check()  # one it holds
     ua.get_by_role("button", name="Sign and submit the lists").click()
     expect(ua.locator("#outcome")).to_have_class("outcome notice")
+    screenshot(ua, "office-lists")
+    ua.reload()  # the lists as signed, chosen again on the page
+    expect(ua.locator("tr", has_text="RU/RU-0").get_by_label("must include")).to_be_checked()
+    expect(ua.locator("tr", has_text="UA/UA-0").get_by_label("veto")).to_be_checked()
 
     # a batch across the handover site, each side's step tapped in its own browser
     ua_0, ru_0 = PersonRef("UA", "UA-0"), PersonRef("RU", "RU-0")

@@ -450,3 +450,41 @@ def read_agreement(ledger: Ledger, *, actor: str, agreement_id: str, lang: str) 
         agreements.text_hash(a),
         signed,
     )
+
+
+@dataclass(frozen=True)
+class ListCandidate:
+    """A person a side may put on its must-include or veto list: by reference and name."""
+
+    ref: str  # PARTY/RECORD, as the lists name persons
+    name: str
+
+
+def list_candidates(
+    ledger: Ledger, *, actor: str, party_id: str
+) -> tuple[list[ListCandidate], list[ListCandidate]]:
+    """Whom a side's lists usually name: its own people the other side holds (its sought
+    persons a confirmed match located, by the name it sought them under), and the persons it
+    holds itself."""
+    located = [
+        ListCandidate(_list_ref(p.located), p.name)
+        for p in sought_persons(ledger, actor=actor, party_id=party_id)
+        if p.located is not None
+    ]
+    rid = roster_id(party_id, RosterKind.HELD)
+    with ledger.reading() as tx:
+        authz.require(tx, actor, authz.Action.ROSTER_READ, owner=party_id)
+        members = roster_store.current_members(tx, rid)
+        records = roster_store.records(tx, rid)
+    held = [
+        ListCandidate(f"{party_id}/{record_id}", r.display_name)
+        for record_id, r in records.items()
+        if record_id in members
+    ]
+    return located, held
+
+
+def _list_ref(record: str) -> str:
+    """`RU:held/R-17` (a record reference) as the lists write it: `RU/R-17`."""
+    ref = RecordRef.parse(record)
+    return f"{ref.party_id}/{ref.record_id}"

@@ -48,9 +48,11 @@ async def move(
     session = sessions.session_of(request)
     if session is None or session.role != "mediator":
         raise Forbidden(f"{party} signs its steps in its own browser, not through the server")
-    who, record, to = form.get("party"), form.get("record"), form.get("to")
-    if not (isinstance(who, str) and isinstance(record, str) and isinstance(to, str)):
-        raise InvalidInput("a step names the person (party, record) and the state")
+    step = form.get("step")  # "STATE PARTY/RECORD", the tapped button's value
+    to, _, person = step.partition(" ") if isinstance(step, str) else ("", "", "")
+    who, _, record = person.partition("/")
+    if not (to and who and record):
+        raise InvalidInput("a step names the state and the person (PARTY/RECORD)")
     try:
         state = HandoverState(to)
     except ValueError as e:

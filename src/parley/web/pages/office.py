@@ -194,12 +194,25 @@ async def side_lists(request: Request, party: Party, commitment_id: str) -> Resp
         lambda: planning.side_lists(ledger, actor=party, commitment_id=commitment_id)
     )
     mine = next((x for x in seen if x.party_id == party), None)
-    must = sorted(str(p) for p in mine.must_include) if mine else []
-    veto = sorted(str(p) for p in mine.veto) if mine else []
+    must = {f"{p.party_id}/{p.record_id}" for p in mine.must_include} if mine else set()
+    veto = {f"{p.party_id}/{p.record_id}" for p in mine.veto} if mine else set()
+    located, held = await run_in_threadpool(
+        lambda: office.list_candidates(ledger, actor=party, party_id=party)
+    )
+    shown = {c.ref for c in (*located, *held)}
     return page(
         request,
         "office/lists.html",
-        {"me": party, "commitment_id": commitment_id, "must": must, "veto": veto},
+        {
+            "me": party,
+            "commitment_id": commitment_id,
+            "must": must,
+            "veto": veto,
+            "located": located,
+            "held": held,
+            "extra_must": sorted(must - shown),
+            "extra_veto": sorted(veto - shown),
+        },
     )
 
 

@@ -164,11 +164,18 @@
       });
   }
 
+  // The lists as chosen: each person's choice in the tables, and those written by reference.
   async function submitLists(form) {
     const body = {
       must_include: persons(form.elements.must_include.value),
       veto: persons(form.elements.veto.value),
     };
+    form.querySelectorAll("input[type=radio][data-ref]:checked").forEach((choice) => {
+      const list = { must: body.must_include, veto: body.veto }[choice.value];
+      if (list) {
+        list.push(persons(choice.dataset.ref)[0]);
+      }
+    });
     try {
       const reply = await signedRequest("POST", form.dataset.signLists, body, form);
       tell(reply.ok ? message("done") : refusalText(reply), reply.ok ? "ok" : "failed");
@@ -273,11 +280,56 @@
     shown.classList.toggle("refusal", !same);
   }
 
+  // A step at the handover site: the question from the page's one pattern, the person from the
+  // button's row; a side's step is signed here and sent, the mediator's posts its form.
+  async function step(button) {
+    const batch = document.getElementById("batch");
+    const row = button.closest("[data-person]");
+    const who = button.closest(".person").querySelector(".person-name .name");
+    const question = batch.dataset.ask
+      .replace("{name}", who ? who.textContent : row.dataset.person)
+      .replace("{state}", button.textContent.trim());
+    if (!(await confirmed(question))) {
+      return;
+    }
+    if (!batch.dataset.path) {
+      button.form.dataset.confirmed = "yes";
+      button.form.requestSubmit(button);
+      return;
+    }
+    const [party, ...record] = row.dataset.person.split("/");
+    const body = {
+      persons: [{ party: party, record: record.join("/") }],
+      to: button.dataset.step,
+      note: "",
+    };
+    button.disabled = true;
+    try {
+      const reply = await signedRequest("POST", batch.dataset.path, body, batch);
+      if (!reply.ok) {
+        tell(refusalText(reply), "failed");
+        return;
+      }
+      await refresh("batch");
+      tell(message("done"), "ok");
+    } catch (e) {
+      tell(e.message, "failed");
+    } finally {
+      button.disabled = false;
+    }
+  }
+
   document.addEventListener("click", (event) => {
     const button = event.target.closest("button[data-sign]");
     if (button) {
       event.preventDefault();
       act(button);
+      return;
+    }
+    const tapped = event.target.closest("button[data-step]");
+    if (tapped && !(tapped.form && tapped.form.dataset.confirmed)) {
+      event.preventDefault();
+      step(tapped);
     }
   });
 
