@@ -10,7 +10,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    expect,
+    sync_playwright,
+)
 from typer.testing import CliRunner
 
 from tests.conftest import IN_CI
@@ -30,6 +37,8 @@ ROOT = Path(__file__).resolve().parents[2]
 STATIC = ROOT / "src" / "parley" / "web" / "static"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTEFACTS = ROOT / "artefacts" / "web"  # screenshots; ignored by git
+# a loaded machine (two cores shared by the whole suite) answers slower than a desk's browser
+expect.set_options(timeout=15_000)
 
 
 def _missing(what: str) -> None:
