@@ -143,6 +143,7 @@ def write(people: Sequence[Sought], *, domain: str, when: dt.datetime) -> bytes:
         values = {
             "person_record_id": pid,
             "entry_date": stamp,
+            "author_name": domain,
             "source_name": domain,
             "source_date": stamp,
             "full_name": _full(d),
