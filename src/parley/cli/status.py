@@ -15,8 +15,25 @@ from parley.domain.handovers import ORDER
 
 def demo(
     size: Annotated[int, typer.Option(help="Persons a side in the all-for-all phase.")] = 2000,
+    served: Annotated[
+        bool,
+        typer.Option(
+            "--served",
+            help="The story in miniature, served on loopback: the mediator's server and a client"
+            " process per command, each party (med, ua, ru, smm) in its own folder of the data"
+            " directory.",
+        ),
+    ] = False,
 ) -> None:
     """Reenact the 2019 exchange and the roadmap after it, on a fresh embedded database."""
+    if served:
+        from parley.demo import served as served_demo
+
+        work = settings().data_dir
+        with failures():
+            served_demo.main(work, say=lambda line: out.print(line, markup=False))
+        out.print(f"\nData: {work}")
+        return
     from parley.demo.scenario import run
 
     started = time.perf_counter()
