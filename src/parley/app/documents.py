@@ -13,7 +13,13 @@ from parley.io.limits import neutralised, text_problem, xlsx_row
 from parley.io.tables import RosterFileError, read_bounded
 
 # What a face writes to CSV or XLSX goes through these (a formula-looking cell made inert).
-__all__ = ["neutralised", "read_json_document", "text_problem", "xlsx_row"]
+__all__ = [
+    "check_request_text",
+    "neutralised",
+    "read_json_document",
+    "text_problem",
+    "xlsx_row",
+]
 
 
 def read_json_document(path: Path) -> Any:
@@ -35,6 +41,19 @@ def read_json_document(path: Path) -> Any:
         raise InvalidInput(f"{name}: not JSON ({e})") from e
     _check(name, document)
     return document
+
+
+def check_request_text(body: bytes) -> None:
+    """A request's JSON body held to a document's rules: no text in it with a control character
+    (but a line break) or a bidirectional override, nested at most `limits.MAX_JSON_DEPTH`
+    deep (InvalidInput naming the field). A body that is not JSON is left to its route."""
+    if not body:
+        return
+    try:
+        document = json.loads(body)
+    except (ValueError, RecursionError):
+        return
+    _check("the request", document)
 
 
 def _check(name: str, document: object) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from parley.app.documents import check_request_text
 from parley.app.keys_admin import RECOVERY_PATH
 from parley.app.ledger import Ledger
 from parley.app.signing import Command
@@ -103,6 +104,7 @@ def authenticate(
         signed.verify(key.public)
     except CommandError as e:
         raise Unauthenticated(f"the request's signature by {key.party} does not hold: {e}") from e
+    check_request_text(body)  # no control character or override reaches the log from here
     return Caller(key.party, signed, body)
 
 
