@@ -59,6 +59,7 @@ def test_every_payload_is_written_back_byte_for_byte(logs: list[Ledger]) -> None
         ev.MATCH_ACKNOWLEDGED,
         ev.MATCH_REVERSED,
         ev.KEY_REVOKED,
+        ev.KEY_RECOVERED,
         ev.BATCH_AMENDED,
         ev.BATCH_CANCELLED,
     }
