@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
@@ -180,7 +180,7 @@ def test_the_cli_writes_the_manifest(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert bad.exit_code == 1 and "uk, ru, en" in bad.output
 
 
-def test_a_side_exports_its_own_view_with_formulas_inert(ledger: Ledger) -> None:
+def test_a_side_exports_its_own_view_with_formulas_inert(ledger: Ledger, tmp_path: Path) -> None:
     _exchange(ledger)
     for state, who in ((S.LOCATED, "MED"), (S.AGREED, "MED"), (S.CLEARED, "RU")):
         batches.advance(
@@ -209,6 +209,17 @@ def test_a_side_exports_its_own_view_with_formulas_inert(ledger: Ledger) -> None
     assert {(r[4], r[5]) for r in lines} == {("receives", "RU/ru0"), ("releases", "UA/ua0")}
     with pytest.raises(Forbidden):
         papers.export_xlsx(ledger, actor="RU", party="UA")
+    # a roster's sheet, on a workbook of its own, imports again as the same roster
+    alone = Workbook()
+    assert alone.active is not None
+    for values in book["UA sought"].iter_rows(values_only=True):
+        alone.active.append(list(values))
+    path = tmp_path / "sought.xlsx"
+    alone.save(path)
+    _, diff = roster_files.diff_file(
+        ledger, path=path, party_id="UA", kind=RosterKind.SOUGHT, actor="UA"
+    )
+    assert (diff.added, diff.removed, diff.changed) == ((), (), ())
 
 
 def test_pfif_export_and_import_round_trip(ledger: Ledger, tmp_path: Path) -> None:
