@@ -19,7 +19,9 @@ def serve(settings: Settings, *, host: str, port: int) -> None:
     On start, the mediator's one-time sign-in link to the desk is printed (as Jupyter does)."""
     ledger = Ledger.open(settings)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    shown = f"[{host}]" if ":" in host else host
+    # a link to the wildcard address is opened on this machine: its loopback address
+    shown = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "": "127.0.0.1"}.get(host)
+    shown = shown or (f"[{host}]" if ":" in host else host)
     desk = DeskAccess.start(settings.data_dir / "desk", f"http://{shown}:{port}")
     mediator = desk_views.mediator(ledger)
     if mediator is not None:

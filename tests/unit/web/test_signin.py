@@ -74,3 +74,18 @@ def test_sign_out_ends_the_session(desk: TestClient) -> None:
     token = page.text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
     assert desk.post("/sign-out", data={"csrf": token}, follow_redirects=False).status_code == 303
     assert desk.get("/desk/queue").status_code == 401
+
+
+def test_plain_http_off_loopback_is_refused_and_the_link_kept(
+    instance: tuple[Ledger, DeskAccess], browser: TestClient
+) -> None:
+    ledger, access = instance
+    from parley.api.app import create_app
+
+    remote = TestClient(create_app(ledger, desk=access), base_url="http://desk.example")
+    path = access.link(ledger, party_id="MED").removeprefix(BASE)
+    refused = remote.get(path, follow_redirects=False)
+    assert refused.status_code == 403
+    assert "only over https" in refused.text
+    assert "parley_session" not in refused.headers.get("set-cookie", "")
+    assert browser.get(path, follow_redirects=False).status_code == 303  # not used up

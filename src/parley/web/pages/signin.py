@@ -29,6 +29,9 @@ async def sign_in(request: Request) -> Response:
         return render.page(request, "signin.html", {"refusal": None})
     if state.access is None:
         return render.page(request, "signin.html", {"refusal": "no-desk"}, status=403)
+    if request.url.scheme != "https" and not security.loopback_http(request):
+        # the browser would drop the Secure session cookie: say why, and keep the token unused
+        return render.page(request, "signin.html", {"refusal": "plain-http"}, status=403)
     try:
         done = await run_in_threadpool(state.access.redeem, state.ledger, token)
     except ParleyError as e:
