@@ -113,17 +113,6 @@
     }
   }
 
-  // After a step at the handover site: fetch the page once more and put the fresh list in
-  // place (one small request on a slow link; the reader keeps their place).
-  async function refresh(id) {
-    const reply = await fetch(window.location.href, { credentials: "same-origin", cache: "no-store" });
-    const fresh = new DOMParser().parseFromString(await reply.text(), "text/html").getElementById(id);
-    const old = document.getElementById(id);
-    if (fresh && old) {
-      old.replaceWith(fresh);
-    }
-  }
-
   async function act(button) {
     if (!(await confirmed(button.dataset.confirm))) {
       return;
@@ -140,9 +129,7 @@
         tell(refusalText(reply), "failed");
         return;
       }
-      if (button.dataset.refresh) {
-        await refresh(button.dataset.refresh);
-      } else if (button.dataset.next !== undefined) {
+      if (button.dataset.next !== undefined) {
         window.location.assign(button.dataset.next || window.location.href);
       }
       tell(message("done"), "ok");
@@ -280,6 +267,15 @@
     shown.classList.toggle("refusal", !same);
   }
 
+  // The step is on the log: the row says its new state (the button's own words) and offers no
+  // more steps until the page is refreshed, so a step costs one small request on a slow link.
+  function recorded(button) {
+    const person = button.closest(".person");
+    person.querySelector(".state").textContent = button.textContent.trim();
+    person.querySelector(".steps").remove();
+    person.classList.add("recorded");
+  }
+
   // A step at the handover site: the question from the page's one pattern, the person from the
   // button's row; a side's step is signed here and sent, the mediator's posts its form.
   async function step(button) {
@@ -310,7 +306,7 @@
         tell(refusalText(reply), "failed");
         return;
       }
-      await refresh("batch");
+      recorded(button);
       tell(message("done"), "ok");
     } catch (e) {
       tell(e.message, "failed");
