@@ -366,6 +366,9 @@ def test_the_demo_batch_prints_both_sides_spellings(
         assert row.held.name in text and row.sought[0].name in text
         assert re.search("[а-яіїєґ]", row.held.name)  # Cyrillic, as written
     assert any(r.held.name != r.sought[0].name for r in joined)  # the two spellings differ
+    (brought,) = [r for r in found.rows if r.substitute_for]  # RU brought another person
+    assert f"замість / вместо {brought.substitute_for}" in text
+    assert "замінено / заменён" in text  # and the one replaced says so
     for n, page in enumerate(pages, start=1):
         assert f"сторінка {n} з {len(pages)}" in page and found.short_hash in page
         assert f"запис журналу / запись журнала {found.planned_index}" in page

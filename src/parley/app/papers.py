@@ -96,6 +96,7 @@ def manifest(ledger: Ledger, *, actor: str, batch_id: str) -> papers.Manifest:
                         for s in _joined_sought(tx, held, h.receiving_party)
                     ),
                     state=h.state.value,
+                    substitute_for=None if h.substitute_for is None else str(h.substitute_for),
                 )
             )
         size = log_store.size(tx)

@@ -71,6 +71,7 @@ _STATES: dict[str, dict[str, str]] = {
     "withdrawn": {"uk": "вилучено з партії", "ru": "исключён из партии", "en": "withdrawn"},
     "disputed": {"uk": "спірне", "ru": "спорное", "en": "disputed"},
 }
+_INSTEAD = {"uk": "замість", "ru": "вместо", "en": "instead of"}
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ class ManifestRow:
     held: Spelling  # the releasing side's record of the person
     sought: tuple[Spelling, ...]  # the receiving side's records the process joined to it
     state: str
+    substitute_for: str | None = None  # PARTY/RECORD_ID of the person this one replaced
 
 
 @dataclass(frozen=True)
@@ -217,9 +219,13 @@ def render(manifest: Manifest, langs: Sequence[str]) -> bytes:
             names, born = zip(*(_who(s, langs) for s in sought), strict=True)
             if not row.sought:
                 names, born = ("",), ("",)
+            instead = ""
+            if row.substitute_for:
+                words = " / ".join(dict.fromkeys(_INSTEAD[x] for x in langs))
+                instead = f"\n({words} {row.substitute_for})"
             cells = (
                 str(number),
-                row.held.ref,
+                row.held.ref + instead,
                 held_name,
                 held_born,
                 ids,
