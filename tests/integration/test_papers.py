@@ -23,6 +23,7 @@ from parley.cli.main import app
 from parley.demo.scenario import play
 from parley.domain.agreements import PersonRef
 from parley.domain.dates import PartialDate
+from parley.domain.errors import DomainError
 from parley.domain.handovers import HandoverState as S
 from parley.domain.matches import MatchState, RecordRef
 from parley.domain.persons import PersonRecord, Sex
@@ -209,6 +210,9 @@ def test_a_side_exports_its_own_view_with_formulas_inert(ledger: Ledger, tmp_pat
     assert {(r[4], r[5]) for r in lines} == {("receives", "RU/ru0"), ("releases", "UA/ua0")}
     with pytest.raises(Forbidden):
         papers.export_xlsx(ledger, actor="RU", party="UA")
+    with pytest.raises(DomainError, match="MED is not a side"):
+        papers.export_pfif(ledger, actor="MED", party="MED")
+    assert papers.export_pfif(ledger, actor="MED", party="UA").count(b"<pfif:person>") == 2
     # a roster's sheet, on a workbook of its own, imports again as the same roster
     alone = Workbook()
     assert alone.active is not None

@@ -24,9 +24,10 @@ from parley.app.agreements import load as load_agreement
 from parley.app.batches import load as load_batch
 from parley.app.ledger import Ledger
 from parley.domain.agreements import PersonRef
-from parley.domain.errors import NotFound
+from parley.domain.errors import DomainError, NotFound
 from parley.domain.handovers import HandoverState
 from parley.domain.matches import MatchState, RecordRef
+from parley.domain.parties import Role
 from parley.domain.rosters import RosterKind, roster_id
 from parley.io import papers, pfif, xlsx_export
 from parley.log.merkle import leaf_hash
@@ -199,11 +200,18 @@ def _outcomes(ledger: Ledger, party: str) -> list[SoughtOutcome]:
     return out
 
 
+def _a_side(tx: Tx, actor: str, party: str) -> None:
+    """`actor` may export `party`'s own view, and `party` is a side (it has rosters)."""
+    authz.require(tx, actor, authz.Action.SIDE_EXPORT, owner=party, about=party)
+    if authz.role_of(tx, party) is not Role.SIDE:
+        raise DomainError(f"{party} is not a side: name the side whose view to export (--party)")
+
+
 def side_view(ledger: Ledger, *, actor: str, party: str) -> xlsx_export.SideView:
     """What `party` may read of its own: its rosters, its sought persons with their outcome,
     the handovers it releases or receives (by name: it holds or receives the person)."""
     with ledger.reading() as tx:
-        authz.require(tx, actor, authz.Action.SIDE_EXPORT, owner=party, about=party)
+        _a_side(tx, actor, party)
         rosters: dict[str, list[dict[str, Any]]] = {}
         for kind in (RosterKind.HELD, RosterKind.SOUGHT):
             rid = roster_id(party, kind)
@@ -258,7 +266,7 @@ def export_pfif(ledger: Ledger, *, actor: str, party: str, domain: str | None = 
     record, with one `note` giving where the process stands. `domain`: the repository's name in
     each record id (by default `parley.<party>`, lower case)."""
     with ledger.reading() as tx:
-        authz.require(tx, actor, authz.Action.SIDE_EXPORT, owner=party, about=party)
+        _a_side(tx, actor, party)
         now = ledger.clock()
     people = [
         pfif.Sought(

@@ -54,7 +54,8 @@ def export_command(
         typer.Option(help="PFIF: the repository's domain in each record id (parley.<party>)."),
     ] = None,
 ) -> None:
-    """Export a side's own view. XLSX: its rosters (a sheet each, importable again), its sought
+    """Export a side's own view. XLSX: its rosters (a sheet each; alone on a workbook, a sheet
+    imports again), its sought
     persons with their outcome, and the handovers it releases or receives; cells that look like
     formulas are written as text. PFIF 1.4: its sought persons with a note of their status
     (sought, located, in a batch, received...) for tracing services."""
