@@ -4,10 +4,12 @@ signed; names from the file render as text."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
 from playwright.sync_api import BrowserContext, Dialog, expect
 from typer.testing import CliRunner
 
@@ -83,3 +85,31 @@ def test_a_side_signs_in_with_its_browser_key_and_submits_a_roster(
     screenshot(page, "office-roster-version")
     assert alerts == []
     assert page.locator("img").count() == 0
+
+
+def test_an_xlsx_roster_with_ukrainian_headers_is_previewed_and_submitted(
+    site: Site, context: BrowserContext, tmp_path: Path
+) -> None:
+    page = office(site, context, "UA")
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Ідентифікатор", "Прізвище", "Ім'я", "Дата народження", "Колір очей"])
+    sheet.append(["UA-7", "Коваленко", "Олена", dt.date(1985, 4, 3), "карі"])
+    sheet.append(["UA-8", XSS[0], "Марко", "12.05.1990", ""])
+    path = tmp_path / "список.xlsx"
+    book.save(path)
+
+    page.goto(site.url + "/office/rosters")
+    page.get_by_label("Persons we hold").check()
+    page.get_by_label("Roster file").set_input_files(path)
+    page.get_by_role("button", name="Preview").click()
+    columns = page.locator("table").first
+    expect(columns.locator("tr", has_text="Прізвище")).to_contain_text("family_name")
+    expect(columns.locator("tr", has_text="Дата народження")).to_contain_text("birth_date")
+    expect(columns.locator("tr", has_text="Колір очей")).to_contain_text("kept as a note")
+    expect(page.get_by_text("1985-04-03")).to_be_visible()  # the cell's date, as text
+    screenshot(page, "office-preview-xlsx")
+    page.get_by_role("button", name="Sign and submit").click()
+    page.wait_for_url(site.url + "/office/rosters")
+    expect(page.locator("tbody tr").first).to_contain_text("2")
