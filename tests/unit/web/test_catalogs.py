@@ -76,3 +76,21 @@ def test_a_page_speaks_the_chosen_language(browser: object) -> None:
     assert "Max-Age=31536000" in chosen.headers["set-cookie"]
     page = browser.get("/", headers={"accept-language": "ru-RU,ru;q=0.9"})
     assert "Загальний огляд" in page.text and 'lang="uk"' in page.text
+
+
+def test_dates_and_numbers_as_the_locale_writes_them(desk: object) -> None:
+    from fastapi.testclient import TestClient
+
+    assert isinstance(desk, TestClient)
+    said = {
+        # Babel's dates and numbers keep their parts together with no-break spaces
+        locale: re.sub(
+            "[\xa0\u202f]", " ", desk.get("/desk/roadmap", headers={"accept-language": locale}).text
+        )
+        for locale in i18n.LOCALES
+    }
+    assert "1 трав. 2026 р." in said["uk"]  # the monitor's report, observed 2026-05-01
+    assert "1 мая 2026 г." in said["ru"]
+    assert "May 1, 2026" in said["en"]
+    assert i18n.number_text(12345.5, "uk") == "12\xa0345,5"
+    assert i18n.date_text("1987-05", "ru") == "1987-05"  # a partial date as recorded
