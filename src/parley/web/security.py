@@ -17,6 +17,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from parley.errors import ParleyError
+from parley.web.i18n import N_
 from parley.web.state import web_of
 
 CSRF_COOKIE = "parley_csrf"
@@ -123,9 +124,9 @@ async def checked_form(request: Request) -> FormData:
     cookie = request.cookies.get(CSRF_COOKIE, "")
     given = form.get(CSRF_FIELD)
     if not _same_site(request):
-        raise FormRefused("this form was posted from another site")
+        raise FormRefused(N_("this form was posted from another site"))
     if not cookie or not isinstance(given, str):
-        raise FormRefused("this form has no token: reload the page and send it again")
+        raise FormRefused(N_("this form has no token: reload the page and send it again"))
     if not hmac.compare_digest(given, csrf_token(request, cookie)):
-        raise FormRefused("this form's token has expired: reload the page and send it again")
+        raise FormRefused(N_("this form's token has expired: reload the page and send it again"))
     return form

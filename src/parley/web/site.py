@@ -15,7 +15,7 @@ from parley.app.desk_access import DeskAccess
 from parley.app.ledger import Ledger
 from parley.domain.errors import DomainError, NotFound
 from parley.errors import InvalidInput, ParleyError
-from parley.web import render, security
+from parley.web import i18n, render, security
 from parley.web.pages import (
     batches,
     desk,
@@ -63,10 +63,11 @@ def refused(request: Request, error: ParleyError) -> Response:
     """A refusal as a page: what was refused, in the app's own sentence."""
     if isinstance(error, NeedSignIn) and request.method == "GET":
         return render.page(request, "signin.html", {"refusal": None}, status=401)
+    detail = i18n.translations(i18n.locale_of(request)).gettext(str(error))
     return render.page(
         request,
         "refused.html",
-        {"detail": str(error), "kind": type(error).__name__},
+        {"detail": detail, "kind": type(error).__name__},
         status_of(error),
     )
 

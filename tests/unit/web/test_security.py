@@ -121,3 +121,9 @@ def test_the_access_log_holds_no_personal_data_nor_tokens(
     for secret in (token, "token=", "min=", "Вышинский", "onerror"):
         assert secret not in text
     assert '"path": "/desk/batches/{batch_id}"' in text
+
+
+def test_a_refused_form_says_why_in_the_readers_language(desk: TestClient) -> None:
+    said = desk.post("/desk/queue/decisions", data={}, headers={"accept-language": "uk"})
+    assert said.status_code == 403
+    assert "у цієї форми немає токена" in said.text

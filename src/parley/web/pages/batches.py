@@ -19,6 +19,7 @@ from parley.domain.agreements import PersonRef
 from parley.domain.handovers import ORDER, HandoverState
 from parley.errors import InvalidInput, ParleyError
 from parley.web import i18n, labels, render, security, sessions
+from parley.web.i18n import N_
 from parley.web.pages.desk import refused
 from parley.web.state import web_of
 
@@ -104,7 +105,7 @@ async def plan(request: Request, party: Party, form: Form) -> Response:
         except ValueError:
             raise InvalidInput(f"date: {day!r} is not a date (YYYY-MM-DD)") from None
         if not batch_id:
-            raise InvalidInput("batch id: give the batch a name")
+            raise InvalidInput(N_("batch id: give the batch a name"))
         await run_in_threadpool(
             lambda: batch_commands.plan_proposed(
                 web_of(request).ledger,
@@ -151,7 +152,7 @@ async def move(request: Request, batch_id: str, party: Party, form: Form) -> Res
         to = HandoverState(_text(form, "to"))
         persons = [PersonRef.parse(p) for p in form.getlist("person") if isinstance(p, str)]
         if not persons:
-            raise InvalidInput("tick at least one person")
+            raise InvalidInput(N_("tick at least one person"))
         await run_in_threadpool(
             lambda: batch_commands.move(
                 web_of(request).ledger,
@@ -163,7 +164,7 @@ async def move(request: Request, batch_id: str, party: Party, form: Form) -> Res
             )
         )
     except ValueError:
-        return refused(request, InvalidInput("choose a state to move to"))
+        return refused(request, InvalidInput(N_("choose a state to move to")))
     except ParleyError as e:
         return refused(request, e)
     return RedirectResponse(f"/desk/batches/{batch_id}?done={len(persons)}", 303)

@@ -16,7 +16,8 @@ from starlette.responses import RedirectResponse, Response
 from parley.app import desk_queue, reconcile
 from parley.domain.matches import MatchState
 from parley.errors import ParleyError
-from parley.web import charts, labels, render, security, sessions
+from parley.web import charts, i18n, labels, render, security, sessions
+from parley.web.i18n import N_
 from parley.web.state import web_of
 
 router = APIRouter(prefix="/desk")
@@ -30,8 +31,11 @@ DATE_FIELDS = frozenset({"birth_date", "capture_date"})
 
 
 def refused(request: Request, error: ParleyError) -> Response:
+    """A refusal as a page: the sentence in the reader's language where the catalogs hold it
+    (the pages' own), else as the app says it."""
     status = 403 if type(error).__name__ == "Forbidden" else 409
-    return render.page(request, "refused.html", {"detail": str(error), "kind": ""}, status)
+    detail = i18n.translations(i18n.locale_of(request)).gettext(str(error))
+    return render.page(request, "refused.html", {"detail": detail, "kind": ""}, status)
 
 
 def _score(text: object, default: float | None = None) -> float | None:
@@ -153,7 +157,7 @@ async def bulk_preview(request: Request, party: Party, form: Form) -> Response:
     min_score = _score(form.get("min_score"))
     decision = "reject" if form.get("decision") == "reject" else "confirm"
     if min_score is None:
-        return refused(request, ParleyError("give a score between 0 and 1 (or a percentage)"))
+        return refused(request, ParleyError(N_("give a score between 0 and 1 (or a percentage)")))
     try:
         mids = await run_in_threadpool(
             lambda: desk_queue.proposals_above(
@@ -178,7 +182,7 @@ async def bulk(request: Request, party: Party, form: Form) -> Response:
     except ValueError:
         expected = -1
     if min_score is None:
-        return refused(request, ParleyError("give a score between 0 and 1 (or a percentage)"))
+        return refused(request, ParleyError(N_("give a score between 0 and 1 (or a percentage)")))
     try:
         done = await run_in_threadpool(
             lambda: desk_queue.decide_above(

@@ -15,6 +15,7 @@ from starlette.responses import Response
 from parley.app import status
 from parley.errors import ParleyError
 from parley.web import render, security, sessions
+from parley.web.i18n import N_
 from parley.web.pages.desk import refused
 from parley.web.pages.roadmap import RATINGS, REPORT_KINDS
 from parley.web.state import web_of
@@ -62,5 +63,7 @@ async def unsigned(
     """Reached only without the page's script: a report must be signed in this browser."""
     return refused(
         request,
-        ParleyError("a report is signed in your browser with your key: allow this page's script"),
+        ParleyError(
+            N_("a report is signed in your browser with your key: allow this page's script")
+        ),
     )

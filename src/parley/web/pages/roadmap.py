@@ -15,6 +15,7 @@ from parley.app import agreements, desk_boards, desk_views, status
 from parley.domain.agreements import ImplementationStatus
 from parley.errors import InvalidInput, ParleyError
 from parley.web import charts, labels, render, security, sessions
+from parley.web.i18n import N_
 from parley.web.pages.batches import STATE_LABELS
 from parley.web.pages.desk import refused
 from parley.web.state import web_of
@@ -61,7 +62,7 @@ async def rate(request: Request, party: Party, form: Form) -> Response:
     try:
         rating = ImplementationStatus(int(str(form.get("rating", ""))))
     except ValueError:
-        return refused(request, InvalidInput("choose a rating from 0 to 3"))
+        return refused(request, InvalidInput(N_("choose a rating from 0 to 3")))
     try:
         await run_in_threadpool(
             lambda: agreements.set_commitment_status(
