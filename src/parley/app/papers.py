@@ -27,7 +27,6 @@ from parley.domain.agreements import PersonRef
 from parley.domain.errors import DomainError, NotFound
 from parley.domain.handovers import HandoverState
 from parley.domain.matches import MatchState, RecordRef
-from parley.domain.parties import Role
 from parley.domain.rosters import RosterKind, roster_id
 from parley.io import papers, pfif, xlsx_export
 from parley.log.merkle import leaf_hash
@@ -203,7 +202,8 @@ def _outcomes(ledger: Ledger, party: str) -> list[SoughtOutcome]:
 def _a_side(tx: Tx, actor: str, party: str) -> None:
     """`actor` may export `party`'s own view, and `party` is a side (it has rosters)."""
     authz.require(tx, actor, authz.Action.SIDE_EXPORT, owner=party, about=party)
-    if authz.role_of(tx, party) is not Role.SIDE:
+    # a side's view is of a party the table lets be a side (as an agreement names its sides)
+    if not authz.allows(authz.acting(tx, party), authz.Action.AGREEMENT_NAMED_SIDE):
         raise DomainError(f"{party} is not a side: name the side whose view to export (--party)")
 
 
