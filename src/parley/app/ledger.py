@@ -291,7 +291,9 @@ class Ledger:
             if (actor, kid) not in state.active_keys | checked:
                 self._check_key(conn, actor, block[0].payload, kid, at)
                 checked.add((actor, kid))
-            unbound = [
+            # a request's command is known before its entries: each is drafted bound to it once
+            bound = None if command is None else command.signed.digest()
+            block_drafts = [
                 draft(
                     index=at + i,
                     type=e.type,
@@ -299,20 +301,23 @@ class Ledger:
                     time=time,
                     payload=e.payload.to_json(),
                     key_id=kid,
+                    command=bound,
+                    signer=None if bound is None else signer,
                 )
                 for i, e in enumerate(block)
             ]
-            if command is None:
-                body = local_body(actor, unbound)
+            if command is None:  # the party signs here what it asks for, then it is bound
+                body = local_body(actor, block_drafts)
                 signed = self.signatures.sign_command(actor, LOCAL_METHOD, LOCAL_PATH, body)
                 command = Command(signed, body)
+                digest = signed.digest()
+                block_drafts = [_bind(d, digest, signer) for d in block_drafts]
             if state.appender.nonce_used(kid, command.signed.nonce) is not None:
                 raise DomainError(
                     f"{actor}'s command (key {kid}, nonce {command.signed.nonce}) is already"
                     " on the log: a replayed command is refused"
                 )
-            digest = command.signed.digest()
-            drafts += [_bind(d, digest, signer) for d in unbound]
+            drafts += block_drafts
             commands.append((at, command))
             for i, e in enumerate(block):
                 projection.add(at + i, actor, time, e.payload)
