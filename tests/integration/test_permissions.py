@@ -18,6 +18,7 @@ from parley.app import (
     agreements,
     audit,
     batches,
+    desk_boards,
     erasure,
     instance,
     keys_admin,
@@ -29,6 +30,7 @@ from parley.app import (
     transparency,
 )
 from parley.app.authz import Action, Forbidden
+from parley.app.desk_access import DeskAccess
 from parley.app.ledger import Ledger
 from parley.app.planning import PlanRequest, propose
 from parley.domain.agreements import (
@@ -385,6 +387,20 @@ MATRIX: list[tuple[Action, str, Command, set[str]]] = [
         "key rotate (its own)",
         lambda led, a, _: keys_admin.rotate(led, party_id=a),
         {"MED", "UA", "RU", "SMM"},
+    ),
+    (
+        A.DESK_SIGN_IN,
+        "desk sign-in link",
+        lambda led, a, tmp: DeskAccess.start(tmp / "desk", "http://127.0.0.1").mint(
+            led, party_id=a
+        ),
+        {"MED"},
+    ),
+    (
+        A.BATCH_BOARD,
+        "batch board",
+        lambda led, a, _: desk_boards.board(led, actor=a, batch_id="B"),
+        {"MED"},
     ),
 ]
 
