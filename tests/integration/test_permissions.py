@@ -22,6 +22,7 @@ from parley.app import (
     erasure,
     instance,
     keys_admin,
+    papers,
     person,
     planning,
     reconcile,
@@ -66,6 +67,7 @@ COMPANIONS = {
     A.LOG_SEE_PAYLOAD,
     A.SIDE_LISTS_SEE,
     A.AGREEMENT_NAMED_SIDE,
+    A.HANDOVER_SEE,
 }
 
 Command = Callable[[Ledger, str, Path], object]
@@ -401,6 +403,18 @@ MATRIX: list[tuple[Action, str, Command, set[str]]] = [
         "batch board",
         lambda led, a, _: desk_boards.board(led, actor=a, batch_id="B"),
         {"MED"},
+    ),
+    (
+        A.BATCH_MANIFEST,
+        "batch manifest",
+        lambda led, a, _: papers.manifest(led, actor=a, batch_id="B"),
+        {"MED", "UA", "RU"},
+    ),
+    (
+        A.SIDE_EXPORT,
+        "a side's own view as XLSX (UA's)",
+        lambda led, a, _: papers.export_xlsx(led, actor=a, party="UA"),
+        {"MED", "UA"},
     ),
 ]
 
