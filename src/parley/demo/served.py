@@ -168,9 +168,10 @@ def story(work: Path, run: Run, say: Callable[[str], None]) -> None:
     say(run("ru", "report", "list").strip())
 
     say("The mediator signs a checkpoint; each party keeps a verified mirror and cosigns it")
-    say(run("med", "log", "checkpoint", local=True).strip().splitlines()[0])
+    note = run("med", "log", "checkpoint", local=True).splitlines()
+    say(f"Checkpoint of {note[0]}: size {note[1]}")
     for site in ("ua", "ru", "smm"):
-        say(run(site, "sync").strip().splitlines()[-1])
+        say(f"{site.upper()}: " + " ".join(run(site, "sync").split()))
 
     say("The server's export, verified offline")
     export = work / "export"
