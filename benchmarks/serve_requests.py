@@ -8,6 +8,7 @@ each request on a new connection, signed as the CLI signs. For the set-up's conv
 party's key sits in the server's data directory; the requests are signed the same way.
 
 Run: .venv/bin/python benchmarks/serve_requests.py [--seconds 3] [--persons 1500] [--db sqlite]
+     [--only confirm] [--clients 1 32]
 """
 
 from __future__ import annotations
@@ -191,6 +192,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--persons", type=int, default=1500, help="per side: the writes' pool")
     parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument(
+        "--only", choices=("plain", "read", "confirm"), help="measure this request alone"
+    )
+    parser.add_argument(
+        "--clients", type=int, nargs="+", default=list(LEVELS), help="concurrency levels"
+    )
     parser.add_argument("--serve", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
@@ -201,10 +208,18 @@ def main() -> None:
         f" {'p99 ms':>8s} {'refused':>7s}"
     )
     for name, data, url in _databases(args.db):
-        _measure(name, data, url, args.seconds, args.persons)
+        _measure(name, data, url, args.seconds, args.persons, args.only, args.clients)
 
 
-def _measure(name: str, data: Path, url: str, seconds: float, persons: int) -> None:
+def _measure(
+    name: str,
+    data: Path,
+    url: str,
+    seconds: float,
+    persons: int,
+    only: str | None = None,
+    levels: list[int] | None = None,
+) -> None:
     ledger = Ledger.open(Settings(data, url), create=True)
     pool = iter(_prepare(ledger, persons))
     ledger.close()
@@ -229,12 +244,14 @@ def _measure(name: str, data: Path, url: str, seconds: float, persons: int) -> N
             body = {"persons": [{"party": p.party_id, "record": p.record_id}]}
             return med.call("POST", "/v1/batches/B/confirmations", body).status
 
-        for label, one in (
-            ("plain GET (unsigned)", plain),
-            ("signed read GET /v1/matches", read),
-            ("signed handover confirmation", confirm),
+        for kind, label, one in (
+            ("plain", "plain GET (unsigned)", plain),
+            ("read", "signed read GET /v1/matches", read),
+            ("confirm", "signed handover confirmation", confirm),
         ):
-            for clients in LEVELS:
+            if only not in (None, kind):
+                continue
+            for clients in levels or LEVELS:
                 rate, p50, p99, bad = _run(clients, seconds, one)
                 print(
                     f"{name:11s} {label:28s} {clients:7d} {rate:8.0f} {p50:8.1f}"
