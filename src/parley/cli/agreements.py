@@ -3,7 +3,6 @@ and the monitors' observations."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -18,7 +17,6 @@ from parley.domain.agreement_text import LANGUAGES
 from parley.domain.agreements import (
     Agreement,
     ImplementationStatus,
-    ReportKind,
     agreement_from_dict,
 )
 from parley.domain.errors import DomainError
@@ -26,54 +24,6 @@ from parley.domain.moments import parse_moment, write_moment
 
 commitment_app = typer.Typer(no_args_is_help=True, help="Rate roadmap commitments.")
 agreement_app = typer.Typer(no_args_is_help=True, help="Draft, read and sign agreements.")
-
-
-def report_command(
-    commitment: Annotated[str, typer.Option(help="The commitment observed.")],
-    kind: Annotated[ReportKind, typer.Option(help="violation, compliance or observation.")],
-    place: Annotated[str, typer.Option(help="Where.")],
-    text: Annotated[str, typer.Option(help="What was observed.")],
-    actor: Annotated[str, typer.Option("--as", help="The reporting monitor.")],
-    date: Annotated[dt.datetime | None, typer.Option(help="The day it was observed.")] = None,
-    at: Annotated[
-        str | None,
-        typer.Option(help="When it was observed, to the minute: 2020-06-03T14:30+03:00."),
-    ] = None,
-) -> None:
-    """A monitor reports what was observed, where, when (--date, or --at to the minute)."""
-    with failures():
-        when = None if at is None else parse_moment(at)
-        if (date is None) == (when is None):
-            raise DomainError("give the day observed (--date) or the time (--at), one of them")
-        day = when.date() if when is not None else date.date() if date is not None else None
-        assert day is not None
-        if server() is not None:
-            client(actor).request(
-                "POST",
-                f"/v1/commitments/{segment(commitment)}/reports",
-                {
-                    "kind": kind.value,
-                    "place": place,
-                    "observed_on": day.isoformat(),
-                    "text": text,
-                    "at": None if when is None else write_moment(when),
-                },
-            )
-            out.print(f"{actor} reported a {kind.value} on {commitment}.")
-            return
-        with_ledger(
-            lambda ledger: agreements.report(
-                ledger,
-                actor=actor,
-                commitment_id=commitment,
-                kind=kind,
-                place=place,
-                observed_on=day,
-                text=text,
-                at=when,
-            )
-        )
-    out.print(f"{actor} reported a {kind.value} on {commitment}.")
 
 
 @commitment_app.command("status")

@@ -8,11 +8,12 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from parley.app import agreements
 from parley.app.status import reports
-from parley.cli import agreements
 from parley.cli.console import client, failures, out, print_json, segment, server, with_ledger
 from parley.domain.agreements import ReportKind
 from parley.domain.errors import DomainError
+from parley.domain.moments import parse_moment, write_moment
 
 report_app = typer.Typer(
     invoke_without_command=True,
@@ -42,7 +43,7 @@ def report_command(
     with failures():
         if commitment is None or kind is None or place is None or text is None or actor is None:
             raise DomainError("a report needs --commitment, --kind, --place, --text and --as")
-    agreements.report_command(commitment, kind, place, text, actor, date=date, at=at)
+    _report(commitment, kind, place, text, actor, date=date, at=at)
 
 
 @report_app.command("list")
@@ -78,3 +79,47 @@ def list_command(
     for r in found:
         table.add_row(r["observed_on"], r["commitment"], r["kind"], r["place"], r["by"], r["text"])
     out.print(table)
+
+
+def _report(
+    commitment: str,
+    kind: ReportKind,
+    place: str,
+    text: str,
+    actor: str,
+    date: dt.datetime | None = None,
+    at: str | None = None,
+) -> None:
+    with failures():
+        when = None if at is None else parse_moment(at)
+        if (date is None) == (when is None):
+            raise DomainError("give the day observed (--date) or the time (--at), one of them")
+        day = when.date() if when is not None else date.date() if date is not None else None
+        assert day is not None
+        if server() is not None:
+            client(actor).request(
+                "POST",
+                f"/v1/commitments/{segment(commitment)}/reports",
+                {
+                    "kind": kind.value,
+                    "place": place,
+                    "observed_on": day.isoformat(),
+                    "text": text,
+                    "at": None if when is None else write_moment(when),
+                },
+            )
+            out.print(f"{actor} reported a {kind.value} on {commitment}.")
+            return
+        with_ledger(
+            lambda ledger: agreements.report(
+                ledger,
+                actor=actor,
+                commitment_id=commitment,
+                kind=kind,
+                place=place,
+                observed_on=day,
+                text=text,
+                at=when,
+            )
+        )
+    out.print(f"{actor} reported a {kind.value} on {commitment}.")
