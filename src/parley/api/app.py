@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 
 from parley.api import keys, public, routes, witnessing
 from parley.api.errors import PUBLIC_REFUSALS, REFUSALS
@@ -16,6 +17,7 @@ from parley.web import site
 
 MAX_BODY = 16 * 1024 * 1024  # a roster of some tens of thousands of persons
 READ_TIMEOUT = 30.0
+GZIP_MINIMUM = 1024
 
 
 def create_app(
@@ -46,5 +48,13 @@ def create_app(
     async def _answered(_request: Request, exc: Answered) -> Response:
         return exc.response()
 
+    # pages and answers over 1 KiB go gzipped to a client that asks (a 5,000-person board is
+    # 1.5 MB as HTML); a PDF is compressed already. A /v1 signature covers the request only.
+    api.add_middleware(
+        GZipMiddleware,
+        minimum_size=GZIP_MINIMUM,
+        compresslevel=6,
+        exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES, "application/pdf"),
+    )
     api.add_middleware(Guard, max_body=max_body, read_timeout=read_timeout)
     return api

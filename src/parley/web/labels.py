@@ -3,6 +3,10 @@ the templates: handover states, batch statuses, match states, ratings, report ki
 
 from __future__ import annotations
 
+from typing import Any
+
+from parley.domain.persons import CATEGORY_WORDS, HEALTH_WORDS
+from parley.domain.words import Words, word_key
 from parley.web.i18n import N_
 
 HANDOVER_STATES = {
@@ -56,3 +60,18 @@ FIELDS = {
     "category": N_("Category"),
     "health": N_("Health"),
 }
+
+# the controlled columns a record shows as recorded: a known word in the reader's language
+VOCABULARY: dict[str, Words[Any]] = {"category": CATEGORY_WORDS, "health": HEALTH_WORDS}
+
+
+def word(column: str, value: object, locale: str) -> object:
+    """A recorded value of a controlled column (`військовий`, `POW`, `важкопоранений`) as the
+    reader's language writes that value (domain/persons.py's words); anything else as recorded."""
+    words = VOCABULARY.get(column)
+    if words is None or not isinstance(value, str):
+        return value
+    known = words.lookup.get(word_key(value))
+    if known is None:
+        return value
+    return (words.values[known].get(locale) or (known.value,))[0]

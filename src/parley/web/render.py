@@ -4,14 +4,15 @@ environment a language with its catalog installed, dates and numbers in the read
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.requests import Request
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, Response
 
-from parley.web import i18n, security, sessions
+from parley.web import i18n, labels, security, sessions
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -30,6 +31,7 @@ def environment(locale: str) -> Environment:
     env.filters["date"] = lambda v: i18n.date_text(v, locale)
     env.filters["number"] = lambda v: i18n.number_text(v, locale)
     env.filters["percent"] = lambda v: i18n.percent_text(v, locale)
+    env.filters["word"] = lambda v, column: labels.word(column, v, locale)
     env.globals["LOCALES"] = i18n.LOCALES
     env.globals["NATIVE"] = i18n.NATIVE
     return env
@@ -55,3 +57,18 @@ def page(
     if fresh:
         security.set_cookie(request, response, security.CSRF_COOKIE, csrf_cookie)
     return response
+
+
+def download(content: bytes, stem: str, media_type: str = "application/pdf") -> Response:
+    """A file to save rather than show (`Content-Disposition: attachment`), named from `stem`
+    in plain ASCII letters; never cached."""
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("._") or "download"
+    extension = {"application/pdf": ".pdf"}.get(media_type, "")
+    return Response(
+        content,
+        media_type=media_type,
+        headers={
+            "content-disposition": f'attachment; filename="{name}{extension}"',
+            "cache-control": "no-store",
+        },
+    )

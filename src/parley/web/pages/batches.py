@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends
 from fastapi.concurrency import run_in_threadpool
@@ -13,7 +14,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from parley.app import batch_commands, batches, desk_boards
+from parley.app import batch_commands, batches, desk_boards, papers
 from parley.app.planning import PlanRequest
 from parley.domain.agreements import PersonRef
 from parley.domain.handovers import ORDER, HandoverState
@@ -141,8 +142,27 @@ async def board(request: Request, batch_id: str, party: Party) -> Response:
             "order": [s.value for s in ORDER],
             "moves": [s.value for s in MEDIATOR_MOVES],
             "done": request.query_params.get("done"),
+            "manifest": f"/desk/batches/{quote(batch_id, safe='')}/manifest.pdf",
         },
     )
+
+
+@router.get("/{batch_id}/manifest.pdf")
+async def manifest(request: Request, batch_id: str, party: Party) -> Response:
+    """The batch's printable manifest as the reader may see it, in Ukrainian and Russian
+    (`?en=1` adds English)."""
+    try:
+        _, pdf = await run_in_threadpool(
+            lambda: papers.manifest_pdf(
+                web_of(request).ledger,
+                actor=party,
+                batch_id=batch_id,
+                languages="uk,ru,en" if request.query_params.get("en") else "uk,ru",
+            )
+        )
+    except ParleyError as e:
+        return refused(request, e)
+    return render.download(pdf, f"manifest-{batch_id}")
 
 
 @router.post("/{batch_id}/moves")

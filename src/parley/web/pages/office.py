@@ -17,7 +17,7 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from parley.app import desk_views, office, planning, reconcile
+from parley.app import desk_views, office, papers, planning, reconcile
 from parley.app.authz import Forbidden
 from parley.app.ledger import Ledger
 from parley.app.requests import Unauthenticated
@@ -225,3 +225,16 @@ async def batches(request: Request, party: Party) -> Response:
     return page(
         request, "office/batches.html", {"me": party, "batches": found, "agreements": signed}
     )
+
+
+@router.get("/batches/{batch_id}/manifest.pdf")
+async def manifest(request: Request, party: Party, batch_id: str) -> Response:
+    """The batch's printable manifest as this side may see it (app.papers), read through its
+    session as the other office pages are; `?en=1` adds English to Ukrainian and Russian."""
+    languages = "uk,ru,en" if request.query_params.get("en") else "uk,ru"
+    _, pdf = await run_in_threadpool(
+        lambda: papers.manifest_pdf(
+            _ledger(request), actor=party, batch_id=batch_id, languages=languages
+        )
+    )
+    return render.download(pdf, f"manifest-{batch_id}")
