@@ -1,6 +1,7 @@
 """Agreements one can write: the annotated template, drafts refused with the reason, named
-persons by name in every language's script, untranslated text marked, and the signed hash
-reproduced from the documented bytes."""
+persons by name in every language's script (read from their records when shown, gone with
+them when erased), untranslated text marked, and the signed hash reproduced from the
+documented bytes."""
 
 from __future__ import annotations
 
@@ -16,11 +17,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from parley.app import agreements, rosters
+from parley.app import agreements, audit, rosters
 from parley.app.config import Settings
 from parley.app.ledger import Ledger
 from parley.cli.main import app
 from parley.domain import events as ev
+from parley.domain.agreement_text import canonical_text
 from parley.domain.agreements import (
     TEXT_LANGUAGES,
     Agreement,
@@ -28,8 +30,11 @@ from parley.domain.agreements import (
     CommitmentKind,
     ExchangeMode,
     ExchangeTerms,
+    NamedRecord,
     PersonRef,
     Phase,
+    agreement_from_dict,
+    agreement_to_dict,
 )
 from parley.domain.dates import PartialDate
 from parley.domain.persons import PersonRecord
@@ -151,6 +156,101 @@ def test_an_auditor_reproduces_the_signed_hash_from_the_documented_bytes(office:
         assert signed.exit_code == 0, signed.output
 
 
+def _signed_template(folder: Path) -> str:
+    """The template drafted, signed by both sides and witnessed; its text hash."""
+    runner = CliRunner()
+    drafted = _draft(folder, agreements.TEMPLATE)
+    assert drafted.exit_code == 0, drafted.output
+    digest: str = drafted.stdout.split("text hash ")[1].split()[0]
+    for signer in ("UA", "RU", "MED"):
+        signed = runner.invoke(
+            app, ["agreement", "sign", "ROADMAP-2019", "--hash", digest, "--as", signer]
+        )
+        assert signed.exit_code == 0, signed.output
+    return digest
+
+
+# What must not survive RU/RU-H-00001's erasure: his name in both scripts (his birth date is
+# UA-H-00001's too, in this office)
+SECRETS = ("Вышинск", "Кирилл", "Vyshinsk", "Vysh", "Kirill")
+
+
+def test_the_payload_names_no_one_and_the_text_keeps_the_name_it_was_drafted_with(
+    office: Path,
+) -> None:
+    """The draft refers to each person's record at its revision: names are read from it when
+    shown, so a later correction of the roster leaves the text and its hash as drafted."""
+    digest = _signed_template(office)
+    ledger = Ledger.open(Settings.from_env())
+    try:
+        with ledger.reading() as tx:
+            payload = agreements.load(tx, "ROADMAP-2019").agreement
+        written = canonical_json(ev.AgreementDrafted(payload, digest).to_json())
+        assert "names" not in json.loads(written)["agreement"]
+        assert [s for s in SECRETS if s in written.decode()] == []
+        corrected = PersonRecord("RU-H-00001", "Вышинский", "Кирилл", patronymic="Валерьевич")
+        rosters.import_roster(
+            ledger,
+            party_id="RU",
+            kind=RosterKind.HELD,
+            records=[corrected],
+            source="g",
+            source_sha256="1",
+        )
+    finally:
+        ledger.close()
+    hashed = CliRunner().invoke(app, ["agreement", "text", "ROADMAP-2019", "--hashed"])
+    assert hashlib.sha256(hashed.stdout_bytes).hexdigest() == digest
+    assert "Валерьевич" not in hashed.stdout
+
+
+def test_an_erased_person_leaves_the_agreement_and_its_text_says_so(office: Path) -> None:
+    runner = CliRunner()
+    digest = _signed_template(office)
+    erased = runner.invoke(app, ["erase", "--person", "RU:held/RU-H-00001", "--reason", "asked"])
+    assert erased.exit_code == 0, erased.output
+    # nothing of him in the raw database file, nor in the export
+    raw = b"".join(p.read_bytes() for p in (office / "data").glob("parley.db*"))
+    assert "Сенцов".encode() in raw  # the file is readable as it is
+    assert [s for s in SECRETS if s.encode() in raw] == []
+    ledger = Ledger.open(Settings.from_env())
+    try:
+        audit.export(ledger, office / "export")
+        report = audit.verify_live(ledger)  # the signatures over the hash still hold
+        assert report.erased >= 1
+    finally:
+        ledger.close()
+    exported = "".join(p.read_text() for p in (office / "export").rglob("*") if p.is_file())
+    assert digest in exported  # the hash the sides signed stays on the log
+    assert [s for s in SECRETS if s in exported] == []
+    # the text shows his name as erased, in each language, and says it is not what was signed
+    text = runner.invoke(app, ["agreement", "text", "ROADMAP-2019"])
+    assert text.exit_code == 0, text.output
+    uk, ru, en = re.split(r"^=== .+ ===$", text.stdout, flags=re.M)[1:]
+    assert "RU/RU-H-00001 [ім'я стерто]" in uk and "UA/UA-H-00001 Сенцов Олег" in uk
+    assert "RU/RU-H-00001 [имя стёрто]" in ru and "RU/RU-H-00001 [name erased]" in en
+    assert f"SHA-256 as signed: {digest} (not this text's" in en
+    assert [s for s in SECRETS if s in text.stdout] == []
+    # the hashed text can no longer be derived: refused, nothing printed to hash
+    hashed = runner.invoke(app, ["agreement", "text", "ROADMAP-2019", "--hashed"])
+    assert hashed.exit_code == 1 and "Traceback" not in hashed.output
+    assert "whose record was erased" in hashed.output and "=== " not in hashed.output
+    assert "can no longer be derived from the log" in hashed.output
+
+
+def test_an_agreement_whose_payload_kept_the_names_is_shown_with_them() -> None:
+    """Logs written before kept each person's name in the agreement's payload: still read."""
+    document = json.loads(json.dumps(agreements.TEMPLATE))
+    document["names"] = {
+        "RU/RU-H-00001": {"uk": "Вышинский Кирилл", "ru": "Вышинский Кирилл", "en": "Vyshinsky"},
+        "UA/UA-H-00001": {"uk": "Сенцов Олег", "ru": "Сенцов Олег", "en": "Sentsov Oleh"},
+    }
+    legacy = agreement_from_dict(document)
+    assert agreement_from_dict(json.loads(json.dumps(agreement_to_dict(legacy)))) == legacy
+    text = canonical_text(legacy)
+    assert "RU/RU-H-00001 Vyshinsky\n" in text and "UA/UA-H-00001 Сенцов Олег\n" in text
+
+
 def test_an_agreement_drafted_before_languages_keeps_its_hash() -> None:
     """Rendered as it always was: the same text, the same hash as before names and
     languages came into the text (pinned from the version before)."""
@@ -217,6 +317,8 @@ def _agreements(draw: st.DrawFn) -> Agreement:
         phases.append(Phase(pid, k + 1, draw(_free), (c,)))
     refs = draw(st.lists(_word.map(lambda r: PersonRef("RU", r)), max_size=2, unique=True))
     forms = st.dictionaries(_lang, _free, min_size=1).map(lambda d: tuple(sorted(d.items())))
+    revisions = st.integers(1, 3).map(lambda n: NamedRecord("RU:held", n))
+    records = tuple((r, draw(revisions)) for r in sorted(refs)) if draw(st.booleans()) else ()
     texts = sorted({draw(_free) for _ in range(draw(st.integers(0, 2)))})
     return Agreement(
         "AG",
@@ -228,6 +330,7 @@ def _agreements(draw: st.DrawFn) -> Agreement:
         places=places,
         translations=tuple((t, draw(forms)) for t in texts),
         names=tuple((r, draw(forms)) for r in sorted(refs)),
+        named_records=records,  # the names as `shown` computes them from these records
     )
 
 

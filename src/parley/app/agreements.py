@@ -5,29 +5,33 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from parley.app import authz
 from parley.app.ledger import Appended, Ledger
 from parley.domain import events as ev
-from parley.domain.agreement_text import canonical_text
+from parley.domain.agreement_text import ERASED_NAME, canonical_text
 from parley.domain.agreements import (
     Agreement,
     CommitmentKind,
     ImplementationStatus,
+    NamedRecord,
+    PersonRef,
     ReportKind,
     check_status_change,
 )
 from parley.domain.errors import Conflict, DomainError, NotFound
 from parley.domain.events import Event
 from parley.domain.moments import CLOCK_SKEW, check_claimed, write_moment
+from parley.domain.persons import PersonRecord
 from parley.domain.rosters import RosterKind, roster_id
 from parley.store import Tx, rosters
 from parley.store import agreements as stored
 
 
 def text_hash(agreement: Agreement) -> str:
-    """SHA-256 of the agreement's canonical trilingual text: what both sides sign."""
+    """SHA-256 of the agreement's canonical trilingual text: what both sides sign. An agreement
+    that reads its persons' names from their records is hashed as `shown` gives it."""
     return hashlib.sha256(canonical_text(agreement).encode("utf-8")).hexdigest()
 
 
@@ -53,19 +57,21 @@ def _name_forms(written: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted({"uk": written, "ru": written, "en": latin}.items()))
 
 
-def with_names(tx: Tx, agreement: Agreement) -> Agreement:
-    """The agreement with each person it names written by name, from the roster they are on;
-    a person on none of the releasing party's rosters, or erased from it, is refused."""
-    names = []
+def with_records(tx: Tx, agreement: Agreement) -> Agreement:
+    """The agreement referring each person it names to their record on the roster they are on,
+    at its current revision (whose name the text shows); a person on none of the releasing
+    party's rosters, or erased from it, is refused. Names are not written into it."""
+    records = []
     members: dict[str, set[str]] = {}  # read once a roster, however many it names
+    latest: dict[str, dict[str, int]] = {}
     for ref in agreement.named_persons():
-        found = None
+        found: tuple[str, rosters.CurrentRecord | None] | None = None
         for kind in RosterKind:
             rid = roster_id(ref.party_id, kind)
             if rid not in members:
                 members[rid] = rosters.current_members(tx, rid)
             if ref.record_id in members[rid]:
-                found = rosters.current_record(tx, rid, ref.record_id)
+                found = rid, rosters.current_record(tx, rid, ref.record_id)
                 break
         where = next(
             c.commitment_id
@@ -73,32 +79,82 @@ def with_names(tx: Tx, agreement: Agreement) -> Agreement:
             for c in p.commitments
             if c.exchange is not None and any(ref in refs for _, refs in c.exchange.named)
         )
-        if found is None:
+        rid, record = found or ("", None)
+        if record is None:
             raise DomainError(
                 f"commitment {where} names {ref}, who is on none of {ref.party_id}'s rosters"
                 " (held, sought): import them first, or correct the reference"
             )
-        if found.erased:
+        if record.erased:
             raise DomainError(f"commitment {where} names {ref}, whose record was erased")
-        names.append((ref, _name_forms(found.display_name)))
-    return replace(agreement, names=tuple(names))
+        if rid not in latest:
+            latest[rid] = rosters.latest_revisions(tx, rid)
+        records.append((ref, NamedRecord(rid, latest[rid][ref.record_id])))
+    records.sort(key=lambda r: str(r[0]))
+    return replace(agreement, names=(), named_records=tuple(records))
+
+
+@dataclass(frozen=True)
+class Shown:
+    """An agreement as its text shows it, its persons' names read from the records it refers
+    to; `erased`: the persons whose record was erased since, whose names it shows as erased
+    (so its text no longer hashes to what was signed)."""
+
+    agreement: Agreement
+    erased: tuple[PersonRef, ...]
+
+
+def shown(tx: Tx, agreement: Agreement) -> Shown:
+    """The agreement with its persons' names, in each language's script, from the revision of
+    each record it refers to. An agreement that refers to no record (drafted before names, or
+    whose payload kept the names as logs written before did) is shown as it stands."""
+    if not agreement.named_records:
+        return Shown(agreement, ())
+    names, erased = [], []
+    for ref, where in agreement.named_records:
+        kept = rosters.revisions(tx, where.roster_id, ref.record_id)
+        revision = next((r for r in kept if r.revision == where.revision), None)
+        if revision is None:
+            raise NotFound(
+                f"agreement {agreement.agreement_id} names {ref}, but roster {where.roster_id}"
+                f" has no revision {where.revision} of that record"
+            )
+        if not revision.on_log or revision.data.get("erased"):
+            erased.append(ref)
+            names.append((ref, tuple(sorted(ERASED_NAME.items()))))
+        else:
+            written = PersonRecord.from_dict(revision.data).display_name
+            names.append((ref, _name_forms(written)))
+    return Shown(replace(agreement, names=tuple(names)), tuple(erased))
+
+
+def _erased_text(agreement_id: str, erased: Sequence[PersonRef], digest: str) -> str:
+    persons = ", ".join(map(str, erased))
+    return (
+        f"agreement {agreement_id} names {persons}, whose record was erased: its text as"
+        f" signed can no longer be derived from the log. The hash recorded for it, {digest},"
+        " stays in its agreement.drafted (or agreement.amended) entry and in each"
+        " agreement.signed entry, and their signatures stay valid"
+    )
 
 
 def stored_hash(ledger: Ledger, *, agreement_id: str) -> str:
-    """The hash of the agreement's current text, as put on the log (with its persons' names)."""
+    """The hash of the agreement's current text (its persons' names in it), as recorded on
+    the log when the version was put there: what the sides sign."""
     with ledger.reading() as tx:
-        return text_hash(load(tx, agreement_id).agreement)
+        return load(tx, agreement_id).text_sha256
 
 
 def draft(ledger: Ledger, *, actor: str, agreement: Agreement) -> Appended:
-    """Put a draft on the log: its persons are on the releasing side's rosters (and written
-    into the text by name), its ids unused; `stored_hash` then says what the sides sign."""
+    """Put a draft on the log: its persons are on the releasing side's rosters (referred to
+    by record and revision; their names are read into the text when shown), its ids unused;
+    `stored_hash` then says what the sides sign."""
 
     def decide(tx: Tx) -> Sequence[Event]:
         authz.require(tx, actor, authz.Action.AGREEMENT_DRAFT)
         if stored.agreement(tx, agreement.agreement_id) is not None:
             raise Conflict(f"agreement {agreement.agreement_id} already exists")
-        named = with_names(tx, agreement)
+        named = with_records(tx, agreement)
         for side in agreement.sides:
             if not authz.allows(authz.acting(tx, side), authz.Action.AGREEMENT_NAMED_SIDE):
                 raise DomainError(f"{side} is not a side and cannot be party to an agreement")
@@ -110,7 +166,7 @@ def draft(ledger: Ledger, *, actor: str, agreement: Agreement) -> Appended:
             for c in phase.commitments:
                 if c.commitment_id in known_commitments:
                     raise Conflict(f"commitment id {c.commitment_id} is already used")
-        return [Event(actor, ev.AgreementDrafted(named, text_hash(named)))]
+        return [Event(actor, ev.AgreementDrafted(named, text_hash(shown(tx, named).agreement)))]
 
     return ledger.execute(decide)
 
@@ -123,13 +179,14 @@ def amend(ledger: Ledger, *, actor: str, agreement: Agreement) -> Appended:
     def decide(tx: Tx) -> Sequence[Event]:
         authz.require(tx, actor, authz.Action.AGREEMENT_AMEND)
         current = load(tx, proposed.agreement_id)
-        agreement = with_names(tx, proposed)
+        agreement = with_records(tx, proposed)
+        digest = text_hash(shown(tx, agreement).agreement)
         old = current.agreement
         if old.sides != agreement.sides or old.mediator != agreement.mediator:
             raise DomainError(
                 "an amendment keeps the same sides and mediator; draft a new agreement instead"
             )
-        if text_hash(old) == text_hash(agreement):
+        if current.text_sha256 == digest:
             raise Conflict(f"agreement {agreement.agreement_id}: the amendment changes nothing")
         others_phases = stored.phase_ids(tx, other_than=agreement.agreement_id)
         others = stored.commitment_ids(tx, other_than=agreement.agreement_id)
@@ -143,7 +200,7 @@ def amend(ledger: Ledger, *, actor: str, agreement: Agreement) -> Appended:
                     )
         carried = stored.carried_statuses(tx, agreement.agreement_id)
         version = current.version + 1
-        payload = ev.AgreementAmended(agreement, version, text_hash(agreement), carried)
+        payload = ev.AgreementAmended(agreement, version, digest, carried)
         return [Event(actor, payload)]
 
     return ledger.execute(decide)
@@ -158,7 +215,8 @@ def versions_diff(
     from parley.domain.agreement_text import render
 
     with ledger.reading() as tx:
-        rows = stored.versions(tx, agreement_id, (before, after))
+        found = stored.versions(tx, agreement_id, (before, after))
+        rows = {number: shown(tx, a).agreement for number, a in found.items()}
     for number in (before, after):
         if number not in rows:
             raise NotFound(f"agreement {agreement_id} has no version {number}")
@@ -186,7 +244,13 @@ def sign(ledger: Ledger, *, actor: str, agreement_id: str, text_sha256: str) -> 
             about=agreement_id,
         )
         version = current.version
-        expected = text_hash(agreement)
+        expected = current.text_sha256
+        erased = shown(tx, agreement).erased
+        if erased:
+            raise Conflict(
+                _erased_text(agreement_id, erased, expected)
+                + "; it cannot be signed as it stands: amend it"
+            )
         if text_sha256 != expected:
             raise Conflict(
                 f"agreement {agreement_id}: the signed text hash {text_sha256[:12]}… is not the"
@@ -289,14 +353,23 @@ def agreement_text(
     `hashed`: exactly the text whose UTF-8 bytes are hashed, nothing after it."""
     from parley.domain.agreement_text import LANGUAGES, render
 
+    if lang is not None and lang not in LANGUAGES:
+        raise DomainError(f"language {lang!r} is not one of {', '.join(LANGUAGES)}")
     with ledger.reading() as tx:
-        agreement = load(tx, agreement_id).agreement
+        found = load(tx, agreement_id)
+        seen = shown(tx, found.agreement)
+    agreement, digest = seen.agreement, found.text_sha256
+    if hashed and seen.erased:  # never a text that does not hash to what was signed
+        raise DomainError(_erased_text(agreement_id, seen.erased, digest))
     if hashed:
         return canonical_text(agreement)
+    if lang is None and seen.erased:
+        return canonical_text(agreement) + (
+            f"SHA-256 as signed: {digest} (not this text's: it shows"
+            f" {len(seen.erased)} erased name(s))\n"
+        )
     if lang is None:
-        return canonical_text(agreement) + f"SHA-256: {text_hash(agreement)}\n"
-    if lang not in LANGUAGES:
-        raise DomainError(f"language {lang!r} is not one of {', '.join(LANGUAGES)}")
+        return canonical_text(agreement) + f"SHA-256: {digest}\n"
     return render(agreement, lang)
 
 

@@ -431,7 +431,7 @@ class AgreementReading:
 def read_agreement(ledger: Ledger, *, actor: str, agreement_id: str, lang: str) -> AgreementReading:
     with ledger.reading() as tx:
         found = agreements.load(tx, agreement_id)
-        a = found.agreement
+        a = agreements.shown(tx, found.agreement).agreement  # its persons' names, read now
         authz.require(
             tx,
             actor,
@@ -447,7 +447,7 @@ def read_agreement(ledger: Ledger, *, actor: str, agreement_id: str, lang: str) 
         found.version,
         render_agreement(a, lang if lang in LANGUAGES else "en"),
         canonical_text(a),
-        agreements.text_hash(a),
+        found.text_sha256,
         signed,
     )
 

@@ -4,7 +4,8 @@ The text is rendered from the agreement alone, deterministically, so the SHA-256
 bytes names exactly one agreement (docs/agreements.md says which bytes, byte for byte).
 Free text (titles, descriptions, places) appears in each language as translated in the
 agreement; where no translation was given, as written, marked untranslated. Named persons
-appear by id and by name as their roster wrote it, in each language's script. An agreement
+appear by id and by name as their roster wrote it, in each language's script (the app reads
+the names from the records the agreement refers to, and gives them in `names`). An agreement
 drafted before it declared its language is rendered as it always was.
 """
 
@@ -17,8 +18,13 @@ from parley.domain.agreements import (
     CommitmentKind,
     ExchangeMode,
 )
+from parley.domain.errors import DomainError
 
 LANGUAGES = TEXT_LANGUAGES
+
+# How the text names a person whose record was erased, in each language: the name the sides
+# signed is gone with the record, so the text no longer hashes to what they signed.
+ERASED_NAME: dict[str, str] = {"uk": "[ім'я стерто]", "ru": "[имя стёрто]", "en": "[name erased]"}
 
 _WORDS: dict[str, dict[str, str]] = {
     "heading": {"uk": "Українська", "ru": "Русский", "en": "English"},
@@ -113,7 +119,13 @@ def _commitment(agreement: Agreement, c: Commitment, lang: str) -> list[str]:
 
 
 def render(agreement: Agreement, lang: str) -> str:
-    """The agreement in one language."""
+    """The agreement in one language; its persons' names computed (`names`) when it reads
+    them from records (`named_records`)."""
+    if agreement.named_records and not agreement.names:
+        raise DomainError(
+            f"agreement {agreement.agreement_id}: its persons' names are read from their"
+            " records when it is shown; render it with them"
+        )
     w = _WORDS
     title = _free(agreement, agreement.title, lang)
     lines = [

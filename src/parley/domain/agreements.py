@@ -55,6 +55,16 @@ class PersonRef:
 
 
 @dataclass(frozen=True)
+class NamedRecord:
+    """Where a named person's name is read when the text is shown: their record on a roster
+    and the revision of it whose name the text shows (pinned, so a later correction of the
+    roster does not change the agreement's text)."""
+
+    roster_id: str
+    revision: int
+
+
+@dataclass(frozen=True)
 class ExchangeTerms:
     """Who is exchanged for whom: named lists, a ratio, or all for all."""
 
@@ -123,9 +133,12 @@ class Agreement:
     places: tuple[str, ...] = ()  # the places its commitments may name, in `language`
     # free text in the other languages: (text as written, ((language, translation), ...))
     translations: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
-    # each named person's name as its roster wrote it, in each language's script (the app
-    # fills it in from the rosters when the draft is put on the log)
+    # each named person's name as its roster wrote it, in each language's script: computed
+    # from `named_records` when the text is shown (logs written before kept it in the payload)
     names: tuple[tuple[PersonRef, tuple[tuple[str, str], ...]], ...] = ()
+    # each named person's record (roster and revision) the text reads their name from; the app
+    # fills it in when the draft is put on the log. References only: erasable with the record
+    named_records: tuple[tuple[PersonRef, NamedRecord], ...] = ()
 
     def translated(self, text: str, lang: str) -> str | None:
         """`text` in `lang`: as written in the agreement's language, else its translation."""
@@ -222,6 +235,11 @@ def agreement_to_dict(a: Agreement) -> dict[str, Any]:
         out["translations"] = {text: dict(given) for text, given in a.translations}
     if a.names:
         out["names"] = {str(ref): dict(forms) for ref, forms in a.names}
+    if a.named_records:
+        out["named_records"] = {
+            str(ref): {"roster_id": r.roster_id, "revision": r.revision}
+            for ref, r in a.named_records
+        }
     return out
 
 
@@ -318,7 +336,8 @@ def agreement_from_dict(d: object) -> Agreement:
 
 
 def _languages(top: Mapping[str, Any]) -> dict[str, Any]:
-    """The agreement's language, places, translations and named persons' names, as given."""
+    """The agreement's language, places, translations, named persons' names (as logs written
+    before kept them) and named persons' records, as given."""
     out: dict[str, Any] = {}
     if "language" in top:
         out["language"] = _id(top, "language", "")
@@ -336,7 +355,21 @@ def _languages(top: Mapping[str, Any]) -> dict[str, Any]:
         out["names"] = tuple(
             (PersonRef.parse(ref), _forms(names[ref], f"names.{ref}")) for ref in sorted(names)
         )
+    if "named_records" in top:
+        records = _object(top["named_records"], "named_records")
+        out["named_records"] = tuple(
+            (PersonRef.parse(ref), _named_record(records[ref], f"named_records.{ref}"))
+            for ref in sorted(records)
+        )
     return out
+
+
+def _named_record(value: object, where: str) -> NamedRecord:
+    record = _object(value, where)
+    revision = record.get("revision")
+    if not isinstance(revision, int) or not _whole(revision) or revision < 1:
+        raise DomainError(f"{where}.revision: a whole number from 1")
+    return NamedRecord(_id(record, "roster_id", where), int(revision))
 
 
 def _forms(value: object, where: str) -> tuple[tuple[str, str], ...]:

@@ -188,16 +188,18 @@ class StoredAgreement:
     agreement: Agreement
     version: int
     status: str
+    text_sha256: str  # the hash of its text, as recorded when this version was put on the log
 
 
 def agreement(tx: Tx, agreement_id: str) -> StoredAgreement | None:
     a = t.agreements.c
     row = tx.execute(
-        select(a.data, a.version, a.status).where(a.agreement_id == agreement_id)
+        select(a.data, a.version, a.status, a.text_sha256).where(a.agreement_id == agreement_id)
     ).one_or_none()
     if row is None:
         return None
-    return StoredAgreement(agreement_from_dict(json.loads(row.data)), int(row.version), row.status)
+    found = agreement_from_dict(json.loads(row.data))
+    return StoredAgreement(found, int(row.version), row.status, row.text_sha256)
 
 
 def versions(tx: Tx, agreement_id: str, numbers: Iterable[int]) -> dict[int, Agreement]:
