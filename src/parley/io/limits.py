@@ -16,6 +16,9 @@ MAX_FILE_BYTES = 256 * 1024 * 1024
 # An XLSX unpacked: every entry together, counted from the sizes its zip declares (which the
 # zip reader holds each entry to) and again while the sheets stream.
 MAX_UNPACKED_BYTES = 512 * 1024 * 1024
+# An XLSX's shared-strings table, unpacked: the one part a reader holds whole in memory (every
+# distinct text of the workbook); a roster of a million persons stays far below it.
+MAX_SHARED_STRINGS_BYTES = 128 * 1024 * 1024
 # How much bigger than its packed bytes an entry may unpack: office XML packs 5-20 times;
 # a zip bomb packs hundreds of times.
 MAX_UNPACK_RATIO = 100

@@ -297,6 +297,8 @@ def _check_archive(name: str, book: zipfile.ZipFile) -> None:
     if declared > limits.MAX_UNPACKED_BYTES:
         raise _refuse(name, _too_big(declared))
     for entry in entries:
+        if _shared_strings(entry) and entry.file_size > limits.MAX_SHARED_STRINGS_BYTES:
+            raise _refuse(name, _too_many_strings())
         if (
             entry.file_size > limits.RATIO_FLOOR_BYTES
             and entry.file_size > limits.MAX_UNPACK_RATIO * max(entry.compress_size, 1)
@@ -313,11 +315,16 @@ def _check_archive(name: str, book: zipfile.ZipFile) -> None:
             continue
         rows = 0
         tail = b""
+        shared = _shared_strings(entry)
+        entry_bytes = 0
         with book.open(entry) as stream:
             while chunk := stream.read(_CHUNK):
                 unpacked += len(chunk)
+                entry_bytes += len(chunk)
                 if unpacked > limits.MAX_UNPACKED_BYTES:
                     raise _refuse(name, _too_big(unpacked))
+                if shared and entry_bytes > limits.MAX_SHARED_STRINGS_BYTES:
+                    raise _refuse(name, _too_many_strings())
                 buffer = tail + chunk
                 cut = buffer.rfind(b"<")
                 cut = len(buffer) if cut < 0 else cut
@@ -333,6 +340,17 @@ def _check_archive(name: str, book: zipfile.ZipFile) -> None:
             raise _refuse(
                 name, f"a sheet has more than {limits.MAX_ROWS:,} rows, the most Excel holds"
             )
+
+
+def _shared_strings(entry: zipfile.ZipInfo) -> bool:
+    return entry.filename.lower().endswith("sharedstrings.xml")
+
+
+def _too_many_strings() -> str:
+    return (
+        f"its table of texts unpacks to more than {limits.MAX_SHARED_STRINGS_BYTES // 2**20} MiB,"
+        " more than Parley holds in memory: split the workbook"
+    )
 
 
 def _too_big(size: int) -> str:

@@ -390,3 +390,18 @@ def test_the_fast_reader_of_lists_refuses_what_the_careful_one_does(
     with pytest.raises(RosterFileError) as info:
         read_linkage_columns(path)
     assert info.value.problems[0].row == 3
+
+
+def test_a_table_of_texts_over_its_cap_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The shared strings are the part a reader holds whole: a workbook whose table of texts
+    unpacks to more than the cap is refused before any of it is parsed."""
+    path = _xlsx(tmp_path / "strings.xlsx", [["ID", "Фамилия"], ["R1", "Иванов"]])
+    texts = "".join(f"<si><t>Прізвище{i:05d}</t></si>" for i in range(2000))
+    table = f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{texts}</sst>'
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("xl/sharedStrings.xml", table)
+    assert len(read_table(path).rows) == 1  # under the cap it is read as before
+    monkeypatch.setattr(limits, "MAX_SHARED_STRINGS_BYTES", len(table.encode()) - 1)
+    assert "table of texts" in str(_refused(path))
