@@ -165,6 +165,8 @@ def test_a_bad_word_names_the_accepted_ones_in_the_users_language(tmp_path: Path
         ("Стан здоров’я", "health"),
         ("Категорія особи", "category"),
         ("Джерело інформації", "evidence"),
+        ("Докази", "evidence"),
+        ("Доказательства", "evidence"),
         ("Примечание", "notes"),
     ],
 )
