@@ -3,6 +3,10 @@ tries, refused cleanly (one line, non-zero exit), accepted wrongly (exit 0) and 
 
     .venv/bin/python benchmarks/hostile_inputs.py            # every case, a demo instance
     .venv/bin/python benchmarks/hostile_inputs.py --verbose  # each case's first error line
+    .venv/bin/python benchmarks/hostile_inputs.py --seconds 120 --workers 8 --rounds 10
+
+Then (hostile_integrity.py) tampering tried / detected, export and live; SIGKILL points
+tried / clean; the load run's writes and errors (`--inputs-only` leaves these out).
 
 Target: zero accepted wrongly and zero tracebacks. A refusal must also not quote the
 passport number planted in every roster here (personal data never reaches an error line).
@@ -16,6 +20,7 @@ import csv
 import json
 import re
 import shutil
+import sys
 import tempfile
 import time
 import zipfile
@@ -30,6 +35,9 @@ from typer.testing import CliRunner
 
 from parley.cli.main import app
 from parley.log.entry import canonical_json
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import hostile_integrity  # type: ignore[import-not-found]  # a script beside this one
 
 PASSPORT = "FX7734921"  # planted in the rosters: never in an error line
 HEADER = ["ID", "Прізвище", "Ім'я", "Дата народження", "Номер паспорта", "Примітки"]
@@ -910,6 +918,14 @@ def main() -> None:
     parser.add_argument(
         "--sweep", action="store_true", help="also every command's every parameter (minutes)"
     )
+    parser.add_argument("--seconds", type=float, default=20, help="the load run's length")
+    parser.add_argument("--workers", type=int, default=4, help="the load run's processes")
+    parser.add_argument("--rounds", type=int, default=3, help="appends killed, this many times")
+    parser.add_argument(
+        "--inputs-only",
+        action="store_true",
+        help="only the first table (no tampering, kills, load)",
+    )
     args = parser.parse_args()
     chosen = [c for c in cases() if not args.only or args.only in c.entry or args.only in c.name]
     with tempfile.TemporaryDirectory() as tmp:
@@ -934,6 +950,15 @@ def main() -> None:
     print(
         f"{'all':18} {sum(total.values()):5} {total['refused'] + total['accepted']:15} {total['wrong']:16} {total['traceback']:10}"
     )
+    if not args.inputs_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            hostile_integrity.report(
+                Path(tmp),
+                rounds=args.rounds,
+                workers=args.workers,
+                seconds=args.seconds,
+                verbose=args.verbose,
+            )
 
 
 if __name__ == "__main__":
