@@ -419,11 +419,23 @@ def decide_matches(
             if mid not in states:
                 raise NotFound(f"there is no match {mid}")
             check_decision(states[mid], state)
+            if state is MatchState.CONFIRMED:
+                _refuse_erased(tx, mid)
             states[mid] = state
             events.append(Event(actor, ev.MatchDecided(mid, state, note)))
         return events
 
     return ledger.execute(decide)
+
+
+def _refuse_erased(tx: Tx, mid: str) -> None:
+    """A proposal left about a record erased since is rejected, never confirmed: a
+    confirmation would join the other record to a person who is no longer there."""
+    found = stored.match(tx, mid)
+    for ref in () if found is None else (found.left, found.right):
+        record = rosters.current_record(tx, ref.roster_id, ref.record_id)
+        if record is not None and record.erased:
+            raise Conflict(f"match {mid}: {ref} was erased; reject the proposal instead")
 
 
 def reverse_match(ledger: Ledger, *, actor: str, mid: str, reason: str) -> Appended:
