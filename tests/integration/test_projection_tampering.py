@@ -16,6 +16,7 @@ from parley.app.config import Settings
 from parley.app.ledger import Ledger
 from parley.cli.main import app
 from parley.store import tables as t
+from parley.store.engine import ValueRefused
 from tests.integration.helpers import small_log
 
 
@@ -128,3 +129,24 @@ def test_an_edit_of_any_projected_field_is_named(ledger: Ledger, tmp_path: Path)
                 conn.execute(update(table).where(*where).values({column.name: before}))
     assert rebuild.check(ledger)[1] == []
     assert len(tried) >= 30, tried
+
+
+def test_text_where_the_key_table_keeps_an_index_fails_verify_in_one_line(
+    ledger: Ledger, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite stores text in an integer column; verify names the key table instead of
+    crashing. PostgreSQL refuses the edit itself."""
+    small_log(ledger, tmp_path)
+    edit = update(t.party_keys).values(ended_idx="x")
+    if not settings.database_url.startswith("sqlite"):
+        with pytest.raises(ValueRefused), ledger.engine.begin() as conn:
+            conn.execute(edit)
+        return
+    with ledger.engine.begin() as conn:
+        conn.execute(edit)
+    with pytest.raises(VerificationFailed, match="key table"):
+        audit.verify_live(ledger)
+    result = _cli(settings, monkeypatch, "verify", "--allow-unwitnessed")
+    assert result.exit_code == 1, result.output
+    assert "key table" in result.output
+    assert "Traceback" not in result.output
