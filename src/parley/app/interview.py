@@ -17,6 +17,7 @@ from nacl.signing import SigningKey, VerifyKey
 
 from parley.domain.errors import DomainError
 from parley.errors import InvalidInput
+from parley.io.limits import text_problem
 
 MAX_INTERVIEW_CHARS = 20_000  # the same bound as the server's route
 
@@ -35,13 +36,18 @@ def read_interview(source: str) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise InvalidInput(f"{where}: the interview is not UTF-8 text (byte {e.start})") from e
+        raise InvalidInput(f"{where}: the interview is not UTF-8 text (byte {e.start + 1})") from e
     if len(text) > MAX_INTERVIEW_CHARS or len(data) > MAX_INTERVIEW_CHARS * 4:
         raise InvalidInput(
             f"{where}: the interview is longer than {MAX_INTERVIEW_CHARS} characters"
         )
     if not text.strip():
         raise InvalidInput(f"{where}: the interview is empty")
+    # `parley interview` prints it: no ESC or BEL for a terminal, no reordering override (a tab
+    # is kept, as a line break is)
+    why = text_problem(text.replace("\t", " "), free_text=True)
+    if why:
+        raise InvalidInput(f"{where}: the interview {why}")
     return text
 
 
