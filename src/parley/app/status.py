@@ -9,6 +9,7 @@ from typing import Any
 from parley.app import authz
 from parley.app.ledger import Ledger
 from parley.domain.agreements import CommitmentKind, ImplementationStatus, PersonRef
+from parley.domain.errors import NotFound
 from parley.domain.handovers import FINAL, ORDER, HandoverState
 from parley.domain.matches import MatchState, RecordRef
 from parley.domain.rosters import RosterKind, roster_id
@@ -34,12 +35,19 @@ def summary(ledger: Ledger, actor: str | None = None) -> dict[str, Any]:
 def reports(
     ledger: Ledger, actor: str | None = None, commitment_id: str | None = None
 ) -> list[dict[str, Any]]:
-    """The monitors' reports the party may see (the roadmap's), oldest observation first."""
-    found = [
-        {"agreement": a["id"], "commitment": c["id"], **r}
+    """The monitors' reports the party may see (the roadmap's), oldest observation first;
+    a commitment the roadmap does not hold is refused, not answered with no reports."""
+    commitments = [
+        (a["id"], c)
         for a in summary(ledger, actor)["agreements"]
         for ph in a["phases"]
         for c in ph["commitments"]
+    ]
+    if commitment_id is not None and commitment_id not in {c["id"] for _, c in commitments}:
+        raise NotFound(f"there is no commitment {commitment_id}")
+    found = [
+        {"agreement": agreement, "commitment": c["id"], **r}
+        for agreement, c in commitments
         if commitment_id in (None, c["id"])
         for r in c.get("reports", ())
     ]
