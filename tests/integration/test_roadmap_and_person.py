@@ -91,6 +91,16 @@ def test_disengagement_waits_for_seven_quiet_days(ledger: Ledger) -> None:
         status=ImplementationStatus.INTERMEDIATE,
         note="",
     )
+    # but "fully implemented" needs the same seven quiet days, counted back from its day
+    clock.now = dt.datetime(2020, 6, 12, tzinfo=dt.UTC)
+    with pytest.raises(DomainError, match="cannot be rated fully implemented on 2020-06-12"):
+        agreements.set_commitment_status(
+            ledger, actor="MED", commitment_id="AG-DIS", status=ImplementationStatus.FULL, note=""
+        )
+    clock.now = dt.datetime(2020, 6, 17, tzinfo=dt.UTC)
+    agreements.set_commitment_status(
+        ledger, actor="MED", commitment_id="AG-DIS", status=ImplementationStatus.FULL, note=""
+    )
 
 
 def test_person_history(ledger: Ledger) -> None:

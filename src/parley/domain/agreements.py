@@ -459,12 +459,11 @@ def check_status_change(
     on: dt.date,
     violations: list[tuple[dt.date, str]],
 ) -> None:
-    """Verification rules: disengagement starts only after 7 consecutive quiet days."""
-    if (
-        kind is CommitmentKind.DISENGAGEMENT
-        and before is ImplementationStatus.NOT_STARTED
-        and after > before
-    ):
+    """Verification rules: disengagement starts, and is rated fully implemented, only after 7
+    consecutive quiet days before the day the rating holds (between the two, progress may be
+    rated whatever is reported)."""
+    starts = before is ImplementationStatus.NOT_STARTED and after > before
+    if kind is CommitmentKind.DISENGAGEMENT and (starts or after is ImplementationStatus.FULL):
         recent = [
             (day, who)
             for day, who in violations
@@ -473,8 +472,9 @@ def check_status_change(
         if recent:
             day, who = max(recent)
             quiet = (on - day).days
+            what = "start" if starts else "be rated fully implemented"
             raise DomainError(
-                f"disengagement at {place or 'this place'} cannot start on {on.isoformat()}: {who} reported a"
+                f"disengagement at {place or 'this place'} cannot {what} on {on.isoformat()}: {who} reported a"
                 f" violation on {day.isoformat()}, {quiet} days before; it needs"
                 f" {QUIET_DAYS_BEFORE_DISENGAGEMENT} consecutive days without reported violations"
             )
