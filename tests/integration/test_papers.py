@@ -373,6 +373,12 @@ def test_the_demo_batch_prints_both_sides_spellings(
     (brought,) = [r for r in found.rows if r.substitute_for]  # RU brought another person
     assert f"замість / вместо {brought.substitute_for}" in text
     assert "замінено / заменён" in text  # and the one replaced says so
+    gone = sum(1 for r in found.rows if r.state in ("withdrawn", "substituted"))
+    assert gone >= 1  # counted apart: printed, but not handed over here
+    assert (
+        f"{len(found.rows)} осіб / лиц ({gone} з них вилучено або замінено / из них исключено"
+        " или заменено)"
+    ) in text
     for n, page in enumerate(pages, start=1):
         assert f"сторінка {n} з {len(pages)}" in page and found.short_hash in page
         assert f"запис журналу / запись журнала {found.planned_index}" in page

@@ -42,6 +42,11 @@ _LABELS: dict[str, dict[str, str]] = {
     "hidden": {"uk": "не показано", "ru": "не показано", "en": "not shown"},
     "erased": {"uk": "стерто", "ru": "стёрто", "en": "erased"},
     "persons": {"uk": "осіб", "ru": "лиц", "en": "persons"},
+    "not_going": {
+        "uk": "з них вилучено або замінено",
+        "ru": "из них исключено или заменено",
+        "en": "of them withdrawn or replaced",
+    },
     "for": {"uk": "За", "ru": "От", "en": "For"},
     "mediator": {"uk": "посередник", "ru": "посредник", "en": "mediator"},
     "sign": {
@@ -72,6 +77,8 @@ _STATES: dict[str, dict[str, str]] = {
     "disputed": {"uk": "спірне", "ru": "спорное", "en": "disputed"},
 }
 _INSTEAD = {"uk": "замість", "ru": "вместо", "en": "instead of"}
+# Rows printed with their state but not handed over here: counted apart from the total.
+_NOT_GOING = frozenset({"withdrawn", "substituted"})
 
 
 @dataclass(frozen=True)
@@ -240,9 +247,11 @@ def render(manifest: Manifest, langs: Sequence[str]) -> bytes:
                 line.cell(text)
     pdf.ln(4)
     pdf.set_font(_FONT, "", 10)
-    pdf.cell(
-        0, 6, f"{len(manifest.rows)} {_label('persons', langs)}", new_x="LMARGIN", new_y="NEXT"
-    )
+    gone = sum(1 for row in manifest.rows if row.state in _NOT_GOING)
+    count = f"{len(manifest.rows)} {_label('persons', langs)}"
+    if gone:
+        count += f" ({gone} {_label('not_going', langs)})"
+    pdf.cell(0, 6, count, new_x="LMARGIN", new_y="NEXT")
     signers = [(side, side) for side in manifest.sides]
     signers.append((manifest.mediator, _label("mediator", langs)))
     for party, role in signers:
