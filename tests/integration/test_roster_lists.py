@@ -340,3 +340,26 @@ def test_at_a_terminal_a_large_removal_is_listed_and_asked(
     code, said = _at_a_terminal(args, "y\n", env)
     assert code == 0, said
     assert "UA:held v2: 1 persons (0 added, 9 removed, 0 changed)" in said
+
+
+def test_a_merge_keeps_what_the_file_has_no_column_for(
+    cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    """A file correcting one column (health) blanks none of the others (evidence here)."""
+    first, _ = versions()
+    v1 = tmp_path / "v1.csv"
+    cp1251_csv(v1, first)
+    cli("roster", "import", str(v1), "--party", "UA", "--kind", "held")
+    koval = _id_of(cli, "Коваль")
+    before = json.loads(cli("person", f"UA/{koval}", "--json").stdout)
+    fix = tmp_path / "health.csv"
+    fix.write_bytes(
+        "Прізвище;Ім'я;По батькові;Дата народження;Стан здоров'я\r\n"
+        "Коваль;Петро;Іванович;12.03.1980;важкопоранений\r\n".encode("cp1251")
+    )
+    merged = cli("roster", "import", str(fix), "--party", "UA", "--kind", "held", "--merge")
+    assert "(0 added, 0 removed, 1 changed)" in merged.output
+    assert "health" in merged.output and "evidence" not in merged.output
+    after = json.loads(cli("person", f"UA/{koval}", "--json").stdout)
+    assert after["current"]["health"] != before["current"]["health"]
+    assert after["current"]["evidence"] == before["current"]["evidence"]

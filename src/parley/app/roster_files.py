@@ -48,6 +48,7 @@ def import_file(
         actor=actor,
         mode=mode,
         derive_ids=roster.derive_ids,
+        fields=roster.fields,
         confirmed=confirmed,
         labels=[roster.row_of(i) for i in range(len(roster.records))],
     )
@@ -121,6 +122,7 @@ def import_rows(
         actor=actor,
         mode=mode,
         derive_ids=roster.derive_ids,
+        fields=roster.fields,
         confirmed=confirmed,
     )
     return FileImport(result, tuple(roster.unknown_columns), roster.derive_ids)
@@ -157,6 +159,7 @@ def diff_file(
         actor=actor,
         mode=mode,
         derive_ids=roster.derive_ids,
+        fields=roster.fields,
     )
 
 
@@ -179,6 +182,7 @@ def diff_rows(
         actor=actor,
         mode=mode,
         derive_ids=roster.derive_ids,
+        fields=roster.fields,
     )
 
 

@@ -66,6 +66,27 @@ def _with_ids(
     return [dataclasses.replace(r, record_id=i) for r, i in zip(records, ids, strict=True)]
 
 
+def _filled(
+    given: Sequence[PersonRecord],
+    before: Mapping[str, Mapping[str, Any]],
+    fields: Collection[str] | None,
+) -> list[PersonRecord]:
+    """Records merged into a roster: a person already on it keeps each field the file has no
+    column for (a file correcting one column blanks none of the others)."""
+    if fields is None:
+        return list(given)
+    out = []
+    for record in given:
+        old = before.get(record.record_id)
+        if old is None:
+            out.append(record)
+            continue
+        kept = {k: v for k, v in old.items() if k not in fields}
+        new = {k: v for k, v in record.to_dict().items() if k in fields or k == "record_id"}
+        out.append(PersonRecord.from_dict({**kept, **new}))
+    return out
+
+
 def import_roster(
     ledger: Ledger,
     *,
@@ -79,6 +100,7 @@ def import_roster(
     derive_ids: bool = False,
     confirmed: bool = False,
     labels: Sequence[str] = (),
+    fields: Collection[str] | None = None,
 ) -> ImportResult:
     """Publish a new version of a party's roster: new and changed records, then the version.
 
@@ -86,7 +108,8 @@ def import_roster(
     (and more than REMOVAL_FLOOR persons) raises RemovalNeedsConfirmation unless `confirmed`.
     MERGE adds and corrects, removing nobody. `derive_ids`: the records come from a list
     without ids and are given theirs here. `labels`: where the file has each record, for the
-    result's `places`."""
+    result's `places`. `fields`: the record fields the file has columns for; on a MERGE a
+    person already on the roster keeps what the file has no column for."""
     rid = roster_id(party_id, kind)
     result: list[ImportResult] = []
     ids: list[str] = []
@@ -98,6 +121,7 @@ def import_roster(
         given = _with_ids(conn, rid, records, before) if derive_ids else list(records)
         ids[:] = [r.record_id for r in given]
         if mode is ImportMode.MERGE:
+            given = _filled(given, before, fields)
             kept = {i: before[i] for i in before if i not in {r.record_id for r in given}}
         else:
             kept = {}
@@ -262,6 +286,7 @@ def diff_file(
     actor: str | None = None,
     mode: ImportMode = ImportMode.REPLACE,
     derive_ids: bool = False,
+    fields: Collection[str] | None = None,
 ) -> tuple[int, RosterDiff]:
     """What importing these records would change, without importing them (for the owning
     side or the mediator); ids of a list without them are given as the import would."""
@@ -271,6 +296,8 @@ def diff_file(
         version = roster_store.current_version(conn, rid)
         before = roster_store.snapshot(conn, rid, version) if version else {}
         given = _with_ids(conn, rid, records, before) if derive_ids else list(records)
+    if mode is ImportMode.MERGE:
+        given = _filled(given, before, fields)
     after = {r.record_id: r.to_dict() for r in given}
     if mode is ImportMode.MERGE:
         after = {**before, **after}

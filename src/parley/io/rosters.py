@@ -46,6 +46,9 @@ class Roster:
     derive_ids: bool = False
     rows: list[int] = field(default_factory=list)  # each record's row in the file
     numbers: list[str] = field(default_factory=list)  # each record's `№`, "" when none
+    # The record fields the file has columns for (`extra` when it has columns Parley does not
+    # know): a merge keeps the others as they are on the roster.
+    fields: frozenset[str] = frozenset()
 
     def row_of(self, position: int) -> str:
         """How a report names a record's row: `row 5, № 4`."""
@@ -174,7 +177,8 @@ def parse_roster(
     if problems:
         raise RosterFileError(problems[:MAX_REPORTED])
     unknown = [h for h, c in zip(table.headers, table.columns, strict=True) if c is None and h]
-    return Roster(table.file, table.sha256, records, unknown, derive, rows, numbers)
+    present = frozenset(positions) | ({"extra"} if unknown else frozenset())
+    return Roster(table.file, table.sha256, records, unknown, derive, rows, numbers, present)
 
 
 def _same_persons(
