@@ -112,7 +112,18 @@ def _near(a: _Who, b: _Who) -> bool:
 
 
 def _names_close(a: str, b: str) -> bool:
-    return OSA.distance(a, b, score_cutoff=NAME_EDITS) <= NAME_EDITS
+    return OSA.distance(a, b, score_cutoff=NAME_EDITS) <= NAME_EDITS or _name_added(a, b)
+
+
+def _name_added(a: str, b: str) -> bool:
+    """One list gives a name more at the end (the father's name added or dropped), the
+    family and given names standing as they were."""
+    short, long = sorted((a, b), key=len)
+    return (
+        len(short.split()) >= 2
+        and long.startswith(short + " ")
+        and " " not in long[len(short) + 1 :]
+    )
 
 
 def near(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
@@ -169,6 +180,11 @@ class _Left:
                 limit=None,
             )
             found |= {ids[i] for _, _, i in close if _near(row, self.persons[ids[i]])}
+            found |= {
+                ids[i]
+                for i, name in enumerate(self.names[block])
+                if _name_added(row.name, name) and _near(row, self.persons[ids[i]])
+            }
         return sorted(found)
 
 

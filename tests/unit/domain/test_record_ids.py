@@ -80,6 +80,19 @@ def test_corrections_keep_the_id() -> None:
     assert assign_ids(corrected, current) == list(current)
 
 
+def test_a_fathers_name_added_or_dropped_keeps_the_id() -> None:
+    """`Кравець Юрій` becomes `Кравець Юрій Миколайович`, born the same day: corrected, not a
+    new person; a name that also changed is another person."""
+    current = roster([person("Кравець", "Юрій", "1983-02-11"), person("Бойко", "Іван", "1975")])
+    added = {**person("Кравець", "Юрій", "1983-02-11"), "patronymic": "Миколайович"}
+    assert near(person("Кравець", "Юрій", "1983-02-11"), added)
+    assert assign_ids([added, person("Бойко", "Іван", "1975")], current) == list(current)
+    assert assign_ids([person("Кравець", "Юрій", "1983-02-11")], roster([added])) == ["P-00001"]
+    other = {**person("Кравець", "Юлія", "1983-02-11"), "patronymic": "Миколаївна"}
+    assert not near(person("Кравець", "Юрій", "1983-02-11"), other)
+    assert not near(person("Кравець", "", "1983-02-11"), person("Кравець", "Юрій", "1983-02-11"))
+
+
 def test_a_near_match_needs_something_that_stayed_the_same() -> None:
     current = roster([person("Бойко", "Іван")])  # no birth date, no number
     (rid,) = assign_ids([person("Бойка", "Іван")], current)
