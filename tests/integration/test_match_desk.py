@@ -211,3 +211,18 @@ def test_reconcile_reports_its_progress_pass_by_pass(desk: Settings) -> None:
         "UA:held (duplicates)",
     }
     assert len(done.seconds) == len(done.pairs) == 3
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["match", "list", "--min-score", "1.5"],
+        ["match", "list", "--below", "-0.1"],
+        ["match", "confirm", "--min-score", "2", "--yes"],
+        ["match", "reject", "--min-score", "-1", "--yes"],
+    ],
+)
+def test_a_score_no_match_can_have_is_refused(args: list[str]) -> None:
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert "Invalid value for" in result.output and "Traceback" not in result.output

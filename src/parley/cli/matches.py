@@ -144,7 +144,7 @@ def confirm_command(
     mid: Annotated[str | None, typer.Argument(help="The match id.")] = None,
     note: Annotated[str, typer.Option(help="Why.")] = "",
     actor: Annotated[str, typer.Option("--as")] = "MED",
-    min_score: Annotated[float | None, typer.Option(help=_MIN_SCORE_HELP)] = None,
+    min_score: Annotated[float | None, typer.Option(help=_MIN_SCORE_HELP, min=0.0, max=1.0)] = None,
     duplicates: Annotated[
         bool | None, typer.Option("--duplicates/--cross-side", help=_KIND_HELP)
     ] = None,
@@ -159,7 +159,7 @@ def reject_command(
     mid: Annotated[str | None, typer.Argument(help="The match id.")] = None,
     note: Annotated[str, typer.Option(help="Why.")] = "",
     actor: Annotated[str, typer.Option("--as")] = "MED",
-    min_score: Annotated[float | None, typer.Option(help=_MIN_SCORE_HELP)] = None,
+    min_score: Annotated[float | None, typer.Option(help=_MIN_SCORE_HELP, min=0.0, max=1.0)] = None,
     duplicates: Annotated[
         bool | None, typer.Option("--duplicates/--cross-side", help=_KIND_HELP)
     ] = None,
@@ -223,8 +223,12 @@ def list_command(
         str | None, typer.Option("--as", help="Who is asking (default: the mediator).")
     ] = None,
     state: Annotated[MatchState | None, typer.Option(help="Only matches in this state.")] = None,
-    min_score: Annotated[float | None, typer.Option(help="Only scores at or above this.")] = None,
-    below: Annotated[float | None, typer.Option(help="Only scores below this.")] = None,
+    min_score: Annotated[
+        float | None, typer.Option(help="Only scores at or above this.", min=0.0, max=1.0)
+    ] = None,
+    below: Annotated[
+        float | None, typer.Option(help="Only scores below this.", min=0.0, max=1.0)
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """The matches the asking party may see: both records by name as written, with their
