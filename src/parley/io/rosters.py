@@ -33,6 +33,10 @@ from parley.io.tables import (
 _NAME_COLUMNS = ("family_name", "full_name")
 
 
+# A cell an office fills with a dash to say "none" (no father's name, no evidence): empty.
+_NOTHING = frozenset({"-", "--", "—", "–", "‒", "−"})
+
+
 @dataclass
 class Roster:
     """The records of one roster file, ready for an import command."""
@@ -144,7 +148,10 @@ def parse_roster(
     rows: list[int] = []
     numbers: list[str] = []
     for number, cells in table.rows:
-        values = {col: cells[pos] for col, pos in positions.items()}
+        values = {
+            col: "" if col != "record_id" and cells[pos].strip() in _NOTHING else cells[pos]
+            for col, pos in positions.items()
+        }
         if derive:
             values["record_id"] = f"row {number}"
         extra = {

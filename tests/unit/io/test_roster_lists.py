@@ -192,3 +192,12 @@ def test_a_list_without_ids_is_searched_and_linked_by_its_rows(tmp_path: Path) -
         ("row 2", "Коваль"),
         ("row 3", "Бойко"),
     ]
+
+
+def test_a_dash_says_none(tmp_path: Path) -> None:
+    """`-` or `—` in a cell is how offices write "none": the field is empty, not a dash."""
+    text = "Прізвище;Ім'я;По батькові;Стан здоров'я\nКоваль;Іван;-;—\nБойко;Петро;–;здоровий\n"
+    koval, boyko = read_roster(_csv(tmp_path, text)).records
+    assert koval.patronymic == "" and koval.health is Health.UNKNOWN
+    assert boyko.patronymic == "" and boyko.health is Health.FIT
+    assert koval.display_name == "Коваль Іван"
