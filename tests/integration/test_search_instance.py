@@ -101,3 +101,9 @@ def test_an_instance_with_no_rosters_says_so(
     empty = CliRunner().invoke(app, ["search", "Vyshinsky"])
     assert empty.exit_code == 1
     assert "no roster records" in empty.output and "path" not in empty.output.lower()
+
+
+def test_an_empty_name_is_refused(instance: Settings) -> None:
+    result = CliRunner().invoke(app, ["search", "  "])
+    assert result.exit_code == 1
+    assert "the name to search for is empty" in result.output

@@ -93,6 +93,8 @@ def search_command(
     with failures():
         if (query is None) == (queries is None):
             raise DomainError("give one QUERY, or --queries FILE")
+        if query is not None and not query.strip():
+            raise DomainError("the name to search for is empty")
         named = read_queries(queries) if queries is not None else []  # refused before indexing
         started = time.perf_counter()
         index: SearchIndex | RosterSearch
