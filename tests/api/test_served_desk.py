@@ -148,7 +148,8 @@ def test_the_mediators_desk_and_the_readers_through_the_server(
         assert [(r["commitment"], r["text"]) for r in found] == [("P1-CF", "no fire observed")]
     one = json.loads(_at(runner, sites, "RU", "report", "list", "--commitment", "P1-CF", "--json"))
     assert len(one) == 1
-    assert "No reports." in _at(runner, sites, "RU", "report", "list", "--commitment", "NONE")
+    unknown = _refused(runner, sites, "RU", "report", "list", "--commitment", "NONE")
+    assert "there is no commitment NONE" in unknown
     status = json.loads(_at(runner, sites, "UA", "status", "--json"))
     commitment = status["agreements"][0]["phases"][0]["commitments"][0]
     assert commitment["status"] == 1
