@@ -77,7 +77,7 @@ def test_a_party_imports_and_reads_from_its_own_machine_and_the_export_verifies(
         *("roster", "import", str(roster), "--party", "UA", "--kind", "held", "--as", "UA"),
         server=sites.url,
     )
-    assert "UA:held v1: 3 persons (3 added, 0 removed, 0 changed)." in imported
+    assert "UA:held v1: 3 persons (3 added, 0 removed, 0 corrected)." in imported
     again = run_cli(
         runner,
         sites.ua,
@@ -99,7 +99,7 @@ def test_a_party_imports_and_reads_from_its_own_machine_and_the_export_verifies(
         str(changed),
         server=sites.url,
     )
-    assert "UA:held v1 → ua-held-2.csv: 0 added, 0 removed, 1 changed" in pending
+    assert "UA:held v1 → ua-held-2.csv: 0 added, 0 removed, 1 corrected" in pending
     versions = json.loads(
         run_cli(
             runner,

@@ -50,12 +50,12 @@ def test_a_list_without_ids_over_a_server(
 
     assert "UA:held v1: 10 persons (10 added" in ua_says("roster", "import", str(v1))
     two = ua_says("roster", "import", str(v2))
-    assert "UA:held v2: 12 persons (3 added, 1 removed, 2 changed)." in two
+    assert "UA:held v2: 12 persons (3 added, 1 removed, 2 corrected)." in two
     assert "- Мороз Олег Васильович" in two and "+ Руденко Ірина Павлівна" in two
     preview = ua_says("roster", "diff", str(more), "--merge")
-    assert "UA:held v2 → more.csv: 1 added, 0 removed, 0 changed" in preview
+    assert "UA:held v2 → more.csv: 1 added, 0 removed, 0 corrected" in preview
     merged = ua_says("roster", "import", str(more), "--merge")
-    assert "UA:held v3: 13 persons (1 added, 0 removed, 0 changed)." in merged
+    assert "UA:held v3: 13 persons (1 added, 0 removed, 0 corrected)." in merged
     diff = json.loads(ua_says("roster", "diff", "--json"))
     assert [diff["names"][rid] for rid in diff["added"]] == ["Гончар Лілія Петрівна"]
 
@@ -63,6 +63,6 @@ def test_a_list_without_ids_over_a_server(
     refused = runner.invoke(app, ["--data-dir", str(ua), "--server", url, *args])
     assert refused.exit_code == 1
     assert "this would remove 12 of the 13 persons of UA:held" in refused.output
-    assert "UA:held v4: 1 persons (0 added, 12 removed, 0 changed)." in ua_says(
+    assert "UA:held v4: 1 persons (0 added, 12 removed, 0 corrected)." in ua_says(
         "roster", "import", str(one), "--yes"
     )

@@ -143,12 +143,12 @@ def test_a_list_without_ids_and_its_next_version(
     write(v2, second)
 
     one = cli("roster", "import", str(v1), "--party", "UA", "--kind", "held")
-    assert "UA:held v1: 10 persons (10 added, 0 removed, 0 changed)" in one.output
+    assert "UA:held v1: 10 persons (10 added, 0 removed, 0 corrected)" in one.output
     ids_v1 = _roster_json(cli)["names"]
 
     preview = _roster_json(cli, str(v2))
     two = cli("roster", "import", str(v2), "--party", "UA", "--kind", "held")
-    assert "UA:held v2: 12 persons (3 added, 1 removed, 2 changed)" in two.output
+    assert "UA:held v2: 12 persons (3 added, 1 removed, 2 corrected)" in two.output
     assert "+ Лисенко Микола Віталійович" in two.output
     if shape != "utf16-text":  # the row of the file, and the list's own number, are shown
         assert "Віталійович (P-00011; row 6, № 5)" in two.output
@@ -179,7 +179,7 @@ def test_a_list_without_ids_and_its_next_version(
     assert "unchanged (12 persons)" in again.output
     # the first list again: Мороз is back with the id he had, the new ones are removed
     back = cli("roster", "import", str(v1), "--party", "UA", "--kind", "held")
-    assert "UA:held v3: 10 persons (1 added, 3 removed, 2 changed)" in back.output
+    assert "UA:held v3: 10 persons (1 added, 3 removed, 2 corrected)" in back.output
     (moroz,) = diff["removed"]
     assert _roster_json(cli)["added"] == [moroz]
 
@@ -213,12 +213,12 @@ def test_merge_adds_and_corrects_and_removes_nobody(
     corrected = ("Ткаченко", "Марія", *PEOPLE[4][2:])
     cp1251_csv(extra, [NEW[0], corrected])
     merged = cli("roster", "import", str(extra), "--party", "UA", "--kind", "held", "--merge")
-    assert "UA:held v2: 11 persons (1 added, 0 removed, 1 changed)" in merged.output
+    assert "UA:held v2: 11 persons (1 added, 0 removed, 1 corrected)" in merged.output
     # a removal is explicit: by id, or a list of the persons as the roster's list writes them
     gone = tmp_path / "gone.csv"
     cp1251_csv(gone, [PEOPLE[2]])
     removed = cli("roster", "remove", "--party", "UA", "--kind", "held", "--list", str(gone))
-    assert "UA:held v3: 10 persons (0 added, 1 removed, 0 changed)" in removed.output
+    assert "UA:held v3: 10 persons (0 added, 1 removed, 0 corrected)" in removed.output
     assert "- Мороз Олег Васильович" in removed.output
     cli("roster", "remove", "--party", "UA", "--kind", "held", _id_of(cli, "Бойко"))
     unknown = cli("roster", "remove", "--party", "UA", "--kind", "held", "P-NOBODY", code=1)
@@ -239,7 +239,7 @@ def test_a_replacement_that_would_empty_the_roster_asks_first(
     assert "--yes" in refused.output and "--merge" in refused.output
     assert _roster_json(cli)["names"] and len(_roster_json(cli, "--from", "0")["added"]) == 10
     done = cli("roster", "import", str(one), "--party", "UA", "--kind", "held", "--yes")
-    assert "UA:held v2: 1 persons (0 added, 9 removed, 0 changed)" in done.output
+    assert "UA:held v2: 1 persons (0 added, 9 removed, 0 corrected)" in done.output
 
 
 def test_rows_that_are_one_person_are_reported_not_merged(
@@ -339,7 +339,7 @@ def test_at_a_terminal_a_large_removal_is_listed_and_asked(
     assert "Nothing was changed." in said
     code, said = _at_a_terminal(args, "y\n", env)
     assert code == 0, said
-    assert "UA:held v2: 1 persons (0 added, 9 removed, 0 changed)" in said
+    assert "UA:held v2: 1 persons (0 added, 9 removed, 0 corrected)" in said
 
 
 def test_a_merge_keeps_what_the_file_has_no_column_for(
@@ -358,7 +358,7 @@ def test_a_merge_keeps_what_the_file_has_no_column_for(
         "Коваль;Петро;Іванович;12.03.1980;важкопоранений\r\n".encode("cp1251")
     )
     merged = cli("roster", "import", str(fix), "--party", "UA", "--kind", "held", "--merge")
-    assert "(0 added, 0 removed, 1 changed)" in merged.output
+    assert "(0 added, 0 removed, 1 corrected)" in merged.output
     assert "health" in merged.output and "evidence" not in merged.output
     after = json.loads(cli("person", f"UA/{koval}", "--json").stdout)
     assert after["current"]["health"] != before["current"]["health"]

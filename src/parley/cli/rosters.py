@@ -214,7 +214,7 @@ def _print_import(data: dict[str, Any]) -> None:
         return
     out.print(
         f"{roster} v{data['version']}: {count} persons"
-        f" ({data['added']} added, {data['removed']} removed, {data['changed']} changed)."
+        f" ({data['added']} added, {data['removed']} removed, {data['changed']} corrected)."
     )
     if "diff" in data:
         _print_changes(roster_files.diff_from_json(data["diff"]), places=data.get("places", {}))
@@ -318,7 +318,7 @@ def roster_diff(
         print_json(_diff_json(title, d))
         return
     out.print(
-        f"[bold]{title}[/]: {len(d.added)} added, {len(d.removed)} removed, {len(d.changed)} changed"
+        f"[bold]{title}[/]: {len(d.added)} added, {len(d.removed)} removed, {len(d.changed)} corrected"
     )
     _print_changes(d, limit=None)
 
