@@ -13,7 +13,7 @@ from parley.app.ledger import Ledger
 from parley.app.rosters import ImportMode
 from parley.domain.rosters import FieldChange, RosterDiff, RosterKind
 from parley.io import pfif
-from parley.io.rosters import parse_roster, read_roster, roster_from_rows
+from parley.io.rosters import Roster, parse_roster, read_roster, roster_from_rows
 
 
 @dataclass(frozen=True)
@@ -38,19 +38,34 @@ def import_file(
     the whole roster (REPLACE, asking first before removing most of it) or added to it (MERGE).
     `language` (`uk`, `ru`): the accepted words in it too when a word is refused."""
     roster = read_roster(path, language=language)
+    labels = [roster.row_of(i) for i in range(len(roster.records))]
+    return _import(ledger, roster, path.name, party_id, kind, actor, mode, confirmed, labels)
+
+
+def _import(
+    ledger: Ledger,
+    roster: Roster,
+    source: str,
+    party_id: str,
+    kind: RosterKind,
+    actor: str | None,
+    mode: ImportMode,
+    confirmed: bool,
+    labels: Sequence[str] = (),
+) -> FileImport:
     result = rosters.import_roster(
         ledger,
         party_id=party_id,
         kind=kind,
         records=roster.records,
-        source=path.name,
+        source=source,
         source_sha256=roster.sha256,
         actor=actor,
         mode=mode,
         derive_ids=roster.derive_ids,
         fields=roster.fields,
         confirmed=confirmed,
-        labels=[roster.row_of(i) for i in range(len(roster.records))],
+        labels=labels,
     )
     return FileImport(result, tuple(roster.unknown_columns), roster.derive_ids)
 
@@ -112,20 +127,7 @@ def import_rows(
 ) -> FileImport:
     """Import records sent as JSON objects (a file's rows, column -> text), by a file's rules."""
     roster = roster_from_rows(source, rows)
-    result = rosters.import_roster(
-        ledger,
-        party_id=party_id,
-        kind=kind,
-        records=roster.records,
-        source=source,
-        source_sha256=roster.sha256,
-        actor=actor,
-        mode=mode,
-        derive_ids=roster.derive_ids,
-        fields=roster.fields,
-        confirmed=confirmed,
-    )
-    return FileImport(result, tuple(roster.unknown_columns), roster.derive_ids)
+    return _import(ledger, roster, source, party_id, kind, actor, mode, confirmed)
 
 
 def file_rows(path: Path, *, language: str | None = None) -> list[dict[str, str]]:
@@ -150,17 +152,7 @@ def diff_file(
     language: str | None = None,
 ) -> tuple[int, RosterDiff]:
     """What importing the file would change in the current version, without importing it."""
-    roster = read_roster(path, language=language)
-    return rosters.diff_file(
-        ledger,
-        party_id=party_id,
-        kind=kind,
-        records=roster.records,
-        actor=actor,
-        mode=mode,
-        derive_ids=roster.derive_ids,
-        fields=roster.fields,
-    )
+    return _diff(ledger, read_roster(path, language=language), party_id, kind, actor, mode)
 
 
 def diff_rows(
@@ -173,7 +165,17 @@ def diff_rows(
     mode: ImportMode = ImportMode.REPLACE,
 ) -> tuple[int, RosterDiff]:
     """What importing records sent as rows would change, without importing them."""
-    roster = roster_from_rows("comparison", rows)
+    return _diff(ledger, roster_from_rows("comparison", rows), party_id, kind, actor, mode)
+
+
+def _diff(
+    ledger: Ledger,
+    roster: Roster,
+    party_id: str,
+    kind: RosterKind,
+    actor: str | None,
+    mode: ImportMode,
+) -> tuple[int, RosterDiff]:
     return rosters.diff_file(
         ledger,
         party_id=party_id,
