@@ -249,9 +249,12 @@ matches = Table(
     Column("decided_by", String(32), nullable=True),
     Column("decided_idx", BigInteger, nullable=True),
     Column("note", Text, nullable=False),
+    # the ambiguous group a candidate too close to another to tell apart belongs to
+    Column("group_id", String(64), nullable=True),
 )
 Index("ix_matches_left", matches.c.left_ref)
 Index("ix_matches_right", matches.c.right_ref)
+Index("ix_matches_group", matches.c.group_id)
 
 match_acknowledgements = Table(
     "match_acknowledgements",
