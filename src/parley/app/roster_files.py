@@ -83,25 +83,54 @@ def remove_listed(
 ) -> rosters.ImportResult:
     """Take persons off the roster: by id, and every person of a removal list (a roster file;
     without ids, each row names the person its ids would be carried over to)."""
+    listed = None if path is None else read_roster(path, language=language)
+    source = "removal" if path is None else path.name
+    return _remove(ledger, listed, source, party_id, kind, record_ids, actor, confirmed)
+
+
+def remove_rows(
+    ledger: Ledger,
+    *,
+    party_id: str,
+    kind: RosterKind,
+    record_ids: Sequence[str] = (),
+    rows: Sequence[Mapping[str, str]] | None = None,
+    source: str = "removal",
+    actor: str | None = None,
+    confirmed: bool = False,
+) -> rosters.ImportResult:
+    """`remove_listed` with the removal list sent as rows (column -> text), by a file's rules."""
+    listed = None if rows is None else roster_from_rows(source, rows)
+    return _remove(ledger, listed, source, party_id, kind, record_ids, actor, confirmed)
+
+
+def _remove(
+    ledger: Ledger,
+    listed: Roster | None,
+    source: str,
+    party_id: str,
+    kind: RosterKind,
+    record_ids: Sequence[str],
+    actor: str | None,
+    confirmed: bool,
+) -> rosters.ImportResult:
     ids = list(record_ids)
     # what the version came from: the removal list, or the ids named (their hash, one a line)
-    source = "removal"
     sha = hashlib.sha256("".join(f"{i}\n" for i in sorted(ids)).encode()).hexdigest()
-    if path is not None:
-        roster = read_roster(path, language=language)
-        source, sha = path.name, roster.sha256
-        if roster.derive_ids:
-            labels = [roster.row_of(i) for i in range(len(roster.records))]
+    if listed is not None:
+        sha = listed.sha256
+        if listed.derive_ids:
+            labels = [listed.row_of(i) for i in range(len(listed.records))]
             ids += rosters.identify(
                 ledger,
                 party_id=party_id,
                 kind=kind,
-                records=roster.records,
+                records=listed.records,
                 labels=labels,
                 actor=actor,
             )
         else:
-            ids += [r.record_id for r in roster.records]
+            ids += [r.record_id for r in listed.records]
     return rosters.remove_persons(
         ledger,
         party_id=party_id,

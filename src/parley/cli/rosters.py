@@ -177,33 +177,46 @@ def roster_remove(
     with failures("nobody was removed"):
         if not record_ids and removal_list is None:
             raise typer.BadParameter("name the persons to remove: ids, or --list FILE")
-        r = _confirming(
-            lambda confirmed: with_ledger(
-                lambda ledger: roster_files.remove_listed(
-                    ledger,
-                    party_id=party,
-                    kind=kind,
-                    record_ids=record_ids or (),
-                    path=removal_list,
-                    actor=actor,
-                    confirmed=confirmed,
-                    language=language(),
-                )
-            ),
-            yes,
-        )
-    _print_import(
-        {
-            "roster": r.roster_id,
-            "version": r.version,
-            "records": r.record_count,
-            "added": 0,
-            "removed": len(r.diff.removed),
-            "changed": 0,
-            "notes_columns": [],
-            "diff": roster_files.diff_json(r.diff),
-        }
-    )
+        if server() is not None:  # the list read and checked here; its rows go to the server
+            removal: dict[str, Any] = {"record_ids": record_ids or []}
+            if removal_list is not None:
+                removal["records"] = roster_files.file_rows(removal_list, language=language())
+                removal["source"] = removal_list.name
+            data = _confirming_remotely(
+                lambda confirmed: client(actor or party).request(
+                    "POST",
+                    f"/v1/rosters/{segment(party)}/{kind.value}/removals",
+                    {**removal, "confirmed": confirmed},
+                ),
+                yes,
+            )
+        else:
+            r = _confirming(
+                lambda confirmed: with_ledger(
+                    lambda ledger: roster_files.remove_listed(
+                        ledger,
+                        party_id=party,
+                        kind=kind,
+                        record_ids=record_ids or (),
+                        path=removal_list,
+                        actor=actor,
+                        confirmed=confirmed,
+                        language=language(),
+                    )
+                ),
+                yes,
+            )
+            data = {
+                "roster": r.roster_id,
+                "version": r.version,
+                "records": r.record_count,
+                "added": 0,
+                "removed": len(r.diff.removed),
+                "changed": 0,
+                "notes_columns": [],
+                "diff": roster_files.diff_json(r.diff),
+            }
+    _print_import(data)
 
 
 def _print_import(data: dict[str, Any]) -> None:

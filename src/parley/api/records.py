@@ -1,0 +1,62 @@
+"""/v1 for what a party does to and reads of its own records from its own machine: persons
+taken off a roster. Each route runs one `app` use case as the party that signed the request
+(app/authz.py decides)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from parley.api.signed import answer, ledger_of, refusal, signed_party
+from parley.app import roster_files
+from parley.app.requests import Caller
+from parley.domain.rosters import RosterKind
+from parley.errors import ParleyError
+
+router = APIRouter(prefix="/v1")
+Signed = Annotated[Caller, Depends(signed_party)]
+
+
+class RosterRemoval(BaseModel):
+    """Persons to take off a roster: by id, and the rows of a removal list (a roster file's
+    rows: with ids, or names and birth dates as the roster's own list writes them)."""
+
+    record_ids: list[str] = Field(default_factory=list, max_length=200_000)
+    records: list[dict[str, str]] | None = Field(default=None, max_length=200_000)
+    source: str = Field(default="removal", min_length=1, max_length=200)
+    confirmed: bool = False  # remove even more than half of the roster
+
+
+@router.post("/rosters/{party}/{kind}/removals")
+def remove_from_roster(
+    request: Request, party: str, kind: RosterKind, body: RosterRemoval, caller: Signed
+) -> Response:
+    """A new version of a party's roster without the persons named (only the party itself)."""
+    try:
+        with caller.acting():
+            r = roster_files.remove_rows(
+                ledger_of(request),
+                party_id=party,
+                kind=kind,
+                record_ids=body.record_ids,
+                rows=body.records,
+                source=body.source,
+                actor=caller.party_id,
+                confirmed=body.confirmed,
+            )
+    except ParleyError as e:
+        return refusal(request, e)
+    data: dict[str, Any] = {
+        "roster": r.roster_id,
+        "version": r.version,
+        "records": r.record_count,
+        "added": 0,
+        "removed": len(r.diff.removed),
+        "changed": 0,
+        "notes_columns": [],
+        "diff": roster_files.diff_json(r.diff),
+    }
+    return answer(request, data, 201 if r.version is not None else 200)

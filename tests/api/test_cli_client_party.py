@@ -1,0 +1,126 @@
+"""The rest of a party's commands from its own data directory against a real server: UA and RU
+take persons off their rosters, erase a person, list their sought persons not located, export
+their own view (XLSX, PFIF) and print a batch's manifest; each sees its own compartment alone,
+and the other side and the monitor are refused as they would be locally."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from parley.api.app import create_app
+from parley.app.config import Settings
+from parley.app.ledger import Ledger
+from parley.cli.main import app
+from parley.store import log as stored_log
+from tests.api.helpers import run_cli, serving, verifier_key
+
+HEADER = "record_id,family_name,given_name,birth_date,capture_date\n"
+UA_HELD = (
+    "UA-0,Іванов,Іван,1990-01-02,2022-03-04\n"
+    "UA-1,Шевченко,Тарас,1991-02-03,2022-03-05\n"
+    "UA-2,Коваль,Олег,1992-03-04,2022-03-06\n"
+) + "".join(f"UA-{n},Мельник,Петро,198{n}-05-06,2022-04-0{n}\n" for n in range(3, 9))
+
+
+@dataclass
+class Sites:
+    url: str
+    data: dict[str, Path]
+    ledger: Ledger
+    tmp: Path
+
+    def run(self, runner: CliRunner, party: str, *args: str) -> str:
+        """`parley --server URL ARGS` from the party's own data directory; it must succeed."""
+        return run_cli(runner, self.data[party], *args, server=self.url)
+
+    def try_(self, runner: CliRunner, party: str, *args: str) -> Result:
+        at = ["--data-dir", str(self.data[party]), "--server", self.url]
+        return runner.invoke(app, [*at, *args])
+
+    def file(self, name: str, rows: str, header: str = HEADER) -> Path:
+        path = self.tmp / name
+        path.write_text(header + rows, encoding="utf-8")
+        return path
+
+    def size(self) -> int:
+        with self.ledger.reading() as tx:
+            return stored_log.size(tx)
+
+
+@pytest.fixture
+def sites(runner: CliRunner, tmp_path: Path) -> Iterator[Sites]:
+    data = {p: tmp_path / p.lower() for p in ("MED", "UA", "RU", "SMM")}
+    run_cli(runner, data["MED"], "init")
+    for party, name, role in (
+        ("UA", "Ukraine", "side"),
+        ("RU", "Russia", "side"),
+        ("SMM", "Monitors", "monitor"),
+    ):
+        key = verifier_key(run_cli(runner, data[party], "key", "init", "--party", party))
+        run_cli(
+            runner, data["MED"], "party", "add", party, "--name", name, "--key", key, "--role", role
+        )
+    ledger = Ledger.open(Settings.from_env(data["MED"]))
+    try:
+        with serving(create_app(ledger)) as url:
+            yield Sites(url, data, ledger, tmp_path)
+    finally:
+        ledger.close()
+
+
+def _refused(result: Result, says: str) -> None:
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("Refused"), result.stderr
+    assert says in result.stderr, result.stderr
+
+
+def test_a_side_takes_persons_off_its_roster_by_id_and_by_list(
+    runner: CliRunner, sites: Sites
+) -> None:
+    held = sites.file("ua-held.csv", UA_HELD)
+    sites.run(runner, "UA", "roster", "import", str(held), "--party", "UA", "--kind", "held")
+
+    by_id = sites.run(runner, "UA", "roster", "remove", "--party", "UA", "--kind", "held", "UA-1")
+    assert "UA:held v2: 8 persons (0 added, 1 removed, 0 corrected)." in by_id
+    assert "- Шевченко Тарас (UA-1)" in by_id
+
+    # a list without ids: the person its names and birth date carry over to
+    listed = sites.file(
+        "leaving.csv", "Коваль,Олег,1992-03-04\n", "family_name,given_name,birth_date\n"
+    )
+    args = ("roster", "remove", "--party", "UA", "--kind", "held", "--list", str(listed))
+    by_list = sites.run(runner, "UA", *args)
+    assert "UA:held v3: 7 persons (0 added, 1 removed, 0 corrected)." in by_list
+    assert "- Коваль Олег (UA-2)" in by_list
+    with sites.ledger.reading() as tx:
+        last = list(stored_log.events(tx))[-1]
+    assert last.actor == "UA"  # signed by UA on its own machine, not by the server
+
+    # more than half the roster: refused until UA says --yes
+    size = sites.size()
+    nobody = sites.try_(runner, "UA", "roster", "remove", "--party", "UA", "--kind", "held")
+    assert nobody.exit_code != 0 and "name the persons to remove" in nobody.output
+    most = (
+        "roster",
+        "remove",
+        "--party",
+        "UA",
+        "--kind",
+        "held",
+        *(f"UA-{n}" for n in range(3, 9)),
+    )
+    _refused(sites.try_(runner, "UA", *most), "this would remove 6 of the 7 persons of UA:held")
+    # RU may not touch UA's roster (its key signs as RU), nor UA name a person not on it
+    _refused(
+        sites.try_(runner, "RU", *most, "--yes", "--as", "RU"), "RU may not import UA's roster"
+    )
+    absent = ("roster", "remove", "--party", "UA", "--kind", "held", "UA-99")
+    _refused(sites.try_(runner, "UA", *absent), "UA-99")
+    assert sites.size() == size
+    gone = sites.run(runner, "UA", *most, "--yes")
+    assert "UA:held v4: 1 persons (0 added, 6 removed, 0 corrected)." in gone
