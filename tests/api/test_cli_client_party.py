@@ -5,6 +5,7 @@ and the other side and the monitor are refused as they would be locally."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,9 +14,12 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from parley.api.app import create_app
+from parley.app import reconcile
 from parley.app.config import Settings
 from parley.app.ledger import Ledger
 from parley.cli.main import app
+from parley.domain import events as ev
+from parley.domain.matches import MatchState
 from parley.store import log as stored_log
 from tests.api.helpers import run_cli, serving, verifier_key
 
@@ -124,3 +128,46 @@ def test_a_side_takes_persons_off_its_roster_by_id_and_by_list(
     assert sites.size() == size
     gone = sites.run(runner, "UA", *most, "--yes")
     assert "UA:held v4: 1 persons (0 added, 6 removed, 0 corrected)." in gone
+
+
+def _rosters_and_a_match(runner: CliRunner, sites: Sites) -> None:
+    """UA holds three; RU seeks one of them (confirmed by the mediator on its own machine) and
+    one nobody holds; RU holds one, whom UA seeks."""
+    rosters = {
+        ("UA", "held"): UA_HELD,
+        ("RU", "sought"): "S-0,Іванов,Іван,1990-01-02,2022-03-04\n"
+        "S-1,Бондар,Андрій,1985-07-08,2022-09-10\n",
+        ("RU", "held"): "RU-0,Петров,Пётр,1980-03-04,2022-05-06\n",
+        ("UA", "sought"): "S-0,Петров,Пётр,1980-03-04,2022-05-06\n",
+    }
+    for (party, kind), rows in rosters.items():
+        path = sites.file(f"{party}-{kind}.csv", rows)
+        sites.run(runner, party, "roster", "import", str(path), "--party", party, "--kind", kind)
+    candidates = reconcile.exact_candidates(sites.ledger, sought="RU:sought", held="UA:held")
+    candidates += reconcile.exact_candidates(sites.ledger, sought="UA:sought", held="RU:held")
+    proposed = reconcile.propose(sites.ledger, actor="MED", candidates=candidates).proposed
+    assert len(proposed) == 2
+    reconcile.decide_matches(sites.ledger, actor="MED", mids=proposed, state=MatchState.CONFIRMED)
+
+
+def test_a_side_erases_a_person_of_its_own_roster(runner: CliRunner, sites: Sites) -> None:
+    _rosters_and_a_match(runner, sites)
+    erase = ("erase", "--person", "UA:held/UA-0", "--reason", "the family asked")
+    # RU may not erase UA's record, nor a monitor anyone's: nothing is appended
+    size = sites.size()
+    _refused(sites.try_(runner, "RU", *erase), "RU may not erase a record of UA's roster")
+    _refused(sites.try_(runner, "SMM", *erase), "SMM may not erase a record of UA's roster")
+    assert sites.size() == size
+
+    done = sites.run(runner, "UA", *erase)
+    assert f"Erased 1 record(s) and 0 consent interview(s), recorded from log entry {size}:" in done
+    assert "  erased UA:held/UA-0" in done
+    # the person joined to it on RU's roster is RU's (or the mediator's) to erase
+    assert "  not erased: RU:sought/S-0: joined to this person, but on RU's roster" in done
+    with sites.ledger.reading() as tx:
+        last = list(stored_log.events(tx))[-1]
+    assert (last.type, last.actor) == (ev.PERSON_ERASED, "UA")
+    seen = json.loads(sites.run(runner, "UA", "person", "UA:held/UA-0", "--json"))
+    assert seen["erased"] is True and "Іван" not in json.dumps(seen, ensure_ascii=False)
+    _refused(sites.try_(runner, "UA", *erase), "already erased")
+    _refused(sites.try_(runner, "UA", "erase", "--person", "UA:held/UA-99"), "has no record UA-99")

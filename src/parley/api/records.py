@@ -1,6 +1,6 @@
 """/v1 for what a party does to and reads of its own records from its own machine: persons
-taken off a roster. Each route runs one `app` use case as the party that signed the request
-(app/authz.py decides)."""
+taken off a roster, a person erased. Each route runs one
+`app` use case as the party that signed the request (app/authz.py decides)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from parley.api.signed import answer, ledger_of, refusal, signed_party
-from parley.app import roster_files
+from parley.app import erasure, roster_files
 from parley.app.requests import Caller
 from parley.domain.rosters import RosterKind
 from parley.errors import ParleyError
@@ -60,3 +60,36 @@ def remove_from_roster(
         "diff": roster_files.diff_json(r.diff),
     }
     return answer(request, data, 201 if r.version is not None else 200)
+
+
+class ErasureBody(BaseModel):
+    reason: str = Field(default="erasure request", min_length=1, max_length=2000)
+
+
+@router.post("/persons/{roster_id}/{record_id}/erasure")
+def erase_person(
+    request: Request, roster_id: str, record_id: str, body: ErasureBody, caller: Signed
+) -> Response:
+    """Erase a person: the record named (the mediator's, or the signing party's own) and every
+    record joined to it that the party may erase; the others are named with why not."""
+    try:
+        with caller.acting():
+            done = erasure.erase_person(
+                ledger_of(request),
+                actor=caller.party_id,
+                roster_id=roster_id,
+                record_id=record_id,
+                reason=body.reason,
+            )
+    except ParleyError as e:
+        return refusal(request, e)
+    appended = done.appended
+    data = {
+        "first": None if appended is None else appended.first,
+        "count": 0 if appended is None else appended.count,
+        "erased": [str(r) for r in done.erased],
+        "already": [str(r) for r in done.already],
+        "not_erased": [{"record": str(r), "why": why} for r, why in done.not_erased],
+        "interviews": done.interviews,
+    }
+    return answer(request, data)

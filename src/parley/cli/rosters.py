@@ -365,29 +365,51 @@ def erase(
         str, typer.Option(help="Why, for the log (no personal data).")
     ] = "erasure request",
     actor: Annotated[
-        str, typer.Option("--as", help="The mediator, or the party owning the roster.")
-    ] = "MED",
+        str | None,
+        typer.Option(
+            "--as",
+            help="The mediator (default), or the party owning the roster (with --server: the"
+            " party whose key is here).",
+        ),
+    ] = None,
 ) -> None:
     """Erase a person, not a record: the record named and every record joined to it (both
     sides' rosters) leave every payload and projection; proofs keep holding."""
     with failures():
         ref = RecordRef.parse(person)
-        done = with_ledger(
-            lambda ledger: erasure.erase_person(
-                ledger, actor=actor, roster_id=ref.roster_id, record_id=ref.record_id, reason=reason
+        if server() is not None:
+            data = client(actor).request(
+                "POST",
+                f"/v1/persons/{segment(ref.roster_id)}/{segment(ref.record_id)}/erasure",
+                {"reason": reason},
             )
-        )
-    first = done.appended.first if done.appended is not None else None
+        else:
+            done = with_ledger(
+                lambda ledger: erasure.erase_person(
+                    ledger,
+                    actor=actor or "MED",
+                    roster_id=ref.roster_id,
+                    record_id=ref.record_id,
+                    reason=reason,
+                )
+            )
+            data = {
+                "first": done.appended.first if done.appended is not None else None,
+                "erased": [str(r) for r in done.erased],
+                "already": [str(r) for r in done.already],
+                "not_erased": [{"record": str(r), "why": why} for r, why in done.not_erased],
+                "interviews": done.interviews,
+            }
     out.print(
-        f"Erased {len(done.erased)} record(s) and {done.interviews} consent interview(s),"
-        f" recorded from log entry {first}:"
+        f"Erased {len(data['erased'])} record(s) and {data['interviews']} consent interview(s),"
+        f" recorded from log entry {data['first']}:"
     )
-    for r in done.erased:
+    for r in data["erased"]:
         out.print(f"  erased {r}")
-    for r in done.already:
+    for r in data["already"]:
         out.print(f"  erased before: {r}")
-    for r, why in done.not_erased:
-        out.print(f"  not erased: {r}: {why}")
+    for n in data["not_erased"]:
+        out.print(f"  not erased: {n['record']}: {n['why']}")
     out.print(f"Not erased: {erasure.NEVER_JOINED}.")
 
 
