@@ -171,3 +171,24 @@ def test_a_side_erases_a_person_of_its_own_roster(runner: CliRunner, sites: Site
     assert seen["erased"] is True and "Іван" not in json.dumps(seen, ensure_ascii=False)
     _refused(sites.try_(runner, "UA", *erase), "already erased")
     _refused(sites.try_(runner, "UA", "erase", "--person", "UA:held/UA-99"), "has no record UA-99")
+
+
+def test_a_side_lists_its_sought_persons_not_located(runner: CliRunner, sites: Sites) -> None:
+    _rosters_and_a_match(runner, sites)
+    rows = json.loads(sites.run(runner, "RU", "unlocated", "--party", "RU", "--json"))
+    assert rows == [{"record": "RU:sought/S-1", "name": "Бондар Андрій", "evidence": "unknown"}]
+    shown = sites.run(runner, "RU", "unlocated", "--party", "RU")
+    assert "1 sought by RU and not located:" in shown
+    assert "RU:sought/S-1 Бондар Андрій (evidence: unknown)" in shown
+    assert "0 sought by UA and not located:" in sites.run(
+        runner, "UA", "unlocated", "--party", "UA"
+    )
+    # UA may not see RU's sought persons, nor the monitor anyone's
+    _refused(
+        sites.try_(runner, "UA", "unlocated", "--party", "RU"),
+        "UA may see only its own sought persons",
+    )
+    _refused(
+        sites.try_(runner, "SMM", "unlocated", "--party", "RU"),
+        "SMM may see only its own sought persons",
+    )

@@ -1,5 +1,5 @@
 """/v1 for what a party does to and reads of its own records from its own machine: persons
-taken off a roster, a person erased. Each route runs one
+taken off a roster, a person erased, its sought persons not located yet. Each route runs one
 `app` use case as the party that signed the request (app/authz.py decides)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from parley.api.signed import answer, ledger_of, refusal, signed_party
-from parley.app import erasure, roster_files
+from parley.app import erasure, reconcile, roster_files
 from parley.app.requests import Caller
 from parley.domain.rosters import RosterKind
 from parley.errors import ParleyError
@@ -93,3 +93,14 @@ def erase_person(
         "interviews": done.interviews,
     }
     return answer(request, data)
+
+
+@router.get("/rosters/{party}/sought/unlocated")
+def unlocated(request: Request, party: str, caller: Signed) -> Response:
+    """A party's sought persons found on no other party's held roster yet (the party itself or
+    the mediator)."""
+    try:
+        rows = reconcile.not_located(ledger_of(request), actor=caller.party_id, party_id=party)
+    except ParleyError as e:
+        return refusal(request, e)
+    return answer(request, rows)

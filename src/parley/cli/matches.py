@@ -342,14 +342,24 @@ def _summary(done: reconcile.Reconciled, details: bool) -> None:
 
 def unlocated_command(
     party: Annotated[str, typer.Option(help="The party whose sought persons to list.")],
-    actor: Annotated[str, typer.Option("--as", help="Who is asking.")] = "MED",
+    actor: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            help="Who is asking: the mediator (default), or the party itself (with --server:"
+            " the party whose key is here).",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Sought persons found on no held roster yet, with the evidence that they are held."""
     with failures():
-        rows = with_ledger(
-            lambda ledger: reconcile.not_located(ledger, actor=actor, party_id=party)
-        )
+        if server() is not None:
+            rows = client(actor).request("GET", f"/v1/rosters/{segment(party)}/sought/unlocated")
+        else:
+            rows = with_ledger(
+                lambda ledger: reconcile.not_located(ledger, actor=actor or "MED", party_id=party)
+            )
     if as_json:
         print_json(rows)
         return
