@@ -27,13 +27,14 @@ deps: $(STAMP)
 	$(BIN)/deptry src
 	$(BIN)/deptry tests benchmarks --exclude '\.venv' --ignore DEP002,DEP004
 
-# The pages' messages: extracted from the templates and the Python (N_) into messages.pot,
-# each language's .po compiled to the .mo the server reads (neither is committed); a string
-# missing from a .po fails tests/unit/web/test_catalogs.py. `make catalogs-update` merges
-# new strings into the .po files for translating.
+# The messages: extracted from the pages' templates and from every sentence marked N_ in
+# src/parley (the pages' words and the refusals the app raises) into messages.pot, each
+# language's .po compiled to the .mo the pages, the API's clients and the CLI read (neither is
+# committed); a string missing from a .po fails tests/unit/web/test_catalogs.py.
+# `make catalogs-update` merges new strings into the .po files for translating.
 WEB := src/parley/web
 catalogs: $(STAMP)
-	$(BIN)/pybabel -q extract -F $(WEB)/babel.cfg -k N_ --no-location --sort-output -o $(WEB)/locale/messages.pot $(WEB)
+	$(BIN)/pybabel -q extract -F $(WEB)/babel.cfg -k N_ --no-location --sort-output -o $(WEB)/locale/messages.pot src/parley
 	$(BIN)/pybabel -q compile -d $(WEB)/locale
 
 catalogs-update: catalogs

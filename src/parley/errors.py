@@ -14,10 +14,106 @@ It imports nothing, so `names`, `log` and `domain` may derive from it and stay p
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
+Gettext = Callable[[str], str]
+
+
+def N_(message: str) -> str:  # noqa: N802 (the conventional marker name)
+    """Marks an English sentence (or a word) for extraction into the catalogs; a face translates
+    it when it shows it (`render`)."""
+    return message
+
+
+class Word(str):
+    """A parameter of a refusal that is one of Parley's own words (a state, a kind, a role):
+    shown translated, where the other parameters (ids, names, numbers) are shown as they are.
+    The word itself is marked with `N_` where it is defined, so the catalogs hold it."""
+
+    __slots__ = ()
+
 
 class ParleyError(Exception):
-    """Base of every error Parley raises on purpose; its message is one sentence for the user."""
+    """Base of every error Parley raises on purpose; its message is one sentence for the user.
+
+    `message` is an English template with `{name}` fields filled from `params`; `str(error)` is
+    the English sentence, `template` and `params` let a face say it in the reader's language:
+    `raise NotFound(N_("Roster {roster} has no person {person}."), roster=rid, person=pid)`.
+    Without params the message is taken as it is (braces and all)."""
+
+    template: str = ""
+    params: Mapping[str, object] = {}
+
+    def __init__(self, message: str = "", /, **params: object) -> None:
+        super().__init__(message.format(**params) if params else message)
+        self.template = message
+        self.params = params
 
 
 class InvalidInput(ParleyError):
     """A file, a text or a value given from outside that Parley cannot take as it is."""
+
+
+def _shown(value: object, gettext: Gettext) -> object:
+    if isinstance(value, ParleyError):
+        return render(value, gettext)
+    if isinstance(value, Word):
+        return gettext(value)
+    return value
+
+
+def render(error: ParleyError, gettext: Gettext) -> str:
+    """`error` said through a catalog's `gettext`: its template translated and filled, a nested
+    error and a `Word` translated too. A template the catalog lacks stays English; a translation
+    whose fields do not fit falls back to the English sentence."""
+    template = error.template or str(error)
+    if not error.params:
+        return gettext(template)
+    shown = {name: _shown(value, gettext) for name, value in error.params.items()}
+    try:
+        return gettext(template).format(**shown)
+    except (KeyError, IndexError, ValueError, AttributeError):
+        try:
+            return template.format(**shown)
+        except (KeyError, IndexError, ValueError, AttributeError):
+            return str(error)
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, ParleyError):
+        return refusal_json(value)
+    if isinstance(value, Word):
+        return {"word": str(value)}
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def refusal_json(error: ParleyError) -> dict[str, Any]:
+    """What a client needs to say `error` in its user's language: the template, its params as
+    JSON (a nested error as its own object, a `Word` as {"word": ...}) and the English detail."""
+    return {
+        "template": error.template or str(error),
+        "params": {name: _json_value(value) for name, value in error.params.items()},
+        "detail": str(error),
+    }
+
+
+def _from_json(value: object) -> object:
+    if isinstance(value, dict):
+        if set(value) == {"word"} and isinstance(value["word"], str):
+            return Word(value["word"])
+        if isinstance(value.get("template"), str):
+            return from_json(value["template"], value.get("params"), str(value.get("detail", "")))
+    return value
+
+
+def from_json(template: str, params: object, detail: str) -> ParleyError:
+    """An error rebuilt from `refusal_json`'s parts (a server's answer): its `str` is the
+    English `detail` as sent, `render` says it in the client's language."""
+    error = ParleyError(detail)
+    error.template = template
+    if isinstance(params, dict):
+        error.params = {str(k): _from_json(v) for k, v in params.items()}
+    return error

@@ -1,4 +1,5 @@
-"""Every error Parley raises on purpose becomes one JSON answer: a status and one sentence."""
+"""Every error Parley raises on purpose becomes one JSON answer: a status and one sentence, in
+English (`detail`) and as its `template` and `params`, so a client says it in its user's language."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from parley.app.authz import Forbidden
 from parley.app.errors import LogError
 from parley.app.requests import StillRunning, Unauthenticated
 from parley.domain.errors import DomainError, InvalidRecord, NotFound
-from parley.errors import InvalidInput, ParleyError
+from parley.errors import InvalidInput, ParleyError, refusal_json
 
 
 def status_of(error: ParleyError) -> int:
@@ -32,7 +33,13 @@ def status_of(error: ParleyError) -> int:
 
 def body_of(error: ParleyError) -> dict[str, object]:
     problems = getattr(error, "problems", None)
-    body: dict[str, object] = {"error": type(error).__name__, "detail": str(error)}
+    said = refusal_json(error)
+    body: dict[str, object] = {
+        "error": type(error).__name__,
+        "detail": said["detail"],
+        "template": said["template"],
+        "params": said["params"],
+    }
     if problems:
         body["problems"] = [str(p) for p in problems]
     return body
@@ -43,6 +50,8 @@ class ErrorBody(BaseModel):
 
     error: str
     detail: str
+    template: str | None = None
+    params: dict[str, Any] | None = None
     problems: list[str] | None = None
 
 
@@ -61,6 +70,8 @@ class Unprocessable(BaseModel):
 
     error: str | None = None
     detail: str | list[dict[str, Any]]
+    template: str | None = None
+    params: dict[str, Any] | None = None
     problems: list[str] | None = None
 
 

@@ -23,7 +23,7 @@ class Answered(ParleyError):
     """The request was answered before its route ran: a refusal or a retry's first answer."""
 
     def __init__(self, status: int, body: bytes) -> None:
-        super().__init__(status)
+        super().__init__(str(status))
         self.status = status
         self.body = body
 

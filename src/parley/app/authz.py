@@ -6,6 +6,7 @@ party to the agreement, exchange or match)."""
 from __future__ import annotations
 
 import enum
+import string
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -14,6 +15,7 @@ from typing import Any
 from parley.domain.errors import DomainError
 from parley.domain.handovers import HandoverState
 from parley.domain.parties import Role
+from parley.errors import N_, Word
 from parley.log.events import LOG_PAYLOADS
 from parley.store import Tx
 from parley.store import keys as key_store
@@ -108,12 +110,24 @@ class Rule:
 
     who: frozenset[Standing]
     roles: frozenset[Role] = frozenset(Role)
-    refusal: str = "{actor} ({role}) may not {action}: only a {who} may"
+    refusal: str = N_("{actor} ({role}) may not {action}: only a {who} may")
 
 
 A, St = Action, Standing
 M, SIDE, W = frozenset({St.MEDIATOR}), frozenset({St.SIDE}), frozenset({St.MONITOR})
-_MOVE = "{actor} may not move a handover to {about}: that is for the {who} party"
+_MOVE = N_("{actor} may not move a handover to {about}: that is for the {who} party")
+
+
+# the words a refusal shows for a role, a state and who may move a handover (translated)
+_WORDS = (
+    N_("mediator"),
+    N_("side"),
+    N_("monitor"),
+    N_("releasing"),
+    N_("receiving"),
+    N_("mediator or releasing"),
+    N_("mediator or receiving or releasing"),
+)
 
 
 def _move(*who: Standing) -> Rule:
@@ -122,16 +136,16 @@ def _move(*who: Standing) -> Rule:
 
 PERMISSIONS: Mapping[Action, Rule] = MappingProxyType({
     A.PARTY_REGISTER: Rule(M),
-    A.KEY_ROTATE: Rule(frozenset({St.OWNER}), refusal="{actor} may rotate only its own key"),
+    A.KEY_ROTATE: Rule(frozenset({St.OWNER}), refusal=N_("{actor} may rotate only its own key")),
     A.KEY_REVOKE: Rule(
-        frozenset({St.MEDIATOR, St.OWNER}), refusal="{actor} may not revoke a key of {owner}"
+        frozenset({St.MEDIATOR, St.OWNER}), refusal=N_("{actor} may not revoke a key of {owner}")
     ),
     A.KEY_REPLACE: Rule(
         frozenset({St.OWNER}),
-        refusal="{actor} may not install a key in {owner}'s name: only {owner} names its own keys",
+        refusal=N_("{actor} may not install a key in {owner}'s name: only {owner} names its own keys"),
     ),
     A.LOG_COSIGN: Rule(
-        SIDE | W, refusal="{actor} is not a party that witnesses the mediator's log"
+        SIDE | W, refusal=N_("{actor} is not a party that witnesses the mediator's log")
     ),
     A.STATUS_READ: Rule(M | SIDE | W),
     A.LOG_EXPORT: Rule(M | SIDE | W),
@@ -139,39 +153,39 @@ PERMISSIONS: Mapping[Action, Rule] = MappingProxyType({
     A.ROSTER_IMPORT: Rule(
         frozenset({St.OWNER}),
         roles=frozenset({Role.SIDE}),
-        refusal="{actor} may not import {owner}'s roster: only {owner} signs its own",
+        refusal=N_("{actor} may not import {owner}'s roster: only {owner} signs its own"),
     ),
     A.ROSTER_READ: Rule(
         frozenset({St.MEDIATOR, St.OWNER}),
         roles=frozenset({Role.MEDIATOR, Role.SIDE}),
-        refusal="{actor} ({role}) may not see {owner}'s roster: only {owner} and the mediator may",
+        refusal=N_("{actor} ({role}) may not see {owner}'s roster: only {owner} and the mediator may"),
     ),
     A.PERSON_READ: Rule(
         frozenset({St.MEDIATOR, St.OWNER}),
-        refusal="{actor} may see only its own rosters' records, not {about}",
+        refusal=N_("{actor} may see only its own rosters' records, not {about}"),
     ),
     A.PERSON_ERASE: Rule(
         frozenset({St.MEDIATOR, St.OWNER}),
-        refusal="{actor} may not erase a record of {owner}'s roster",
+        refusal=N_("{actor} may not erase a record of {owner}'s roster"),
     ),
     A.NOT_LOCATED_READ: Rule(
-        frozenset({St.MEDIATOR, St.OWNER}), refusal="{actor} may see only its own sought persons"
+        frozenset({St.MEDIATOR, St.OWNER}), refusal=N_("{actor} may see only its own sought persons")
     ),
     A.MATCH_RECONCILE: Rule(
-        M, refusal="{actor} may not reconcile: only the mediator sees all rosters"
+        M, refusal=N_("{actor} may not reconcile: only the mediator sees all rosters")
     ),
     A.MATCH_PROPOSE: Rule(
-        M, refusal="{actor} may not propose matches: only the mediator reconciles"
+        M, refusal=N_("{actor} may not propose matches: only the mediator reconciles")
     ),
-    A.MATCH_DECIDE: Rule(M, refusal="{actor} may not decide matches: only the mediator does"),
+    A.MATCH_DECIDE: Rule(M, refusal=N_("{actor} may not decide matches: only the mediator does")),
     A.MATCH_REVERSE: Rule(
-        M, refusal="{actor} may not reverse a match: only the mediator, who confirmed it, does"
+        M, refusal=N_("{actor} may not reverse a match: only the mediator, who confirmed it, does")
     ),
     A.MATCH_ACKNOWLEDGE: Rule(
         frozenset({St.PARTY}),
-        refusal="{actor} may acknowledge only matches about its own records",
+        refusal=N_("{actor} may acknowledge only matches about its own records"),
     ),
-    A.MATCH_LIST: Rule(M | SIDE, refusal="{actor} is a monitor: it sees the roadmap, not matches"),
+    A.MATCH_LIST: Rule(M | SIDE, refusal=N_("{actor} is a monitor: it sees the roadmap, not matches")),
     A.MATCH_SEE_PROPOSED: Rule(M),
     A.MATCH_SEE_CONFIRMED: Rule(frozenset({St.MEDIATOR, St.PARTY})),
     A.MATCH_SEE_EXPLANATION: Rule(M),
@@ -181,35 +195,35 @@ PERMISSIONS: Mapping[Action, Rule] = MappingProxyType({
     A.AGREEMENT_SIGN: Rule(
         frozenset({St.PARTY}),
         roles=frozenset({Role.MEDIATOR, Role.SIDE}),
-        refusal="{actor} is neither a side nor the mediator of agreement {about}",
+        refusal=N_("{actor} is neither a side nor the mediator of agreement {about}"),
     ),
     A.COMMITMENT_STATUS: Rule(M),
     A.MONITOR_REPORT: Rule(W),
     A.SIDE_LISTS_SUBMIT: Rule(
         frozenset({St.PARTY}),
         roles=frozenset({Role.SIDE}),
-        refusal="{actor} is not a side of the exchange {about}",
+        refusal=N_("{actor} is not a side of the exchange {about}"),
     ),
     A.SIDE_LISTS_READ: Rule(
-        M | SIDE, refusal="{actor} is a monitor: it sees the roadmap, not persons"
+        M | SIDE, refusal=N_("{actor} is a monitor: it sees the roadmap, not persons")
     ),
     A.SIDE_LISTS_SEE: Rule(frozenset({St.MEDIATOR, St.OWNER})),
     A.BATCH_PROPOSE: Rule(M),
     A.BATCH_PLAN: Rule(M),
     A.BATCH_CONFIRM: Rule(
-        M, refusal="{actor} may not confirm transfers: the mediator is the third witness"
+        M, refusal=N_("{actor} may not confirm transfers: the mediator is the third witness")
     ),
     A.BATCH_CLOSE: Rule(M),
     A.INTERVIEW_READ: Rule(
-        M, refusal="{actor} may not read consent interviews: they are the mediator's alone"
+        M, refusal=N_("{actor} may not read consent interviews: they are the mediator's alone")
     ),
     A.INTERVIEW_RECORD: Rule(
-        M, refusal="the consent interview is recorded by the mediator, with its outcome"
+        M, refusal=N_("the consent interview is recorded by the mediator, with its outcome")
     ),
     # the mediator witnesses and interviews, the releasing side presents and transfers,
     # the receiving side confirms receipt
     A.HANDOVER_REQUESTED: Rule(
-        frozenset(), refusal="{actor} may not move a handover to requested: every handover starts there"
+        frozenset(), refusal=N_("{actor} may not move a handover to requested: every handover starts there")
     ),
     A.HANDOVER_LOCATED: _move(St.MEDIATOR),
     A.HANDOVER_AGREED: _move(St.MEDIATOR),
@@ -226,44 +240,44 @@ PERMISSIONS: Mapping[Action, Rule] = MappingProxyType({
     A.HANDOVER_RESUME: _move(St.MEDIATOR),
     A.HANDOVER_WITHDRAWN: Rule(
         frozenset(),
-        refusal="{actor} may not move a handover to withdrawn: a person is withdrawn from a batch"
-        " by an amendment both sides and the mediator agree",
+        refusal=N_("{actor} may not move a handover to withdrawn: a person is withdrawn from a batch"
+        " by an amendment both sides and the mediator agree"),
     ),
     A.BATCH_AMEND: Rule(
         frozenset({St.PARTY}),
         roles=frozenset({Role.MEDIATOR, Role.SIDE}),
-        refusal="{actor} is neither a side nor the mediator of batch {about}",
+        refusal=N_("{actor} is neither a side nor the mediator of batch {about}"),
     ),
-    A.BATCH_CANCEL: Rule(M, refusal="{actor} may not cancel a batch: the mediator calls it off"),
+    A.BATCH_CANCEL: Rule(M, refusal=N_("{actor} may not cancel a batch: the mediator calls it off")),
     # the side that sought a person (a confirmed match to its sought record) and the side that
     # receives them see where the person stands, by name; never the other side's roster
     A.PERSON_OUTCOME_READ: Rule(
         frozenset({St.MEDIATOR, St.OWNER, St.PARTY}),
         roles=frozenset({Role.MEDIATOR, Role.SIDE}),
-        refusal="{actor} may see only its own rosters' records and the persons the process"
-        " joined to them, not {about}",
+        refusal=N_("{actor} may see only its own rosters' records and the persons the process"
+        " joined to them, not {about}"),
     ),
     A.HANDOVER_SEE: Rule(
         frozenset({St.MEDIATOR, St.RELEASING, St.RECEIVING}),
-        refusal="{actor} neither releases nor receives this person",
+        refusal=N_("{actor} neither releases nor receives this person"),
     ),
     A.DESK_SIGN_IN: Rule(
-        M, refusal="{actor} may not sign in to the desk: a party's pages sign in its own browser"
+        M, refusal=N_("{actor} may not sign in to the desk: a party's pages sign in its own browser")
     ),
     A.BATCH_BOARD: Rule(
-        M, refusal="{actor} may not see a batch's board: it names the persons of both sides"
+        M, refusal=N_("{actor} may not see a batch's board: it names the persons of both sides")
     ),
     # the paper for the handover site: each party to the batch prints it, each cell as that
     # party may see it (PERSON_READ, HANDOVER_SEE); the mediator's shows both sides' spellings
     A.BATCH_MANIFEST: Rule(
         frozenset({St.MEDIATOR, St.PARTY}),
         roles=frozenset({Role.MEDIATOR, Role.SIDE}),
-        refusal="{actor} is neither a side nor the mediator of batch {about}",
+        refusal=N_("{actor} is neither a side nor the mediator of batch {about}"),
     ),
     A.SIDE_EXPORT: Rule(
         frozenset({St.MEDIATOR, St.OWNER}),
         roles=frozenset({Role.MEDIATOR, Role.SIDE}),
-        refusal="{actor} may export only its own rosters and batches, not {owner}'s",
+        refusal=N_("{actor} may export only its own rosters and batches, not {owner}'s"),
     ),
 })  # fmt: skip
 
@@ -288,7 +302,7 @@ class Acting:
 def role_of(conn: Tx, party_id: str) -> Role:
     role = key_store.role_of(conn, party_id)
     if role is None:
-        raise Forbidden(f"{party_id} is not a registered party")
+        raise Forbidden(N_("{party} is not a registered party"), party=party_id)
     return role
 
 
@@ -306,13 +320,19 @@ def refusal(
     receiving: str | None = None,
     parties: Collection[str] = (),
     about: str = "",
-) -> str | None:
+) -> Forbidden | None:
     """Why `who` may not take `action` on the thing described, or None if it may."""
     rule = PERMISSIONS[action]
     actor, role = who.party_id, who.role
     if role not in rule.roles:
         allowed = " or ".join(sorted(r.value for r in rule.roles))
-        return f"{actor} ({role.value}) may not {action.value}: only a {allowed} may"
+        return Forbidden(
+            N_("{actor} ({role}) may not {action}: only a {allowed} may"),
+            actor=actor,
+            role=Word(role.value),
+            action=action.value,
+            allowed=allowed,
+        )
     holds = {Standing(role.value)}
     for standing, party in (
         (Standing.OWNER, owner),
@@ -325,14 +345,19 @@ def refusal(
         holds.add(Standing.PARTY)
     if rule.who & holds:
         return None
-    return rule.refusal.format(
-        actor=actor,
-        role=role.value,
-        action=action.value,
-        who=" or ".join(sorted(rule.who)) or "nobody",
-        owner=owner,
-        about=about,
-    )
+    fields: dict[str, object] = {
+        "actor": actor,
+        "role": Word(role.value),
+        "action": action.value,
+        "who": " or ".join(sorted(rule.who)) or "nobody",
+        "owner": owner,
+        "about": about,
+    }
+    if rule.refusal == _MOVE:  # a handover's state and who moves it there: words of ours
+        fields["about"], fields["who"] = Word(about), Word(fields["who"])
+    # only the fields the sentence names travel with it (a client fills those alone)
+    named = {f for _, f, _, _ in string.Formatter().parse(rule.refusal) if f}
+    return Forbidden(rule.refusal, **{k: v for k, v in fields.items() if k in named})
 
 
 def allows(
@@ -371,7 +396,7 @@ def check(
         about=about,
     )
     if reason is not None:
-        raise Forbidden(reason)
+        raise reason
     return who
 
 

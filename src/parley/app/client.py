@@ -10,18 +10,30 @@ import urllib.parse
 from dataclasses import dataclass
 from typing import Any
 
-from parley.errors import ParleyError
+from parley.errors import ParleyError, from_json
 from parley.log.command import SignedCommand, command_body, sign_command
 from parley.log.entry import EntrySigner
 
 
 class ServerRefused(ParleyError):
-    """The server answered a request with a refusal: its status and its one sentence."""
+    """The server answered a request with a refusal: its status and its one sentence (in
+    English as `str`; its template and params, when sent, to say it in the user's language)."""
 
-    def __init__(self, status: int, detail: str, problems: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        problems: tuple[str, ...] = (),
+        *,
+        template: str = "",
+        params: object = None,
+    ) -> None:
         super().__init__(detail)
         self.status = status
         self.problems = problems
+        if template:
+            said = from_json(template, params, detail)
+            self.template, self.params = said.template, said.params
 
 
 class Unreachable(ParleyError):
@@ -85,7 +97,14 @@ class Client:
         if reply.status >= 400:
             if isinstance(answer, dict) and "detail" in answer:
                 problems = tuple(str(p) for p in answer.get("problems") or ())
-                raise ServerRefused(reply.status, _sentence(answer["detail"]), problems)
+                template = answer.get("template")
+                raise ServerRefused(
+                    reply.status,
+                    _sentence(answer["detail"]),
+                    problems,
+                    template=template if isinstance(template, str) else "",
+                    params=answer.get("params"),
+                )
             raise ServerRefused(reply.status, f"the server answered {reply.status}")
         return answer
 

@@ -22,6 +22,7 @@ from parley.app.config import Settings
 from parley.app.documents import text_problem
 from parley.app.errors import RosterFileError
 from parley.app.keys import KeyRing
+from parley.app.language import refusal, user_locale
 from parley.app.ledger import Ledger
 from parley.errors import InvalidInput, ParleyError
 
@@ -109,16 +110,16 @@ def failures(refused: str = "nothing was imported") -> Iterator[None]:
             err.print(f"  {problem}")
         raise typer.Exit(1) from e
     except VerificationFailed as e:
-        fail(str(e), "Verification failed")
+        fail(refusal(e, user_locale()), "Verification failed")
     except ServerRefused as e:
         if e.problems:
-            err.print(f"[red]Refused, {refused}:[/] {e}")
+            err.print(f"[red]Refused, {refused}:[/] {refusal(e, user_locale())}")
             for line in e.problems:
                 err.print(f"  {line}")
             raise typer.Exit(1) from e
-        fail(str(e), "Refused")
+        fail(refusal(e, user_locale()), "Refused")
     except ParleyError as e:
-        fail(str(e))
+        fail(refusal(e, user_locale()))
 
 
 def write_file(path: Path, data: bytes) -> None:

@@ -1,50 +1,27 @@
-"""Languages of the pages: Babel catalogs in `locale/` (uk, ru, en), the reader's choice from a
-cookie or the browser's, and dates and numbers written as the locale writes them."""
+"""Languages of the pages: Babel catalogs in `locale/` (uk, ru, en; loaded by app/language.py,
+which the CLI shares), the reader's choice from a cookie or the browser's, and dates and
+numbers written as the locale writes them."""
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from io import BytesIO
-from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
-from babel.support import Translations
 from starlette.requests import Request
 
-LOCALES = ("uk", "ru", "en")
-DEFAULT = "en"
+from parley.app.language import CATALOGS as CATALOGS
+from parley.app.language import DEFAULT as DEFAULT
+from parley.app.language import DOMAIN as DOMAIN
+from parley.app.language import LOCALES as LOCALES
+from parley.app.language import refusal as refusal
+from parley.app.language import translations as translations
+from parley.errors import N_ as N_  # the marker, for the pages
+
 COOKIE = "parley_lang"
-CATALOGS = Path(__file__).parent / "locale"
-DOMAIN = "messages"
 # what the language switcher shows: each language in its own words
 NATIVE = {"uk": "Українська", "ru": "Русский", "en": "English"}
-
-
-def N_(message: str) -> str:  # noqa: N802 (the conventional marker name)
-    """Marks a message in Python for extraction; the template translates it when shown."""
-    return message
-
-
-@functools.cache
-def translations(locale: str) -> Translations:
-    """The compiled catalog of `locale` (`make catalogs` compiles it); where the build has not
-    run, or the .po is newer, the .po is compiled in memory so a page is never stale."""
-    folder = CATALOGS / locale / "LC_MESSAGES"
-    mo, po = folder / f"{DOMAIN}.mo", folder / f"{DOMAIN}.po"
-    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
-        with mo.open("rb") as f:
-            return Translations(f, domain=DOMAIN)
-    with po.open("rb") as f:
-        catalog = read_po(f, locale=locale, domain=DOMAIN)
-    buffer = BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    return Translations(buffer, domain=DOMAIN)
 
 
 def _accepted(header: str) -> str | None:

@@ -63,7 +63,7 @@ def refused(request: Request, error: ParleyError) -> Response:
     """A refusal as a page: what was refused, in the app's own sentence."""
     if isinstance(error, NeedSignIn) and request.method == "GET":
         return render.page(request, "signin.html", {"refusal": None}, status=401)
-    detail = i18n.translations(i18n.locale_of(request)).gettext(str(error))
+    detail = i18n.refusal(error, i18n.locale_of(request))
     return render.page(
         request,
         "refused.html",

@@ -1,5 +1,6 @@
-"""Every message the pages show is in each language's catalog, translated, with the same
-placeholders: a string added to a template or marked in Python and left out fails here."""
+"""Every message the pages show and every refusal the app raises is in each language's catalog,
+translated, with the same placeholders: a string added to a template or marked N_ anywhere in
+src/parley and left out fails here."""
 
 from __future__ import annotations
 
@@ -7,24 +8,29 @@ import re
 from pathlib import Path
 
 import pytest
+from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
+import parley
 import parley.web
 from parley.web import i18n
 
 WEB = Path(parley.web.__file__).parent
+SOURCE = Path(parley.__file__).parent
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+_FIELD = re.compile(r"(?<!\{)\{(\w*)[^{}]*\}(?!\})")
 
 
 def _extracted() -> set[str]:
-    """The messages `make catalogs` extracts (babel.cfg: templates and N_ in Python)."""
+    """The messages `make catalogs` extracts from src/parley (babel.cfg: the templates and N_
+    in Python)."""
     method_map = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
     options = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
-        str(WEB), method_map, options, keywords=keywords
+        str(SOURCE), method_map, options, keywords=keywords
     ):
         found.add(message if isinstance(message, str) else message[0])
     return found
@@ -37,13 +43,9 @@ def test_the_extraction_finds_the_pages_messages() -> None:
     assert len(found) > 50
 
 
-@pytest.mark.parametrize("locale", i18n.LOCALES)
-def test_every_message_is_in_the_catalog_and_translated(locale: str) -> None:
-    path = WEB / "locale" / locale / "LC_MESSAGES" / "messages.po"
-    with path.open("rb") as f:
-        catalog = read_po(f, locale=locale)
+def _problems(catalog: Catalog, extracted: set[str]) -> list[str]:
     problems = []
-    for msgid in sorted(_extracted()):
+    for msgid in sorted(extracted):
         message = catalog.get(msgid)
         if message is None:
             problems.append(f"missing: {msgid!r}")
@@ -52,11 +54,37 @@ def test_every_message_is_in_the_catalog_and_translated(locale: str) -> None:
         raw = message.string
         strings = [raw] if isinstance(raw, str) else [str(x) for x in raw or ()]
         wanted = set(_PLACEHOLDER.findall(ids[-1]))
+        fields = sorted(_FIELD.findall(ids[-1]))
         if not all(strings) or "fuzzy" in message.flags:
             problems.append(f"not translated: {msgid!r}")
         elif any(set(_PLACEHOLDER.findall(s)) != wanted for s in strings if "%(" in ids[-1]):
             problems.append(f"other placeholders: {msgid!r}")
+        elif fields and any(sorted(_FIELD.findall(s)) != fields for s in strings):
+            problems.append(f"other fields: {msgid!r}")
+    return problems
+
+
+@pytest.mark.parametrize("locale", i18n.LOCALES)
+def test_every_message_is_in_the_catalog_and_translated(locale: str) -> None:
+    path = WEB / "locale" / locale / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as f:
+        catalog = read_po(f, locale=locale)
+    problems = _problems(catalog, _extracted())
     assert problems == [], f"{path} of {locale}: {problems}"
+
+
+def test_the_extraction_finds_the_apps_refusals_and_the_check_fails_on_one_missing() -> None:
+    found = _extracted()
+    sentence = "{party} is not a registered party"  # app/authz.py's refusal
+    assert sentence in found
+    path = WEB / "locale" / "uk" / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as f:
+        catalog = read_po(f, locale="uk")
+    assert _problems(catalog, {sentence}) == []
+    catalog.delete(sentence)
+    assert _problems(catalog, {sentence}) == [f"missing: {sentence!r}"]
+    catalog.add(sentence, "{учасник} не є зареєстрованим учасником")
+    assert _problems(catalog, {sentence}) == [f"other fields: {sentence!r}"]
 
 
 def test_a_page_speaks_the_chosen_language(browser: object) -> None:

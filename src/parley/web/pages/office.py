@@ -41,7 +41,10 @@ class Refusing(APIRoute):
             except sessions.NeedSignIn:
                 return render.page(request, "office/sign_in.html", status=401)
             except ParleyError as e:
-                context = {"detail": str(e), "kind": type(e).__name__}
+                context = {
+                    "detail": i18n.refusal(e, i18n.locale_of(request)),
+                    "kind": type(e).__name__,
+                }
                 return render.page(request, "refused.html", context, _status(e))
 
         return run
@@ -99,9 +102,9 @@ async def sign_in(request: Request) -> Response:
             )
         )
     except Unauthenticated as e:
-        return JSONResponse({"detail": str(e)}, 401)
+        return JSONResponse({"detail": i18n.refusal(e, i18n.locale_of(request))}, 401)
     except ParleyError as e:
-        return JSONResponse({"detail": str(e)}, 403)
+        return JSONResponse({"detail": i18n.refusal(e, i18n.locale_of(request))}, 403)
     target = {"monitor": "/monitor", "mediator": "/desk"}.get(done.role.value, "/office")
     response = JSONResponse({"party": done.party_id, "next": target})
     await run_in_threadpool(sessions.open_session, request, response, done.party_id)

@@ -13,7 +13,7 @@ from starlette.responses import RedirectResponse, Response
 
 from parley.app.desk_access import SIGN_IN_PATH
 from parley.errors import ParleyError
-from parley.web import render, security, sessions
+from parley.web import i18n, render, security, sessions
 from parley.web.state import web_of
 
 router = APIRouter()
@@ -35,7 +35,8 @@ async def sign_in(request: Request) -> Response:
     try:
         done = await run_in_threadpool(state.access.redeem, state.ledger, token)
     except ParleyError as e:
-        return render.page(request, "signin.html", {"refusal": str(e)}, status=403)
+        refusal = i18n.refusal(e, i18n.locale_of(request))
+        return render.page(request, "signin.html", {"refusal": refusal}, status=403)
     response = RedirectResponse("/desk", 303)
     await run_in_threadpool(sessions.open_session, request, response, done.party_id)
     return response

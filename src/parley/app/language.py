@@ -1,0 +1,56 @@
+"""The user's language: the catalogs (uk, ru, en) that every face says Parley's words and
+refusals through, and the one function that says a refusal in a language.
+
+The catalogs are the pages' (`web/locale`, made by `make catalogs` from every message marked in
+src/parley); the pages, the API's clients and the CLI read them through this module alone.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from io import BytesIO
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+from parley.domain.words import user_language
+from parley.errors import ParleyError, render
+
+LOCALES = ("uk", "ru", "en")
+DEFAULT = "en"
+CATALOGS = Path(__file__).parent.parent / "web" / "locale"
+DOMAIN = "messages"
+
+
+@functools.cache
+def translations(locale: str) -> Translations:
+    """The compiled catalog of `locale` (`make catalogs` compiles it); where the build has not
+    run, or the .po is newer, the .po is compiled in memory so a page is never stale."""
+    folder = CATALOGS / locale / "LC_MESSAGES"
+    mo, po = folder / f"{DOMAIN}.mo", folder / f"{DOMAIN}.po"
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open("rb") as f:
+            return Translations(f, domain=DOMAIN)
+    with po.open("rb") as f:
+        catalog = read_po(f, locale=locale, domain=DOMAIN)
+    buffer = BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer, domain=DOMAIN)
+
+
+def refusal(error: ParleyError, locale: str) -> str:
+    """The one way a refusal is said in a language: the pages, the API's clients and the CLI
+    all call this (its template through `locale`'s catalog, its fields filled, a nested error
+    and a `Word` translated too); an unknown locale says it in English."""
+    return render(error, translations(locale if locale in LOCALES else DEFAULT).gettext)
+
+
+def user_locale() -> str:
+    """The language of a user at a terminal: PARLEY_LANG, else the locale (LC_ALL,
+    LC_MESSAGES, LANG); `en` when none of them names Ukrainian or Russian."""
+    env = os.environ.get
+    return user_language(env("PARLEY_LANG"), env("LC_ALL"), env("LC_MESSAGES"), env("LANG"))

@@ -1,0 +1,95 @@
+"""A refusal over the server: the JSON body carries the English `detail` and beside it the
+`template` and `params` a client says it with; the CLI says a server's refusal, and its own, in
+its user's language (PARLEY_LANG, else the locale)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from parley.api.app import create_app
+from parley.app.client import Client
+from parley.app.config import Settings
+from parley.app.keys import KeyRing
+from parley.app.ledger import Ledger
+from parley.cli.main import app
+from parley.log.command import command_body
+from tests.api.helpers import run_cli, serving, verifier_key
+
+SAID = {
+    "en": "RU may not import UA's roster: only UA signs its own",
+    "uk": "Учасник RU не може імпортувати список учасника UA: лише UA підписує власні списки",
+    "ru": "Участник RU не может импортировать список участника UA: только UA подписывает"
+    " собственные списки",
+}
+
+
+@pytest.fixture
+def served(runner: CliRunner, tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    med, ru = tmp_path / "med", tmp_path / "ru"
+    ru_key = verifier_key(run_cli(runner, ru, "key", "init", "--party", "RU"))
+    ua_key = verifier_key(run_cli(runner, tmp_path / "ua", "key", "init", "--party", "UA"))
+    run_cli(runner, med, "init")
+    run_cli(runner, med, "party", "add", "UA", "--name", "Ukraine", "--key", ua_key)
+    run_cli(runner, med, "party", "add", "RU", "--name", "Russia", "--key", ru_key)
+    ledger = Ledger.open(Settings.from_env(med))
+    try:
+        with serving(create_app(ledger)) as url:
+            yield url, ru
+    finally:
+        ledger.close()
+
+
+def test_the_json_body_carries_the_template_and_its_params(served: tuple[str, Path]) -> None:
+    url, ru = served
+    client = Client(url, KeyRing(ru / "keys").signer("RU"))
+    body = command_body({"records": [{"record_id": "UA-9", "family_name": "X"}]})
+    reply = client.send(client.sign("POST", "/v1/rosters/UA/held", body), body)
+    assert reply.status == 403
+    answer = json.loads(reply.body)
+    assert answer["detail"] == SAID["en"]
+    assert (
+        answer["template"] == "{actor} may not import {owner}'s roster: only {owner} signs its own"
+    )
+    assert answer["params"] == {"actor": "RU", "owner": "UA"}
+
+
+@pytest.mark.parametrize("language", ["uk", "ru", "en"])
+def test_the_cli_says_a_servers_refusal_in_its_users_language(
+    runner: CliRunner,
+    served: tuple[str, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    language: str,
+) -> None:
+    url, ru = served
+    roster = tmp_path / "ua-held.csv"
+    roster.write_text("record_id,family_name,given_name\nUA-1,Шевченко,Тарас\n", encoding="utf-8")
+    monkeypatch.delenv("PARLEY_LANG", raising=False)
+    monkeypatch.setenv("LC_ALL", "")
+    monkeypatch.setenv("LC_MESSAGES", "")
+    # the locale speaks unless PARLEY_LANG says otherwise
+    monkeypatch.setenv("LANG", f"{language}_UA.UTF-8" if language != "en" else "C.UTF-8")
+    args = ["--data-dir", str(ru), "--server", url, "roster", "import", str(roster)]
+    refused = runner.invoke(app, [*args, "--party", "UA", "--kind", "held", "--as", "RU"])
+    assert refused.exit_code == 1
+    assert refused.stderr.strip() == f"Refused: {SAID[language]}"
+    monkeypatch.setenv("PARLEY_LANG", "ru")
+    refused = runner.invoke(app, [*args, "--party", "UA", "--kind", "held", "--as", "RU"])
+    assert refused.stderr.strip() == f"Refused: {SAID['ru']}"
+
+
+def test_the_cli_says_its_own_refusal_in_its_users_language(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run_cli(runner, tmp_path, "init")
+    monkeypatch.setenv("PARLEY_LANG", "uk")
+    result = runner.invoke(
+        app, ["--data-dir", str(tmp_path), "person", "NOBODY:held/X", "--as", "NOBODY"]
+    )
+    assert result.exit_code == 1
+    assert "NOBODY не є зареєстрованим учасником" in result.stderr, result.stderr

@@ -1,0 +1,34 @@
+"""A refusal the app raises reaches the page in the reader's language: its sentence from the
+catalog, its fields (parties, persons, states) filled in, a state named in that language too."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.unit.web.test_queue import csrf
+
+
+def _refused_move(desk: TestClient, language: str) -> tuple[int, str]:
+    board = desk.get("/desk/batches/B1").text
+    wrong = desk.post(
+        "/desk/batches/B1/moves",
+        data={"csrf": csrf(board), "person": ["UA/u0"], "to": "received"},
+        headers={"accept-language": language},
+    )
+    return wrong.status_code, wrong.text
+
+
+def test_a_refused_move_is_said_in_ukrainian_and_russian(desk: TestClient) -> None:
+    status, page = _refused_move(desk, "uk")
+    assert status == 403
+    assert (
+        "Учасник MED не може перевести передачу до стану «прийнято»: це робить сторона, що приймає"
+    ) in page
+    status, page = _refused_move(desk, "ru-RU,ru;q=0.9")
+    assert status == 403
+    assert (
+        "Участник MED не может перевести передачу в состояние «принято»: это делает принимающая"
+        " сторона"
+    ) in page
+    status, page = _refused_move(desk, "en")
+    assert "MED may not move a handover to received: that is for the receiving party" in page
