@@ -34,7 +34,7 @@ def refused(request: Request, error: ParleyError) -> Response:
     """A refusal as a page: the sentence in the reader's language where the catalogs hold it
     (the pages' own), else as the app says it."""
     status = 403 if type(error).__name__ == "Forbidden" else 409
-    detail = i18n.translations(i18n.locale_of(request)).gettext(str(error))
+    detail = i18n.refusal(error, i18n.locale_of(request))
     return render.page(request, "refused.html", {"detail": detail, "kind": ""}, status)
 
 
