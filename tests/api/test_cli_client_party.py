@@ -11,15 +11,26 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from typer.testing import CliRunner, Result
 
 from parley.api.app import create_app
-from parley.app import reconcile
+from parley.app import agreements, batches, reconcile
 from parley.app.config import Settings
 from parley.app.ledger import Ledger
 from parley.cli.main import app
 from parley.domain import events as ev
+from parley.domain.agreements import (
+    Agreement,
+    Commitment,
+    CommitmentKind,
+    ExchangeMode,
+    ExchangeTerms,
+    PersonRef,
+    Phase,
+)
 from parley.domain.matches import MatchState
+from parley.store import batches as batch_store
 from parley.store import log as stored_log
 from tests.api.helpers import run_cli, serving, verifier_key
 
@@ -192,3 +203,62 @@ def test_a_side_lists_its_sought_persons_not_located(runner: CliRunner, sites: S
         sites.try_(runner, "SMM", "unlocated", "--party", "RU"),
         "SMM may see only its own sought persons",
     )
+
+
+def _a_batch(runner: CliRunner, sites: Sites) -> None:
+    """The rosters above, RU seeking UA-0 as RU writes him (Иванов Иван, confirmed), and batch
+    B1 of an agreement both sides signed from their machines: UA-0 to RU, RU-0 to UA."""
+    _rosters_and_a_match(runner, sites)
+    path = sites.file("RU-sought.csv", "S-0,Иванов,Иван,1990-01-02,2022-03-04\n")
+    args = ("roster", "import", str(path), "--party", "RU", "--kind", "sought", "--merge")
+    sites.run(runner, "RU", *args)
+    terms = ExchangeTerms(ExchangeMode.ALL_FOR_ALL)
+    exchange = Commitment("AG-EX", CommitmentKind.EXCHANGE, "exchange", exchange=terms)
+    agreement = Agreement(
+        "AG", "test agreement", ("UA", "RU"), "MED", (Phase("AG-P1", 1, "all", (exchange,)),)
+    )
+    agreements.draft(sites.ledger, actor="MED", agreement=agreement)
+    digest = agreements.text_hash(agreement)
+    for side in ("UA", "RU"):
+        sites.run(runner, side, "agreement", "sign", "AG", "--hash", digest, "--as", side)
+    agreements.sign(sites.ledger, actor="MED", agreement_id="AG", text_sha256=digest)
+    batches.plan(
+        sites.ledger,
+        actor="MED",
+        batch_id="B1",
+        commitment_id="AG-EX",
+        place="the border",
+        planned_date=None,
+        persons=[PersonRef("UA", "UA-0"), PersonRef("RU", "RU-0")],
+    )
+
+
+def _pdf_text(path: Path) -> str:
+    return " ".join(" ".join(p.extract_text() or "" for p in PdfReader(path).pages).split())
+
+
+def test_each_side_prints_the_manifest_it_may_see(runner: CliRunner, sites: Sites) -> None:
+    _a_batch(runner, sites)
+    with sites.ledger.reading() as tx:
+        index = batch_store.planned_index(tx, "B1")
+    pdfs = {p: sites.tmp / f"B1-{p}.pdf" for p in ("UA", "RU", "SMM")}
+    said = sites.run(runner, "UA", "batch", "manifest", "B1", "--pdf", str(pdfs["UA"]))
+    assert f"Wrote {pdfs['UA']}: batch B1, 2 person(s), log entry {index}, hash " in " ".join(
+        said.split()
+    )
+    ua = _pdf_text(pdfs["UA"])
+    # UA's own held person and the person it receives, as their holders write them, and its
+    # own sought record; not RU's spelling of the person RU seeks (Иванов Иван)
+    for text in ("Іванов Іван", "Петров Пётр", "UA:held/UA-0", "RU:held/RU-0", "UA:sought/S-0"):
+        assert text in ua
+    assert "Иванов Иван" not in ua
+    assert "сторінка 1 з 1" in ua
+    args = ("batch", "manifest", "B1", "--pdf", str(pdfs["RU"]), "--lang", "uk,ru,en")
+    sites.run(runner, "RU", *args)
+    ru = _pdf_text(pdfs["RU"])
+    assert "Иванов Иван" in ru and "Петров Пётр" in ru and "page 1 of 1" in ru
+    # a monitor prints no list of persons; an unknown batch is refused; nothing is written
+    monitor = ("batch", "manifest", "B1", "--pdf", str(pdfs["SMM"]))
+    _refused(sites.try_(runner, "SMM", *monitor), "SMM (monitor) may not batch.manifest")
+    _refused(sites.try_(runner, "UA", "batch", "manifest", "B9", "--pdf", str(pdfs["SMM"])), "B9")
+    assert not pdfs["SMM"].exists()

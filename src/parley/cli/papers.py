@@ -3,13 +3,14 @@ side's own view as a file (XLSX, PFIF 1.4)."""
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from parley.app import papers
-from parley.cli.console import failures, out, with_ledger, write_file
+from parley.cli.console import client, failures, out, segment, server, with_ledger, write_file
 from parley.errors import InvalidInput
 
 
@@ -20,24 +21,45 @@ def manifest_command(
         str, typer.Option("--lang", help="Languages, side by side: uk,ru (default) or uk,ru,en.")
     ] = "uk,ru",
     actor: Annotated[
-        str, typer.Option("--as", help="Who prints it: the mediator or a side of the batch.")
-    ] = "MED",
+        str | None,
+        typer.Option(
+            "--as",
+            help="Who prints it: the mediator (default) or a side of the batch (with --server:"
+            " the party whose key is here).",
+        ),
+    ] = None,
 ) -> None:
     """Write the batch's manifest for the handover site: each person's name as each side
     writes it (as far as the reader may see), birth date and id, a signature line for each
     party and the mediator; each page names the batch's planning entry by log index and the
     first 16 hex digits of its leaf hash, and says "page N of M"."""
     with failures("nothing was written"):
-        found, data = with_ledger(
-            lambda ledger: papers.manifest_pdf(
-                ledger, actor=actor, batch_id=batch_id, languages=lang
+        if server() is not None:  # made on the server as this party may see it
+            served = client(actor).request(
+                "POST", f"/v1/batches/{segment(batch_id)}/manifest", {"languages": lang}
             )
-        )
+            persons, index, short = (
+                served["persons"],
+                served["planned_index"],
+                served["short_hash"],
+            )
+            data = _file(served)
+        else:
+            found, data = with_ledger(
+                lambda ledger: papers.manifest_pdf(
+                    ledger, actor=actor or "MED", batch_id=batch_id, languages=lang
+                )
+            )
+            persons, index, short = len(found.rows), found.planned_index, found.short_hash
     write_file(pdf, data)
     out.print(
-        f"Wrote {pdf}: batch {batch_id}, {len(found.rows)} person(s), log entry"
-        f" {found.planned_index}, hash {found.short_hash}."
+        f"Wrote {pdf}: batch {batch_id}, {persons} person(s), log entry {index}, hash {short}."
     )
+
+
+def _file(served: dict[str, Any]) -> bytes:
+    """The file a server's answer carries (base64)."""
+    return base64.b64decode(served["file"], validate=True)
 
 
 def export_command(
