@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from pypdf import PdfReader
 from typer.testing import CliRunner, Result
 
@@ -262,3 +263,40 @@ def test_each_side_prints_the_manifest_it_may_see(runner: CliRunner, sites: Site
     _refused(sites.try_(runner, "SMM", *monitor), "SMM (monitor) may not batch.manifest")
     _refused(sites.try_(runner, "UA", "batch", "manifest", "B9", "--pdf", str(pdfs["SMM"])), "B9")
     assert not pdfs["SMM"].exists()
+
+
+def test_a_side_exports_its_own_view(runner: CliRunner, sites: Sites) -> None:
+    _a_batch(runner, sites)
+    book = sites.tmp / "ua.xlsx"
+    said = sites.run(runner, "UA", "roster", "export", str(book), "--as", "UA")
+    assert f"Wrote {book}: UA's view (workbook)." in said
+    sheets = {
+        s.title: [[c for c in row if c is not None] for row in s.iter_rows(values_only=True)]
+        for s in load_workbook(book, read_only=True).worksheets
+    }
+    assert {"UA held", "UA sought", "outcomes", "batches"} <= set(sheets)
+    held = {row[0]: row for row in sheets["UA held"][1:]}
+    assert sorted(held) == [f"UA-{n}" for n in range(9)]
+    assert "Шевченко" in held["UA-1"]
+    cells = json.dumps(sheets, ensure_ascii=False, default=str)
+    assert "Бондар" not in cells and "Иванов" not in cells  # RU's sought persons are RU's
+    assert "B1" in cells
+
+    pfif_file = sites.tmp / "ru.xml"
+    args = ("roster", "export", str(pfif_file), "--as", "RU", "--domain", "example.org")
+    assert "RU's view (PFIF 1.4)" in sites.run(runner, "RU", *args)
+    text = pfif_file.read_text(encoding="utf-8")
+    assert "example.org/" in text and "Бондар" in text and "Иванов" in text
+    assert "Шевченко" not in text
+
+    # RU may not export UA's view, nor a monitor any; no file is written
+    other = sites.tmp / "other.xlsx"
+    _refused(
+        sites.try_(runner, "RU", "roster", "export", str(other), "--as", "RU", "--party", "UA"),
+        "RU may export only its own rosters and batches, not UA's",
+    )
+    _refused(
+        sites.try_(runner, "SMM", "roster", "export", str(other), "--as", "SMM", "--party", "UA"),
+        "SMM (monitor) may not side.export",
+    )
+    assert not other.exists()

@@ -85,14 +85,23 @@ def export_command(
     suffix = file.suffix.lower()
     with failures("nothing was written"):
         if suffix == ".xlsx":
-            data = with_ledger(lambda ledger: papers.export_xlsx(ledger, actor=actor, party=whose))
-            what = "workbook"
+            what, kind = "workbook", "xlsx"
         elif suffix in (".xml", ".pfif"):
+            what, kind = "PFIF 1.4", "pfif"
+        else:
+            raise InvalidInput(f"{file.name}: name the file .xlsx, or .xml or .pfif for PFIF 1.4")
+        if server() is not None:  # made on the server as this party may see it
+            asked: dict[str, Any] = {"format": kind}
+            if domain is not None:
+                asked["domain"] = domain
+            data = _file(
+                client(actor).request("POST", f"/v1/parties/{segment(whose)}/exports", asked)
+            )
+        elif kind == "xlsx":
+            data = with_ledger(lambda ledger: papers.export_xlsx(ledger, actor=actor, party=whose))
+        else:
             data = with_ledger(
                 lambda ledger: papers.export_pfif(ledger, actor=actor, party=whose, domain=domain)
             )
-            what = "PFIF 1.4"
-        else:
-            raise InvalidInput(f"{file.name}: name the file .xlsx, or .xml or .pfif for PFIF 1.4")
     write_file(file, data)
     out.print(f"Wrote {file}: {whose}'s view ({what}).")
