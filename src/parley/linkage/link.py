@@ -18,7 +18,7 @@ from splink import DuckDBAPI, Linker
 
 from parley.errors import InvalidInput
 from parley.gcpause import gc_paused
-from parley.linkage import ambiguity, explain, model
+from parley.linkage import ambiguity, explain, model, scoring
 from parley.linkage.prepare import Progress, feature_frames
 from parley.linkage.records import LinkageColumns, LinkageRecord
 
@@ -184,7 +184,7 @@ def _probability(weight: float) -> float:
     return float(1.0 / (1.0 + 2.0 ** (-weight)))
 
 
-def _recalibrate(rows: pd.DataFrame, linker: Linker, n_left: int, n_right: int) -> float:
+def _recalibrate(rows: pd.DataFrame, prior: float, n_left: int, n_right: int) -> float:
     """Move the prior to the share of matches the scores themselves imply; return the shift.
 
     The deterministic rules guess the share of matching pairs from a recall we assume;
@@ -194,7 +194,6 @@ def _recalibrate(rows: pd.DataFrame, linker: Linker, n_left: int, n_right: int) 
     """
     if rows.empty:
         return 0.0
-    prior = float(linker.misc.save_model_to_json()["probability_two_random_records_match"])
     base = rows["match_weight"].to_numpy(dtype=float)
     shift = 0.0
     for _ in range(10):
@@ -353,19 +352,23 @@ def _link_frames(
     # Low enough to catch every pair the recalibrated prior may lift over the threshold.
     cut = _weight(threshold)
     floor = cut - _PRIOR_BITS
-    scored = linker.inference.predict(threshold_match_weight=floor)
-    rows = con.execute(
-        f"select record_id_l, record_id_r, match_weight from {scored.physical_name}"
-    ).df()
-    shift = _recalibrate(rows, linker, n_l, n_r)
+    # Splink's weights applied by Parley: the same weights as Splink's prediction, without
+    # its string keys for every candidate pair (linkage/scoring.py).
+    trained = linker.misc.save_model_to_json()
+    del linker
+    con.execute(
+        "create temp table parley_scored as "
+        + scoring.scored_sql(
+            trained, comparisons, rules[0], "parley_keys_l", "parley_keys_r", floor
+        )
+    )
+    rows = con.execute("select record_id_l, record_id_r, match_weight from parley_scored").df()
+    shift = _recalibrate(rows, float(trained["probability_two_random_records_match"]), n_l, n_r)
     # Without one-to-one, each record's best candidate, or its group too close to call.
     chosen = None if one_to_one else ambiguity.answers(rows, cut, lone=cut - _LONE_BITS)
     del rows
     low = cut if chosen is None else floor
-    found = con.execute(
-        explain.linked_sql(scored.physical_name, comparisons, shift, low)
-    ).fetchnumpy()
-    scored.drop_table_from_database_and_remove_from_cache()
+    found = con.execute(explain.linked_sql("parley_scored", comparisons, shift, low)).fetchnumpy()
     con.close()
     del frames
     scored_pairs = len(found["weight"])

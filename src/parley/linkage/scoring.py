@@ -1,0 +1,164 @@
+"""A trained model applied to the candidate pairs by Parley, in one DuckDB query.
+
+Splink trains the model; scoring every candidate pair needs only its weights. The query
+here computes the same weights as Splink's prediction from the same conditions, the same
+numbers written the same way and summed in the same order, so each pair's match weight is
+bit for bit Splink's (tests/unit/linkage/test_scoring.py). It joins the pairs by integer
+row numbers and keeps only the columns it compares, where Splink's prediction builds
+string keys for every candidate pair and keeps every intermediate table.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from parley.linkage import model
+
+# Splink's floor for m and u before it takes a logarithm.
+_CLAMP = 1e-300
+# Splink's text for a level training never saw, and the probability it stands for.
+_NOT_OBSERVED = "level not observed in training dataset"
+_UNSEEN = 1e-6
+
+
+def _float(value: float) -> str:
+    """A number as Splink writes it in SQL: Python's shortest exact form, cast to double."""
+    return f"cast({value} as float8)"
+
+
+def _probability(level: dict[str, Any], key: str, prior: float) -> float:
+    value = level.get(key, prior)
+    if value == _NOT_OBSERVED:
+        return _UNSEEN
+    return float(value if value is not None else prior)
+
+
+def _weight(m: float, u: float) -> float:
+    return math.log2(max(m, _CLAMP) / max(u, _CLAMP))
+
+
+def prior_weight(probability: float) -> float:
+    """The weight of the share of matches among all pairs, as Splink computes it."""
+    return math.log2(probability / (1 - probability))
+
+
+def _trained_levels(
+    trained: dict[str, Any], comparison: model.Comparison
+) -> list[tuple[float, float]]:
+    """The m and u of each of the comparison's levels, best first, from a trained model."""
+    found = next(
+        (c for c in trained["comparisons"] if c["output_column_name"] == comparison.column), None
+    )
+    if found is None:
+        raise ValueError(f"the trained model has no comparison {comparison.name!r}")
+    levels = [lv for lv in found["comparison_levels"] if not lv.get("is_null_level")]
+    if len(levels) != len(comparison.levels):
+        raise ValueError(f"the trained model's {comparison.name!r} has other levels")
+    return [
+        (_probability(lv, "m_probability", ours.m), _probability(lv, "u_probability", ours.u))
+        for lv, ours in zip(levels, comparison.levels, strict=True)
+    ]
+
+
+def _exact_u(comparison: model.Comparison, column: str, mu: list[tuple[float, float]]) -> float:
+    """u of the level where the column agrees exactly: what a term frequency replaces."""
+    for level, (_, u) in zip(comparison.levels, mu, strict=True):
+        if level.sql in (f"{column}_l = {column}_r", f"{column}_r = {column}_l"):
+            return u
+    raise ValueError(f"{comparison.name!r} has no level of {column} agreeing exactly")
+
+
+def _weight_columns(
+    comparison: model.Comparison, mu: list[tuple[float, float]]
+) -> tuple[str, str | None]:
+    """SQL of the comparison's weight and, if it has one, its term-frequency adjustment."""
+    gamma = f"gamma_{comparison.column}"
+    top = len(comparison.levels) - 1
+    whens = [f"WHEN {gamma} = -1 THEN {_float(0.0)}"]
+    whens += [
+        f"WHEN {gamma} = {top - i} THEN {_float(_weight(m, u))}" for i, (m, u) in enumerate(mu)
+    ]
+    weight = f"CASE {' '.join(whens)} END"
+    adjusted = [(i, lv.tf) for i, lv in enumerate(comparison.levels) if lv.tf]
+    if not adjusted:
+        return weight, None
+    adjustments = []
+    for i, column in adjusted:
+        log_u = math.log2(_exact_u(comparison, column, mu))
+        left, right = f"tf_{column}_l", f"tf_{column}_r"
+        both = f"greatest(coalesce({left}, {right}), coalesce({right}, {left}), {_float(0.0)})"
+        adjustments.append(
+            f"WHEN {gamma} = {top - i} AND coalesce({left}, {right}) IS NOT NULL "
+            f"THEN {_float(1.0)} * ({_float(log_u)} - log2({both}))"
+        )
+    return weight, f"CASE {' '.join(adjustments)} ELSE cast(0 as float8) END"
+
+
+def _pairs_sql(rules: Sequence[str], left: str, right: str) -> str:
+    """Every pair some rule brings, once."""
+    return " UNION ".join(
+        f"SELECT l.record_id AS record_id_l, r.record_id AS record_id_r "
+        f"FROM {left} AS l JOIN {right} AS r ON {rule}"
+        for rule in rules
+    )
+
+
+def scored_sql(
+    trained: dict[str, Any],
+    comparisons: Sequence[model.Comparison],
+    rules: Sequence[str],
+    left: str,
+    right: str,
+    floor: float,
+) -> str:
+    """The pairs the rules bring whose match weight reaches `floor`, with each comparison's
+    weight (`mw_<comparison>`, `mw_tf_adj_<comparison>`) as Splink names them.
+
+    `left` and `right` are tables with an integer `record_id` and the compared columns;
+    `trained` is the model as Splink saves it (`save_model_to_json`).
+    """
+    columns = sorted({col for c in comparisons for col in c.columns})
+    tf_columns = sorted({lv.tf for c in comparisons for lv in c.levels if lv.tf})
+    sides = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in columns)
+    frequencies = ""
+    joins = ""
+    for i, column in enumerate(tf_columns):
+        both = f"(SELECT {column} FROM {left} UNION ALL SELECT {column} FROM {right})"
+        frequencies += (
+            f", tf_{i} AS (SELECT {column}, cast(count(*) AS float8) / "
+            f"(SELECT count({column}) FROM {both}) AS tf FROM {both} "
+            f"WHERE {column} IS NOT NULL GROUP BY {column})"
+        )
+        sides += f", tl_{i}.tf AS tf_{column}_l, tr_{i}.tf AS tf_{column}_r"
+        joins += (
+            f" LEFT JOIN tf_{i} AS tl_{i} ON tl_{i}.{column} = l.{column}"
+            f" LEFT JOIN tf_{i} AS tr_{i} ON tr_{i}.{column} = r.{column}"
+        )
+    compared = (
+        f"SELECT p.record_id_l, p.record_id_r, {sides} FROM pairs AS p "
+        f"JOIN {left} AS l ON l.record_id = p.record_id_l "
+        f"JOIN {right} AS r ON r.record_id = p.record_id_r{joins}"
+    )
+    gammas = ", ".join(
+        [f"{c.gamma_sql()} AS gamma_{c.column}" for c in comparisons]
+        + [f"tf_{column}_{side}" for column in tf_columns for side in "lr"]
+    )
+    parts, terms = [], []
+    for c in comparisons:
+        weight, tf = _weight_columns(c, _trained_levels(trained, c))
+        parts.append(f"{weight} AS mw_{c.column}")
+        terms.append(f"mw_{c.column}")
+        if tf is not None:
+            parts.append(f"{tf} AS mw_tf_adj_{c.column}")
+            terms.append(f"mw_tf_adj_{c.column}")
+    prior = prior_weight(float(trained["probability_two_random_records_match"]))
+    total = f"{_float(prior)} + {' + '.join(terms)}"
+    return (
+        f"WITH pairs AS ({_pairs_sql(rules, left, right)}){frequencies}, "
+        f"weighed AS (SELECT record_id_l, record_id_r, {', '.join(parts)} "
+        f"FROM (SELECT record_id_l, record_id_r, {gammas} FROM ({compared}))) "
+        f"SELECT record_id_l, record_id_r, {total} AS match_weight, "
+        f"{', '.join(terms)} FROM weighed WHERE ({total}) >= {floor!r}"
+    )
