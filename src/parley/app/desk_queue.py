@@ -142,6 +142,66 @@ def queue(
     return Queue(rows, total, offset, limit, counts)
 
 
+@dataclass(frozen=True)
+class QueueGroup:
+    """An ambiguous group side by side: the records it is about (`anchors`, on the `side` of
+    its candidates they stand), then each candidate with its score and its words, the
+    likeliest first."""
+
+    group_id: str
+    side: str  # "left" or "right": where the anchors stand in each candidate
+    anchors: tuple[QueueRecord, ...]
+    candidates: tuple[QueueRow, ...]
+
+
+@dataclass(frozen=True)
+class Groups:
+    """One page of the open ambiguous groups, how many are open, and the count of matches in
+    each state."""
+
+    groups: tuple[QueueGroup, ...]
+    total: int
+    offset: int
+    limit: int
+    counts: Mapping[str, int]
+
+
+def _group(
+    group_id: str,
+    candidates: Sequence[StoredMatch],
+    found: Mapping[RecordRef, rosters.CurrentRecord | None],
+) -> QueueGroup:
+    data = {ref: None if r is None or r.erased else r.data for ref, r in found.items()}
+    rows = tuple(
+        QueueRow(
+            m.match_id,
+            m.state.value,
+            m.score,
+            m.duplicate,
+            _explanation(m, data[m.left], data[m.right]),
+            _record(m.left, found[m.left]),
+            _record(m.right, found[m.right]),
+        )
+        for m in candidates
+    )
+    lefts = list(dict.fromkeys(m.left for m in candidates))
+    rights = list(dict.fromkeys(m.right for m in candidates))
+    side, anchors = ("right", rights) if len(rights) < len(lefts) else ("left", lefts)
+    return QueueGroup(group_id, side, tuple(_record(r, found[r]) for r in anchors), rows)
+
+
+def groups(ledger: Ledger, *, actor: str, offset: int = 0, limit: int = 20) -> Groups:
+    """A page of the open ambiguous groups, in the order found, each side by side."""
+    offset, limit = max(offset, 0), max(limit, 1)
+    with ledger.reading() as tx:
+        authz.require(tx, actor, authz.Action.MATCH_SEE_PROPOSED)
+        page, total = stored.open_group_page(tx, offset=offset, limit=limit)
+        counts = stored.state_counts(tx)
+        found = _records(tx, {ref for g in page for m in g for ref in (m.left, m.right)})
+    shown = tuple(_group(g[0].group or "", g, found) for g in page)
+    return Groups(shown, total, offset, limit, counts)
+
+
 def proposals_above(ledger: Ledger, *, actor: str, min_score: float) -> list[str]:
     """The proposals scoring `min_score` or more: what a bulk decision would decide."""
     with ledger.reading() as tx:

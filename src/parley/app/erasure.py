@@ -32,6 +32,10 @@ NEVER_JOINED = (
 )
 
 
+# a proposal, or a candidate of an ambiguous group: not joined, only named as possibly the same
+_OPEN = (MatchState.PROPOSED, MatchState.AMBIGUOUS)
+
+
 @dataclass
 class Erasure:
     """What an erasure did: the records it erased, those erased before, and what it could not
@@ -55,7 +59,7 @@ def joined_records(tx: Tx, start: RecordRef) -> tuple[list[RecordRef], list[Reco
             if m.state is MatchState.CONFIRMED and other not in joined:
                 joined.append(other)
                 queue.append(other)
-            elif m.state is MatchState.PROPOSED and other not in proposed:
+            elif m.state in _OPEN and other not in proposed:
                 proposed.append(other)
     return joined, [p for p in proposed if p not in joined]
 

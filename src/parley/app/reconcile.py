@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from parley.app import authz
+from parley.app import authz, match_groups
 from parley.app.explanations import explain_matches
 from parley.app.ledger import Appended, Ledger
 from parley.domain import events as ev
@@ -17,6 +17,7 @@ from parley.domain.matches import (
     MatchState,
     RecordRef,
     check_decision,
+    check_not_ambiguous,
     check_reversal,
     identifiers_conflict,
     match_id,
@@ -235,9 +236,12 @@ def linked_candidates(
     held: str,
     threshold: float | None = None,
     progress: Progress | None = None,
+    one_to_one: bool = False,
 ) -> Linked:
     """Splink's Fellegi-Sunter model over a sought roster and a held roster (parley.linkage):
-    every pair at or above the threshold, explained; pairs whose identifiers differ are held."""
+    every pair at or above the threshold, explained; pairs whose identifiers differ are held.
+    Candidates too close to tell apart come back as groups (`ambiguous`), never as candidates;
+    `one_to_one` answers each record with its most probable candidate instead."""
     from parley.linkage import link
 
     with ledger.reading() as tx:
@@ -254,6 +258,7 @@ def linked_candidates(
         threshold=threshold,
         hold_differing_ids=True,
         progress=progress,
+        one_to_one=one_to_one,
     )
     found = Linked(
         [],
@@ -271,7 +276,7 @@ def linked_candidates(
             lk.explanation,
             f"record linkage: {lk.basis}",
         )
-        if lk.ambiguous:  # shown to the mediator as a group, proposed by no one
+        if lk.ambiguous and not one_to_one:  # a group for the mediator, proposed by no one
             found.ambiguous.setdefault(lk.ambiguous, []).append(c)
         else:
             found.candidates.append(c)
@@ -418,6 +423,7 @@ def decide_matches(
         for mid in mids:
             if mid not in states:
                 raise NotFound(f"there is no match {mid}")
+            check_not_ambiguous(mid, states[mid])
             check_decision(states[mid], state)
             if state is MatchState.CONFIRMED:
                 _refuse_erased(tx, mid)
@@ -525,6 +531,7 @@ def matches(
             "duplicate": m.duplicate,
             "explanation": words[m.match_id],
             "acknowledged_by": sorted(acks.get(m.match_id, [])),
+            "group": m.group,  # the ambiguous group it is (or was) a candidate of
         }
         for side, ref in (("left_record", m.left), ("right_record", m.right)):
             if ref.roster_id in shown:  # a party sees the records it may read, no other
@@ -562,11 +569,13 @@ def not_located(ledger: Ledger, *, actor: str, party_id: str) -> list[dict[str, 
 
 @dataclass
 class Reconciled:
-    """One reconciliation run, per roster pair: what was proposed, held back and said, and
-    how long each pass took (seconds, in the order of `pairs`)."""
+    """One reconciliation run, per roster pair: what was proposed, held back and said, how
+    long each pass took (seconds, in the order of `pairs`), and what became of the ambiguous
+    groups each cross-side pass found (by roster pair)."""
 
     pairs: list[tuple[str, str, ProposalOutcome, Linked]]
     seconds: list[float] = field(default_factory=list)
+    groups: dict[tuple[str, str], match_groups.GroupOutcome] = field(default_factory=dict)
 
 
 def reconcile_all(
@@ -576,11 +585,15 @@ def reconcile_all(
     threshold: float | None = None,
     duplicates: bool = True,
     progress: Progress | None = None,
+    one_to_one: bool = False,
 ) -> Reconciled:
     """The mediator's batch reconciliation: each side's sought roster against the other
     side's held roster on Splink, and each roster against itself for duplicates. Every
-    candidate becomes a proposal (one already proposed or decided is not proposed again).
-    `progress` hears what each pass is doing and how far the whole run is, 0 to 1."""
+    candidate becomes a proposal (one already proposed or decided is not proposed again);
+    candidates too close to tell apart are recorded as ambiguous groups, and open groups a
+    pass now answers clearly are settled (parley.app.match_groups); `one_to_one` proposes each
+    record's most probable candidate instead of a group. `progress` hears what each pass is
+    doing and how far the whole run is, 0 to 1."""
     import time
 
     with ledger.reading() as tx:
@@ -609,10 +622,19 @@ def reconcile_all(
             found = duplicate_candidates(ledger, roster=left, progress=step)
         else:
             found = linked_candidates(
-                ledger, sought=left, held=right, threshold=threshold, progress=step
+                ledger,
+                sought=left,
+                held=right,
+                threshold=threshold,
+                progress=step,
+                one_to_one=one_to_one,
             )
         step("recording the proposals", 1.0)
         done = propose(ledger, actor=actor, candidates=found.candidates)
+        if left != right and not one_to_one:
+            out.groups[(left, right)] = match_groups.record_groups(
+                ledger, actor=actor, sought=left, held=right, found=found
+            )
         out.pairs.append((left, right, done, found))
         out.seconds.append(time.perf_counter() - started)
     return out

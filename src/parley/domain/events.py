@@ -77,6 +77,8 @@ MATCH_PROPOSED = "match.proposed"
 MATCH_DECIDED = "match.decided"
 MATCH_ACKNOWLEDGED = "match.acknowledged"
 MATCH_REVERSED = "match.reversed"
+MATCH_AMBIGUOUS = "match.ambiguous"
+MATCH_SETTLED = "match.settled"
 HANDOVER_CONFIRMED = "handover.confirmed"
 AGREEMENT_AMENDED = "agreement.amended"
 SIDE_LISTS_SUBMITTED = "batch.lists_submitted"
@@ -168,6 +170,42 @@ class MatchReversed(Payload):
 
     TYPE: ClassVar[str] = MATCH_REVERSED
     match_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class AmbiguousCandidate(Shape):
+    """One candidate of an ambiguous group, as a proposal would hold it (naming no one)."""
+
+    match_id: str
+    left: str
+    right: str
+    score: float
+    basis: str
+
+
+@dataclass(frozen=True)
+class MatchAmbiguous(Payload):
+    """Candidates too close to tell apart, found by one reconciliation: none of them is a
+    proposal; the mediator chooses among them (`match.decided` on each, all in one command) or
+    rejects them all. A group found again with more candidates takes them under the same
+    `group_id`."""
+
+    TYPE: ClassVar[str] = MATCH_AMBIGUOUS
+    group_id: str
+    candidates: tuple[AmbiguousCandidate, ...]
+
+
+@dataclass(frozen=True)
+class MatchSettled(Payload):
+    """A later reconciliation, on the rosters as they then stood, set an open ambiguous group's
+    candidates apart: those it links clearly now are proposals for the mediator to decide, the
+    others are withdrawn (rejected, with `reason`, in words that name no one)."""
+
+    TYPE: ClassVar[str] = MATCH_SETTLED
+    group_id: str
+    proposed: tuple[str, ...]
+    withdrawn: tuple[str, ...]
     reason: str
 
 
@@ -369,10 +407,10 @@ PAYLOADS: Mapping[str, type[Payload]] = {
     for p in (
         InstanceCreated, PartyRegistered, KeyRotated, KeyRevoked, KeyRecovered, PersonRecorded,
         RosterPublished, PersonErased, MatchProposed, MatchDecided, MatchAcknowledged,
-        MatchReversed, AgreementDrafted, AgreementAmended, AgreementSigned, CommitmentStatusSet,
-        MonitorReported, BatchPlanned, HandoverAdvanced, HandoverSubstituted,
-        HandoverConfirmed, SideListsSubmitted, BatchClosed, BatchAmended, BatchCancelled,
-        InterviewRecorded,
+        MatchReversed, MatchAmbiguous, MatchSettled, AgreementDrafted, AgreementAmended,
+        AgreementSigned, CommitmentStatusSet, MonitorReported, BatchPlanned, HandoverAdvanced,
+        HandoverSubstituted, HandoverConfirmed, SideListsSubmitted, BatchClosed, BatchAmended,
+        BatchCancelled, InterviewRecorded,
     )
 }  # fmt: skip
 ALL_TYPES: frozenset[str] = frozenset(PAYLOADS)

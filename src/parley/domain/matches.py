@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from parley.domain.errors import Conflict, DomainError
+from parley.domain.errors import Conflict, DomainError, NotFound
 from parley.domain.identifiers import identifiers_differ
 from parley.domain.rosters import RosterKind, roster_id, roster_owner
+from parley.errors import N_
 
 
 class MatchState(enum.StrEnum):
@@ -17,6 +19,12 @@ class MatchState(enum.StrEnum):
     CONFIRMED = "confirmed"
     REJECTED = "rejected"
     REVERSED = "reversed"  # confirmed, then taken back by a recorded reversal
+    # one of a group of candidates too close to tell apart: no proposal, the mediator chooses
+    AMBIGUOUS = "ambiguous"
+
+
+# The states as words a refusal shows in the reader's language (`Word(state.value)`).
+STATE_WORDS = (N_("proposed"), N_("confirmed"), N_("rejected"), N_("reversed"), N_("ambiguous"))
 
 
 @dataclass(frozen=True)
@@ -78,3 +86,55 @@ def check_decision(state: MatchState, to: MatchState) -> None:
         raise Conflict(f"the match is already {state.value}")
     if to not in (MatchState.CONFIRMED, MatchState.REJECTED):
         raise DomainError("a decision confirms or rejects")
+
+
+def group_id(match_ids: Iterable[str]) -> str:
+    """One id per ambiguous group, from the pairs that formed it (`A-` and 12 hex digits), so
+    that the same group found twice is the same group."""
+    digest = hashlib.sha256("\n".join(sorted(match_ids)).encode()).hexdigest()
+    return f"A-{digest[:12]}"
+
+
+def check_not_ambiguous(match_id: str, state: MatchState) -> None:
+    """A candidate of an ambiguous group is decided with its group, never alone."""
+    if state is MatchState.AMBIGUOUS:
+        raise Conflict(
+            N_(
+                "match {match} is one of an ambiguous group's candidates: choose among the"
+                " group (parley match choose) or reject them all"
+            ),
+            match=match_id,
+        )
+
+
+def group_decisions(
+    group: str,
+    candidates: Mapping[str, tuple[RecordRef, RecordRef, MatchState]],
+    chosen: Sequence[str],
+) -> list[tuple[str, MatchState]]:
+    """The mediator's answer to an ambiguous group: each chosen candidate confirmed, every other
+    open candidate rejected; none chosen rejects them all. Chosen candidates name no record
+    twice (one human has one partner on the other list)."""
+    open_ = {mid: refs for mid, refs in candidates.items() if refs[2] is MatchState.AMBIGUOUS}
+    if not candidates:
+        raise NotFound(N_("there is no ambiguous group {group}"), group=group)
+    if not open_:
+        raise Conflict(N_("ambiguous group {group} is already resolved"), group=group)
+    seen: dict[RecordRef, str] = {}
+    for mid in chosen:
+        if mid not in open_:
+            raise DomainError(
+                N_("match {match} is not an open candidate of ambiguous group {group}"),
+                match=mid,
+                group=group,
+            )
+        for ref in open_[mid][:2]:
+            if ref in seen and seen[ref] != mid:
+                raise DomainError(
+                    N_("matches {first} and {second} both name {record}: choose one of them"),
+                    first=seen[ref],
+                    second=mid,
+                    record=str(ref),
+                )
+            seen[ref] = mid
+    return [(mid, MatchState.CONFIRMED if mid in chosen else MatchState.REJECTED) for mid in open_]

@@ -29,8 +29,34 @@ def _proposed(idx: int, _a: str, _t: str, p: ev.MatchProposed) -> list[Write]:
         "decided_by": None,
         "decided_idx": None,
         "note": "",
+        "group_id": None,
     }
     return [(INSERT["matches"], row)]
+
+
+@projects(ev.MatchAmbiguous)
+def _ambiguous(idx: int, _a: str, _t: str, p: ev.MatchAmbiguous) -> list[Write]:
+    """Each candidate of the group, none of them a proposal: it waits for the mediator's
+    choice in state `ambiguous`."""
+    rows: list[Write] = []
+    for c in p.candidates:
+        left, right = RecordRef.parse(c.left), RecordRef.parse(c.right)
+        row = {
+            "match_id": c.match_id,
+            "left_ref": c.left,
+            "right_ref": c.right,
+            "score": c.score,
+            "explanation": c.basis,
+            "duplicate": left.party_id == right.party_id,
+            "state": MatchState.AMBIGUOUS.value,
+            "proposed_idx": idx,
+            "decided_by": None,
+            "decided_idx": None,
+            "note": "",
+            "group_id": p.group_id,
+        }
+        rows.append((INSERT["matches"], row))
+    return rows
 
 
 _DECIDE_MATCH = (
@@ -70,6 +96,32 @@ def _reversed(idx: int, actor: str, _t: str, p: ev.MatchReversed) -> list[Write]
     return [(_DECIDE_MATCH, params)]
 
 
+@projects(ev.MatchSettled)
+def _settled(idx: int, actor: str, _t: str, p: ev.MatchSettled) -> list[Write]:
+    """The candidates linked clearly now await a decision as proposals; the rest are
+    withdrawn, rejected with the reason; all keep their group."""
+    writes: list[Write] = []
+    for mid in p.proposed:
+        params: dict[str, Any] = {
+            "k_match_id": mid,
+            "state": MatchState.PROPOSED.value,
+            "decided_by": None,
+            "decided_idx": None,
+            "note": "",
+        }
+        writes.append((_DECIDE_MATCH, params))
+    for mid in p.withdrawn:
+        params = {
+            "k_match_id": mid,
+            "state": MatchState.REJECTED.value,
+            "decided_by": actor,
+            "decided_idx": idx,
+            "note": p.reason,
+        }
+        writes.append((_DECIDE_MATCH, params))
+    return writes
+
+
 @projects(ev.MatchAcknowledged)
 def _acknowledged(idx: int, actor: str, _t: str, p: ev.MatchAcknowledged) -> list[Write]:
     row = {"match_id": p.match_id, "party_id": actor, "log_idx": idx}
@@ -90,6 +142,7 @@ class StoredMatch:
     basis: str  # how the pair was found, naming no one (parley.app.explanations says the rest)
     duplicate: bool
     state: MatchState
+    group: str | None = None  # the ambiguous group it is a candidate of, if any
 
     @property
     def explanation(self) -> str:
@@ -111,6 +164,7 @@ _MATCH_COLUMNS = (
     t.matches.c.explanation,
     t.matches.c.duplicate,
     t.matches.c.state,
+    t.matches.c.group_id,
 )
 
 
@@ -123,6 +177,7 @@ def _stored(r: Any) -> StoredMatch:
         basis=r.explanation,
         duplicate=r.duplicate,
         state=MatchState(r.state),
+        group=r.group_id,
     )
 
 
@@ -218,3 +273,64 @@ def state_counts(tx: Tx) -> dict[str, int]:
     """How many matches stand in each state."""
     rows = tx.execute(select(t.matches.c.state, func.count()).group_by(t.matches.c.state))
     return {state: int(n) for state, n in rows}
+
+
+# --- ambiguous groups: candidates too close to tell apart, for the mediator to choose from ---
+
+
+def group(tx: Tx, group_id: str) -> list[StoredMatch]:
+    """Every candidate of an ambiguous group, whatever its state, the likeliest first."""
+    m = t.matches.c
+    query = select(*_MATCH_COLUMNS).where(m.group_id == group_id)
+    return [_stored(r) for r in tx.execute(query.order_by(m.score.desc(), m.proposed_idx))]
+
+
+def groups_of(tx: Tx, match_ids: set[str]) -> dict[str, tuple[str, MatchState]]:
+    """Of the matches named, those that are candidates of a group: match id -> (group, state)."""
+    m = t.matches.c
+    out: dict[str, tuple[str, MatchState]] = {}
+    wanted = sorted(match_ids)
+    for k in range(0, len(wanted), 500):  # a bound list of ids, a slice at a time
+        query = select(m.match_id, m.group_id, m.state).where(
+            m.match_id.in_(wanted[k : k + 500]), m.group_id.is_not(None)
+        )
+        for r in tx.execute(query):
+            out[r.match_id] = (r.group_id, MatchState(r.state))
+    return out
+
+
+def open_groups(tx: Tx) -> dict[str, list[StoredMatch]]:
+    """The groups with candidates still waiting for the mediator's choice, and those
+    candidates, in the order found."""
+    m = t.matches.c
+    query = select(*_MATCH_COLUMNS).where(m.state == MatchState.AMBIGUOUS.value)
+    out: dict[str, list[StoredMatch]] = {}
+    for r in tx.execute(query.order_by(m.proposed_idx, m.match_id)):
+        out.setdefault(r.group_id, []).append(_stored(r))
+    return out
+
+
+def open_group_page(tx: Tx, *, offset: int, limit: int) -> tuple[list[list[StoredMatch]], int]:
+    """One page of the open groups, each with its candidates (the likeliest first), in the
+    order found; and how many groups are open in all."""
+    m = t.matches.c
+    waiting = (
+        select(m.group_id, func.min(m.proposed_idx).label("found"))
+        .where(m.state == MatchState.AMBIGUOUS.value)
+        .group_by(m.group_id)
+        .subquery()
+    )
+    total = tx.execute(select(func.count()).select_from(waiting)).scalar_one()
+    page = select(waiting.c.group_id).order_by(waiting.c.found, waiting.c.group_id)
+    ids = list(tx.execute(page.offset(offset).limit(limit)).scalars())
+    if not ids:
+        return [], int(total)
+    query = (
+        select(*_MATCH_COLUMNS)
+        .where(m.group_id.in_(ids), m.state == MatchState.AMBIGUOUS.value)
+        .order_by(m.score.desc(), m.proposed_idx, m.match_id)
+    )
+    found: dict[str, list[StoredMatch]] = {gid: [] for gid in ids}
+    for r in tx.execute(query):
+        found[r.group_id].append(_stored(r))
+    return list(found.values()), int(total)

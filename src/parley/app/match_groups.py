@@ -1,0 +1,164 @@
+"""Ambiguous groups: candidates too close to tell apart, kept on the log for the mediator.
+
+A reconciliation records each group its linkage finds (`match.ambiguous`); none of its
+candidates is a proposal. Found again, a group is not recorded twice: only candidates never
+recorded are added, to the open group they touch, or else as a new group. When a later run, on
+the rosters as they then stand, answers the records a group was about clearly, the group is
+settled (`match.settled`): its candidates linked clearly become proposals for the mediator to
+decide, the others are withdrawn. The mediator resolves a group by choosing its candidate (a
+confirmed match) and rejecting the others, or by rejecting them all: one `match.decided` each,
+in one command.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from parley.app import authz
+from parley.app.ledger import Appended, Ledger
+from parley.domain import events as ev
+from parley.domain.errors import Conflict
+from parley.domain.events import Event
+from parley.domain.matches import MatchState, RecordRef, group_decisions, group_id, match_id
+from parley.errors import N_
+from parley.store import Tx, rosters
+from parley.store import matches as stored
+from parley.store.matches import StoredMatch
+
+if TYPE_CHECKING:  # reconcile records its groups here
+    from parley.app.reconcile import Candidate, Linked
+
+# The linkage numbers a run's groups from 1 in the words it gives; the log keeps its own id.
+_RUN_GROUP = re.compile(r"ambiguous \(group \d+\): ")
+_OPEN = MatchState.AMBIGUOUS
+
+
+@dataclass
+class GroupOutcome:
+    """What a reconciliation did with the groups it found: groups recorded, groups that took
+    new candidates, groups found again with nothing new, and groups settled (by id)."""
+
+    formed: list[str] = field(default_factory=list)
+    extended: list[str] = field(default_factory=list)
+    known: list[str] = field(default_factory=list)
+    settled: list[str] = field(default_factory=list)
+
+
+def _candidate(mid: str, c: Candidate) -> ev.AmbiguousCandidate:
+    basis = c.explanation if c.basis is None else c.basis
+    return ev.AmbiguousCandidate(
+        match_id=mid,
+        left=str(c.left),
+        right=str(c.right),
+        score=round(float(c.score), 6),
+        basis=_RUN_GROUP.sub("", basis),
+    )
+
+
+def _pivots(candidates: Sequence[StoredMatch]) -> set[RecordRef]:
+    """The records a group is about: those with more than one candidate in it (a group of one
+    candidate, or of pairs sharing no record, is about its sought records)."""
+    seen: dict[RecordRef, int] = {}
+    for m in candidates:
+        for ref in (m.left, m.right):
+            seen[ref] = seen.get(ref, 0) + 1
+    shared = {ref for ref, n in seen.items() if n > 1}
+    return shared or {m.left for m in candidates}
+
+
+def record_groups(
+    ledger: Ledger, *, actor: str, sought: str, held: str, found: Linked
+) -> GroupOutcome:
+    """Record the ambiguous groups one linkage pass (`sought` against `held`) found, and settle
+    the open groups between these rosters that its clear answers decide."""
+    outcome = GroupOutcome()
+    clear = {match_id(c.left, c.right) for c in found.candidates}
+    answered = {ref for c in found.candidates for ref in (c.left, c.right)}
+    runs = [
+        [(match_id(c.left, c.right), c) for c in among]
+        for _, among in sorted(found.ambiguous.items())
+    ]
+    still = {mid for run in runs for mid, _ in run}
+
+    def decide(tx: Tx) -> Sequence[Event]:
+        outcome.formed.clear()
+        outcome.extended.clear()
+        outcome.known.clear()
+        outcome.settled.clear()
+        authz.require(tx, actor, authz.Action.MATCH_PROPOSE)
+        known = stored.match_ids(tx)
+        grouped = stored.groups_of(tx, still)
+        events = []
+        for run in runs:
+            new = [(mid, c) for mid, c in run if mid not in known]
+            touched = sorted(
+                {grouped[mid][0] for mid, _ in run if grouped.get(mid, ("", None))[1] is _OPEN}
+            )
+            if not new:
+                outcome.known += touched
+                continue
+            gid = touched[0] if touched else group_id(mid for mid, _ in new)
+            added = tuple(_candidate(mid, c) for mid, c in new)
+            events.append(Event(actor, ev.MatchAmbiguous(gid, added)))
+            known |= {mid for mid, _ in new}
+            (outcome.extended if touched else outcome.formed).append(gid)
+        versions = f"{sought} v{rosters.current_version(tx, sought)}"
+        versions += f" and {held} v{rosters.current_version(tx, held)}"
+        for gid, waiting in sorted(stored.open_groups(tx).items()):
+            if any(m.left.roster_id != sought or m.right.roster_id != held for m in waiting):
+                continue
+            if any(m.match_id in still for m in waiting):
+                continue  # still too close to call
+            if not _pivots(waiting) <= answered:
+                continue  # the linkage has no clear answer for the records yet: still open
+            proposed = tuple(m.match_id for m in waiting if m.match_id in clear)
+            withdrawn = tuple(m.match_id for m in waiting if m.match_id not in clear)
+            reason = (
+                f"ambiguous group {gid} settled by a later reconciliation: on {versions} the"
+                " linkage answers its records clearly"
+            )
+            events.append(Event(actor, ev.MatchSettled(gid, proposed, withdrawn, reason)))
+            outcome.settled.append(gid)
+        return events
+
+    ledger.execute(decide)
+    return outcome
+
+
+def choose(
+    ledger: Ledger, *, actor: str, group: str, chosen: Sequence[str], note: str = ""
+) -> Appended:
+    """The mediator resolves an ambiguous group: the chosen candidates confirmed, every other
+    open candidate rejected (none chosen: all rejected), one `match.decided` each."""
+    chosen = list(dict.fromkeys(chosen))
+
+    def decide(tx: Tx) -> Sequence[Event]:
+        authz.require(tx, actor, authz.Action.MATCH_DECIDE)
+        candidates = stored.group(tx, group)
+        states = {m.match_id: (m.left, m.right, m.state) for m in candidates}
+        decisions = group_decisions(group, states, chosen)
+        for mid in chosen:
+            for ref in states[mid][:2]:
+                record = rosters.current_record(tx, ref.roster_id, ref.record_id)
+                if record is not None and record.erased:
+                    raise Conflict(
+                        N_("match {match}: {record} was erased; reject the group instead"),
+                        match=mid,
+                        record=str(ref),
+                    )
+        said = f"; {note.strip()}" if note.strip() else ""
+        events = []
+        for mid, state in decisions:
+            if mid in chosen:
+                words = f"ambiguous group {group}: chosen"
+            elif chosen:
+                words = f"ambiguous group {group}: another candidate chosen ({', '.join(chosen)})"
+            else:
+                words = f"ambiguous group {group}: none of its candidates"
+            events.append(Event(actor, ev.MatchDecided(mid, state, words + said)))
+        return events
+
+    return ledger.execute(decide)
