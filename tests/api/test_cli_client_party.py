@@ -5,6 +5,7 @@ and the other side and the monitor are refused as they would be locally."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -206,6 +207,12 @@ def test_a_side_lists_its_sought_persons_not_located(runner: CliRunner, sites: S
     )
 
 
+def _agreement(title: str = "test agreement") -> Agreement:
+    terms = ExchangeTerms(ExchangeMode.ALL_FOR_ALL)
+    exchange = Commitment("AG-EX", CommitmentKind.EXCHANGE, "exchange", exchange=terms)
+    return Agreement("AG", title, ("UA", "RU"), "MED", (Phase("AG-P1", 1, "all", (exchange,)),))
+
+
 def _a_batch(runner: CliRunner, sites: Sites) -> None:
     """The rosters above, RU seeking UA-0 as RU writes him (Иванов Иван, confirmed), and batch
     B1 of an agreement both sides signed from their machines: UA-0 to RU, RU-0 to UA."""
@@ -213,11 +220,7 @@ def _a_batch(runner: CliRunner, sites: Sites) -> None:
     path = sites.file("RU-sought.csv", "S-0,Иванов,Иван,1990-01-02,2022-03-04\n")
     args = ("roster", "import", str(path), "--party", "RU", "--kind", "sought", "--merge")
     sites.run(runner, "RU", *args)
-    terms = ExchangeTerms(ExchangeMode.ALL_FOR_ALL)
-    exchange = Commitment("AG-EX", CommitmentKind.EXCHANGE, "exchange", exchange=terms)
-    agreement = Agreement(
-        "AG", "test agreement", ("UA", "RU"), "MED", (Phase("AG-P1", 1, "all", (exchange,)),)
-    )
+    agreement = _agreement()
     agreements.draft(sites.ledger, actor="MED", agreement=agreement)
     digest = agreements.text_hash(agreement)
     for side in ("UA", "RU"):
@@ -300,3 +303,37 @@ def test_a_side_exports_its_own_view(runner: CliRunner, sites: Sites) -> None:
         "SMM (monitor) may not side.export",
     )
     assert not other.exists()
+
+
+def test_a_side_reads_the_agreement_text_it_signs(runner: CliRunner, sites: Sites) -> None:
+    _a_batch(runner, sites)  # UA and RU signed AG by the hash of the text they read
+    hashed = sites.try_(runner, "UA", "agreement", "text", "AG", "--hashed")
+    assert hashed.exit_code == 0, hashed.output
+    assert hashed.stdout_bytes == agreements.agreement_text(
+        sites.ledger, agreement_id="AG", hashed=True
+    ).encode("utf-8")
+    digest = agreements.stored_hash(sites.ledger, agreement_id="AG")
+    assert hashlib.sha256(hashed.stdout_bytes).hexdigest() == digest
+    whole = sites.run(runner, "RU", "agreement", "text", "AG")
+    assert whole.endswith(f"SHA-256: {digest}\n")
+    for lang in ("uk", "ru", "en"):
+        assert sites.run(runner, "UA", "agreement", "text", "AG", "--lang", lang) == (
+            agreements.agreement_text(sites.ledger, agreement_id="AG", lang=lang)
+        )
+
+    # the mediator amends; each side compares the versions from its own machine
+    agreements.amend(sites.ledger, actor="MED", agreement=_agreement("amended"))
+    diff = sites.run(runner, "RU", "agreement", "diff", "AG", "--from", "1", "--to", "2")
+    assert diff == agreements.versions_diff(sites.ledger, agreement_id="AG", before=1, after=2)
+    assert "-Agreement AG: test agreement" in diff and "+Agreement AG: amended" in diff
+
+    # a monitor reads no agreement's text (it may name persons); nor does anyone an unknown one
+    for args in (("text", "AG"), ("diff", "AG", "--from", "1", "--to", "2")):
+        _refused(
+            sites.try_(runner, "SMM", "agreement", *args), "SMM (monitor) may not agreement.read"
+        )
+    _refused(sites.try_(runner, "UA", "agreement", "text", "AG9"), "there is no agreement AG9")
+    bad = sites.try_(
+        runner, "UA", "agreement", "diff", "AG", "--from", "1", "--to", "2", "--lang", "de"
+    )
+    _refused(bad, "language 'de' is not one of uk, ru, en")

@@ -245,6 +245,12 @@ MATRIX: list[tuple[Action, str, Command, set[str]]] = [
         {"MED", "UA", "RU"},
     ),
     (
+        A.AGREEMENT_READ,
+        "agreement text",
+        lambda led, a, _: agreements.agreement_text(led, actor=a, agreement_id="AGZ"),
+        {"MED", "UA", "RU"},
+    ),
+    (
         A.COMMITMENT_STATUS,
         "commitment status",
         lambda led, a, _: agreements.set_commitment_status(

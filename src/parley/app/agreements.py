@@ -25,6 +25,7 @@ from parley.domain.events import Event
 from parley.domain.moments import CLOCK_SKEW, check_claimed, write_moment
 from parley.domain.persons import PersonRecord
 from parley.domain.rosters import RosterKind, roster_id
+from parley.errors import N_
 from parley.store import Tx, rosters
 from parley.store import agreements as stored
 
@@ -206,15 +207,40 @@ def amend(ledger: Ledger, *, actor: str, agreement: Agreement) -> Appended:
     return ledger.execute(decide)
 
 
+def _reader(tx: Tx, actor: str, agreement_id: str) -> None:
+    """`actor` may read the agreement's text: a side of it or its mediator (it may name persons)."""
+    agreement = load(tx, agreement_id).agreement
+    authz.require(
+        tx,
+        actor,
+        authz.Action.AGREEMENT_READ,
+        parties=(*agreement.sides, agreement.mediator),
+        about=agreement_id,
+    )
+
+
 def versions_diff(
-    ledger: Ledger, *, agreement_id: str, before: int, after: int, lang: str = "en"
+    ledger: Ledger,
+    *,
+    agreement_id: str,
+    before: int,
+    after: int,
+    lang: str = "en",
+    actor: str | None = None,
 ) -> str:
-    """A unified diff of two versions' texts in one language."""
+    """A unified diff of two versions' texts in one language (as `actor` may read them: None,
+    the instance's own operator)."""
     import difflib
 
-    from parley.domain.agreement_text import render
+    from parley.domain.agreement_text import LANGUAGES, render
 
+    if lang not in LANGUAGES:
+        raise DomainError(
+            N_("language {lang!r} is not one of {listed}"), lang=lang, listed=", ".join(LANGUAGES)
+        )
     with ledger.reading() as tx:
+        if actor is not None:
+            _reader(tx, actor, agreement_id)
         found = stored.versions(tx, agreement_id, (before, after))
         rows = {number: shown(tx, a).agreement for number, a in found.items()}
     for number in (before, after):
@@ -347,15 +373,23 @@ def report(
 
 
 def agreement_text(
-    ledger: Ledger, *, agreement_id: str, lang: str | None = None, hashed: bool = False
+    ledger: Ledger,
+    *,
+    agreement_id: str,
+    lang: str | None = None,
+    hashed: bool = False,
+    actor: str | None = None,
 ) -> str:
     """The canonical text ending with its SHA-256 (what the sides sign), or one language's;
-    `hashed`: exactly the text whose UTF-8 bytes are hashed, nothing after it."""
+    `hashed`: exactly the text whose UTF-8 bytes are hashed, nothing after it. Read as `actor`
+    may (None: the instance's own operator)."""
     from parley.domain.agreement_text import LANGUAGES, render
 
     if lang is not None and lang not in LANGUAGES:
         raise DomainError(f"language {lang!r} is not one of {', '.join(LANGUAGES)}")
     with ledger.reading() as tx:
+        if actor is not None:
+            _reader(tx, actor, agreement_id)
         found = load(tx, agreement_id)
         seen = shown(tx, found.agreement)
     agreement, digest = seen.agreement, found.text_sha256

@@ -66,6 +66,7 @@ class Action(enum.StrEnum):
     AGREEMENT_AMEND = "agreement.amend"
     AGREEMENT_NAMED_SIDE = "agreement.named_side"  # who may be named a side of an agreement
     AGREEMENT_SIGN = "agreement.sign"
+    AGREEMENT_READ = "agreement.read"  # its text, which may name persons of both sides
     COMMITMENT_STATUS = "commitment.status"
     MONITOR_REPORT = "monitor.report"
     SIDE_LISTS_SUBMIT = "batch.lists"
@@ -193,6 +194,12 @@ PERMISSIONS: Mapping[Action, Rule] = MappingProxyType({
     A.AGREEMENT_AMEND: Rule(M),
     A.AGREEMENT_NAMED_SIDE: Rule(SIDE),
     A.AGREEMENT_SIGN: Rule(
+        frozenset({St.PARTY}),
+        roles=frozenset({Role.MEDIATOR, Role.SIDE}),
+        refusal=N_("{actor} is neither a side nor the mediator of agreement {about}"),
+    ),
+    # the text each side signs, read from a party's own machine: the sides and the mediator
+    A.AGREEMENT_READ: Rule(
         frozenset({St.PARTY}),
         roles=frozenset({Role.MEDIATOR, Role.SIDE}),
         refusal=N_("{actor} is neither a side nor the mediator of agreement {about}"),

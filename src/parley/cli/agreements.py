@@ -143,14 +143,31 @@ def diff_command(
     before: Annotated[int, typer.Option("--from", help="Older version.")],
     after: Annotated[int, typer.Option("--to", help="Newer version.")],
     lang: Annotated[str, typer.Option(help="uk, ru or en.")] = "en",
+    actor: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            help="Who reads: a side of it or its mediator (default: this instance's operator;"
+            " with --server, the party whose key is here).",
+        ),
+    ] = None,
 ) -> None:
     """Compare two versions of an agreement's text."""
     with failures():
-        text = with_ledger(
-            lambda ledger: agreements.versions_diff(
-                ledger, agreement_id=agreement_id, before=before, after=after, lang=lang
+        if server() is not None:
+            path = f"/v1/agreements/{segment(agreement_id)}/diff/{before}/{after}/{segment(lang)}"
+            text = str(client(actor).request("GET", path)["text"])
+        else:
+            text = with_ledger(
+                lambda ledger: agreements.versions_diff(
+                    ledger,
+                    agreement_id=agreement_id,
+                    before=before,
+                    after=after,
+                    lang=lang,
+                    actor=actor,
+                )
             )
-        )
     sys.stdout.write(text)
 
 
@@ -167,16 +184,31 @@ def text_command(
             help="Exactly the bytes whose SHA-256 the sides sign (UTF-8), for `sha256sum`.",
         ),
     ] = False,
+    actor: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            help="Who reads: a side of it or its mediator (default: this instance's operator;"
+            " with --server, the party whose key is here).",
+        ),
+    ] = None,
 ) -> None:
     """Print the canonical text (its SHA-256 is what the sides sign)."""
     with failures():
         if hashed and lang is not None:
             raise DomainError("--hashed is the text in all three languages: leave out --lang")
-        text = with_ledger(
-            lambda ledger: agreements.agreement_text(
-                ledger, agreement_id=agreement_id, lang=lang, hashed=hashed
+        if server() is not None:
+            if lang is not None and lang not in LANGUAGES:  # a form's name is not a language
+                raise DomainError(f"--lang {lang}: one of {', '.join(LANGUAGES)}")
+            form = "hashed" if hashed else lang or "all"
+            path = f"/v1/agreements/{segment(agreement_id)}/text/{segment(form)}"
+            text = str(client(actor).request("GET", path)["text"])
+        else:
+            text = with_ledger(
+                lambda ledger: agreements.agreement_text(
+                    ledger, agreement_id=agreement_id, lang=lang, hashed=hashed, actor=actor
+                )
             )
-        )
     if hashed:  # byte for byte, whatever the terminal's encoding
         sys.stdout.flush()
         sys.stdout.buffer.write(text.encode("utf-8"))

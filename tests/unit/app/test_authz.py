@@ -63,6 +63,7 @@ EXPECTED: dict[Action, set[str]] = {
     A.AGREEMENT_AMEND: {"MED"},
     A.AGREEMENT_NAMED_SIDE: SIDES,
     A.AGREEMENT_SIGN: SIDES,  # the mediator too, when named by the agreement: see below
+    A.AGREEMENT_READ: SIDES,  # the mediator too, when named by the agreement (as signing)
     A.COMMITMENT_STATUS: {"MED"},
     A.MONITOR_REPORT: {"SMM"},
     A.SIDE_LISTS_SUBMIT: SIDES,
