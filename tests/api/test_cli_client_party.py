@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from typer.testing import CliRunner, Result
 
 from parley.api.app import create_app
-from parley.app import agreements, batches, reconcile
+from parley.app import agreements, audit, batches, reconcile, served_export, transparency
 from parley.app.config import Settings
 from parley.app.ledger import Ledger
 from parley.cli.main import app
@@ -337,3 +337,42 @@ def test_a_side_reads_the_agreement_text_it_signs(runner: CliRunner, sites: Site
         runner, "UA", "agreement", "diff", "AG", "--from", "1", "--to", "2", "--lang", "de"
     )
     _refused(bad, "language 'de' is not one of uk, ru, en")
+
+
+def test_a_party_exports_its_compartment_of_the_log(
+    runner: CliRunner, sites: Sites, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _rosters_and_a_match(runner, sites)
+    transparency.sign_checkpoint(sites.ledger)
+    # pages of 7 entries, so that the export takes several
+    monkeypatch.setattr(audit, "EXPORT_PAGE", 7)
+    monkeypatch.setattr(served_export, "EXPORT_PAGE", 7)
+    served, local = sites.tmp / "ua-served", sites.tmp / "ua-local"
+    said = sites.run(runner, "UA", "export", "--out", str(served))
+    assert f"Exported {sites.size()} entries to {served}." in " ".join(said.split())
+    # the same folder the mediator's machine writes for UA, byte for byte
+    run_cli(runner, sites.data["MED"], "export", "--as", "UA", "--out", str(local))
+    files = sorted(p.relative_to(local) for p in local.rglob("*") if p.is_file())
+    assert Path("log.jsonl") in files and Path("keys.json") in files
+    assert any(p.parent == Path("checkpoints") for p in files)
+    for name in files:
+        assert (served / name).read_bytes() == (local / name).read_bytes(), name
+    assert sorted(p.relative_to(served) for p in served.rglob("*") if p.is_file()) == files
+    verified = " ".join(
+        sites.run(runner, "UA", "verify", "--allow-unwitnessed", str(served)).split()
+    )
+    assert f"Verified {sites.size()} entries" in verified and "withheld" in verified
+    lines = [json.loads(x) for x in (served / "log.jsonl").read_text("utf-8").splitlines()]
+    payloads = " ".join(x["payload"] or "" for x in lines)
+    assert "Шевченко" in payloads and "Бондар" not in payloads  # UA's roster, not RU's
+
+    # a monitor's: every header, no person; an occupied folder and --public refused
+    smm = sites.tmp / "smm-export"
+    sites.run(runner, "SMM", "export", "--out", str(smm))
+    assert "Іванов" not in (smm / "log.jsonl").read_text("utf-8")
+    again = sites.try_(runner, "UA", "export", "--out", str(served))
+    assert again.exit_code == 1 and "is not an empty folder" in again.stderr
+    public = sites.try_(runner, "UA", "export", "--public", "--out", str(sites.tmp / "pub"))
+    assert public.exit_code == 1 and "--public is the operator's export" in public.stderr
+    assert not (sites.tmp / "pub").exists()
+    assert [p.name for p in sites.tmp.iterdir() if p.name.startswith(".")] == []

@@ -7,7 +7,16 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 
-from parley.api import agreement_texts, keys, papers, public, records, routes, witnessing
+from parley.api import (
+    agreement_texts,
+    keys,
+    log_exports,
+    papers,
+    public,
+    records,
+    routes,
+    witnessing,
+)
 from parley.api.errors import PUBLIC_REFUSALS, REFUSALS
 from parley.api.middleware import Guard
 from parley.api.signed import Answered
@@ -44,6 +53,7 @@ def create_app(
     api.include_router(records.router, responses=REFUSALS)
     api.include_router(papers.router, responses=REFUSALS)
     api.include_router(agreement_texts.router, responses=REFUSALS)
+    api.include_router(log_exports.router, responses=REFUSALS)
 
     site.mount(api, ledger, desk)
 

@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from parley.app import authz, desk_views, rebuild
 from parley.app.ledger import Ledger
 from parley.app.transparency import operator, origin
 from parley.domain.events import PAYLOADS
+from parley.errors import N_, InvalidInput
 from parley.log import verify
-from parley.log.entry import Header, StoredEntry
+from parley.log.entry import Header, StoredCheckpoint, StoredEntry
 from parley.log.export import ExportKeys, PartyKey, write_export
 from parley.log.nodes import MemoryNodeStore, NodeId
 from parley.log.verify import (
@@ -172,19 +173,58 @@ def export(ledger: Ledger, folder: Path, *, actor: str | None = None, public: bo
     with ledger.reading() as conn:
         op = operator(conn)[0]
         who = None if public else authz.require(conn, actor or op, authz.Action.LOG_EXPORT)
-        keys = ExportKeys(
-            origin=origin(conn),
-            operator=op,
-            keys=tuple(
-                PartyKey(k.party_id, k.key_id, k.public_key) for k in store_keys.every_key(conn)
-            ),
-        )
         # as exported: the bytes and the signed commands, not the leaf hash the store keeps
         entries = (_as_seen(who, replace(e, leaf_hash=None)) for e in _live_entries(conn))
-        count = write_export(folder, entries, stored.checkpoints(conn), keys)
+        count = write_export(folder, entries, stored.checkpoints(conn), _export_keys(conn))
     if public:
         _write_roadmap(ledger, folder / ROADMAP)
     return count
+
+
+def _export_keys(conn: Tx) -> ExportKeys:
+    return ExportKeys(
+        origin=origin(conn),
+        operator=operator(conn)[0],
+        keys=tuple(
+            PartyKey(k.party_id, k.key_id, k.public_key) for k in store_keys.every_key(conn)
+        ),
+    )
+
+
+# A party's export fetched from a server: what it may see, the head then the entries in pages.
+EXPORT_PAGE = 1000
+
+
+@dataclass(frozen=True)
+class ExportHead:
+    """The log's size, its checkpoints with cosignatures, and its keys, read at one moment."""
+
+    size: int
+    checkpoints: list[StoredCheckpoint]
+    keys: ExportKeys
+
+
+def export_head(ledger: Ledger, *, actor: str) -> ExportHead:
+    """What `actor`'s export holds besides its entries (a party that may export at all)."""
+    with ledger.reading() as conn:
+        authz.require(conn, actor, authz.Action.LOG_EXPORT)
+        return ExportHead(stored.size(conn), stored.checkpoints(conn), _export_keys(conn))
+
+
+def export_entries(ledger: Ledger, *, actor: str, start: int, end: int) -> list[StoredEntry]:
+    """Entries start..end-1 (at most EXPORT_PAGE) as `actor`'s export holds them: every header,
+    the payloads it may see."""
+    if not 0 <= start <= end or end - start > EXPORT_PAGE:
+        raise InvalidInput(
+            N_("ask for at most {most} entries, from 0 up (not {start}..{end})"),
+            most=EXPORT_PAGE,
+            start=start,
+            end=end,
+        )
+    with ledger.reading() as conn:
+        who = authz.require(conn, actor, authz.Action.LOG_EXPORT)
+        found = stored.entries(conn, start=start, end=end)
+        return [_as_seen(who, replace(e, leaf_hash=None)) for e, _ in found]
 
 
 ROADMAP = "roadmap.json"

@@ -8,8 +8,17 @@ from typing import Annotated
 
 import typer
 
-from parley.app import audit, transparency
-from parley.cli.console import failures, out, settings, with_ledger, write_file
+from parley.app import audit, served_export, transparency
+from parley.cli.console import (
+    client,
+    failures,
+    out,
+    server,
+    settings,
+    with_ledger,
+    write_file,
+)
+from parley.errors import InvalidInput
 
 log_app = typer.Typer(no_args_is_help=True, help="Checkpoints, proofs and entries of the log.")
 
@@ -18,17 +27,29 @@ def export_command(
     out_dir: Annotated[Path, typer.Option("--out", help="A new, empty folder.")],
     actor: Annotated[
         str | None,
-        typer.Option("--as", help="Whose export: the payloads it may see (default: the mediator)."),
+        typer.Option(
+            "--as",
+            help="Whose export: the payloads it may see (default: the mediator; with --server,"
+            " the party whose key is here).",
+        ),
     ] = None,
     public: Annotated[
         bool, typer.Option("--public", help="Headers and the log's own events only.")
     ] = False,
 ) -> None:
     """Write the log, checkpoints with cosignatures and public keys for offline verification."""
-    with failures():
-        count = with_ledger(
-            lambda ledger: audit.export(ledger, out_dir, actor=actor, public=public)
-        )
+    with failures("nothing was written"):
+        if server() is not None:  # the party's own export, fetched and written here
+            if public:
+                raise InvalidInput(
+                    "--public is the operator's export: with --server, you export your own"
+                    " (every header, your payloads); leave out --public"
+                )
+            count = served_export.fetch_export(client(actor), out_dir)
+        else:
+            count = with_ledger(
+                lambda ledger: audit.export(ledger, out_dir, actor=actor, public=public)
+            )
     out.print(f"Exported {count} entries to {out_dir}.")
 
 

@@ -174,13 +174,16 @@ class Columns:
     time: str
 
 
-def entries(tx: Connection, chunk: int = 20_000) -> Iterator[tuple[StoredEntry, Columns]]:
-    """Every entry in order, as stored, with the columns stored beside it."""
-    last = -1
+def entries(
+    tx: Connection, chunk: int = 20_000, *, start: int = 0, end: int | None = None
+) -> Iterator[tuple[StoredEntry, Columns]]:
+    """Every entry in order (or those start..end-1), as stored, with the columns stored beside it."""
+    last = start - 1
     while True:
-        rows = tx.execute(
-            select(t.log_entries).where(_e.idx > last).order_by(_e.idx).limit(chunk)
-        ).all()
+        query = select(t.log_entries).where(_e.idx > last)
+        if end is not None:
+            query = query.where(_e.idx < end)
+        rows = tx.execute(query.order_by(_e.idx).limit(chunk)).all()
         commands = _commands(tx, int(rows[0].idx), int(rows[-1].idx)) if rows else {}
         for r in rows:
             command, body = commands.get(int(r.idx), (None, None))
