@@ -16,6 +16,7 @@ from parley.app import (
     agreements,
     batch_commands,
     batches,
+    match_groups,
     planning,
     reconcile,
     roster_files,
@@ -221,6 +222,31 @@ def decide_matches(request: Request, body: MatchDecision, caller: Signed) -> Res
                 actor=caller.party_id,
                 mids=body.matches,
                 state=body.state,
+                note=body.note,
+            )
+    except ParleyError as e:
+        return refusal(request, e)
+    return answer(request, _appended(done))
+
+
+class GroupChoice(BaseModel):
+    """The mediator's answer to an ambiguous group: the candidates chosen (none: all rejected)."""
+
+    chosen: list[str] = Field(default_factory=list, max_length=1000)
+    note: str = Field(default="", max_length=2000)
+
+
+@router.post("/match-groups/{group_id}/choice")
+def choose_in_group(request: Request, group_id: str, body: GroupChoice, caller: Signed) -> Response:
+    """The mediator resolves an ambiguous group: the chosen candidates confirmed, the others
+    rejected, one event each, all or none."""
+    try:
+        with caller.acting():
+            done = match_groups.choose(
+                ledger_of(request),
+                actor=caller.party_id,
+                group=group_id,
+                chosen=body.chosen,
                 note=body.note,
             )
     except ParleyError as e:

@@ -10,7 +10,7 @@ import typer
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from parley.app import reconcile
+from parley.app import match_groups, reconcile
 from parley.cli.console import (
     client,
     err,
@@ -169,6 +169,40 @@ def reject_command(
     _one_or_many(mid, MatchState.REJECTED, note, actor, min_score, duplicates, yes)
 
 
+@match_app.command("choose")
+def choose_command(
+    group: Annotated[
+        str, typer.Argument(help="The ambiguous group's id (match list --state ambiguous).")
+    ],
+    chosen: Annotated[
+        list[str] | None, typer.Argument(help="The candidate (match id) who is the same person.")
+    ] = None,
+    none: Annotated[
+        bool, typer.Option("--none", help="None of them: reject every candidate.")
+    ] = False,
+    note: Annotated[str, typer.Option(help="Why.")] = "",
+    actor: Annotated[str, typer.Option("--as")] = "MED",
+) -> None:
+    """Resolve an ambiguous group (the mediator): the chosen candidate confirmed and the others
+    rejected, or --none of them."""
+    picked = list(chosen or [])
+    if none == bool(picked):
+        fail("give the MATCH_ID of the candidate who is the same person, or --none")
+    with failures():
+        if server() is not None:
+            body = {"chosen": picked, "note": note}
+            client(actor).request("POST", f"/v1/match-groups/{segment(group)}/choice", body)
+        else:
+            with_ledger(
+                lambda ledger: match_groups.choose(
+                    ledger, actor=actor, group=group, chosen=picked, note=note
+                )
+            )
+    for mid in picked:
+        out.print(f"{mid}: confirmed", markup=False)
+    out.print(f"{group}: " + ("the others rejected" if picked else "every candidate rejected"))
+
+
 @match_app.command("reverse")
 def reverse_command(
     mid: Annotated[str, typer.Argument(help="The confirmed match's id.")],
@@ -254,6 +288,8 @@ def list_command(
         return
     for r in rows:
         kind = " duplicate" if r["duplicate"] else ""
+        if r.get("group") and r["state"] == MatchState.AMBIGUOUS.value:
+            kind += f" (group {r['group']})"  # its candidates side by side, the likeliest first
         out.print(f"{r['state']}{kind} {r['score']:.3f}  {r['match_id']}", markup=False)
         out.print(f"  {_record_line(r['left'], r.get('left_record'))}", markup=False)
         out.print(f"  {_record_line(r['right'], r.get('right_record'))}", markup=False)
@@ -273,6 +309,14 @@ def reconcile_command(
     details: Annotated[
         bool, typer.Option(help="Also list the pairs held back and the ambiguous groups.")
     ] = True,
+    one_to_one: Annotated[
+        bool,
+        typer.Option(
+            "--one-to-one",
+            help="Propose each record's most probable candidate instead of recording candidates"
+            " too close to tell apart as an ambiguous group.",
+        ),
+    ] = False,
 ) -> None:
     """Link every side's sought roster with the other side's held roster (Splink) and each
     roster with itself; every candidate becomes a proposal for the mediator to decide."""
@@ -300,7 +344,12 @@ def reconcile_command(
 
         done = with_ledger(
             lambda ledger: reconcile.reconcile_all(
-                ledger, actor=actor, threshold=threshold, duplicates=duplicates, progress=progress
+                ledger,
+                actor=actor,
+                threshold=threshold,
+                duplicates=duplicates,
+                progress=progress,
+                one_to_one=one_to_one,
             )
         )
     _summary(done, details)
@@ -334,10 +383,22 @@ def _summary(done: reconcile.Reconciled, details: bool) -> None:
                     out.print(line, markup=False)
         for warning in found.warnings:
             err.print(f"[yellow]warning:[/] {left} ↔ {right}: {warning}")
+    groups = list(done.groups.values())
+    formed = sum(len(g.formed) for g in groups)
+    extended = sum(len(g.extended) for g in groups)
+    settled = sum(len(g.settled) for g in groups)
+    known = sum(len(g.known) for g in groups)
     out.print(
         f"{total[0]} new proposal(s). Review with `parley match list --state proposed`; decide"
         " with `parley match confirm|reject MATCH_ID`, or many at once with --min-score."
     )
+    if formed or extended or settled or known:
+        out.print(
+            f"Ambiguous groups: {formed} recorded, {extended} with new candidates, {known} found"
+            f" again, {settled} settled by these roster versions. Compare them with `parley match"
+            " list --state ambiguous`; resolve one with `parley match choose GROUP MATCH_ID`"
+            " (or --none)."
+        )
 
 
 def unlocated_command(

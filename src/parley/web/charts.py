@@ -83,6 +83,7 @@ PROGRESS_SERIES = (
     ("confirmed", N_("Confirmed")),
     ("rejected", N_("Rejected")),
     ("proposed", N_("Awaiting a decision")),
+    ("ambiguous", N_("Too close to tell apart")),
 )
 
 

@@ -36,6 +36,7 @@ MATCH_STATES = {
     "confirmed": N_("Confirmed"),
     "rejected": N_("Rejected"),
     "reversed": N_("Reversed"),
+    "ambiguous": N_("Too close to tell apart"),
 }
 RATINGS = {
     0: N_("not started"),

@@ -1,6 +1,6 @@
 """The mediator's desk: the reconciliation queue — pairs side by side, confirm or reject one
 or the ticked ones, bulk-decide above a score once the count is shown, undo a confirmation by
-a recorded reversal. Every action with the mediator's key, which the server holds."""
+a recorded reversal; ambiguous groups side by side, one candidate chosen or none. Every action with the mediator's key, which the server holds."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from parley.app import desk_queue, reconcile
+from parley.app import desk_queue, match_groups, reconcile
 from parley.domain.matches import MatchState
 from parley.errors import ParleyError
 from parley.web import charts, i18n, labels, render, security, sessions
@@ -71,6 +71,8 @@ async def queue(request: Request, party: Party) -> Response:
         page = max(int(q.get("page", "1")), 1)
     except ValueError:
         page = 1
+    if state is MatchState.AMBIGUOUS:
+        return await _groups(request, party, page)
     try:
         found = await run_in_threadpool(
             lambda: desk_queue.queue(
@@ -112,6 +114,47 @@ async def queue(request: Request, party: Party) -> Response:
     )
 
 
+GROUP_PAGE = 20
+
+
+async def _groups(request: Request, party: str, page: int) -> Response:
+    """The open ambiguous groups, each side by side, for the mediator to choose from."""
+    try:
+        found = await run_in_threadpool(
+            lambda: desk_queue.groups(
+                web_of(request).ledger,
+                actor=party,
+                offset=(page - 1) * GROUP_PAGE,
+                limit=GROUP_PAGE,
+            )
+        )
+    except ParleyError as e:
+        return refused(request, e)
+    pages = max((found.total + GROUP_PAGE - 1) // GROUP_PAGE, 1)
+
+    def link(to: int) -> str:
+        return "/desk/queue?" + urllib.parse.urlencode({"state": "ambiguous", "page": str(to)})
+
+    return render.page(
+        request,
+        "desk/queue.html",
+        {
+            "queue": found,
+            "state": MatchState.AMBIGUOUS.value,
+            "min_score": None,
+            "page": page,
+            "pages": pages,
+            "previous": link(page - 1) if page > 1 else None,
+            "next": link(page + 1) if page < pages else None,
+            "progress": charts.progress(found.counts),
+            "fields": FIELD_LABELS,
+            "date_fields": DATE_FIELDS,
+            "states": STATE_LABELS,
+            "done": request.query_params.get("done"),
+        },
+    )
+
+
 def _back(form: FormData, done: int | None = None) -> RedirectResponse:
     """Back to the queue as it was filtered, saying how many were decided."""
     query = {}
@@ -143,6 +186,35 @@ async def decide(request: Request, party: Party, form: Form) -> Response:
                 actor=party,
                 mids=mids,
                 state=to,
+                note=note if isinstance(note, str) else "",
+            )
+        )
+    except ParleyError as e:
+        return refused(request, e)
+    return _back(form, done.count)
+
+
+@router.post("/queue/groups")
+async def choose(request: Request, party: Party, form: Form) -> Response:
+    """Resolve an ambiguous group: the ticked candidate confirmed and the others rejected, or
+    (`none`) every candidate rejected."""
+    group = form.get("group")
+    chosen = [m for m in form.getlist("choose") if isinstance(m, str)]
+    if form.get("decision") == "none":
+        chosen = []
+    elif not chosen:
+        return refused(
+            request,
+            ParleyError(N_("tick the candidate who is the same person, or reject them all")),
+        )
+    note = form.get("note")
+    try:
+        done = await run_in_threadpool(
+            lambda: match_groups.choose(
+                web_of(request).ledger,
+                actor=party,
+                group=group if isinstance(group, str) else "",
+                chosen=chosen,
                 note=note if isinstance(note, str) else "",
             )
         )
