@@ -33,6 +33,7 @@ from parley.domain.agreements import (
 )
 from parley.domain.matches import MatchState
 from parley.store import batches as batch_store
+from parley.store import keys as key_store
 from parley.store import log as stored_log
 from tests.api.helpers import run_cli, serving, verifier_key
 
@@ -376,3 +377,23 @@ def test_a_party_exports_its_compartment_of_the_log(
     assert public.exit_code == 1 and "--public is the operator's export" in public.stderr
     assert not (sites.tmp / "pub").exists()
     assert [p.name for p in sites.tmp.iterdir() if p.name.startswith(".")] == []
+
+
+def test_without_as_a_party_acts_with_the_key_in_its_data_directory(
+    runner: CliRunner, sites: Sites
+) -> None:
+    """Commands whose --as says the mediator by default act, with --server, as the one party
+    whose key is in the data directory (as `status`, `person` and `sync` do)."""
+    _a_batch(runner, sites)
+    found = json.loads(sites.run(runner, "UA", "search", "Shevchenko Taras", "--json"))
+    assert found[0]["roster_id"] == "UA:held" and found[0]["record_id"] == "UA-1"
+    assert {h["roster_id"] for h in found} <= {"UA:held", "UA:sought"}  # its own rosters only
+    assert "Batch B1 has no amendments." in sites.run(runner, "RU", "batch", "amendments", "B1")
+    args = ("batch", "amend", "B1", "--withdraw", "UA/UA-0", "--reason", "ill", "--as", "UA")
+    sites.run(runner, "UA", *args)
+    listed = sites.run(runner, "RU", "batch", "amendments", "B1")
+    assert "withdraw UA/UA-0" in listed and "agreed by UA" in listed
+    with sites.ledger.reading() as tx:
+        (ua_key,) = [k.key_id for k in key_store.every_key(tx) if k.party_id == "UA"]
+    revoke = ("key", "revoke", "--party", "UA", "--key-id", ua_key, "--reason", "lost")
+    _refused(sites.try_(runner, "RU", *revoke), "RU may not revoke a key of UA")

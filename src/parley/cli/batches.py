@@ -344,7 +344,7 @@ class _Amendment:
     in_force: bool
 
 
-def _amendments(actor: str, batch_id: str) -> list[_Amendment]:
+def _amendments(actor: str | None, batch_id: str) -> list[_Amendment]:
     """A batch's amendments, from the server or the local instance."""
     if server() is not None:
         rows = client(actor).request("GET", f"/v1/batches/{segment(batch_id)}/amendments")
@@ -359,7 +359,9 @@ def _amendments(actor: str, batch_id: str) -> list[_Amendment]:
             )
             for a in rows
         ]
-    known = with_ledger(lambda ledger: batches.amendments(ledger, actor=actor, batch_id=batch_id))
+    known = with_ledger(
+        lambda ledger: batches.amendments(ledger, actor=actor or "MED", batch_id=batch_id)
+    )
     return [
         _Amendment(
             a.amendment,
@@ -385,7 +387,13 @@ def _amendment_line(batch_id: str, a: _Amendment) -> str:
 @batch_app.command("amendments")
 def amendments_command(
     batch_id: Annotated[str, typer.Argument(help="The batch.")],
-    actor: Annotated[str, typer.Option("--as", help="A side or the mediator.")] = "MED",
+    actor: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            help="A side or the mediator (default; with --server, the party whose key is here).",
+        ),
+    ] = None,
 ) -> None:
     """A batch's amendments: what each changes, who agreed, whether it is in force."""
     with failures():

@@ -136,7 +136,14 @@ def key_revoke(
     party: Annotated[str, typer.Option(help="The party whose key is revoked.")],
     key_id: Annotated[str, typer.Option(help="The key id to revoke.")],
     reason: Annotated[str, typer.Option(help="Why, for the log.")],
-    actor: Annotated[str, typer.Option("--as", help="The mediator, or the party itself.")] = "MED",
+    actor: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            help="The mediator (default), or the party itself (with --server: the party whose"
+            " key is here).",
+        ),
+    ] = None,
     new_public_key: Annotated[
         Path | None,
         typer.Option(
@@ -160,7 +167,7 @@ def key_revoke(
             with_ledger(
                 lambda ledger: keys_admin.revoke(
                     ledger,
-                    actor=actor,
+                    actor=actor or "MED",
                     party_id=party,
                     revoked_key_id=key_id,
                     reason=reason,

@@ -32,7 +32,7 @@ def _search_served(
     birth_date: str | None,
     top: int,
     as_json: bool,
-    actor: str,
+    actor: str | None,
 ) -> None:
     """The instance's search on the server, as the signing party may see it; the same output."""
     ask = client(actor)
@@ -41,7 +41,7 @@ def _search_served(
         body = {"query": name, "birth_date": born, "top": top}
         answer: dict[str, Any] = ask.request("POST", "/v1/searches", body)
         if not answer["records"]:
-            raise DomainError(f"there are no roster records {actor} may search yet")
+            raise DomainError(f"there are no roster records {actor or 'you'} may search yet")
         return answer
 
     if named:
@@ -84,9 +84,13 @@ def search_command(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     actor: Annotated[
-        str,
-        typer.Option("--as", help="Who searches the instance: the mediator (default) or a side."),
-    ] = "MED",
+        str | None,
+        typer.Option(
+            "--as",
+            help="Who searches the instance: the mediator (default) or a side (with --server:"
+            " the party whose key is here).",
+        ),
+    ] = None,
 ) -> None:
     """Find the records most like a name, in a roster file or in the instance's rosters; with
     --queries, many names in one call (JSON lines)."""
@@ -102,9 +106,9 @@ def search_command(
             _search_served(query, named, birth_date, top, as_json, actor)
             return
         if roster is None:
-            index = with_ledger(lambda ledger: roster_search(ledger, actor=actor))
+            index = with_ledger(lambda ledger: roster_search(ledger, actor=actor or "MED"))
             if not len(index):
-                raise DomainError(f"there are no roster records {actor} may search yet")
+                raise DomainError(f"there are no roster records {actor or 'MED'} may search yet")
         else:  # an instance's records were checked, and warned about, when imported
             index = search_index(roster)
             for warning in index.warnings:
