@@ -52,9 +52,13 @@ def group(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
             reconcile.Candidate(OSTAP, SON, 0.71, "", basis),
             reconcile.Candidate(OSTAP, FATHER, 0.69, "", basis),
         ]
-        found = reconcile.Linked([], [], [], {"1": among})
         done = match_groups.record_groups(
-            ledger, actor="MED", sought="RU:sought", held="UA:held", found=found
+            ledger,
+            actor="MED",
+            sought="RU:sought",
+            held="UA:held",
+            clear=[],
+            ambiguous={"1": among},
         )
         (gid,) = done.formed
         return gid

@@ -13,9 +13,9 @@ in one command.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from parley.app import authz
 from parley.app.ledger import Appended, Ledger
@@ -28,8 +28,21 @@ from parley.store import Tx, rosters
 from parley.store import matches as stored
 from parley.store.matches import StoredMatch
 
-if TYPE_CHECKING:  # reconcile records its groups here
-    from parley.app.reconcile import Candidate, Linked
+
+class Scored(Protocol):
+    """A candidate pair as a linkage pass gives it (parley.app.reconcile.Candidate)."""
+
+    @property
+    def left(self) -> RecordRef: ...
+    @property
+    def right(self) -> RecordRef: ...
+    @property
+    def score(self) -> float: ...
+    @property
+    def explanation(self) -> str: ...
+    @property
+    def basis(self) -> str | None: ...
+
 
 # The linkage numbers a run's groups from 1 in the words it gives; the log keeps its own id.
 _RUN_GROUP = re.compile(r"ambiguous \(group \d+\): ")
@@ -47,7 +60,7 @@ class GroupOutcome:
     settled: list[str] = field(default_factory=list)
 
 
-def _candidate(mid: str, c: Candidate) -> ev.AmbiguousCandidate:
+def _candidate(mid: str, c: Scored) -> ev.AmbiguousCandidate:
     basis = c.explanation if c.basis is None else c.basis
     return ev.AmbiguousCandidate(
         match_id=mid,
@@ -70,16 +83,22 @@ def _pivots(candidates: Sequence[StoredMatch]) -> set[RecordRef]:
 
 
 def record_groups(
-    ledger: Ledger, *, actor: str, sought: str, held: str, found: Linked
+    ledger: Ledger,
+    *,
+    actor: str,
+    sought: str,
+    held: str,
+    clear: Sequence[Scored],
+    ambiguous: Mapping[str, Sequence[Scored]],
 ) -> GroupOutcome:
-    """Record the ambiguous groups one linkage pass (`sought` against `held`) found, and settle
-    the open groups between these rosters that its clear answers decide."""
+    """Record the groups one linkage pass (`sought` against `held`) found too close to tell
+    apart (`ambiguous`, by the run's label), and settle the open groups between these rosters
+    that its `clear` answers decide."""
     outcome = GroupOutcome()
-    clear = {match_id(c.left, c.right) for c in found.candidates}
-    answered = {ref for c in found.candidates for ref in (c.left, c.right)}
+    linked = {match_id(c.left, c.right) for c in clear}
+    answered = {ref for c in clear for ref in (c.left, c.right)}
     runs = [
-        [(match_id(c.left, c.right), c) for c in among]
-        for _, among in sorted(found.ambiguous.items())
+        [(match_id(c.left, c.right), c) for c in among] for _, among in sorted(ambiguous.items())
     ]
     still = {mid for run in runs for mid, _ in run}
 
@@ -114,8 +133,8 @@ def record_groups(
                 continue  # still too close to call
             if not _pivots(waiting) <= answered:
                 continue  # the linkage has no clear answer for the records yet: still open
-            proposed = tuple(m.match_id for m in waiting if m.match_id in clear)
-            withdrawn = tuple(m.match_id for m in waiting if m.match_id not in clear)
+            proposed = tuple(m.match_id for m in waiting if m.match_id in linked)
+            withdrawn = tuple(m.match_id for m in waiting if m.match_id not in linked)
             reason = (
                 f"ambiguous group {gid} settled by a later reconciliation: on {versions} the"
                 " linkage answers its records clearly"

@@ -633,7 +633,12 @@ def reconcile_all(
         done = propose(ledger, actor=actor, candidates=found.candidates)
         if left != right and not one_to_one:
             out.groups[(left, right)] = match_groups.record_groups(
-                ledger, actor=actor, sought=left, held=right, found=found
+                ledger,
+                actor=actor,
+                sought=left,
+                held=right,
+                clear=found.candidates,
+                ambiguous=found.ambiguous,
             )
         out.pairs.append((left, right, done, found))
         out.seconds.append(time.perf_counter() - started)

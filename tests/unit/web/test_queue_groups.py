@@ -22,9 +22,8 @@ def _group(ledger: Ledger) -> str:
         reconcile.Candidate(S("s0"), H("r1"), 0.62, "", "record linkage: names agree"),
         reconcile.Candidate(S("s0"), H("r2"), 0.58, "", "record linkage: names agree"),
     ]
-    found = reconcile.Linked([], [], [], {"1": among})
     outcome = match_groups.record_groups(
-        ledger, actor="MED", sought="UA:sought", held="RU:held", found=found
+        ledger, actor="MED", sought="UA:sought", held="RU:held", clear=[], ambiguous={"1": among}
     )
     (group,) = outcome.formed
     return group
