@@ -19,6 +19,7 @@ from parley.domain.agreements import (
     ExchangeMode,
 )
 from parley.domain.errors import DomainError
+from parley.errors import N_
 
 LANGUAGES = TEXT_LANGUAGES
 
@@ -123,8 +124,11 @@ def render(agreement: Agreement, lang: str) -> str:
     them from records (`named_records`)."""
     if agreement.named_records and not agreement.names:
         raise DomainError(
-            f"agreement {agreement.agreement_id}: its persons' names are read from their"
-            " records when it is shown; render it with them"
+            N_(
+                "agreement {agreement}: its persons' names are read from their records when it"
+                " is shown; render it with them"
+            ),
+            agreement=agreement.agreement_id,
         )
     w = _WORDS
     title = _free(agreement, agreement.title, lang)

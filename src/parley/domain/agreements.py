@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from parley.domain.errors import DomainError
+from parley.errors import N_, Word
 
 TEXT_LANGUAGES = ("uk", "ru", "en")  # the languages of an agreement's text, in its order
 
@@ -17,6 +18,10 @@ class ExchangeMode(enum.StrEnum):
     NAMED = "named"  # N-for-N over lists both sides agreed by name
     RATIO = "ratio"  # e.g. 1:3
     ALL_FOR_ALL = "all_for_all"
+
+
+# The modes as words a refusal shows in the reader's language (`Word(mode.value)`).
+MODE_WORDS = (N_("named"), N_("ratio"), N_("all_for_all"))
 
 
 class CommitmentKind(enum.StrEnum):
@@ -50,7 +55,7 @@ class PersonRef:
     def parse(cls, text: str) -> PersonRef:
         party, sep, record = text.partition("/")
         if not sep or not party or not record:
-            raise DomainError(f"{text!r} is not a person reference (PARTY/RECORD_ID)")
+            raise DomainError(N_("{text!r} is not a person reference (PARTY/RECORD_ID)"), text=text)
         return cls(party, record)
 
 
@@ -75,9 +80,13 @@ class ExchangeTerms:
 
     def __post_init__(self) -> None:
         if self.mode is ExchangeMode.NAMED and len(self.named) != 2:
-            raise DomainError("a named exchange lists the persons each of the two sides releases")
+            raise DomainError(
+                N_("a named exchange lists the persons each of the two sides releases")
+            )
         if self.ratio[0] < 1 or self.ratio[1] < 1:
-            raise DomainError(f"ratio {self.ratio[0]}:{self.ratio[1]} must be positive")
+            raise DomainError(
+                N_("ratio {p}:{q} must be positive"), p=self.ratio[0], q=self.ratio[1]
+            )
 
     def named_for(self, party_id: str) -> tuple[PersonRef, ...]:
         return dict(self.named).get(party_id, ())
@@ -106,7 +115,8 @@ class Commitment:
     def __post_init__(self) -> None:
         if (self.kind is CommitmentKind.EXCHANGE) != (self.exchange is not None):
             raise DomainError(
-                f"commitment {self.commitment_id}: exchange terms go with kind 'exchange' only"
+                N_("commitment {commitment}: exchange terms go with kind 'exchange' only"),
+                commitment=self.commitment_id,
             )
 
 
@@ -164,32 +174,46 @@ class Agreement:
     def _check_text(self) -> None:
         if self.language and self.language not in TEXT_LANGUAGES:
             raise DomainError(
-                f"language: {self.language!r} is not one of {', '.join(TEXT_LANGUAGES)}"
+                N_("language: {language!r} is not one of {languages}"),
+                language=self.language,
+                languages=", ".join(TEXT_LANGUAGES),
             )
         for text, given in self.translations:
             for lang, _ in given:
                 if lang not in TEXT_LANGUAGES:
                     raise DomainError(
-                        f"translations of {text!r}: {lang!r} is not one of"
-                        f" {', '.join(TEXT_LANGUAGES)}"
+                        N_("translations of {text!r}: {language!r} is not one of {languages}"),
+                        text=text,
+                        language=lang,
+                        languages=", ".join(TEXT_LANGUAGES),
                     )
 
     def _check_references(self) -> None:
         """A commitment names only a phase and a place the agreement has."""
         phase_ids = [p.phase_id for p in self.phases]
-        declared = ", ".join(self.places) or "none declared"
+        declared = ", ".join(self.places)
         for p in self.phases:
             for c in p.commitments:
                 if c.after and (c.after not in phase_ids or c.after == p.phase_id):
                     raise DomainError(
-                        f"commitment {c.commitment_id}: after names phase {c.after!r}, which is"
-                        f" not another phase of agreement {self.agreement_id}"
-                        f" (its phases: {', '.join(phase_ids)})"
+                        N_(
+                            "commitment {commitment}: after names phase {phase!r}, which is not"
+                            " another phase of agreement {agreement} (its phases: {phases})"
+                        ),
+                        commitment=c.commitment_id,
+                        phase=c.after,
+                        agreement=self.agreement_id,
+                        phases=", ".join(phase_ids),
                     )
                 if c.place and (self.places or self.language) and c.place not in self.places:
                     raise DomainError(
-                        f"commitment {c.commitment_id}: place {c.place!r} is not one of the"
-                        f" agreement's places ({declared}); name it under places first"
+                        N_(
+                            "commitment {commitment}: place {place!r} is not one of the"
+                            " agreement's places ({places}); name it under places first"
+                        ),
+                        commitment=c.commitment_id,
+                        place=c.place,
+                        places=declared or Word(N_("none declared")),
                     )
 
     def __post_init__(self) -> None:
@@ -197,12 +221,16 @@ class Agreement:
         self._check_references()
         ids = [c.commitment_id for p in self.phases for c in p.commitments]
         if len(ids) != len(set(ids)):
-            raise DomainError(f"agreement {self.agreement_id} repeats a commitment id")
+            raise DomainError(
+                N_("agreement {agreement} repeats a commitment id"), agreement=self.agreement_id
+            )
         phase_ids = [p.phase_id for p in self.phases]
         if len(phase_ids) != len(set(phase_ids)):
-            raise DomainError(f"agreement {self.agreement_id} repeats a phase id")
+            raise DomainError(
+                N_("agreement {agreement} repeats a phase id"), agreement=self.agreement_id
+            )
         if self.sides[0] == self.sides[1]:
-            raise DomainError("an agreement is between two different sides")
+            raise DomainError(N_("an agreement is between two different sides"))
 
 
 def _ref_list(refs: tuple[PersonRef, ...]) -> list[str]:
@@ -281,7 +309,9 @@ def agreement_from_dict(d: object) -> Agreement:
                 e = _object(item["exchange"], f"{at}.exchange")
                 ratio = _array(e, "ratio", f"{at}.exchange")
                 if len(ratio) != 2 or not all(_whole(n) for n in ratio):
-                    raise DomainError(f"{at}.exchange.ratio: two whole numbers, as [1, 3]")
+                    raise DomainError(
+                        N_("{where}: two whole numbers, as [1, 3]"), where=f"{at}.exchange.ratio"
+                    )
                 named = _object(e.get("named", {}), f"{at}.exchange.named")
                 terms = ExchangeTerms(
                     mode=_word(
@@ -313,7 +343,7 @@ def agreement_from_dict(d: object) -> Agreement:
             )
         ordinal = phase.get("ordinal")
         if not isinstance(ordinal, int) or not _whole(ordinal):
-            raise DomainError(f"{where}.ordinal: a whole number")
+            raise DomainError(N_("{where}: a whole number"), where=f"{where}.ordinal")
         phases.append(
             Phase(
                 _id(phase, "phase_id", where),
@@ -324,7 +354,7 @@ def agreement_from_dict(d: object) -> Agreement:
         )
     sides = _array(top, "sides", "")
     if len(sides) != 2:
-        raise DomainError(f"sides: the two sides' party ids, not {len(sides)}")
+        raise DomainError(N_("sides: the two sides' party ids, not {count}"), count=len(sides))
     return Agreement(
         _id(top, "agreement_id", ""),
         _text(top, "title", ""),
@@ -368,7 +398,7 @@ def _named_record(value: object, where: str) -> NamedRecord:
     record = _object(value, where)
     revision = record.get("revision")
     if not isinstance(revision, int) or not _whole(revision) or revision < 1:
-        raise DomainError(f"{where}.revision: a whole number from 1")
+        raise DomainError(N_("{where}: a whole number from 1"), where=f"{where}.revision")
     return NamedRecord(_id(record, "roster_id", where), int(revision))
 
 
@@ -386,14 +416,18 @@ def _field(where: str, key: str) -> str:
 
 def _object(value: object, where: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
-        raise DomainError(f"{where}: an object ({{...}}), not {_kind(value)}")
+        raise DomainError(
+            N_("{where}: an object ({{...}}), not {kind}"), where=where, kind=_kind(value)
+        )
     return value
 
 
 def _array(d: Mapping[str, Any], key: str, where: str) -> list[Any]:
     value = d.get(key)
     if not isinstance(value, list):
-        raise DomainError(f"{_field(where, key)}: a list ([...]), not {_kind(value)}")
+        raise DomainError(
+            N_("{where}: a list ([...]), not {kind}"), where=_field(where, key), kind=_kind(value)
+        )
     return value
 
 
@@ -404,13 +438,15 @@ def _id(d: Mapping[str, Any], key: str, where: str) -> str:
 def _text(d: Mapping[str, Any], key: str, where: str) -> str:
     value = d.get(key)
     if not isinstance(value, str):
-        raise DomainError(f"{_field(where, key)}: a text, not {_kind(value)}")
+        raise DomainError(
+            N_("{where}: a text, not {kind}"), where=_field(where, key), kind=_kind(value)
+        )
     return value
 
 
 def _name(value: object, where: str) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise DomainError(f"{where}: a text, not {_kind(value)}")
+        raise DomainError(N_("{where}: a text, not {kind}"), where=where, kind=_kind(value))
     return value
 
 
@@ -418,7 +454,9 @@ def _word(words: type[_Word], value: str, where: str) -> _Word:
     try:
         return words(value)
     except ValueError:
-        raise DomainError(f"{where}: one of {', '.join(words)}") from None
+        raise DomainError(
+            N_("{where}: one of {words}"), where=where, words=", ".join(words)
+        ) from None
 
 
 def _whole(value: object) -> bool:
@@ -429,17 +467,19 @@ def _date(value: object, where: str) -> dt.date:
     try:
         return dt.date.fromisoformat(_name(value, where))
     except ValueError as e:
-        raise DomainError(f"{where}: a date as 2019-09-07 ({e})") from e
+        raise DomainError(
+            N_("{where}: a date as 2019-09-07 ({problem})"), where=where, problem=str(e)
+        ) from e
 
 
-def _kind(value: object) -> str:
+def _kind(value: object) -> Word:
+    """What a JSON value is, as a word a refusal shows translated."""
     if value is None:
-        return "null (or missing)"
+        return Word(N_("null (or missing)"))
     if isinstance(value, str):
-        return "an empty text" if not value.strip() else "a text"
-    return {bool: "true/false", int: "a number", float: "a number", list: "a list"}.get(
-        type(value), "an object"
-    )
+        return Word(N_("an empty text") if not value.strip() else N_("a text"))
+    kinds = {bool: N_("true/false"), int: N_("a number"), float: N_("a number"), list: N_("a list")}
+    return Word(kinds.get(type(value), N_("an object")))
 
 
 class ReportKind(enum.StrEnum):
@@ -471,10 +511,28 @@ def check_status_change(
         ]
         if recent:
             day, who = max(recent)
-            quiet = (on - day).days
-            what = "start" if starts else "be rated fully implemented"
+            facts = {
+                "place": place or Word(N_("this place")),
+                "on": on.isoformat(),
+                "who": who,
+                "day": day.isoformat(),
+                "quiet": (on - day).days,
+                "needed": QUIET_DAYS_BEFORE_DISENGAGEMENT,
+            }
+            if starts:
+                raise DomainError(
+                    N_(
+                        "disengagement at {place} cannot start on {on}: {who} reported a violation"
+                        " on {day}, {quiet} days before; it needs {needed} consecutive days"
+                        " without reported violations"
+                    ),
+                    **facts,
+                )
             raise DomainError(
-                f"disengagement at {place or 'this place'} cannot {what} on {on.isoformat()}: {who} reported a"
-                f" violation on {day.isoformat()}, {quiet} days before; it needs"
-                f" {QUIET_DAYS_BEFORE_DISENGAGEMENT} consecutive days without reported violations"
+                N_(
+                    "disengagement at {place} cannot be rated fully implemented on {on}: {who}"
+                    " reported a violation on {day}, {quiet} days before; it needs {needed}"
+                    " consecutive days without reported violations"
+                ),
+                **facts,
             )

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from parley.domain.agreements import PersonRef
 from parley.domain.errors import Conflict, DomainError, NotFound
 from parley.domain.handovers import Handover, HandoverState
+from parley.errors import N_, ParleyError, Word
 
 
 class BatchStatus(enum.StrEnum):
@@ -17,6 +18,10 @@ class BatchStatus(enum.StrEnum):
     IN_PROGRESS = "in_progress"
     CLOSED = "closed"
     CANCELLED = "cancelled"  # called off; persons already moved keep their states
+
+
+# The statuses as words a refusal shows in the reader's language (`Word(status.value)`).
+STATUS_WORDS = (N_("planned"), N_("in_progress"), N_("closed"), N_("cancelled"))
 
 
 @dataclass(frozen=True)
@@ -41,7 +46,9 @@ class Batch:
         try:
             return self.by_person[person]
         except KeyError:
-            raise NotFound(f"{person} is not in batch {self.batch_id}") from None
+            raise NotFound(
+                N_("{person} is not in batch {batch}"), person=str(person), batch=self.batch_id
+            ) from None
 
     def _with(self, *changed: Handover) -> Batch:
         merged = dict(self.by_person)
@@ -51,7 +58,9 @@ class Batch:
     def _check_open(self) -> None:
         if self.status in (BatchStatus.CLOSED, BatchStatus.CANCELLED):
             raise Conflict(
-                f"batch {self.batch_id} is {self.status.value}; nothing in it can change"
+                N_("batch {batch} is {status}; nothing in it can change"),
+                batch=self.batch_id,
+                status=Word(self.status.value),
             )
 
     def amend(
@@ -63,15 +72,24 @@ class Batch:
         self._check_open()
         added, withdrawn = list(added), list(withdrawn)
         if not added and not withdrawn:
-            raise DomainError(f"an amendment of batch {self.batch_id} adds or withdraws someone")
+            raise DomainError(
+                N_("an amendment of batch {batch} adds or withdraws someone"), batch=self.batch_id
+            )
         merged = dict(self.by_person)
         for person in withdrawn:
             merged[person] = self.handover(person).withdraw()
         for person, receiver in added:
             if person in merged:
-                raise Conflict(f"{person} is already in batch {self.batch_id}")
+                raise Conflict(
+                    N_("{person} is already in batch {batch}"),
+                    person=str(person),
+                    batch=self.batch_id,
+                )
             if receiver == person.party_id:
-                raise DomainError(f"{person} cannot be handed over to the party that holds them")
+                raise DomainError(
+                    N_("{person} cannot be handed over to the party that holds them"),
+                    person=str(person),
+                )
             merged[person] = Handover(self.batch_id, person, receiver)
         return replace(self, by_person=merged)
 
@@ -82,13 +100,21 @@ class Batch:
         for h in self.handovers:
             if h.state is HandoverState.TRANSFERRED:
                 raise Conflict(
-                    f"batch {self.batch_id} cannot be cancelled: {h.person} is in transit"
-                    " (transferred); record the receipt or a dispute first"
+                    N_(
+                        "batch {batch} cannot be cancelled: {person} is in transit (transferred);"
+                        " record the receipt or a dispute first"
+                    ),
+                    batch=self.batch_id,
+                    person=str(h.person),
                 )
             if h.state is HandoverState.RECEIVED and not h.confirmed:
                 raise Conflict(
-                    f"batch {self.batch_id} cannot be cancelled: the receipt of {h.person} awaits"
-                    " the mediator's confirmation"
+                    N_(
+                        "batch {batch} cannot be cancelled: the receipt of {person} awaits the"
+                        " mediator's confirmation"
+                    ),
+                    batch=self.batch_id,
+                    person=str(h.person),
                 )
         return replace(self, status=BatchStatus.CANCELLED)
 
@@ -99,7 +125,9 @@ class Batch:
     def substitute(self, person: PersonRef, other: PersonRef) -> Batch:
         self._check_open()
         if other in self.by_person:
-            raise Conflict(f"{other} is already in batch {self.batch_id}")
+            raise Conflict(
+                N_("{person} is already in batch {batch}"), person=str(other), batch=self.batch_id
+            )
         closed, new = self.handover(person).substituted_by(other)
         return self._with(closed, new)
 
@@ -111,20 +139,41 @@ class Batch:
         self._check_open()
         pending = self.open_handovers()
         if pending:
-            who = ", ".join(f"{h.person} ({h.state.value})" for h in pending[:5])
-            more = f" and {len(pending) - 5} more" if len(pending) > 5 else ""
+            template = ", ".join(f"{{p{i}}} ({{s{i}}})" for i in range(len(pending[:5])))
+            who = ParleyError(
+                template,
+                **{f"p{i}": str(h.person) for i, h in enumerate(pending[:5])},
+                **{f"s{i}": Word(h.state.value) for i, h in enumerate(pending[:5])},
+            )
+            if len(pending) > 5:
+                raise Conflict(
+                    N_(
+                        "batch {batch} cannot close: {count} persons are not in a final state:"
+                        " {who} and {more} more"
+                    ),
+                    batch=self.batch_id,
+                    count=len(pending),
+                    who=who,
+                    more=len(pending) - 5,
+                )
             raise Conflict(
-                f"batch {self.batch_id} cannot close: {len(pending)} persons are not in a final"
-                f" state: {who}{more}"
+                N_("batch {batch} cannot close: {count} persons are not in a final state: {who}"),
+                batch=self.batch_id,
+                count=len(pending),
+                who=who,
             )
         unconfirmed = [
             h for h in self.handovers if h.state is HandoverState.RECEIVED and not h.confirmed
         ]
         if unconfirmed:
-            who = ", ".join(str(h.person) for h in unconfirmed[:5])
             raise Conflict(
-                f"batch {self.batch_id} cannot close: the mediator has not confirmed the transfer of"
-                f" {len(unconfirmed)} received persons: {who}"
+                N_(
+                    "batch {batch} cannot close: the mediator has not confirmed the transfer of"
+                    " {count} received persons: {who}"
+                ),
+                batch=self.batch_id,
+                count=len(unconfirmed),
+                who=", ".join(str(h.person) for h in unconfirmed[:5]),
             )
         return replace(self, status=BatchStatus.CLOSED)
 
@@ -147,12 +196,17 @@ def new_batch(
     seen: set[PersonRef] = set()
     for person, receiver in persons:
         if person in seen:
-            raise DomainError(f"{person} is listed twice in batch {batch_id}")
+            raise DomainError(
+                N_("{person} is listed twice in batch {batch}"), person=str(person), batch=batch_id
+            )
         if receiver == person.party_id:
-            raise DomainError(f"{person} cannot be handed over to the party that holds them")
+            raise DomainError(
+                N_("{person} cannot be handed over to the party that holds them"),
+                person=str(person),
+            )
         seen.add(person)
         handovers.append(Handover(batch_id=batch_id, person=person, receiving_party=receiver))
     if not handovers:
-        raise DomainError(f"batch {batch_id} has nobody in it")
+        raise DomainError(N_("batch {batch} has nobody in it"), batch=batch_id)
     return Batch(batch_id, agreement_id, phase_id, commitment_id, place, planned_date,
                  by_person={h.person: h for h in handovers})  # fmt: skip

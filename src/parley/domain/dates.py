@@ -24,7 +24,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from parley.domain.errors import InvalidRecord
+from parley.domain.errors import DomainError, InvalidRecord
+from parley.errors import N_, Word
 
 YEARS = range(1850, 2101)
 
@@ -67,14 +68,36 @@ class WrittenDate:
         return out
 
 
-def _problem(y: int, m: int | None, d: int | None) -> str | None:
+# The months a refusal names ("in February 1961"): a catalog translates each in the form that
+# follows "in" (у лютому, в феврале).
+_MONTHS = (
+    N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"), N_("July"),
+    N_("August"), N_("September"), N_("October"), N_("November"), N_("December"),
+)  # fmt: skip
+
+
+class InvalidDate(DomainError, ValueError):
+    """A date that does not exist, or whose reading would be a guess."""
+
+
+def _refusal(y: int, m: int | None, d: int | None) -> InvalidDate | None:
     if m is not None and not 1 <= m <= 12:
-        return f"month {m} does not exist"
+        return InvalidDate(N_("month {month} does not exist"), month=m)
     if m is not None and d is not None and not 1 <= d <= calendar.monthrange(y, m)[1]:
-        return f"day {d} does not exist in {calendar.month_name[m]} {y}"
+        return InvalidDate(
+            N_("day {day} does not exist in {month_name} {year}"),
+            day=d,
+            month_name=Word(_MONTHS[m - 1]),
+            year=y,
+        )
     if y not in YEARS:
-        return f"year {y} is out of range"
+        return InvalidDate(N_("year {year} is out of range"), year=y)
     return None
+
+
+def _problem(y: int, m: int | None, d: int | None) -> str | None:
+    refusal = _refusal(y, m, d)
+    return None if refusal is None else str(refusal)
 
 
 def _read(
@@ -129,24 +152,36 @@ class PartialDate:
 
     def __post_init__(self) -> None:
         if self.month is None and self.day is not None:
-            raise ValueError("a day needs a month")
-        problem = _problem(self.year, self.month, self.day)
-        if problem:
-            raise ValueError(problem)
+            raise InvalidDate(N_("a day needs a month"))
+        refusal = _refusal(self.year, self.month, self.day)
+        if refusal is not None:
+            raise refusal
 
     @classmethod
     def parse(cls, text: str) -> PartialDate:
-        """Read a date as `parse_written_date` does; raise ValueError unless it exists unguessed."""
+        """Read a date as `parse_written_date` does; raise InvalidDate (a ValueError) unless it
+        exists unguessed."""
         written = parse_written_date(text)
         if written is None or written.year is None:
-            raise ValueError(
-                f"{text!r} is not a date (use YYYY-MM-DD, YYYY-MM, YYYY or DD.MM.YYYY)"
+            raise InvalidDate(
+                N_("{text!r} is not a date (use YYYY-MM-DD, YYYY-MM, YYYY or DD.MM.YYYY)"),
+                text=text,
             )
-        if written.problem:
-            raise ValueError(written.problem)
+        refusal = _refusal(written.year, written.month, written.day)
+        if refusal is not None:
+            raise refusal
+        if written.guessed == _CENTURY:
+            raise InvalidDate(
+                N_("{text!r}: the century would be a guess (use YYYY-MM-DD or DD.MM.YYYY)"),
+                text=text,
+            )
         if written.guessed:
-            raise ValueError(
-                f"{text!r}: {written.guessed} would be a guess (use YYYY-MM-DD or DD.MM.YYYY)"
+            raise InvalidDate(
+                N_(
+                    "{text!r}: the order of day and month would be a guess"
+                    " (use YYYY-MM-DD or DD.MM.YYYY)"
+                ),
+                text=text,
             )
         return cls(written.year, written.month, written.day)
 
@@ -172,12 +207,17 @@ def parse_partial_date(field: str, text: str) -> PartialDate | None:
         return None
     try:
         return PartialDate.parse(text)
-    except ValueError as exc:
-        raise InvalidRecord(field, str(exc)) from exc
+    except InvalidDate as exc:
+        raise InvalidRecord(field, exc) from exc
 
 
 def refuse_future(field: str, date: PartialDate | None, today: dt.date) -> None:
     """A birth or capture date has happened: one whose first possible day is after `today` is
     refused, naming its field (a month or year is in the future only when all of it is)."""
     if date is not None and date.earliest() > today:
-        raise InvalidRecord(field, f"{date.iso()} is in the future (today is {today.isoformat()})")
+        raise InvalidRecord(
+            field,
+            N_("{date} is in the future (today is {today})"),
+            date=date.iso(),
+            today=today.isoformat(),
+        )

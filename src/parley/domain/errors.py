@@ -1,6 +1,6 @@
 """Typed errors of the domain: each reaches the user as one clear sentence."""
 
-from parley.errors import ParleyError
+from parley.errors import N_, ParleyError
 
 
 class DomainError(ParleyError):
@@ -12,12 +12,15 @@ class IllegalTransition(DomainError):
 
 
 class InvalidRecord(DomainError):
-    """A person record whose field cannot be accepted."""
+    """A person record whose field cannot be accepted: `reason` is the English sentence, `why`
+    the same reason as a refusal a face says in the reader's language."""
 
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
+    def __init__(self, field: str, reason: str | ParleyError, /, **params: object) -> None:
+        why = reason if isinstance(reason, ParleyError) else ParleyError(reason, **params)
+        super().__init__(N_("{field}: {reason}"), field=field, reason=why)
         self.field = field
-        self.reason = reason
+        self.why = why
+        self.reason = str(why)
 
 
 class NotFound(DomainError):

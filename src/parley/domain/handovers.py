@@ -7,6 +7,8 @@ from dataclasses import dataclass, replace
 
 from parley.domain.agreements import PersonRef
 from parley.domain.errors import IllegalTransition
+from parley.domain.words import listed
+from parley.errors import N_, Word
 
 
 class HandoverState(enum.StrEnum):
@@ -28,6 +30,12 @@ class HandoverState(enum.StrEnum):
 
 
 S = HandoverState
+# The states as words a refusal shows in the reader's language (`Word(state.value)`).
+STATE_WORDS = (
+    N_("requested"), N_("located"), N_("agreed"), N_("cleared"), N_("consent_verified"),
+    N_("transferred"), N_("received"), N_("declined"), N_("not_delivered"), N_("substituted"),
+    N_("deceased"), N_("disputed"), N_("released_to_third_state"), N_("withdrawn"),
+)  # fmt: skip
 
 FINAL: frozenset[HandoverState] = frozenset(
     {
@@ -114,17 +122,34 @@ class Handover:
         """The handover in its next state; an edge the machine lacks is refused."""
         if to is S.SUBSTITUTED:
             raise IllegalTransition(
-                f"{self.person} in batch {self.batch_id}: a substitution names who was brought"
-                " instead; use substitute, not advance"
+                N_(
+                    "{person} in batch {batch}: a substitution names who was brought instead;"
+                    " use substitute, not advance"
+                ),
+                person=str(self.person),
+                batch=self.batch_id,
             )
         if to not in allowed_next(self.state, self.before_dispute):
             if self.final:
-                why = f"it is already final ({self.state.value})"
-            else:
-                options = ", ".join(sorted(s.value for s in allowed_next(self.state, None)))
-                why = f"from {self.state.value} it can go to: {options}"
+                raise IllegalTransition(
+                    N_(
+                        "{person} in batch {batch} cannot move to {to}: it is already final ({state})."
+                    ),
+                    person=str(self.person),
+                    batch=self.batch_id,
+                    to=Word(to.value),
+                    state=Word(self.state.value),
+                )
+            options = sorted(s.value for s in allowed_next(self.state, None))
             raise IllegalTransition(
-                f"{self.person} in batch {self.batch_id} cannot move to {to.value}: {why}."
+                N_(
+                    "{person} in batch {batch} cannot move to {to}: from {state} it can go to: {options}."
+                ),
+                person=str(self.person),
+                batch=self.batch_id,
+                to=Word(to.value),
+                state=Word(self.state.value),
+                options=listed(options),
             )
         if to is S.DISPUTED:
             return replace(self, state=to, before_dispute=self.state)
@@ -133,9 +158,17 @@ class Handover:
     def withdraw(self) -> Handover:
         """Taken out of the batch by an agreed amendment; kept, as every handover is."""
         if self.state not in WITHDRAWABLE:
-            why = "in transit" if self.state is S.TRANSFERRED else f"already {self.state.value}"
+            if self.state is S.TRANSFERRED:
+                raise IllegalTransition(
+                    N_("{person} in batch {batch} cannot be withdrawn: in transit"),
+                    person=str(self.person),
+                    batch=self.batch_id,
+                )
             raise IllegalTransition(
-                f"{self.person} in batch {self.batch_id} cannot be withdrawn: {why}"
+                N_("{person} in batch {batch} cannot be withdrawn: already {state}"),
+                person=str(self.person),
+                batch=self.batch_id,
+                state=Word(self.state.value),
             )
         return replace(self, state=S.WITHDRAWN, before_dispute=None)
 
@@ -143,22 +176,35 @@ class Handover:
         """The mediator's confirmation of a transfer both sides have recorded."""
         if self.state is not S.RECEIVED:
             raise IllegalTransition(
-                f"{self.person} in batch {self.batch_id} is {self.state.value}: the mediator confirms"
-                " a transfer only once the receiving side has recorded the receipt."
+                N_(
+                    "{person} in batch {batch} is {state}: the mediator confirms a transfer only"
+                    " once the receiving side has recorded the receipt."
+                ),
+                person=str(self.person),
+                batch=self.batch_id,
+                state=Word(self.state.value),
             )
         if self.confirmed:
-            raise IllegalTransition(f"{self.person} in batch {self.batch_id} is already confirmed.")
+            raise IllegalTransition(
+                N_("{person} in batch {batch} is already confirmed."),
+                person=str(self.person),
+                batch=self.batch_id,
+            )
         return replace(self, confirmed=True)
 
     def substituted_by(self, other: PersonRef) -> tuple[Handover, Handover]:
         """This handover closed as substituted, and the new one for the person brought instead."""
         if S.SUBSTITUTED not in TRANSITIONS[self.state]:
             raise IllegalTransition(
-                f"{self.person} in batch {self.batch_id} cannot be substituted while"
-                f" {self.state.value}."
+                N_("{person} in batch {batch} cannot be substituted while {state}."),
+                person=str(self.person),
+                batch=self.batch_id,
+                state=Word(self.state.value),
             )
         if other == self.person:
-            raise IllegalTransition(f"{self.person} cannot substitute for themselves.")
+            raise IllegalTransition(
+                N_("{person} cannot substitute for themselves."), person=str(self.person)
+            )
         closed = replace(self, state=S.SUBSTITUTED, substitute=other, before_dispute=None)
         # the person brought instead stands located: both sides must still agree, clear and
         # verify consent before transfer

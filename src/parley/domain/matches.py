@@ -11,7 +11,7 @@ from typing import Any
 from parley.domain.errors import Conflict, DomainError, NotFound
 from parley.domain.identifiers import identifiers_differ
 from parley.domain.rosters import RosterKind, roster_id, roster_owner
-from parley.errors import N_
+from parley.errors import N_, Word
 
 
 class MatchState(enum.StrEnum):
@@ -54,7 +54,8 @@ class RecordRef:
         party, _, kind = roster.partition(":")
         if not sep or not party or kind not in ("held", "sought") or not record:
             raise DomainError(
-                f"{text!r} is not a record reference (PARTY[:held|:sought]/RECORD_ID)"
+                N_("{text!r} is not a record reference (PARTY[:held|:sought]/RECORD_ID)"),
+                text=text,
             )
         return cls(roster, record)
 
@@ -77,15 +78,24 @@ def identifiers_conflict(left: Mapping[str, Any], right: Mapping[str, Any]) -> s
 def check_reversal(state: MatchState) -> None:
     """Only a confirmed match is reversed; a proposal is rejected instead."""
     if state is not MatchState.CONFIRMED:
-        hint = "; reject a proposal instead" if state is MatchState.PROPOSED else ""
-        raise Conflict(f"the match is {state.value}: only a confirmed match is reversed{hint}")
+        if state is MatchState.PROPOSED:
+            raise Conflict(
+                N_(
+                    "the match is {state}: only a confirmed match is reversed; reject a proposal"
+                    " instead"
+                ),
+                state=Word(state.value),
+            )
+        raise Conflict(
+            N_("the match is {state}: only a confirmed match is reversed"), state=Word(state.value)
+        )
 
 
 def check_decision(state: MatchState, to: MatchState) -> None:
     if state is not MatchState.PROPOSED:
-        raise Conflict(f"the match is already {state.value}")
+        raise Conflict(N_("the match is already {state}"), state=Word(state.value))
     if to not in (MatchState.CONFIRMED, MatchState.REJECTED):
-        raise DomainError("a decision confirms or rejects")
+        raise DomainError(N_("a decision confirms or rejects"))
 
 
 def group_id(match_ids: Iterable[str]) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from parley.domain.errors import DomainError
+from parley.errors import N_, ParleyError
 
 # How far ahead of the ledger's clock a claimed time may stand: the two clocks differ a little.
 CLOCK_SKEW = dt.timedelta(minutes=5)
@@ -18,8 +19,11 @@ def parse_moment(text: str) -> dt.datetime:
         moment = dt.datetime.fromisoformat(text.strip())
     except ValueError:
         raise DomainError(
-            f"{text!r} is not a time: write it as YYYY-MM-DDTHH:MM, with an offset such as"
-            " +03:00 (UTC without one)"
+            N_(
+                "{text!r} is not a time: write it as YYYY-MM-DDTHH:MM, with an offset such as"
+                " +03:00 (UTC without one)"
+            ),
+            text=text,
         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
@@ -39,10 +43,16 @@ def read_moment(text: str) -> dt.datetime | None:
     return moment if write_moment(moment) == text else None
 
 
-def check_claimed(what: str, at: dt.datetime, now: dt.datetime) -> None:
-    """A claimed time may not stand in the future of the entry that records it."""
+def check_claimed(what: str | ParleyError, at: dt.datetime, now: dt.datetime) -> None:
+    """A claimed time may not stand in the future of the entry that records it; `what` names
+    the act (a refusal, to be said in the reader's language: `the report on {commitment}`)."""
     if at > now + CLOCK_SKEW:
         raise DomainError(
-            f"{what} is claimed at {write_moment(at)}, after the time it is entered"
-            f" ({write_moment(now)}): what is recorded has happened already"
+            N_(
+                "{what} is claimed at {at}, after the time it is entered ({now}): what is"
+                " recorded has happened already"
+            ),
+            what=what,
+            at=write_moment(at),
+            now=write_moment(now),
         )

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from parley.domain.dates import PartialDate, parse_partial_date
 from parley.domain.errors import InvalidRecord
 from parley.domain.words import Words
+from parley.errors import N_
 
 E = TypeVar("E", bound=enum.StrEnum)
 
@@ -52,10 +53,11 @@ class Evidence(enum.StrEnum):
 
 
 # Words a coordination office writes in a category / health / sex / evidence column: the
-# first word of each language is the one an error lists (docs/rosters.md).
+# first word of each language is the one an error lists (docs/rosters.md); the first English
+# word is marked for the catalogs, which translate it as the first word of that language.
 CATEGORY_WORDS: Words[Category] = Words("category", {
     Category.MILITARY: {
-        "en": ("military", "pow", "prisoner of war", "soldier", "serviceman", "servicewoman",
+        "en": (N_("military"), "pow", "prisoner of war", "soldier", "serviceman", "servicewoman",
                "combatant"),
         "uk": ("військовий", "військова", "військовослужбовець", "військовослужбовиця",
                "військовополонений", "військовополонена", "впп", "мобілізований",
@@ -64,18 +66,18 @@ CATEGORY_WORDS: Words[Category] = Words("category", {
                "военнопленная", "мобилизованный", "мобилизованная"),
     },
     Category.CIVILIAN: {
-        "en": ("civilian", "civil"),
+        "en": (N_("civilian"), "civil"),
         "uk": ("цивільний", "цивільна", "цивільна особа", "мирний житель", "мирна жителька"),
         "ru": ("гражданский", "гражданская", "гражданское лицо", "мирный житель",
                "мирная жительница"),
     },
     Category.JOURNALIST: {
-        "en": ("journalist", "reporter", "press"),
+        "en": (N_("journalist"), "reporter", "press"),
         "uk": ("журналіст", "журналістка", "репортер"),
         "ru": ("журналист", "журналистка", "репортер"),
     },
     Category.OTHER: {
-        "en": ("other",),
+        "en": (N_("other"),),
         "uk": ("інше", "інший", "інша", "інші"),
         "ru": ("другое", "другой", "другая", "иное", "прочее"),
     },
@@ -83,19 +85,19 @@ CATEGORY_WORDS: Words[Category] = Words("category", {
 
 HEALTH_WORDS: Words[Health] = Words("health", {
     Health.FIT: {
-        "en": ("fit", "healthy", "well", "satisfactory"),
+        "en": (N_("fit"), "healthy", "well", "satisfactory"),
         "uk": ("здоровий", "здорова", "здоров", "задовільний", "задовільна", "задовільно",
                "задовільний стан"),
         "ru": ("здоров", "здорова", "здоровый", "здоровая", "удовлетворительное",
                "удовлетворительно", "удовлетворительное состояние"),
     },
     Health.SICK: {
-        "en": ("sick", "ill"),
+        "en": (N_("sick"), "ill"),
         "uk": ("хворий", "хвора", "хворіє", "захворювання", "легкохворий", "легкохвора"),
         "ru": ("больной", "больная", "болен", "больна", "болеет", "заболевание"),
     },
     Health.WOUNDED: {
-        "en": ("wounded", "injured", "lightly wounded"),
+        "en": (N_("wounded"), "injured", "lightly wounded"),
         "uk": ("поранений", "поранена", "поранення", "легкопоранений", "легкопоранена",
                "легке поранення", "травмований", "травмована", "контужений", "контужена",
                "контузія"),
@@ -105,7 +107,7 @@ HEALTH_WORDS: Words[Health] = Words("health", {
     },
     # GC III arts. 109-110: these are repatriated directly, whatever the numbers.
     Health.SERIOUSLY_WOUNDED_OR_SICK: {
-        "en": ("seriously wounded or sick", "seriously wounded", "seriously sick",
+        "en": (N_("seriously wounded or sick"), "seriously wounded", "seriously sick",
                "seriously ill", "severely wounded", "gravely wounded", "gravely ill", "swsi"),
         "uk": ("важкопоранений", "важкопоранена", "важкохворий", "важкохвора",
                "тяжкопоранений", "тяжкопоранена", "тяжкохворий", "тяжкохвора",
@@ -117,7 +119,7 @@ HEALTH_WORDS: Words[Health] = Words("health", {
                "тяжелораненый или тяжелобольной"),
     },
     Health.UNKNOWN: {
-        "en": ("unknown", "n/a"),
+        "en": (N_("unknown"), "n/a"),
         "uk": ("невідомо", "невідомий", "немає даних", "н/д"),
         "ru": ("неизвестно", "неизвестен", "нет данных", "н/д"),
     },
@@ -125,17 +127,17 @@ HEALTH_WORDS: Words[Health] = Words("health", {
 
 SEX_WORDS: Words[Sex] = Words("sex", {
     Sex.FEMALE: {
-        "en": ("female", "f", "woman", "w"),
+        "en": (N_("female"), "f", "woman", "w"),
         "uk": ("жінка", "ж", "жін", "жіноча", "жіночий"),
         "ru": ("женщина", "ж", "жен", "женский", "женская"),
     },
     Sex.MALE: {
-        "en": ("male", "m", "man"),
+        "en": (N_("male"), "m", "man"),
         "uk": ("чоловік", "ч", "чол", "чоловіча", "чоловічий"),
         "ru": ("мужчина", "м", "муж", "мужской", "мужская"),
     },
     Sex.UNKNOWN: {
-        "en": ("unknown",),
+        "en": (N_("unknown"),),
         "uk": ("невідомо", "невідома", "невідомий"),
         "ru": ("неизвестно", "неизвестна", "неизвестен"),
     },
@@ -254,14 +256,16 @@ class PersonRecord:
 
     def __post_init__(self) -> None:
         if not self.record_id.strip():
-            raise InvalidRecord("record_id", "is empty")
+            raise InvalidRecord("record_id", N_("is empty"))
         if len(self.record_id) > MAX_RECORD_ID:
             raise InvalidRecord(
                 "record_id",
-                f"has {len(self.record_id)} characters; an id holds at most {MAX_RECORD_ID}",
+                N_("has {length} characters; an id holds at most {most}"),
+                length=len(self.record_id),
+                most=MAX_RECORD_ID,
             )
         if not (self.family_name or self.given_name or self.full_name or self.aliases):
-            raise InvalidRecord("family_name", "a person needs a name (family, given or full)")
+            raise InvalidRecord("family_name", N_("a person needs a name (family, given or full)"))
 
     @property
     def display_name(self) -> str:

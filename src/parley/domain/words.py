@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import enum
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Generic, TypeVar
+
+from parley.errors import N_, ParleyError, Word
 
 E = TypeVar("E", bound=enum.StrEnum)
 
@@ -60,13 +62,28 @@ class Words(Generic[E]):
             return default
         return self.lookup.get(key)
 
-    def refusal(self, text: str, language: str | None) -> str:
-        """Why `text` is refused: the accepted values in English and, when it is Ukrainian or
-        Russian, in the user's language too."""
-        reason = f"{text!r} is not one of: {', '.join(self.shown('en'))}"
+    def refusal(self, text: str, language: str | None) -> ParleyError:
+        """Why `text` is refused: the accepted values in English and, when `language` is
+        Ukrainian or Russian, in it too. Said in Ukrainian or Russian, the values are listed
+        in that language (the first English word of each is marked for the catalogs)."""
         if language in _ACCEPTED:
-            reason += f" ({_ACCEPTED[language]}: {', '.join(self.shown(language))})"
-        return reason
+            return ParleyError(
+                N_("{text!r} is not one of: {accepted} ({label}: {yours})"),
+                text=text,
+                accepted=", ".join(self.shown("en")),
+                label=_ACCEPTED[language],
+                yours=", ".join(self.shown(language)),
+            )
+        return ParleyError(
+            N_("{text!r} is not one of: {accepted}"), text=text, accepted=listed(self.shown("en"))
+        )
+
+
+def listed(words: Iterable[str]) -> ParleyError:
+    """Words of Parley's own (states, kinds) as a refusal's field: `a, b, c` in English, each
+    word translated where a face says it in another language."""
+    params = {f"w{i}": Word(w) for i, w in enumerate(words)}
+    return ParleyError(", ".join("{" + name + "}" for name in params), **params)
 
 
 def user_language(*settings: str | None) -> str:

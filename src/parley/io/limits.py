@@ -7,6 +7,8 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from parley.errors import N_, ParleyError
+
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
@@ -67,36 +69,52 @@ def row_may_hold_bad_cell(cells: list[str]) -> bool:
     )
 
 
-def cell_problem(cell: str, free_text: bool = False) -> str | None:
+def cell_problem(cell: str, free_text: bool = False) -> ParleyError | None:
     """Why a cell's text cannot be taken, naming no part of it (it may be personal data), or
     None. `free_text` (notes, addresses, relatives, columns Parley does not know) keeps line
     breaks."""
     if len(cell) > MAX_CELL_CHARS:
-        return f"holds {len(cell):,} characters, more than the {MAX_CELL_CHARS:,} a cell may"
+        return ParleyError(
+            N_("holds {length} characters, more than the {most} a cell may"),
+            length=f"{len(cell):,}",
+            most=f"{MAX_CELL_CHARS:,}",
+        )
     why = text_problem(cell, free_text)
     if why:
         return why
     if _FORMULA.match(cell):
-        return (
-            "starts like a spreadsheet formula (=, +, -, @): paste values, or write the text"
-            " without that first character"
+        return ParleyError(
+            N_(
+                "starts like a spreadsheet formula (=, +, -, @): paste values, or write the text"
+                " without that first character"
+            )
         )
     return None
 
 
-def text_problem(text: str, free_text: bool = False) -> str | None:
+def text_problem(text: str, free_text: bool = False) -> ParleyError | None:
     """Why a text from outside cannot be taken (a control character, or a bidirectional
-    override), naming no part of it, or None; `free_text` keeps line breaks."""
+    override), naming no part of it, or None; `free_text` keeps line breaks. The reason is a
+    refusal's part: its `str` is the English sentence."""
     control = (_CONTROL_BUT_LINE_BREAK if free_text else _CONTROL).search(text)
     if control:
-        what = "a line break" if control.group() in "\r\n\u2028\u2029" else "a control character"
-        at = control.start() + 1
-        return f"holds {what} (U+{ord(control.group()):04X}) at character {at}; remove it"
+        where = {"code": f"U+{ord(control.group()):04X}", "at": control.start() + 1}
+        if control.group() in "\r\n\u2028\u2029":
+            return ParleyError(
+                N_("holds a line break ({code}) at character {at}; remove it"), **where
+            )
+        return ParleyError(
+            N_("holds a control character ({code}) at character {at}; remove it"), **where
+        )
     bidi = _BIDI.search(text)
     if bidi:
-        return (
-            f"holds a bidirectional override (U+{ord(bidi.group()):04X}) at character"
-            f" {bidi.start() + 1}, which reorders what is shown; remove it"
+        return ParleyError(
+            N_(
+                "holds a bidirectional override ({code}) at character {at}, which reorders what"
+                " is shown; remove it"
+            ),
+            code=f"U+{ord(bidi.group()):04X}",
+            at=bidi.start() + 1,
         )
     return None
 

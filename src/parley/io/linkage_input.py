@@ -13,6 +13,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.compute as pc  # type: ignore[import-untyped]
 from pyarrow import csv as pa_csv
 
+from parley.errors import N_
 from parley.gcpause import gc_paused
 from parley.io import limits
 from parley.io.headers import canonical_column
@@ -22,6 +23,7 @@ from parley.io.tables import (
     RosterFileError,
     read_bounded,
     read_table,
+    reason,
     sniff_dialect,
 )
 from parley.linkage import LinkageRecord
@@ -46,7 +48,11 @@ def linkage_columns(table: RawTable) -> LinkageColumns:
         for number, cells in table.rows:
             rid = cells[at]
             if not rid or rid in seen:
-                why = "record_id is empty" if not rid else f"record_id {rid!r} repeats"
+                why = (
+                    reason(N_("record_id is empty"))
+                    if not rid
+                    else reason(N_("record_id {record!r} repeats"), record=rid)
+                )
                 raise RosterFileError([Problem(table.file, number, "record_id", why)])
             seen.add(rid)
     columns: dict[str, list[str | None]] = {

@@ -14,7 +14,7 @@ import fontpkg_pt_sans
 from fpdf import FPDF
 from fpdf.enums import TableCellFillMode
 
-from parley.errors import InvalidInput
+from parley.errors import N_, InvalidInput
 
 LANGUAGES = ("uk", "ru", "en")
 _FONT = "PTSans"
@@ -128,7 +128,9 @@ def languages(text: str) -> tuple[str, ...]:
     unknown = [x for x in chosen if x not in LANGUAGES]
     if unknown or not chosen:
         raise InvalidInput(
-            f"--lang {text!r}: give languages among {', '.join(LANGUAGES)}, e.g. uk,ru"
+            N_("--lang {text!r}: give languages among {languages}, e.g. uk,ru"),
+            text=text,
+            languages=", ".join(LANGUAGES),
         )
     return chosen
 

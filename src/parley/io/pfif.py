@@ -27,6 +27,7 @@ import defusedxml
 import defusedxml.ElementTree as SafeET
 
 from parley.domain.handovers import HandoverState
+from parley.errors import N_, ParleyError
 from parley.io.headers import canonical_column
 from parley.io.tables import (
     Problem,
@@ -35,6 +36,7 @@ from parley.io.tables import (
     check_table,
     read_bounded,
     read_table,
+    reason,
 )
 
 NS = "http://zesty.ca/pfif/1.4"
@@ -181,8 +183,8 @@ def is_pfif(path: Path) -> bool:
     return path.suffix.lower() in SUFFIXES
 
 
-def _refuse(name: str, reason: str) -> RosterFileError:
-    return RosterFileError([Problem(name, None, None, reason)])
+def _refuse(name: str, why: ParleyError) -> RosterFileError:
+    return RosterFileError([Problem(name, None, None, why)])
 
 
 def parse(name: str, data: bytes) -> RawTable:
@@ -191,22 +193,31 @@ def parse(name: str, data: bytes) -> RawTable:
     try:
         root = SafeET.fromstring(data, forbid_dtd=True)
     except defusedxml.DTDForbidden as e:
-        raise _refuse(name, "holds a DTD (<!DOCTYPE ...>): refused, a PFIF file needs none") from e
+        why = reason(N_("holds a DTD (<!DOCTYPE ...>): refused, a PFIF file needs none"))
+        raise _refuse(name, why) from e
     except defusedxml.EntitiesForbidden as e:
-        raise _refuse(name, "declares XML entities: refused (entity expansion)") from e
+        why = reason(N_("declares XML entities: refused (entity expansion)"))
+        raise _refuse(name, why) from e
     except defusedxml.ExternalReferenceForbidden as e:
-        raise _refuse(name, "refers to an external file or address: refused") from e
+        why = reason(N_("refers to an external file or address: refused"))
+        raise _refuse(name, why) from e
     except defusedxml.DefusedXmlException as e:
-        raise _refuse(name, f"refused as unsafe XML ({type(e).__name__})") from e
+        why = reason(N_("refused as unsafe XML ({cause})"), cause=type(e).__name__)
+        raise _refuse(name, why) from e
     except ET.ParseError as e:
         line, column = e.position
-        raise _refuse(name, f"is not well-formed XML (line {line}, column {column})") from e
-    except (ValueError, RecursionError) as e:  # text the parser cannot take at all
-        raise _refuse(name, "is not XML a PFIF file can be read from") from e
-    if not isinstance(root.tag, str) or root.tag != f"{{{NS}}}pfif":
-        raise _refuse(
-            name, f"is not a PFIF 1.4 document: its root is not <pfif> in the namespace {NS}"
+        why = reason(
+            N_("is not well-formed XML (line {line}, column {column})"), line=line, column=column
         )
+        raise _refuse(name, why) from e
+    except (ValueError, RecursionError) as e:  # text the parser cannot take at all
+        raise _refuse(name, reason(N_("is not XML a PFIF file can be read from"))) from e
+    if not isinstance(root.tag, str) or root.tag != f"{{{NS}}}pfif":
+        why = reason(
+            N_("is not a PFIF 1.4 document: its root is not <pfif> in the namespace {namespace}"),
+            namespace=NS,
+        )
+        raise _refuse(name, why)
     headers = ["record_id", *sorted(set(_TO_ROSTER.values()))]
     table = RawTable(
         name,
@@ -230,7 +241,7 @@ def parse(name: str, data: bytes) -> RawTable:
                                 name,
                                 number,
                                 "person_record_id",
-                                f"{text!r} is not DOMAIN/ID as PFIF requires",
+                                reason(N_("{text!r} is not DOMAIN/ID as PFIF requires"), text=text),
                             )
                         ]
                     )
@@ -243,7 +254,11 @@ def parse(name: str, data: bytes) -> RawTable:
                 values[_TO_ROSTER[field]] = text
         if "record_id" not in values:
             raise RosterFileError(
-                [Problem(name, number, "person_record_id", "is missing: PFIF requires it")]
+                [
+                    Problem(
+                        name, number, "person_record_id", reason(N_("is missing: PFIF requires it"))
+                    )
+                ]
             )
         full = values.get("full_name", "")
         given = " ".join(x for x in (values.get("family_name"), values.get("given_name")) if x)
@@ -251,7 +266,7 @@ def parse(name: str, data: bytes) -> RawTable:
             values["full_name"] = ""
         table.rows.append((number, [values.get(h, "") for h in headers]))
     if not table.rows:
-        raise _refuse(name, "is a PFIF document without persons")
+        raise _refuse(name, reason(N_("is a PFIF document without persons")))
     check_table(table)
     return table
 

@@ -20,6 +20,7 @@ from parley.domain.persons import (
     read_evidence,
 )
 from parley.domain.record_ids import identity_key, same_key_rows
+from parley.errors import N_, ParleyError
 from parley.io import pfif
 from parley.io.headers import canonical_column
 from parley.io.tables import (
@@ -28,6 +29,7 @@ from parley.io.tables import (
     RawTable,
     RosterFileError,
     check_table,
+    reason,
 )
 
 _NAME_COLUMNS = ("family_name", "full_name")
@@ -62,17 +64,18 @@ class Roster:
 
 def _check_columns(table: RawTable) -> None:
     present = {c for c in table.columns if c}
-    missing = []
     if not present & set(_NAME_COLUMNS):
-        missing.append("family_name or full_name (Прізвище / Фамилия, ПІБ / ФИО)")
-    if missing:
-        hint = ""
+        missing = "family_name or full_name (Прізвище / Фамилия, ПІБ / ФИО)"
+        why = reason(N_("missing column {missing}"), missing=missing)
         if not present:
-            hint = "; no column was recognised: is the first row the header, and is the file"
-            hint += " UTF-8, UTF-16 or Windows-1251?"
-        raise RosterFileError(
-            [Problem(table.file, 1, None, f"missing column {' and '.join(missing)}{hint}")]
-        )
+            why = reason(
+                N_(
+                    "missing column {missing}; no column was recognised: is the first row the"
+                    " header, and is the file UTF-8, UTF-16 or Windows-1251?"
+                ),
+                missing=missing,
+            )
+        raise RosterFileError([Problem(table.file, 1, None, why)])
     seen: dict[str, int] = {}
     for pos, col in enumerate(table.columns):
         if col is None:
@@ -85,7 +88,11 @@ def _check_columns(table: RawTable) -> None:
                         table.file,
                         1,
                         table.headers[pos],
-                        f"repeats column {col} (already {first!r})",
+                        reason(
+                            N_("repeats column {column} (already {first!r})"),
+                            column=col,
+                            first=first,
+                        ),
                     )
                 ]
             )
@@ -161,7 +168,7 @@ def parse_roster(
             record = _record(values, extra, headers, language, today)
         except InvalidRecord as e:
             label = table.column_label(positions[e.field]) if e.field in positions else e.field
-            problems.append(Problem(table.file, number, label, e.reason))
+            problems.append(Problem(table.file, number, label, e.why))
             continue
         if record.record_id in first_row:
             problems.append(
@@ -169,7 +176,11 @@ def parse_roster(
                     table.file,
                     number,
                     table.column_label(positions["record_id"]),
-                    f"record_id {record.record_id!r} repeats row {first_row[record.record_id]}",
+                    reason(
+                        N_("record_id {record!r} repeats row {first}"),
+                        record=record.record_id,
+                        first=first_row[record.record_id],
+                    ),
                 )
             )
             continue
@@ -195,20 +206,22 @@ def _same_persons(
     keys = [identity_key(r.to_dict()) for r in records]
 
     def listed(pos: int) -> str:
-        return f" (№ {numbers[pos]})" if numbers[pos] else ""
+        return f"(№ {numbers[pos]})" if numbers[pos] else ""
 
-    why = (
-        " (the same names, birth date and service number) and the list has no ids to tell them"
-        " apart: remove one, or add what differs (a birth date, a service number) or an ID column"
-    )
-    return [
-        Problem(
-            file,
-            rows[later],
-            None,
-            f"{listed(later)} is the same person as row {rows[first]}{listed(first)}{why}".lstrip(),
+    def same(first: int, later: int) -> ParleyError:
+        return reason(
+            N_(
+                "{this}is the same person as row {row}{that} (the same names, birth date and"
+                " service number) and the list has no ids to tell them apart: remove one, or add"
+                " what differs (a birth date, a service number) or an ID column"
+            ),
+            this=f"{listed(later)} " if listed(later) else "",
+            row=rows[first],
+            that=f" {listed(first)}" if listed(first) else "",
         )
-        for first, later in same_key_rows(keys)
+
+    return [
+        Problem(file, rows[later], None, same(first, later)) for first, later in same_key_rows(keys)
     ]
 
 
@@ -223,7 +236,7 @@ def roster_from_rows(
     """Records given as JSON objects (column -> text), checked by the same rules as a file; the
     hash is that of their canonical JSON."""
     if not rows:
-        raise RosterFileError([Problem(name, None, None, "the roster has no persons")])
+        raise RosterFileError([Problem(name, None, None, reason(N_("the roster has no persons")))])
     headers = list(dict.fromkeys(key.strip() for row in rows for key in row))
     sha = hashlib.sha256(
         json.dumps(rows, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from parley.errors import InvalidInput
+from parley.errors import N_, InvalidInput, ParleyError
 from parley.gcpause import gc_paused
 from parley.io import limits
 from parley.io.headers import canonical_column
@@ -26,36 +26,72 @@ FREE_TEXT = frozenset({"notes", "home_address", "next_of_kin"})
 _WORKBOOKS = frozenset({".xlsx", ".xlsm"})
 
 
+def reason(message: str, /, **params: object) -> ParleyError:
+    """Why a file, a row or a cell is refused, as a part of the refusal: an English template
+    with its fields (`parley.errors`), said in the reader's language where it is shown."""
+    return ParleyError(message, **params)
+
+
 @dataclass(frozen=True)
 class Problem:
-    """One reason a file is refused: where, and why."""
+    """One reason a file is refused: where, and why (`why`: a sentence or a refusal's part a
+    face says in the reader's language; `reason` is it in English)."""
 
     file: str
     row: int | None
     column: str | None
-    reason: str
+    why: str | ParleyError
+
+    @property
+    def reason(self) -> str:
+        return str(self.why)
+
+    def refusal(self) -> ParleyError:
+        """The problem as one refusal: `file, row 5, column sex: ...`."""
+        why = self.why if isinstance(self.why, ParleyError) else ParleyError(self.why)
+        if self.row is not None and self.column is not None:
+            return InvalidInput(
+                N_("{file}, row {row}, column {column}: {reason}"),
+                file=self.file,
+                row=self.row,
+                column=self.column,
+                reason=why,
+            )
+        if self.row is not None:
+            return InvalidInput(
+                N_("{file}, row {row}: {reason}"), file=self.file, row=self.row, reason=why
+            )
+        if self.column is not None:
+            return InvalidInput(
+                N_("{file}, column {column}: {reason}"),
+                file=self.file,
+                column=self.column,
+                reason=why,
+            )
+        return InvalidInput(N_("{file}: {reason}"), file=self.file, reason=why)
 
     def __str__(self) -> str:
-        where = [self.file]
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column is not None:
-            where.append(f"column {self.column}")
-        return f"{', '.join(where)}: {self.reason}"
+        return str(self.refusal())
 
 
 class RosterFileError(InvalidInput, ValueError):
-    """A roster file that cannot be taken; nothing of it was written."""
+    """A roster file that cannot be taken; nothing of it was written. Said in the reader's
+    language, it is its first problem and how many more there are; each problem is said by
+    its own `refusal()`."""
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        first = str(problems[0])
-        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
-        super().__init__(first + more)
+        first = problems[0].refusal()
+        if len(problems) > 1:
+            super().__init__(
+                N_("{problem} (and {more} more problems)"), problem=first, more=len(problems) - 1
+            )
+        else:
+            super().__init__(first.template, **first.params)
 
 
-def _refuse(name: str, reason: str, row: int | None = None) -> RosterFileError:
-    return RosterFileError([Problem(name, row, None, reason)])
+def _refuse(name: str, why: ParleyError, row: int | None = None) -> RosterFileError:
+    return RosterFileError([Problem(name, row, None, why)])
 
 
 @dataclass
@@ -84,9 +120,13 @@ def read_bounded(path: Path) -> bytes:
         with path.open("rb") as f:
             data = f.read(cap + 1)
     except OSError as e:
-        raise _refuse(name, f"cannot be read: {e.strerror or type(e).__name__}") from e
+        raise _refuse(
+            name, reason(N_("cannot be read: {cause}"), cause=e.strerror or type(e).__name__)
+        ) from e
     if len(data) > cap:
-        raise _refuse(name, f"is larger than the {cap // 2**20} MiB Parley reads")
+        raise _refuse(
+            name, reason(N_("is larger than the {mib} MiB Parley reads"), mib=cap // 2**20)
+        )
     return data
 
 
@@ -97,9 +137,9 @@ def _decode(name: str, data: bytes) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as e:
-            raise _refuse(name, f"broken UTF-16 text: {e.reason}") from e
+            raise _refuse(name, reason(N_("broken UTF-16 text: {cause}"), cause=e.reason)) from e
     if b"\x00" in data:
-        raise _refuse(name, "this is not a text file (save it as CSV or XLSX)")
+        raise _refuse(name, reason(N_("this is not a text file (save it as CSV or XLSX)")))
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -107,7 +147,7 @@ def _decode(name: str, data: bytes) -> str:
     try:
         text = data.decode("cp1251")
     except UnicodeDecodeError as e:
-        raise _refuse(name, "the text is neither UTF-8, UTF-16 nor Windows-1251") from e
+        raise _refuse(name, reason(N_("the text is neither UTF-8, UTF-16 nor Windows-1251"))) from e
     return text
 
 
@@ -152,14 +192,14 @@ def _read_table(path: Path) -> RawTable:
     data = read_bounded(path)
     sha = hashlib.sha256(data).hexdigest()
     if not data.strip(b" \r\n\t\xef\xbb\xbf\xff\xfe\x00"):
-        raise _refuse(name, "the file is empty")
+        raise _refuse(name, reason(N_("the file is empty")))
     workbook = path.suffix.lower() in _WORKBOOKS
     grid, problems = _xlsx_rows(name, data) if workbook else _csv_rows(name, data)
     del data
     while grid and not "".join(grid[0][1]).strip():
         grid.pop(0)
     if not grid and not problems:
-        raise _refuse(name, "the file is empty")
+        raise _refuse(name, reason(N_("the file is empty")))
     header_row, headers = grid[0] if grid else (1, [])
     headers = [h.strip() for h in headers]
     while headers and not headers[-1]:
@@ -175,11 +215,17 @@ def _read_table(path: Path) -> RawTable:
         if not "".join(cells).strip():
             continue
         if len(cells) > width and "".join(cells[width:]).strip():
-            why = f"has {len(cells)} cells but the header has {width}"
+            why = reason(
+                N_("has {cells} cells but the header has {width}"), cells=len(cells), width=width
+            )
             problems.append(Problem(name, number, None, why))
             continue
         if len(cells) < width and not workbook:  # a spreadsheet leaves trailing empties out
-            why = f"has {len(cells)} cells but the header has {width} (a delimiter missing?)"
+            why = reason(
+                N_("has {cells} cells but the header has {width} (a delimiter missing?)"),
+                cells=len(cells),
+                width=width,
+            )
             problems.append(Problem(name, number, None, why))
             continue
         padded = list(map(str.strip, cells[:width]))
@@ -191,7 +237,7 @@ def _read_table(path: Path) -> RawTable:
     if problems:
         raise RosterFileError(problems[:MAX_REPORTED])
     if not table.rows:
-        raise _refuse(name, "the file has a header but no persons")
+        raise _refuse(name, reason(N_("the file has a header but no persons")))
     return table
 
 
@@ -199,7 +245,11 @@ def check_table(table: RawTable) -> None:
     """A table built from other rows than a file's (a roster sent as JSON) checked by the same
     rules as a file's cells and caps; RosterFileError names row and column."""
     if len(table.rows) >= limits.MAX_ROWS or len(table.headers) > limits.MAX_COLUMNS:
-        why = f"more than {limits.MAX_ROWS:,} rows or {limits.MAX_COLUMNS:,} columns"
+        why = reason(
+            N_("more than {rows} rows or {columns} columns"),
+            rows=f"{limits.MAX_ROWS:,}",
+            columns=f"{limits.MAX_COLUMNS:,}",
+        )
         raise _refuse(table.file, why)
     problems = _header_problems(table, 1)
     free = _free_text(table)
@@ -245,7 +295,11 @@ def _csv_rows(name: str, data: bytes) -> tuple[Grid, list[Problem]]:
     long_line = _LONG_LINE.search(text)
     if long_line:
         line = text.count("\n", 0, long_line.start() + 1) + 1
-        why = f"line {line} is longer than {limits.MAX_LINE_CHARS:,} characters"
+        why = reason(
+            N_("line {line} is longer than {most} characters"),
+            line=line,
+            most=f"{limits.MAX_LINE_CHARS:,}",
+        )
         raise _refuse(name, why)
     dialect = sniff_dialect(text)
     if text.count("\n") >= limits.MAX_ROWS or text.count("\r") >= limits.MAX_ROWS:
@@ -257,17 +311,26 @@ def _csv_rows(name: str, data: bytes) -> tuple[Grid, list[Problem]]:
     try:
         for number, cells in enumerate(reader, start=1):
             if len(cells) > limits.MAX_COLUMNS:
-                why = f"has {len(cells):,} cells, more than the {limits.MAX_COLUMNS:,} allowed"
+                why = reason(
+                    N_("has {cells} cells, more than the {most} allowed"),
+                    cells=f"{len(cells):,}",
+                    most=f"{limits.MAX_COLUMNS:,}",
+                )
                 raise _refuse(name, why, number)
             grid.append((number, cells))
     except csv.Error as e:
         opened = (grid[-1][0] if grid else 0) + 1
-        reason = str(e)
-        if reason.startswith("unexpected end of data"):
-            reason = 'a quoted cell is never closed (a " missing?); it runs to the end of the file'
-        elif reason.startswith("field larger"):
-            reason = f"a cell holds more than {limits.MAX_CELL_CHARS:,} characters"
-        problems.append(Problem(name, opened, None, f"is not valid CSV: {reason}"))
+        cause: str | ParleyError = str(e)
+        if str(e).startswith("unexpected end of data"):
+            cause = reason(
+                N_('a quoted cell is never closed (a " missing?); it runs to the end of the file')
+            )
+        elif str(e).startswith("field larger"):
+            cause = reason(
+                N_("a cell holds more than {most} characters"), most=f"{limits.MAX_CELL_CHARS:,}"
+            )
+        why = reason(N_("is not valid CSV: {cause}"), cause=cause)
+        problems.append(Problem(name, opened, None, why))
     return grid, problems
 
 
@@ -280,7 +343,12 @@ def _count_records(name: str, text: str, dialect: type[csv.Dialect]) -> None:
     except csv.Error:
         return  # the reading that keeps the rows names the row
     if count > limits.MAX_ROWS:
-        raise _refuse(name, f"has more than {limits.MAX_ROWS:,} rows, the most Parley reads")
+        raise _refuse(
+            name,
+            reason(
+                N_("has more than {most} rows, the most Parley reads"), most=f"{limits.MAX_ROWS:,}"
+            ),
+        )
 
 
 # A row element of a sheet, with or without a namespace prefix (`<row `, `<x:row>`).
@@ -303,12 +371,16 @@ def _check_archive(name: str, book: zipfile.ZipFile) -> None:
             entry.file_size > limits.RATIO_FLOOR_BYTES
             and entry.file_size > limits.MAX_UNPACK_RATIO * max(entry.compress_size, 1)
         ):
-            raise _refuse(
-                name,
-                f"{entry.filename} unpacks to {entry.file_size / max(entry.compress_size, 1):,.0f}"
-                f" times its packed size (at most {limits.MAX_UNPACK_RATIO} allowed): is it a"
-                " zip bomb?",
+            why = reason(
+                N_(
+                    "{entry} unpacks to {ratio} times its packed size (at most {most} allowed):"
+                    " is it a zip bomb?"
+                ),
+                entry=entry.filename,
+                ratio=f"{entry.file_size / max(entry.compress_size, 1):,.0f}",
+                most=limits.MAX_UNPACK_RATIO,
             )
+            raise _refuse(name, why)
     unpacked = 0
     for entry in entries:
         if entry.is_dir():
@@ -331,33 +403,42 @@ def _check_archive(name: str, book: zipfile.ZipFile) -> None:
                 rows += len(_ROW_TAG.findall(buffer, 0, cut))
                 tail = buffer[cut:]
                 if rows > limits.MAX_ROWS:
-                    raise _refuse(
-                        name,
-                        f"a sheet has more than {limits.MAX_ROWS:,} rows, the most Excel holds",
-                    )
+                    raise _refuse(name, _too_many_rows())
             rows += len(_ROW_TAG.findall(tail))
         if rows > limits.MAX_ROWS:
-            raise _refuse(
-                name, f"a sheet has more than {limits.MAX_ROWS:,} rows, the most Excel holds"
-            )
+            raise _refuse(name, _too_many_rows())
 
 
 def _shared_strings(entry: zipfile.ZipInfo) -> bool:
     return entry.filename.lower().endswith("sharedstrings.xml")
 
 
-def _too_many_strings() -> str:
-    return (
-        f"its table of texts unpacks to more than {limits.MAX_SHARED_STRINGS_BYTES // 2**20} MiB,"
-        " more than Parley holds in memory: split the workbook"
+def _too_many_rows() -> ParleyError:
+    return reason(
+        N_("a sheet has more than {most} rows, the most Excel holds"), most=f"{limits.MAX_ROWS:,}"
     )
 
 
-def _too_big(size: int) -> str:
-    return (
-        f"unpacks to more than {limits.MAX_UNPACKED_BYTES // 2**20} MiB (at least"
-        f" {size // 2**20} MiB), more than Parley reads"
+def _too_many_strings() -> ParleyError:
+    return reason(
+        N_(
+            "its table of texts unpacks to more than {mib} MiB, more than Parley holds in memory:"
+            " split the workbook"
+        ),
+        mib=limits.MAX_SHARED_STRINGS_BYTES // 2**20,
     )
+
+
+def _too_big(size: int) -> ParleyError:
+    return reason(
+        N_("unpacks to more than {mib} MiB (at least {size} MiB), more than Parley reads"),
+        mib=limits.MAX_UNPACKED_BYTES // 2**20,
+        size=size // 2**20,
+    )
+
+
+def _unreadable(cause: object) -> ParleyError:
+    return reason(N_("is not a readable XLSX workbook ({cause})"), cause=str(cause))
 
 
 def _xlsx_rows(name: str, data: bytes) -> tuple[Grid, list[Problem]]:
@@ -374,12 +455,12 @@ def _xlsx_rows(name: str, data: bytes) -> tuple[Grid, list[Problem]]:
     except RosterFileError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ParseError, EOFError) as e:
-        raise _refuse(name, f"is not a readable XLSX workbook ({e})") from e
+        raise _refuse(name, _unreadable(e)) from e
     except Exception as e:  # a hostile file can break the library anywhere; say no more of it
-        raise _refuse(name, f"is not a readable XLSX workbook ({type(e).__name__})") from e
+        raise _refuse(name, _unreadable(type(e).__name__)) from e
     try:
         if not book.worksheets:
-            raise _refuse(name, "the workbook has no sheet")
+            raise _refuse(name, reason(N_("the workbook has no sheet")))
         grid = _sheet_rows(name, book.worksheets[0])
         problems: list[Problem] = []
         for other in book.worksheets[1:]:
@@ -389,16 +470,21 @@ def _xlsx_rows(name: str, data: bytes) -> tuple[Grid, list[Problem]]:
                         name,
                         None,
                         None,
-                        f"sheet {other.title!r} holds data too: Parley reads the first sheet"
-                        " only; put the roster on one sheet",
+                        reason(
+                            N_(
+                                "sheet {sheet!r} holds data too: Parley reads the first sheet"
+                                " only; put the roster on one sheet"
+                            ),
+                            sheet=other.title,
+                        ),
                     )
                 )
     except RosterFileError:
         raise
     except (ParseError, zipfile.BadZipFile, KeyError, EOFError) as e:
-        raise _refuse(name, f"is not a readable XLSX workbook ({e})") from e
+        raise _refuse(name, _unreadable(e)) from e
     except Exception as e:
-        raise _refuse(name, f"is not a readable XLSX workbook ({type(e).__name__})") from e
+        raise _refuse(name, _unreadable(type(e).__name__)) from e
     finally:
         book.close()
     return grid, problems
@@ -416,9 +502,14 @@ def _sheet_rows(name: str, sheet: object) -> Grid:
     grid: Grid = []
     for number, row in enumerate(_rows_of(sheet), start=1):
         if number > limits.MAX_ROWS:
-            raise _refuse(name, f"the sheet has more than {limits.MAX_ROWS:,} rows")
+            why = reason(N_("the sheet has more than {most} rows"), most=f"{limits.MAX_ROWS:,}")
+            raise _refuse(name, why)
         if len(row) > limits.MAX_COLUMNS:
-            why = f"has {len(row):,} cells, more than the {limits.MAX_COLUMNS:,} allowed"
+            why = reason(
+                N_("has {cells} cells, more than the {most} allowed"),
+                cells=f"{len(row):,}",
+                most=f"{limits.MAX_COLUMNS:,}",
+            )
             raise _refuse(name, why, number)
         cells = []
         for cell in row:

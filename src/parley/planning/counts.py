@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from parley.errors import N_, ParleyError
 from parley.planning.errors import Constraint, InfeasibleTerms, PlanningError
 from parley.planning.pool import SidePool
 from parley.planning.terms import ExchangeTerms
@@ -45,10 +46,9 @@ def _parity_failure(pool_a: SidePool, pool_b: SidePool, terms: ExchangeTerms) ->
     t = terms.tolerance
     ra, rb = terms.side_a.released, terms.side_b.released
     fa, fb = len(pool_a.forced), len(pool_b.forced)
-    rule = f"ratio {p}:{q} (tolerance {t})"
+    rule = ParleyError(N_("ratio {p}:{q} (tolerance {tolerance})"), p=p, q=q, tolerance=t)
     least_a = q * (ra + fa) - p * (rb + pool_b.most)
     most_a = q * (ra + pool_a.most) - p * (rb + fb)
-    can = "(eligible, not vetoed, within the batch size and the caps)"
     if least_a > t:
         ahead, behind, low, high, n = "A", "B", fa, pool_b.most, least_a
     elif most_a < -t:
@@ -56,15 +56,33 @@ def _parity_failure(pool_a: SidePool, pool_b: SidePool, terms: ExchangeTerms) ->
     else:
         return InfeasibleTerms(
             Constraint.PARITY,
-            f"parity cannot be kept: no count between {fa} and {pool_a.most} for side A and"
-            f" between {fb} and {pool_b.most} for side B meets {rule} given the phase so far"
-            f" ({_phase(terms)})",
+            N_(
+                "parity cannot be kept: no count between {least_a} and {most_a} for side A and"
+                " between {least_b} and {most_b} for side B meets {rule} given the phase so far"
+                " ({phase})"
+            ),
+            least_a=fa,
+            most_a=pool_a.most,
+            least_b=fb,
+            most_b=pool_b.most,
+            rule=rule,
+            phase=_phase(terms),
         )
     return InfeasibleTerms(
         Constraint.PARITY,
-        f"parity cannot be kept: side {ahead} would stay ahead by an imbalance of {n} under"
-        f" {rule}, even if side {ahead} releases only its {low} must-include persons and side"
-        f" {behind} all {high} it can {can}; phase so far: {_phase(terms)}",
+        N_(
+            "parity cannot be kept: side {ahead} would stay ahead by an imbalance of {imbalance}"
+            " under {rule}, even if side {ahead} releases only its {low} must-include persons and"
+            " side {behind} all {high} it can (eligible, not vetoed, within the batch size and"
+            " the caps); phase so far: {phase}"
+        ),
+        ahead=ahead,
+        imbalance=n,
+        rule=rule,
+        low=low,
+        behind=behind,
+        high=high,
+        phase=_phase(terms),
     )
 
 
@@ -92,8 +110,9 @@ def choose_counts(
         raise _parity_failure(pool_a, pool_b, terms)
     if result not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise PlanningError(
-            f"the solver found no batch within {time_limit_s} s ({solver.status_name(result)});"
-            " raise the time limit"
+            N_("the solver found no batch within {seconds} s ({status}); raise the time limit"),
+            seconds=time_limit_s,
+            status=solver.status_name(result),
         )
     status = SolveStatus.OPTIMAL if result == cp_model.OPTIMAL else SolveStatus.FEASIBLE
     return Counts(int(solver.value(k_a)), int(solver.value(k_b)), status, seconds)

@@ -30,6 +30,6 @@ class Constraint(enum.StrEnum):
 class InfeasibleTerms(PlanningError):
     """No batch meets every term; `constraint` names the one that cannot be met."""
 
-    def __init__(self, constraint: Constraint, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, constraint: Constraint, message: str, /, **params: object) -> None:
+        super().__init__(message, **params)
         self.constraint = constraint

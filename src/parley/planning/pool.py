@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from parley.domain.agreements import ExchangeMode, PersonRef
 from parley.domain.persons import Category
+from parley.errors import N_, Word
 from parley.planning.errors import Constraint, InfeasibleTerms, InvalidTerms
 from parley.planning.priority import priority_key
 from parley.planning.terms import Candidate, ExchangeTerms, Side
@@ -56,16 +57,28 @@ def _check_candidates(candidates: Iterable[Candidate], as_of: dt.date) -> list[C
     out = []
     for c in candidates:
         if c.person in seen:
-            raise InvalidTerms(f"{c.person} is listed twice among the candidates")
+            raise InvalidTerms(
+                N_("{person} is listed twice among the candidates"), person=str(c.person)
+            )
         seen.add(c.person)
         first = side_of_party.setdefault(c.person.party_id, c.side)
         if first is not c.side:
             raise InvalidTerms(
-                f"party {c.person.party_id} holds candidates on both sides ({c.person} is on"
-                f" side {c.side}); a holding party releases from one side only"
+                N_(
+                    "party {party} holds candidates on both sides ({person} is on side {side});"
+                    " a holding party releases from one side only"
+                ),
+                party=c.person.party_id,
+                person=str(c.person),
+                side=str(c.side),
             )
         if c.capture_date is not None and c.capture_date > as_of:
-            raise InvalidTerms(f"{c.person} was captured on {c.capture_date}, after {as_of}")
+            raise InvalidTerms(
+                N_("{person} was captured on {captured}, after {as_of}"),
+                person=str(c.person),
+                captured=str(c.capture_date),
+                as_of=str(as_of),
+            )
         out.append(c)
     return out
 
@@ -86,15 +99,24 @@ def _named_standing(c: Candidate, terms: ExchangeTerms) -> Standing:
     if named and vetoing:
         raise InfeasibleTerms(
             Constraint.NAMED_VETOED,
-            f"{c.person} is named in the signed agreement and vetoed by side {vetoing[0]}; a named"
-            " exchange executes as signed: withdraw the veto, or take them out of a planned batch"
-            " by an amendment both sides and the mediator agree",
+            N_(
+                "{person} is named in the signed agreement and vetoed by side {side}; a named"
+                " exchange executes as signed: withdraw the veto, or take them out of a planned"
+                " batch by an amendment both sides and the mediator agree"
+            ),
+            person=str(c.person),
+            side=str(vetoing[0]),
         )
     if insisting and not named:
         raise InfeasibleTerms(
             Constraint.MUST_INCLUDE_NOT_NAMED,
-            f"{c.person} is on side {insisting[0]}'s must-include list but not on the list"
-            f" side {c.side} agreed to release in this named exchange",
+            N_(
+                "{person} is on side {insisting}'s must-include list but not on the list side"
+                " {side} agreed to release in this named exchange"
+            ),
+            person=str(c.person),
+            insisting=str(insisting[0]),
+            side=str(c.side),
         )
     if not named:
         return Standing.NOT_NAMED
@@ -111,8 +133,13 @@ def _standing(c: Candidate, terms: ExchangeTerms) -> Standing:
     if insisting and vetoing:
         raise InfeasibleTerms(
             Constraint.MUST_INCLUDE_VETOED,
-            f"{c.person} is on side {insisting[0]}'s must-include list and vetoed by side"
-            f" {vetoing[0]}; the sides must settle it before a batch can be planned",
+            N_(
+                "{person} is on side {insisting}'s must-include list and vetoed by side"
+                " {vetoing}; the sides must settle it before a batch can be planned"
+            ),
+            person=str(c.person),
+            insisting=str(insisting[0]),
+            vetoing=str(vetoing[0]),
         )
     if vetoing:
         return Standing.VETOED
@@ -123,17 +150,35 @@ def _check_lists(terms: ExchangeTerms, by_ref: Mapping[PersonRef, Candidate]) ->
     for s in Side:
         missing = sorted(p for p in terms.side(s).must_include if p not in by_ref)
         if missing:
+            if len(missing) > 5:
+                raise InfeasibleTerms(
+                    Constraint.MUST_INCLUDE_ABSENT,
+                    N_(
+                        "side {side}'s must-include list names {persons} and more, not among the"
+                        " candidates (already released, or not on a held roster)"
+                    ),
+                    side=str(s),
+                    persons=", ".join(map(str, missing[:5])),
+                )
             raise InfeasibleTerms(
                 Constraint.MUST_INCLUDE_ABSENT,
-                f"side {s}'s must-include list names {', '.join(map(str, missing[:5]))}"
-                f"{' and more' if len(missing) > 5 else ''}, not among the candidates"
-                " (already released, or not on a held roster)",
+                N_(
+                    "side {side}'s must-include list names {persons}, not among the candidates"
+                    " (already released, or not on a held roster)"
+                ),
+                side=str(s),
+                persons=", ".join(map(str, missing)),
             )
         foreign = sorted(p for p in terms.side(s).named if p in by_ref and by_ref[p].side != s)
         if foreign:
             raise InvalidTerms(
-                f"side {s}'s named list holds {foreign[0]}, whom side {s.other} releases;"
-                " each named list names the persons its own side releases"
+                N_(
+                    "side {side}'s named list holds {person}, whom side {other} releases; each"
+                    " named list names the persons its own side releases"
+                ),
+                side=str(s),
+                person=str(foreign[0]),
+                other=str(s.other),
             )
 
 
@@ -142,16 +187,27 @@ def _forced_limits(side: Side, forced: list[Candidate], terms: ExchangeTerms) ->
     if size is not None and len(forced) > size:
         raise InfeasibleTerms(
             Constraint.BATCH_SIZE,
-            f"the must-include lists name {len(forced)} persons side {side} releases, more"
-            f" than the batch size of {size} a side",
+            N_(
+                "the must-include lists name {count} persons side {side} releases, more than the"
+                " batch size of {size} a side"
+            ),
+            count=len(forced),
+            side=str(side),
+            size=size,
         )
     for category, n in sorted(Counter(c.category for c in forced).items()):
         cap = terms.cap(category)
         if cap is not None and n > cap:
             raise InfeasibleTerms(
                 Constraint.CATEGORY_CAP,
-                f"the must-include lists name {n} {category} persons side {side} releases,"
-                f" more than the {category} cap of {cap} a side",
+                N_(
+                    "the must-include lists name {count} {category} persons side {side}"
+                    " releases, more than the {category} cap of {cap} a side"
+                ),
+                count=n,
+                category=Word(category.value),
+                side=str(side),
+                cap=cap,
             )
 
 

@@ -13,6 +13,7 @@ from types import MappingProxyType
 
 from parley.domain.agreements import ExchangeMode, PersonRef
 from parley.domain.persons import Category, Sex
+from parley.errors import N_, Word
 from parley.planning.errors import InvalidTerms
 
 
@@ -79,12 +80,17 @@ class SideTerms:
         for name in ("must_include", "veto", "named"):
             object.__setattr__(self, name, frozenset(getattr(self, name)))
         if self.released < 0:
-            raise InvalidTerms(f"a side cannot have released {self.released} persons")
+            raise InvalidTerms(
+                N_("a side cannot have released {count} persons"), count=self.released
+            )
         both = sorted(self.must_include & self.veto)
         if both:
             raise InvalidTerms(
-                f"{', '.join(map(str, both))} is both on the must-include and the veto list"
-                " of the same side; remove it from one of them"
+                N_(
+                    "{persons} is both on the must-include and the veto list of the same side;"
+                    " remove it from one of them"
+                ),
+                persons=", ".join(map(str, both)),
             )
 
 
@@ -118,25 +124,38 @@ class ExchangeTerms:
         object.__setattr__(self, "category_caps", MappingProxyType(caps))
         p, q = self.ratio
         if p < 1 or q < 1:
-            raise InvalidTerms(f"ratio {p}:{q} must have two positive terms")
+            raise InvalidTerms(N_("ratio {p}:{q} must have two positive terms"), p=p, q=q)
         if self.mode is ExchangeMode.NAMED and self.ratio != (1, 1):
-            raise InvalidTerms(f"a named exchange is N for N; ratio {p}:{q} does not apply")
+            raise InvalidTerms(
+                N_("a named exchange is N for N; ratio {p}:{q} does not apply"), p=p, q=q
+            )
         if self.tolerance < 0:
-            raise InvalidTerms(f"tolerance {self.tolerance} must not be negative")
+            raise InvalidTerms(
+                N_("tolerance {tolerance} must not be negative"), tolerance=self.tolerance
+            )
         if self.batch_size is not None and self.batch_size < 0:
-            raise InvalidTerms(f"batch size {self.batch_size} must not be negative")
+            raise InvalidTerms(N_("batch size {size} must not be negative"), size=self.batch_size)
         for category, cap in caps.items():
             if cap < 0:
-                raise InvalidTerms(f"the {category} cap {cap} must not be negative")
+                raise InvalidTerms(
+                    N_("the {category} cap {cap} must not be negative"),
+                    category=Word(category.value),
+                    cap=cap,
+                )
         if self.mode is not ExchangeMode.NAMED and (self.side_a.named or self.side_b.named):
-            raise InvalidTerms(f"named lists belong to a named exchange, not to {self.mode}")
+            raise InvalidTerms(
+                N_("named lists belong to a named exchange, not to {mode}"),
+                mode=Word(self.mode.value),
+            )
         if self.mode is ExchangeMode.NAMED and (
             self.batch_size is not None or self.category_caps or self.tolerance
         ):
             raise InvalidTerms(
-                "a named exchange executes as signed: every person named goes, so a batch size,"
-                " category caps and a parity tolerance do not apply; to change who goes, amend"
-                " the batch (both sides and the mediator agree)"
+                N_(
+                    "a named exchange executes as signed: every person named goes, so a batch"
+                    " size, category caps and a parity tolerance do not apply; to change who goes,"
+                    " amend the batch (both sides and the mediator agree)"
+                )
             )
 
     def side(self, side: Side) -> SideTerms:

@@ -9,12 +9,16 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, ExceptionContext
 from sqlalchemy.exc import DataError, OperationalError
 
-from parley.errors import InvalidInput, ParleyError
+from parley.errors import N_, InvalidInput, ParleyError
 
 # What a use case holds while it decides or reads: app/ names these, never SQLAlchemy.
 Tx: TypeAlias = Connection
 Database: TypeAlias = Engine
 
+
+# Connections kept open for reuse: one for each thread the server runs requests on (the ASGI
+# thread pool's 40), so a busy server does not open and close connections per request.
+POOL_SIZE = 40
 
 # How long a write waits for another process's write transaction to end (SQLite retries the
 # lock until then), before it is refused in one line with nothing written.
@@ -43,6 +47,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine whose write transactions serialise appends to the log."""
     # a statement's parameters are persons' data: never in an error's text or a log line
     kwargs.setdefault("hide_parameters", True)
+    kwargs.setdefault("pool_size", POOL_SIZE)
     if url.startswith("sqlite"):
         engine = create_engine(url, **kwargs)
         _tune_sqlite(engine)
@@ -61,15 +66,18 @@ def _one_sentence(context: ExceptionContext) -> None:
         word in str(cause) for word in ("database is locked", "database is busy")
     ):
         raise DatabaseBusy(
-            f"another process has held the database for {BUSY_TIMEOUT_MS // 1000} s; nothing was"
-            " written: try again when it has finished"
+            N_(
+                "another process has held the database for {seconds} s; nothing was written: try"
+                " again when it has finished"
+            ),
+            seconds=BUSY_TIMEOUT_MS // 1000,
         )
     if isinstance(cause, OverflowError):  # SQLite's integers stop at 2**63
-        raise ValueRefused("a number in this command is larger than the database can hold")
+        raise ValueRefused(N_("a number in this command is larger than the database can hold"))
     if isinstance(error, DataError):
         raise ValueRefused(
-            f"the database cannot store a value of this command ({type(cause).__name__});"
-            " nothing was written"
+            N_("the database cannot store a value of this command ({cause}); nothing was written"),
+            cause=type(cause).__name__,
         )
 
 
