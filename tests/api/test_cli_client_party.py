@@ -397,3 +397,14 @@ def test_without_as_a_party_acts_with_the_key_in_its_data_directory(
         (ua_key,) = [k.key_id for k in key_store.every_key(tx) if k.party_id == "UA"]
     revoke = ("key", "revoke", "--party", "UA", "--key-id", ua_key, "--reason", "lost")
     _refused(sites.try_(runner, "RU", *revoke), "RU may not revoke a key of UA")
+
+
+def test_the_live_checks_point_a_party_to_what_it_runs_instead(
+    runner: CliRunner, sites: Sites
+) -> None:
+    verify = sites.try_(runner, "UA", "verify")
+    assert verify.exit_code == 1 and "`parley export --out DIR`" in verify.stderr
+    witness = sites.try_(runner, "UA", "log", "witness", "--as", "UA")
+    assert witness.exit_code == 1 and "`parley sync`" in witness.stderr
+    for result in (verify, witness):
+        assert len(result.stderr.strip().splitlines()) == 1

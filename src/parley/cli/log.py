@@ -18,7 +18,7 @@ from parley.cli.console import (
     with_ledger,
     write_file,
 )
-from parley.errors import InvalidInput
+from parley.errors import N_, InvalidInput
 
 log_app = typer.Typer(no_args_is_help=True, help="Checkpoints, proofs and entries of the log.")
 
@@ -42,8 +42,10 @@ def export_command(
         if server() is not None:  # the party's own export, fetched and written here
             if public:
                 raise InvalidInput(
-                    "--public is the operator's export: with --server, you export your own"
-                    " (every header, your payloads); leave out --public"
+                    N_(
+                        "--public is the operator's export: with --server, you export your own (every"
+                        " header, your payloads); leave out --public"
+                    )
                 )
             count = served_export.fetch_export(client(actor), out_dir)
         else:
@@ -84,6 +86,11 @@ def verify_command(
         policy = audit.auditor_policy(
             checkpoint or (), witness or (), allow_unwitnessed=allow_unwitnessed
         )
+        if folder is None and server() is not None:
+            raise InvalidInput(
+                "the live database is the server's to verify: with --server, write your export"
+                " (`parley export --out DIR`) and verify that folder, or run `parley sync`"
+            )
         if folder is None:
             report = with_ledger(lambda ledger: audit.verify_live(ledger, policy))
         else:
@@ -137,6 +144,11 @@ def witness_command(
     """Cosign the latest checkpoint as a party, after checking it extends the last one cosigned."""
     state_dir = settings().witness_dir
     with failures():
+        if server() is not None:
+            raise InvalidInput(
+                "with --server, `parley sync` checks the server's checkpoint against the last one"
+                " you cosigned, cosigns it and sends the cosignature back"
+            )
         done = with_ledger(
             lambda ledger: transparency.cosign(ledger, party_id=party, state_dir=state_dir)
         )
