@@ -31,9 +31,6 @@ _U_PAIRS = 300_000
 _U_CHUNKS = 1  # one pass a comparison
 _SEED = 1  # the same lists give the same links
 _DUCKDB_SHARE = 0.25  # of the machine's memory for DuckDB; beyond it, it spills to disk
-# Up to this many records a list, DuckDB's second thread costs more time and memory than it
-# brings (benchmarks/linkage_synthetic.py --scale).
-_ONE_THREAD_UP_TO = 300_000
 _DUCKDB_MAX_GB = 2.0  # what joins need beyond it spills to disk: memory bounded at any size
 _EM_PAIRS = 50_000  # pairs sampled for each EM session: enough, and bounded at any size
 _PRIOR_BITS = 3.0  # how far the scores may move the guessed share of matches (log2 odds)
@@ -79,13 +76,11 @@ class LinkageError(InvalidInput, ValueError):
     """The lists cannot be linked as given (a repeated record id, an empty list)."""
 
 
-def _connection(records: int) -> duckdb.DuckDBPyConnection:
+def _connection() -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB that spills to disk rather than take the machine's memory."""
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
     con.execute("SET preserve_insertion_order = false")
-    if records <= _ONE_THREAD_UP_TO:
-        con.execute("SET threads = 1")
     total = (
         os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") if hasattr(os, "sysconf") else 0
     )
@@ -332,7 +327,7 @@ def _link_frames(
     ]
     del frame_l, frame_r
     t1 = time.perf_counter()
-    con = _connection(max(map(len, frames)))
+    con = _connection()
     db = DuckDBAPI(con)
     tables = []
     # Splink sees the keys; the words only explanations say stay out of its tables.
