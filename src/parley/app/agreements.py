@@ -25,9 +25,12 @@ from parley.domain.events import Event
 from parley.domain.moments import CLOCK_SKEW, check_claimed, write_moment
 from parley.domain.persons import PersonRecord
 from parley.domain.rosters import RosterKind, roster_id
-from parley.errors import N_
+from parley.errors import N_, ParleyError
 from parley.store import Tx, rosters
 from parley.store import agreements as stored
+
+# An agreement's statuses as words a refusal shows in the reader's language (`Word(status)`).
+STATUS_WORDS = (N_("draft"), N_("signed"), N_("witnessed"))
 
 
 def text_hash(agreement: Agreement) -> str:
@@ -40,7 +43,7 @@ def load(tx: Tx, agreement_id: str) -> stored.StoredAgreement:
     """An agreement's current version with its number and status; refused when there is none."""
     found = stored.agreement(tx, agreement_id)
     if found is None:
-        raise NotFound(f"there is no agreement {agreement_id}")
+        raise NotFound(N_("there is no agreement {agreement_id}"), agreement_id=agreement_id)
     return found
 
 
@@ -83,11 +86,18 @@ def with_records(tx: Tx, agreement: Agreement) -> Agreement:
         rid, record = found or ("", None)
         if record is None:
             raise DomainError(
-                f"commitment {where} names {ref}, who is on none of {ref.party_id}'s rosters"
-                " (held, sought): import them first, or correct the reference"
+                N_(
+                    "commitment {where} names {ref}, who is on none of {party_id}'s rosters (held,"
+                    " sought): import them first, or correct the reference"
+                ),
+                where=where,
+                ref=ref,
+                party_id=ref.party_id,
             )
         if record.erased:
-            raise DomainError(f"commitment {where} names {ref}, whose record was erased")
+            raise DomainError(
+                N_("commitment {where} names {ref}, whose record was erased"), where=where, ref=ref
+            )
         if rid not in latest:
             latest[rid] = rosters.latest_revisions(tx, rid)
         records.append((ref, NamedRecord(rid, latest[rid][ref.record_id])))
@@ -117,8 +127,14 @@ def shown(tx: Tx, agreement: Agreement) -> Shown:
         revision = next((r for r in kept if r.revision == where.revision), None)
         if revision is None:
             raise NotFound(
-                f"agreement {agreement.agreement_id} names {ref}, but roster {where.roster_id}"
-                f" has no revision {where.revision} of that record"
+                N_(
+                    "agreement {agreement_id} names {ref}, but roster {roster_id} has no revision"
+                    " {revision} of that record"
+                ),
+                agreement_id=agreement.agreement_id,
+                ref=ref,
+                roster_id=where.roster_id,
+                revision=where.revision,
             )
         if not revision.on_log or revision.data.get("erased"):
             erased.append(ref)
@@ -129,14 +145,21 @@ def shown(tx: Tx, agreement: Agreement) -> Shown:
     return Shown(replace(agreement, names=tuple(names)), tuple(erased))
 
 
-def _erased_text(agreement_id: str, erased: Sequence[PersonRef], digest: str) -> str:
-    persons = ", ".join(map(str, erased))
-    return (
-        f"agreement {agreement_id} names {persons}, whose record was erased: its text as"
-        f" signed can no longer be derived from the log. The hash recorded for it, {digest},"
-        " stays in its agreement.drafted (or agreement.amended) entry and in each"
-        " agreement.signed entry, and their signatures stay valid"
-    )
+_ERASED = N_(
+    "agreement {agreement_id} names {persons}, whose record was erased: its text as signed can"
+    " no longer be derived from the log. The hash recorded for it, {digest}, stays in its"
+    " agreement.drafted (or agreement.amended) entry and in each agreement.signed entry, and"
+    " their signatures stay valid"
+)
+
+
+def _erased_text(agreement_id: str, erased: Sequence[PersonRef], digest: str) -> dict[str, object]:
+    """The fields of `_ERASED`: the agreement, its erased persons and its recorded hash."""
+    return {
+        "agreement_id": agreement_id,
+        "persons": ", ".join(map(str, erased)),
+        "digest": digest,
+    }
 
 
 def stored_hash(ledger: Ledger, *, agreement_id: str) -> str:
@@ -154,19 +177,29 @@ def draft(ledger: Ledger, *, actor: str, agreement: Agreement) -> Appended:
     def decide(tx: Tx) -> Sequence[Event]:
         authz.require(tx, actor, authz.Action.AGREEMENT_DRAFT)
         if stored.agreement(tx, agreement.agreement_id) is not None:
-            raise Conflict(f"agreement {agreement.agreement_id} already exists")
+            raise Conflict(
+                N_("agreement {agreement_id} already exists"), agreement_id=agreement.agreement_id
+            )
         named = with_records(tx, agreement)
         for side in agreement.sides:
             if not authz.allows(authz.acting(tx, side), authz.Action.AGREEMENT_NAMED_SIDE):
-                raise DomainError(f"{side} is not a side and cannot be party to an agreement")
+                raise DomainError(
+                    N_("{side} is not a side and cannot be party to an agreement"), side=side
+                )
         known_phases = stored.phase_ids(tx)
         known_commitments = stored.commitment_ids(tx)
         for phase in agreement.phases:
             if phase.phase_id in known_phases:
-                raise Conflict(f"phase id {phase.phase_id} is already used by another agreement")
+                raise Conflict(
+                    N_("phase id {phase_id} is already used by another agreement"),
+                    phase_id=phase.phase_id,
+                )
             for c in phase.commitments:
                 if c.commitment_id in known_commitments:
-                    raise Conflict(f"commitment id {c.commitment_id} is already used")
+                    raise Conflict(
+                        N_("commitment id {commitment_id} is already used"),
+                        commitment_id=c.commitment_id,
+                    )
         return [Event(actor, ev.AgreementDrafted(named, text_hash(shown(tx, named).agreement)))]
 
     return ledger.execute(decide)
@@ -185,19 +218,26 @@ def amend(ledger: Ledger, *, actor: str, agreement: Agreement) -> Appended:
         old = current.agreement
         if old.sides != agreement.sides or old.mediator != agreement.mediator:
             raise DomainError(
-                "an amendment keeps the same sides and mediator; draft a new agreement instead"
+                N_("an amendment keeps the same sides and mediator; draft a new agreement instead")
             )
         if current.text_sha256 == digest:
-            raise Conflict(f"agreement {agreement.agreement_id}: the amendment changes nothing")
+            raise Conflict(
+                N_("agreement {agreement_id}: the amendment changes nothing"),
+                agreement_id=agreement.agreement_id,
+            )
         others_phases = stored.phase_ids(tx, other_than=agreement.agreement_id)
         others = stored.commitment_ids(tx, other_than=agreement.agreement_id)
         for phase in agreement.phases:
             if phase.phase_id in others_phases:
-                raise Conflict(f"phase id {phase.phase_id} is already used by another agreement")
+                raise Conflict(
+                    N_("phase id {phase_id} is already used by another agreement"),
+                    phase_id=phase.phase_id,
+                )
             for c in phase.commitments:
                 if c.commitment_id in others:
                     raise Conflict(
-                        f"commitment id {c.commitment_id} is already used by another agreement"
+                        N_("commitment id {commitment_id} is already used by another agreement"),
+                        commitment_id=c.commitment_id,
                     )
         carried = stored.carried_statuses(tx, agreement.agreement_id)
         version = current.version + 1
@@ -245,7 +285,11 @@ def versions_diff(
         rows = {number: shown(tx, a).agreement for number, a in found.items()}
     for number in (before, after):
         if number not in rows:
-            raise NotFound(f"agreement {agreement_id} has no version {number}")
+            raise NotFound(
+                N_("agreement {agreement_id} has no version {number}"),
+                agreement_id=agreement_id,
+                number=number,
+            )
     return "".join(
         difflib.unified_diff(
             render(rows[before], lang).splitlines(keepends=True),
@@ -274,25 +318,33 @@ def sign(ledger: Ledger, *, actor: str, agreement_id: str, text_sha256: str) -> 
         erased = shown(tx, agreement).erased
         if erased:
             raise Conflict(
-                _erased_text(agreement_id, erased, expected)
-                + "; it cannot be signed as it stands: amend it"
+                N_("{erased}; it cannot be signed as it stands: amend it"),
+                erased=ParleyError(_ERASED, **_erased_text(agreement_id, erased, expected)),
             )
         if text_sha256 != expected:
             raise Conflict(
-                f"agreement {agreement_id}: the signed text hash {text_sha256[:12]}… is not the"
-                f" agreement's ({expected[:12]}…); read the current text again"
+                N_(
+                    "agreement {agreement_id}: the signed text hash {text_sha256}… is not the"
+                    " agreement's ({expected}…); read the current text again"
+                ),
+                agreement_id=agreement_id,
+                text_sha256=text_sha256[:12],
+                expected=expected[:12],
             )
         signed = stored.signers(tx, agreement_id, version)
         if actor in signed:
             raise Conflict(
-                f"{actor} has already signed version {version} of agreement {agreement_id}"
+                N_("{actor} has already signed version {version} of agreement {agreement_id}"),
+                actor=actor,
+                version=version,
+                agreement_id=agreement_id,
             )
         if actor not in agreement.sides:
             missing = [s for s in agreement.sides if s not in signed]
             if missing:
                 raise Conflict(
-                    "the mediator witnesses only after both sides sign;"
-                    f" {', '.join(missing)} has not"
+                    N_("the mediator witnesses only after both sides sign; {listed} has not"),
+                    listed=", ".join(missing),
                 )
             status = "witnessed"
         else:
@@ -318,13 +370,22 @@ def set_commitment_status(
         authz.require(tx, actor, authz.Action.COMMITMENT_STATUS)
         c = stored.commitment(tx, commitment_id)
         if c is None:
-            raise NotFound(f"there is no commitment {commitment_id}")
+            raise NotFound(
+                N_("there is no commitment {commitment_id}"), commitment_id=commitment_id
+            )
         if c.kind is CommitmentKind.EXCHANGE:
             raise DomainError(
-                f"commitment {commitment_id} is an exchange: its status follows from its handovers"
+                N_(
+                    "commitment {commitment_id} is an exchange: its status follows from its handovers"
+                ),
+                commitment_id=commitment_id,
             )
         if at is not None:
-            check_claimed(f"the rating of {commitment_id}", at, ledger.clock())
+            check_claimed(
+                ParleyError(N_("the rating of {commitment_id}"), commitment_id=commitment_id),
+                at,
+                ledger.clock(),
+            )
         on = (at or ledger.clock()).date()
         violations = stored.violations(tx, commitment_id)
         check_status_change(c.kind, c.place, c.status, status, on, violations)
@@ -351,20 +412,36 @@ def report(
         authz.require(tx, actor, authz.Action.MONITOR_REPORT)
         c = stored.commitment(tx, commitment_id)
         if c is None:
-            raise NotFound(f"there is no commitment {commitment_id}")
+            raise NotFound(
+                N_("there is no commitment {commitment_id}"), commitment_id=commitment_id
+            )
         if c.kind is CommitmentKind.EXCHANGE:
             raise DomainError(
-                f"commitment {commitment_id} is an exchange; monitors report on the roadmap"
+                N_("commitment {commitment_id} is an exchange; monitors report on the roadmap"),
+                commitment_id=commitment_id,
             )
         if at is not None and at.date() != observed_on:
-            raise DomainError(f"the report is dated {observed_on} and timed {write_moment(at)}")
+            raise DomainError(
+                N_("the report is dated {observed_on} and timed {at}"),
+                observed_on=observed_on,
+                at=write_moment(at),
+            )
         now = ledger.clock()
         if at is not None:
-            check_claimed(f"the report on {commitment_id}", at, now)
+            check_claimed(
+                ParleyError(N_("the report on {commitment_id}"), commitment_id=commitment_id),
+                at,
+                now,
+            )
         if observed_on > (now + CLOCK_SKEW).date():
             raise DomainError(
-                f"the report on {commitment_id} is dated {observed_on}, after the day it is"
-                f" entered ({now.date()}): a report records what was observed"
+                N_(
+                    "the report on {commitment_id} is dated {observed_on}, after the day it is"
+                    " entered ({date}): a report records what was observed"
+                ),
+                commitment_id=commitment_id,
+                observed_on=observed_on,
+                date=now.date(),
             )
         payload = ev.MonitorReported(commitment_id, kind, place, observed_on, text, at)
         return [Event(actor, payload)]
@@ -386,7 +463,9 @@ def agreement_text(
     from parley.domain.agreement_text import LANGUAGES, render
 
     if lang is not None and lang not in LANGUAGES:
-        raise DomainError(f"language {lang!r} is not one of {', '.join(LANGUAGES)}")
+        raise DomainError(
+            N_("language {lang!r} is not one of {listed}"), lang=lang, listed=", ".join(LANGUAGES)
+        )
     with ledger.reading() as tx:
         if actor is not None:
             _reader(tx, actor, agreement_id)
@@ -394,7 +473,7 @@ def agreement_text(
         seen = shown(tx, found.agreement)
     agreement, digest = seen.agreement, found.text_sha256
     if hashed and seen.erased:  # never a text that does not hash to what was signed
-        raise DomainError(_erased_text(agreement_id, seen.erased, digest))
+        raise DomainError(_ERASED, **_erased_text(agreement_id, seen.erased, digest))
     if hashed:
         return canonical_text(agreement)
     if lang is None and seen.erased:

@@ -13,7 +13,7 @@ from parley.app import authz, desk_views, rebuild
 from parley.app.ledger import Ledger
 from parley.app.transparency import operator, origin
 from parley.domain.events import PAYLOADS
-from parley.errors import N_, InvalidInput
+from parley.errors import N_, InvalidInput, ParleyError
 from parley.log import verify
 from parley.log.entry import Header, StoredCheckpoint, StoredEntry
 from parley.log.export import ExportKeys, PartyKey, write_export
@@ -54,7 +54,14 @@ def auditor_policy(
             seen.append((str(path), path.read_bytes()))
         except OSError as e:
             raise VerificationFailed(
-                Problem(None, f"the checkpoint seen before ({path}) cannot be read: {e.strerror}")
+                Problem(
+                    None,
+                    ParleyError(
+                        N_("the checkpoint seen before ({path}) cannot be read: {reason}"),
+                        path=path,
+                        reason=e.strerror,
+                    ),
+                )
             ) from None
     return Policy(tuple(seen), tuple(witnesses), allow_unwitnessed)
 
@@ -68,7 +75,10 @@ def _live_entries(conn: Tx) -> Iterator[StoredEntry]:
             h = None  # verify_entries names the problem
         if h is not None and stored.Columns(h.type, h.actor, h.key_id, h.time) != columns:
             raise VerificationFailed(
-                Problem(entry.index, "stored columns disagree with the signed header")
+                Problem(
+                    entry.index,
+                    ParleyError(N_("stored columns disagree with the signed header")),
+                )
             )
         yield entry
 
@@ -90,13 +100,32 @@ def _check_nodes(conn: Tx, tree: MemoryNodeStore) -> None:
             (value,) = tree.get_nodes([NodeId(level, index)])
         except LookupError:
             raise VerificationFailed(
-                Problem(None, f"stored tree node ({level}, {index}) is not in the log's tree")
+                Problem(
+                    None,
+                    ParleyError(
+                        N_("stored tree node ({level}, {index}) is not in the log's tree"),
+                        level=level,
+                        index=index,
+                    ),
+                )
             ) from None
         if value != hash_:
-            raise VerificationFailed(Problem(None, f"stored tree node ({level}, {index}) is wrong"))
+            raise VerificationFailed(
+                Problem(
+                    None,
+                    ParleyError(
+                        N_("stored tree node ({level}, {index}) is wrong"), level=level, index=index
+                    ),
+                )
+            )
     missing = _node_count(tree.size) - len(rows)
     if missing:
-        raise VerificationFailed(Problem(None, f"{missing} tree nodes are missing from the store"))
+        raise VerificationFailed(
+            Problem(
+                None,
+                ParleyError(N_("{missing} tree nodes are missing from the store"), missing=missing),
+            )
+        )
 
 
 def _key_table(conn: Tx) -> list[store_keys.KeyRecord]:
@@ -106,7 +135,10 @@ def _key_table(conn: Tx) -> list[store_keys.KeyRecord]:
         return store_keys.every_key(conn)
     except (ValueError, TypeError) as e:
         raise VerificationFailed(
-            Problem(None, "the key table holds a value the log's key events never wrote")
+            Problem(
+                None,
+                ParleyError(N_("the key table holds a value the log's key events never wrote")),
+            )
         ) from e
 
 
@@ -116,7 +148,13 @@ def _check_key_table(conn: Tx, report: Report) -> None:
     if table != derived:
         differing = sorted(set(table.items()) ^ set(derived.items()))
         raise VerificationFailed(
-            Problem(None, f"the key table disagrees with the log's key events ({differing[0][0]})")
+            Problem(
+                None,
+                ParleyError(
+                    N_("the key table disagrees with the log's key events ({key})"),
+                    key=differing[0][0],
+                ),
+            )
         )
 
 
@@ -143,7 +181,13 @@ def _check_projections(ledger: Ledger) -> None:
     if found:
         listed = "; ".join(str(d) for d in found[:3])
         raise VerificationFailed(
-            Problem(None, f"the projections differ from a replay of the log: {listed}")
+            Problem(
+                None,
+                ParleyError(
+                    N_("the projections differ from a replay of the log: {listed}"),
+                    listed=listed,
+                ),
+            )
         )
 
 

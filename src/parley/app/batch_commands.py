@@ -12,6 +12,7 @@ from parley.app.planning import NextBatch, PlanRequest, propose
 from parley.domain.agreements import PersonRef
 from parley.domain.errors import DomainError
 from parley.domain.handovers import HandoverState
+from parley.errors import N_
 
 
 def plan_proposed(
@@ -56,7 +57,7 @@ def move(
     when it happened, if not now."""
     if to is HandoverState.SUBSTITUTED:
         if instead is None or len(persons) != 1:
-            raise DomainError("a substitution names one person and --instead the one brought")
+            raise DomainError(N_("a substitution names one person and --instead the one brought"))
         batches.substitute(
             ledger,
             actor=actor,

@@ -25,6 +25,7 @@ from parley.domain.handovers import FINAL, HandoverState
 from parley.domain.matches import RecordRef
 from parley.domain.moments import check_claimed, write_moment
 from parley.domain.rosters import RosterKind, roster_id
+from parley.errors import N_, ParleyError, Word
 from parley.store import Tx, keys, rosters
 from parley.store import agreements as stored_agreements
 from parley.store import batches as stored
@@ -40,7 +41,7 @@ def load(tx: Tx, batch_id: str, only: Iterable[PersonRef] | None = None) -> Batc
     persons' handovers (enough to move them, and much cheaper in a large batch)."""
     batch = stored.batch(tx, batch_id, only)
     if batch is None:
-        raise NotFound(f"there is no batch {batch_id}")
+        raise NotFound(N_("there is no batch {batch_id}"), batch_id=batch_id)
     return batch
 
 
@@ -54,9 +55,11 @@ def exchange_commitment(tx: Tx, commitment_id: str) -> tuple[Agreement, str, Com
     there is no such commitment or it is not an exchange."""
     c = stored_agreements.commitment(tx, commitment_id)
     if c is None:
-        raise NotFound(f"there is no commitment {commitment_id}")
+        raise NotFound(N_("there is no commitment {commitment_id}"), commitment_id=commitment_id)
     if c.kind is not CommitmentKind.EXCHANGE:
-        raise DomainError(f"commitment {commitment_id} is not an exchange")
+        raise DomainError(
+            N_("commitment {commitment_id} is not an exchange"), commitment_id=commitment_id
+        )
     current = load_agreement(tx, c.agreement_id)
     agreement, status = current.agreement, current.status
     commitment = next(
@@ -82,12 +85,16 @@ def plan(
     def decide(tx: Tx) -> Sequence[Event]:
         authz.require(tx, actor, authz.Action.BATCH_PLAN)
         if stored.batch_exists(tx, batch_id):
-            raise Conflict(f"batch {batch_id} already exists")
+            raise Conflict(N_("batch {batch_id} already exists"), batch_id=batch_id)
         agreement, status, commitment = exchange_commitment(tx, commitment_id)
         if status != "witnessed":
             raise Conflict(
-                f"agreement {agreement.agreement_id} is {status}: batches follow only a signed"
-                " and witnessed agreement"
+                N_(
+                    "agreement {agreement_id} is {status}: batches follow only a signed and"
+                    " witnessed agreement"
+                ),
+                agreement_id=agreement.agreement_id,
+                status=Word(status),
             )
         assert commitment.exchange is not None
         phase_id = next(ph.phase_id for ph in agreement.phases if commitment in ph.commitments)
@@ -103,16 +110,24 @@ def plan(
         for person in persons:
             if person.party_id not in held:
                 raise DomainError(
-                    f"{person}: {person.party_id} is not a side of agreement"
-                    f" {agreement.agreement_id}"
+                    N_("{person}: {party_id} is not a side of agreement {agreement_id}"),
+                    person=person,
+                    party_id=person.party_id,
+                    agreement_id=agreement.agreement_id,
                 )
             if person.record_id not in held[person.party_id]:
-                raise NotFound(f"{person} is not on {person.party_id}'s current held roster")
+                raise NotFound(
+                    N_("{person} is not on {party_id}'s current held roster"),
+                    person=person,
+                    party_id=person.party_id,
+                )
             if person in busy:
-                raise Conflict(f"{person} is already in an open batch")
+                raise Conflict(N_("{person} is already in an open batch"), person=person)
             if named is not None and person not in named[person.party_id]:
                 raise DomainError(
-                    f"{person} is not on the named list of commitment {commitment_id}"
+                    N_("{person} is not on the named list of commitment {commitment_id}"),
+                    person=person,
+                    commitment_id=commitment_id,
                 )
             pairs.append((person, b if person.party_id == a else a))
         batch = new_batch(
@@ -138,19 +153,37 @@ def check_step_time(
 ) -> None:
     """A handover step claimed at `at` must have happened: not in the future, not before its
     batch was planned, nor before the person's previous step in it."""
-    check_claimed(f"the handover of {person} in batch {batch_id}", at, ledger.clock())
+    check_claimed(
+        ParleyError(
+            N_("the handover of {person} in batch {batch_id}"), person=person, batch_id=batch_id
+        ),
+        at,
+        ledger.clock(),
+    )
     claimed = write_moment(at)
     planned = stored.planned_time(tx, batch_id)
     if planned is not None and claimed < planned[:19] + "Z":
         raise DomainError(
-            f"the handover of {person} in batch {batch_id} is claimed at {claimed}, before the"
-            f" batch was planned ({planned[:19]}Z)"
+            N_(
+                "the handover of {person} in batch {batch_id} is claimed at {claimed}, before"
+                " the batch was planned ({planned}Z)"
+            ),
+            person=person,
+            batch_id=batch_id,
+            claimed=claimed,
+            planned=planned[:19],
         )
     last = stored.last_step_time(tx, batch_id, person)
     if last is not None and claimed < last[:19] + "Z":
         raise DomainError(
-            f"the handover of {person} in batch {batch_id} is claimed at {claimed}, before its"
-            f" previous step ({last[:19]}Z)"
+            N_(
+                "the handover of {person} in batch {batch_id} is claimed at {claimed}, before"
+                " its previous step ({last}Z)"
+            ),
+            person=person,
+            batch_id=batch_id,
+            claimed=claimed,
+            last=last[:19],
         )
 
 
@@ -191,7 +224,7 @@ def advance(
                 authz.check(who, authz.Action.INTERVIEW_RECORD)
                 if to not in _INTERVIEW_OUTCOMES:
                     raise DomainError(
-                        "the consent interview is recorded by the mediator, with its outcome"
+                        N_("the consent interview is recorded by the mediator, with its outcome")
                     )
                 sealed = seal_for(keys.mediator_key(tx).public_key, interviews.pop(person))
             payload = ev.HandoverAdvanced(
@@ -222,7 +255,11 @@ def interview(ledger: Ledger, *, actor: str, batch_id: str, person: PersonRef) -
         authz.require(tx, actor, authz.Action.INTERVIEW_READ)
         sealed = stored.sealed_interviews(tx, batch_id, person)
     if not sealed:
-        raise NotFound(f"no interview of {person} is recorded in batch {batch_id}")
+        raise NotFound(
+            N_("no interview of {person} is recorded in batch {batch_id}"),
+            person=person,
+            batch_id=batch_id,
+        )
     keys = ledger.keys.held(actor)  # the current key and every retired one
     return [open_with(keys, s) for s in sealed]
 
@@ -247,11 +284,20 @@ def substitute(
             check_step_time(tx, ledger, batch_id, person, at)
         batch = load(tx, batch_id)
         if brought.party_id != person.party_id:
-            raise DomainError(f"{brought} is not held by {person.party_id}, who releases {person}")
+            raise DomainError(
+                N_("{brought} is not held by {party_id}, who releases {person}"),
+                brought=brought,
+                party_id=person.party_id,
+                person=person,
+            )
         if brought.record_id not in held_ids(tx, brought.party_id):
-            raise NotFound(f"{brought} is not on {brought.party_id}'s current held roster")
+            raise NotFound(
+                N_("{brought} is not on {party_id}'s current held roster"),
+                brought=brought,
+                party_id=brought.party_id,
+            )
         if brought in stored.persons_in_open_batches(tx):
-            raise Conflict(f"{brought} is already in an open batch")
+            raise Conflict(N_("{brought} is already in an open batch"), brought=brought)
         before = batch.handover(person)
         batch.substitute(person, brought)
         payload = ev.HandoverSubstituted(
@@ -331,7 +377,7 @@ def amend(
         known = stored.amendments(tx, batch_id)
         if agree is None:
             if not reason.strip():
-                raise DomainError("an amendment of a batch says why: give --reason")
+                raise DomainError(N_("an amendment of a batch says why: give --reason"))
             number = len(known) + 1
             added = [(x, _receiver(agreement, x)) for x in add]
             withdrawn, why = list(withdraw), reason
@@ -339,24 +385,41 @@ def amend(
         else:
             found = next((x for x in known if x.amendment == agree), None)
             if found is None:
-                raise NotFound(f"batch {batch_id} has no amendment {agree}")
+                raise NotFound(
+                    N_("batch {batch_id} has no amendment {agree}"), batch_id=batch_id, agree=agree
+                )
             if found.in_force:
-                raise Conflict(f"amendment {agree} of batch {batch_id} is already in force")
+                raise Conflict(
+                    N_("amendment {agree} of batch {batch_id} is already in force"),
+                    agree=agree,
+                    batch_id=batch_id,
+                )
             if actor in found.agreed_by:
-                raise Conflict(f"{actor} has already agreed to amendment {agree} of {batch_id}")
+                raise Conflict(
+                    N_("{actor} has already agreed to amendment {agree} of {batch_id}"),
+                    actor=actor,
+                    agree=agree,
+                    batch_id=batch_id,
+                )
             number, added, withdrawn = found.amendment, list(found.added), list(found.withdrawn)
             why, agreed_by = found.reason, found.agreed_by
         for person, _ in added:
             if person.record_id not in held_ids(tx, person.party_id):
-                raise NotFound(f"{person} is not on {person.party_id}'s current held roster")
+                raise NotFound(
+                    N_("{person} is not on {party_id}'s current held roster"),
+                    person=person,
+                    party_id=person.party_id,
+                )
         busy = stored.persons_in_open_batches(tx) - set(batch.by_person)
         served = stored.persons_in_batches(tx, unless=MAY_RETURN)
         for person, _ in added:
             if person in busy:
-                raise Conflict(f"{person} is already in an open batch")
+                raise Conflict(N_("{person} is already in an open batch"), person=person)
             if person in served and person not in batch.by_person:
                 where = stored.where_persons_stand(tx, [person]).get(person, "in another batch")
-                raise Conflict(f"{person} cannot be added: already {where}")
+                raise Conflict(
+                    N_("{person} cannot be added: already {where}"), person=person, where=where
+                )
         batch.amend(added, withdrawn)  # refuses what the batch cannot take
         payload = ev.BatchAmended(
             batch_id=batch_id,
@@ -376,7 +439,10 @@ def _receiver(agreement: Agreement, person: PersonRef) -> str:
     a, b = agreement.sides
     if person.party_id not in (a, b):
         raise DomainError(
-            f"{person}: {person.party_id} is not a side of agreement {agreement.agreement_id}"
+            N_("{person}: {party_id} is not a side of agreement {agreement_id}"),
+            person=person,
+            party_id=person.party_id,
+            agreement_id=agreement.agreement_id,
         )
     return b if person.party_id == a else a
 
@@ -398,7 +464,7 @@ def cancel(ledger: Ledger, *, actor: str, batch_id: str, reason: str) -> Appende
     def decide(tx: Tx) -> Sequence[Event]:
         authz.require(tx, actor, authz.Action.BATCH_CANCEL)
         if not reason.strip():
-            raise DomainError("a batch is cancelled with a reason: give --reason")
+            raise DomainError(N_("a batch is cancelled with a reason: give --reason"))
         batch = load(tx, batch_id)
         batch.cancel()
         still = tuple(

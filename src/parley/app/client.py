@@ -10,7 +10,7 @@ import urllib.parse
 from dataclasses import dataclass
 from typing import Any
 
-from parley.errors import ParleyError, from_json
+from parley.errors import N_, ParleyError, from_json
 from parley.log.command import SignedCommand, command_body, sign_command
 from parley.log.entry import EntrySigner
 
@@ -88,7 +88,10 @@ class Client:
             reply = self.call(method, path, data)
         except OSError as e:
             raise Unreachable(
-                f"no answer from the server at {self.host}:{self.port} ({e}): is it running?"
+                N_("no answer from the server at {host}:{port} ({reason}): is it running?"),
+                host=self.host,
+                port=self.port,
+                reason=e,
             ) from e
         try:
             answer = reply.json()
@@ -105,7 +108,12 @@ class Client:
                     template=template if isinstance(template, str) else "",
                     params=answer.get("params"),
                 )
-            raise ServerRefused(reply.status, f"the server answered {reply.status}")
+            raise ServerRefused(
+                reply.status,
+                f"the server answered {reply.status}",
+                template=N_("the server answered {status}"),
+                params={"status": reply.status},
+            )
         return answer
 
     def send(self, signed: SignedCommand, body: bytes) -> Reply:

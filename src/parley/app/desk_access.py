@@ -20,7 +20,7 @@ from pathlib import Path
 from parley.app import authz
 from parley.app.ledger import Ledger
 from parley.domain.errors import DomainError
-from parley.errors import InvalidInput
+from parley.errors import N_, InvalidInput
 
 LINK_SECONDS = 10 * 60  # a link printed on a terminal is used at once or not at all
 SIGN_IN_PATH = "/desk/sign-in"
@@ -86,10 +86,13 @@ class DeskAccess:
             return cls(folder, _unb64(data["secret"]), str(data["url"]))
         except FileNotFoundError:
             raise InvalidInput(
-                f"no desk is served from {folder.parent}: start `parley serve` first"
+                N_("no desk is served from {parent}: start `parley serve` first"),
+                parent=folder.parent,
             ) from None
         except (ValueError, KeyError, TypeError) as e:
-            raise InvalidInput(f"{path}: not a desk sign-in file ({e})") from None
+            raise InvalidInput(
+                N_("{path}: not a desk sign-in file ({e})"), path=path, e=e
+            ) from None
 
     def _mac(self, body: str) -> str:
         return _b64(hmac.new(self.secret, body.encode("ascii"), hashlib.sha256).digest())
@@ -113,22 +116,24 @@ class DeskAccess:
         body, _, mac = token.partition(".")
         if not body or not hmac.compare_digest(mac.encode(), self._mac(body).encode()):
             raise SignInRefused(
-                "this sign-in link is not valid here (the server may have restarted):"
-                " run `parley desk link` for a fresh one"
+                N_(
+                    "this sign-in link is not valid here (the server may have restarted): run"
+                    " `parley desk link` for a fresh one"
+                )
             )
         try:
             claims = json.loads(_unb64(body))
             party, expires, nonce = str(claims["p"]), int(claims["e"]), str(claims["n"])
         except (ValueError, KeyError, TypeError):
-            raise SignInRefused("this sign-in link is malformed") from None
+            raise SignInRefused(N_("this sign-in link is malformed")) from None
         if expires < moment:
-            raise SignInRefused("this sign-in link has expired: run `parley desk link` again")
+            raise SignInRefused(N_("this sign-in link has expired: run `parley desk link` again"))
         with self._lock:
             for n, e in list(self._used.items()):
                 if e < moment:
                     del self._used[n]
             if nonce in self._used:
-                raise SignInRefused("this sign-in link was already used: each works once")
+                raise SignInRefused(N_("this sign-in link was already used: each works once"))
             self._used[nonce] = expires
         with ledger.reading() as tx:  # the party may have lost its standing since
             authz.require(tx, party, authz.Action.DESK_SIGN_IN)

@@ -17,6 +17,7 @@ from parley.domain.agreements import PersonRef
 from parley.domain.errors import NotFound
 from parley.domain.handovers import ORDER
 from parley.domain.rosters import RosterKind, roster_id
+from parley.errors import N_
 from parley.store import Tx, rosters
 from parley.store import batches as batch_store
 
@@ -70,7 +71,7 @@ def board(ledger: Ledger, *, actor: str, batch_id: str) -> Board:
         authz.require(tx, actor, authz.Action.BATCH_BOARD)
         found = batch_store.board_lines(tx, batch_id)
         if found is None:
-            raise NotFound(f"there is no batch {batch_id}")
+            raise NotFound(N_("there is no batch {batch_id}"), batch_id=batch_id)
         heading, lines = found
         names = {
             party: rosters.display_names(tx, roster_id(party, RosterKind.HELD))

@@ -15,6 +15,7 @@ from parley.app.ledger import Appended, Ledger
 from parley.app.reconcile import decide_matches
 from parley.domain.errors import Conflict, DomainError
 from parley.domain.matches import MatchState, RecordRef
+from parley.errors import N_
 from parley.store import Tx, rosters
 from parley.store import matches as stored
 from parley.store.matches import StoredMatch
@@ -224,11 +225,16 @@ def decide_above(
     mids = proposals_above(ledger, actor=actor, min_score=min_score)
     if len(mids) != expected:
         raise Conflict(
-            f"{len(mids)} proposals now score {min_score} or more, not the {expected} shown:"
-            " nothing was decided; look at the count again"
+            N_(
+                "{count} proposals now score {min_score} or more, not the {expected} shown:"
+                " nothing was decided; look at the count again"
+            ),
+            count=len(mids),
+            min_score=min_score,
+            expected=expected,
         )
     if not mids:
-        raise DomainError(f"no proposal scores {min_score} or more")
+        raise DomainError(N_("no proposal scores {min_score} or more"), min_score=min_score)
     return decide_matches(ledger, actor=actor, mids=mids, state=state, note=note)
 
 
@@ -237,5 +243,5 @@ def decide_some(
 ) -> Appended:
     """One decision on the pairs ticked on a page, all or none."""
     if not mids:
-        raise DomainError("tick at least one pair")
+        raise DomainError(N_("tick at least one pair"))
     return decide_matches(ledger, actor=actor, mids=list(mids), state=state, note=note)

@@ -13,7 +13,7 @@ from parley.app.status import EXCEPTIONS
 from parley.domain.errors import NotFound
 from parley.domain.handovers import HandoverState
 from parley.domain.parties import Role
-from parley.errors import ParleyError
+from parley.errors import N_, ParleyError
 from parley.names import Language, Script, Standard, cyrillic_language, detect_script, to_latin
 from parley.store import batches as batch_store
 from parley.store import keys
@@ -92,7 +92,7 @@ def role(ledger: Ledger, party_id: str) -> str:
     with ledger.reading() as tx:
         roles = {p.party_id: p.role.value for p in keys.parties(tx)}
     if party_id not in roles:
-        raise NotFound(f"{party_id} is not a registered party")
+        raise NotFound(N_("{party_id} is not a registered party"), party_id=party_id)
     return roles[party_id]
 
 

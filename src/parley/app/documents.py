@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from parley.errors import InvalidInput
+from parley.errors import N_, InvalidInput, Word
 from parley.io import limits
 from parley.io.limits import neutralised, text_problem, xlsx_row
 from parley.io.tables import RosterFileError, read_bounded
@@ -30,15 +30,21 @@ def read_json_document(path: Path) -> Any:
     try:
         data = read_bounded(path)
     except RosterFileError as e:
-        raise InvalidInput(str(e)) from e
+        raise InvalidInput(e.template or str(e), **e.params) from e  # said as e is
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as e:
-        raise InvalidInput(f"{name}: not UTF-8 text (byte {e.start + 1})") from e
+        raise InvalidInput(
+            N_("{name}: not UTF-8 text (byte {number})"), name=name, number=e.start + 1
+        ) from e
     except RecursionError as e:
-        raise InvalidInput(f"{name}: nested deeper than {limits.MAX_JSON_DEPTH} levels") from e
+        raise InvalidInput(
+            N_("{name}: nested deeper than {most} levels"),
+            name=name,
+            most=limits.MAX_JSON_DEPTH,
+        ) from e
     except ValueError as e:  # json.JSONDecodeError: where, never the text
-        raise InvalidInput(f"{name}: not JSON ({e})") from e
+        raise InvalidInput(N_("{name}: not JSON ({e})"), name=name, e=e) from e
     _check(name, document)
     return document
 
@@ -62,16 +68,30 @@ def _check(name: str, document: object) -> None:
     while pending:
         value, where, depth = pending.pop()
         if depth > limits.MAX_JSON_DEPTH:
-            raise InvalidInput(f"{name}: nested deeper than {limits.MAX_JSON_DEPTH} levels")
+            raise InvalidInput(
+                N_("{name}: nested deeper than {most} levels"),
+                name=name,
+                most=limits.MAX_JSON_DEPTH,
+            )
         if isinstance(value, str):
             why = limits.text_problem(value, free_text=True)
             if why:
-                raise InvalidInput(f"{name}: {where or 'the document'} {why}")
+                raise InvalidInput(
+                    N_("{name}: {value} {why}"),
+                    name=name,
+                    value=where or Word(N_("the document")),
+                    why=why,
+                )
         elif isinstance(value, dict):
             for key, item in value.items():
                 why = limits.text_problem(key)
                 if why:
-                    raise InvalidInput(f"{name}: a key in {where or 'the document'} {why}")
+                    raise InvalidInput(
+                        N_("{name}: a key in {value} {why}"),
+                        name=name,
+                        value=where or Word(N_("the document")),
+                        why=why,
+                    )
                 pending.append((item, f"{where}.{key}" if where else key, depth + 1))
         elif isinstance(value, list):
             pending.extend((item, f"{where}[{i}]", depth + 1) for i, item in enumerate(value))

@@ -20,6 +20,7 @@ from parley.domain.errors import Conflict, NotFound
 from parley.domain.events import Event
 from parley.domain.matches import MatchState, RecordRef
 from parley.domain.rosters import RosterKind, roster_owner
+from parley.errors import N_
 from parley.store import Tx
 from parley.store import log as log_store
 from parley.store import matches as match_store
@@ -108,7 +109,11 @@ def erase_person(
         who = authz.require(tx, actor, authz.Action.PERSON_ERASE, owner=roster_owner(roster_id))
         start = RecordRef(roster_id, record_id)
         if _erased_entries(tx, start) is None:
-            raise NotFound(f"roster {roster_id} has no record {record_id}")
+            raise NotFound(
+                N_("roster {roster_id} has no record {record_id}"),
+                roster_id=roster_id,
+                record_id=record_id,
+            )
         joined, proposed = joined_records(tx, start)
         events = []
         for ref in joined:
@@ -139,7 +144,9 @@ def erase_person(
             why = "only proposed as the same person, never confirmed: not erased"
             done.not_erased.append((ref, why))
         if not events:
-            raise Conflict(f"{start} is already erased, with every record joined to it")
+            raise Conflict(
+                N_("{start} is already erased, with every record joined to it"), start=start
+            )
         return events
 
     done.appended = ledger.execute(decide)
@@ -154,9 +161,17 @@ def erase(ledger: Ledger, *, actor: str, roster_id: str, record_id: str, reason:
         authz.require(conn, actor, authz.Action.PERSON_ERASE, owner=roster_owner(roster_id))
         entries = _erased_entries(conn, RecordRef(roster_id, record_id))
         if entries is None:
-            raise NotFound(f"roster {roster_id} has no record {record_id}")
+            raise NotFound(
+                N_("roster {roster_id} has no record {record_id}"),
+                roster_id=roster_id,
+                record_id=record_id,
+            )
         if not entries:
-            raise Conflict(f"{roster_id}/{record_id} is already erased")
+            raise Conflict(
+                N_("{roster_id}/{record_id} is already erased"),
+                roster_id=roster_id,
+                record_id=record_id,
+            )
         return [Event(actor, ev.PersonErased(roster_id, record_id, entries, reason))]
 
     appended = ledger.execute(decide)

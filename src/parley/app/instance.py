@@ -12,7 +12,7 @@ from parley.domain import events as ev
 from parley.domain.errors import Conflict, DomainError
 from parley.domain.events import Event
 from parley.domain.parties import Party, Role, check_new_party
-from parley.errors import InvalidInput
+from parley.errors import N_, InvalidInput
 from parley.log.entry import key_id
 from parley.store import Tx
 from parley.store import keys as key_store
@@ -26,7 +26,7 @@ def init_instance(
 
     def decide(conn: Tx) -> Sequence[Event]:
         if key_store.is_initialised(conn):
-            raise Conflict("this instance is already initialised")
+            raise Conflict(N_("this instance is already initialised"))
         if not ledger.keys.has(mediator_id):
             ledger.keys.create(mediator_id)
         public = ledger.keys.public_bytes(mediator_id)
@@ -63,18 +63,29 @@ def register_party(
     ring."""
     if public_key is None and not local_key:
         raise InvalidInput(
-            f"register {party.party_id} with its verifier key: {party.party_id} runs"
-            f" `parley key init --party {party.party_id}` on its own machine and gives you the"
-            " key it prints (a key made here, for a one-machine trial only: --local-key)"
+            N_(
+                "register {party_id} with its verifier key: {party_id} runs `parley key init"
+                " --party {party_id}` on its own machine and gives you the key it prints (a key"
+                " made here, for a one-machine trial only: --local-key)"
+            ),
+            party_id=party.party_id,
         )
     if public_key is not None and local_key:
-        raise InvalidInput(f"{party.party_id}: give a verifier key or a local key, not both")
+        raise InvalidInput(
+            N_("{party_id}: give a verifier key or a local key, not both"), party_id=party.party_id
+        )
     if recovery_key is not None and len(recovery_key) != 32:
-        raise InvalidInput(f"the recovery key for {party.party_id} is not a 32-byte Ed25519 key")
+        raise InvalidInput(
+            N_("the recovery key for {party_id} is not a 32-byte Ed25519 key"),
+            party_id=party.party_id,
+        )
     if recovery_key is not None and recovery_key == public_key:
         raise InvalidInput(
-            f"{party.party_id}'s recovery key is its signing key: give the recovery key that"
-            " `key init` printed on its own line"
+            N_(
+                "{party_id}'s recovery key is its signing key: give the recovery key that `key"
+                " init` printed on its own line"
+            ),
+            party_id=party.party_id,
         )
 
     def decide(conn: Tx) -> Sequence[Event]:
@@ -86,9 +97,15 @@ def register_party(
                 ledger.keys.create(party.party_id)
             public = ledger.keys.public_bytes(party.party_id)
         if len(public) != 32:
-            raise DomainError(f"the public key for {party.party_id} is not a 32-byte Ed25519 key")
+            raise DomainError(
+                N_("the public key for {party_id} is not a 32-byte Ed25519 key"),
+                party_id=party.party_id,
+            )
         if recovery_key is not None and key_store.key_state(conn, key_id(recovery_key)):
-            raise Conflict(f"the recovery key for {party.party_id} is already a registered key")
+            raise Conflict(
+                N_("the recovery key for {party_id} is already a registered key"),
+                party_id=party.party_id,
+            )
         return [_registration(actor, party, public, recovery_key)]
 
     return ledger.execute(decide)

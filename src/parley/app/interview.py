@@ -16,7 +16,7 @@ from nacl.public import SealedBox
 from nacl.signing import SigningKey, VerifyKey
 
 from parley.domain.errors import DomainError
-from parley.errors import InvalidInput
+from parley.errors import N_, InvalidInput
 from parley.io.limits import text_problem
 
 MAX_INTERVIEW_CHARS = 20_000  # the same bound as the server's route
@@ -32,22 +32,30 @@ def read_interview(source: str) -> str:
             with Path(source).open("rb") as f:
                 data = f.read(MAX_INTERVIEW_CHARS * 4 + 1)
     except OSError as e:
-        raise InvalidInput(f"{where}: cannot read the interview ({e.strerror})") from e
+        raise InvalidInput(
+            N_("{where}: cannot read the interview ({strerror})"), where=where, strerror=e.strerror
+        ) from e
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise InvalidInput(f"{where}: the interview is not UTF-8 text (byte {e.start + 1})") from e
+        raise InvalidInput(
+            N_("{where}: the interview is not UTF-8 text (byte {number})"),
+            where=where,
+            number=e.start + 1,
+        ) from e
     if len(text) > MAX_INTERVIEW_CHARS or len(data) > MAX_INTERVIEW_CHARS * 4:
         raise InvalidInput(
-            f"{where}: the interview is longer than {MAX_INTERVIEW_CHARS} characters"
+            N_("{where}: the interview is longer than {most} characters"),
+            where=where,
+            most=MAX_INTERVIEW_CHARS,
         )
     if not text.strip():
-        raise InvalidInput(f"{where}: the interview is empty")
+        raise InvalidInput(N_("{where}: the interview is empty"), where=where)
     # `parley interview` prints it: no ESC or BEL for a terminal, no reordering override (a tab
     # is kept, as a line break is)
     why = text_problem(text.replace("\t", " "), free_text=True)
     if why:
-        raise InvalidInput(f"{where}: the interview {why}")
+        raise InvalidInput(N_("{where}: the interview {why}"), where=where, why=why)
     return text
 
 
@@ -72,4 +80,4 @@ def open_with(mediator_keys: Ed25519PrivateKey | Iterable[Ed25519PrivateKey], se
             return box.decrypt(base64.b64decode(sealed)).decode("utf-8")
         except (CryptoError, ValueError):
             continue
-    raise DomainError("this interview record was sealed to a mediator key this instance lacks")
+    raise DomainError(N_("this interview record was sealed to a mediator key this instance lacks"))

@@ -29,7 +29,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from parley.app.signing import NoSigningKey
 from parley.domain.errors import DomainError
 from parley.domain.parties import check_party_id
-from parley.errors import InvalidInput
+from parley.errors import N_, InvalidInput
 from parley.log import command
 from parley.log.command import SignedCommand
 from parley.log.entry import Entry, EntrySigner, sign_run
@@ -68,11 +68,13 @@ def read_private_key(path: Path) -> Ed25519PrivateKey:
     try:
         key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     except OSError as e:
-        raise InvalidInput(f"{path}: cannot read the key ({e.strerror})") from e
+        raise InvalidInput(
+            N_("{path}: cannot read the key ({strerror})"), path=path, strerror=e.strerror
+        ) from e
     except (ValueError, TypeError) as e:
-        raise InvalidInput(f"{path}: not an unencrypted PEM private key") from e
+        raise InvalidInput(N_("{path}: not an unencrypted PEM private key"), path=path) from e
     if not isinstance(key, Ed25519PrivateKey):
-        raise InvalidInput(f"{path} is not an Ed25519 private key")
+        raise InvalidInput(N_("{path} is not an Ed25519 private key"), path=path)
     return key
 
 
@@ -101,9 +103,13 @@ class StrandedKey(DomainError):
 
     def __init__(self, party_id: str, path: Path) -> None:
         super().__init__(
-            f"a rotation of {party_id}'s key stopped before it finished ({path.name} is left):"
-            f" run `parley key settle --as {party_id}` (with --server URL if {party_id} uses a"
-            " server) to keep it if the log holds it, or remove it if not"
+            N_(
+                "a rotation of {party_id}'s key stopped before it finished ({file} is left):"
+                " run `parley key settle --as {party_id}` (with --server URL if {party_id} uses"
+                " a server) to keep it if the log holds it, or remove it if not"
+            ),
+            party_id=party_id,
+            file=path.name,
         )
         self.party_id = party_id
 
@@ -220,7 +226,7 @@ class KeyRing:
     def _load(path: Path) -> Ed25519PrivateKey:
         key = serialization.load_pem_private_key(path.read_bytes(), password=None)
         if not isinstance(key, Ed25519PrivateKey):
-            raise DomainError(f"{path} is not an Ed25519 private key")
+            raise DomainError(N_("{path} is not an Ed25519 private key"), path=path)
         return key
 
     def pending_key(self, party_id: str) -> Ed25519PrivateKey:
@@ -313,9 +319,11 @@ def parse_verifier_key(text: str) -> bytes:
     try:
         public = bytes.fromhex(text.strip())
     except ValueError as e:
-        raise InvalidInput(f"not a verifier key written in hex ({e})") from e
+        raise InvalidInput(N_("not a verifier key written in hex ({e})"), e=e) from e
     if len(public) != 32:
-        raise InvalidInput(f"a verifier key is 64 hex digits (32 bytes), not {len(public)} bytes")
+        raise InvalidInput(
+            N_("a verifier key is 64 hex digits (32 bytes), not {count} bytes"), count=len(public)
+        )
     return public
 
 
@@ -324,9 +332,11 @@ def read_verifier_key(path: Path) -> bytes:
     try:
         return parse_verifier_key(path.read_text(encoding="ascii", errors="replace"))
     except InvalidInput as e:
-        raise InvalidInput(f"{path.name}: {e}") from e
+        raise InvalidInput(N_("{path}: {e}"), path=path.name, e=e) from e
     except OSError as e:
-        raise InvalidInput(f"{path}: cannot read it ({e.strerror})") from e
+        raise InvalidInput(
+            N_("{path}: cannot read it ({strerror})"), path=path, strerror=e.strerror
+        ) from e
 
 
 def fingerprint(public: bytes) -> str:

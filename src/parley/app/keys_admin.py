@@ -24,7 +24,7 @@ from parley.app.signing import Command
 from parley.domain import events as ev
 from parley.domain.errors import Conflict, NotFound
 from parley.domain.events import Event
-from parley.errors import InvalidInput, ParleyError
+from parley.errors import N_, InvalidInput, ParleyError
 from parley.log import command as signed_command
 from parley.log.entry import EntrySigner, key_id
 from parley.log.keys import REVOKED
@@ -50,12 +50,17 @@ def rotate_to(ledger: Ledger, *, party_id: str, public: bytes) -> Appended:
         current = key_store.current_key(conn, party_id)
         if current is None:
             raise Conflict(
-                f"{party_id} has no active key to rotate: a revoked key has no successor but one"
-                f" {party_id} names itself under a key it still holds, or its recovery key"
-                f" (`parley key recover --as {party_id}`)"
+                N_(
+                    "{party_id} has no active key to rotate: a revoked key has no successor but one"
+                    " {party_id} names itself under a key it still holds, or its recovery key"
+                    " (`parley key recover --as {party_id}`)"
+                ),
+                party_id=party_id,
             )
         if key_store.key_state(conn, key_id(public)) is not None:
-            raise Conflict(f"key {key_id(public)} is already registered: make a new one")
+            raise Conflict(
+                N_("key {key_id} is already registered: make a new one"), key_id=key_id(public)
+            )
         payload = ev.KeyRotated(party_id, public.hex(), key_id(public), current.key_id)
         return [Event(party_id, payload)]
 
@@ -104,9 +109,15 @@ def revoke(
             authz.require(conn, actor, authz.Action.KEY_REPLACE, owner=party_id)
         key = key_store.key_state(conn, revoked_key_id)
         if key is None or key.party != party_id:
-            raise NotFound(f"{party_id} has no key {revoked_key_id}")
+            raise NotFound(
+                N_("{party_id} has no key {revoked_key_id}"),
+                party_id=party_id,
+                revoked_key_id=revoked_key_id,
+            )
         if key.status == REVOKED:
-            raise Conflict(f"key {revoked_key_id} is already revoked")
+            raise Conflict(
+                N_("key {revoked_key_id} is already revoked"), revoked_key_id=revoked_key_id
+            )
         payload = ev.KeyRevoked(party_id, revoked_key_id, reason)
         if replacement is not None:
             payload = ev.KeyRevoked(
@@ -127,14 +138,19 @@ def recover_to(ledger: Ledger, *, party_id: str, public: bytes, new_recovery: by
         recovery = key_store.recovery_key(conn, party_id)
         if recovery is None:
             raise Conflict(
-                f"{party_id} has no recovery key registered: it was registered without one (or"
-                " it was revoked), so its key cannot be recovered"
+                N_(
+                    "{party_id} has no recovery key registered: it was registered without one (or it"
+                    " was revoked), so its key cannot be recovered"
+                ),
+                party_id=party_id,
             )
         if public == new_recovery:
-            raise InvalidInput("the new key and the next recovery key must differ")
+            raise InvalidInput(N_("the new key and the next recovery key must differ"))
         for key in (public, new_recovery):
             if key_store.key_state(conn, key_id(key)) is not None:
-                raise Conflict(f"key {key_id(key)} is already registered: make a new one")
+                raise Conflict(
+                    N_("key {key_id} is already registered: make a new one"), key_id=key_id(key)
+                )
         current = key_store.current_key(conn, party_id)
         payload = ev.KeyRecovered(
             party_id,
@@ -241,8 +257,13 @@ def settle_served(url: str, ring: KeyRing, party_id: str) -> Settled | None:
         logged = _current_on(url, current)
     except ServerRefused as e:
         raise InvalidInput(
-            f"the server accepts neither {party_id}'s pending key nor its current one ({e}):"
-            f" if {party_id}'s key was revoked, recover it (`parley key recover --as {party_id}`)"
+            N_(
+                "the server accepts neither {party_id}'s pending key nor its current one ({e}):"
+                " if {party_id}'s key was revoked, recover it (`parley key recover --as"
+                " {party_id}`)"
+            ),
+            party_id=party_id,
+            e=e,
         ) from e
     return ring.settle(party_id, _public(current) if logged == key_id(_public(current)) else None)
 
@@ -264,8 +285,12 @@ def rotate_served(url: str, ring: KeyRing, party_id: str) -> str:
             raise
         except ParleyError as e:  # no answer: the server may or may not have logged it
             raise InvalidInput(
-                f"{e}; the new key is kept pending: run `parley key settle --as {party_id}` once"
-                " the server answers (any later command does it too)"
+                N_(
+                    "{e}; the new key is kept pending: run `parley key settle --as {party_id}` once"
+                    " the server answers (any later command does it too)"
+                ),
+                e=e,
+                party_id=party_id,
             ) from e
         crash_point("rotate.committed")
         ring.promote_staged(party_id)

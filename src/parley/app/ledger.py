@@ -20,6 +20,7 @@ from parley.domain import events as ev
 from parley.domain.errors import DomainError
 from parley.domain.events import Event, Payload
 from parley.domain.parties import Role
+from parley.errors import N_, Word
 from parley.log.command import command_body
 from parley.log.entry import Entry, draft, runs
 from parley.log.keys import SignerFault, registers_itself, signer_fault
@@ -138,14 +139,19 @@ class Ledger:
                 settings.data_dir.mkdir(parents=True, exist_ok=True)
             elif not (settings.data_dir / "parley.db").exists():
                 raise DomainError(
-                    f"no Parley instance in {settings.data_dir}: run `parley init` first"
-                    " (or set PARLEY_DATA_DIR)"
+                    N_(
+                        "no Parley instance in {data_dir}: run `parley init` first (or set"
+                        " PARLEY_DATA_DIR)"
+                    ),
+                    data_dir=settings.data_dir,
                 )
         engine = make_engine(settings.database_url)
         if create:
             migrate.upgrade(engine)
         elif not migrate.is_current(engine):
-            raise DomainError("the database schema is not current: run `parley init` to upgrade it")
+            raise DomainError(
+                N_("the database schema is not current: run `parley init` to upgrade it")
+            )
         settings.protect()
         ring = KeyRing(settings.keys_dir) if keys is None else keys
         return cls(engine, ring, clock, signatures=signatures)
@@ -314,8 +320,13 @@ class Ledger:
                 block_drafts = [_bind(d, digest, signer) for d in block_drafts]
             if state.appender.nonce_used(kid, command.signed.nonce) is not None:
                 raise DomainError(
-                    f"{actor}'s command (key {kid}, nonce {command.signed.nonce}) is already"
-                    " on the log: a replayed command is refused"
+                    N_(
+                        "{actor}'s command (key {kid}, nonce {nonce}) is already on the log: a replayed"
+                        " command is refused"
+                    ),
+                    actor=actor,
+                    kid=kid,
+                    nonce=command.signed.nonce,
                 )
             drafts += block_drafts
             commands.append((at, command))
@@ -352,7 +363,9 @@ class Ledger:
                 p = e.payload
                 if isinstance(p, ev.PartyRegistered) and p.role is Role.MEDIATOR:
                     return p.party_id
-            raise DomainError("this instance has no mediator to sign its log: run `parley init`")
+            raise DomainError(
+                N_("this instance has no mediator to sign its log: run `parley init`")
+            )
         return self._operator
 
     @staticmethod
@@ -374,16 +387,32 @@ class Ledger:
         fault = signer_fault(key, actor, at, payload.TYPE)
         if fault is SignerFault.UNREGISTERED:
             raise DomainError(
-                f"the key this instance holds for {actor} ({kid}) is not registered to it"
+                N_("the key this instance holds for {actor} ({kid}) is not registered to it"),
+                actor=actor,
+                kid=kid,
             )
         if fault is SignerFault.OTHER_PARTY:
             assert key is not None
-            raise DomainError(f"key {kid} belongs to {key.party}, not to {actor}")
+            raise DomainError(
+                N_("key {kid} belongs to {party}, not to {actor}"),
+                kid=kid,
+                party=key.party,
+                actor=actor,
+            )
         if fault is SignerFault.ENDED:
             assert key is not None
-            raise DomainError(f"key {kid} of {actor} is {key.status}; it can no longer sign")
+            raise DomainError(
+                N_("key {kid} of {actor} is {status}; it can no longer sign"),
+                kid=kid,
+                actor=actor,
+                status=Word(key.status),
+            )
         if fault is SignerFault.RECOVERY_ONLY:
-            raise DomainError(f"key {kid} is {actor}'s recovery key: it signs a recovery alone")
+            raise DomainError(
+                N_("key {kid} is {actor}'s recovery key: it signs a recovery alone"),
+                kid=kid,
+                actor=actor,
+            )
 
 
 def local_body(actor: str, drafts: Sequence[Entry]) -> bytes:
@@ -426,7 +455,9 @@ def _take_nonce(conn: Tx, command: Command, done: Appended) -> bytes | None:
     )
     if held is not None and held != signed.signature:
         raise DomainError(
-            f"nonce {signed.nonce} of key {signed.keyid} was already used by another request"
+            N_("nonce {nonce} of key {keyid} was already used by another request"),
+            nonce=signed.nonce,
+            keyid=signed.keyid,
         )
     return provisional if held is None else None
 
@@ -438,7 +469,9 @@ def _given_party(conn: Tx, command: Command | None) -> tuple[str, Command] | Non
         return None
     key = store_keys.key_state(conn, command.signed.keyid)
     if key is None:
-        raise DomainError(f"the command is signed by key {command.signed.keyid}, not registered")
+        raise DomainError(
+            N_("the command is signed by key {keyid}, not registered"), keyid=command.signed.keyid
+        )
     command.signed.verify(key.public)
     command.signed.check_body(command.body)
     return key.party, command

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from parley.errors import N_, ParleyError
 from parley.io.linkage_input import read_linkage_columns, read_linkage_records
 from parley.io.links import write_links as _write_links
 from parley.io.tables import Problem, RosterFileError, read_table
@@ -70,7 +71,7 @@ def read_queries(path: Path) -> list[tuple[str, str | None]]:
     table = read_table(path)
     headers = [h.casefold() for h in table.headers]
     if "query" not in headers:
-        raise RosterFileError([Problem(table.file, 1, None, "no `query` column")])
+        raise RosterFileError([Problem(table.file, 1, None, ParleyError(N_("no `query` column")))])
     at = headers.index("query")
     born = table.columns.index("birth_date") if "birth_date" in table.columns else None
     return [

@@ -22,7 +22,7 @@ from parley.domain.handovers import PATH, Handover, HandoverState, allowed_next
 from parley.domain.matches import MatchState, RecordRef
 from parley.domain.parties import Role
 from parley.domain.rosters import RosterKind, roster_id
-from parley.errors import InvalidInput
+from parley.errors import N_, InvalidInput
 from parley.io.rosters import parse_roster
 from parley.io.tables import RosterFileError, read_table
 from parley.store import agreements as agreement_store
@@ -54,16 +54,17 @@ def sign_in(
     try:
         claimed = json.loads(body)
     except ValueError as e:
-        raise signed_requests.Unauthenticated("a sign-in names its party in JSON") from e
+        raise signed_requests.Unauthenticated(N_("a sign-in names its party in JSON")) from e
     if not isinstance(claimed, dict) or claimed.get("party") != caller.party_id:
         raise signed_requests.Unauthenticated(
-            f"the sign-in is signed by {caller.party_id}'s key but names another party"
+            N_("the sign-in is signed by {party_id}'s key but names another party"),
+            party_id=caller.party_id,
         )
     first = signed_requests.claim(ledger, caller)
     try:
         if first is not None:
             raise signed_requests.Unauthenticated(
-                "this sign-in was already used: sign in again from the page"
+                N_("this sign-in was already used: sign in again from the page")
             )
         role = Role(desk_views.role(ledger, caller.party_id))
         answer = json.dumps({"party": caller.party_id, "role": role.value}).encode()
@@ -373,7 +374,7 @@ def check_party_id(text: str) -> str:
     """A party id typed on the sign-in page: short and plain, or refused."""
     party = text.strip()
     if not party or len(party) > 32 or not party.replace("-", "").replace("_", "").isalnum():
-        raise InvalidInput("a party id is up to 32 letters, digits, - or _")
+        raise InvalidInput(N_("a party id is up to 32 letters, digits, - or _"))
     return party
 
 

@@ -28,6 +28,7 @@ from parley.domain.errors import DomainError, NotFound
 from parley.domain.handovers import HandoverState
 from parley.domain.matches import MatchState, RecordRef
 from parley.domain.rosters import RosterKind, roster_id
+from parley.errors import N_
 from parley.io import papers, pfif, xlsx_export
 from parley.log.merkle import leaf_hash
 from parley.store import Tx
@@ -45,7 +46,11 @@ def _spelling(tx: Tx, ref: RecordRef, *, full: bool, named: bool) -> papers.Spel
         return papers.Spelling(str(ref), None, None)
     current = roster_store.current_record(tx, ref.roster_id, ref.record_id)
     if current is None:
-        raise NotFound(f"roster {ref.roster_id} has no record {ref.record_id}")
+        raise NotFound(
+            N_("roster {roster_id} has no record {record_id}"),
+            roster_id=ref.roster_id,
+            record_id=ref.record_id,
+        )
     if current.erased:
         return papers.Spelling(str(ref), None, None, erased=True)
     born = current.data.get("birth_date") if full else None
@@ -74,7 +79,9 @@ def manifest(ledger: Ledger, *, actor: str, batch_id: str) -> papers.Manifest:
         index = batch_store.planned_index(tx, batch_id)
         header = None if index is None else log_store.header(tx, index)
         if index is None or header is None:
-            raise NotFound(f"batch {batch_id} has no planning entry on the log")
+            raise NotFound(
+                N_("batch {batch_id} has no planning entry on the log"), batch_id=batch_id
+            )
         rows = []
         for h in batch.handovers:
             held = RecordRef(roster_id(h.person.party_id, RosterKind.HELD), h.person.record_id)
@@ -204,7 +211,9 @@ def _a_side(tx: Tx, actor: str, party: str) -> None:
     authz.require(tx, actor, authz.Action.SIDE_EXPORT, owner=party, about=party)
     # a side's view is of a party the table lets be a side (as an agreement names its sides)
     if not authz.allows(authz.acting(tx, party), authz.Action.AGREEMENT_NAMED_SIDE):
-        raise DomainError(f"{party} is not a side: name the side whose view to export (--party)")
+        raise DomainError(
+            N_("{party} is not a side: name the side whose view to export (--party)"), party=party
+        )
 
 
 def side_view(ledger: Ledger, *, actor: str, party: str) -> xlsx_export.SideView:

@@ -10,6 +10,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from parley.app.sync import Mirror, SyncRefused, split_view
+from parley.errors import N_, ParleyError
 from parley.log.checkpoint import open_checkpoint
 from parley.log.cosignature import CosignatureSigner
 from parley.log.errors import CheckpointError, KeyFormatError, WitnessRefusal, WitnessStateMismatch
@@ -45,14 +46,18 @@ class PartyWitness:
         text = pinned.read_text("utf-8").strip() if pinned.exists() else operator_key
         if text is None:
             raise SyncRefused(
-                "no mediator key is pinned here: run `parley sync` once or give --mediator-key"
+                N_("no mediator key is pinned here: run `parley sync` once or give --mediator-key")
             )
         if operator_key is not None and operator_key.strip() != text:
-            raise SyncRefused(f"--mediator-key differs from the key pinned in {pinned}")
+            raise SyncRefused(
+                N_("--mediator-key differs from the key pinned in {pinned}"), pinned=pinned
+            )
         try:
             self.log = Ed25519Verifier.from_verifier_key(text)
         except KeyFormatError as e:
-            raise SyncRefused(f"the mediator key {text!r} is not a verifier key: {e}") from e
+            raise SyncRefused(
+                N_("the mediator key {text!r} is not a verifier key: {e}"), text=text, e=e
+            ) from e
         self.mirror.witness_dir.mkdir(parents=True, exist_ok=True)
         if not pinned.exists():
             write_atomically(pinned, (text + "\n").encode("utf-8"))
@@ -80,10 +85,10 @@ class PartyWitness:
             return WitnessAnswer(409, SIZE_TYPE, f"{e.latest_size}\n".encode("ascii"))
         except WitnessRefusal as e:
             if head is not None and head.size > 0:
-                why = f"inconsistent ({e}) with"
+                why = ParleyError(N_("inconsistent ({reason}) with"), reason=e)
                 alarm = split_view(
                     self.mirror,
-                    "a push to this witness",
+                    ParleyError(N_("a push to this witness")),
                     request.checkpoint,
                     head,
                     new.size,

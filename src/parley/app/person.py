@@ -12,6 +12,7 @@ from parley.domain.handovers import FINAL, HandoverState
 from parley.domain.matches import MatchState, RecordRef
 from parley.domain.rosters import RosterKind, roster_owner
 from parley.domain.rosters import roster_id as roster_id_of
+from parley.errors import N_
 from parley.store import Tx
 from parley.store import batches as batch_store
 from parley.store import matches as match_store
@@ -41,7 +42,11 @@ def history(ledger: Ledger, *, actor: str, roster_id: str, record_id: str) -> di
         authz.check(who, authz.Action.PERSON_READ, owner=owner, about=str(ref))
         current = roster_store.current_record(conn, roster_id, record_id)
         if current is None:
-            raise NotFound(f"roster {roster_id} has no record {record_id}")
+            raise NotFound(
+                N_("roster {roster_id} has no record {record_id}"),
+                roster_id=roster_id,
+                record_id=record_id,
+            )
         revisions = roster_store.revisions(conn, roster_id, record_id)
         versions = roster_store.versions_of_record(conn, roster_id, record_id)
         matched = [
@@ -134,7 +139,11 @@ def _outcome(conn: Tx, held: RecordRef) -> dict[str, Any]:
     stand in the process and how it ended; nothing else of the holder's record."""
     current = roster_store.current_record(conn, held.roster_id, held.record_id)
     if current is None:
-        raise NotFound(f"roster {held.roster_id} has no record {held.record_id}")
+        raise NotFound(
+            N_("roster {roster_id} has no record {record_id}"),
+            roster_id=held.roster_id,
+            record_id=held.record_id,
+        )
     steps = batch_store.handover_steps(conn, PersonRef(held.party_id, held.record_id))
     last = steps[-1] if steps else None
     return {

@@ -17,6 +17,7 @@ from parley.domain.errors import Conflict, DomainError, NotFound
 from parley.domain.events import Event
 from parley.domain.persons import Health
 from parley.domain.rosters import RosterKind, roster_id
+from parley.errors import N_, Word
 from parley.store import Tx, rosters
 from parley.store import batches as stored
 from parley.store.batches import SideLists
@@ -94,13 +95,23 @@ def submit_lists(
         both = must_include & veto
         if both:
             raise DomainError(
-                f"{sorted(map(str, both))[0]} is on both the must-include and veto lists"
+                N_("{person} is on both the must-include and veto lists"),
+                person=sorted(map(str, both))[0],
             )
         for ref in [*must_include, *veto]:
             if ref.party_id not in sides:
-                raise DomainError(f"{ref}: {ref.party_id} is not a side of {commitment_id}")
+                raise DomainError(
+                    N_("{ref}: {party_id} is not a side of {commitment_id}"),
+                    ref=ref,
+                    party_id=ref.party_id,
+                    commitment_id=commitment_id,
+                )
             if ref.record_id not in held_ids(tx, ref.party_id):
-                raise NotFound(f"{ref} is not on {ref.party_id}'s current held roster")
+                raise NotFound(
+                    N_("{ref} is not on {party_id}'s current held roster"),
+                    ref=ref,
+                    party_id=ref.party_id,
+                )
         payload = ev.SideListsSubmitted(
             commitment_id, tuple(sorted(must_include, key=str)), tuple(sorted(veto, key=str))
         )
@@ -124,7 +135,11 @@ def propose(ledger: Ledger, *, actor: str, request: PlanRequest) -> NextBatch:
         agreement, status, commitment = exchange_commitment(tx, request.commitment_id)
         if status != "witnessed":
             raise Conflict(
-                f"agreement {agreement.agreement_id} is {status}: batches follow only a witnessed agreement"
+                N_(
+                    "agreement {agreement_id} is {status}: batches follow only a witnessed agreement"
+                ),
+                agreement_id=agreement.agreement_id,
+                status=Word(status),
             )
         assert commitment.exchange is not None
         exchange = commitment.exchange
@@ -134,7 +149,9 @@ def propose(ledger: Ledger, *, actor: str, request: PlanRequest) -> NextBatch:
         signed = stored.side_lists(tx, commitment.commitment_id)
     unknown = (set(request.must_include) | set(request.veto)) - {a, b}
     if unknown:
-        raise DomainError(f"{', '.join(sorted(unknown))} is not a side of this agreement")
+        raise DomainError(
+            N_("{listed} is not a side of this agreement"), listed=", ".join(sorted(unknown))
+        )
 
     pending = frozenset(x.person for x in candidates)
 
@@ -166,7 +183,7 @@ def propose(ledger: Ledger, *, actor: str, request: PlanRequest) -> NextBatch:
         )
         plan = p.plan_batch(candidates, terms, as_of=request.as_of or dt.date.today())
     except p.PlanningError as e:
-        raise DomainError(str(e)) from e
+        raise DomainError(e.template or str(e), **e.params) from e  # said as e is
     if exchange.mode is not ExchangeMode.NAMED:
         return NextBatch((a, b), plan)
     named = [x for side in (a, b) for x in exchange.named_for(side) if x not in pending]

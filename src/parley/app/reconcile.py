@@ -24,6 +24,7 @@ from parley.domain.matches import (
 )
 from parley.domain.parties import Role
 from parley.domain.rosters import RosterKind, roster_id, roster_owner
+from parley.errors import N_, Word
 from parley.store import Tx, keys, rosters
 from parley.store import matches as stored
 
@@ -64,7 +65,7 @@ def _records(tx: Tx, refs: set[RecordRef]) -> dict[RecordRef, dict[str, Any]]:
             if record_id in wanted:
                 out[RecordRef(roster, record_id)] = record.data
     for ref in refs - set(out):
-        raise NotFound(f"there is no record {ref}")
+        raise NotFound(N_("there is no record {ref}"), ref=ref)
     return out
 
 
@@ -379,7 +380,7 @@ def propose(ledger: Ledger, *, actor: str, candidates: Sequence[Candidate]) -> P
         for c in candidates:
             mid = match_id(c.left, c.right)
             if c.left == c.right:
-                raise DomainError(f"{c.left} cannot match itself")
+                raise DomainError(N_("{left} cannot match itself"), left=c.left)
             if mid in known:
                 outcome.known.append(mid)
                 continue
@@ -422,7 +423,7 @@ def decide_matches(
         events = []
         for mid in mids:
             if mid not in states:
-                raise NotFound(f"there is no match {mid}")
+                raise NotFound(N_("there is no match {mid}"), mid=mid)
             check_not_ambiguous(mid, states[mid])
             check_decision(states[mid], state)
             if state is MatchState.CONFIRMED:
@@ -441,20 +442,22 @@ def _refuse_erased(tx: Tx, mid: str) -> None:
     for ref in () if found is None else (found.left, found.right):
         record = rosters.current_record(tx, ref.roster_id, ref.record_id)
         if record is not None and record.erased:
-            raise Conflict(f"match {mid}: {ref} was erased; reject the proposal instead")
+            raise Conflict(
+                N_("match {mid}: {ref} was erased; reject the proposal instead"), mid=mid, ref=ref
+            )
 
 
 def reverse_match(ledger: Ledger, *, actor: str, mid: str, reason: str) -> Appended:
     """The mediator takes back a confirmed match, saying why: a new signed event; the
     confirmation and any acknowledgement stay on the log as they were."""
     if not reason.strip():
-        raise DomainError(f"match {mid}: a reversal says why (--reason)")
+        raise DomainError(N_("match {mid}: a reversal says why (--reason)"), mid=mid)
 
     def decide(tx: Tx) -> Sequence[Event]:
         authz.require(tx, actor, authz.Action.MATCH_REVERSE)
         found = stored.match(tx, mid)
         if found is None:
-            raise NotFound(f"there is no match {mid}")
+            raise NotFound(N_("there is no match {mid}"), mid=mid)
         check_reversal(found.state)
         return [Event(actor, ev.MatchReversed(mid, reason.strip()))]
 
@@ -467,14 +470,16 @@ def acknowledge(ledger: Ledger, *, actor: str, mid: str) -> Appended:
     def decide(tx: Tx) -> Sequence[Event]:
         found = stored.match(tx, mid)
         if found is None:
-            raise NotFound(f"there is no match {mid}")
+            raise NotFound(N_("there is no match {mid}"), mid=mid)
         authz.require(tx, actor, authz.Action.MATCH_ACKNOWLEDGE, parties=found.parties)
         if found.state is not MatchState.CONFIRMED:
             raise Conflict(
-                f"match {mid} is {found.state.value}; only confirmed matches are acknowledged"
+                N_("match {mid} is {state}; only confirmed matches are acknowledged"),
+                mid=mid,
+                state=Word(found.state.value),
             )
         if stored.has_acknowledged(tx, mid, actor):
-            raise Conflict(f"{actor} has already acknowledged match {mid}")
+            raise Conflict(N_("{actor} has already acknowledged match {mid}"), actor=actor, mid=mid)
         return [Event(actor, ev.MatchAcknowledged(mid))]
 
     return ledger.execute(decide)
@@ -548,7 +553,7 @@ def not_located(ledger: Ledger, *, actor: str, party_id: str) -> list[dict[str, 
     with ledger.reading() as tx:
         authz.require(tx, actor, authz.Action.NOT_LOCATED_READ, owner=party_id)
         if rosters.current_version(tx, rid) == 0:
-            raise NotFound(f"{party_id} has no sought roster")
+            raise NotFound(N_("{party_id} has no sought roster"), party_id=party_id)
         sought = rosters.current_members(tx, rid)
         located: set[str] = set()
         for m in stored.matches(tx, MatchState.CONFIRMED):

@@ -14,6 +14,7 @@ from parley.app.keys_admin import RECOVERY_PATH
 from parley.app.ledger import Ledger
 from parley.app.signing import Command
 from parley.domain.errors import DomainError
+from parley.errors import N_, Word
 from parley.log.command import CommandError, SignedCommand
 from parley.store import keys as store_keys
 from parley.store import requests as seen_requests
@@ -81,29 +82,44 @@ def authenticate(
         )
         signed.check_body(body)
     except CommandError as e:
-        raise Unauthenticated(f"the request is not a signed command: {e}") from e
+        raise Unauthenticated(N_("the request is not a signed command: {e}"), e=e) from e
     if abs(now - signed.created) > WINDOW_SECONDS:
         raise Unauthenticated(
-            f"the request was signed at {signed.created}, more than {WINDOW_SECONDS} s from the"
-            f" server's clock ({now}): check the clock and sign it again"
+            N_(
+                "the request was signed at {created}, more than {window} s from the"
+                " server's clock ({now}): check the clock and sign it again"
+            ),
+            created=signed.created,
+            window=WINDOW_SECONDS,
+            now=now,
         )
     with ledger.reading() as conn:
         key = store_keys.key_state(conn, signed.keyid)
         current = None if key is None else store_keys.current_key(conn, key.party)
     if key is None:
-        raise Unauthenticated(f"key {signed.keyid} is not registered to any party")
+        raise Unauthenticated(N_("key {keyid} is not registered to any party"), keyid=signed.keyid)
     if key.recovery and (method, path) == ("POST", RECOVERY_PATH):
         pass  # a recovery key signs its party's recovery, and nothing else
     elif key.recovery:
         raise Unauthenticated(
-            f"key {signed.keyid} is {key.party}'s recovery key: it signs {RECOVERY_PATH} alone"
+            N_("key {keyid} is {party}'s recovery key: it signs {path} alone"),
+            keyid=signed.keyid,
+            party=key.party,
+            path=RECOVERY_PATH,
         )
     elif current is None or current.key_id != signed.keyid:
-        raise Unauthenticated(f"key {signed.keyid} of {key.party} is {key.status}; it cannot act")
+        raise Unauthenticated(
+            N_("key {keyid} of {party} is {status}; it cannot act"),
+            keyid=signed.keyid,
+            party=key.party,
+            status=Word(key.status),
+        )
     try:
         signed.verify(key.public)
     except CommandError as e:
-        raise Unauthenticated(f"the request's signature by {key.party} does not hold: {e}") from e
+        raise Unauthenticated(
+            N_("the request's signature by {party} does not hold: {e}"), party=key.party, e=e
+        ) from e
     check_request_text(body)  # no control character or override reaches the log from here
     return Caller(key.party, signed, body)
 
@@ -168,10 +184,14 @@ def _first_answer(ledger: Ledger, caller: Caller) -> Answer | None:
         return None
     if seen.signature != signed.signature:
         raise Unauthenticated(
-            f"nonce {caller.nonce} of key {caller.key_id} was already used by another request"
+            N_("nonce {nonce} of key {key_id} was already used by another request"),
+            nonce=caller.nonce,
+            key_id=caller.key_id,
         )
     if seen.answer is None:  # left by an older server between its claim and its answer
-        raise StillRunning(f"the request with nonce {caller.nonce} is still running: retry later")
+        raise StillRunning(
+            N_("the request with nonce {nonce} is still running: retry later"), nonce=caller.nonce
+        )
     # committed with its entries, the server stopped before answering: what it appended
     return Answer(seen.status or 200, seen.answer)
 
@@ -197,5 +217,5 @@ def remember(ledger: Ledger, caller: Caller, answer: Answer) -> None:
 def _field(headers: Mapping[str, str], name: str) -> str:
     value = headers.get(name)
     if value is None:
-        raise CommandError(f"the request has no {name} field")
+        raise CommandError(N_("the request has no {name} field"), name=name)
     return value

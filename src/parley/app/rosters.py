@@ -16,6 +16,7 @@ from parley.domain.events import Event
 from parley.domain.persons import PersonRecord
 from parley.domain.record_ids import assign_ids
 from parley.domain.rosters import RosterDiff, RosterKind, diff_snapshots, display_name, roster_id
+from parley.errors import N_, Word
 from parley.store import Tx
 from parley.store import rosters as roster_store
 
@@ -38,9 +39,14 @@ class RemovalNeedsConfirmation(DomainError):
     def __init__(self, roster: str, removed: Sequence[str], of: int) -> None:
         self.roster, self.removed, self.of = roster, tuple(removed), of
         super().__init__(
-            f"{self.SAYS}{len(removed)} of the {of} persons of {roster}"
-            " (more than half of them); confirm the replacement (--yes), or add to the roster"
-            " without removing anyone (--merge)"
+            N_(
+                "this would remove {count} of the {of} persons of {roster} (more than half of"
+                " them); confirm the replacement (--yes), or add to the roster without removing"
+                " anyone (--merge)"
+            ),
+            count=len(removed),
+            of=of,
+            roster=roster,
         )
 
 
@@ -158,7 +164,12 @@ def remove_persons(
         unknown = sorted(set(record_ids) - set(before))
         if unknown:
             shown = ", ".join(unknown[:10]) + (" ..." if len(unknown) > 10 else "")
-            raise NotFound(f"not on {rid} (current version {version}): {shown}")
+            raise NotFound(
+                N_("not on {rid} (current version {version}): {shown}"),
+                rid=rid,
+                version=version,
+                shown=shown,
+            )
         kept = {i: data for i, data in before.items() if i not in set(record_ids)}
         return _publish(conn, rid, party_id, kind, version, before, [], kept,
                         source, source_sha256, confirmed, result)  # fmt: skip
@@ -187,7 +198,11 @@ def identify(
     missing = [label for label, i in zip(labels, ids, strict=True) if i not in before]
     if missing:
         shown = "; ".join(missing[:10]) + (" ..." if len(missing) > 10 else "")
-        raise NotFound(f"the removal list names persons not on {rid}, nobody removed: {shown}")
+        raise NotFound(
+            N_("the removal list names persons not on {rid}, nobody removed: {shown}"),
+            rid=rid,
+            shown=shown,
+        )
     return ids
 
 
@@ -265,13 +280,18 @@ def diff_versions(
         authz.require(conn, actor or party_id, authz.Action.ROSTER_READ, owner=party_id)
         latest = roster_store.current_version(conn, rid)
         if latest == 0:
-            raise NotFound(f"{party_id} has no {kind.value} roster yet")
+            raise NotFound(
+                N_("{party_id} has no {kind} roster yet"), party_id=party_id, kind=Word(kind.value)
+            )
         to = latest if after is None else after
         frm = to - 1 if before is None else before
         for v in (frm, to):
             if not 0 <= v <= latest:
                 raise DomainError(
-                    f"roster {rid} has versions 1 to {latest}; there is no version {v}"
+                    N_("roster {rid} has versions 1 to {latest}; there is no version {v}"),
+                    rid=rid,
+                    latest=latest,
+                    v=v,
                 )
         old = roster_store.snapshot(conn, rid, frm) if frm else {}
         return frm, to, diff_snapshots(old, roster_store.snapshot(conn, rid, to))

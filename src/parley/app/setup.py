@@ -8,6 +8,7 @@ from parley.app import instance
 from parley.app.config import Settings
 from parley.app.ledger import Ledger
 from parley.domain.errors import DomainError
+from parley.errors import N_
 from parley.store import keys as key_store
 from parley.store.engine import sqlite_files
 
@@ -26,7 +27,7 @@ def clear_demo(settings: Settings) -> bool:
     state) so that a new one can start; refused for an instance that is not a demo.
     True if there was one."""
     if not settings.embedded:
-        raise DomainError("the demo runs on the embedded database: unset PARLEY_DATABASE_URL")
+        raise DomainError(N_("the demo runs on the embedded database: unset PARLEY_DATABASE_URL"))
     if not sqlite_files(settings.data_dir)[0].exists():
         return False
     ledger = Ledger.open(settings)
@@ -37,8 +38,11 @@ def clear_demo(settings: Settings) -> bool:
         ledger.close()
     if found is None or not found.demo:
         raise DomainError(
-            f"{settings.data_dir} holds a Parley instance that is not a demo; set PARLEY_DATA_DIR"
-            " to another folder to run the demo"
+            N_(
+                "{data_dir} holds a Parley instance that is not a demo; set PARLEY_DATA_DIR to"
+                " another folder to run the demo"
+            ),
+            data_dir=settings.data_dir,
         )
     for path in sqlite_files(settings.data_dir):
         path.unlink(missing_ok=True)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from parley.domain.errors import DomainError
+from parley.errors import N_
 from parley.log.command import SignedCommand
 from parley.log.entry import Entry
 
@@ -18,8 +19,12 @@ class NoSigningKey(DomainError):
 
     def __init__(self, party_id: str) -> None:
         super().__init__(
-            f"this instance holds no signing key for {party_id}, so it cannot act as {party_id}"
-            " (a party registered with its public key alone signs on its own machine)"
+            N_(
+                "this instance holds no signing key for {party_id}, so it cannot act as"
+                " {party_id} (a party registered with its public key alone signs on its own"
+                " machine)"
+            ),
+            party_id=party_id,
         )
         self.party_id = party_id
 

@@ -13,6 +13,7 @@ from parley.domain.errors import NotFound
 from parley.domain.handovers import FINAL, ORDER, HandoverState
 from parley.domain.matches import MatchState, RecordRef
 from parley.domain.rosters import RosterKind, roster_id
+from parley.errors import N_
 from parley.store import Tx, keys, log, rosters
 from parley.store import agreements as stored_agreements
 from parley.store import batches as stored_batches
@@ -44,7 +45,7 @@ def reports(
         for c in ph["commitments"]
     ]
     if commitment_id is not None and commitment_id not in {c["id"] for _, c in commitments}:
-        raise NotFound(f"there is no commitment {commitment_id}")
+        raise NotFound(N_("there is no commitment {commitment_id}"), commitment_id=commitment_id)
     found = [
         {"agreement": agreement, "commitment": c["id"], **r}
         for agreement, c in commitments

@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from parley.app import authz
 from parley.app.client import Client, ServerRefused
 from parley.app.ledger import Ledger
-from parley.errors import InvalidInput, ParleyError
+from parley.errors import N_, InvalidInput, ParleyError
 from parley.log.checkpoint import open_checkpoint
 from parley.log.cosignature import CosignatureSigner
 from parley.log.encoding import decode_base64, encode_base64
@@ -49,8 +49,8 @@ class SyncRefused(ParleyError):
 class SplitView(ParleyError):
     """The server shows a checkpoint inconsistent with one this party cosigned."""
 
-    def __init__(self, message: str, evidence: Path) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, evidence: Path, /, **params: object) -> None:
+        super().__init__(message, **params)
         self.evidence = evidence
 
 
@@ -138,8 +138,11 @@ def _pin(mirror: Mirror, client: Client, given: str | None) -> tuple[Ed25519Veri
     )
     if pinned is not None and given is not None and given.strip() != pinned:
         raise SyncRefused(
-            f"--mediator-key differs from the key pinned in {mirror.operator_key}: "
-            "remove the pin only if the mediator really changed its key"
+            N_(
+                "--mediator-key differs from the key pinned in {operator_key}: remove the pin"
+                " only if the mediator really changed its key"
+            ),
+            operator_key=mirror.operator_key,
         )
     text = pinned or (given.strip() if given else None)
     if text is None:
@@ -147,7 +150,9 @@ def _pin(mirror: Mirror, client: Client, given: str | None) -> tuple[Ed25519Veri
     try:
         verifier = Ed25519Verifier.from_verifier_key(text)
     except KeyFormatError as e:
-        raise SyncRefused(f"the operator key {text!r} is not a verifier key: {e}") from e
+        raise SyncRefused(
+            N_("the operator key {text!r} is not a verifier key: {e}"), text=text, e=e
+        ) from e
     if pinned is None:
         mirror.witness_dir.mkdir(parents=True, exist_ok=True)
         write_atomically(mirror.operator_key, (text + "\n").encode("utf-8"))
@@ -158,9 +163,11 @@ def _get(client: Client, path: str) -> bytes:
     try:
         reply = client.raw("GET", path, b"", {})
     except OSError as e:
-        raise SyncRefused(f"no answer from the server for {path} ({e})") from e
+        raise SyncRefused(N_("no answer from the server for {path} ({e})"), path=path, e=e) from e
     if reply.status != 200:
-        raise SyncRefused(f"the server answered {reply.status} for {path}")
+        raise SyncRefused(
+            N_("the server answered {status} for {path}"), status=reply.status, path=path
+        )
     return reply.body
 
 
@@ -172,9 +179,14 @@ def _fetch_headers(client: Client, start: int, size: int) -> list[bytes]:
         try:
             bundle = read_bundle(_get(client, "/" + Tile(None, index, width).path))
         except LogError as e:
-            raise SyncRefused(f"entry bundle {index} is malformed: {e}") from e
+            raise SyncRefused(N_("entry bundle {index} is malformed: {e}"), index=index, e=e) from e
         if len(bundle) != width:
-            raise SyncRefused(f"entry bundle {index} holds {len(bundle)} entries, not {width}")
+            raise SyncRefused(
+                N_("entry bundle {index} holds {count} entries, not {width}"),
+                index=index,
+                count=len(bundle),
+                width=width,
+            )
         out.extend(bundle[max(0, start - index * TILE_WIDTH) :])
     return out
 
@@ -187,7 +199,10 @@ def visible_payloads(
     withheld one is left out."""
     if not 0 <= start <= end or end - start > MAX_PAYLOADS:
         raise InvalidInput(
-            f"ask for at most {MAX_PAYLOADS} entries, from 0 up (not {start}..{end})"
+            N_("ask for at most {most} entries, from 0 up (not {start}..{end})"),
+            most=MAX_PAYLOADS,
+            start=start,
+            end=end,
         )
     with ledger.reading() as conn:
         who = authz.require(conn, party_id, authz.Action.LOG_EXPORT)
@@ -216,7 +231,10 @@ def _fetch_payloads(client: Client, headers: Sequence[bytes], start: int) -> lis
                 check_payload(Header.from_bytes(headers[index]), payload, salt)
             except (KeyError, TypeError, ValueError, LogError) as e:
                 raise SyncRefused(
-                    f"the server's payloads {lo}..{hi - 1} do not match the signed headers: {e}"
+                    N_("the server's payloads {lo}..{number} do not match the signed headers: {e}"),
+                    lo=lo,
+                    number=hi - 1,
+                    e=e,
                 ) from e
             last = index
             line = {"index": index, "payload": payload.decode("utf-8"), "salt": item["salt"]}
@@ -228,18 +246,18 @@ def _proof(client: Client, old: int, new: int) -> tuple[bytes, ...]:
     data = client.request("GET", f"/v1/log/consistency/{old}/{new}")
     hashes = [decode_base64(str(h)) for h in data["proof"]]
     if any(h is None for h in hashes):
-        raise SyncRefused("the server's consistency proof is not base64")
+        raise SyncRefused(N_("the server's consistency proof is not base64"))
     return tuple(h for h in hashes if h is not None)
 
 
 def split_view(
     mirror: Mirror,
-    source: str,
+    source: str | ParleyError,
     shown: bytes,
     head: TreeHead,
     new_size: int,
     new_root: bytes,
-    why: str,
+    why: ParleyError,
     proof: Sequence[bytes],
 ) -> SplitView:
     """Keep both signed notes and the proof, and name both checkpoints in one sentence."""
@@ -250,14 +268,24 @@ def split_view(
     (folder / "cosigned.checkpoint").write_bytes(cosigned)
     (folder / "shown.checkpoint").write_bytes(shown)
     (folder / "proof.txt").write_bytes(AddCheckpoint(head.size, tuple(proof), shown).to_bytes())
-    message = (
-        f"split view: {source} shows the checkpoint of size {new_size} (root "
-        f"{encode_base64(new_root)}), {why} the checkpoint of size {head.size} (root "
-        f"{encode_base64(head.root)}) that {mirror.party} cosigned; refused, nothing cosigned, "
-        f"evidence kept in {folder}"
+    said = SplitView(
+        N_(
+            "split view: {source} shows the checkpoint of size {size} (root {root}), {why} the"
+            " checkpoint of size {cosigned_size} (root {cosigned_root}) that {party} cosigned;"
+            " refused, nothing cosigned, evidence kept in {folder}"
+        ),
+        folder,
+        source=source,
+        size=new_size,
+        root=encode_base64(new_root),
+        why=why,
+        cosigned_size=head.size,
+        cosigned_root=encode_base64(head.root),
+        party=mirror.party,
+        folder=folder,
     )
-    (folder / "alarm.txt").write_text(message + "\n", encoding="utf-8")
-    return SplitView(message, folder)
+    (folder / "alarm.txt").write_text(f"{said}\n", encoding="utf-8")
+    return said
 
 
 def sync(
@@ -276,27 +304,30 @@ def sync(
     try:
         new = open_checkpoint(shown, verifier).checkpoint
     except CheckpointError as e:
-        raise SyncRefused(f"the server's checkpoint does not hold: {e}") from e
+        raise SyncRefused(N_("the server's checkpoint does not hold: {e}"), e=e) from e
     head = mirror.state.load()
     old = head.size if head is not None else 0
     proof: tuple[bytes, ...] = ()
     if head is not None and head.size > 0:
         if new.size < head.size:
-            raise split_view(mirror, url, shown, head, new.size, new.root, "smaller than", proof)
+            why = ParleyError(N_("smaller than"))
+            raise split_view(mirror, url, shown, head, new.size, new.root, why, proof)
         try:
             proof = _proof(client, head.size, new.size) if head.size < new.size else ()
             verify_consistency(head.size, new.size, head.root, new.root, proof)
         except (ProofError, ServerRefused) as e:
-            why = f"inconsistent ({e}) with"
+            why = ParleyError(N_("inconsistent ({reason}) with"), reason=e)
             raise split_view(mirror, url, shown, head, new.size, new.root, why, proof) from e
     known = mirror.headers()[: new.size]
     fresh = _fetch_headers(client, len(known), new.size)
     headers = known + fresh
     if root_hash([leaf_hash(h) for h in headers]) != new.root:
         if head is not None and head.size > 0:
-            why = "whose entries do not hash to its root, against"
+            why = ParleyError(N_("whose entries do not hash to its root, against"))
             raise split_view(mirror, url, shown, head, new.size, new.root, why, proof)
-        raise SyncRefused(f"the server's entries do not hash to its checkpoint of size {new.size}")
+        raise SyncRefused(
+            N_("the server's entries do not hash to its checkpoint of size {size}"), size=new.size
+        )
     pulled = min(mirror.pulled(), len(known))
     fresh_payloads = _fetch_payloads(client, headers, pulled)
     witness = Witness(CosignatureSigner(witness_name(party), key), verifier, mirror.state)
@@ -304,7 +335,7 @@ def sync(
     try:
         signature = witness.add_checkpoint(AddCheckpoint(old, proof, shown))
     except LogError as e:
-        raise SyncRefused(f"{party} refuses to cosign: {e}") from e
+        raise SyncRefused(N_("{party} refuses to cosign: {e}"), party=party, e=e) from e
     mirror.headers_file.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(mirror.headers_file, entry_bundle(headers))
     kept = [

@@ -6,6 +6,7 @@ from __future__ import annotations
 from parley.app import transparency
 from parley.app.ledger import Ledger
 from parley.domain.errors import NotFound
+from parley.errors import N_
 from parley.log.tiles import Tile, entry_bundle, hash_tile, parse_tile_path
 from parley.store import log as stored
 from parley.store.nodes import SqlNodeStore
@@ -23,7 +24,9 @@ def tile(ledger: Ledger, path: str) -> bytes:
     with ledger.reading() as conn:
         size = stored.size(conn)
         if not wanted.available(size):
-            raise NotFound(f"tile/{path} is not in the tree of {size} entries")
+            raise NotFound(
+                N_("tile/{path} is not in the tree of {size} entries"), path=path, size=size
+            )
         if wanted.level is None:
             span = wanted.entry_range()
             return entry_bundle(stored.headers(conn, span.start, span.stop))

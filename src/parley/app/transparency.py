@@ -9,6 +9,7 @@ from pathlib import Path
 from parley.app import authz
 from parley.app.ledger import Ledger, rfc3339
 from parley.domain.errors import DomainError, NotFound
+from parley.errors import N_
 from parley.log.checkpoint import Checkpoint, issue_checkpoint
 from parley.log.cosignature import CosignatureSigner, CosignatureVerifier
 from parley.log.encoding import encode_base64
@@ -29,7 +30,7 @@ def origin(conn: Tx) -> str:
     """The log's name in checkpoints: one per instance."""
     instance = store_keys.instance(conn)
     if instance is None:
-        raise DomainError("this instance is not initialised: run `parley init`")
+        raise DomainError(N_("this instance is not initialised: run `parley init`"))
     return log_origin(instance.instance_id)
 
 
@@ -42,7 +43,7 @@ def operator(conn: Tx) -> tuple[str, bytes]:
 def operator_verifier(conn: Tx) -> Ed25519Verifier:
     _, public = operator(conn)
     if not public:
-        raise DomainError("the mediator has no active key to sign checkpoints with")
+        raise DomainError(N_("the mediator has no active key to sign checkpoints with"))
     return Ed25519Verifier(origin(conn), public)
 
 
@@ -51,12 +52,12 @@ def checkpoint_at(conn: Tx, size: int | None) -> tuple[int, bytes]:
     if size is None:
         found = stored.latest_checkpoint(conn)
         if found is None:
-            raise NotFound("no checkpoint has been signed yet: run `parley log checkpoint`")
+            raise NotFound(N_("no checkpoint has been signed yet: run `parley log checkpoint`"))
         size, note = found
     else:
         stored_note = stored.checkpoint_note(conn, size)
         if stored_note is None:
-            raise NotFound(f"there is no checkpoint of size {size}")
+            raise NotFound(N_("there is no checkpoint of size {size}"), size=size)
         note = stored_note
     return size, stored.with_cosignatures(conn, size, note)
 
@@ -74,7 +75,9 @@ def sign_checkpoint(ledger: Ledger) -> tuple[int, bytes]:
         try:
             note = issue_checkpoint(signer, SqlNodeStore(conn), size, previous)
         except LogError as e:
-            raise DomainError(f"refusing to sign a checkpoint of size {size}: {e}") from e
+            raise DomainError(
+                N_("refusing to sign a checkpoint of size {size}: {e}"), size=size, e=e
+            ) from e
         root = root_from_nodes(SqlNodeStore(conn), size) if size else EMPTY_ROOT
         stored.add_checkpoint(conn, size, root, note, rfc3339(ledger.clock()))
         return size, note
@@ -97,7 +100,12 @@ def cosign(ledger: Ledger, *, party_id: str, state_dir: Path) -> Cosigned:
         head = state.load()
         old = head.size if head is not None else 0
         if old > size:
-            raise DomainError(f"{party_id} has cosigned size {old}, larger than the log's {size}")
+            raise DomainError(
+                N_("{party_id} has cosigned size {old}, larger than the log's {size}"),
+                party_id=party_id,
+                old=old,
+                size=size,
+            )
         proof = (
             consistency_proof_from_nodes(SqlNodeStore(conn), old, size) if 0 < old < size else []
         )
@@ -106,7 +114,9 @@ def cosign(ledger: Ledger, *, party_id: str, state_dir: Path) -> Cosigned:
         try:
             signature = witness.add_checkpoint(AddCheckpoint(old, tuple(proof), note))
         except LogError as e:
-            raise DomainError(f"{party_id} refuses to cosign: {e}") from e
+            raise DomainError(
+                N_("{party_id} refuses to cosign: {e}"), party_id=party_id, e=e
+            ) from e
         stored.put_cosignature(conn, size, party_id, signature.line())
         return Cosigned(party_id, size, old)
 
@@ -117,18 +127,25 @@ def add_cosignature(ledger: Ledger, *, party_id: str, size: int, line: str) -> N
         authz.require(conn, party_id, authz.Action.LOG_COSIGN)
         note = stored.checkpoint_note(conn, size)
         if note is None:
-            raise NotFound(f"there is no checkpoint of size {size}")
+            raise NotFound(N_("there is no checkpoint of size {size}"), size=size)
         key = store_keys.current_key(conn, party_id)
         if key is None:
-            raise NotFound(f"{party_id} is not a party with an active key")
+            raise NotFound(N_("{party_id} is not a party with an active key"), party_id=party_id)
         witness = CosignatureVerifier(witness_name(party_id), key.public_key)
         try:
             opened = open_note(note + line.encode("utf-8"), [operator_verifier(conn), witness])
         except (NoteError, UnicodeError) as e:
-            raise DomainError(f"{party_id}'s cosignature of size {size} does not hold: {e}") from e
+            raise DomainError(
+                N_("{party_id}'s cosignature of size {size} does not hold: {e}"),
+                party_id=party_id,
+                size=size,
+                e=e,
+            ) from e
         signature = next((s for s in opened.verified if s.name == witness.name), None)
         if signature is None or signature.key_id != witness.key_id:
-            raise DomainError(f"the line is not a cosignature by {party_id}'s current key")
+            raise DomainError(
+                N_("the line is not a cosignature by {party_id}'s current key"), party_id=party_id
+            )
         stored.put_cosignature(conn, size, party_id, signature.line())
 
 
@@ -139,17 +156,17 @@ def prove(ledger: Ledger, *, index: int, size: int | None) -> bytes:
         try:
             return prove_from_nodes(SqlNodeStore(conn), index, note).to_bytes()
         except LogError as e:
-            raise DomainError(str(e)) from e
+            raise DomainError(e.template or str(e), **e.params) from e  # said as e is
 
 
 def consistency(ledger: Ledger, *, size1: int, size2: int) -> list[bytes]:
     with ledger.reading() as conn:
         if size2 > stored.size(conn):
-            raise DomainError(f"the log has only {stored.size(conn)} entries")
+            raise DomainError(N_("the log has only {size} entries"), size=stored.size(conn))
         try:
             return consistency_proof_from_nodes(SqlNodeStore(conn), size1, size2)
         except LogError as e:
-            raise DomainError(str(e)) from e
+            raise DomainError(e.template or str(e), **e.params) from e  # said as e is
 
 
 def consistency_text(ledger: Ledger, *, size1: int, size2: int) -> bytes:
@@ -173,7 +190,7 @@ def witness_key(ledger: Ledger, party_id: str) -> str:
     with ledger.reading() as conn:
         key = store_keys.current_key(conn, party_id)
     if key is None:
-        raise NotFound(f"{party_id} is not a party with an active key")
+        raise NotFound(N_("{party_id} is not a party with an active key"), party_id=party_id)
     return CosignatureVerifier(witness_name(party_id), key.public_key).verifier_key()
 
 
@@ -182,7 +199,7 @@ def entry_bytes(ledger: Ledger, index: int) -> bytes:
     with ledger.reading() as conn:
         header = stored.header(conn, index)
     if header is None:
-        raise NotFound(f"there is no log entry {index}")
+        raise NotFound(N_("there is no log entry {index}"), index=index)
     return header
 
 

@@ -21,6 +21,7 @@ from parley.domain.agreements import (
 )
 from parley.domain.errors import DomainError
 from parley.domain.moments import parse_moment, write_moment
+from parley.errors import N_
 
 commitment_app = typer.Typer(no_args_is_help=True, help="Rate roadmap commitments.")
 agreement_app = typer.Typer(no_args_is_help=True, help="Draft, read and sign agreements.")
@@ -72,7 +73,7 @@ def _read_agreement(file: Path) -> Agreement:
     try:
         return agreement_from_dict(document)
     except (DomainError, ValueError, KeyError, TypeError) as e:
-        raise DomainError(f"{file.name}: not an agreement ({e})") from e
+        raise DomainError(N_("{file}: not an agreement ({e})"), file=file.name, e=e) from e
 
 
 @agreement_app.command("draft")
@@ -196,10 +197,12 @@ def text_command(
     """Print the canonical text (its SHA-256 is what the sides sign)."""
     with failures():
         if hashed and lang is not None:
-            raise DomainError("--hashed is the text in all three languages: leave out --lang")
+            raise DomainError(N_("--hashed is the text in all three languages: leave out --lang"))
         if server() is not None:
             if lang is not None and lang not in LANGUAGES:  # a form's name is not a language
-                raise DomainError(f"--lang {lang}: one of {', '.join(LANGUAGES)}")
+                raise DomainError(
+                    N_("--lang {lang}: one of {listed}"), lang=lang, listed=", ".join(LANGUAGES)
+                )
             form = "hashed" if hashed else lang or "all"
             path = f"/v1/agreements/{segment(agreement_id)}/text/{segment(form)}"
             text = str(client(actor).request("GET", path)["text"])

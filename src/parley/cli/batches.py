@@ -18,6 +18,7 @@ from parley.domain.errors import DomainError
 from parley.domain.handovers import HandoverState
 from parley.domain.moments import parse_moment, write_moment
 from parley.domain.persons import Category
+from parley.errors import N_
 
 batch_app = typer.Typer(no_args_is_help=True, help="Propose, plan and close batches.")
 
@@ -28,7 +29,7 @@ def _refs(values: list[str]) -> dict[str, set[PersonRef]]:
     for value in values:
         side, sep, ref = value.partition("=")
         if not sep:
-            raise DomainError(f"{value!r} must be SIDE=PARTY/RECORD_ID")
+            raise DomainError(N_("{value!r} must be SIDE=PARTY/RECORD_ID"), value=value)
         refs.setdefault(side, set()).add(PersonRef.parse(ref))
     return refs
 
@@ -47,10 +48,14 @@ def _caps(values: list[str]) -> dict[str, int]:
     for value in values:
         category, sep, number = value.partition("=")
         if not sep or not (number.isascii() and number.isdigit()):
-            raise DomainError(f"{value!r} must be CATEGORY=NUMBER, e.g. civilian=10")
+            raise DomainError(
+                N_("{value!r} must be CATEGORY=NUMBER, e.g. civilian=10"), value=value
+            )
         if category not in set(Category):
             words = ", ".join(Category)
-            raise DomainError(f"--cap {value!r}: the category is one of {words}")
+            raise DomainError(
+                N_("--cap {value!r}: the category is one of {words}"), value=value, words=words
+            )
         caps[category] = int(number)
     return caps
 
@@ -303,7 +308,7 @@ def amend_command(
     to one; it takes effect once both sides and the mediator agreed."""
     with failures():
         if agree is not None and (add or withdraw):
-            raise DomainError("--agree takes the amendment as proposed: no --add or --withdraw")
+            raise DomainError(N_("--agree takes the amendment as proposed: no --add or --withdraw"))
         adding = [PersonRef.parse(x) for x in add or []]
         taking = [PersonRef.parse(x) for x in withdraw or []]
         if server() is not None:

@@ -24,7 +24,7 @@ from parley.app.errors import RosterFileError
 from parley.app.keys import KeyRing
 from parley.app.language import refusal, user_locale
 from parley.app.ledger import Ledger
-from parley.errors import InvalidInput, ParleyError
+from parley.errors import N_, InvalidInput, ParleyError
 
 # wide enough for the status tables when the output is a file or a pipe
 out = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
@@ -64,7 +64,9 @@ def client(actor: str | None) -> Client:
         if len(held) != 1:
             found = ", ".join(held) or "none"
             raise InvalidInput(
-                f"say which party you act as with --as (keys in {ring.folder}: {found})"
+                N_("say which party you act as with --as (keys in {folder}: {found})"),
+                folder=ring.folder,
+                found=found,
             )
         actor = held[0]
     if actor in ring.pending():  # a rotation stopped halfway: settle it against the server
@@ -139,8 +141,10 @@ def session(create: bool = False) -> Iterator[Ledger]:
     """The instance in the data directory, open for one command; `create` sets it up."""
     if _server["url"] is not None:
         raise ParleyError(
-            "this command does not run against a server: run it without --server (and without"
-            " PARLEY_SERVER) on the machine that holds the instance"
+            N_(
+                "this command does not run against a server: run it without --server (and"
+                " without PARLEY_SERVER) on the machine that holds the instance"
+            )
         )
     local = settings()
     # this instance signs with the keys in its own data directory

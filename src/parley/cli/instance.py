@@ -11,7 +11,7 @@ from parley.app import instance, rebuild, setup
 from parley.app.keys import fingerprint, parse_verifier_key, read_verifier_key
 from parley.cli.console import fail, failures, out, session, settings, with_ledger
 from parley.domain.parties import Party, Role
-from parley.errors import InvalidInput
+from parley.errors import N_, InvalidInput
 
 party_app = typer.Typer(no_args_is_help=True, help="Register parties.")
 
@@ -66,7 +66,7 @@ def party_add(
     machine; check the fingerprint printed here with the party's, over the phone."""
     with failures():
         if key is not None and public_key is not None:
-            raise InvalidInput("give the verifier key once: --key or --public-key")
+            raise InvalidInput(N_("give the verifier key once: --key or --public-key"))
         public = parse_verifier_key(key) if key is not None else None
         if public_key is not None:
             public = read_verifier_key(public_key)

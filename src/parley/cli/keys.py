@@ -13,7 +13,7 @@ from parley.app import keys_admin
 from parley.app.keys import KeyRing, init_party_key, read_private_key, read_verifier_key
 from parley.app.keys import fingerprint as key_fingerprint
 from parley.cli.console import client, failures, out, server, settings, with_ledger
-from parley.errors import InvalidInput
+from parley.errors import N_, InvalidInput
 
 key_app = typer.Typer(
     no_args_is_help=True,
@@ -23,7 +23,7 @@ key_app = typer.Typer(
 
 def _recovery_folder(given: Path | None) -> Path:
     if given is not None and given.exists() and not given.is_dir():
-        raise InvalidInput(f"{given} is a file: --recovery-out names a folder")
+        raise InvalidInput(N_("{given} is a file: --recovery-out names a folder"), given=given)
     return given if given is not None else settings().data_dir / "recovery"
 
 

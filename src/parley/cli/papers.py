@@ -11,7 +11,7 @@ import typer
 
 from parley.app import papers
 from parley.cli.console import client, failures, out, segment, server, with_ledger, write_file
-from parley.errors import InvalidInput
+from parley.errors import N_, InvalidInput
 
 
 def manifest_command(
@@ -89,7 +89,9 @@ def export_command(
         elif suffix in (".xml", ".pfif"):
             what, kind = "PFIF 1.4", "pfif"
         else:
-            raise InvalidInput(f"{file.name}: name the file .xlsx, or .xml or .pfif for PFIF 1.4")
+            raise InvalidInput(
+                N_("{file}: name the file .xlsx, or .xml or .pfif for PFIF 1.4"), file=file.name
+            )
         if server() is not None:  # made on the server as this party may see it
             asked: dict[str, Any] = {"format": kind}
             if domain is not None:

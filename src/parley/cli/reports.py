@@ -14,6 +14,7 @@ from parley.cli.console import client, failures, out, print_json, segment, serve
 from parley.domain.agreements import ReportKind
 from parley.domain.errors import DomainError
 from parley.domain.moments import parse_moment, write_moment
+from parley.errors import N_
 
 report_app = typer.Typer(
     invoke_without_command=True,
@@ -42,7 +43,7 @@ def report_command(
         return
     with failures():
         if commitment is None or kind is None or place is None or text is None or actor is None:
-            raise DomainError("a report needs --commitment, --kind, --place, --text and --as")
+            raise DomainError(N_("a report needs --commitment, --kind, --place, --text and --as"))
     _report(commitment, kind, place, text, actor, date=date, at=at)
 
 
@@ -93,7 +94,7 @@ def _report(
     with failures():
         when = None if at is None else parse_moment(at)
         if (date is None) == (when is None):
-            raise DomainError("give the day observed (--date) or the time (--at), one of them")
+            raise DomainError(N_("give the day observed (--date) or the time (--at), one of them"))
         day = when.date() if when is not None else date.date() if date is not None else None
         assert day is not None
         if server() is not None:

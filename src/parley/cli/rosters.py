@@ -13,6 +13,7 @@ import typer
 from parley.app import erasure, roster_files, rosters
 from parley.app import person as person_view
 from parley.app.client import ServerRefused
+from parley.app.language import refusal, user_locale
 from parley.app.rosters import ImportMode, RemovalNeedsConfirmation
 from parley.cli.console import (
     client,
@@ -69,7 +70,7 @@ def _confirming_remotely(run: Callable[[bool], T], yes: bool) -> T:
             raise
         if not sys.stdin.isatty():
             raise
-        err.print(f"[yellow]The server says {e}[/]")
+        err.print(f"[yellow]The server says {refusal(e, user_locale())}[/]")
         if not typer.confirm("Remove them?", default=False, err=True):
             err.print("Nothing was changed.")
             raise typer.Exit(1) from e

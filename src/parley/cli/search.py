@@ -14,6 +14,7 @@ from parley.app.lists import SearchHit, SearchIndex, read_queries, search_index
 from parley.app.roster_search import RosterHit, RosterSearch, roster_search
 from parley.cli.console import client, err, failures, out, print_json, server, with_ledger
 from parley.domain.errors import DomainError
+from parley.errors import N_
 
 
 def _hits_json(hits: list[SearchHit] | list[RosterHit]) -> list[dict[str, object]]:
@@ -41,7 +42,9 @@ def _search_served(
         body = {"query": name, "birth_date": born, "top": top}
         answer: dict[str, Any] = ask.request("POST", "/v1/searches", body)
         if not answer["records"]:
-            raise DomainError(f"there are no roster records {actor or 'you'} may search yet")
+            if actor is None:
+                raise DomainError(N_("there are no roster records you may search yet"))
+            raise DomainError(N_("there are no roster records {party} may search yet"), party=actor)
         return answer
 
     if named:
@@ -96,9 +99,9 @@ def search_command(
     --queries, many names in one call (JSON lines)."""
     with failures():
         if (query is None) == (queries is None):
-            raise DomainError("give one QUERY, or --queries FILE")
+            raise DomainError(N_("give one QUERY, or --queries FILE"))
         if query is not None and not query.strip():
-            raise DomainError("the name to search for is empty")
+            raise DomainError(N_("the name to search for is empty"))
         named = read_queries(queries) if queries is not None else []  # refused before indexing
         started = time.perf_counter()
         index: SearchIndex | RosterSearch
@@ -108,7 +111,9 @@ def search_command(
         if roster is None:
             index = with_ledger(lambda ledger: roster_search(ledger, actor=actor or "MED"))
             if not len(index):
-                raise DomainError(f"there are no roster records {actor or 'MED'} may search yet")
+                raise DomainError(
+                    N_("there are no roster records {party} may search yet"), party=actor or "MED"
+                )
         else:  # an instance's records were checked, and warned about, when imported
             index = search_index(roster)
             for warning in index.warnings:

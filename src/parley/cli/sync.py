@@ -8,6 +8,7 @@ import typer
 
 from parley.app import sync
 from parley.app.keys import KeyRing
+from parley.app.language import refusal, user_locale
 from parley.cli.console import client, fail, failures, out, server, settings
 
 
@@ -37,7 +38,7 @@ def sync_command(
                 mediator_key=mediator_key,
             )
         except sync.SplitView as e:
-            fail(str(e), "ALARM")
+            fail(refusal(e, user_locale()), "ALARM")
     pinned = " (mediator key pinned)" if done.pinned else ""
     out.print(
         f"{done.party} checked and cosigned the checkpoint of size {done.size} (last cosigned:"

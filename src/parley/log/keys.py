@@ -23,6 +23,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from parley.errors import N_
 from parley.log.errors import LogError
 from parley.log.events import (
     KEY_RECOVERED,
@@ -37,6 +38,8 @@ ACTIVE = "active"
 RETIRED = "retired"
 REVOKED = "revoked"
 RECOVERY = "recovery"  # a live recovery key: it signs its party's key.recovered alone
+# The statuses as words a refusal shows in the reader's language (`Word(status)`).
+STATUS_WORDS = (N_("active"), N_("retired"), N_("revoked"), N_("recovery"))
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from parley.app import desk_views
-from parley.errors import ParleyError
+from parley.errors import N_, ParleyError
 from parley.web import security
 from parley.web.state import Session, web_of
 
@@ -34,7 +34,7 @@ def signed_in(request: Request) -> str:
     """FastAPI dependency: the session's party; without one, the sign-in page (401)."""
     party = party_of(request)
     if party is None:
-        raise NeedSignIn("sign in first")
+        raise NeedSignIn(N_("sign in first"))
     request.scope.setdefault("state", {})["party"] = party  # for the access log
     return party
 

@@ -32,3 +32,25 @@ def test_a_refused_move_is_said_in_ukrainian_and_russian(desk: TestClient) -> No
     ) in page
     status, page = _refused_move(desk, "en")
     assert "MED may not move a handover to received: that is for the receiving party" in page
+
+
+def test_a_step_the_state_forbids_is_said_in_ukrainian_and_russian(desk: TestClient) -> None:
+    page = desk.get("/desk/batches").text
+    said = {}
+    for language in ("uk", "ru", "en"):
+        again = desk.post(  # batch B1 is planned already
+            "/desk/batches",
+            data={
+                "csrf": csrf(page),
+                "commitment": "AG-EX",
+                "batch_id": "B1",
+                "place": "Border crossing",
+                "planned_date": "2026-06-01",
+            },
+            headers={"accept-language": language},
+        )
+        assert again.status_code == 409
+        said[language] = again.text
+    assert "партія B1 уже існує" in said["uk"]
+    assert "партия B1 уже существует" in said["ru"]
+    assert "batch B1 already exists" in said["en"]

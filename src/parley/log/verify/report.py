@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from parley.errors import ParleyError
+from parley.errors import N_, ParleyError
 from parley.log.keys import Key
 
 
 @dataclass(frozen=True)
 class Problem:
     index: int | None  # the first bad entry, or None for a problem outside the entries
-    what: str
+    what: str | ParleyError  # a refusal's part, said in the reader's language where it is one
 
     def __str__(self) -> str:
         where = f"entry {self.index}" if self.index is not None else "log"
@@ -22,7 +22,10 @@ class VerificationFailed(ParleyError):
     """The log or an export does not verify; `problem` is the first fault found."""
 
     def __init__(self, problem: Problem) -> None:
-        super().__init__(str(problem))
+        if problem.index is None:
+            super().__init__(N_("log: {what}"), what=problem.what)
+        else:
+            super().__init__(N_("entry {index}: {what}"), index=problem.index, what=problem.what)
         self.problem = problem
 
 

@@ -54,7 +54,7 @@ def _request(form: FormData) -> PlanRequest:
             commitment_id=_text(form, "commitment"), batch_size=int(size) if size else None
         )
     except ValueError:
-        raise InvalidInput(f"batch size: {size!r} is not a whole number") from None
+        raise InvalidInput(N_("batch size: {size!r} is not a whole number"), size=size) from None
 
 
 @router.get("")
@@ -104,7 +104,7 @@ async def plan(request: Request, party: Party, form: Form) -> Response:
         try:
             planned = dt.date.fromisoformat(day) if day else None
         except ValueError:
-            raise InvalidInput(f"date: {day!r} is not a date (YYYY-MM-DD)") from None
+            raise InvalidInput(N_("date: {day!r} is not a date (YYYY-MM-DD)"), day=day) from None
         if not batch_id:
             raise InvalidInput(N_("batch id: give the batch a name"))
         await run_in_threadpool(

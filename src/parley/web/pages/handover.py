@@ -17,7 +17,7 @@ from parley.app import batch_commands, office
 from parley.app.authz import Forbidden
 from parley.domain.agreements import PersonRef
 from parley.domain.handovers import HandoverState
-from parley.errors import InvalidInput
+from parley.errors import N_, InvalidInput
 from parley.web import security, sessions
 from parley.web.pages.office import Refusing, page, segment
 from parley.web.state import web_of
@@ -47,16 +47,18 @@ async def move(
     """The mediator's step for one person, with the key the server holds for it."""
     session = sessions.session_of(request)
     if session is None or session.role != "mediator":
-        raise Forbidden(f"{party} signs its steps in its own browser, not through the server")
+        raise Forbidden(
+            N_("{party} signs its steps in its own browser, not through the server"), party=party
+        )
     step = form.get("step")  # "STATE PARTY/RECORD", the tapped button's value
     to, _, person = step.partition(" ") if isinstance(step, str) else ("", "", "")
     who, _, record = person.partition("/")
     if not (to and who and record):
-        raise InvalidInput("a step names the state and the person (PARTY/RECORD)")
+        raise InvalidInput(N_("a step names the state and the person (PARTY/RECORD)"))
     try:
         state = HandoverState(to)
     except ValueError as e:
-        raise InvalidInput(f"{to!r} is not a handover state") from e
+        raise InvalidInput(N_("{to!r} is not a handover state"), to=to) from e
     ledger = web_of(request).ledger
     await run_in_threadpool(
         lambda: batch_commands.move(

@@ -23,7 +23,7 @@ from parley.app.ledger import Ledger
 from parley.app.requests import Unauthenticated
 from parley.domain.errors import NotFound
 from parley.domain.rosters import RosterKind
-from parley.errors import InvalidInput, ParleyError
+from parley.errors import N_, InvalidInput, ParleyError
 from parley.web import i18n, render, security, sessions
 from parley.web.state import web_of
 
@@ -135,12 +135,14 @@ async def preview(
     browser signs the rows shown."""
     upload, kind = form.get("file"), form.get("kind")
     if not isinstance(upload, UploadFile) or not upload.filename:
-        raise InvalidInput("choose a roster file (CSV or XLSX) to upload")
+        raise InvalidInput(N_("choose a roster file (CSV or XLSX) to upload"))
     if kind not in {k.value for k in RosterKind}:
-        raise InvalidInput("choose whether the roster lists persons held or sought")
+        raise InvalidInput(N_("choose whether the roster lists persons held or sought"))
     data = await upload.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
-        raise InvalidInput(f"the file is larger than {MAX_UPLOAD // (1024 * 1024)} MB")
+        raise InvalidInput(
+            N_("the file is larger than {number} MB"), number=MAX_UPLOAD // (1024 * 1024)
+        )
     seen = await run_in_threadpool(office.preview_roster, upload.filename, data)
     payload = {"records": seen.rows, "source": seen.file} if seen.ok else None
     return page(
