@@ -117,6 +117,14 @@ def test_the_queue_shows_the_group_side_by_side_and_the_mediator_chooses(
     assert son.right.name == "Гайдамака Остап Остапович" and son.right.latin.startswith("Haidamaka")
     assert ("birth_date", "1978") in son.right.fields
     assert "Haidamaka Ostap / Гайдамака Остап Остапович" in son.explanation
+    # what sets the candidates apart, in the order they are shown
+    order = [c.match_id for c in group.candidates]
+    apart = dict(group.differences)
+    fathers = {FATHER: "Петрович", SON: "Остапович"}
+    born = {FATHER: "1950", SON: "1978"}
+    assert apart["patronymic"] == tuple(fathers[m] for m in order)
+    assert apart["birth_date"] == tuple(born[m] for m in order)
+    assert "family_name" not in apart and "given_name" not in apart
     assert 0 < son.score < 1
 
     # A candidate is never decided alone; a side sees no group.

@@ -188,7 +188,14 @@ def _group(
     lefts = list(dict.fromkeys(m.left for m in candidates))
     rights = list(dict.fromkeys(m.right for m in candidates))
     side, anchors = ("right", rights) if len(rights) < len(lefts) else ("left", lefts)
-    return QueueGroup(group_id, side, tuple(_record(r, found[r]) for r in anchors), rows)
+    others = [m.left if side == "right" else m.right for m in candidates]
+    return QueueGroup(
+        group_id,
+        side,
+        tuple(_record(r, found[r]) for r in anchors),
+        rows,
+        _differences([data[ref] for ref in dict.fromkeys(others)]),
+    )
 
 
 def groups(ledger: Ledger, *, actor: str, offset: int = 0, limit: int = 20) -> Groups:

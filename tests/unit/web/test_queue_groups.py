@@ -42,6 +42,9 @@ def test_the_group_side_by_side(instance: tuple[Ledger, DeskAccess], desk: TestC
     assert "Коваль Петро" in text and "(Koval Petro)" in text
     assert text.index("62%") < text.index("58%")  # the likeliest first
     assert "names agree" in text
+    # what sets the candidates apart: the held records' names, part by part
+    assert "What sets the candidates apart" in text
+    assert "Family name: Коваль / &lt;img" in text
     assert XSS[1] not in text and "&lt;script&gt;" in text  # hostile markup shown as text
     assert text.count('type="radio" name="choose"') == 2
     # the tab counts the candidates waiting

@@ -26,6 +26,13 @@ Form = Annotated[FormData, Depends(security.checked_form)]
 PAGE = 50
 
 FIELD_LABELS = labels.FIELDS
+# the parts of a name, where the candidates of an ambiguous group differ in them
+NAME_LABELS = {
+    "family_name": N_("Family name"),
+    "given_name": N_("Given name"),
+    "patronymic": N_("Father's name"),
+    "full_name": N_("Name"),
+}
 STATE_LABELS = labels.MATCH_STATES
 DATE_FIELDS = frozenset({"birth_date", "capture_date"})
 
@@ -148,6 +155,7 @@ async def _groups(request: Request, party: str, page: int) -> Response:
             "next": link(page + 1) if page < pages else None,
             "progress": charts.progress(found.counts),
             "fields": FIELD_LABELS,
+            "names": NAME_LABELS,
             "date_fields": DATE_FIELDS,
             "states": STATE_LABELS,
             "done": request.query_params.get("done"),
