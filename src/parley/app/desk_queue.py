@@ -147,12 +147,32 @@ def queue(
 class QueueGroup:
     """An ambiguous group side by side: the records it is about (`anchors`, on the `side` of
     its candidates they stand), then each candidate with its score and its words, the
-    likeliest first."""
+    likeliest first; and what sets the candidates apart, field by field."""
 
     group_id: str
     side: str  # "left" or "right": where the anchors stand in each candidate
     anchors: tuple[QueueRecord, ...]
     candidates: tuple[QueueRow, ...]
+    # (field, each candidate's value in order, "" where it has none): the fields that differ
+    differences: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+_NAME_PARTS = ("family_name", "given_name", "patronymic", "full_name")
+
+
+def _differences(
+    records: Sequence[Mapping[str, Any] | None],
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The fields the candidates' records disagree on (an erased one says nothing)."""
+    shown = [r for r in records if r is not None]
+    if len(shown) < 2:
+        return ()
+    out = []
+    for key in (*_NAME_PARTS, *SHOWN_FIELDS):
+        values = tuple(str(r.get(key) or "") for r in shown)
+        if len(set(values)) > 1:
+            out.append((key, values))
+    return tuple(out)
 
 
 @dataclass(frozen=True)
