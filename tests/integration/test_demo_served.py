@@ -52,6 +52,11 @@ def test_the_served_demo_plays_every_exit_and_its_export_verifies_witnessed(
     served.play(tmp_path, run, serve, said.append)
     text = "\n".join(said)
     assert "MED.ed25519.pem and no other private key" in text
+    for side in ("ua", "ru"):
+        assert f"Wrote {tmp_path / f'B1-{side}.pdf'}: batch B1, " in text
+    assert f"Wrote {tmp_path / 'ua.xlsx'}: UA's view (workbook)." in text
+    (mine,) = [line for line in said if line.startswith("Verified") and "withheld" in line]
+    assert "Unwitnessed" not in mine, mine
     verified = said[-1]
     assert "Unwitnessed" not in verified, verified
     for witness in ("UA", "RU", "SMM"):

@@ -4,8 +4,9 @@ key in their own directory, are registered by verifier key, and act only through
 each command its own client process. Rosters, reconciliation, an agreement signed by both sides,
 a batch where every handover exit happens (received, declined at the private interview,
 released to a third state, deceased, not delivered, substituted, withdrawn by an amendment all
-three agree), a monitor's report, each party's verified mirror cosigning the checkpoint as
-witness, and the server's export verified offline."""
+three agree), each side's manifest and workbook printed on its own machine, a monitor's report,
+each party's verified mirror cosigning the checkpoint as witness, UA's compartment of the log
+exported and verified on its machine, and the server's export verified offline."""
 
 from __future__ import annotations
 
@@ -160,6 +161,12 @@ def story(work: Path, run: Run, say: Callable[[str], None]) -> None:
     say(run("med", "batch", "confirm", "B1").strip())
     say(run("ua", "status").strip())
 
+    say("The papers for the handover site, each side printing its own from its own machine")
+    for side in ("ua", "ru"):
+        pdf = work / f"B1-{side}.pdf"
+        say(" ".join(run(side, "batch", "manifest", "B1", "--pdf", str(pdf)).split()))
+    say(" ".join(run("ua", "roster", "export", str(work / "ua.xlsx"), "--as", "UA").split()))
+
     say("A monitor reports; the mediator rates the commitment as of a time")
     run("smm", "report", "--commitment", "P1-CF", "--kind", "observation", "--place",
         "contact line", "--date", "2019-09-08", "--text", "no fire observed", "--as", "SMM")  # fmt: skip
@@ -172,6 +179,11 @@ def story(work: Path, run: Run, say: Callable[[str], None]) -> None:
     say(f"Checkpoint of {note[0]}: size {note[1]}")
     for site in ("ua", "ru", "smm"):
         say(f"{site.upper()}: " + " ".join(run(site, "sync").split()))
+
+    say("UA's compartment of the log, exported from its own machine and verified there")
+    mine = work / "ua-export"
+    run("ua", "export", "--out", str(mine))
+    say(" ".join(run("ua", "verify", str(mine)).split()))
 
     say("The server's export, verified offline")
     export = work / "export"
