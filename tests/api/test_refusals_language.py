@@ -93,3 +93,35 @@ def test_the_cli_says_its_own_refusal_in_its_users_language(
     )
     assert result.exit_code == 1
     assert "NOBODY не є зареєстрованим учасником" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("where", ["local", "server"])
+def test_a_roster_files_problems_are_said_in_the_users_language(
+    runner: CliRunner,
+    served: tuple[str, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    where: str,
+) -> None:
+    url, ru = served
+    roster = tmp_path / "ru-held.csv"
+    roster.write_text(
+        "record_id,family_name,given_name,birth_date\nRU-1,Шевченко,Тарас,1990-02-31\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("PARLEY_LANG", "uk")
+    if where == "server":
+        before, after = ["--data-dir", str(ru), "--server", url], ["--as", "RU"]
+    else:
+        data = tmp_path / "local"
+        run_cli(runner, data, "init")
+        run_cli(runner, data, "party", "add", "RU", "--name", "Russia", "--local-key")
+        before, after = ["--data-dir", str(data)], ["--as", "RU"]
+    result = runner.invoke(
+        app,
+        [*before, "roster", "import", str(roster), "--party", "RU", "--kind", "held", *after],
+    )
+    assert result.exit_code == 1, result.output
+    assert "рядок 2, стовпець birth_date: у лютому 1990 р. немає 31-го числа" in result.stderr, (
+        result.stderr
+    )

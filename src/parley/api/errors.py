@@ -42,7 +42,16 @@ def body_of(error: ParleyError) -> dict[str, object]:
     }
     if problems:
         body["problems"] = [str(p) for p in problems]
+        # each problem as a refusal too (a roster file's row and column and why), to be said
+        # in the client's language
+        body["problem_refusals"] = [refusal_json(_as_refusal(p)) for p in problems]
     return body
+
+
+def _as_refusal(problem: object) -> ParleyError:
+    said = getattr(problem, "refusal", None)
+    found = said() if callable(said) else None
+    return found if isinstance(found, ParleyError) else ParleyError(str(problem))
 
 
 class ErrorBody(BaseModel):
@@ -53,6 +62,7 @@ class ErrorBody(BaseModel):
     template: str | None = None
     params: dict[str, Any] | None = None
     problems: list[str] | None = None
+    problem_refusals: list[dict[str, Any]] | None = None
 
 
 _TEXT = {
@@ -73,6 +83,7 @@ class Unprocessable(BaseModel):
     template: str | None = None
     params: dict[str, Any] | None = None
     problems: list[str] | None = None
+    problem_refusals: list[dict[str, Any]] | None = None
 
 
 REFUSALS: dict[int | str, dict[str, Any]] = {

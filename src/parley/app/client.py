@@ -27,6 +27,7 @@ class ServerRefused(ParleyError):
         *,
         template: str = "",
         params: object = None,
+        problem_refusals: object = None,
     ) -> None:
         super().__init__(detail)
         self.status = status
@@ -34,6 +35,14 @@ class ServerRefused(ParleyError):
         if template:
             said = from_json(template, params, detail)
             self.template, self.params = said.template, said.params
+        # each problem as a refusal (said in the user's language), where the server sent them
+        self.said_problems: tuple[ParleyError, ...] = tuple(
+            from_json(p["template"], p.get("params"), str(p.get("detail", "")))
+            for p in (problem_refusals if isinstance(problem_refusals, list) else ())
+            if isinstance(p, dict) and isinstance(p.get("template"), str)
+        )
+        if len(self.said_problems) != len(problems):
+            self.said_problems = tuple(ParleyError(line) for line in problems)
 
 
 class Unreachable(ParleyError):
@@ -107,6 +116,7 @@ class Client:
                     problems,
                     template=template if isinstance(template, str) else "",
                     params=answer.get("params"),
+                    problem_refusals=answer.get("problem_refusals"),
                 )
             raise ServerRefused(
                 reply.status,

@@ -109,15 +109,15 @@ def failures(refused: str = "nothing was imported") -> Iterator[None]:
     except RosterFileError as e:
         err.print(f"[red]Refused, {refused}:[/] {len(e.problems)} problem(s)")
         for problem in e.problems:
-            err.print(f"  {problem}")
+            err.print(f"  {refusal(problem.refusal(), user_locale())}")
         raise typer.Exit(1) from e
     except VerificationFailed as e:
         fail(refusal(e, user_locale()), "Verification failed")
     except ServerRefused as e:
         if e.problems:
             err.print(f"[red]Refused, {refused}:[/] {refusal(e, user_locale())}")
-            for line in e.problems:
-                err.print(f"  {line}")
+            for said in e.said_problems:
+                err.print(f"  {refusal(said, user_locale())}")
             raise typer.Exit(1) from e
         fail(refusal(e, user_locale()), "Refused")
     except ParleyError as e:
