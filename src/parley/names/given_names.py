@@ -25,7 +25,7 @@ _MALE = """
 Валентин | Валентин | Valentine, Walenty
 Валерій | Валерий | Valery, Walery, Valère
 Василь | Василий | Basil, Wasyl, Wassili, Bazyli, Vassili
-Веніамін | Вениамин | Benjamin
+Веніамін/Веніямин | Вениамин | Benjamin
 Віктор | Виктор | Victor, Wiktor
 Віталій | Виталий | Vitali, Witalij, Witold
 Владислав | Владислав | Władysław, Wladislaw
@@ -62,16 +62,16 @@ _MALE = """
 Костянтин | Константин | Constantine, Konstanty, Constantin
 Кузьма | Кузьма | Cosmas
 Лаврентій | Лаврентий | Lawrence, Laurent, Wawrzyniec
-Лев/Левко | Лев | Leo, Léon, Leon
+Лев/Левко/Леон | Лев/Леон | Leo, Léon, Leon
 Леонід | Леонид | Leonidas
 Лука | Лука | Luke, Luc, Łukasz, Luca, Lukas
 Любомир | Любомир |
 Максим | Максим | Maxim, Maxime, Maksymilian
-Марк | Марк | Mark, Marc, Marek, Marco
+Марк/Марко | Марк | Mark, Marc, Marek, Marco
 Мартин | Мартын | Martin, Marcin
 Матвій | Матвей | Matthew, Mateusz, Matthieu, Matthias, Matvei
 Микита | Никита | Nikita
-Микола | Николай | Nicholas, Nicolas, Nikolaus, Mikołaj, Nicola, Nicolai, Klaus
+Микола/Миколай | Николай | Nicholas, Nicolas, Nikolaus, Mikołaj, Nicola, Nicolai, Klaus
 Мирон | Мирон |
 Мирослав | Мирослав | Mirosław
 Михайло | Михаил | Michael, Michel, Michał, Michele, Miguel
@@ -86,7 +86,7 @@ _MALE = """
 Петро | Пётр/Петр | Peter, Pierre, Piotr, Pietro, Pedro
 Пилип/Філіп | Филипп | Philip, Philippe, Filip, Felipe
 Платон | Платон | Plato
-Прохор | Прохор |
+Прохор/Прохір | Прохор |
 Прокіп | Прокопий/Прокоп | Prokop
 Родіон | Родион |
 Роман | Роман |
@@ -94,7 +94,7 @@ _MALE = """
 Руслан | Руслан |
 Савелій | Савелий |
 Святослав | Святослав | Światosław
-Семен | Семён/Семен | Simon, Szymon
+Семен/Симон | Семён/Семен/Симон | Simon, Szymon
 Сергій | Сергей | Serge, Sergiusz, Sergio
 Станіслав | Станислав | Stanisław
 Степан/Стефан | Степан/Стефан | Stephen, Stefan, Étienne, Stéphane, Steven, Штефан, Szczepan
@@ -103,7 +103,7 @@ _MALE = """
 Тимур | Тимур |
 Тихон | Тихон |
 Трохим | Трофим |
-Федір | Фёдор/Федор | Theodore, Teodor, Théodore
+Федір/Теодор | Фёдор/Федор | Theodore, Teodor, Théodore
 Хома | Фома | Thomas, Tomasz, Tomas
 Харитон | Харитон |
 Юліан | Юлиан | Julian, Julien
@@ -115,6 +115,40 @@ _MALE = """
 Адам | Адам |
 Альберт | Альберт |
 Роберт | Роберт |
+Аарон | Аарон | Aaron
+Августин | Августин | Augustine, Augustin, Augustyn
+Аврелій | Аврелий | Aurelius, Aurelio
+Азар | Азар |
+Алевтин | Алевтин |
+Амвросій | Амвросий | Ambrose, Ambroży
+Архип/Орхип | Архип |
+Богодар | Богодар |
+Богуслав | Богуслав | Bogusław
+Болеслав | Болеслав | Bolesław
+Борислав | Борислав |
+Варфоломій | Варфоломей | Bartholomew, Bartłomiej
+Венедикт | Венедикт | Benedict, Benedykt
+Гордій | Гордей |
+Дан | Дан | Dan
+Демид | Демид |
+Зорян | Зорян |
+Єлисей | Елисей |
+Єфрем/Охрім | Ефрем | Ephraim
+Климент | Климент | Clement, Klemens
+Леонтій | Леонтий |
+Леопольд | Леопольд | Leopold
+Лук'ян | Лукьян | Lucian, Lucjan
+Макар | Макар |
+Олекса | Алекса |
+Олесь/Лесь | Олесь |
+Онисим | Онисим |
+Пантелеймон | Пантелеймон |
+Пармен | Пармен |
+Соломон | Соломон | Solomon, Salomon
+Спас | Спас |
+Устим/Юстим | Устин/Юстин | Justin, Justyn
+Феофан | Феофан | Theophanes
+Франц | Франц | Franz, François, Franciszek, Francis
 """
 
 _FEMALE = """
@@ -136,22 +170,22 @@ _FEMALE = """
 Вікторія | Виктория | Victoria, Wiktoria
 Галина | Галина | Halina
 Ганна/Анна | Анна | Anne, Ann, Hanna, Anya
-Дарія/Дарина | Дарья/Дария | Daria
+Дарія/Дарина/Одарка | Дарья/Дария | Daria
 Діана | Диана |
 Євгенія | Евгения | Eugenia, Eugénie
 Єва | Ева | Eve, Ewa
-Єлизавета | Елизавета | Elizabeth, Élisabeth, Elżbieta, Elisabeth
+Єлизавета/Єлисавета | Елизавета/Елисавета | Elizabeth, Élisabeth, Elżbieta, Elisabeth
 Жанна | Жанна | Jeanne, Joanna
 Зінаїда | Зинаида | Zinaida
 Зоя | Зоя |
 Іванна | Иванна |
 Ілона | Илона |
 Інна | Инна |
-Ірина | Ирина | Irene, Irena, Irène
+Ірина/Ірена/Орина | Ирина/Арина | Irene, Irena, Irène
 Катерина | Екатерина | Catherine, Katharina, Katarzyna, Katherine
 Кіра | Кира |
 Клавдія | Клавдия | Claudia, Klaudia
-Ксенія | Ксения | Xenia, Ksenia
+Ксенія/Оксенія | Ксения | Xenia, Ksenia
 Лариса | Лариса |
 Леся | Леся |
 Лідія | Лидия | Lydia, Lidia
@@ -188,6 +222,33 @@ _FEMALE = """
 Ярослава | Ярослава | Jarosława
 Емма | Эмма | Emma
 Інга | Инга |
+Ада | Ада | Ada
+Альбіна | Альбина | Albina
+Амалія | Амалия | Amalia, Amelia
+Аніта | Анита | Anita
+Богуслава | Богуслава | Bogusława
+Богдана/Богданна | Богдана |
+Віолетта | Виолетта | Violetta, Violette
+Володимира | Владимира |
+Дана/Данна | Дана |
+Едита | Эдита | Edith, Edyta
+Емілія | Эмилия | Emilia, Émilie
+Еріка | Эрика | Erica, Erika
+Златослава | Златослава |
+Камілла | Камилла | Camilla, Kamila
+Марта | Марфа/Марта | Martha
+Михайлина | Михайлина |
+Мілена | Милена | Milena
+Пріска | Приска | Prisca
+Розалія | Розалия | Rosalia, Rozalia
+Святослава | Святослава |
+Сніжана | Снежана |
+Соломія | Соломея/Саломея | Salome
+Орися | Орися |
+Роксолана | Роксолана |
+Тереза | Тереза | Theresa, Teresa, Thérèse
+Юстина | Юстина | Justyna, Justine
+Ярина | Ярина |
 """
 
 # Everyday forms a list may carry instead of the full name (the group is the full name).
@@ -211,8 +272,9 @@ _DIMINUTIVES = """
 Наталія: Наташа, Natasha
 Тетяна: Таня, Tanya
 Олена: Лена, Lena
-Марія: Маша, Masha
 Ганна: Аня, Ania
+Єлизавета: Ліза, Лиза, Liza
+Марія: Маша, Маруся, Masha, Marusia
 Людмила: Люда, Luda
 Світлана: Світа, Света, Sveta
 Ірина: Іра, Ира, Ira

@@ -105,14 +105,14 @@ def test_bad_input_is_refused_in_one_sentence() -> None:
 
 
 def test_name_order_is_settled_by_the_lists() -> None:
-    # "Orkhyp Tsvietkov" gives no clue to its order; the other records show which is which.
+    # "Iziaslav Tsvietkov" gives no clue to its order; the other records show which is which.
     sure = [
         LinkageRecord(f"U{i}", f, g)
         for i, (f, g) in enumerate(
-            [("Цвєтков", "Орхип"), ("Цвєтков", "Петро"), ("Бондар", "Орхип")]
+            [("Цвєтков", "Ізяслав"), ("Цвєтков", "Петро"), ("Бондар", "Ізяслав")]
         )
     ]
-    unclear = [LinkageRecord("R0", full_name="Tsvietkov Orkhyp")]
+    unclear = [LinkageRecord("R0", full_name="Tsvietkov Iziaslav")]
     read, _ = feature_frame(unclear)
     assert not read.at[0, "order_certain"]
     assert read.at[0, "given_text"] == "tsvietkov"  # Latin lists put the given name first

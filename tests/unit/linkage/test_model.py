@@ -68,3 +68,21 @@ def test_the_same_birth_date_and_place_bring_a_pair_to_scoring() -> None:
     a = LinkageRecord("a", "Shepherd", "Mia", birth_date="1976-08-30", birth_place="Seven Hills")
     b = LinkageRecord("b", "Fenwicsk", "Jia", birth_date="1976-08-30", birth_place="Seven Hills")
     assert _blocked(_pair(a, b)) == ["l.bdate = r.bdate AND l.place = r.place"]
+
+
+def test_given_names_of_the_lists_are_known_in_either_script() -> None:
+    for a, b in (
+        ("Леонтій", "Leontiy"),
+        ("Охрім", "Ефрем"),
+        ("Охрім", "Ochrim"),
+        ("Лесь", "Олесь"),
+    ):
+        row = _pair(LinkageRecord("a", "Коваль", a), LinkageRecord("b", "Коваль", b))
+        assert _level(model.GIVEN, row) == "the same name in any language", (a, b)
+
+
+def test_a_twin_whose_name_the_table_knows_is_another_person() -> None:
+    a = LinkageRecord("a", "Худобʼяк", "Франц", "Дмитрович", birth_date="1983-03-24")
+    b = LinkageRecord("b", full_name="Худобʼяк Иван Дмитрьевич", birth_date="1983-03-24")
+    label = "different given names, the same father's name or birthday"
+    assert _level(model.GIVEN, _pair(a, b)) == label
