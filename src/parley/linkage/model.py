@@ -152,9 +152,11 @@ _NEAR = (
 )
 _APART = f"(NOT ({_NEAR}) AND length(given_skel_l) > 1 AND length(given_skel_r) > 1)"
 # Given and family name written the other way round on one record: no other given name.
+# Not where the family names agree (`Пилип Пилипенко` and his twin `Артём Пилипенко`).
 _SWAP = (
-    "coalesce(jaro_winkler_similarity(given_skel_l, fam_skel_r) >= 0.85 "
-    "OR jaro_winkler_similarity(fam_skel_l, given_skel_r) >= 0.85, false)"
+    "coalesce((jaro_winkler_similarity(given_skel_l, fam_skel_r) >= 0.85 "
+    "OR jaro_winkler_similarity(fam_skel_l, given_skel_r) >= 0.85) "
+    "AND coalesce(jaro_winkler_similarity(fam_skel_l, fam_skel_r) < 0.92, true), false)"
 )
 # A brother or a twin does not carry one's national id or service number.
 _SAME_ID = "coalesce(national_id_l = national_id_r OR service_number_l = service_number_r, false)"
@@ -365,6 +367,12 @@ PREDICTION_RULES = (
     "l.place = r.place AND l.fam_code = r.fam_code",
     "l.place = r.place AND l.given_key = r.given_key",
     "l.address = r.address",
+    # The family name's sound lost to a typo or a machine translation (`Бабич` / `Babrch`),
+    # the given name's too or the date missing: the unit, or the given name's sound and the
+    # birth year, with the first letters.
+    "l.unit = r.unit AND l.given_initial = r.given_initial",
+    "l.given_code = r.given_code AND l.birth_y = r.birth_y "
+    "AND substr(l.fam_skel, 1, 1) = substr(r.fam_skel, 1, 1)",
 )
 # Pairs sure enough to estimate how many matches there are.
 DETERMINISTIC_RULES = (

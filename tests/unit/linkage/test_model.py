@@ -86,3 +86,28 @@ def test_a_twin_whose_name_the_table_knows_is_another_person() -> None:
     b = LinkageRecord("b", full_name="Худобʼяк Иван Дмитрьевич", birth_date="1983-03-24")
     label = "different given names, the same father's name or birthday"
     assert _level(model.GIVEN, _pair(a, b)) == label
+
+
+def test_a_given_name_inside_the_family_name_is_no_swap() -> None:
+    # `Пилип` is most of `Пилипенко`, but both records say Пилипенко: nothing was swapped.
+    a = LinkageRecord("a", "Пилипенко", "Пилип", "Йосипович", birth_date="1989-01-08")
+    b = LinkageRecord("b", "Пилипенко", "Артём", "Иосифович", birth_date="1989-01-08")
+    label = "different given names, the same father's name or birthday"
+    assert _level(model.GIVEN, _pair(a, b)) == label
+    # Written the other way round on one record, it still is.
+    c = LinkageRecord("c", "Raquel", "Lodge", birth_date="1928-05-05")
+    d = LinkageRecord("d", "Lodge", "Raquel", birth_date="1928-05-05")
+    assert _level(model.FAMILY, _pair(c, d)) == "swapped with the given name"
+    assert _level(model.GIVEN, _pair(c, d)) != label
+
+
+def test_a_family_name_past_its_sound_is_found_by_unit_or_by_given_name_and_year() -> None:
+    a = LinkageRecord("a", "Бабич", "Роман", "Данилович", birth_date="1967-05-18", unit="А9345")
+    b = LinkageRecord("b", "Babrch", "Roman", unit="А9345")
+    assert _blocked(_pair(a, b)) == ["l.unit = r.unit AND l.given_initial = r.given_initial"]
+    c = LinkageRecord("c", "Гупало", "Сергій", "Костянтинович", birth_date="11.03.1964")
+    d = LinkageRecord("d", "Hupeso", "Selhyy", birth_date="1964")
+    assert _blocked(_pair(c, d)) == [
+        "l.given_code = r.given_code AND l.birth_y = r.birth_y "
+        "AND substr(l.fam_skel, 1, 1) = substr(r.fam_skel, 1, 1)"
+    ]
