@@ -78,25 +78,19 @@ def answers(
     """The pairs of `rows` (record_id_l, record_id_r, match_weight) worth reporting at the
     weight `cut`: clear best candidates at or over it, and every candidate of an ambiguous
     group that has one at or over it; with `lone`, also a pair at or over that weight which
-    is the only candidate of both its records in `rows`."""
-    weight = rows["match_weight"].to_numpy(dtype=float)
-    alone = np.zeros(len(rows), dtype=bool)
-    if lone is not None:  # the only candidate of both its records, at or over `lone`
-        alone = ~rows["record_id_l"].duplicated(keep=False).to_numpy()
-        alone &= ~rows["record_id_r"].duplicated(keep=False).to_numpy()
-        alone &= weight >= lone
-    near = weight >= cut - margin
-    alone_near = alone[near]
-    frame = rows.loc[near, ["record_id_l", "record_id_r", "match_weight"]]
+    is the only candidate of both its records once the candidates far below another's best
+    are set aside (no namesake competes for either record)."""
+    low = cut if lone is None else min(cut, lone)
+    frame = rows.loc[rows["match_weight"].to_numpy(dtype=float) >= low - margin]
     left = frame["record_id_l"].to_numpy(dtype=np.int64)
     right = frame["record_id_r"].to_numpy(dtype=np.int64)
     w = frame["match_weight"].to_numpy(dtype=float)
     close = _undominated(left, right, w, margin)
     dominated = int(((w >= cut) & ~close).sum())
-    left, right, w, alone_near = left[close], right[close], w[close], alone_near[close]
+    left, right, w = left[close], right[close], w[close]
     shared = pd.Series(left).duplicated(keep=False).to_numpy()
     shared |= pd.Series(right).duplicated(keep=False).to_numpy()
-    clear = ~shared & ((w >= cut) | alone_near)
+    clear = ~shared & (w >= low)
     # Groups: the pairs of records with more than one close candidate, linked by records.
     many = np.flatnonzero(shared)
     component = _components(left[many], right[many])
@@ -106,10 +100,4 @@ def answers(
     group = np.full(len(left), -1, dtype=np.int64)
     group[kept] = numbered
     chosen = clear | (group >= 0)
-    far = np.flatnonzero(alone & ~near)
-    return Answers(
-        np.concatenate((left[chosen], rows["record_id_l"].to_numpy(dtype=np.int64)[far])),
-        np.concatenate((right[chosen], rows["record_id_r"].to_numpy(dtype=np.int64)[far])),
-        np.concatenate((group[chosen], np.full(len(far), -1, dtype=np.int64))),
-        dominated,
-    )
+    return Answers(left[chosen], right[chosen], group[chosen], dominated)

@@ -75,6 +75,21 @@ def test_the_only_candidate_of_both_records_is_an_answer_under_the_threshold() -
     rows = _rows([(0, 0, -1.5), (1, 1, -1.5), (1, 2, -4.0), (2, 3, -3.5)])
     out = answers(rows, CUT, lone=-2.0)
     found = set(zip(out.left.tolist(), out.right.tolist(), strict=True))
-    # (1, 1) has a rival, however weak; (2, 3) is alone but too weak.
+    # (1, 1) has a rival close enough to be the answer; (2, 3) is alone but too weak.
     assert found == {(0, 0)}
     assert not len(answers(rows, CUT).left)
+
+
+def test_a_rival_far_below_or_taken_by_its_own_record_leaves_a_candidate_alone() -> None:
+    # (1, 2) is far below (1, 1): a namesake of record 1's answer, not a rival to it.
+    rows = _rows([(1, 1, -1.5), (1, 2, -5.0)])
+    out = answers(rows, CUT, lone=-2.0)
+    assert set(zip(out.left.tolist(), out.right.tolist(), strict=True)) == {(1, 1)}
+    # Record 3 has its own answer far better than (3, 0): (0, 0) stands alone.
+    rows = _rows([(0, 0, -1.0), (3, 0, -1.2), (3, 3, 12.0)])
+    out = answers(rows, CUT, lone=-2.0)
+    pairs = zip(out.left.tolist(), out.right.tolist(), strict=True)
+    assert dict(zip(pairs, out.group.tolist(), strict=True)) == {(0, 0): -1, (3, 3): -1}
+    # Without `lone`, only the pair over the threshold.
+    out = answers(rows, CUT)
+    assert set(zip(out.left.tolist(), out.right.tolist(), strict=True)) == {(3, 3)}
