@@ -367,6 +367,9 @@ PREDICTION_RULES = (
     "l.place = r.place AND l.fam_code = r.fam_code",
     "l.place = r.place AND l.given_key = r.given_key",
     "l.address = r.address",
+    # An address mistyped past its street (`Bilpin` / `Bilpiw`), names or numbers changed.
+    "substr(l.address, 1, 10) = substr(r.address, 1, 10) AND l.given_initial = r.given_initial",
+    "substr(l.address, 1, 10) = substr(r.address, 1, 10) AND l.birth_y = r.birth_y",
     # The family name's sound lost to a typo or a machine translation (`Бабич` / `Babrch`),
     # the given name's too or the date missing: the unit, or the given name's sound and the
     # birth year, with the first letters.

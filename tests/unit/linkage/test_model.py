@@ -111,3 +111,17 @@ def test_a_family_name_past_its_sound_is_found_by_unit_or_by_given_name_and_year
         "l.given_code = r.given_code AND l.birth_y = r.birth_y "
         "AND substr(l.fam_skel, 1, 1) = substr(r.fam_skel, 1, 1)"
     ]
+
+
+def test_an_address_mistyped_past_its_street_still_brings_the_pair() -> None:
+    a = LinkageRecord(
+        "a", "ryan", "joshua", birth_date="1924-05-10", national_id="2519978",
+        home_address="14 wynn street tathra bilpin 2529 vic",
+    )  # fmt: skip
+    b = LinkageRecord(
+        "b", "dowdney", "joshua", birth_date="1909-12-20", national_id="2519977",
+        home_address="14 wynn street tathra bilpiw 2529 vic",
+    )  # fmt: skip
+    assert _blocked(_pair(a, b)) == [
+        "substr(l.address, 1, 10) = substr(r.address, 1, 10) AND l.given_initial = r.given_initial"
+    ]
