@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import re
 import tempfile
 import time
 from collections.abc import Sequence
@@ -163,6 +164,30 @@ def _train(
         warnings.append(f"share of matches estimated as {share:.3g}; the prior {prior:.3g} kept")
         linker = Linker(tables, model_now, log_level=None)
     return linker
+
+
+# A level that only asks whether one column agrees on both records: what Splink reads itself.
+_EXACT = re.compile(r"(\w+)_l = \1_r(?: AND (\w+)_l = \2_r)*")
+_SIDE_COLUMN = re.compile(r"\b\w+_[lr]\b")
+
+
+def _as_macros(settings: dict[str, Any], con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """The settings with each compound level's condition held by a DuckDB macro of the same
+    text, which Splink is given as a call on the level's columns (`parley_level_1_4(bdate_l,
+    bdate_r, ...)`). DuckDB expands the macro where it is called: the same condition computed
+    the same way. Splink, which reads every level's SQL into a normal form before each
+    training session to find the levels of exact agreement, reads a call in no time, where
+    our compound conditions took it a second a session."""
+    for i, comparison in enumerate(settings["comparisons"]):
+        for j, level in enumerate(comparison["comparison_levels"]):
+            sql = level["sql_condition"]
+            if level.get("is_null_level") or sql == "ELSE" or _EXACT.fullmatch(sql):
+                continue
+            columns = ", ".join(dict.fromkeys(_SIDE_COLUMN.findall(sql)))
+            name = f"parley_level_{i}_{j}"
+            con.execute(f"CREATE OR REPLACE TEMP MACRO {name}({columns}) AS ({sql})")
+            level["sql_condition"] = f"{name}({columns})"
+    return settings
 
 
 _IDENTIFIERS = explain.IDENTIFIERS
@@ -339,7 +364,8 @@ def _link_frames(
         tables.append(db.register(f"parley_keys_{side}", table_name=side))
     n_l, n_r = map(len, frames)
     prior = 1.0 / max(n_l, n_r, 2)  # a prior of 1 (one record a side) is an infinite weight
-    linker = Linker(tables, model.settings(comparisons, prior, rules[0]), log_level=None)
+    settings = _as_macros(model.settings(comparisons, prior, rules[0]), con)
+    linker = Linker(tables, settings, log_level=None)
     linker = _train(linker, tables, n_l * n_r, prior, rules[1], rules[2], warnings, progress)
     t2 = time.perf_counter()
     if progress is not None:

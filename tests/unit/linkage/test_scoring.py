@@ -11,7 +11,7 @@ import pytest
 from splink import DuckDBAPI, Linker
 
 from parley.linkage import model, scoring
-from parley.linkage.link import _comparisons
+from parley.linkage.link import _as_macros, _comparisons
 from parley.linkage.prepare import feature_frames
 from tests.unit.linkage.cross_script import cross_script_lists
 
@@ -71,3 +71,27 @@ def test_a_model_without_a_comparison_is_refused() -> None:
     trained: dict[str, Any] = {"comparisons": [], "probability_two_random_records_match": 0.1}
     with pytest.raises(ValueError, match="no comparison 'family name'"):
         scoring.scored_sql(trained, (model.FAMILY,), ["l.fam_code = r.fam_code"], "l", "r", 0.0)
+
+
+def _values(trained: dict[str, Any]) -> list[Any]:
+    return [
+        lv.get(key)
+        for c in trained["comparisons"]
+        for lv in c["comparison_levels"]
+        for key in ("m_probability", "u_probability")
+        if key in lv
+    ]
+
+
+def test_levels_handed_to_splink_as_macros_train_the_same_model() -> None:
+    con = duckdb.connect()
+    comparisons, rules = _tables(con)
+    db = DuckDBAPI(con)
+    tables = [db.register("keys_l", table_name="l"), db.register("keys_r", table_name="r")]
+    plain = model.settings(comparisons, 0.005, tuple(rules))
+    macros = _as_macros(model.settings(comparisons, 0.005, tuple(rules)), con)
+    calls = [lv["sql_condition"] for c in macros["comparisons"] for lv in c["comparison_levels"]]
+    assert any(sql.startswith("parley_level_") for sql in calls)
+    assert "fam_skel_l = fam_skel_r" in calls  # exact agreement is left for Splink to see
+    trained = [_trained(Linker(tables, s, log_level=None)) for s in (plain, macros)]
+    assert _values(trained[0]) == pytest.approx(_values(trained[1]), rel=1e-12)
