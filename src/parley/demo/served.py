@@ -181,9 +181,9 @@ def story(work: Path, run: Run, say: Callable[[str], None]) -> None:
         say(f"{site.upper()}: " + " ".join(run(site, "sync").split()))
 
     say("UA's compartment of the log, exported from its own machine and verified there")
-    mine = work / "ua-export"
-    run("ua", "export", "--out", str(mine))
-    say(" ".join(run("ua", "verify", str(mine)).split()))
+    compartment = work / "ua-export"
+    run("ua", "export", "--out", str(compartment))
+    say(" ".join(run("ua", "verify", str(compartment)).split()))
 
     say("The server's export, verified offline")
     export = work / "export"
