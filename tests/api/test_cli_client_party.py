@@ -408,3 +408,51 @@ def test_the_live_checks_point_a_party_to_what_it_runs_instead(
     assert witness.exit_code == 1 and "`parley sync`" in witness.stderr
     for result in (verify, witness):
         assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_party_reads_proofs_checkpoints_and_keys_from_the_server(
+    runner: CliRunner, sites: Sites
+) -> None:
+    """`parley log …` from a party's machine prints what the mediator's machine prints."""
+    _rosters_and_a_match(runner, sites)
+    first, _ = transparency.sign_checkpoint(sites.ledger)
+    _import_one_more(runner, sites)
+    size, _ = transparency.sign_checkpoint(sites.ledger)
+    assert size > first
+    asked = [
+        ("log", "prove", "--index", "3"),
+        ("log", "prove", "--index", "3", "--size", str(first)),
+        ("log", "consistency", "--from", str(first), "--to", str(size)),
+        ("log", "consistency", "--from", "2", "--to", str(size - 1)),  # no checkpoint: hashes
+        ("log", "checkpoint", "--size", str(first)),
+        ("log", "key"),
+        ("log", "key", "--witness", "UA"),
+    ]
+    for args in asked:
+        here = run_cli(runner, sites.data["MED"], *args)
+        assert sites.run(runner, "RU", *args) == here, args
+        assert sites.run(runner, "SMM", *args) == here, args
+    served, local = sites.tmp / "entry-served", sites.tmp / "entry-local"
+    sites.run(runner, "UA", "log", "entry", "--index", "5", "--out", str(served))
+    run_cli(runner, sites.data["MED"], "log", "entry", "--index", "5", "--out", str(local))
+    assert served.read_bytes() == local.read_bytes() and served.read_bytes()
+
+    # refused as on the mediator's machine; signing a checkpoint stays the mediator's
+    _refused(
+        sites.try_(runner, "RU", "log", "prove", "--index", str(size)),
+        f"entry index {size} is not in a tree of size {size}",
+    )
+    _refused(
+        sites.try_(runner, "RU", "log", "checkpoint", "--size", "1"), "no checkpoint of size 1"
+    )
+    _refused(
+        sites.try_(runner, "RU", "log", "entry", "--index", "99999", "--out", str(served)), "99999"
+    )
+    unsigned = sites.try_(runner, "RU", "log", "checkpoint")
+    assert unsigned.exit_code == 1 and "the mediator signs checkpoints" in unsigned.stderr
+
+
+def _import_one_more(runner: CliRunner, sites: Sites) -> None:
+    path = sites.file("RU-held-2.csv", "RU-1,Сидоренко,Іван,1970-01-01,2022-01-01\n")
+    args = ("roster", "import", str(path), "--party", "RU", "--kind", "held", "--merge")
+    sites.run(runner, "RU", *args)

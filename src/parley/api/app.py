@@ -11,6 +11,7 @@ from parley.api import (
     agreement_texts,
     keys,
     log_exports,
+    log_reads,
     papers,
     public,
     records,
@@ -54,6 +55,7 @@ def create_app(
     api.include_router(papers.router, responses=REFUSALS)
     api.include_router(agreement_texts.router, responses=REFUSALS)
     api.include_router(log_exports.router, responses=REFUSALS)
+    api.include_router(log_reads.router, responses=REFUSALS)
 
     site.mount(api, ledger, desk)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -13,6 +14,7 @@ from parley.cli.console import (
     client,
     failures,
     out,
+    segment,
     server,
     settings,
     with_ledger,
@@ -130,7 +132,14 @@ def checkpoint_command(
 ) -> None:
     """Sign (as the mediator) and print the checkpoint of the whole log, cosignatures included."""
     with failures():
-        if size is None:
+        if server() is not None:
+            if size is None:
+                raise InvalidInput(
+                    "the mediator signs checkpoints on its own machine: with --server, give"
+                    " --size N for a stored one (or fetch the latest from URL/checkpoint)"
+                )
+            note = _served_text(f"/v1/log/checkpoints/{size}").encode("utf-8")
+        elif size is None:
             _, note = with_ledger(transparency.sign_checkpoint)
         else:
             note = with_ledger(lambda ledger: transparency.stored_checkpoint(ledger, size))
@@ -166,7 +175,11 @@ def prove_command(
 ) -> None:
     """Print a C2SP tlog-proof of one entry."""
     with failures():
-        proof = with_ledger(lambda ledger: transparency.prove(ledger, index=index, size=size))
+        if server() is not None:
+            at = "" if size is None else f"/{size}"
+            proof = _served_text(f"/v1/log/proofs/inclusion/{index}{at}").encode("utf-8")
+        else:
+            proof = with_ledger(lambda ledger: transparency.prove(ledger, index=index, size=size))
     sys.stdout.buffer.write(proof)
 
 
@@ -182,9 +195,13 @@ def consistency_command(
     hashes alone, one a line.
     """
     with failures():
-        data = with_ledger(
-            lambda ledger: transparency.consistency_text(ledger, size1=size1, size2=size2)
-        )
+        if server() is not None:
+            path = f"/v1/log/proofs/consistency/{size1}/{size2}"
+            data = _served_text(path).encode("utf-8")
+        else:
+            data = with_ledger(
+                lambda ledger: transparency.consistency_text(ledger, size1=size1, size2=size2)
+            )
     sys.stdout.buffer.write(data)
 
 
@@ -196,7 +213,12 @@ def key_command(
 ) -> None:
     """Print the operator's checkpoint verifier key (signed-note name+hash+key form)."""
     with failures():
-        if witness is None:
+        if server() is not None:
+            if witness is None:
+                key = str(client(None).request("GET", "/v1/log/key")["key"])
+            else:
+                key = _served_text(f"/v1/log/witness-keys/{segment(witness)}")
+        elif witness is None:
             key = with_ledger(transparency.verifier_key)
         else:
             key = with_ledger(lambda ledger: transparency.witness_key(ledger, witness))
@@ -210,6 +232,15 @@ def entry_command(
 ) -> None:
     """Write the exact bytes whose RFC 9162 leaf hash is the entry in the tree."""
     with failures():
-        data = with_ledger(lambda ledger: transparency.entry_bytes(ledger, index))
+        if server() is not None:
+            served = client(None).request("GET", f"/v1/log/entries/{index}")
+            data = base64.b64decode(served["entry"], validate=True)
+        else:
+            data = with_ledger(lambda ledger: transparency.entry_bytes(ledger, index))
     write_file(out_file, data)
     out.print(f"Wrote entry {index} ({len(data)} bytes) to {out_file}.")
+
+
+def _served_text(path: str) -> str:
+    """A text the server answers (a proof, a checkpoint, a key), asked with the key here."""
+    return str(client(None).request("GET", path)["text"])
