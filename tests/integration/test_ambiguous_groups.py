@@ -100,6 +100,7 @@ def test_reconcile_records_one_group_and_proposes_none_of_it(grouped: Ledger) ->
     again = reconcile.reconcile_all(ledger, actor="MED", duplicates=False)
     assert _size(ledger) == size
     assert again.groups[PAIR].known == [recorded["group_id"]]
+    assert list(again.groups[PAIR].named.values()) == [recorded["group_id"]]  # for the summary
     assert not again.groups[PAIR].formed and not again.groups[PAIR].extended
 
 

@@ -58,6 +58,8 @@ class GroupOutcome:
     extended: list[str] = field(default_factory=list)
     known: list[str] = field(default_factory=list)
     settled: list[str] = field(default_factory=list)
+    # the run's label of each group it found -> the group on the log (none: all decided before)
+    named: dict[str, str] = field(default_factory=dict)
 
 
 def _candidate(mid: str, c: Scored) -> ev.AmbiguousCandidate:
@@ -98,28 +100,33 @@ def record_groups(
     linked = {match_id(c.left, c.right) for c in clear}
     answered = {ref for c in clear for ref in (c.left, c.right)}
     runs = [
-        [(match_id(c.left, c.right), c) for c in among] for _, among in sorted(ambiguous.items())
+        (label, [(match_id(c.left, c.right), c) for c in among])
+        for label, among in sorted(ambiguous.items())
     ]
-    still = {mid for run in runs for mid, _ in run}
+    still = {mid for _, run in runs for mid, _ in run}
 
     def decide(tx: Tx) -> Sequence[Event]:
         outcome.formed.clear()
         outcome.extended.clear()
         outcome.known.clear()
         outcome.settled.clear()
+        outcome.named.clear()
         authz.require(tx, actor, authz.Action.MATCH_PROPOSE)
         known = stored.match_ids(tx)
         grouped = stored.groups_of(tx, still)
         events = []
-        for run in runs:
+        for label, run in runs:
             new = [(mid, c) for mid, c in run if mid not in known]
             touched = sorted(
                 {grouped[mid][0] for mid, _ in run if grouped.get(mid, ("", None))[1] is _OPEN}
             )
             if not new:
                 outcome.known += touched
+                if touched:
+                    outcome.named[label] = touched[0]
                 continue
             gid = touched[0] if touched else group_id(mid for mid, _ in new)
+            outcome.named[label] = gid
             added = tuple(_candidate(mid, c) for mid, c in new)
             events.append(Event(actor, ev.MatchAmbiguous(gid, added)))
             known |= {mid for mid, _ in new}

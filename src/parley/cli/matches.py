@@ -373,10 +373,12 @@ def _summary(done: reconcile.Reconciled, details: bool) -> None:
     table.add_row("all", *(str(n) for n in total), f"{sum(done.seconds):.1f}", style="bold")
     out.print(table)
     for left, right, _, found in done.pairs:
+        named = done.groups[(left, right)].named if (left, right) in done.groups else {}
         if details:
             for a, b, why in found.held:
                 out.print(f"  held (identifiers differ): {a} / {b}: {why}", markup=False)
-            for group, among in found.ambiguous.items():  # side by side: the mediator chooses
+            for label, among in found.ambiguous.items():  # side by side: the mediator chooses
+                group = named.get(label, "decided before")
                 out.print(f"  ambiguous, too close to tell apart (group {group}), none proposed:")
                 for c in among:
                     line = f"    {c.left} / {c.right} ({c.score:.2f}): {c.explanation}"
