@@ -258,13 +258,19 @@ def test_a_bad_word_is_refused_in_english_and_the_users_language(
     cp1251_csv(path, [(*PEOPLE[0][:4], "космонавт", "")])
     monkeypatch.setenv("PARLEY_LANG", "uk")
     result = cli("roster", "import", str(path), "--party", "UA", "--kind", "held", code=1)
-    assert "bad.csv, row 2, column health (Стан здоров'я):" in result.output
-    assert "is not one of: fit, sick, wounded, seriously wounded or sick, unknown" in result.output
+    # said in Ukrainian: where, the accepted words in Ukrainian, and in English too
+    assert "bad.csv, рядок 2, стовпець health (Стан здоров'я):" in result.output
     assert "допустимі значення: здоровий, хворий, поранений, важкопоранений" in result.output
+    assert "англійською: fit, sick, wounded, seriously wounded or sick, unknown" in result.output
     monkeypatch.setenv("PARLEY_LANG", "")
     monkeypatch.setenv("LANG", "ru_RU.UTF-8")
     russian = cli("roster", "import", str(path), "--party", "UA", "--kind", "held", code=1)
+    assert "bad.csv, строка 2, столбец health (Стан здоров'я):" in russian.output
     assert "допустимые значения: здоров, больной, раненый, тяжелораненый" in russian.output
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    english = cli("roster", "import", str(path), "--party", "UA", "--kind", "held", code=1)
+    assert "bad.csv, row 2, column health (Стан здоров'я):" in english.output
+    assert "is not one of: fit, sick, wounded, seriously wounded or sick, unknown" in english.output
 
 
 def test_a_future_birth_date_and_an_overlong_id_are_refused_before_the_database(

@@ -22,7 +22,7 @@ from parley.domain.handovers import PATH, Handover, HandoverState, allowed_next
 from parley.domain.matches import MatchState, RecordRef
 from parley.domain.parties import Role
 from parley.domain.rosters import RosterKind, roster_id
-from parley.errors import N_, InvalidInput
+from parley.errors import N_, InvalidInput, ParleyError
 from parley.io.rosters import parse_roster
 from parley.io.tables import RosterFileError, read_table
 from parley.store import agreements as agreement_store
@@ -94,7 +94,8 @@ class Column:
 class FileProblem:
     row: int | None
     column: str | None
-    reason: str
+    reason: str  # in English
+    why: ParleyError  # the reason as a refusal, said in the reader's language on the page
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,15 @@ class RosterPreview:
 
 
 def _problems(e: RosterFileError) -> tuple[FileProblem, ...]:
-    return tuple(FileProblem(p.row, p.column, p.reason) for p in e.problems)
+    return tuple(
+        FileProblem(
+            p.row,
+            p.column,
+            p.reason,
+            p.why if isinstance(p.why, ParleyError) else ParleyError(p.why),
+        )
+        for p in e.problems
+    )
 
 
 def preview_roster(name: str, data: bytes, first: int = PREVIEW_ROWS) -> RosterPreview:

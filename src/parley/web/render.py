@@ -32,6 +32,7 @@ def environment(locale: str) -> Environment:
     env.filters["number"] = lambda v: i18n.number_text(v, locale)
     env.filters["percent"] = lambda v: i18n.percent_text(v, locale)
     env.filters["word"] = lambda v, column: labels.word(column, v, locale)
+    env.filters["refusal"] = lambda error: i18n.refusal(error, locale)
     env.globals["LOCALES"] = i18n.LOCALES
     env.globals["NATIVE"] = i18n.NATIVE
     return env
