@@ -125,3 +125,27 @@ def test_a_roster_files_problems_are_said_in_the_users_language(
     assert "рядок 2, стовпець birth_date: у лютому 1990 р. немає 31-го числа" in result.stderr, (
         result.stderr
     )
+
+
+def test_a_page_reads_the_refusal_in_its_own_language(served: tuple[str, Path]) -> None:
+    """A page's request (the office signs in the browser) gets `said` in the page's language:
+    its cookie, else the browser's Accept-Language; the CLI's client gets English there."""
+    url, ru = served
+    client = Client(url, KeyRing(ru / "keys").signer("RU"))
+    body = command_body({"records": [{"record_id": "UA-9", "family_name": "X"}]})
+    for extra, language in (
+        ({"Accept-Language": "uk-UA,uk;q=0.9"}, "uk"),
+        ({"Accept-Language": "uk", "Cookie": "parley_lang=ru"}, "ru"),
+        ({}, "en"),
+    ):
+        signed = client.sign("POST", "/v1/rosters/UA/held", body)
+        headers = {
+            "Content-Digest": signed.content_digest,
+            "Signature-Input": signed.signature_input(),
+            "Signature": signed.signature_field(),
+            "Content-Type": "application/json",
+            **extra,
+        }
+        reply = client.raw(signed.method, signed.path, body, headers)
+        assert reply.status == 403
+        assert json.loads(reply.body)["said"] == SAID[language]

@@ -6,12 +6,21 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel
+from starlette.requests import Request
 
 from parley.app.authz import Forbidden
 from parley.app.errors import LogError
+from parley.app.language import DEFAULT, refusal
 from parley.app.requests import StillRunning, Unauthenticated
 from parley.domain.errors import DomainError, InvalidRecord, NotFound
 from parley.errors import InvalidInput, ParleyError, refusal_json
+from parley.web.i18n import locale_of
+
+
+def said_in(request: Request) -> str:
+    """The language a refusal is said in for this request: a page's chosen one (its cookie),
+    else the browser's (Accept-Language), else English (the CLI's client sends neither)."""
+    return locale_of(request)
 
 
 def status_of(error: ParleyError) -> int:
@@ -31,12 +40,15 @@ def status_of(error: ParleyError) -> int:
     return 400
 
 
-def body_of(error: ParleyError) -> dict[str, object]:
+def body_of(error: ParleyError, locale: str = DEFAULT) -> dict[str, object]:
+    """The refusal's JSON: `detail` in English, `said` in `locale` (a page shows it), and the
+    `template` and `params` a client says it with in its own user's language."""
     problems = getattr(error, "problems", None)
     said = refusal_json(error)
     body: dict[str, object] = {
         "error": type(error).__name__,
         "detail": said["detail"],
+        "said": refusal(error, locale),
         "template": said["template"],
         "params": said["params"],
     }
@@ -59,6 +71,7 @@ class ErrorBody(BaseModel):
 
     error: str
     detail: str
+    said: str | None = None
     template: str | None = None
     params: dict[str, Any] | None = None
     problems: list[str] | None = None
@@ -80,6 +93,7 @@ class Unprocessable(BaseModel):
 
     error: str | None = None
     detail: str | list[dict[str, Any]]
+    said: str | None = None
     template: str | None = None
     params: dict[str, Any] | None = None
     problems: list[str] | None = None

@@ -12,7 +12,7 @@ from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
-from parley.api.errors import body_of, status_of
+from parley.api.errors import body_of, said_in, status_of
 from parley.app import requests as signed_requests
 from parley.app.ledger import Ledger
 from parley.app.requests import Answer, Caller
@@ -60,7 +60,7 @@ async def signed_party(request: Request) -> AsyncIterator[Caller]:
         )
         first = await run_in_threadpool(signed_requests.claim, ledger, caller)
     except ParleyError as e:  # nothing was taken: a refusal is not kept for a retry
-        raise Answered(status_of(e), _json(body_of(e))) from e
+        raise Answered(status_of(e), _json(body_of(e, said_in(request)))) from e
     request.state.party = caller.party_id
     request.scope.setdefault("state", {})["party"] = caller.party_id
     if first is not None:
@@ -81,7 +81,7 @@ def answer(request: Request, data: Any, status: int = 200) -> JSONResponse:
 
 def refusal(request: Request, error: ParleyError) -> Response:
     """A use case refused the request: the refusal is its answer, kept for its retries."""
-    status, body = status_of(error), _json(body_of(error))
+    status, body = status_of(error), _json(body_of(error, said_in(request)))
     _keep(request, status, body)
     return Response(body, status, media_type="application/json")
 

@@ -37,7 +37,8 @@
   }
 
   function refusalText(reply) {
-    const detail = reply.data && reply.data.detail;
+    // the refusal in the page's language (`said`), else the server's English sentence
+    const detail = reply.data && (reply.data.said || reply.data.detail);
     const text = typeof detail === "string" ? detail : "HTTP " + reply.status;
     return message("refused") + " " + text;
   }
