@@ -372,7 +372,7 @@ def test_the_demo_batch_prints_both_sides_spellings(
     assert any(r.held.name != r.sought[0].name for r in joined)  # the two spellings differ
     (brought,) = [r for r in found.rows if r.substitute_for]  # RU brought another person
     assert f"замість / вместо {brought.substitute_for}" in text
-    assert "замінено / заменён" in text  # and the one replaced says so
+    assert "замінено / заменено" in text  # and the one replaced says so
     gone = sum(1 for r in found.rows if r.state in ("withdrawn", "substituted"))
     assert gone >= 1  # counted apart: printed, but not handed over here
     assert (

@@ -22,6 +22,7 @@ from typing import Any
 from parley.app import authz, person
 from parley.app.agreements import load as load_agreement
 from parley.app.batches import load as load_batch
+from parley.app.language import translations
 from parley.app.ledger import Ledger
 from parley.domain.agreements import PersonRef
 from parley.domain.errors import DomainError, NotFound
@@ -128,7 +129,7 @@ def manifest_pdf(
     """The manifest and its PDF in the languages asked (`uk,ru`, `uk,ru,en`...)."""
     langs = papers.languages(languages)
     found = manifest(ledger, actor=actor, batch_id=batch_id)
-    return found, papers.render(found, langs)
+    return found, papers.render(found, langs, lambda lang, text: translations(lang).gettext(text))
 
 
 # --- a side's own view ---

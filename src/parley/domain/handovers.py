@@ -36,6 +36,25 @@ STATE_WORDS = (
     N_("transferred"), N_("received"), N_("declined"), N_("not_delivered"), N_("substituted"),
     N_("deceased"), N_("disputed"), N_("released_to_third_state"), N_("withdrawn"),
 )  # fmt: skip
+# The states as a reader is shown them, on pages and papers (`gettext(STATE_LABELS[state])`).
+STATE_LABELS: dict[HandoverState, str] = {
+    S.REQUESTED: N_("requested"),
+    S.LOCATED: N_("located"),
+    S.AGREED: N_("agreed"),
+    S.CLEARED: N_("cleared"),
+    S.CONSENT_VERIFIED: N_("consent verified"),
+    S.TRANSFERRED: N_("transferred"),
+    S.RECEIVED: N_("received"),
+    S.DECLINED: N_("declined"),
+    S.NOT_DELIVERED: N_("not delivered"),
+    S.SUBSTITUTED: N_("substituted"),
+    S.DECEASED: N_("deceased"),
+    S.DISPUTED: N_("disputed"),
+    S.RELEASED_TO_THIRD_STATE: N_("released to a third state"),
+    S.WITHDRAWN: N_("withdrawn"),
+}
+# Rows a manifest prints with their state but that are not handed over at the site.
+NOT_GOING: frozenset[HandoverState] = frozenset({S.WITHDRAWN, S.SUBSTITUTED})
 
 FINAL: frozenset[HandoverState] = frozenset(
     {

@@ -6,7 +6,7 @@ write, shipped inside the `fontpkg-pt-sans` package."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,71 +14,46 @@ import fontpkg_pt_sans
 from fpdf import FPDF
 from fpdf.enums import TableCellFillMode
 
+from parley.domain.handovers import FINAL, NOT_GOING, STATE_LABELS, HandoverState
 from parley.errors import N_, InvalidInput
 
 LANGUAGES = ("uk", "ru", "en")
 _FONT = "PTSans"
 _FILES = Path(fontpkg_pt_sans.ROOT) / "files"
 
-# Every label in each language; a page shows the chosen languages side by side, "uk / ru".
-_LABELS: dict[str, dict[str, str]] = {
-    "title": {
-        "uk": "Список осіб до передачі",
-        "ru": "Список лиц к передаче",
-        "en": "Handover manifest",
-    },
-    "batch": {"uk": "Партія", "ru": "Партия", "en": "Batch"},
-    "agreement": {"uk": "Угода", "ru": "Соглашение", "en": "Agreement"},
-    "place": {"uk": "Місце", "ru": "Место", "en": "Place"},
-    "date": {"uk": "Дата", "ru": "Дата", "en": "Date"},
-    "number": {"uk": "№", "ru": "№", "en": "No."},
-    "releases": {"uk": "Передає", "ru": "Передаёт", "en": "Releases"},
-    "receives": {"uk": "Приймає", "ru": "Принимает", "en": "Receives"},
-    "id": {"uk": "ідентифікатор", "ru": "идентификатор", "en": "id"},
-    "name": {"uk": "ім'я", "ru": "имя", "en": "name"},
-    "born": {"uk": "дата народження", "ru": "дата рождения", "en": "born"},
-    "record_of": {"uk": "запис сторони", "ru": "запись стороны", "en": "record of"},
-    "received": {"uk": "Прийнято", "ru": "Принят", "en": "Received"},
-    "hidden": {"uk": "не показано", "ru": "не показано", "en": "not shown"},
-    "erased": {"uk": "стерто", "ru": "стёрто", "en": "erased"},
-    "persons": {"uk": "осіб", "ru": "лиц", "en": "persons"},
-    "not_going": {
-        "uk": "з них вилучено або замінено",
-        "ru": "из них исключено или заменено",
-        "en": "of them withdrawn or replaced",
-    },
-    "for": {"uk": "За", "ru": "От", "en": "For"},
-    "mediator": {"uk": "посередник", "ru": "посредник", "en": "mediator"},
-    "sign": {
-        "uk": "ПІБ, підпис, дата",
-        "ru": "ФИО, подпись, дата",
-        "en": "name, signature, date",
-    },
-    "entry": {"uk": "запис журналу", "ru": "запись журнала", "en": "log entry"},
-    "hash": {"uk": "хеш", "ru": "хеш", "en": "hash"},
-    "log_size": {"uk": "журнал на", "ru": "журнал на", "en": "log at"},
-    "page": {"uk": "сторінка {n} з {m}", "ru": "страница {n} из {m}", "en": "page {n} of {m}"},
-    "printed_for": {"uk": "для", "ru": "для", "en": "printed for"},
+# What a manifest says, in English; each language's words come from the catalogs the pages use
+# (`make catalogs`), through the `Say` the caller gives. A page shows the chosen languages side
+# by side, "uk / ru".
+Say = Callable[[str, str], str]  # (language, English words) -> the words in that language
+_LABELS: dict[str, str] = {
+    "title": N_("Handover manifest"),
+    "batch": N_("Batch"),
+    "agreement": N_("Agreement"),
+    "place": N_("Place"),
+    "date": N_("Date"),
+    "number": N_("No."),
+    "releases": N_("Releases"),
+    "receives": N_("Receives"),
+    "id": N_("id"),
+    "name": N_("name"),
+    "born": N_("born"),
+    "received": N_("Received"),
+    "hidden": N_("not shown"),
+    "erased": N_("erased"),
+    "persons": N_("persons"),
+    "not_going": N_("of them withdrawn or replaced"),
+    "for": N_("For"),
+    "mediator": N_("mediator"),
+    "sign": N_("name, signature, date"),
+    "entry": N_("log entry"),
+    "hash": N_("hash"),
+    "log_size": N_("log at"),
+    "page": N_("page {n} of {m}"),
+    "printed_for": N_("printed for"),
+    "instead": N_("instead of"),
 }
-
 # A handover that will not happen at this site, or has: said in the tick column.
-_STATES: dict[str, dict[str, str]] = {
-    "received": {"uk": "прийнято", "ru": "принят", "en": "received"},
-    "declined": {"uk": "відмовився", "ru": "отказался", "en": "declined"},
-    "deceased": {"uk": "помер", "ru": "умер", "en": "deceased"},
-    "released_to_third_state": {
-        "uk": "до третьої держави",
-        "ru": "в третью страну",
-        "en": "to a third state",
-    },
-    "not_delivered": {"uk": "не доставлено", "ru": "не доставлен", "en": "not delivered"},
-    "substituted": {"uk": "замінено", "ru": "заменён", "en": "substituted"},
-    "withdrawn": {"uk": "вилучено з партії", "ru": "исключён из партии", "en": "withdrawn"},
-    "disputed": {"uk": "спірне", "ru": "спорное", "en": "disputed"},
-}
-_INSTEAD = {"uk": "замість", "ru": "вместо", "en": "instead of"}
-# Rows printed with their state but not handed over here: counted apart from the total.
-_NOT_GOING = frozenset({"withdrawn", "substituted"})
+_TICKED = FINAL | {HandoverState.DISPUTED}
 
 
 @dataclass(frozen=True)
@@ -135,57 +110,67 @@ def languages(text: str) -> tuple[str, ...]:
     return chosen
 
 
-def _label(key: str, langs: Sequence[str], **values: object) -> str:
-    return " / ".join(dict.fromkeys(_LABELS[key][x].format(**values) for x in langs))
+@dataclass(frozen=True)
+class _Words:
+    """The manifest's words in the chosen languages, side by side: "Партія / Партия"."""
+
+    say: Say
+    langs: tuple[str, ...]
+
+    def __call__(self, key: str, **values: object) -> str:
+        return self.text(_LABELS[key], **values)
+
+    def text(self, english: str, **values: object) -> str:
+        return " / ".join(dict.fromkeys(self.say(x, english).format(**values) for x in self.langs))
 
 
 class _Paper(FPDF):
-    def __init__(self, manifest: Manifest, langs: Sequence[str]) -> None:
+    def __init__(self, manifest: Manifest, words: _Words) -> None:
         super().__init__(orientation="landscape", format="A4")
         self.manifest = manifest
-        self.langs = tuple(langs)
+        self.words = words
         self.add_font(_FONT, "", str(_FILES / "PT_Sans-Web-Regular.ttf"))
         self.add_font(_FONT, "B", str(_FILES / "PT_Sans-Web-Bold.ttf"))
         self.set_auto_page_break(auto=True, margin=18)
-        self.set_title(f"{_LABELS['title']['en']} {manifest.batch_id}")
+        self.set_title(f"{_LABELS['title']} {manifest.batch_id}")
         self.set_creator("Parley")
 
     def header(self) -> None:
-        m, langs = self.manifest, self.langs
+        m, w = self.manifest, self.words
         self.set_font(_FONT, "B", 13)
-        self.cell(0, 7, _label("title", langs), new_x="LMARGIN", new_y="NEXT")
+        self.cell(0, 7, w("title"), new_x="LMARGIN", new_y="NEXT")
         self.set_font(_FONT, "", 9)
         heading = [
-            f"{_label('batch', langs)}: {m.batch_id}",
-            f"{_label('agreement', langs)}: {m.agreement_id}",
-            f"{_label('place', langs)}: {m.place or '—'}",
-            f"{_label('date', langs)}: {m.planned_date or '—'}",
+            f"{w('batch')}: {m.batch_id}",
+            f"{w('agreement')}: {m.agreement_id}",
+            f"{w('place')}: {m.place or '—'}",
+            f"{w('date')}: {m.planned_date or '—'}",
         ]
         self.cell(0, 5, "    ".join(heading), new_x="LMARGIN", new_y="NEXT")
         self.ln(2)
 
     def footer(self) -> None:
-        m, langs = self.manifest, self.langs
+        m, w = self.manifest, self.words
         self.set_y(-13)
         self.set_font(_FONT, "", 8)
         line = (
-            f"{_label('batch', langs)} {m.batch_id} · {_label('entry', langs)} {m.planned_index}"
-            f" · {_label('hash', langs)} {m.short_hash}"
-            f" · {_label('log_size', langs)} {m.log_size}"
-            f" · {_label('printed_for', langs)} {m.reader}"
+            f"{w('batch')} {m.batch_id} · {w('entry')} {m.planned_index}"
+            f" · {w('hash')} {m.short_hash}"
+            f" · {w('log_size')} {m.log_size}"
+            f" · {w('printed_for')} {m.reader}"
         )
         self.cell(0, 4, line, new_x="LMARGIN", new_y="NEXT")
         self.cell(
-            0, 4, _label("page", langs, n=self.page_no(), m="{nb}"), align="R"
+            0, 4, w("page", n=self.page_no(), m="{nb}"), align="R"
         )  # {nb}: the page count, filled in when the document is done
 
 
-def _who(s: Spelling, langs: Sequence[str]) -> tuple[str, str]:
+def _who(s: Spelling, w: _Words) -> tuple[str, str]:
     """The name and birth date cells: "—" when the record has none, "(not shown)" when the
     reader may not see it."""
     if s.erased:
-        return f"({_label('erased', langs)})", ""
-    hidden = f"({_label('hidden', langs)})"
+        return f"({w('erased')})", ""
+    hidden = f"({w('hidden')})"
     if s.name is None:
         return hidden, hidden
     if not s.full:
@@ -193,21 +178,22 @@ def _who(s: Spelling, langs: Sequence[str]) -> tuple[str, str]:
     return s.name, s.birth_date or "—"
 
 
-def render(manifest: Manifest, langs: Sequence[str]) -> bytes:
-    """The manifest as PDF bytes."""
-    pdf = _Paper(manifest, langs)
+def render(manifest: Manifest, langs: Sequence[str], say: Say) -> bytes:
+    """The manifest as PDF bytes, its words in `langs` as `say` gives them."""
+    w = _Words(say, tuple(langs))
+    pdf = _Paper(manifest, w)
     pdf.alias_nb_pages("{nb}")
     pdf.add_page()
     pdf.set_font(_FONT, "", 9)
     heads = (
-        _label("number", langs),
-        f"{_label('releases', langs)}: {_label('id', langs)}",
-        f"{_label('name', langs)}",
-        f"{_label('born', langs)}",
-        f"{_label('receives', langs)}: {_label('id', langs)}",
-        f"{_label('name', langs)}",
-        f"{_label('born', langs)}",
-        _label("received", langs),
+        w("number"),
+        f"{w('releases')}: {w('id')}",
+        f"{w('name')}",
+        f"{w('born')}",
+        f"{w('receives')}: {w('id')}",
+        f"{w('name')}",
+        f"{w('born')}",
+        w("received"),
     )
     widths = (8, 34, 56, 22, 34, 56, 22, 25)
     with pdf.table(
@@ -222,16 +208,15 @@ def render(manifest: Manifest, langs: Sequence[str]) -> bytes:
         for text in heads:
             header.cell(text)
         for number, row in enumerate(manifest.rows, start=1):
-            held_name, held_born = _who(row.held, langs)
+            held_name, held_born = _who(row.held, w)
             sought = row.sought or (Spelling("", None, None),)
             ids = "\n".join(s.ref for s in sought if s.ref) or row.receiving
-            names, born = zip(*(_who(s, langs) for s in sought), strict=True)
+            names, born = zip(*(_who(s, w) for s in sought), strict=True)
             if not row.sought:
                 names, born = ("",), ("",)
             instead = ""
             if row.substitute_for:
-                words = " / ".join(dict.fromkeys(_INSTEAD[x] for x in langs))
-                instead = f"\n({words} {row.substitute_for})"
+                instead = f"\n({w('instead')} {row.substitute_for})"
             cells = (
                 str(number),
                 row.held.ref + instead,
@@ -240,30 +225,28 @@ def render(manifest: Manifest, langs: Sequence[str]) -> bytes:
                 ids,
                 "\n".join(names),
                 "\n".join(born),
-                " / ".join(dict.fromkeys(_STATES[row.state][x] for x in langs))
-                if row.state in _STATES
-                else "",
+                w.text(STATE_LABELS[HandoverState(row.state)]) if row.state in _TICKED else "",
             )
             line = table.row()
             for text in cells:
                 line.cell(text)
     pdf.ln(4)
     pdf.set_font(_FONT, "", 10)
-    gone = sum(1 for row in manifest.rows if row.state in _NOT_GOING)
-    count = f"{len(manifest.rows)} {_label('persons', langs)}"
+    gone = sum(1 for row in manifest.rows if row.state in NOT_GOING)
+    count = f"{len(manifest.rows)} {w('persons')}"
     if gone:
-        count += f" ({gone} {_label('not_going', langs)})"
+        count += f" ({gone} {w('not_going')})"
     pdf.cell(0, 6, count, new_x="LMARGIN", new_y="NEXT")
     signers = [(side, side) for side in manifest.sides]
-    signers.append((manifest.mediator, _label("mediator", langs)))
+    signers.append((manifest.mediator, w("mediator")))
     for party, role in signers:
         if pdf.will_page_break(16):
             pdf.add_page()
         pdf.ln(6)
-        what = f"{_label('for', langs)} {party}" + ("" if party == role else f" ({role})")
+        what = f"{w('for')} {party}" + ("" if party == role else f" ({role})")
         pdf.cell(max(70.0, pdf.get_string_width(what) + 4), 6, what)
         pdf.cell(110, 6, "_" * 55)
         pdf.set_font(_FONT, "", 7)
-        pdf.cell(0, 6, _label("sign", langs), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 6, w("sign"), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font(_FONT, "", 10)
     return bytes(pdf.output())

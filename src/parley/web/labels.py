@@ -5,26 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from parley.domain.handovers import STATE_LABELS
 from parley.domain.persons import CATEGORY_WORDS, HEALTH_WORDS
 from parley.domain.words import Words, word_key
 from parley.web.i18n import N_
 
-HANDOVER_STATES = {
-    "requested": N_("requested"),
-    "located": N_("located"),
-    "agreed": N_("agreed"),
-    "cleared": N_("cleared"),
-    "consent_verified": N_("consent verified"),
-    "transferred": N_("transferred"),
-    "received": N_("received"),
-    "declined": N_("declined"),
-    "not_delivered": N_("not delivered"),
-    "substituted": N_("substituted"),
-    "deceased": N_("deceased"),
-    "disputed": N_("disputed"),
-    "released_to_third_state": N_("released to a third state"),
-    "withdrawn": N_("withdrawn"),
-}
+HANDOVER_STATES: dict[str, str] = {str(k): v for k, v in STATE_LABELS.items()}
 BATCH_STATUSES = {
     "planned": N_("planned"),
     "in_progress": N_("in progress"),
