@@ -199,8 +199,10 @@ def match(tx: Tx, match_id: str) -> StoredMatch | None:
 
 
 def matches(tx: Tx, state: MatchState | None = None) -> list[StoredMatch]:
-    """The matches in the order they were proposed; with `state`, only those in it."""
-    query = select(*_MATCH_COLUMNS).order_by(t.matches.c.proposed_idx)
+    """The matches in the order they were proposed (a group's candidates, proposed together,
+    the likeliest first); with `state`, only those in it."""
+    m = t.matches.c
+    query = select(*_MATCH_COLUMNS).order_by(m.proposed_idx, m.score.desc(), m.match_id)
     if state is not None:
         query = query.where(t.matches.c.state == state.value)
     return [_stored(r) for r in tx.execute(query)]
