@@ -37,7 +37,7 @@ from parley.names.respelling import russian_respellings
 _FUZZY = 100  # nearest family skeletons taken from the whole roster per query spelling
 # Candidates scored with the full comparison. The prerank estimates the final score, so the
 # right record is rarely further down (benchmarks/linkage_search.py --rerank).
-_RERANK = 150
+_RERANK = 80
 _CROWDED = 5_000  # a key shared by more records than this finds nothing specific
 _ROMAN = 40  # nearest standard romanisations (either standard) taken per reading
 # Romanisations sharing the largest part of a reading's trigrams, then ranked by Jaro-Winkler:
@@ -47,6 +47,9 @@ _COMMON_GRAM = 0.05  # a trigram in more than this share of the names ranks noth
 # Weight of the second view: Jaro-Winkler between standard romanisations (tuned on the
 # Wikidata tune file: benchmarks/names_vectors.py --file tune).
 _ROMAN_WEIGHT = 0.3
+# A name read as a Russian list would have transcribed it scores a little below the same
+# agreement as written.
+_RESPELT = 0.97
 _DATE_WEIGHT = 0.2  # of the score, where both sides have a birth date
 # The given name against the family name in the prerank, as in the full comparison (0.3/0.5).
 _GIVEN_WEIGHT = 0.6
@@ -105,6 +108,15 @@ def scored(
         score = (1 - _DATE_WEIGHT) * score + _DATE_WEIGHT * dates[0]
         why += f"; birth date {p.birth.text if p.birth else ''}: {dates[1]}"
     return SearchHit(p.record.record_id, round(score, 4), why)
+
+
+def _compare(
+    a: NameKeys, b: NameKeys, compared: dict[tuple[NameKeys, NameKeys], NameComparison]
+) -> NameComparison:
+    found = compared.get((a, b))
+    if found is None:
+        found = compared[(a, b)] = compare_names(a, b)
+    return found
 
 
 def _readings(text: str) -> tuple[str, str]:
@@ -279,18 +291,20 @@ class SearchIndex:
         found.update(self._family_distinct.nearest(spellings, _FUZZY, 0.7))
         return found
 
-    def _spelt(self, roman: Sequence[str], ids: _Rows) -> _Scores:
-        """Each candidate's best Jaro-Winkler between a reading and a standard romanisation."""
-        best = np.zeros(len(ids))
-        for column in self._roman_arrays:
-            scores = _similarities(roman, column[ids])
-            best = np.maximum(best, scores.max(axis=0))
-        return best
+    def _spelt(self, roman: Sequence[str], ids: _Rows) -> tuple[_Scores, _Rows]:
+        """Each candidate's best Jaro-Winkler between a reading and a standard romanisation,
+        and which reading gave it."""
+        scores = np.concatenate([_similarities(roman, c[ids]) for c in self._roman_arrays])
+        which = scores.argmax(axis=0)
+        best: _Scores = scores[which, np.arange(len(ids))]
+        return best, which % len(roman)
 
-    def _named(self, query: NameKeys, ids: _Rows) -> _Scores:
+    def _named(self, queries: Sequence[NameKeys], ids: _Rows) -> _Scores:
         """A cheap estimate of the name comparison: family skeleton first, the given name to
-        order namesakes; either order of the query."""
-        spellings = [p.skeleton for p in (query.family, query.given) if p is not None]
+        order namesakes; either order of the query, the best of its spellings."""
+        spellings = list(
+            dict.fromkeys(p.skeleton for q in queries for p in (q.family, q.given) if p is not None)
+        )
         if not spellings:
             return np.zeros(len(ids))
         family, given = self._family[ids], self._given[ids]
@@ -302,23 +316,36 @@ class SearchIndex:
         return estimate
 
     def _prerank(
-        self, query: NameKeys, roman: Sequence[str], when: WrittenDate | None, found: set[int]
-    ) -> list[tuple[int, float]]:
-        """The candidates most likely to score best, each with its romanised spelling score.
+        self,
+        queries: Sequence[NameKeys],
+        roman: Sequence[str],
+        when: WrittenDate | None,
+        found: set[int],
+    ) -> list[tuple[int, float, int]]:
+        """The candidates most likely to score best, each with its romanised spelling score
+        and the reading that gave it.
 
-        The estimate is the final score with the name comparison replaced by `_named`.
+        The estimate is the final score with the name comparison replaced by `_named` over
+        the query and its respellings.
         """
         ids = np.fromiter(found, dtype=np.intp, count=len(found))
-        estimate, spelt = self._estimates(query, roman, when, ids)
+        estimate, spelt, which = self._estimates(queries, roman, when, ids)
         order = np.lexsort((ids, -estimate))[: self._rerank]
-        return list(zip(ids[order].tolist(), spelt[order].tolist(), strict=True))
+        return list(
+            zip(ids[order].tolist(), spelt[order].tolist(), which[order].tolist(), strict=True)
+        )
 
     def _estimates(
-        self, query: NameKeys, roman: Sequence[str], when: WrittenDate | None, ids: _Rows
-    ) -> tuple[_Scores, _Scores]:
-        """Each candidate's estimated final score, and its romanised spelling score."""
-        spelt = self._spelt(roman, ids)
-        estimate = (1 - _ROMAN_WEIGHT) * self._named(query, ids) + _ROMAN_WEIGHT * spelt
+        self,
+        queries: Sequence[NameKeys],
+        roman: Sequence[str],
+        when: WrittenDate | None,
+        ids: _Rows,
+    ) -> tuple[_Scores, _Scores, _Rows]:
+        """Each candidate's estimated final score, its romanised spelling score and the
+        reading that gave it."""
+        spelt, which = self._spelt(roman, ids)
+        estimate = (1 - _ROMAN_WEIGHT) * self._named(queries, ids) + _ROMAN_WEIGHT * spelt
         if when is not None:
             agree = [date_agreement(when, birth) for birth in self._births[ids]]
             dated = np.array([a is not None for a in agree])
@@ -326,7 +353,7 @@ class SearchIndex:
             estimate = np.where(
                 dated, (1 - _DATE_WEIGHT) * estimate + _DATE_WEIGHT * dates, estimate
             )
-        return estimate, spelt
+        return estimate, spelt, which
 
     def _hit(
         self,
@@ -334,14 +361,23 @@ class SearchIndex:
         when: WrittenDate | None,
         row: int,
         spelt: float,
-        compared: dict[NameKeys, NameComparison],
+        compared: dict[tuple[NameKeys, NameKeys], NameComparison],
+        respelt: NameKeys | None = None,
     ) -> SearchHit:
-        """The record at `row` scored against the query with the full name comparison;
-        namesakes share one comparison through `compared`."""
+        """The record at `row` scored against the query with the full name comparison, and
+        against `respelt` (the query as a Russian list would have written it) when that
+        spelling is the one the record's romanisation is nearest; namesakes share one
+        comparison through `compared`."""
         p = self._records[row]
-        names = compared.get(p.name)
-        if names is None:
-            names = compared[p.name] = compare_names(query, p.name)
+        names = _compare(query, p.name, compared)
+        if respelt is not None:
+            alt = _compare(respelt, p.name, compared)
+            if alt.score * _RESPELT > names.score:
+                names = NameComparison(
+                    alt.score * _RESPELT,
+                    alt.parts,
+                    (*alt.notes, f"read as a Russian list writes it: {respelt.text}"),
+                )
         return scored(names, spelt, when, p)
 
     def clear_first(self, query: str, birth_date: str | None) -> SearchHit | None:
@@ -371,14 +407,20 @@ class SearchIndex:
             return []
         when = parse_written_date(birth_date)
         # A Latin query is read as written and as a Russian list would have transcribed it.
-        roman = sorted(set(_readings(keys.text)) | set(russian_respellings(keys.text)))
+        readings = set(_readings(keys.text))
+        respellings = [r for r in russian_respellings(keys.text) if r not in readings]
+        roman = sorted(readings | set(respellings))
+        respelt = {r: normalise_person_name(r) for r in respellings}
         found = self._candidates(keys, roman)
         if not found:
             return []
-        compared: dict[NameKeys, NameComparison] = {}  # namesakes share one comparison
+        # The query as each convention's Russian writing, to compare with the record whose
+        # romanisation one of them is nearest.
+        by_reading = [respelt.get(r) for r in roman]
+        compared: dict[tuple[NameKeys, NameKeys], NameComparison] = {}  # namesakes share one
         hits = [
-            self._hit(keys, when, i, spelt, compared)
-            for i, spelt in self._prerank(keys, roman, when, found)
+            self._hit(keys, when, i, spelt, compared, by_reading[k])
+            for i, spelt, k in self._prerank([keys, *respelt.values()], roman, when, found)
         ]
         hits.sort(key=lambda h: (-h.score, h.record_id))
         return hits[:top]

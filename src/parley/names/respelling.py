@@ -3,8 +3,10 @@ Russian press romanisation: `Tachihara` was written `Татихара`, read `ta
 
 Russian transcribes foreign names by convention, not letter by letter: English `j` is `дж`
 and `h` is `х`; Japanese (Hepburn) `shi`, `chi`, `ji` are `си`, `ти`, `дзи` (Polivanov);
-Chinese (pinyin) `zh`, `j`, `q`, `x` are `чжэ`, `цз`, `ц`, `с` (Palladius). Each convention
-gives one respelling; a search compares the roster's romanisations with all of them.
+Chinese (pinyin) `zh`, `j`, `q`, `x` are `чжэ`, `цз`, `ц`, `с` (Palladius); Italian `ci` is
+`чи`, Spanish `j` is `х`, Portuguese and French `j` is `ж`, German `sch` is `ш` and `eu` is
+`ой`. Each convention gives one respelling; a search compares the roster's romanisations with
+all of them.
 """
 
 from __future__ import annotations
@@ -39,7 +41,56 @@ _CHINESE = _rules(
     (r"z(?!h)", "tsz"), (r"ian", "yan"), (r"iu", "yu"), (r"ie", "e"), (r"ui", "uy"),
     (r"ong", "un"), (r"eng", "en"), (r"c(?!h)", "ts"), (r"r", "zh"),
 )  # fmt: skip
-_CONVENTIONS = (_ENGLISH, _JAPANESE, _CHINESE)
+_BETWEEN_VOWELS = r"(?<=[aeiou]){}(?=[aeiou])"
+# Italian: c and g soften before e and i (an i before another vowel only softens), gli, gn.
+_ITALIAN = _rules(
+    (r"cch(?=[ei])", "kk"), (r"cci(?=[aou])|cc(?=[ei])", "chch"), (r"ch(?=[ei])", "k"),
+    (r"ci(?=[aou])|c(?=[ei])", "ch"), (r"c", "k"), (r"ggh", "gg"), (r"gh", "g"),
+    (r"ggi(?=[aou])|gg(?=[ei])|gi(?=[aou])|g(?=[ei])", "dzh"), (r"gli(?=[aeou])", "ly"),
+    (r"gli", "li"), (r"gn", "ny"), (r"sci(?=[aou])|sc(?=[ei])", "sh"), (r"sch", "sk"),
+    (r"qu", "ku"), (r"zz", "tsts"), (r"z", "ts"), (r"h", ""), (r"j", "y"),
+    (_BETWEEN_VOWELS.format("s"), "z"), (_BETWEEN_VOWELS.format("i"), "y"),
+    (r"(?<=[^aeiou])i(?=[aeou])", "y"),
+)  # fmt: skip
+# Spanish: j and g before e, i are х; c before e, i and z are с; ll, ñ are soft; h is silent.
+_SPANISH = _rules(
+    (r"ch", "ch"), (r"ll(?=[aeiou])", "ly"), (r"ll", "l"), (r"qu(?=[ei])", "k"),
+    (r"gu(?=[ei])", "g"), (r"j|g(?=[ei])", "kh"), (r"c(?=[ei])|z", "s"), (r"c", "k"),
+    (r"h", ""), (r"x", "ks"),
+)  # fmt: skip
+# Portuguese: nh and lh are soft, j and g before e, i are ж, ch and x are ш.
+_PORTUGUESE = _rules(
+    (r"nh", "ny"), (r"lh", "ly"), (r"ch|x", "sh"), (r"gu(?=[ei])", "g"), (r"j|g(?=[ei])", "zh"),
+    (r"qu(?=[ei])", "k"), (r"c(?=[ei])", "s"), (r"c", "k"), (r"h", ""),
+    (_BETWEEN_VOWELS.format("s"), "z"),
+)  # fmt: skip
+# French: vowel letters read as one sound, ch and j, mute final letters.
+_FRENCH = _rules(
+    (r"eaux?$|eau|aux?$|au", "o"), (r"oi", "ua"), (r"ou", "u"), (r"ier$", "ye"),
+    (r"e[rtz]$|ai(?![aeiou])|ei|ay|ey$|eu", "e"), (r"ain$|in$", "en"), (r"ent$", "an"),
+    (r"es?$", ""), (r"ch", "sh"), (r"gu(?=[eiy])", "g"), (r"j|g(?=[eiy])", "zh"),
+    (r"gn", "ny"), (r"qu", "k"), (r"c(?=[eiy])", "s"), (r"c", "k"), (r"ph", "f"), (r"th", "t"),
+    (r"h", ""), (_BETWEEN_VOWELS.format("s"), "z"), (r"w", "v"), (r"[tdsxz]$", ""), (r"y", "i"),
+)  # fmt: skip
+# German: sch, ch, ei and eu, z, w and v, st and sp at the start, s before a vowel.
+_GERMAN = _rules(
+    (r"tsch", "ch"), (r"sch", "sh"), (r"chs", "ks"), (r"ch", "kh"), (r"ck", "k"),
+    (r"^st", "sht"), (r"^sp", "shp"), (r"^s(?=[aeiou])", "z"), (_BETWEEN_VOWELS.format("s"), "z"),
+    (r"ei|ey|ai|ay", "ay"), (r"eu", "oy"), (r"ie", "i"), (r"tz|z", "ts"), (r"w", "v"),
+    (r"v", "f"), (r"j", "y"), (r"(?<=[aeiou])h", ""), (r"h", "kh"), (r"qu", "kv"), (r"ph", "f"),
+    (r"th", "t"), (r"y", "i"),
+)  # fmt: skip
+# Each convention with the marked letters it reads before the marks are dropped.
+_CONVENTIONS: tuple[tuple[Rules, dict[str, str]], ...] = (
+    (_ENGLISH, {}),
+    (_JAPANESE, {}),
+    (_CHINESE, {}),
+    (_ITALIAN, {}),
+    (_SPANISH, {"ñ": "ny", "ü": "u"}),
+    (_PORTUGUESE, {"ão": "an", "õe": "oin", "ç": "s"}),
+    (_FRENCH, {"ç": "s", "é": "e"}),
+    (_GERMAN, {"äu": "eu", "ä": "e", "ö": "yo", "ü": "yu", "ß": "ss"}),
+)
 _LATIN_WORD = re.compile(r"[a-z' -]+")
 
 
@@ -58,9 +109,15 @@ def _apply(rules: Rules, text: str) -> str:
 def russian_respellings(text: str) -> tuple[str, ...]:
     """The name as a Russian list would have transcribed it under each convention, read back
     in the Russian press romanisation; nothing for a text that is not plain Latin."""
-    plain = _plain(text)
+    lower = text.lower()
+    plain = _plain(lower)
     if not _LATIN_WORD.fullmatch(plain):
         return ()
-    out = {_apply(rules, plain) for rules in _CONVENTIONS}
+    out: set[str] = set()
+    for rules, marks in _CONVENTIONS:
+        marked = lower
+        for letter, sound in marks.items():
+            marked = marked.replace(letter, sound)
+        out.add(_apply(rules, _plain(marked)))
     out.discard(plain)
     return tuple(sorted(out))

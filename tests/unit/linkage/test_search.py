@@ -220,3 +220,21 @@ def test_a_name_found_only_by_its_romanisation() -> None:
     # The skeleton of "jess" drops the j; the Russian reading "dzhess" still shares "ess".
     roster = [*ROSTER, LinkageRecord("8", full_name="Джесс")]
     assert SearchIndex(roster).search("jess", top=3)[0].record_id == "8"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "others"),
+    [
+        ("Marujita", "Марухита", ["Маритта", "Мартита"]),  # Spanish j
+        ("Zhongli", "Чжунли", ["Жунгул", "Шенгелия"]),  # pinyin zh, ong
+        ("Jianzhu", "Цзяньчжу", ["Данжуа", "Яньу"]),  # pinyin j, zh
+        ("Cioffi", "Чоффи", ["Софія", "Сіві"]),  # Italian ci
+        ("Schäuble", "Шойбле", ["Шюблер"]),  # German äu
+    ],
+)
+def test_a_foreign_name_is_compared_as_a_russian_list_writes_it(
+    query: str, expected: str, others: list[str]
+) -> None:
+    roster = [LinkageRecord(name, full_name=name) for name in [*others, expected]]
+    hit = SearchIndex(roster).search(query, top=1)[0]
+    assert hit.record_id == expected and "as a Russian list writes" in hit.explanation

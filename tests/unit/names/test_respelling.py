@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -18,6 +19,29 @@ def test_each_convention_gives_the_russian_writing_back() -> None:
     assert _press("Чжунли") in russian_respellings("Zhongli")  # Chinese, Palladius
     assert "dzhamieson" in russian_respellings("Jamieson")  # English: j is дж
     assert russian_respellings("Шевченко") == ()
+
+
+@pytest.mark.parametrize(
+    ("latin", "russian"),
+    [
+        ("Francesco", "Франческо"),  # Italian: c before e is ч
+        ("Giuseppina", "Джузеппина"),  # gi before a vowel is дж, s between vowels з
+        ("Troglio", "Трольо"),  # gli
+        ("Cioffi", "Чоффи"),  # ci before a vowel is ч alone
+        ("Marujita", "Марухита"),  # Spanish: j is х
+        ("Villalobos", "Вильялобос"),  # ll before a vowel is soft
+        ("Coutinho", "Коутиньо"),  # Portuguese: nh
+        ("Jordão", "Жордан"),  # j is ж, ão
+        ("Bajolet", "Бажоле"),  # French: j is ж, final t mute
+        ("Aufray", "Офрэ"),  # au is о, ay э
+        ("Dejoux", "Дежу"),  # ou is у, final x mute
+        ("Schäuble", "Шойбле"),  # German: sch, äu
+        ("Steuermann", "Штойерманн"),  # st at the start, eu
+        ("Hilchen", "Хильхен"),  # ch is х
+    ],
+)
+def test_a_language_s_convention_gives_the_russian_writing_back(latin: str, russian: str) -> None:
+    assert _press(russian) in russian_respellings(latin)
 
 
 @given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz ", min_size=1, max_size=20))
