@@ -164,6 +164,11 @@ def test_the_queue_shows_the_group_side_by_side_and_the_mediator_chooses(
     audit.verify_live(ledger)
     audit.export(ledger, tmp_path / "export")
     assert audit.verify_export(tmp_path / "export").entries == _size(ledger)
+    # a side's export withholds the group's payloads (the mediator's entries) and verifies too
+    audit.export(ledger, tmp_path / "ua", actor="UA")
+    assert audit.verify_export(tmp_path / "ua").entries == _size(ledger)
+    withheld = (tmp_path / "ua" / "log.jsonl").read_text(encoding="utf-8")
+    assert group.group_id not in withheld and FATHER not in withheld
 
 
 def test_rejecting_them_all(grouped: Ledger) -> None:
