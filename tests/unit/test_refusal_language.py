@@ -61,3 +61,22 @@ def test_the_json_form_rebuilds_the_refusal_on_a_client() -> None:
     word = refusal_json(NotFound("in {state}", state=Word("requested")))
     assert word["params"] == {"state": {"word": "requested"}}
     assert isinstance(from_json(word["template"], word["params"], "").params["state"], Word)
+
+
+def test_every_role_and_standing_a_permission_names_is_a_translated_word() -> None:
+    from parley.app import authz
+    from parley.domain.parties import Role
+
+    rules = authz.PERMISSIONS.values()
+    words = {" or ".join(sorted(rule.who)) for rule in rules if "{who}" in rule.refusal}
+    words |= {
+        " or ".join(sorted(r.value for r in rule.roles)) for rule in authz.PERMISSIONS.values()
+    }
+    catalog = translations("uk")
+    untranslated = sorted(w for w in words if catalog.gettext(w) == w)
+    assert untranslated == []
+    refused = authz.refusal(authz.Acting("RU", Role.SIDE), authz.Action.PARTY_REGISTER)
+    assert refused is not None
+    assert refusal(refused, "uk") == (
+        "Учасник RU (сторона) не може виконати дію party.register: це може лише посередник"
+    )

@@ -119,7 +119,8 @@ M, SIDE, W = frozenset({St.MEDIATOR}), frozenset({St.SIDE}), frozenset({St.MONIT
 _MOVE = N_("{actor} may not move a handover to {about}: that is for the {who} party")
 
 
-# the words a refusal shows for a role, a state and who may move a handover (translated)
+# the words a refusal shows for a role and for who may act (translated); every `who` and
+# `roles` of PERMISSIONS is one of them (tests/unit/test_refusal_language.py)
 _WORDS = (
     N_("mediator"),
     N_("side"),
@@ -128,6 +129,10 @@ _WORDS = (
     N_("receiving"),
     N_("mediator or releasing"),
     N_("mediator or receiving or releasing"),
+    N_("mediator or owner"),
+    N_("mediator or party"),
+    N_("mediator or side"),
+    N_("mediator or monitor or side"),
 )
 
 
@@ -338,7 +343,7 @@ def refusal(
             actor=actor,
             role=Word(role.value),
             action=action.value,
-            allowed=allowed,
+            allowed=Word(allowed),
         )
     holds = {Standing(role.value)}
     for standing, party in (
@@ -356,12 +361,12 @@ def refusal(
         "actor": actor,
         "role": Word(role.value),
         "action": action.value,
-        "who": " or ".join(sorted(rule.who)) or "nobody",
+        "who": Word(" or ".join(sorted(rule.who)) or "nobody"),
         "owner": owner,
         "about": about,
     }
-    if rule.refusal == _MOVE:  # a handover's state and who moves it there: words of ours
-        fields["about"], fields["who"] = Word(about), Word(fields["who"])
+    if rule.refusal == _MOVE:  # a handover's state: a word of ours (else an id)
+        fields["about"] = Word(about)
     # only the fields the sentence names travel with it (a client fills those alone)
     named = {f for _, f, _, _ in string.Formatter().parse(rule.refusal) if f}
     return Forbidden(rule.refusal, **{k: v for k, v in fields.items() if k in named})
