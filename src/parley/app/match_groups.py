@@ -62,6 +62,12 @@ class GroupOutcome:
     named: dict[str, str] = field(default_factory=dict)
 
 
+def without_run_label(words: str) -> str:
+    """A candidate's words without the number the linkage gave its group in one run (the log
+    names the group by its own id)."""
+    return _RUN_GROUP.sub("", words)
+
+
 def _candidate(mid: str, c: Scored) -> ev.AmbiguousCandidate:
     basis = c.explanation if c.basis is None else c.basis
     return ev.AmbiguousCandidate(
@@ -69,7 +75,7 @@ def _candidate(mid: str, c: Scored) -> ev.AmbiguousCandidate:
         left=str(c.left),
         right=str(c.right),
         score=round(float(c.score), 6),
-        basis=_RUN_GROUP.sub("", basis),
+        basis=without_run_label(basis),
     )
 
 

@@ -381,7 +381,8 @@ def _summary(done: reconcile.Reconciled, details: bool) -> None:
                 group = named.get(label, "decided before")
                 out.print(f"  ambiguous, too close to tell apart (group {group}), none proposed:")
                 for c in among:
-                    line = f"    {c.left} / {c.right} ({c.score:.2f}): {c.explanation}"
+                    words = match_groups.without_run_label(c.explanation)
+                    line = f"    {c.left} / {c.right} ({c.score:.2f}): {words}"
                     out.print(line, markup=False)
         for warning in found.warnings:
             err.print(f"[yellow]warning:[/] {left} ↔ {right}: {warning}")
