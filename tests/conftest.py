@@ -21,6 +21,13 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
+@pytest.fixture(autouse=True)
+def _english_refusals(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI says refusals in the user's language (PARLEY_LANG, else the locale): tests read
+    them in English whatever the machine's locale, unless a test chooses another language."""
+    monkeypatch.setenv("PARLEY_LANG", "en")
+
+
 def _postgres_available() -> str | None:
     try:
         engine = create_engine(POSTGRES_URL)

@@ -27,6 +27,8 @@ SAID = {
     " собственные списки",
 }
 
+REFUSED = {"en": "Refused", "uk": "Відмовлено", "ru": "Отказано"}  # the line's label
+
 
 @pytest.fixture
 def served(runner: CliRunner, tmp_path: Path) -> Iterator[tuple[str, Path]]:
@@ -77,10 +79,10 @@ def test_the_cli_says_a_servers_refusal_in_its_users_language(
     args = ["--data-dir", str(ru), "--server", url, "roster", "import", str(roster)]
     refused = runner.invoke(app, [*args, "--party", "UA", "--kind", "held", "--as", "RU"])
     assert refused.exit_code == 1
-    assert refused.stderr.strip() == f"Refused: {SAID[language]}"
+    assert refused.stderr.strip() == f"{REFUSED[language]}: {SAID[language]}"
     monkeypatch.setenv("PARLEY_LANG", "ru")
     refused = runner.invoke(app, [*args, "--party", "UA", "--kind", "held", "--as", "RU"])
-    assert refused.stderr.strip() == f"Refused: {SAID['ru']}"
+    assert refused.stderr.strip() == f"Отказано: {SAID['ru']}"
 
 
 def test_the_cli_says_its_own_refusal_in_its_users_language(

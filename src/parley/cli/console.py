@@ -22,7 +22,7 @@ from parley.app.config import Settings
 from parley.app.documents import text_problem
 from parley.app.errors import RosterFileError
 from parley.app.keys import KeyRing
-from parley.app.language import refusal, user_locale
+from parley.app.language import refusal, translations, user_locale
 from parley.app.ledger import Ledger
 from parley.errors import N_, InvalidInput, ParleyError
 
@@ -94,9 +94,14 @@ class CheckedArguments(TyperGroup):
         return parsed
 
 
-def fail(detail: str, label: str = "Error") -> NoReturn:
+# the labels a failure line starts with, said in the user's language
+LABELS = (N_("Error"), N_("Refused"), N_("Verification failed"), N_("ALARM"), N_("Stopped"))
+
+
+def fail(detail: str, label: str = LABELS[0]) -> NoReturn:
     """The one way a command ends in failure: one line on stderr, exit status 1."""
-    err.print(f"[red]{label}:[/] {detail}")
+    said = translations(user_locale()).gettext(label)
+    err.print(f"[red]{said}:[/] {detail}")
     raise typer.Exit(1)
 
 
