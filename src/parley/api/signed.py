@@ -48,8 +48,8 @@ async def signed_party(request: Request) -> AsyncIterator[Caller]:
     headers = {k.lower(): v for k, v in request.headers.items()}
     path = request.scope.get("raw_path", request.url.path.encode()).decode("ascii", "replace")
     try:
-        caller = await run_in_threadpool(
-            lambda: signed_requests.authenticate(
+        caller, first = await run_in_threadpool(
+            lambda: signed_requests.admit(
                 ledger,
                 method=request.method,
                 path=path.partition("?")[0],
@@ -58,7 +58,6 @@ async def signed_party(request: Request) -> AsyncIterator[Caller]:
                 now=int(time.time()),
             )
         )
-        first = await run_in_threadpool(signed_requests.claim, ledger, caller)
     except ParleyError as e:  # nothing was taken: a refusal is not kept for a retry
         raise Answered(status_of(e), _json(body_of(e, said_in(request)))) from e
     request.state.party = caller.party_id

@@ -23,7 +23,7 @@ from parley.domain.parties import Role
 from parley.errors import N_, Word
 from parley.log.command import command_body
 from parley.log.entry import Entry, draft, runs
-from parley.log.keys import SignerFault, registers_itself, signer_fault
+from parley.log.keys import Key, SignerFault, registers_itself, signer_fault
 from parley.log.merkle import leaf_hash
 from parley.log.nodes import extend
 from parley.store import Database, Tx, migrate
@@ -61,14 +61,61 @@ _KEY_EVENTS = frozenset(
 
 class _Group:
     """What one group commit learns as it applies its commands in order: the next index, the
-    keys already found active for their actor, and the leaves whose tree nodes are written once
-    at the end (no command reads `log_nodes` while deciding)."""
+    keys already read and found active for their actor, the nonces the requests' commands
+    already hold (read once for the group), and what is written once at the end: the leaves'
+    tree nodes, the command and nonce rows (no command reads them while deciding)."""
 
-    def __init__(self, tx: Tx) -> None:
+    def __init__(self, tx: Tx, group: Sequence[_Ticket]) -> None:
         self.next: int | None = None
         self.active_keys: set[tuple[str, str]] = set()
+        self.keys: dict[str, Key | None] = {}
         self.leaves: list[bytes] = []
         self.appender = stored.Appender(tx)
+        given = [(t.command.signed.keyid, t.command.signed.nonce) for t in group if t.command]
+        self.logged = stored.logged_nonces(tx, given)
+        self.held = answered.held(tx, given)
+        self.taken: list[answered.Taken] = []
+
+    def key(self, conn: Tx, key_id: str) -> Key | None:
+        """The key as the log now stands (read once a group, until a command changes keys)."""
+        if key_id not in self.keys:
+            self.keys[key_id] = store_keys.key_state(conn, key_id)
+        return self.keys[key_id]
+
+    def keys_changed(self) -> None:
+        self.active_keys.clear()
+        self.keys.clear()
+
+    def on_log(self, key_id: str, nonce: str) -> bool:
+        """Whether a command of the key with this nonce is on the log, or appended in the group.
+        A command signed here has a new random nonce: only a request's was read beforehand."""
+        return (key_id, nonce) in self.logged or self.appender.holds(key_id, nonce)
+
+    def holder(self, key_id: str, nonce: str) -> bytes | None:
+        """The signature of the request that holds the key's nonce, if one does."""
+        held = self.held.get((key_id, nonce))
+        if held is None:
+            held = next((x.signature for x in self.taken if x.holds(key_id, nonce)), None)
+        return held
+
+    def mark(self) -> tuple[int | None, int, int, int]:
+        return self.next, len(self.leaves), self.appender.pending(), len(self.taken)
+
+    def undo(self, mark: tuple[int | None, int, int, int]) -> None:
+        """Forget what a command rolled back to its savepoint appended, and any key it saw."""
+        self.next = mark[0]
+        del self.leaves[mark[1] :]
+        self.appender.drop(mark[2])
+        del self.taken[mark[3] :]
+        self.keys_changed()
+
+    def write(self, conn: Tx) -> None:
+        """The rows held back to the group's end: commands, nonces, then the tree's nodes."""
+        self.appender.write_commands()
+        answered.record(conn, self.taken)
+        if self.leaves:
+            first = self.next - len(self.leaves) if self.next is not None else 0
+            extend(SqlNodeStore(conn), first, self.leaves)
 
 
 @dataclass(frozen=True)
@@ -239,27 +286,21 @@ class Ledger:
     def _commit_group(self, group: list[_Ticket]) -> None:
         try:
             with stored.writing(self.engine) as conn:
-                state = _Group(conn)
+                state = _Group(conn, group)
                 savepoint = state.appender
                 if len(group) == 1:
                     group[0].appended = self._apply(conn, group[0], state)
                 else:
                     for ticket in group:
-                        mark = (state.next, len(state.leaves))
+                        mark = state.mark()
                         savepoint.savepoint()
                         try:
                             ticket.appended = self._apply(conn, ticket, state)
-                            savepoint.release()
                         except Exception as e:  # this command alone is refused
                             ticket.error = e
                             savepoint.roll_back()
-                            # its savepoint is gone: forget what it appended and any key it saw
-                            state.next = mark[0]
-                            del state.leaves[mark[1] :]
-                            state.active_keys.clear()
-                if state.leaves:
-                    first = state.next - len(state.leaves) if state.next is not None else 0
-                    extend(SqlNodeStore(conn), first, state.leaves)
+                            state.undo(mark)
+                state.write(conn)
         except BaseException as e:  # the commit failed: no command of the group holds
             for ticket in group:
                 if ticket.error is None:
@@ -284,8 +325,8 @@ class Ledger:
         signer = self.signatures.key_id_for(operator)
         checked = {(operator, signer)}
         if (operator, signer) not in state.active_keys:
-            self._check_key(conn, operator, events[0].payload, signer, first)
-        given = _given_party(conn, ticket.command)
+            self._check_key(conn, state, operator, events[0].payload, signer, first)
+        given = _given_party(conn, state, ticket.command)
         drafts: list[Entry] = []
         commands: list[tuple[int, Command]] = []
         for block in _blocks(events):  # each actor's consecutive events: one command
@@ -295,7 +336,7 @@ class Ledger:
                 command, given = given[1], None  # the request's command, for its party's events
             kid = command.signed.keyid if command is not None else self.signatures.key_id_for(actor)
             if (actor, kid) not in state.active_keys | checked:
-                self._check_key(conn, actor, block[0].payload, kid, at)
+                self._check_key(conn, state, actor, block[0].payload, kid, at)
                 checked.add((actor, kid))
             # a request's command is known before its entries: each is drafted bound to it once
             bound = None if command is None else command.signed.digest()
@@ -318,7 +359,7 @@ class Ledger:
                 command = Command(signed, body)
                 digest = signed.digest()
                 block_drafts = [_bind(d, digest, signer) for d in block_drafts]
-            if state.appender.nonce_used(kid, command.signed.nonce) is not None:
+            if state.on_log(kid, command.signed.nonce):
                 raise DomainError(
                     N_(
                         "{actor}'s command (key {kid}, nonce {nonce}) is already on the log: a replayed"
@@ -337,18 +378,19 @@ class Ledger:
         for run in runs(drafts):  # one operator signature per run of one command's entries
             entries += self.signatures.sign_run(run, operator)
         if any(event.type in _KEY_EVENTS for event in events):
-            state.active_keys.clear()
+            state.keys_changed()
         else:  # checked against the keys as they stand, which this command did not change
             state.active_keys.update(checked)
         state.appender.insert(entries, time)
         for at, command in commands:
             state.appender.insert_command(at, command.signed, command.body)
         if ticket.command is not None:  # the request's nonce commits with its entries or not at all
-            ticket.took = _take_nonce(conn, ticket.command, Appended(first, len(entries)))
+            ticket.took = _take_nonce(state, ticket.command, Appended(first, len(entries)))
         state.leaves.extend(e.leaf for e in entries)
         state.next = first + len(entries)
         for event in events:
             if isinstance(event.payload, ev.PersonErased):
+                state.appender.write_commands()  # an erasure clears the bodies of its commands
                 stored.erase_payloads(conn, sorted(event.payload.erased()))
         return Appended(first, len(entries))
 
@@ -373,10 +415,12 @@ class Ledger:
         return stored.size(conn)
 
     @staticmethod
-    def _check_key(conn: Tx, actor: str, payload: Payload, kid: str, at: int) -> None:
+    def _check_key(
+        conn: Tx, state: _Group, actor: str, payload: Payload, kid: str, at: int
+    ) -> None:
         """The key timeline must let the key sign entry `at` for the actor (or the party is
         registering itself with it)."""
-        key = store_keys.key_state(conn, kid)
+        key = state.key(conn, kid)
         # only before the party exists: a registered party signs with its registered key
         if (
             key is None
@@ -444,16 +488,20 @@ def appended_answer(done: Appended) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def _take_nonce(conn: Tx, command: Command, done: Appended) -> bytes | None:
+def _take_nonce(state: _Group, command: Command, done: Appended) -> bytes | None:
     """Record the request's nonce in the transaction of its entries, with what they are as the
     answer a retry gets if the server stops before it answers; that answer, if this command
     took the nonce (None: an earlier command of the same request holds it)."""
     signed = command.signed
     provisional = appended_answer(done)
-    held = answered.record(
-        conn, signed.keyid, signed.nonce, signed.created, signed.signature, provisional
-    )
-    if held is not None and held != signed.signature:
+    held = state.holder(signed.keyid, signed.nonce)
+    if held is None:
+        state.taken.append(
+            answered.Taken(
+                signed.keyid, signed.nonce, signed.created, signed.signature, provisional
+            )
+        )
+    elif held != signed.signature:
         raise DomainError(
             N_("nonce {nonce} of key {keyid} was already used by another request"),
             nonce=signed.nonce,
@@ -462,16 +510,17 @@ def _take_nonce(conn: Tx, command: Command, done: Appended) -> bytes | None:
     return provisional if held is None else None
 
 
-def _given_party(conn: Tx, command: Command | None) -> tuple[str, Command] | None:
+def _given_party(conn: Tx, state: _Group, command: Command | None) -> tuple[str, Command] | None:
     """The party whose registered key signed the given command, once its signature and body
     hold; the use case's events by that party carry it out."""
     if command is None:
         return None
-    key = store_keys.key_state(conn, command.signed.keyid)
+    key = state.key(conn, command.signed.keyid)
     if key is None:
         raise DomainError(
             N_("the command is signed by key {keyid}, not registered"), keyid=command.signed.keyid
         )
-    command.signed.verify(key.public)
-    command.signed.check_body(command.body)
+    if command.checked_with != key.public:  # not checked at the door against this key
+        command.signed.verify(key.public)
+        command.signed.check_body(command.body)
     return key.party, command

@@ -16,8 +16,10 @@ from parley.app.signing import Command
 from parley.domain.errors import DomainError
 from parley.errors import N_, Word
 from parley.log.command import CommandError, SignedCommand
+from parley.log.keys import Key
 from parley.store import keys as store_keys
 from parley.store import requests as seen_requests
+from parley.store.requests import Seen
 
 WINDOW_SECONDS = 300  # how far a request's `created` may stand from the server's clock
 
@@ -37,12 +39,13 @@ class Caller:
     party_id: str
     command: SignedCommand  # what the party signed; the log binds it to what the request appends
     body: bytes = b""  # the body it signed
+    public_key: bytes = b""  # the registered key its signature was checked against
 
     @contextmanager
     def acting(self) -> Iterator[None]:
         """The use cases run inside carry out this request: the log binds the party's own
         signed command to its entries, so the server needs no key of the party."""
-        with Ledger.commanded(Command(self.command, self.body)):
+        with Ledger.commanded(Command(self.command, self.body, self.public_key)):
             yield
 
     @property
@@ -72,6 +75,44 @@ def authenticate(
     now: int,
 ) -> Caller:
     """The party that signed the request, or `Unauthenticated` saying why not."""
+    signed = _signed(method=method, path=path, headers=headers, body=body, now=now)
+    with ledger.reading() as conn:
+        found = store_keys.signing_key(conn, signed.keyid)
+    return _caller(signed, found, body)
+
+
+def admit(
+    ledger: Ledger,
+    *,
+    method: str,
+    path: str,
+    headers: Mapping[str, str],
+    body: bytes,
+    now: int,
+) -> tuple[Caller, Answer | None]:
+    """`authenticate` and `claim` in one read of the database: the party that signed the
+    request, and the first answer to its nonce (None: run it, then `release`)."""
+    signed = _signed(method=method, path=path, headers=headers, body=body, now=now)
+    slot = (id(ledger), signed.keyid, signed.nonce)
+    _RUNNING.enter(slot)  # before the read: a request running with the nonce is answered first
+    try:
+        with ledger.reading() as conn:
+            found = store_keys.signing_key(conn, signed.keyid)
+            seen = seen_requests.seen(conn, signed.keyid, signed.nonce)
+        caller = _caller(signed, found, body)
+        first = _first_answer(caller, seen)
+    except BaseException:
+        _RUNNING.leave(slot)
+        raise
+    if first is not None:
+        _RUNNING.leave(slot)
+    return caller, first
+
+
+def _signed(
+    *, method: str, path: str, headers: Mapping[str, str], body: bytes, now: int
+) -> SignedCommand:
+    """The request's signed command, if it is one and was made within the window."""
     try:
         signed = SignedCommand.from_fields(
             method=method,
@@ -93,12 +134,16 @@ def authenticate(
             window=WINDOW_SECONDS,
             now=now,
         )
-    with ledger.reading() as conn:
-        key = store_keys.key_state(conn, signed.keyid)
-        current = None if key is None else store_keys.current_key(conn, key.party)
-    if key is None:
+    return signed
+
+
+def _caller(signed: SignedCommand, found: tuple[Key, bool] | None, body: bytes) -> Caller:
+    """The party whose key signed the request: the key registered (`found`: the key and
+    whether it is its party's current one), able to act on this path, the signature holding."""
+    if found is None:
         raise Unauthenticated(N_("key {keyid} is not registered to any party"), keyid=signed.keyid)
-    if key.recovery and (method, path) == ("POST", RECOVERY_PATH):
+    key, current = found
+    if key.recovery and (signed.method, signed.path) == ("POST", RECOVERY_PATH):
         pass  # a recovery key signs its party's recovery, and nothing else
     elif key.recovery:
         raise Unauthenticated(
@@ -107,7 +152,7 @@ def authenticate(
             party=key.party,
             path=RECOVERY_PATH,
         )
-    elif current is None or current.key_id != signed.keyid:
+    elif not current:
         raise Unauthenticated(
             N_("key {keyid} of {party} is {status}; it cannot act"),
             keyid=signed.keyid,
@@ -121,7 +166,7 @@ def authenticate(
             N_("the request's signature by {party} does not hold: {e}"), party=key.party, e=e
         ) from e
     check_request_text(body)  # no control character or override reaches the log from here
-    return Caller(key.party, signed, body)
+    return Caller(key.party, signed, body, key.public)
 
 
 class _Running:
@@ -163,7 +208,9 @@ def claim(ledger: Ledger, caller: Caller) -> Answer | None:
     replay, refused with nothing run."""
     _RUNNING.enter(_key(ledger, caller))
     try:
-        first = _first_answer(ledger, caller)
+        with ledger.reading() as conn:
+            seen = seen_requests.seen(conn, caller.key_id, caller.nonce)
+        first = _first_answer(caller, seen)
     except BaseException:
         release(ledger, caller)
         raise
@@ -177,9 +224,10 @@ def release(ledger: Ledger, caller: Caller) -> None:
     _RUNNING.leave(_key(ledger, caller))
 
 
-def _first_answer(ledger: Ledger, caller: Caller) -> Answer | None:
+def _first_answer(caller: Caller, seen: Seen | None) -> Answer | None:
+    """What a request with the caller's nonce was answered (`seen`), for a retry; None if
+    none was: run it."""
     signed = caller.command
-    seen = seen_requests.seen(ledger.engine, signed.keyid, signed.nonce)
     if seen is None:
         return None
     if seen.signature != signed.signature:

@@ -36,6 +36,9 @@ class Command:
 
     signed: SignedCommand
     body: bytes
+    # the registered public key the signature and body were already checked against (a request
+    # at the door); the ledger checks again only a command no one checked, or under another key
+    checked_with: bytes = b""
 
 
 class Signatures(Protocol):

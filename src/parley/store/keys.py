@@ -192,6 +192,32 @@ def key_state(tx: Tx, key_id: str) -> Key | None:
     )
 
 
+_SIGNING_KEY = (
+    select(
+        t.party_keys.c.party_id,
+        t.party_keys.c.public_key,
+        t.party_keys.c.status,
+        t.party_keys.c.ended_idx,
+        t.parties.c.key_id.label("current"),
+    )
+    .select_from(t.party_keys)
+    .join(t.parties, t.parties.c.party_id == t.party_keys.c.party_id, isouter=True)
+    .where(t.party_keys.c.key_id == bindparam("key_id"))
+)
+
+
+def signing_key(tx: Tx, key_id: str) -> tuple[Key, bool] | None:
+    """Key `key_id` as `key_state` gives it, and whether it is its party's current key, in one
+    query (a signed request asks both); None for a key the log never registered."""
+    row = tx.execute(_SIGNING_KEY, {"key_id": key_id}).one_or_none()
+    if row is None:
+        return None
+    key = Key(
+        row.party_id, bytes(row.public_key), row.ended_idx, row.status, row.status == RECOVERY
+    )
+    return key, row.current == key_id
+
+
 def recovery_key(tx: Tx, party_id: str) -> PartyKey | None:
     """The party's live recovery key (kept offline by the party); None if it registered none."""
     k = t.party_keys.c

@@ -53,35 +53,46 @@ def _insert_sql(paramstyle: str) -> str:
 
 
 @functools.cache
-def _command_sql(paramstyle: str) -> tuple[str, str]:
-    """The insert of a command record and the query for a (key id, nonce) already used."""
+def _command_sql(paramstyle: str) -> str:
     m = _PLACEHOLDER[paramstyle]
-    table = t.log_commands.name
     return (
-        f"INSERT INTO {table} (first_idx, key_id, nonce, record, body) VALUES ({m}, {m}, {m}, {m}, {m})",
-        f"SELECT first_idx FROM {table} WHERE key_id = {m} AND nonce = {m}",
+        f"INSERT INTO {t.log_commands.name} (first_idx, key_id, nonce, record, body)"
+        f" VALUES ({m}, {m}, {m}, {m}, {m})"
     )
+
+
+_SAVEPOINT = "SAVEPOINT parley_command"
+_RELEASE = "RELEASE SAVEPOINT parley_command"
 
 
 class Appender:
     """Entry inserts and per-command savepoints on the driver's own cursor, in the caller's
-    transaction: SQLAlchemy's statements cost a third of a grouped command's time here."""
+    transaction: SQLAlchemy's statements cost a third of a grouped command's time here. The
+    command rows wait for `write_commands`, one statement for a group."""
 
     def __init__(self, tx: Connection) -> None:
         self._cursor: Any = tx.connection.driver_connection.cursor()  # type: ignore[union-attr]
         self._insert = _insert_sql(tx.dialect.paramstyle)
-        self._insert_command, self._find_nonce = _command_sql(tx.dialect.paramstyle)
+        self._insert_command = _command_sql(tx.dialect.paramstyle)
+        # PostgreSQL takes the release of one savepoint and the next in one round trip
+        self._one_trip = tx.dialect.name == "postgresql"
+        self._open = False
+        self._commands: list[tuple[int, str, str, bytes, bytes | None]] = []
 
     def savepoint(self) -> None:
-        self._cursor.execute("SAVEPOINT parley_command")
-
-    def release(self) -> None:
-        self._cursor.execute("RELEASE SAVEPOINT parley_command")
+        """A savepoint for the next command (releasing the last: the transaction keeps it)."""
+        if not self._open:
+            self._cursor.execute(_SAVEPOINT)
+        elif self._one_trip:
+            self._cursor.execute(f"{_RELEASE}; {_SAVEPOINT}")
+        else:
+            self._cursor.execute(_RELEASE)
+            self._cursor.execute(_SAVEPOINT)
+        self._open = True
 
     def roll_back(self) -> None:
-        """Undo what the command wrote since its savepoint, and drop the savepoint."""
+        """Undo what the command wrote since its savepoint (which stays, to be released)."""
         self._cursor.execute("ROLLBACK TO SAVEPOINT parley_command")
-        self.release()
 
     def insert(self, entries: Sequence[Entry], claimed_time: str) -> None:
         rows = [
@@ -101,16 +112,42 @@ class Appender:
         ]
         self._cursor.executemany(self._insert, rows)
 
-    def nonce_used(self, key_id: str, nonce: str) -> int | None:
-        """The first entry of the logged command that used this key's nonce; None if none did."""
-        self._cursor.execute(self._find_nonce, (key_id, nonce))
-        row = self._cursor.fetchone()
-        return None if row is None else int(row[0])
-
     def insert_command(self, first: int, command: SignedCommand, body: bytes | None) -> None:
-        """A signed command's record and body, beside the first entry it made."""
-        row = (first, command.keyid, command.nonce, command.to_bytes(), body)
-        self._cursor.execute(self._insert_command, row)
+        """A signed command's record and body, beside the first entry it made (written by
+        `write_commands`)."""
+        self._commands.append((first, command.keyid, command.nonce, command.to_bytes(), body))
+
+    def holds(self, key_id: str, nonce: str) -> bool:
+        """Whether a command waiting to be written used this key's nonce."""
+        return any(c[1] == key_id and c[2] == nonce for c in self._commands)
+
+    def pending(self) -> int:
+        return len(self._commands)
+
+    def drop(self, keep: int) -> None:
+        """Forget the commands waiting after the first `keep` (rolled back)."""
+        del self._commands[keep:]
+
+    def write_commands(self) -> None:
+        """The command rows waiting, in one statement."""
+        if self._commands:
+            self._cursor.executemany(self._insert_command, self._commands)
+            self._commands.clear()
+
+
+_NONCES = select(_c.key_id, _c.nonce).where(
+    _c.key_id.in_(bindparam("keys", expanding=True)),
+    _c.nonce.in_(bindparam("nonces", expanding=True)),
+)
+
+
+def logged_nonces(tx: Connection, pairs: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which of the (key id, nonce) pairs a command on the log already used."""
+    if not pairs:
+        return set()
+    keys, nonces = sorted({k for k, _ in pairs}), sorted({n for _, n in pairs})
+    rows = tx.execute(_NONCES, {"keys": keys, "nonces": nonces})
+    return {(r.key_id, r.nonce) for r in rows} & set(pairs)
 
 
 def erase_payloads(tx: Connection, indices: Sequence[int]) -> None:

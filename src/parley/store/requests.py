@@ -5,9 +5,10 @@ A request that appends is recorded by the ledger's own write transaction, beside
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from parley.store import tables as t
@@ -26,34 +27,65 @@ class Seen:
     answer: bytes | None
 
 
-def seen(db: Engine, key_id: str, nonce: str) -> Seen | None:
+_SEEN = select(_n.signature, _n.status, _n.answer).where(
+    _n.key_id == bindparam("key_id"), _n.nonce == bindparam("nonce")
+)
+
+
+def seen(tx: Tx, key_id: str, nonce: str) -> Seen | None:
     """What the key's earlier request with this nonce left; None if nothing holds it."""
-    with db.connect() as tx:
-        row = tx.execute(
-            select(_n.signature, _n.status, _n.answer).where(_n.key_id == key_id, _n.nonce == nonce)
-        ).one_or_none()
+    row = tx.execute(_SEEN, {"key_id": key_id, "nonce": nonce}).one_or_none()
     if row is None:
         return None
     answer = None if row.answer is None else bytes(row.answer)
     return Seen(bytes(row.signature), row.status, answer)
 
 
-def record(
-    tx: Tx, key_id: str, nonce: str, created: int, signature: bytes, provisional: bytes
-) -> bytes | None:
-    """Take the nonce inside the transaction that appends the request's entries; the signature
-    of the request that already holds it, if one does (a replay, or a second command of it)."""
-    held = tx.execute(
-        select(_n.signature).where(_n.key_id == key_id, _n.nonce == nonce)
-    ).scalar_one_or_none()
-    if held is not None:
-        return bytes(held)
-    tx.execute(
-        insert(t.request_nonces).values(
-            key_id=key_id, nonce=nonce, created=created, signature=signature, answer=provisional
-        )
-    )
-    return None
+@dataclass(frozen=True)
+class Taken:
+    """A request's nonce as its entries' transaction takes it, with the provisional answer."""
+
+    key_id: str
+    nonce: str
+    created: int
+    signature: bytes
+    provisional: bytes
+
+    def holds(self, key_id: str, nonce: str) -> bool:
+        return self.key_id == key_id and self.nonce == nonce
+
+
+_HELD = select(_n.key_id, _n.nonce, _n.signature).where(
+    _n.key_id.in_(bindparam("keys", expanding=True)),
+    _n.nonce.in_(bindparam("nonces", expanding=True)),
+)
+
+
+def held(tx: Tx, pairs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], bytes]:
+    """The signature of the request holding each (key id, nonce) pair that one holds."""
+    if not pairs:
+        return {}
+    keys, nonces = sorted({k for k, _ in pairs}), sorted({n for _, n in pairs})
+    rows = tx.execute(_HELD, {"keys": keys, "nonces": nonces})
+    wanted = set(pairs)
+    return {(r.key_id, r.nonce): bytes(r.signature) for r in rows if (r.key_id, r.nonce) in wanted}
+
+
+def record(tx: Tx, taken: Sequence[Taken]) -> None:
+    """Take the requests' nonces inside the transaction that appends their entries, so a crash
+    leaves both or neither (the ledger has checked that no request holds them)."""
+    if taken:
+        rows = [
+            {
+                "key_id": x.key_id,
+                "nonce": x.nonce,
+                "created": x.created,
+                "signature": x.signature,
+                "answer": x.provisional,
+            }
+            for x in taken
+        ]
+        tx.execute(insert(t.request_nonces), rows)
 
 
 def answer(
