@@ -72,6 +72,9 @@ def read_linkage_columns(path: Path) -> LinkageColumns:
     the careful reader, which takes every other file and says what is wrong with it."""
     with gc_paused():
         fast = _arrow_columns(path) if path.suffix.lower() not in _WORKBOOKS else None
+        # The file's text and the columns' drafts, freed, are given back rather than kept by
+        # Arrow for its next allocation.
+        pa.default_memory_pool().release_unused()
         return fast if fast is not None else linkage_columns(read_table(path))
 
 

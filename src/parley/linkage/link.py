@@ -77,8 +77,10 @@ class LinkageError(InvalidInput, ValueError):
     """The lists cannot be linked as given (a repeated record id, an empty list)."""
 
 
-def _connection() -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB that spills to disk rather than take the machine's memory."""
+def _connection(frames: list[pd.DataFrame], words: set[str]) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB that spills to disk rather than take the machine's memory, the
+    two lists' feature tables in it (`parley_l`, `parley_r`) and their keys without the
+    words only explanations say (`parley_keys_l`, `parley_keys_r`)."""
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
     con.execute("SET preserve_insertion_order = false")
@@ -89,6 +91,10 @@ def _connection() -> duckdb.DuckDBPyConnection:
         limit = max(1.0, min(_DUCKDB_MAX_GB, total * _DUCKDB_SHARE / 2**30))
         con.execute(f"SET memory_limit = '{limit:.1f}GB'")
     con.execute(f"SET temp_directory = '{tempfile.gettempdir()}/parley-duckdb'")
+    for side, frame in zip("lr", frames, strict=True):
+        con.register(f"parley_{side}", frame)
+        keys = ", ".join(f'"{c}"' for c in frame.columns if c not in words)
+        con.execute(f"create view parley_keys_{side} as select {keys} from parley_{side}")
     return con
 
 
@@ -352,16 +358,11 @@ def _link_frames(
     ]
     del frame_l, frame_r
     t1 = time.perf_counter()
-    con = _connection()
-    db = DuckDBAPI(con)
-    tables = []
     # Splink sees the keys; the words only explanations say stay out of its tables.
     words = {w for c in comparisons for w in c.words}
-    for side, frame in zip("lr", frames, strict=True):
-        con.register(f"parley_{side}", frame)
-        keys = ", ".join(f'"{c}"' for c in frame.columns if c not in words)
-        con.execute(f"create view parley_keys_{side} as select {keys} from parley_{side}")
-        tables.append(db.register(f"parley_keys_{side}", table_name=side))
+    con = _connection(frames, words)
+    db = DuckDBAPI(con)
+    tables = [db.register(f"parley_keys_{side}", table_name=side) for side in "lr"]
     n_l, n_r = map(len, frames)
     prior = 1.0 / max(n_l, n_r, 2)  # a prior of 1 (one record a side) is an infinite weight
     settings = _as_macros(model.settings(comparisons, prior, rules[0]), con)
@@ -376,20 +377,27 @@ def _link_frames(
     # Splink's weights applied by Parley: the same weights as Splink's prediction, without
     # its string keys for every candidate pair (linkage/scoring.py).
     trained = linker.misc.save_model_to_json()
-    del linker
+    # A fresh database for the scoring: what DuckDB kept from training is given back.
+    del linker, tables, db
+    con.close()
+    con = _connection(frames, words)
+    keys = ("parley_keys_l", "parley_keys_r")
+    # The pairs first: the joins that find them are done with before the pairs are compared.
+    con.execute(f"create temp table parley_pairs as {scoring.pairs_sql(rules[0], *keys)}")
     con.execute(
         "create temp table parley_scored as "
-        + scoring.scored_sql(
-            trained, comparisons, rules[0], "parley_keys_l", "parley_keys_r", floor
-        )
+        + scoring.scored_sql(trained, comparisons, "parley_pairs", *keys, floor)
     )
+    con.execute("drop table parley_pairs")
     rows = con.execute("select record_id_l, record_id_r, match_weight from parley_scored").df()
     shift = _recalibrate(rows, float(trained["probability_two_random_records_match"]), n_l, n_r)
     # Without one-to-one, each record's best candidate, or its group too close to call.
     chosen = None if one_to_one else ambiguity.answers(rows, cut, lone=cut - _LONE_BITS)
     del rows
     low = cut if chosen is None else floor
-    found = con.execute(explain.linked_sql("parley_scored", comparisons, shift, low)).fetchnumpy()
+    found = con.execute(
+        scoring.explained_sql("parley_scored", comparisons, "parley_l", "parley_r", shift, low)
+    ).fetchnumpy()
     con.close()
     del frames
     scored_pairs = len(found["weight"])

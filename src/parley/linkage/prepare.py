@@ -412,6 +412,9 @@ def feature_frames(
         piece = table.slice(start, len(part))
         frames.append(piece.to_pandas(types_mapper=_pandas_type))
         start += len(part)
+    del table, columns, records, names, births
+    # Arrow keeps what it freed for its next allocation: given back, as DuckDB comes next.
+    pa.default_memory_pool().release_unused()
     step(1.0)
     return frames, warnings
 

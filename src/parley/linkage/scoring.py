@@ -14,7 +14,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from parley.linkage import model
+from parley.linkage import explain, model
 
 # Splink's floor for m and u before it takes a logarithm.
 _CLAMP = 1e-300
@@ -96,8 +96,8 @@ def _weight_columns(
     return weight, f"CASE {' '.join(adjustments)} ELSE cast(0 as float8) END"
 
 
-def _pairs_sql(rules: Sequence[str], left: str, right: str) -> str:
-    """Every pair some rule brings, once."""
+def pairs_sql(rules: Sequence[str], left: str, right: str) -> str:
+    """Every pair some rule brings, once, by the two records' integer `record_id`."""
     return " UNION ".join(
         f"SELECT l.record_id AS record_id_l, r.record_id AS record_id_r "
         f"FROM {left} AS l JOIN {right} AS r ON {rule}"
@@ -108,12 +108,13 @@ def _pairs_sql(rules: Sequence[str], left: str, right: str) -> str:
 def scored_sql(
     trained: dict[str, Any],
     comparisons: Sequence[model.Comparison],
-    rules: Sequence[str],
+    pairs: str,
     left: str,
     right: str,
     floor: float,
 ) -> str:
-    """The pairs the rules bring whose match weight reaches `floor`, with each comparison's
+    """The pairs (a table of `record_id_l`, `record_id_r`, as `pairs_sql` gives them) whose
+    match weight reaches `floor`, with each comparison's level (`gamma_<comparison>`) and
     weight (`mw_<comparison>`, `mw_tf_adj_<comparison>`) as Splink names them.
 
     `left` and `right` are tables with an integer `record_id` and the compared columns;
@@ -127,9 +128,9 @@ def scored_sql(
     for i, column in enumerate(tf_columns):
         both = f"(SELECT {column} FROM {left} UNION ALL SELECT {column} FROM {right})"
         frequencies += (
-            f", tf_{i} AS (SELECT {column}, cast(count(*) AS float8) / "
-            f"(SELECT count({column}) FROM {both}) AS tf FROM {both} "
-            f"WHERE {column} IS NOT NULL GROUP BY {column})"
+            f"{', ' if frequencies else 'WITH '}tf_{i} AS (SELECT {column}, "
+            f"cast(count(*) AS float8) / (SELECT count({column}) FROM {both}) AS tf "
+            f"FROM {both} WHERE {column} IS NOT NULL GROUP BY {column})"
         )
         sides += f", tl_{i}.tf AS tf_{column}_l, tr_{i}.tf AS tf_{column}_r"
         joins += (
@@ -137,10 +138,11 @@ def scored_sql(
             f" LEFT JOIN tf_{i} AS tr_{i} ON tr_{i}.{column} = r.{column}"
         )
     compared = (
-        f"SELECT p.record_id_l, p.record_id_r, {sides} FROM pairs AS p "
+        f"SELECT p.record_id_l, p.record_id_r, {sides} FROM {pairs} AS p "
         f"JOIN {left} AS l ON l.record_id = p.record_id_l "
         f"JOIN {right} AS r ON r.record_id = p.record_id_r{joins}"
     )
+    levels = [f"gamma_{c.column}" for c in comparisons]
     gammas = ", ".join(
         [f"{c.gamma_sql()} AS gamma_{c.column}" for c in comparisons]
         + [f"tf_{column}_{side}" for column in tf_columns for side in "lr"]
@@ -156,9 +158,37 @@ def scored_sql(
     prior = prior_weight(float(trained["probability_two_random_records_match"]))
     total = f"{_float(prior)} + {' + '.join(terms)}"
     return (
-        f"WITH pairs AS ({_pairs_sql(rules, left, right)}){frequencies}, "
-        f"weighed AS (SELECT record_id_l, record_id_r, {', '.join(parts)} "
-        f"FROM (SELECT record_id_l, record_id_r, {gammas} FROM ({compared}))) "
-        f"SELECT record_id_l, record_id_r, {total} AS match_weight, "
-        f"{', '.join(terms)} FROM weighed WHERE ({total}) >= {floor!r}"
+        f"{frequencies} SELECT record_id_l, record_id_r, {total} AS match_weight, "
+        f"{', '.join(terms + levels)} FROM (SELECT record_id_l, record_id_r, "
+        f"{', '.join(parts + levels)} FROM (SELECT record_id_l, record_id_r, {gammas} "
+        f"FROM ({compared}))) WHERE ({total}) >= {floor!r}"
+    )
+
+
+def explained_sql(
+    scored: str,
+    comparisons: Sequence[model.Comparison],
+    left: str,
+    right: str,
+    shift: float,
+    cut: float,
+) -> str:
+    """The scored pairs (`scored_sql`) whose weight moved by `shift` reaches `cut`, with
+    their explanation, basis and differing identifiers (as `explain.linked_sql` gives them),
+    from the levels the scoring kept: only the words explanations quote are joined."""
+    weight = f"s.match_weight + {float(shift)!r}"
+    words = sorted({w for c in comparisons for w in c.words})
+    sides = "".join(f", l.{w} AS {w}_l, r.{w} AS {w}_r" for w in words)
+    differing = "".join(
+        f", gamma_{c.column} = 0 AS differs_{c.column}"
+        for c in comparisons
+        if c.name in explain.IDENTIFIERS
+    )
+    said = explain.explanation_sql(tuple(comparisons))
+    basis = explain.explanation_sql(tuple(comparisons), quote=False)
+    return (
+        f"SELECT record_id_l, record_id_r, weight, {said} AS explanation, {basis} AS basis"
+        f"{differing} FROM (SELECT s.*, {weight} AS weight{sides} FROM {scored} AS s "
+        f"JOIN {left} AS l ON l.record_id = s.record_id_l "
+        f"JOIN {right} AS r ON r.record_id = s.record_id_r WHERE {weight} >= {cut!r})"
     )

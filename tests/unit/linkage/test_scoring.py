@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from splink import DuckDBAPI, Linker
 
-from parley.linkage import model, scoring
+from parley.linkage import explain, model, scoring
 from parley.linkage.link import _as_macros, _comparisons
 from parley.linkage.prepare import feature_frames
 from tests.unit.linkage.cross_script import cross_script_lists
@@ -22,8 +22,9 @@ def _tables(con: duckdb.DuckDBPyConnection) -> tuple[tuple[model.Comparison, ...
     comparisons = _comparisons(frame_l, frame_r)
     words = {w for c in comparisons for w in c.words}
     for side, frame in (("l", frame_l), ("r", frame_r)):
-        keys = frame[[c for c in frame.columns if c not in words]]
-        con.register(f"keys_{side}", keys.assign(record_id=np.arange(len(frame))))
+        numbered = frame.assign(record_id=np.arange(len(frame)))
+        con.register(f"frame_{side}", numbered)
+        con.register(f"keys_{side}", numbered[[c for c in frame.columns if c not in words]])
     present = {c for c in frame_l.columns if frame_l[c].notna().any() and frame_r[c].notna().any()}
     rules = [r for r in model.PREDICTION_RULES if model.rule_columns(r) <= present]
     return comparisons, rules
@@ -52,7 +53,8 @@ def test_weights_are_splinks_bit_for_bit(floor: float) -> None:
     theirs = con.execute(
         f"select * from {splink.physical_name} order by record_id_l, record_id_r"
     ).df()
-    sql = scoring.scored_sql(trained, comparisons, rules, "keys_l", "keys_r", floor)
+    con.execute(f"create table pairs as {scoring.pairs_sql(rules, 'keys_l', 'keys_r')}")
+    sql = scoring.scored_sql(trained, comparisons, "pairs", "keys_l", "keys_r", floor)
     ours = con.execute(f"select * from ({sql}) order by record_id_l, record_id_r").df()
     assert len(ours) > 200
     pd.testing.assert_frame_equal(
@@ -65,12 +67,24 @@ def test_weights_are_splinks_bit_for_bit(floor: float) -> None:
     # Not a trivial agreement: the weights span links and non-links, term frequencies count.
     assert ours["match_weight"].min() < 0 < ours["match_weight"].max()
     assert ours["mw_tf_adj_family_name"].abs().max() > 0
+    # The explanations from the levels kept are those computed again from the records.
+    con.execute(f"create table scored as {sql}")
+    for side in "lr":
+        con.execute(f"create view words_{side} as select * from frame_{side}")
+    mine = scoring.explained_sql("scored", comparisons, "words_l", "words_r", 0.25, floor)
+    again = (
+        explain.linked_sql("scored", comparisons, 0.25, floor)
+        .replace("parley_l", "words_l")
+        .replace("parley_r", "words_r")
+    )
+    order = " order by record_id_l, record_id_r"
+    assert con.execute(mine + order).fetchall() == con.execute(again + order).fetchall()
 
 
 def test_a_model_without_a_comparison_is_refused() -> None:
     trained: dict[str, Any] = {"comparisons": [], "probability_two_random_records_match": 0.1}
     with pytest.raises(ValueError, match="no comparison 'family name'"):
-        scoring.scored_sql(trained, (model.FAMILY,), ["l.fam_code = r.fam_code"], "l", "r", 0.0)
+        scoring.scored_sql(trained, (model.FAMILY,), "pairs", "l", "r", 0.0)
 
 
 def _values(trained: dict[str, Any]) -> list[Any]:
