@@ -223,11 +223,13 @@ class _Romanised(_Distinct):
             grams, sizes = (rare, self._rare_sizes) if rare else (grams, self._sizes)
             if not grams:
                 continue
-            found = [self._holders[g] for g in grams]
-            shared = np.bincount(np.concatenate(found), minlength=len(self.values))
-            strings = np.flatnonzero(shared)
+            # the names holding any of the trigrams, and how many each holds: counted among
+            # them alone, not over the whole roster's names
+            strings, shared = np.unique(
+                np.concatenate([self._holders[g] for g in grams]), return_counts=True
+            )
             if len(strings) > _PRESELECT:
-                dice = shared[strings] / (len(grams) + sizes[strings])
+                dice = shared / (len(grams) + sizes[strings])
                 strings = strings[np.argpartition(-dice, _PRESELECT)[:_PRESELECT]]
             scores = _similarities([text], [self.values[j] for j in strings.tolist()])[0]
             out.extend(self.best_rows(scores, strings, limit, cutoff))
@@ -370,7 +372,7 @@ class SearchIndex:
         comparison through `compared`."""
         p = self._records[row]
         names = _compare(query, p.name, compared)
-        if respelt is not None:
+        if respelt is not None and names.score < _RESPELT:  # else the respelling cannot win
             alt = _compare(respelt, p.name, compared)
             if alt.score * _RESPELT > names.score:
                 names = NameComparison(
