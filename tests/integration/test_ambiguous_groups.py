@@ -213,3 +213,14 @@ def test_erasure_names_the_candidates_as_only_proposed(grouped: Ledger) -> None:
     with pytest.raises(Conflict, match="erased"):
         match_groups.choose(grouped, actor="MED", group=group.group_id, chosen=[SON])
     audit.verify_live(grouped)
+
+
+def test_one_to_one_proposes_each_records_likeliest_candidate_instead(ledger: Ledger) -> None:
+    setup_parties(ledger)
+    _rosters(ledger)
+    done = reconcile.reconcile_all(ledger, actor="MED", duplicates=False, one_to_one=True)
+    assert done.groups == {}
+    assert _payloads(ledger, ev.MATCH_AMBIGUOUS) == []
+    rows = reconcile.matches(ledger, actor="MED")
+    assert {r["state"] for r in rows} == {"proposed"}
+    assert len([r for r in rows if r["left"] == "RU:sought/ostap"]) == 1
