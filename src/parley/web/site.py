@@ -17,6 +17,7 @@ from parley.domain.errors import DomainError, NotFound
 from parley.errors import InvalidInput, ParleyError
 from parley.web import i18n, render, security
 from parley.web.pages import (
+    agreements,
     batches,
     desk,
     handover,
@@ -24,6 +25,7 @@ from parley.web.pages import (
     monitor,
     office,
     public,
+    reconciliation,
     roadmap,
     signin,
 )
@@ -37,6 +39,8 @@ PAGES = (
     language,
     signin,
     desk,
+    reconciliation,
+    agreements,
     batches,
     roadmap,
     monitor,
