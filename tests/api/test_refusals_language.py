@@ -124,6 +124,7 @@ def test_a_roster_files_problems_are_said_in_the_users_language(
         [*before, "roster", "import", str(roster), "--party", "RU", "--kind", "held", *after],
     )
     assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("Відмовлено, нічого не імпортовано: ")
     assert "рядок 2, стовпець birth_date: у лютому 1990 р. немає 31-го числа" in result.stderr, (
         result.stderr
     )

@@ -106,13 +106,16 @@ def fail(detail: str, label: str = LABELS[0]) -> NoReturn:
 
 
 @contextmanager
-def failures(refused: str = "nothing was imported") -> Iterator[None]:
+def failures(refused: str = N_("nothing was imported")) -> Iterator[None]:
     """Every error Parley raises on purpose reaches the user as one clear sentence and a
-    non-zero exit; `refused` says what a bad file left undone."""
+    non-zero exit; `refused` (marked N_) says what a bad file left undone."""
+    words = translations(user_locale()).gettext
+    head = f"{words(LABELS[1])}, {words(refused)}"
     try:
         yield
     except RosterFileError as e:
-        err.print(f"[red]Refused, {refused}:[/] {len(e.problems)} problem(s)")
+        count = words(N_("{count} problem(s)")).format(count=len(e.problems))
+        err.print(f"[red]{head}:[/] {count}")
         for problem in e.problems:
             err.print(f"  {refusal(problem.refusal(), user_locale())}")
         raise typer.Exit(1) from e
@@ -120,7 +123,7 @@ def failures(refused: str = "nothing was imported") -> Iterator[None]:
         fail(refusal(e, user_locale()), "Verification failed")
     except ServerRefused as e:
         if e.problems:
-            err.print(f"[red]Refused, {refused}:[/] {refusal(e, user_locale())}")
+            err.print(f"[red]{head}:[/] {refusal(e, user_locale())}")
             for said in e.said_problems:
                 err.print(f"  {refusal(said, user_locale())}")
             raise typer.Exit(1) from e

@@ -40,7 +40,7 @@ def export_command(
     ] = False,
 ) -> None:
     """Write the log, checkpoints with cosignatures and public keys for offline verification."""
-    with failures("nothing was written"):
+    with failures(N_("nothing was written")):
         if server() is not None:  # the party's own export, fetched and written here
             if public:
                 raise InvalidInput(

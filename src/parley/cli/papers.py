@@ -33,7 +33,7 @@ def manifest_command(
     writes it (as far as the reader may see), birth date and id, a signature line for each
     party and the mediator; each page names the batch's planning entry by log index and the
     first 16 hex digits of its leaf hash, and says "page N of M"."""
-    with failures("nothing was written"):
+    with failures(N_("nothing was written")):
         if server() is not None:  # made on the server as this party may see it
             served = client(actor).request(
                 "POST", f"/v1/batches/{segment(batch_id)}/manifest", {"languages": lang}
@@ -83,7 +83,7 @@ def export_command(
     (sought, located, in a batch, received...) for tracing services."""
     whose = party or actor
     suffix = file.suffix.lower()
-    with failures("nothing was written"):
+    with failures(N_("nothing was written")):
         if suffix == ".xlsx":
             what, kind = "workbook", "xlsx"
         elif suffix in (".xml", ".pfif"):

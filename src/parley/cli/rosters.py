@@ -28,6 +28,7 @@ from parley.cli.console import (
 from parley.domain.matches import RecordRef
 from parley.domain.rosters import RosterDiff, RosterKind, roster_id
 from parley.domain.words import user_language
+from parley.errors import N_
 
 roster_app = typer.Typer(no_args_is_help=True, help="Submit and compare rosters.")
 T = TypeVar("T")
@@ -175,7 +176,7 @@ def roster_remove(
     ] = False,
 ) -> None:
     """Take persons off a roster: a new version without them (their history stays)."""
-    with failures("nobody was removed"):
+    with failures(N_("nobody was removed")):
         if not record_ids and removal_list is None:
             raise typer.BadParameter("name the persons to remove: ids, or --list FILE")
         if server() is not None:  # the list read and checked here; its rows go to the server
