@@ -17,7 +17,7 @@ from parley.domain.agreements import PersonRef
 from parley.domain.errors import NotFound
 from parley.domain.handovers import ORDER
 from parley.domain.rosters import RosterKind, roster_id
-from parley.errors import N_
+from parley.errors import N_, ParleyError
 from parley.store import Tx, rosters
 from parley.store import batches as batch_store
 
@@ -119,6 +119,7 @@ class PlannedPerson:
     rank: int
     included: bool
     explanation: str
+    said: ParleyError  # the explanation as a template with fields, said in the reader's language
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,7 @@ class Proposal:
     sides: tuple[str, str]
     summary: str
     persons: tuple[PlannedPerson, ...]  # side A then B, each in priority order
+    summary_said: ParleyError  # the summary as a template with fields
 
 
 def proposal(ledger: Ledger, *, actor: str, request: PlanRequest) -> Proposal:
@@ -141,10 +143,11 @@ def proposal(ledger: Ledger, *, actor: str, request: PlanRequest) -> Proposal:
             d.rank,
             d.included,
             d.explanation,
+            d.said,
         )
         for d in found.plan.decisions
     )
-    return Proposal(found.sides, found.plan.summary(), persons)
+    return Proposal(found.sides, found.plan.summary(), persons, found.plan.summary_said())
 
 
 def exceptions(ledger: Ledger, *, actor: str) -> list[dict[str, Any]]:

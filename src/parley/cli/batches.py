@@ -11,6 +11,7 @@ from rich.table import Table
 
 from parley.app import batch_commands, batches, planning
 from parley.app.interview import read_interview
+from parley.app.language import refusal, user_locale
 from parley.app.planning import NextBatch, PlanRequest
 from parley.cli.console import client, failures, out, print_json, segment, server, with_ledger
 from parley.domain.agreements import PersonRef
@@ -83,14 +84,20 @@ def _request(
 def _print_proposal(proposal: NextBatch, show: int) -> None:
     plan = proposal.plan
     a, b = proposal.sides
-    out.print(f"[bold]{plan.summary().replace('side A', a).replace('side B', b)}[/]")
-    out.print(f"parity: {plan.balance_before.describe()} → {plan.balance_after.describe()}")
+    locale = user_locale()  # the reasons in PARLEY_LANG's language, as the refusals are
+    if locale == "en":
+        summary = plan.summary().replace("side A", a).replace("side B", b)
+    else:
+        summary = refusal(plan.summary_said(), locale)
+    out.print(f"[bold]{summary}[/]")
+    before, after = (refusal(x.said(), locale) for x in (plan.balance_before, plan.balance_after))
+    out.print(f"parity: {before} → {after}")
     table = Table(show_edge=False, pad_edge=False)
     for col in ("person", "", "why"):
         table.add_column(col)
     shown = sorted(plan.decisions, key=lambda d: (not d.included, d.rank))[:show]
     for d in shown:
-        table.add_row(str(d.person), "in" if d.included else "out", d.explanation)
+        table.add_row(str(d.person), "in" if d.included else "out", refusal(d.said, locale))
     out.print(table)
     if len(plan.decisions) > show:
         out.print(

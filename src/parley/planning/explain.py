@@ -1,4 +1,8 @@
-"""Every candidate's decision, with the reason in words."""
+"""Every candidate's decision, with the reason in words.
+
+Each reason is a template with named fields (`parley.errors.ParleyError`, as a refusal is):
+`str()` is the English sentence the CLI prints and the tests read, and a page says it in the
+reader's language through the catalogs (`parley.app.language.refusal`)."""
 
 from __future__ import annotations
 
@@ -7,16 +11,43 @@ from collections import Counter
 
 from parley.domain.agreements import ExchangeMode
 from parley.domain.persons import Category
+from parley.errors import N_, ParleyError, Word
 from parley.planning.pool import SidePool, Standing
-from parley.planning.priority import describe
+from parley.planning.priority import described, joined
 from parley.planning.proposal import Decision, Reason
 from parley.planning.terms import Candidate, ExchangeTerms, Side
 
-GC_III = "repatriated regardless of number (GC III arts. 109-110), not counted toward parity"
-
-
-def _sides(sides: list[Side]) -> str:
-    return f"side {sides[0]}" if len(sides) == 1 else "both sides"
+_SICK = N_(
+    "in: seriously wounded or sick — repatriated regardless of number (GC III arts. 109-110),"
+    " not counted toward parity"
+)
+_SICK_BOTH_VETOES = N_(
+    "in: seriously wounded or sick — repatriated regardless of number (GC III arts. 109-110),"
+    " not counted toward parity; the vetoes of both sides do not apply to them"
+)
+_SICK_ONE_VETO = N_(
+    "in: seriously wounded or sick — repatriated regardless of number (GC III arts. 109-110),"
+    " not counted toward parity; the veto of side {side} does not apply to them"
+)
+_NOT_NAMED = N_("out: not on the list side {side} agreed to release in this named exchange")
+_NOT_NAMED_SICK = N_(
+    "out: not on the list side {side} agreed to release in this named exchange; seriously"
+    " wounded or sick, owed repatriation regardless of number (GC III art. 109): add them to the"
+    " batch by an amendment both sides and the mediator agree, or release them under an unnamed"
+    " exchange"
+)
+_NAMED = N_("in: named in the signed agreement: a named exchange executes as signed")
+_NAMED_SICK = N_(
+    "in: named in the signed agreement: a named exchange executes as signed; seriously wounded"
+    " or sick (GC III arts. 109-110)"
+)
+# who holds the places: must-include, higher-priority, both or no persons
+_HOLDERS = {
+    (True, True): N_("must-include and higher-priority persons"),
+    (True, False): N_("must-include persons"),
+    (False, True): N_("higher-priority persons"),
+    (False, False): N_("no persons"),
+}
 
 
 class _Outcome:
@@ -27,102 +58,146 @@ class _Outcome:
         self.chosen = chosen  # counted persons in, must-include first
         self.other_count = other_count  # counted persons the other side releases
         self.per_category = Counter(c.category for c in chosen)
-        self._filled: dict[Category | None, tuple[str, str]] = {}
+        self._filled: dict[Category | None, tuple[Word, object]] = {}
 
-    def filled(self, category: Category | None, as_of: dt.date) -> tuple[str, str]:
+    def filled(self, category: Category | None, as_of: dt.date) -> tuple[Word, object]:
         """Who holds the places (of a category, or of the side): a phrase, and the detail."""
         if category not in self._filled:
             forced = {c.person for c in self.pool.forced}
             holders = [c for c in self.chosen if category is None or c.category is category]
             n_forced = sum(1 for c in holders if c.person in forced)
             ranked = [c for c in holders if c.person not in forced]
-            kinds = ["must-include"] if n_forced else []
-            kinds += ["higher-priority"] if ranked else []
-            detail = [f"{n_forced} by must-include lists"] if n_forced else []
+            detail: list[object] = []
+            if n_forced:
+                detail.append(ParleyError(N_("{count} by must-include lists"), count=n_forced))
             if ranked:
-                detail.append(f"the last one in by priority: {describe(ranked[-1], as_of)}")
+                last = described(ranked[-1], as_of)
+                detail.append(ParleyError(N_("the last one in by priority: {person}"), person=last))
             self._filled[category] = (
-                f"{' and '.join(kinds) or 'no'} persons",
-                "; ".join(detail) or "nobody is in",
+                Word(_HOLDERS[bool(n_forced), bool(ranked)]),
+                joined(detail, "; ") if detail else Word(N_("nobody is in")),
             )
         return self._filled[category]
 
 
-AS_SIGNED = "named in the signed agreement: a named exchange executes as signed"
-
-
-def _in_or_fixed(c: Candidate, standing: Standing, terms: ExchangeTerms) -> tuple[Reason, str]:
+def _in_or_fixed(
+    c: Candidate, standing: Standing, terms: ExchangeTerms
+) -> tuple[Reason, ParleyError]:
     vetoing = [s for s in Side if c.person in terms.side(s).veto]
     if terms.mode is ExchangeMode.NAMED:
         return _as_signed(c, standing)
     if standing is Standing.SERIOUSLY_WOUNDED_OR_SICK:
-        waived = ""
-        if vetoing:
-            whose = (
-                "the vetoes of both sides do"
-                if len(vetoing) == 2
-                else (f"the veto of side {vetoing[0]} does")
-            )
-            waived = f"; {whose} not apply to them"
-        return Reason.SERIOUSLY_WOUNDED_OR_SICK, f"in: seriously wounded or sick — {GC_III}{waived}"
+        if len(vetoing) == 2:
+            said = ParleyError(_SICK_BOTH_VETOES)
+        elif vetoing:
+            said = ParleyError(_SICK_ONE_VETO, side=vetoing[0].value)
+        else:
+            said = ParleyError(_SICK)
+        return Reason.SERIOUSLY_WOUNDED_OR_SICK, said
     if standing is Standing.MUST_INCLUDE:
         insisting = [s for s in Side if c.person in terms.side(s).must_include]
-        return Reason.MUST_INCLUDE, f"in: on the must-include list of {_sides(insisting)}"
+        if len(insisting) == 1:
+            said = ParleyError(
+                N_("in: on the must-include list of side {side}"), side=insisting[0].value
+            )
+        else:
+            said = ParleyError(N_("in: on the must-include list of both sides"))
+        return Reason.MUST_INCLUDE, said
     if standing is Standing.VETOED:
-        why = [
-            f"side {s}, which refuses to {'release' if s is c.side else 'receive'} them"
-            for s in vetoing
-        ]
-        return Reason.VETOED, f"out: vetoed by {' and by '.join(why)}"
-    return (
-        Reason.NOT_NAMED,
-        f"out: not on the list side {c.side} agreed to release in this named exchange",
-    )
+        if len(vetoing) == 2:  # side A and side B: one releases them, the other receives them
+            template = (
+                N_(
+                    "out: vetoed by side {first}, which refuses to release them and by side"
+                    " {second}, which refuses to receive them"
+                )
+                if vetoing[0] is c.side
+                else N_(
+                    "out: vetoed by side {first}, which refuses to receive them and by side"
+                    " {second}, which refuses to release them"
+                )
+            )
+            said = ParleyError(template, first=vetoing[0].value, second=vetoing[1].value)
+            return Reason.VETOED, said
+        template = (
+            N_("out: vetoed by side {side}, which refuses to release them")
+            if vetoing[0] is c.side
+            else N_("out: vetoed by side {side}, which refuses to receive them")
+        )
+        return Reason.VETOED, ParleyError(template, side=vetoing[0].value)
+    return Reason.NOT_NAMED, ParleyError(_NOT_NAMED, side=c.side.value)
 
 
-def _as_signed(c: Candidate, standing: Standing) -> tuple[Reason, str]:
+def _as_signed(c: Candidate, standing: Standing) -> tuple[Reason, ParleyError]:
     """A named exchange: the named are in, whatever their category; nobody else is."""
     if standing is Standing.NAMED:
-        return Reason.NAMED, f"in: {AS_SIGNED}"
+        return Reason.NAMED, ParleyError(_NAMED)
     if standing is Standing.SERIOUSLY_WOUNDED_OR_SICK:
-        return (
-            Reason.SERIOUSLY_WOUNDED_OR_SICK,
-            f"in: {AS_SIGNED}; seriously wounded or sick (GC III arts. 109-110)",
-        )
-    out = f"out: not on the list side {c.side} agreed to release in this named exchange"
-    if c.seriously_wounded_or_sick:
-        out += (
-            "; seriously wounded or sick, owed repatriation regardless of number (GC III art."
-            " 109): add them to the batch by an amendment both sides and the mediator agree, or"
-            " release them under an unnamed exchange"
-        )
-    return Reason.NOT_NAMED, out
+        return Reason.SERIOUSLY_WOUNDED_OR_SICK, ParleyError(_NAMED_SICK)
+    template = _NOT_NAMED_SICK if c.seriously_wounded_or_sick else _NOT_NAMED
+    return Reason.NOT_NAMED, ParleyError(template, side=c.side.value)
 
 
 def _left_out(
     c: Candidate, o: _Outcome, terms: ExchangeTerms, as_of: dt.date
-) -> tuple[Reason, str]:
-    me = f"this person: {describe(c, as_of)}"
+) -> tuple[Reason, ParleyError]:
+    me = ParleyError(N_("this person: {person}"), person=described(c, as_of))
     cap = terms.cap(c.category)
-    side = c.side
+    side = c.side.value
     if cap is not None and o.per_category[c.category] >= cap:
         who, detail = o.filled(c.category, as_of)
-        return Reason.CATEGORY_CAP, (
-            f"out: side {side}'s {c.category} cap of {cap} is reached by {who} ({me}; {detail})"
+        return Reason.CATEGORY_CAP, ParleyError(
+            N_("out: side {side}'s {category} cap of {cap} is reached by {who} ({me}; {detail})"),
+            side=side,
+            category=Word(c.category.value),
+            cap=cap,
+            who=who,
+            me=me,
+            detail=detail,
         )
     who, detail = o.filled(None, as_of)
     if terms.batch_size is not None and len(o.chosen) >= terms.batch_size:
-        return Reason.BATCH_FULL, (
-            f"out: side {side}'s {terms.batch_size}-person batch is full of {who} ({me}; {detail})"
+        return Reason.BATCH_FULL, ParleyError(
+            N_("out: side {side}'s {size}-person batch is full of {who} ({me}; {detail})"),
+            side=side,
+            size=terms.batch_size,
+            who=who,
+            me=me,
+            detail=detail,
         )
     p, q = terms.ratio
-    went = f"; the places went to {who} ({me}; {detail})" if o.chosen else f"; {me}"
-    return Reason.PARITY, (
-        f"out: parity — ratio {p}:{q} (tolerance {terms.tolerance}) lets side {side} release"
-        f" {len(o.chosen) or 'no'} counted persons in this batch, given side {side.other}'s"
-        f" {o.other_count} and the phase so far (A {terms.side_a.released},"
-        f" B {terms.side_b.released}){went}"
+    parity = {
+        "p": p,
+        "q": q,
+        "tolerance": terms.tolerance,
+        "side": side,
+        "other": c.side.other.value,
+        "other_count": o.other_count,
+        "released_a": terms.side_a.released,
+        "released_b": terms.side_b.released,
+        "me": me,
+    }
+    if o.chosen:
+        return Reason.PARITY, ParleyError(
+            N_(
+                "out: parity — ratio {p}:{q} (tolerance {tolerance}) lets side {side} release"
+                " {count} counted persons in this batch, given side {other}'s {other_count} and"
+                " the phase so far (A {released_a}, B {released_b}); the places went to {who}"
+                " ({me}; {detail})"
+            ),
+            count=len(o.chosen),
+            who=who,
+            detail=detail,
+            **parity,
+        )
+    said = ParleyError(
+        N_(
+            "out: parity — ratio {p}:{q} (tolerance {tolerance}) lets side {side} release no"
+            " counted persons in this batch, given side {other}'s {other_count} and the phase so"
+            " far (A {released_a}, B {released_b}); {me}"
+        ),
+        **parity,
     )
+    return Reason.PARITY, said
 
 
 def decide(
@@ -138,19 +213,24 @@ def decide(
             standing = pool.standing[c.person]
             counted = standing is not Standing.SERIOUSLY_WOUNDED_OR_SICK
             if standing is not Standing.OPEN:
-                reason, text = _in_or_fixed(c, standing, terms)
+                reason, said = _in_or_fixed(c, standing, terms)
             elif c.person in picked:
-                reason, text = (
+                reason, said = (
                     Reason.PRIORITY,
-                    (
-                        f"in: priority — rank {rank} of side {c.side}'s {len(pool.ranked)}"
-                        f" candidates ({describe(c, as_of)})"
+                    ParleyError(
+                        N_(
+                            "in: priority — rank {rank} of side {side}'s {count} candidates ({person})"
+                        ),
+                        rank=rank,
+                        side=c.side.value,
+                        count=len(pool.ranked),
+                        person=described(c, as_of),
                     ),
                 )
             else:
-                reason, text = _left_out(c, outcome, terms, as_of)
+                reason, said = _left_out(c, outcome, terms, as_of)
             included = reason in _IN
-            out.append(Decision(c.person, c.side, included, reason, text, counted, rank))
+            out.append(Decision(c.person, c.side, included, reason, str(said), counted, rank, said))
     return tuple(out)
 
 

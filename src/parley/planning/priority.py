@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from parley.domain.persons import Category, Sex
+from parley.errors import N_, ParleyError, Word
 from parley.planning.terms import Candidate
 
 # Journalists are civilians (Additional Protocol I, art. 79), so they rank with them.
@@ -30,14 +32,29 @@ def days_held(c: Candidate, as_of: dt.date) -> int | None:
     return None if c.capture_date is None else (as_of - c.capture_date).days
 
 
+def described(c: Candidate, as_of: dt.date) -> ParleyError:
+    """What the priority rules saw in a person, as words a face translates (`describe`)."""
+    parts: list[object] = []
+    if c.seriously_wounded_or_sick:
+        parts.append(Word(N_("seriously wounded or sick")))
+    if c.sex is not Sex.UNKNOWN:
+        parts.append(Word(N_("woman")) if c.sex is Sex.FEMALE else Word(N_("man")))
+    held = days_held(c, as_of)
+    if held is None:
+        parts.append(Word(N_("capture date unknown")))
+    else:
+        parts.append(ParleyError(N_("held {days} days"), days=held))
+    parts.append(Word(c.category.value))  # its word is in the catalogs (domain.persons)
+    return joined(parts, ", ")
+
+
 def describe(c: Candidate, as_of: dt.date) -> str:
     """What the priority rules saw in a person, e.g. 'woman, held 530 days, civilian'."""
-    parts = []
-    if c.seriously_wounded_or_sick:
-        parts.append("seriously wounded or sick")
-    if c.sex is not Sex.UNKNOWN:
-        parts.append("woman" if c.sex is Sex.FEMALE else "man")
-    held = days_held(c, as_of)
-    parts.append("capture date unknown" if held is None else f"held {held} days")
-    parts.append(str(c.category))
-    return ", ".join(parts)
+    return str(described(c, as_of))
+
+
+def joined(parts: Sequence[object], separator: str) -> ParleyError:
+    """Words and phrases said one after another (`a, b, c`), each translated where a face says
+    it in another language; the joining template itself is not a message of the catalogs."""
+    params = {f"p{i}": part for i, part in enumerate(parts)}
+    return ParleyError(separator.join("{" + name + "}" for name in params), **params)

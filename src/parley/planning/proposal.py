@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from parley.domain.agreements import PersonRef
+from parley.errors import N_, ParleyError
 from parley.planning.counts import SolveStatus
 from parley.planning.terms import Side
 
@@ -33,9 +34,11 @@ class Decision:
     side: Side  # the side that releases them
     included: bool
     reason: Reason
-    explanation: str  # "in: ..." or "out: ...", one sentence
+    explanation: str  # "in: ..." or "out: ...", one sentence, in English
     counted: bool  # counts toward parity, the batch size and the caps
     rank: int  # 1 = first in the side's priority order
+    # the explanation as a template with named fields, for a face to say in its reader's language
+    said: ParleyError = field(compare=False)
 
 
 @dataclass(frozen=True)
@@ -59,16 +62,33 @@ class PhaseBalance:
         return self.ratio is None or abs(self.imbalance) <= self.tolerance
 
     def describe(self) -> str:
-        totals = f"A {self.released_a}, B {self.released_b}"
+        return str(self.said())
+
+    def said(self) -> ParleyError:
+        """`describe` as a template with named fields, for a face to translate."""
+        totals = {"released_a": self.released_a, "released_b": self.released_b}
         if self.ratio is None:
-            return f"{totals} ({'named, as signed' if self.named else 'all for all'})"
+            if self.named:
+                return ParleyError(
+                    N_("A {released_a}, B {released_b} (named, as signed)"), **totals
+                )
+            return ParleyError(N_("A {released_a}, B {released_b} (all for all)"), **totals)
         p, q = self.ratio
         if self.imbalance == 0:
-            return f"{totals}: exactly {p}:{q}"
-        ahead = "A" if self.imbalance > 0 else "B"
-        return (
-            f"{totals}: side {ahead} ahead by {abs(self.imbalance)} against {p}:{q}"
-            f" (tolerance {self.tolerance})"
+            return ParleyError(
+                N_("A {released_a}, B {released_b}: exactly {p}:{q}"), p=p, q=q, **totals
+            )
+        return ParleyError(
+            N_(
+                "A {released_a}, B {released_b}: side {side} ahead by {by} against {p}:{q}"
+                " (tolerance {tolerance})"
+            ),
+            side="A" if self.imbalance > 0 else "B",
+            by=abs(self.imbalance),
+            p=p,
+            q=q,
+            tolerance=self.tolerance,
+            **totals,
         )
 
 
@@ -98,14 +118,38 @@ class BatchProposal:
             raise KeyError(f"{person} was not a candidate") from None
 
     def summary(self) -> str:
+        """Each side's count and the phase after, in English (a planned batch's basis on the
+        log is this sentence)."""
+        return str(self.summary_said())
+
+    def summary_said(self) -> ParleyError:
+        """`summary` as a template with named fields, for a face to say in its reader's
+        language."""
         parts = []
         for side in Side:
             chosen = [d for d in self.decisions if d.side is side and d.included]
             uncounted = sum(1 for d in chosen if not d.counted)
             if self.balance_after.named:
-                among = f" ({uncounted} seriously wounded or sick)" if uncounted else ""
-                parts.append(f"side {side} releases {len(chosen)} named{among}")
-                continue
-            extra = f" (+{uncounted} seriously wounded or sick)" if uncounted else ""
-            parts.append(f"side {side} releases {len(chosen) - uncounted}{extra}")
-        return f"{'; '.join(parts)}; phase after: {self.balance_after.describe()}"
+                template = (
+                    N_("side {side} releases {count} named ({wounded} seriously wounded or sick)")
+                    if uncounted
+                    else N_("side {side} releases {count} named")
+                )
+                count = len(chosen)
+            else:
+                template = (
+                    N_("side {side} releases {count} (+{wounded} seriously wounded or sick)")
+                    if uncounted
+                    else N_("side {side} releases {count}")
+                )
+                count = len(chosen) - uncounted
+            fields: dict[str, object] = {"side": side.value, "count": count}
+            if uncounted:
+                fields["wounded"] = uncounted
+            parts.append(ParleyError(template, **fields))
+        return ParleyError(
+            N_("{first}; {second}; phase after: {balance}"),
+            first=parts[0],
+            second=parts[1],
+            balance=self.balance_after.said(),
+        )

@@ -33,6 +33,8 @@ def environment(locale: str) -> Environment:
     env.filters["percent"] = lambda v: i18n.percent_text(v, locale)
     env.filters["word"] = lambda v, column: labels.word(column, v, locale)
     env.filters["refusal"] = lambda error: i18n.refusal(error, locale)
+    # an explanation (a planner's reason, a match's words) is a template with fields, said alike
+    env.filters["said"] = lambda message: i18n.refusal(message, locale)
     env.globals["LOCALES"] = i18n.LOCALES
     env.globals["NATIVE"] = i18n.NATIVE
     return env
