@@ -16,7 +16,7 @@ from nacl.public import SealedBox
 from nacl.signing import SigningKey, VerifyKey
 
 from parley.domain.errors import DomainError
-from parley.errors import N_, InvalidInput
+from parley.errors import N_, InvalidInput, Word
 from parley.io.limits import text_problem
 
 MAX_INTERVIEW_CHARS = 20_000  # the same bound as the server's route
@@ -24,7 +24,7 @@ MAX_INTERVIEW_CHARS = 20_000  # the same bound as the server's route
 
 def read_interview(source: str) -> str:
     """The interview's text from the file `source`, or from standard input when it is `-`."""
-    where = "standard input" if source == "-" else source
+    where = Word(N_("standard input")) if source == "-" else source
     try:
         if source == "-":
             data = sys.stdin.buffer.read(MAX_INTERVIEW_CHARS * 4 + 1)

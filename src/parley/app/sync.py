@@ -298,7 +298,9 @@ def sync(
 ) -> Synced:
     """Check the server's latest checkpoint and headers, cosign it, and send the cosignature."""
     mirror = Mirror(data_dir, party)
-    url = f"the server at http://{client.host}:{client.port}{client.prefix}"
+    url = ParleyError(
+        N_("the server at {url}"), url=f"http://{client.host}:{client.port}{client.prefix}"
+    )
     verifier, pinned = _pin(mirror, client, mediator_key)
     shown = _get(client, "/checkpoint")
     try:
