@@ -34,6 +34,7 @@ from parley.web.i18n import NATIVE
 from tests.api.helpers import run_cli
 from tests.web.conftest import screenshot
 from tests.web.exchange import HEX_KEY, XSS, Site, served
+from tests.web.test_office_pages import SERIOUS, axe
 
 LANGUAGES = ("uk", "ru", "en")
 PLACE = {"uk": "Золоте", "ru": "Золотое", "en": "Zolote"}
@@ -84,8 +85,9 @@ class Reader:
     """One language as the test reads it: the catalog's words, and the English ones it
     translates (any of them on a page in another language is a label left untranslated)."""
 
-    def __init__(self, lang: str) -> None:
+    def __init__(self, lang: str, axe_source: str) -> None:
         self.lang = lang
+        self.axe_source = axe_source
         catalog = translations(lang)
         self._ = catalog.gettext
         english = translations("en").gettext
@@ -105,7 +107,8 @@ class Reader:
         return said % fields if fields else said
 
     def step(self, page: Page, name: str) -> None:
-        """A step's page: in the reader's language, nothing left in English, kept as a shot."""
+        """A step's page: in the reader's language, nothing left in English, nothing serious for
+        axe-core, kept as a screenshot."""
         expect(page.locator("html")).to_have_attribute("lang", self.lang)
         text = page.evaluate(
             "(skip) => { const main = document.body.cloneNode(true);"
@@ -115,6 +118,8 @@ class Reader:
         )
         leaked = [m for m in self.untranslated if m in text]
         assert leaked == [], (self.lang, name, leaked)
+        serious = [v for v in axe(page, self.axe_source) if v["impact"] in SERIOUS]
+        assert serious == [], (self.lang, name, serious)
         self.steps += 1
         screenshot(page, f"exchange-{self.lang}-{self.steps:02d}-{name}")
 
@@ -138,7 +143,7 @@ def site(runner: CliRunner, tmp_path: Path) -> Iterator[Site]:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_whole_exchange_on_pages(
-    lang: str, site: Site, browser: Browser, tmp_path: Path
+    lang: str, site: Site, browser: Browser, tmp_path: Path, axe_source: str
 ) -> None:
     contexts: list[BrowserContext] = []
 
@@ -148,7 +153,7 @@ def test_the_whole_exchange_on_pages(
         return made
 
     try:
-        _exchange(site, Reader(lang), new_context, tmp_path)
+        _exchange(site, Reader(lang, axe_source), new_context, tmp_path)
     finally:
         for c in contexts:
             c.close()
@@ -237,7 +242,12 @@ def _exchange(site: Site, t: Reader, new_context: Callable[[], BrowserContext], 
 
     # the reconciliation, run from the queue page; its summary
     med.goto(site.url + "/desk/queue")
-    med.get_by_label(t("Exact names and birth date only")).check()
+    if t.lang == "en":  # record linkage, as `parley reconcile` runs it (Splink: seconds)
+        med.get_by_label(
+            t("By record linkage (names, dates and places weighed, as `parley reconcile` does)")
+        ).check()
+    else:
+        med.get_by_label(t("Exact names and birth date only")).check()
     med.get_by_role("button", name=t("Reconcile now")).click()
     expect(med.get_by_role("heading", level=1)).to_have_text(t("Reconciliation run"))
     summary = med.locator("table.summary tfoot tr")
