@@ -85,6 +85,7 @@ _MAYBE_FORMULA = r"^[^\p{L}\p{N}]*[=+\-@\x{ff1d}\x{ff20}\x{ff0b}\x{ff0d}]"
 # A control character, line break or bidirectional override anywhere: the careful reader
 # says where, or keeps a line break in free text.
 _MAYBE_CONTROL = r"[\x00-\x1f\x7f-\x{9f}\x{2028}\x{2029}\x{202a}-\x{202e}\x{2066}-\x{2069}]"
+_MAYBE_EITHER = f"(?:{_MAYBE_FORMULA})|{_MAYBE_CONTROL}"  # one pass over a column for both
 
 
 def _arrow_columns(path: Path) -> LinkageColumns | None:
@@ -131,9 +132,7 @@ def _arrow_columns(path: Path) -> LinkageColumns | None:
     for column in table.columns:
         if column.type != pa.string():  # read otherwise than the first row foretold
             return None
-        if pc.any(pc.match_substring_regex(column, _MAYBE_FORMULA)).as_py():
-            return None
-        if pc.any(pc.match_substring_regex(column, _MAYBE_CONTROL)).as_py():
+        if pc.any(pc.match_substring_regex(column, _MAYBE_EITHER)).as_py():
             return None
         if (pc.max(pc.utf8_length(column)).as_py() or 0) > limits.MAX_CELL_CHARS:
             return None

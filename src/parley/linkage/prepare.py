@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from itertools import product
 from typing import Any, TypeAlias
 
@@ -394,8 +395,9 @@ def feature_frames(
     del reader
     step(0.7)
     written = records.array("birth_date")
-    births = _each(written, parse_written_date)
-    columns |= _keyed(written, lambda text: _birth_columns(parse_written_date(text)))
+    parse = cache(parse_written_date)  # each distinct date read once for both uses
+    births = _each(written, parse)
+    columns |= _keyed(written, lambda text: _birth_columns(parse(text)))
     columns |= _keyed(records.array("birth_place"), _place_columns)
     for column, source, key in _SINGLE:
         columns[column] = pa.array(_each(records.array(source), key), type=pa.string())
