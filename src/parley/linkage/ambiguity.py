@@ -79,7 +79,9 @@ def answers(
     weight `cut`: clear best candidates at or over it, and every candidate of an ambiguous
     group that has one at or over it; with `lone`, also a pair at or over that weight which
     is the only candidate of both its records once the candidates far below another's best
-    are set aside (no namesake competes for either record)."""
+    are set aside (no namesake competes for either record), and every candidate of a group
+    that has one at or over `lone` (each would be an answer alone: together, a person
+    chooses)."""
     low = cut if lone is None else min(cut, lone)
     frame = rows.loc[rows["match_weight"].to_numpy(dtype=float) >= low - margin]
     left = frame["record_id_l"].to_numpy(dtype=np.int64)
@@ -94,7 +96,7 @@ def answers(
     # Groups: the pairs of records with more than one close candidate, linked by records.
     many = np.flatnonzero(shared)
     component = _components(left[many], right[many])
-    over = pd.Series(w[many] >= cut).groupby(component).transform("any").to_numpy(dtype=bool)
+    over = pd.Series(w[many] >= low).groupby(component).transform("any").to_numpy(dtype=bool)
     kept = many[over]
     _, numbered = np.unique(component[over], return_inverse=True)
     group = np.full(len(left), -1, dtype=np.int64)

@@ -74,9 +74,11 @@ def test_answers_are_one_to_one_or_grouped(drawn: list[tuple[int, int, float]]) 
 def test_the_only_candidate_of_both_records_is_an_answer_under_the_threshold() -> None:
     rows = _rows([(0, 0, -1.5), (1, 1, -1.5), (1, 2, -4.0), (2, 3, -3.5)])
     out = answers(rows, CUT, lone=-2.0)
-    found = set(zip(out.left.tolist(), out.right.tolist(), strict=True))
-    # (1, 1) has a rival close enough to be the answer; (2, 3) is alone but too weak.
-    assert found == {(0, 0)}
+    pairs = zip(out.left.tolist(), out.right.tolist(), strict=True)
+    found = dict(zip(pairs, out.group.tolist(), strict=True))
+    # (1, 1) has a rival close enough to be the answer: a group; (2, 3) is alone but too weak.
+    assert {p for p, g in found.items() if g < 0} == {(0, 0)}
+    assert found[(1, 1)] == found[(1, 2)] >= 0 and (2, 3) not in found
     assert not len(answers(rows, CUT).left)
 
 
@@ -93,3 +95,16 @@ def test_a_rival_far_below_or_taken_by_its_own_record_leaves_a_candidate_alone()
     # Without `lone`, only the pair over the threshold.
     out = answers(rows, CUT)
     assert set(zip(out.left.tolist(), out.right.tolist(), strict=True)) == {(3, 3)}
+
+
+def test_candidates_each_an_answer_alone_are_a_group_under_the_threshold() -> None:
+    # Record 0 has two candidates either of which would be its answer alone: a group.
+    rows = _rows([(0, 0, -1.0), (0, 1, -1.5), (2, 2, -3.0), (2, 3, -3.2)])
+    out = answers(rows, CUT, lone=-2.0)
+    pairs = zip(out.left.tolist(), out.right.tolist(), strict=True)
+    found = dict(zip(pairs, out.group.tolist(), strict=True))
+    assert found[(0, 0)] == found[(0, 1)] >= 0
+    # Record 2's candidates are too weak even alone: not reported.
+    assert (2, 2) not in found and (2, 3) not in found
+    # Without `lone`, nothing under the threshold is reported.
+    assert not len(answers(rows, CUT).left)
