@@ -71,6 +71,8 @@ def test_match_list_shows_the_group_and_match_choose_resolves_it(group: str) -> 
     listed = runner.invoke(app, ["match", "list", "--state", "ambiguous"])
     assert listed.exit_code == 0, listed.output
     text = listed.stdout
+    assert f"group {group}: 2 candidate(s) too close to tell apart" in text
+    assert text.index(f"group {group}: 2") < text.index(TO_SON) < text.index(TO_FATHER)
     assert f"ambiguous (group {group}) 0.710  {TO_SON}" in text
     assert f"ambiguous (group {group}) 0.690  {TO_FATHER}" in text
     assert "UA:held/son Гайдамака Остап Остапович (born 1978)" in text

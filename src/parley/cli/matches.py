@@ -4,6 +4,7 @@ and the parties."""
 from __future__ import annotations
 
 import warnings
+from collections import Counter
 from typing import Annotated, Any
 
 import typer
@@ -286,10 +287,19 @@ def list_command(
     if as_json:
         print_json(rows)
         return
+    waiting = Counter(r.get("group") for r in rows if r["state"] == MatchState.AMBIGUOUS.value)
+    shown_group = None
     for r in rows:
         kind = " duplicate" if r["duplicate"] else ""
         if r.get("group") and r["state"] == MatchState.AMBIGUOUS.value:
             kind += f" (group {r['group']})"  # its candidates side by side, the likeliest first
+            if r["group"] != shown_group:
+                out.print(
+                    f"group {r['group']}: {waiting[r['group']]} candidate(s) too close to tell"
+                    f" apart; choose with `parley match choose {r['group']} MATCH_ID` or --none",
+                    markup=False,
+                )
+        shown_group = r.get("group")
         out.print(f"{r['state']}{kind} {r['score']:.3f}  {r['match_id']}", markup=False)
         out.print(f"  {_record_line(r['left'], r.get('left_record'))}", markup=False)
         out.print(f"  {_record_line(r['right'], r.get('right_record'))}", markup=False)
