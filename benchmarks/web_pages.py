@@ -1,13 +1,15 @@
 """Time to first byte and full load of the mediator's heaviest pages: the reconciliation queue
-over 10,000 candidate pairs (its first page, a deep page, and a bulk decision's count) and the
-handover board of a 5,000-person batch. Target: under 1 s each on this machine.
+over 10,000 candidate pairs (its first page, a deep page, and a bulk decision's count), its
+2,000 ambiguous groups of two candidates (the first page and the last), and the handover board
+of a 5,000-person batch. Target: under 1 s each on this machine.
 
 The server runs in its own process (`parley serve`'s app, uvicorn, one worker) over an instance
 on SQLite made here: UA's sought roster and RU's held roster of N persons each, written in
 Cyrillic, N proposals between them, and a batch of M persons from both held rosters. The client
 signs in with the printed one-time link, then times each page on a fresh connection.
 
-Run: .venv/bin/python benchmarks/web_pages.py [--candidates 10000] [--board 5000] [--repeat 5]
+Run: .venv/bin/python benchmarks/web_pages.py [--candidates 10000] [--groups 2000] [--board 5000]
+[--repeat 5]
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from parley.app import agreements, batches, instance, reconcile, rosters
+from parley.app import agreements, batches, instance, match_groups, reconcile, rosters
 from parley.app.config import Settings
 from parley.app.ledger import Ledger
 from parley.domain.agreements import (
@@ -57,7 +59,7 @@ def _person(prefix: str, n: int, russian: bool) -> PersonRecord:
     )
 
 
-def prepare(ledger: Ledger, candidates: int, board: int) -> None:
+def prepare(ledger: Ledger, candidates: int, board: int, groups: int = 0) -> None:
     instance.init_instance(ledger, name="bench", mediator_id="MED", mediator_name="M")
     for p in ("UA", "RU"):
         instance.register_party(ledger, actor="MED", party=Party(p, p, Role.SIDE), local_key=True)
@@ -68,9 +70,9 @@ def prepare(ledger: Ledger, candidates: int, board: int) -> None:
     digest = agreements.text_hash(agreement)
     for signer in ("UA", "RU", "MED"):
         agreements.sign(ledger, actor=signer, agreement_id="A", text_sha256=digest)
-    held = max(candidates, board // 2)
+    held = max(candidates, board // 2, 2 * groups)
     for party, kind, prefix, count, russian in (
-        ("UA", RosterKind.SOUGHT, "S", candidates, False),
+        ("UA", RosterKind.SOUGHT, "S", candidates + groups, False),
         ("RU", RosterKind.HELD, "R", held, True),
         ("UA", RosterKind.HELD, "U", board - board // 2, False),
     ):
@@ -92,6 +94,23 @@ def prepare(ledger: Ledger, candidates: int, board: int) -> None:
         for n in range(candidates)
     ]
     reconcile.propose(ledger, actor="MED", candidates=pairs)
+    # each further sought record too close to call between two held ones: a group of two
+    ambiguous = {
+        str(g): [
+            reconcile.Candidate(
+                RecordRef("UA:sought", f"S{candidates + g}"),
+                RecordRef("RU:held", f"R{2 * g + k}"),
+                0.6 - k / 100,
+                "bench",
+                "record linkage: as likely as another candidate",
+            )
+            for k in (0, 1)
+        ]
+        for g in range(groups)
+    }
+    match_groups.record_groups(
+        ledger, actor="MED", sought="UA:sought", held="RU:held", clear=[], ambiguous=ambiguous
+    )
     persons = [PersonRef("RU", f"R{n}") for n in range(board // 2)]
     persons += [PersonRef("UA", f"U{n}") for n in range(board - board // 2)]
     batches.plan(
@@ -157,6 +176,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--candidates", type=int, default=10_000)
     parser.add_argument("--board", type=int, default=5_000)
+    parser.add_argument("--groups", type=int, default=2_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument(
         "--data", type=Path, help="keep the instance in this folder; reuse it if it is there"
@@ -172,11 +192,12 @@ def main() -> None:
         if not (data / "parley.db").exists():
             ledger = Ledger.open(Settings(data, f"sqlite:///{data / 'parley.db'}"), create=True)
             try:
-                prepare(ledger, args.candidates, args.board)
+                prepare(ledger, args.candidates, args.board, args.groups)
             finally:
                 ledger.close()
         print(
-            f"instance: {args.candidates:,} candidate pairs, a batch of {args.board:,}"
+            f"instance: {args.candidates:,} candidate pairs, {args.groups:,} ambiguous groups,"
+            f" a batch of {args.board:,}"
             f" (ready in {time.perf_counter() - started:.1f} s)"
         )
         port = _free_port()
@@ -205,11 +226,19 @@ def main() -> None:
             assert token is not None, page[:500]
             count = f"csrf={token.group(1)}&min_score=0.9&decision=confirm"
             pages = max((args.candidates + 49) // 50, 1)
+            group_pages = max((args.groups + 19) // 20, 1)
             timed = [
                 ("queue, first page (50 pairs)", "GET", "/desk/queue", ""),
                 (f"queue, page {pages}", "GET", f"/desk/queue?page={pages}", ""),
                 ("queue, pairs at 90% or more", "GET", "/desk/queue?min=0.9", ""),
                 ("bulk decision's count at 90%", "POST", "/desk/queue/bulk-preview", count),
+                ("ambiguous groups, first page (20)", "GET", "/desk/queue?state=ambiguous", ""),
+                (
+                    f"ambiguous groups, page {group_pages}",
+                    "GET",
+                    f"/desk/queue?state=ambiguous&page={group_pages}",
+                    "",
+                ),
                 (f"handover board ({args.board:,} persons)", "GET", "/desk/batches/B", ""),
             ]
             print(f"{'page':40s} {'status':>6s} {'KiB':>7s} {'TTFB ms':>9s} {'full ms':>9s}")
