@@ -99,7 +99,7 @@ def test_the_mediator_picks_one_of_a_group(
     expect(son).to_be_checked()
     page.get_by_role("button", name="Confirm the ticked candidate, reject the others").focus()
     page.keyboard.press("Enter")
-    expect(page.locator(".notice")).to_contain_text("Decisions recorded: 2")
+    expect(page.locator(".notice").first).to_contain_text("Decisions recorded: 2")
     expect(page.locator("article.group")).to_have_count(0)
     states = {m["match_id"]: m["state"] for m in reconcile.matches(site.ledger, actor="MED")}
     assert states == {match_id(OSTAP, SON): "confirmed", match_id(OSTAP, FATHER): "rejected"}
