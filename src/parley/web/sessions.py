@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from parley.app import desk_views
+from parley.app.authz import Forbidden
 from parley.errors import N_, ParleyError
 from parley.web import security
 from parley.web.state import Session, web_of
@@ -37,6 +38,17 @@ def signed_in(request: Request) -> str:
         raise NeedSignIn(N_("sign in first"))
     request.scope.setdefault("state", {})["party"] = party  # for the access log
     return party
+
+
+def require_desk(request: Request) -> None:
+    """Refuse a step the server signs with the key it holds (the mediator's desk) when this
+    browser's session is a side's or a monitor's: their steps are signed in their browser."""
+    found = session_of(request)
+    if found is None or found.role != "mediator":
+        party = "" if found is None else found.party_id
+        raise Forbidden(
+            N_("{party} signs its steps in its own browser, not through the server"), party=party
+        )
 
 
 def open_session(request: Request, response: Response, party_id: str) -> None:

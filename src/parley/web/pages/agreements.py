@@ -69,6 +69,7 @@ async def preview(request: Request, party: Party, form: Form) -> Response:
     """The draft's text in the three languages; nothing is recorded until it is put up."""
     ledger = web_of(request).ledger
     try:
+        sessions.require_desk(request)
         name, data = await _draft_of(form)
         texts = await run_in_threadpool(
             lambda: desk_agreements.preview(
@@ -94,6 +95,7 @@ async def put_up(request: Request, party: Party, form: Form) -> Response:
     """Draft the previewed agreement on the log: the sides may read and sign it."""
     ledger = web_of(request).ledger
     try:
+        sessions.require_desk(request)
         name, data = await _draft_of(form)
         agreement = await run_in_threadpool(lambda: desk_agreements.read_draft(name, data))
         await run_in_threadpool(
@@ -132,6 +134,7 @@ async def witness(request: Request, party: Party, agreement_id: str, form: Form)
     """The mediator signs the text it read (the hash the page showed it)."""
     digest = form.get("text_sha256")
     try:
+        sessions.require_desk(request)  # a side signs in its own browser, from its office
         await run_in_threadpool(
             lambda: desk_agreements.witness(
                 web_of(request).ledger,

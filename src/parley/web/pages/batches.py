@@ -169,6 +169,7 @@ async def manifest(request: Request, batch_id: str, party: Party) -> Response:
 async def move(request: Request, batch_id: str, party: Party, form: Form) -> Response:
     """The ticked persons move to the state chosen, each as its own signed step."""
     try:
+        sessions.require_desk(request)  # a side's steps are signed in its own browser
         to = HandoverState(_text(form, "to"))
         persons = [PersonRef.parse(p) for p in form.getlist("person") if isinstance(p, str)]
         if not persons:

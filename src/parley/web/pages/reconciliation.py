@@ -32,6 +32,7 @@ async def reconcile(request: Request, party: Party, form: Form) -> Response:
     except ValueError:
         method = desk_reconcile.Method.LINKED
     try:
+        sessions.require_desk(request)
         done = await run_in_threadpool(
             lambda: desk_reconcile.run(web_of(request).ledger, actor=party, method=method)
         )
