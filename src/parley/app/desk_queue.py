@@ -10,12 +10,12 @@ from typing import Any
 
 from parley.app import authz
 from parley.app.desk_views import latin
-from parley.app.explanations import compare_records
+from parley.app.explanations import explained
 from parley.app.ledger import Appended, Ledger
 from parley.app.reconcile import decide_matches
 from parley.domain.errors import Conflict, DomainError
 from parley.domain.matches import MatchState, RecordRef
-from parley.errors import N_
+from parley.errors import N_, ParleyError
 from parley.store import Tx, rosters
 from parley.store import matches as stored
 from parley.store.matches import StoredMatch
@@ -60,6 +60,9 @@ class QueueRow:
     explanation: str
     left: QueueRecord
     right: QueueRecord
+    # the explanation as a template with fields, said in the reader's language (the basis the
+    # log keeps quoted as recorded)
+    said: ParleyError
 
 
 @dataclass(frozen=True)
@@ -99,13 +102,25 @@ def _records(tx: Tx, refs: set[RecordRef]) -> dict[RecordRef, rosters.CurrentRec
     return {ref: rosters.current_record(tx, ref.roster_id, ref.record_id) for ref in refs}
 
 
-def _explanation(
-    m: StoredMatch, left: Mapping[str, Any] | None, right: Mapping[str, Any] | None
-) -> str:
-    """The match's words as `explanations.explain_matches` says them: its basis, then the two
-    records compared as they stand (nothing of an erased one)."""
-    compared = compare_records(left, right)
-    return f"{m.basis}; {compared}" if m.basis else compared
+def _row(m: StoredMatch, found: Mapping[RecordRef, rosters.CurrentRecord | None]) -> QueueRow:
+    """A pair with the match's words as `explanations.explain_matches` says them: its basis,
+    then the two records compared as they stand (nothing of an erased one)."""
+    left, right = (found[ref] for ref in (m.left, m.right))
+    said = explained(
+        m.basis,
+        None if left is None or left.erased else left.data,
+        None if right is None or right.erased else right.data,
+    )
+    return QueueRow(
+        m.match_id,
+        m.state.value,
+        m.score,
+        m.duplicate,
+        str(said),
+        _record(m.left, left),
+        _record(m.right, right),
+        said,
+    )
 
 
 def queue(
@@ -127,19 +142,7 @@ def queue(
         )
         counts = stored.state_counts(tx)
         found = _records(tx, {ref for m in page for ref in (m.left, m.right)})
-    data = {ref: None if r is None or r.erased else r.data for ref, r in found.items()}
-    rows = tuple(
-        QueueRow(
-            m.match_id,
-            m.state.value,
-            m.score,
-            m.duplicate,
-            _explanation(m, data[m.left], data[m.right]),
-            _record(m.left, found[m.left]),
-            _record(m.right, found[m.right]),
-        )
-        for m in page
-    )
+    rows = tuple(_row(m, found) for m in page)
     return Queue(rows, total, offset, limit, counts)
 
 
@@ -193,18 +196,7 @@ def _group(
     found: Mapping[RecordRef, rosters.CurrentRecord | None],
 ) -> QueueGroup:
     data = {ref: None if r is None or r.erased else r.data for ref, r in found.items()}
-    rows = tuple(
-        QueueRow(
-            m.match_id,
-            m.state.value,
-            m.score,
-            m.duplicate,
-            _explanation(m, data[m.left], data[m.right]),
-            _record(m.left, found[m.left]),
-            _record(m.right, found[m.right]),
-        )
-        for m in candidates
-    )
+    rows = tuple(_row(m, found) for m in candidates)
     lefts = list(dict.fromkeys(m.left for m in candidates))
     rights = list(dict.fromkeys(m.right for m in candidates))
     side, anchors = ("right", rights) if len(rights) < len(lefts) else ("left", lefts)

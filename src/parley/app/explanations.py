@@ -14,6 +14,7 @@ from typing import Any
 
 from parley.domain.dates import parse_written_date
 from parley.domain.matches import RecordRef
+from parley.errors import N_, ParleyError, Word
 from parley.names import compare_names, normalise_person_name
 from parley.store import Tx
 from parley.store import rosters as roster_store
@@ -21,6 +22,25 @@ from parley.store.matches import StoredMatch
 
 ERASED = "(erased)"
 _IDENTIFIERS = ("service_number", "national_id")
+# How two birth dates agree, as linkage.search.date_agreement says it (for the catalogs: a page
+# shows them translated).
+_DATE_WORDS = (
+    N_("same year, month unknown on one side"),
+    N_("same year and month, day unknown on one side"),
+    N_("same birth date"),
+    N_("same year and month, another day"),
+    N_("day and month swapped"),
+    N_("same year, another month"),
+    N_("one year apart, same day"),
+    N_("different birth dates"),
+)
+# An identifier of both records, the same or not: (field, agrees) -> the words.
+_IDENTIFIER_WORDS = {
+    ("service_number", True): N_("service number {left} / {right} agrees"),
+    ("service_number", False): N_("service number {left} / {right} differs"),
+    ("national_id", True): N_("national id {left} / {right} agrees"),
+    ("national_id", False): N_("national id {left} / {right} differs"),
+}
 
 
 def _name(data: Mapping[str, Any]) -> str:
@@ -31,7 +51,7 @@ def _name(data: Mapping[str, Any]) -> str:
     return " ".join(str(p) for p in parts if p)
 
 
-def _date_words(left: Mapping[str, Any], right: Mapping[str, Any]) -> str | None:
+def _date_words(left: Mapping[str, Any], right: Mapping[str, Any]) -> ParleyError | None:
     from parley.linkage.search import date_agreement  # linkage pulls in numpy and rapidfuzz
 
     a, b = left.get("birth_date"), right.get("birth_date")
@@ -40,34 +60,64 @@ def _date_words(left: Mapping[str, Any], right: Mapping[str, Any]) -> str | None
     agreed = date_agreement(parse_written_date(str(a)), parse_written_date(str(b)))
     if agreed is None:
         return None
-    return f"birth date {a} / {b}: {agreed[1]}"
+    return ParleyError(
+        N_("birth date {left} / {right}: {agreement}"),
+        left=str(a),
+        right=str(b),
+        agreement=Word(agreed[1]),
+    )
 
 
-def _identifier_words(left: Mapping[str, Any], right: Mapping[str, Any]) -> list[str]:
+def _identifier_words(left: Mapping[str, Any], right: Mapping[str, Any]) -> list[ParleyError]:
     out = []
     for field in _IDENTIFIERS:
         a, b = str(left.get(field) or "").strip(), str(right.get(field) or "").strip()
         if a and b:
-            said = "agrees" if a.casefold() == b.casefold() else "differs"
-            out.append(f"{field.replace('_', ' ')} {a} / {b} {said}")
+            template = _IDENTIFIER_WORDS[field, a.casefold() == b.casefold()]
+            out.append(ParleyError(template, left=a, right=b))
     return out
 
 
-def compare_records(left: Mapping[str, Any] | None, right: Mapping[str, Any] | None) -> str:
-    """Two records' fields compared in words, then both names as written (`(Koval Oleh /
-    Коваль Олег)`); `None` for an erased record, of which nothing is quoted."""
+def compared(left: Mapping[str, Any] | None, right: Mapping[str, Any] | None) -> ParleyError:
+    """Two records' fields compared, then both names as written (`(Koval Oleh / Коваль
+    Олег)`), as a template with named fields a face says in its reader's language (`str()` is
+    `compare_records`'s English); nothing is quoted of an erased record (`None`)."""
     if left is None or right is None:
-        return f"a record is {ERASED[1:-1]}: nothing of it is shown"
-    words = []
+        return ParleyError(N_("a record is erased: nothing of it is shown"))
+    words: list[ParleyError] = []
     a, b = _name(left), _name(right)
     if a and b:
-        words.append(compare_names(normalise_person_name(a), normalise_person_name(b)).explain())
+        words.append(compare_names(normalise_person_name(a), normalise_person_name(b)).said())
     dates = _date_words(left, right)
     if dates is not None:
         words.append(dates)
     words += _identifier_words(left, right)
-    said = "; ".join(words) or "nothing to compare"
-    return f"{said} ({a} / {b})" if a and b else said
+    params = {f"p{i}": w for i, w in enumerate(words)}
+    said = (
+        ParleyError("; ".join("{" + k + "}" for k in params), **params)
+        if params
+        else ParleyError(N_("nothing to compare"))
+    )
+    if a and b:
+        return ParleyError(N_("{compared} ({left} / {right})"), compared=said, left=a, right=b)
+    return said
+
+
+def compare_records(left: Mapping[str, Any] | None, right: Mapping[str, Any] | None) -> str:
+    """Two records' fields compared in words, then both names as written (`(Koval Oleh /
+    Коваль Олег)`); for an erased record, of which nothing is quoted, a sentence saying so."""
+    return str(compared(left, right))
+
+
+def explained(
+    basis: str, left: Mapping[str, Any] | None, right: Mapping[str, Any] | None
+) -> ParleyError:
+    """A match's explanation as `explain_matches` says it (`str()`), as a template a face says
+    in its reader's language: the basis the log keeps is quoted as it was recorded (in English:
+    words the linkage wrote when it found the pair), the two records compared in the reader's."""
+    if not basis:
+        return compared(left, right)
+    return ParleyError(N_("{basis}; {compared}"), basis=basis, compared=compared(left, right))
 
 
 def _records(tx: Tx, refs: set[RecordRef]) -> dict[RecordRef, Mapping[str, Any] | None]:

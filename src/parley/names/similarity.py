@@ -8,6 +8,7 @@ from itertools import product
 
 from rapidfuzz.distance import OSA, JaroWinkler
 
+from parley.errors import N_, ParleyError, Word
 from parley.names.keys import NameKeys, TokenKeys, normalise_person_name
 from parley.names.transcription import best_transcription_similarity
 
@@ -46,6 +47,29 @@ _COMMON_ENDINGS = (
 )  # a guessed order of family and given name costs a little
 
 
+# The words a comparison says, for the catalogs (a face shows them translated, `said`): the
+# parts, each reason and each note as the functions below write them.
+_WORDS = (
+    N_("family name"), N_("given name"), N_("patronymic"), N_("other words"),
+    N_("same"), N_("same once transliterated"), N_("same name, another gendered or case ending"),
+    N_("sounds alike (vowels, r/l, s/z differ)"), N_("spelt differently"),
+    N_("an everyday form of the same name"), N_("initial agrees"), N_("initial differs"),
+    N_("same stem"), N_("compared word by word"), N_("no name part on both sides"),
+    N_("a word on one side only"), N_("one name is a man's, the other a woman's"),
+    N_("given name and patronymic are swapped: father and son?"),
+    N_("family and given name swapped"),
+)  # fmt: skip
+# Reasons naming what is compared (a given name, a father's name) and the table's name.
+_SAME_NAME = {
+    "given name": N_("same given name ({group})"),
+    "father's name": N_("same father's name ({group})"),
+}
+_DIFFERENT_NAMES = {
+    "given name": N_("different given names"),
+    "father's name": N_("different father's names"),
+}
+
+
 @dataclass(frozen=True)
 class PartComparison:
     """One part of two names compared: the score in [0, 1] and why."""
@@ -55,6 +79,23 @@ class PartComparison:
     right: str
     score: float
     reason: str
+    group: str = ""  # the given-name table's name both are forms of, when the reason names it
+
+    def said(self) -> ParleyError:
+        """This part as `NameComparison.explain` writes it, as a template with named fields."""
+        what = "father's name" if self.part == "patronymic" else self.part
+        template = _SAME_NAME.get(what)
+        reason: object = Word(self.reason)
+        if self.group and template is not None:
+            reason = ParleyError(template, group=self.group)
+        return ParleyError(
+            N_("{part} {left} ~ {right}: {reason} ({score})"),
+            part=Word(self.part),
+            left=self.left,
+            right=self.right,
+            reason=reason,
+            score=f"{self.score:.2f}",
+        )
 
 
 @dataclass(frozen=True)
@@ -69,6 +110,15 @@ class NameComparison:
         """One line in words: each part, its reason and score, then the notes."""
         words = [f"{p.part} {p.left} ~ {p.right}: {p.reason} ({p.score:.2f})" for p in self.parts]
         return "; ".join(words + list(self.notes)) or "nothing to compare"
+
+    def said(self) -> ParleyError:
+        """`explain` as a template with named fields: each part and note said in a face's
+        language, the names as written."""
+        shown: list[object] = [p.said() for p in self.parts] + [Word(n) for n in self.notes]
+        if not shown:
+            return ParleyError(N_("nothing to compare"))
+        params = {f"p{i}": x for i, x in enumerate(shown)}
+        return ParleyError("; ".join("{" + k + "}" for k in params), **params)
 
 
 def string_similarity(a: str, b: str) -> float:
@@ -131,22 +181,31 @@ def _initial_agrees(a: TokenKeys, b: TokenKeys) -> bool:
 
 def compare_given(a: TokenKeys, b: TokenKeys, what: str = "given name") -> tuple[float, str]:
     """Given names (or fathers' names of patronymics): the table first, then spelling."""
+    score, reason, _group = _given(a, b, what)
+    return score, reason
+
+
+def _given(a: TokenKeys, b: TokenKeys, what: str) -> tuple[float, str, str]:
+    """`compare_given`, and the table's name when the reason names it."""
     if a.groups & b.groups:
         same = set(a.skeletons) & set(b.skeletons)
         group = min(a.groups & b.groups)
-        return 1.0, _same(a, b) if same else f"same {what} ({group})"
+        if same:
+            return 1.0, _same(a, b), ""
+        return 1.0, _SAME_NAME.get(what, f"same {what} ({{group}})").format(group=group), group
     if set(a.skeletons) & set(b.skeletons):
-        return 1.0, _same(a, b)
+        return 1.0, _same(a, b), ""
     if (a.groups | a.diminutive_of) & (b.groups | b.diminutive_of):
-        return 0.9, "an everyday form of the same name"
+        return 0.9, "an everyday form of the same name", ""
     if a.initial or b.initial:
-        return (0.8, "initial agrees") if _initial_agrees(a, b) else (0.0, "initial differs")
+        agrees = _initial_agrees(a, b)
+        return (0.8, "initial agrees", "") if agrees else (0.0, "initial differs", "")
     text = _best_string(a, b)
     if a.groups and b.groups:
-        return min(text, 0.35), f"different {what}s"
+        return min(text, 0.35), _DIFFERENT_NAMES.get(what, f"different {what}s"), ""
     if set(a.stems) & set(b.stems):
-        return max(0.9, text), "same stem"
-    return text * 0.95, "spelt differently"
+        return max(0.9, text), "same stem", ""
+    return text * 0.95, "spelt differently", ""
 
 
 def _pairs(a: NameKeys, b: NameKeys) -> list[tuple[str, TokenKeys, TokenKeys]]:
@@ -185,11 +244,12 @@ def _score(a: NameKeys, b: NameKeys) -> NameComparison:
     parts: list[PartComparison] = []
     notes: list[str] = []
     for name, x, y in _pairs(a, b):
+        group = ""
         if name == "family name":
             score, reason = compare_family(x, y)
         else:
-            score, reason = compare_given(x, y, "father's name" if name == "patronymic" else name)
-        parts.append(PartComparison(name, x.text, y.text, score, reason))
+            score, reason, group = _given(x, y, "father's name" if name == "patronymic" else name)
+        parts.append(PartComparison(name, x.text, y.text, score, reason, group))
     if not parts:
         return NameComparison(0.0, (), ("no name part on both sides",))
     weight = sum(_WEIGHTS[p.part] for p in parts)

@@ -10,6 +10,13 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from parley.app import match_groups, reconcile
+from parley.app.desk_access import DeskAccess
+from parley.app.language import refusal, translations
+from parley.app.ledger import Ledger
+from parley.domain.dates import parse_written_date
+from parley.names import compare_names
+from tests.unit.web.conftest import H, S
 from tests.unit.web.test_queue import csrf
 
 # a word of two Latin letters or more: ours, in English (the sides are A and B, one letter)
@@ -70,3 +77,111 @@ def test_the_planners_reasons_in_the_readers_language(desk: TestClient, locale: 
     if locale != "en":
         for text in (picked, summary, left_out):
             assert ENGLISH.search(text) is None, text
+
+
+# The pair s0/r0 in each language: the basis the log keeps quoted as recorded (the fixture's
+# own words), then both records compared in the reader's words, the names as written.
+COMPARED = {
+    "uk": (
+        "як знайдено (запис журналу): names agree across scripts;"
+        " прізвище вышинский ~ вишинський: збігається після транслітерації (1.00);"
+        " ім'я кирилл ~ кирило: те саме ім'я (Кирило) (1.00);"
+        " особистий номер 12 / 12 збігається (Вышинский Кирилл / Вишинський Кирило)"
+    ),
+    "ru": (
+        "как найдено (запись журнала): names agree across scripts;"
+        " фамилия вышинский ~ вишинський: совпадает после транслитерации (1.00);"
+        " имя кирилл ~ кирило: то же имя (Кирило) (1.00);"
+        " личный номер 12 / 12 совпадает (Вышинский Кирилл / Вишинський Кирило)"
+    ),
+    "en": (
+        "names agree across scripts;"
+        " family name вышинский ~ вишинський: same once transliterated (1.00);"
+        " given name кирилл ~ кирило: same given name (Кирило) (1.00);"
+        " service number 12 / 12 agrees (Вышинский Кирилл / Вишинський Кирило)"
+    ),
+}
+
+
+@pytest.mark.parametrize("locale", ["uk", "ru", "en"])
+def test_a_matchs_words_in_the_readers_language(desk: TestClient, locale: str) -> None:
+    page = desk.get("/desk/queue", headers={"accept-language": locale}).text
+    said = _texts(page, "explanation")
+    assert said[0] == COMPARED[locale]
+    if locale != "en":
+        for text, basis in zip(
+            said[:2], ("names agree across scripts", "names agree"), strict=True
+        ):
+            assert basis in text  # the log's words, quoted as recorded
+            assert ENGLISH.search(text.replace(basis, "")) is None, text
+
+
+def test_a_groups_candidates_in_the_readers_language(
+    instance: tuple[Ledger, DeskAccess], desk: TestClient
+) -> None:
+    ledger, _ = instance
+    among = [  # as test_queue_groups records one: s0 too close to call between r1 and r2
+        reconcile.Candidate(S("s0"), H("r1"), 0.62, "", "record linkage"),
+        reconcile.Candidate(S("s0"), H("r2"), 0.58, "", "record linkage"),
+    ]
+    match_groups.record_groups(
+        ledger, actor="MED", sought="UA:sought", held="RU:held", clear=[], ambiguous={"1": among}
+    )
+    said = {
+        locale: _texts(
+            desk.get("/desk/queue?state=ambiguous", headers={"accept-language": locale}).text,
+            "explanation",
+        )
+        for locale in ("uk", "ru")
+    }
+    assert said["uk"][0] == (
+        "як знайдено (запис журналу): record linkage; прізвище вышинский ~ коваль: написано"
+        " інакше (0.23); ім'я кирилл ~ петро: різні імена (0.23) (Вышинский Кирилл / Коваль Петро)"
+    )
+    assert said["ru"][0] == (
+        "как найдено (запись журнала): record linkage; фамилия вышинский ~ коваль: написано"
+        " иначе (0.23); имя кирилл ~ петро: разные имена (0.23) (Вышинский Кирилл / Коваль Петро)"
+    )
+    assert len(said["uk"]) == len(said["ru"]) == 2  # the hostile r2's words quote its markup
+    assert "прізвище та ім'я переставлено" in said["uk"][1]
+
+
+def test_the_words_say_every_reason_and_date_agreement_the_comparisons_write() -> None:
+    """Each word a name comparison or a birth-date comparison writes is in the catalogs, said
+    otherwise in uk and ru; a comparison's English is `explain`'s, word for word."""
+    from parley.linkage.search import date_agreement
+
+    spoken = [
+        compare_names(a, b)
+        for a, b in (
+            ("Коваль Олег Іванович", "Koval Oleh Ivanovych"),
+            ("Коваль Олег Павлович", "Коваль Павло Олегович"),
+            ("Шевченко Марія", "Шевчук Іван"),
+            ("Коваленко О.", "Коваленко Олег"),
+            ("Петренко Сашко", "Petrenko Oleksandr"),
+        )
+    ]
+    dates = [
+        date_agreement(parse_written_date(a), parse_written_date(b))
+        for a, b in (
+            ("1979-03-14", "1979-03-14"),
+            ("1979-03-14", "1979-03-15"),
+            ("1979-03-14", "1979-14-03"),
+            ("1979-03-14", "1979-05-14"),
+            ("1979-03-14", "1980-03-14"),
+            ("1979-03-14", "1990-01-01"),
+            ("1979", "1979-03-14"),
+            ("1979-03", "1979-03-14"),
+        )
+    ]
+    for locale in ("uk", "ru"):
+        catalog = translations(locale)
+        for c in spoken:
+            assert str(c.said()) == c.explain()
+            for word in [p.reason for p in c.parts if not p.group] + list(c.notes):
+                assert catalog.gettext(word) != word, word
+            said = refusal(c.said(), locale)
+            assert ENGLISH.search(re.sub(r"\S+ ~ \S+:", ":", said)) is None, said
+        for found in dates:
+            assert found is not None
+            assert catalog.gettext(found[1]) != found[1], found[1]
