@@ -12,10 +12,10 @@ there, so only their relatives can be linked to them.
 
     .venv/bin/python benchmarks/linkage_families.py [--persons 2000] [--script cross|latin]
     .venv/bin/python benchmarks/linkage_families.py --mixed 100000 [--anchors 5000]
-        [--systems parley splink-tuned]
+        [--systems parley splink-tuned] [--seed 16]
 
 Alone: list A holds the persons, list B their true records and their relatives. Mixed: the
-relatives of `--anchors` persons join list B of the 100,000-a-side lists of
+relatives of `--anchors` persons (drawn by `--seed`) join list B of the 100,000-a-side lists of
 linkage_synthetic.py (the same lists as its `--scale` run). Both print precision and recall
 over all pairs and over the persons with relatives, and how many relatives of each kind were
 linked. A pair in an ambiguous group counts as not linked.
@@ -169,15 +169,16 @@ def family_lists(
 
 
 def mixed_lists(
-    n: int, anchors: int, script: str
+    n: int, anchors: int, script: str, seed: int = 16
 ) -> tuple[
     list[LinkageRecord], list[LinkageRecord], set[tuple[str, str]], dict[str, str], set[str]
 ]:
     """The `--scale` lists of linkage_synthetic.py with the relatives of `anchors` of their
-    persons added to list B."""
+    persons added to list B; `seed` draws the persons and their relatives (the lists are
+    always the same)."""
     left, right, truth = synthetic.make_lists(n, seed=n, script=script)
     people = synthetic.make_people(n, n)  # the same persons make_lists drew
-    rng = random.Random(n + 16)
+    rng = random.Random(n + seed)
     chosen = rng.sample(people, anchors)
     styles = ["ru", "ru", "latin", "latin", "mt"] if script == "cross" else ["latin"]
     family, kinds = relatives(chosen, styles, rng)
@@ -219,8 +220,11 @@ def main() -> None:
     args = parser.parse_args()
     anchors: set[str] | None = None
     if args.mixed:
-        left, right, truth, kinds, anchors = mixed_lists(args.mixed, args.anchors, args.script)
-        title = f"{args.script}, {args.mixed:,} a side with the relatives of {args.anchors:,}"
+        left, right, truth, kinds, anchors = mixed_lists(
+            args.mixed, args.anchors, args.script, args.seed
+        )
+        title = (f"{args.script}, {args.mixed:,} a side with the relatives of {args.anchors:,}"
+                 f" (seed {args.seed})")  # fmt: skip
     else:
         left, right, truth, kinds = family_lists(args.persons, args.seed, args.script)
         title = f"{args.script} families alone, {args.persons:,} persons"
