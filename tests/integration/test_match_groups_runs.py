@@ -5,10 +5,12 @@ group is never reopened; a pass over other rosters leaves a group alone."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from parley.app import match_groups, reconcile, rosters
 from parley.app.ledger import Ledger
+from parley.domain.errors import Conflict
 from parley.domain.matches import MatchState, RecordRef, match_id
 from parley.domain.persons import PersonRecord
 from parley.domain.rosters import RosterKind
@@ -118,3 +120,34 @@ def test_a_new_candidate_of_a_resolved_group_forms_a_new_one(ledger: Ledger) -> 
     (new,) = again.formed
     assert new != gid and set(_states(ledger, new)) == {_mid("a", "z")}
     assert _states(ledger, gid)[_mid("a", "x")] is MatchState.CONFIRMED
+
+
+def test_reversing_a_chosen_candidate_reopens_its_group(ledger: Ledger) -> None:
+    _setup(ledger)
+    # a and b each too close to call; one group, since they share x
+    (gid,) = _run(ledger, [], [_c("a", "x"), _c("a", "y"), _c("b", "x"), _c("b", "z")]).formed
+    ax, ay, bx, bz = _mid("a", "x"), _mid("a", "y"), _mid("b", "x"), _mid("b", "z")
+    match_groups.choose(ledger, actor="MED", group=gid, chosen=[ax, bz])
+    reconcile.reverse_match(ledger, actor="MED", mid=ax, reason="another man")
+    # the candidates rejected for a-x are open again; b's choice stands
+    assert _states(ledger, gid) == {
+        ax: MatchState.REVERSED,
+        ay: MatchState.AMBIGUOUS,
+        bx: MatchState.AMBIGUOUS,
+        bz: MatchState.CONFIRMED,
+    }
+    with ledger.reading() as tx:
+        assert set(stored.open_groups(tx)) == {gid}
+    with pytest.raises(Conflict, match=f"names RU:sought/b, which the confirmed match {bz}"):
+        match_groups.choose(ledger, actor="MED", group=gid, chosen=[bx])
+    done = match_groups.choose(ledger, actor="MED", group=gid, chosen=[ay])
+    assert done.count == 2
+    assert _states(ledger, gid)[ay] is MatchState.CONFIRMED
+    assert _states(ledger, gid)[bx] is MatchState.REJECTED
+    # a match never grouped reopens nothing
+    reconcile.propose(ledger, actor="MED", candidates=[_c("b", "w", 0.99)])
+    bw = _mid("b", "w")
+    reconcile.decide_match(ledger, actor="MED", mid=bw, state=MatchState.CONFIRMED)
+    reconcile.reverse_match(ledger, actor="MED", mid=bw, reason="no")
+    with ledger.reading() as tx:
+        assert stored.open_groups(tx) == {}

@@ -160,6 +160,20 @@ def record_groups(
     return outcome
 
 
+def reopened_by_reversal(tx: Tx, reversed_: StoredMatch) -> tuple[str, ...]:
+    """The candidates a reversal of a match chosen from a group reopens: those of its group
+    rejected with it, sharing a record with it (a choice rejected them, or a settlement
+    withdrew them for it)."""
+    if reversed_.group is None:
+        return ()
+    refs = {reversed_.left, reversed_.right}
+    return tuple(
+        m.match_id
+        for m in stored.group(tx, reversed_.group)
+        if m.state is MatchState.REJECTED and refs & {m.left, m.right}
+    )
+
+
 def choose(
     ledger: Ledger, *, actor: str, group: str, chosen: Sequence[str], note: str = ""
 ) -> Appended:

@@ -459,7 +459,8 @@ def reverse_match(ledger: Ledger, *, actor: str, mid: str, reason: str) -> Appen
         if found is None:
             raise NotFound(N_("there is no match {mid}"), mid=mid)
         check_reversal(found.state)
-        return [Event(actor, ev.MatchReversed(mid, reason.strip()))]
+        reopened = match_groups.reopened_by_reversal(tx, found)
+        return [Event(actor, ev.MatchReversed(mid, reason.strip(), reopened or None))]
 
     return ledger.execute(decide)
 

@@ -166,11 +166,14 @@ class MatchAcknowledged(Payload):
 @dataclass(frozen=True)
 class MatchReversed(Payload):
     """The mediator takes back a confirmed match, saying why; the confirmation stays on the
-    log as it was, and the match counts as confirmed no more."""
+    log as it was, and the match counts as confirmed no more. A match chosen from an ambiguous
+    group reopens it: the candidates rejected with that choice (sharing a record with it) are
+    `reopened`, ambiguous again for the mediator to choose among."""
 
     TYPE: ClassVar[str] = MATCH_REVERSED
     match_id: str
     reason: str
+    reopened: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)

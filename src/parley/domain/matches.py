@@ -124,12 +124,19 @@ def group_decisions(
 ) -> list[tuple[str, MatchState]]:
     """The mediator's answer to an ambiguous group: each chosen candidate confirmed, every other
     open candidate rejected; none chosen rejects them all. Chosen candidates name no record
-    twice (one human has one partner on the other list)."""
+    twice, nor one a confirmed candidate of the group names (one human has one partner on the
+    other list)."""
     open_ = {mid: refs for mid, refs in candidates.items() if refs[2] is MatchState.AMBIGUOUS}
     if not candidates:
         raise NotFound(N_("there is no ambiguous group {group}"), group=group)
     if not open_:
         raise Conflict(N_("ambiguous group {group} is already resolved"), group=group)
+    joined = {
+        ref: mid
+        for mid, (left, right, state) in candidates.items()
+        if state is MatchState.CONFIRMED
+        for ref in (left, right)
+    }
     seen: dict[RecordRef, str] = {}
     for mid in chosen:
         if mid not in open_:
@@ -139,6 +146,13 @@ def group_decisions(
                 group=group,
             )
         for ref in open_[mid][:2]:
+            if ref in joined:
+                raise Conflict(
+                    N_("match {match} names {record}, which the confirmed match {confirmed} names"),
+                    match=mid,
+                    record=str(ref),
+                    confirmed=joined[ref],
+                )
             if ref in seen and seen[ref] != mid:
                 raise DomainError(
                     N_("matches {first} and {second} both name {record}: choose one of them"),

@@ -85,15 +85,26 @@ def _decided(idx: int, actor: str, _t: str, p: ev.MatchDecided) -> list[Write]:
 
 @projects(ev.MatchReversed)
 def _reversed(idx: int, actor: str, _t: str, p: ev.MatchReversed) -> list[Write]:
-    """The match stands reversed, by whom, where and why; its confirmation stays on the log."""
-    params = {
+    """The match stands reversed, by whom, where and why; its confirmation stays on the log.
+    The candidates of its group it reopens wait for the mediator's choice again."""
+    params: dict[str, Any] = {
         "k_match_id": p.match_id,
         "state": MatchState.REVERSED.value,
         "decided_by": actor,
         "decided_idx": idx,
         "note": p.reason,
     }
-    return [(_DECIDE_MATCH, params)]
+    writes: list[Write] = [(_DECIDE_MATCH, params)]
+    for mid in p.reopened or ():
+        again = {
+            "k_match_id": mid,
+            "state": MatchState.AMBIGUOUS.value,
+            "decided_by": None,
+            "decided_idx": None,
+            "note": "",
+        }
+        writes.append((_DECIDE_MATCH, again))
+    return writes
 
 
 @projects(ev.MatchSettled)

@@ -36,16 +36,18 @@ def test_a_choice_confirms_the_chosen_and_rejects_the_other_open_candidates(
 ) -> None:
     candidates, chosen = drawn
     open_ = {m for m, (_, _, s) in candidates.items() if s is MatchState.AMBIGUOUS}
+    joined = {r for _, (a, b, s) in candidates.items() if s is MatchState.CONFIRMED for r in (a, b)}
     refs = [ref for m in chosen for ref in candidates[m][:2]]
     try:
         decided = dict(group_decisions("A-1", candidates, chosen))
-    except Conflict:
-        assert not open_  # only a resolved group
+    except Conflict:  # a resolved group, or a record a confirmed candidate names
+        assert not open_ or set(refs) & joined
         return
     except DomainError:
         assert set(chosen) - open_ or len(refs) != len(set(refs))
         return
     assert open_ and set(chosen) <= open_ and len(refs) == len(set(refs))
+    assert not set(refs) & joined
     assert set(decided) == open_  # a decided candidate is never decided again
     assert {m for m, s in decided.items() if s is MatchState.CONFIRMED} == set(chosen)
     assert {m for m, s in decided.items() if s is MatchState.REJECTED} == open_ - set(chosen)
