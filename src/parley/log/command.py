@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from nacl.bindings import crypto_sign_open
 from nacl.exceptions import BadSignatureError
 
+from parley.errors import N_
 from parley.log.encoding import decode_base64, decode_decimal, encode_base64
 from parley.log.entry import EntrySigner, canonical_json, key_id, loads_canonical
 from parley.log.errors import LogError
@@ -81,7 +82,7 @@ class SignedCommand:
             self.method, self.path, self.content_digest, self.created, self.nonce, self.keyid
         )
         if len(self.signature) != 64:
-            raise CommandError("a command signature is 64 bytes (Ed25519)")
+            raise CommandError(N_("a command signature is 64 bytes (Ed25519)"))
 
     def signature_params(self) -> str:
         """The `@signature-params` value: the covered components and the parameters."""
@@ -124,16 +125,23 @@ class SignedCommand:
         params = _INPUT.fullmatch(signature_input)
         if params is None:
             raise CommandError(
-                f'Signature-Input must be {LABEL}={_COVERED};created=…;nonce="…";keyid="…";'
-                f'alg="{ALG}", exactly'
+                N_(
+                    "Signature-Input must be"
+                    ' {label}={covered};created=…;nonce="…";keyid="…";alg="{alg}", exactly'
+                ),
+                label=LABEL,
+                covered=_COVERED,
+                alg=ALG,
             )
         created = decode_decimal(params.group(1))
         if created is None:
-            raise CommandError("the command's created time is not a canonical decimal")
+            raise CommandError(N_("the command's created time is not a canonical decimal"))
         sig = _SIGNATURE.fullmatch(signature)
         raw = decode_base64(sig.group(1)) if sig is not None else None
         if raw is None:
-            raise CommandError(f"Signature must be {LABEL}=:<base64 of 64 bytes>:, exactly")
+            raise CommandError(
+                N_("Signature must be {label}=:<base64 of 64 bytes>:, exactly"), label=LABEL
+            )
         return cls(
             method=method,
             path=path,
@@ -150,7 +158,7 @@ class SignedCommand:
         try:
             obj = loads_canonical(data)
         except (UnicodeDecodeError, ValueError) as e:
-            raise CommandError(f"a command record is not canonical JSON: {e}") from e
+            raise CommandError(N_("a command record is not canonical JSON: {e}"), e=e) from e
         if not isinstance(obj, dict) or set(obj) != {
             "v",
             "method",
@@ -159,9 +167,9 @@ class SignedCommand:
             "signature_input",
             "signature",
         }:
-            raise CommandError("a command record has missing or unexpected fields")
+            raise CommandError(N_("a command record has missing or unexpected fields"))
         if obj["v"] != RECORD_VERSION or not all(isinstance(obj[k], str) for k in obj if k != "v"):
-            raise CommandError("a command record has an unknown version or a non-text field")
+            raise CommandError(N_("a command record has an unknown version or a non-text field"))
         command = cls.from_fields(
             method=obj["method"],
             path=obj["path"],
@@ -170,42 +178,48 @@ class SignedCommand:
             signature=obj["signature"],
         )
         if command.to_bytes() != data:
-            raise CommandError("a command record is not in its one canonical form")
+            raise CommandError(N_("a command record is not in its one canonical form"))
         return command
 
     def verify(self, public_key: bytes) -> None:
         """The signature over the base, under `public_key` whose key id the command names."""
         if len(public_key) != 32 or key_id(public_key) != self.keyid:
-            raise CommandError(f"the command is signed by key {self.keyid}, not by this key")
+            raise CommandError(
+                N_("the command is signed by key {keyid}, not by this key"), keyid=self.keyid
+            )
         try:
             crypto_sign_open(self.signature + self.base(), public_key)
         except (BadSignatureError, ValueError, TypeError) as e:
             raise CommandError(
-                f"the command's signature does not verify under key {self.keyid}"
+                N_("the command's signature does not verify under key {keyid}"), keyid=self.keyid
             ) from e
 
     def check_body(self, body: bytes) -> None:
         """The body is the one the command's content digest names."""
         if content_digest(body) != self.content_digest:
-            raise CommandError("the command's body does not match its Content-Digest")
+            raise CommandError(N_("the command's body does not match its Content-Digest"))
 
 
 def _check_fields(
     method: str, path: str, digest: str, created: int, nonce: str, keyid: str
 ) -> None:
     if not _METHOD.fullmatch(method):
-        raise CommandError(f"a command's method is an upper-case token, not {method!r}")
+        raise CommandError(
+            N_("a command's method is an upper-case token, not {method!r}"), method=method
+        )
     if not _PATH.fullmatch(path):
-        raise CommandError(f"a command's path is an absolute, percent-encoded path, not {path!r}")
+        raise CommandError(
+            N_("a command's path is an absolute, percent-encoded path, not {path!r}"), path=path
+        )
     m = _DIGEST.fullmatch(digest)
     if m is None or (raw := decode_base64(m.group(1))) is None or len(raw) != 32:
-        raise CommandError("a command's Content-Digest must be sha-256=:<base64 of 32 bytes>:")
+        raise CommandError(N_("a command's Content-Digest must be sha-256=:<base64 of 32 bytes>:"))
     if not 0 <= created < 2**63:
-        raise CommandError("a command's created time is out of range")
+        raise CommandError(N_("a command's created time is out of range"))
     if not _NONCE.fullmatch(nonce):
-        raise CommandError("a command's nonce is 16 to 64 characters of A-Z a-z 0-9 _ -")
+        raise CommandError(N_("a command's nonce is 16 to 64 characters of A-Z a-z 0-9 _ -"))
     if not _KEYID.fullmatch(keyid):
-        raise CommandError("a command's keyid is the 16 hex digits of a Parley key id")
+        raise CommandError(N_("a command's keyid is the 16 hex digits of a Parley key id"))
 
 
 def signature_base(method: str, path: str, digest: str, params: str) -> bytes:

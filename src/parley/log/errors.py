@@ -44,8 +44,8 @@ class WitnessRefusal(LogError):
 class WitnessStateMismatch(WitnessRefusal):
     """The request's old size is not the size the witness last cosigned."""
 
-    def __init__(self, message: str, latest_size: int) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, latest_size: int, /, **params: object) -> None:
+        super().__init__(message, **params)
         # Callers retry with this size, as tlog-witness's 409 answer tells them to.
         self.latest_size = latest_size
 

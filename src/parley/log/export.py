@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from parley.errors import InvalidInput
+from parley.errors import N_, InvalidInput, ParleyError
 from parley.log.encoding import decode_base64, encode_base64
 from parley.log.entry import StoredCheckpoint, StoredEntry, canonical_json, loads_canonical
 from parley.log.errors import NoteError
@@ -103,13 +103,17 @@ def write_export(
 ) -> int:
     """Write an export into an empty or new folder; returns the number of entries."""
     if folder.exists() and not folder.is_dir():
-        raise ExportError(f"{folder} is a file; export into a new folder")
+        raise ExportError(N_("{folder} is a file; export into a new folder"), folder=folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise ExportError(f"{folder}: cannot make the folder ({error.strerror})") from error
+        raise ExportError(
+            N_("{folder}: cannot make the folder ({strerror})"),
+            folder=folder,
+            strerror=error.strerror,
+        ) from error
     if any(folder.iterdir()):
-        raise ExportError(f"{folder} is not empty; export into a new folder")
+        raise ExportError(N_("{folder} is not empty; export into a new folder"), folder=folder)
     count = 0
     tmp = folder / "log.jsonl.tmp"
     with tmp.open("wb") as f:
@@ -169,7 +173,9 @@ def _usual_line(m: re.Match[bytes]) -> StoredEntry | None:
 
 def _any_line(raw: bytes, number: int) -> StoredEntry:
     if not raw.endswith(b"\n"):
-        raise ExportError(f"log.jsonl, line {number}: the last line has no newline")
+        raise ExportError(
+            N_("log.jsonl, line {number}: the last line has no newline"), number=number
+        )
     try:
         obj = loads_canonical(raw[:-1])
         fields = {"index", "header", "signature", "payload", "salt"}
@@ -202,15 +208,22 @@ def _any_line(raw: bytes, number: int) -> StoredEntry:
             withheld=withheld,
         )
     except RecursionError as e:
-        raise ExportError(f"log.jsonl, line {number}: nested too deep") from e
+        raise ExportError(N_("log.jsonl, line {number}: nested too deep"), number=number) from e
     except (ValueError, KeyError, TypeError, AttributeError) as e:
-        raise ExportError(f"log.jsonl, line {number}: {e}") from e
+        raise ExportError(N_("log.jsonl, line {number}: {e}"), number=number, e=e) from e
 
 
 def _unreadable(path: Path, e: OSError) -> ExportError:
     if not path.parent.is_dir():
-        return ExportError(f"{path.parent}: no such folder (an export holds log.jsonl, keys.json)")
-    return ExportError(f"{path.name}: cannot be read ({e.strerror or type(e).__name__})")
+        return ExportError(
+            N_("{parent}: no such folder (an export holds log.jsonl, keys.json)"),
+            parent=path.parent,
+        )
+    return ExportError(
+        N_("{path}: cannot be read ({reason})"),
+        path=path.name,
+        reason=e.strerror or type(e).__name__,
+    )
 
 
 def read_lines(folder: Path) -> Iterator[tuple[int, bytes]]:
@@ -237,7 +250,9 @@ def read_checkpoints(folder: Path) -> list[StoredCheckpoint]:
     for path in paths:
         m = _NOTE_NAME.match(path.name)
         if not m:
-            raise ExportError(f"checkpoints/{path.name}: not a checkpoint file (SIZE.note)")
+            raise ExportError(
+                N_("checkpoints/{path}: not a checkpoint file (SIZE.note)"), path=path.name
+            )
         try:
             data = path.read_bytes()
         except OSError as e:
@@ -245,9 +260,9 @@ def read_checkpoints(folder: Path) -> list[StoredCheckpoint]:
         try:
             canonical = parse_note(data).to_bytes()
         except (NoteError, UnicodeDecodeError) as e:
-            raise ExportError(f"checkpoints/{path.name}: {e}") from e
+            raise ExportError(N_("checkpoints/{path}: {e}"), path=path.name, e=e) from e
         if canonical != data:
-            raise ExportError(f"checkpoints/{path.name}: not in canonical form")
+            raise ExportError(N_("checkpoints/{path}: not in canonical form"), path=path.name)
         out.append(StoredCheckpoint(int(m.group(1)), data))
     return sorted(out, key=lambda c: c.size)
 
@@ -268,10 +283,10 @@ def read_keys(path: Path) -> ExportKeys:
             ),
         )
     except RecursionError as e:
-        raise ExportError(f"{path.name}: nested too deep") from e
+        raise ExportError(N_("{path}: nested too deep"), path=path.name) from e
     except (ValueError, KeyError, TypeError, AttributeError) as e:
-        what = f"lacks {e}" if isinstance(e, KeyError) else str(e)
-        raise ExportError(f"{path.name}: {what}") from e
+        what: object = ParleyError(N_("lacks {key}"), key=e) if isinstance(e, KeyError) else e
+        raise ExportError(N_("{path}: {what}"), path=path.name, what=what) from e
     if canonical_json(keys.to_json()) + b"\n" != data:
-        raise ExportError(f"{path.name}: not in canonical form")
+        raise ExportError(N_("{path}: not in canonical form"), path=path.name)
     return keys

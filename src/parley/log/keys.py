@@ -212,7 +212,7 @@ class KeyTimeline:
     def apply(self, at: int, change: KeyChange) -> None:
         if isinstance(change, KeyAdded):
             if change.key_id in self.keys:
-                raise TimelineError(f"key {change.key_id} is registered twice")
+                raise TimelineError(N_("key {key_id} is registered twice"), key_id=change.key_id)
             recovery = change.status == RECOVERY
             self.keys[change.key_id] = Key(
                 change.party_id, change.public_key, status=change.status, recovery=recovery
@@ -221,6 +221,8 @@ class KeyTimeline:
             return
         key = self.keys.get(change.key_id)
         if key is None:
-            raise TimelineError(f"ends key {change.key_id}, which the log never registered")
+            raise TimelineError(
+                N_("ends key {key_id}, which the log never registered"), key_id=change.key_id
+            )
         key.ended_at = at
         key.status = change.status

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from parley.errors import N_
 from parley.log.checkpoint import open_checkpoint
 from parley.log.cosignature import CosignatureSigner
 from parley.log.encoding import decode_base64, decode_decimal, encode_base64
@@ -76,9 +77,13 @@ class JsonFileWitnessState:
             obj = json.loads(raw)
             size, root = obj["size"], decode_base64(obj["root"])
         except (ValueError, KeyError, TypeError) as e:
-            raise WitnessStateError(f"witness state {self.path} is not valid JSON state") from e
+            raise WitnessStateError(
+                N_("witness state {path} is not valid JSON state"), path=self.path
+            ) from e
         if type(size) is not int or size < 0 or root is None or len(root) != HASH_SIZE:
-            raise WitnessStateError(f"witness state {self.path} holds no valid size and root")
+            raise WitnessStateError(
+                N_("witness state {path} holds no valid size and root"), path=self.path
+            )
         return TreeHead(size, root)
 
     def save(self, head: TreeHead) -> None:
@@ -123,22 +128,27 @@ class AddCheckpoint:
     def parse(cls, body: bytes) -> AddCheckpoint:
         head, sep, checkpoint = body.partition(b"\n\n")
         if not sep:
-            raise WitnessRefusal("the request has no blank line before its checkpoint")
+            raise WitnessRefusal(N_("the request has no blank line before its checkpoint"))
         try:
             lines = head.decode("ascii").split("\n")
         except UnicodeDecodeError as e:
-            raise WitnessRefusal("the request's old size and proof lines are not ASCII") from e
+            raise WitnessRefusal(N_("the request's old size and proof lines are not ASCII")) from e
         old_text = lines[0].removeprefix("old ")
         old = decode_decimal(old_text) if old_text != lines[0] else None
         if old is None:
-            raise WitnessRefusal("the request must start with 'old <size>'")
+            raise WitnessRefusal(N_("the request must start with 'old <size>'"))
         if len(lines) - 1 > MAX_PROOF_LINES:
-            raise WitnessRefusal(f"the request has more than {MAX_PROOF_LINES} proof lines")
+            raise WitnessRefusal(
+                N_("the request has more than {most} proof lines"),
+                most=MAX_PROOF_LINES,
+            )
         proof = []
         for number, line in enumerate(lines[1:], start=2):
             value = decode_base64(line)
             if value is None or len(value) != HASH_SIZE:
-                raise WitnessRefusal(f"request line {number} is not a base64 SHA-256 hash")
+                raise WitnessRefusal(
+                    N_("request line {number} is not a base64 SHA-256 hash"), number=number
+                )
             proof.append(value)
         return cls(old, tuple(proof), checkpoint)
 
@@ -167,19 +177,25 @@ class Witness:
         try:
             signed = open_checkpoint(request.checkpoint, self.log, origin=self.origin)
         except CheckpointError as e:
-            raise WitnessRefusal(f"the witness does not accept this checkpoint: {e}") from e
+            raise WitnessRefusal(N_("the witness does not accept this checkpoint: {e}"), e=e) from e
         new = signed.checkpoint
         with self._lock:
             latest = self.state.load() or TreeHead(0, EMPTY_ROOT)
             if request.old_size > new.size:
                 raise WitnessRefusal(
-                    f"old size {request.old_size} is larger than the checkpoint size {new.size}"
+                    N_("old size {old_size} is larger than the checkpoint size {size}"),
+                    old_size=request.old_size,
+                    size=new.size,
                 )
             if request.old_size != latest.size:
                 raise WitnessStateMismatch(
-                    f"old size {request.old_size} is not the size {latest.size} this witness "
-                    "last cosigned; resend with that size",
+                    N_(
+                        "old size {old_size} is not the size {latest} this witness last"
+                        " cosigned; resend with that size"
+                    ),
                     latest.size,
+                    old_size=request.old_size,
+                    latest=latest.size,
                 )
             self._check_consistent(latest, new.size, new.root, request.proof)
             self.state.save(TreeHead(new.size, new.root))
@@ -191,14 +207,18 @@ class Witness:
     ) -> None:
         if latest.size == 0:
             if proof:
-                raise WitnessRefusal("a request from old size 0 must carry no proof")
+                raise WitnessRefusal(N_("a request from old size 0 must carry no proof"))
             return
         try:
             verify_consistency(latest.size, size, latest.root, root, proof)
         except ProofError as e:
             raise WitnessRefusal(
-                f"checkpoint of size {size} is inconsistent with the cosigned size "
-                f"{latest.size}: {e}"
+                N_(
+                    "checkpoint of size {size} is inconsistent with the cosigned size {cosigned}: {e}"
+                ),
+                size=size,
+                cosigned=latest.size,
+                e=e,
             ) from e
 
     def handle(self, body: bytes) -> bytes:
