@@ -185,3 +185,13 @@ def test_the_words_say_every_reason_and_date_agreement_the_comparisons_write() -
         for found in dates:
             assert found is not None
             assert catalog.gettext(found[1]) != found[1], found[1]
+
+
+def test_the_roadmap_says_an_agreements_status_in_the_readers_language(desk: TestClient) -> None:
+    said = {
+        locale: desk.get("/desk/roadmap", headers={"accept-language": locale}).text
+        for locale in ("uk", "ru", "en")
+    }
+    assert '<span class="muted">засвідчено посередником · версія 1</span>' in said["uk"]
+    assert "witnessed" not in said["uk"] and "witnessed" not in said["ru"]
+    assert '<span class="muted">witnessed by the mediator · version 1</span>' in said["en"]
