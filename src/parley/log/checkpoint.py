@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from parley.errors import N_
 from parley.log.encoding import MAX_UINT63, decode_base64, decode_decimal, encode_base64
 from parley.log.errors import CheckpointConflict, CheckpointError, NoteError, ProofError
 from parley.log.merkle import EMPTY_ROOT, HASH_SIZE, verify_consistency
@@ -31,14 +32,20 @@ class Checkpoint:
 
     def __post_init__(self) -> None:
         if not self.origin or _has_control(self.origin):
-            raise CheckpointError("a checkpoint origin must be one non-empty line")
+            raise CheckpointError(N_("a checkpoint origin must be one non-empty line"))
         if not 0 <= self.size <= MAX_UINT63:
-            raise CheckpointError(f"checkpoint size {self.size} is not between 0 and 2^63-1")
+            raise CheckpointError(
+                N_("checkpoint size {size} is not between 0 and 2^63-1"), size=self.size
+            )
         if len(self.root) != HASH_SIZE:
-            raise CheckpointError(f"a checkpoint root has {HASH_SIZE} bytes, not {len(self.root)}")
+            raise CheckpointError(
+                N_("a checkpoint root has {hash_size} bytes, not {count}"),
+                hash_size=HASH_SIZE,
+                count=len(self.root),
+            )
         for line in self.extensions:
             if not line or _has_control(line):
-                raise CheckpointError("a checkpoint extension must be one non-empty line")
+                raise CheckpointError(N_("a checkpoint extension must be one non-empty line"))
 
     def to_text(self) -> str:
         """The note text: origin, size, base64 root and extensions, each ending in a newline."""
@@ -49,24 +56,30 @@ class Checkpoint:
     def parse(cls, text: str) -> Checkpoint:
         """Read a checkpoint's note text, refusing anything but the strict C2SP form."""
         if not text.endswith("\n"):
-            raise CheckpointError("checkpoint text must end with a newline")
+            raise CheckpointError(N_("checkpoint text must end with a newline"))
         lines = text[:-1].split("\n")
         if len(lines) < 3:
-            raise CheckpointError("a checkpoint needs origin, size and root lines")
+            raise CheckpointError(N_("a checkpoint needs origin, size and root lines"))
         for number, line in enumerate(lines, start=1):
             if not line:
-                raise CheckpointError(f"checkpoint line {number} is empty")
+                raise CheckpointError(N_("checkpoint line {number} is empty"), number=number)
         size = decode_decimal(lines[1])
         if size is None:
             raise CheckpointError(
-                f"checkpoint line 2 ({lines[1][:30]!r}) is not a decimal tree size without "
-                "leading zeros"
+                N_(
+                    "checkpoint line 2 ({lines!r}) is not a decimal tree size without leading zeros"
+                ),
+                lines=lines[1][:30],
             )
         root = decode_base64(lines[2])
         if root is None or len(root) != HASH_SIZE:
             raise CheckpointError(
-                f"checkpoint line 3 ({lines[2][:50]!r}) is not the canonical base64 of a "
-                f"{HASH_SIZE}-byte root"
+                N_(
+                    "checkpoint line 3 ({lines!r}) is not the canonical base64 of a {hash_size}-byte"
+                    " root"
+                ),
+                lines=lines[2][:50],
+                hash_size=HASH_SIZE,
             )
         return cls(lines[0], size, root, tuple(lines[3:]))
 
@@ -85,7 +98,9 @@ def sign_checkpoint(checkpoint: Checkpoint, signer: Signer) -> bytes:
     """The checkpoint as a signed note; the signer's key name must be the log's origin."""
     if signer.name != checkpoint.origin:
         raise CheckpointError(
-            f"key {signer.name!r} may not sign checkpoints of origin {checkpoint.origin!r}"
+            N_("key {signer!r} may not sign checkpoints of origin {origin!r}"),
+            signer=signer.name,
+            origin=checkpoint.origin,
         )
     return sign_note(checkpoint.to_text(), [signer])
 
@@ -100,14 +115,16 @@ def open_checkpoint(
     try:
         note = open_note(data, [log, *witnesses])
     except NoteError as e:
-        raise CheckpointError(f"checkpoint signatures do not hold: {e}") from e
+        raise CheckpointError(N_("checkpoint signatures do not hold: {e}"), e=e) from e
     if not note.verified_by(log):
-        raise CheckpointError(f"the checkpoint is not signed by the log key {log.name}")
+        raise CheckpointError(N_("the checkpoint is not signed by the log key {log}"), log=log.name)
     checkpoint = Checkpoint.parse(note.text)
     expected = log.name if origin is None else origin
     if checkpoint.origin != expected:
         raise CheckpointError(
-            f"the checkpoint is for origin {checkpoint.origin!r}, expected {expected!r}"
+            N_("the checkpoint is for origin {origin!r}, expected {expected!r}"),
+            origin=checkpoint.origin,
+            expected=expected,
         )
     return SignedCheckpoint(checkpoint, note, data)
 
@@ -118,24 +135,30 @@ def check_extends(previous: Checkpoint | None, new: Checkpoint, proof: Sequence[
         return
     if new.origin != previous.origin:
         raise CheckpointConflict(
-            f"checkpoint origin {new.origin!r} differs from the earlier {previous.origin!r}"
+            N_("checkpoint origin {origin!r} differs from the earlier {earlier!r}"),
+            origin=new.origin,
+            earlier=previous.origin,
         )
     if new.size < previous.size:
         raise CheckpointConflict(
-            f"checkpoint size {new.size} is smaller than the earlier size {previous.size}"
+            N_("checkpoint size {size} is smaller than the earlier size {earlier}"),
+            size=new.size,
+            earlier=previous.size,
         )
     if previous.size == 0:
         if previous.root != EMPTY_ROOT or proof:
             raise CheckpointConflict(
-                "an empty earlier checkpoint needs the empty root and no proof"
+                N_("an empty earlier checkpoint needs the empty root and no proof")
             )
         return
     try:
         verify_consistency(previous.size, new.size, previous.root, new.root, proof)
     except ProofError as e:
         raise CheckpointConflict(
-            f"checkpoint of size {new.size} is not an extension of the one of size "
-            f"{previous.size}: {e}"
+            N_("checkpoint of size {size} is not an extension of the one of size {earlier}: {e}"),
+            size=new.size,
+            earlier=previous.size,
+            e=e,
         ) from e
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from parley.errors import N_
 from parley.log.encoding import MAX_UINT63, is_valid_key_name
 from parley.log.errors import KeyFormatError
 from parley.log.note import (
@@ -38,7 +39,9 @@ def cosignature_timestamp(signature: NoteSignature) -> int:
 
 def _check_name(name: str) -> None:
     if not is_valid_key_name(name):
-        raise KeyFormatError(f"witness name {name!r} must be non-empty, without spaces or '+'")
+        raise KeyFormatError(
+            N_("witness name {name!r} must be non-empty, without spaces or '+'"), name=name
+        )
 
 
 class CosignatureVerifier:
@@ -47,7 +50,9 @@ class CosignatureVerifier:
     def __init__(self, name: str, public_key: bytes) -> None:
         _check_name(name)
         if len(public_key) != 32:
-            raise KeyFormatError(f"an Ed25519 public key has 32 bytes, not {len(public_key)}")
+            raise KeyFormatError(
+                N_("an Ed25519 public key has 32 bytes, not {count}"), count=len(public_key)
+            )
         self._name = name
         self.public_key = public_key
         self._public = Ed25519PublicKey.from_public_bytes(public_key)
@@ -57,7 +62,9 @@ class CosignatureVerifier:
     def from_verifier_key(cls, text: str) -> CosignatureVerifier:
         key = decode_verifier_key(text)
         if key.signature_type != COSIGNATURE_V1:
-            raise KeyFormatError(f"verifier key for {key.name!r} is not a cosignature/v1 key")
+            raise KeyFormatError(
+                N_("verifier key for {key!r} is not a cosignature/v1 key"), key=key.name
+            )
         return cls(key.name, key.public_key)
 
     @property

@@ -28,6 +28,7 @@ from nacl.bindings import crypto_sign_open
 from nacl.exceptions import BadSignatureError
 from nacl.signing import SigningKey
 
+from parley.errors import N_
 from parley.log.errors import LogError
 from parley.log.merkle import leaf_hash
 
@@ -226,9 +227,9 @@ class Header:
                     raise ValueError("command is not the hex of a SHA-256 digest")
                 header = replace(header, command=bytes.fromhex(command), signer=str(obj["signer"]))
         except (UnicodeDecodeError, json.JSONDecodeError, KeyError, ValueError, TypeError) as e:
-            raise EntryError(f"header is not a valid entry header: {e}") from e
+            raise EntryError(N_("header is not a valid entry header: {e}"), e=e) from e
         if version not in (ENTRY_VERSION, COMMAND_VERSION) or obj != header.to_json():
-            raise EntryError("header has an unknown version, unexpected fields or values")
+            raise EntryError(N_("header has an unknown version, unexpected fields or values"))
         return header
 
 
@@ -250,7 +251,7 @@ class Entry:
 
     def payload_json(self) -> dict[str, Any]:
         if self.payload is None:
-            raise EntryError(f"entry {self.index}: payload has been erased")
+            raise EntryError(N_("entry {index}: payload has been erased"), index=self.index)
         value: dict[str, Any] = json.loads(self.payload)
         return value
 
@@ -326,13 +327,22 @@ def run_group(h: Header) -> tuple[str, str, bytes | None, str]:
 def sign_run(run: Sequence[Entry], signer: EntrySigner) -> list[Entry]:
     """The run with its signature on its last entry; every entry must be the signer's."""
     if not 0 < len(run) <= MAX_RUN:
-        raise EntryError(f"a run holds 1 to {MAX_RUN} entries, not {len(run)}")
+        raise EntryError(
+            N_("a run holds 1 to {most} entries, not {count}"), most=MAX_RUN, count=len(run)
+        )
     group = run_group(run[0].header)
     for offset, e in enumerate(run):
         if e.header.run_key != signer.key_id or run_group(e.header) != group:
-            raise EntryError(f"entry {e.index} is not {group[0]}'s under key {signer.key_id}")
+            raise EntryError(
+                N_("entry {index} is not {group}'s under key {key_id}"),
+                index=e.index,
+                group=group[0],
+                key_id=signer.key_id,
+            )
         if e.index != run[0].index + offset:
-            raise EntryError(f"entry {e.index} does not follow the run's previous entry")
+            raise EntryError(
+                N_("entry {index} does not follow the run's previous entry"), index=e.index
+            )
     signature = signer.sign(run_message([e.leaf for e in run]))
     return [*run[:-1], replace(run[-1], signature=signature)]
 
@@ -366,21 +376,25 @@ def check_signature(leaves: Sequence[bytes], signature: bytes, public_key: bytes
     # libsodium (PyNaCl) verifies Ed25519 about twice as fast as OpenSSL: its binding is
     # called directly (what VerifyKey.verify does, less a key object)
     if len(signature) != 64 or len(public_key) != 32:
-        raise EntryError("signature does not verify under the actor's key")
+        raise EntryError(N_("signature does not verify under the actor's key"))
     try:
         crypto_sign_open(signature + run_message(leaves), public_key)
     except (BadSignatureError, ValueError, TypeError) as e:
-        raise EntryError("signature does not verify under the actor's key") from e
+        raise EntryError(N_("signature does not verify under the actor's key")) from e
 
 
 def check_payload(header: Header, payload: bytes, salt: bytes) -> Any:
     """The payload's value, if it matches its commitment and is in canonical form."""
     if payload_commitment(payload, salt) != header.payload_commitment:
-        raise EntryError(f"entry {header.index}: payload does not match its commitment")
+        raise EntryError(
+            N_("entry {index}: payload does not match its commitment"), index=header.index
+        )
     try:
         return loads_canonical(payload)
     except ValueError as e:
-        raise EntryError(f"entry {header.index}: payload is not in canonical form") from e
+        raise EntryError(
+            N_("entry {index}: payload is not in canonical form"), index=header.index
+        ) from e
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
+from parley.errors import N_, ParleyError
 from parley.log.errors import ProofError, ProofRequestError
 
 HASH_SIZE = 32
@@ -90,18 +91,30 @@ def consistency_ranges(size1: int, size2: int) -> list[Range]:
 def check_inclusion_request(index: int, size: int, available: int) -> None:
     """Refuse an inclusion proof the tree of `available` leaves cannot give."""
     if size > available:
-        raise ProofRequestError(f"tree size {size} is larger than the log's {available} entries")
+        raise ProofRequestError(
+            N_("tree size {size} is larger than the log's {available} entries"),
+            size=size,
+            available=available,
+        )
     if not 0 <= index < size:
-        raise ProofRequestError(f"entry index {index} is not in a tree of size {size}")
+        raise ProofRequestError(
+            N_("entry index {index} is not in a tree of size {size}"), index=index, size=size
+        )
 
 
 def check_consistency_request(size1: int, size2: int, available: int) -> None:
     """Refuse a consistency proof the tree of `available` leaves cannot give."""
     if size2 > available:
-        raise ProofRequestError(f"tree size {size2} is larger than the log's {available} entries")
+        raise ProofRequestError(
+            N_("tree size {size2} is larger than the log's {available} entries"),
+            size2=size2,
+            available=available,
+        )
     if not 0 < size1 <= size2:
         raise ProofRequestError(
-            f"a consistency proof needs 0 < size1 <= size2, got {size1} and {size2}"
+            N_("a consistency proof needs 0 < size1 <= size2, got {size1} and {size2}"),
+            size1=size1,
+            size2=size2,
         )
 
 
@@ -132,16 +145,25 @@ def consistency_proof_length(size1: int, size2: int) -> int:
     return inner - shift + border + (0 if seeded_by_old_root else 1)
 
 
-def _check_hash(what: str, value: bytes) -> None:
+def _check_hash(what: str | ParleyError, value: bytes) -> None:
     if len(value) != HASH_SIZE:
-        raise ProofError(f"{what} is {len(value)} bytes long, not {HASH_SIZE}")
+        raise ProofError(
+            N_("{what} is {count} bytes long, not {hash_size}"),
+            what=what,
+            count=len(value),
+            hash_size=HASH_SIZE,
+        )
 
 
 def _check_proof(proof: Sequence[bytes], expected: int) -> None:
     if len(proof) != expected:
-        raise ProofError(f"the proof has {len(proof)} hashes where {expected} are needed")
+        raise ProofError(
+            N_("the proof has {count} hashes where {expected} are needed"),
+            count=len(proof),
+            expected=expected,
+        )
     for i, element in enumerate(proof):
-        _check_hash(f"proof hash {i}", element)
+        _check_hash(ParleyError(N_("proof hash {i}"), i=i), element)
 
 
 def verify_inclusion(
@@ -149,9 +171,11 @@ def verify_inclusion(
 ) -> None:
     """Check that `leaf_hash` is entry `index` of the tree of `size` leaves with `root`."""
     if not 0 <= index < size:
-        raise ProofError(f"entry index {index} is not in a tree of size {size}")
-    _check_hash("the leaf hash", leaf_hash)
-    _check_hash("the root", root)
+        raise ProofError(
+            N_("entry index {index} is not in a tree of size {size}"), index=index, size=size
+        )
+    _check_hash(ParleyError(N_("the leaf hash")), leaf_hash)
+    _check_hash(ParleyError(N_("the root")), root)
     _check_proof(proof, inclusion_proof_length(index, size))
     # RFC 9162 section 2.1.3.2, step by step.
     fn, sn, r = index, size - 1, leaf_hash
@@ -164,7 +188,9 @@ def verify_inclusion(
             r = node_hash(r, p)
         fn, sn = fn >> 1, sn >> 1
     if sn != 0 or r != root:
-        raise ProofError(f"the inclusion proof for entry {index} does not lead to the given root")
+        raise ProofError(
+            N_("the inclusion proof for entry {index} does not lead to the given root"), index=index
+        )
 
 
 def verify_consistency(
@@ -172,17 +198,21 @@ def verify_consistency(
 ) -> None:
     """Check that the tree of size1 with root1 is a prefix of the tree of size2 with root2."""
     if size1 > size2:
-        raise ProofError(f"tree size {size2} is smaller than the earlier size {size1}")
+        raise ProofError(
+            N_("tree size {size2} is smaller than the earlier size {size1}"),
+            size2=size2,
+            size1=size1,
+        )
     if size1 == 0:
-        raise ProofError("a consistency proof from the empty tree proves nothing")
+        raise ProofError(N_("a consistency proof from the empty tree proves nothing"))
     if size1 == size2:
         if proof:
-            raise ProofError("two trees of the same size need an empty consistency proof")
+            raise ProofError(N_("two trees of the same size need an empty consistency proof"))
         if root1 != root2:
-            raise ProofError(f"two trees of size {size1} have different roots")
+            raise ProofError(N_("two trees of size {size1} have different roots"), size1=size1)
         return
-    _check_hash("the old root", root1)
-    _check_hash("the new root", root2)
+    _check_hash(ParleyError(N_("the old root")), root1)
+    _check_hash(ParleyError(N_("the new root")), root2)
     _check_proof(proof, consistency_proof_length(size1, size2))
     # RFC 9162 section 2.1.4.2; an old tree of 2^k leaves is itself the first node.
     path = [root1, *proof] if size1 & (size1 - 1) == 0 else list(proof)
@@ -200,5 +230,7 @@ def verify_consistency(
         fn, sn = fn >> 1, sn >> 1
     if sn != 0 or fr != root1 or sr != root2:
         raise ProofError(
-            f"the consistency proof from size {size1} to {size2} does not match the two roots"
+            N_("the consistency proof from size {size1} to {size2} does not match the two roots"),
+            size1=size1,
+            size2=size2,
         )

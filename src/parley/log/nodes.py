@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from hashlib import sha256
 from typing import NamedTuple, Protocol
 
+from parley.errors import N_
 from parley.log.errors import ProofRequestError
 from parley.log.merkle import (
     _NODE_PREFIX,
@@ -135,7 +136,8 @@ def _read(nodes: NodeReader, ids: Sequence[NodeId], size: int) -> list[bytes]:
         return nodes.get_nodes(ids)
     except LookupError as e:
         raise ProofRequestError(
-            f"the node store lacks subtrees of the first {size} entries; is the log that long?"
+            N_("the node store lacks subtrees of the first {size} entries; is the log that long?"),
+            size=size,
         ) from e
 
 
@@ -150,7 +152,7 @@ def _range_hashes(nodes: NodeReader, ranges: Sequence[Range], size: int) -> list
 def root_from_nodes(nodes: NodeReader, size: int) -> bytes:
     """The root of the tree of the first `size` leaves, from popcount(size) stored nodes."""
     if size < 0:
-        raise ProofRequestError(f"tree size {size} is negative")
+        raise ProofRequestError(N_("tree size {size} is negative"), size=size)
     if size == 0:
         return EMPTY_ROOT
     return _fold(_read(nodes, compact_range_ids(size), size))

@@ -14,6 +14,7 @@ from typing import Protocol
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from parley.errors import N_
 from parley.log.encoding import decode_base64, encode_base64, is_valid_key_name
 from parley.log.errors import KeyFormatError, NoteError
 
@@ -32,7 +33,9 @@ def key_id(name: str, signature_type: int, public_key: bytes) -> bytes:
 
 def _check_name(name: str) -> None:
     if not is_valid_key_name(name):
-        raise KeyFormatError(f"key name {name!r} must be non-empty, without spaces or '+'")
+        raise KeyFormatError(
+            N_("key name {name!r} must be non-empty, without spaces or '+'"), name=name
+        )
 
 
 class Verifier(Protocol):
@@ -84,19 +87,23 @@ def decode_verifier_key(text: str) -> VerifierKey:
     hex_id, _, b64 = rest.partition("+")
     raw = decode_base64(b64)
     if not is_valid_key_name(name) or len(hex_id) != 8 or raw is None or len(raw) < 2:
-        raise KeyFormatError("a verifier key must read name+8-hex-digit-key-id+base64-key")
+        raise KeyFormatError(N_("a verifier key must read name+8-hex-digit-key-id+base64-key"))
     try:
         claimed = bytes.fromhex(hex_id)
     except ValueError as e:
-        raise KeyFormatError(f"verifier key ID {hex_id!r} is not hexadecimal") from e
+        raise KeyFormatError(
+            N_("verifier key ID {hex_id!r} is not hexadecimal"), hex_id=hex_id
+        ) from e
     if claimed != key_id(name, raw[0], raw[1:]):
-        raise KeyFormatError(f"verifier key for {name!r} has a key ID that does not match its key")
+        raise KeyFormatError(
+            N_("verifier key for {name!r} has a key ID that does not match its key"), name=name
+        )
     return VerifierKey(name, claimed, raw[0], raw[1:])
 
 
 def _ed25519_public(raw: bytes) -> Ed25519PublicKey:
     if len(raw) != 32:
-        raise KeyFormatError(f"an Ed25519 public key has 32 bytes, not {len(raw)}")
+        raise KeyFormatError(N_("an Ed25519 public key has 32 bytes, not {count}"), count=len(raw))
     return Ed25519PublicKey.from_public_bytes(raw)
 
 
@@ -114,7 +121,9 @@ class Ed25519Verifier:
     def from_verifier_key(cls, text: str) -> Ed25519Verifier:
         key = decode_verifier_key(text)
         if key.signature_type != ED25519:
-            raise KeyFormatError(f"verifier key for {key.name!r} is not an Ed25519 note key")
+            raise KeyFormatError(
+                N_("verifier key for {key!r} is not an Ed25519 note key"), key=key.name
+            )
         return cls(key.name, key.public_key)
 
     @property
@@ -205,7 +214,7 @@ def sign_note(text: str, signers: Sequence[Signer]) -> bytes:
     data = text.encode("utf-8")
     sigs = tuple(NoteSignature(s.name, s.key_id, s.sign(data)) for s in signers)
     if not sigs:
-        raise NoteError("a signed note needs at least one signer")
+        raise NoteError(N_("a signed note needs at least one signer"))
     for s in sigs:
         _check_name(s.name)
     return Note(text, sigs).to_bytes()
@@ -213,40 +222,44 @@ def sign_note(text: str, signers: Sequence[Signer]) -> bytes:
 
 def _check_text(text: str) -> None:
     if not text.endswith("\n"):
-        raise NoteError("note text must end with a newline")
+        raise NoteError(N_("note text must end with a newline"))
     if any(ch < " " and ch != "\n" for ch in text):
-        raise NoteError("note text must not contain control characters other than newline")
+        raise NoteError(N_("note text must not contain control characters other than newline"))
 
 
 def parse_note(data: bytes) -> Note:
     """Split a signed note into text and signature lines, checking syntax only."""
     if len(data) > MAX_NOTE_BYTES:
-        raise NoteError(f"the note is longer than {MAX_NOTE_BYTES} bytes")
+        raise NoteError(N_("the note is longer than {most} bytes"), most=MAX_NOTE_BYTES)
     try:
         message = data.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise NoteError("the note is not valid UTF-8") from e
+        raise NoteError(N_("the note is not valid UTF-8")) from e
     if any(ch < " " and ch != "\n" for ch in message):
-        raise NoteError("the note contains a control character other than newline")
+        raise NoteError(N_("the note contains a control character other than newline"))
     split = message.rfind("\n\n")
     if split < 0:
-        raise NoteError("the note has no blank line before its signatures")
+        raise NoteError(N_("the note has no blank line before its signatures"))
     text, block = message[: split + 1], message[split + 2 :]
     if not block.endswith("\n"):
-        raise NoteError("the note has no signature lines, or does not end with a newline")
+        raise NoteError(N_("the note has no signature lines, or does not end with a newline"))
     lines = block[:-1].split("\n")
     if len(lines) > MAX_SIGNATURES:
-        raise NoteError(f"the note has more than {MAX_SIGNATURES} signatures")
+        raise NoteError(N_("the note has more than {most} signatures"), most=MAX_SIGNATURES)
     return Note(text, tuple(_parse_signature_line(line) for line in lines))
 
 
 def _parse_signature_line(line: str) -> NoteSignature:
     if not line.startswith(SIGNATURE_PREFIX):
-        raise NoteError(f"signature line {line[:40]!r} does not start with an em dash and space")
+        raise NoteError(
+            N_("signature line {line!r} does not start with an em dash and space"), line=line[:40]
+        )
     name, _, b64 = line[len(SIGNATURE_PREFIX) :].partition(" ")
     raw = decode_base64(b64)
     if not is_valid_key_name(name) or raw is None or len(raw) <= KEY_ID_SIZE:
-        raise NoteError(f"signature line {line[:40]!r} is not '— name base64(keyid||sig)'")
+        raise NoteError(
+            N_("signature line {line!r} is not '— name base64(keyid||sig)'"), line=line[:40]
+        )
     return NoteSignature(name, raw[:KEY_ID_SIZE], raw[KEY_ID_SIZE:])
 
 
@@ -270,11 +283,15 @@ def open_note(data: bytes, verifiers: Sequence[Verifier]) -> OpenedNote:
         if any((s.name, s.key_id) == (sig.name, sig.key_id) for s in verified):
             continue  # Go's note.Open also ignores a second line from the same key
         if not verifier.verify(text, sig.signature):
-            raise NoteError(f"the signature by {sig.name} (key {sig.key_id.hex()}) is invalid")
+            raise NoteError(
+                N_("the signature by {sig} (key {hex}) is invalid"),
+                sig=sig.name,
+                hex=sig.key_id.hex(),
+            )
         verified.append(sig)
     if not verified:
         names = ", ".join(sorted({v.name for v in verifiers})) or "no key"
-        raise NoteError(f"the note carries no signature by a known key ({names})")
+        raise NoteError(N_("the note carries no signature by a known key ({names})"), names=names)
     return OpenedNote(note.text, tuple(verified), tuple(unverified))
 
 

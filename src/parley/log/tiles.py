@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from parley.errors import N_
 from parley.log.errors import LogError
 from parley.log.nodes import NodeId
 
@@ -67,14 +68,14 @@ def parse_tile_path(path: str) -> Tile:
     elif name.isdigit() and (name == "0" or not name.startswith("0")) and int(name) < 64:
         level = int(name)
     else:
-        raise LogError(f"not a tile level: {name!r}")
+        raise LogError(N_("not a tile level: {name!r}"), name=name)
     index_part, dot, width_part = rest.partition(".p/")
     if not _INDEX.fullmatch(index_part):
-        raise LogError(f"not a tile index: {index_part!r}")
+        raise LogError(N_("not a tile index: {index_part!r}"), index_part=index_part)
     width = TILE_WIDTH
     if dot:
         if not _WIDTH.fullmatch(width_part) or int(width_part) >= TILE_WIDTH:
-            raise LogError(f"not a partial tile width: {width_part!r}")
+            raise LogError(N_("not a partial tile width: {width_part!r}"), width_part=width_part)
         width = int(width_part)
     return Tile(level, int(index_part.replace("x", "").replace("/", "")), width)
 
@@ -88,7 +89,9 @@ def entry_bundle(entries: Sequence[bytes]) -> bytes:
     out = bytearray()
     for data in entries:
         if len(data) > 0xFFFF:
-            raise LogError(f"an entry of {len(data)} bytes does not fit an entry bundle")
+            raise LogError(
+                N_("an entry of {count} bytes does not fit an entry bundle"), count=len(data)
+            )
         out += len(data).to_bytes(2, "big") + data
     return bytes(out)
 
@@ -99,10 +102,10 @@ def read_bundle(data: bytes) -> list[bytes]:
     at = 0
     while at < len(data):
         if at + 2 > len(data):
-            raise LogError("an entry bundle ends inside a length")
+            raise LogError(N_("an entry bundle ends inside a length"))
         length = int.from_bytes(data[at : at + 2], "big")
         entries.append(data[at + 2 : at + 2 + length])
         at += 2 + length
     if at != len(data):
-        raise LogError("an entry bundle ends inside an entry")
+        raise LogError(N_("an entry bundle ends inside an entry"))
     return entries

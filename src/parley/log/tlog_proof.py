@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from parley.errors import N_
 from parley.log.checkpoint import Checkpoint, SignedCheckpoint, open_checkpoint
 from parley.log.encoding import decode_base64, decode_decimal, encode_base64
 from parley.log.errors import NoteError, ProofError, TlogProofError
@@ -40,32 +41,41 @@ class TlogProof:
         """Read a tlog-proof text strictly; the checkpoint is kept verbatim, not yet checked."""
         head, sep, checkpoint = data.partition(b"\n\n")
         if not sep:
-            raise TlogProofError("the proof has no blank line before its checkpoint")
+            raise TlogProofError(N_("the proof has no blank line before its checkpoint"))
         try:
             lines = head.decode("ascii").split("\n")
         except UnicodeDecodeError as e:
-            raise TlogProofError("the proof's lines before the checkpoint are not ASCII") from e
+            raise TlogProofError(N_("the proof's lines before the checkpoint are not ASCII")) from e
         if lines[0] != HEADER:
-            raise TlogProofError(f"a tlog-proof must start with the line {HEADER!r}")
+            raise TlogProofError(
+                N_("a tlog-proof must start with the line {header!r}"), header=HEADER
+            )
         position = 1
         extra = None
         if position < len(lines) and lines[position].startswith("extra "):
             extra = decode_base64(lines[position].removeprefix("extra "))
             if extra is None:
-                raise TlogProofError("the proof's extra line is not canonical base64")
+                raise TlogProofError(N_("the proof's extra line is not canonical base64"))
             position += 1
         index_line = lines[position] if position < len(lines) else ""
         index = decode_decimal(index_line.removeprefix("index "))
         if not index_line.startswith("index ") or index is None:
-            raise TlogProofError(f"proof line {position + 1} must be 'index <decimal>'")
+            raise TlogProofError(
+                N_("proof line {number} must be 'index <decimal>'"), number=position + 1
+            )
         hash_lines = lines[position + 1 :]
         if len(hash_lines) > MAX_PROOF_HASHES:
-            raise TlogProofError(f"the proof has more than {MAX_PROOF_HASHES} hashes")
+            raise TlogProofError(
+                N_("the proof has more than {most} hashes"),
+                most=MAX_PROOF_HASHES,
+            )
         hashes = []
         for number, line in enumerate(hash_lines, start=position + 2):
             value = decode_base64(line)
             if value is None or len(value) != HASH_SIZE:
-                raise TlogProofError(f"proof line {number} is not a base64 SHA-256 hash")
+                raise TlogProofError(
+                    N_("proof line {number} is not a base64 SHA-256 hash"), number=number
+                )
             hashes.append(value)
         return cls(index, tuple(hashes), checkpoint, extra)
 
@@ -77,7 +87,9 @@ def prove_from_nodes(
     try:
         checkpoint = Checkpoint.parse(parse_note(signed_checkpoint).text)
     except NoteError as e:
-        raise TlogProofError(f"the checkpoint to prove against is not a signed note: {e}") from e
+        raise TlogProofError(
+            N_("the checkpoint to prove against is not a signed note: {e}"), e=e
+        ) from e
     hashes = inclusion_proof_from_nodes(nodes, index, checkpoint.size)
     return TlogProof(index, tuple(hashes), signed_checkpoint, extra)
 
@@ -94,7 +106,9 @@ def verify_tlog_proof(
     cosigned = sum(1 for w in witnesses if signed.cosigned_by(w))
     if cosigned < quorum:
         raise ProofError(
-            f"the checkpoint has {cosigned} of the {quorum} witness cosignatures needed"
+            N_("the checkpoint has {cosigned} of the {quorum} witness cosignatures needed"),
+            cosigned=cosigned,
+            quorum=quorum,
         )
     checkpoint = signed.checkpoint
     verify_inclusion(leaf_hash, proof.index, checkpoint.size, proof.hashes, checkpoint.root)
