@@ -80,23 +80,74 @@ _GERMAN = _rules(
     (r"v", "f"), (r"j", "y"), (r"(?<=[aeiou])h", ""), (r"h", "kh"), (r"qu", "kv"), (r"ph", "f"),
     (r"th", "t"), (r"y", "i"),
 )  # fmt: skip
-# Each convention with the marked letters it reads before the marks are dropped.
-_CONVENTIONS: tuple[tuple[Rules, dict[str, str]], ...] = (
-    (_ENGLISH, {}),
-    (_JAPANESE, {}),
-    (_CHINESE, {}),
-    (_ITALIAN, {}),
-    (_SPANISH, {"ñ": "ny", "ü": "u"}),
-    (_PORTUGUESE, {"ão": "an", "õe": "oin", "ç": "s"}),
-    (_FRENCH, {"ç": "s", "é": "e"}),
-    (_GERMAN, {"äu": "eu", "ä": "e", "ö": "yo", "ü": "yu", "ß": "ss"}),
+# English by ear, as Russian lists write most English names: a vowel before a consonant and
+# a mute e is said as its name (`Kates` Кейтс, `Wiseman` Уайзман), Mc is Мак.
+_ENGLISH_SPOKEN = _rules(
+    (r"^mc", "mak"), (r"(?<=^mc)h", "kh"), (r"ph", "f"), (r"th", "t"), (r"ee|ea|ie$", "i"),
+    (r"oo", "u"), (r"dge", "dzh"), (r"a(?=[bcdfgklmnprstvz](?:e|y$))|ai|ay", "ey"),
+    (r"i(?=[bcdfgklmnpstvz]e)", "ay"), (r"u(?=[bcdfgklmnpstvz]e)", "yu"),
+    (r"(?<=[bcdfgklmnprstvz])e(?=s?$)", ""), (r"(?<![scz])h", "kh"), (r"j", "dzh"),
+    (r"w", "u"), (r"ck", "k"), (r"c(?=[eiy])", "s"), (r"c(?!h)", "k"), (r"q", "k"),
+    (r"x", "ks"), (r"y(?=[aeiou])", "y"), (r"y", "i"),
+)  # fmt: skip
+# Marked letters below are first written as one capital (S ш, Z ж, C ч, D дж) so that the
+# rules read them apart from the same letters unmarked.
+# Turkish and Azerbaijani: c is дж, ç ч, ş ш, ğ silent, ı ы, j ж.
+_TURKISH = _rules(
+    (r"S", "sh"), (r"C", "ch"), (r"(?<=[SCZ])y(?=[ou])", ""), (r"c", "dzh"), (r"j", "zh"),
+    (r"x", "kh"), (r"q", "g"), (r"h", "kh"),
+)  # fmt: skip
+# West and South Slavic in Latin letters: š ž č ć đ, c is ц, ch х, j й, lj and nj soft.
+_SLAVIC = _rules(
+    (r"S", "sh"), (r"Z", "zh"), (r"C", "ch"), (r"D", "dzh"), (r"ch", "kh"), (r"c", "ts"),
+    (r"(?<=[ln])j(?=[aeiou])", ""), (r"j", "y"), (r"h", "kh"),
+)  # fmt: skip
+# Romanian: ă э, â and î ы, ș ш, ț ц, c and g soften before e and i, j ж.
+_ROMANIAN = _rules(
+    (r"S", "sh"), (r"ch(?=[ei])", "k"), (r"ci(?=[aou])|c(?=[ei])", "ch"), (r"c", "k"),
+    (r"gh(?=[ei])", "g"), (r"gi(?=[aou])|g(?=[ei])", "dzh"), (r"j", "zh"), (r"h", "kh"),
+)  # fmt: skip
+# Hungarian: cs ч, sz с, zs ж, gy дь, s ш, c ц, j й.
+_HUNGARIAN = _rules(
+    (r"cs", "ch"), (r"sz", "s"), (r"zs", "zh"), (r"gy", "d"), (r"ly", "y"), (r"s", "sh"),
+    (r"c", "ts"), (r"j", "y"), (r"h", "kh"),
+)  # fmt: skip
+_ALWAYS = re.compile("")
+# Each convention with the marked letters it reads before the marks are dropped, and the
+# letters that call for it (a convention of marked letters is tried only where they are).
+_CONVENTIONS: tuple[tuple[Rules, dict[str, str], re.Pattern[str]], ...] = (
+    (_ENGLISH, {}, _ALWAYS),
+    (_ENGLISH_SPOKEN, {}, _ALWAYS),
+    (_JAPANESE, {}, _ALWAYS),
+    (_CHINESE, {}, _ALWAYS),
+    (_ITALIAN, {}, _ALWAYS),
+    (_SPANISH, {"ñ": "ny", "ü": "u"}, _ALWAYS),
+    (_PORTUGUESE, {"ão": "an", "õe": "oin", "ç": "s"}, _ALWAYS),
+    (_FRENCH, {"ç": "s", "é": "e"}, _ALWAYS),
+    (_GERMAN, {"äu": "eu", "ä": "e", "ö": "yo", "ü": "yu", "ß": "ss"}, _ALWAYS),
+    (
+        _TURKISH,
+        {"ş": "S", "ç": "C", "ğ": "", "ı": "y", "ö": "yo", "ü": "yu", "ə": "e"},
+        re.compile("[şçğıə]"),
+    ),
+    (
+        _SLAVIC,
+        {"š": "S", "ž": "Z", "č": "C", "ć": "C", "đ": "D", "ř": "rZ", "ě": "e", "ů": "u"},
+        re.compile("[šžčćđřěů]"),
+    ),
+    (
+        _ROMANIAN,
+        {"ă": "e", "â": "y", "î": "y", "ș": "S", "ş": "S", "ț": "ts", "ţ": "ts"},
+        re.compile("[ăâîșşțţ]"),
+    ),
+    (_HUNGARIAN, {"ő": "yo", "ö": "yo", "ű": "yu", "ü": "yu"}, re.compile("cs|sz|zs|gy|[őű]")),
 )
 _LATIN_WORD = re.compile(r"[a-z' -]+")
 
 
 def _plain(text: str) -> str:
-    """Lower case without diacritics (`Ryūmyō` -> `ryumyo`, `Høier` -> `hoier`)."""
-    decomposed = unicodedata.normalize("NFKD", text.lower().replace("ø", "o"))
+    """Without diacritics (`ryūmyō` -> `ryumyo`, `høier` -> `hoier`)."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("ø", "o"))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
@@ -114,7 +165,9 @@ def russian_respellings(text: str) -> tuple[str, ...]:
     if not _LATIN_WORD.fullmatch(plain):
         return ()
     out: set[str] = set()
-    for rules, marks in _CONVENTIONS:
+    for rules, marks, called in _CONVENTIONS:
+        if not called.search(lower):
+            continue
         marked = lower
         for letter, sound in marks.items():
             marked = marked.replace(letter, sound)

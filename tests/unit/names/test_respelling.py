@@ -38,6 +38,14 @@ def test_each_convention_gives_the_russian_writing_back() -> None:
         ("Schäuble", "Шойбле"),  # German: sch, äu
         ("Steuermann", "Штойерманн"),  # st at the start, eu
         ("Hilchen", "Хильхен"),  # ch is х
+        ("Kates", "Кейтс"),  # English by ear: a before a consonant and mute e
+        ("McHale", "Макхейл"),  # Mc
+        ("Coolidge", "Кулидж"),  # dge
+        ("Şadiye", "Шадие"),  # Turkish ş
+        ("Çölaşan", "Чолашан"),  # ç, ö after ч
+        ("Jakšić", "Якшич"),  # South Slavic j, š, ć
+        ("Mihăiță", "Михэицэ"),  # Romanian ă, ț
+        ("Garics", "Гарич"),  # Hungarian cs
     ],
 )
 def test_a_language_s_convention_gives_the_russian_writing_back(latin: str, russian: str) -> None:
@@ -48,3 +56,10 @@ def test_a_language_s_convention_gives_the_russian_writing_back(latin: str, russ
 def test_a_respelling_is_plain_latin_and_never_the_text_itself(text: str) -> None:
     for spelt in russian_respellings(text):
         assert spelt != text and all(c in "abcdefghijklmnopqrstuvwxyz '-" for c in spelt)
+
+
+@given(st.text(alphabet="acdeghijlnorstuzşçğıəšžčćđřěůăâîșțőűñãõéäöüßSCZD -'", max_size=16))
+def test_marked_letters_come_out_plain_whatever_the_mix(text: str) -> None:
+    # A convention writes some marked letters as a capital first (S for ш): none is left.
+    for spelt in russian_respellings(text):
+        assert all(c in "abcdefghijklmnopqrstuvwxyz '-" for c in spelt)
