@@ -38,6 +38,7 @@ from tests.web.test_office_pages import SERIOUS, axe
 
 LANGUAGES = ("uk", "ru", "en")
 PLACE = {"uk": "Золоте", "ru": "Золотое", "en": "Zolote"}
+TITLE = {"uk": "Обмін 4 грудня", "ru": "Обмен 4 декабря", "en": "Exchange of 4 December"}
 AGREEMENT = {
     "agreement_id": "AG",
     "title": "Exchange of 4 December",
@@ -279,13 +280,15 @@ def _exchange(site: Site, t: Reader, new_context: Callable[[], BrowserContext], 
     med.get_by_role("link", name=t("Agreements"), exact=True).click()
     med.get_by_label(t("Agreement file")).set_input_files(draft)
     med.get_by_role("button", name=t("Preview the text")).click()
-    for code, title in (("uk", "Обмін 4 грудня"), ("ru", "Обмен 4 декабря"), ("en", "Exchange")):
+    for code, title in TITLE.items():
         expect(med.locator(f"pre[lang={code}]")).to_contain_text(title)
+    expect(med.get_by_role("heading", level=1)).to_contain_text(TITLE[t.lang])
     t.step(med, "med-agreement-preview")
     med.get_by_role("button", name=t("Put it up for signature")).click()
     expect(med.get_by_role("status")).to_have_text(
         t("Put up for signature: each side reads it in its language and signs it from its office.")
     )
+    expect(med.get_by_role("heading", level=1)).to_contain_text(TITLE[t.lang])
     t.step(med, "med-agreement-drafted")
 
     # a refusal the state brings: the mediator may not witness before both sides have signed
@@ -312,11 +315,7 @@ def _exchange(site: Site, t: Reader, new_context: Callable[[], BrowserContext], 
     # both sides read it in their language and sign it in their browsers; then the mediator
     for party, page in (("UA", ua), ("RU", ru)):
         page.goto(site.url + "/office/agreements/AG")
-        expect(page.locator("article.agreement")).to_contain_text(
-            {"uk": "Обмін 4 грудня", "ru": "Обмен 4 декабря", "en": "Exchange of 4 December"}[
-                t.lang
-            ]
-        )
+        expect(page.locator("article.agreement")).to_contain_text(TITLE[t.lang])
         page.get_by_role("button", name=t("Sign the agreement")).click()
         _yes(page, t)
         expect(page.locator(".notice").first).to_contain_text(

@@ -47,6 +47,7 @@ class Texts:
     texts: tuple[tuple[str, str], ...]  # (language, text), in LANGUAGES' order
     canonical: str
     sha256: str
+    titles: dict[str, str]  # the title in each language the agreement gives it in
 
 
 def preview(ledger: Ledger, *, actor: str, agreement: Agreement) -> Texts:
@@ -63,7 +64,13 @@ def preview(ledger: Ledger, *, actor: str, agreement: Agreement) -> Texts:
         tuple((lang, render(seen, lang)) for lang in LANGUAGES),
         canonical_text(seen),
         agreements.text_hash(seen),
+        _titles(seen),
     )
+
+
+def _titles(agreement: Agreement) -> dict[str, str]:
+    found = {lang: agreement.translated(agreement.title, lang) for lang in LANGUAGES}
+    return {lang: title for lang, title in found.items() if title}
 
 
 def put_up(ledger: Ledger, *, actor: str, agreement: Agreement) -> str:
@@ -86,6 +93,7 @@ class Reading:
     texts: tuple[tuple[str, str], ...]
     sha256: str
     signed_by: tuple[str, ...]
+    titles: dict[str, str]
 
 
 def reading(ledger: Ledger, *, actor: str, agreement_id: str) -> Reading:
@@ -106,6 +114,7 @@ def reading(ledger: Ledger, *, actor: str, agreement_id: str) -> Reading:
         tuple((lang, r.text) for lang, r in zip(LANGUAGES, each, strict=True)),
         first.sha256,
         first.signed_by,
+        _titles(found),
     )
 
 
