@@ -114,10 +114,13 @@ def explained(
 ) -> ParleyError:
     """A match's explanation as `explain_matches` says it (`str()`), as a template a face says
     in its reader's language: the basis the log keeps is quoted as it was recorded (in English:
-    words the linkage wrote when it found the pair), the two records compared in the reader's."""
+    words the linkage wrote when it found the pair; the other passes' bases are words of the
+    catalogs), the two records compared in the reader's."""
     if not basis:
         return compared(left, right)
-    return ParleyError(N_("{basis}; {compared}"), basis=basis, compared=compared(left, right))
+    # a basis this code writes is one of its words (marked where it is written); any other,
+    # the linkage's (`record linkage: ...`) or a person's, is quoted as it stands
+    return ParleyError(N_("{basis}; {compared}"), basis=Word(basis), compared=compared(left, right))
 
 
 def _records(tx: Tx, refs: set[RecordRef]) -> dict[RecordRef, Mapping[str, Any] | None]:

@@ -69,7 +69,9 @@ def _records(tx: Tx, refs: set[RecordRef]) -> dict[RecordRef, dict[str, Any]]:
     return out
 
 
-_EXACT_BASIS = "birth date and capture date agree exactly"
+# The bases these passes record (the log keeps them; a page says them in its reader's words).
+_EXACT_BASIS = N_("birth date and capture date agree exactly")
+_EXACT_BASIS_NUMBER = N_("birth date and capture date agree exactly; service number agrees")
 
 
 def exact_candidates(ledger: Ledger, *, sought: str, held: str) -> list[Candidate]:
@@ -94,7 +96,7 @@ def exact_candidates(ledger: Ledger, *, sought: str, held: str) -> list[Candidat
                     "service_number"
                 ):
                     reason += f"; service number {data['service_number']} agrees"
-                    basis += "; service number agrees"
+                    basis = _EXACT_BASIS_NUMBER
                 names = f"{_name(data)} / {_name(other)}"
                 score = 0.9 if len(found) == 1 else 0.5
                 out.append(
@@ -186,7 +188,7 @@ def substitute_proposal(
             left=str(other),
             right=str(brought),
             score=round(float(hit.score), 6),
-            basis="brought as a substitute; the names engine finds this sought record",
+            basis=N_("brought as a substitute; the names engine finds this sought record"),
             duplicate=False,
         )
         return Event(actor, payload)
@@ -318,7 +320,7 @@ def searched_candidates(
         done_r.add(hit.record_id)
         why = f"search ranks it first by a clear lead: {hit.explanation}"
         pair = RecordRef(sought, rid), RecordRef(held, hit.record_id)
-        out.append(Candidate(*pair, hit.score, why, "search ranks it first by a clear lead"))
+        out.append(Candidate(*pair, hit.score, why, N_("search ranks it first by a clear lead")))
     return out
 
 
@@ -362,7 +364,7 @@ def duplicate_candidates(
             held.append((a, b, why))
             continue
         why = f"possibly written twice: {explanation}"
-        out.append(Candidate(a, b, score, why, "possibly written twice"))
+        out.append(Candidate(a, b, score, why, N_("possibly written twice")))
     if progress is not None:
         progress("compared", 1.0)
     return Linked(out, held, [])

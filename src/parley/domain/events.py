@@ -20,6 +20,7 @@ from parley.domain.matches import MatchState
 from parley.domain.persons import PersonRecord
 from parley.domain.rosters import RosterKind
 from parley.domain.shapes import DOMAIN_LEAVES
+from parley.errors import N_
 from parley.log.events import (
     INSTANCE_CREATED,
     INTERVIEW_RECORDED,
@@ -144,7 +145,7 @@ class MatchProposed(Payload):
         return super().from_json(data)
 
 
-LEGACY_BASIS = "proposed before explanations were computed when shown"
+LEGACY_BASIS = N_("proposed before explanations were computed when shown")
 
 
 @dataclass(frozen=True)

@@ -195,3 +195,23 @@ def test_the_roadmap_says_an_agreements_status_in_the_readers_language(desk: Tes
     assert '<span class="muted">засвідчено посередником · версія 1</span>' in said["uk"]
     assert "witnessed" not in said["uk"] and "witnessed" not in said["ru"]
     assert '<span class="muted">witnessed by the mediator · version 1</span>' in said["en"]
+
+
+def test_a_basis_of_our_own_words_is_said_a_linkages_quoted() -> None:
+    """The bases the passes write are words of the catalogs; the linkage's level words stand as
+    the log keeps them (not parsed), introduced as the log's."""
+    from parley.app.explanations import explained
+
+    exact = explained("birth date and capture date agree exactly", None, None)
+    assert str(exact) == (
+        "birth date and capture date agree exactly; a record is erased: nothing of it is shown"
+    )
+    assert refusal(exact, "uk") == (
+        "як знайдено (запис журналу): дата народження та дата потрапляння в полон точно"
+        " збігаються; запис стерто: з нього нічого не показано"
+    )
+    linked = explained("record linkage: family name: the same (+9.1)", None, None)
+    assert refusal(linked, "ru") == (
+        "как найдено (запись журнала): record linkage: family name: the same (+9.1);"
+        " запись стёрта: из неё ничего не показано"
+    )
