@@ -23,7 +23,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from parley.errors import N_
+from parley.errors import N_, ParleyError, Word
 from parley.log.errors import LogError
 from parley.log.events import (
     KEY_RECOVERED,
@@ -151,30 +151,57 @@ def installs_for_other(p: Payload, actor: str) -> str | None:
     return None
 
 
-def ending_fault(p: Payload, actor: str, keys: dict[str, Key], operator: str | None) -> str | None:
+def ending_fault(
+    p: Payload, actor: str, keys: dict[str, Key], operator: str | None
+) -> ParleyError | None:
     """Why an event may not end the key it ends (None if it may): a key is retired by its own
     party's rotation, and revoked by its party or by the operator; a recovery key is used
     (retired) only by its party's `key.recovered`, which revokes a signing key, never one."""
     if isinstance(p, KeyRecovered):
         if actor != p.party_id:
-            return f"{actor} recovers a key of {p.party_id}: only {p.party_id} may"
+            return ParleyError(
+                N_("{actor} recovers a key of {party}: only {party} may"),
+                actor=actor,
+                party=p.party_id,
+            )
         used = keys.get(p.recovery_key_id)
         if used is None or used.party != p.party_id or not used.recovery:
-            return f"key {p.recovery_key_id} is not a recovery key of {p.party_id}"
+            return ParleyError(
+                N_("key {key_id} is not a recovery key of {party}"),
+                key_id=p.recovery_key_id,
+                party=p.party_id,
+            )
         if used.ended_at is not None:
-            return f"recovery key {p.recovery_key_id} of {p.party_id} was already {used.status}"
+            return ParleyError(
+                N_("recovery key {key_id} of {party} was already {status}"),
+                key_id=p.recovery_key_id,
+                party=p.party_id,
+                status=Word(used.status),
+            )
         lost = keys.get(p.lost_key_id) if p.lost_key_id is not None else None
         if p.lost_key_id is not None and (lost is None or lost.party != p.party_id):
-            return f"ends key {p.lost_key_id} as if it were {p.party_id}'s"
+            return ParleyError(
+                N_("ends key {key_id} as if it were {party}'s"),
+                key_id=p.lost_key_id,
+                party=p.party_id,
+            )
         if lost is not None and (lost.recovery or lost.ended_at is not None):
-            return f"key {p.lost_key_id} of {p.party_id} is not its active signing key"
+            return ParleyError(
+                N_("key {key_id} of {party} is not its active signing key"),
+                key_id=p.lost_key_id,
+                party=p.party_id,
+            )
         active = [
             kid
             for kid, k in keys.items()
             if k.party == p.party_id and not k.recovery and k.ended_at is None
         ]
         if active and p.lost_key_id not in active:
-            return f"leaves key {active[0]} of {p.party_id} active beside the recovered one"
+            return ParleyError(
+                N_("leaves key {key_id} of {party} active beside the recovered one"),
+                key_id=active[0],
+                party=p.party_id,
+            )
         return None
     if isinstance(p, KeyRotated):
         ended = p.previous_key_id
@@ -184,11 +211,24 @@ def ending_fault(p: Payload, actor: str, keys: dict[str, Key], operator: str | N
         return None
     key = keys.get(ended)
     if key is not None and key.party != p.party_id:
-        return f"ends key {ended} of {key.party} as if it were {p.party_id}'s"
+        return ParleyError(
+            N_("ends key {key_id} of {owner} as if it were {party}'s"),
+            key_id=ended,
+            owner=key.party,
+            party=p.party_id,
+        )
     if key is not None and key.recovery and isinstance(p, KeyRotated):
-        return f"rotates recovery key {ended} of {p.party_id}, which only key.recovered replaces"
+        return ParleyError(
+            N_("rotates recovery key {key_id} of {party}, which only key.recovered replaces"),
+            key_id=ended,
+            party=p.party_id,
+        )
     if actor != p.party_id and not (isinstance(p, KeyRevoked) and actor == operator):
-        return f"{actor} ends a key of {p.party_id}: only {p.party_id} or the operator may"
+        return ParleyError(
+            N_("{actor} ends a key of {party}: only {party} or the operator may"),
+            actor=actor,
+            party=p.party_id,
+        )
     return None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from parley.errors import N_, ParleyError
 from parley.log.checkpoint import SignedCheckpoint, open_checkpoint
 from parley.log.cosignature import CosignatureVerifier
 from parley.log.entry import StoredCheckpoint
@@ -29,18 +30,18 @@ def _verifiers(report: Report) -> tuple[list[Verifier], list[Verifier], dict[str
     return logs, witnesses, parties
 
 
-def open_signed(note: bytes, report: Report, where: str) -> SignedCheckpoint:
+def open_signed(note: bytes, report: Report, where: str | ParleyError) -> SignedCheckpoint:
     """A checkpoint note opened under the operator's keys the log registered, with every
     known witness's cosignature checked; VerificationFailed naming `where` otherwise."""
     logs, witnesses, _ = _verifiers(report)
-    failures = []
+    failures: list[ParleyError] = []
     for log in logs:
         try:
             return open_checkpoint(note, log, witnesses, report.origin)
         except LogError as e:
-            failures.append(str(e))
-    why = failures[-1] if failures else "the log registered no operator key"
-    raise VerificationFailed(Problem(None, f"{where}: {why}"))
+            failures.append(e)
+    why = failures[-1] if failures else ParleyError(N_("the log registered no operator key"))
+    raise VerificationFailed(Problem(None, ParleyError(N_("{where}: {why}"), where=where, why=why)))
 
 
 def verify_checkpoints(
@@ -51,25 +52,51 @@ def verify_checkpoints(
     witness cosigned (`Report.witnessed`)."""
     _, _, parties = _verifiers(report)
     for c in checkpoints:
-        where = f"checkpoint of size {c.size}"
+        where = ParleyError(N_("checkpoint of size {size}"), size=c.size)
         if c.size > report.entries:
             raise VerificationFailed(
-                Problem(None, f"{where}: the log has only {report.entries} entries")
+                Problem(
+                    None,
+                    ParleyError(
+                        N_("{where}: the log has only {entries} entries"),
+                        where=where,
+                        entries=report.entries,
+                    ),
+                )
             )
         opened = open_signed(c.note, report, where)
         if opened.note.unverified:
             names = ", ".join(sig.name for sig in opened.note.unverified)
             raise VerificationFailed(
-                Problem(None, f"{where}: signature lines from unknown keys ({names})")
+                Problem(
+                    None,
+                    ParleyError(
+                        N_("{where}: signature lines from unknown keys ({names})"),
+                        where=where,
+                        names=names,
+                    ),
+                )
             )
         if opened.checkpoint.size != c.size:
             raise VerificationFailed(
-                Problem(None, f"{where}: its text says size {opened.checkpoint.size}")
+                Problem(
+                    None,
+                    ParleyError(
+                        N_("{where}: its text says size {size}"),
+                        where=where,
+                        size=opened.checkpoint.size,
+                    ),
+                )
             )
         if opened.checkpoint.root != root_from_nodes(tree, c.size):
             raise VerificationFailed(
                 Problem(
-                    None, f"{where}: its root is not the root of the log's first {c.size} entries"
+                    None,
+                    ParleyError(
+                        N_("{where}: its root is not the root of the log's first {size} entries"),
+                        where=where,
+                        size=c.size,
+                    ),
                 )
             )
         report.checkpoints += 1

@@ -3,6 +3,7 @@ each run signed by the operator (docs/log-format.md §4, signed commands)."""
 
 from __future__ import annotations
 
+from parley.errors import N_, ParleyError
 from parley.log.events import PartyRegistered, Role
 from parley.log.keys import KeyTimeline, signer_fault
 from parley.log.verify.entries import CheckedEntry
@@ -24,14 +25,21 @@ class Commands:
         after a v2 one. The command's own signature was checked with the entry."""
         if c.command is None:
             if self.v2_from is not None:
-                what = f"a v1 entry after the signed commands that begin at entry {self.v2_from}"
+                what = ParleyError(
+                    N_("a v1 entry after the signed commands that begin at entry {v2_from}"),
+                    v2_from=self.v2_from,
+                )
                 raise VerificationFailed(Problem(c.idx, what))
             return
         if self.v2_from is None:
             self.v2_from = c.idx
         if c.nonce is not None:
             if (c.key_id, c.nonce) in self.nonces or c.command in self.digests:
-                what = f"replays a command of key {c.key_id} (nonce {c.nonce}) logged before"
+                what = ParleyError(
+                    N_("replays a command of key {key_id} (nonce {nonce}) logged before"),
+                    key_id=c.key_id,
+                    nonce=c.nonce,
+                )
                 raise VerificationFailed(Problem(c.idx, what))
             self.nonces.add((c.key_id, c.nonce))
             self.digests.add(c.command)
@@ -48,9 +56,11 @@ class Commands:
                     c.key_id,
                 )
             ):
-                what = (
-                    f"bound to a command of {c.actor} whose signed record does not stand "
-                    "beside the first entry of the command"
+                what = ParleyError(
+                    N_(
+                        "bound to a command of {actor} whose signed record does not stand beside the first entry of the command"
+                    ),
+                    actor=c.actor,
                 )
                 raise VerificationFailed(Problem(c.idx, what))
         self.last = c.idx
@@ -69,5 +79,8 @@ class Commands:
             ):
                 return
         if key is None or key.party != operator or signer_fault(key, operator, c.idx):
-            what = f"its run is signed by key {c.signer}, not by a key the operator held then"
+            what = ParleyError(
+                N_("its run is signed by key {signer}, not by a key the operator held then"),
+                signer=c.signer,
+            )
             raise VerificationFailed(Problem(c.idx, what))

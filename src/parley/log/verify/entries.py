@@ -11,6 +11,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
 
+from parley.errors import N_, ParleyError
 from parley.log.command import CommandError, SignedCommand
 from parley.log.entry import (
     MAX_RUN,
@@ -69,31 +70,37 @@ def check_entry(
     try:
         header = Header.from_bytes(e.header)
         if header.index != e.index:
-            raise EntryError(f"header says index {header.index}")
+            raise EntryError(N_("header says index {index}"), index=header.index)
         payload: Payload | None = None
         if e.withheld:
             if e.payload is not None or e.salt is not None or e.command_body is not None:
-                raise EntryError("a withheld entry carries its payload, salt or command body")
+                raise EntryError(N_("a withheld entry carries its payload, salt or command body"))
             if header.type in _KEPT:
-                raise EntryError(f"a {header.type} payload is withheld: the log's own never are")
+                raise EntryError(
+                    N_("a {type} payload is withheld: the log's own never are"), type=header.type
+                )
         elif e.payload is not None:
             if e.salt is None:
-                raise EntryError("payload without its salt")
+                raise EntryError(N_("payload without its salt"))
             value = check_payload(header, e.payload, e.salt)
             payload = read_payload(events, header.type, value)
         elif e.salt is not None:
-            raise EntryError("an erased payload kept its salt")
+            raise EntryError(N_("an erased payload kept its salt"))
         elif header.type not in ERASABLE:
-            raise EntryError(f"payload of a {header.type} entry is missing")
+            raise EntryError(N_("payload of a {type} entry is missing"), type=header.type)
         for kid in {header.key_id, header.run_key}:
             if kid not in trusted:
-                raise EntryError(f"signed by key {kid}, which is not among the given public keys")
+                raise EntryError(
+                    N_("signed by key {kid}, which is not among the given public keys"), kid=kid
+                )
         nonce = _check_command(header, e, trusted)
     except (EntryError, MalformedPayload, CommandError) as err:
-        raise VerificationFailed(Problem(e.index, str(err))) from err
+        raise VerificationFailed(Problem(e.index, err)) from err
     leaf = leaf_hash(e.header)
     if e.leaf_hash is not None and e.leaf_hash != leaf:
-        raise VerificationFailed(Problem(e.index, "stored leaf hash is not the hash of the header"))
+        raise VerificationFailed(
+            Problem(e.index, ParleyError(N_("stored leaf hash is not the hash of the header")))
+        )
     checked = CheckedEntry(
         e.index,
         # interned, the few distinct names cross from a worker once per chunk, not per entry
@@ -117,12 +124,16 @@ def _check_command(header: Header, e: StoredEntry, trusted: Mapping[str, bytes])
     if e.command is None:
         return None
     if header.command is None:
-        raise EntryError("a v1 entry carries a signed command")
+        raise EntryError(N_("a v1 entry carries a signed command"))
     command = SignedCommand.from_bytes(e.command)
     if command.digest() != header.command:
-        raise EntryError("the signed command beside the entry is not the one its header binds")
+        raise EntryError(N_("the signed command beside the entry is not the one its header binds"))
     if command.keyid != header.key_id:
-        raise EntryError(f"the command is signed by key {command.keyid}, not {header.key_id}")
+        raise EntryError(
+            N_("the command is signed by key {keyid}, not {key_id}"),
+            keyid=command.keyid,
+            key_id=header.key_id,
+        )
     command.verify(trusted[header.key_id])
     if e.command_body is not None:
         command.check_body(e.command_body)
@@ -142,7 +153,10 @@ class OpenRun:
             last = first.idx + len(self.leaves) - 1
             if c.idx != last + 1:
                 raise VerificationFailed(
-                    Problem(last + 1, f"missing; the next entry found is {c.idx}")
+                    Problem(
+                        last + 1,
+                        ParleyError(N_("missing; the next entry found is {idx}"), idx=c.idx),
+                    )
                 )
             if (c.actor, c.key_id, c.command, c.signer) != (
                 first.actor,
@@ -153,8 +167,14 @@ class OpenRun:
                 raise VerificationFailed(
                     Problem(
                         first.idx,
-                        f"no signature covers it: entries {first.idx}–{last} are unsigned and "
-                        f"entry {c.idx} after them is another signer's",
+                        ParleyError(
+                            N_(
+                                "no signature covers it: entries {idx}–{last} are unsigned and entry {after} after them is another signer's"
+                            ),
+                            idx=first.idx,
+                            last=last,
+                            after=c.idx,
+                        ),
                     )
                 )
         else:
@@ -162,18 +182,26 @@ class OpenRun:
         self.leaves.append(c.leaf)
         if len(self.leaves) > MAX_RUN:
             raise VerificationFailed(
-                Problem(first.idx, f"more than {MAX_RUN} entries run under one signature")
+                Problem(
+                    first.idx,
+                    ParleyError(
+                        N_("more than {most} entries run under one signature"), most=MAX_RUN
+                    ),
+                )
             )
         if signature is None:
             return
         try:
             check_signature(self.leaves, signature, trusted[c.signer])
         except EntryError as e:
-            what = str(e)
+            what: ParleyError = e
             if c is not first:
-                what = (
-                    f"the signature on entry {c.idx}, over entries {first.idx}–{c.idx}, "
-                    "does not verify under the signer's key"
+                what = ParleyError(
+                    N_(
+                        "the signature on entry {idx}, over entries {first}–{idx}, does not verify under the signer's key"
+                    ),
+                    idx=c.idx,
+                    first=first.idx,
                 )
             raise VerificationFailed(Problem(first.idx, what)) from e
         self.leaves, self.first = [], None
@@ -197,7 +225,11 @@ def log_blocks(path: Path, size: int | None = None) -> Iterator[LogBlock]:
     try:
         f = path.open("rb")
     except OSError as e:
-        raise ExportError(f"{path.name}: cannot be read ({e.strerror or type(e).__name__})") from e
+        raise ExportError(
+            N_("{path}: cannot be read ({reason})"),
+            path=path.name,
+            reason=e.strerror or type(e).__name__,
+        ) from e
     with f:
         carry = b""
         while True:
@@ -256,12 +288,15 @@ def check_chunk(chunk: Chunk, trusted: Mapping[str, bytes], events: Events) -> E
         except VerificationFailed as e:
             return EntryByEntry(out, e.problem)
         except ExportError as e:
-            return EntryByEntry(out, Problem(None, str(e)))
+            return EntryByEntry(out, Problem(None, e))
         out.append(checked)
     if run.first is not None:
         return EntryByEntry(
             out,
-            Problem(run.first.idx, "no signature covers it: the entries from here on end unsigned"),
+            Problem(
+                run.first.idx,
+                ParleyError(N_("no signature covers it: the entries from here on end unsigned")),
+            ),
         )
     return EntryByEntry(out, None)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from parley.errors import N_, ParleyError
 from parley.log.export import ExportError, read_checkpoints, read_keys
 from parley.log.verify.checkpoints import verify_checkpoints
 from parley.log.verify.entries import Events, log_blocks
@@ -24,13 +25,20 @@ def verify_export(
         tree = verify_entries(log_blocks(folder / "log.jsonl"), trusted, report, events)
         if keys.origin != report.origin or keys.operator != report.operator:
             raise VerificationFailed(
-                Problem(None, "keys.json names another log or operator than the entries do")
+                Problem(
+                    None,
+                    ParleyError(N_("keys.json names another log or operator than the entries do")),
+                )
             )
         unused = set(trusted) - set(report.keys)
         if unused:
             raise VerificationFailed(
                 Problem(
-                    None, f"keys.json lists key {sorted(unused)[0]}, which the log never registered"
+                    None,
+                    ParleyError(
+                        N_("keys.json lists key {unused}, which the log never registered"),
+                        unused=sorted(unused)[0],
+                    ),
                 )
             )
         for k in keys.keys:
@@ -38,7 +46,13 @@ def verify_export(
                 raise VerificationFailed(
                     Problem(
                         None,
-                        f"keys.json gives key {k.key_id} to {k.party_id}, the log to another party",
+                        ParleyError(
+                            N_(
+                                "keys.json gives key {key_id} to {party_id}, the log to another party"
+                            ),
+                            key_id=k.key_id,
+                            party_id=k.party_id,
+                        ),
                     )
                 )
         # an export whose checkpoints were all removed, folder and all, has none
@@ -47,5 +61,5 @@ def verify_export(
         if policy is not None:
             apply_policy(policy, tree, report)
     except ExportError as e:
-        raise VerificationFailed(Problem(None, str(e))) from e
+        raise VerificationFailed(Problem(None, e)) from e
     return report

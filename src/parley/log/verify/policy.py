@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from parley.errors import N_, ParleyError
 from parley.log.encoding import encode_base64
 from parley.log.nodes import MemoryNodeStore, root_from_nodes
 from parley.log.verify.checkpoints import open_signed
@@ -38,14 +39,23 @@ def apply_policy(policy: Policy, tree: MemoryNodeStore, report: Report) -> None:
     checkpoint seen before; one whose last checkpoint lacks a required cosignature; and,
     unless allowed, one no witness has cosigned."""
     for where, note in policy.seen:
-        seen = open_signed(note, report, f"the checkpoint seen before ({where})").checkpoint
+        seen = open_signed(
+            note, report, ParleyError(N_("the checkpoint seen before ({where})"), where=where)
+        ).checkpoint
         if seen.size > report.entries:
             raise VerificationFailed(
                 Problem(
                     None,
-                    f"rolled back: the checkpoint seen before ({where}) has size {seen.size} and "
-                    f"root {_short(seen.root)}; this log has only {report.entries} entries "
-                    f"(root {_short(report.root)})",
+                    ParleyError(
+                        N_(
+                            "rolled back: the checkpoint seen before ({where}) has size {size} and root {root}; this log has only {entries} entries (root {ours})"
+                        ),
+                        where=where,
+                        size=seen.size,
+                        root=_short(seen.root),
+                        entries=report.entries,
+                        ours=_short(report.root),
+                    ),
                 )
             )
         ours = root_from_nodes(tree, seen.size)
@@ -53,35 +63,61 @@ def apply_policy(policy: Policy, tree: MemoryNodeStore, report: Report) -> None:
             raise VerificationFailed(
                 Problem(
                     None,
-                    f"not consistent with the checkpoint seen before ({where}): size {seen.size} "
-                    f"root {_short(seen.root)} there, but this log's first {seen.size} entries "
-                    f"hash to {_short(ours)} (this log: size {report.entries})",
+                    ParleyError(
+                        N_(
+                            "not consistent with the checkpoint seen before ({where}): size {size} root {root} there, but this log's first {size} entries hash to {ours} (this log: size {entries})"
+                        ),
+                        where=where,
+                        size=seen.size,
+                        root=_short(seen.root),
+                        ours=_short(ours),
+                        entries=report.entries,
+                    ),
                 )
             )
     for party in policy.witnesses:
         if report.last_checkpoint == 0:
             raise VerificationFailed(
-                Problem(None, f"no checkpoint, so no cosignature of {party} (required)")
+                Problem(
+                    None,
+                    ParleyError(
+                        N_("no checkpoint, so no cosignature of {party} (required)"), party=party
+                    ),
+                )
             )
         if party not in report.last_cosigners:
             has = ", ".join(report.last_cosigners) or "none"
             raise VerificationFailed(
                 Problem(
                     None,
-                    f"the last checkpoint (size {report.last_checkpoint}) carries no "
-                    f"cosignature of {party} (required; it has: {has})",
+                    ParleyError(
+                        N_(
+                            "the last checkpoint (size {last_checkpoint}) carries no cosignature of {party} (required; it has: {has})"
+                        ),
+                        last_checkpoint=report.last_checkpoint,
+                        party=party,
+                        has=has,
+                    ),
                 )
             )
     if report.entries and not report.witnessed and not policy.allow_unwitnessed:
         what = (
-            "no checkpoint"
+            ParleyError(N_("no checkpoint"))
             if report.last_checkpoint == 0
-            else f"no witness cosigned any checkpoint (the last has size {report.last_checkpoint})"
+            else ParleyError(
+                N_("no witness cosigned any checkpoint (the last has size {size})"),
+                size=report.last_checkpoint,
+            )
         )
         raise VerificationFailed(
             Problem(
                 None,
-                f"unwitnessed: {what}; all {report.entries} entries rest on the operator's word "
-                "alone (--allow-unwitnessed accepts that)",
+                ParleyError(
+                    N_(
+                        "unwitnessed: {what}; all {entries} entries rest on the operator's word alone (--allow-unwitnessed accepts that)"
+                    ),
+                    what=what,
+                    entries=report.entries,
+                ),
             )
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 
+from parley.errors import N_, ParleyError, Word
 from parley.log.entry import key_id
 from parley.log.events import InstanceCreated, PartyRegistered, PersonErased, Role
 from parley.log.keys import (
@@ -54,20 +55,38 @@ class _Keys:
         if fault is None:
             return
         if key is None:
-            what = f"signed by key {c.key_id}, which the log never registered"
+            what = ParleyError(
+                N_("signed by key {key_id}, which the log never registered"), key_id=c.key_id
+            )
         elif fault is SignerFault.OTHER_PARTY:
-            what = f"signed by a key of {key.party}, not of the actor {c.actor}"
+            what = ParleyError(
+                N_("signed by a key of {party}, not of the actor {actor}"),
+                party=key.party,
+                actor=c.actor,
+            )
         elif fault is SignerFault.RECOVERY_ONLY:
-            what = f"signed by recovery key {c.key_id}, which signs only {key.party}'s recovery"
+            what = ParleyError(
+                N_("signed by recovery key {key_id}, which signs only {party}'s recovery"),
+                key_id=c.key_id,
+                party=key.party,
+            )
         else:
-            what = f"signed by key {c.key_id} after it was {key.status}"
+            what = ParleyError(
+                N_("signed by key {key_id} after it was {status}"),
+                key_id=c.key_id,
+                status=Word(key.status),
+            )
         raise VerificationFailed(Problem(c.idx, what))
 
     def apply(self, c: CheckedEntry, operator: str | None) -> None:
         assert c.payload is not None
         other = installs_for_other(c.payload, c.actor)
         if other is not None:
-            what = f"{c.actor} installs a key in {other}'s name; only {other} names its own keys"
+            what = ParleyError(
+                N_("{actor} installs a key in {other}'s name; only {other} names its own keys"),
+                actor=c.actor,
+                other=other,
+            )
             raise VerificationFailed(Problem(c.idx, what))
         ending = ending_fault(c.payload, c.actor, self.timeline.keys, operator)
         if ending is not None:
@@ -75,18 +94,21 @@ class _Keys:
         for change in key_changes(c.payload):
             if isinstance(change, KeyAdded):
                 if key_id(change.public_key) != change.key_id:
-                    what = f"key id {change.key_id} does not match its public key"
+                    what = ParleyError(
+                        N_("key id {key_id} does not match its public key"), key_id=change.key_id
+                    )
                     raise VerificationFailed(Problem(c.idx, what))
                 if self.trusted.get(change.key_id) != change.public_key:
-                    what = (
-                        f"key {change.key_id} of {change.party_id} is not among the given "
-                        "public keys"
+                    what = ParleyError(
+                        N_("key {key_id} of {party_id} is not among the given public keys"),
+                        key_id=change.key_id,
+                        party_id=change.party_id,
                     )
                     raise VerificationFailed(Problem(c.idx, what))
             try:
                 self.timeline.apply(c.idx, change)
             except TimelineError as e:
-                raise VerificationFailed(Problem(c.idx, str(e))) from None
+                raise VerificationFailed(Problem(c.idx, e)) from None
 
 
 class _SequentialPass:
@@ -105,7 +127,10 @@ class _SequentialPass:
         for c in checked.entries:
             if c.idx != self.expected:
                 raise VerificationFailed(
-                    Problem(self.expected, f"missing; the next entry found is {c.idx}")
+                    Problem(
+                        self.expected,
+                        ParleyError(N_("missing; the next entry found is {idx}"), idx=c.idx),
+                    )
                 )
             self.expected += 1
             self.keys.check_signer(c)
@@ -129,7 +154,12 @@ class _SequentialPass:
             if problem.index is not None and problem.index > self.expected:
                 # an earlier entry is missing: name that one first
                 raise VerificationFailed(
-                    Problem(self.expected, f"missing; the next entry found is {problem.index}")
+                    Problem(
+                        self.expected,
+                        ParleyError(
+                            N_("missing; the next entry found is {index}"), index=problem.index
+                        ),
+                    )
                 )
             raise VerificationFailed(problem)
 
@@ -149,7 +179,10 @@ def verify_entries(
         state.entries(checked)
     if state.erased_pending:
         raise VerificationFailed(
-            Problem(min(state.erased_pending), "payload is missing and no erasure event names it")
+            Problem(
+                min(state.erased_pending),
+                ParleyError(N_("payload is missing and no erasure event names it")),
+            )
         )
     report.entries = state.expected
     report.root = root_from_nodes(state.tree, state.expected)
