@@ -151,3 +151,23 @@ def test_reversing_a_chosen_candidate_reopens_its_group(ledger: Ledger) -> None:
     reconcile.reverse_match(ledger, actor="MED", mid=bw, reason="no")
     with ledger.reading() as tx:
         assert stored.open_groups(tx) == {}
+
+
+def test_a_pending_proposal_given_a_rival_as_close_joins_a_group(ledger: Ledger) -> None:
+    _setup(ledger)
+    # a later roster version brings a namesake as close as a proposal still undecided
+    _run(ledger, [_c("a", "x", 0.9), _c("b", "w", 0.9)])
+    reconcile.decide_match(ledger, actor="MED", mid=_mid("b", "w"), state=MatchState.CONFIRMED)
+    done = _run(ledger, [], [_c("a", "x"), _c("a", "y")], [_c("b", "w"), _c("b", "z")])
+    assert len(done.formed) == 2
+    ax, ay, bw, bz = _mid("a", "x"), _mid("a", "y"), _mid("b", "w"), _mid("b", "z")
+    # a's proposal joined the group beside its rival: no longer a proposal
+    assert _states(ledger, done.named["1"]) == {ax: MatchState.AMBIGUOUS, ay: MatchState.AMBIGUOUS}
+    # b's pair was decided: it stays confirmed, and its rival waits alone
+    assert _states(ledger, done.named["2"]) == {bz: MatchState.AMBIGUOUS}
+    with ledger.reading() as tx:
+        assert stored.match_states(tx)[bw] is MatchState.CONFIRMED
+    # found again: nothing new
+    size = _entries(ledger)
+    assert _run(ledger, [], [_c("a", "x"), _c("a", "y")]).known == [done.named["1"]]
+    assert _entries(ledger) == size

@@ -119,23 +119,29 @@ def record_groups(
         outcome.named.clear()
         authz.require(tx, actor, authz.Action.MATCH_PROPOSE)
         known = stored.match_ids(tx)
-        grouped = stored.groups_of(tx, still)
+        standing = stored.standing(tx, still)
         events = []
         for label, run in runs:
             new = [(mid, c) for mid, c in run if mid not in known]
-            touched = sorted(
-                {grouped[mid][0] for mid, _ in run if grouped.get(mid, ("", None))[1] is _OPEN}
+            on_record = [standing[mid] for mid, _ in run if mid in standing]
+            touched = sorted({g for g, s in on_record if g is not None and s is _OPEN})
+            # a proposal no one decided yet, that the rosters now give a rival as close
+            pending = tuple(
+                mid for mid, _ in run if standing.get(mid) == (None, MatchState.PROPOSED)
             )
-            if not new:
+            if not new and not pending:
                 outcome.known += touched
                 if touched:
                     outcome.named[label] = touched[0]
                 continue
-            gid = touched[0] if touched else group_id(mid for mid, _ in new)
+            first = [mid for mid, _ in new] + list(pending)
+            gid = touched[0] if touched else group_id(first)
             outcome.named[label] = gid
             added = tuple(_candidate(mid, c) for mid, c in new)
-            events.append(Event(actor, ev.MatchAmbiguous(gid, added)))
+            events.append(Event(actor, ev.MatchAmbiguous(gid, added, pending or None)))
             known |= {mid for mid, _ in new}
+            for mid in pending:
+                standing[mid] = (gid, _OPEN)
             (outcome.extended if touched else outcome.formed).append(gid)
         versions = f"{sought} v{rosters.current_version(tx, sought)}"
         versions += f" and {held} v{rosters.current_version(tx, held)}"

@@ -193,11 +193,13 @@ class MatchAmbiguous(Payload):
     """Candidates too close to tell apart, found by one reconciliation: none of them is a
     proposal; the mediator chooses among them (`match.decided` on each, all in one command) or
     rejects them all. A group found again with more candidates takes them under the same
-    `group_id`."""
+    `group_id`; a proposal still undecided that a run finds among them `joined` the group (it is
+    no longer a proposal, and waits with them)."""
 
     TYPE: ClassVar[str] = MATCH_AMBIGUOUS
     group_id: str
     candidates: tuple[AmbiguousCandidate, ...]
+    joined: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -34,11 +34,20 @@ def _proposed(idx: int, _a: str, _t: str, p: ev.MatchProposed) -> list[Write]:
     return [(INSERT["matches"], row)]
 
 
+_JOIN_GROUP = (
+    update(t.matches)
+    .where(by_key(t.matches, "match_id"))
+    .values(state=MatchState.AMBIGUOUS.value, group_id=bindparam("group_id"))
+)
+
+
 @projects(ev.MatchAmbiguous)
 def _ambiguous(idx: int, _a: str, _t: str, p: ev.MatchAmbiguous) -> list[Write]:
     """Each candidate of the group, none of them a proposal: it waits for the mediator's
-    choice in state `ambiguous`."""
+    choice in state `ambiguous`; a proposal that joins the group waits with them."""
     rows: list[Write] = []
+    for mid in p.joined or ():
+        rows.append((_JOIN_GROUP, {"k_match_id": mid, "group_id": p.group_id}))
     for c in p.candidates:
         left, right = RecordRef.parse(c.left), RecordRef.parse(c.right)
         row = {
@@ -298,18 +307,21 @@ def group(tx: Tx, group_id: str) -> list[StoredMatch]:
     return [_stored(r) for r in tx.execute(query.order_by(m.score.desc(), m.proposed_idx))]
 
 
-def groups_of(tx: Tx, match_ids: set[str]) -> dict[str, tuple[str, MatchState]]:
-    """Of the matches named, those that are candidates of a group: match id -> (group, state)."""
+def standing(tx: Tx, match_ids: set[str]) -> dict[str, tuple[str | None, MatchState]]:
+    """Of the matches named, those on record: match id -> (its group or None, its state)."""
     m = t.matches.c
-    out: dict[str, tuple[str, MatchState]] = {}
+    out: dict[str, tuple[str | None, MatchState]] = {}
     wanted = sorted(match_ids)
     for k in range(0, len(wanted), 500):  # a bound list of ids, a slice at a time
-        query = select(m.match_id, m.group_id, m.state).where(
-            m.match_id.in_(wanted[k : k + 500]), m.group_id.is_not(None)
-        )
+        query = select(m.match_id, m.group_id, m.state).where(m.match_id.in_(wanted[k : k + 500]))
         for r in tx.execute(query):
             out[r.match_id] = (r.group_id, MatchState(r.state))
     return out
+
+
+def groups_of(tx: Tx, match_ids: set[str]) -> dict[str, tuple[str, MatchState]]:
+    """Of the matches named, those that are candidates of a group: match id -> (group, state)."""
+    return {mid: (g, s) for mid, (g, s) in standing(tx, match_ids).items() if g is not None}
 
 
 def open_groups(tx: Tx) -> dict[str, list[StoredMatch]]:

@@ -78,3 +78,20 @@ def test_groups_open_a_page_at_a_time_and_close_when_decided_or_settled(ledger: 
         assert stored.groups_of(tx, {_mid("b", "x")}) == {
             _mid("b", "x"): ("A-2", MatchState.PROPOSED)
         }
+
+
+def test_a_proposal_joins_a_group(ledger: Ledger) -> None:
+    setup_parties(ledger)
+    plain = ev.MatchProposed(_mid("c", "w"), "RU:sought/c", "UA:held/w", 0.9, "b", False)
+    _append(ledger, plain)
+    with ledger.reading() as tx:
+        assert stored.standing(tx, {_mid("c", "w"), "none"}) == {
+            _mid("c", "w"): (None, MatchState.PROPOSED)
+        }
+    _append(ledger, ev.MatchAmbiguous("A-3", (_candidate("c", "v", 0.9),), (_mid("c", "w"),)))
+    with ledger.reading() as tx:
+        assert {m.match_id: m.state for m in stored.group(tx, "A-3")} == {
+            _mid("c", "v"): MatchState.AMBIGUOUS,
+            _mid("c", "w"): MatchState.AMBIGUOUS,
+        }
+        assert stored.state_counts(tx) == {"ambiguous": 2}
