@@ -71,6 +71,7 @@ class _Group:
         self.keys: dict[str, Key | None] = {}
         self.leaves: list[bytes] = []
         self.appender = stored.Appender(tx)
+        self.grouped = len(group) > 1  # each command in its own savepoint
         given = [(t.command.signed.keyid, t.command.signed.nonce) for t in group if t.command]
         self.logged = stored.logged_nonces(tx, given)
         self.held = answered.held(tx, given)
@@ -108,6 +109,7 @@ class _Group:
         self.appender.drop(mark[2])
         del self.taken[mark[3] :]
         self.keys_changed()
+        store_keys.forget_roles()
 
     def write(self, conn: Tx) -> None:
         """The rows held back to the group's end: commands, nonces, then the tree's nodes."""
@@ -285,7 +287,7 @@ class Ledger:
 
     def _commit_group(self, group: list[_Ticket]) -> None:
         try:
-            with stored.writing(self.engine) as conn:
+            with stored.writing(self.engine) as conn, store_keys.roles_kept():
                 state = _Group(conn, group)
                 savepoint = state.appender
                 if len(group) == 1:
@@ -373,25 +375,28 @@ class Ledger:
             commands.append((at, command))
             for i, e in enumerate(block):
                 projection.add(at + i, actor, time, e.payload)
-        projection.flush()
         entries: list[Entry] = []
         for run in runs(drafts):  # one operator signature per run of one command's entries
             entries += self.signatures.sign_run(run, operator)
+        if ticket.command is not None:  # the request's nonce commits with its entries or not at all
+            ticket.took = _take_nonce(state, ticket.command, Appended(first, len(entries)))
+        erasures = [e.payload for e in events if isinstance(e.payload, ev.PersonErased)]
+        # nothing can refuse the command after its writes, but an erasure: the next command's
+        # savepoint can go with them
+        with state.appender.together(then_savepoint=state.grouped and not erasures):
+            projection.flush()
+            state.appender.insert(entries, time)
+        for at, command in commands:
+            state.appender.insert_command(at, command.signed, command.body)
         if any(event.type in _KEY_EVENTS for event in events):
             state.keys_changed()
         else:  # checked against the keys as they stand, which this command did not change
             state.active_keys.update(checked)
-        state.appender.insert(entries, time)
-        for at, command in commands:
-            state.appender.insert_command(at, command.signed, command.body)
-        if ticket.command is not None:  # the request's nonce commits with its entries or not at all
-            ticket.took = _take_nonce(state, ticket.command, Appended(first, len(entries)))
         state.leaves.extend(e.leaf for e in entries)
         state.next = first + len(entries)
-        for event in events:
-            if isinstance(event.payload, ev.PersonErased):
-                state.appender.write_commands()  # an erasure clears the bodies of its commands
-                stored.erase_payloads(conn, sorted(event.payload.erased()))
+        for erased in erasures:
+            state.appender.write_commands()  # an erasure clears the bodies of its commands
+            stored.erase_payloads(conn, sorted(erased.erased()))
         return Appended(first, len(entries))
 
     def _operator_of(self, conn: Tx, events: Sequence[Event]) -> str:

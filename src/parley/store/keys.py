@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select, update
@@ -147,12 +150,40 @@ def is_registered(tx: Tx, party_id: str) -> bool:
     return role_of(tx, party_id) is not None
 
 
+# the roles read in the current write group (`roles_kept`): a registered party keeps its role
+_ROLES: ContextVar[dict[str, Role] | None] = ContextVar("parley_roles", default=None)
+_ROLE = select(t.parties.c.role).where(t.parties.c.party_id == bindparam("party_id"))
+
+
+@contextmanager
+def roles_kept() -> Iterator[None]:
+    """Within the block (one write group, one thread), a registered party's role is read once:
+    no entry changes it."""
+    token = _ROLES.set({})
+    try:
+        yield
+    finally:
+        _ROLES.reset(token)
+
+
+def forget_roles() -> None:
+    """Roles kept in this write group are read again (a command that may have registered a
+    party was rolled back)."""
+    kept = _ROLES.get()
+    if kept is not None:
+        kept.clear()
+
+
 def role_of(tx: Tx, party_id: str) -> Role | None:
     """A party's role; None for a party that is not registered."""
-    role = tx.execute(
-        select(t.parties.c.role).where(t.parties.c.party_id == party_id)
-    ).scalar_one_or_none()
-    return None if role is None else Role(role)
+    kept = _ROLES.get()
+    if kept is not None and party_id in kept:
+        return kept[party_id]
+    found = tx.execute(_ROLE, {"party_id": party_id}).scalar_one_or_none()
+    role = None if found is None else Role(found)
+    if kept is not None and role is not None:
+        kept[party_id] = role
+    return role
 
 
 _PARTY_KEY = select(t.parties.c.party_id, t.parties.c.key_id, t.parties.c.public_key)

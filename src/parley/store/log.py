@@ -15,10 +15,11 @@ from typing import Any
 from sqlalchemy import Engine, bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
+from parley.errors import N_
 from parley.log.command import SignedCommand
 from parley.log.entry import Entry, StoredCheckpoint, StoredEntry
 from parley.store import tables as t
-from parley.store.engine import lock_log
+from parley.store.engine import ValueRefused, lock_log
 
 _e = t.log_entries.c
 _c = t.log_commands.c
@@ -71,24 +72,55 @@ class Appender:
     command rows wait for `write_commands`, one statement for a group."""
 
     def __init__(self, tx: Connection) -> None:
-        self._cursor: Any = tx.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        driver = tx.connection.driver_connection
+        assert driver is not None  # the transaction holds a live connection
+        self._driver: Any = driver
+        self._cursor: Any = driver.cursor()
         self._insert = _insert_sql(tx.dialect.paramstyle)
         self._insert_command = _command_sql(tx.dialect.paramstyle)
-        # PostgreSQL takes the release of one savepoint and the next in one round trip
-        self._one_trip = tx.dialect.name == "postgresql"
-        self._open = False
+        self._data_error: type[Exception] = tx.dialect.loaded_dbapi.DataError
+        # PostgreSQL: statements sent together cost one round trip (a pipeline)
+        self._pipelines = tx.dialect.name == "postgresql"
+        self._open = False  # a savepoint is taken
+        self._taken = False  # the next command's savepoint is taken already
         self._commands: list[tuple[int, str, str, bytes, bytes | None]] = []
 
     def savepoint(self) -> None:
         """A savepoint for the next command (releasing the last: the transaction keeps it)."""
-        if not self._open:
+        if self._taken:
+            self._taken = False
+        elif not self._open:
             self._cursor.execute(_SAVEPOINT)
-        elif self._one_trip:
+        elif self._pipelines:
             self._cursor.execute(f"{_RELEASE}; {_SAVEPOINT}")
         else:
             self._cursor.execute(_RELEASE)
             self._cursor.execute(_SAVEPOINT)
         self._open = True
+
+    @contextmanager
+    def together(self, *, then_savepoint: bool = False) -> Iterator[None]:
+        """The block's writes (no reads) sent at once, and with `then_savepoint` the next
+        command's savepoint after them: on PostgreSQL one round trip. A value the database
+        refuses is `ValueRefused`, with the transaction to be rolled back to the savepoint."""
+        if not self._pipelines:  # SQLite: a statement is a call, not a round trip
+            yield
+            return
+        try:
+            with self._driver.pipeline():
+                yield
+                if then_savepoint:
+                    self._cursor.execute(_RELEASE)
+                    self._cursor.execute(_SAVEPOINT)
+        except self._data_error as e:
+            raise ValueRefused(
+                N_(
+                    "the database cannot store a value of this command ({cause}); nothing was"
+                    " written"
+                ),
+                cause=type(e).__name__,
+            ) from e
+        self._taken = then_savepoint
 
     def roll_back(self) -> None:
         """Undo what the command wrote since its savepoint (which stays, to be released)."""

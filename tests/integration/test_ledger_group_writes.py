@@ -1,0 +1,120 @@
+"""Group commit, the writes held back or sent together: a command whose write the database
+refuses is refused alone, with nothing of it kept; a request's nonce used twice in one group, or
+already held by another request, refuses the later command; the rows written at the group's end
+(commands, nonces, tree nodes) are those of the commands that hold."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import Table, func, select
+from sqlalchemy.engine import Connection
+
+from parley.app.audit import verify_live
+from parley.app.ledger import Ledger, _Ticket
+from parley.app.signing import Command
+from parley.domain import events as ev
+from parley.domain.agreements import ImplementationStatus, ReportKind
+from parley.domain.errors import DomainError
+from parley.domain.events import Event
+from parley.log.command import command_body
+from parley.store import requests as seen_requests
+from parley.store import tables as t
+from parley.store.engine import ValueRefused
+from tests.integration.helpers import setup_parties
+
+
+def _note(actor: str, n: int) -> Sequence[Event]:
+    return [Event(actor, ev.CommitmentStatusSet("C", ImplementationStatus.NOT_STARTED, f"n{n}"))]
+
+
+def _ticket(events: Sequence[Event], command: Command | None = None) -> _Ticket:
+    def decide(_conn: Connection) -> Sequence[Event]:
+        return events
+
+    return _Ticket(decide, command)
+
+
+def _size(ledger: Ledger) -> int:
+    with ledger.reading() as conn:
+        return Ledger.size(conn)
+
+
+def _count(ledger: Ledger, table: Table) -> int:
+    with ledger.reading() as conn:
+        return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+
+
+def test_a_write_the_database_refuses_refuses_its_command_alone(ledger: Ledger) -> None:
+    """A commitment id over its column's 64 characters: PostgreSQL refuses the row (SQLite keeps
+    any length); the commands before and after it hold either way."""
+    setup_parties(ledger)
+    start, commands = _size(ledger), _count(ledger, t.log_commands)
+    report = ev.MonitorReported("C" * 100, ReportKind.OBSERVATION, "p", dt.date(2026, 1, 1), "x")
+    group = [
+        _ticket(_note("MED", 0)),
+        _ticket([Event("SMM", report)]),
+        _ticket(_note("MED", 2)),
+    ]
+    ledger._commit_group(group)
+    refused = group[1].error is not None
+    if ledger.engine.dialect.name == "postgresql":
+        assert isinstance(group[1].error, ValueRefused)
+        assert "cannot store a value" in str(group[1].error)
+    kept = 2 if refused else 3
+    assert [g.appended.first for g in group if g.appended] == list(range(start, start + kept))
+    assert _size(ledger) == start + kept
+    assert _count(ledger, t.log_commands) == commands + kept
+    assert verify_live(ledger).entries == start + kept
+    # the group after it appends as usual
+    ledger._commit_group([_ticket(_note("MED", n)) for n in (3, 4)])
+    assert verify_live(ledger).entries == start + kept + 2
+
+
+def test_a_requests_nonce_used_twice_in_a_group_is_refused_the_second_time(
+    ledger: Ledger,
+) -> None:
+    setup_parties(ledger)
+    start = _size(ledger)
+    body = command_body({"n": 1})
+    first = Command(ledger.keys.sign_command("UA", "POST", "/v1/x", body), body)
+    group = [
+        _ticket(_note("UA", 0), first),
+        _ticket(_note("UA", 1), first),  # the same request's command again: a replay
+        _ticket(_note("MED", 2)),
+    ]
+    ledger._commit_group(group)
+    assert group[0].appended is not None and group[0].appended.first == start
+    assert isinstance(group[1].error, DomainError)
+    assert "replayed command" in str(group[1].error)
+    assert group[2].appended is not None and group[2].appended.first == start + 1
+    with ledger.reading() as conn:
+        held = seen_requests.seen(conn, first.signed.keyid, first.signed.nonce)
+    assert held is not None and held.signature == first.signed.signature
+    assert held.answer == b'{"first":%d,"count":1}' % start
+    # a later group: the nonce is held, by this request, on the log
+    later = [_ticket(_note("MED", 3)), _ticket(_note("UA", 4), first)]
+    ledger._commit_group(later)
+    assert isinstance(later[1].error, DomainError)
+    assert later[0].appended is not None
+    assert verify_live(ledger).entries == start + 3
+
+
+def test_a_nonce_held_by_another_request_refuses_the_command(ledger: Ledger) -> None:
+    """A request answered without appending holds its nonce: another request signed with the
+    same nonce is refused in the group, and the group's other commands hold."""
+    setup_parties(ledger)
+    start = _size(ledger)
+    body = command_body({"n": 1})
+    signed = ledger.keys.sign_command("UA", "POST", "/v1/x", body)
+    other_signature = b"\1" * 64
+    seen_requests.answer(
+        ledger.engine, signed.keyid, signed.nonce, signed.created, other_signature, 403, b"{}"
+    )
+    group = [_ticket(_note("MED", 0)), _ticket(_note("UA", 1), Command(signed, body))]
+    ledger._commit_group(group)
+    assert group[0].appended is not None and group[0].appended.first == start
+    assert isinstance(group[1].error, DomainError)
+    assert "already used by another request" in str(group[1].error)
+    assert verify_live(ledger).entries == start + 1
