@@ -72,6 +72,11 @@ def test_the_planners_reasons_in_the_readers_language(desk: TestClient, locale: 
     page = _proposal(desk, locale)
     assert _texts(page, "why") == [picked]
     assert _texts(page, "summary") == [summary]
+    assert {
+        "uk": "У поясненнях сторона A — це UA, сторона B — RU.",
+        "ru": "В пояснениях сторона A — это UA, сторона B — RU.",
+        "en": "In the reasons, side A is UA and side B is RU.",
+    }[locale] in page
     page = _proposal(desk, locale, batch_size="0")  # nobody has a place: the reason says why
     assert _texts(page, "why") == [left_out]
     if locale != "en":
