@@ -295,17 +295,28 @@ def _cancelled(idx: int, actor: str, time: str, p: ev.BatchCancelled) -> list[Wr
 # --- reads ---
 
 
+# built once: every handover step and confirmation reads its batch through these
+_BATCH = select(t.batches).where(t.batches.c.batch_id == bindparam("batch_id"))
+_HANDOVERS = (
+    select(t.handovers)
+    .where(t.handovers.c.batch_id == bindparam("batch_id"))
+    .order_by(t.handovers.c.seq)
+)
+_HANDOVERS_OF = _HANDOVERS.where(
+    tuple_(t.handovers.c.party_id, t.handovers.c.record_id).in_(bindparam("keys", expanding=True))
+)
+
+
 def batch(tx: Tx, batch_id: str, only: Iterable[PersonRef] | None = None) -> Batch | None:
     """A batch and its handovers; with `only`, just those persons' handovers (enough to move
     them, and much cheaper in a large batch)."""
-    b = tx.execute(select(t.batches).where(t.batches.c.batch_id == batch_id)).one_or_none()
+    b = tx.execute(_BATCH, {"batch_id": batch_id}).one_or_none()
     if b is None:
         return None
-    h = t.handovers.c
-    query = select(t.handovers).where(h.batch_id == batch_id).order_by(h.seq)
+    query, params = _HANDOVERS, {"batch_id": batch_id}
     if only is not None:
-        keys = {(p.party_id, p.record_id) for p in only}
-        query = query.where(tuple_(h.party_id, h.record_id).in_(list(keys)))
+        keys = sorted({(p.party_id, p.record_id) for p in only})
+        query, params = _HANDOVERS_OF, {**params, "keys": keys}
     handovers = tuple(
         Handover(
             batch_id=batch_id,
@@ -317,7 +328,7 @@ def batch(tx: Tx, batch_id: str, only: Iterable[PersonRef] | None = None) -> Bat
             substitute_for=PersonRef.parse(r.substitute_for) if r.substitute_for else None,
             confirmed=r.confirmed_idx is not None,
         )
-        for r in tx.execute(query).all()
+        for r in tx.execute(query, params).all()
     )
     return Batch(
         batch_id=batch_id,
