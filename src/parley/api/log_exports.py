@@ -12,7 +12,6 @@ from parley.api.routes import Signed
 from parley.api.signed import answer, ledger_of, refusal
 from parley.app import audit
 from parley.errors import ParleyError
-from parley.log.export import entry_line
 
 router = APIRouter(prefix="/v1/log/export")
 
@@ -36,9 +35,7 @@ def export_head(request: Request, caller: Signed) -> Response:
 def export_entries(request: Request, start: int, end: int, caller: Signed) -> Response:
     """Entries start..end-1 (at most 1000), each the line log.jsonl holds for it."""
     try:
-        found = audit.export_entries(
-            ledger_of(request), actor=caller.party_id, start=start, end=end
-        )
+        lines = audit.export_lines(ledger_of(request), actor=caller.party_id, start=start, end=end)
     except ParleyError as e:
         return refusal(request, e)
-    return answer(request, {"lines": [entry_line(e).decode("utf-8") for e in found]})
+    return answer(request, {"lines": lines})

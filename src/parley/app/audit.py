@@ -16,7 +16,7 @@ from parley.domain.events import PAYLOADS
 from parley.errors import N_, InvalidInput, ParleyError
 from parley.log import verify
 from parley.log.entry import Header, StoredCheckpoint, StoredEntry
-from parley.log.export import ExportKeys, PartyKey, write_export
+from parley.log.export import ExportKeys, PartyKey, entry_line, write_export
 from parley.log.nodes import MemoryNodeStore, NodeId
 from parley.log.verify import (
     Policy,
@@ -269,6 +269,12 @@ def export_entries(ledger: Ledger, *, actor: str, start: int, end: int) -> list[
         who = authz.require(conn, actor, authz.Action.LOG_EXPORT)
         found = stored.entries(conn, start=start, end=end)
         return [_as_seen(who, replace(e, leaf_hash=None)) for e, _ in found]
+
+
+def export_lines(ledger: Ledger, *, actor: str, start: int, end: int) -> list[str]:
+    """`export_entries`, each as the line log.jsonl holds for it."""
+    found = export_entries(ledger, actor=actor, start=start, end=end)
+    return [entry_line(e).decode("utf-8") for e in found]
 
 
 ROADMAP = "roadmap.json"
