@@ -313,7 +313,7 @@ def batch(tx: Tx, batch_id: str, only: Iterable[PersonRef] | None = None) -> Bat
     b = tx.execute(_BATCH, {"batch_id": batch_id}).one_or_none()
     if b is None:
         return None
-    query, params = _HANDOVERS, {"batch_id": batch_id}
+    query, params = _HANDOVERS, dict[str, object](batch_id=batch_id)
     if only is not None:
         keys = sorted({(p.party_id, p.record_id) for p in only})
         query, params = _HANDOVERS_OF, {**params, "keys": keys}
