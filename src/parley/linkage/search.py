@@ -410,7 +410,9 @@ class SearchIndex:
         when = parse_written_date(birth_date)
         # A Latin query is read as written and as a Russian list would have transcribed it.
         readings = set(_readings(keys.text))
-        respellings = [r for r in russian_respellings(keys.text) if r not in readings]
+        # as typed too: the clean text has lost marks that tell a convention (`Panić`)
+        typed = {*russian_respellings(keys.text), *russian_respellings(" ".join(query.split()))}
+        respellings = sorted(typed - readings)
         roman = sorted(readings | set(respellings))
         respelt = {r: normalise_person_name(r) for r in respellings}
         found = self._candidates(keys, roman)

@@ -66,7 +66,7 @@ _PORTUGUESE = _rules(
 )  # fmt: skip
 # French: vowel letters read as one sound, ch and j, mute final letters.
 _FRENCH = _rules(
-    (r"eaux?$|eau|aux?$|au", "o"), (r"oi", "ua"), (r"ou", "u"), (r"ier$", "ye"),
+    (r"eaux?$|eau|aux?$|au", "o"), (r"oi|oy", "ua"), (r"ou", "u"), (r"ier$", "ye"),
     (r"e[rtz]$|ai(?![aeiou])|ei|ay|ey$|eu", "e"), (r"ain$|in$", "en"), (r"ent$", "an"),
     (r"es?$", ""), (r"ch", "sh"), (r"gu(?=[eiy])", "g"), (r"j|g(?=[eiy])", "zh"),
     (r"gn", "ny"), (r"qu", "k"), (r"c(?=[eiy])", "s"), (r"c", "k"), (r"ph", "f"), (r"th", "t"),
@@ -85,7 +85,8 @@ _GERMAN = _rules(
 _ENGLISH_SPOKEN = _rules(
     (r"^mc", "mak"), (r"(?<=^mc)h", "kh"), (r"ph", "f"), (r"th", "t"), (r"ee|ea|ie$", "i"),
     (r"oo", "u"), (r"dge", "dzh"), (r"a(?=[bcdfgklmnprstvz](?:e|y$))|ai|ay", "ey"),
-    (r"i(?=[bcdfgklmnpstvz]e)", "ay"), (r"u(?=[bcdfgklmnpstvz]e)", "yu"),
+    (r"a(?=[bcdfgkmnpt](?:[bcdfgklmnpstvz]|$))", "e"),
+    (r"[iy](?=[bcdfgklmnpstvz]e)", "ay"), (r"u(?=[bcdfgklmnpstvz]e)", "yu"),
     (r"(?<=[bcdfgklmnprstvz])e(?=s?$)", ""), (r"(?<![scz])h", "kh"), (r"j", "dzh"),
     (r"w", "u"), (r"ck", "k"), (r"c(?=[eiy])", "s"), (r"c(?!h)", "k"), (r"q", "k"),
     (r"x", "ks"), (r"y(?=[aeiou])", "y"), (r"y", "i"),
@@ -97,9 +98,11 @@ _TURKISH = _rules(
     (r"S", "sh"), (r"C", "ch"), (r"(?<=[SCZ])y(?=[ou])", ""), (r"c", "dzh"), (r"j", "zh"),
     (r"x", "kh"), (r"q", "g"), (r"h", "kh"),
 )  # fmt: skip
-# West and South Slavic in Latin letters: š ž č ć đ, c is ц, ch х, j й, lj and nj soft.
+# West and South Slavic in Latin letters: š ž č ć đ, c is ц, ch х, j й, lj and nj soft;
+# a final -ic is -ић printed without its mark (`Hadzic` Хаджич).
 _SLAVIC = _rules(
-    (r"S", "sh"), (r"Z", "zh"), (r"C", "ch"), (r"D", "dzh"), (r"ch", "kh"), (r"c", "ts"),
+    (r"S", "sh"), (r"Z", "zh"), (r"C", "ch"), (r"D", "dzh"), (r"ch", "kh"),
+    (r"ic(?=$| )", "ich"), (r"c", "ts"),
     (r"(?<=[ln])j(?=[aeiou])", ""), (r"j", "y"), (r"h", "kh"),
 )  # fmt: skip
 # Romanian: ă э, â and î ы, ș ш, ț ц, c and g soften before e and i, j ж.
@@ -133,14 +136,14 @@ _CONVENTIONS: tuple[tuple[Rules, dict[str, str], re.Pattern[str]], ...] = (
     (
         _SLAVIC,
         {"š": "S", "ž": "Z", "č": "C", "ć": "C", "đ": "D", "ř": "rZ", "ě": "e", "ů": "u"},
-        re.compile("[šžčćđřěů]"),
+        re.compile("[šžčćđřěů]|ic(?:$| )"),  # -ić is often printed without its mark
     ),
     (
         _ROMANIAN,
         {"ă": "e", "â": "y", "î": "y", "ș": "S", "ş": "S", "ț": "ts", "ţ": "ts"},
         re.compile("[ăâîșşțţ]"),
     ),
-    (_HUNGARIAN, {"ő": "yo", "ö": "yo", "ű": "yu", "ü": "yu"}, re.compile("cs|sz|zs|gy|[őű]")),
+    (_HUNGARIAN, {"ő": "yo", "ö": "yo", "ű": "yu", "ü": "yu"}, re.compile("cs|sz|zs|gy|ly|[őű]")),
 )
 _LATIN_WORD = re.compile(r"[a-z' -]+")
 

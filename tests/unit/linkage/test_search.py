@@ -230,6 +230,7 @@ def test_a_name_found_only_by_its_romanisation() -> None:
         ("Jianzhu", "Цзяньчжу", ["Данжуа", "Яньу"]),  # pinyin j, zh
         ("Cioffi", "Чоффи", ["Софія", "Сіві"]),  # Italian ci
         ("Schäuble", "Шойбле", ["Шюблер"]),  # German äu
+        ("Panić", "Панич", ["Пианика", "Пані"]),  # the mark as typed: ć is ч
     ],
 )
 def test_a_foreign_name_is_compared_as_a_russian_list_writes_it(

@@ -46,6 +46,10 @@ def test_each_convention_gives_the_russian_writing_back() -> None:
         ("Jakšić", "Якшич"),  # South Slavic j, š, ć
         ("Mihăiță", "Михэицэ"),  # Romanian ă, ț
         ("Garics", "Гарич"),  # Hungarian cs
+        ("Jovanovic", "Йованович"),  # -ić printed without its mark
+        ("Troyes", "Труа"),  # French oy, mute es
+        ("Stan", "Стэн"),  # English a in a closed syllable
+        ("Wyle", "Уайл"),  # y before a consonant and mute e
     ],
 )
 def test_a_language_s_convention_gives_the_russian_writing_back(latin: str, russian: str) -> None:
