@@ -410,9 +410,11 @@ class SearchIndex:
         when = parse_written_date(birth_date)
         # A Latin query is read as written and as a Russian list would have transcribed it.
         readings = set(_readings(keys.text))
-        # as typed too: the clean text has lost marks that tell a convention (`Panić`)
-        typed = {*russian_respellings(keys.text), *russian_respellings(" ".join(query.split()))}
-        respellings = sorted(typed - readings)
+        respellings: list[str] = []
+        if keys.patronymic is None:  # a name with a father's name is East Slavic, not foreign
+            # as typed too: the clean text has lost marks that tell a convention (`Panić`)
+            typed = {*russian_respellings(keys.text), *russian_respellings(" ".join(query.split()))}
+            respellings = sorted(typed - readings)
         roman = sorted(readings | set(respellings))
         respelt = {r: normalise_person_name(r) for r in respellings}
         found = self._candidates(keys, roman)

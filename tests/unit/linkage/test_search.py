@@ -239,3 +239,11 @@ def test_a_foreign_name_is_compared_as_a_russian_list_writes_it(
     roster = [LinkageRecord(name, full_name=name) for name in [*others, expected]]
     hit = SearchIndex(roster).search(query, top=1)[0]
     assert hit.record_id == expected and "as a Russian list writes" in hit.explanation
+
+
+def test_a_name_with_a_father_s_name_is_not_read_as_foreign() -> None:
+    # Italian would read `ci` as чи and Spanish `j` as х: an East Slavic name is not respelt.
+    roster = [*ROSTER, LinkageRecord("9", "Шевчинський", "Тарас", "Григорович")]
+    hits = SearchIndex(roster).search("Taras Hryhorovych Shevchenko", top=3)
+    assert hits[0].record_id == "5"
+    assert not any("as a Russian list writes" in h.explanation for h in hits)
