@@ -130,21 +130,26 @@ def _wait(port: int) -> None:
     raise SystemExit("the server did not start")
 
 
-def _run(clients: int, seconds: float, one: Callable[[], int]) -> tuple[float, float, float, int]:
-    """(requests/s, p50 ms, p99 ms, refusals) of `clients` threads calling `one` until time."""
+def _run(
+    clients: int, seconds: float, one: Callable[[], int]
+) -> tuple[float, float, float, int, bool]:
+    """(requests/s, p50 ms, p99 ms, refusals, whether `one` ran out before time) of `clients`
+    threads calling `one` until time."""
     latencies: list[float] = []
     refused = [0]
+    ran_out = threading.Event()
     lock = threading.Lock()
     stop = time.monotonic() + seconds
 
     def worker() -> None:
         mine: list[float] = []
         bad = 0
-        while time.monotonic() < stop:
+        while time.monotonic() < stop and not ran_out.is_set():
             t0 = time.perf_counter()
             try:
                 status = one()
             except StopIteration:
+                ran_out.set()
                 break
             mine.append(time.perf_counter() - t0)
             bad += status >= 300
@@ -161,10 +166,10 @@ def _run(clients: int, seconds: float, one: Callable[[], int]) -> tuple[float, f
     elapsed = time.perf_counter() - start
     latencies.sort()
     if not latencies:
-        return 0.0, 0.0, 0.0, refused[0]
+        return 0.0, 0.0, 0.0, refused[0], ran_out.is_set()
     p50 = latencies[len(latencies) // 2] * 1000
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000
-    return len(latencies) / elapsed, p50, p99, refused[0]
+    return len(latencies) / elapsed, p50, p99, refused[0], ran_out.is_set()
 
 
 def _databases(which: str) -> Iterator[tuple[str, Path, str]]:
@@ -252,10 +257,12 @@ def _measure(
             if only not in (None, kind):
                 continue
             for clients in levels or LEVELS:
-                rate, p50, p99, bad = _run(clients, seconds, one)
+                rate, p50, p99, bad, ran_out = _run(clients, seconds, one)
+                # the persons to confirm ran out: what ran is measured, the level is cut short
+                short = f"  (the {persons * 2} persons ran out: raise --persons)" if ran_out else ""
                 print(
                     f"{name:11s} {label:28s} {clients:7d} {rate:8.0f} {p50:8.1f}"
-                    f" {p99:8.1f} {bad:7d}",
+                    f" {p99:8.1f} {bad:7d}{short}",
                     flush=True,
                 )
     finally:
