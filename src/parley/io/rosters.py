@@ -132,6 +132,36 @@ def _record(
     return PersonRecord(**kwargs)
 
 
+def _row_refusals(
+    first: InvalidRecord,
+    values: dict[str, str],
+    extra: dict[str, str],
+    headers: Mapping[str, str],
+    language: str | None,
+    today: dt.date,
+) -> list[InvalidRecord]:
+    """Every field of a bad row the record refuses, not only the first: each refused field is
+    set aside (emptied, or a stand-in where the record needs a value) and the row read again,
+    so an office sees all of a row's problems at once."""
+    found = [first]
+    trial = dict(values)
+    tries: dict[str, int] = {}
+    e = first
+    while True:
+        tries[e.field] = tries.get(e.field, 0) + 1
+        if e.field not in trial or tries[e.field] > 2:
+            return found
+        trial[e.field] = "" if tries[e.field] == 1 else "x"
+        try:
+            _record(trial, extra, headers, language, today)
+        except InvalidRecord as again:
+            if again.field not in tries:
+                found.append(again)
+            e = again
+            continue
+        return found
+
+
 def parse_roster(
     table: RawTable, *, language: str | None = None, today: dt.date | None = None
 ) -> Roster:
@@ -167,8 +197,13 @@ def parse_roster(
         try:
             record = _record(values, extra, headers, language, today)
         except InvalidRecord as e:
-            label = table.column_label(positions[e.field]) if e.field in positions else e.field
-            problems.append(Problem(table.file, number, label, e.why))
+            for bad in _row_refusals(e, values, extra, headers, language, today):
+                label = (
+                    table.column_label(positions[bad.field])
+                    if bad.field in positions
+                    else bad.field
+                )
+                problems.append(Problem(table.file, number, label, bad.why))
             continue
         if record.record_id in first_row:
             problems.append(

@@ -36,3 +36,21 @@ def test_a_capture_date_in_the_future_is_a_problem() -> None:
     ).encode()
     preview = preview_roster("list.csv", data)
     assert [(p.row, p.column) for p in preview.problems] == [(2, "capture_date (Дата захоплення)")]
+
+
+def test_the_preview_names_every_problem_of_a_row_at_once() -> None:
+    """An office fixes its list once: a row with a bad date, a sex the roster does not know
+    and no id shows all three, not the first alone (then the next after each upload)."""
+    data = (
+        "Ідентифікатор,Прізвище,Ім'я,Стать,Дата народження\n"
+        "UA-1,Іваненко,Петро,х,31.02.1990\n"
+        ",Ткачук,Іван,ч,2030-01-01\n"
+        "UA-3,Бондар,Іван,ч,1990-01-01\n"
+    ).encode()
+    problems = [(p.row, p.column) for p in preview_roster("list.csv", data).problems]
+    assert problems == [
+        (2, "birth_date (Дата народження)"),
+        (2, "sex (Стать)"),
+        (3, "birth_date (Дата народження)"),
+        (3, "record_id (Ідентифікатор)"),
+    ]
