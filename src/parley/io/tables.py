@@ -181,6 +181,24 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
+_MAX_TITLE_ROWS = 5
+
+
+def _title_rows(grid: list[tuple[int, list[str]]]) -> int:
+    """How many lines of a title stand above the header: an office's sheet often opens with
+    its list's name and date, merged across the columns (one cell each, or empty lines), then
+    the column names. Such lines count only when the row after them names two known columns."""
+    title = 0
+    while title + 1 < len(grid) and title < _MAX_TITLE_ROWS:
+        cells = [c for c in grid[title][1] if c.strip()]
+        if len(cells) > 1 or any(canonical_column(c) for c in cells):
+            break
+        title += 1
+    if title and sum(1 for c in grid[title][1] if canonical_column(c)) >= 2:
+        return title
+    return 0
+
+
 def read_table(path: Path) -> RawTable:
     """Read CSV or XLSX into text rows; formula cells and unreadable files are refused."""
     with gc_paused():
@@ -200,6 +218,7 @@ def _read_table(path: Path) -> RawTable:
         grid.pop(0)
     if not grid and not problems:
         raise _refuse(name, reason(N_("the file is empty")))
+    del grid[: _title_rows(grid)]
     header_row, headers = grid[0] if grid else (1, [])
     headers = [h.strip() for h in headers]
     while headers and not headers[-1]:

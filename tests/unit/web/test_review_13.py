@@ -4,6 +4,10 @@ place (a date in the future is then a problem, not a note kept unread)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
 import pytest
 
 from parley.app.office import preview_roster
@@ -54,3 +58,39 @@ def test_the_preview_names_every_problem_of_a_row_at_once() -> None:
         (3, "birth_date (Дата народження)"),
         (3, "record_id (Ідентифікатор)"),
     ]
+
+
+def test_a_workbook_with_a_merged_title_above_its_header(tmp_path: Path) -> None:
+    """A coordination office's sheet: the list's name and date merged across the columns in
+    rows 1-2, the column names in row 3, Excel dates below. The preview reads row 3 as the
+    header and names each person's row by the sheet's own numbers."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    headers = ["№ з/п", "Ідентифікатор", "Прізвище", "Ім'я", "Дата народження"]
+    sheet["A1"] = "Список осіб, що утримуються"
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
+    sheet["A2"] = "станом на 01.12.2026"
+    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(headers))
+    sheet.append(headers)
+    sheet.append([1, "UA-H-1", "Іваненко", "Петро", dt.datetime(1990, 5, 3)])
+    sheet.append([2, "UA-H-2", "Сидоренко", "Ольга", dt.datetime(2030, 1, 1)])
+    path = tmp_path / "list.xlsx"
+    book.save(path)
+    preview = preview_roster("list.xlsx", path.read_bytes())
+    assert [c.canonical for c in preview.columns] == [
+        "row_number",
+        "record_id",
+        "family_name",
+        "given_name",
+        "birth_date",
+    ]
+    assert [n for n, _ in preview.first_rows] == [4, 5]
+    assert preview.first_rows[0][1][4] == "1990-05-03"
+    assert [(p.row, p.column) for p in preview.problems] == [(5, "birth_date (Дата народження)")]
+
+
+def test_a_one_cell_first_row_without_known_columns_below_is_still_the_header() -> None:
+    data = "Примітки\nщось\n".encode()
+    preview = preview_roster("list.csv", data)
+    assert [c.header for c in preview.columns] == ["Примітки"]
