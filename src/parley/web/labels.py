@@ -3,6 +3,7 @@ the templates: handover states, batch statuses, match states, ratings, report ki
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from parley.domain.handovers import STATE_LABELS
@@ -35,21 +36,50 @@ REPORT_KINDS = {
     "compliance": N_("compliance"),
     "observation": N_("observation"),
 }
+# every roster column (io/headers.CANONICAL) by its name on a page
 FIELDS = {
-    "birth_date": N_("Born"),
+    "record_id": N_("Record id"),
+    "row_number": N_("Row number"),
+    "family_name": N_("Family name"),
+    "given_name": N_("Given name"),
+    "patronymic": N_("Father's name"),
+    "full_name": N_("Name"),
+    "aliases": N_("Other names"),
+    "sex": N_("Sex"),
+    "birth_date": N_("Date of birth"),
     "birth_place": N_("Place of birth"),
     "citizenship": N_("Citizenship"),
+    "depends_on": N_("Power the person depends on"),
     "rank": N_("Rank"),
     "service_number": N_("Service number"),
     "unit": N_("Unit"),
-    "capture_date": N_("Captured"),
-    "capture_place": N_("Place of capture"),
+    "national_id": N_("National identity number"),
+    "mother_maiden_name": N_("Mother's maiden name"),
+    "next_of_kin": N_("Next of kin"),
+    "home_address": N_("Home address"),
     "category": N_("Category"),
     "health": N_("Health"),
+    "capture_date": N_("Date of capture"),
+    "capture_place": N_("Place of capture"),
+    "evidence": N_("Evidence of detention"),
+    "notes": N_("Notes"),
 }
 
 # the controlled columns a record shows as recorded: a known word in the reader's language
 VOCABULARY: dict[str, Words[Any]] = {"category": CATEGORY_WORDS, "health": HEALTH_WORDS}
+
+
+def column(text: str, gettext: Callable[[str], str]) -> str:
+    """A roster column as a page names it: a known field (`birth_date`) by its label in the
+    reader's language, a problem's `canonical (header)` as `label (header)`; a header Parley
+    does not read, as the file wrote it."""
+    name, bracket, header = text.partition(" (")
+    if name not in FIELDS:
+        return text
+    label = gettext(FIELDS[name])
+    if not bracket or header[:-1].strip().casefold() == label.casefold():
+        return label
+    return f"{label} ({header}"
 
 
 def word(column: str, value: object, locale: str) -> object:

@@ -32,6 +32,7 @@ def environment(locale: str) -> Environment:
     env.filters["number"] = lambda v: i18n.number_text(v, locale)
     env.filters["percent"] = lambda v: i18n.percent_text(v, locale)
     env.filters["word"] = lambda v, column: labels.word(column, v, locale)
+    env.filters["column"] = lambda v: labels.column(v, i18n.translations(locale).gettext)
     env.filters["refusal"] = lambda error: i18n.refusal(error, locale)
     # an explanation (a planner's reason, a match's words) is a template with fields, said alike
     env.filters["said"] = lambda message: i18n.refusal(message, locale)
