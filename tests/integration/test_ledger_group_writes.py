@@ -118,3 +118,25 @@ def test_a_nonce_held_by_another_request_refuses_the_command(ledger: Ledger) -> 
     assert isinstance(group[1].error, DomainError)
     assert "already used by another request" in str(group[1].error)
     assert verify_live(ledger).entries == start + 1
+
+
+def test_the_first_answer_kept_replaces_the_provisional_one_and_stands(ledger: Ledger) -> None:
+    """A request whose entries took its nonce has a provisional answer until it is answered;
+    the first answer kept stands, and a request that appended nothing gets its row."""
+    setup_parties(ledger)
+    body = command_body({"n": 1})
+    signed = ledger.keys.sign_command("UA", "POST", "/v1/x", body)
+    group = [_ticket(_note("UA", 0), Command(signed, body)), _ticket(_note("MED", 1))]
+    ledger._commit_group(group)
+    key, nonce = signed.keyid, signed.nonce
+    with ledger.reading() as conn:
+        provisional = seen_requests.seen(conn, key, nonce)
+    assert provisional is not None and provisional.status is None
+    seen_requests.answer(ledger.engine, key, nonce, signed.created, signed.signature, 201, b"a")
+    seen_requests.answer(ledger.engine, key, nonce, signed.created, signed.signature, 500, b"b")
+    seen_requests.answer(ledger.engine, key, "f" * 32, signed.created, signed.signature, 403, b"c")
+    with ledger.reading() as conn:
+        first = seen_requests.seen(conn, key, nonce)
+        other = seen_requests.seen(conn, key, "f" * 32)
+    assert first is not None and (first.status, first.answer) == (201, b"a")
+    assert other is not None and (other.status, other.answer) == (403, b"c")

@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, bindparam, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from parley.store import tables as t
@@ -88,27 +90,31 @@ def record(tx: Tx, taken: Sequence[Taken]) -> None:
         tx.execute(insert(t.request_nonces), rows)
 
 
+# a request that appended nothing is new to the table: its row is inserted, in one statement;
+# the update is for a request whose entries' transaction took its nonce with no answer yet
+_NEW_ANSWER = {
+    "postgresql": pg_insert(t.request_nonces).on_conflict_do_nothing().returning(_n.nonce),
+    "sqlite": sqlite_insert(t.request_nonces).on_conflict_do_nothing().returning(_n.nonce),
+}
+_FIRST_ANSWER = (
+    update(t.request_nonces)
+    .where(
+        _n.key_id == bindparam("k_key_id"), _n.nonce == bindparam("k_nonce"), _n.status.is_(None)
+    )
+    .values(status=bindparam("status"), answer=bindparam("answer"))
+)
+
+
 def answer(
     db: Engine, key_id: str, nonce: str, created: int, signature: bytes, status: int, body: bytes
 ) -> None:
     """Keep the answer given to a request, for its retries (the first answer kept wins)."""
+    row = {"key_id": key_id, "nonce": nonce, "created": created, "signature": signature}
     try:
         with db.begin() as tx:
-            done = tx.execute(
-                update(t.request_nonces)
-                .where(_n.key_id == key_id, _n.nonce == nonce, _n.status.is_(None))
-                .values(status=status, answer=body)
-            )
-            if done.rowcount == 0:
-                tx.execute(
-                    insert(t.request_nonces).values(
-                        key_id=key_id,
-                        nonce=nonce,
-                        created=created,
-                        signature=signature,
-                        status=status,
-                        answer=body,
-                    )
-                )
+            new = _NEW_ANSWER[tx.dialect.name]
+            if tx.execute(new, {**row, "status": status, "answer": body}).first() is None:
+                keys = {"k_key_id": key_id, "k_nonce": nonce}
+                tx.execute(_FIRST_ANSWER, {**keys, "status": status, "answer": body})
     except IntegrityError:  # answered already (another process): the first answer stands
         pass
