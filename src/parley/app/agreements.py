@@ -51,11 +51,11 @@ def _name_forms(written: str) -> tuple[tuple[str, str], ...]:
     """A name as its roster wrote it, in each language's script: as written in Ukrainian and
     Russian (Cyrillic, or Latin when the roster wrote it so), and in Latin letters in English
     (KMU 2010 for a Ukrainian spelling, the English press style for a Russian one)."""
-    from parley.names import Language, Script, Standard, cyrillic_language, detect_script, to_latin
+    from parley.names import Language, Script, Standard, detect_script, name_language, to_latin
 
     latin = written
     if detect_script(written) is Script.CYRILLIC:
-        language = cyrillic_language(written) or Language.UKRAINIAN
+        language = name_language(written) or Language.UKRAINIAN
         standard = Standard.KMU_2010 if language is Language.UKRAINIAN else Standard.PRESS_EN
         latin = to_latin(written, standard, language)
     return tuple(sorted({"uk": written, "ru": written, "en": latin}.items()))

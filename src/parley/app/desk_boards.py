@@ -18,6 +18,7 @@ from parley.domain.errors import NotFound
 from parley.domain.handovers import ORDER
 from parley.domain.rosters import RosterKind, roster_id
 from parley.errors import N_, ParleyError
+from parley.names import roster_language
 from parley.store import Tx, rosters
 from parley.store import batches as batch_store
 
@@ -38,9 +39,10 @@ def _names(tx: Tx, refs: Iterable[PersonRef]) -> dict[PersonRef, Named]:
     out: dict[PersonRef, Named] = {}
     for party in sorted({r.party_id for r in wanted}):
         found = rosters.display_names(tx, roster_id(party, RosterKind.HELD))
-        for ref in (r for r in wanted if r.party_id == party):
-            name = found.get(ref.record_id) or ""
-            out[ref] = Named(str(ref), party, name, latin(name))
+        mine = {r: found.get(r.record_id) or "" for r in wanted if r.party_id == party}
+        language = roster_language(mine.values())  # a name that doesn't tell reads as its list
+        for ref, name in mine.items():
+            out[ref] = Named(str(ref), party, name, latin(name, language))
     return out
 
 
@@ -78,10 +80,15 @@ def board(ledger: Ledger, *, actor: str, batch_id: str) -> Board:
             for party in sorted({x.party_id for x in lines})
         }
     counts = Counter(x.state for x in lines)
+    languages = {
+        party: roster_language(found.get(x.record_id) or "" for x in lines if x.party_id == party)
+        for party, found in names.items()
+    }
     rows = []
     for x in lines:
         name = names[x.party_id].get(x.record_id) or ""
-        person = Named(f"{x.party_id}/{x.record_id}", x.party_id, name, latin(name))
+        language = languages[x.party_id]
+        person = Named(f"{x.party_id}/{x.record_id}", x.party_id, name, latin(name, language))
         rows.append(
             BoardRow(
                 person, x.receiving_party, x.state, x.confirmed, x.substitute, x.substitute_for

@@ -14,18 +14,19 @@ from parley.domain.errors import NotFound
 from parley.domain.handovers import HandoverState
 from parley.domain.parties import Role
 from parley.errors import N_, ParleyError
-from parley.names import Language, Script, Standard, cyrillic_language, detect_script, to_latin
+from parley.names import Language, Script, Standard, detect_script, name_language, to_latin
 from parley.store import batches as batch_store
 from parley.store import keys
 
 
 @functools.lru_cache(maxsize=65536)  # a roster repeats its names; a board shows thousands
-def latin(text: str) -> str:
+def latin(text: str, roster: Language | None = None) -> str:
     """A Cyrillic name in Latin letters (Ukrainian by the national standard, Russian by
-    BGN/PCGN, as the name reads); "" for a name already in Latin letters."""
+    BGN/PCGN, as the name reads); "" for a name already in Latin letters. A name that does
+    not tell its language is read in its roster's (`roster_language`), else as Ukrainian."""
     if not text or detect_script(text) not in (Script.CYRILLIC, Script.MIXED):
         return ""
-    language = cyrillic_language(text) or Language.UKRAINIAN
+    language = name_language(text) or roster or Language.UKRAINIAN
     standard = Standard.KMU_2010 if language is Language.UKRAINIAN else Standard.BGN_PCGN
     return to_latin(text, standard, language)
 

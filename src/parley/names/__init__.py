@@ -25,8 +25,10 @@ from parley.names.scripts import (
     clean_text,
     cyrillic_language,
     detect_script,
+    name_language,
     normalise_text,
     repair_mixed_script,
+    roster_language,
 )
 from parley.names.similarity import (
     NAME_MATCH_THRESHOLD,
@@ -59,6 +61,7 @@ __all__ = [
     "fold_cyrillic",
     "given_key",
     "given_keys",
+    "name_language",
     "name_similarity",
     "normalise_person_name",
     "normalise_text",
@@ -69,6 +72,7 @@ __all__ = [
     "read_names",
     "readings",
     "repair_mixed_script",
+    "roster_language",
     "sex_evidence",
     "skeletons",
     "stem",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 
@@ -108,6 +109,78 @@ def cyrillic_language(text: str) -> Language | None:
         return Language.UKRAINIAN
     if ru and not uk:
         return Language.RUSSIAN
+    return None
+
+
+# A father's name ending only one language writes: Russian -еевич/-аевич/-ьевич/-евна/-овна
+# where Ukrainian writes -ійович/-айович/-ьович/-івна/-ївна (those also carry і/ї/ьо). A
+# consonant before -евич is left alone: surnames (Станкевич) are written so in both.
+_RUSSIAN_PATRONYMIC = re.compile(r"(?:[аеиоуюяь]евич|[ое]вна)$")
+_UKRAINIAN_PATRONYMIC = re.compile(r"(?:[ійь]ович|[ії]вна)$")
+_WORD = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*")
+
+
+@lru_cache(maxsize=1)
+def _given_forms() -> tuple[frozenset[str], frozenset[str]]:
+    """Given names written only the Ukrainian way, and only the Russian way (lower case)."""
+    from parley.names.given_names import GIVEN_NAMES
+
+    uk = {f.lower() for n in GIVEN_NAMES for f in n.ukrainian}
+    ru = {f.lower() for n in GIVEN_NAMES for f in n.russian}
+    return frozenset(uk - ru), frozenset(ru - uk)
+
+
+def _word_language(word: str) -> Language | None:
+    uk_only, ru_only = _given_forms()
+    uk = (
+        _UKRAINIAN_SIGNS.search(word) is not None
+        or word in uk_only
+        or _UKRAINIAN_PATRONYMIC.search(word) is not None
+    )
+    ru = (
+        _RUSSIAN_SIGNS.search(word) is not None
+        or word in ru_only
+        or _RUSSIAN_PATRONYMIC.search(word) is not None
+        # Ukrainian writes І at the start of a name (Іванов, Ігор); Russian writes И.
+        or word.startswith("и")
+    )
+    if uk == ru:
+        return None
+    return Language.UKRAINIAN if uk else Language.RUSSIAN
+
+
+@lru_cache(maxsize=65536)
+def name_language(text: str) -> Language | None:
+    """The language a Cyrillic personal name is written in, from all its words, or None.
+
+    Beyond the letters `cyrillic_language` looks for, each word is weighed: a given name the
+    table knows only in one language (Сергій / Сергей, Микола / Николай), a father's name's
+    ending (-ійович, -івна / -еевич, -овна, -евна), a word opening with И (Russian; Ukrainian writes
+    І). Each word that points one way only is one vote; the majority decides, a tie is None.
+    """
+    votes = {Language.UKRAINIAN: 0, Language.RUSSIAN: 0}
+    for word in _WORD.findall(normalise_text(text)):
+        language = _word_language(word)
+        if language is not None:
+            votes[language] += 1
+    uk, ru = votes[Language.UKRAINIAN], votes[Language.RUSSIAN]
+    if uk == ru:
+        return None
+    return Language.UKRAINIAN if uk > ru else Language.RUSSIAN
+
+
+def roster_language(names: Iterable[str], *, share: float = 2 / 3) -> Language | None:
+    """The language most of a roster's names are written in: the one at least `share` of the
+    names that decide (`name_language`) decide for; None when too few decide or they split."""
+    votes = {Language.UKRAINIAN: 0, Language.RUSSIAN: 0}
+    for name in names:
+        language = name_language(name)
+        if language is not None:
+            votes[language] += 1
+    decided = sum(votes.values())
+    for language, count in votes.items():
+        if decided and count >= share * decided:
+            return language
     return None
 
 

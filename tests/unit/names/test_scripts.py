@@ -6,14 +6,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from parley.names.given_names import GIVEN_NAMES, GivenName
 from parley.names.scripts import (
     Language,
     Script,
     clean_text,
     cyrillic_language,
     detect_script,
+    name_language,
     normalise_text,
     repair_mixed_script,
+    roster_language,
 )
 
 
@@ -80,3 +83,76 @@ def test_repair_leaves_no_word_mixed_when_a_side_is_certain(text: str) -> None:
     repaired = repair_mixed_script(text)
     assert repair_mixed_script(repaired) == repaired
     assert len(repaired) == len(text)
+
+
+@pytest.mark.parametrize(
+    ("name", "language"),
+    [
+        # Russian names without ё, ы, э or ъ: the given name, the father's name, an initial И
+        ("Иванов Сергей Петрович", Language.RUSSIAN),
+        ("Мельник Николай", Language.RUSSIAN),
+        ("Мельник Пётр", Language.RUSSIAN),
+        ("Сидорова Анна Петровна", Language.RUSSIAN),
+        ("Шевченко Андрей Сергеевич", Language.RUSSIAN),
+        ("Кириленко Олег Васильевич", Language.RUSSIAN),
+        ("Бондаренко Олег Игоревич", Language.RUSSIAN),
+        ("Ковальчук Ирина", Language.RUSSIAN),
+        ("Петров Петр", Language.RUSSIAN),
+        # Ukrainian ones
+        ("Мельник Микола", Language.UKRAINIAN),
+        ("Іванов Сергій Петрович", Language.UKRAINIAN),
+        ("Петренко Олена Миколаївна", Language.UKRAINIAN),
+        ("Шевченко Андрій Сергійович", Language.UKRAINIAN),
+        ("Кириленко Олег Васильович", Language.UKRAINIAN),
+        ("Петров Петро", Language.UKRAINIAN),
+        ("Вишинський", Language.UKRAINIAN),
+        # Nothing to tell: names both languages write alike
+        ("Коваленко Олег", None),
+        ("Бондаренко Борис", None),
+        ("Мельник Антон Петрович", None),
+        ("", None),
+        ("Ivanov Sergey", None),
+    ],
+)
+def test_name_language_weighs_every_word(name: str, language: Language | None) -> None:
+    assert name_language(name) is language
+
+
+def test_name_language_majority_of_words_decides() -> None:
+    # A Ukrainian given name under a Russian-looking surname: two words against one.
+    assert name_language("Иванов Сергій Петрович") is None
+    assert name_language("Иванов Сергій Миколайович") is Language.UKRAINIAN
+    assert name_language("Іванов Сергей Петрович") is None
+    assert name_language("Іванов Сергей Николаевич") is Language.RUSSIAN
+
+
+_BOTH = [g for g in GIVEN_NAMES if set(g.ukrainian) != set(g.russian)]
+
+
+@given(
+    st.sampled_from(_BOTH),
+    st.sampled_from(["Мельник", "Коваленко", "Бондаренко", "Ткаченко", "Кравчук", "Петров"]),
+    st.booleans(),
+    st.booleans(),
+)
+def test_name_language_reads_the_given_names_table(
+    name: GivenName, surname: str, surname_first: bool, upper: bool
+) -> None:
+    """A neutral surname beside a given name's Ukrainian-only (Russian-only) form is read as
+    Ukrainian (Russian), in either order and in capitals."""
+    for forms, other, language in (
+        (name.ukrainian, name.russian, Language.UKRAINIAN),
+        (name.russian, name.ukrainian, Language.RUSSIAN),
+    ):
+        for form in (f for f in forms if f not in other):
+            words = [surname, form] if surname_first else [form, surname]
+            text = " ".join(words)
+            assert name_language(text.upper() if upper else text) is language
+
+
+def test_roster_language_follows_most_of_the_names_that_tell() -> None:
+    russian = ["Иванов Сергей Петрович", "Мельник Николай", "Коваленко Олег", "Мельник Пётр"]
+    assert roster_language(russian) is Language.RUSSIAN
+    assert roster_language(["Мельник Микола", "Коваленко Олег"]) is Language.UKRAINIAN
+    assert roster_language(["Мельник Микола", "Мельник Николай"]) is None
+    assert roster_language(["Коваленко Олег", ""]) is None
