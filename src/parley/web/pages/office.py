@@ -6,7 +6,7 @@ holds the party's key."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterable
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -24,6 +24,7 @@ from parley.app.requests import Unauthenticated
 from parley.domain.errors import NotFound
 from parley.domain.rosters import RosterKind
 from parley.errors import N_, InvalidInput, ParleyError
+from parley.names import roster_language
 from parley.web import i18n, render, security, sessions
 from parley.web.state import web_of
 
@@ -75,10 +76,21 @@ def segment(text: str) -> str:
 
 
 def page(
-    request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    status: int = 200,
+    roster: Iterable[str] = (),
 ) -> Response:
-    """An office page: names with their transliteration, paths quoted as the signer sends them."""
-    values = {"latin": desk_views.latin, "segment": segment, **(context or {})}
+    """An office page: names with their transliteration, paths quoted as the signer sends them.
+    A name that does not tell its language is read in the language most of `roster` (the
+    names of the one list the page shows) are written in."""
+    language = roster_language(roster)
+    values = {
+        "latin": lambda text: desk_views.latin(text, language),
+        "segment": segment,
+        **(context or {}),
+    }
     return render.page(request, template, values, status)
 
 
@@ -162,7 +174,8 @@ async def roster_versions(
     diff = await run_in_threadpool(
         lambda: office.roster_diff(ledger, actor=party, party_id=party, kind=kind, after=version)
     )
-    return page(request, "office/roster_diff.html", {"me": party, "diff": diff})
+    names = [c.name for c in (*diff.added, *diff.removed, *diff.changed)]
+    return page(request, "office/roster_diff.html", {"me": party, "diff": diff}, roster=names)
 
 
 @router.get("/sought")
@@ -171,7 +184,8 @@ async def sought(request: Request, party: Party) -> Response:
     persons = await run_in_threadpool(
         lambda: office.sought_persons(ledger, actor=party, party_id=party)
     )
-    return page(request, "office/sought.html", {"me": party, "persons": persons})
+    names = [p.name for p in persons]
+    return page(request, "office/sought.html", {"me": party, "persons": persons}, roster=names)
 
 
 @router.get("/matches")
