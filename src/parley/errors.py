@@ -18,6 +18,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 Gettext = Callable[[str], str]
+# a number as a language writes it: (value, format spec as in `{n:.2f}`, "" for none) -> text
+Numbers = Callable[[int | float, str], str]
 
 
 def N_(message: str) -> str:  # noqa: N802 (the conventional marker name)
@@ -55,22 +57,43 @@ class InvalidInput(ParleyError):
     """A file, a text or a value given from outside that Parley cannot take as it is."""
 
 
-def _shown(value: object, gettext: Gettext) -> object:
+class _Number:
+    """A number param as `Numbers` writes it, whatever format spec the template gives it."""
+
+    __slots__ = ("numbers", "value")
+
+    def __init__(self, value: int | float, numbers: Numbers) -> None:
+        self.value, self.numbers = value, numbers
+
+    def __format__(self, spec: str) -> str:
+        return self.numbers(self.value, spec)
+
+    def __str__(self) -> str:
+        return self.numbers(self.value, "")
+
+    def __repr__(self) -> str:
+        return repr(self.value)
+
+
+def _shown(value: object, gettext: Gettext, numbers: Numbers | None) -> object:
     if isinstance(value, ParleyError):
-        return render(value, gettext)
+        return render(value, gettext, numbers)
     if isinstance(value, Word):
         return gettext(value)
+    if numbers is not None and isinstance(value, int | float) and not isinstance(value, bool):
+        return _Number(value, numbers)
     return value
 
 
-def render(error: ParleyError, gettext: Gettext) -> str:
+def render(error: ParleyError, gettext: Gettext, numbers: Numbers | None = None) -> str:
     """`error` said through a catalog's `gettext`: its template translated and filled, a nested
-    error and a `Word` translated too. A template the catalog lacks stays English; a translation
-    whose fields do not fit falls back to the English sentence."""
+    error and a `Word` translated too, and (given `numbers`) each number param written by it.
+    A template the catalog lacks stays English; a translation whose fields do not fit falls
+    back to the English sentence."""
     template = error.template or str(error)
     if not error.params:
         return gettext(template)
-    shown = {name: _shown(value, gettext) for name, value in error.params.items()}
+    shown = {name: _shown(value, gettext, numbers) for name, value in error.params.items()}
     try:
         return gettext(template).format(**shown)
     except (KeyError, IndexError, ValueError, AttributeError):

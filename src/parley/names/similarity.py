@@ -89,12 +89,12 @@ class PartComparison:
         if self.group and template is not None:
             reason = ParleyError(template, group=self.group)
         return ParleyError(
-            N_("{part} {left} ~ {right}: {reason} ({score})"),
+            N_("{part} {left} ~ {right}: {reason} ({score:.2f})"),
             part=Word(self.part),
             left=self.left,
             right=self.right,
             reason=reason,
-            score=f"{self.score:.2f}",
+            score=self.score,
         )
 
 

@@ -8,7 +8,7 @@ import datetime as dt
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_decimal, format_percent, get_decimal_symbol, get_group_symbol
 from starlette.requests import Request
 
 from parley.app.language import CATALOGS as CATALOGS
@@ -18,6 +18,7 @@ from parley.app.language import LOCALES as LOCALES
 from parley.app.language import refusal as refusal
 from parley.app.language import translations as translations
 from parley.errors import N_ as N_  # the marker, for the pages
+from parley.errors import ParleyError, render
 
 COOKIE = "parley_lang"
 # what the language switcher shows: each language in its own words
@@ -78,6 +79,25 @@ def date_text(value: dt.date | dt.datetime | str | None, locale: str) -> str:
 
 def number_text(value: float, locale: str) -> str:
     return format_decimal(value, locale=locale)
+
+
+def number_in(locale: str, value: int | float, spec: str) -> str:
+    """A number as the locale writes it: by the locale's own format without a spec, else by the
+    spec (`.2f`, `,`) with the locale's decimal and group symbols."""
+    if not spec:
+        return format_decimal(value, locale=locale)
+    decimal, group = get_decimal_symbol(locale), get_group_symbol(locale)
+    return "".join(decimal if c == "." else group if c == "," else c for c in format(value, spec))
+
+
+def said(message: ParleyError, locale: str) -> str:
+    """An explanation (a planner's reason, a match's words) in `locale`: as `refusal` says it,
+    its numbers written as the rest of the page writes them (`2 800`, `0,97`)."""
+    return render(
+        message,
+        translations(locale if locale in LOCALES else DEFAULT).gettext,
+        lambda value, spec: number_in(locale, value, spec),
+    )
 
 
 def percent_text(value: float, locale: str) -> str:

@@ -35,7 +35,7 @@ def environment(locale: str) -> Environment:
     env.filters["column"] = lambda v: labels.column(v, i18n.translations(locale).gettext)
     env.filters["refusal"] = lambda error: i18n.refusal(error, locale)
     # an explanation (a planner's reason, a match's words) is a template with fields, said alike
-    env.filters["said"] = lambda message: i18n.refusal(message, locale)
+    env.filters["said"] = lambda message: i18n.said(message, locale)
     env.globals["LOCALES"] = i18n.LOCALES
     env.globals["NATIVE"] = i18n.NATIVE
     return env
