@@ -47,6 +47,9 @@ _COMMON_GRAM = 0.05  # a trigram in more than this share of the names ranks noth
 # Weight of the second view: Jaro-Winkler between standard romanisations (tuned on the
 # Wikidata tune file: benchmarks/names_vectors.py --file tune).
 _ROMAN_WEIGHT = 0.3
+# A Latin query against a roster's romanisations has its respellings to match them with: the
+# spelling says more (tuned on the same file).
+_LATIN_ROMAN_WEIGHT = 0.45
 # A name read as a Russian list would have transcribed it scores a little below the same
 # agreement as written.
 _RESPELT = 0.97
@@ -97,11 +100,16 @@ def date_agreement(a: WrittenDate | None, b: WrittenDate | None) -> tuple[float,
 
 
 def scored(
-    names: NameComparison, spelt: float, when: WrittenDate | None, p: PreparedRecord
+    names: NameComparison,
+    spelt: float,
+    when: WrittenDate | None,
+    p: PreparedRecord,
+    spelling: float = _ROMAN_WEIGHT,
 ) -> SearchHit:
-    """A record's hit: the name comparison with the query, the romanised spelling score and,
-    where both have one, the birth dates' agreement, in one score and in words."""
-    score = (1 - _ROMAN_WEIGHT) * names.score + _ROMAN_WEIGHT * spelt
+    """A record's hit: the name comparison with the query, the romanised spelling score
+    (weighed `spelling`) and, where both have one, the birth dates' agreement, in one score
+    and in words."""
+    score = (1 - spelling) * names.score + spelling * spelt
     why = f"{names.explain()}; romanised spelling {spelt:.2f}"
     dates = date_agreement(when, p.birth)
     if dates is not None:
@@ -347,7 +355,8 @@ class SearchIndex:
         """Each candidate's estimated final score, its romanised spelling score and the
         reading that gave it."""
         spelt, which = self._spelt(roman, ids)
-        estimate = (1 - _ROMAN_WEIGHT) * self._named(queries, ids) + _ROMAN_WEIGHT * spelt
+        w = _LATIN_ROMAN_WEIGHT if len(queries) > 1 else _ROMAN_WEIGHT  # respelt: Latin
+        estimate = (1 - w) * self._named(queries, ids) + w * spelt
         if when is not None:
             agree = [date_agreement(when, birth) for birth in self._births[ids]]
             dated = np.array([a is not None for a in agree])
@@ -365,6 +374,7 @@ class SearchIndex:
         spelt: float,
         compared: dict[tuple[NameKeys, NameKeys], NameComparison],
         respelt: NameKeys | None = None,
+        latin: bool = False,
     ) -> SearchHit:
         """The record at `row` scored against the query with the full name comparison, and
         against `respelt` (the query as a Russian list would have written it) when that
@@ -380,7 +390,7 @@ class SearchIndex:
                     alt.parts,
                     (*alt.notes, f"read as a Russian list writes it: {respelt.text}"),
                 )
-        return scored(names, spelt, when, p)
+        return scored(names, spelt, when, p, _LATIN_ROMAN_WEIGHT if latin else _ROMAN_WEIGHT)
 
     def clear_first(self, query: str, birth_date: str | None) -> SearchHit | None:
         """The record the search ranks first, if clearly: at `CLEAR_SCORE` or more, ahead of
@@ -425,7 +435,7 @@ class SearchIndex:
         by_reading = [respelt.get(r) for r in roman]
         compared: dict[tuple[NameKeys, NameKeys], NameComparison] = {}  # namesakes share one
         hits = [
-            self._hit(keys, when, i, spelt, compared, by_reading[k])
+            self._hit(keys, when, i, spelt, compared, by_reading[k], bool(respelt))
             for i, spelt, k in self._prerank([keys, *respelt.values()], roman, when, found)
         ]
         hits.sort(key=lambda h: (-h.score, h.record_id))

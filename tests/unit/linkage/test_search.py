@@ -247,3 +247,16 @@ def test_a_name_with_a_father_s_name_is_not_read_as_foreign() -> None:
     hits = SearchIndex(roster).search("Taras Hryhorovych Shevchenko", top=3)
     assert hits[0].record_id == "5"
     assert not any("as a Russian list writes" in h.explanation for h in hits)
+
+
+def test_a_latin_query_weighs_the_romanised_spelling_more() -> None:
+    # `Marujita`: a respelt Latin query scores 0.55 name, 0.45 spelling; a Cyrillic one 0.7/0.3.
+    roster = [LinkageRecord("m", full_name="Марухита")]
+    index = SearchIndex(roster)
+    latin = index.search("Marujita", top=1)[0]
+    spelt = float(latin.explanation.rsplit("romanised spelling ", 1)[1])
+    assert latin.score == pytest.approx(0.55 * 0.97 + 0.45 * spelt, abs=1e-3)
+    cyrillic = index.search("Марухіта", top=1)[0]
+    spelt = float(cyrillic.explanation.rsplit("romanised spelling ", 1)[1])
+    name = float(cyrillic.explanation.split("(")[1].split(")")[0])
+    assert cyrillic.score == pytest.approx(0.7 * name + 0.3 * spelt, abs=2e-3)
