@@ -12,9 +12,10 @@ import pytest
 from typer.testing import CliRunner
 
 from parley.api.app import create_app
-from parley.app.client import Client
+from parley.app.client import Client, ServerRefused
 from parley.app.config import Settings
 from parley.app.keys import KeyRing
+from parley.app.language import refusal
 from parley.app.ledger import Ledger
 from parley.cli.main import app
 from parley.log.command import command_body
@@ -152,3 +153,38 @@ def test_a_page_reads_the_refusal_in_its_own_language(served: tuple[str, Path]) 
         reply = client.raw(signed.method, signed.path, body, headers)
         assert reply.status == 403
         assert json.loads(reply.body)["said"] == SAID[language]
+
+
+def test_a_malformed_hash_is_refused_before_it_is_sent(
+    runner: CliRunner, served: tuple[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, ru = served
+    monkeypatch.setenv("PARLEY_LANG", "uk")
+    args = ["--data-dir", str(ru), "--server", url, "agreement", "sign", "ROADMAP"]
+    result = runner.invoke(app, [*args, "--hash", "zz", "--as", "RU"])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "Помилка: --hash 'zz' не є хешем SHA-256: він складається з 64 шістнадцяткових"
+        " цифр (0-9, a-f)"
+    )
+
+
+def test_a_body_the_server_finds_malformed_is_one_refusal_with_named_fields(
+    served: tuple[str, Path],
+) -> None:
+    url, ru = served
+    client = Client(url, KeyRing(ru / "keys").signer("RU"))
+    with pytest.raises(ServerRefused) as refused:
+        client.request("POST", "/v1/agreements/ROADMAP/signatures", {"text_sha256": "zz"})
+    error = refused.value
+    assert error.status == 422
+    assert error.template == "the request's field {field} should be {expected}"
+    assert str(error) == (
+        "the request's field text_sha256 should be 64 hexadecimal digits (0-9, a-f)"
+    )
+    assert refusal(error, "uk") == (
+        "поле запиту text_sha256 має бути таким: 64 шістнадцяткових цифр (0-9, a-f)"
+    )
+    with pytest.raises(ServerRefused) as refused:
+        client.request("POST", "/v1/agreements/ROADMAP/signatures", {})
+    assert refusal(refused.value, "ru") == "в запросе нет поля text_sha256"

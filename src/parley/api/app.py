@@ -4,6 +4,7 @@ public transparency surface, /healthz and /openapi.json."""
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 
@@ -18,7 +19,7 @@ from parley.api import (
     routes,
     witnessing,
 )
-from parley.api.errors import PUBLIC_REFUSALS, REFUSALS
+from parley.api.errors import PUBLIC_REFUSALS, REFUSALS, refuse_malformed
 from parley.api.middleware import Guard
 from parley.api.signed import Answered
 from parley.app.desk_access import DeskAccess
@@ -58,6 +59,8 @@ def create_app(
     api.include_router(log_reads.router, responses=REFUSALS)
 
     site.mount(api, ledger, desk)
+
+    api.add_exception_handler(RequestValidationError, refuse_malformed)  # type: ignore[arg-type]
 
     @api.exception_handler(Answered)
     async def _answered(_request: Request, exc: Answered) -> Response:

@@ -4,6 +4,7 @@ and the monitors' observations."""
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -21,7 +22,22 @@ from parley.domain.agreements import (
 )
 from parley.domain.errors import DomainError
 from parley.domain.moments import parse_moment, write_moment
-from parley.errors import N_
+from parley.errors import N_, InvalidInput
+
+_SHA256 = re.compile("[0-9a-f]{64}")
+
+
+def sha256_hex(value: str, option: str) -> str:
+    """A SHA-256 as typed (64 hexadecimal digits, either case), checked before it is sent."""
+    digest = value.strip().lower()
+    if not _SHA256.fullmatch(digest):
+        raise InvalidInput(
+            N_("{option} {value!r} is not a SHA-256 hash: one is 64 hexadecimal digits (0-9, a-f)"),
+            option=option,
+            value=value,
+        )
+    return digest
+
 
 commitment_app = typer.Typer(no_args_is_help=True, help="Rate roadmap commitments.")
 agreement_app = typer.Typer(no_args_is_help=True, help="Draft, read and sign agreements.")
@@ -228,6 +244,7 @@ def sign_command(
 ) -> None:
     """Sign (a side) or witness (the mediator) the text with this hash."""
     with failures():
+        text_hash = sha256_hex(text_hash, "--hash")
         if server() is not None:
             client(actor).request(
                 "POST",
