@@ -4,6 +4,7 @@ name's transliteration to show beside the name as it was recorded."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +15,15 @@ from parley.domain.errors import NotFound
 from parley.domain.handovers import HandoverState
 from parley.domain.parties import Role
 from parley.errors import N_, ParleyError
-from parley.names import Language, Script, Standard, detect_script, name_language, to_latin
+from parley.names import (
+    Language,
+    Script,
+    Standard,
+    detect_script,
+    name_language,
+    roster_language,
+    to_latin,
+)
 from parley.store import batches as batch_store
 from parley.store import keys
 
@@ -29,6 +38,13 @@ def latin(text: str, roster: Language | None = None) -> str:
     language = name_language(text) or roster or Language.UKRAINIAN
     standard = Standard.KMU_2010 if language is Language.UKRAINIAN else Standard.BGN_PCGN
     return to_latin(text, standard, language)
+
+
+def list_latin(names: Iterable[str]) -> Callable[[str], str]:
+    """`latin` for the names of one list: a name that does not tell its language is read in
+    the language most of `names` are written in."""
+    language = roster_language(names)
+    return lambda text: latin(text, language)
 
 
 def phase_counts(phase: dict[str, Any]) -> dict[str, int]:

@@ -24,7 +24,6 @@ from parley.app.requests import Unauthenticated
 from parley.domain.errors import NotFound
 from parley.domain.rosters import RosterKind
 from parley.errors import N_, InvalidInput, ParleyError
-from parley.names import roster_language
 from parley.web import i18n, render, security, sessions
 from parley.web.state import web_of
 
@@ -85,9 +84,8 @@ def page(
     """An office page: names with their transliteration, paths quoted as the signer sends them.
     A name that does not tell its language is read in the language most of `roster` (the
     names of the one list the page shows) are written in."""
-    language = roster_language(roster)
     values = {
-        "latin": lambda text: desk_views.latin(text, language),
+        "latin": desk_views.list_latin(roster),
         "segment": segment,
         **(context or {}),
     }
