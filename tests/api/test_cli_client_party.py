@@ -264,7 +264,10 @@ def test_each_side_prints_the_manifest_it_may_see(runner: CliRunner, sites: Site
     assert "Иванов Иван" in ru and "Петров Пётр" in ru and "page 1 of 1" in ru
     # a monitor prints no list of persons; an unknown batch is refused; nothing is written
     monitor = ("batch", "manifest", "B1", "--pdf", str(pdfs["SMM"]))
-    _refused(sites.try_(runner, "SMM", *monitor), "SMM (monitor) may not batch.manifest")
+    _refused(
+        sites.try_(runner, "SMM", *monitor),
+        "SMM (monitor) may not print a batch's handover manifest",
+    )
     _refused(sites.try_(runner, "UA", "batch", "manifest", "B9", "--pdf", str(pdfs["SMM"])), "B9")
     assert not pdfs["SMM"].exists()
 
@@ -301,7 +304,7 @@ def test_a_side_exports_its_own_view(runner: CliRunner, sites: Sites) -> None:
     )
     _refused(
         sites.try_(runner, "SMM", "roster", "export", str(other), "--as", "SMM", "--party", "UA"),
-        "SMM (monitor) may not side.export",
+        "SMM (monitor) may not export a side's rosters and batches",
     )
     assert not other.exists()
 
@@ -331,7 +334,8 @@ def test_a_side_reads_the_agreement_text_it_signs(runner: CliRunner, sites: Site
     # a monitor reads no agreement's text (it may name persons); nor does anyone an unknown one
     for args in (("text", "AG"), ("diff", "AG", "--from", "1", "--to", "2")):
         _refused(
-            sites.try_(runner, "SMM", "agreement", *args), "SMM (monitor) may not agreement.read"
+            sites.try_(runner, "SMM", "agreement", *args),
+            "SMM (monitor) may not read an agreement's text",
         )
     _refused(sites.try_(runner, "UA", "agreement", "text", "AG9"), "there is no agreement AG9")
     bad = sites.try_(

@@ -78,5 +78,27 @@ def test_every_role_and_standing_a_permission_names_is_a_translated_word() -> No
     refused = authz.refusal(authz.Acting("RU", Role.SIDE), authz.Action.PARTY_REGISTER)
     assert refused is not None
     assert refusal(refused, "uk") == (
-        "Учасник RU (сторона) не може виконати дію party.register: це може лише посередник"
+        "Учасник RU (сторона) не може реєструвати учасника: це може лише посередник"
     )
+    assert str(refused) == "RU (side) may not register a party: only a mediator may"
+
+
+def test_every_action_has_a_translated_label() -> None:
+    """A refusal says what was refused in words ("read a roster"), never an action's id."""
+    from parley.app import authz
+    from parley.domain.parties import Role
+
+    assert set(authz.LABELS) == set(authz.Action)
+    for locale in ("uk", "ru"):
+        catalog = translations(locale)
+        assert sorted(w for w in set(authz.LABELS.values()) if catalog.gettext(w) == w) == []
+    refused = authz.refusal(authz.Acting("SMM", Role.MONITOR), authz.Action.ROSTER_READ)
+    assert refused is not None
+    assert str(refused) == "SMM (monitor) may not read a roster: only a mediator or side may"
+    assert refusal(refused, "uk") == (
+        "Учасник SMM (спостерігач) не може переглядати список: це може лише посередник або сторона"
+    )
+    reported = authz.refusal(authz.Acting("UA", Role.SIDE), authz.Action.MONITOR_REPORT)
+    assert reported is not None
+    assert "may not send a monitor's report" in str(reported)
+    assert "не может направлять отчёт наблюдателя" in refusal(reported, "ru")
