@@ -261,3 +261,20 @@ def test_a_payload_that_does_not_match_its_header_is_refused(runner: CliRunner, 
     assert "do not match the signed headers" in " ".join(err.split())
     assert not (site.ua / "witness" / "UA.json").exists()  # nothing cosigned
     assert not (site.ua / "mirror" / "payloads.jsonl").exists()
+
+
+def test_a_sync_before_any_checkpoint_says_the_servers_own_sentence(
+    runner: CliRunner, site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with serving(create_app(site.ledger)) as url:
+        code, _, err = _sync(runner, site, url)
+        assert code == 1
+        assert "no checkpoint has been signed yet: run `parley log checkpoint`" in err, err
+        assert "answered 404" not in err
+        monkeypatch.setenv("PARLEY_LANG", "uk")
+        code, _, err = _sync(runner, site, url)
+        assert code == 1
+        assert (
+            "сервер відмовив у запиті /checkpoint: жодної контрольної точки ще не підписано:"
+            " виконайте `parley log checkpoint`"
+        ) in err, err

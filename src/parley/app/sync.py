@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from parley.app import authz
 from parley.app.client import Client, ServerRefused
 from parley.app.ledger import Ledger
-from parley.errors import N_, InvalidInput, ParleyError
+from parley.errors import N_, InvalidInput, ParleyError, from_json
 from parley.log.checkpoint import open_checkpoint
 from parley.log.cosignature import CosignatureSigner
 from parley.log.encoding import decode_base64, encode_base64
@@ -165,10 +165,27 @@ def _get(client: Client, path: str) -> bytes:
     except OSError as e:
         raise SyncRefused(N_("no answer from the server for {path} ({e})"), path=path, e=e) from e
     if reply.status != 200:
+        said = _refusal_of(reply.body)
+        if said is not None:  # the server's own sentence, said in the user's language
+            raise SyncRefused(N_("the server refused {path}: {reason}"), path=path, reason=said)
         raise SyncRefused(
             N_("the server answered {status} for {path}"), status=reply.status, path=path
         )
     return reply.body
+
+
+def _refusal_of(body: bytes) -> ParleyError | None:
+    """A refusal's JSON body (detail, template, params) as the error it says, if it is one."""
+    try:
+        answer = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(answer, dict) or not isinstance(answer.get("detail"), str):
+        return None
+    template = answer.get("template")
+    if isinstance(template, str) and template:
+        return from_json(template, answer.get("params"), answer["detail"])
+    return ParleyError(answer["detail"])
 
 
 def _fetch_headers(client: Client, start: int, size: int) -> list[bytes]:
