@@ -401,6 +401,13 @@ def test_without_as_a_party_acts_with_the_key_in_its_data_directory(
         (ua_key,) = [k.key_id for k in key_store.every_key(tx) if k.party_id == "UA"]
     revoke = ("key", "revoke", "--party", "UA", "--key-id", ua_key, "--reason", "lost")
     _refused(sites.try_(runner, "RU", *revoke), "RU may not revoke a key of UA")
+    # a monitor's report and a side's move in a batch, without --as: the party whose key is here
+    report = ("report", "--commitment", "AG-EX", "--kind", "observation", "--place", "the line")
+    report = (*report, "--date", "2024-05-01", "--text", "quiet")
+    _refused(sites.try_(runner, "SMM", *report), "AG-EX is an exchange; monitors report on")
+    _refused(sites.try_(runner, "UA", *report), "UA (side) may not send a monitor's report")
+    move = ("handover", "B1", "UA/UA-0", "--to", "located")
+    _refused(sites.try_(runner, "UA", *move), "UA may not move a handover to located")
 
 
 def test_the_live_checks_point_a_party_to_what_it_runs_instead(
@@ -460,3 +467,17 @@ def _import_one_more(runner: CliRunner, sites: Sites) -> None:
     path = sites.file("RU-held-2.csv", "RU-1,Сидоренко,Іван,1970-01-01,2022-01-01\n")
     args = ("roster", "import", str(path), "--party", "RU", "--kind", "held", "--merge")
     sites.run(runner, "RU", *args)
+
+
+def test_on_the_mediators_machine_a_move_and_a_report_still_say_who_acts(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """Without --server there is no 'party whose key is here': --as is asked for."""
+    data = ["--data-dir", str(tmp_path)]
+    moved = runner.invoke(app, [*data, "handover", "B1", "UA/UA-0", "--to", "located"])
+    assert moved.exit_code == 1 and "say which party makes the move with --as" in moved.stderr
+    report = ("report", "--commitment", "CF", "--kind", "observation", "--place", "x")
+    reported = runner.invoke(app, [*data, *report, "--date", "2024-05-01", "--text", "quiet"])
+    assert reported.exit_code == 1 and "and --as" in reported.stderr
+    no_text = runner.invoke(app, [*data, *report, "--date", "2024-05-01"])
+    assert "a report needs --commitment, --kind, --place and --text" in no_text.stderr

@@ -448,7 +448,12 @@ def handover_command(
     batch_id: Annotated[str, typer.Argument(help="The batch.")],
     persons: Annotated[list[str], typer.Argument(help="PARTY/RECORD_ID of each person.")],
     to: Annotated[HandoverState, typer.Option(help="The state to move to.")],
-    actor: Annotated[str, typer.Option("--as", help="The party making the move.")],
+    actor: Annotated[
+        str | None,
+        typer.Option(
+            "--as", help="The party making the move (with --server: the party whose key is here)."
+        ),
+    ] = None,
     note: Annotated[str, typer.Option(help="A note for the record.")] = "",
     instead: Annotated[
         str | None, typer.Option(help="With --to substituted: PARTY/RECORD_ID brought instead.")
@@ -489,10 +494,13 @@ def handover_command(
             )
             out.print(f"{len(refs)} person(s) in {batch_id}: {to.value}.")
             return
+        if actor is None:
+            raise DomainError(N_("say which party makes the move with --as"))
+        mover = actor
         with_ledger(
             lambda ledger: batch_commands.move(
                 ledger,
-                actor=actor,
+                actor=mover,
                 batch_id=batch_id,
                 persons=refs,
                 to=to,

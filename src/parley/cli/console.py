@@ -51,24 +51,29 @@ def server() -> str | None:
     return _server["url"]
 
 
+def party_here(actor: str | None) -> str:
+    """`actor`, or without `--as` the one party whose key is in this data directory."""
+    if actor is not None:
+        return actor
+    ring = KeyRing(settings().keys_dir)
+    held = sorted(p.name.removesuffix(".ed25519.pem") for p in ring.folder.glob("*.ed25519.pem"))
+    if len(held) != 1:
+        found = ", ".join(held) or "none"
+        raise InvalidInput(
+            N_("say which party you act as with --as (keys in {folder}: {found})"),
+            folder=ring.folder,
+            found=found,
+        )
+    return held[0]
+
+
 def client(actor: str | None) -> Client:
     """The server's client, signing as `actor` with its key in this data directory (the one
     `key init` made); without `--as`, the one party whose key is here."""
     url = _server["url"]
     assert url is not None
     ring = KeyRing(settings().keys_dir)
-    if actor is None:
-        held = sorted(
-            p.name.removesuffix(".ed25519.pem") for p in ring.folder.glob("*.ed25519.pem")
-        )
-        if len(held) != 1:
-            found = ", ".join(held) or "none"
-            raise InvalidInput(
-                N_("say which party you act as with --as (keys in {folder}: {found})"),
-                folder=ring.folder,
-                found=found,
-            )
-        actor = held[0]
+    actor = party_here(actor)
     if actor in ring.pending():  # a rotation stopped halfway: settle it against the server
         done = keys_admin.settle_served(url, ring, actor)
         if done is not None:

@@ -10,7 +10,16 @@ from rich.table import Table
 
 from parley.app import agreements
 from parley.app.status import reports
-from parley.cli.console import client, failures, out, print_json, segment, server, with_ledger
+from parley.cli.console import (
+    client,
+    failures,
+    out,
+    party_here,
+    print_json,
+    segment,
+    server,
+    with_ledger,
+)
 from parley.domain.agreements import ReportKind
 from parley.domain.errors import DomainError
 from parley.domain.moments import parse_moment, write_moment
@@ -36,13 +45,22 @@ def report_command(
         typer.Option(help="When it was observed, to the minute: 2020-06-03T14:30+03:00."),
     ] = None,
     text: Annotated[str | None, typer.Option(help="What was observed.")] = None,
-    actor: Annotated[str | None, typer.Option("--as", help="The reporting monitor.")] = None,
+    actor: Annotated[
+        str | None,
+        typer.Option(
+            "--as", help="The reporting monitor (with --server: the party whose key is here)."
+        ),
+    ] = None,
 ) -> None:
     """A monitor reports what was observed, where, when (--date, or --at to the minute)."""
     if ctx.invoked_subcommand is not None:
         return
     with failures():
-        if commitment is None or kind is None or place is None or text is None or actor is None:
+        if commitment is None or kind is None or place is None or text is None:
+            raise DomainError(N_("a report needs --commitment, --kind, --place and --text"))
+        if server() is not None:  # the monitor whose key is here, unless --as names it
+            actor = party_here(actor)
+        elif actor is None:
             raise DomainError(N_("a report needs --commitment, --kind, --place, --text and --as"))
     _report(commitment, kind, place, text, actor, date=date, at=at)
 
