@@ -128,7 +128,8 @@ def import_roster(
         ids[:] = [r.record_id for r in given]
         if mode is ImportMode.MERGE:
             given = _filled(given, before, fields)
-            kept = {i: before[i] for i in before if i not in {r.record_id for r in given}}
+            listed = {r.record_id for r in given}
+            kept = {i: data for i, data in before.items() if i not in listed}
         else:
             kept = {}
         return _publish(conn, rid, party_id, kind, version, before, given, kept,
@@ -170,7 +171,8 @@ def remove_persons(
                 version=version,
                 shown=shown,
             )
-        kept = {i: data for i, data in before.items() if i not in set(record_ids)}
+        removed = set(record_ids)
+        kept = {i: data for i, data in before.items() if i not in removed}
         return _publish(conn, rid, party_id, kind, version, before, [], kept,
                         source, source_sha256, confirmed, result)  # fmt: skip
 
