@@ -18,7 +18,16 @@ from parley.app.config import Settings
 from parley.app.ledger import Ledger
 from parley.domain import events as ev
 from parley.log.command import command_body, sign_command
-from parley.log.entry import MAX_RUN, EntrySigner, StoredEntry, draft, run_message, seal
+from parley.log.entry import (
+    MAX_RUN,
+    EntrySigner,
+    StoredEntry,
+    canonical_json,
+    draft,
+    payload_commitment,
+    run_message,
+    seal,
+)
 from parley.log.export import UNSIGNED_END, entry_line
 from parley.log.verify import VerificationFailed, entries, log_blocks
 from tests.integration.helpers import flip_byte, small_log
@@ -190,7 +199,16 @@ def test_a_run_longer_than_a_signature_may_cover(
     )
     assert isinstance(key, Ed25519PrivateKey)
     signer = EntrySigner(key)
-    body = command_body({"actor": "MED"})
+    payloads = [{"commitment_id": "C", "status": 1, "note": str(i)} for i in range(MAX_RUN + 1)]
+    salts = [i.to_bytes(32, "big") for i in range(MAX_RUN + 1)]
+    listed = [
+        {
+            "type": ev.COMMITMENT_STATUS_SET,
+            "payload_commitment": payload_commitment(canonical_json(p), s).hex(),
+        }
+        for p, s in zip(payloads, salts, strict=True)
+    ]
+    body = command_body({"actor": "MED", "entries": listed})  # as the ledger lists them
     command = sign_command(
         method="POST", path="/local/entries", body=body, signing_key=signer, created=1
     )
@@ -200,8 +218,9 @@ def test_a_run_longer_than_a_signature_may_cover(
             type=ev.COMMITMENT_STATUS_SET,
             actor="MED",
             time="2026-01-01T00:00:00.000000Z",
-            payload={"commitment_id": "C", "status": 1, "note": str(i)},
+            payload=payloads[i],
             key_id=signer.key_id,
+            salt=salts[i],
             command=command.digest(),
             signer=signer.key_id,
         )

@@ -164,7 +164,9 @@ def verify_live(ledger: Ledger, policy: Policy | None = None) -> Report:
     report = Report()
     with ledger.reading() as conn:
         trusted = {k.key_id: k.public_key for k in _key_table(conn)}
-        tree = verify.verify_entries(_live_entries(conn), trusted, report, PAYLOADS)
+        tree = verify.verify_entries(
+            _live_entries(conn), trusted, report, PAYLOADS, authority=authz.AUTHORITY
+        )
         _check_nodes(conn, tree)
         _check_key_table(conn, report)
         verify_checkpoints(stored.checkpoints(conn), tree, report)
@@ -196,7 +198,7 @@ def verify_export(
 ) -> Report:
     """Check an export with nothing but its files and the given public keys; then, given
     one, the auditor's `policy`."""
-    return verify.verify_export(folder, PAYLOADS, keys_file, policy)
+    return verify.verify_export(folder, PAYLOADS, keys_file, policy, authz.AUTHORITY)
 
 
 def _as_seen(who: authz.Acting | None, e: StoredEntry) -> StoredEntry:

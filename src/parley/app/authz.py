@@ -17,6 +17,7 @@ from parley.domain.handovers import HandoverState
 from parley.domain.parties import Role
 from parley.errors import N_, Word
 from parley.log.events import LOG_PAYLOADS
+from parley.log.verify.authority import LOCAL_ROUTE, Authority
 from parley.store import Tx
 from parley.store import keys as key_store
 
@@ -569,3 +570,90 @@ def visible_status(who: Acting, data: dict[str, Any]) -> dict[str, Any]:
             exceptions.append({**e, "sought_by": [p for p in e.get("sought_by", ()) if p == actor]})
     out["exceptions"] = exceptions
     return out
+
+
+# What the log proves an actor asked for (docs/log-format.md §4, "What a command binds"): the
+# rows of PERMISSIONS that govern each event type, and the event types each command route may
+# make. `AUTHORITY` hands both to the verifier (parley.log.verify cannot import the app).
+
+EVENT_ACTIONS: Mapping[str, tuple[Action, ...]] = MappingProxyType({
+    "instance.created": (A.PARTY_REGISTER,),
+    "party.registered": (A.PARTY_REGISTER,),
+    "key.rotated": (A.KEY_ROTATE,),
+    "key.revoked": (A.KEY_REVOKE,),
+    "key.recovered": (A.KEY_ROTATE,),
+    "person.erased": (A.PERSON_ERASE,),
+    "person.recorded": (A.ROSTER_IMPORT,),
+    "roster.published": (A.ROSTER_IMPORT,),
+    "interview.recorded": (A.INTERVIEW_RECORD,),
+    "agreement.drafted": (A.AGREEMENT_DRAFT,),
+    "agreement.amended": (A.AGREEMENT_AMEND,),
+    "agreement.signed": (A.AGREEMENT_SIGN,),
+    "commitment.status_set": (A.COMMITMENT_STATUS,),
+    "monitor.reported": (A.MONITOR_REPORT,),
+    "batch.lists_submitted": (A.SIDE_LISTS_SUBMIT,),
+    "batch.planned": (A.BATCH_PROPOSE, A.BATCH_PLAN),
+    "batch.amended": (A.BATCH_AMEND,),
+    "batch.cancelled": (A.BATCH_CANCEL,),
+    "batch.closed": (A.BATCH_CLOSE,),
+    "handover.advanced": (*HANDOVER_ACTIONS.values(), A.HANDOVER_RESUME),
+    "handover.substituted": (A.HANDOVER_SUBSTITUTED,),
+    "handover.confirmed": (A.BATCH_CONFIRM,),
+    "match.proposed": (A.MATCH_PROPOSE, A.MATCH_RECONCILE),
+    "match.ambiguous": (A.MATCH_PROPOSE,),
+    "match.decided": (A.MATCH_DECIDE,),
+    "match.settled": (A.MATCH_DECIDE,),
+    "match.acknowledged": (A.MATCH_ACKNOWLEDGE,),
+    "match.reversed": (A.MATCH_REVERSE,),
+})  # fmt: skip
+
+# the signed command routes that append, and the event types each may make (api/*.py)
+COMMAND_ROUTES: Mapping[str, frozenset[str]] = MappingProxyType({
+    "POST /v1/keys/rotation": frozenset({"key.rotated"}),
+    "POST /v1/keys/revocation": frozenset({"key.revoked"}),
+    "POST /v1/keys/recovery": frozenset({"key.recovered"}),
+    "POST /v1/rosters/{party}/{kind}": frozenset({"person.recorded", "roster.published"}),
+    "POST /v1/rosters/{party}/{kind}/removals": frozenset({"person.recorded", "roster.published"}),
+    "POST /v1/persons/{roster_id}/{record_id}/erasure": frozenset({"person.erased"}),
+    "POST /v1/matches/{match_id}/acknowledgement": frozenset({"match.acknowledged"}),
+    "POST /v1/matches/decisions": frozenset({"match.decided", "match.settled"}),
+    "POST /v1/match-groups/{group_id}/choice": frozenset({"match.decided", "match.settled"}),
+    "POST /v1/matches/{match_id}/reversal": frozenset({"match.reversed"}),
+    "POST /v1/agreements/{agreement_id}/signatures": frozenset({"agreement.signed"}),
+    "POST /v1/batches/{batch_id}/handovers": frozenset(
+        {"handover.advanced", "handover.substituted", "interview.recorded"}
+    ),
+    "POST /v1/batches/{batch_id}/confirmations": frozenset({"handover.confirmed"}),
+    "POST /v1/batches/{batch_id}/amendments": frozenset({"batch.amended"}),
+    "POST /v1/batches/{batch_id}/cancellation": frozenset({"batch.cancelled"}),
+    "POST /v1/commitments/{commitment_id}/lists": frozenset({"batch.lists_submitted"}),
+    "POST /v1/commitments/{commitment_id}/status": frozenset({"commitment.status_set"}),
+    "POST /v1/commitments/{commitment_id}/reports": frozenset({"monitor.reported"}),
+    LOCAL_ROUTE: frozenset(EVENT_ACTIONS),  # a command on one machine lists its entries
+})  # fmt: skip
+
+_STANDING_ROLES: Mapping[Standing, frozenset[Role]] = MappingProxyType({
+    St.MEDIATOR: frozenset({Role.MEDIATOR}),
+    St.SIDE: frozenset({Role.SIDE}),
+    St.MONITOR: frozenset({Role.MONITOR}),
+    St.RELEASING: frozenset({Role.SIDE}),
+    St.RECEIVING: frozenset({Role.SIDE}),
+})  # fmt: skip
+
+
+def authoring_roles(action: Action) -> frozenset[Role]:
+    """The roles a party may hold and still take `action` under its row of PERMISSIONS."""
+    rule = PERMISSIONS[action]
+    roles: set[Role] = set()
+    for standing in rule.who:
+        roles |= _STANDING_ROLES.get(standing, rule.roles)
+    return frozenset(roles) & rule.roles
+
+
+AUTHORITY = Authority(
+    routes=COMMAND_ROUTES,
+    authors=MappingProxyType({
+        kind: frozenset().union(*(authoring_roles(a) for a in actions))
+        for kind, actions in EVENT_ACTIONS.items()
+    }),
+)  # fmt: skip

@@ -26,6 +26,7 @@ from parley.log.cosignature import CosignatureSigner
 from parley.log.encoding import decode_base64, encode_base64
 from parley.log.entry import Header, canonical_json, check_payload
 from parley.log.errors import CheckpointError, KeyFormatError, LogError, ProofError
+from parley.log.events import PARTY_REGISTERED, Role
 from parley.log.merkle import leaf_hash, root_hash, verify_consistency
 from parley.log.naming import witness_name
 from parley.log.note import Ed25519Verifier
@@ -123,6 +124,13 @@ class Mirror:
             int(item["index"]): item["payload"].encode("utf-8")
             for item in (json.loads(line) for line in lines)
         }
+
+    def payloads_file_lines(self, pulled: int) -> list[bytes]:
+        """The mirrored payload lines of entries before `pulled`."""
+        if not pulled or not self.payloads_file.exists():
+            return []
+        lines = self.payloads_file.read_bytes().splitlines()
+        return [line for line in lines if json.loads(line)["index"] < pulled]
 
     def pulled(self) -> int:
         try:
@@ -259,6 +267,23 @@ def _fetch_payloads(client: Client, headers: Sequence[bytes], start: int) -> lis
     return lines
 
 
+def _check_authors(headers: Sequence[bytes], start: int, payloads: Sequence[bytes]) -> None:
+    """Each entry from `start` on is of a type its actor's role may author (authz.AUTHORITY),
+    the roles as the log's own `party.registered` payloads say. The headers carry no command
+    record, so which command made an entry is checked by `parley verify` of an export."""
+    roles: dict[str, Role] = {}
+    for line in payloads:
+        item = json.loads(line)
+        if Header.from_bytes(headers[int(item["index"])]).type == PARTY_REGISTERED:
+            p = json.loads(item["payload"])
+            roles.setdefault(str(p["party_id"]), Role(p["role"]))
+    for index in range(start, len(headers)):
+        h = Header.from_bytes(headers[index])
+        what = authz.AUTHORITY.author_fault(h.actor, roles.get(h.actor), h.type)
+        if what is not None:
+            raise SyncRefused(N_("entry {index}: {what}"), index=index, what=what)
+
+
 def _proof(client: Client, old: int, new: int) -> tuple[bytes, ...]:
     data = client.request("GET", f"/v1/log/consistency/{old}/{new}")
     hashes = [decode_base64(str(h)) for h in data["proof"]]
@@ -349,6 +374,7 @@ def sync(
         )
     pulled = min(mirror.pulled(), len(known))
     fresh_payloads = _fetch_payloads(client, headers, pulled)
+    _check_authors(headers, len(known), [*mirror.payloads_file_lines(pulled), *fresh_payloads])
     witness = Witness(CosignatureSigner(witness_name(party), key), verifier, mirror.state)
     mirror.witness_dir.mkdir(parents=True, exist_ok=True)
     try:

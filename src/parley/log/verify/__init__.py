@@ -10,9 +10,11 @@ checkpoint's root, the operator's signature and the witnesses' cosignatures.
     sequence.py     order, the key timeline, erasures and the tree, in one pass
     checkpoints.py  the checkpoints against the tree
     export.py       an export offline
+    authority.py    what each command route may make, and who may author each event type
     policy.py       the auditor's memory and policy: checkpoints seen before, required witnesses
 """
 
+from parley.log.verify.authority import Authority
 from parley.log.verify.checkpoints import verify_checkpoints
 from parley.log.verify.entries import LogBlock, log_blocks
 from parley.log.verify.export import verify_export
@@ -21,6 +23,7 @@ from parley.log.verify.report import Problem, Report, VerificationFailed
 from parley.log.verify.sequence import verify_entries
 
 __all__ = [
+    "Authority",
     "LogBlock",
     "Policy",
     "Problem",

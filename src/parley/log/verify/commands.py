@@ -1,11 +1,14 @@
-"""Who asked: each v2 entry bound to its actor's signed command, each command used once, and
-each run signed by the operator (docs/log-format.md §4, signed commands)."""
+"""Who asked, and for what: each v2 entry bound to its actor's signed command, each command
+used once, each run signed by the operator; given an `Authority`, each entry one its command's
+route may make (a local command's, the very entry its body lists) and of a type its actor's
+role may author (docs/log-format.md §4, signed commands)."""
 
 from __future__ import annotations
 
 from parley.errors import N_, ParleyError
 from parley.log.events import PartyRegistered, Role
 from parley.log.keys import KeyTimeline, signer_fault
+from parley.log.verify.authority import Authority, Listed
 from parley.log.verify.entries import CheckedEntry
 from parley.log.verify.report import Problem, VerificationFailed
 
@@ -13,7 +16,13 @@ from parley.log.verify.report import Problem, VerificationFailed
 class Commands:
     """The command blocks seen so far: their nonces, and the block an entry may continue."""
 
-    def __init__(self) -> None:
+    def __init__(self, authority: Authority | None = None) -> None:
+        self.authority = authority
+        self.roles: dict[str, Role] = {}  # party -> role, as the log registered them
+        self.asked: str | None = None  # the open command's method and path
+        self.route: str | None = None  # ... and the route template they fall under
+        self.listed: Listed | None = None  # what is left of a local command's listed entries
+        self.listed_from = -1
         self.nonces: set[tuple[str, str]] = set()  # (key id, nonce)
         self.digests: set[bytes] = set()
         self.v2_from: int | None = None
@@ -43,7 +52,15 @@ class Commands:
                 raise VerificationFailed(Problem(c.idx, what))
             self.nonces.add((c.key_id, c.nonce))
             self.digests.add(c.command)
+            self.finish()
             self.block = c
+            self.asked = c.asked
+            self.route = (
+                self.authority.route(*c.asked.split(" ", 1))
+                if self.authority is not None and c.asked is not None
+                else None
+            )
+            self.listed, self.listed_from = c.listed, c.idx
         else:
             b = self.block
             if (
@@ -65,6 +82,51 @@ class Commands:
                 raise VerificationFailed(Problem(c.idx, what))
         self.last = c.idx
         self._check_run_signer(c, timeline, operator)
+        self._check_asked(c)
+
+    def _check_asked(self, c: CheckedEntry) -> None:
+        """The entry is one its command may make: of a type its route makes, and, for a local
+        command whose body the verifier holds, the next entry the body lists."""
+        if self.authority is None or self.asked is None:
+            return
+        what = self.authority.route_fault(self.route, self.asked, c.type)
+        if what is None and self.listed is not None:
+            if not self.listed or self.listed[0] != (c.type, c.commitment):
+                what = ParleyError(
+                    N_(
+                        "a {type} entry that the local command {command} of entry {first} does not list here"
+                    ),
+                    type=c.type,
+                    command=self.asked,
+                    first=self.listed_from,
+                )
+            else:
+                self.listed = self.listed[1:]
+        if what is not None:
+            raise VerificationFailed(Problem(c.idx, what))
+
+    def finish(self) -> None:
+        """The open command is over: a local command's body lists no entry the log lacks."""
+        if self.listed:
+            kind, _ = self.listed[0]
+            what = ParleyError(
+                N_("the local command {command} lists a {type} entry more than the log holds"),
+                command=self.asked,
+                type=kind,
+            )
+            raise VerificationFailed(Problem(self.listed_from, what))
+        self.listed = None
+
+    def author(self, c: CheckedEntry) -> None:
+        """The actor's role may author the entry's type (roles as the log registered them)."""
+        p = c.payload
+        if isinstance(p, PartyRegistered):
+            self.roles.setdefault(p.party_id, p.role)
+        if self.authority is None:
+            return
+        what = self.authority.author_fault(c.actor, self.roles.get(c.actor), c.type)
+        if what is not None:
+            raise VerificationFailed(Problem(c.idx, what))
 
     @staticmethod
     def _check_run_signer(c: CheckedEntry, timeline: KeyTimeline, operator: str) -> None:

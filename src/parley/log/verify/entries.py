@@ -30,6 +30,7 @@ from parley.log.events import (
 )
 from parley.log.export import UNSIGNED_END, ExportError, parse_line
 from parley.log.merkle import leaf_hash
+from parley.log.verify.authority import LOCAL_METHOD, LOCAL_PATH, Listed, local_listing
 from parley.log.verify.report import Problem, VerificationFailed
 
 Events = Mapping[str, type[Payload]]  # event type -> its payload type: what the log may hold
@@ -55,6 +56,9 @@ class CheckedEntry(NamedTuple):
     signer: str  # the key that signs the run: the actor's (v1) or the operator's (v2)
     command: bytes | None  # v2: the digest of the actor's signed command
     nonce: str | None  # the command's nonce, on the entry that carries its record
+    commitment: bytes  # the header's payload commitment
+    asked: str | None  # "METHOD /path" of the command, on the entry that carries its record
+    listed: Listed | None  # a local command's entries, as its body lists them
 
 
 Line = tuple[int, bytes]  # a raw line of log.jsonl with its number
@@ -93,7 +97,7 @@ def check_entry(
                 raise EntryError(
                     N_("signed by key {kid}, which is not among the given public keys"), kid=kid
                 )
-        nonce = _check_command(header, e, trusted)
+        nonce, asked, listed = _check_command(header, e, trusted)
     except (EntryError, MalformedPayload, CommandError) as err:
         raise VerificationFailed(Problem(e.index, err)) from err
     leaf = leaf_hash(e.header)
@@ -114,15 +118,21 @@ def check_entry(
         sys.intern(header.run_key),
         header.command,
         nonce,
+        header.payload_commitment,
+        asked,
+        listed,
     )
     return checked, e.signature
 
 
-def _check_command(header: Header, e: StoredEntry, trusted: Mapping[str, bytes]) -> str | None:
+def _check_command(
+    header: Header, e: StoredEntry, trusted: Mapping[str, bytes]
+) -> tuple[str | None, str | None, Listed | None]:
     """The signed command beside the entry, if any: its form, its digest and key against the
-    header, its signature and its body. Returns its nonce."""
+    header, its signature and its body. Returns its nonce, method and path, and (a local
+    command with its body) the entries its body lists."""
     if e.command is None:
-        return None
+        return None, None, None
     if header.command is None:
         raise EntryError(N_("a v1 entry carries a signed command"))
     command = SignedCommand.from_bytes(e.command)
@@ -135,9 +145,14 @@ def _check_command(header: Header, e: StoredEntry, trusted: Mapping[str, bytes])
             key_id=header.key_id,
         )
     command.verify(trusted[header.key_id])
+    listed = None
     if e.command_body is not None:
         command.check_body(e.command_body)
-    return command.nonce
+        if (command.method, command.path) == (LOCAL_METHOD, LOCAL_PATH):
+            # a body that lists nothing lists none of the command's entries: the sequential
+            # pass names the first (after the checks of who signed it)
+            listed = local_listing(e.command_body) or ()
+    return command.nonce, f"{command.method} {command.path}", listed
 
 
 class OpenRun:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from parley.errors import N_, ParleyError
 from parley.log.export import ExportError, read_checkpoints, read_keys
+from parley.log.verify.authority import Authority
 from parley.log.verify.checkpoints import verify_checkpoints
 from parley.log.verify.entries import Events, log_blocks
 from parley.log.verify.policy import Policy, apply_policy
@@ -14,15 +15,22 @@ from parley.log.verify.sequence import verify_entries
 
 
 def verify_export(
-    folder: Path, events: Events, keys_file: Path | None = None, policy: Policy | None = None
+    folder: Path,
+    events: Events,
+    keys_file: Path | None = None,
+    policy: Policy | None = None,
+    authority: Authority | None = None,
 ) -> Report:
     """Check an export, each payload read as one of `events`, trusting only the public keys of
-    `keys_file` (the export's keys.json if none); then, given one, the auditor's `policy`."""
+    `keys_file` (the export's keys.json if none), each entry held to the `authority` if given;
+    then, given one, the auditor's `policy`."""
     report = Report()
     try:
         keys = read_keys(keys_file or folder / "keys.json")
         trusted = {k.key_id: k.public_key for k in keys.keys}
-        tree = verify_entries(log_blocks(folder / "log.jsonl"), trusted, report, events)
+        tree = verify_entries(
+            log_blocks(folder / "log.jsonl"), trusted, report, events, authority=authority
+        )
         if keys.origin != report.origin or keys.operator != report.operator:
             raise VerificationFailed(
                 Problem(

@@ -22,6 +22,7 @@ from parley.log.keys import (
 )
 from parley.log.naming import log_origin
 from parley.log.nodes import MemoryNodeStore, extend, root_from_nodes
+from parley.log.verify.authority import Authority
 from parley.log.verify.commands import Commands
 from parley.log.verify.entries import (
     CheckedEntry,
@@ -114,9 +115,11 @@ class _Keys:
 class _SequentialPass:
     """Order, the key timeline, erasures, the tree: what needs the entries before."""
 
-    def __init__(self, trusted: Mapping[str, bytes], report: Report) -> None:
+    def __init__(
+        self, trusted: Mapping[str, bytes], report: Report, authority: Authority | None = None
+    ) -> None:
         self.keys = _Keys(trusted)
-        self.commands = Commands()
+        self.commands = Commands(authority)
         self.tree = MemoryNodeStore()
         self.erased_pending: set[int] = set()
         self.expected = 0
@@ -148,6 +151,7 @@ class _SequentialPass:
                     report.operator = p.party_id
                 if isinstance(p, PersonErased):
                     self.erased_pending -= p.erased()
+            self.commands.author(c)
         extend(self.tree, self.expected - len(checked.entries), [c.leaf for c in checked.entries])
         problem = checked.problem
         if problem is not None:
@@ -170,13 +174,16 @@ def verify_entries(
     report: Report,
     events: Events,
     workers: int | None = None,
+    authority: Authority | None = None,
 ) -> MemoryNodeStore:
-    """Check every entry, its payload read as one of `events`; raise VerificationFailed at the
+    """Check every entry, its payload read as one of `events`, and, given the `authority`,
+    each one its command may make and its actor may author; raise VerificationFailed at the
     first bad one. Returns the tree."""
     trusted = dict(trusted_keys)
-    state = _SequentialPass(trusted, report)
+    state = _SequentialPass(trusted, report, authority)
     for checked in check_chunks(entries, trusted, events, workers or os.cpu_count() or 1):
         state.entries(checked)
+    state.commands.finish()
     if state.erased_pending:
         raise VerificationFailed(
             Problem(

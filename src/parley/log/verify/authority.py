@@ -1,0 +1,97 @@
+"""What a signed command may make, and who may author what (docs/log-format.md §4, "What a
+command binds"): the verifier's side of the app's permission table, passed in as `Authority`
+(the app builds it from its table in one place, parley.app.authz.AUTHORITY).
+
+A v2 entry is bound to the command its actor signed. That proves the actor asked for
+something; the authority says what: each command route (its method and path template) names
+the event types it may produce, and each event type the roles that may author it. A command
+made on one machine (`LOCAL_ROUTE`) lists its entries by type and payload commitment in its
+body, so there the verifier compares them one by one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from parley.errors import N_, ParleyError, Word
+from parley.log.entry import loads_canonical
+from parley.log.events import Role
+
+LOCAL_METHOD, LOCAL_PATH = "POST", "/local/entries"
+LOCAL_ROUTE = f"{LOCAL_METHOD} {LOCAL_PATH}"
+
+Listed = tuple[tuple[str, bytes], ...]  # a local command's entries: (type, payload commitment)
+
+
+def route_key(method: str, template: str) -> str:
+    return f"{method} {template}"
+
+
+def _matches(template: list[str], path: list[str]) -> bool:
+    return len(template) == len(path) and all(
+        t == p or (t.startswith("{") and t.endswith("}") and p != "")
+        for t, p in zip(template, path, strict=True)
+    )
+
+
+@dataclass(frozen=True)
+class Authority:
+    """`routes`: "METHOD /path/{field}/..." -> the event types a command there may produce
+    (a field matches one path segment; `LOCAL_ROUTE` may produce any, its body lists them).
+    `authors`: event type -> the roles whose parties may author it."""
+
+    routes: Mapping[str, frozenset[str]]
+    authors: Mapping[str, frozenset[Role]]
+
+    def route(self, method: str, path: str) -> str | None:
+        """The template of `routes` that a signed command's method and path fall under."""
+        if f"{method} {path}" in self.routes:
+            return f"{method} {path}"
+        parts = path.split("/")
+        for key in self.routes:
+            m, _, template = key.partition(" ")
+            if m == method and _matches(template.split("/"), parts):
+                return key
+        return None
+
+    def route_fault(self, route: str | None, command: str, event_type: str) -> ParleyError | None:
+        """Why a command (`command`: its method and path, `route` its template) may not have
+        made an entry of `event_type`, or None."""
+        if route is None:
+            return ParleyError(
+                N_("bound to the command {command}, which is no command route of the app"),
+                command=command,
+            )
+        if route == LOCAL_ROUTE:
+            return None  # the body lists the entries (checked one by one)
+        if event_type not in self.routes[route]:
+            return ParleyError(
+                N_("a {type} entry bound to the command {command}, which cannot make one"),
+                type=event_type,
+                command=command,
+            )
+        return None
+
+    def author_fault(self, actor: str, role: Role | None, event_type: str) -> ParleyError | None:
+        """Why `actor` (of `role`) may not author an entry of `event_type`, or None."""
+        roles = self.authors.get(event_type, frozenset())
+        if role is not None and role in roles:
+            return None
+        return ParleyError(
+            N_("{actor} ({role}) authors a {type} entry, which only a {allowed} may"),
+            actor=actor,
+            role=Word(role.value) if role is not None else "?",
+            type=event_type,
+            allowed=Word(" or ".join(sorted(r.value for r in roles)) or "nobody"),
+        )
+
+
+def local_listing(body: bytes) -> Listed | None:
+    """The entries a local command's body asks for, in order; None if the body is not one."""
+    try:
+        value = loads_canonical(body)
+        entries = value["entries"]
+        return tuple((str(e["type"]), bytes.fromhex(str(e["payload_commitment"]))) for e in entries)
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        return None
