@@ -45,8 +45,33 @@ class ServerRefused(ParleyError):
             self.said_problems = tuple(ParleyError(line) for line in problems)
 
 
+# How long a request waits for its answer: TIMEOUT seconds, and for a list of records (a
+# roster's rows) SECONDS_PER_ROW more for each (benchmarks/roster_ids.py --imports; README).
+TIMEOUT = 30.0
+SECONDS_PER_ROW = 0.003
+
+
+def timeout_for(rows: int) -> float:
+    """Seconds to wait for the answer to a request that carries `rows` records."""
+    return TIMEOUT + SECONDS_PER_ROW * rows
+
+
 class Unreachable(ParleyError):
     """No answer from the server (refused, timed out, cut)."""
+
+
+class Unanswered(Unreachable):
+    """The request went to the server but no answer came back (timed out, cut): whether the
+    server did it is not known here."""
+
+
+class AnswerLost(OSError):
+    """The connection failed after the request was sent (`Client.raw`): the server may have
+    done it."""
+
+    def __init__(self, cause: OSError) -> None:
+        super().__init__(str(cause) or type(cause).__name__)
+        self.cause = cause
 
 
 @dataclass(frozen=True)
@@ -61,7 +86,7 @@ class Reply:
 class Client:
     """Signed JSON requests to one server as one party."""
 
-    def __init__(self, base_url: str, signer: EntrySigner, *, timeout: float = 30.0) -> None:
+    def __init__(self, base_url: str, signer: EntrySigner, *, timeout: float = TIMEOUT) -> None:
         url = urllib.parse.urlsplit(base_url)
         self.host, self.port = url.hostname or "127.0.0.1", url.port or 80
         self.prefix = url.path.rstrip("/")
@@ -86,15 +111,47 @@ class Client:
             nonce=nonce,
         )
 
-    def call(self, method: str, path: str, data: Any = None) -> Reply:
+    def call(
+        self, method: str, path: str, data: Any = None, *, timeout: float | None = None
+    ) -> Reply:
         """Sign and send one request; a JSON body is sent in its canonical form."""
         body = b"" if data is None else command_body(data)
-        return self.send(self.sign(method, path, body), body)
+        return self.send(self.sign(method, path, body), body, timeout=timeout)
 
-    def request(self, method: str, path: str, data: Any = None) -> Any:
-        """Sign and send one request; its JSON answer, or `ServerRefused` saying why not."""
+    def request(
+        self,
+        method: str,
+        path: str,
+        data: Any = None,
+        *,
+        check: str = "parley status",
+        timeout: float | None = None,
+    ) -> Any:
+        """Sign and send one request; its JSON answer, or `ServerRefused` saying why not.
+        `check`: the command that shows whether the request was done, named when it was sent
+        and no answer came (`Unanswered`); `timeout`: seconds to wait for this answer, when
+        not the client's own."""
         try:
-            reply = self.call(method, path, data)
+            reply = self.call(method, path, data, timeout=timeout)
+        except AnswerLost as e:
+            if method == "GET":  # a read changes nothing: asking again is safe
+                raise Unanswered(
+                    N_("the server at {host}:{port} did not answer ({reason}); try again later"),
+                    host=self.host,
+                    port=self.port,
+                    reason=e.cause,
+                ) from e
+            raise Unanswered(
+                N_(
+                    "the request was sent to the server at {host}:{port} but no answer came"
+                    " ({reason}): it may have been done or not; see with {check} before"
+                    " sending it again"
+                ),
+                host=self.host,
+                port=self.port,
+                reason=e.cause,
+                check=check,
+            ) from e
         except OSError as e:
             raise Unreachable(
                 N_("no answer from the server at {host}:{port} ({reason}): is it running?"),
@@ -126,7 +183,7 @@ class Client:
             )
         return answer
 
-    def send(self, signed: SignedCommand, body: bytes) -> Reply:
+    def send(self, signed: SignedCommand, body: bytes, *, timeout: float | None = None) -> Reply:
         """Send a request already signed (a retry sends the same one again)."""
         headers = {
             "Content-Digest": signed.content_digest,
@@ -134,14 +191,29 @@ class Client:
             "Signature": signed.signature_field(),
             "Content-Type": "application/json",
         }
-        return self.raw(signed.method, signed.path, body, headers)
+        return self.raw(signed.method, signed.path, body, headers, timeout=timeout)
 
-    def raw(self, method: str, path: str, body: bytes, headers: dict[str, str]) -> Reply:
-        conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+    def raw(
+        self,
+        method: str,
+        path: str,
+        body: bytes,
+        headers: dict[str, str],
+        *,
+        timeout: float | None = None,
+    ) -> Reply:
+        """One request and its answer: an OSError when the server could not be reached,
+        `AnswerLost` (an OSError) when it failed once connected (the request may be done)."""
+        wait = self.timeout if timeout is None else timeout
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=wait)
         try:
-            conn.request(method, path, body=body or None, headers=headers)
-            response = conn.getresponse()
-            return Reply(response.status, response.read())
+            conn.connect()
+            try:
+                conn.request(method, path, body=body or None, headers=headers)
+                response = conn.getresponse()
+                return Reply(response.status, response.read())
+            except OSError as e:
+                raise AnswerLost(e) from e
         finally:
             conn.close()
 

@@ -12,7 +12,7 @@ import typer
 
 from parley.app import erasure, roster_files, rosters
 from parley.app import person as person_view
-from parley.app.client import ServerRefused
+from parley.app.client import ServerRefused, timeout_for
 from parley.app.language import refusal, user_locale
 from parley.app.rosters import ImportMode, RemovalNeedsConfirmation
 from parley.cli.console import (
@@ -114,11 +114,19 @@ def roster_import(
     with failures():
         if server() is not None:  # read and checked here; the rows go to the server
             rows = roster_files.file_rows(file, language=language())
+            # no answer in time: comparing the file with the roster shows whether it was imported
+            check = " ".join(
+                ["parley roster diff", str(file), "--party", party, "--kind", kind.value]
+                + ["--merge"] * merge
+                + ["--server", str(server())]
+            )
             data = _confirming_remotely(
                 lambda confirmed: client(actor or party).request(
                     "POST",
                     f"/v1/rosters/{segment(party)}/{kind.value}",
                     {"records": rows, "source": file.name, "merge": merge, "confirmed": confirmed},
+                    check=check,
+                    timeout=timeout_for(len(rows)),
                 ),
                 yes,
             )
@@ -189,6 +197,7 @@ def roster_remove(
                     "POST",
                     f"/v1/rosters/{segment(party)}/{kind.value}/removals",
                     {**removal, "confirmed": confirmed},
+                    timeout=timeout_for(len(removal.get("records", ()))),
                 ),
                 yes,
             )
@@ -351,7 +360,9 @@ def _remote_diff(
     path = f"/v1/rosters/{segment(party)}/{kind.value}/comparisons"
     if file is not None:
         rows = roster_files.file_rows(file, language=language())
-        data = client(actor or party).request("POST", path, {"records": rows, "merge": merge})
+        data = client(actor or party).request(
+            "POST", path, {"records": rows, "merge": merge}, timeout=timeout_for(len(rows))
+        )
         return str(data["version"]), roster_files.diff_from_json(data)
     data = client(actor or party).request("POST", path, {"before": before, "after": after})
     return f"v{data['from']} → v{data['to']}", roster_files.diff_from_json(data)
