@@ -402,8 +402,8 @@ def test_without_as_a_party_acts_with_the_key_in_its_data_directory(
     revoke = ("key", "revoke", "--party", "UA", "--key-id", ua_key, "--reason", "lost")
     _refused(sites.try_(runner, "RU", *revoke), "RU may not revoke a key of UA")
     # a monitor's report and a side's move in a batch, without --as: the party whose key is here
-    report = ("report", "--commitment", "AG-EX", "--kind", "observation", "--place", "the line")
-    report = (*report, "--date", "2024-05-01", "--text", "quiet")
+    report: tuple[str, ...] = ("report", "--commitment", "AG-EX", "--kind", "observation")
+    report += ("--place", "the line", "--date", "2024-05-01", "--text", "quiet")
     _refused(sites.try_(runner, "SMM", *report), "AG-EX is an exchange; monitors report on")
     _refused(sites.try_(runner, "UA", *report), "UA (side) may not send a monitor's report")
     move = ("handover", "B1", "UA/UA-0", "--to", "located")
