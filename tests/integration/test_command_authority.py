@@ -17,18 +17,18 @@ from hypothesis import strategies as st
 
 from parley.api import keys as key_routes
 from parley.api import papers, records, routes, witnessing
-from parley.app import audit, authz, rosters
+from parley.app import audit, authz, planning, rosters
 from parley.app.config import Settings
 from parley.app.ledger import LOCAL_METHOD, LOCAL_PATH, Ledger
 from parley.app.signing import Command
 from parley.domain import events as ev
 from parley.domain.rosters import RosterKind
 from parley.log.command import SignedCommand, command_body, sign_command
-from parley.log.entry import Header, StoredEntry, draft, run_message, sign_run
+from parley.log.entry import Header, StoredEntry, canonical_json, draft, run_message, sign_run
 from parley.log.export import entry_line, parse_line
 from parley.log.merkle import leaf_hash
 from parley.log.verify import VerificationFailed, authority
-from tests.integration.helpers import people, small_log
+from tests.integration.helpers import all_for_all, people, setup_parties, small_log
 
 
 @pytest.fixture
@@ -317,3 +317,107 @@ def test_a_commands_path_falls_under_its_template(route: str, values: list[str])
     assert authz.AUTHORITY.route(method, path) == route
     assert authz.AUTHORITY.route(method, path + "/extra") != route
     assert authz.AUTHORITY.route("GET", path) is None
+
+
+def test_a_served_commands_entry_with_a_same_type_payload_swapped_is_refused(
+    tmp_path: Path,
+) -> None:
+    """UA signs its lists over HTTP (both empty); the operator rewrites the
+    entry with a must-include of its choosing, same type, same command: refused, naming both."""
+    led = Ledger.open(Settings(tmp_path, f"sqlite:///{tmp_path / 'p.db'}"), create=True)
+    try:
+        setup_parties(led)
+        all_for_all(led)
+        body = command_body({"must_include": [], "veto": []})
+        signed = led.keys.sign_command("UA", "POST", "/v1/commitments/AG-EX/lists", body)
+        with Ledger.commanded(Command(signed, body)):
+            planning.submit_lists(
+                led,
+                actor="UA",
+                commitment_id="AG-EX",
+                must_include=set(),
+                veto=set(),
+            )
+        audit.export(led, tmp_path / "export")
+        assert _verdict(tmp_path / "export") == "verifies"
+        target = [e for e in _parsed(tmp_path / "export") if e.command is not None][-1]
+        payload: dict[str, object] = {
+            "commitment_id": "AG-EX",
+            "must_include": ["RU/R-9"],
+            "veto": [],
+        }
+        swapped = _rewrite(
+            led,
+            tmp_path / "export",
+            tmp_path / "swapped",
+            target,
+            type="batch.lists_submitted",
+            actor="UA",
+            payload=payload,
+        )
+        assert _verdict(swapped) == (
+            f"fails: entry {target.index}: a batch.lists_submitted entry for AG-EX must [RU/R-9]"
+            f" veto [], which the command POST /v1/commitments/AG-EX/lists of entry"
+            f" {target.index} did not ask for (it asked for AG-EX must [] veto [])"
+        )
+        payload["must_include"] = []
+        same = _rewrite(
+            led,
+            tmp_path / "export",
+            tmp_path / "same",
+            target,
+            type="batch.lists_submitted",
+            actor="UA",
+            payload=payload,
+        )
+        assert _verdict(same) == "verifies"
+    finally:
+        led.close()
+
+
+_PERSON = st.builds(
+    lambda party, record: {"party": party, "record": record},
+    st.sampled_from(["UA", "RU"]),
+    st.text(alphabet="ABC-0123456789", min_size=1, max_size=6),
+)
+
+
+@given(
+    st.lists(_PERSON, min_size=1, max_size=5, unique_by=lambda p: p["record"]),
+    st.sampled_from(["cleared", "transferred", "received", "substituted"]),
+    st.one_of(st.none(), _PERSON),
+    st.booleans(),
+)
+def test_each_entry_a_handover_command_makes_says_what_it_asked_for(
+    persons: list[dict[str, str]], to: str, instead: dict[str, str] | None, interview: bool
+) -> None:
+    """The route's reading of a body and the event types' reading of the payloads the use case
+    writes for it agree; another person or another state does not."""
+    path = "/v1/batches/B%201/handovers"
+    body = {
+        "persons": persons,
+        "to": to,
+        "instead": instead,
+        "interview": "x" if interview else None,
+    }
+    wants = authz.AUTHORITY.asked("POST", path, command_body(body))
+    assert wants is not None
+    for p in persons:
+        ref = f"{p['party']}/{p['record']}"
+        moved = {"batch_id": "B 1", "person": ref, "from": "agreed", "to": to}
+        assert authz.AUTHORITY.said("handover.advanced", canonical_json(moved)) in wants
+        other = {**moved, "to": "declined"}
+        assert authz.AUTHORITY.said("handover.advanced", canonical_json(other)) not in wants
+        stranger = {**moved, "person": ref + "X"}
+        assert authz.AUTHORITY.said("handover.advanced", canonical_json(stranger)) not in wants
+        sealed = {"batch_id": "B 1", "person": ref, "sealed": "x"}
+        assert (
+            authz.AUTHORITY.said("interview.recorded", canonical_json(sealed)) in wants
+        ) is interview
+        if instead is not None:
+            sub = {
+                "batch_id": "B 1",
+                "person": ref,
+                "substitute": f"{instead['party']}/{instead['record']}",
+            }
+            assert authz.AUTHORITY.said("handover.substituted", canonical_json(sub)) in wants

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
+from parley.app import command_bindings
 from parley.domain.errors import DomainError
 from parley.domain.handovers import HandoverState
 from parley.domain.parties import Role
@@ -651,6 +652,8 @@ def authoring_roles(action: Action) -> frozenset[Role]:
 
 
 AUTHORITY = Authority(
+    asks=command_bindings.ASKS,
+    says=command_bindings.SAYS,
     routes=COMMAND_ROUTES,
     authors=MappingProxyType({
         kind: frozenset().union(*(authoring_roles(a) for a in actions))

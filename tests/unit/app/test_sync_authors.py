@@ -32,6 +32,7 @@ def _registered(index: int, party: str, role: str, key: EntrySigner) -> Entry:
 
 
 def _line(e: Entry) -> bytes:
+    assert e.payload is not None and e.salt is not None
     item = {"index": e.header.index, "payload": e.payload.decode(), "salt": encode_base64(e.salt)}
     return canonical_json(item)
 

@@ -11,8 +11,9 @@ body, so there the verifier compares them one by one.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from parley.errors import N_, ParleyError, Word
 from parley.log.entry import loads_canonical
@@ -22,6 +23,9 @@ LOCAL_METHOD, LOCAL_PATH = "POST", "/local/entries"
 LOCAL_ROUTE = f"{LOCAL_METHOD} {LOCAL_PATH}"
 
 Listed = tuple[tuple[str, bytes], ...]  # a local command's entries: (type, payload commitment)
+# what a command's body (and path, split at "/") asks for, as keys an entry's payload may say
+Asks = Callable[[list[str], Any], frozenset[str]]
+Says = Callable[[Any], str]  # what an entry's payload says, as such a key
 
 
 def route_key(method: str, template: str) -> str:
@@ -43,6 +47,37 @@ class Authority:
 
     routes: Mapping[str, frozenset[str]]
     authors: Mapping[str, frozenset[Role]]
+    # route -> what its body asks for; event type -> what its payload says (docs/log-format.md
+    # §4: where both are at hand, each entry must say something its command asked for)
+    asks: Mapping[str, Asks] = field(default_factory=dict)
+    says: Mapping[str, Says] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # plain dicts of module-level functions: the authority crosses to worker processes
+        for name in ("routes", "authors", "asks", "says"):
+            object.__setattr__(self, name, dict(getattr(self, name)))
+
+    def asked(self, method: str, path: str, body: bytes) -> frozenset[str] | None:
+        """What the command's body (None if empty) and path ask for, if its route is bound (a
+        malformed body: nothing)."""
+        route = self.route(method, path)
+        asks = self.asks.get(route) if route is not None else None
+        if asks is None:
+            return None
+        try:
+            return asks(path.split("/"), loads_canonical(body) if body else None)
+        except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
+            return frozenset()
+
+    def said(self, event_type: str, payload: bytes) -> str | None:
+        """What the entry's payload says, if its type is bound."""
+        says = self.says.get(event_type)
+        if says is None:
+            return None
+        try:
+            return says(loads_canonical(payload))
+        except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
+            return "?"
 
     def route(self, method: str, path: str) -> str | None:
         """The template of `routes` that a signed command's method and path fall under."""

@@ -13,6 +13,11 @@ from parley.log.verify.entries import CheckedEntry
 from parley.log.verify.report import Problem, VerificationFailed
 
 
+def _some(keys: frozenset[str], most: int = 5) -> str:
+    shown = sorted(keys)
+    return "; ".join(shown[:most]) + (" …" if len(shown) > most else "") or "—"
+
+
 class Commands:
     """The command blocks seen so far: their nonces, and the block an entry may continue."""
 
@@ -23,6 +28,7 @@ class Commands:
         self.route: str | None = None  # ... and the route template they fall under
         self.listed: Listed | None = None  # what is left of a local command's listed entries
         self.listed_from = -1
+        self.wants: frozenset[str] | None = None  # what the open command's body asks for
         self.nonces: set[tuple[str, str]] = set()  # (key id, nonce)
         self.digests: set[bytes] = set()
         self.v2_from: int | None = None
@@ -61,6 +67,7 @@ class Commands:
                 else None
             )
             self.listed, self.listed_from = c.listed, c.idx
+            self.wants = c.wants
         else:
             b = self.block
             if (
@@ -102,6 +109,22 @@ class Commands:
                 )
             else:
                 self.listed = self.listed[1:]
+        if (
+            what is None
+            and self.wants is not None
+            and c.said is not None
+            and c.said not in self.wants
+        ):
+            what = ParleyError(
+                N_(
+                    "a {type} entry for {said}, which the command {command} of entry {first} did not ask for (it asked for {wants})"
+                ),
+                type=c.type,
+                said=c.said,
+                command=self.asked,
+                first=self.listed_from,
+                wants=_some(self.wants),
+            )
         if what is not None:
             raise VerificationFailed(Problem(c.idx, what))
 

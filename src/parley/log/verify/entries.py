@@ -30,7 +30,13 @@ from parley.log.events import (
 )
 from parley.log.export import UNSIGNED_END, ExportError, parse_line
 from parley.log.merkle import leaf_hash
-from parley.log.verify.authority import LOCAL_METHOD, LOCAL_PATH, Listed, local_listing
+from parley.log.verify.authority import (
+    LOCAL_METHOD,
+    LOCAL_PATH,
+    Authority,
+    Listed,
+    local_listing,
+)
 from parley.log.verify.report import Problem, VerificationFailed
 
 Events = Mapping[str, type[Payload]]  # event type -> its payload type: what the log may hold
@@ -59,6 +65,8 @@ class CheckedEntry(NamedTuple):
     commitment: bytes  # the header's payload commitment
     asked: str | None  # "METHOD /path" of the command, on the entry that carries its record
     listed: Listed | None  # a local command's entries, as its body lists them
+    wants: frozenset[str] | None  # what a bound route's command body asks for (authority.asks)
+    said: str | None  # what the payload says, for a bound type (authority.says)
 
 
 Line = tuple[int, bytes]  # a raw line of log.jsonl with its number
@@ -66,7 +74,10 @@ EntryOrLine = StoredEntry | Line
 
 
 def check_entry(
-    item: EntryOrLine, trusted: Mapping[str, bytes], events: Events
+    item: EntryOrLine,
+    trusted: Mapping[str, bytes],
+    events: Events,
+    authority: Authority | None = None,
 ) -> tuple[CheckedEntry, bytes | None]:
     """Everything about one entry that needs no other entry: form, commitment, a known key,
     leaf; and its signature, if it ends a run, for `OpenRun` to check."""
@@ -98,6 +109,14 @@ def check_entry(
                     N_("signed by key {kid}, which is not among the given public keys"), kid=kid
                 )
         nonce, asked, listed = _check_command(header, e, trusted)
+        wants: frozenset[str] | None = None
+        said: str | None = None
+        if authority is not None:
+            if asked is not None and e.command_body is not None:
+                method, _, path = asked.partition(" ")
+                wants = authority.asked(method, path, e.command_body)
+            if e.payload is not None:
+                said = authority.said(header.type, e.payload)
     except (EntryError, MalformedPayload, CommandError) as err:
         raise VerificationFailed(Problem(e.index, err)) from err
     leaf = leaf_hash(e.header)
@@ -121,6 +140,8 @@ def check_entry(
         header.payload_commitment,
         asked,
         listed,
+        wants,
+        said,
     )
     return checked, e.signature
 
@@ -292,13 +313,18 @@ class EntryByEntry(NamedTuple):
 Chunk = list[EntryOrLine] | LogBlock
 
 
-def check_chunk(chunk: Chunk, trusted: Mapping[str, bytes], events: Events) -> EntryByEntry:
+def check_chunk(
+    chunk: Chunk,
+    trusted: Mapping[str, bytes],
+    events: Events,
+    authority: Authority | None = None,
+) -> EntryByEntry:
     items: Iterable[EntryOrLine] = block_lines(chunk) if isinstance(chunk, LogBlock) else chunk
     out: list[CheckedEntry] = []
     run = OpenRun()  # a chunk holds whole runs (see `_chunks` and `log_blocks`)
     for item in items:
         try:
-            checked, signature = check_entry(item, trusted, events)
+            checked, signature = check_entry(item, trusted, events, authority)
             run.add(checked, signature, trusted)
         except VerificationFailed as e:
             return EntryByEntry(out, e.problem)
@@ -349,12 +375,13 @@ def check_chunks(
     trusted: Mapping[str, bytes],
     events: Events,
     workers: int,
+    authority: Authority | None = None,
 ) -> Iterator[EntryByEntry]:
     """Chunks checked in order: inline at first, then across processes once the log is long."""
     chunks = _chunks(items)
     inline = PARALLEL_FROM
     for chunk in chunks:
-        checked = check_chunk(chunk, trusted, events)
+        checked = check_chunk(chunk, trusted, events, authority)
         yield checked
         inline -= len(checked.entries)
         if inline <= 0:
@@ -363,13 +390,13 @@ def check_chunks(
         return
     if workers < 2:
         for chunk in chunks:
-            yield check_chunk(chunk, trusted, events)
+            yield check_chunk(chunk, trusted, events, authority)
         return
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         in_flight: deque[Future[EntryByEntry]] = deque()
         for chunk in chunks:
-            in_flight.append(pool.submit(check_chunk, chunk, trusted, events))
+            in_flight.append(pool.submit(check_chunk, chunk, trusted, events, authority))
             if len(in_flight) >= 2 * workers:
                 yield in_flight.popleft().result()
         while in_flight:

@@ -181,7 +181,9 @@ def verify_entries(
     first bad one. Returns the tree."""
     trusted = dict(trusted_keys)
     state = _SequentialPass(trusted, report, authority)
-    for checked in check_chunks(entries, trusted, events, workers or os.cpu_count() or 1):
+    for checked in check_chunks(
+        entries, trusted, events, workers or os.cpu_count() or 1, authority
+    ):
         state.entries(checked)
     state.commands.finish()
     if state.erased_pending:
