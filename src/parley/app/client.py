@@ -65,7 +65,7 @@ class Unanswered(Unreachable):
     server did it is not known here."""
 
 
-class AnswerLost(OSError):
+class _AnswerLost(OSError):
     """The connection failed after the request was sent (`Client.raw`): the server may have
     done it."""
 
@@ -133,7 +133,7 @@ class Client:
         not the client's own."""
         try:
             reply = self.call(method, path, data, timeout=timeout)
-        except AnswerLost as e:
+        except _AnswerLost as e:
             if method == "GET":  # a read changes nothing: asking again is safe
                 raise Unanswered(
                     N_("the server at {host}:{port} did not answer ({reason}); try again later"),
@@ -203,7 +203,7 @@ class Client:
         timeout: float | None = None,
     ) -> Reply:
         """One request and its answer: an OSError when the server could not be reached,
-        `AnswerLost` (an OSError) when it failed once connected (the request may be done)."""
+        `_AnswerLost` (an OSError) when it failed once connected (the request may be done)."""
         wait = self.timeout if timeout is None else timeout
         conn = http.client.HTTPConnection(self.host, self.port, timeout=wait)
         try:
@@ -213,7 +213,7 @@ class Client:
                 response = conn.getresponse()
                 return Reply(response.status, response.read())
             except OSError as e:
-                raise AnswerLost(e) from e
+                raise _AnswerLost(e) from e
         finally:
             conn.close()
 
