@@ -53,6 +53,23 @@ class ParleyError(Exception):
         self.params = params
 
 
+class Sentence(str):
+    """An English sentence that keeps its template and fields, like a refusal, for what is not
+    one (a note, a warning): `str` reads as the English sentence; a face says it in the
+    reader's language as it says a refusal (`as_refusal`), a Sentence among the fields too."""
+
+    template: str
+    params: Mapping[str, object]
+
+    def __new__(cls, message: str, /, **params: object) -> Sentence:
+        made = super().__new__(cls, message.format(**params) if params else message)
+        made.template, made.params = message, params
+        return made
+
+    def as_refusal(self) -> ParleyError:
+        return ParleyError(self.template, **self.params)
+
+
 class InvalidInput(ParleyError):
     """A file, a text or a value given from outside that Parley cannot take as it is."""
 
@@ -78,6 +95,8 @@ class _Number:
 def _shown(value: object, gettext: Gettext, numbers: Numbers | None) -> object:
     if isinstance(value, ParleyError):
         return render(value, gettext, numbers)
+    if isinstance(value, Sentence):
+        return render(value.as_refusal(), gettext, numbers)
     if isinstance(value, Word):
         return gettext(value)
     if numbers is not None and isinstance(value, int | float) and not isinstance(value, bool):

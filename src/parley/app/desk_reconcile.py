@@ -13,7 +13,7 @@ from parley.app import authz, reconcile
 from parley.app.ledger import Ledger
 from parley.domain.parties import Role
 from parley.domain.rosters import RosterKind, roster_id
-from parley.errors import N_
+from parley.errors import N_, Sentence
 from parley.store import keys, rosters
 
 
@@ -90,7 +90,9 @@ def _linked(ledger: Ledger, actor: str) -> Summary:
     )
     groups = list(done.groups.values())
     warnings = tuple(
-        f"{left} ↔ {right}: {w}" for left, right, _, found in done.pairs for w in found.warnings
+        Sentence(N_("{left} ↔ {right}: {note}"), left=left, right=right, note=w)
+        for left, right, _, found in done.pairs
+        for w in found.warnings
     )
     return Summary(
         Method.LINKED,

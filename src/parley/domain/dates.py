@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from parley.domain.errors import DomainError, InvalidRecord
-from parley.errors import N_, Word
+from parley.errors import N_, ParleyError, Word
 
 YEARS = range(1850, 2101)
 
@@ -104,6 +104,15 @@ def _read(
     text: str, y: int, m: int | None, d: int | None, guessed: str | None = None
 ) -> WrittenDate:
     return WrittenDate(text, y, m, d, _problem(y, m, d), guessed)
+
+
+def problem_of(date: WrittenDate) -> ParleyError | None:
+    """What is wrong with a date as written, as a refusal a face can say in its language."""
+    if date.problem is None:
+        return None
+    if date.year is None:
+        return ParleyError(N_("is not a date"))
+    return _refusal(date.year, date.month, date.day) or ParleyError(date.problem)
 
 
 @lru_cache(maxsize=65536)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from splink import DuckDBAPI, Linker
 
-from parley.errors import InvalidInput
+from parley.errors import N_, InvalidInput, Sentence
 from parley.gcpause import gc_paused
 from parley.linkage import ambiguity, explain, model, scoring
 from parley.linkage.prepare import Progress, feature_frames
@@ -141,7 +141,9 @@ def _train(
         )
     except Exception:  # Splink raises when no pair is sure enough ("math domain error")
         # its own words name its internals, never the lists: the user reads what it means
-        warnings.append("too few sure pairs to estimate the share of matches; the prior kept")
+        warnings.append(
+            Sentence(N_("too few sure pairs to estimate the share of matches; the prior kept"))
+        )
     step("estimating chance agreement (u)", 0.2)
     linker.training.estimate_u_using_random_sampling(
         max_pairs=min(_U_PAIRS, n), seed=_SEED, num_chunks=_U_CHUNKS
@@ -155,10 +157,18 @@ def _train(
             )
         except Exception:  # too few pairs, or a level EM emptied: keep what we had
             dated = any(c.startswith("birth") for c in model.rule_columns(rule))
-            step_name = "birth dates" if dated else "names"
             warnings.append(
-                f"too few pairs to train on those that agree on {step_name};"
-                " the earlier estimates kept"
+                Sentence(
+                    N_(
+                        "too few pairs to train on those that agree on birth dates;"
+                        " the earlier estimates kept"
+                    )
+                    if dated
+                    else N_(
+                        "too few pairs to train on those that agree on names;"
+                        " the earlier estimates kept"
+                    )
+                )
             )
             # A failed session leaves Splink's model without the comparisons it had set
             # aside; start again from the model as it was before the session.
@@ -167,7 +177,13 @@ def _train(
     share = float(model_now["probability_two_random_records_match"])
     if not 0.0 < share < 0.5:  # tiny lists: every sure pair a match; Splink's log would fail
         model_now["probability_two_random_records_match"] = prior
-        warnings.append(f"share of matches estimated as {share:.3g}; the prior {prior:.3g} kept")
+        warnings.append(
+            Sentence(
+                N_("share of matches estimated as {share:.3g}; the prior {prior:.3g} kept"),
+                share=share,
+                prior=prior,
+            )
+        )
         linker = Linker(tables, model_now, log_level=None)
     return linker
 
@@ -294,7 +310,7 @@ def _link(
     hold_differing_ids: bool,
 ) -> LinkResult:
     t0 = time.perf_counter()
-    frames, warnings = feature_frames([left, right], ["left", "right"], progress)
+    frames, warnings = feature_frames([left, right], [N_("left"), N_("right")], progress)
     prepared = time.perf_counter() - t0
     # The frames go in a list that _link_frames empties: their unneeded columns are freed
     # before DuckDB starts.
@@ -339,7 +355,8 @@ def _link_frames(
     frame_l, frame_r = pair
     pair.clear()
     if frame_l.empty or frame_r.empty:
-        return LinkResult([], [*warnings, "one of the lists is empty"], threshold=threshold)
+        empty = Sentence(N_("one of the lists is empty"))
+        return LinkResult([], [*warnings, empty], threshold=threshold)
     _check_ids(frame_l, "left")
     _check_ids(frame_r, "right")
     comparisons = _comparisons(frame_l, frame_r)
@@ -440,17 +457,32 @@ def _link_frames(
     del found
     if held:
         warnings.append(
-            f"{len(held)} pair(s) reach the threshold though their service numbers or national "
-            "ids differ: "
-            + ("held back for review" if hold_differing_ids else "linked, marked for review")
+            Sentence(
+                N_(
+                    "{held} pair(s) reach the threshold though their service numbers or "
+                    "national ids differ: held back for review"
+                )
+                if hold_differing_ids
+                else N_(
+                    "{held} pair(s) reach the threshold though their service numbers or "
+                    "national ids differ: linked, marked for review"
+                ),
+                held=len(held),
+            )
         )
     if one_to_one:
         links = _one_to_one(links)
     groups = len({lk.ambiguous for lk in links if lk.ambiguous})
     if groups:
         warnings.append(
-            f"{groups} record(s) have candidates too close to tell apart: each such group is "
-            "written with its number in `ambiguous`, none of it linked, for a person to choose"
+            Sentence(
+                N_(
+                    "{groups} record(s) have candidates too close to tell apart: each such "
+                    "group is written with its number in `ambiguous`, none of it linked, for a "
+                    "person to choose"
+                ),
+                groups=groups,
+            )
         )
     links.sort(key=lambda x: (-x.match_probability, x.left_id, x.right_id))
     if progress is not None:

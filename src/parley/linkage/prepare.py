@@ -17,8 +17,9 @@ import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa  # type: ignore[import-untyped]
 
-from parley.domain.dates import WrittenDate, parse_written_date
+from parley.domain.dates import WrittenDate, parse_written_date, problem_of
 from parley.domain.identifiers import identifier_key
+from parley.errors import N_, Sentence, Word
 from parley.linkage.fields import (
     citizenship_key,
     place_keys,
@@ -66,16 +67,23 @@ def record_name(record: LinkageRecord) -> NameKeys:
     )
 
 
-def _where(record_id: str, side: str) -> str:
-    return f"{side} record {record_id}" if side else f"record {record_id}"
+def _where(record_id: str, side: str) -> Sentence:
+    if side:
+        return Sentence(N_("{side} record {record}"), side=Word(side), record=record_id)
+    return Sentence(N_("record {record}"), record=record_id)
 
 
-def _date_warning(where: str, birth: WrittenDate) -> str:
-    return f"{where}: birth date {birth.text!r} {birth.problem}; compared as written"
+def _date_warning(where: Sentence, birth: WrittenDate) -> Sentence:
+    return Sentence(
+        N_("{where}: birth date {text!r} {problem}; compared as written"),
+        where=where,
+        text=birth.text,
+        problem=problem_of(birth) or birth.problem,
+    )
 
 
-def _name_warning(where: str) -> str:
-    return f"{where}: no name; matched on the other fields only"
+def _name_warning(where: Sentence) -> Sentence:
+    return Sentence(N_("{where}: no name; matched on the other fields only"), where=where)
 
 
 def prepare(record: LinkageRecord, side: str = "") -> PreparedRecord:
@@ -358,7 +366,7 @@ def _warnings(
     nameless = pd.isna(names.family) & pd.isna(names.given) & pd.isna(names.patronymic)
     problem = np.fromiter((b is not None and bool(b.problem) for b in births), dtype=bool)
     ids = records.column("record_id")
-    out = []
+    out: list[str] = []
     for i in np.flatnonzero(nameless | problem).tolist():
         where = _where(str(ids[i]), sides[i])
         if problem[i]:

@@ -18,7 +18,7 @@ from parley.app.language import LOCALES as LOCALES
 from parley.app.language import refusal as refusal
 from parley.app.language import translations as translations
 from parley.errors import N_ as N_  # the marker, for the pages
-from parley.errors import ParleyError, render
+from parley.errors import ParleyError, Sentence, render
 
 COOKIE = "parley_lang"
 # what the language switcher shows: each language in its own words
@@ -90,11 +90,11 @@ def number_in(locale: str, value: int | float, spec: str) -> str:
     return "".join(decimal if c == "." else group if c == "," else c for c in format(value, spec))
 
 
-def said(message: ParleyError, locale: str) -> str:
-    """An explanation (a planner's reason, a match's words) in `locale`: as `refusal` says it,
-    its numbers written as the rest of the page writes them (`2 800`, `0,97`)."""
+def said(message: ParleyError | Sentence, locale: str) -> str:
+    """An explanation (a planner's reason, a match's words, a note) in `locale`: as `refusal`
+    says it, its numbers written as the rest of the page writes them (`2 800`, `0,97`)."""
     return render(
-        message,
+        message.as_refusal() if isinstance(message, Sentence) else message,
         translations(locale if locale in LOCALES else DEFAULT).gettext,
         lambda value, spec: number_in(locale, value, spec),
     )

@@ -9,6 +9,9 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from parley.app.language import refusal
+from parley.domain.dates import parse_written_date, problem_of
+from parley.errors import N_, Sentence
 from parley.linkage.prepare import feature_frame, feature_frames, feature_row, prepare
 from parley.linkage.records import LinkageRecord
 
@@ -98,3 +101,26 @@ def test_a_swapped_name_takes_the_sex_its_new_parts_tell() -> None:
     (_, right), _ = feature_frames([sure, unclear])
     assert right.at[0, "fam_text"] == "aksenova"
     assert str(right.at[0, "sex"]) == str(right.at[0, "name_sex"]) == "f"
+
+
+def test_warnings_are_said_in_the_readers_language() -> None:
+    """A warning reads in English as before and keeps its template, so a page says it in
+    Ukrainian or Russian: the side, the date's problem and the words around them."""
+    left = [LinkageRecord("L1", family_name="Шевченко", birth_date="1961-02-30")]
+    right = [LinkageRecord("R1")]
+    _, warnings = feature_frames([left, right], [N_("left"), N_("right")])
+    assert warnings == [
+        "left record L1: birth date '1961-02-30' day 30 does not exist in February 1961;"
+        " compared as written",
+        "right record R1: no name; matched on the other fields only",
+    ]
+    uk = [refusal(Sentence(N_("{note}"), note=w).as_refusal(), "uk") for w in warnings]
+    assert uk == [
+        "запис L1 (лівий список): дата народження '1961-02-30': "
+        + refusal(problem_of(parse_written_date("1961-02-30")), "uk")  # type: ignore[arg-type]
+        + "; порівнюється так, як записано",
+        "запис R1 (правий список): немає імені; зіставлено лише за іншими полями",
+    ]
+    assert "30" in uk[0] and "лют" in uk[0]  # the date's own problem, in Ukrainian too
+    ru = refusal(Sentence(N_("{note}"), note=warnings[1]).as_refusal(), "ru")
+    assert ru == "запись R1 (правый список): нет имени; сопоставлено только по другим полям"
