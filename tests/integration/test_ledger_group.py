@@ -23,7 +23,13 @@ from tests.integration.helpers import setup_parties
 
 
 def _note(actor: str, n: int) -> Sequence[Event]:
-    return [Event(actor, ev.CommitmentStatusSet("C", ImplementationStatus.NOT_STARTED, f"n{n}"))]
+    """A stand-in entry `actor` may author: the mediator's status note, a side's acknowledgement
+    (verify holds each entry to the roles that may author its type)."""
+    if actor == "MED":
+        return [
+            Event(actor, ev.CommitmentStatusSet("C", ImplementationStatus.NOT_STARTED, f"n{n}"))
+        ]
+    return [Event(actor, ev.MatchAcknowledged(f"M{n}"))]
 
 
 def _decide(events: Sequence[Event]) -> _Ticket:

@@ -26,7 +26,13 @@ from tests.integration.helpers import setup_parties
 
 
 def _note(actor: str, n: int) -> Sequence[Event]:
-    return [Event(actor, ev.CommitmentStatusSet("C", ImplementationStatus.NOT_STARTED, f"n{n}"))]
+    """A stand-in entry `actor` may author: the mediator's status note, a side's acknowledgement
+    (verify holds each entry to the roles that may author its type)."""
+    if actor == "MED":
+        return [
+            Event(actor, ev.CommitmentStatusSet("C", ImplementationStatus.NOT_STARTED, f"n{n}"))
+        ]
+    return [Event(actor, ev.MatchAcknowledged(f"M{n}"))]
 
 
 def _ticket(events: Sequence[Event], command: Command | None = None) -> _Ticket:
@@ -78,7 +84,9 @@ def test_a_requests_nonce_used_twice_in_a_group_is_refused_the_second_time(
     setup_parties(ledger)
     start = _size(ledger)
     body = command_body({"n": 1})
-    first = Command(ledger.keys.sign_command("UA", "POST", "/v1/x", body), body)
+    first = Command(
+        ledger.keys.sign_command("UA", "POST", "/v1/matches/M0/acknowledgement", body), body
+    )
     group = [
         _ticket(_note("UA", 0), first),
         _ticket(_note("UA", 1), first),  # the same request's command again: a replay
@@ -107,7 +115,7 @@ def test_a_nonce_held_by_another_request_refuses_the_command(ledger: Ledger) -> 
     setup_parties(ledger)
     start = _size(ledger)
     body = command_body({"n": 1})
-    signed = ledger.keys.sign_command("UA", "POST", "/v1/x", body)
+    signed = ledger.keys.sign_command("UA", "POST", "/v1/matches/M0/acknowledgement", body)
     other_signature = b"\1" * 64
     seen_requests.answer(
         ledger.engine, signed.keyid, signed.nonce, signed.created, other_signature, 403, b"{}"
@@ -125,7 +133,7 @@ def test_the_first_answer_kept_replaces_the_provisional_one_and_stands(ledger: L
     the first answer kept stands, and a request that appended nothing gets its row."""
     setup_parties(ledger)
     body = command_body({"n": 1})
-    signed = ledger.keys.sign_command("UA", "POST", "/v1/x", body)
+    signed = ledger.keys.sign_command("UA", "POST", "/v1/matches/M0/acknowledgement", body)
     group = [_ticket(_note("UA", 0), Command(signed, body)), _ticket(_note("MED", 1))]
     ledger._commit_group(group)
     key, nonce = signed.keyid, signed.nonce

@@ -54,7 +54,7 @@ def test_a_side_signs_in_with_its_browser_key_and_submits_a_roster(
     problems = page.locator(".problems tbody tr")
     expect(problems).to_have_count(2)
     expect(problems.nth(0)).to_contain_text("repeats row 2")
-    expect(problems.nth(1)).to_contain_text("birth_date")
+    expect(problems.nth(1)).to_contain_text("Date of birth")
     expect(problems.nth(1)).to_contain_text("4")
     expect(page.get_by_role("button", name="Sign and submit")).to_have_count(0)
     screenshot(page, "office-preview-problems")

@@ -130,12 +130,12 @@ def test_the_agreement_names_its_mediator() -> None:
     check(PARTIES["MED"], A.AGREEMENT_SIGN, parties=parties)
     with pytest.raises(Forbidden, match="neither a side nor the mediator of agreement AG"):
         check(PARTIES["MED"], A.AGREEMENT_SIGN, parties=("UA", "RU"), about="AG")
-    with pytest.raises(Forbidden, match=r"SMM \(monitor\) may not agreement\.sign"):
+    with pytest.raises(Forbidden, match=r"SMM \(monitor\) may not sign an agreement"):
         check(PARTIES["SMM"], A.AGREEMENT_SIGN, parties=(*parties, "SMM"))
 
 
 def test_refusals_say_who_may() -> None:
-    with pytest.raises(Forbidden, match=r"MED \(mediator\) may not roster\.import: only a side"):
+    with pytest.raises(Forbidden, match=r"MED \(mediator\) may not import a roster: only a side"):
         check(PARTIES["MED"], A.ROSTER_IMPORT, owner="MED")
     with pytest.raises(Forbidden, match="may not import UA's roster: only UA signs its own"):
         check(PARTIES["RU"], A.ROSTER_IMPORT, owner="UA")
