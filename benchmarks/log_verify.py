@@ -25,18 +25,23 @@ import resource
 import statistics
 import tempfile
 import time
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from nacl.bindings import crypto_sign_open
 
 from parley.app import agreements, audit, instance
 from parley.app.config import Settings
-from parley.app.ledger import Ledger
+from parley.app.ledger import LOCAL_METHOD, LOCAL_PATH, Ledger, local_body
 from parley.app.transparency import origin
 from parley.domain import events as ev
 from parley.domain.agreements import Agreement, Commitment, CommitmentKind, Phase
 from parley.domain.parties import Party, Role
+from parley.domain.persons import PersonRecord
 from parley.log.checkpoint import Checkpoint, sign_checkpoint
+from parley.log.command import SignedCommand, sign_command
 from parley.log.entry import (
     MAX_RUN,
     EntrySigner,
@@ -51,6 +56,8 @@ from parley.log.export import UNSIGNED_END, entry_line, parse_line, read_entries
 from parley.log.merkle import leaf_hash
 from parley.log.nodes import MemoryNodeStore, extend, root_from_nodes
 from parley.log.note import Ed25519Signer
+
+_COMMAND_KEY = b'"command":"'  # how an export line carrying a command record names it
 
 
 def command_sizes(entries: int, commands: str, seed: int = 7) -> list[int]:
@@ -75,6 +82,67 @@ def command_sizes(entries: int, commands: str, seed: int = 7) -> list[int]:
         sizes.append(min(n, entries - total))
         total += sizes[-1]
     return sizes
+
+
+def _payload(actor: str, index: int) -> tuple[str, dict[str, Any]]:
+    """An event its actor may author: the mediator rates a commitment, a side records a person
+    on its own roster (the demo's commands are mostly these: roster imports and decisions)."""
+    if actor == "MED":
+        status = {"commitment_id": "C", "status": index % 4, "note": f"report {index}"}
+        return ev.COMMITMENT_STATUS_SET, status
+    record = PersonRecord(
+        f"P-{index}", family_name=f"Family{index % 977}", given_name=f"Given{index % 101}"
+    )
+    return ev.PERSON_RECORDED, ev.PersonRecorded(f"{actor}:held", 1, record).to_json()
+
+
+def _command(
+    index: int, size: int, actor: str, signers: dict[str, EntrySigner]
+) -> Iterator[StoredEntry]:
+    """One command's entries as the ledger appends a command made on one machine today: the
+    actor signs the local command that lists its entries (type and payload commitment), each
+    entry's v2 header binds that command's digest, and the operator signs each run."""
+    operator = signers["MED"]
+    drafts = [
+        draft(
+            index=index + k,
+            type=kind,
+            actor=actor,
+            time="2020-01-01T00:00:00.000000Z",
+            payload=payload,
+            key_id=signers[actor].key_id,
+        )
+        for k in range(size)
+        for kind, payload in (_payload(actor, index + k),)
+    ]
+    body = local_body(actor, drafts)
+    command = sign_command(
+        method=LOCAL_METHOD,
+        path=LOCAL_PATH,
+        body=body,
+        signing_key=signers[actor],
+        created=1577836800,
+    )
+    digest = command.digest()
+    bound = []
+    for d in drafts:  # as Ledger._bind: the header names the command and the run's signer
+        header = replace(d.header, command=digest, signer=operator.key_id)
+        data = header.to_bytes()
+        bound.append(replace(d, header=header, header_bytes=data, leaf=leaf_hash(data)))
+    record = command.to_bytes()
+    for run in runs(bound):
+        for e in sign_run(run, operator):
+            first = e.index == index
+            yield StoredEntry(
+                e.index,
+                e.header_bytes,
+                e.signature,
+                e.payload,
+                e.salt,
+                leaf_hash=e.leaf,
+                command=record if first else None,
+                command_body=body if first else None,
+            )
 
 
 def build(folder: Path, entries: int, commands: str) -> Path:
@@ -103,28 +171,12 @@ def build(folder: Path, entries: int, commands: str) -> Path:
     with (export / "log.jsonl").open("ab") as f:
         for number, size in enumerate(command_sizes(entries - start, commands)):
             actor = ("MED", "UA", "RU")[number % 3]
-            drafts = [
-                draft(
-                    index=i + k,
-                    type=ev.COMMITMENT_STATUS_SET,
-                    actor=actor,
-                    time="2020-01-01T00:00:00.000000Z",
-                    payload={
-                        "commitment_id": "C",
-                        "status": (i + k) % 4,
-                        "note": f"report {i + k}",
-                    },
-                    key_id=signers[actor].key_id,
-                )
-                for k in range(size)
-            ]
-            for run in runs(drafts):
-                for entry in sign_run(run, signers[actor]):
-                    stored = StoredEntry(
-                        entry.index, entry.header_bytes, entry.signature, entry.payload, entry.salt
-                    )
-                    f.write(entry_line(stored) + b"\n")
-            extend(tree, i, [d.leaf for d in drafts])
+            leaves = []
+            for stored in _command(i, size, actor, signers):
+                f.write(entry_line(stored) + b"\n")
+                assert stored.leaf_hash is not None
+                leaves.append(stored.leaf_hash)
+            extend(tree, i, leaves)
             i += size
     checkpoint = Checkpoint(log_origin, entries, root_from_nodes(tree, entries))
     (export / "checkpoints" / f"{entries}.note").write_bytes(
@@ -135,7 +187,8 @@ def build(folder: Path, entries: int, commands: str) -> Path:
 
 def _signature_floor(export: Path) -> float:
     """The seconds that checking the export's signatures alone takes on all this machine's
-    cores, measured on a sample of its own runs: the floor under any verify of this log."""
+    cores, measured on a sample of its own: each run's operator signature and each command's
+    signature by its actor. The floor under any verify of this log."""
     keys = {k.key_id: k.public_key for k in read_keys(export / "keys.json").keys}
     sample: list[tuple[bytes, bytes]] = []
     signatures = 0
@@ -143,13 +196,17 @@ def _signature_floor(export: Path) -> float:
     with (export / "log.jsonl").open("rb") as f:
         for number, line in enumerate(f, start=1):
             signed = not line.endswith(UNSIGNED_END)
-            signatures += signed
+            commanded = _COMMAND_KEY in line  # the first entry of a command carries its record
+            signatures += signed + commanded
             if len(sample) < 2000:  # only the sample's lines are parsed; the rest are counted
                 e = parse_line(line, number)
+                header = Header.from_bytes(e.header)
                 run.append(leaf_hash(e.header))
+                if e.command is not None:
+                    command = SignedCommand.from_bytes(e.command)
+                    sample.append((command.signature + command.base(), keys[command.keyid]))
                 if signed and e.signature is not None:
-                    public = keys[Header.from_bytes(e.header).key_id]
-                    sample.append((e.signature + run_message(run), public))
+                    sample.append((e.signature + run_message(run), keys[header.run_key]))
                     run = []
     started = time.process_time()
     for opened, public in sample:
@@ -157,7 +214,7 @@ def _signature_floor(export: Path) -> float:
     each = (time.process_time() - started) / len(sample)
     cores = os.cpu_count() or 1
     print(
-        f"signatures: {signatures:,}; Ed25519 verification alone (libsodium): "
+        f"signatures (runs and commands): {signatures:,}; Ed25519 verification alone (libsodium): "
         f"{each * 1e6:.1f} us each, {signatures * each / cores:.1f} s on {cores} cores"
     )
     return signatures * each / cores
