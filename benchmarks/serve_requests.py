@@ -7,6 +7,11 @@ The server runs in its own process (uvicorn, one worker); the clients are thread
 each request on a new connection, signed as the CLI signs. For the set-up's convenience every
 party's key sits in the server's data directory; the requests are signed the same way.
 
+Beside the rates, what each request cost in CPU, which holds when the machine is loaded (the
+rates do not): the server process's (user + system, all its threads, from /proc), PostgreSQL's
+backends serving it (found by the server's application_name; the WAL writer and checkpointer
+are not counted) and this process's, the clients'.
+
 Run: .venv/bin/python benchmarks/serve_requests.py [--seconds 3] [--persons 1500] [--db sqlite]
      [--only confirm] [--clients 1 32]
 """
@@ -27,6 +32,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
 from parley.app import agreements, batches, instance, rosters
 from parley.app.client import Client
@@ -111,6 +117,42 @@ def _serve(data_dir: str, url: str, port: int) -> None:
     uvicorn.run(api, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu(pid: int) -> float:
+    """CPU seconds (user + system, every thread, live or ended) the process has used; 0 if it
+    is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = stat.rpartition(")")[2].split()  # after the command's name, which may hold spaces
+    return (int(fields[11]) + int(fields[12])) / _TICK  # utime, stime (fields 14 and 15)
+
+
+class _Meter:
+    """CPU seconds used by the server, its PostgreSQL backends and this process since `start`."""
+
+    def __init__(self, server: int, backends: Callable[[], list[int]]) -> None:
+        self.server, self.backends = server, backends
+
+    def start(self) -> None:
+        self.at = (_cpu(self.server), self._database(), os.times())
+
+    def _database(self) -> dict[int, float]:
+        return {pid: _cpu(pid) for pid in self.backends()}
+
+    def used(self) -> tuple[float, float, float]:
+        """(server, database, clients) CPU seconds since `start`; a backend opened since then
+        counts from zero, one closed since then is lost."""
+        server, database, mine = self.at
+        now = os.times()
+        db = sum(cpu - database.get(pid, 0.0) for pid, cpu in self._database().items())
+        clients = now.user + now.system - mine.user - mine.system
+        return _cpu(self.server) - server, db, clients
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -132,9 +174,9 @@ def _wait(port: int) -> None:
 
 def _run(
     clients: int, seconds: float, one: Callable[[], int]
-) -> tuple[float, float, float, int, bool]:
-    """(requests/s, p50 ms, p99 ms, refusals, whether `one` ran out before time) of `clients`
-    threads calling `one` until time."""
+) -> tuple[float, float, float, int, bool, int]:
+    """(requests/s, p50 ms, p99 ms, refusals, whether `one` ran out before time, requests) of
+    `clients` threads calling `one` until time."""
     latencies: list[float] = []
     refused = [0]
     ran_out = threading.Event()
@@ -166,10 +208,27 @@ def _run(
     elapsed = time.perf_counter() - start
     latencies.sort()
     if not latencies:
-        return 0.0, 0.0, 0.0, refused[0], ran_out.is_set()
+        return 0.0, 0.0, 0.0, refused[0], ran_out.is_set(), 0
     p50 = latencies[len(latencies) // 2] * 1000
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000
-    return len(latencies) / elapsed, p50, p99, refused[0], ran_out.is_set()
+    rate = len(latencies) / elapsed
+    return rate, p50, p99, refused[0], ran_out.is_set(), len(latencies)
+
+
+def _backends(url: str) -> Callable[[], list[int]]:
+    """The process ids of the PostgreSQL backends the server at `url` holds open (none on
+    SQLite): those whose application_name is the one in its URL."""
+    if not url.startswith("postgresql"):
+        return list
+    name = url.rpartition("application_name=")[2]
+    admin = create_engine(POSTGRES, poolclass=NullPool)
+    query = text("SELECT pid FROM pg_stat_activity WHERE application_name = :name")
+
+    def backends() -> list[int]:
+        with admin.connect() as conn:
+            return [int(pid) for pid in conn.execute(query, {"name": name}).scalars()]
+
+    return backends
 
 
 def _databases(which: str) -> Iterator[tuple[str, Path, str]]:
@@ -184,7 +243,8 @@ def _databases(which: str) -> Iterator[tuple[str, Path, str]]:
                 conn.execute(text(f'CREATE SCHEMA "{schema}"'))
             sep = "&" if "?" in POSTGRES else "?"
             try:
-                url = f"{POSTGRES}{sep}options=-csearch_path%3D{schema}"
+                # the server's backends name it, so their CPU can be told from others'
+                url = f"{POSTGRES}{sep}options=-csearch_path%3D{schema}&application_name={schema}"
                 yield "PostgreSQL", Path(tmp) / "pg", url
             finally:
                 with admin.connect() as conn:
@@ -210,7 +270,7 @@ def main() -> None:
         return
     print(
         f"{'database':11s} {'request':28s} {'clients':>7s} {'req/s':>8s} {'p50 ms':>8s}"
-        f" {'p99 ms':>8s} {'refused':>7s}"
+        f" {'p99 ms':>8s} {'refused':>7s} {'CPU ms/request: server':>22s} {'db':>5s} {'clients':>7s}"
     )
     for name, data, url in _databases(args.db):
         _measure(name, data, url, args.seconds, args.persons, args.only, args.clients)
@@ -231,6 +291,7 @@ def _measure(
     pool_lock = threading.Lock()
     port = _free_port()
     server = subprocess.Popen([sys.executable, __file__, "--serve", str(data), url, str(port)])
+    meter = _Meter(server.pid, _backends(url))
     try:
         _wait(port)
         base = f"http://127.0.0.1:{port}"
@@ -257,12 +318,16 @@ def _measure(
             if only not in (None, kind):
                 continue
             for clients in levels or LEVELS:
-                rate, p50, p99, bad, ran_out = _run(clients, seconds, one)
+                meter.start()
+                rate, p50, p99, bad, ran_out, done = _run(clients, seconds, one)
+                cpu = [f"{used * 1000 / max(done, 1):.2f}" for used in meter.used()]
+                if not url.startswith("postgresql"):
+                    cpu[1] = "-"
                 # the persons to confirm ran out: what ran is measured, the level is cut short
                 short = f"  (the {persons * 2} persons ran out: raise --persons)" if ran_out else ""
                 print(
                     f"{name:11s} {label:28s} {clients:7d} {rate:8.0f} {p50:8.1f}"
-                    f" {p99:8.1f} {bad:7d}{short}",
+                    f" {p99:8.1f} {bad:7d} {cpu[0]:>22s} {cpu[1]:>5s} {cpu[2]:>7s}{short}",
                     flush=True,
                 )
     finally:
