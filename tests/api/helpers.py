@@ -7,13 +7,18 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import uvicorn
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
+from parley.app.ledger import Ledger
 from parley.cli.main import app
+from parley.store import log as stored_log
+
+HEADER = "record_id,family_name,given_name,birth_date,capture_date\n"
 
 
 def run_cli(runner: CliRunner, data: Path, *args: str, server: str | None = None) -> str:
@@ -51,3 +56,32 @@ def serving(asgi_app: Any) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+@dataclass
+class Sites:
+    """A served instance and each party's own data directory: the mediator MED (whose data
+    directory the server runs on), the sides UA and RU and the monitor SMM, each registered
+    with the key it made on its own machine (the `sites` fixture)."""
+
+    url: str
+    data: dict[str, Path]
+    ledger: Ledger
+    tmp: Path
+
+    def run(self, runner: CliRunner, party: str, *args: str) -> str:
+        """`parley --server URL ARGS` from the party's own data directory; it must succeed."""
+        return run_cli(runner, self.data[party], *args, server=self.url)
+
+    def try_(self, runner: CliRunner, party: str, *args: str) -> Result:
+        at = ["--data-dir", str(self.data[party]), "--server", self.url]
+        return runner.invoke(app, [*at, *args])
+
+    def file(self, name: str, rows: str, header: str = HEADER) -> Path:
+        path = self.tmp / name
+        path.write_text(header + rows, encoding="utf-8")
+        return path
+
+    def size(self) -> int:
+        with self.ledger.reading() as tx:
+            return stored_log.size(tx)

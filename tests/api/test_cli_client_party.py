@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -16,10 +14,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from typer.testing import CliRunner, Result
 
-from parley.api.app import create_app
 from parley.app import agreements, audit, batches, reconcile, served_export, transparency
-from parley.app.config import Settings
-from parley.app.ledger import Ledger
 from parley.cli.main import app
 from parley.domain import events as ev
 from parley.domain.agreements import (
@@ -35,60 +30,13 @@ from parley.domain.matches import MatchState
 from parley.store import batches as batch_store
 from parley.store import keys as key_store
 from parley.store import log as stored_log
-from tests.api.helpers import run_cli, serving, verifier_key
+from tests.api.helpers import Sites, run_cli
 
-HEADER = "record_id,family_name,given_name,birth_date,capture_date\n"
 UA_HELD = (
     "UA-0,Іванов,Іван,1990-01-02,2022-03-04\n"
     "UA-1,Шевченко,Тарас,1991-02-03,2022-03-05\n"
     "UA-2,Коваль,Олег,1992-03-04,2022-03-06\n"
 ) + "".join(f"UA-{n},Мельник,Петро,198{n}-05-06,2022-04-0{n}\n" for n in range(3, 9))
-
-
-@dataclass
-class Sites:
-    url: str
-    data: dict[str, Path]
-    ledger: Ledger
-    tmp: Path
-
-    def run(self, runner: CliRunner, party: str, *args: str) -> str:
-        """`parley --server URL ARGS` from the party's own data directory; it must succeed."""
-        return run_cli(runner, self.data[party], *args, server=self.url)
-
-    def try_(self, runner: CliRunner, party: str, *args: str) -> Result:
-        at = ["--data-dir", str(self.data[party]), "--server", self.url]
-        return runner.invoke(app, [*at, *args])
-
-    def file(self, name: str, rows: str, header: str = HEADER) -> Path:
-        path = self.tmp / name
-        path.write_text(header + rows, encoding="utf-8")
-        return path
-
-    def size(self) -> int:
-        with self.ledger.reading() as tx:
-            return stored_log.size(tx)
-
-
-@pytest.fixture
-def sites(runner: CliRunner, tmp_path: Path) -> Iterator[Sites]:
-    data = {p: tmp_path / p.lower() for p in ("MED", "UA", "RU", "SMM")}
-    run_cli(runner, data["MED"], "init")
-    for party, name, role in (
-        ("UA", "Ukraine", "side"),
-        ("RU", "Russia", "side"),
-        ("SMM", "Monitors", "monitor"),
-    ):
-        key = verifier_key(run_cli(runner, data[party], "key", "init", "--party", party))
-        run_cli(
-            runner, data["MED"], "party", "add", party, "--name", name, "--key", key, "--role", role
-        )
-    ledger = Ledger.open(Settings.from_env(data["MED"]))
-    try:
-        with serving(create_app(ledger)) as url:
-            yield Sites(url, data, ledger, tmp_path)
-    finally:
-        ledger.close()
 
 
 def _refused(result: Result, says: str) -> None:

@@ -7,17 +7,11 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
-from parley.api.app import create_app
 from parley.app import agreements, batches, reconcile
-from parley.app.config import Settings
-from parley.app.ledger import Ledger
 from parley.cli.main import app
 from parley.domain import events as ev
 from parley.domain.agreements import (
@@ -31,37 +25,7 @@ from parley.domain.agreements import (
 )
 from parley.domain.matches import MatchState
 from parley.store import log as stored_log
-from tests.api.helpers import run_cli, serving, verifier_key
-
-HEADER = "record_id,family_name,given_name,birth_date,capture_date\n"
-
-
-@dataclass
-class Sites:
-    url: str
-    data: dict[str, Path]
-    ledger: Ledger
-
-
-@pytest.fixture
-def sites(runner: CliRunner, tmp_path: Path) -> Iterator[Sites]:
-    data = {p: tmp_path / p.lower() for p in ("MED", "UA", "RU", "SMM")}
-    run_cli(runner, data["MED"], "init")
-    for party, name, role in (
-        ("UA", "Ukraine", "side"),
-        ("RU", "Russia", "side"),
-        ("SMM", "Monitors", "monitor"),
-    ):
-        key = verifier_key(run_cli(runner, data[party], "key", "init", "--party", party))
-        run_cli(
-            runner, data["MED"], "party", "add", party, "--name", name, "--key", key, "--role", role
-        )
-    ledger = Ledger.open(Settings.from_env(data["MED"]))
-    try:
-        with serving(create_app(ledger)) as url:
-            yield Sites(url, data, ledger)
-    finally:
-        ledger.close()
+from tests.api.helpers import HEADER, Sites, run_cli
 
 
 def _import(runner: CliRunner, sites: Sites, tmp: Path, party: str, kind: str, rows: str) -> None:

@@ -5,18 +5,12 @@ directory; `search` and `report list` as each party may see them; nobody acts ou
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
-from parley.api.app import create_app
-from parley.app.config import Settings
-from parley.app.ledger import Ledger
 from parley.cli.main import app
-from tests.api.helpers import run_cli, serving, verifier_key
+from tests.api.helpers import Sites, run_cli
 
 HELD = (
     "record_id,family_name,given_name,birth_date,capture_date\n"
@@ -46,37 +40,13 @@ AGREEMENT = {
 }
 
 
-@dataclass
-class Sites:
-    url: str
-    dirs: dict[str, Path]
-
-
-@pytest.fixture
-def sites(runner: CliRunner, tmp_path: Path) -> Iterator[Sites]:
-    dirs = {p: tmp_path / p.lower() for p in ("MED", "UA", "RU", "SMM")}
-    run_cli(runner, dirs["MED"], "init")
-    for party, role in (("UA", "side"), ("RU", "side"), ("SMM", "monitor")):
-        key = verifier_key(run_cli(runner, dirs[party], "key", "init", "--party", party))
-        run_cli(
-            runner, dirs["MED"], "party", "add", party, "--name", party, "--key", key,
-            "--role", role,
-        )  # fmt: skip
-    ledger = Ledger.open(Settings.from_env(dirs["MED"]))
-    try:
-        with serving(create_app(ledger)) as url:
-            yield Sites(url, dirs)
-    finally:
-        ledger.close()
-
-
 def _at(runner: CliRunner, sites: Sites, party: str, *args: str) -> str:
-    return run_cli(runner, sites.dirs[party], *args, server=sites.url)
+    return run_cli(runner, sites.data[party], *args, server=sites.url)
 
 
 def _refused(runner: CliRunner, sites: Sites, party: str, *args: str) -> str:
     result = runner.invoke(
-        app, ["--data-dir", str(sites.dirs[party]), "--server", sites.url, *args]
+        app, ["--data-dir", str(sites.data[party]), "--server", sites.url, *args]
     )
     assert result.exit_code == 1, result.output
     return result.stderr
@@ -89,7 +59,7 @@ def test_the_mediators_desk_and_the_readers_through_the_server(
         file = tmp_path / f"{party}-{kind}.csv"
         file.write_text(text, encoding="utf-8")
         _at(runner, sites, party, "roster", "import", str(file), "--party", party, "--kind", kind)
-    run_cli(runner, sites.dirs["MED"], "reconcile")  # on the server's own machine
+    run_cli(runner, sites.data["MED"], "reconcile")  # on the server's own machine
 
     # a side may not decide; the mediator decides every proposal at once from its directory
     proposed = json.loads(_at(runner, sites, "MED", "match", "list", "--json"))
@@ -128,7 +98,7 @@ def test_the_mediators_desk_and_the_readers_through_the_server(
     # a commitment rated as of a time, and a monitor's report read back by each party
     agreement = tmp_path / "agreement.json"
     agreement.write_text(json.dumps(AGREEMENT), encoding="utf-8")
-    digest = run_cli(runner, sites.dirs["MED"], "agreement", "draft", str(agreement)).split()[-1]
+    digest = run_cli(runner, sites.data["MED"], "agreement", "draft", str(agreement)).split()[-1]
     for party in ("UA", "RU", "MED"):
         _at(runner, sites, party, "agreement", "sign", "AG", "--hash", digest, "--as", party)
     _at(
