@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 
 from parley.domain.agreements import PersonRef
 from parley.domain.errors import Conflict, DomainError, NotFound
-from parley.domain.handovers import Handover, HandoverState
+from parley.domain.handovers import Handover, HandoverState, state_word
 from parley.errors import N_, ParleyError, Word
 
 
@@ -143,7 +143,7 @@ class Batch:
             who = ParleyError(
                 template,
                 **{f"p{i}": str(h.person) for i, h in enumerate(pending[:5])},
-                **{f"s{i}": Word(h.state.value) for i, h in enumerate(pending[:5])},
+                **{f"s{i}": state_word(h.state) for i, h in enumerate(pending[:5])},
             )
             if len(pending) > 5:
                 raise Conflict(

@@ -30,13 +30,8 @@ class HandoverState(enum.StrEnum):
 
 
 S = HandoverState
-# The states as words a refusal shows in the reader's language (`Word(state.value)`).
-STATE_WORDS = (
-    N_("requested"), N_("located"), N_("agreed"), N_("cleared"), N_("consent_verified"),
-    N_("transferred"), N_("received"), N_("declined"), N_("not_delivered"), N_("substituted"),
-    N_("deceased"), N_("disputed"), N_("released_to_third_state"), N_("withdrawn"),
-)  # fmt: skip
-# The states as a reader is shown them, on pages and papers (`gettext(STATE_LABELS[state])`).
+# The states as a reader is shown them: on pages and papers (`gettext(STATE_LABELS[state])`)
+# and in refusals (`state_word(state)`), one word a state in every language.
 STATE_LABELS: dict[HandoverState, str] = {
     S.REQUESTED: N_("requested"),
     S.LOCATED: N_("located"),
@@ -53,6 +48,13 @@ STATE_LABELS: dict[HandoverState, str] = {
     S.RELEASED_TO_THIRD_STATE: N_("released to a third state"),
     S.WITHDRAWN: N_("withdrawn"),
 }
+
+
+def state_word(state: HandoverState) -> Word:
+    """The state as a refusal's field: its label, translated where a face says it."""
+    return Word(STATE_LABELS[state])
+
+
 # Rows a manifest prints with their state but that are not handed over at the site.
 NOT_GOING: frozenset[HandoverState] = frozenset({S.WITHDRAWN, S.SUBSTITUTED})
 
@@ -156,18 +158,18 @@ class Handover:
                     ),
                     person=str(self.person),
                     batch=self.batch_id,
-                    to=Word(to.value),
-                    state=Word(self.state.value),
+                    to=state_word(to),
+                    state=state_word(self.state),
                 )
-            options = sorted(s.value for s in allowed_next(self.state, None))
+            options = sorted(STATE_LABELS[s] for s in allowed_next(self.state, None))
             raise IllegalTransition(
                 N_(
                     "{person} in batch {batch} cannot move to {to}: from {state} it can go to: {options}."
                 ),
                 person=str(self.person),
                 batch=self.batch_id,
-                to=Word(to.value),
-                state=Word(self.state.value),
+                to=state_word(to),
+                state=state_word(self.state),
                 options=listed(options),
             )
         if to is S.DISPUTED:
@@ -187,7 +189,7 @@ class Handover:
                 N_("{person} in batch {batch} cannot be withdrawn: already {state}"),
                 person=str(self.person),
                 batch=self.batch_id,
-                state=Word(self.state.value),
+                state=state_word(self.state),
             )
         return replace(self, state=S.WITHDRAWN, before_dispute=None)
 
@@ -201,7 +203,7 @@ class Handover:
                 ),
                 person=str(self.person),
                 batch=self.batch_id,
-                state=Word(self.state.value),
+                state=state_word(self.state),
             )
         if self.confirmed:
             raise IllegalTransition(
@@ -218,7 +220,7 @@ class Handover:
                 N_("{person} in batch {batch} cannot be substituted while {state}."),
                 person=str(self.person),
                 batch=self.batch_id,
-                state=Word(self.state.value),
+                state=state_word(self.state),
             )
         if other == self.person:
             raise IllegalTransition(

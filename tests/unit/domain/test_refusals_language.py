@@ -11,7 +11,7 @@ from parley.domain.agreements import PersonRef
 from parley.domain.batches import new_batch
 from parley.domain.dates import _MONTHS, PartialDate, parse_partial_date
 from parley.domain.errors import Conflict, IllegalTransition, InvalidRecord
-from parley.domain.handovers import STATE_WORDS, Handover, HandoverState
+from parley.domain.handovers import STATE_LABELS, Handover, HandoverState
 from parley.domain.persons import CATEGORY_WORDS, HEALTH_WORDS, SEX_WORDS, parse_health
 from parley.errors import ParleyError
 
@@ -30,7 +30,7 @@ def test_an_illegal_handover_move_in_each_language_with_its_states() -> None:
     assert isinstance(error, IllegalTransition)
     assert str(error) == (
         "RU/r1 in batch B1 cannot move to transferred: from agreed it can go to: cleared,"
-        " deceased, disputed, not_delivered, substituted."
+        " deceased, disputed, not delivered, substituted."
     )
     assert refusal(error, "uk") == (
         "особа RU/r1 у партії B1 не може перейти до стану «передано»: зі стану «погоджено»"
@@ -41,6 +41,18 @@ def test_an_illegal_handover_move_in_each_language_with_its_states() -> None:
         " «согласовано» возможен переход в: допущено, умер, оспорено, не доставлено, заменено."
     )
     assert refusal(error, "en") == str(error)
+
+
+def test_a_refusal_says_a_state_as_the_pages_and_papers_show_it() -> None:
+    handover = Handover("B1", PersonRef("RU", "r1"), "UA", state=S.CONSENT_VERIFIED)
+    error = _refused(lambda: handover.advance(S.RELEASED_TO_THIRD_STATE))
+    assert str(error) == (
+        "RU/r1 in batch B1 cannot move to released to a third state: from consent verified it"
+        " can go to: deceased, disputed, not delivered, substituted, transferred."
+    )
+    gone = Handover("B1", PersonRef("RU", "r1"), "UA", state=S.NOT_DELIVERED)
+    assert str(_refused(gone.withdraw)).endswith("cannot be withdrawn: already not delivered")
+    assert refusal(_refused(gone.withdraw), "uk").endswith("«не доставлено»")
 
 
 def test_a_batch_that_cannot_close_names_who_is_pending_in_the_readers_words() -> None:
@@ -86,5 +98,5 @@ def test_the_catalogs_translate_each_listed_word_as_the_words_of_the_list(locale
     gettext = translations(locale).gettext
     for words in (CATEGORY_WORDS, HEALTH_WORDS, SEX_WORDS):
         assert [gettext(w) for w in words.shown("en")] == words.shown(locale)
-    for word in (*STATE_WORDS, *_MONTHS):
+    for word in (*STATE_LABELS.values(), *_MONTHS):
         assert gettext(word) != word, word
