@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
 
 from parley.names.folding import skeletons_of
 from parley.names.lexicon import diminutive_groups, given_groups, patronymic_groups
@@ -59,6 +60,8 @@ _PLACING = _GIVEN | _PATRONYMIC | _UPPER | _CAPITALS | _FAMILY
 # given name, however like `Андрей` it is spelt.
 _FAMILY_ENDING = re.compile(r"(?:.{4}[oe]v|[sc]ki|enko|uk)$")
 Placement = tuple[int | None, int | None, int | None, bool]
+# Names of more words than this are read one by one (`NameReader.read_parts`).
+_MAX_BATCH_WORDS = 10
 
 
 def _place(flags: tuple[int, ...], latin: bool) -> Placement:
@@ -291,6 +294,66 @@ class NameReader:
             return Reading(text, tuple(words), script, *self._placed(flags, latin))
         return self._read_written(text)
 
+    def read_parts(self, texts: list[str]) -> Objects:
+        """`read_once(text).parts()` and `.certain` of each text, one row each (four
+        columns): plainly written names are read together, array by array, each distinct
+        word and each distinct placement of words once; any other name the long way."""
+        out = np.empty((len(texts), 4), dtype=object)
+        if not texts:
+            return out
+        split = pc.split_pattern(pa.array(texts, type=pa.string()), " ")
+        starts = split.offsets.to_numpy()
+        counts = np.diff(starts)
+        starts = starts[:-1]
+        encoded = split.flatten().dictionary_encode()
+        word = encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp)
+        known = [self._word(w) for w in encoded.dictionary.to_pylist()]
+        flags_of = np.array([f for f, _ in known], dtype=np.int64)
+        lower_of = np.array([w for _, w in known], dtype=object)
+        length_of = np.array([len(w) for _, w in known], dtype=np.int64)
+        flags = flags_of[word]
+        every = np.bitwise_or.reduceat(flags, starts)
+        first, last = word[starts], word[starts + counts - 1]
+        # The conditions of `_plain`, a name at a time; a long name's placement key would
+        # not fit in 64 bits, and it is read alone.
+        alone = (
+            (np.minimum.reduceat(flags, starts) == 0)
+            | (every & _MARKER != 0)
+            | ((every & _LATIN != 0) & (every & _CYRILLIC != 0))
+            | ((counts > 2) & (length_of[first] == 1))
+            | ((counts > 3) & (length_of[last] <= 2))
+            | (counts > _MAX_BATCH_WORDS)
+        )
+        latin = every & _CYRILLIC == 0
+        # What placement reads of each word (five bits), at its place in the name.
+        placing = (flags & 15) | ((flags & _FAMILY) >> 3)
+        place = np.arange(len(flags), dtype=np.int64) - np.repeat(starts, counts)
+        key = np.add.reduceat(placing << (5 * np.minimum(place, _MAX_BATCH_WORDS)), starts)
+        key |= (counts.astype(np.int64) << 55) | (latin.astype(np.int64) << 60)
+        key[alone] = -1
+        distinct, back = np.unique(key, return_inverse=True)
+        placed = np.array(
+            [self._decoded(int(k)) if k >= 0 else (None, None, None, False) for k in distinct],
+            dtype=object,
+        ).reshape(-1, 4)[back]
+        lower = lower_of[word]
+        for j in range(3):
+            at = placed[:, j]
+            has = pd.notna(at) & ~alone
+            out[:, j] = None
+            out[has, j] = lower[starts[has] + at[has].astype(np.intp)]
+        out[:, 3] = placed[:, 3]
+        for i in np.flatnonzero(alone).tolist():
+            reading = self.read_once(texts[i])
+            out[i] = (*reading.parts(), reading.certain)
+        return out
+
+    def _decoded(self, key: int) -> Placement:
+        """The placement of the words a batch key stands for (`read_parts`)."""
+        n = (key >> 55) & 31
+        codes = [(key >> (5 * i)) & 31 for i in range(n)]
+        return self._placed(tuple((c & 15) | ((c & 16) << 3) for c in codes), bool(key >> 60))
+
     def _read_written(self, text: str) -> Reading:
         """A full name read the long way: cleaned, repaired, its words found by pattern."""
         clean = clean_text(text)
@@ -388,9 +451,7 @@ def read_names(
     filled = ~blank & given_full & (pd.isna(fam) | pd.isna(giv))
     rows = np.flatnonzero(blank | filled)
     read, codes = np.unique(full_codes[rows], return_inverse=True)
-    readings = [reader.read_once(full_texts[code] or "") for code in read.tolist()]
-    parts = np.array([(*r.parts(), r.certain) for r in readings], dtype=object).reshape(-1, 4)
-    parts = parts[codes]
+    parts = reader.read_parts([full_texts[code] or "" for code in read.tolist()])[codes]
     for column, j in ((fam, 0), (giv, 1), (pat, 2)):
         column[rows] = np.where(pd.isna(column[rows]), parts[:, j], column[rows])
     certain[rows] = np.where(blank[rows], parts[:, 3].astype(bool), True)

@@ -76,6 +76,19 @@ def test_a_plain_name_reads_the_short_way_as_the_long_way(text: str) -> None:
     assert reader.part(text) == (" ".join(words) if words else None)
 
 
+many_words = st.lists(st.sampled_from(WORDS[:20]), min_size=9, max_size=14).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(plain | written | many_words | st.just(""), max_size=12))
+def test_names_read_together_read_as_each_alone(texts: list[str]) -> None:
+    together = NameReader().read_parts(texts)
+    assert together.shape == (len(texts), 4)
+    for text, row in zip(texts, together.tolist(), strict=True):
+        alone = NameReader().read_once(text)
+        assert tuple(row) == (*alone.parts(), alone.certain)
+
+
 def test_a_bounded_reader_forgets_rather_than_grows() -> None:
     reader = NameReader(limit=3)
     for word in ("Петро", "Олена", "Тарас", "Кирило", "Марія"):
