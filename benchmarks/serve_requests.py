@@ -19,8 +19,11 @@ Run: .venv/bin/python benchmarks/serve_requests.py [--seconds 3] [--persons 1500
 from __future__ import annotations
 
 import argparse
+import cProfile
 import http.client
 import os
+import pstats
+import signal
 import socket
 import subprocess
 import sys
@@ -101,8 +104,9 @@ def _prepare(ledger: Ledger, persons: int) -> list[PersonRef]:
     return refs
 
 
-def _serve(data_dir: str, url: str, port: int) -> None:
-    """The server process: the instance's app with one plain unsigned route beside /v1."""
+def _serve(data_dir: str, url: str, port: int, profile: str | None = None) -> None:
+    """The server process: the instance's app with one plain unsigned route beside /v1;
+    with `profile`, every thread's calls are profiled and the sum written there on exit."""
     import uvicorn
 
     from parley.api.app import create_app
@@ -114,7 +118,26 @@ def _serve(data_dir: str, url: str, port: int) -> None:
     def plain() -> dict[str, bool]:
         return {"ok": True}
 
-    uvicorn.run(api, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    profiles = _profile_threads() if profile else []
+    try:  # uvicorn raises the signal that stopped it again once it has shut down
+        uvicorn.run(api, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    finally:
+        if profile:
+            pstats.Stats(*profiles).dump_stats(profile)
+
+
+def _profile_threads() -> list[cProfile.Profile]:
+    """Profile this thread and every thread started from now on (cProfile sees its own)."""
+    profiles: list[cProfile.Profile] = []
+
+    def start(*_: object) -> None:
+        profile = cProfile.Profile(time.thread_time)  # CPU time: waits do not count
+        profiles.append(profile)
+        profile.enable()  # replaces this hook in the new thread
+
+    threading.setprofile(start)
+    start()
+    return profiles
 
 
 _TICK = os.sysconf("SC_CLK_TCK")
@@ -263,17 +286,18 @@ def main() -> None:
     parser.add_argument(
         "--clients", type=int, nargs="+", default=list(LEVELS), help="concurrency levels"
     )
+    parser.add_argument("--profile", help="write the server's cProfile stats (all threads) here")
     parser.add_argument("--serve", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        _serve(args.serve[0], args.serve[1], int(args.serve[2]))
+        _serve(args.serve[0], args.serve[1], int(args.serve[2]), args.profile)
         return
     print(
         f"{'database':11s} {'request':28s} {'clients':>7s} {'req/s':>8s} {'p50 ms':>8s}"
         f" {'p99 ms':>8s} {'refused':>7s} {'CPU ms/request: server':>22s} {'db':>5s} {'clients':>7s}"
     )
     for name, data, url in _databases(args.db):
-        _measure(name, data, url, args.seconds, args.persons, args.only, args.clients)
+        _measure(name, data, url, args.seconds, args.persons, args.only, args.clients, args.profile)
 
 
 def _measure(
@@ -284,13 +308,15 @@ def _measure(
     persons: int,
     only: str | None = None,
     levels: list[int] | None = None,
+    profile: str | None = None,
 ) -> None:
     ledger = Ledger.open(Settings(data, url), create=True)
     pool = iter(_prepare(ledger, persons))
     ledger.close()
     pool_lock = threading.Lock()
     port = _free_port()
-    server = subprocess.Popen([sys.executable, __file__, "--serve", str(data), url, str(port)])
+    command = [sys.executable, __file__, "--serve", str(data), url, str(port)]
+    server = subprocess.Popen(command + (["--profile", profile] if profile else []))
     meter = _Meter(server.pid, _backends(url))
     try:
         _wait(port)
@@ -331,8 +357,8 @@ def _measure(
                     flush=True,
                 )
     finally:
-        server.terminate()
-        server.wait(10)
+        server.send_signal(signal.SIGINT)  # as Ctrl-C: the profile, if any, is written
+        server.wait(30)
 
 
 if __name__ == "__main__":

@@ -90,15 +90,13 @@ def admit(
     body: bytes,
     now: int,
 ) -> tuple[Caller, Answer | None]:
-    """`authenticate` and `claim` in one read of the database: the party that signed the
+    """`authenticate` and `claim` in one statement: the party that signed the
     request, and the first answer to its nonce (None: run it, then `release`)."""
     signed = _signed(method=method, path=path, headers=headers, body=body, now=now)
     slot = (id(ledger), signed.keyid, signed.nonce)
     _RUNNING.enter(slot)  # before the read: a request running with the nonce is answered first
     try:
-        with ledger.reading() as conn:
-            found = store_keys.signing_key(conn, signed.keyid)
-            seen = seen_requests.seen(conn, signed.keyid, signed.nonce)
+        found, seen = seen_requests.admission(ledger.engine, signed.keyid, signed.nonce)
         caller = _caller(signed, found, body)
         first = _first_answer(caller, seen)
     except BaseException:

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Row, bindparam, select, update
 
 from parley.domain import events as ev
 from parley.domain.parties import Party, Role
@@ -223,7 +224,8 @@ def key_state(tx: Tx, key_id: str) -> Key | None:
     )
 
 
-_SIGNING_KEY = (
+# a key as a signed request needs it: whose, its status, and its party's current key's id
+SIGNING_KEY = (
     select(
         t.party_keys.c.party_id,
         t.party_keys.c.public_key,
@@ -240,7 +242,11 @@ _SIGNING_KEY = (
 def signing_key(tx: Tx, key_id: str) -> tuple[Key, bool] | None:
     """Key `key_id` as `key_state` gives it, and whether it is its party's current key, in one
     query (a signed request asks both); None for a key the log never registered."""
-    row = tx.execute(_SIGNING_KEY, {"key_id": key_id}).one_or_none()
+    return signing_key_of(tx.execute(SIGNING_KEY, {"key_id": key_id}).one_or_none(), key_id)
+
+
+def signing_key_of(row: Row[*tuple[Any, ...]] | None, key_id: str) -> tuple[Key, bool] | None:
+    """`signing_key` from a row of SIGNING_KEY's columns (a statement may join more)."""
     if row is None:
         return None
     key = Key(

@@ -8,13 +8,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, bindparam, insert, select, update
+from sqlalchemy import Engine, and_, bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
+from parley.log.keys import Key
+from parley.store import keys as store_keys
 from parley.store import tables as t
-from parley.store.engine import Tx
+from parley.store.engine import Database, Tx
 
 _n = t.request_nonces.c
 
@@ -41,6 +43,32 @@ def seen(tx: Tx, key_id: str, nonce: str) -> Seen | None:
         return None
     answer = None if row.answer is None else bytes(row.answer)
     return Seen(bytes(row.signature), row.status, answer)
+
+
+# the key that signed a request and what its nonce left, in one statement (a request's door)
+_ADMISSION = store_keys.SIGNING_KEY.add_columns(
+    _n.signature.label("nonce_signature"),
+    _n.status.label("nonce_status"),
+    _n.answer.label("nonce_answer"),
+).outerjoin(
+    t.request_nonces,
+    and_(_n.key_id == t.party_keys.c.key_id, _n.nonce == bindparam("nonce")),
+)
+
+
+def admission(db: Database, key_id: str, nonce: str) -> tuple[tuple[Key, bool] | None, Seen | None]:
+    """The key `key_id` as `store.keys.signing_key` gives it, and what its earlier request with
+    this nonce left (`seen`), in one statement: on PostgreSQL outside a transaction, one round
+    trip (a statement sees one snapshot; no BEGIN, no COMMIT)."""
+    with db.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        row = conn.execute(_ADMISSION, {"key_id": key_id, "nonce": nonce}).one_or_none()
+    found = store_keys.signing_key_of(row, key_id)
+    if row is None or row.nonce_signature is None:
+        return found, None
+    answer = None if row.nonce_answer is None else bytes(row.nonce_answer)
+    return found, Seen(bytes(row.nonce_signature), row.nonce_status, answer)
 
 
 @dataclass(frozen=True)
