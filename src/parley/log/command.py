@@ -15,6 +15,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -111,11 +112,20 @@ class SignedCommand:
 
     def to_bytes(self) -> bytes:
         """The stored and exported record: RFC 8785 JSON of the fields an HTTP request carries."""
-        return canonical_json(self.to_json())
+        return self._record
 
     def digest(self) -> bytes:
         """What an entry's header binds: SHA-256 of the record."""
-        return hashlib.sha256(self.to_bytes()).digest()
+        return self._digest
+
+    # made once: an append binds the digest and stores the record of the same command
+    @cached_property
+    def _record(self) -> bytes:
+        return canonical_json(self.to_json())
+
+    @cached_property
+    def _digest(self) -> bytes:
+        return hashlib.sha256(self._record).digest()
 
     @classmethod
     def from_fields(
