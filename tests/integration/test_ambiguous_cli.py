@@ -102,3 +102,36 @@ def test_none_of_them(group: str) -> None:
     assert "every candidate rejected" in done.stdout
     rows = json.loads(runner.invoke(app, ["match", "list", "--json"]).stdout)
     assert {r["state"] for r in rows} == {"rejected"}
+
+
+def test_match_add_of_a_pair_in_a_group_is_refused_naming_the_group(group: str) -> None:
+    runner = CliRunner()
+    size = _size()
+    added = runner.invoke(app, ["match", "add", str(OSTAP), str(SON), "--why", "same name"])
+    assert added.exit_code == 1, added.output
+    assert f"{TO_SON} is one of the ambiguous group {group}" in added.stderr
+    assert f"parley match choose {group}" in added.stderr
+    assert "Already proposed" not in added.output
+    assert _size() == size
+    said = CliRunner(env={"PARLEY_LANG": "uk"}).invoke(
+        app, ["match", "add", str(OSTAP), str(SON), "--why", "same name"]
+    )
+    assert f"{TO_SON} — одна з пар неоднозначної групи {group}" in said.stderr, said.stderr
+
+
+def test_match_add_of_a_decided_pair_says_its_state(group: str) -> None:
+    runner = CliRunner()
+    chose = runner.invoke(app, ["match", "choose", group, TO_SON, "--note", "age"])
+    assert chose.exit_code == 0, chose.output
+    added = runner.invoke(app, ["match", "add", str(OSTAP), str(SON), "--why", "same name"])
+    assert added.exit_code == 0, added.output
+    assert added.stdout.strip() == f"Already confirmed: {TO_SON}"
+
+
+def _size() -> int:
+    ledger = Ledger.open(Settings.from_env())
+    try:
+        with ledger.reading() as tx:
+            return ledger.size(tx)
+    finally:
+        ledger.close()

@@ -18,6 +18,7 @@ from parley.domain.matches import (
     RecordRef,
     check_decision,
     check_not_ambiguous,
+    check_proposable,
     check_reversal,
     identifiers_conflict,
     match_id,
@@ -54,6 +55,7 @@ class ProposalOutcome:
     proposed: list[str]
     refused: list[tuple[str, str]]  # (pair, why it may not be linked automatically)
     known: list[str]
+    known_states: dict[str, MatchState] = field(default_factory=dict)  # when `named`
 
 
 def _records(tx: Tx, refs: set[RecordRef]) -> dict[RecordRef, dict[str, Any]]:
@@ -370,8 +372,12 @@ def duplicate_candidates(
     return Linked(out, held, [])
 
 
-def propose(ledger: Ledger, *, actor: str, candidates: Sequence[Candidate]) -> ProposalOutcome:
-    """Record proposals; pairs whose service numbers or national ids differ are refused."""
+def propose(
+    ledger: Ledger, *, actor: str, candidates: Sequence[Candidate], named: bool = False
+) -> ProposalOutcome:
+    """Record proposals; pairs whose service numbers or national ids differ are refused.
+    `named`: the mediator named these pairs (not a run's finds): a pair already on record
+    says its state, and one of an ambiguous group is refused (chosen with its group)."""
     outcome = ProposalOutcome([], [], [])
 
     def decide(tx: Tx) -> Sequence[Event]:
@@ -384,6 +390,10 @@ def propose(ledger: Ledger, *, actor: str, candidates: Sequence[Candidate]) -> P
             if c.left == c.right:
                 raise DomainError(N_("{left} cannot match itself"), left=c.left)
             if mid in known:
+                if named:
+                    group, state = stored.standing(tx, {mid})[mid]
+                    check_proposable(mid, state, group)
+                    outcome.known_states[mid] = state
                 outcome.known.append(mid)
                 continue
             why = identifiers_conflict(records[c.left], records[c.right])

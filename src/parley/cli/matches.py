@@ -46,7 +46,9 @@ def add_command(
     with failures():
         candidate = reconcile.Candidate(RecordRef.parse(left), RecordRef.parse(right), score, why)
         done = with_ledger(
-            lambda ledger: reconcile.propose(ledger, actor=actor, candidates=[candidate])
+            lambda ledger: reconcile.propose(
+                ledger, actor=actor, candidates=[candidate], named=True
+            )
         )
     for mid, reason in done.refused:
         fail(
@@ -54,7 +56,7 @@ def add_command(
             "Not linked",
         )
     for mid in done.known:
-        out.print(f"Already proposed: {mid}")
+        out.print(f"Already {done.known_states[mid].value}: {mid}", markup=False)
     for mid in done.proposed:
         out.print(f"Proposed {mid}")
 

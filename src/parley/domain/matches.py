@@ -117,6 +117,19 @@ def check_not_ambiguous(match_id: str, state: MatchState) -> None:
         )
 
 
+def check_proposable(match_id: str, state: MatchState, group: str | None) -> None:
+    """A pair the mediator names again is not proposed apart from the group it waits in."""
+    if state is MatchState.AMBIGUOUS:
+        raise Conflict(
+            N_(
+                "{match} is one of the ambiguous group {group}, awaiting the mediator's choice:"
+                " parley match choose {group} MATCH_ID (or --none); it is not proposed alone"
+            ),
+            match=match_id,
+            group=group or "?",
+        )
+
+
 def group_decisions(
     group: str,
     candidates: Mapping[str, tuple[RecordRef, RecordRef, MatchState]],
