@@ -132,6 +132,12 @@ FAMILY = Comparison(
             "written as the given name on the other record", 0.01, 0.0005,
         ),
         Level(_jw("fam_skel", 0.92), "spelt alike (a typo)", 0.05, 0.004),
+        # A machine translation or a hearing changes a sound or two (`Комар` / `Konal`).
+        Level(
+            "length(fam_code_l) >= 3 AND length(fam_code_r) >= 3 "
+            "AND damerau_levenshtein(fam_code_l, fam_code_r) <= 1",
+            "sound nearly alike (one sound apart)", 0.04, 0.005,
+        ),
         Level(_jw("fam_skel", 0.8), "spelt somewhat alike", 0.03, 0.04),
         Level("ELSE", "different", 0.03, 0.95),
     ),
@@ -144,9 +150,12 @@ _OTHER_GIVEN = (
     "AND damerau_levenshtein(given_skel_l, given_skel_r) > 1"
 )
 # Spelt wholly apart: neither the written forms nor their sounds alike, more than two
-# keystrokes apart (`Микита` / `Nikata` sound alike, `Пилип` / `Fiipp` are two keystrokes).
+# keystrokes apart (`Микита` / `Nikata` sound alike, `Пилип` / `Fiipp` are two keystrokes), nor
+# one sound apart (`Назар` / `Naial`, `Хома` / `Kohmy`: a machine translation garbles so).
 _NEAR = (
     "jaro_winkler_similarity(given_code_l, given_code_r) >= 0.7 "
+    "OR (length(given_code_l) > 1 AND length(given_code_r) > 1 "
+    "AND damerau_levenshtein(given_code_l, given_code_r) <= 1) "
     "OR damerau_levenshtein(given_skel_l, given_skel_r) <= 2 "
     "OR jaro_winkler_similarity(given_skel_l, given_skel_r) >= 0.7"
 )
@@ -194,6 +203,13 @@ GIVEN = Comparison(
             "given_code_l = given_code_r OR given_code2_l = given_code_r "
             "OR given_code_l = given_code2_r",
             "sound alike (machine translation)", 0.03, 0.005,
+        ),
+        # A name past the table's knowledge on one side (`Сеиен`, `Oskina`) near the other.
+        Level(
+            "NOT (given_known_l AND given_known_r) AND length(given_skel_l) > 1 "
+            "AND length(given_skel_r) > 1 AND (damerau_levenshtein(given_code_l, given_code_r) "
+            "<= 1 OR damerau_levenshtein(given_skel_l, given_skel_r) <= 2)",
+            "garbled but near (a sound or two apart)", 0.03, 0.01,
         ),
         Level(
             "(length(given_skel_l) = 1 OR length(given_skel_r) = 1) "

@@ -38,6 +38,8 @@ _TRANSLATE = {
     **_DROP,
 }
 _SPACES = re.compile(r"\s+")
+# GOST 7.79 writes the apostrophe and ъ as two marks (`Luk``yan`): one apostrophe, one word.
+_DOUBLED = re.compile("'{2,}")
 
 # Letters, and spellings of the -sky ending, that only one of the two languages writes.
 _UKRAINIAN_SIGNS = re.compile(r"[ґєії']|[сцз]ьк|ьо", re.IGNORECASE)
@@ -193,13 +195,13 @@ def clean_text(text: str) -> str:
 def cleaned(text: str) -> str:
     """`clean_text` without its cache."""
     if text.isascii():
-        return _SPACES.sub(" ", text.translate(_TRANSLATE)).strip()
+        return _SPACES.sub(" ", _DOUBLED.sub(APOSTROPHE, text.translate(_TRANSLATE))).strip()
     nfc = unicodedata.normalize("NFC", text)
     decomposed = unicodedata.normalize("NFD", nfc)
     if "\u0301" in decomposed or "\u0300" in decomposed:
         # Stress marks only exist decomposed; й and ё must be recomposed afterwards.
         nfc = unicodedata.normalize("NFC", decomposed.translate(_DROP))
-    return _SPACES.sub(" ", nfc.translate(_TRANSLATE)).strip()
+    return _SPACES.sub(" ", _DOUBLED.sub(APOSTROPHE, nfc.translate(_TRANSLATE))).strip()
 
 
 def _repair_word(word: str, prefer: Script | None) -> str:

@@ -7,10 +7,13 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from parley.linkage import model
 from parley.linkage.prepare import feature_frame
 from parley.linkage.records import LinkageRecord
+from parley.names import GIVEN_NAMES, GivenName
 
 
 def _pair(left: LinkageRecord, right: LinkageRecord) -> dict[str, Any]:
@@ -125,3 +128,52 @@ def test_an_address_mistyped_past_its_street_still_brings_the_pair() -> None:
     assert _blocked(_pair(a, b)) == [
         "substr(l.address, 1, 10) = substr(r.address, 1, 10) AND l.given_initial = r.given_initial"
     ]
+
+
+_TWINS = "different given names, the same father's name or birthday"
+_GARBLED = "garbled but near (a sound or two apart)"
+
+
+def test_a_given_name_a_machine_translation_garbled_is_near_not_a_twin() -> None:
+    # `Назар` sent through another language comes back `Naial`, one sound from it: the same
+    # birthday makes this the same man, not his twin.
+    a = LinkageRecord("a", "Стельмах", "Назар", "Георгійович", birth_date="26.06.1968")
+    b = LinkageRecord("b", full_name="Naial Ster`max", birth_date="1968-06-26")
+    assert _level(model.GIVEN, _pair(a, b)) == _GARBLED
+    c = LinkageRecord("c", "Тягнибок", "Сеиен", "Захарович", birth_date="04.01.1972")
+    d = LinkageRecord("d", "Тягнибок", "Семён", "Захарович", birth_date="1972-01-04")
+    assert _level(model.GIVEN, _pair(c, d)) == _GARBLED
+    # A brother the table knows by another name is still another person.
+    e = LinkageRecord("e", "Тягнибок", "Павло", "Захарович", birth_date="1972-01-04")
+    assert _level(model.GIVEN, _pair(d, e)) == _TWINS
+
+
+def test_a_family_name_one_sound_apart_sounds_nearly_alike() -> None:
+    a = LinkageRecord("a", "Комар", "Давид", birth_date="1971-09-16")
+    b = LinkageRecord("b", "Konal", "Dyvyd", birth_date="16.09.1971")
+    assert _level(model.FAMILY, _pair(a, b)) == "sound nearly alike (one sound apart)"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(GIVEN_NAMES), st.sampled_from(GIVEN_NAMES), st.booleans())
+def test_names_the_table_knows_are_never_taken_for_a_garbled_one(
+    one: GivenName, other: GivenName, russian: bool
+) -> None:
+    # Twins the table names differently: a garbled name is one the table does not know.
+    written = other.russian[0] if russian and other.russian else other.ukrainian[0]
+    a = LinkageRecord("a", "Коваль", one.ukrainian[0], "Петрович", birth_date="1980-02-03")
+    b = LinkageRecord("b", "Коваль", written, "Петрович", birth_date="1980-02-03")
+    row = _pair(a, b)
+    level = _level(model.GIVEN, row)
+    assert level != _GARBLED
+    apart = _table(row).execute("SELECT damerau_levenshtein(given_skel_l, given_skel_r) > 1 FROM p")
+    if (
+        one.group != other.group
+        and apart.fetchone() == (True,)
+        and level
+        not in (
+            "the same name in any language",
+            "the same in another reading of its Latin letters",
+        )
+    ):
+        assert level == _TWINS, (one.group, written, level)

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from parley.names.given_names import GIVEN_NAMES, GivenName
+from parley.names.reading import NameReader
 from parley.names.scripts import (
     Language,
     Script,
@@ -45,6 +46,16 @@ def test_language_from_letters_only_one_language_has() -> None:
 @pytest.mark.parametrize("mark", ["ʼ", "’", "'", "`", "′", "‘"])
 def test_every_apostrophe_becomes_one(mark: str) -> None:
     assert clean_text(f"Мар{mark}яна") == "Мар'яна"
+
+
+@pytest.mark.parametrize("marks", ["``", "''", "ʼʼ", "`'"])
+def test_a_doubled_apostrophe_is_one_and_the_word_stays_whole(marks: str) -> None:
+    # GOST 7.79 writes the Ukrainian apostrophe as two marks: `Luk``yan` is one word.
+    assert clean_text(f"Luk{marks}yan") == "Luk'yan"
+    assert NameReader().parts(f"VISOCHAN Luk{marks}yan", None, None, None)[:2] == (
+        "visochan",
+        "luk'yan",
+    )
 
 
 def test_stress_marks_and_invisible_characters_go_but_letters_stay() -> None:
