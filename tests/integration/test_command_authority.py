@@ -385,39 +385,55 @@ _PERSON = st.builds(
 @given(
     st.lists(_PERSON, min_size=1, max_size=5, unique_by=lambda p: p["record"]),
     st.sampled_from(["cleared", "transferred", "received", "substituted"]),
-    st.one_of(st.none(), _PERSON),
+    _PERSON,
     st.booleans(),
+    st.sampled_from(["", "late"]),
 )
 def test_each_entry_a_handover_command_makes_says_what_it_asked_for(
-    persons: list[dict[str, str]], to: str, instead: dict[str, str] | None, interview: bool
+    persons: list[dict[str, str]], to: str, instead: dict[str, str], interview: bool, note: str
 ) -> None:
     """The route's reading of a body and the event types' reading of the payloads the use case
-    writes for it agree; another person or another state does not."""
+    writes for it agree; another person, state or note does not. A move asks for one entry a
+    person (and one interview each, with one); a substitution, of one person, for that one."""
     path = "/v1/batches/B%201/handovers"
+    if to == "substituted":
+        persons = persons[:1]
     body = {
         "persons": persons,
         "to": to,
-        "instead": instead,
+        "note": note,
+        "instead": instead if to == "substituted" else None,
         "interview": "x" if interview else None,
     }
     wants = authz.AUTHORITY.asked("POST", path, command_body(body))
     assert wants is not None
+    said = authz.AUTHORITY.said
+    if to == "substituted":
+        ref = f"{persons[0]['party']}/{persons[0]['record']}"
+        sub = {
+            "batch_id": "B 1",
+            "person": ref,
+            "substitute": f"{instead['party']}/{instead['record']}",
+            "note": note,
+        }
+        key = said("handover.substituted", canonical_json(sub))
+        assert key is not None and key in wants
+        assert wants.each == {key[0]: 1}
+        other = {**sub, "note": note + "!"}
+        assert said("handover.substituted", canonical_json(other)) not in wants
+        return
     for p in persons:
         ref = f"{p['party']}/{p['record']}"
         moved = {"batch_id": "B 1", "person": ref, "from": "agreed", "to": to}
-        assert authz.AUTHORITY.said("handover.advanced", canonical_json(moved)) in wants
+        if note:
+            moved["note"] = note
+        assert said("handover.advanced", canonical_json(moved)) in wants
         other = {**moved, "to": "declined"}
-        assert authz.AUTHORITY.said("handover.advanced", canonical_json(other)) not in wants
+        assert said("handover.advanced", canonical_json(other)) not in wants
         stranger = {**moved, "person": ref + "X"}
-        assert authz.AUTHORITY.said("handover.advanced", canonical_json(stranger)) not in wants
+        assert said("handover.advanced", canonical_json(stranger)) not in wants
+        noted = {**moved, "note": note + "!"}
+        assert said("handover.advanced", canonical_json(noted)) not in wants
         sealed = {"batch_id": "B 1", "person": ref, "sealed": "x"}
-        assert (
-            authz.AUTHORITY.said("interview.recorded", canonical_json(sealed)) in wants
-        ) is interview
-        if instead is not None:
-            sub = {
-                "batch_id": "B 1",
-                "person": ref,
-                "substitute": f"{instead['party']}/{instead['record']}",
-            }
-            assert authz.AUTHORITY.said("handover.substituted", canonical_json(sub)) in wants
+        assert (said("interview.recorded", canonical_json(sealed)) in wants) is interview
+    assert sum(wants.each.values()) == len(persons) * (2 if interview else 1)

@@ -622,7 +622,8 @@ COMMAND_ROUTES: Mapping[str, frozenset[str]] = MappingProxyType({
     "POST /v1/matches/{match_id}/reversal": frozenset({"match.reversed"}),
     "POST /v1/agreements/{agreement_id}/signatures": frozenset({"agreement.signed"}),
     "POST /v1/batches/{batch_id}/handovers": frozenset(
-        {"handover.advanced", "handover.substituted", "interview.recorded"}
+        # a substitution proposes the person brought for the receiving side's sought record
+        {"handover.advanced", "handover.substituted", "interview.recorded", "match.proposed"}
     ),
     "POST /v1/batches/{batch_id}/confirmations": frozenset({"handover.confirmed"}),
     "POST /v1/batches/{batch_id}/amendments": frozenset({"batch.amended"}),

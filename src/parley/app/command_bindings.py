@@ -1,17 +1,25 @@
 """What a served command's body names, and what each entry it made says (docs/log-format.md §4,
 "What a command binds"): one function per route and one per event type, each a key such as
 "B1 RU/RU-1 received", so the verifier can hold every entry of a command to what its actor
-signed. Routes not here (and local commands, whose body lists the entries themselves) bind
-the event types alone."""
+signed, and count them where the use case makes all it is asked or nothing. Routes not here
+(and local commands, whose body lists the entries themselves) bind the event types alone.
+
+Each reading mirrors its use case: a change in what a route makes of its body is a change of
+the log format, and entries written before it must still read as asked (tests pin them)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 from urllib.parse import unquote
 
-from parley.log.verify.authority import Asks, Says
+from parley.domain.moments import parse_moment, write_moment
+from parley.errors import ParleyError
+from parley.log.verify.authority import Asks, Said, Says, Wants, counted
 
 
 def _ref(person: Any) -> str:
@@ -23,35 +31,159 @@ def _refs(people: Any) -> str:
     return ",".join(sorted(_ref(p) for p in people))
 
 
-def _handovers(path: list[str], body: Any) -> frozenset[str]:
-    """POST /v1/batches/{batch_id}/handovers: each person named, to the state named (and, a
-    substitution, by the person named instead; with an interview, its record)."""
-    batch = unquote(path[3])
-    to = str(body["to"])
-    keys = set()
-    for p in body["persons"]:
-        keys.add(f"{batch} {_ref(p)} {to}")
-        if body.get("instead") is not None:
-            keys.add(f"{batch} {_ref(p)} substituted by {_ref(body['instead'])}")
-        if body.get("interview") is not None:
-            keys.add(f"{batch} {_ref(p)} interview")
-    return frozenset(keys)
+def _words(text: Any) -> str:
+    """A free text (a note, a reason) in a key: quoted, or its start and digest if long."""
+    text = str(text)
+    if len(text) <= 40:
+        return json.dumps(text, ensure_ascii=False)
+    digest = hashlib.sha256(text.encode()).hexdigest()[:12]
+    return f"{json.dumps(text[:30], ensure_ascii=False)}… sha256:{digest}"
 
 
-def _signature(path: list[str], body: Any) -> frozenset[str]:
+def _moment(text: Any) -> str:
+    """A body's `at` as the payload writes it (`` if none)."""
+    if text is None:
+        return ""
+    try:
+        return write_moment(parse_moment(str(text)))
+    except ParleyError as e:  # the server refused the body: it made no entry
+        raise ValueError(str(e)) from e
+
+
+def _when(note: Any, at: str) -> str:
+    """The note and the time a step or rating claims, as a key ends with them."""
+    return (f" note {_words(note)}" if note else "") + (f" at {at}" if at else "")
+
+
+def _path_id(path: list[str]) -> str:
+    return unquote(path[3])
+
+
+def _handovers(path: list[str], body: Any) -> Wants:
+    """POST /v1/batches/{batch_id}/handovers: each person named, to the state named, with the
+    note and time named; with an interview, one of each; a substitution (`to` substituted),
+    the one person named, by `instead`, and at most one proposal of the person brought."""
+    batch, to = _path_id(path), str(body["to"])
+    tail = _when(body.get("note"), _moment(body.get("at")))
+    persons = [_ref(p) for p in body["persons"]]
+    if to == "substituted":
+        if body.get("instead") is None or len(persons) != 1:
+            return Wants()  # refused by the use case
+        instead = body["instead"]
+        brought = f"{instead['party']}:held/{instead['record']}"
+        return Wants(
+            each={f"{batch} {persons[0]} substituted by {_ref(instead)}{tail}": 1},
+            most={f"proposal of {brought}": 1},
+        )
+    each = counted(f"{batch} {p} {to}{tail}" for p in persons)
+    if body.get("interview") is not None:
+        each.update({f"{batch} {p} interview": 1 for p in persons})
+    return Wants(each=each)
+
+
+def _signature(path: list[str], body: Any) -> Wants:
     """POST /v1/agreements/{agreement_id}/signatures: that agreement, that text."""
-    return frozenset({f"{unquote(path[3])} text {body['text_sha256']}"})
+    return Wants(each={f"{_path_id(path)} text {body['text_sha256']}": 1})
 
 
-def _acknowledgement(path: list[str], body: Any) -> frozenset[str]:
+def _acknowledgement(path: list[str], body: Any) -> Wants:
     """POST /v1/matches/{match_id}/acknowledgement: that match."""
-    return frozenset({unquote(path[3])})
+    return Wants(each={_path_id(path): 1})
 
 
-def _lists(path: list[str], body: Any) -> frozenset[str]:
+def _lists(path: list[str], body: Any) -> Wants:
     """POST /v1/commitments/{commitment_id}/lists: those lists under that commitment."""
     must, veto = _refs(body.get("must_include", ())), _refs(body.get("veto", ()))
-    return frozenset({f"{unquote(path[3])} must [{must}] veto [{veto}]"})
+    return Wants(each={f"{_path_id(path)} must [{must}] veto [{veto}]": 1})
+
+
+def _decisions(path: list[str], body: Any) -> Wants:
+    """POST /v1/matches/decisions: each match named, to the state named, with the note."""
+    state, note = str(body["state"]), _words(body.get("note", ""))
+    return Wants(each=counted(f"{m!s} {state} {note}" for m in body["matches"]))
+
+
+def _choice(path: list[str], body: Any) -> Wants:
+    """POST /v1/match-groups/{group_id}/choice: each chosen candidate confirmed, the others
+    (which the log's group names, not the body) rejected, with the words of that choice."""
+    group = _path_id(path)
+    chosen = [str(m) for m in dict.fromkeys(body.get("chosen", ()))]
+    note = str(body.get("note", "")).strip()
+    said = f"; {note}" if note else ""
+    if chosen:
+        others = f"ambiguous group {group}: another candidate chosen ({', '.join(chosen)})"
+    else:
+        others = f"ambiguous group {group}: none of its candidates"
+    mine = _words(f"ambiguous group {group}: chosen{said}")
+    return Wants(
+        each={f"{m} confirmed {mine}": 1 for m in chosen},
+        open=frozenset({f"* rejected {_words(others + said)}"}),
+    )
+
+
+def _reversal(path: list[str], body: Any) -> Wants:
+    """POST /v1/matches/{match_id}/reversal: that match, for that reason."""
+    return Wants(each={f"{_path_id(path)} reason {_words(str(body['reason']).strip())}": 1})
+
+
+def _confirmations(path: list[str], body: Any) -> Wants:
+    """POST /v1/batches/{batch_id}/confirmations: each person named in that batch; none named,
+    any of its transfers (those both sides recorded: a reading of the log)."""
+    batch, persons = _path_id(path), body.get("persons")
+    if persons is None:
+        return Wants(open=frozenset({f"{batch} *"}))
+    return Wants(each=counted(f"{batch} {_ref(p)}" for p in persons))
+
+
+def _amendment(batch: str, added: list[str], withdrawn: list[str], reason: Any) -> str:
+    add, out = ",".join(sorted(added)), ",".join(sorted(withdrawn))
+    return f"{batch} amendment add [{add}] withdraw [{out}] reason {_words(reason)}"
+
+
+def _amendments(path: list[str], body: Any) -> Wants:
+    """POST /v1/batches/{batch_id}/amendments: that amendment proposed (its persons and
+    reason), or agreement to the amendment of that number."""
+    batch = _path_id(path)
+    if body.get("agree") is not None:
+        return Wants(each={f"{batch} agrees to {int(body['agree'])}": 1})
+    added = [_ref(p) for p in body.get("add", ())]
+    withdrawn = [_ref(p) for p in body.get("withdraw", ())]
+    return Wants(each={_amendment(batch, added, withdrawn, body.get("reason", "")): 1})
+
+
+def _cancellation(path: list[str], body: Any) -> Wants:
+    """POST /v1/batches/{batch_id}/cancellation: that batch, for that reason."""
+    return Wants(each={f"{_path_id(path)} reason {_words(body['reason'])}": 1})
+
+
+def _rating(path: list[str], body: Any) -> Wants:
+    """POST /v1/commitments/{commitment_id}/status: that commitment, that status, note, time."""
+    status, at = int(body["status"]), _moment(body.get("at"))
+    note = _words(body.get("note", ""))
+    return Wants(each={f"{_path_id(path)} {status} note {note}{_when('', at)}": 1})
+
+
+def _day(value: Any) -> str:
+    """A body's day as the payload writes it (the API takes an ISO date)."""
+    try:
+        return dt.date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        return dt.datetime.fromisoformat(str(value)).date().isoformat()
+
+
+def _report(path: list[str], body: Any) -> Wants:
+    """POST /v1/commitments/{commitment_id}/reports: that commitment, kind, place, day, time
+    and text."""
+    key = _reported(
+        _path_id(path), body["kind"], body["place"], _day(body["observed_on"]),
+        _moment(body.get("at")), body["text"],
+    )  # fmt: skip
+    return Wants(each={key: 1})
+
+
+def _reported(cid: str, kind: Any, place: Any, day: str, at: str, text: Any) -> str:
+    when = f"{day} {at}" if at else day
+    return f"{cid} {kind} at {_words(place)} on {when} text {_words(text)}"
 
 
 ASKS: Mapping[str, Asks] = MappingProxyType({
@@ -59,15 +191,25 @@ ASKS: Mapping[str, Asks] = MappingProxyType({
     "POST /v1/agreements/{agreement_id}/signatures": _signature,
     "POST /v1/matches/{match_id}/acknowledgement": _acknowledgement,
     "POST /v1/commitments/{commitment_id}/lists": _lists,
+    "POST /v1/matches/decisions": _decisions,
+    "POST /v1/match-groups/{group_id}/choice": _choice,
+    "POST /v1/matches/{match_id}/reversal": _reversal,
+    "POST /v1/batches/{batch_id}/confirmations": _confirmations,
+    "POST /v1/batches/{batch_id}/amendments": _amendments,
+    "POST /v1/batches/{batch_id}/cancellation": _cancellation,
+    "POST /v1/commitments/{commitment_id}/status": _rating,
+    "POST /v1/commitments/{commitment_id}/reports": _report,
 })  # fmt: skip
 
 
 def _moved(p: Any) -> str:
-    return f"{p['batch_id']} {p['person']} {p['to']}"
+    tail = _when(p.get("note"), p.get("at") or "")
+    return f"{p['batch_id']} {p['person']} {p['to']}{tail}"
 
 
 def _substituted(p: Any) -> str:
-    return f"{p['batch_id']} {p['person']} substituted by {p['substitute']}"
+    tail = _when(p.get("note"), p.get("at") or "")
+    return f"{p['batch_id']} {p['person']} substituted by {p['substitute']}{tail}"
 
 
 def _interviewed(p: Any) -> str:
@@ -87,6 +229,51 @@ def _submitted(p: Any) -> str:
     return f"{p['commitment_id']} must [{must}] veto [{veto}]"
 
 
+def _decided(p: Any) -> Said:
+    """That match to that state (or, under a group's choice, any match rejected so)."""
+    rest = f"{p['state']} {_words(p['note'])}"
+    return (f"{p['match_id']} {rest}", f"* {rest}")
+
+
+def _settled(p: Any) -> str:
+    return f"group {p['group_id']} settled by a reconciliation"  # no served route asks it
+
+
+def _proposed(p: Any) -> Said:
+    return (f"proposal of {p['right']}", f"proposal of {p['left']}")
+
+
+def _reversed(p: Any) -> str:
+    return f"{p['match_id']} reason {_words(p['reason'])}"
+
+
+def _confirmed(p: Any) -> Said:
+    return (f"{p['batch_id']} {p['person']}", f"{p['batch_id']} *")
+
+
+def _amended(p: Any) -> Said:
+    batch = p["batch_id"]
+    added = [str(a["person"]) for a in p["added"]]
+    withdrawn = [str(w["person"]) for w in p["withdrawn"]]
+    proposed = _amendment(batch, added, withdrawn, p["reason"])
+    return (proposed, f"{batch} agrees to {int(p['amendment'])}")
+
+
+def _cancelled(p: Any) -> str:
+    return f"{p['batch_id']} reason {_words(p['reason'])}"
+
+
+def _rated(p: Any) -> str:
+    at = _when("", p.get("at") or "")
+    return f"{p['commitment_id']} {int(p['status'])} note {_words(p['note'])}{at}"
+
+
+def _monitored(p: Any) -> str:
+    return _reported(
+        p["commitment_id"], p["kind"], p["place"], p["observed_on"], p.get("at") or "", p["text"]
+    )
+
+
 SAYS: Mapping[str, Says] = MappingProxyType({
     "handover.advanced": _moved,
     "handover.substituted": _substituted,
@@ -94,4 +281,13 @@ SAYS: Mapping[str, Says] = MappingProxyType({
     "agreement.signed": _signed,
     "match.acknowledged": _acknowledged,
     "batch.lists_submitted": _submitted,
+    "match.decided": _decided,
+    "match.settled": _settled,
+    "match.proposed": _proposed,
+    "match.reversed": _reversed,
+    "handover.confirmed": _confirmed,
+    "batch.amended": _amended,
+    "batch.cancelled": _cancelled,
+    "commitment.status_set": _rated,
+    "monitor.reported": _monitored,
 })  # fmt: skip

@@ -11,7 +11,7 @@ body, so there the verifier compares them one by one.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,9 +23,50 @@ LOCAL_METHOD, LOCAL_PATH = "POST", "/local/entries"
 LOCAL_ROUTE = f"{LOCAL_METHOD} {LOCAL_PATH}"
 
 Listed = tuple[tuple[str, bytes], ...]  # a local command's entries: (type, payload commitment)
-# what a command's body (and path, split at "/") asks for, as keys an entry's payload may say
-Asks = Callable[[list[str], Any], frozenset[str]]
-Says = Callable[[Any], str]  # what an entry's payload says, as such a key
+Said = tuple[str, ...]  # what an entry's payload says: its key, then any wider keys it falls under
+
+
+@dataclass(frozen=True)
+class Wants:
+    """What a command's body asks for, as keys an entry's payload may say: each key of `each`
+    exactly that many times (the use case makes all it is asked or nothing), each of `most` at
+    most that many times (the use case may skip one, as an unchanged roster row), each of
+    `open` any number of times (the body names a kind, as "every transfer both sides
+    recorded", not the things)."""
+
+    each: Mapping[str, int] = field(default_factory=dict)
+    most: Mapping[str, int] = field(default_factory=dict)
+    open: frozenset[str] = frozenset()
+
+    def key(self, said: str | Said) -> str | None:
+        """The key of this body an entry saying `said` answers (its first that is asked)."""
+        for k in (said,) if isinstance(said, str) else said:
+            if k in self.each or k in self.most or k in self.open:
+                return k
+        return None
+
+    def __contains__(self, said: object) -> bool:
+        return isinstance(said, str | tuple) and self.key(said) is not None
+
+    def limit(self, key: str) -> int | None:
+        """How many entries may say `key` (None: any number)."""
+        return self.each.get(key, self.most.get(key))
+
+    def shown(self) -> list[str]:
+        return sorted({*self.each, *self.most, *self.open})
+
+
+def counted(keys: Iterable[str]) -> dict[str, int]:
+    """Keys with how many times each is asked for."""
+    out: dict[str, int] = {}
+    for k in keys:
+        out[k] = out.get(k, 0) + 1
+    return out
+
+
+# what a command's body (and path, split at "/") asks for (a bare set: any number of each)
+Asks = Callable[[list[str], Any], "Wants | frozenset[str]"]
+Says = Callable[[Any], "str | Said"]  # what an entry's payload says, as such keys
 
 
 def route_key(method: str, template: str) -> str:
@@ -57,27 +98,33 @@ class Authority:
         for name in ("routes", "authors", "asks", "says"):
             object.__setattr__(self, name, dict(getattr(self, name)))
 
-    def asked(self, method: str, path: str, body: bytes) -> frozenset[str] | None:
+    def asked(self, method: str, path: str, body: bytes) -> Wants | None:
         """What the command's body (None if empty) and path ask for, if its route is bound (a
-        malformed body: nothing)."""
+        malformed body: nothing; a body the server refused made no entry)."""
         route = self.route(method, path)
         asks = self.asks.get(route) if route is not None else None
         if asks is None:
             return None
         try:
-            return asks(path.split("/"), loads_canonical(body) if body else None)
+            wants = asks(path.split("/"), loads_canonical(body) if body else None)
         except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
-            return frozenset()
+            return Wants()
+        return wants if isinstance(wants, Wants) else Wants(open=frozenset(wants))
 
-    def said(self, event_type: str, payload: bytes) -> str | None:
+    def said(self, event_type: str, payload: bytes) -> Said | None:
         """What the entry's payload says, if its type is bound."""
         says = self.says.get(event_type)
         if says is None:
             return None
         try:
-            return says(loads_canonical(payload))
+            said = says(loads_canonical(payload))
         except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
-            return "?"
+            return ("?",)
+        return (said,) if isinstance(said, str) else said
+
+    def binds(self, event_type: str) -> bool:
+        """Whether an entry of `event_type` says what it is for (authority.says)."""
+        return event_type in self.says
 
     def route(self, method: str, path: str) -> str | None:
         """The template of `routes` that a signed command's method and path fall under."""

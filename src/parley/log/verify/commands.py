@@ -8,14 +8,13 @@ from __future__ import annotations
 from parley.errors import N_, ParleyError
 from parley.log.events import PartyRegistered, Role
 from parley.log.keys import KeyTimeline, signer_fault
-from parley.log.verify.authority import Authority, Listed
+from parley.log.verify.authority import Authority, Listed, Wants
 from parley.log.verify.entries import CheckedEntry
 from parley.log.verify.report import Problem, VerificationFailed
 
 
-def _some(keys: frozenset[str], most: int = 5) -> str:
-    shown = sorted(keys)
-    return "; ".join(shown[:most]) + (" …" if len(shown) > most else "") or "—"
+def _some(keys: list[str], most: int = 5) -> str:
+    return "; ".join(keys[:most]) + (" …" if len(keys) > most else "") or "—"
 
 
 class Commands:
@@ -28,7 +27,9 @@ class Commands:
         self.route: str | None = None  # ... and the route template they fall under
         self.listed: Listed | None = None  # what is left of a local command's listed entries
         self.listed_from = -1
-        self.wants: frozenset[str] | None = None  # what the open command's body asks for
+        self.wants: Wants | None = None  # what the open command's body asks for
+        self.answered: dict[str, int] = {}  # ... and how many of its entries said each key
+        self.whole = True  # every entry of the open command bound by type showed its payload
         self.nonces: set[tuple[str, str]] = set()  # (key id, nonce)
         self.digests: set[bytes] = set()
         self.v2_from: int | None = None
@@ -67,7 +68,7 @@ class Commands:
                 else None
             )
             self.listed, self.listed_from = c.listed, c.idx
-            self.wants = c.wants
+            self.wants, self.answered, self.whole = c.wants, {}, True
         else:
             b = self.block
             if (
@@ -109,27 +110,59 @@ class Commands:
                 )
             else:
                 self.listed = self.listed[1:]
-        if (
-            what is None
-            and self.wants is not None
-            and c.said is not None
-            and c.said not in self.wants
-        ):
-            what = ParleyError(
+        if what is None and self.wants is not None:
+            what = self._check_said(c, self.wants)
+        if what is not None:
+            raise VerificationFailed(Problem(c.idx, what))
+
+    def _check_said(self, c: CheckedEntry, wants: Wants) -> ParleyError | None:
+        """The entry says something its command's body asked for, and no more often."""
+        if c.said is None:
+            # a payload withheld or erased: the count of what was asked cannot be held to
+            self.whole = self.whole and not (self.authority and self.authority.binds(c.type))
+            return None
+        key = wants.key(c.said)
+        if key is None:
+            return ParleyError(
                 N_(
                     "a {type} entry for {said}, which the command {command} of entry {first} did not ask for (it asked for {wants})"
                 ),
                 type=c.type,
-                said=c.said,
+                said=c.said[0],
                 command=self.asked,
                 first=self.listed_from,
-                wants=_some(self.wants),
+                wants=_some(wants.shown()),
             )
-        if what is not None:
-            raise VerificationFailed(Problem(c.idx, what))
+        times = self.answered[key] = self.answered.get(key, 0) + 1
+        limit = wants.limit(key)
+        if limit is not None and times > limit:
+            return ParleyError(
+                N_(
+                    "a {type} entry for {said} once more than the command {command} of entry {first} asked for ({limit})"
+                ),
+                type=c.type,
+                said=key,
+                command=self.asked,
+                first=self.listed_from,
+                limit=limit,
+            )
+        return None
 
     def finish(self) -> None:
-        """The open command is over: a local command's body lists no entry the log lacks."""
+        """The open command is over: a local command's body lists no entry the log lacks, and a
+        served one's entries (where all show their payloads) say all its body asked for."""
+        wants, self.wants = self.wants, None
+        if wants is not None and self.whole:
+            missing = [k for k, n in sorted(wants.each.items()) if self.answered.get(k, 0) < n]
+            if missing:
+                what = ParleyError(
+                    N_(
+                        "the command {command} asked for {missing}, which no entry bound to it says"
+                    ),
+                    command=self.asked,
+                    missing=_some(missing),
+                )
+                raise VerificationFailed(Problem(self.listed_from, what))
         if self.listed:
             kind, _ = self.listed[0]
             what = ParleyError(

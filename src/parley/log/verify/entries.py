@@ -35,6 +35,8 @@ from parley.log.verify.authority import (
     LOCAL_PATH,
     Authority,
     Listed,
+    Said,
+    Wants,
     local_listing,
 )
 from parley.log.verify.report import Problem, VerificationFailed
@@ -65,8 +67,8 @@ class CheckedEntry(NamedTuple):
     commitment: bytes  # the header's payload commitment
     asked: str | None  # "METHOD /path" of the command, on the entry that carries its record
     listed: Listed | None  # a local command's entries, as its body lists them
-    wants: frozenset[str] | None  # what a bound route's command body asks for (authority.asks)
-    said: str | None  # what the payload says, for a bound type (authority.says)
+    wants: Wants | None  # what a bound route's command body asks for (authority.asks)
+    said: Said | None  # what the payload says, for a bound type (authority.says)
 
 
 Line = tuple[int, bytes]  # a raw line of log.jsonl with its number
@@ -109,8 +111,8 @@ def check_entry(
                     N_("signed by key {kid}, which is not among the given public keys"), kid=kid
                 )
         nonce, asked, listed = _check_command(header, e, trusted)
-        wants: frozenset[str] | None = None
-        said: str | None = None
+        wants: Wants | None = None
+        said: Said | None = None
         if authority is not None:
             if asked is not None and e.command_body is not None:
                 method, _, path = asked.partition(" ")
