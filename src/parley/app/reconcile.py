@@ -17,6 +17,7 @@ from parley.domain.matches import (
     MatchState,
     RecordRef,
     check_decision,
+    check_identifiers,
     check_not_ambiguous,
     check_proposable,
     check_reversal,
@@ -377,7 +378,8 @@ def propose(
 ) -> ProposalOutcome:
     """Record proposals; pairs whose service numbers or national ids differ are refused.
     `named`: the mediator named these pairs (not a run's finds): a pair already on record
-    says its state, and one of an ambiguous group is refused (chosen with its group)."""
+    says its state; one of an ambiguous group (chosen with its group) or whose identifiers
+    differ is refused."""
     outcome = ProposalOutcome([], [], [])
 
     def decide(tx: Tx) -> Sequence[Event]:
@@ -396,6 +398,8 @@ def propose(
                     outcome.known_states[mid] = state
                 outcome.known.append(mid)
                 continue
+            if named:
+                check_identifiers(mid, records[c.left], records[c.right])
             why = identifiers_conflict(records[c.left], records[c.right])
             if why is not None:
                 outcome.refused.append((mid, why))

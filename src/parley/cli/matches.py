@@ -50,11 +50,6 @@ def add_command(
                 ledger, actor=actor, candidates=[candidate], named=True
             )
         )
-    for mid, reason in done.refused:
-        fail(
-            f"{mid}: {reason}; records with different identifiers are never linked automatically",
-            "Not linked",
-        )
     for mid in done.known:
         out.print(f"Already {done.known_states[mid].value}: {mid}", markup=False)
     for mid in done.proposed:

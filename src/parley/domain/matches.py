@@ -66,13 +66,41 @@ def match_id(left: RecordRef, right: RecordRef) -> str:
     return f"{a}={b}"
 
 
-def identifiers_conflict(left: Mapping[str, Any], right: Mapping[str, Any]) -> str | None:
-    """Why two records cannot be linked automatically: different service numbers or ids."""
-    for name in ("service_number", "national_id"):
+# the identifiers that tell two records apart, with their words in a refusal
+_IDENTIFIERS = (("service_number", N_("service numbers")), ("national_id", N_("national ids")))
+
+
+def _differing(left: Mapping[str, Any], right: Mapping[str, Any]) -> tuple[str, str, str] | None:
+    """The first identifier both records carry and that is not the same: (its words, a, b)."""
+    for name, words in _IDENTIFIERS:
         a, b = str(left.get(name) or "").strip(), str(right.get(name) or "").strip()
         if identifiers_differ(a, b):
-            return f"their {name.replace('_', ' ')}s differ ({a} and {b})"
+            return words, a, b
     return None
+
+
+def identifiers_conflict(left: Mapping[str, Any], right: Mapping[str, Any]) -> str | None:
+    """Why two records cannot be linked automatically: different service numbers or ids."""
+    found = _differing(left, right)
+    return None if found is None else f"their {found[0]} differ ({found[1]} and {found[2]})"
+
+
+def check_identifiers(match_id: str, left: Mapping[str, Any], right: Mapping[str, Any]) -> None:
+    """A pair the mediator names is refused, as a run's would be skipped, when the records'
+    identifiers differ; the way on is to correct the wrong one."""
+    found = _differing(left, right)
+    if found is not None:
+        raise Conflict(
+            N_(
+                "{match} is not linked: their {identifier} differ ({left} and {right}); records"
+                " whose identifiers differ are never linked, not even when named: if one of"
+                " them is wrong, correct it on its roster"
+            ),
+            match=match_id,
+            identifier=Word(found[0]),
+            left=found[1],
+            right=found[2],
+        )
 
 
 def check_reversal(state: MatchState) -> None:
