@@ -3,8 +3,9 @@ on SQLite and PostgreSQL: signed handover confirmations (the mediator confirms o
 request: a signed write, one log entry), signed reads (UA's `GET /v1/matches`) and, as the peer,
 a plain unsigned route added to the same FastAPI app (the cost of the framework alone).
 
-The server runs in its own process (uvicorn, one worker); the clients are threads of this one,
-each request on a new connection, signed as the CLI signs. For the set-up's convenience every
+The server runs in its own process (uvicorn with `parley serve`'s options and access log, one
+worker); the clients are threads of this one, each request on a new connection, signed as the
+CLI signs. For the set-up's convenience every
 party's key sits in the server's data directory; the requests are signed the same way.
 
 Beside the rates, what each request cost in CPU, which holds when the machine is loaded (the
@@ -109,6 +110,7 @@ def _serve(data_dir: str, url: str, port: int, profile: str | None = None) -> No
     with `profile`, every thread's calls are profiled and the sum written there on exit."""
     import uvicorn
 
+    from parley.api import serve
     from parley.api.app import create_app
 
     ledger = Ledger.open(Settings(Path(data_dir), url))
@@ -119,8 +121,9 @@ def _serve(data_dir: str, url: str, port: int, profile: str | None = None) -> No
         return {"ok": True}
 
     profiles = _profile_threads() if profile else []
+    serve.log_requests()  # as `parley serve` does: one access-log line per request
     try:  # uvicorn raises the signal that stopped it again once it has shut down
-        uvicorn.run(api, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+        uvicorn.run(api, host="127.0.0.1", port=port, log_level="warning", **serve.OPTIONS)
     finally:
         if profile:
             pstats.Stats(*profiles).dump_stats(profile)
@@ -316,7 +319,8 @@ def _measure(
     pool_lock = threading.Lock()
     port = _free_port()
     command = [sys.executable, __file__, "--serve", str(data), url, str(port)]
-    server = subprocess.Popen(command + (["--profile", profile] if profile else []))
+    log = (data / "server.log").open("wb")  # its access log and any error
+    server = subprocess.Popen(command + (["--profile", profile] if profile else []), stderr=log)
     meter = _Meter(server.pid, _backends(url))
     try:
         _wait(port)
@@ -359,6 +363,10 @@ def _measure(
     finally:
         server.send_signal(signal.SIGINT)  # as Ctrl-C: the profile, if any, is written
         server.wait(30)
+        log.close()
+        errors = [x for x in (data / "server.log").read_text().splitlines() if x[:1] != "{"]
+        if errors:
+            print("the server said:", *errors[-20:], sep="\n", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import base64
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from fastapi.routing import APIRoute
+from starlette.routing import BaseRoute
 
 from parley.api.app import create_app
+from parley.api.signed import is_admitted
 from parley.app import instance, keys_admin, transparency
 from parley.app.client import Client
 from parley.app.config import Settings
@@ -144,6 +147,35 @@ def test_every_refusal_of_the_signed_door_writes_nothing(served: Served) -> None
 
     r = ua.raw("GET", "/v1/status", b"", {})
     _refused(served, r.status, r.body, size, 401)
+
+
+def test_a_malformed_body_is_said_malformed_only_to_its_signing_party(served: Served) -> None:
+    size = _size(served)
+    malformed = {"records": "not a list"}
+    unknown = Client(served.url, EntrySigner(Ed25519PrivateKey.generate()))
+    r = unknown.call("POST", "/v1/rosters/UA/held", malformed)
+    _refused(served, r.status, r.body, size, 401)
+    r = served.ua.call("POST", "/v1/rosters/UA/held", malformed)
+    _refused(served, r.status, r.body, size, 422)
+
+
+def _routes(routes: Iterable[BaseRoute]) -> Iterator[APIRoute]:
+    """The app's routes, those of the routers it includes too."""
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield route
+        included = getattr(route, "original_router", None)
+        if included is not None:
+            yield from _routes(included.routes)
+
+
+def test_every_route_that_takes_a_caller_admits_its_request_first(served: Served) -> None:
+    routes = list(_routes(create_app(served.ledger).routes))
+    assert [r.path for r in routes if not is_admitted(r.endpoint)] == []
+    # every /v1 route is signed, and admits its request before it runs
+    v1 = [r for r in routes if r.path.startswith("/v1/")]
+    assert len(v1) > 30
+    assert [r.path for r in v1 if not getattr(r.endpoint, "admitted", False)] == []
 
 
 def test_the_body_limit_and_health(served: Served) -> None:

@@ -21,7 +21,7 @@ from parley.api import (
 )
 from parley.api.errors import PUBLIC_REFUSALS, REFUSALS, refuse_malformed
 from parley.api.middleware import Guard
-from parley.api.signed import Answered
+from parley.api.signed import Answered, unauthenticated
 from parley.app.desk_access import DeskAccess
 from parley.app.ledger import Ledger
 from parley.web import site
@@ -60,7 +60,9 @@ def create_app(
 
     site.mount(api, ledger, desk)
 
-    api.add_exception_handler(RequestValidationError, refuse_malformed)  # type: ignore[arg-type]
+    @api.exception_handler(RequestValidationError)
+    def _malformed(request: Request, exc: RequestValidationError) -> Response:
+        return unauthenticated(request) or refuse_malformed(request, exc)
 
     @api.exception_handler(Answered)
     async def _answered(_request: Request, exc: Answered) -> Response:

@@ -9,13 +9,13 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from parley.api.routes import Signed
-from parley.api.signed import answer, ledger_of, refusal
+from parley.api.signed import SignedRoute, answer, ledger_of, refusal
 from parley.app import keys_admin
 from parley.app.keys import parse_verifier_key
 from parley.app.ledger import Appended
 from parley.errors import ParleyError
 
-router = APIRouter(prefix="/v1/keys")
+router = APIRouter(prefix="/v1/keys", route_class=SignedRoute)
 _HEX_KEY = "^[0-9a-f]{64}$"
 
 

@@ -9,11 +9,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from parley.api.routes import Signed
-from parley.api.signed import answer, ledger_of, refusal
+from parley.api.signed import SignedRoute, answer, ledger_of, refusal
 from parley.app import audit
 from parley.errors import ParleyError
 
-router = APIRouter(prefix="/v1/log/export")
+router = APIRouter(prefix="/v1/log/export", route_class=SignedRoute)
 
 
 @router.get("")

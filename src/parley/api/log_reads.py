@@ -11,11 +11,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from parley.api.routes import Signed
-from parley.api.signed import answer, ledger_of, refusal
+from parley.api.signed import SignedRoute, answer, ledger_of, refusal
 from parley.app import transparency
 from parley.errors import ParleyError
 
-router = APIRouter(prefix="/v1/log")
+router = APIRouter(prefix="/v1/log", route_class=SignedRoute)
 
 
 def _text(request: Request, text: str) -> Response:

@@ -10,13 +10,13 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from parley.api.signed import answer, ledger_of, refusal, signed_party
+from parley.api.signed import SignedRoute, answer, ledger_of, refusal, signed_party
 from parley.app import erasure, reconcile, roster_files
 from parley.app.requests import Caller
 from parley.domain.rosters import RosterKind
 from parley.errors import ParleyError
 
-router = APIRouter(prefix="/v1")
+router = APIRouter(prefix="/v1", route_class=SignedRoute)
 Signed = Annotated[Caller, Depends(signed_party)]
 
 

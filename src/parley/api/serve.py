@@ -4,6 +4,7 @@ PARLEY_DATABASE_URL (PostgreSQL)."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import uvicorn
 
@@ -13,12 +14,26 @@ from parley.app.config import Settings
 from parley.app.desk_access import DeskAccess
 from parley.app.ledger import Ledger
 
+# uvicorn as the service runs it
+OPTIONS: dict[str, Any] = {
+    "access_log": False,  # ours carries the path template and the party, no query
+    "timeout_keep_alive": 5,
+    "timeout_graceful_shutdown": 10,
+    "limit_concurrency": 256,
+    "server_header": False,
+}
+
+
+def log_requests() -> None:
+    """The access log (parley.access) to stderr, one JSON line per request."""
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+
 
 def serve(settings: Settings, *, host: str, port: int) -> None:
     """Serve until interrupted; the access log goes to stderr as one JSON line per request.
     On start, the mediator's one-time sign-in link to the desk is printed (as Jupyter does)."""
     ledger = Ledger.open(settings)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    log_requests()
     # a link to the wildcard address is opened on this machine: its loopback address
     shown = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "": "127.0.0.1"}.get(host)
     shown = shown or (f"[{host}]" if ":" in host else host)
@@ -28,15 +43,6 @@ def serve(settings: Settings, *, host: str, port: int) -> None:
         print(f"The mediator's desk, signed in as {mediator} (the link works once):", flush=True)
         print(f"    {desk.link(ledger, party_id=mediator)}", flush=True)
     try:
-        uvicorn.run(
-            create_app(ledger, desk=desk),
-            host=host,
-            port=port,
-            access_log=False,  # ours carries the path template and the party, no query
-            timeout_keep_alive=5,
-            timeout_graceful_shutdown=10,
-            limit_concurrency=256,
-            server_header=False,
-        )
+        uvicorn.run(create_app(ledger, desk=desk), host=host, port=port, **OPTIONS)
     finally:
         ledger.close()

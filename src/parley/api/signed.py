@@ -3,32 +3,27 @@ runs, once per nonce; a retry gets the first answer, and nothing runs twice."""
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import time
-from collections.abc import AsyncIterator
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any, get_args, get_origin
 
-from fastapi import Request
-from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, Response
+from fastapi import Request, params
+from fastapi.dependencies.utils import get_typed_signature
+from fastapi.responses import Response
+from fastapi.routing import APIRoute
 
 from parley.api.errors import body_of, said_in, status_of
 from parley.app import requests as signed_requests
 from parley.app.ledger import Ledger
 from parley.app.requests import Answer, Caller
 from parley.errors import ParleyError
+from parley.log.command import SignedCommand
 
-
-class Answered(ParleyError):
-    """The request was answered before its route ran: a refusal or a retry's first answer."""
-
-    def __init__(self, status: int, body: bytes) -> None:
-        super().__init__(str(status))
-        self.status = status
-        self.body = body
-
-    def response(self) -> Response:
-        return Response(self.body, self.status, media_type="application/json")
+JSON = "application/json"
 
 
 def _json(data: Any) -> bytes:
@@ -40,49 +35,132 @@ def ledger_of(request: Request) -> Ledger:
     return ledger
 
 
-async def signed_party(request: Request) -> AsyncIterator[Caller]:
-    """FastAPI dependency: the party that signed this request, its nonce held by it until the
-    request is answered (a second request with the nonce waits, then gets the first answer)."""
-    ledger = ledger_of(request)
+class Answered(ParleyError):
+    """The request was answered before its route ran: the door refused it."""
+
+    def __init__(self, status: int, body: bytes) -> None:
+        super().__init__(str(status))
+        self.status = status
+        self.body = body
+
+    def response(self) -> Response:
+        return Response(self.body, self.status, media_type=JSON)
+
+
+@dataclass(frozen=True)
+class Arrived:
+    """A signed request as it arrived, its fields read, not yet admitted: the key that signed
+    it and its nonce are asked of the database in the thread its route runs in."""
+
+    request: Request
+    command: SignedCommand
+    body: bytes
+
+
+async def signed_party(request: Request) -> Arrived:
+    """FastAPI dependency of a route's `Caller` (`Signed`): the request as it arrived, refused
+    at once (401) if it is no signed command or not a fresh one. The route (a `SignedRoute`)
+    admits it before its own code runs: the party that signed it, its nonce held by it until it
+    is answered (a second request with the nonce waits, then gets the first answer)."""
+    path = request.scope.get("raw_path") or request.url.path.encode()
     body = await request.body()
-    headers = {k.lower(): v for k, v in request.headers.items()}
-    path = request.scope.get("raw_path", request.url.path.encode()).decode("ascii", "replace")
     try:
-        caller, first = await run_in_threadpool(
-            lambda: signed_requests.admit(
-                ledger,
-                method=request.method,
-                path=path.partition("?")[0],
-                headers=headers,
-                body=body,
-                now=int(time.time()),
-            )
+        command = signed_requests.signed_command(
+            method=request.method,
+            path=path.decode("ascii", "replace").partition("?")[0],
+            headers=request.headers,  # its names in lower case, as the server received them
+            body=body,
+            now=int(time.time()),
         )
-    except ParleyError as e:  # nothing was taken: a refusal is not kept for a retry
+    except ParleyError as e:
         raise Answered(status_of(e), _json(body_of(e, said_in(request)))) from e
-    request.state.party = caller.party_id
-    request.scope.setdefault("state", {})["party"] = caller.party_id
-    if first is not None:
-        raise Answered(first.status, first.body)
-    request.state.caller = caller
+    arrived = request.state.arrived = Arrived(request, command, body)
+    return arrived
+
+
+def unauthenticated(request: Request) -> Response | None:
+    """The refusal of a signed request whose signature does not hold, if it is one (a body
+    the route's model refuses is said to be malformed only to its party)."""
+    arrived: Arrived | None = getattr(request.state, "arrived", None)
+    if arrived is None:
+        return None
     try:
-        yield caller
-    finally:
-        signed_requests.release(ledger, caller)
+        signed_requests.authenticate_signed(ledger_of(request), arrived.command, arrived.body)
+    except ParleyError as e:
+        return Response(_json(body_of(e, said_in(request))), status_of(e), media_type=JSON)
+    return None
 
 
-def answer(request: Request, data: Any, status: int = 200) -> JSONResponse:
+class SignedRoute(APIRoute):
+    """A route whose endpoint takes a `Caller` runs only once its request is admitted, in the
+    same worker thread (one hop off the event loop, not one for the door and one for the
+    route): a refusal or a retry's first answer is answered without running it."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        caller = None if getattr(endpoint, "admitted", False) else _caller_parameter(endpoint)
+        if caller is not None:
+            endpoint = _admitted(endpoint, caller)
+        super().__init__(path, endpoint, **kwargs)
+
+
+def is_admitted(endpoint: Callable[..., Any]) -> bool:
+    """Whether the endpoint admits its request before running (or takes no `Caller`)."""
+    return bool(getattr(endpoint, "admitted", False)) or _caller_parameter(endpoint) is None
+
+
+def _caller_parameter(endpoint: Callable[..., Any]) -> str | None:
+    """The name of the endpoint's parameter that `signed_party` gives, if it has one."""
+    for parameter in get_typed_signature(endpoint).parameters.values():
+        if get_origin(parameter.annotation) is Annotated and any(
+            isinstance(m, params.Depends) and m.dependency is signed_party
+            for m in get_args(parameter.annotation)[1:]
+        ):
+            return parameter.name
+    return None
+
+
+def _admitted(endpoint: Callable[..., Response], caller: str) -> Callable[..., Response]:
+    if not callable(endpoint) or _is_async(endpoint):
+        raise TypeError(f"{endpoint!r}: a signed route runs in a worker thread (def, not async)")
+
+    @functools.wraps(endpoint)
+    def admitted(**values: Any) -> Response:
+        arrived: Arrived = values[caller]
+        request = arrived.request
+        ledger = ledger_of(request)
+        try:
+            who, first = signed_requests.admit_signed(ledger, arrived.command, arrived.body)
+        except ParleyError as e:  # nothing was taken: a refusal is not kept for a retry
+            return Response(_json(body_of(e, said_in(request))), status_of(e), media_type=JSON)
+        request.scope.setdefault("state", {})["party"] = who.party_id  # for the access log
+        if first is not None:
+            return Response(first.body, first.status, media_type=JSON)
+        request.state.caller = who
+        try:
+            return endpoint(**{**values, caller: who})
+        finally:
+            signed_requests.release(ledger, who)
+
+    admitted.admitted = True  # type: ignore[attr-defined]
+    return admitted
+
+
+def _is_async(endpoint: Callable[..., Any]) -> bool:
+    return inspect.iscoroutinefunction(inspect.unwrap(endpoint))
+
+
+def answer(request: Request, data: Any, status: int = 200) -> Response:
     """Answer a signed request and keep the answer for its retries."""
     body = _json(data)
     _keep(request, status, body)
-    return JSONResponse(content=data, status_code=status)
+    return Response(body, status, media_type=JSON)
 
 
 def refusal(request: Request, error: ParleyError) -> Response:
     """A use case refused the request: the refusal is its answer, kept for its retries."""
     status, body = status_of(error), _json(body_of(error, said_in(request)))
     _keep(request, status, body)
-    return Response(body, status, media_type="application/json")
+    return Response(body, status, media_type=JSON)
 
 
 def _keep(request: Request, status: int, body: bytes) -> None:

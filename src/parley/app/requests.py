@@ -75,7 +75,12 @@ def authenticate(
     now: int,
 ) -> Caller:
     """The party that signed the request, or `Unauthenticated` saying why not."""
-    signed = _signed(method=method, path=path, headers=headers, body=body, now=now)
+    signed = signed_command(method=method, path=path, headers=headers, body=body, now=now)
+    return authenticate_signed(ledger, signed, body)
+
+
+def authenticate_signed(ledger: Ledger, signed: SignedCommand, body: bytes) -> Caller:
+    """`authenticate` of a request whose command `signed_command` has read."""
     with ledger.reading() as conn:
         found = store_keys.signing_key(conn, signed.keyid)
     return _caller(signed, found, body)
@@ -92,7 +97,14 @@ def admit(
 ) -> tuple[Caller, Answer | None]:
     """`authenticate` and `claim` in one statement: the party that signed the
     request, and the first answer to its nonce (None: run it, then `release`)."""
-    signed = _signed(method=method, path=path, headers=headers, body=body, now=now)
+    signed = signed_command(method=method, path=path, headers=headers, body=body, now=now)
+    return admit_signed(ledger, signed, body)
+
+
+def admit_signed(
+    ledger: Ledger, signed: SignedCommand, body: bytes
+) -> tuple[Caller, Answer | None]:
+    """`admit` of a request whose command `signed_command` has read."""
     slot = (id(ledger), signed.keyid, signed.nonce)
     _RUNNING.enter(slot)  # before the read: a request running with the nonce is answered first
     try:
@@ -107,10 +119,12 @@ def admit(
     return caller, first
 
 
-def _signed(
+def signed_command(
     *, method: str, path: str, headers: Mapping[str, str], body: bytes, now: int
 ) -> SignedCommand:
-    """The request's signed command, if it is one and was made within the window."""
+    """The request's signed command, if it is one (its fields well formed, its body the one
+    they digest) and was made within the window; whose key signed it, and whether the
+    signature holds, `admit_signed` asks the database and checks."""
     try:
         signed = SignedCommand.from_fields(
             method=method,

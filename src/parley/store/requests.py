@@ -5,7 +5,8 @@ A request that appends is recorded by the ledger's own write transaction, beside
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, and_, bindparam, insert, select, update
@@ -60,9 +61,7 @@ def admission(db: Database, key_id: str, nonce: str) -> tuple[tuple[Key, bool] |
     """The key `key_id` as `store.keys.signing_key` gives it, and what its earlier request with
     this nonce left (`seen`), in one statement: on PostgreSQL outside a transaction, one round
     trip (a statement sees one snapshot; no BEGIN, no COMMIT)."""
-    with db.connect() as conn:
-        if conn.dialect.name == "postgresql":
-            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+    with _statements(db) as conn:
         row = conn.execute(_ADMISSION, {"key_id": key_id, "nonce": nonce}).one_or_none()
     found = store_keys.signing_key_of(row, key_id)
     if row is None or row.nonce_signature is None:
@@ -136,13 +135,27 @@ _FIRST_ANSWER = (
 def answer(
     db: Engine, key_id: str, nonce: str, created: int, signature: bytes, status: int, body: bytes
 ) -> None:
-    """Keep the answer given to a request, for its retries (the first answer kept wins)."""
+    """Keep the answer given to a request, for its retries (the first answer kept wins). On
+    PostgreSQL each statement commits itself (no BEGIN, no COMMIT round trip): the insert
+    alone, or an update that only a row still waiting for its answer takes."""
     row = {"key_id": key_id, "nonce": nonce, "created": created, "signature": signature}
     try:
-        with db.begin() as tx:
+        with _statements(db) as tx:
             new = _NEW_ANSWER[tx.dialect.name]
             if tx.execute(new, {**row, "status": status, "answer": body}).first() is None:
                 keys = {"k_key_id": key_id, "k_nonce": nonce}
                 tx.execute(_FIRST_ANSWER, {**keys, "status": status, "answer": body})
     except IntegrityError:  # answered already (another process): the first answer stands
         pass
+
+
+@contextmanager
+def _statements(db: Database) -> Iterator[Tx]:
+    """A connection whose statements each commit themselves on PostgreSQL (autocommit), and
+    that commits at the end on SQLite (whose write lock is taken up front by BEGIN)."""
+    with db.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            yield conn.execution_options(isolation_level="AUTOCOMMIT")
+        else:
+            with conn.begin():
+                yield conn
