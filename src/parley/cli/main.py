@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 from typing import Annotated
 
@@ -86,6 +87,21 @@ app.add_typer(agreements.agreement_app, name="agreement")
 app.add_typer(matches.match_app, name="match")
 app.add_typer(witness_app, name="witness")
 app.add_typer(desk.desk_app, name="desk")
+
+
+def _one_line_summaries(group: typer.Typer) -> None:
+    """A command's summary in a list of commands is its docstring's first paragraph as one
+    line: Rich would keep the line breaks where the source wrapped it."""
+    for info in group.registered_commands:
+        doc = info.help or (info.callback.__doc__ if info.callback else None)
+        if info.short_help is None and doc:
+            info.short_help = " ".join(inspect.cleandoc(doc).split("\n\n")[0].split())
+    for sub in group.registered_groups:
+        if sub.typer_instance is not None:
+            _one_line_summaries(sub.typer_instance)
+
+
+_one_line_summaries(app)
 
 
 def main() -> None:
