@@ -20,8 +20,14 @@ class BatchStatus(enum.StrEnum):
     CANCELLED = "cancelled"  # called off; persons already moved keep their states
 
 
-# The statuses as words a refusal shows in the reader's language (`Word(status.value)`).
-STATUS_WORDS = (N_("planned"), N_("in_progress"), N_("closed"), N_("cancelled"))
+# The statuses as a reader is shown them, on pages (`gettext(STATUS_LABELS[status])`) and in
+# refusals (`Word(STATUS_LABELS[status])`).
+STATUS_LABELS: dict[BatchStatus, str] = {
+    BatchStatus.PLANNED: N_("planned"),
+    BatchStatus.IN_PROGRESS: N_("in progress"),
+    BatchStatus.CLOSED: N_("closed"),
+    BatchStatus.CANCELLED: N_("cancelled"),
+}
 
 
 @dataclass(frozen=True)
@@ -60,7 +66,7 @@ class Batch:
             raise Conflict(
                 N_("batch {batch} is {status}; nothing in it can change"),
                 batch=self.batch_id,
-                status=Word(self.status.value),
+                status=Word(STATUS_LABELS[self.status]),
             )
 
     def amend(

@@ -6,18 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from parley.domain.batches import STATUS_LABELS
 from parley.domain.handovers import STATE_LABELS
 from parley.domain.persons import CATEGORY_WORDS, HEALTH_WORDS
 from parley.domain.words import Words, word_key
 from parley.web.i18n import N_
 
 HANDOVER_STATES: dict[str, str] = {str(k): v for k, v in STATE_LABELS.items()}
-BATCH_STATUSES = {
-    "planned": N_("planned"),
-    "in_progress": N_("in progress"),
-    "closed": N_("closed"),
-    "cancelled": N_("cancelled"),
-}
+BATCH_STATUSES: dict[str, str] = {str(k): v for k, v in STATUS_LABELS.items()}
 MATCH_STATES = {
     "proposed": N_("Awaiting a decision"),
     "confirmed": N_("Confirmed"),

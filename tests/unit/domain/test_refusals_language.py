@@ -8,7 +8,7 @@ import pytest
 
 from parley.app.language import refusal, translations
 from parley.domain.agreements import PersonRef
-from parley.domain.batches import new_batch
+from parley.domain.batches import STATUS_LABELS, new_batch
 from parley.domain.dates import _MONTHS, PartialDate, parse_partial_date
 from parley.domain.errors import Conflict, IllegalTransition, InvalidRecord
 from parley.domain.handovers import STATE_LABELS, Handover, HandoverState
@@ -98,5 +98,5 @@ def test_the_catalogs_translate_each_listed_word_as_the_words_of_the_list(locale
     gettext = translations(locale).gettext
     for words in (CATEGORY_WORDS, HEALTH_WORDS, SEX_WORDS):
         assert [gettext(w) for w in words.shown("en")] == words.shown(locale)
-    for word in (*STATE_LABELS.values(), *_MONTHS):
+    for word in (*STATE_LABELS.values(), *STATUS_LABELS.values(), *_MONTHS):
         assert gettext(word) != word, word
