@@ -105,6 +105,11 @@ def _exact(name: str, col: str, same: str, m: float, u: float) -> Comparison:
     )
 
 
+# Family names whose sounds are one apart, each of three sounds or more.
+_SOUND_APART = (
+    "length(fam_code_l) >= 3 AND length(fam_code_r) >= 3 "
+    "AND damerau_levenshtein(fam_code_l, fam_code_r) <= 1"
+)
 FAMILY = Comparison(
     "family name",
     ("fam_skel", "fam_skel2", "fam_stem", "fam_code", "fam_code2", "given_skel"),
@@ -132,12 +137,13 @@ FAMILY = Comparison(
             "written as the given name on the other record", 0.01, 0.0005,
         ),
         Level(_jw("fam_skel", 0.92), "spelt alike (a typo)", 0.05, 0.004),
-        # A machine translation or a hearing changes a sound or two (`Комар` / `Konal`).
+        # A machine translation or a hearing changes a sound or two (`Комар` / `Konal`); with
+        # the letters still alike (`Федоров` / `Fndolow`) it is rarely a chance likeness.
         Level(
-            "length(fam_code_l) >= 3 AND length(fam_code_r) >= 3 "
-            "AND damerau_levenshtein(fam_code_l, fam_code_r) <= 1",
-            "sound nearly alike (one sound apart)", 0.04, 0.005,
+            f"{_SOUND_APART} AND {_jw('fam_skel', 0.8)}",
+            "sound nearly alike and spelt somewhat alike", 0.03, 0.002,
         ),
+        Level(_SOUND_APART, "sound nearly alike (one sound apart)", 0.02, 0.005),
         Level(_jw("fam_skel", 0.8), "spelt somewhat alike", 0.03, 0.04),
         Level("ELSE", "different", 0.03, 0.95),
     ),
@@ -364,6 +370,8 @@ PREDICTION_RULES = (
     # namesakes: the given name's initial must agree too.
     "l.fam_code = r.fam_code AND l.birth_y = r.birth_y AND l.given_initial = r.given_initial",
     "l.fam_code = r.fam_code AND l.given_code = r.given_code",
+    "l.fam_code = r.fam_code2 AND l.given_code = r.given_code",
+    "l.fam_code2 = r.fam_code AND l.given_code = r.given_code",
     "l.fam_code = r.fam_code AND l.patr_key = r.patr_key",
     "l.given_code = r.given_code AND l.patr_key = r.patr_key "
     "AND substr(l.fam_skel, 1, 1) = substr(r.fam_skel, 1, 1)",
@@ -392,6 +400,16 @@ PREDICTION_RULES = (
     "l.unit = r.unit AND l.given_initial = r.given_initial",
     "l.given_code = r.given_code AND l.birth_y = r.birth_y "
     "AND substr(l.fam_skel, 1, 1) = substr(r.fam_skel, 1, 1)",
+    # Both names mistyped or garbled past their keys, what is left agreeing: the family
+    # name's sound with the date but for its year, or the father's name with the birth year.
+    "l.bdate = r.bdate AND l.fam_code = r.fam_code",
+    "l.bdate = r.bdate AND l.fam_code = r.fam_code2",
+    "l.bdate = r.bdate AND l.fam_code2 = r.fam_code",
+    "l.fam_code = r.fam_code AND l.birth_m = r.birth_m AND l.birth_d = r.birth_d",
+    "l.patr_key = r.patr_key AND l.birth_y = r.birth_y "
+    "AND substr(l.fam_skel, 1, 1) = substr(r.fam_skel, 1, 1)",
+    "l.given_key = r.given_key AND l.patr_key = r.patr_key AND l.birth_y = r.birth_y",
+    "l.fam_skel = r.fam_skel AND l.birth_y = r.birth_y AND l.birth_m = r.birth_m",
 )
 # Pairs sure enough to estimate how many matches there are.
 DETERMINISTIC_RULES = (

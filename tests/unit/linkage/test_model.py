@@ -177,3 +177,30 @@ def test_names_the_table_knows_are_never_taken_for_a_garbled_one(
         )
     ):
         assert level == _TWINS, (one.group, written, level)
+
+
+def test_a_family_name_one_sound_apart_and_spelt_alike_is_its_own_level() -> None:
+    a = LinkageRecord("a", "Федоров", "Борислав", "Климентович", birth_date="1962-08-22")
+    b = LinkageRecord("b", "Fndolow", "Borislew", birth_date="1962")
+    assert _level(model.FAMILY, _pair(a, b)) == "sound nearly alike and spelt somewhat alike"
+
+
+def test_both_names_garbled_the_rest_still_brings_the_pair() -> None:
+    # The family name's sound and the birth date: the given name garbled past its initial.
+    a = LinkageRecord("a", full_name="Шелест Устим Францович", birth_date="03.05.1969")
+    b = LinkageRecord("b", "Cherest", "Oistine", birth_date="1969-05-03")
+    assert "l.bdate = r.bdate AND l.fam_code = r.fam_code2" in _blocked(_pair(a, b))
+    # The father's name and the birth year, both names mistyped.
+    c = LinkageRecord("c", "Вернигора", "Остап", "Опанасович", birth_date="1970-01-03")
+    d = LinkageRecord("d", "Вермигора", "Осиап", "Афанасьевич", birth_date="1970")
+    assert _blocked(_pair(c, d)) == [
+        "l.patr_key = r.patr_key AND l.birth_y = r.birth_y "
+        "AND substr(l.fam_skel, 1, 1) = substr(r.fam_skel, 1, 1)"
+    ]
+    # A year mistyped: the family name's sound with the day and month.
+    e = LinkageRecord("e", "Романенко", "Аркадій", birth_date="1981-07-14")
+    f = LinkageRecord("f", "Romanenko", "Arkalii", "Veniaminovich", birth_date="1980-07-14")
+    assert (
+        "l.fam_code = r.fam_code AND l.birth_m = r.birth_m AND l.birth_d = r.birth_d"
+        in _blocked(_pair(e, f))
+    )
