@@ -6,8 +6,11 @@ process's CPU seconds (user + system, getrusage) over the confirmations done, so
 stretches the wall clock but not the figure. The database's own CPU (PostgreSQL's backend) is
 not counted; the commits, statements and round trips per confirmation are printed beside it.
 
+With --use-case, the use case alone (the ledger's part: what runs inside `caller.acting()`), for
+a request whose signature the door already checked.
+
 Run: .venv/bin/python benchmarks/serve_writes.py [--db postgresql] [--persons 1500]
-     [--count 2000] [--clients 1 32] [--profile FILE]
+     [--count 1000] [--clients 1 32] [--use-case] [--profile FILE]
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import resource
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import event
@@ -30,8 +34,9 @@ from parley.app.config import Settings
 from parley.app.keys import KeyRing
 from parley.app.ledger import Ledger
 from parley.app.requests import Answer
+from parley.app.signing import Command
 from parley.domain.agreements import PersonRef
-from parley.log.command import command_body, sign_command
+from parley.log.command import SignedCommand, command_body, sign_command
 
 sys.path.insert(0, str(Path(__file__).parent.parent))
 from benchmarks.serve_requests import _databases, _prepare
@@ -79,6 +84,23 @@ def _confirm(ledger: Ledger, headers: dict[str, str], body: bytes, person: Perso
         signed_requests.release(ledger, caller)
 
 
+def _use_case(ledger: Ledger, headers: dict[str, str], body: bytes, person: PersonRef) -> int:
+    """The use case alone, as the route runs it for a request already admitted."""
+    signed = SignedCommand.from_fields(
+        method="POST",
+        path=PATH,
+        content_digest=headers["content-digest"],
+        signature_input=headers["signature-input"],
+        signature=headers["signature"],
+    )
+    with Ledger.commanded(Command(signed, body, _PUBLIC[signed.keyid])):
+        done = batches.confirm(ledger, actor="MED", batch_id="B", persons=[person])
+    return done.count
+
+
+_PUBLIC: dict[str, bytes] = {}
+
+
 class _Counts:
     """Statements and commits the engine sends (each a round trip, but for pipelined ones)."""
 
@@ -100,6 +122,7 @@ def _level(
     requests: list[tuple[dict[str, str], bytes, PersonRef]],
     clients: int,
     profile_to: str | None,
+    run: Callable[[Ledger, dict[str, str], bytes, PersonRef], int] = _confirm,
 ) -> None:
     """The requests sent by `clients` threads, each taking the next one; with `profile_to`, a
     profile of every thread's CPU time (not wall time) written there."""
@@ -116,7 +139,7 @@ def _level(
                 item = next(feed, None)
             if item is None:
                 break
-            assert _confirm(ledger, *item) == 1
+            assert run(ledger, *item) == 1
         if profile is not None:
             profile.disable()
             with lock:
@@ -141,6 +164,9 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=1000, help="confirmations per level")
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 32])
     parser.add_argument("--profile", help="write a cProfile of the last level here")
+    parser.add_argument(
+        "--use-case", action="store_true", help="the use case alone, without the admission"
+    )
     args = parser.parse_args()
     print(
         f"{'database':11s} {'clients':>7s} {'confirmed':>9s} {'CPU ms each':>11s}"
@@ -152,6 +178,8 @@ def main() -> None:
         ledger.close()
         ledger = Ledger.open(Settings(data, url))
         ring = KeyRing(data / "keys")
+        signer = ring.signer("MED")
+        _PUBLIC[signer.key_id] = signer.public
         for clients in args.clients:
             todo, pool = pool[: args.count], pool[args.count :]
             if len(todo) < args.count:
@@ -160,7 +188,8 @@ def main() -> None:
             counts = _Counts(ledger)
             t0, c0 = time.perf_counter(), _cpu()
             last = clients == args.clients[-1]
-            _level(ledger, requests, clients, args.profile if last else None)
+            run = _use_case if args.use_case else _confirm
+            _level(ledger, requests, clients, args.profile if last else None, run)
             cpu, wall = _cpu() - c0, time.perf_counter() - t0
             n = len(requests)
             event.remove(ledger.engine, "before_cursor_execute", counts._statement)

@@ -11,7 +11,9 @@ from collections.abc import Sequence
 from sqlalchemy import Table, func, select
 from sqlalchemy.engine import Connection
 
+from parley.app import keys_admin
 from parley.app.audit import verify_live
+from parley.app.config import Settings
 from parley.app.ledger import Ledger, _Ticket
 from parley.app.signing import Command
 from parley.domain import events as ev
@@ -148,3 +150,27 @@ def test_the_first_answer_kept_replaces_the_provisional_one_and_stands(ledger: L
         other = seen_requests.seen(conn, key, "f" * 32)
     assert first is not None and (first.status, first.answer) == (201, b"a")
     assert other is not None and (other.status, other.answer) == (403, b"c")
+
+
+def test_what_another_process_appends_between_groups_is_read_afresh(
+    ledger: Ledger, settings: Settings
+) -> None:
+    """A group reuses what the last one read (keys, roles, the tree's right edge) only while the
+    log ends where that group left it: after another process (a second ledger) appends and
+    revokes UA's key, UA's key no longer signs, and the new entries extend the tree as stored."""
+    setup_parties(ledger)
+    ledger._commit_group([_ticket(_note("UA", 1)), _ticket(_note("MED", 2))])
+    other = Ledger.open(settings)
+    try:
+        other._commit_group([_ticket(_note("MED", 3))])
+        revoked = ledger.keys.key_id_for("UA")
+        keys_admin.revoke(other, actor="MED", party_id="UA", revoked_key_id=revoked, reason="lost")
+    finally:
+        other.close()
+    group = [_ticket(_note("UA", 4)), _ticket(_note("MED", 5))]
+    ledger._commit_group(group)
+    assert isinstance(group[0].error, DomainError)
+    assert "revoked" in str(group[0].error)
+    assert group[1].appended is not None
+    ledger._commit_group([_ticket(_note("MED", 6))])  # and the next group reuses it again
+    assert verify_live(ledger).entries == _size(ledger)

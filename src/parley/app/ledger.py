@@ -25,7 +25,7 @@ from parley.log.command import command_body
 from parley.log.entry import Entry, draft, runs
 from parley.log.keys import Key, SignerFault, registers_itself, signer_fault
 from parley.log.merkle import leaf_hash
-from parley.log.nodes import extend
+from parley.log.nodes import NodeId, append_leaves, compact_range_ids
 from parley.store import Database, Tx, migrate
 from parley.store import keys as store_keys
 from parley.store import log as stored
@@ -59,16 +59,59 @@ _KEY_EVENTS = frozenset(
 )
 
 
+@dataclass(frozen=True)
+class _Known:
+    """What the log said when this ledger last committed a group, for the next group to reuse
+    while the log still ends where it left it (no other process appended since): the keys read
+    and those found active for their actor, the parties' roles, and the tree's right edge (the
+    nodes of its compact range, which the next leaves hash with)."""
+
+    tip: tuple[int, bytes | None]  # the log's size and its last leaf hash
+    keys: dict[str, Key | None]
+    active_keys: set[tuple[str, str]]
+    roles: dict[str, Role]
+    edge: dict[NodeId, bytes]
+
+
+class _Edge:
+    """The tree's nodes as the store holds them; the right edge this ledger knows is answered
+    without a read. Every node given is remembered, for the edge after the new leaves."""
+
+    def __init__(self, store: SqlNodeStore, known: dict[NodeId, bytes]) -> None:
+        self.store = store
+        self.known = known
+        self.given: dict[NodeId, bytes] = {}
+
+    def get_nodes(self, ids: Sequence[NodeId]) -> list[bytes]:
+        if all(i in self.known for i in ids):
+            values = [self.known[i] for i in ids]
+        else:
+            values = self.store.get_nodes(ids)
+        self.given.update(zip(ids, values, strict=True))
+        return values
+
+
 class _Group:
     """What one group commit learns as it applies its commands in order: the next index, the
     keys already read and found active for their actor, the nonces the requests' commands
     already hold (read once for the group), and what is written once at the end: the leaves'
-    tree nodes, the command and nonce rows (no command reads them while deciding)."""
+    tree nodes, the command and nonce rows (no command reads them while deciding).
 
-    def __init__(self, tx: Tx, group: Sequence[_Ticket]) -> None:
-        self.next: int | None = None
-        self.active_keys: set[tuple[str, str]] = set()
-        self.keys: dict[str, Key | None] = {}
+    `known`: what the last group left, when the log still ends at `tip`."""
+
+    def __init__(
+        self,
+        tx: Tx,
+        group: Sequence[_Ticket],
+        tip: tuple[int, bytes | None],
+        known: _Known | None,
+    ) -> None:
+        self.tip = tip
+        self.next = tip[0]
+        self.active_keys: set[tuple[str, str]] = set(known.active_keys) if known else set()
+        self.keys: dict[str, Key | None] = dict(known.keys) if known else {}
+        self.roles: dict[str, Role] = dict(known.roles) if known else {}
+        self.edge: dict[NodeId, bytes] = known.edge if known else {}
         self.leaves: list[bytes] = []
         self.appender = stored.Appender(tx)
         self.grouped = len(group) > 1  # each command in its own savepoint
@@ -99,10 +142,10 @@ class _Group:
             held = next((x.signature for x in self.taken if x.holds(key_id, nonce)), None)
         return held
 
-    def mark(self) -> tuple[int | None, int, int, int]:
+    def mark(self) -> tuple[int, int, int, int]:
         return self.next, len(self.leaves), self.appender.pending(), len(self.taken)
 
-    def undo(self, mark: tuple[int | None, int, int, int]) -> None:
+    def undo(self, mark: tuple[int, int, int, int]) -> None:
         """Forget what a command rolled back to its savepoint appended, and any key it saw."""
         self.next = mark[0]
         del self.leaves[mark[1] :]
@@ -111,13 +154,21 @@ class _Group:
         self.keys_changed()
         store_keys.forget_roles()
 
-    def write(self, conn: Tx) -> None:
-        """The rows held back to the group's end: commands, nonces, then the tree's nodes."""
-        self.appender.write_commands()
-        answered.record(conn, self.taken)
-        if self.leaves:
-            first = self.next - len(self.leaves) if self.next is not None else 0
-            extend(SqlNodeStore(conn), first, self.leaves)
+    def write(self, conn: Tx) -> _Known:
+        """The rows held back to the group's end, sent together: commands, nonces, the tree's
+        new nodes. What the log says once they commit."""
+        store = SqlNodeStore(conn)
+        edge = _Edge(store, self.edge)
+        nodes = append_leaves(edge, self.tip[0], self.leaves) if self.leaves else []
+        with self.appender.together():
+            self.appender.write_commands()
+            answered.record(conn, self.taken)
+            store.put_nodes(nodes)
+        tip = (self.next, self.leaves[-1]) if self.leaves else self.tip
+        if self.leaves:  # the new edge: old edge nodes and new nodes (none is missing)
+            have = {**edge.given, **{NodeId(n.level, n.idx): n.hash for n in nodes}}
+            self.edge = {i: have[i] for i in compact_range_ids(self.next)}
+        return _Known(tip, self.keys, self.active_keys, self.roles, self.edge)
 
 
 @dataclass(frozen=True)
@@ -170,6 +221,7 @@ class Ledger:
         self._queue = threading.Condition()  # guards _pending and _leading
         self._leading = False  # a thread is committing groups
         self._operator: str | None = None  # the mediator, once registered: it never changes
+        self._known: _Known | None = None  # what the last group left (the leader's alone)
 
     @classmethod
     def open(
@@ -286,24 +338,15 @@ class Ledger:
             time.sleep(0)
 
     def _commit_group(self, group: list[_Ticket]) -> None:
+        known, self._known = self._known, None  # until this group commits
         try:
-            with stored.writing(self.engine) as conn, store_keys.roles_kept():
-                state = _Group(conn, group)
-                savepoint = state.appender
-                if len(group) == 1:
-                    group[0].appended = self._apply(conn, group[0], state)
-                else:
-                    for ticket in group:
-                        mark = state.mark()
-                        savepoint.savepoint()
-                        try:
-                            ticket.appended = self._apply(conn, ticket, state)
-                        except Exception as e:  # this command alone is refused
-                            ticket.error = e
-                            savepoint.roll_back()
-                            state.undo(mark)
-                state.write(conn)
+            with stored.writing(self.engine) as conn:
+                tip = stored.tip(conn)
+                # the log ends where this ledger left it: what it read then still holds
+                state = _Group(conn, group, tip, known if known and known.tip == tip else None)
+                self._known = self._apply_group(conn, group, state)
         except BaseException as e:  # the commit failed: no command of the group holds
+            self._known = None
             for ticket in group:
                 if ticket.error is None:
                     ticket.error, ticket.appended = e, None
@@ -314,10 +357,26 @@ class Ledger:
         for ticket in group:
             ticket.done = True
 
+    def _apply_group(self, conn: Tx, group: list[_Ticket], state: _Group) -> _Known:
+        """Each command of the group in order, then the rows held to the end."""
+        with store_keys.roles_kept(state.roles):
+            savepoint = state.appender
+            if len(group) == 1:
+                group[0].appended = self._apply(conn, group[0], state)
+            else:
+                for ticket in group:
+                    mark = state.mark()
+                    savepoint.savepoint()
+                    try:
+                        ticket.appended = self._apply(conn, ticket, state)
+                    except Exception as e:  # this command alone is refused
+                        ticket.error = e
+                        savepoint.roll_back()
+                        state.undo(mark)
+            return state.write(conn)
+
     def _apply(self, conn: Tx, ticket: _Ticket, state: _Group) -> Appended:
         events = list(ticket.decide(conn))
-        if state.next is None:
-            state.next = self.size(conn)
         first = state.next
         if not events:
             return Appended(first, 0)

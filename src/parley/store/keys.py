@@ -157,10 +157,10 @@ _ROLE = select(t.parties.c.role).where(t.parties.c.party_id == bindparam("party_
 
 
 @contextmanager
-def roles_kept() -> Iterator[None]:
+def roles_kept(known: dict[str, Role] | None = None) -> Iterator[None]:
     """Within the block (one write group, one thread), a registered party's role is read once:
-    no entry changes it."""
-    token = _ROLES.set({})
+    no entry changes it. `known`: the roles already read (the dict is kept up to date)."""
+    token = _ROLES.set({} if known is None else known)
     try:
         yield
     finally:

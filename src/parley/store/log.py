@@ -47,6 +47,15 @@ def size(tx: Connection) -> int:
     return 0 if last is None else int(last) + 1
 
 
+_TIP = select(_e.idx, _e.leaf_hash).order_by(_e.idx.desc()).limit(1)
+
+
+def tip(tx: Connection) -> tuple[int, bytes | None]:
+    """How many entries the log holds and the last one's leaf hash (None for an empty log)."""
+    row = tx.execute(_TIP).one_or_none()
+    return (0, None) if row is None else (int(row.idx) + 1, bytes(row.leaf_hash))
+
+
 @functools.cache
 def _insert_sql(paramstyle: str) -> str:
     marks = ", ".join([_PLACEHOLDER[paramstyle]] * len(_INSERTED))
