@@ -430,6 +430,10 @@ def test_the_cli_shows_outcomes_by_name_and_takes_observed_times(
         ok("handover", "B", r0, "--to", to, "--as", who)
     seen = ok("person", "RU:held/ru0", "--as", "UA")
     assert "Коваль0 Петро" in seen and "now: received (final)" in seen
+    # a state said as the pages and refusals say it, not by its code (consent_verified)
+    history = ok("person", "RU:held/ru0")
+    assert "cleared → consent verified by MED" in history, history
+    assert "consent verified → transferred by RU" in history
     own = ok("person", "UA:sought/s62", "--as", "UA")
     assert "found as RU:held/ru0" in own and "closed: received in batch B" in own
     refused = run(app, ["person", "RU:held/ru0", "--as", "SMM"])

@@ -24,6 +24,8 @@ from parley.app.errors import RosterFileError
 from parley.app.keys import KeyRing
 from parley.app.language import refusal, translations, user_locale
 from parley.app.ledger import Ledger
+from parley.domain.batches import STATUS_LABELS, BatchStatus
+from parley.domain.handovers import STATE_LABELS, HandoverState
 from parley.errors import N_, InvalidInput, ParleyError
 
 # wide enough for the status tables when the output is a file or a pipe
@@ -182,3 +184,20 @@ def segment(text: str) -> str:
 
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def state_said(value: str) -> str:
+    """A handover state as pages, papers and refusals say it (`consent verified`), not its
+    code (`consent_verified`, what `--to` takes); anything else as it is."""
+    try:
+        return STATE_LABELS[HandoverState(value)]
+    except ValueError:
+        return value
+
+
+def status_said(value: str) -> str:
+    """A batch status as pages and refusals say it (`in progress`)."""
+    try:
+        return STATUS_LABELS[BatchStatus(value)]
+    except ValueError:
+        return value

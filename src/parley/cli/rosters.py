@@ -23,6 +23,7 @@ from parley.cli.console import (
     print_json,
     segment,
     server,
+    state_said,
     with_ledger,
 )
 from parley.domain.matches import RecordRef
@@ -462,20 +463,28 @@ def person(
         out.print(f"  {kind} {m['with']} ({m['state']}, {m['score']:.2f}){why}")
     for h in data["handovers"]:
         note = f" — {h['note']}" if h["note"] else ""
-        out.print(
-            f"  {h['time']} batch {h['batch']}: {h['from'] or 'planned'} → {h['to']} by {h['by']}{note}"
-        )
+        out.print(f"  {h['time']} batch {h['batch']}: {_moved(h)} by {h['by']}{note}")
     _print_outcome(data)
+
+
+def _moved(h: dict[str, Any]) -> str:
+    """A handover's move in a person's history: `cleared → consent verified`."""
+    return f"{state_said(h['from']) if h['from'] else 'planned'} → {state_said(h['to'])}"
 
 
 def _print_outcome(data: dict[str, Any]) -> None:
     """Where a person the process joined to the reader's own stands; a sought record's finds."""
     if data.get("joined"):
-        out.print(f"  now: {data['state'] or 'in no batch'}{' (final)' if data['final'] else ''}")
+        now = state_said(data["state"]) if data["state"] else "in no batch"
+        out.print(f"  now: {now}{' (final)' if data['final'] else ''}")
     for found in data.get("found_as", []):
-        out.print(f"  found as {found['record']} {found['name'] or ''}: {found['state'] or '—'}")
+        state = state_said(found["state"]) if found["state"] else "—"
+        out.print(f"  found as {found['record']} {found['name'] or ''}: {state}")
         for h in found["handovers"]:
-            out.print(f"    {h['time']} batch {h['batch']}: {h['from'] or 'planned'} → {h['to']}")
+            out.print(f"    {h['time']} batch {h['batch']}: {_moved(h)}")
     outcome = data.get("outcome")
     if outcome:
-        out.print(f"  closed: {outcome['state']} in batch {outcome['batch']} ({outcome['record']})")
+        out.print(
+            f"  closed: {state_said(outcome['state'])} in batch {outcome['batch']}"
+            f" ({outcome['record']})"
+        )

@@ -9,7 +9,17 @@ import typer
 from rich.table import Table
 
 from parley.app.status import summary
-from parley.cli.console import client, failures, out, print_json, server, settings, with_ledger
+from parley.cli.console import (
+    client,
+    failures,
+    out,
+    print_json,
+    server,
+    settings,
+    state_said,
+    status_said,
+    with_ledger,
+)
 from parley.domain.handovers import ORDER
 
 
@@ -104,7 +114,7 @@ def _print_summary(data: dict[str, Any]) -> None:
                 detail = f"brought instead of {e['substitute_for']}"
             if e.get("batch_cancelled"):
                 detail = "; ".join(x for x in (detail, "batch cancelled") if x)
-            table.add_row(e["batch"], e["person"], e["name"] or "", e["state"], detail)
+            table.add_row(e["batch"], e["person"], e["name"] or "", state_said(e["state"]), detail)
         out.print()
         out.print(table)
     log = data["log"]
@@ -120,7 +130,9 @@ def _print_exchange(c: dict[str, Any]) -> None:
     for col in ("planned", "received", "confirmed ×3", "done", "in progress", "by state"):
         table.add_column(col, justify="right" if col != "by state" else "left")
     for side, s in c["sides"].items():
-        states = ", ".join(f"{k} {s['by_state'][k]}" for k in ORDER if k in s["by_state"])
+        states = ", ".join(
+            f"{state_said(k)} {s['by_state'][k]}" for k in ORDER if k in s["by_state"]
+        )
         table.add_row(
             side,
             str(s["planned"]),
@@ -133,5 +145,5 @@ def _print_exchange(c: dict[str, Any]) -> None:
     out.print(table)
     parity = c["parity"]
     released = " / ".join(f"{k} {v}" for k, v in parity["released"].items())
-    batches = ", ".join(f"{b['id']} {b['status']}" for b in c["batches"])
+    batches = ", ".join(f"{b['id']} {status_said(b['status'])}" for b in c["batches"])
     out.print(f"   parity: released {released}, balance {parity['balance']:+d}; batches: {batches}")
