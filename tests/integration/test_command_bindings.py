@@ -388,3 +388,102 @@ def test_a_substitution_binds_the_person_brought_and_its_proposal(
     assert verdict.startswith(
         f"fails: entry {first + 1}: a match.proposed entry for proposal of UA:held/u3, which"
     )
+
+
+def _import(led: Ledger, rows: list[dict[str, str]], *, merge: bool = False) -> None:
+    """UA's held roster from `rows`, as `POST /v1/rosters/UA/held` runs it."""
+    from parley.app import roster_files, rosters
+
+    mode = rosters.ImportMode.MERGE if merge else rosters.ImportMode.REPLACE
+    _served(
+        led, "UA", "/v1/rosters/UA/held", {"records": rows, "source": "list.csv", "merge": merge},
+        lambda: roster_files.import_rows(
+            led, rows=rows, source="list.csv", party_id="UA", kind=RosterKind.HELD, actor="UA",
+            mode=mode,
+        ),
+    )  # fmt: skip
+
+
+ROWS = [
+    {"id": "u0", "family_name": "Коваль", "given_name": "Петро", "birth_date": "1990-01-02"},
+    {"id": "u1", "family_name": "Шевчук", "given_name": "Іван", "notes": "wounded"},
+]
+
+
+def _record(i: int, **fields: str) -> Callable[[list[tuple[str, Payload]]], None]:
+    def change(entries: list[tuple[str, Payload]]) -> None:
+        entries[i][1]["record"] = {**entries[i][1]["record"], **fields}
+
+    return change
+
+
+def test_a_roster_row_swapped_is_refused(led: Ledger, tmp_path: Path) -> None:
+    """Each person recorded is a row of the body, by content and id."""
+    _import(led, ROWS)
+    verdict, first, made = _swapped(led, tmp_path, _record(0, family_name="Коваленко"))
+    assert [k for k, _ in made] == ["person.recorded", "person.recorded", "roster.published"]
+    assert verdict.startswith(f"fails: entry {first}: a person.recorded entry for UA:held record")
+    assert "which the command POST /v1/rosters/UA/held of entry" in verdict
+
+
+def test_a_roster_version_with_other_members_is_refused(led: Ledger, tmp_path: Path) -> None:
+    """A replacement with ids names the version's members: one dropped is refused."""
+    _import(led, ROWS)
+
+    def fewer(entries: list[tuple[str, Payload]]) -> None:
+        del entries[1]
+        entries[1][1]["members"] = {"u0": 1}
+
+    verdict, first, _ = _swapped(led, tmp_path, fewer)
+    assert verdict.startswith(
+        f'fails: entry {first + 1}: a roster.published entry for UA:held version from "list.csv"'
+    )
+
+
+def test_a_roster_row_recorded_twice_is_refused(led: Ledger, tmp_path: Path) -> None:
+    _import(led, ROWS)
+
+    def twice(entries: list[tuple[str, Payload]]) -> None:
+        entries.insert(1, (entries[0][0], dict(entries[0][1])))
+
+    verdict, first, _ = _swapped(led, tmp_path, twice)
+    assert verdict.startswith(f"fails: entry {first + 1}: a person.recorded entry for UA:held")
+    assert verdict.endswith("asked for (1)")
+
+
+def test_a_merge_binds_the_columns_it_had(led: Ledger, tmp_path: Path) -> None:
+    """A merge correcting u0's family name: u0 keeps its birth date (no column for it), and
+    the verifier holds the entry to the columns the rows had; another family name is refused."""
+    _import(led, ROWS)
+    _import(led, [{"id": "u0", "family_name": "Коваленко"}], merge=True)
+    verdict, first, made = _swapped(led, tmp_path, _record(0, family_name="Ковальчук"))
+    assert made[0][1]["record"]["birth_date"] == "1990-01-02"
+    assert verdict.startswith(f"fails: entry {first}: a person.recorded entry for UA:held record")
+
+
+def test_a_list_without_ids_binds_content_not_the_ids_the_roster_gives(
+    led: Ledger, tmp_path: Path
+) -> None:
+    rows = [{k: v for k, v in r.items() if k != "id"} for r in ROWS]
+    _import(led, rows)
+    verdict, first, _ = _swapped(led, tmp_path, _record(1, given_name="Степан"))
+    assert verdict.startswith(f"fails: entry {first + 1}: a person.recorded entry for UA:held")
+    assert "record * content" in verdict
+
+
+def test_a_removal_binds_its_source(led: Ledger, tmp_path: Path) -> None:
+    from parley.app import roster_files
+
+    _import(led, ROWS)
+    body = {"record_ids": ["u1"], "source": "released"}
+    _served(
+        led, "UA", "/v1/rosters/UA/held/removals", body,
+        lambda: roster_files.remove_rows(
+            led, party_id="UA", kind=RosterKind.HELD, record_ids=["u1"], source="released",
+            actor="UA",
+        ),
+    )  # fmt: skip
+    verdict, first, _ = _swapped(led, tmp_path, _set(0, source="died"))
+    assert verdict.startswith(
+        f'fails: entry {first}: a roster.published entry for UA:held version from "died"'
+    )

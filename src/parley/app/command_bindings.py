@@ -10,6 +10,7 @@ the log format, and entries written before it must still read as asked (tests pi
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from collections.abc import Mapping
@@ -19,6 +20,8 @@ from urllib.parse import unquote
 
 from parley.domain.moments import parse_moment, write_moment
 from parley.errors import ParleyError
+from parley.io.rosters import roster_from_rows
+from parley.log.entry import canonical_json
 from parley.log.verify.authority import Asks, Said, Says, Wants, counted
 
 
@@ -186,6 +189,84 @@ def _reported(cid: str, kind: Any, place: Any, day: str, at: str, text: Any) -> 
     return f"{cid} {kind} at {_words(place)} on {when} text {_words(text)}"
 
 
+def _digest(value: Any) -> str:
+    return hashlib.sha256(canonical_json(value)).hexdigest()[:16]
+
+
+def _content(rid: str, record: Mapping[str, Any], rid_id: str, fields: Any = None) -> str:
+    """A record's content as a key: its fields (or only `fields`, a merge's columns) but its
+    id, which the key names apart (`*`: a list without ids, where the roster gives them)."""
+    kept = {k: v for k, v in record.items() if k != "record_id" and (fields is None or k in fields)}
+    how = "content" if fields is None else "columns"
+    return f"{rid} record {rid_id} {how} {_digest(kept)}"
+
+
+def _merged(fields: frozenset[str], said: Said) -> Said:
+    """A person.recorded entry as a merge's body reads it: only the columns the rows had (the
+    person keeps the rest as the roster had them)."""
+    if len(said) != 3:
+        return ()
+    rid, record = json.loads(said[2])
+    return tuple(_content(rid, record, i, fields) for i in (record["record_id"], "*"))
+
+
+def _rows(path: list[str], body: Any, source: str) -> Any:
+    """The rows of a roster body as an import reads them (None: today's rules refuse them,
+    as they may a body an earlier version took: its rows are then not bound)."""
+    if body.get("records") is None:
+        return None
+    try:
+        return roster_from_rows(source, body["records"])
+    except ParleyError:
+        return None
+
+
+def _version(rid: str, source: Any, sha: str) -> str:
+    return f"{rid} version from {_words(source)} sha256 {sha}"
+
+
+def _members(ids: Any) -> str:
+    return f" members {_digest(sorted(ids))}"
+
+
+def _roster_import(path: list[str], body: Any) -> Wants | None:
+    """POST /v1/rosters/{party}/{kind}: a version of that roster from `source` and those rows
+    (their hash), whose members are the rows' ids when the rows replace the roster with ids;
+    each person recorded with a row's content (a merge: the row's columns), by its id if the
+    rows have ids, at most once a row (an unchanged person is not recorded again)."""
+    rid = f"{unquote(path[3])}:{unquote(path[4])}"
+    source, merge = body.get("source", "api"), bool(body.get("merge"))
+    roster = _rows(path, body, str(source))
+    if roster is None:
+        return None
+    version = _version(rid, source, roster.sha256)
+    if not merge and not roster.derive_ids:
+        version += _members(r.record_id for r in roster.records)
+    fields = roster.fields if merge else None
+    records = counted(
+        _content(rid, r.to_dict(), "*" if roster.derive_ids else r.record_id, fields)
+        for r in roster.records
+    )
+    reads = functools.partial(_merged, roster.fields) if merge else None
+    return Wants(each={version: 1}, most=records, reads=reads)
+
+
+def _roster_removal(path: list[str], body: Any) -> Wants | None:
+    """POST /v1/rosters/{party}/{kind}/removals: a version of that roster from `source` and
+    the removal list (its rows' hash, or that of the ids named, one a line); no person
+    recorded (which persons it leaves out is a reading of the log)."""
+    rid = f"{unquote(path[3])}:{unquote(path[4])}"
+    source = body.get("source", "removal")
+    ids = [str(i) for i in body.get("record_ids", ())]
+    sha = hashlib.sha256("".join(f"{i}\n" for i in sorted(ids)).encode()).hexdigest()
+    if body.get("records") is not None:
+        roster = _rows(path, body, str(source))
+        if roster is None:
+            return None
+        sha = roster.sha256
+    return Wants(each={_version(rid, source, sha): 1})
+
+
 ASKS: Mapping[str, Asks] = MappingProxyType({
     "POST /v1/batches/{batch_id}/handovers": _handovers,
     "POST /v1/agreements/{agreement_id}/signatures": _signature,
@@ -199,6 +280,8 @@ ASKS: Mapping[str, Asks] = MappingProxyType({
     "POST /v1/batches/{batch_id}/cancellation": _cancellation,
     "POST /v1/commitments/{commitment_id}/status": _rating,
     "POST /v1/commitments/{commitment_id}/reports": _report,
+    "POST /v1/rosters/{party}/{kind}": _roster_import,
+    "POST /v1/rosters/{party}/{kind}/removals": _roster_removal,
 })  # fmt: skip
 
 
@@ -274,6 +357,21 @@ def _monitored(p: Any) -> str:
     )
 
 
+def _recorded(p: Any) -> Said:
+    """A person recorded: its content by its id, and with any id; then the whole, for a
+    merge's body to read its columns of (`_merged`)."""
+    rid, record = str(p["roster_id"]), p["record"]
+    whole = json.dumps([rid, record], ensure_ascii=False, sort_keys=True)
+    return (_content(rid, record, record["record_id"]), _content(rid, record, "*"), whole)
+
+
+def _published(p: Any) -> Said:
+    """A roster version: with its members (a replacement with ids names them all), and
+    without."""
+    version = _version(str(p["roster_id"]), p["source"], str(p["source_sha256"]))
+    return (version + _members(p["members"]), version)
+
+
 SAYS: Mapping[str, Says] = MappingProxyType({
     "handover.advanced": _moved,
     "handover.substituted": _substituted,
@@ -290,4 +388,6 @@ SAYS: Mapping[str, Says] = MappingProxyType({
     "batch.cancelled": _cancelled,
     "commitment.status_set": _rated,
     "monitor.reported": _monitored,
+    "person.recorded": _recorded,
+    "roster.published": _published,
 })  # fmt: skip

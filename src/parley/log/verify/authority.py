@@ -37,10 +37,14 @@ class Wants:
     each: Mapping[str, int] = field(default_factory=dict)
     most: Mapping[str, int] = field(default_factory=dict)
     open: frozenset[str] = frozenset()
+    # how this body reads what a payload says, besides as it is (a roster merge: only the
+    # columns it had); a module-level function (or a partial of one): it crosses processes
+    reads: Callable[[Said], Said] | None = None
 
     def key(self, said: str | Said) -> str | None:
         """The key of this body an entry saying `said` answers (its first that is asked)."""
-        for k in (said,) if isinstance(said, str) else said:
+        said = (said,) if isinstance(said, str) else said
+        for k in (*self.reads(said), *said) if self.reads is not None else said:
             if k in self.each or k in self.most or k in self.open:
                 return k
         return None
@@ -64,8 +68,9 @@ def counted(keys: Iterable[str]) -> dict[str, int]:
     return out
 
 
-# what a command's body (and path, split at "/") asks for (a bare set: any number of each)
-Asks = Callable[[list[str], Any], "Wants | frozenset[str]"]
+# what a command's body (and path, split at "/") asks for (a bare set: any number of each;
+# None: nothing bound, as a body today's rules no longer read)
+Asks = Callable[[list[str], Any], "Wants | frozenset[str] | None"]
 Says = Callable[[Any], "str | Said"]  # what an entry's payload says, as such keys
 
 
@@ -109,7 +114,9 @@ class Authority:
             wants = asks(path.split("/"), loads_canonical(body) if body else None)
         except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
             return Wants()
-        return wants if isinstance(wants, Wants) else Wants(open=frozenset(wants))
+        if wants is None or isinstance(wants, Wants):
+            return wants
+        return Wants(open=frozenset(wants))
 
     def said(self, event_type: str, payload: bytes) -> Said | None:
         """What the entry's payload says, if its type is bound."""
