@@ -1,16 +1,19 @@
-"""`parley verify` of a large exported log (target: 1,000,000 entries in under 30 s), and
-proof generation from the SQL node store at 10^3 and 10^6 entries.
+"""`parley verify` of a large exported log (target: 1,000,000 entries in under 30 s).
 
-The log starts as a real instance (parties, keys, an agreement), then grows by commands of
-status events, drafted and signed in runs exactly as the ledger does it (one signature per run
-of a command's entries under one key, at most MAX_RUN entries a run); the export and its final
-checkpoint are written in Parley's format and verified by `verify_export`.
+The log starts as a real instance (parties, keys, an agreement), then grows by commands,
+drafted and signed exactly as the ledger appends a command made on one machine: its actor
+signs a local command listing its entries (type and payload commitment), each entry's header
+binds that command, and the operator signs each run of the command's entries (at most MAX_RUN
+entries a run). The mediator's commands rate a commitment, the sides' record persons on their
+own rosters (what each role may author). The export and its final checkpoint are written in
+Parley's format and verified by `verify_export`.
 
-How many entries a command appends decides how many signatures there are to check:
+How many entries a command appends decides how many signatures there are to check (a
+command's own, and one a run):
 - `--commands demo` (the default) draws command sizes like those of `parley demo`, where
   44,092 entries came in 299 runs (93 of one entry, 128 full runs of 256: roster imports,
-  match decisions, handovers advanced batch by batch), 147 entries a signature;
-- `--commands single` makes every command one entry: one signature per entry, the worst case.
+  match decisions, handovers advanced batch by batch), 147 entries a run;
+- `--commands single` makes every command one entry: two signatures per entry, the worst case.
 
 Run: .venv/bin/python benchmarks/log_verify.py [--entries 1000000] [--commands demo|single]
      [--keep DIR] [--repeat N]
