@@ -197,8 +197,11 @@ def _content(rid: str, record: Mapping[str, Any], rid_id: str, fields: Any = Non
     """A record's content as a key: its fields (or only `fields`, a merge's columns) but its
     id, which the key names apart (`*`: a list without ids, where the roster gives them)."""
     kept = {k: v for k, v in record.items() if k != "record_id" and (fields is None or k in fields)}
-    how = "content" if fields is None else "columns"
-    return f"{rid} record {rid_id} {how} {_digest(kept)}"
+    return _person(rid, rid_id, "content" if fields is None else "columns", _digest(kept))
+
+
+def _person(rid: str, rid_id: str, how: str, digest: str) -> str:
+    return f"{rid} record {rid_id} {how} {digest}"
 
 
 def _merged(fields: frozenset[str], said: Said) -> Said:
@@ -361,8 +364,12 @@ def _recorded(p: Any) -> Said:
     """A person recorded: its content by its id, and with any id; then the whole, for a
     merge's body to read its columns of (`_merged`)."""
     rid, record = str(p["roster_id"]), p["record"]
-    whole = json.dumps([rid, record], ensure_ascii=False, sort_keys=True)
-    return (_content(rid, record, record["record_id"]), _content(rid, record, "*"), whole)
+    digest = _digest({k: v for k, v in record.items() if k != "record_id"})
+    return (
+        _person(rid, str(record["record_id"]), "content", digest),
+        _person(rid, "*", "content", digest),
+        json.dumps([rid, record], ensure_ascii=False),
+    )
 
 
 def _published(p: Any) -> Said:
