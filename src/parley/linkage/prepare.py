@@ -30,17 +30,16 @@ from parley.linkage.fields import (
 from parley.linkage.records import LinkageColumns, LinkageRecord, as_columns
 from parley.names import (
     NameKeys,
-    NameParts,
     NameReader,
     TokenKeys,
     given_key,
     normalise_person_name,
     part_sex,
     patronymic_key,
-    read_names,
     sex_evidence,
     told_sex,
 )
+from parley.names.batch import NameParts, read_names
 from parley.names.tokens import Role
 
 Progress = Callable[[str, float], None]

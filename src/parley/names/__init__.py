@@ -18,7 +18,7 @@ from parley.names.keys import (
     sex_evidence,
     told_sex,
 )
-from parley.names.reading import NameParts, NameReader, read_names
+from parley.names.reading import NameReader
 from parley.names.scripts import (
     Language,
     Script,
@@ -46,7 +46,6 @@ __all__ = [
     "Language",
     "NameComparison",
     "NameKeys",
-    "NameParts",
     "NameReader",
     "PartComparison",
     "Script",
@@ -69,7 +68,6 @@ __all__ = [
     "patronymic_key",
     "patronymic_keys",
     "phonetic_code",
-    "read_names",
     "readings",
     "repair_mixed_script",
     "roster_language",

@@ -1,23 +1,17 @@
-"""Written names read into family name, given name and patronymic, one or a batch at a time.
+"""Written names read into family name, given name and patronymic.
 
 A `NameReader` keys each distinct word and name part once while it lives: a batch makes one
-and drops it with the batch; single names share one whose tables are bounded. `read_names`
-reads columns of names with the same rules `NameReader.parts` applies to one name.
+and drops it with the batch; single names share one whose tables are bounded. Columns of
+names are read together by `parley.names.batch`, with the rules `NameReader.parts` applies
+to one name.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-
-import numpy as np
-import numpy.typing as npt
-import pandas as pd
-import pyarrow as pa  # type: ignore[import-untyped]
-import pyarrow.compute as pc  # type: ignore[import-untyped]
 
 from parley.names.folding import skeletons_of
 from parley.names.lexicon import diminutive_groups, given_groups, patronymic_groups
@@ -25,8 +19,6 @@ from parley.names.patronymics import TURKIC_MARKERS, patronymic_sex
 from parley.names.scripts import Script, clean_text, cleaned, normalised, script_of
 from parley.names.tokens import ROLES, Role, TokenKeys, joined, token_keys
 
-Objects = npt.NDArray[np.object_]
-Codes = npt.NDArray[np.intp]
 Parts = tuple[str | None, str | None, str | None]
 
 _WORD = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*")
@@ -60,8 +52,6 @@ _PLACING = _GIVEN | _PATRONYMIC | _UPPER | _CAPITALS | _FAMILY
 # given name, however like `Андрей` it is spelt.
 _FAMILY_ENDING = re.compile(r"(?:.{4}[oe]v|[sc]ki|enko|uk)$")
 Placement = tuple[int | None, int | None, int | None, bool]
-# Names of more words than this are read one by one (`NameReader.read_parts`).
-_MAX_BATCH_WORDS = 10
 
 
 def _place(flags: tuple[int, ...], latin: bool) -> Placement:
@@ -294,66 +284,6 @@ class NameReader:
             return Reading(text, tuple(words), script, *self._placed(flags, latin))
         return self._read_written(text)
 
-    def read_parts(self, texts: list[str]) -> Objects:
-        """`read_once(text).parts()` and `.certain` of each text, one row each (four
-        columns): plainly written names are read together, array by array, each distinct
-        word and each distinct placement of words once; any other name the long way."""
-        out = np.empty((len(texts), 4), dtype=object)
-        if not texts:
-            return out
-        split = pc.split_pattern(pa.array(texts, type=pa.string()), " ")
-        starts = split.offsets.to_numpy()
-        counts = np.diff(starts)
-        starts = starts[:-1]
-        encoded = split.flatten().dictionary_encode()
-        word = encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp)
-        known = [self._word(w) for w in encoded.dictionary.to_pylist()]
-        flags_of = np.array([f for f, _ in known], dtype=np.int64)
-        lower_of = np.array([w for _, w in known], dtype=object)
-        length_of = np.array([len(w) for _, w in known], dtype=np.int64)
-        flags = flags_of[word]
-        every = np.bitwise_or.reduceat(flags, starts)
-        first, last = word[starts], word[starts + counts - 1]
-        # The conditions of `_plain`, a name at a time; a long name's placement key would
-        # not fit in 64 bits, and it is read alone.
-        alone = (
-            (np.minimum.reduceat(flags, starts) == 0)
-            | (every & _MARKER != 0)
-            | ((every & _LATIN != 0) & (every & _CYRILLIC != 0))
-            | ((counts > 2) & (length_of[first] == 1))
-            | ((counts > 3) & (length_of[last] <= 2))
-            | (counts > _MAX_BATCH_WORDS)
-        )
-        latin = every & _CYRILLIC == 0
-        # What placement reads of each word (five bits), at its place in the name.
-        placing = (flags & 15) | ((flags & _FAMILY) >> 3)
-        place = np.arange(len(flags), dtype=np.int64) - np.repeat(starts, counts)
-        key = np.add.reduceat(placing << (5 * np.minimum(place, _MAX_BATCH_WORDS)), starts)
-        key |= (counts.astype(np.int64) << 55) | (latin.astype(np.int64) << 60)
-        key[alone] = -1
-        distinct, back = np.unique(key, return_inverse=True)
-        placed = np.array(
-            [self._decoded(int(k)) if k >= 0 else (None, None, None, False) for k in distinct],
-            dtype=object,
-        ).reshape(-1, 4)[back]
-        lower = lower_of[word]
-        for j in range(3):
-            at = placed[:, j]
-            has = pd.notna(at) & ~alone
-            out[:, j] = None
-            out[has, j] = lower[starts[has] + at[has].astype(np.intp)]
-        out[:, 3] = placed[:, 3]
-        for i in np.flatnonzero(alone).tolist():
-            reading = self.read_once(texts[i])
-            out[i] = (*reading.parts(), reading.certain)
-        return out
-
-    def _decoded(self, key: int) -> Placement:
-        """The placement of the words a batch key stands for (`read_parts`)."""
-        n = (key >> 55) & 31
-        codes = [(key >> (5 * i)) & 31 for i in range(n)]
-        return self._placed(tuple((c & 15) | ((c & 16) << 3) for c in codes), bool(key >> 60))
-
     def _read_written(self, text: str) -> Reading:
         """A full name read the long way: cleaned, repaired, its words found by pattern."""
         clean = clean_text(text)
@@ -404,62 +334,3 @@ class NameReader:
         if isinstance(resolved, Reading):
             return (*resolved.parts(), resolved.certain)
         return (*resolved, True)
-
-
-@dataclass
-class NameParts:
-    """The texts of every name's parts, as `NameReader.parts` reads each, and whether the
-    order of each name is certain."""
-
-    family: Objects
-    given: Objects
-    patronymic: Objects
-    certain: npt.NDArray[np.bool_]
-
-
-def _by_value(values: Objects, key: Callable[[Any], object]) -> tuple[Codes, Objects]:
-    """The code of each value and `key` of each distinct value; code -1 (missing) takes None.
-
-    Arrow tells the values apart (pandas' factorize takes `'\\x00A'` for `''`)."""
-    encoded = pa.array(values, type=pa.string(), from_pandas=True).dictionary_encode()
-    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
-    distinct = encoded.dictionary.to_pylist()
-    keyed = np.empty(len(distinct) + 1, dtype=object)
-    keyed[:-1] = [key(v) for v in distinct]
-    return codes, keyed
-
-
-def read_names(
-    full_name: Objects, family: Objects, given: Objects, patronymic: Objects, reader: NameReader
-) -> NameParts:
-    """The parts of each name given as columns (objects, None where missing), each distinct
-    value read once: what `NameReader.parts` gives each row alone."""
-    fam_codes, fam_parts = _by_value(family, reader.part)
-    giv_codes, giv_parts = _by_value(given, reader.part)
-    pat_codes, pat_parts = _by_value(patronymic, reader.part)
-    fam, giv, pat = fam_parts[fam_codes], giv_parts[giv_codes], pat_parts[pat_codes]
-    # A given column that also holds the patronymic is split where the patronymic is missing.
-    splits = np.array([reader.split_given(t) if t else None for t in giv_parts], dtype=object)
-    split = np.flatnonzero(pd.notna(splits[giv_codes]) & pd.isna(pat))
-    for i, (first, rest) in zip(split.tolist(), splits[giv_codes[split]].tolist(), strict=True):
-        giv[i], pat[i] = first, rest
-    certain = np.ones(len(fam), dtype=bool)
-    blank = pd.isna(fam) & pd.isna(giv) & pd.isna(pat)
-    # A full name is read when the columns are empty, or to fill the parts they leave empty.
-    full_codes, full_texts = _by_value(full_name, lambda v: v)
-    given_full = np.array([bool(t) for t in full_texts], dtype=bool)[full_codes]
-    filled = ~blank & given_full & (pd.isna(fam) | pd.isna(giv))
-    rows = np.flatnonzero(blank | filled)
-    read, codes = np.unique(full_codes[rows], return_inverse=True)
-    parts = reader.read_parts([full_texts[code] or "" for code in read.tolist()])[codes]
-    for column, j in ((fam, 0), (giv, 1), (pat, 2)):
-        column[rows] = np.where(pd.isna(column[rows]), parts[:, j], column[rows])
-    certain[rows] = np.where(blank[rows], parts[:, 3].astype(bool), True)
-    # A family column alone holding several words is read as a full name.
-    alone = ~blank & pd.notna(fam) & pd.isna(giv) & pd.isna(pat)
-    for i in np.flatnonzero(alone).tolist():
-        if " " in fam[i]:
-            reading = reader.read(fam[i])
-            fam[i], giv[i], pat[i] = reading.parts()
-            certain[i] = reading.certain
-    return NameParts(fam, giv, pat, certain)

@@ -7,7 +7,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parley.names import NameReader, normalise_person_name, read_names
+from parley.names import NameReader, normalise_person_name
+from parley.names.batch import read_names, read_parts
 from parley.names.reading import _LETTERS
 
 # Words that make the parser choose: patronymics, given names it knows, Latin, Cyrillic and
@@ -82,7 +83,7 @@ many_words = st.lists(st.sampled_from(WORDS[:20]), min_size=9, max_size=14).map(
 @settings(max_examples=300, deadline=None)
 @given(st.lists(plain | written | many_words | st.just(""), max_size=12))
 def test_names_read_together_read_as_each_alone(texts: list[str]) -> None:
-    together = NameReader().read_parts(texts)
+    together = read_parts(NameReader(), texts)
     assert together.shape == (len(texts), 4)
     for text, row in zip(texts, together.tolist(), strict=True):
         alone = NameReader().read_once(text)
