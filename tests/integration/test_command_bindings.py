@@ -487,3 +487,19 @@ def test_a_removal_binds_its_source(led: Ledger, tmp_path: Path) -> None:
     assert verdict.startswith(
         f'fails: entry {first}: a roster.published entry for UA:held version from "died"'
     )
+
+
+def test_an_erasure_for_another_reason_is_refused(led: Ledger, tmp_path: Path) -> None:
+    from parley.app import erasure
+
+    _import(led, ROWS)
+    _served(
+        led, "UA", "/v1/persons/UA%3Aheld/u0/erasure", {"reason": "the family asked"},
+        lambda: erasure.erase_person(
+            led, actor="UA", roster_id="UA:held", record_id="u0", reason="the family asked"
+        ),
+    )  # fmt: skip
+    verdict, first, _ = _swapped(led, tmp_path, _set(0, reason="a court order"))
+    assert verdict.startswith(
+        f'fails: entry {first}: a person.erased entry for UA:held/u0 erased for "a court order",'
+    )
