@@ -18,6 +18,7 @@ from parley.domain.handovers import FINAL, Handover, HandoverState
 from parley.domain.moments import write_moment
 from parley.domain.persons import Health
 from parley.domain.rosters import RosterKind
+from parley.store import driver
 from parley.store import tables as t
 from parley.store.engine import Tx
 from parley.store.projection import INSERT, Write, by_key, projects
@@ -323,6 +324,19 @@ _BATCH_WITH = (
     .where(t.batches.c.batch_id == bindparam("batch_id"))
     .order_by(_H.seq)
 )
+# the same for one person (a request's usual step), run on the driver's cursor
+_BATCH_WITH_ONE = (
+    select(*t.batches.c, *_HANDOVER_COLUMNS)
+    .select_from(
+        t.batches.outerjoin(
+            t.handovers,
+            (_H.batch_id == t.batches.c.batch_id)
+            & (_H.party_id == bindparam("party_id"))
+            & (_H.record_id == bindparam("record_id")),
+        )
+    )
+    .where(t.batches.c.batch_id == bindparam("batch_id"))
+)
 
 
 def batch(tx: Tx, batch_id: str, only: Iterable[PersonRef] | None = None) -> Batch | None:
@@ -331,7 +345,12 @@ def batch(tx: Tx, batch_id: str, only: Iterable[PersonRef] | None = None) -> Bat
     keys = None if only is None else sorted({(p.party_id, p.record_id) for p in only})
     found: Sequence[Any]  # rows with the handover columns
     if keys:  # the batch and the named persons' handovers at once
-        rows = tx.execute(_BATCH_WITH, {"batch_id": batch_id, "keys": keys}).all()
+        if len(keys) == 1:
+            party_id, record_id = keys[0]
+            named = {"batch_id": batch_id, "party_id": party_id, "record_id": record_id}
+            rows = driver.rows(tx, _BATCH_WITH_ONE, named)
+        else:
+            rows = list(tx.execute(_BATCH_WITH, {"batch_id": batch_id, "keys": keys}))
         if not rows:
             return None
         b, found = rows[0], [r for r in rows if r.party_id is not None]

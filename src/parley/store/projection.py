@@ -12,18 +12,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Table, bindparam, delete, insert, select
-from sqlalchemy.engine import Connection, Dialect
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.sql.compiler import Compiled
+from sqlalchemy.engine import Connection
 from sqlalchemy.sql.dml import Delete, UpdateBase
 
 from parley.domain.events import Payload
-from parley.errors import N_
+from parley.store import driver
 from parley.store import tables as t
-from parley.store.engine import ValueRefused
 
 P = TypeVar("P", bound=Payload)
 Write = tuple[UpdateBase, dict[str, Any]]
@@ -80,78 +77,8 @@ class Projection:
 
     def flush(self) -> None:
         for stmt in self._order:
-            _run(self.conn, stmt, self._groups[stmt])
+            driver.write(self.conn, stmt, self._groups[stmt])
         self._groups, self._order, self._touched = {}, [], {}
-
-
-class _Compiled(NamedTuple):
-    """A projection's statement as the driver takes it, and how its rows become parameters."""
-
-    compiled: Compiled
-    sql: str
-    positions: tuple[str, ...] | None  # the parameters' order, for a positional driver
-    processors: tuple[tuple[str, Callable[[Any], Any]], ...]  # the column types' conversions
-
-
-_COMPILED: dict[tuple[UpdateBase, str, frozenset[str]], _Compiled] = {}
-
-
-def _compiled(stmt: UpdateBase, dialect: Dialect, names: frozenset[str]) -> _Compiled:
-    """The statement compiled for the dialect and the rows' parameter names, once."""
-    key = (stmt, dialect.name, names)
-    found = _COMPILED.get(key)
-    if found is None:
-        if len(_COMPILED) > 1000:  # only the projectors' own statements are expected here
-            _COMPILED.clear()
-        c = stmt.compile(dialect=dialect, column_keys=sorted(names))
-        processors = []
-        for bind, name in c.bind_names.items():
-            process = bind.type.dialect_impl(dialect).bind_processor(dialect)
-            if process is not None:
-                processors.append((name, process))
-        positions = tuple(c.positiontup or ()) if c.positional else None
-        found = _COMPILED[key] = _Compiled(c, str(c), positions, tuple(processors))
-    return found
-
-
-def _run(conn: Connection, stmt: UpdateBase, rows: list[dict[str, Any]]) -> None:
-    """Write the rows on the driver's cursor, as `conn.execute(stmt, rows)` would (same SQL,
-    same conversions, same refusals): SQLAlchemy's own execution costs more than the statement
-    does on the append path, where every handover step waits for it."""
-    dialect = conn.dialect
-    runs: list[tuple[_Compiled, list[Any]]] = []  # consecutive rows of the same columns
-    for row in rows:
-        c = _compiled(stmt, dialect, frozenset(row))
-        values = dict(c.compiled.construct_params(row) or {})
-        for name, process in c.processors:
-            values[name] = process(values[name])
-        param = values if c.positions is None else tuple(values[n] for n in c.positions)
-        if runs and runs[-1][0] is c:
-            runs[-1][1].append(param)
-        else:
-            runs.append((c, [param]))
-    driver = conn.connection.driver_connection
-    assert driver is not None  # the transaction holds a live connection
-    dbapi = dialect.loaded_dbapi
-    try:
-        cursor = driver.cursor()
-        try:
-            for c, params in runs:
-                cursor.executemany(c.sql, params)
-        finally:
-            cursor.close()
-    except OverflowError as e:  # SQLite's integers stop at 2**63 (store.engine says the same)
-        raise ValueRefused(
-            N_("a number in this command is larger than the database can hold")
-        ) from e
-    except dbapi.DataError as e:
-        raise ValueRefused(
-            N_("the database cannot store a value of this command ({cause}); nothing was written"),
-            cause=type(e).__name__,
-        ) from e
-    except dbapi.Error as e:
-        sql = runs[0][0].sql if runs else ""
-        raise DBAPIError.instance(sql, None, e, dbapi.Error, hide_parameters=True) from e
 
 
 def _row_key(stmt: UpdateBase, params: dict[str, Any]) -> tuple[Any, ...]:

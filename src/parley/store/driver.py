@@ -1,0 +1,133 @@
+"""Statements run on the driver's own cursor, for those every handover step runs inside the
+log's write transaction (its projection writes, its batch read), where each one waits: a Core
+statement is compiled once per dialect and set of parameter names, then run as SQLAlchemy would
+run it (the same SQL, the same type conversions, the same refusals) without SQLAlchemy's work
+per statement, which costs more there than the statement itself."""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any, NamedTuple
+
+from sqlalchemy import Select
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.sql.compiler import Compiled
+from sqlalchemy.sql.dml import UpdateBase
+
+from parley.errors import N_
+from parley.store.engine import ValueRefused
+
+Statement = UpdateBase | Select[Any]
+
+
+class _Compiled(NamedTuple):
+    """A statement as the driver takes it, how parameters become the driver's, and (a select)
+    the type each column's value is read back as."""
+
+    compiled: Compiled
+    sql: str
+    positions: tuple[str, ...] | None  # the parameters' order, for a positional driver
+    processors: tuple[tuple[str, Callable[[Any], Any]], ...]  # the column types' conversions
+    row: Callable[..., Any] | None  # a select's row: a named tuple of its columns
+    results: tuple[Callable[[Any], Any] | None, ...]  # per column, the conversion read back
+
+
+_COMPILED: dict[tuple[Statement, str, frozenset[str]], _Compiled] = {}
+
+
+def _compiled(stmt: Statement, dialect: Dialect, names: frozenset[str]) -> _Compiled:
+    """The statement compiled for the dialect and the parameters' names, once."""
+    key = (stmt, dialect.name, names)
+    found = _COMPILED.get(key)
+    if found is None:
+        if len(_COMPILED) > 1000:  # only statements built once, at import, are expected here
+            _COMPILED.clear()
+        c = stmt.compile(dialect=dialect, column_keys=sorted(names))
+        processors = []
+        for bind, name in c.bind_names.items():
+            process = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            if process is not None:
+                processors.append((name, process))
+        positions = tuple(c.positiontup or ()) if c.positional else None
+        row: Callable[..., Any] | None = None
+        results: tuple[Callable[[Any], Any] | None, ...] = ()
+        if isinstance(stmt, Select):
+            columns = list(stmt.selected_columns)
+            row = _row_type(tuple(str(col.key) for col in columns))
+            results = tuple(
+                col.type.dialect_impl(dialect).result_processor(dialect, None) for col in columns
+            )
+        found = _COMPILED[key] = _Compiled(c, str(c), positions, tuple(processors), row, results)
+    return found
+
+
+def _row_type(names: tuple[str, ...]) -> Callable[..., Any]:
+    """A row of a select: its columns by name, as SQLAlchemy's rows give them."""
+    return namedtuple("Row", names)
+
+
+def _params(c: _Compiled, given: Mapping[str, Any]) -> Any:
+    values = dict(c.compiled.construct_params(given) or {})
+    for name, process in c.processors:
+        values[name] = process(values[name])
+    return values if c.positions is None else tuple(values[n] for n in c.positions)
+
+
+def write(conn: Connection, stmt: UpdateBase, rows: Sequence[Mapping[str, Any]]) -> None:
+    """`conn.execute(stmt, rows)`, on the driver's cursor."""
+    dialect = conn.dialect
+    runs: list[tuple[_Compiled, list[Any]]] = []  # consecutive rows of the same columns
+    for row in rows:
+        c = _compiled(stmt, dialect, frozenset(row))
+        if runs and runs[-1][0] is c:
+            runs[-1][1].append(_params(c, row))
+        else:
+            runs.append((c, [_params(c, row)]))
+    with _refusals(conn, runs[0][0].sql if runs else "") as cursor:
+        for c, params in runs:
+            cursor.executemany(c.sql, params)
+
+
+def rows(conn: Connection, stmt: Select[Any], params: Mapping[str, Any]) -> list[Any]:
+    """`conn.execute(stmt, params).all()`, on the driver's cursor: named tuples of the columns."""
+    c = _compiled(stmt, conn.dialect, frozenset(params))
+    assert c.row is not None
+    with _refusals(conn, c.sql) as cursor:
+        cursor.execute(c.sql, _params(c, params))
+        found = cursor.fetchall()
+    if any(c.results):
+        return [
+            c.row(*(v if f is None else f(v) for f, v in zip(c.results, r, strict=True)))
+            for r in found
+        ]
+    return [c.row(*r) for r in found]
+
+
+@contextmanager
+def _refusals(conn: Connection, sql: str) -> Iterator[Any]:
+    """A cursor of the transaction's connection; the driver's errors as SQLAlchemy and
+    `store.engine` give them: a value the database cannot store is `ValueRefused`, any other
+    error SQLAlchemy's, its parameters (persons' data) never in its text."""
+    driver = conn.connection.driver_connection
+    assert driver is not None  # the transaction holds a live connection
+    dbapi = conn.dialect.loaded_dbapi
+    try:
+        cursor = driver.cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+    except OverflowError as e:  # SQLite's integers stop at 2**63
+        raise ValueRefused(
+            N_("a number in this command is larger than the database can hold")
+        ) from e
+    except dbapi.DataError as e:
+        raise ValueRefused(
+            N_("the database cannot store a value of this command ({cause}); nothing was written"),
+            cause=type(e).__name__,
+        ) from e
+    except dbapi.Error as e:
+        raise DBAPIError.instance(sql, None, e, dbapi.Error, hide_parameters=True) from e
