@@ -21,7 +21,7 @@ from parley.domain.agreements import (
 from parley.domain.batches import Batch, new_batch
 from parley.domain.errors import Conflict, DomainError, NotFound
 from parley.domain.events import Event
-from parley.domain.handovers import FINAL, HandoverState
+from parley.domain.handovers import FINAL, STATE_LABELS, HandoverState
 from parley.domain.matches import RecordRef
 from parley.domain.moments import check_claimed, write_moment
 from parley.domain.rosters import RosterKind, roster_id
@@ -215,7 +215,7 @@ def advance(
                 authz.handover_action(to, resuming),
                 releasing=person.party_id,
                 receiving=before.receiving_party,
-                about=to.value,
+                about=STATE_LABELS[to],  # the state as a refusal says it
             )
             batch = batch.advance(person, to)
             after = batch.handover(person)
