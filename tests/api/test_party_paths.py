@@ -134,7 +134,7 @@ def test_a_handover_a_match_and_a_report_over_the_network(
                 *("handover", "B1", person, "--to", state, "--as", by),
                 server=sites.url,
             )
-            assert f"1 person(s) in B1: {state}." in moved
+            assert f"1 person(s) in B1: {state.replace('_', ' ')}." in moved
     confirmed = run_cli(runner, sites.data["MED"], "batch", "confirm", "B1", server=sites.url)
     assert "Confirmed 2 transfers in B1." in confirmed
 

@@ -16,7 +16,7 @@ from parley.app.planning import NextBatch, PlanRequest
 from parley.cli.console import client, failures, out, print_json, segment, server, with_ledger
 from parley.domain.agreements import PersonRef
 from parley.domain.errors import DomainError
-from parley.domain.handovers import HandoverState
+from parley.domain.handovers import STATE_LABELS, read_state
 from parley.domain.moments import parse_moment, write_moment
 from parley.domain.persons import Category
 from parley.errors import N_
@@ -447,7 +447,16 @@ def close_command(batch_id: Annotated[str, typer.Argument()], actor: Actor = "ME
 def handover_command(
     batch_id: Annotated[str, typer.Argument(help="The batch.")],
     persons: Annotated[list[str], typer.Argument(help="PARTY/RECORD_ID of each person.")],
-    to: Annotated[HandoverState, typer.Option(help="The state to move to.")],
+    to_said: Annotated[
+        str,
+        typer.Option(
+            "--to",
+            metavar="STATE",
+            help="The state to move to, as said or as coded (consent verified, consent_verified): "
+            + ", ".join(STATE_LABELS.values())
+            + ".",
+        ),
+    ],
     actor: Annotated[
         str | None,
         typer.Option(
@@ -475,6 +484,7 @@ def handover_command(
 ) -> None:
     """Move persons of a batch to their next state (or record a substitution)."""
     with failures():
+        to = read_state(to_said)
         when = None if at is None else parse_moment(at)
         interview = None if interview_file is None else read_interview(interview_file)
         refs = [PersonRef.parse(x) for x in persons]
@@ -492,7 +502,7 @@ def handover_command(
                     "at": None if when is None else write_moment(when),
                 },
             )
-            out.print(f"{len(refs)} person(s) in {batch_id}: {to.value}.")
+            out.print(f"{len(refs)} person(s) in {batch_id}: {STATE_LABELS[to]}.")
             return
         if actor is None:
             raise DomainError(N_("say which party makes the move with --as"))
@@ -510,7 +520,7 @@ def handover_command(
                 at=when,
             )
         )
-    out.print(f"{len(refs)} person(s) in {batch_id}: {to.value}.")
+    out.print(f"{len(refs)} person(s) in {batch_id}: {STATE_LABELS[to]}.")
 
 
 def interview_command(

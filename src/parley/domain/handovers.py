@@ -6,8 +6,8 @@ import enum
 from dataclasses import dataclass, replace
 
 from parley.domain.agreements import PersonRef
-from parley.domain.errors import IllegalTransition
-from parley.domain.words import listed
+from parley.domain.errors import DomainError, IllegalTransition
+from parley.domain.words import listed, word_key
 from parley.errors import N_, Word
 
 
@@ -53,6 +53,20 @@ STATE_LABELS: dict[HandoverState, str] = {
 def state_word(state: HandoverState) -> Word:
     """The state as a refusal's field: its label, translated where a face says it."""
     return Word(STATE_LABELS[state])
+
+
+def read_state(text: str) -> HandoverState:
+    """The state a user named, by its word (`consent verified`) or its code
+    (`consent_verified`); case, spaces, hyphens and underscores do not count."""
+    key = word_key(text)
+    for state, label in STATE_LABELS.items():
+        if key in (word_key(state.value), word_key(label)):
+            return state
+    raise DomainError(
+        N_("{text!r} is not a handover state; the states are: {states}"),
+        text=text,
+        states=listed(STATE_LABELS.values()),
+    )
 
 
 # Rows a manifest prints with their state but that are not handed over at the site.
