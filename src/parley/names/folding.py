@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from functools import lru_cache
+from operator import itemgetter
 
 from parley.names.scripts import Script, script_of
 
@@ -71,6 +72,8 @@ _STRONG = {
     "iso": re.compile(r"[čšžŝʹʺâûê]|shh|`"),
 }
 _VOWEL = "aeiou"
+# Any convention's marks; a convention's strong marks are among its own.
+_ANY_TRIGGER = re.compile("|".join(f"(?:{mark.pattern})" for mark in _TRIGGERS.values()))
 
 
 def _compile(table: Mapping[str, str]) -> Callable[[str], str]:
@@ -79,12 +82,25 @@ def _compile(table: Mapping[str, str]) -> Callable[[str], str]:
 
 
 _DECODERS = {name: _compile(t) for name, t in _DECODERS_TABLES.items()}
-_CYRILLIC_DECODER = _compile({**_CYRILLIC, **_CYRILLIC_PAIRS})
+_CYRILLIC_LETTERS = str.maketrans(_CYRILLIC)
+# Longest first. No pair ends with a letter another begins with, none holds another, and
+# their Latin output makes no Cyrillic pair: replaced one after the other, they read as a
+# scan taking the longest match at each letter does.
+_CYRILLIC_PAIRS_FIRST = sorted(_CYRILLIC_PAIRS.items(), key=lambda kv: -len(kv[0]))
+
+
+def _decode_cyrillic(text: str) -> str:
+    for pair, sound in _CYRILLIC_PAIRS_FIRST:
+        text = text.replace(pair, sound)
+    return text.translate(_CYRILLIC_LETTERS)
+
+
 _POLISH_SOFT_E = re.compile(r"(?<=[bcdfhklmnprstvwz])ie")
 _FRENCH_MUTE_E = re.compile(r"(?<=[^aeiou])e$")
 _NOT_SKELETON = re.compile(r"[^a-zSCZ]")
 _RUNS = re.compile(r"(.)\1+")
-_INITIAL_IOTA = re.compile(r"^i(?=[aeou])")
+_FIRST = itemgetter(1)  # a run's letter: as the template r"\1", without parsing it each time
+_INITIAL_IOTA = "aeou"  # an initial i before these is iotation (`Iakiv`, `Yurii`)
 _IOTA_BETWEEN_VOWELS = re.compile(r"(?<=[aeou])i(?=[aeou])")
 _FINAL = str.maketrans({"y": "i", "j": "i", "w": "v", "q": "k", "g": "h", "x": "h"})
 
@@ -98,15 +114,19 @@ def _strip_marks(text: str) -> str:
 
 
 def _finish(text: str) -> str:
-    folded = _RUNS.sub(r"\1", _NOT_SKELETON.sub("", text.translate(_FINAL)))
+    folded = _RUNS.sub(_FIRST, _NOT_SKELETON.sub("", text.translate(_FINAL)))
     # A й or iotation between vowels is written by some standards and not by others.
-    folded = _RUNS.sub(r"\1", _IOTA_BETWEEN_VOWELS.sub("", folded))
-    return _INITIAL_IOTA.sub("", folded)
+    folded, dropped = _IOTA_BETWEEN_VOWELS.subn("", folded)
+    if dropped:  # the vowels it stood between may now be one run
+        folded = _RUNS.sub(_FIRST, folded)
+    if len(folded) > 1 and folded[0] == "i" and folded[1] in _INITIAL_IOTA:
+        return folded[1:]
+    return folded
 
 
 def fold_cyrillic(word: str) -> str:
     """The skeleton of a Cyrillic word, read the same way as Ukrainian or as Russian."""
-    return _finish(_CYRILLIC_DECODER(word.lower()))
+    return _finish(_decode_cyrillic(word.lower()))
 
 
 def _decode_latin(stripped: str, convention: str) -> str:
@@ -137,9 +157,11 @@ def skeletons_of(word: str) -> tuple[str, ...]:
         return (fold_cyrillic(lower),)
     if script is Script.MIXED:  # a Cyrillic letter a transliterator left in (`Єschtschenko`)
         lower = "".join(_CYRILLIC.get(c, c) for c in lower)
+    stripped = _strip_marks(lower)
+    if not _ANY_TRIGGER.search(lower):  # no convention's marks (nor its strong ones): English
+        return (_decode_latin(stripped, "en"),)
     strong = [name for name, mark in _STRONG.items() if mark.search(lower)]
     order = [*strong, "en", *(n for n in _TRIGGERS if n not in strong)]
-    stripped = _strip_marks(lower)
     out: list[str] = []
     for name in order:
         if name == "en" or _TRIGGERS[name].search(lower):
@@ -169,7 +191,7 @@ def code_of(skeleton: str) -> str:
     if not skeleton:
         return ""
     head = "a" if skeleton[0] in _VOWEL else ""
-    return head + _RUNS.sub(r"\1", skeleton.translate(_PHONETIC))
+    return head + _RUNS.sub(_FIRST, skeleton.translate(_PHONETIC))
 
 
 def stem(skeleton: str) -> str:

@@ -49,6 +49,9 @@ def joined(text: str) -> str:
 
 def token_keys(text: str, role: Role, sks: tuple[str, ...], latin: bool) -> TokenKeys:
     """The keys of a part in a role, from the skeletons of its joined text and its script."""
+    initial = len(joined(text)) == 1
+    if len(sks) == 1:  # most parts: the same keys without building sets to merge
+        return _one_skeleton(text, role, sks, latin, initial)
     stems = unique(
         [father_stem(s) for s in sks] if role == "patronymic" else [stem(s) for s in sks]
     )
@@ -60,8 +63,26 @@ def token_keys(text: str, role: Role, sks: tuple[str, ...], latin: bool) -> Toke
         dims = frozenset().union(*(diminutive_groups(s) for s in sks))
     elif role == "patronymic":
         groups = frozenset().union(*(patronymic_groups(s) for s in sks))
-    initial = len(joined(text)) == 1
     return TokenKeys(text, sks, stems, codes, groups, dims, initial, latin)
+
+
+def _one_skeleton(
+    text: str, role: Role, sks: tuple[str, ...], latin: bool, initial: bool
+) -> TokenKeys:
+    (skeleton,) = sks
+    if role == "patronymic":
+        base = father_stem(skeleton)
+        return TokenKeys(
+            text, sks, (base,), (code_of(base),), patronymic_groups(skeleton),
+            frozenset(), initial, latin,
+        )  # fmt: skip
+    base = stem(skeleton)
+    if role == "given":
+        return TokenKeys(
+            text, sks, (base,), (code_of(base),), given_groups(skeleton),
+            diminutive_groups(skeleton), initial, latin,
+        )  # fmt: skip
+    return TokenKeys(text, sks, (base,), (code_of(base),), frozenset(), frozenset(), initial, latin)
 
 
 def given_key(given: TokenKeys) -> str:
