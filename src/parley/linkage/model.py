@@ -277,6 +277,12 @@ BIRTH_DATE = Comparison(
             f"OR (birth_m_l = birth_m_r AND birth_d_l = birth_d_r AND {_YEAR_TYPO})",
             "one number differs (a typo)", 0.05, 0.002,
         ),
+        # A year mistyped on a date written in part (`1976-12-17` / `1975-12`, `1960` / `1959`).
+        Level(
+            "abs(birth_y_l - birth_y_r) = 1 AND coalesce(birth_m_l = birth_m_r, true) "
+            "AND coalesce(birth_d_l = birth_d_r, true)",
+            "a year apart, the rest agreeing where both have it", 0.02, 0.005,
+        ),
         Level("birth_y_l = birth_y_r", "the same year only", 0.02, 0.01),
         # Fixed, as EM would learn from relatives that a generation apart is a usual mismatch.
         Level(

@@ -204,3 +204,16 @@ def test_both_names_garbled_the_rest_still_brings_the_pair() -> None:
         "l.fam_code = r.fam_code AND l.birth_m = r.birth_m AND l.birth_d = r.birth_d"
         in _blocked(_pair(e, f))
     )
+
+
+def test_a_year_mistyped_on_a_date_written_in_part_is_not_a_different_date() -> None:
+    said = "a year apart, the rest agreeing where both have it"
+    for left, right in (("1976-12-17", "1975-12"), ("1960", "1959-11-10"), ("1994", "1993")):
+        a = LinkageRecord("a", "Баранов", "Леопольд", birth_date=left)
+        b = LinkageRecord("b", "Baranow", "Leopold", birth_date=right)
+        assert _level(model.BIRTH_DATE, _pair(a, b)) == said, (left, right)
+    # Another month, or two years: no longer a typo of the year alone.
+    for left, right in (("1976-12-17", "1975-11"), ("1960-03-02", "1962-03-02")):
+        a = LinkageRecord("a", "Баранов", "Леопольд", birth_date=left)
+        b = LinkageRecord("b", "Baranow", "Leopold", birth_date=right)
+        assert _level(model.BIRTH_DATE, _pair(a, b)) != said, (left, right)
