@@ -12,13 +12,14 @@ there, so only their relatives can be linked to them.
 
     .venv/bin/python benchmarks/linkage_families.py [--persons 2000] [--script cross|latin]
     .venv/bin/python benchmarks/linkage_families.py --mixed 100000 [--anchors 5000]
-        [--systems parley splink-tuned] [--seed 16]
+        [--systems parley splink-tuned] [--seed 16] [--dump 50]
 
 Alone: list A holds the persons, list B their true records and their relatives. Mixed: the
 relatives of `--anchors` persons (drawn by `--seed`) join list B of the 100,000-a-side lists of
 linkage_synthetic.py (the same lists as its `--scale` run). Both print precision and recall
 over all pairs and over the persons with relatives, and how many relatives of each kind were
-linked. A pair in an ambiguous group counts as not linked.
+linked. A pair in an ambiguous group counts as not linked. `--dump N` prints N of the true
+pairs missed and N of the wrong links with both records as written.
 """
 
 from __future__ import annotations
@@ -209,6 +210,32 @@ def report(
         print("  relatives linked: " + ", ".join(f"{k} {linked[k]}" for k in KINDS if linked[k]))
 
 
+def _written(r: LinkageRecord) -> str:
+    name = r.full_name or " ".join(x for x in (r.family_name, r.given_name, r.patronymic) if x)
+    return f"{name} ({r.birth_date or 'no date'})"
+
+
+def dump(
+    out: dict[str, Any], truth: set[tuple[str, str]], kinds: dict[str, str],
+    anchors: set[str] | None, records: dict[str, LinkageRecord], limit: int,
+) -> None:  # fmt: skip
+    """The true pairs missed and the pairs linked wrongly, the two records side by side: what
+    to read before changing the model (a garbled name, a missing date, a relative)."""
+    pairs = set(out["pairs"])
+    theirs = {pr for pr in truth if anchors is None or pr[0] in anchors}
+    mine = {pr for pr in pairs if anchors is None or pr[0] in anchors}
+    linked = dict(pairs)
+    print(f"  missed ({len(theirs - mine):,}; 'not linked' is under the threshold or ambiguous):")
+    for a, b in sorted(theirs - mine)[:limit]:
+        other = linked.get(a)
+        got = f"linked to {other} ({kinds.get(other, 'no relative')})" if other else "not linked"
+        print(f"    {a} {_written(records[a])}  /  {b} {_written(records[b])}  -- {got}")
+    print(f"  linked wrongly ({len(mine - theirs):,}):")
+    for a, b in sorted(mine - theirs)[:limit]:
+        print(f"    {a} {_written(records[a])}  /  {b} {_written(records[b])}"
+              f"  -- {kinds.get(b, 'no relative')}")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--persons", type=int, default=2_000)
@@ -217,6 +244,7 @@ def main() -> None:
     parser.add_argument("--anchors", type=int, default=5_000)
     parser.add_argument("--systems", nargs="*", default=["parley", "splink-tuned"])
     parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument("--dump", type=int, default=0, help="print this many misses and errors")
     args = parser.parse_args()
     anchors: set[str] | None = None
     if args.mixed:
@@ -231,11 +259,14 @@ def main() -> None:
     print(f"{title}: A {len(left):,}, B {len(right):,}, true pairs {len(truth):,}")
     with tempfile.TemporaryDirectory() as tmp:
         synthetic.write_lists(Path(tmp), left, right)
+        records = {r.record_id: r for r in (*left, *right)} if args.dump else {}
         del left, right
         results = {}
         for system in args.systems:
             results[system] = out = synthetic.in_child(system, Path(tmp), None)
             report(system, out, truth, kinds, anchors)
+            if args.dump:
+                dump(out, truth, kinds, anchors, records, args.dump)
         if "parley" in results and "splink-tuned" in results:
             a, b = results["parley"], results["splink-tuned"]
             print(f"  Parley / tuned Splink: time {a['seconds'] / b['seconds']:.2f}, "
