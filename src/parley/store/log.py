@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 from parley.errors import N_
 from parley.log.command import SignedCommand
 from parley.log.entry import Entry, StoredCheckpoint, StoredEntry
+from parley.store import driver
 from parley.store import tables as t
 from parley.store.engine import ValueRefused, lock_log
 
@@ -52,8 +53,8 @@ _TIP = select(_e.idx, _e.leaf_hash).order_by(_e.idx.desc()).limit(1)
 
 def tip(tx: Connection) -> tuple[int, bytes | None]:
     """How many entries the log holds and the last one's leaf hash (None for an empty log)."""
-    row = tx.execute(_TIP).one_or_none()
-    return (0, None) if row is None else (int(row.idx) + 1, bytes(row.leaf_hash))
+    rows = driver.rows(tx, _TIP, {})  # every group commit's first read
+    return (0, None) if not rows else (int(rows[0].idx) + 1, bytes(rows[0].leaf_hash))
 
 
 @functools.cache
@@ -182,10 +183,18 @@ _NONCES = select(_c.key_id, _c.nonce).where(
 )
 
 
+_NONCE = select(_c.key_id, _c.nonce).where(
+    _c.key_id == bindparam("key_id"), _c.nonce == bindparam("nonce")
+)
+
+
 def logged_nonces(tx: Connection, pairs: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
     """Which of the (key id, nonce) pairs a command on the log already used."""
     if not pairs:
         return set()
+    if len(pairs) == 1:  # a group of one request, on the driver's cursor
+        found = driver.rows(tx, _NONCE, {"key_id": pairs[0][0], "nonce": pairs[0][1]})
+        return {(r.key_id, r.nonce) for r in found}
     keys, nonces = sorted({k for k, _ in pairs}), sorted({n for _, n in pairs})
     rows = tx.execute(_NONCES, {"keys": keys, "nonces": nonces})
     return {(r.key_id, r.nonce) for r in rows} & set(pairs)

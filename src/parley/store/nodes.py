@@ -9,6 +9,7 @@ from sqlalchemy import Select, and_, bindparam, insert, or_, select
 from sqlalchemy.engine import Connection
 
 from parley.log.nodes import Node, NodeId
+from parley.store import driver
 from parley.store import tables as t
 
 _n = t.log_nodes.c
@@ -70,4 +71,4 @@ class SqlNodeStore:
     def put_nodes(self, nodes: Sequence[Node]) -> None:
         if nodes:
             rows = [{"level": level, "idx": index, "hash": value} for level, index, value in nodes]
-            self.conn.execute(_PUT, rows)
+            driver.write(self.conn, _PUT, rows)  # every append's, on the driver's cursor
