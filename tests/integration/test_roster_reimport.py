@@ -95,3 +95,16 @@ def test_the_same_list_again_keeps_every_id_and_writes_nothing(
     after = _ids(cli)
     assert {n: after[n] for n in ids} == ids
     assert after["Лисенко Микола"] not in ids.values()
+
+
+def test_a_bad_file_refused_by_diff_or_search_says_nothing_was_compared(
+    cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Прізвище;Ім'я;Дата народження\nКоваль;Петро;31.02.1980\n", encoding="utf-8")
+    diff = cli("roster", "diff", str(bad), "--party", "UA", "--kind", "held", code=1)
+    assert diff.stderr.startswith("Refused, nothing was compared: 1 problem(s)"), diff.stderr
+    queries = tmp_path / "queries.csv"
+    queries.write_text("name\nКоваль\n", encoding="utf-8")
+    found = cli("search", "--queries", str(queries), code=1)
+    assert found.stderr.startswith("Refused, nothing was searched: 1 problem(s)"), found.stderr

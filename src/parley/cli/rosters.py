@@ -304,7 +304,7 @@ def roster_diff(
     ] = False,
 ) -> None:
     """What changed between two versions of a roster, or between a file and the roster."""
-    with failures():
+    with failures(N_("nothing was compared")):
         if server() is not None:
             version_or_pair, d = _remote_diff(
                 party, kind, file, from_version, to_version, actor, merge

@@ -97,7 +97,7 @@ def search_command(
 ) -> None:
     """Find the records most like a name, in a roster file or in the instance's rosters; with
     --queries, many names in one call (JSON lines)."""
-    with failures():
+    with failures(N_("nothing was searched")):
         if (query is None) == (queries is None):
             raise DomainError(N_("give one QUERY, or --queries FILE"))
         if query is not None and not query.strip():
