@@ -239,7 +239,10 @@ def _values(records: LinkageColumns, field: str) -> Objects:
 Values: TypeAlias = Objects | pa.Array
 
 
-def _factorize(values: Values) -> tuple[npt.NDArray[np.intp], list[Any]]:
+Coded: TypeAlias = tuple[npt.NDArray[np.intp], list[Any]]
+
+
+def _factorize(values: Values) -> Coded:
     """The code of each value (-1 where missing) and the distinct values, in the order they
     first appear; an Arrow array gives only its distinct values to Python."""
     if isinstance(values, pa.Array):
@@ -250,9 +253,12 @@ def _factorize(values: Values) -> tuple[npt.NDArray[np.intp], list[Any]]:
     return codes, list(distinct)
 
 
-def _keyed(values: Values, key: Callable[[Any], dict[str, object]]) -> dict[str, pa.Array]:
-    """`key` of each distinct value, computed once, taken back to every row by its code."""
-    codes, distinct = _factorize(values)  # a missing value has code -1
+def _keyed(
+    values: Values, key: Callable[[Any], dict[str, object]], coded: Coded | None = None
+) -> dict[str, pa.Array]:
+    """`key` of each distinct value, computed once, taken back to every row by its code;
+    `coded` is `_factorize(values)` where already known."""
+    codes, distinct = coded or _factorize(values)  # a missing value has code -1
     rows = [key(v) for v in distinct]
     rows.append(key(None))
     take = pa.array(np.where(codes < 0, len(distinct), codes))
@@ -262,9 +268,10 @@ def _keyed(values: Values, key: Callable[[Any], dict[str, object]]) -> dict[str,
     }
 
 
-def _each(values: Values, key: Callable[[Any], object]) -> Objects:
-    """`key` of each distinct value, as objects, taken back to every row."""
-    codes, distinct = _factorize(values)
+def _each(values: Values, key: Callable[[Any], object], coded: Coded | None = None) -> Objects:
+    """`key` of each distinct value, as objects, taken back to every row (`coded` as for
+    `_keyed`)."""
+    codes, distinct = coded or _factorize(values)
     keyed = np.empty(len(distinct) + 1, dtype=object)
     keyed[:-1] = [key(v) for v in distinct]
     keyed[-1] = key(None)
@@ -324,12 +331,14 @@ def _name_table(names: NameParts, reader: NameReader) -> dict[str, pa.Array]:
     family = _tokens("family", reader)
     given = _tokens("given", reader)
     patronymic = _tokens("patronymic", reader)
-    fam = _keyed(names.family, lambda t: _family_columns(family(t)))
-    giv = _keyed(names.given, lambda t: _given_columns(given(t)))
-    pat = _keyed(names.patronymic, lambda t: _patronymic_columns(patronymic(t)))
+    # Each column's distinct values found once for all the keys below.
+    fam_coded = _factorize(names.family)
+    giv_coded = giv_codes, givens = _factorize(names.given)
+    pat_coded = pat_codes, patronymics = _factorize(names.patronymic)
+    fam = _keyed(names.family, lambda t: _family_columns(family(t)), fam_coded)
+    giv = _keyed(names.given, lambda t: _given_columns(given(t)), giv_coded)
+    pat = _keyed(names.patronymic, lambda t: _patronymic_columns(patronymic(t)), pat_coded)
     # The sex a name tells needs its given name and patronymic together: keyed a pair.
-    giv_codes, givens = pd.factorize(names.given)
-    pat_codes, patronymics = pd.factorize(names.patronymic)
     width = len(patronymics) + 1
     pair_codes, pairs = pd.factorize((giv_codes + 1).astype(np.int64) * width + pat_codes + 1)
     given_of = [None, *givens]
@@ -341,9 +350,11 @@ def _name_table(names: NameParts, reader: NameReader) -> dict[str, pa.Array]:
     sex = np.array(told, dtype=object)[pair_codes]
     # What each part alone tells of the sex, as a code (0 nothing, 1 a man, 2 a woman).
     parts = [
-        _sex_code(_each(names.family, lambda t: part_sex(family(t), "family"))),
-        _sex_code(_each(names.given, lambda t: part_sex(given(t), "given"))),
-        _sex_code(_each(names.patronymic, lambda t: part_sex(patronymic(t), "patronymic"))),
+        _sex_code(_each(names.family, lambda t: part_sex(family(t), "family"), fam_coded)),
+        _sex_code(_each(names.given, lambda t: part_sex(given(t), "given"), giv_coded)),
+        _sex_code(
+            _each(names.patronymic, lambda t: part_sex(patronymic(t), "patronymic"), pat_coded)
+        ),
     ]
     return {
         "sex_told": pa.array(parts[0] * 9 + parts[1] * 3 + parts[2]),
