@@ -112,6 +112,7 @@ class _Group:
         self.keys: dict[str, Key | None] = dict(known.keys) if known else {}
         self.roles: dict[str, Role] = dict(known.roles) if known else {}
         self.edge: dict[NodeId, bytes] = known.edge if known else {}
+        self.signers: dict[str, str] = {}  # the key id that signs the runs, by operator
         self.leaves: list[bytes] = []
         self.appender = stored.Appender(tx)
         self.grouped = len(group) > 1  # each command in its own savepoint
@@ -129,6 +130,7 @@ class _Group:
     def keys_changed(self) -> None:
         self.active_keys.clear()
         self.keys.clear()
+        self.signers.clear()
 
     def on_log(self, key_id: str, nonce: str) -> bool:
         """Whether a command of the key with this nonce is on the log, or appended in the group.
@@ -383,7 +385,9 @@ class Ledger:
         time = rfc3339(self.clock())
         projection = Projection(conn)
         operator = self._operator_of(conn, events)
-        signer = self.signatures.key_id_for(operator)
+        signer = state.signers.get(operator)
+        if signer is None:  # asked once a group (a key ring looks at its file each time)
+            signer = state.signers[operator] = self.signatures.key_id_for(operator)
         checked = {(operator, signer)}
         if (operator, signer) not in state.active_keys:
             self._check_key(conn, state, operator, events[0].payload, signer, first)

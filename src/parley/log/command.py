@@ -24,7 +24,7 @@ from nacl.exceptions import BadSignatureError
 
 from parley.errors import N_
 from parley.log.encoding import decode_base64, decode_decimal, encode_base64
-from parley.log.entry import EntrySigner, canonical_json, key_id, loads_canonical
+from parley.log.entry import EntrySigner, ascii_json, canonical_json, key_id, loads_canonical
 from parley.log.errors import LogError
 
 RECORD_VERSION = 1
@@ -121,7 +121,7 @@ class SignedCommand:
     # made once: an append binds the digest and stores the record of the same command
     @cached_property
     def _record(self) -> bytes:
-        return canonical_json(self.to_json())
+        return ascii_json(self.to_json())  # its fields are ASCII, checked when it was made
 
     @cached_property
     def _digest(self) -> bytes:

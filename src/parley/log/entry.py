@@ -137,6 +137,12 @@ def canonical_json(value: Any) -> bytes:
     return bytes(rfc8785.dumps(value))
 
 
+def ascii_json(value: Any) -> bytes:
+    """RFC 8785 bytes of a JSON value of ASCII strings and integers below 2^53 alone (a command
+    record): sorted compact JSON is that form as it stands, with no second look."""
+    return _fast_dumps(value)
+
+
 def _hex(digest: bytes | None) -> str | None:
     return None if digest is None else digest.hex()
 

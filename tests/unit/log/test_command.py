@@ -7,6 +7,7 @@ import base64
 import hashlib
 
 import pytest
+import rfc8785
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given, settings
@@ -148,3 +149,26 @@ def test_any_flipped_base_byte_breaks_the_signature(data: st.DataObject) -> None
     base[at] ^= data.draw(st.integers(1, 255))
     with pytest.raises(InvalidSignature):
         KEY.public_key().verify(cmd.signature, bytes(base))
+
+
+_PATH_CHARS = "abcXYZ019._~!$&'()*+,;=:@%/-"
+
+
+@settings(max_examples=200)
+@given(
+    st.text(alphabet=_PATH_CHARS, max_size=60),
+    st.integers(0, 2**63 - 1),
+    st.text(alphabet="abcXYZ019_-", min_size=16, max_size=64),
+    st.binary(max_size=50),
+)
+def test_a_records_bytes_are_its_rfc8785_form(
+    path: str, created: int, nonce: str, body: bytes
+) -> None:
+    """The record is written as sorted compact JSON (its fields are ASCII): the RFC 8785 form,
+    read back as the same command."""
+    key = Ed25519PrivateKey.from_private_bytes(bytes(32))
+    command = sign_command(
+        method="POST", path="/" + path, body=body, signing_key=key, created=created, nonce=nonce
+    )
+    assert command.to_bytes() == bytes(rfc8785.dumps(command.to_json()))
+    assert SignedCommand.from_bytes(command.to_bytes()) == command
