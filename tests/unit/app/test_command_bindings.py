@@ -4,7 +4,11 @@ the keys of fixed bodies are pinned here. A change here breaks the verification 
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from parley.app import authz
+from parley.io.rosters import roster_from_rows
 from parley.log.command import command_body
 from parley.log.entry import canonical_json
 
@@ -55,3 +59,35 @@ def test_texts_in_keys_are_quoted_or_digested() -> None:
     assert wants.each == {
         'C 1 2 note "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"… sha256:3164596df4fd at 2026-03-01T08:00:00Z': 1
     }
+
+
+_NAME = st.text(alphabet="АБВгдеКоваль Петро", min_size=1, max_size=12).filter(str.strip)
+_ROW = st.fixed_dictionaries(
+    {"family_name": _NAME},
+    optional={"given_name": _NAME, "notes": _NAME, "birth_date": st.just("1990-01-02")},
+)
+
+
+@given(
+    st.lists(_ROW, min_size=1, max_size=6, unique_by=lambda r: r["family_name"].strip()),
+    st.booleans(),
+    st.sampled_from(["", "old"]),
+)
+def test_each_person_an_import_records_says_a_row_it_asked_for(
+    rows: list[dict[str, str]], merge: bool, kept: str
+) -> None:
+    """The import's reading of rows with ids and the recorded person's reading agree; a
+    merge keeps what the rows have no column for (here `unit`) and is still its row; another
+    family name is no row's."""
+    rows = [{"id": f"u{i}", **r} for i, r in enumerate(rows)]
+    body = command_body({"records": rows, "source": "s", "merge": merge})
+    wants = authz.AUTHORITY.asked("POST", "/v1/rosters/UA/held", body)
+    assert wants is not None
+    for r in roster_from_rows("s", rows).records:
+        record = r.to_dict()
+        if merge and kept:
+            record["unit"] = kept  # as the roster had it: the rows have no unit column
+        payload = {"roster_id": "UA:held", "revision": 2, "record": record}
+        assert authz.AUTHORITY.said("person.recorded", canonical_json(payload)) in wants
+        other = {**payload, "record": {**record, "family_name": record["family_name"] + "х"}}
+        assert authz.AUTHORITY.said("person.recorded", canonical_json(other)) not in wants
