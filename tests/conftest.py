@@ -8,11 +8,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
 from parley.app.config import Settings
 from parley.app.ledger import Ledger
+
+# no test is timed (benchmarks print figures): on a loaded machine hypothesis's 200 ms
+# deadline per example failed tests whose code was right
+hypothesis_settings.register_profile("parley", deadline=None)
+hypothesis_settings.load_profile("parley")
 
 POSTGRES_URL = os.environ.get(
     "PARLEY_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
