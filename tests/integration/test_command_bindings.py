@@ -353,10 +353,14 @@ def test_a_group_choice_turned_round_is_refused(grouped: Ledger, tmp_path: Path)
             p["note"] = notes[p["state"]]
 
     verdict, first, made = _swapped(grouped, tmp_path, turned)
-    son = next(i for i, (_, p) in enumerate(made) if p["match_id"] != father)
+    at = {p["match_id"]: first + i for i, (_, p) in enumerate(made)}
+    son = "RU:sought/ostap=UA:held/son"
+    # whichever comes first: the chosen father rejected, or the son confirmed
     assert verdict.startswith(
-        f"fails: entry {first + son}: a match.decided entry for"
-        f' RU:sought/ostap=UA:held/son confirmed "ambiguous group {gid}: chosen", which'
+        f"fails: entry {at[father]}: a match.decided entry for {father} rejected"
+        if at[father] < at[son]
+        else f"fails: entry {at[son]}: a match.decided entry for {son} confirmed"
+        f' "ambiguous group {gid}: chosen", which'
     )
 
 
@@ -502,4 +506,24 @@ def test_an_erasure_for_another_reason_is_refused(led: Ledger, tmp_path: Path) -
     verdict, first, _ = _swapped(led, tmp_path, _set(0, reason="a court order"))
     assert verdict.startswith(
         f'fails: entry {first}: a person.erased entry for UA:held/u0 erased for "a court order",'
+    )
+
+
+def test_a_chosen_candidate_also_rejected_is_refused(grouped: Ledger, tmp_path: Path) -> None:
+    """The mediator chooses the father; the operator adds his rejection in the group's words."""
+    (group,) = desk_queue.groups(grouped, actor="MED").groups
+    gid = group.group_id
+    father = "RU:sought/ostap=UA:held/father"
+    _served(
+        grouped, "MED", f"/v1/match-groups/{gid}/choice", {"chosen": [father], "note": ""},
+        lambda: match_groups.choose(grouped, actor="MED", group=gid, chosen=[father]),
+    )  # fmt: skip
+
+    def also(entries: list[tuple[str, Payload]]) -> None:
+        rejected = next(p for _, p in entries if p["state"] == "rejected")
+        entries.append(("match.decided", {**rejected, "match_id": father}))
+
+    verdict, first, made = _swapped(grouped, tmp_path, also)
+    assert verdict.startswith(
+        f"fails: entry {first + len(made)}: a match.decided entry for {father} rejected"
     )

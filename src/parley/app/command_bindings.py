@@ -12,6 +12,7 @@ the log format, and entries written before it must still read as asked (tests pi
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
@@ -80,7 +81,16 @@ def _choice(path: list[str], body: Any) -> Wants:
     return Wants(
         each={f"{m} confirmed {mine}": 1 for m in chosen},
         open=frozenset({f"* rejected {words(others + said)}"}),
+        reads=functools.partial(_unchosen, frozenset(chosen)),
     )
+
+
+def _unchosen(chosen: frozenset[str], said: Said) -> Said:
+    """A group choice reads a decision on a chosen candidate by its match alone: any rejection
+    is of another."""
+    if any(said[0].startswith(f"{m} ") for m in chosen):
+        return said[:1]
+    return said
 
 
 def _reversal(path: list[str], body: Any) -> Wants:

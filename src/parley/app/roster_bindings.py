@@ -40,9 +40,9 @@ def _person(rid: str, rid_id: str, how: str, content: str) -> str:
 
 def _merged(fields: frozenset[str], said: Said) -> Said:
     """A person.recorded entry as a merge's body reads it: only the columns the rows had (the
-    person keeps the rest as the roster had them)."""
+    person keeps the rest as the roster had them); another entry as it says."""
     if len(said) != 3:
-        return ()
+        return said
     rid, record = json.loads(said[2])
     return tuple(_content(rid, record, i, fields) for i in (record["record_id"], "*"))
 

@@ -37,14 +37,14 @@ class Wants:
     each: Mapping[str, int] = field(default_factory=dict)
     most: Mapping[str, int] = field(default_factory=dict)
     open: frozenset[str] = frozenset()
-    # how this body reads what a payload says, besides as it is (a roster merge: only the
+    # how this body reads what a payload says, instead of as it is (a roster merge: only the
     # columns it had); a module-level function (or a partial of one): it crosses processes
     reads: Callable[[Said], Said] | None = None
 
     def key(self, said: str | Said) -> str | None:
         """The key of this body an entry saying `said` answers (its first that is asked)."""
         said = (said,) if isinstance(said, str) else said
-        for k in (*self.reads(said), *said) if self.reads is not None else said:
+        for k in self.reads(said) if self.reads is not None else said:
             if k in self.each or k in self.most or k in self.open:
                 return k
         return None
