@@ -19,7 +19,6 @@ import pytest
 from openpyxl import Workbook
 from typer.testing import CliRunner
 
-from parley.app.config import Settings
 from parley.cli.main import app
 
 Row = dict[str, Any]
@@ -101,24 +100,6 @@ FORMATS: dict[str, tuple[str, Callable[[Path, Sequence[tuple[Any, ...]]], None]]
     "xlsx": ("xlsx", xlsx),
     "utf16-text": ("txt", utf16_text),
 }
-
-
-@pytest.fixture
-def cli(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Any]:
-    """`parley ARGS` on a fresh instance with UA, on SQLite and on PostgreSQL."""
-    monkeypatch.setenv("PARLEY_DATA_DIR", str(settings.data_dir))
-    monkeypatch.setenv("PARLEY_DATABASE_URL", settings.database_url)
-    monkeypatch.delenv("PARLEY_LANG", raising=False)
-    runner = CliRunner()
-
-    def run(*args: str, code: int = 0) -> Any:
-        result = runner.invoke(app, list(args))
-        assert result.exit_code == code, result.output
-        return result
-
-    run("init")
-    run("party", "add", "UA", "--name", "Ukraine", "--local-key")
-    return run
 
 
 def _roster_json(cli: Callable[..., Any], *extra: str) -> dict[str, Any]:

@@ -11,10 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
-
-from parley.app.config import Settings
-from parley.cli.main import app
 
 FAMILY = ["Коваль", "Бойко", "Мороз", "Шевченко", "Ткаченко", "Кравченко", "Мельник"]
 GIVEN = ["Петро", "Іван", "Олег", "Тарас", "Марія", "Анна", "Андрій"]
@@ -34,23 +30,6 @@ def _csv(path: Path, people: list[tuple[str, str, dt.date]]) -> Path:
     lines += [f"{fam};{giv};{born:%d.%m.%Y}" for fam, giv, born in people]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
-
-
-@pytest.fixture
-def cli(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Any]:
-    """`parley ARGS` on a fresh instance with UA, on SQLite and on PostgreSQL."""
-    monkeypatch.setenv("PARLEY_DATA_DIR", str(settings.data_dir))
-    monkeypatch.setenv("PARLEY_DATABASE_URL", settings.database_url)
-    runner = CliRunner()
-
-    def run(*args: str, code: int = 0) -> Any:
-        result = runner.invoke(app, list(args))
-        assert result.exit_code == code, result.output
-        return result
-
-    run("init")
-    run("party", "add", "UA", "--name", "Ukraine", "--local-key")
-    return run
 
 
 def _ids(cli: Callable[..., Any]) -> dict[str, str]:
