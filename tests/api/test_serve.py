@@ -4,7 +4,9 @@ checkpoint."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import socket
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -13,6 +15,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute
+from starlette.types import Message
 
 from parley.api.app import create_app
 from parley.api.signed import is_admitted
@@ -186,6 +189,61 @@ def test_the_body_limit_and_health(served: Served) -> None:
     assert health.status == 200
     spec = served.ua.raw("GET", "/openapi.json", b"", {})
     assert spec.status == 200 and b"/v1/rosters/{party}/{kind}" in spec.body
+
+
+def _answer(conn: socket.socket) -> bytes:
+    """What the server sends until it closes the connection."""
+    answer = b""
+    while chunk := conn.recv(65536):
+        answer += chunk
+    return answer
+
+
+def test_a_body_that_stalls_is_refused_and_writes_nothing(served: Served) -> None:
+    size = _size(served)
+    with serving(create_app(served.ledger, read_timeout=0.3)) as url:
+        host, port = url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=10) as conn:
+            conn.sendall(
+                b"POST /v1/rosters/UA/held HTTP/1.1\r\nHost: x\r\n"
+                b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"
+            )
+            answer = _answer(conn)  # the rest of the body never comes
+    assert answer.startswith(b"HTTP/1.1 408"), answer
+    assert b"did not arrive" in answer
+    assert _size(served) == size
+
+
+def test_a_body_over_the_limit_without_a_length_is_refused_as_too_large(served: Served) -> None:
+    size = _size(served)
+    app = create_app(served.ledger, max_body=64 * 1024)
+    chunks = [b"x" * 16384] * 8  # 128 KiB in pieces, no Content-Length: over the 64 KiB
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": chunks.pop(), "more_body": bool(chunks)}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/v1/rosters/UA/held",
+        "raw_path": b"/v1/rosters/UA/held",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"x"), (b"content-type", b"application/json")],
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 2),
+    }
+    asyncio.run(app(scope, receive, send))
+    assert [m["status"] for m in sent if m["type"] == "http.response.start"] == [413]
+    assert b"the body is over 65536 bytes" in b"".join(m.get("body", b"") for m in sent)
+    assert _size(served) == size
 
 
 def test_the_checkpoint_and_a_tile_prove_the_entries(served: Served) -> None:

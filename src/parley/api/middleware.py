@@ -15,8 +15,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 access_log = logging.getLogger("parley.access")
 
 
-class _TooLarge(Exception):
-    pass
+class _Refused(Exception):
+    """The body is refused while it is read: too large (413) or stalled (408)."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
 
 
 async def _refuse(send: Send, status: int, detail: str) -> None:
@@ -46,51 +51,81 @@ class Guard:
         started = time.perf_counter()
         status = {"code": 500}
         state: dict[str, Any] = scope.setdefault("state", {})
+        refused: list[_Refused] = []  # the body's refusal, once reading it failed
 
         async def sending(message: Message) -> None:
+            if refused:  # the framework answers its own failure to read the body: ours goes
+                if message["type"] == "http.response.start":
+                    await refusing(refused[0])
+                return
             if message["type"] == "http.response.start":
                 status["code"] = message["status"]
             await send(message)
 
-        try:
-            length = int(dict(scope["headers"]).get(b"content-length", b"0"))
-        except ValueError:
-            length = 0
-        try:
-            if length > self.max_body:
-                status["code"] = 413
-                await _refuse(send, 413, f"the body is over {self.max_body} bytes")
+        async def refusing(refusal: _Refused) -> None:
+            if status.get("sent"):
                 return
-            await self.app(scope, self._limited(receive), sending)
-        except _TooLarge:
-            status["code"] = 413
-            await _refuse(send, 413, f"the body is over {self.max_body} bytes")
-        except TimeoutError:
-            status["code"] = 408
-            await _refuse(send, 408, f"the body did not arrive within {self.read_timeout} s")
-        finally:
-            route = scope.get("route")
-            access_log.info(
-                json.dumps(
-                    {
-                        "method": scope["method"],
-                        "path": getattr(route, "path", "(unmatched)"),
-                        "status": status["code"],
-                        "ms": round((time.perf_counter() - started) * 1000, 1),
-                        "party": state.get("party"),
-                    }
-                )
-            )
+            status["code"], status["sent"] = refusal.status, True
+            await _refuse(send, refusal.status, refusal.detail)
 
-    def _limited(self, receive: Receive) -> Receive:
-        seen = {"bytes": 0}
+        try:
+            if _content_length(scope["headers"]) > self.max_body:
+                await refusing(self._too_large())
+            else:
+                await self.app(scope, self._limited(receive, refused), sending)
+        except _Refused as e:
+            await refusing(e)
+        finally:
+            if access_log.isEnabledFor(logging.INFO):
+                _log(scope, scope.get("route"), status["code"], started, state)
+
+    def _too_large(self) -> _Refused:
+        return _Refused(413, f"the body is over {self.max_body} bytes")
+
+    def _limited(self, receive: Receive, refused: list[_Refused]) -> Receive:
+        seen = {"bytes": 0, "whole": False}
 
         async def limited() -> Message:
-            message = await asyncio.wait_for(receive(), self.read_timeout)
+            if seen["whole"]:  # the body is in: what comes next (a disconnect) may wait
+                return await receive()
+            try:
+                async with asyncio.timeout(self.read_timeout):  # no task of its own
+                    message = await receive()
+            except TimeoutError:
+                refused.append(
+                    _Refused(408, f"the body did not arrive within {self.read_timeout} s")
+                )
+                raise refused[-1] from None
             if message["type"] == "http.request":
                 seen["bytes"] += len(message.get("body", b""))
                 if seen["bytes"] > self.max_body:
-                    raise _TooLarge
+                    refused.append(self._too_large())
+                    raise refused[-1]
+                seen["whole"] = not message.get("more_body", False)
             return message
 
         return limited
+
+
+def _content_length(headers: list[tuple[bytes, bytes]]) -> int:
+    for name, value in headers:
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return 0
+    return 0
+
+
+def _log(scope: Scope, route: Any, status: int, started: float, state: dict[str, Any]) -> None:
+    access_log.info(
+        json.dumps(
+            {
+                "method": scope["method"],
+                "path": getattr(route, "path", "(unmatched)"),
+                "status": status,
+                "ms": round((time.perf_counter() - started) * 1000, 1),
+                "party": state.get("party"),
+            }
+        )
+    )
