@@ -35,12 +35,12 @@ class _Compiled(NamedTuple):
     results: tuple[Callable[[Any], Any] | None, ...]  # per column, the conversion read back
 
 
-_COMPILED: dict[tuple[Statement, str, frozenset[str]], _Compiled] = {}
+_COMPILED: dict[tuple[Statement, str, str, str, frozenset[str]], _Compiled] = {}
 
 
 def _compiled(stmt: Statement, dialect: Dialect, names: frozenset[str]) -> _Compiled:
     """The statement compiled for the dialect and the parameters' names, once."""
-    key = (stmt, dialect.name, names)
+    key = (stmt, dialect.name, dialect.driver, dialect.paramstyle, names)
     found = _COMPILED.get(key)
     if found is None:
         if len(_COMPILED) > 1000:  # only statements built once, at import, are expected here
