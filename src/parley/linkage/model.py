@@ -413,9 +413,9 @@ PREDICTION_RULES = (
     "l.bdate = r.bdate AND l.fam_code2 = r.fam_code",
     "l.fam_code = r.fam_code AND l.birth_m = r.birth_m AND l.birth_d = r.birth_d",
     "l.patr_key = r.patr_key AND l.birth_y = r.birth_y "
-    "AND substr(l.fam_skel, 1, 1) = substr(r.fam_skel, 1, 1)",
+    "AND substr(l.fam_skel, 1, 2) = substr(r.fam_skel, 1, 2)",
     "l.given_key = r.given_key AND l.patr_key = r.patr_key AND l.birth_y = r.birth_y",
-    "l.fam_skel = r.fam_skel AND l.birth_y = r.birth_y AND l.birth_m = r.birth_m",
+    "l.fam_code = r.fam_code AND l.birth_y = r.birth_y AND l.birth_m = r.birth_m",
 )
 # Pairs sure enough to estimate how many matches there are.
 DETERMINISTIC_RULES = (

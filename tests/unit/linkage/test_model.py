@@ -195,7 +195,7 @@ def test_both_names_garbled_the_rest_still_brings_the_pair() -> None:
     d = LinkageRecord("d", "Вермигора", "Осиап", "Афанасьевич", birth_date="1970")
     assert _blocked(_pair(c, d)) == [
         "l.patr_key = r.patr_key AND l.birth_y = r.birth_y "
-        "AND substr(l.fam_skel, 1, 1) = substr(r.fam_skel, 1, 1)"
+        "AND substr(l.fam_skel, 1, 2) = substr(r.fam_skel, 1, 2)"
     ]
     # A year mistyped: the family name's sound with the day and month.
     e = LinkageRecord("e", "Романенко", "Аркадій", birth_date="1981-07-14")
