@@ -19,7 +19,7 @@ from parley.app.ledger import Ledger
 from parley.demo.served import AGREEMENT
 from parley.domain.agreements import agreement_from_dict
 from parley.domain.parties import Party, Role
-from parley.log.command import command_body
+from parley.log.command import SignedCommand, command_body
 from tests.api.test_faults import PARLEY, Server, server  # noqa: F401 (the fixture)
 
 
@@ -140,3 +140,56 @@ def test_a_refused_request_retried_after_the_state_changed_gets_its_refusal(
     fresh = server.ua.send(server.ua.sign("POST", path, body), body)
     assert fresh.status in (200, 201), fresh.body
     assert server.size() > size
+
+
+def test_one_nonce_under_two_bodies_at_once_runs_one_of_them(
+    server: Server,  # noqa: F811 (the fixture)
+) -> None:
+    """Two requests of UA with the same nonce and different bodies, sent at once: one runs and
+    is answered, the other is refused as a replay (401), whichever arrives first; the log holds
+    the nonce once, with the entries of the one answered."""
+    per = len(server.logged_nonces())
+    for n in range(4):
+        bodies = [
+            command_body(
+                {
+                    "records": [{"record_id": f"UA-{n}-{i}", "family_name": "Шевченко"}],
+                    "source": f"{n}-{i}",
+                }
+            )
+            for i in range(2)
+        ]
+        first = server.ua.sign("POST", "/v1/rosters/UA/held", bodies[0])
+        other = server.ua.sign("POST", "/v1/rosters/UA/held", bodies[1], nonce=first.nonce)
+        replies: list[tuple[int, Reply]] = []
+        gate = threading.Barrier(2)
+        both = [
+            threading.Thread(target=_send, args=(server.ua, i, s, bodies[i], gate, replies))
+            for i, s in ((0, first), (1, other))
+        ]
+        for w in both:
+            w.start()
+        for w in both:
+            w.join(60)
+        assert sorted(r.status for _, r in replies) == [201, 401], replies
+        nonces = server.logged_nonces()
+        assert nonces.count(first.nonce) == 1
+        assert len(nonces) == per + n + 1
+        done = next(i for i, r in replies if r.status == 201)
+        for retry in range(2):  # each retried: the one done gets its answer, the other refused
+            signed = (first, other)[retry]
+            again = server.ua.send(signed, bodies[retry])
+            assert again.status == (201 if retry == done else 401), again.body
+        assert server.logged_nonces().count(first.nonce) == 1
+
+
+def _send(
+    client: Client,
+    i: int,
+    signed: SignedCommand,
+    body: bytes,
+    gate: threading.Barrier,
+    out: list[tuple[int, Reply]],
+) -> None:
+    gate.wait()
+    out.append((i, client.send(signed, body)))
