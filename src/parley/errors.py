@@ -52,6 +52,18 @@ class ParleyError(Exception):
         self.template = message
         self.params = params
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled whole (a refusal crosses from a worker process, as verify's do): rebuilt
+        without calling `__init__`, whose arguments a subclass may define otherwise."""
+        return (_rebuilt, (type(self), self.args, self.__dict__))
+
+
+def _rebuilt(cls: type[ParleyError], args: tuple[object, ...], state: dict[str, Any]) -> Any:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
 
 class Sentence(str):
     """An English sentence that keeps its template and fields, like a refusal, for what is not

@@ -43,3 +43,27 @@ def test_errors_that_callers_catch_as_value_error_still_are() -> None:
 
     for cls in (ExportError, RosterFileError, LinkageError, EntryError, LogError):
         assert issubclass(cls, ValueError), cls
+
+
+def test_an_error_crosses_a_process_boundary_whole() -> None:
+    """Verify's workers send their refusals back pickled: every subclass, whatever its
+    __init__ takes, comes back with its sentence, template, fields and own attributes."""
+    import pickle
+
+    from parley import errors
+    from parley.log.verify.report import Problem, VerificationFailed
+
+    inner = errors.ParleyError("a {kind} entry", kind=errors.Word("rating"))
+    failed = VerificationFailed(Problem(7, inner))
+    back = pickle.loads(pickle.dumps(failed))
+    assert type(back) is VerificationFailed
+    assert str(back) == str(failed) == "entry 7: a rating entry"
+    assert back.template == failed.template and back.problem.index == 7
+    assert str(back.problem.what) == "a rating entry"
+    assert back.params["what"].params == {"kind": "rating"}
+    plain = pickle.loads(pickle.dumps(errors.InvalidInput("{x} too {y}", x=1, y="big")))
+    assert (str(plain), plain.template, plain.params) == (
+        "1 too big",
+        "{x} too {y}",
+        {"x": 1, "y": "big"},
+    )
