@@ -60,7 +60,8 @@ def test_an_error_crosses_a_process_boundary_whole() -> None:
     assert str(back) == str(failed) == "entry 7: a rating entry"
     assert back.template == failed.template and back.problem.index == 7
     assert str(back.problem.what) == "a rating entry"
-    assert back.params["what"].params == {"kind": "rating"}
+    what = back.params["what"]
+    assert isinstance(what, errors.ParleyError) and what.params == {"kind": "rating"}
     plain = pickle.loads(pickle.dumps(errors.InvalidInput("{x} too {y}", x=1, y="big")))
     assert (str(plain), plain.template, plain.params) == (
         "1 too big",
