@@ -39,10 +39,6 @@ class MalformedPayload(LogError):
         self.field = field_name
         self.reason = reason
 
-    def __reduce__(self) -> tuple[type[MalformedPayload], tuple[str, str, str]]:
-        # a parallel verify's worker sends it back to the parent: rebuilt from its fields
-        return (type(self), (self.event_type, self.field, self.reason))
-
 
 @dataclass(frozen=True)
 class Payload(Shape):
