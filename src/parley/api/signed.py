@@ -19,9 +19,8 @@ from fastapi.routing import APIRoute
 from parley.api.errors import body_of, said_in, status_of
 from parley.app import requests as signed_requests
 from parley.app.ledger import Ledger
-from parley.app.requests import Answer, Caller
+from parley.app.requests import Answer, Caller, SignedCommand
 from parley.errors import ParleyError
-from parley.log.command import SignedCommand
 
 JSON = "application/json"
 

@@ -15,7 +15,8 @@ from parley.app.ledger import Ledger
 from parley.app.signing import Command
 from parley.domain.errors import DomainError
 from parley.errors import N_, Word
-from parley.log.command import CommandError, SignedCommand
+from parley.log.command import CommandError
+from parley.log.command import SignedCommand as SignedCommand  # the faces' name for it
 from parley.log.keys import Key
 from parley.store import keys as store_keys
 from parley.store import requests as seen_requests
