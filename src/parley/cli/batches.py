@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
-from parley.app import batch_commands, batches, planning
+from parley.app import batches
 from parley.app.interview import read_interview
 from parley.app.language import refusal, user_locale
-from parley.app.planning import NextBatch, PlanRequest
 from parley.cli.console import client, failures, out, print_json, segment, server, with_ledger
 from parley.domain.agreements import PersonRef
 from parley.domain.errors import DomainError
@@ -20,6 +19,9 @@ from parley.domain.handovers import STATE_LABELS, read_state
 from parley.domain.moments import parse_moment, write_moment
 from parley.domain.persons import Category
 from parley.errors import N_
+
+if TYPE_CHECKING:  # the planner loads OR-Tools: only the commands that plan import it
+    from parley.app.planning import NextBatch, PlanRequest
 
 batch_app = typer.Typer(no_args_is_help=True, help="Propose, plan and close batches.")
 
@@ -70,6 +72,8 @@ def _request(
     tolerance: int,
     as_of: dt.datetime | None,
 ) -> PlanRequest:
+    from parley.app.planning import PlanRequest
+
     return PlanRequest(
         commitment_id=commitment,
         batch_size=size,
@@ -165,6 +169,8 @@ def propose_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Propose the next batch under the phase's terms; every candidate gets a reason."""
+    from parley.app import planning
+
     with failures():
         request = _request(commitment, size, cap, must_include, veto, tolerance, as_of)
         proposal = with_ledger(
@@ -194,6 +200,8 @@ def lists_command(
 ) -> None:
     """A side signs its must-include and veto lists for an exchange (replacing its last);
     the planner honours them. With --show, print them (a side its own, the mediator all)."""
+    from parley.app import planning
+
     path = f"/v1/commitments/{segment(commitment)}/lists"
     with failures():
         if show:
@@ -258,6 +266,8 @@ def plan_command(
     actor: Actor = "MED",
 ) -> None:
     """Plan the batch the planner proposes, and record it on the log."""
+    from parley.app import batch_commands
+
     with failures():
         request = _request(commitment, size, cap, must_include, veto, tolerance, as_of)
         proposal = with_ledger(
@@ -507,6 +517,8 @@ def handover_command(
         if actor is None:
             raise DomainError(N_("say which party makes the move with --as"))
         mover = actor
+        from parley.app import batch_commands
+
         with_ledger(
             lambda ledger: batch_commands.move(
                 ledger,

@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from parley.app.lists import link_lists, read_list, write_links
 from parley.cli.console import err, fail, failures
 
 
@@ -47,6 +46,8 @@ def link_command(
     and its explanation begins by saying which identifier differs. With
     --hold-differing-ids such pairs are held back for review instead.
     """
+    from parley.app.lists import link_lists, read_list, write_links  # Splink: this command only
+
     for target in (out, held_out) if held_out is not None else (out,):  # before the run
         if target.is_dir():
             fail(f"{target} is a folder: give the file to write, e.g. {target / 'links.csv'}")

@@ -9,7 +9,6 @@ from typing import Annotated, Any
 
 import typer
 
-from parley.app import papers
 from parley.cli.console import client, failures, out, segment, server, with_ledger, write_file
 from parley.errors import N_, InvalidInput
 
@@ -45,6 +44,8 @@ def manifest_command(
             )
             data = _file(served)
         else:
+            from parley.app import papers  # fpdf: made here only
+
             found, data = with_ledger(
                 lambda ledger: papers.manifest_pdf(
                     ledger, actor=actor or "MED", batch_id=batch_id, languages=lang
@@ -100,8 +101,12 @@ def export_command(
                 client(actor).request("POST", f"/v1/parties/{segment(whose)}/exports", asked)
             )
         elif kind == "xlsx":
+            from parley.app import papers
+
             data = with_ledger(lambda ledger: papers.export_xlsx(ledger, actor=actor, party=whose))
         else:
+            from parley.app import papers
+
             data = with_ledger(
                 lambda ledger: papers.export_pfif(ledger, actor=actor, party=whose, domain=domain)
             )

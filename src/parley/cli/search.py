@@ -6,15 +6,17 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from parley.app.lists import SearchHit, SearchIndex, read_queries, search_index
 from parley.app.roster_search import RosterHit, RosterSearch, roster_search
 from parley.cli.console import client, err, failures, out, print_json, server, with_ledger
 from parley.domain.errors import DomainError
 from parley.errors import N_
+
+if TYPE_CHECKING:  # a roster file's index loads DuckDB and Splink: imported when one is searched
+    from parley.app.lists import SearchHit, SearchIndex
 
 
 def _hits_json(hits: list[SearchHit] | list[RosterHit]) -> list[dict[str, object]]:
@@ -102,7 +104,11 @@ def search_command(
             raise DomainError(N_("give one QUERY, or --queries FILE"))
         if query is not None and not query.strip():
             raise DomainError(N_("the name to search for is empty"))
-        named = read_queries(queries) if queries is not None else []  # refused before indexing
+        named: list[tuple[str, str | None]] = []
+        if queries is not None:  # refused before indexing
+            from parley.app.lists import read_queries
+
+            named = read_queries(queries)
         started = time.perf_counter()
         index: SearchIndex | RosterSearch
         if roster is None and server() is not None:
@@ -115,6 +121,8 @@ def search_command(
                     N_("there are no roster records {party} may search yet"), party=actor or "MED"
                 )
         else:  # an instance's records were checked, and warned about, when imported
+            from parley.app.lists import search_index
+
             index = search_index(roster)
             for warning in index.warnings:
                 err.print(f"[yellow]warning:[/] {warning}")

@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from parley.api.serve import serve
 from parley.cli.console import failures, settings
 
 
@@ -16,5 +15,7 @@ def serve_command(
 ) -> None:
     """Serve this instance over HTTP: every /v1 request signed by its party's key; /checkpoint
     and /tile/… public."""
+    from parley.api.serve import serve  # FastAPI and uvicorn: this command only
+
     with failures():
         serve(settings(), host=host, port=port)

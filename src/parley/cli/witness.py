@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from parley.api.witness import serve_witness
 from parley.app.keys import KeyRing
 from parley.app.party_witness import PartyWitness
 from parley.cli.console import failures, settings
@@ -26,6 +25,8 @@ def serve_command(
 ) -> None:
     """Answer C2SP tlog-witness add-checkpoint at /add-checkpoint: cosign each checkpoint that
     extends the last one you cosigned (the same state `parley sync` keeps)."""
+    from parley.api.witness import serve_witness  # FastAPI and uvicorn: this command only
+
     local = settings()
     with failures():
         witness = PartyWitness(
