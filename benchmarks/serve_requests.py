@@ -122,6 +122,7 @@ def _serve(data_dir: str, url: str, port: int, profile: str | None = None) -> No
 
     profiles = _profile_threads() if profile else []
     serve.log_requests()  # as `parley serve` does: one access-log line per request
+    serve.set_aside_start_up()  # and sets start-up's objects aside from the cycle collector
     try:  # uvicorn raises the signal that stopped it again once it has shut down
         uvicorn.run(api, host="127.0.0.1", port=port, log_level="warning", **serve.OPTIONS)
     finally:
