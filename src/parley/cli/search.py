@@ -9,11 +9,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 
+from parley.app.language import refusal, user_locale
 from parley.app.roster_search import RosterHit, RosterSearch, roster_search
 from parley.cli.console import client, err, failures, out, print_json, server, with_ledger
+from parley.domain.dates import parse_written_date, problem_of
 from parley.domain.errors import DomainError
-from parley.errors import N_
+from parley.errors import N_, ParleyError
 
 if TYPE_CHECKING:  # a roster file's index loads DuckDB and Splink: imported when one is searched
     from parley.app.lists import SearchHit, SearchIndex
@@ -70,6 +73,20 @@ def _search_served(
         out.print(f"  {h['score']:.3f} {ref} {h['name']}{born}: {h['explanation']}", markup=False)
 
 
+def _warn_of_dates(named: list[tuple[str, str | None]]) -> None:
+    """A query's birth date that is no possible date (31.02.1980) is said, not passed over: it
+    is still compared as far as it reads (year and month), as a roster's own impossible dates."""
+    for query, born in named:
+        date = parse_written_date(born)
+        problem = problem_of(date) if date is not None else None
+        if problem is not None:
+            warning = ParleyError(
+                N_("the birth date {date} of the query {query}: {problem}; it is compared as far as it reads"),
+                date=born, query=query, problem=problem,
+            )  # fmt: skip
+            err.print(f"[yellow]warning:[/] {escape(refusal(warning, user_locale()))}")
+
+
 def search_command(
     query: Annotated[str | None, typer.Argument(help="A name in any script and order.")] = None,
     roster: Annotated[
@@ -109,6 +126,7 @@ def search_command(
             from parley.app.lists import read_queries
 
             named = read_queries(queries)
+        _warn_of_dates(named or [(query or "", birth_date)])
         started = time.perf_counter()
         index: SearchIndex | RosterSearch
         if roster is None and server() is not None:
