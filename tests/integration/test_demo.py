@@ -90,6 +90,8 @@ def test_demo_status_rebuild_from_the_command_line(runner: CliRunner, tmp_path: 
     assert [p["ordinal"] for p in data["agreements"][0]["phases"]] == [1, 2, 3]
     phase3 = {c["id"]: c["status"] for c in data["agreements"][0]["phases"][2]["commitments"]}
     assert phase3["P3-BORDER"] == 0 and phase3["P3-DIS-SL"] == 3
+    said = runner.invoke(app, ["status"]).stdout  # a commitment's kind in words, not its code
+    assert "P3-BORDER border control" in said and "border_control" not in said
     check = runner.invoke(app, ["rebuild", "--check"])
     assert check.exit_code == 0 and "equal the live ones" in check.output
     # two checkpoints (after phase 1, at the end), each cosigned by both sides as witnesses

@@ -24,6 +24,7 @@ from parley.app.errors import RosterFileError
 from parley.app.keys import KeyRing
 from parley.app.language import refusal, translations, user_locale
 from parley.app.ledger import Ledger
+from parley.domain.agreements import KIND_LABELS, CommitmentKind
 from parley.domain.batches import STATUS_LABELS, BatchStatus
 from parley.domain.handovers import STATE_LABELS, HandoverState
 from parley.errors import N_, InvalidInput, ParleyError
@@ -191,6 +192,14 @@ def state_said(value: str) -> str:
     code (`consent_verified`, what `--to` takes); anything else as it is."""
     try:
         return STATE_LABELS[HandoverState(value)]
+    except ValueError:
+        return value
+
+
+def kind_said(value: str) -> str:
+    """A commitment's kind as pages and reports say it (`border control`), not its code."""
+    try:
+        return KIND_LABELS[CommitmentKind(value)]
     except ValueError:
         return value
 

@@ -12,6 +12,7 @@ from parley.app.status import summary
 from parley.cli.console import (
     client,
     failures,
+    kind_said,
     out,
     print_json,
     server,
@@ -99,7 +100,7 @@ def _print_summary(data: dict[str, Any]) -> None:
                     due += " [bold red]PAST DUE[/]" if c.get("past_due") else ""
                     place = f" at {c['place']}" if c.get("place") else ""
                     out.print(
-                        f"  {c['id']} {c['kind']}{place}{due}: [bold]{c['status']}/3 {c['status_label']}[/]"
+                        f"  {c['id']} {kind_said(c['kind'])}{place}{due}: [bold]{c['status']}/3 {c['status_label']}[/]"
                         f"{' — ' + c['note'] if c.get('note') else ''}"
                     )
     if data["exceptions"]:

@@ -6,6 +6,7 @@ import datetime as dt
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 from parley.domain.errors import DomainError
@@ -30,6 +31,16 @@ class CommitmentKind(enum.StrEnum):
     DISENGAGEMENT = "disengagement"
     BORDER_CONTROL = "border_control"
     OTHER = "other"
+
+
+# A commitment's kind as a page or a report says it (translated where shown), not its code.
+KIND_LABELS: Mapping[CommitmentKind, str] = MappingProxyType({
+    CommitmentKind.EXCHANGE: N_("exchange"),
+    CommitmentKind.CEASEFIRE: N_("ceasefire"),
+    CommitmentKind.DISENGAGEMENT: N_("disengagement"),
+    CommitmentKind.BORDER_CONTROL: N_("border control"),
+    CommitmentKind.OTHER: N_("other"),
+})  # fmt: skip
 
 
 class ImplementationStatus(enum.IntEnum):
