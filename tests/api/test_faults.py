@@ -94,6 +94,19 @@ class Server:
             engine.dispose()
         return [r.nonce for r in rows]
 
+    def stop_export_and_verify(self, out: Path) -> None:
+        """Stop the server, then `parley export` its log and `parley verify` the export, as the
+        mediator's CLI would on its machine: both must succeed."""
+        self.stop()
+        env = {
+            **os.environ,
+            "PARLEY_DATA_DIR": str(self.settings.data_dir),
+            "PARLEY_DATABASE_URL": self.settings.database_url,
+        }
+        for args in (["export", "--out", str(out)], ["verify", "--allow-unwitnessed", str(out)]):
+            run = subprocess.run([PARLEY, *args], env=env, capture_output=True, timeout=300)
+            assert run.returncode == 0, run.stdout + run.stderr
+
     def size(self) -> int:
         engine = create_engine(self.settings.database_url)
         try:
@@ -289,13 +302,4 @@ def test_a_killed_server_loses_no_acknowledged_request(server: Server, tmp_path:
     assert set(nonces) - logged == done
     assert server.size() - start == per * len(done)
 
-    server.stop()
-    env = {
-        **os.environ,
-        "PARLEY_DATA_DIR": str(server.settings.data_dir),
-        "PARLEY_DATABASE_URL": server.settings.database_url,
-    }
-    out = tmp_path / "export"
-    for args in (["export", "--out", str(out)], ["verify", "--allow-unwitnessed", str(out)]):
-        run = subprocess.run([PARLEY, *args], env=env, capture_output=True, timeout=120)
-        assert run.returncode == 0, run.stdout + run.stderr
+    server.stop_export_and_verify(tmp_path / "export")

@@ -7,8 +7,6 @@ On SQLite and PostgreSQL, against a real server on loopback."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 import threading
 from pathlib import Path
 
@@ -76,16 +74,7 @@ def test_what_another_process_appends_takes_effect_at_once(
     assert server.size() == size  # nothing written
     assert _import(ru, "RU", "still")[0] == 201  # the other party goes on
 
-    server.stop()
-    env = {
-        **os.environ,
-        "PARLEY_DATA_DIR": str(server.settings.data_dir),
-        "PARLEY_DATABASE_URL": server.settings.database_url,
-    }
-    out = tmp_path / "export"
-    for args in (["export", "--out", str(out)], ["verify", "--allow-unwitnessed", str(out)]):
-        run = subprocess.run([PARLEY, *args], env=env, capture_output=True, timeout=300)
-        assert run.returncode == 0, run.stdout + run.stderr
+    server.stop_export_and_verify(tmp_path / "export")
 
 
 def test_a_refused_request_retried_after_the_state_changed_gets_its_refusal(

@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from parley.app import agreements, batches, erasure, instance, keys_admin, rosters, transparency
+from parley.app import (
+    agreements,
+    audit,
+    batches,
+    erasure,
+    instance,
+    keys_admin,
+    rosters,
+    transparency,
+)
 from parley.app.ledger import Appended, Ledger
 from parley.domain.agreements import (
     Agreement,
@@ -19,6 +28,7 @@ from parley.domain.agreements import (
 from parley.domain.parties import Party, Role
 from parley.domain.persons import PersonRecord
 from parley.domain.rosters import RosterKind
+from parley.log.verify import VerificationFailed
 
 
 def setup_parties(ledger: Ledger) -> None:
@@ -118,3 +128,12 @@ def flip_byte(path: Path, position: int, mask: int) -> None:
     data = bytearray(path.read_bytes())
     data[position] ^= mask
     path.write_bytes(bytes(data))
+
+
+def verdict(folder: Path) -> str:
+    """What offline `verify` says of an export: "verifies", or "fails: " and the first problem."""
+    try:
+        audit.verify_export(folder)
+    except VerificationFailed as e:
+        return f"fails: {e.problem}"
+    return "verifies"

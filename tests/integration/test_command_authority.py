@@ -27,8 +27,9 @@ from parley.log.command import SignedCommand, command_body, sign_command
 from parley.log.entry import Header, StoredEntry, canonical_json, draft, run_message, sign_run
 from parley.log.export import entry_line, parse_line
 from parley.log.merkle import leaf_hash
-from parley.log.verify import VerificationFailed, authority
+from parley.log.verify import authority
 from tests.integration.helpers import all_for_all, people, setup_parties, small_log
+from tests.integration.helpers import verdict as _verdict
 
 
 @pytest.fixture
@@ -39,14 +40,6 @@ def logged(tmp_path: Path) -> Iterator[Ledger]:
         yield led
     finally:
         led.close()
-
-
-def _verdict(folder: Path) -> str:
-    try:
-        audit.verify_export(folder)
-    except VerificationFailed as e:
-        return f"fails: {e.problem}"
-    return "verifies"
 
 
 def _parsed(folder: Path) -> list[StoredEntry]:

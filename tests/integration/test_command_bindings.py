@@ -27,8 +27,7 @@ from parley.domain.rosters import RosterKind
 from parley.log.command import SignedCommand, command_body
 from parley.log.entry import Header, StoredEntry, draft, sign_run
 from parley.log.export import entry_line, parse_line
-from parley.log.verify import VerificationFailed
-from tests.integration.helpers import all_for_all, people, plan_batch, setup_parties
+from tests.integration.helpers import all_for_all, people, plan_batch, setup_parties, verdict
 from tests.integration.test_ambiguous_groups import _rosters
 
 UA = [PersonRef("UA", f"u{i}") for i in range(4)]
@@ -75,14 +74,6 @@ def _served(led: Ledger, party: str, path: str, body: Payload, call: Callable[[]
     signed = led.keys.sign_command(party, "POST", path, raw)
     with Ledger.commanded(Command(signed, raw)):
         call()
-
-
-def _verdict(folder: Path) -> str:
-    try:
-        audit.verify_export(folder)
-    except VerificationFailed as e:
-        return f"fails: {e.problem}"
-    return "verifies"
 
 
 def _last_command(folder: Path) -> list[StoredEntry]:
@@ -133,7 +124,7 @@ def _forge(
 def _genuine(led: Ledger, tmp_path: Path) -> tuple[Path, list[tuple[str, Payload]]]:
     """The export (which verifies) and its last command's entries as (type, payload)."""
     audit.export(led, tmp_path / "export")
-    assert _verdict(tmp_path / "export") == "verifies"
+    assert verdict(tmp_path / "export") == "verifies"
     made = []
     for e in _last_command(tmp_path / "export"):
         assert e.payload is not None
@@ -149,9 +140,9 @@ def _swapped(
     forged = [(kind, dict(p)) for kind, p in made]
     change(forged)
     same, _ = _forge(led, folder, tmp_path / "same", made)
-    assert _verdict(same) == "verifies"  # the forge itself is sound
+    assert verdict(same) == "verifies"  # the forge itself is sound
     dst, first = _forge(led, folder, tmp_path / "forged", forged)
-    return _verdict(dst), first, made
+    return verdict(dst), first, made
 
 
 def _set(i: int, **fields: object) -> Callable[[list[tuple[str, Payload]]], None]:
@@ -311,12 +302,12 @@ def test_a_decision_left_out_or_made_twice_is_refused(grouped: Ledger, tmp_path:
     folder, made = _genuine(grouped, tmp_path)
     assert [p["match_id"] for _, p in made] == [m1, m2]
     short, first = _forge(grouped, folder, tmp_path / "short", made[:1])
-    assert _verdict(short) == (
+    assert verdict(short) == (
         f"fails: entry {first}: the command POST /v1/matches/decisions asked for"
         f' {m2} confirmed "", which no entry bound to it says'
     )
     twice, _ = _forge(grouped, folder, tmp_path / "twice", [made[0], made[0]])
-    assert _verdict(twice) == (
+    assert verdict(twice) == (
         f'fails: entry {first + 1}: a match.decided entry for {m1} confirmed "" once more than'
         f" the command POST /v1/matches/decisions of entry {first} asked for (1)"
     )

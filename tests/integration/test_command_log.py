@@ -20,8 +20,7 @@ from parley.domain.rosters import RosterKind
 from parley.log.command import SignedCommand, command_body, sign_command
 from parley.log.entry import EntrySigner, Header, StoredEntry, draft, sign_run
 from parley.log.export import entry_line, parse_line
-from parley.log.verify import VerificationFailed
-from tests.integration.helpers import people, small_log
+from tests.integration.helpers import people, small_log, verdict
 
 
 @pytest.fixture
@@ -38,14 +37,6 @@ def _lines(folder: Path) -> list[bytes]:
     return (folder / "log.jsonl").read_bytes().splitlines(keepends=True)
 
 
-def _verdict(folder: Path) -> str:
-    try:
-        audit.verify_export(folder)
-    except VerificationFailed as e:
-        return f"fails: {e.problem}"
-    return "verifies"
-
-
 def _signer(ledger: Ledger, party: str) -> EntrySigner:
     return ledger.keys.signer(party)
 
@@ -54,7 +45,7 @@ def test_every_entry_binds_its_actors_command_and_the_export_verifies(
     logged: Ledger, tmp_path: Path
 ) -> None:
     audit.export(logged, tmp_path / "export")
-    assert _verdict(tmp_path / "export") == "verifies"
+    assert verdict(tmp_path / "export") == "verifies"
     assert audit.verify_live(logged).entries == len(_lines(tmp_path / "export"))
     med = _signer(logged, "MED").key_id
     records = 0
@@ -68,7 +59,7 @@ def test_every_entry_binds_its_actors_command_and_the_export_verifies(
             assert (command.path, command.keyid) == (LOCAL_PATH, header.key_id)
     assert records > 5
     assert rebuild.replay(logged, compare=True).differing == ()
-    assert _verdict(tmp_path / "export") == "verifies"  # the rebuild left the log as it was
+    assert verdict(tmp_path / "export") == "verifies"  # the rebuild left the log as it was
 
 
 def test_an_erasure_takes_the_body_of_the_command_that_recorded_the_person(
@@ -152,7 +143,7 @@ def test_the_operator_cannot_write_in_a_partys_name(logged: Ledger, tmp_path: Pa
         tmp_path / "export", tmp_path / "a", [*lines, _forge(logged, lines, as_ua, ua_key)]
     )
     assert (
-        _verdict(copy)
+        verdict(copy)
         == f"fails: entry {len(lines)}: the command's signature does not verify under key {ua_key}"
     )
 
@@ -160,7 +151,7 @@ def test_the_operator_cannot_write_in_a_partys_name(logged: Ledger, tmp_path: Pa
     copy = _copy(
         tmp_path / "export", tmp_path / "b", [*lines, _forge(logged, lines, forged, med.key_id)]
     )
-    assert _verdict(copy).startswith(f"fails: entry {len(lines)}: signed by a key of MED")
+    assert verdict(copy).startswith(f"fails: entry {len(lines)}: signed by a key of MED")
 
     # a command UA signed before, copied onto a new entry: a replay
     parsed = [parse_line(line, n) for n, line in enumerate(lines, 1)]
@@ -175,7 +166,7 @@ def test_the_operator_cannot_write_in_a_partys_name(logged: Ledger, tmp_path: Pa
     copy = _copy(
         tmp_path / "export", tmp_path / "c", [*lines, _forge(logged, lines, replayed, ua_key, None)]
     )
-    assert "replays a command of key" in _verdict(copy)
+    assert "replays a command of key" in verdict(copy)
 
 
 def test_the_ledger_refuses_a_replayed_command_and_writes_nothing(logged: Ledger) -> None:
