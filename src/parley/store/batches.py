@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select, tuple_, update
+from sqlalchemy import ColumnElement, Select, bindparam, delete, func, select, tuple_, update
 
 from parley.domain import events as ev
 from parley.domain.agreements import PersonRef
@@ -310,32 +310,27 @@ _HANDOVER_COLUMNS = (
     _H.party_id, _H.record_id, _H.receiving_party, _H.state, _H.before_dispute, _H.substitute,
     _H.substitute_for, _H.confirmed_idx,
 )  # fmt: skip
-# a batch with just the named persons' handovers, in one statement (one round trip: a handover
-# step or confirmation reads it inside the log's write transaction, where each one waits)
-_BATCH_WITH = (
-    select(*t.batches.c, *_HANDOVER_COLUMNS)
-    .select_from(
-        t.batches.outerjoin(
-            t.handovers,
-            (_H.batch_id == t.batches.c.batch_id)
-            & tuple_(_H.party_id, _H.record_id).in_(bindparam("keys", expanding=True)),
+
+
+def _batch_with(persons: ColumnElement[bool]) -> Select[Any]:
+    """A batch with just the handovers `persons` picks, in one statement (one round trip: a
+    handover step or confirmation reads it inside the log's write transaction, where each one
+    waits)."""
+    return (
+        select(*t.batches.c, *_HANDOVER_COLUMNS)
+        .select_from(
+            t.batches.outerjoin(t.handovers, (_H.batch_id == t.batches.c.batch_id) & persons)
         )
+        .where(t.batches.c.batch_id == bindparam("batch_id"))
     )
-    .where(t.batches.c.batch_id == bindparam("batch_id"))
-    .order_by(_H.seq)
-)
+
+
+_BATCH_WITH = _batch_with(
+    tuple_(_H.party_id, _H.record_id).in_(bindparam("keys", expanding=True))
+).order_by(_H.seq)
 # the same for one person (a request's usual step), run on the driver's cursor
-_BATCH_WITH_ONE = (
-    select(*t.batches.c, *_HANDOVER_COLUMNS)
-    .select_from(
-        t.batches.outerjoin(
-            t.handovers,
-            (_H.batch_id == t.batches.c.batch_id)
-            & (_H.party_id == bindparam("party_id"))
-            & (_H.record_id == bindparam("record_id")),
-        )
-    )
-    .where(t.batches.c.batch_id == bindparam("batch_id"))
+_BATCH_WITH_ONE = _batch_with(
+    (_H.party_id == bindparam("party_id")) & (_H.record_id == bindparam("record_id"))
 )
 
 
