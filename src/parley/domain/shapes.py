@@ -44,18 +44,19 @@ def _person_record(value: Any, parent: str, key: str) -> PersonRecord:
     if not isinstance(value, Mapping):
         raise Malformed(path, "is not a JSON object")
     for name, v in value.items():
-        where = join_path(path, str(name))
         if name not in _RECORD_FIELDS:
-            raise Malformed(where, "is not a field of a person record")
+            raise Malformed(join_path(path, str(name)), "is not a field of a person record")
         kind = _RECORD_NOT_TEXT.get(name, str)
         if type(v) is not kind:
-            raise Malformed(where, f"is not a {kind.__name__}")
+            raise Malformed(join_path(path, str(name)), f"is not a {kind.__name__}")
         if not v or v == "unknown":  # as `PersonRecord.to_dict` leaves them out
-            raise Malformed(where, f"is {v!r}: an empty or unknown field is left out")
+            raise Malformed(
+                join_path(path, str(name)), f"is {v!r}: an empty or unknown field is left out"
+            )
         if kind is list and not all(type(x) is str for x in v):
-            raise Malformed(where, "is not a list of strings")
+            raise Malformed(join_path(path, str(name)), "is not a list of strings")
         if kind is dict and not all(type(x) is str for x in v.values()):
-            raise Malformed(where, "does not map names to strings")
+            raise Malformed(join_path(path, str(name)), "does not map names to strings")
     if "category" not in value:
         raise Malformed(join_path(path, "category"), "is missing")
     try:

@@ -48,16 +48,20 @@ class EntryError(LogError):
 
 _ASTRAL = re.compile(rb"[\xf0-\xf4]")  # lead bytes of 4-byte UTF-8 sequences
 _PLAIN = rb'"((?:[^"\\\x00-\x1f])*)"'  # a JSON string with no escape in it
+# the canonical form of a header whose strings need no escape, v1 or v2 (the command's digest
+# and the run's signer, between the keys they sort among)
 _HEADER = re.compile(
     rb'\{"actor":'
     + _PLAIN
-    + rb',"index":(0|[1-9][0-9]{0,15}),"key_id":'
+    + rb'(?:,"command":"([0-9a-f]{64})")?,"index":(0|[1-9][0-9]{0,15}),"key_id":'
     + _PLAIN
-    + rb',"payload_commitment":"([0-9a-f]{64})","time":'
+    + rb',"payload_commitment":"([0-9a-f]{64})"(?:,"signer":'
+    + _PLAIN
+    + rb')?,"time":'
     + _PLAIN
     + rb',"type":'
     + _PLAIN
-    + rb',"v":1\}'
+    + rb',"v":([12])\}'
 )
 
 
@@ -195,27 +199,27 @@ class Header:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Header:
-        """Parse leaf data; anything but the canonical form of a v1 header is refused."""
+        """Parse leaf data; anything but the canonical form of a v1 or v2 header is refused."""
         fast = _HEADER.fullmatch(data)
         if fast is not None:
             # the form `to_bytes` writes, with strings that need no escape: canonical as it
             # stands; anything else (or bytes that are not UTF-8) takes the general path
-            try:
-                actor, index, kid, commitment, time, type_ = (
-                    g.decode("utf-8") for g in fast.groups()
-                )
-            except UnicodeDecodeError:
-                pass
-            else:
-                if int(index) < 2**53:
+            actor, command, index, kid, commitment, signer, time, type_, v = fast.groups()
+            v2 = v == b"2"
+            if (command is not None) is v2 and (signer is not None) is v2 and int(index) < 2**53:
+                try:
                     return cls(
                         index=int(index),
-                        type=type_,
-                        actor=actor,
-                        key_id=kid,
-                        time=time,
-                        payload_commitment=bytes.fromhex(commitment),
+                        type=type_.decode("utf-8"),
+                        actor=actor.decode("utf-8"),
+                        key_id=kid.decode("utf-8"),
+                        time=time.decode("utf-8"),
+                        payload_commitment=bytes.fromhex(commitment.decode("ascii")),
+                        command=bytes.fromhex(command.decode("ascii")) if v2 else None,
+                        signer=signer.decode("utf-8") if v2 else None,
                     )
+                except UnicodeDecodeError:
+                    pass
         try:
             obj = loads_canonical(data)
             header = cls(

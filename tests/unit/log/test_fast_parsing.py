@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TypeVar
 
 import pytest
@@ -34,6 +35,9 @@ def headers(draw: st.DrawFn) -> Header:
         key_id=draw(TEXT | st.just("9ee34bd2b0bb6b15")),
         time=draw(TEXT | st.just("2026-11-25T06:00:00.000000Z")),
         payload_commitment=draw(st.binary(min_size=32, max_size=32)),
+        # v2 binds a command's digest and names the run's signer; also one without the other
+        command=draw(st.none() | st.binary(min_size=32, max_size=32)),
+        signer=draw(st.none() | TEXT | st.just("1f2bb5b4563b42a3")),
     )
 
 
@@ -70,8 +74,8 @@ def test_header_fast_path_equals_the_general_path(
     with pytest.MonkeyPatch.context() as m:
         general = _general_header(data, m)
     assert _outcome(lambda: Header.from_bytes(data), (EntryError,)) == general
-    if not flips:
-        assert general == header
+    if not flips and (header.command is None) == (header.signer is None):
+        assert general == header  # (a command without its signer is no header: refused)
 
 
 @st.composite
@@ -102,9 +106,35 @@ def test_line_fast_path_equals_parse_line(e: StoredEntry, flips: list[tuple[int,
 def test_the_fast_paths_take_the_usual_forms() -> None:
     header = Header(7, "commitment.status_set", "MED", "9ee34bd2b0bb6b15", "t", b"\x01" * 32)
     assert entry_mod._HEADER.fullmatch(header.to_bytes())
+    bound = replace(header, command=b"\x02" * 32, signer="1f2bb5b4563b42a3")
+    assert entry_mod._HEADER.fullmatch(bound.to_bytes())
+    assert Header.from_bytes(bound.to_bytes()) == bound
     e = StoredEntry(7, header.to_bytes(), b"s" * 64, b'{"note":"x","status":1}', b"k" * 16)
     assert export._LINE.fullmatch(entry_line(e) + b"\n")
     inside = StoredEntry(7, header.to_bytes(), None, b'{"note":"x","status":1}', b"k" * 16)
     assert export._LINE.fullmatch(entry_line(inside) + b"\n")
     assert (entry_line(inside) + b"\n").endswith(UNSIGNED_END)
     assert not (entry_line(e) + b"\n").endswith(UNSIGNED_END)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (b'"salt":"a2tr', b'"salt":"a2t\\u0072'),  # an escape in base64 text
+        (b'"salt":"a2tr', b'"salt":"a2t*'),  # outside the alphabet
+        (b'"salt":"a2tr', b'"salt":"a2t\xc3\xa9'),  # not even ASCII
+        (b'raw=="', b'rax=="'),  # padding bits that are not zero: a second spelling
+        (b'raw=="', b'raw"'),  # the padding left out
+        (b'"x\\",', b'"x\x01",'),  # a bare control character in the payload
+    ],
+)
+def test_what_the_line_fast_path_leaves_to_the_general_path(old: bytes, new: bytes) -> None:
+    header = Header(7, "commitment.status_set", "MED", "9ee34bd2b0bb6b15", "t", b"\x01" * 32)
+    e = StoredEntry(7, header.to_bytes(), None, b'{"note":"x","status":1}', b"k" * 16)
+    line = entry_line(e) + b"\n"
+    assert old in line
+    raw = line.replace(old, new)
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(export, "_LINE", NEVER)
+        general = _outcome(lambda: parse_line(raw, 1), (ExportError,))
+    assert _outcome(lambda: parse_line(raw, 1), (ExportError,)) == general == "refused"

@@ -120,11 +120,21 @@ class Authority:
 
     def said(self, event_type: str, payload: bytes) -> Said | None:
         """What the entry's payload says, if its type is bound."""
+        if event_type not in self.says:
+            return None
+        try:
+            value = loads_canonical(payload)
+        except (ValueError, UnicodeDecodeError):
+            return ("?",)
+        return self.said_value(event_type, value)
+
+    def said_value(self, event_type: str, value: Any) -> Said | None:
+        """`said` of a payload already read (canonical JSON's value)."""
         says = self.says.get(event_type)
         if says is None:
             return None
         try:
-            said = says(loads_canonical(payload))
+            said = says(value)
         except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
             return ("?",)
         return (said,) if isinstance(said, str) else said

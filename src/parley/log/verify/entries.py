@@ -80,15 +80,19 @@ def check_entry(
     trusted: Mapping[str, bytes],
     events: Events,
     authority: Authority | None = None,
+    unbound: bytes | None = None,
 ) -> tuple[CheckedEntry, bytes | None]:
     """Everything about one entry that needs no other entry: form, commitment, a known key,
-    leaf; and its signature, if it ends a run, for `OpenRun` to check."""
+    leaf; and its signature, if it ends a run, for `OpenRun` to check. `unbound`: the digest
+    of a command seen to ask for nothing by what it says (a local command, a route that binds
+    types alone, a body withheld), whose entries' payloads need not be read for it."""
     e = parse_line(item[1], item[0]) if isinstance(item, tuple) else item
     try:
         header = Header.from_bytes(e.header)
         if header.index != e.index:
             raise EntryError(N_("header says index {index}"), index=header.index)
         payload: Payload | None = None
+        value: object = None
         if e.withheld:
             if e.payload is not None or e.salt is not None or e.command_body is not None:
                 raise EntryError(N_("a withheld entry carries its payload, salt or command body"))
@@ -117,8 +121,14 @@ def check_entry(
             if asked is not None and e.command_body is not None:
                 method, _, path = asked.partition(" ")
                 wants = authority.asked(method, path, e.command_body)
-            if e.payload is not None:
-                said = authority.said(header.type, e.payload)
+            # what the payload says counts only under a command whose body asks for things
+            # (`Commands._check_said`): the one it opens, or one opened before it here
+            if e.payload is not None and (
+                wants is not None
+                if asked is not None
+                else header.command is not None and header.command != unbound
+            ):
+                said = authority.said_value(header.type, value)
     except (EntryError, MalformedPayload, CommandError) as err:
         raise VerificationFailed(Problem(e.index, err)) from err
     leaf = leaf_hash(e.header)
@@ -324,10 +334,13 @@ def check_chunk(
     items: Iterable[EntryOrLine] = block_lines(chunk) if isinstance(chunk, LogBlock) else chunk
     out: list[CheckedEntry] = []
     run = OpenRun()  # a chunk holds whole runs (see `_chunks` and `log_blocks`)
+    unbound: bytes | None = None  # the open command, if it asks for nothing said
     for item in items:
         try:
-            checked, signature = check_entry(item, trusted, events, authority)
+            checked, signature = check_entry(item, trusted, events, authority, unbound)
             run.add(checked, signature, trusted)
+            if checked.asked is not None:
+                unbound = checked.command if checked.wants is None else None
         except VerificationFailed as e:
             return EntryByEntry(out, e.problem)
         except ExportError as e:
