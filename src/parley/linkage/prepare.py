@@ -226,6 +226,10 @@ def _arrow_type(column: str) -> pa.DataType:
     return pa.int64() if column in _INTEGERS else pa.bool_() if column in _BOOLEANS else pa.string()
 
 
+# Rows of a feature table's chunk: enough to share a list's work among a machine's cores.
+_CHUNK_ROWS = 16_384
+
+
 def _pandas_type(t: pa.DataType) -> Any:
     # Arrow-backed columns: a million rows of short strings in a tenth of the memory.
     return pd.StringDtype("pyarrow") if t == pa.string() else pd.ArrowDtype(t)
@@ -430,6 +434,10 @@ def feature_frames(
     frames, start = [], 0
     for part in lists:
         piece = table.slice(start, len(part))
+        # In pieces: DuckDB scans an Arrow chunk a thread, and one chunk would keep every
+        # join and comparison of this list's pairs on one core.
+        batches = piece.to_batches(max_chunksize=_CHUNK_ROWS)
+        piece = pa.Table.from_batches(batches, schema=piece.schema)
         frames.append(piece.to_pandas(types_mapper=_pandas_type))
         start += len(part)
     del table, columns, records, names, births
