@@ -3,8 +3,8 @@ on SQLite and PostgreSQL: signed handover confirmations (the mediator confirms o
 request: a signed write, one log entry), signed reads (UA's `GET /v1/matches`) and, as the peer,
 a plain unsigned route added to the same FastAPI app (the cost of the framework alone).
 
-The server runs in its own process (uvicorn with `parley serve`'s options and access log, one
-worker); the clients are threads of this one, each request on a new connection, signed as the
+The server runs in its own process (uvicorn with `parley serve`'s options and access log; with
+`--workers N`, N worker processes on one socket and one database, as `parley serve --workers N`); the clients are threads of this one, each request on a new connection, signed as the
 CLI signs. For the set-up's convenience every
 party's key sits in the server's data directory; the requests are signed the same way.
 
@@ -14,7 +14,7 @@ backends serving it (found by the server's application_name; the WAL writer and 
 are not counted) and this process's, the clients'.
 
 Run: .venv/bin/python benchmarks/serve_requests.py [--seconds 3] [--persons 1500] [--db sqlite]
-     [--only confirm] [--clients 1 32]
+     [--only confirm] [--clients 1 32] [--workers 2]
 """
 
 from __future__ import annotations
@@ -35,12 +35,14 @@ import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from fastapi import FastAPI
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 from parley.app import agreements, batches, instance, rosters
 from parley.app.client import Client
 from parley.app.config import Settings
+from parley.app.desk_access import DeskAccess
 from parley.app.keys import KeyRing
 from parley.app.ledger import Ledger
 from parley.domain.agreements import (
@@ -105,29 +107,62 @@ def _prepare(ledger: Ledger, persons: int) -> list[PersonRef]:
     return refs
 
 
-def _serve(data_dir: str, url: str, port: int, profile: str | None = None) -> None:
+def _serve(
+    data_dir: str, url: str, port: int, profile: str | None = None, workers: int = 1
+) -> None:
     """The server process: the instance's app with one plain unsigned route beside /v1;
-    with `profile`, every thread's calls are profiled and the sum written there on exit."""
+    with `profile`, every thread's calls are profiled and the sum written there on exit.
+    With `workers` > 1, uvicorn's supervisor and that many workers, as `parley serve` runs
+    them (`_worker_app`)."""
     import uvicorn
 
     from parley.api import serve
     from parley.api.app import create_app
 
-    ledger = Ledger.open(Settings(Path(data_dir), url))
-    api = create_app(ledger)
-
-    @api.get("/plain")
-    def plain() -> dict[str, bool]:
-        return {"ok": True}
-
-    profiles = _profile_threads() if profile else []
     serve.log_requests()  # as `parley serve` does: one access-log line per request
+    if workers > 1:
+        if profile:
+            raise SystemExit("--profile profiles one server process: leave --workers out")
+        DeskAccess.start(Path(data_dir) / "desk", f"http://127.0.0.1:{port}")
+        os.environ.update(PARLEY_DATA_DIR=data_dir, PARLEY_DATABASE_URL=url)
+        os.environ["PARLEY_SERVE_WORKERS"] = str(workers)
+        uvicorn.run(
+            "serve_requests:_worker_app",
+            factory=True,
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            workers=workers,
+            timeout_worker_healthcheck=serve.WORKER_HEALTHCHECK_SECONDS,
+            **serve.OPTIONS,
+        )
+        return
+    ledger = Ledger.open(Settings(Path(data_dir), url))
+    api = _with_plain(create_app(ledger))
+    profiles = _profile_threads() if profile else []
     serve.set_aside_start_up()  # and sets start-up's objects aside from the cycle collector
     try:  # uvicorn raises the signal that stopped it again once it has shut down
         uvicorn.run(api, host="127.0.0.1", port=port, log_level="warning", **serve.OPTIONS)
     finally:
         if profile:
             pstats.Stats(*profiles).dump_stats(profile)
+
+
+def _with_plain(api: FastAPI) -> FastAPI:
+    @api.get("/plain")
+    def plain() -> dict[str, bool]:
+        return {"ok": True}
+
+    return api
+
+
+def _worker_app() -> FastAPI:
+    """A worker's app: `parley serve`'s, with the plain route (uvicorn's factory)."""
+    from parley.api import serve
+
+    api = _with_plain(serve.worker_app())
+    serve.set_aside_start_up()  # the route added after the worker's own freeze
+    return api
 
 
 def _profile_threads() -> list[cProfile.Profile]:
@@ -148,8 +183,26 @@ _TICK = os.sysconf("SC_CLK_TCK")
 
 
 def _cpu(pid: int) -> float:
-    """CPU seconds (user + system, every thread, live or ended) the process has used; 0 if it
-    is gone."""
+    """CPU seconds (user + system, every thread, live or ended) the process and its live
+    children (a supervisor's workers) have used; 0 if it is gone."""
+    return _own_cpu(pid) + sum(_own_cpu(child) for child in _children(pid))
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is `pid`."""
+    found: list[int] = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _own_cpu(pid: int) -> float:
+    """CPU seconds the process itself has used; 0 if it is gone."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
@@ -168,7 +221,7 @@ class _Meter:
         self.at = (_cpu(self.server), self._database(), os.times())
 
     def _database(self) -> dict[int, float]:
-        return {pid: _cpu(pid) for pid in self.backends()}
+        return {pid: _own_cpu(pid) for pid in self.backends()}
 
     def used(self) -> tuple[float, float, float]:
         """(server, database, clients) CPU seconds since `start`; a backend opened since then
@@ -291,17 +344,31 @@ def main() -> None:
         "--clients", type=int, nargs="+", default=list(LEVELS), help="concurrency levels"
     )
     parser.add_argument("--profile", help="write the server's cProfile stats (all threads) here")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="server processes (parley serve --workers)"
+    )
     parser.add_argument("--serve", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        _serve(args.serve[0], args.serve[1], int(args.serve[2]), args.profile)
+        _serve(args.serve[0], args.serve[1], int(args.serve[2]), args.profile, args.workers)
         return
+    print(f"server workers: {args.workers}; load average {os.getloadavg()[0]:.1f} at the start")
     print(
         f"{'database':11s} {'request':28s} {'clients':>7s} {'req/s':>8s} {'p50 ms':>8s}"
         f" {'p99 ms':>8s} {'refused':>7s} {'CPU ms/request: server':>22s} {'db':>5s} {'clients':>7s}"
     )
     for name, data, url in _databases(args.db):
-        _measure(name, data, url, args.seconds, args.persons, args.only, args.clients, args.profile)
+        _measure(
+            name,
+            data,
+            url,
+            args.seconds,
+            args.persons,
+            args.only,
+            args.clients,
+            args.profile,
+            args.workers,
+        )
 
 
 def _measure(
@@ -313,6 +380,7 @@ def _measure(
     only: str | None = None,
     levels: list[int] | None = None,
     profile: str | None = None,
+    workers: int = 1,
 ) -> None:
     ledger = Ledger.open(Settings(data, url), create=True)
     pool = iter(_prepare(ledger, persons))
@@ -320,6 +388,7 @@ def _measure(
     pool_lock = threading.Lock()
     port = _free_port()
     command = [sys.executable, __file__, "--serve", str(data), url, str(port)]
+    command += ["--workers", str(workers)]
     log = (data / "server.log").open("wb")  # its access log and any error
     server = subprocess.Popen(command + (["--profile", profile] if profile else []), stderr=log)
     meter = _Meter(server.pid, _backends(url))

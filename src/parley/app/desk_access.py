@@ -12,7 +12,7 @@ import hmac
 import json
 import os
 import secrets
-import threading
+import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +24,7 @@ from parley.errors import N_, InvalidInput
 
 LINK_SECONDS = 10 * 60  # a link printed on a terminal is used at once or not at all
 SIGN_IN_PATH = "/desk/sign-in"
+USED, SESSIONS = "used", "sessions"  # the desk folder's shared state
 
 
 class SignInRefused(DomainError):
@@ -57,25 +58,37 @@ def _write_private(path: Path, data: bytes) -> None:
 
 class DeskAccess:
     """The desk's sign-in secret and where the desk is served, kept in `folder` (the data
-    directory's `desk/`). The serving process holds the one in memory that redeems tokens;
-    it remembers the tokens used since it started, and a restart makes a new secret, so a
-    token never works twice."""
+    directory's `desk/`), which every process serving it reads. The tokens used since the
+    server started are kept there too (`used/`, one file each, made only if absent), so a token
+    redeemed by one worker process is refused by the others; a restart makes a new secret, so a
+    token never works twice. The desk's sessions are kept beside them (`sessions/`)."""
 
     def __init__(self, folder: Path, secret: bytes, url: str) -> None:
         self.folder = folder
         self.secret = secret
         self.url = url
-        self._used: dict[str, int] = {}  # token nonce -> its expiry
-        self._lock = threading.Lock()
 
     @classmethod
     def start(cls, folder: Path, url: str) -> DeskAccess:
-        """A fresh secret for a serving process at `url`; links minted before stop working."""
+        """A fresh secret for a server at `url`: links minted before stop working, and the
+        sessions opened before end."""
         secret = secrets.token_bytes(32)
         _write_private(
             folder / "desk.json", json.dumps({"secret": _b64(secret), "url": url}).encode()
         )
+        for kept in (USED, SESSIONS):
+            shutil.rmtree(folder / kept, ignore_errors=True)
         return cls(folder, secret, url)
+
+    @property
+    def sessions(self) -> Path:
+        """Where the desk's sessions are kept, for every process serving it."""
+        return self.folder / SESSIONS
+
+    def key(self, purpose: str) -> bytes:
+        """A key for `purpose` (the pages' form tokens) derived from the secret: the same in
+        every process serving the desk, new at each start."""
+        return hmac.new(self.secret, purpose.encode("ascii"), hashlib.sha256).digest()
 
     @classmethod
     def load(cls, folder: Path) -> DeskAccess:
@@ -128,13 +141,26 @@ class DeskAccess:
             raise SignInRefused(N_("this sign-in link is malformed")) from None
         if expires < moment:
             raise SignInRefused(N_("this sign-in link has expired: run `parley desk link` again"))
-        with self._lock:
-            for n, e in list(self._used.items()):
-                if e < moment:
-                    del self._used[n]
-            if nonce in self._used:
-                raise SignInRefused(N_("this sign-in link was already used: each works once"))
-            self._used[nonce] = expires
+        if not (nonce.isascii() and nonce.isalnum()) or not self._use(nonce):
+            raise SignInRefused(N_("this sign-in link was already used: each works once"))
         with ledger.reading() as tx:  # the party may have lost its standing since
             authz.require(tx, party, authz.Action.DESK_SIGN_IN)
         return SignIn(party)
+
+    def _use(self, nonce: str) -> bool:
+        """Mark the token's nonce used, for every process serving the desk; False if it was.
+        Marks older than any link still valid are cleared on the way."""
+        folder = self.folder / USED
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        moment = time.time()
+        for old in folder.iterdir():
+            try:
+                if old.stat().st_mtime < moment - 2 * LINK_SECONDS:
+                    old.unlink()
+            except FileNotFoundError:
+                pass
+        try:  # made only if absent: of two processes redeeming the token, one makes it
+            os.close(os.open(folder / nonce, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            return False
+        return True

@@ -53,6 +53,8 @@ LOCAL_METHOD, LOCAL_PATH = "POST", "/local/entries"
 _GIVEN: ContextVar[Command | None] = ContextVar("parley_given_command", default=None)
 # the request's nonce as this thread's last command took it, with the answer kept beside it
 _TAKEN: ContextVar[tuple[str, str, bytes] | None] = ContextVar("parley_taken", default=None)
+# the request whose nonce this thread found taken by another run of the same request
+_BEFORE: ContextVar[tuple[str, str] | None] = ContextVar("parley_answered_before", default=None)
 # events after which a key checked earlier in the same commit group must be checked again
 _KEY_EVENTS = frozenset(
     {ev.INSTANCE_CREATED, ev.PARTY_REGISTERED, ev.KEY_ROTATED, ev.KEY_REVOKED, ev.KEY_RECOVERED}
@@ -181,12 +183,19 @@ class Appended:
     count: int
 
 
-class _Ticket:
-    """One command waiting for the commit that holds it."""
+class AnsweredBefore(DomainError):
+    """The request (the same signed command) was carried out by an earlier run, in this process
+    or another: its use case does not run again, and the first answer stands."""
 
-    def __init__(self, decide: Decide, command: Command | None = None) -> None:
+
+class _Ticket:
+    """One command waiting for the commit that holds it; `own`: the request's nonce was taken
+    by an earlier command of this same run (a request may run several)."""
+
+    def __init__(self, decide: Decide, command: Command | None = None, own: bool = False) -> None:
         self.decide = decide
         self.command = command
+        self.own = own
         self.done = False
         self.appended: Appended | None = None
         self.error: BaseException | None = None
@@ -234,9 +243,11 @@ class Ledger:
         signatures: Signatures | None = None,
         clock: Clock = utc_now,
         create: bool = False,
+        pool_size: int | None = None,
     ) -> Ledger:
         """Open an instance; `create` makes the data directory and brings the schema up to date.
-        Without `keys`, the key ring in the data directory."""
+        Without `keys`, the key ring in the data directory; `pool_size`: the connections kept
+        open for reuse (one server process of several keeps fewer)."""
         if settings.embedded:
             if create:
                 settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -248,7 +259,8 @@ class Ledger:
                     ),
                     data_dir=settings.data_dir,
                 )
-        engine = make_engine(settings.database_url)
+        sized = {} if pool_size is None else {"pool_size": pool_size}
+        engine = make_engine(settings.database_url, **sized)
         if create:
             migrate.upgrade(engine)
         elif not migrate.is_current(engine):
@@ -291,7 +303,10 @@ class Ledger:
         it commits what is pending while the others wait on the queue, not on a lock, so a
         thread whose command is done returns at once and its next command joins the next group.
         """
-        ticket = _Ticket(decide, command if command is not None else _GIVEN.get())
+        given = command if command is not None else _GIVEN.get()
+        signed = None if given is None else given.signed
+        own = signed is not None and self.kept_answer(signed.keyid, signed.nonce) is not None
+        ticket = _Ticket(decide, given, own)
         with self._queue:
             self._pending.append(ticket)
             while self._leading and not ticket.done:
@@ -317,6 +332,8 @@ class Ledger:
 
     @staticmethod
     def _result(ticket: _Ticket) -> Appended:
+        if isinstance(ticket.error, AnsweredBefore) and ticket.command is not None:
+            _BEFORE.set((ticket.command.signed.keyid, ticket.command.signed.nonce))
         done = ticket.result()
         if ticket.took is not None and ticket.command is not None:
             signed = ticket.command.signed
@@ -331,6 +348,12 @@ class Ledger:
         if taken is None or taken[:2] != (keyid, nonce):
             return None
         return taken[2]
+
+    @staticmethod
+    def answered_before(keyid: str, nonce: str) -> bool:
+        """Whether a command this thread ran found the request carried out by an earlier run
+        (`AnsweredBefore`): the answer to send is the one kept with its nonce, not this run's."""
+        return _BEFORE.get() == (keyid, nonce)
 
     def _gather(self) -> None:
         """Yield the interpreter until the queue stops growing (a few microseconds when alone)."""
@@ -378,6 +401,8 @@ class Ledger:
             return state.write(conn)
 
     def _apply(self, conn: Tx, ticket: _Ticket, state: _Group) -> Appended:
+        if ticket.command is not None and not ticket.own:
+            _not_done_before(state, ticket.command)
         events = list(ticket.decide(conn))
         first = state.next
         if not events:
@@ -576,6 +601,19 @@ def _take_nonce(state: _Group, command: Command, done: Appended) -> bytes | None
             keyid=signed.keyid,
         )
     return provisional if held is None else None
+
+
+def _not_done_before(state: _Group, command: Command) -> None:
+    """Refuse to run a request again whose nonce an earlier run of it holds (the same signature:
+    a retry that reached another process, or raced the first there). Appends are serialised by
+    the log's lock, so the first's nonce row, committed with its entries, is visible here; its
+    use case would now find nothing left to do and answer so, instead of the first answer."""
+    signed = command.signed
+    if state.holder(signed.keyid, signed.nonce) == signed.signature:
+        raise AnsweredBefore(
+            N_("the request with nonce {nonce} was carried out before: its first answer stands"),
+            nonce=signed.nonce,
+        )
 
 
 def _given_party(conn: Tx, state: _Group, command: Command | None) -> tuple[str, Command] | None:

@@ -4,10 +4,14 @@ answer. The signature base itself is built and checked by `parley.log.command` a
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import os
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from parley.app.documents import check_request_text
 from parley.app.keys_admin import RECOVERY_PATH
@@ -184,11 +188,21 @@ def _caller(signed: SignedCommand, found: tuple[Key, bool] | None, body: bytes) 
 
 class _Running:
     """The requests this process is running, by key and nonce: a second request with the same
-    nonce waits for the first to be answered, then gets its answer (or is refused as a replay)."""
+    nonce waits for the first to be answered, then gets its answer (or is refused as a replay).
+
+    Served by several processes (`share_running`), a request also holds its nonce's slot in a
+    folder they share: a lock file, locked while it runs (`flock`, which dies with its process),
+    so a retry that reaches another process waits there too."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._running: dict[tuple[int, str, str], threading.Event] = {}
+        self._slots: dict[tuple[int, str, str], int] = {}  # the lock file held, by request
+        self._shared: dict[int, Path] = {}  # the folder shared with other processes, by ledger
+
+    def share(self, ledger: int, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._shared[ledger] = folder
 
     def enter(self, key: tuple[int, str, str]) -> None:
         while True:
@@ -196,17 +210,59 @@ class _Running:
                 first = self._running.get(key)
                 if first is None:
                     self._running[key] = threading.Event()
-                    return
+                    break
             first.wait()
+        folder = self._shared.get(key[0])
+        if folder is not None:
+            try:
+                self._slots[key] = _hold(folder / _slot_name(key[1], key[2]))
+            except BaseException:
+                self.leave(key)
+                raise
 
     def leave(self, key: tuple[int, str, str]) -> None:
+        slot = self._slots.pop(key, None)
+        if slot is not None:  # answered: the file goes before its lock, so none is left behind
+            folder = self._shared[key[0]]
+            try:
+                (folder / _slot_name(key[1], key[2])).unlink(missing_ok=True)
+            finally:
+                os.close(slot)
         with self._lock:
             done = self._running.pop(key, None)
         if done is not None:
             done.set()
 
 
+def _slot_name(key_id: str, nonce: str) -> str:
+    return hashlib.sha256(f"{key_id}\n{nonce}".encode()).hexdigest()[:40]
+
+
+def _hold(path: Path) -> int:
+    """The lock on `path`, held (waiting for another process that holds it to answer or die):
+    the open file. A holder that answers removes the file before it lets go, so a lock taken on
+    a file no longer at `path` is taken again on the one there now."""
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            if os.fstat(fd).st_ino == os.stat(path).st_ino:
+                return fd
+        except FileNotFoundError:
+            pass
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)
+
+
 _RUNNING = _Running()
+
+
+def share_running(ledger: Ledger, folder: Path) -> None:
+    """This process serves the ledger beside others with the same `folder`: a request running
+    in one of them holds its nonce there, and a retry in another waits for its answer."""
+    _RUNNING.share(id(ledger), folder)
 
 
 def _key(ledger: Ledger, caller: Caller) -> tuple[int, str, str]:
@@ -260,9 +316,12 @@ def _first_answer(caller: Caller, seen: Seen | None) -> Answer | None:
 def remember(ledger: Ledger, caller: Caller, answer: Answer) -> None:
     """Keep the answer to a request, so a retry gets it again and appends nothing. An answer
     that says what the request appended, exactly as its entries' transaction kept it with the
-    nonce, is already kept: no second write."""
+    nonce, is already kept: no second write. Nor is this run's answer, when the ledger found the
+    request carried out by an earlier run (`answered_before`): the first answer stands."""
     signed = caller.command
     if answer.status == 200 and answer.body == Ledger.kept_answer(signed.keyid, signed.nonce):
+        return
+    if Ledger.answered_before(signed.keyid, signed.nonce):
         return
     seen_requests.answer(
         ledger.engine,
@@ -273,6 +332,19 @@ def remember(ledger: Ledger, caller: Caller, answer: Answer) -> None:
         answer.status,
         answer.body,
     )
+
+
+def answered_before(ledger: Ledger, caller: Caller) -> Answer | None:
+    """The first answer to the request, if its use case found it carried out by an earlier run
+    (one another process ran, or that raced this one there): what that run answered, or, if it
+    stopped after its commit and before its answer, what it appended. None: this run's answer
+    is the request's."""
+    signed = caller.command
+    if not Ledger.answered_before(signed.keyid, signed.nonce):
+        return None
+    with ledger.reading() as conn:
+        seen = seen_requests.seen(conn, caller.key_id, caller.nonce)
+    return _first_answer(caller, seen)
 
 
 def _field(headers: Mapping[str, str], name: str) -> str:
