@@ -86,12 +86,9 @@ def _weight_columns(
         return weight, None
     adjustments = []
     for i, column in adjusted:
-        log_u = math.log2(_exact_u(comparison, column, mu))
-        left, right = f"tf_{column}_l", f"tf_{column}_r"
-        both = f"greatest(coalesce({left}, {right}), coalesce({right}, {left}), {_float(0.0)})"
         adjustments.append(
-            f"WHEN {gamma} = {top - i} AND coalesce({left}, {right}) IS NOT NULL "
-            f"THEN {_float(1.0)} * ({_float(log_u)} - log2({both}))"
+            f"WHEN {gamma} = {top - i} AND coalesce(tf_{column}_l, tf_{column}_r) IS NOT NULL "
+            f"THEN {_tf_adjustment(comparison, column, mu)}"
         )
     return weight, f"CASE {' '.join(adjustments)} ELSE cast(0 as float8) END"
 
@@ -103,6 +100,40 @@ def pairs_sql(rules: Sequence[str], left: str, right: str) -> str:
         f"FROM {left} AS l JOIN {right} AS r ON {rule}"
         for rule in rules
     )
+
+
+def _costly(sql: str) -> bool:
+    """Whether a level compares strings by their likeness: most of a pair's scoring."""
+    return "jaro_winkler" in sql or "damerau_levenshtein" in sql
+
+
+def _tf_adjustment(comparison: model.Comparison, column: str, mu: list[tuple[float, float]]) -> str:
+    """SQL of what a term frequency of `column` adds at its level, as Splink computes it."""
+    log_u = math.log2(_exact_u(comparison, column, mu))
+    left, right = f"tf_{column}_l", f"tf_{column}_r"
+    both = f"greatest(coalesce({left}, {right}), coalesce({right}, {left}), {_float(0.0)})"
+    return f"{_float(1.0)} * ({_float(log_u)} - log2({both}))"
+
+
+def _heaviest(comparison: model.Comparison, mu: list[tuple[float, float]]) -> str:
+    """SQL of the most the comparison can weigh on a pair, without comparing strings by
+    likeness: the weight of the level the pair reaches among the leading plain ones (those
+    that ask for equal keys), else the heaviest of the levels after them."""
+    whens = [f"WHEN {comparison.null_sql()} THEN {_float(0.0)}"]
+    for i, (level, (m, u)) in enumerate(zip(comparison.levels, mu, strict=True)):
+        if _costly(level.sql) or level.sql == "ELSE":
+            rest = max(_weight(m_, u_) for m_, u_ in mu[i:])
+            return f"CASE {' '.join(whens)} ELSE {_float(rest)} END"
+        weight = _float(_weight(m, u))
+        if level.tf:
+            weight += f" + CASE WHEN coalesce(tf_{level.tf}_l, tf_{level.tf}_r) IS NOT NULL"
+            weight += f" THEN {_tf_adjustment(comparison, level.tf, mu)} ELSE {_float(0.0)} END"
+        whens.append(f"WHEN {level.sql} THEN {weight}")
+    return f"CASE {' '.join(whens)} END"
+
+
+# What the bound on a pair's weight may lose to rounding, summed in another order.
+_ROUNDING = 1e-6
 
 
 def scored_sql(
@@ -118,7 +149,9 @@ def scored_sql(
     weight (`mw_<comparison>`, `mw_tf_adj_<comparison>`) as Splink names them.
 
     `left` and `right` are tables with an integer `record_id` and the compared columns;
-    `trained` is the model as Splink saves it (`save_model_to_json`).
+    `trained` is the model as Splink saves it (`save_model_to_json`). Strings are weighed
+    by their likeness only for the pairs the other comparisons leave able to reach `floor`
+    (those at their heaviest): the same pairs and weights for a fraction of the work.
     """
     columns = sorted({col for c in comparisons for col in c.columns})
     tf_columns = sorted({lv.tf for c in comparisons for lv in c.levels if lv.tf})
@@ -142,26 +175,44 @@ def scored_sql(
         f"JOIN {left} AS l ON l.record_id = p.record_id_l "
         f"JOIN {right} AS r ON r.record_id = p.record_id_r{joins}"
     )
-    levels = [f"gamma_{c.column}" for c in comparisons]
-    gammas = ", ".join(
-        [f"{c.gamma_sql()} AS gamma_{c.column}" for c in comparisons]
-        + [f"tf_{column}_{side}" for column in tf_columns for side in "lr"]
-    )
-    parts, terms = [], []
+    prior = _float(prior_weight(float(trained["probability_two_random_records_match"])))
+    # Each comparison's level, then its weights (a term frequency adjusts some), then the
+    # most it may weigh before its strings are compared.
+    gammas, weights, heaviest, terms = [], [], [], []
     for c in comparisons:
-        weight, tf = _weight_columns(c, _trained_levels(trained, c))
-        parts.append(f"{weight} AS mw_{c.column}")
-        terms.append(f"mw_{c.column}")
+        mu = _trained_levels(trained, c)
+        weight, tf = _weight_columns(c, mu)
+        gammas.append(f"{c.gamma_sql()} AS gamma_{c.column}")
+        weights.append([f"{weight} AS mw_{c.column}"])
+        mine = [f"mw_{c.column}"]
         if tf is not None:
-            parts.append(f"{tf} AS mw_tf_adj_{c.column}")
-            terms.append(f"mw_tf_adj_{c.column}")
-    prior = prior_weight(float(trained["probability_two_random_records_match"]))
-    total = f"{_float(prior)} + {' + '.join(terms)}"
+            weights[-1].append(f"{tf} AS mw_tf_adj_{c.column}")
+            mine.append(f"mw_tf_adj_{c.column}")
+        terms.append(mine)
+        heaviest.append(_heaviest(c, mu))
+    # The comparisons without strings compared by likeness first, all at once; then those
+    # one by one, each for the pairs still able to reach the floor.
+    costly = [any("jaro_winkler" in lv.sql for lv in c.levels) for c in comparisons]
+    stages = [[i for i, x in enumerate(costly) if not x]] + [[i] for i, x in enumerate(costly) if x]
+    inner, done = compared, set()
+    for stage in stages:
+        if not stage:
+            continue
+        inner = f"SELECT *, {', '.join(gammas[i] for i in stage)} FROM ({inner})"
+        inner = f"SELECT *, {', '.join(w for i in stage for w in weights[i])} FROM ({inner})"
+        done |= set(stage)
+        if len(done) == len(comparisons):
+            break
+        bound = [prior]
+        for i in range(len(comparisons)):
+            bound += terms[i] if i in done else [heaviest[i]]
+        inner = f"SELECT * FROM ({inner}) WHERE {' + '.join(bound)} + {_ROUNDING!r} >= {floor!r}"
+    levels = [f"gamma_{c.column}" for c in comparisons]
+    total = f"{prior} + {' + '.join(t for mine in terms for t in mine)}"
+    columns = [t for mine in terms for t in mine] + levels
     return (
         f"{frequencies} SELECT record_id_l, record_id_r, {total} AS match_weight, "
-        f"{', '.join(terms + levels)} FROM (SELECT record_id_l, record_id_r, "
-        f"{', '.join(parts + levels)} FROM (SELECT record_id_l, record_id_r, {gammas} "
-        f"FROM ({compared}))) WHERE ({total}) >= {floor!r}"
+        f"{', '.join(columns)} FROM ({inner}) WHERE ({total}) >= {floor!r}"
     )
 
 
