@@ -11,6 +11,7 @@ from pathlib import Path
 
 from parley.app import authz, desk_views, rebuild
 from parley.app.ledger import Ledger
+from parley.app.served_export import EXPORT_PAGE
 from parley.app.transparency import operator, origin
 from parley.domain.events import PAYLOADS
 from parley.errors import N_, InvalidInput, ParleyError
@@ -235,10 +236,6 @@ def _export_keys(conn: Tx) -> ExportKeys:
             PartyKey(k.party_id, k.key_id, k.public_key) for k in store_keys.every_key(conn)
         ),
     )
-
-
-# A party's export fetched from a server: what it may see, the head then the entries in pages.
-EXPORT_PAGE = 1000
 
 
 @dataclass(frozen=True)

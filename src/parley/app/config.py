@@ -8,8 +8,6 @@ from pathlib import Path
 
 import platformdirs
 
-from parley.store.engine import sqlite_url
-
 
 @dataclass(frozen=True)
 class Settings:
@@ -47,5 +45,11 @@ class Settings:
         folder = data_dir or (
             Path(env_dir) if env_dir else Path(platformdirs.user_data_dir("parley"))
         )
-        url = database_url or os.environ.get("PARLEY_DATABASE_URL") or sqlite_url(folder)
+        # the embedded database (store.engine.sqlite_url), named here without loading the
+        # store: a party's commands to a server read their keys' folder and nothing more
+        url = (
+            database_url
+            or os.environ.get("PARLEY_DATABASE_URL")
+            or f"sqlite:///{folder / 'parley.db'}"
+        )
         return cls(folder.expanduser().resolve(), url)

@@ -27,12 +27,6 @@ from parley.store import matches as match_store
 from parley.store import rosters as roster_store
 from parley.store.erasure import wipe_stale_copies
 
-NEVER_JOINED = (
-    "records of this person on rosters the process never joined to these (another list, "
-    "a record never matched) cannot be found by Parley: each side must name them"
-)
-
-
 # a proposal, or a candidate of an ambiguous group: not joined, only named as possibly the same
 _OPEN = (MatchState.PROPOSED, MatchState.AMBIGUOUS)
 

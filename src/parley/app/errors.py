@@ -8,5 +8,6 @@ from __future__ import annotations
 
 from parley.io.tables import RosterFileError
 from parley.log.errors import LogError
+from parley.log.verify.report import VerificationFailed
 
-__all__ = ["LogError", "RosterFileError"]
+__all__ = ["LogError", "RosterFileError", "VerificationFailed"]

@@ -6,14 +6,25 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from parley.app import rosters
 from parley.app.ledger import Ledger
-from parley.app.rosters import ImportMode
-from parley.domain.rosters import FieldChange, RosterDiff, RosterKind
-from parley.io import pfif
-from parley.io.rosters import Roster, parse_roster, read_roster, roster_from_rows
+from parley.app.roster_rows import ImportMode, diff_from_json, diff_json, file_rows
+from parley.domain.rosters import RosterDiff, RosterKind
+from parley.io.rosters import Roster, read_roster, roster_from_rows
+
+__all__ = [
+    "FileImport",
+    "diff_file",
+    "diff_from_json",
+    "diff_json",
+    "diff_rows",
+    "file_rows",
+    "import_file",
+    "import_rows",
+    "remove_listed",
+    "remove_rows",
+]
 
 
 @dataclass(frozen=True)
@@ -159,17 +170,6 @@ def import_rows(
     return _import(ledger, roster, source, party_id, kind, actor, mode, confirmed)
 
 
-def file_rows(path: Path, *, language: str | None = None) -> list[dict[str, str]]:
-    """The file read and checked here by an import's rules (one bad row refuses it), as the rows
-    a server's import takes: column -> text, empty cells left out."""
-    table = pfif.roster_table(path)  # CSV, XLSX or PFIF 1.4
-    parse_roster(table, language=language)
-    return [
-        {h: cell for h, cell in zip(table.headers, cells, strict=True) if h and cell}
-        for _, cells in table.rows
-    ]
-
-
 def diff_file(
     ledger: Ledger,
     *,
@@ -214,36 +214,4 @@ def _diff(
         mode=mode,
         derive_ids=roster.derive_ids,
         fields=roster.fields,
-    )
-
-
-def diff_json(d: RosterDiff) -> dict[str, Any]:
-    """A roster diff as JSON, the same for the CLI's `--json` and the server's answer."""
-    return {
-        "added": list(d.added),
-        "removed": list(d.removed),
-        "names": dict(d.names),
-        "changed": [
-            {
-                "record_id": rid,
-                "fields": [{"field": c.field, "before": c.before, "after": c.after} for c in ch],
-            }
-            for rid, ch in d.changed
-        ],
-    }
-
-
-def diff_from_json(data: Mapping[str, Any]) -> RosterDiff:
-    """The diff `diff_json` wrote."""
-    return RosterDiff(
-        tuple(data["added"]),
-        tuple(data["removed"]),
-        tuple(
-            (
-                c["record_id"],
-                tuple(FieldChange(f["field"], f["before"], f["after"]) for f in c["fields"]),
-            )
-            for c in data["changed"]
-        ),
-        tuple(dict(data.get("names", {})).items()),
     )

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
-import enum
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from parley.app import authz
 from parley.app.ledger import Ledger
+from parley.app.roster_rows import ImportMode as ImportMode  # re-exported: the API names it here
+from parley.app.roster_rows import RemovalNeedsConfirmation
 from parley.domain import events as ev
 from parley.domain.errors import DomainError, NotFound
 from parley.domain.events import Event
@@ -24,30 +25,6 @@ from parley.store import rosters as roster_store
 # than REMOVAL_FLOOR of them, asks first (a few removals the import's listing shows plainly).
 REMOVAL_SHARE = 0.5
 REMOVAL_FLOOR = 5
-
-
-class ImportMode(enum.StrEnum):
-    REPLACE = "replace"  # the file is the whole roster: who is not on it is removed
-    MERGE = "merge"  # the file adds and corrects persons; nobody is removed
-
-
-class RemovalNeedsConfirmation(DomainError):
-    """A replacement would remove most of a roster: the user says so first; nothing written."""
-
-    SAYS = "this would remove "  # how its sentence starts, also in a server's refusal
-
-    def __init__(self, roster: str, removed: Sequence[str], of: int) -> None:
-        self.roster, self.removed, self.of = roster, tuple(removed), of
-        super().__init__(
-            N_(
-                "this would remove {count} of the {of} persons of {roster} (more than half of"
-                " them); confirm the replacement (--yes), or add to the roster without removing"
-                " anyone (--merge)"
-            ),
-            count=len(removed),
-            of=of,
-            roster=roster,
-        )
 
 
 @dataclass(frozen=True)

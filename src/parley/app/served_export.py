@@ -12,11 +12,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from parley.app.audit import EXPORT_PAGE
 from parley.app.client import Client
 from parley.errors import N_
 from parley.log.entry import StoredCheckpoint, StoredEntry
 from parley.log.export import ExportError, ExportKeys, PartyKey, parse_line, write_export
+
+# A party's export fetched from a server: what it may see, the head then the entries in pages
+# (parley.app.audit serves them; this module loads no database, as a party's command).
+EXPORT_PAGE = 1000
 
 
 def _malformed(what: object) -> ExportError:

@@ -11,7 +11,6 @@ from typing import Annotated
 
 import typer
 
-from parley.app import agreements
 from parley.app.documents import read_json_document
 from parley.cli.console import client, failures, out, segment, server, with_ledger
 from parley.domain.agreement_text import LANGUAGES
@@ -23,6 +22,9 @@ from parley.domain.agreements import (
 from parley.domain.errors import DomainError
 from parley.domain.moments import parse_moment, write_moment
 from parley.errors import N_, InvalidInput
+
+# parley.app.agreements (the database) is imported in each command's local branch: a party's
+# command to a server loads neither SQLAlchemy nor Alembic (tests/unit/cli/test_start_up.py)
 
 _SHA256 = re.compile("[0-9a-f]{64}")
 
@@ -71,6 +73,8 @@ def status_command(
             )
             out.print(f"{commitment}: {status}/3.")
             return
+        from parley.app import agreements
+
         with_ledger(
             lambda ledger: agreements.set_commitment_status(
                 ledger,
@@ -100,6 +104,8 @@ def draft_command(
     """Put a draft agreement on the log; print the hash each side signs."""
     with failures():
         agreement = _read_agreement(file)
+        from parley.app import agreements
+
         digest = with_ledger(
             lambda ledger: (
                 agreements.draft(ledger, actor=actor, agreement=agreement),
@@ -116,6 +122,8 @@ def template_command(
     ] = False,
 ) -> None:
     """Print an example draft, each field annotated (docs/agreements.md says more)."""
+    from parley.app import agreements
+
     text = json.dumps(agreements.TEMPLATE, ensure_ascii=False, indent=2)
     if bare:
         sys.stdout.write(text + "\n")
@@ -145,6 +153,8 @@ def amend_command(
     """A new version of an agreement; both sides sign it again before it binds."""
     with failures():
         agreement = _read_agreement(file)
+        from parley.app import agreements
+
         digest = with_ledger(
             lambda ledger: (
                 agreements.amend(ledger, actor=actor, agreement=agreement),
@@ -175,6 +185,8 @@ def diff_command(
             path = f"/v1/agreements/{segment(agreement_id)}/diff/{before}/{after}/{segment(lang)}"
             text = str(client(actor).request("GET", path)["text"])
         else:
+            from parley.app import agreements
+
             text = with_ledger(
                 lambda ledger: agreements.versions_diff(
                     ledger,
@@ -223,6 +235,8 @@ def text_command(
             path = f"/v1/agreements/{segment(agreement_id)}/text/{segment(form)}"
             text = str(client(actor).request("GET", path)["text"])
         else:
+            from parley.app import agreements
+
             text = with_ledger(
                 lambda ledger: agreements.agreement_text(
                     ledger, agreement_id=agreement_id, lang=lang, hashed=hashed, actor=actor
@@ -252,6 +266,8 @@ def sign_command(
                 {"text_sha256": text_hash},
             )
         else:
+            from parley.app import agreements
+
             with_ledger(
                 lambda ledger: agreements.sign(
                     ledger, actor=actor, agreement_id=agreement_id, text_sha256=text_hash

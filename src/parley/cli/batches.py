@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from parley.app import batches
 from parley.app.interview import read_interview
 from parley.app.language import refusal, user_locale
 from parley.cli.console import client, failures, out, print_json, segment, server, with_ledger
@@ -200,8 +199,6 @@ def lists_command(
 ) -> None:
     """A side signs its must-include and veto lists for an exchange (replacing its last);
     the planner honours them. With --show, print them (a side its own, the mediator all)."""
-    from parley.app import planning
-
     path = f"/v1/commitments/{segment(commitment)}/lists"
     with failures():
         if show:
@@ -211,6 +208,8 @@ def lists_command(
                     for x in client(actor).request("GET", path)
                 ]
             else:
+                from parley.app import planning
+
                 seen = [
                     (x.party_id, list(x.must_include), list(x.veto))
                     for x in with_ledger(
@@ -240,6 +239,8 @@ def lists_command(
                 },
             )["first"]
         else:
+            from parley.app import planning
+
             first = with_ledger(
                 lambda ledger: planning.submit_lists(
                     ledger, actor=actor, commitment_id=commitment, must_include=must, veto=veto
@@ -300,6 +301,8 @@ def confirm_command(
                 "POST", f"/v1/batches/{segment(batch_id)}/confirmations", {"persons": sent}
             )["count"]
         else:
+            from parley.app import batches
+
             count = with_ledger(
                 lambda ledger: batches.confirm(ledger, actor=actor, batch_id=batch_id, persons=refs)
             ).count
@@ -340,6 +343,8 @@ def amend_command(
                 },
             )
         else:
+            from parley.app import batches
+
             with_ledger(
                 lambda ledger: batches.amend(
                     ledger,
@@ -381,6 +386,8 @@ def _amendments(actor: str | None, batch_id: str) -> list[_Amendment]:
             )
             for a in rows
         ]
+    from parley.app import batches
+
     known = with_ledger(
         lambda ledger: batches.amendments(ledger, actor=actor or "MED", batch_id=batch_id)
     )
@@ -440,6 +447,8 @@ def cancel_command(
                 "POST", f"/v1/batches/{segment(batch_id)}/cancellation", {"reason": reason}
             )
         else:
+            from parley.app import batches
+
             with_ledger(
                 lambda ledger: batches.cancel(ledger, actor=actor, batch_id=batch_id, reason=reason)
             )
@@ -450,6 +459,8 @@ def cancel_command(
 def close_command(batch_id: Annotated[str, typer.Argument()], actor: Actor = "MED") -> None:
     """Close a batch; refused while anyone in it has not reached a final state."""
     with failures():
+        from parley.app import batches
+
         with_ledger(lambda ledger: batches.close(ledger, actor=actor, batch_id=batch_id))
     out.print(f"Closed batch {batch_id}.")
 
@@ -543,6 +554,8 @@ def interview_command(
     """Read a consent interview record (the mediator only: it is sealed to its key)."""
     with failures():
         ref = PersonRef.parse(person)
+        from parley.app import batches
+
         texts = with_ledger(
             lambda ledger: batches.interview(ledger, actor=actor, batch_id=batch_id, person=ref)
         )

@@ -9,25 +9,27 @@ import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
 from typer.core import TyperGroup
 
-from parley.app import keys_admin
-from parley.app.audit import VerificationFailed
+from parley.app import keys_served
 from parley.app.client import Client, ServerRefused
 from parley.app.config import Settings
 from parley.app.documents import text_problem
-from parley.app.errors import RosterFileError
+from parley.app.errors import RosterFileError, VerificationFailed
 from parley.app.keys import KeyRing
 from parley.app.language import refusal, translations, user_locale
-from parley.app.ledger import Ledger
 from parley.domain.agreements import KIND_LABELS, CommitmentKind
 from parley.domain.batches import STATUS_LABELS, BatchStatus
 from parley.domain.handovers import STATE_LABELS, HandoverState
 from parley.errors import N_, InvalidInput, ParleyError
+
+if TYPE_CHECKING:  # the database's modules load in a local command alone (`session`): a
+    # party's command to a server (`client`) runs without SQLAlchemy and Alembic
+    from parley.app.ledger import Ledger
 
 # wide enough for the status tables when the output is a file or a pipe
 out = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
@@ -78,7 +80,7 @@ def client(actor: str | None) -> Client:
     ring = KeyRing(settings().keys_dir)
     actor = party_here(actor)
     if actor in ring.pending():  # a rotation stopped halfway: settle it against the server
-        done = keys_admin.settle_served(url, ring, actor)
+        done = keys_served.settle_served(url, ring, actor)
         if done is not None:
             err.print(f"{actor}: a key rotation that stopped was settled: {done.value}.")
     return Client(url, ring.signer(actor))
@@ -162,6 +164,9 @@ def session(create: bool = False) -> Iterator[Ledger]:
                 " without PARLEY_SERVER) on the machine that holds the instance"
             )
         )
+    from parley.app import keys_admin
+    from parley.app.ledger import Ledger
+
     local = settings()
     # this instance signs with the keys in its own data directory
     ledger = Ledger.open(local, KeyRing(local.keys_dir), create=create)

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from parley.app.desk_access import DeskAccess
 from parley.cli.console import failures, session, settings
 
 desk_app = typer.Typer(no_args_is_help=True, help="The web desk of the server run from here.")
@@ -18,6 +17,8 @@ def link_command(
     actor: Annotated[str, typer.Option("--as", help="The party to sign in (the mediator).")],
 ) -> None:
     """Print a fresh sign-in link: it works once, for ten minutes, while this server runs."""
+    from parley.app.desk_access import DeskAccess
+
     with failures(), session() as ledger:
         access = DeskAccess.load(settings().data_dir / "desk")
         typer.echo(access.link(ledger, party_id=actor))

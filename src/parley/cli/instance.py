@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from parley.app import instance, rebuild, setup
 from parley.app.keys import fingerprint, parse_verifier_key, read_verifier_key
 from parley.cli.console import fail, failures, out, session, settings, with_ledger
 from parley.domain.parties import Party, Role
@@ -22,6 +21,8 @@ def init(
     mediator_name: Annotated[str, typer.Option(help="The mediator's name.")] = "Mediator",
 ) -> None:
     """Create the database (or bring its schema up to date) and the mediator's key."""
+    from parley.app import setup
+
     with failures(), session(create=True) as ledger:
         created = setup.initialise(
             ledger, name=name, mediator_id=mediator_id, mediator_name=mediator_name
@@ -71,6 +72,8 @@ def party_add(
         if public_key is not None:
             public = read_verifier_key(public_key)
         recovery = None if recovery_key is None else parse_verifier_key(recovery_key)
+        from parley.app import instance
+
         with_ledger(
             lambda ledger: instance.register_party(
                 ledger,
@@ -110,6 +113,8 @@ def rebuild_command(
     """Drop the projections and replay the log (the repair), or with --check only compare."""
     if check and repair:
         fail("--check changes nothing and --repair changes the projections: choose one")
+    from parley.app import rebuild
+
     with failures():
         if check:
             entries, found = with_ledger(rebuild.check)

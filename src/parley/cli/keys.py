@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from parley.app import keys_admin
+from parley.app import keys_served
 from parley.app.keys import KeyRing, init_party_key, read_private_key, read_verifier_key
 from parley.app.keys import fingerprint as key_fingerprint
 from parley.cli.console import client, failures, out, server, settings, with_ledger
@@ -76,8 +76,10 @@ def key_rotate(
     with failures():
         url = server()
         if url is not None:
-            keys_admin.rotate_served(url, KeyRing(settings().keys_dir), actor)
+            keys_served.rotate_served(url, KeyRing(settings().keys_dir), actor)
         else:
+            from parley.app import keys_admin
+
             with_ledger(lambda ledger: keys_admin.rotate(ledger, party_id=actor))
     out.print(f"Rotated the signing key of {actor}.")
 
@@ -101,10 +103,12 @@ def key_recover(
         url = server()
         ring = KeyRing(settings().keys_dir)
         if url is not None:
-            done = keys_admin.recover_served(
+            done = keys_served.recover_served(
                 url, ring, actor, recovery_key=recovery, recovery_folder=folder
             )
         else:
+            from parley.app import keys_admin
+
             done = with_ledger(
                 lambda ledger: keys_admin.recover(
                     ledger, party_id=actor, recovery_key=recovery, recovery_folder=folder
@@ -125,8 +129,10 @@ def key_settle(
     with failures():
         url = server()
         if url is not None:
-            done = keys_admin.settle_served(url, KeyRing(settings().keys_dir), actor)
+            done = keys_served.settle_served(url, KeyRing(settings().keys_dir), actor)
         else:
+            from parley.app import keys_admin
+
             done = with_ledger(lambda ledger: keys_admin.settle(ledger, actor))
     out.print(f"{actor}: no pending key." if done is None else f"{actor}: {done.value}.")
 
@@ -162,8 +168,10 @@ def key_revoke(
                 "reason": reason,
                 "replacement": None if replacement is None else replacement.hex(),
             }
-            client(actor).request("POST", keys_admin.REVOCATION_PATH, body)
+            client(actor).request("POST", keys_served.REVOCATION_PATH, body)
         else:
+            from parley.app import keys_admin
+
             with_ledger(
                 lambda ledger: keys_admin.revoke(
                     ledger,

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from parley.app import audit, served_export, transparency
+from parley.app import served_export
 from parley.cli.console import (
     client,
     failures,
@@ -51,6 +51,8 @@ def export_command(
                 )
             count = served_export.fetch_export(client(actor), out_dir)
         else:
+            from parley.app import audit
+
             count = with_ledger(
                 lambda ledger: audit.export(ledger, out_dir, actor=actor, public=public)
             )
@@ -84,6 +86,8 @@ def verify_command(
     """Check every entry, signature, commitment, tree node and checkpoint; exit 1 at the first
     fault, or when the auditor's policy is not met (a log no witness cosigned fails unless
     --allow-unwitnessed)."""
+    from parley.app import audit
+
     with failures():
         policy = audit.auditor_policy(
             checkpoint or (), witness or (), allow_unwitnessed=allow_unwitnessed
@@ -140,8 +144,12 @@ def checkpoint_command(
                 )
             note = _served_text(f"/v1/log/checkpoints/{size}").encode("utf-8")
         elif size is None:
+            from parley.app import transparency
+
             _, note = with_ledger(transparency.sign_checkpoint)
         else:
+            from parley.app import transparency
+
             note = with_ledger(lambda ledger: transparency.stored_checkpoint(ledger, size))
     sys.stdout.buffer.write(note)
 
@@ -158,6 +166,8 @@ def witness_command(
                 "with --server, `parley sync` checks the server's checkpoint against the last one"
                 " you cosigned, cosigns it and sends the cosignature back"
             )
+        from parley.app import transparency
+
         done = with_ledger(
             lambda ledger: transparency.cosign(ledger, party_id=party, state_dir=state_dir)
         )
@@ -179,6 +189,8 @@ def prove_command(
             at = "" if size is None else f"/{size}"
             proof = _served_text(f"/v1/log/proofs/inclusion/{index}{at}").encode("utf-8")
         else:
+            from parley.app import transparency
+
             proof = with_ledger(lambda ledger: transparency.prove(ledger, index=index, size=size))
     sys.stdout.buffer.write(proof)
 
@@ -199,6 +211,8 @@ def consistency_command(
             path = f"/v1/log/proofs/consistency/{size1}/{size2}"
             data = _served_text(path).encode("utf-8")
         else:
+            from parley.app import transparency
+
             data = with_ledger(
                 lambda ledger: transparency.consistency_text(ledger, size1=size1, size2=size2)
             )
@@ -219,8 +233,12 @@ def key_command(
             else:
                 key = _served_text(f"/v1/log/witness-keys/{segment(witness)}")
         elif witness is None:
+            from parley.app import transparency
+
             key = with_ledger(transparency.verifier_key)
         else:
+            from parley.app import transparency
+
             key = with_ledger(lambda ledger: transparency.witness_key(ledger, witness))
     sys.stdout.write(key + "\n")
 
@@ -236,6 +254,8 @@ def entry_command(
             served = client(None).request("GET", f"/v1/log/entries/{index}")
             data = base64.b64decode(served["entry"], validate=True)
         else:
+            from parley.app import transparency
+
             data = with_ledger(lambda ledger: transparency.entry_bytes(ledger, index))
     write_file(out_file, data)
     out.print(f"Wrote entry {index} ({len(data)} bytes) to {out_file}.")

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import warnings
 from collections import Counter
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from parley.app import match_groups, reconcile
 from parley.cli.console import (
     client,
     err,
@@ -24,6 +23,9 @@ from parley.cli.console import (
     with_ledger,
 )
 from parley.domain.matches import MatchState, RecordRef
+
+if TYPE_CHECKING:
+    from parley.app import reconcile
 
 match_app = typer.Typer(no_args_is_help=True, help="Propose, decide and acknowledge matches.")
 
@@ -43,6 +45,8 @@ def add_command(
     actor: Annotated[str, typer.Option("--as", help="The mediator.")] = "MED",
 ) -> None:
     """Propose that two records are the same human."""
+    from parley.app import reconcile
+
     with failures():
         candidate = reconcile.Candidate(RecordRef.parse(left), RecordRef.parse(right), score, why)
         done = with_ledger(
@@ -61,6 +65,8 @@ def _decide(mid: str, state: MatchState, note: str, actor: str) -> None:
         if server() is not None:
             _decide_served([mid], state, note, actor)
         else:
+            from parley.app import reconcile
+
             with_ledger(
                 lambda ledger: reconcile.decide_match(
                     ledger, actor=actor, mid=mid, state=state, note=note
@@ -86,6 +92,8 @@ def _decide_many(
                 if r["state"] == MatchState.PROPOSED.value and r["score"] >= min_score
             ]
         else:
+            from parley.app import reconcile
+
             rows = with_ledger(
                 lambda ledger: reconcile.matches(
                     ledger, actor=actor, state=MatchState.PROPOSED, min_score=min_score
@@ -106,6 +114,8 @@ def _decide_many(
         if server() is not None:
             _decide_served(mids, state, note, actor)
         else:
+            from parley.app import reconcile
+
             with_ledger(
                 lambda ledger: reconcile.decide_matches(
                     ledger, actor=actor, mids=mids, state=state, note=note
@@ -191,6 +201,8 @@ def choose_command(
             body = {"chosen": picked, "note": note}
             client(actor).request("POST", f"/v1/match-groups/{segment(group)}/choice", body)
         else:
+            from parley.app import match_groups
+
             with_ledger(
                 lambda ledger: match_groups.choose(
                     ledger, actor=actor, group=group, chosen=picked, note=note
@@ -215,6 +227,8 @@ def reverse_command(
                 "POST", f"/v1/matches/{segment(mid)}/reversal", {"reason": reason}
             )
         else:
+            from parley.app import reconcile
+
             with_ledger(
                 lambda ledger: reconcile.reverse_match(ledger, actor=actor, mid=mid, reason=reason)
             )
@@ -231,6 +245,8 @@ def ack_command(
         if server() is not None:
             client(actor).request("POST", f"/v1/matches/{segment(mid)}/acknowledgement")
         else:
+            from parley.app import reconcile
+
             with_ledger(lambda ledger: reconcile.acknowledge(ledger, actor=actor, mid=mid))
     out.print(f"{actor} acknowledged {mid}")
 
@@ -276,6 +292,8 @@ def list_command(
                 and (below is None or r["score"] < below)
             ]
         else:
+            from parley.app import reconcile
+
             rows = with_ledger(
                 lambda ledger: reconcile.matches(
                     ledger, actor=actor or "MED", state=state, min_score=min_score, below=below
@@ -349,6 +367,8 @@ def reconcile_command(
                 said.append(pass_name)  # no terminal: one line a pass, for logs
                 err.print(f"{fraction:4.0%} {pass_name}", markup=False)
 
+        from parley.app import reconcile
+
         done = with_ledger(
             lambda ledger: reconcile.reconcile_all(
                 ledger,
@@ -388,6 +408,8 @@ def _summary(done: reconcile.Reconciled, details: bool) -> None:
                 group = named.get(label, "decided before")
                 out.print(f"  ambiguous, too close to tell apart (group {group}), none proposed:")
                 for c in among:
+                    from parley.app import match_groups
+
                     words = match_groups.without_run_label(c.explanation)
                     line = f"    {c.left} / {c.right} ({c.score:.2f}): {words}"
                     out.print(line, markup=False)
@@ -428,6 +450,8 @@ def unlocated_command(
         if server() is not None:
             rows = client(actor).request("GET", f"/v1/rosters/{segment(party)}/sought/unlocated")
         else:
+            from parley.app import reconcile
+
             rows = with_ledger(
                 lambda ledger: reconcile.not_located(ledger, actor=actor or "MED", party_id=party)
             )

@@ -8,8 +8,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from parley.app import agreements
-from parley.app.status import reports
 from parley.cli.console import (
     client,
     failures,
@@ -85,6 +83,8 @@ def list_command(
             )
             found = client(actor).request("GET", path)
         else:
+            from parley.app.status import reports
+
             found = with_ledger(lambda ledger: reports(ledger, actor, commitment))
     if as_json:
         print_json(found)
@@ -129,6 +129,8 @@ def _report(
             )
             out.print(f"{actor} reported a {kind.value} on {commitment}.")
             return
+        from parley.app import agreements
+
         with_ledger(
             lambda ledger: agreements.report(
                 ledger,

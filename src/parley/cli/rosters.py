@@ -10,11 +10,10 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from parley.app import erasure, roster_files, rosters
-from parley.app import person as person_view
+from parley.app import roster_rows
 from parley.app.client import ServerRefused, timeout_for
 from parley.app.language import refusal, user_locale
-from parley.app.rosters import ImportMode, RemovalNeedsConfirmation
+from parley.app.roster_rows import ImportMode, RemovalNeedsConfirmation
 from parley.cli.console import (
     client,
     err,
@@ -114,7 +113,7 @@ def roster_import(
     mode = ImportMode.MERGE if merge else ImportMode.REPLACE
     with failures():
         if server() is not None:  # read and checked here; the rows go to the server
-            rows = roster_files.file_rows(file, language=language())
+            rows = roster_rows.file_rows(file, language=language())
             # no answer in time: comparing the file with the roster shows whether it was imported
             check = " ".join(
                 ["parley roster diff", str(file), "--party", party, "--kind", kind.value]
@@ -132,6 +131,8 @@ def roster_import(
                 yes,
             )
         else:
+            from parley.app import roster_files
+
             done = _confirming(
                 lambda confirmed: with_ledger(
                     lambda ledger: roster_files.import_file(
@@ -156,7 +157,7 @@ def roster_import(
                 "removed": len(r.diff.removed),
                 "changed": len(r.diff.changed),
                 "notes_columns": list(done.unknown_columns),
-                "diff": roster_files.diff_json(r.diff),
+                "diff": roster_rows.diff_json(r.diff),
                 "places": dict(r.places),
             }
     _print_import(data)
@@ -191,7 +192,7 @@ def roster_remove(
         if server() is not None:  # the list read and checked here; its rows go to the server
             removal: dict[str, Any] = {"record_ids": record_ids or []}
             if removal_list is not None:
-                removal["records"] = roster_files.file_rows(removal_list, language=language())
+                removal["records"] = roster_rows.file_rows(removal_list, language=language())
                 removal["source"] = removal_list.name
             data = _confirming_remotely(
                 lambda confirmed: client(actor or party).request(
@@ -203,6 +204,8 @@ def roster_remove(
                 yes,
             )
         else:
+            from parley.app import roster_files
+
             r = _confirming(
                 lambda confirmed: with_ledger(
                     lambda ledger: roster_files.remove_listed(
@@ -226,7 +229,7 @@ def roster_remove(
                 "removed": len(r.diff.removed),
                 "changed": 0,
                 "notes_columns": [],
-                "diff": roster_files.diff_json(r.diff),
+                "diff": roster_rows.diff_json(r.diff),
             }
     _print_import(data)
 
@@ -242,7 +245,7 @@ def _print_import(data: dict[str, Any]) -> None:
         f" ({data['added']} added, {data['removed']} removed, {data['changed']} corrected)."
     )
     if "diff" in data:
-        _print_changes(roster_files.diff_from_json(data["diff"]), places=data.get("places", {}))
+        _print_changes(roster_rows.diff_from_json(data["diff"]), places=data.get("places", {}))
     if data["notes_columns"]:
         out.print(f"Kept as notes, not recognised as columns: {', '.join(data['notes_columns'])}")
 
@@ -315,6 +318,8 @@ def roster_diff(
                 else f"{roster_id(party, kind)} {version_or_pair}"
             )
         elif file is not None:
+            from parley.app import roster_files
+
             version, d = with_ledger(
                 lambda ledger: roster_files.diff_file(
                     ledger,
@@ -328,6 +333,8 @@ def roster_diff(
             )
             title = f"{roster_id(party, kind)} v{version} → {file.name}"
         else:
+            from parley.app import rosters
+
             frm, to, d = with_ledger(
                 lambda ledger: rosters.diff_versions(
                     ledger,
@@ -360,17 +367,17 @@ def _remote_diff(
     """The server's comparison: the file read and checked here, its rows sent; or two versions."""
     path = f"/v1/rosters/{segment(party)}/{kind.value}/comparisons"
     if file is not None:
-        rows = roster_files.file_rows(file, language=language())
+        rows = roster_rows.file_rows(file, language=language())
         data = client(actor or party).request(
             "POST", path, {"records": rows, "merge": merge}, timeout=timeout_for(len(rows))
         )
-        return str(data["version"]), roster_files.diff_from_json(data)
+        return str(data["version"]), roster_rows.diff_from_json(data)
     data = client(actor or party).request("POST", path, {"before": before, "after": after})
-    return f"v{data['from']} → v{data['to']}", roster_files.diff_from_json(data)
+    return f"v{data['from']} → v{data['to']}", roster_rows.diff_from_json(data)
 
 
 def _diff_json(title: str, d: RosterDiff) -> dict[str, Any]:
-    return {"compared": title, **roster_files.diff_json(d)}
+    return {"compared": title, **roster_rows.diff_json(d)}
 
 
 def erase(
@@ -398,6 +405,8 @@ def erase(
                 {"reason": reason},
             )
         else:
+            from parley.app import erasure
+
             done = with_ledger(
                 lambda ledger: erasure.erase_person(
                     ledger,
@@ -424,7 +433,7 @@ def erase(
         out.print(f"  erased before: {r}")
     for n in data["not_erased"]:
         out.print(f"  not erased: {n['record']}: {n['why']}")
-    out.print(f"Not erased: {erasure.NEVER_JOINED}.")
+    out.print(f"Not erased: {roster_rows.NEVER_JOINED}.")
 
 
 def person(
@@ -443,6 +452,8 @@ def person(
                 "GET", f"/v1/persons/{segment(ref.roster_id)}/{segment(ref.record_id)}"
             )
         else:
+            from parley.app import person as person_view
+
             data = with_ledger(
                 lambda ledger: person_view.history(
                     ledger, actor=actor or "MED", roster_id=ref.roster_id, record_id=ref.record_id

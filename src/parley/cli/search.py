@@ -12,7 +12,6 @@ import typer
 from rich.markup import escape
 
 from parley.app.language import refusal, user_locale
-from parley.app.roster_search import RosterHit, RosterSearch, roster_search
 from parley.cli.console import client, err, failures, out, print_json, server, with_ledger
 from parley.domain.dates import parse_written_date, problem_of
 from parley.domain.errors import DomainError
@@ -21,8 +20,13 @@ from parley.errors import N_, ParleyError
 if TYPE_CHECKING:  # a roster file's index loads DuckDB and Splink: imported when one is searched
     from parley.app.lists import SearchHit, SearchIndex
 
+    # and the instance's, the database (not on a party's search on a server)
+    from parley.app.roster_search import RosterHit, RosterSearch
+
 
 def _hits_json(hits: list[SearchHit] | list[RosterHit]) -> list[dict[str, object]]:
+    from parley.app.roster_search import RosterHit
+
     rows: list[dict[str, object]] = []
     for h in hits:
         row: dict[str, object] = {"record_id": h.record_id}
@@ -132,6 +136,8 @@ def search_command(
         if roster is None and server() is not None:
             _search_served(query, named, birth_date, top, as_json, actor)
             return
+        from parley.app.roster_search import RosterHit, RosterSearch, roster_search
+
         if roster is None:
             index = with_ledger(lambda ledger: roster_search(ledger, actor=actor or "MED"))
             if not len(index):

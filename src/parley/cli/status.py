@@ -8,7 +8,6 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from parley.app.status import summary
 from parley.cli.console import (
     client,
     failures,
@@ -45,6 +44,7 @@ def demo(
             served_demo.main(work, say=lambda line: out.print(line, markup=False))
         out.print(f"\nData: {work}")
         return
+    from parley.app.status import summary
     from parley.demo.scenario import run
 
     started = time.perf_counter()
@@ -72,6 +72,8 @@ def status(
         if server() is not None:
             data = client(actor).request("GET", "/v1/status")
         else:
+            from parley.app.status import summary
+
             data = with_ledger(lambda ledger: summary(ledger, actor))
     if as_json:
         print_json(data)

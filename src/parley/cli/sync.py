@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 
-from parley.app import sync
 from parley.app.keys import KeyRing
 from parley.app.language import refusal, user_locale
 from parley.cli.console import client, fail, failures, out, server, settings
@@ -23,6 +22,8 @@ def sync_command(
 ) -> None:
     """Check the server's latest checkpoint and entry headers against the last checkpoint you
     cosigned, cosign it as witness and send the cosignature back; alarm on a split view."""
+    from parley.app import sync  # the party's mirror: a database of its own
+
     with failures():
         if server() is None:
             fail("sync needs a server: give --server URL (or PARLEY_SERVER)")

@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 
 from parley.app.keys import KeyRing
-from parley.app.party_witness import PartyWitness
 from parley.cli.console import failures, settings
 
 witness_app = typer.Typer(no_args_is_help=True, help="Your party as a witness of the log.")
@@ -26,6 +25,7 @@ def serve_command(
     """Answer C2SP tlog-witness add-checkpoint at /add-checkpoint: cosign each checkpoint that
     extends the last one you cosigned (the same state `parley sync` keeps)."""
     from parley.api.witness import serve_witness  # FastAPI and uvicorn: this command only
+    from parley.app.party_witness import PartyWitness
 
     local = settings()
     with failures():

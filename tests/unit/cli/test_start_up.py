@@ -1,6 +1,8 @@
 """A command loads only what it uses: importing the CLI, `parley --help` and every group's help
 leave the heavy libraries (the planner's OR-Tools, the server's FastAPI and uvicorn, linkage's
-DuckDB, Splink, pandas and Arrow, the papers' fpdf and openpyxl) unimported. Every `parley` run,
+DuckDB, Splink, pandas and Arrow, the papers' fpdf and openpyxl, the database's SQLAlchemy and
+Alembic, which a party's commands to a server never load: tests/api/test_client_start_up.py)
+unimported. Every `parley` run,
 one per desk command and ~80 at once in `parley demo --served`, would pay for them otherwise.
 Each check runs in a fresh interpreter: this test process has imported them long ago."""
 
@@ -21,6 +23,8 @@ HEAVY = (
     "pyarrow",
     "fpdf",
     "openpyxl",
+    "sqlalchemy",
+    "alembic",
 )
 
 
