@@ -56,9 +56,9 @@ def pool_size(workers: int) -> int:
     return max(8, POOL_SIZE // workers)
 
 
-def running_folder(settings: Settings) -> Path:
+def running_file(settings: Settings) -> Path:
     """Where the processes serving this data directory hold the requests they are running."""
-    return settings.data_dir / "serving" / "requests"
+    return settings.data_dir / "serving" / "requests.lock"
 
 
 def serve(settings: Settings, *, host: str, port: int, workers: int = 1) -> None:
@@ -89,7 +89,7 @@ def serve(settings: Settings, *, host: str, port: int, workers: int = 1) -> None
             ledger.close()  # the supervisor serves nothing itself
             _supervise(settings, host=host, port=port, workers=workers)
             return
-        share_running(ledger, running_folder(settings))
+        share_running(ledger, running_file(settings))
         app = create_app(ledger, desk=desk)
         set_aside_start_up()
         uvicorn.run(app, host=host, port=port, **OPTIONS)
@@ -119,7 +119,7 @@ def worker_app() -> FastAPI:
     workers = int(os.environ.get(_WORKER_ENV, "1"))
     ledger = Ledger.open(settings, pool_size=pool_size(workers))
     atexit.register(ledger.close)
-    share_running(ledger, running_folder(settings))
+    share_running(ledger, running_file(settings))
     log_requests()
     desk = DeskAccess.load(settings.data_dir / "desk")
     app = create_app(ledger, desk=desk)

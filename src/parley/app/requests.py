@@ -4,10 +4,12 @@ answer. The signature base itself is built and checked by `parley.log.command` a
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import os
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -190,19 +192,21 @@ class _Running:
     """The requests this process is running, by key and nonce: a second request with the same
     nonce waits for the first to be answered, then gets its answer (or is refused as a replay).
 
-    Served by several processes (`share_running`), a request also holds its nonce's slot in a
-    folder they share: a lock file, locked while it runs (`flock`, which dies with its process),
-    so a retry that reaches another process waits there too."""
+    Served by several processes (`share_running`), a request also holds its nonce's byte of a
+    lock file they share (a POSIX record lock, which dies with its process), so a retry that
+    reaches another process waits there too."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._running: dict[tuple[int, str, str], threading.Event] = {}
-        self._slots: dict[tuple[int, str, str], int] = {}  # the lock file held, by request
-        self._shared: dict[int, Path] = {}  # the folder shared with other processes, by ledger
+        self._shared: dict[int, int] = {}  # the lock file shared with other processes, by ledger
 
-    def share(self, ledger: int, folder: Path) -> None:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        self._shared[ledger] = folder
+    def share(self, ledger: int, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        old = self._shared.get(ledger)
+        self._shared[ledger] = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        if old is not None:
+            os.close(old)
 
     def enter(self, key: tuple[int, str, str]) -> None:
         while True:
@@ -212,57 +216,54 @@ class _Running:
                     self._running[key] = threading.Event()
                     break
             first.wait()
-        folder = self._shared.get(key[0])
-        if folder is not None:
-            try:
-                self._slots[key] = _hold(folder / _slot_name(key[1], key[2]))
+        shared = self._shared.get(key[0])
+        if shared is not None:
+            try:  # waits while another process runs a request with the nonce
+                _lock_byte(shared, _slot(key[1], key[2]))
             except BaseException:
-                self.leave(key)
+                self.leave(key, locked=False)
                 raise
 
-    def leave(self, key: tuple[int, str, str]) -> None:
-        slot = self._slots.pop(key, None)
-        if slot is not None:  # answered: the file goes before its lock, so none is left behind
-            folder = self._shared[key[0]]
-            try:
-                (folder / _slot_name(key[1], key[2])).unlink(missing_ok=True)
-            finally:
-                os.close(slot)
-        with self._lock:
-            done = self._running.pop(key, None)
-        if done is not None:
-            done.set()
-
-
-def _slot_name(key_id: str, nonce: str) -> str:
-    return hashlib.sha256(f"{key_id}\n{nonce}".encode()).hexdigest()[:40]
-
-
-def _hold(path: Path) -> int:
-    """The lock on `path`, held (waiting for another process that holds it to answer or die):
-    the open file. A holder that answers removes the file before it lets go, so a lock taken on
-    a file no longer at `path` is taken again on the one there now."""
-    while True:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    def leave(self, key: tuple[int, str, str], *, locked: bool = True) -> None:
+        shared = self._shared.get(key[0])
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            if os.fstat(fd).st_ino == os.stat(path).st_ino:
-                return fd
-        except FileNotFoundError:
-            pass
-        except BaseException:
-            os.close(fd)
-            raise
-        os.close(fd)
+            if shared is not None and locked:
+                fcntl.lockf(shared, fcntl.LOCK_UN, 1, _slot(key[1], key[2]))
+        finally:
+            with self._lock:
+                done = self._running.pop(key, None)
+            if done is not None:
+                done.set()
+
+
+def _lock_byte(fd: int, at: int) -> None:
+    """Lock one byte, waiting for another process that holds it. Record locks belong to a
+    process, not a thread: two processes each waiting on a request the other runs look to the
+    kernel like a deadlock (EDEADLK) though each request ends on its own; wait and try again."""
+    while True:
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX, 1, at)
+            return
+        except OSError as e:
+            if e.errno != errno.EDEADLK:
+                raise
+            time.sleep(0.01)
+
+
+def _slot(key_id: str, nonce: str) -> int:
+    """The byte of the shared lock file that stands for the request (of 2**56: two requests
+    that share one only wait for each other)."""
+    digest = hashlib.sha256(f"{key_id}\n{nonce}".encode()).digest()
+    return int.from_bytes(digest[:7], "big")
 
 
 _RUNNING = _Running()
 
 
-def share_running(ledger: Ledger, folder: Path) -> None:
-    """This process serves the ledger beside others with the same `folder`: a request running
-    in one of them holds its nonce there, and a retry in another waits for its answer."""
-    _RUNNING.share(id(ledger), folder)
+def share_running(ledger: Ledger, lock_file: Path) -> None:
+    """This process serves the ledger beside others with the same `lock_file`: a request
+    running in one of them holds its nonce there, and a retry in another waits for its answer."""
+    _RUNNING.share(id(ledger), lock_file)
 
 
 def _key(ledger: Ledger, caller: Caller) -> tuple[int, str, str]:
