@@ -118,7 +118,17 @@ class Rule:
 
 A, St = Action, Standing
 M, SIDE, W = frozenset({St.MEDIATOR}), frozenset({St.SIDE}), frozenset({St.MONITOR})
-_MOVE = N_("{actor} may not move a handover to {about}: that is for the {who} party")
+_MOVE = N_("{actor} may not move a handover to {about}: only {who} may")
+# who may move a handover to a state, said by the part each plays in the batch (translated)
+_MOVERS: Mapping[frozenset[Standing], str] = MappingProxyType({
+    frozenset({St.MEDIATOR}): N_("the mediator"),
+    frozenset({St.RELEASING}): N_("the releasing side"),
+    frozenset({St.RECEIVING}): N_("the receiving side"),
+    frozenset({St.RELEASING, St.MEDIATOR}): N_("the releasing side or the mediator"),
+    frozenset({St.RELEASING, St.RECEIVING, St.MEDIATOR}): N_(
+        "the releasing side, the receiving side or the mediator"
+    ),
+})  # fmt: skip
 
 
 # the words a refusal shows for a role and for who may act (translated); every `who` and
@@ -435,6 +445,7 @@ def refusal(
     }
     if rule.refusal == _MOVE:  # a handover's state: a word of ours (else an id)
         fields["about"] = Word(about)
+        fields["who"] = Word(_MOVERS[rule.who])
     # only the fields the sentence names travel with it (a client fills those alone)
     named = {f for _, f, _, _ in string.Formatter().parse(rule.refusal) if f}
     return Forbidden(rule.refusal, **{k: v for k, v in fields.items() if k in named})

@@ -21,8 +21,12 @@ class ExchangeMode(enum.StrEnum):
     ALL_FOR_ALL = "all_for_all"
 
 
-# The modes as words a refusal shows in the reader's language (`Word(mode.value)`).
-MODE_WORDS = (N_("named"), N_("ratio"), N_("all_for_all"))
+# An exchange's mode as a refusal or a page says it (translated where shown), not its code.
+MODE_LABELS: Mapping[ExchangeMode, str] = MappingProxyType({
+    ExchangeMode.NAMED: N_("named"),
+    ExchangeMode.RATIO: N_("by ratio"),
+    ExchangeMode.ALL_FOR_ALL: N_("all for all"),
+})  # fmt: skip
 
 
 class CommitmentKind(enum.StrEnum):

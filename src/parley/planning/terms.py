@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from parley.domain.agreements import ExchangeMode, PersonRef
+from parley.domain.agreements import MODE_LABELS, ExchangeMode, PersonRef
 from parley.domain.persons import Category, Sex
 from parley.errors import N_, Word
 from parley.planning.errors import InvalidTerms
@@ -144,8 +144,8 @@ class ExchangeTerms:
                 )
         if self.mode is not ExchangeMode.NAMED and (self.side_a.named or self.side_b.named):
             raise InvalidTerms(
-                N_("named lists belong to a named exchange, not to {mode}"),
-                mode=Word(self.mode.value),
+                N_("named lists belong to a named exchange; this exchange is {mode}"),
+                mode=Word(MODE_LABELS[self.mode]),
             )
         if self.mode is ExchangeMode.NAMED and (
             self.batch_size is not None or self.category_caps or self.tolerance

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import parley.app
+from parley.app import authz
 from parley.app.authz import (
     HANDOVER_ACTIONS,
     PERMISSIONS,
@@ -19,6 +20,7 @@ from parley.app.authz import (
     sees_payload,
     visible_match,
 )
+from parley.app.language import refusal, translations
 from parley.domain.handovers import HandoverState
 from parley.domain.parties import Role
 
@@ -139,10 +141,28 @@ def test_refusals_say_who_may() -> None:
         check(PARTIES["MED"], A.ROSTER_IMPORT, owner="MED")
     with pytest.raises(Forbidden, match="may not import UA's roster: only UA signs its own"):
         check(PARTIES["RU"], A.ROSTER_IMPORT, owner="UA")
-    with pytest.raises(Forbidden, match="to received: that is for the receiving party"):
+    with pytest.raises(Forbidden, match=r"to received: only the receiving side may$"):
         check(PARTIES["UA"], A.HANDOVER_RECEIVED, receiving="RU", about="received")
-    with pytest.raises(Forbidden, match="that is for the mediator or receiving or releasing"):
+    with pytest.raises(
+        Forbidden, match=r"only the releasing side, the receiving side or the mediator may$"
+    ):
         check(PARTIES["SMM"], A.HANDOVER_DISPUTED, about="disputed")
+    with pytest.raises(Forbidden, match="to deceased: only the releasing side or the mediator"):
+        check(PARTIES["RU"], A.HANDOVER_DECEASED, releasing="UA", about="deceased")
+
+
+def test_every_move_says_who_may_in_words_of_each_language() -> None:
+    """A handover move's refusal names who may by the part each plays (the releasing side),
+    for every rule of the table, in Ukrainian and Russian too."""
+    moves = [r for r in authz.PERMISSIONS.values() if r.refusal == authz._MOVE]
+    assert moves and all(r.who in authz._MOVERS for r in moves)
+    for locale in ("uk", "ru"):
+        gettext = translations(locale).gettext
+        assert [w for w in authz._MOVERS.values() if gettext(w) == w] == []
+    refused = authz.refusal(PARTIES["UA"], A.HANDOVER_RECEIVED, receiving="RU", about="received")
+    assert refused is not None
+    assert refusal(refused, "uk").endswith("«прийнято»: це може лише сторона, що приймає")
+    assert refusal(refused, "ru").endswith("«принято»: это может только принимающая сторона")
 
 
 # A use case asks the table; it neither looks a party's role up nor refuses on its own.

@@ -106,7 +106,13 @@ def test_parity_when_no_whole_counts_hit_the_ratio() -> None:
             lambda: ExchangeTerms(
                 ExchangeMode.RATIO, side_a=SideTerms(named=frozenset({PersonRef("UA", "1")}))
             ),
-            "named lists belong to a named exchange",
+            "named lists belong to a named exchange; this exchange is by ratio",
+        ),
+        (
+            lambda: ExchangeTerms(
+                ExchangeMode.ALL_FOR_ALL, side_b=SideTerms(named=frozenset({PersonRef("RU", "1")}))
+            ),
+            "this exchange is all for all",  # the mode in words, not its code (all_for_all)
         ),
         (lambda: SideTerms(released=-1), "released -1"),
         (

@@ -22,16 +22,16 @@ def test_a_refused_move_is_said_in_ukrainian_and_russian(desk: TestClient) -> No
     status, page = _refused_move(desk, "uk")
     assert status == 403
     assert (
-        "Учасник MED не може перевести передачу до стану «прийнято»: це робить сторона, що приймає"
+        "Учасник MED не може перевести передачу до стану «прийнято»: це може лише сторона, що приймає"
     ) in page
     status, page = _refused_move(desk, "ru-RU,ru;q=0.9")
     assert status == 403
     assert (
-        "Участник MED не может перевести передачу в состояние «принято»: это делает принимающая"
-        " сторона"
+        "Участник MED не может перевести передачу в состояние «принято»: это может только"
+        " принимающая сторона"
     ) in page
     status, page = _refused_move(desk, "en")
-    assert "MED may not move a handover to received: that is for the receiving party" in page
+    assert "MED may not move a handover to received: only the receiving side may" in page
 
 
 def test_a_step_the_state_forbids_is_said_in_ukrainian_and_russian(desk: TestClient) -> None:
