@@ -20,7 +20,7 @@ from parley.domain.rosters import RosterKind
 from parley.log.command import command_body
 from parley.log.entry import MAX_RUN, Header, StoredEntry
 from parley.log.export import parse_line, read_keys
-from parley.log.verify.entries import check_chunk
+from parley.log.verify.entries import EntryOrLine, check_chunk
 from tests.integration.helpers import people, setup_parties, verdict
 
 ROWS = MAX_RUN + 20  # one command's entries in two runs, so in two chunks
@@ -58,6 +58,10 @@ def _entries(folder: Path) -> list[StoredEntry]:
     return [parse_line(line, n) for n, line in enumerate(lines, 1)]
 
 
+def _chunk(entries: list[StoredEntry]) -> list[EntryOrLine]:
+    return list[EntryOrLine](entries)
+
+
 def test_said_is_read_under_a_bound_command_in_every_chunk_and_not_under_a_local_one(
     export: Path,
 ) -> None:
@@ -66,7 +70,7 @@ def test_said_is_read_under_a_bound_command_in_every_chunk_and_not_under_a_local
     trusted = {k.key_id: k.public_key for k in read_keys(export / "keys.json").keys}
     commands = [e.index for e in stored if e.command is not None]
     local, served = commands[-2], commands[-1]
-    whole = check_chunk(stored, trusted, PAYLOADS, authz.AUTHORITY)
+    whole = check_chunk(_chunk(stored), trusted, PAYLOADS, authz.AUTHORITY)
     assert whole.problem is None
     said = {c.idx: c.said for c in whole.entries}
     assert all(said[i] is None for i in range(local, served))  # the local import's entries
@@ -78,7 +82,7 @@ def test_said_is_read_under_a_bound_command_in_every_chunk_and_not_under_a_local
     # record is in the chunk before, so what each entry says is read
     second = [e for e in stored if e.index >= served + MAX_RUN]
     assert second and Header.from_bytes(second[0].header).command is not None
-    alone = check_chunk(second, trusted, PAYLOADS, authz.AUTHORITY)
+    alone = check_chunk(_chunk(second), trusted, PAYLOADS, authz.AUTHORITY)
     assert alone.problem is None
     assert [c.said for c in alone.entries] == [said[c.idx] for c in alone.entries]
     assert all(c.said is not None for c in alone.entries)
