@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from parley.app import audit, rosters, transparency
+from parley.app import audit, rosters, served_export, transparency
 from parley.app.authz import Forbidden
 from parley.app.ledger import Ledger
 from parley.domain.persons import PersonRecord
@@ -58,7 +58,7 @@ def test_the_pages_are_the_export(ledger: Ledger, tmp_path: Path, party: str) ->
 
 def test_a_page_is_bounded_and_asked_by_a_party(ledger: Ledger) -> None:
     setup_parties(ledger)
-    for start, end in ((0, audit.EXPORT_PAGE + 1), (-1, 3), (5, 2)):
+    for start, end in ((0, served_export.EXPORT_PAGE + 1), (-1, 3), (5, 2)):
         with pytest.raises(InvalidInput, match="ask for at most"):
             audit.export_entries(ledger, actor="UA", start=start, end=end)
     assert audit.export_entries(ledger, actor="UA", start=10**6, end=10**6) == []
