@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 from parley.app import keys_admin
 from parley.app.audit import verify_live
 from parley.app.config import Settings
-from parley.app.ledger import Ledger, _Ticket
+from parley.app.ledger import AnsweredBefore, Ledger, _Ticket
 from parley.app.signing import Command
 from parley.domain import events as ev
 from parley.domain.agreements import ImplementationStatus, ReportKind
@@ -37,11 +37,11 @@ def _note(actor: str, n: int) -> Sequence[Event]:
     return [Event(actor, ev.MatchAcknowledged(f"M{n}"))]
 
 
-def _ticket(events: Sequence[Event], command: Command | None = None) -> _Ticket:
+def _ticket(events: Sequence[Event], command: Command | None = None, own: bool = False) -> _Ticket:
     def decide(_conn: Connection) -> Sequence[Event]:
         return events
 
-    return _Ticket(decide, command)
+    return _Ticket(decide, command, own)
 
 
 def _size(ledger: Ledger) -> int:
@@ -91,22 +91,28 @@ def test_a_requests_nonce_used_twice_in_a_group_is_refused_the_second_time(
     )
     group = [
         _ticket(_note("UA", 0), first),
-        _ticket(_note("UA", 1), first),  # the same request's command again: a replay
+        _ticket(_note("UA", 1), first),  # the same request again (a retry): not run again
         _ticket(_note("MED", 2)),
     ]
     ledger._commit_group(group)
     assert group[0].appended is not None and group[0].appended.first == start
-    assert isinstance(group[1].error, DomainError)
-    assert "replayed command" in str(group[1].error)
+    assert isinstance(group[1].error, AnsweredBefore)
     assert group[2].appended is not None and group[2].appended.first == start + 1
     with ledger.reading() as conn:
         held = seen_requests.seen(conn, first.signed.keyid, first.signed.nonce)
     assert held is not None and held.signature == first.signed.signature
     assert held.answer == b'{"first":%d,"count":1}' % start
-    # a later group: the nonce is held, by this request, on the log
-    later = [_ticket(_note("MED", 3)), _ticket(_note("UA", 4), first)]
+    # a later group: the nonce is held, by this request, on the log; a retry is not run again,
+    # and the same run's next command cannot bind its command to more entries (a replay)
+    later = [
+        _ticket(_note("MED", 3)),
+        _ticket(_note("UA", 4), first),
+        _ticket(_note("UA", 5), first, own=True),
+    ]
     ledger._commit_group(later)
-    assert isinstance(later[1].error, DomainError)
+    assert isinstance(later[1].error, AnsweredBefore)
+    assert isinstance(later[2].error, DomainError)
+    assert "replayed command" in str(later[2].error)
     assert later[0].appended is not None
     assert verify_live(ledger).entries == start + 3
 
@@ -173,4 +179,27 @@ def test_what_another_process_appends_between_groups_is_read_afresh(
     assert "revoked" in str(group[0].error)
     assert group[1].appended is not None
     ledger._commit_group([_ticket(_note("MED", 6))])  # and the next group reuses it again
+    assert verify_live(ledger).entries == _size(ledger)
+
+
+def test_what_another_process_appends_without_changing_keys_keeps_them_known(
+    ledger: Ledger, settings: Settings
+) -> None:
+    """Another process (a second server worker) appends entries that change no key: the next
+    group keeps the keys and roles it knew (the log still holds the tip it left, and nothing
+    after changes a key) and reads the tree's edge afresh; the log verifies."""
+    setup_parties(ledger)
+    ledger._commit_group([_ticket(_note("UA", 1)), _ticket(_note("MED", 2))])
+    known = ledger._known
+    assert known is not None and known.keys
+    other = Ledger.open(settings)
+    try:
+        other._commit_group([_ticket(_note("MED", 3)), _ticket(_note("UA", 4))])
+    finally:
+        other.close()
+    group = [_ticket(_note("UA", 5)), _ticket(_note("MED", 6))]
+    ledger._commit_group(group)
+    assert all(t.appended is not None for t in group)
+    assert ledger._known is not None
+    assert all(ledger._known.keys[k] is known.keys[k] for k in known.keys)  # not read again
     assert verify_live(ledger).entries == _size(ledger)

@@ -66,13 +66,20 @@ class _Known:
     """What the log said when this ledger last committed a group, for the next group to reuse
     while the log still ends where it left it (no other process appended since): the keys read
     and those found active for their actor, the parties' roles, and the tree's right edge (the
-    nodes of its compact range, which the next leaves hash with)."""
+    nodes of its compact range, which the next leaves hash with). When another process appended
+    (several server workers), all but the edge still holds unless what it appended changed a key
+    or registered a party (`grown`)."""
 
     tip: tuple[int, bytes | None]  # the log's size and its last leaf hash
     keys: dict[str, Key | None]
     active_keys: set[tuple[str, str]]
     roles: dict[str, Role]
     edge: dict[NodeId, bytes]
+
+    def grown(self, tip: tuple[int, bytes | None]) -> _Known:
+        """What still holds once another process appended entries that change no key and
+        register no party (a party keeps its role): all but the tree's right edge."""
+        return _Known(tip, self.keys, self.active_keys, self.roles, {})
 
 
 class _Edge:
@@ -367,8 +374,12 @@ class Ledger:
         try:
             with stored.writing(self.engine) as conn:
                 tip = stored.tip(conn)
+                if known is not None and known.tip != tip:  # another process appended since
+                    known = (
+                        known.grown(tip) if stored.extends(conn, known.tip, _KEY_EVENTS) else None
+                    )
                 # the log ends where this ledger left it: what it read then still holds
-                state = _Group(conn, group, tip, known if known and known.tip == tip else None)
+                state = _Group(conn, group, tip, known)
                 self._known = self._apply_group(conn, group, state)
         except BaseException as e:  # the commit failed: no command of the group holds
             self._known = None

@@ -7,7 +7,7 @@ their own port in `store.nodes`.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -49,6 +49,28 @@ def size(tx: Connection) -> int:
 
 
 _TIP = select(_e.idx, _e.leaf_hash).order_by(_e.idx.desc()).limit(1)
+
+
+# the entry that ended the log at a size read before, and any of given types appended after it
+_SINCE = (
+    select(_e.idx, _e.leaf_hash)
+    .where(
+        _e.idx >= bindparam("last"),
+        (_e.idx == bindparam("last")) | _e.type.in_(bindparam("types", expanding=True)),
+    )
+    .order_by(_e.idx)
+    .limit(2)
+)
+
+
+def extends(tx: Connection, tip: tuple[int, bytes | None], types: Iterable[str]) -> bool:
+    """Whether the log still ends its first `tip[0]` entries with the leaf `tip[1]`, and holds
+    no entry of `types` after them (another process appended, but none of those)."""
+    size, leaf = tip
+    if size == 0 or leaf is None:
+        return False
+    rows = tx.execute(_SINCE, {"last": size - 1, "types": sorted(types)}).all()
+    return len(rows) == 1 and rows[0].idx == size - 1 and bytes(rows[0].leaf_hash) == leaf
 
 
 def tip(tx: Connection) -> tuple[int, bytes | None]:
