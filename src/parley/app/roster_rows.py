@@ -85,7 +85,7 @@ def diff_from_json(data: Mapping[str, Any]) -> RosterDiff:
 
 
 # what an erasure cannot reach, said after every erasure, on one machine or from a server
-NEVER_JOINED = (
-    "records of this person on rosters the process never joined to these (another list, "
-    "a record never matched) cannot be found by Parley: each side must name them"
+NEVER_JOINED = N_(
+    "records of this person on rosters the process never joined to these (another list, a record"
+    " never matched) cannot be found by Parley: each side must name them"
 )

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from parley.app.documents import read_json_document
-from parley.cli.console import client, failures, out, segment, server, with_ledger
+from parley.cli.console import client, failures, out, said, segment, server, with_ledger
 from parley.domain.agreement_text import LANGUAGES
 from parley.domain.agreements import (
     Agreement,
@@ -112,7 +112,13 @@ def draft_command(
                 agreements.stored_hash(ledger, agreement_id=agreement.agreement_id),
             )[1]
         )
-    out.print(f"Drafted {agreement.agreement_id}; text hash {digest}")
+    out.print(
+        said(
+            N_("Drafted {agreement}; text hash {digest}"),
+            agreement=agreement.agreement_id,
+            digest=digest,
+        )
+    )
 
 
 @agreement_app.command("template")
@@ -161,7 +167,13 @@ def amend_command(
                 agreements.stored_hash(ledger, agreement_id=agreement.agreement_id),
             )[1]
         )
-    out.print(f"Amended {agreement.agreement_id}; new text hash {digest}")
+    out.print(
+        said(
+            N_("Amended {agreement}; new text hash {digest}"),
+            agreement=agreement.agreement_id,
+            digest=digest,
+        )
+    )
 
 
 @agreement_app.command("diff")
@@ -273,4 +285,4 @@ def sign_command(
                     ledger, actor=actor, agreement_id=agreement_id, text_sha256=text_hash
                 )
             )
-    out.print(f"{actor} signed {agreement_id}.")
+    out.print(said(N_("{actor} signed {agreement}."), actor=actor, agreement=agreement_id))

@@ -11,13 +11,22 @@ from rich.table import Table
 
 from parley.app.interview import read_interview
 from parley.app.language import refusal, user_locale
-from parley.cli.console import client, failures, out, print_json, segment, server, with_ledger
+from parley.cli.console import (
+    client,
+    failures,
+    out,
+    print_json,
+    said,
+    segment,
+    server,
+    with_ledger,
+)
 from parley.domain.agreements import PersonRef
 from parley.domain.errors import DomainError
-from parley.domain.handovers import STATE_LABELS, read_state
+from parley.domain.handovers import STATE_LABELS, HandoverState, read_state
 from parley.domain.moments import parse_moment, write_moment
 from parley.domain.persons import Category
-from parley.errors import N_
+from parley.errors import N_, Word
 
 if TYPE_CHECKING:  # the planner loads OR-Tools: only the commands that plan import it
     from parley.app.planning import NextBatch, PlanRequest
@@ -224,7 +233,7 @@ def lists_command(
                     f" veto {', '.join(sorted(map(str, veto_of))) or '—'}"
                 )
             if not seen:
-                out.print("No lists signed for this exchange.")
+                out.print(said(N_("No lists signed for this exchange.")))
             return
 
         must = {PersonRef.parse(x) for x in include or []}
@@ -247,8 +256,17 @@ def lists_command(
                 )
             ).first
     out.print(
-        f"{actor} signed its lists for {commitment}: {len(must)} must include, "
-        f"{len(veto)} vetoed (log entry {first})."
+        said(
+            N_(
+                "{actor} signed its lists for {commitment}: {must} must include, {veto} vetoed "
+                "(log entry {first})."
+            ),
+            actor=actor,
+            commitment=commitment,
+            must=len(must),
+            veto=len(veto),
+            first=first,
+        )
     )
 
 
@@ -306,7 +324,7 @@ def confirm_command(
             count = with_ledger(
                 lambda ledger: batches.confirm(ledger, actor=actor, batch_id=batch_id, persons=refs)
             ).count
-    out.print(f"Confirmed {count} transfers in {batch_id}.")
+    out.print(said(N_("Confirmed {count} transfers in {batch}."), count=count, batch=batch_id))
 
 
 @batch_app.command("amend")
@@ -430,7 +448,7 @@ def amendments_command(
     for a in known:
         out.print(_amendment_line(batch_id, a))
     if not known:
-        out.print(f"Batch {batch_id} has no amendments.")
+        out.print(said(N_("Batch {batch} has no amendments."), batch=batch_id))
 
 
 @batch_app.command("cancel")
@@ -452,7 +470,7 @@ def cancel_command(
             with_ledger(
                 lambda ledger: batches.cancel(ledger, actor=actor, batch_id=batch_id, reason=reason)
             )
-    out.print(f"Cancelled batch {batch_id}: {reason}")
+    out.print(said(N_("Cancelled batch {batch}: {reason}"), batch=batch_id, reason=reason))
 
 
 @batch_app.command("close")
@@ -462,7 +480,7 @@ def close_command(batch_id: Annotated[str, typer.Argument()], actor: Actor = "ME
         from parley.app import batches
 
         with_ledger(lambda ledger: batches.close(ledger, actor=actor, batch_id=batch_id))
-    out.print(f"Closed batch {batch_id}.")
+    out.print(said(N_("Closed batch {batch}."), batch=batch_id))
 
 
 def handover_command(
@@ -523,7 +541,7 @@ def handover_command(
                     "at": None if when is None else write_moment(when),
                 },
             )
-            out.print(f"{len(refs)} person(s) in {batch_id}: {STATE_LABELS[to]}.")
+            out.print(_moved(len(refs), batch_id, to))
             return
         if actor is None:
             raise DomainError(N_("say which party makes the move with --as"))
@@ -543,7 +561,16 @@ def handover_command(
                 at=when,
             )
         )
-    out.print(f"{len(refs)} person(s) in {batch_id}: {STATE_LABELS[to]}.")
+    out.print(_moved(len(refs), batch_id, to))
+
+
+def _moved(count: int, batch_id: str, to: HandoverState) -> str:
+    return said(
+        N_("{count} person(s) in {batch}: {state}."),
+        count=count,
+        batch=batch_id,
+        state=Word(STATE_LABELS[to]),
+    )
 
 
 def interview_command(

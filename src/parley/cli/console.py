@@ -25,7 +25,7 @@ from parley.app.language import refusal, translations, user_locale
 from parley.domain.agreements import KIND_LABELS, CommitmentKind
 from parley.domain.batches import STATUS_LABELS, BatchStatus
 from parley.domain.handovers import STATE_LABELS, HandoverState
-from parley.errors import N_, InvalidInput, ParleyError
+from parley.errors import N_, InvalidInput, ParleyError, Sentence
 
 if TYPE_CHECKING:  # the database's modules load in a local command alone (`session`): a
     # party's command to a server (`client`) runs without SQLAlchemy and Alembic
@@ -106,6 +106,13 @@ class CheckedArguments(TyperGroup):
 
 # the labels a failure line starts with, said in the user's language
 LABELS = (N_("Error"), N_("Refused"), N_("Verification failed"), N_("ALARM"), N_("Stopped"))
+
+
+def said(template: str, /, **fields: object) -> str:
+    """A line a command prints, its template marked N_, in the user's language: a `Sentence`
+    said as a refusal is (a `Word` field, such as a state, translated too); English where the
+    catalog lacks it."""
+    return refusal(Sentence(template, **fields).as_refusal(), user_locale())
 
 
 def fail(detail: str, label: str = LABELS[0]) -> NoReturn:

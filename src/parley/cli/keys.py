@@ -12,7 +12,7 @@ import typer
 from parley.app import keys_served
 from parley.app.keys import KeyRing, init_party_key, read_private_key, read_verifier_key
 from parley.app.keys import fingerprint as key_fingerprint
-from parley.cli.console import client, failures, out, server, settings, with_ledger
+from parley.cli.console import client, failures, out, said, server, settings, with_ledger
 from parley.errors import N_, InvalidInput
 
 key_app = typer.Typer(
@@ -81,7 +81,7 @@ def key_rotate(
             from parley.app import keys_admin
 
             with_ledger(lambda ledger: keys_admin.rotate(ledger, party_id=actor))
-    out.print(f"Rotated the signing key of {actor}.")
+    out.print(said(N_("Rotated the signing key of {actor}."), actor=actor))
 
 
 @key_app.command("recover")
@@ -182,4 +182,4 @@ def key_revoke(
                     replacement=replacement,
                 )
             )
-    out.print(f"Revoked key {key_id} of {party}.")
+    out.print(said(N_("Revoked key {key_id} of {party}."), key_id=key_id, party=party))

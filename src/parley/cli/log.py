@@ -14,6 +14,7 @@ from parley.cli.console import (
     client,
     failures,
     out,
+    said,
     segment,
     server,
     settings,
@@ -56,7 +57,7 @@ def export_command(
             count = with_ledger(
                 lambda ledger: audit.export(ledger, out_dir, actor=actor, public=public)
             )
-    out.print(f"Exported {count} entries to {out_dir}.")
+    out.print(said(N_("Exported {count} entries to {folder}."), count=count, folder=out_dir))
 
 
 def verify_command(

@@ -18,11 +18,13 @@ from parley.cli.console import (
     failures,
     out,
     print_json,
+    said,
     segment,
     server,
     with_ledger,
 )
 from parley.domain.matches import MatchState, RecordRef
+from parley.errors import N_
 
 if TYPE_CHECKING:
     from parley.app import reconcile
@@ -248,7 +250,7 @@ def ack_command(
             from parley.app import reconcile
 
             with_ledger(lambda ledger: reconcile.acknowledge(ledger, actor=actor, mid=mid))
-    out.print(f"{actor} acknowledged {mid}")
+    out.print(said(N_("{actor} acknowledged {match}"), actor=actor, match=mid))
 
 
 def _record_line(ref: str, record: dict[str, Any] | None) -> str:
@@ -320,7 +322,7 @@ def list_command(
         out.print(f"  {_record_line(r['right'], r.get('right_record'))}", markup=False)
         if r["explanation"]:  # a side's view has none
             out.print(f"  why: {r['explanation']}", markup=False)
-    out.print(f"{len(rows)} match(es).")
+    out.print(said(N_("{count} match(es)."), count=len(rows)))
 
 
 def reconcile_command(

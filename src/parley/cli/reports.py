@@ -14,6 +14,7 @@ from parley.cli.console import (
     out,
     party_here,
     print_json,
+    said,
     segment,
     server,
     with_ledger,
@@ -21,7 +22,7 @@ from parley.cli.console import (
 from parley.domain.agreements import ReportKind
 from parley.domain.errors import DomainError
 from parley.domain.moments import parse_moment, write_moment
-from parley.errors import N_
+from parley.errors import N_, Word
 
 report_app = typer.Typer(
     invoke_without_command=True,
@@ -90,7 +91,7 @@ def list_command(
         print_json(found)
         return
     if not found:
-        out.print("No reports.")
+        out.print(said(N_("No reports.")))
         return
     table = Table(show_edge=False, pad_edge=False)
     for col in ("observed", "commitment", "kind", "place", "by", "text"):
@@ -127,7 +128,14 @@ def _report(
                     "at": None if when is None else write_moment(when),
                 },
             )
-            out.print(f"{actor} reported a {kind.value} on {commitment}.")
+            out.print(
+                said(
+                    N_("{actor} reported a {kind} on {commitment}."),
+                    actor=actor,
+                    kind=Word(kind.value),
+                    commitment=commitment,
+                )
+            )
             return
         from parley.app import agreements
 
@@ -143,4 +151,11 @@ def _report(
                 at=when,
             )
         )
-    out.print(f"{actor} reported a {kind.value} on {commitment}.")
+    out.print(
+        said(
+            N_("{actor} reported a {kind} on {commitment}."),
+            actor=actor,
+            kind=Word(kind.value),
+            commitment=commitment,
+        )
+    )

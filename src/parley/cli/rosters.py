@@ -20,6 +20,7 @@ from parley.cli.console import (
     failures,
     out,
     print_json,
+    said,
     segment,
     server,
     state_said,
@@ -28,7 +29,7 @@ from parley.cli.console import (
 from parley.domain.matches import RecordRef
 from parley.domain.rosters import RosterDiff, RosterKind, roster_id
 from parley.domain.words import user_language
-from parley.errors import N_
+from parley.errors import N_, Sentence
 
 roster_app = typer.Typer(no_args_is_help=True, help="Submit and compare rosters.")
 T = TypeVar("T")
@@ -56,7 +57,7 @@ def _confirming(run: Callable[[bool], T], yes: bool) -> T:
         if len(e.removed) > SHOWN:
             err.print(f"  ... and {len(e.removed) - SHOWN} more")
         if not typer.confirm("Remove them?", default=False, err=True):
-            err.print("Nothing was changed.")
+            err.print(said(N_("Nothing was changed.")))
             raise typer.Exit(1) from e
         return run(True)
 
@@ -73,7 +74,7 @@ def _confirming_remotely(run: Callable[[bool], T], yes: bool) -> T:
             raise
         err.print(f"[yellow]The server says {refusal(e, user_locale())}[/]")
         if not typer.confirm("Remove them?", default=False, err=True):
-            err.print("Nothing was changed.")
+            err.print(said(N_("Nothing was changed.")))
             raise typer.Exit(1) from e
         return run(True)
 
@@ -238,16 +239,37 @@ def _print_import(data: dict[str, Any]) -> None:
     """What an import did, as the local use case or the server's answer tells it."""
     roster, count = data["roster"], data["records"]
     if data["version"] is None:
-        out.print(f"{roster}: unchanged ({count} persons); no new version.")
+        out.print(
+            said(
+                N_("{roster}: unchanged ({count} persons); no new version."),
+                roster=roster,
+                count=count,
+            )
+        )
         return
     out.print(
-        f"{roster} v{data['version']}: {count} persons"
-        f" ({data['added']} added, {data['removed']} removed, {data['changed']} corrected)."
+        said(
+            N_(
+                "{roster} v{version}: {count} persons ({added} added, {removed} removed, "
+                "{changed} corrected)."
+            ),
+            roster=roster,
+            version=data["version"],
+            count=count,
+            added=data["added"],
+            removed=data["removed"],
+            changed=data["changed"],
+        )
     )
     if "diff" in data:
         _print_changes(roster_rows.diff_from_json(data["diff"]), places=data.get("places", {}))
     if data["notes_columns"]:
-        out.print(f"Kept as notes, not recognised as columns: {', '.join(data['notes_columns'])}")
+        out.print(
+            said(
+                N_("Kept as notes, not recognised as columns: {columns}"),
+                columns=", ".join(data["notes_columns"]),
+            )
+        )
 
 
 def _print_changes(
@@ -424,8 +446,15 @@ def erase(
                 "interviews": done.interviews,
             }
     out.print(
-        f"Erased {len(data['erased'])} record(s) and {data['interviews']} consent interview(s),"
-        f" recorded from log entry {data['first']}:"
+        said(
+            N_(
+                "Erased {records} record(s) and {interviews} consent interview(s), recorded from "
+                "log entry {first}:"
+            ),
+            records=len(data["erased"]),
+            interviews=data["interviews"],
+            first=data["first"],
+        )
     )
     for r in data["erased"]:
         out.print(f"  erased {r}")
@@ -433,7 +462,7 @@ def erase(
         out.print(f"  erased before: {r}")
     for n in data["not_erased"]:
         out.print(f"  not erased: {n['record']}: {n['why']}")
-    out.print(f"Not erased: {roster_rows.NEVER_JOINED}.")
+    out.print(said(N_("Not erased: {what}."), what=Sentence(roster_rows.NEVER_JOINED)))
 
 
 def person(

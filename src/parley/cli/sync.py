@@ -8,7 +8,8 @@ import typer
 
 from parley.app.keys import KeyRing
 from parley.app.language import refusal, user_locale
-from parley.cli.console import client, fail, failures, out, server, settings
+from parley.cli.console import client, fail, failures, out, said, server, settings
+from parley.errors import N_
 
 
 def sync_command(
@@ -40,11 +41,24 @@ def sync_command(
             )
         except sync.SplitView as e:
             fail(refusal(e, user_locale()), "ALARM")
-    pinned = " (mediator key pinned)" if done.pinned else ""
     out.print(
-        f"{done.party} checked and cosigned the checkpoint of size {done.size} (last cosigned:"
-        f" {done.old_size}); {done.fetched} new entry headers and {done.payloads} payloads"
-        f" mirrored{pinned}."
+        said(
+            N_(
+                "{party} checked and cosigned the checkpoint of size {size} (last cosigned: "
+                "{old_size}); {fetched} new entry headers and {payloads} payloads mirrored "
+                "(mediator key pinned)."
+            )
+            if done.pinned
+            else N_(
+                "{party} checked and cosigned the checkpoint of size {size} (last cosigned: "
+                "{old_size}); {fetched} new entry headers and {payloads} payloads mirrored."
+            ),
+            party=done.party,
+            size=done.size,
+            old_size=done.old_size,
+            fetched=done.fetched,
+            payloads=done.payloads,
+        )
     )
 
 
