@@ -162,6 +162,23 @@ def test_a_malformed_body_is_said_malformed_only_to_its_signing_party(served: Se
     _refused(served, r.status, r.body, size, 422)
 
 
+def test_a_body_that_is_no_json_is_said_so_only_to_its_signing_party(served: Served) -> None:
+    size = _size(served)
+    path, body = "/v1/batches/B/confirmations", b'{"persons": ['
+    unknown = Client(served.url, EntrySigner(Ed25519PrivateKey.generate()))
+    r = unknown.send(unknown.sign("POST", path, body), body)
+    _refused(served, r.status, r.body, size, 401)
+    r = served.ua.raw("POST", path, body, {"Content-Type": "application/json"})
+    _refused(served, r.status, r.body, size, 401)
+    r = served.ua.send(served.ua.sign("POST", path, body), body)
+    _refused(served, r.status, r.body, size, 422)
+    assert r.json()["detail"] == "the request's body is not JSON"
+    # a path parameter the route's type refuses: 422 to the party, the same as the framework's
+    r = served.ua.call("POST", "/v1/rosters/UA/nokind/removals", {"record_ids": ["UA-0"]})
+    _refused(served, r.status, r.body, size, 422)
+    assert r.json()["params"]["field"] == "kind"
+
+
 def _routes(routes: Iterable[BaseRoute]) -> Iterator[APIRoute]:
     """The app's routes, those of the routers it includes too."""
     for route in routes:

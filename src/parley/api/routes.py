@@ -89,6 +89,45 @@ def _appended(done: Appended) -> dict[str, int]:
     return {"first": done.first, "count": done.count}
 
 
+# an exchange's handover steps first: one request per person and step, the most frequent
+# writes, matched before the other routes are tried
+@router.post("/batches/{batch_id}/handovers")
+def move_handovers(request: Request, batch_id: str, body: HandoverMove, caller: Signed) -> Response:
+    """Persons of a batch move to their next handover state."""
+    try:
+        with caller.acting():
+            batch_commands.move(
+                ledger_of(request),
+                actor=caller.party_id,
+                batch_id=batch_id,
+                persons=[p.ref() for p in body.persons],
+                to=body.to,
+                note=body.note,
+                instead=body.instead.ref() if body.instead is not None else None,
+                interview=body.interview,
+                at=None if body.at is None else parse_moment(body.at),
+            )
+    except ParleyError as e:
+        return refusal(request, e)
+    return answer(request, {"moved": len(body.persons), "to": body.to.value})
+
+
+@router.post("/batches/{batch_id}/confirmations")
+def confirm_handovers(
+    request: Request, batch_id: str, body: Confirmation, caller: Signed
+) -> Response:
+    """The mediator confirms transfers both sides recorded."""
+    persons = None if body.persons is None else [p.ref() for p in body.persons]
+    try:
+        with caller.acting():
+            done = batches.confirm(
+                ledger_of(request), actor=caller.party_id, batch_id=batch_id, persons=persons
+            )
+    except ParleyError as e:
+        return refusal(request, e)
+    return answer(request, _appended(done))
+
+
 @router.get("/status")
 def read_status(request: Request, caller: Signed) -> Response:
     """The instance as the signing party may see it."""
@@ -317,43 +356,6 @@ def sign_agreement(
                 actor=caller.party_id,
                 agreement_id=agreement_id,
                 text_sha256=body.text_sha256,
-            )
-    except ParleyError as e:
-        return refusal(request, e)
-    return answer(request, _appended(done))
-
-
-@router.post("/batches/{batch_id}/handovers")
-def move_handovers(request: Request, batch_id: str, body: HandoverMove, caller: Signed) -> Response:
-    """Persons of a batch move to their next handover state."""
-    try:
-        with caller.acting():
-            batch_commands.move(
-                ledger_of(request),
-                actor=caller.party_id,
-                batch_id=batch_id,
-                persons=[p.ref() for p in body.persons],
-                to=body.to,
-                note=body.note,
-                instead=body.instead.ref() if body.instead is not None else None,
-                interview=body.interview,
-                at=None if body.at is None else parse_moment(body.at),
-            )
-    except ParleyError as e:
-        return refusal(request, e)
-    return answer(request, {"moved": len(body.persons), "to": body.to.value})
-
-
-@router.post("/batches/{batch_id}/confirmations")
-def confirm_handovers(
-    request: Request, batch_id: str, body: Confirmation, caller: Signed
-) -> Response:
-    """The mediator confirms transfers both sides recorded."""
-    persons = None if body.persons is None else [p.ref() for p in body.persons]
-    try:
-        with caller.acting():
-            done = batches.confirm(
-                ledger_of(request), actor=caller.party_id, batch_id=batch_id, persons=persons
             )
     except ParleyError as e:
         return refusal(request, e)
