@@ -43,21 +43,23 @@ def key_init(
     with failures():
         made = init_party_key(KeyRing(settings().keys_dir), party, _recovery_folder(recovery_out))
     if made.created:
-        out.print(f"Made the signing key of {party} in {settings().keys_dir} (keep it there).")
+        made_here = N_("Made the signing key of {party} in {folder} (keep it there).")
+        out.print(said(made_here, party=party, folder=settings().keys_dir))
     else:
-        out.print(f"{party} already has a signing key in {settings().keys_dir}; kept as it is.")
+        kept = N_("{party} already has a signing key in {folder}; kept as it is.")
+        out.print(said(kept, party=party, folder=settings().keys_dir))
     out.print(f"Verifier key: {made.public.hex()}")
     out.print(f"Fingerprint:  {made.fingerprint}")
     if made.recovery is not None:
         out.print(f"Recovery key: {made.recovery.hex()}")
         out.print(f"Recovery fingerprint: {key_fingerprint(made.recovery)}")
     if made.recovery_file is not None:
-        out.print(
-            f"Recovery key file: {made.recovery_file}\n"
-            "Move that file off this machine now (removable media in a safe, or a printout) and"
-            " keep it offline: it alone can replace your key if this machine is lost"
-            f" (`parley key recover --as {party} --recovery-file …`)."
+        move_it = N_(
+            "Recovery key file: {file}\nMove that file off this machine now (removable media in a"
+            " safe, or a printout) and keep it offline: it alone can replace your key if this"
+            " machine is lost (`parley key recover --as {party} --recovery-file …`)."
         )
+        out.print(said(move_it, file=made.recovery_file, party=party))
     recovery = f" --recovery-key {made.recovery.hex()}" if made.recovery is not None else ""
     out.print(
         f"Give the verifier keys to the mediator (`parley party add {party} --key"
@@ -114,10 +116,15 @@ def key_recover(
                     ledger, party_id=actor, recovery_key=recovery, recovery_folder=folder
                 )
             )
-    out.print(f"Recovered {actor}: its new key is {done.key_id}; the old recovery key is used up.")
+    recovered = N_("Recovered {actor}: its new key is {key_id}; the old recovery key is used up.")
+    out.print(said(recovered, actor=actor, key_id=done.key_id))
     out.print(f"Next recovery key: {done.recovery.hex()}")
     out.print(f"Recovery fingerprint: {key_fingerprint(done.recovery)}")
-    out.print(f"Recovery key file: {done.recovery_file}\nMove it off this machine now.")
+    out.print(
+        said(
+            N_("Recovery key file: {file}\nMove it off this machine now."), file=done.recovery_file
+        )
+    )
 
 
 @key_app.command("settle")

@@ -24,7 +24,7 @@ from parley.cli.console import (
     with_ledger,
 )
 from parley.domain.matches import MatchState, RecordRef
-from parley.errors import N_
+from parley.errors import N_, Word
 
 if TYPE_CHECKING:
     from parley.app import reconcile
@@ -74,7 +74,7 @@ def _decide(mid: str, state: MatchState, note: str, actor: str) -> None:
                     ledger, actor=actor, mid=mid, state=state, note=note
                 )
             )
-    out.print(f"{mid}: {state.value}")
+    out.print(said(N_("{match}: {state}"), match=mid, state=Word(state.value)))
 
 
 def _decide_served(mids: list[str], state: MatchState, note: str, actor: str) -> None:
@@ -123,7 +123,7 @@ def _decide_many(
                     ledger, actor=actor, mids=mids, state=state, note=note
                 )
             )
-    out.print(f"{len(mids)} match(es) {state.value}.")
+    out.print(said(N_("{count} match(es) {state}."), count=len(mids), state=Word(state.value)))
 
 
 _MIN_SCORE_HELP = "Every proposal at or above this score, instead of one MATCH_ID."
@@ -234,7 +234,7 @@ def reverse_command(
             with_ledger(
                 lambda ledger: reconcile.reverse_match(ledger, actor=actor, mid=mid, reason=reason)
             )
-    out.print(f"{mid}: reversed ({reason.strip()})")
+    out.print(said(N_("{match}: reversed ({reason})"), match=mid, reason=reason.strip()))
 
 
 @match_app.command("ack")

@@ -32,3 +32,9 @@ def test_a_moves_line_says_the_state_in_the_users_language(
 def test_a_line_the_catalog_lacks_stays_english(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PARLEY_LANG", "uk")
     assert said("{n} things done", n=3) == "3 things done"
+
+
+def test_the_recovery_files_warning_is_said_in_ukrainian(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PARLEY_LANG", "uk")
+    line = said(N_("Recovery key file: {file}\nMove it off this machine now."), file="/k/UA.pem")
+    assert line == "Файл ключа відновлення: /k/UA.pem\nНегайно перенесіть його з цієї машини."
