@@ -278,3 +278,32 @@ def test_a_killed_worker_loses_no_acknowledged_request(server: Server, tmp_path:
         assert server.size() - before == per * len(done)
     server.process = None
     server.stop_export_and_verify(tmp_path / "export")
+
+
+def test_thirty_two_clients_on_two_workers_are_each_answered_once(server: Server) -> None:  # noqa: F811
+    """What hung a forked two-process trial (a connection opened before the fork, used by both):
+    32 clients at once on two spawned workers, every request answered, each on the log once."""
+    server.stop()
+    with serving(server, workers=2) as served:
+        logged = set(server.logged_nonces())
+        answered: list[tuple[str, int]] = []
+        lock = threading.Lock()
+
+        def client(n: int) -> None:
+            for i in range(4):
+                signed, body = _import(served.ua, f"c{n}-{i}")
+                status = served.ua.send(signed, body).status
+                with lock:
+                    answered.append((signed.nonce, status))
+
+        threads = [threading.Thread(target=client, args=(n,)) for n in range(32)]
+        for w in threads:
+            w.start()
+        for w in threads:
+            w.join(120)
+        assert not any(w.is_alive() for w in threads)
+        assert len(answered) == 128 and {s for _, s in answered} == {201}
+        nonces = server.logged_nonces()
+        assert len(nonces) == len(set(nonces))
+        assert set(nonces) - logged == {n for n, _ in answered}
+    server.process = None
