@@ -15,6 +15,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from parley.log.keys import Key
+from parley.store import driver
 from parley.store import keys as store_keys
 from parley.store import tables as t
 from parley.store.engine import Database, Tx
@@ -61,8 +62,9 @@ def admission(db: Database, key_id: str, nonce: str) -> tuple[tuple[Key, bool] |
     """The key `key_id` as `store.keys.signing_key` gives it, and what its earlier request with
     this nonce left (`seen`), in one statement: on PostgreSQL outside a transaction, one round
     trip (a statement sees one snapshot; no BEGIN, no COMMIT)."""
-    with _statements(db) as conn:
-        row = conn.execute(_ADMISSION, {"key_id": key_id, "nonce": nonce}).one_or_none()
+    with _statements(db) as conn:  # on the driver's cursor: the door of every signed request
+        rows = driver.rows(conn, _ADMISSION, {"key_id": key_id, "nonce": nonce})
+    row = rows[0] if rows else None
     found = store_keys.signing_key_of(row, key_id)
     if row is None or row.nonce_signature is None:
         return found, None
