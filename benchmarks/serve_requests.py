@@ -240,7 +240,7 @@ def _free_port() -> int:
 
 
 def _wait(port: int) -> None:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # spawned workers start slowly on a loaded machine
     while time.monotonic() < deadline:
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
