@@ -62,6 +62,7 @@ class Server:
                     return
             except OSError:
                 time.sleep(0.05)
+        self.stop()  # no server left behind by a failed start
         raise AssertionError("the server did not start")
 
     def kill(self) -> None:
