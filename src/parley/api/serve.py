@@ -18,9 +18,8 @@ from parley.api.app import create_app
 from parley.app import desk_views
 from parley.app.config import Settings
 from parley.app.desk_access import DeskAccess
-from parley.app.ledger import Ledger
+from parley.app.ledger import Ledger, pool_share
 from parley.app.requests import share_running
-from parley.store.engine import POOL_SIZE
 
 # uvicorn as the service runs it
 OPTIONS: dict[str, Any] = {
@@ -48,12 +47,6 @@ def set_aside_start_up() -> None:
     collection, a pause every request waiting then shares (`gc.freeze`)."""
     gc.collect()
     gc.freeze()
-
-
-def pool_size(workers: int) -> int:
-    """Database connections each worker keeps: the one process's share, since the workers' pools
-    together must stay within what PostgreSQL accepts (100 by default)."""
-    return max(8, POOL_SIZE // workers)
 
 
 def running_file(settings: Settings) -> Path:
@@ -117,7 +110,7 @@ def worker_app() -> FastAPI:
     the supervisor started (its secret read from the data directory), start-up set aside."""
     settings = Settings.from_env()
     workers = int(os.environ.get(_WORKER_ENV, "1"))
-    ledger = Ledger.open(settings, pool_size=pool_size(workers))
+    ledger = Ledger.open(settings, pool_size=pool_share(workers))
     atexit.register(ledger.close)
     share_running(ledger, running_file(settings))
     log_requests()

@@ -30,7 +30,7 @@ from parley.store import Database, Tx, migrate
 from parley.store import keys as store_keys
 from parley.store import log as stored
 from parley.store import requests as answered
-from parley.store.engine import make_engine
+from parley.store.engine import POOL_SIZE, make_engine
 from parley.store.nodes import SqlNodeStore
 from parley.store.projection import Projection
 
@@ -584,6 +584,12 @@ def _bind(entry: Entry, command: bytes, signer: str) -> Entry:
     header = replace(entry.header, command=command, signer=signer)
     data = header.to_bytes()
     return replace(entry, header=header, header_bytes=data, leaf=leaf_hash(data))
+
+
+def pool_share(workers: int) -> int:
+    """Database connections each of `workers` serving processes keeps: one process's share, since
+    the workers' pools together must stay within what PostgreSQL accepts (100 by default)."""
+    return max(8, POOL_SIZE // workers)
 
 
 def appended_answer(done: Appended) -> bytes:
