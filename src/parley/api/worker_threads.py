@@ -46,6 +46,8 @@ class WorkerThreads:
             return await asyncio.shield(done)
         except asyncio.CancelledError:
             await asyncio.wait([done])
+            if not done.cancelled():
+                done.exception()  # taken: the task ends cancelled, not with the call's error
             raise
 
     def _start(self) -> None:
