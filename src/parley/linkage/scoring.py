@@ -94,12 +94,14 @@ def _weight_columns(
 
 
 def pairs_sql(rules: Sequence[str], left: str, right: str) -> str:
-    """Every pair some rule brings, once, by the two records' integer `record_id`."""
-    return " UNION ".join(
-        f"SELECT l.record_id AS record_id_l, r.record_id AS record_id_r "
+    """Every pair some rule brings, once, by the two records' integer `record_id`. The pairs
+    are told apart as one number each (a row number a side, below 2**31): half the table."""
+    keyed = " UNION ".join(
+        f"SELECT (l.record_id << 32) | r.record_id AS pair "
         f"FROM {left} AS l JOIN {right} AS r ON {rule}"
         for rule in rules
     )
+    return f"SELECT pair >> 32 AS record_id_l, pair & {2**32 - 1} AS record_id_r FROM ({keyed})"
 
 
 def _costly(sql: str) -> bool:
