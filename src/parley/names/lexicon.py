@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 
-from parley.names.folding import skeletons
+from parley.names.folding import code_of, skeletons, stem
 from parley.names.given_names import GIVEN_NAMES, GivenName
 from parley.names.patronymics import patronymic_forms
 from parley.names.scripts import Language
@@ -34,6 +34,8 @@ class Lexicon:
     patronymic: dict[str, frozenset[str]]
     sex: dict[str, str]  # group -> "m" / "f"
     names: dict[str, GivenName]
+    # A given-name skeleton (or diminutive) with one letter dropped -> the skeletons it is of.
+    dropped: dict[str, frozenset[str]]
 
 
 def _latin_forms(cyrillic: str, language: Language) -> set[str]:
@@ -69,13 +71,42 @@ def lexicon() -> Lexicon:
             for language in Language:
                 for latin in _latin_forms(form, language):
                     _add(patr, latin, name.group)
+    dropped: dict[str, set[str]] = defaultdict(set)
+    for known in (*given, *dim):
+        if len(known) >= _NEAR_LENGTH:
+            for variant in _one_dropped(known):
+                dropped[variant].add(known)
     return Lexicon(
         given={k: frozenset(v) for k, v in given.items()},
         diminutive={k: frozenset(v) for k, v in dim.items()},
         patronymic={k: frozenset(v) for k, v in patr.items()},
         sex={n.group: n.sex for n in GIVEN_NAMES},
         names={n.group: n for n in GIVEN_NAMES},
+        dropped={k: frozenset(v) for k, v in dropped.items()},
     )
+
+
+# The shortest skeleton, on either side, that a keystroke's distance may tie to a table name:
+# among shorter ones (`ian`, `lev`, `dan`) a keystroke makes another name as often as a typo.
+_NEAR_LENGTH = 4
+
+
+def _one_dropped(skeleton: str) -> set[str]:
+    """The skeleton itself and every form of it with one letter dropped."""
+    return {skeleton, *(skeleton[:i] + skeleton[i + 1 :] for i in range(len(skeleton)))}
+
+
+def _one_keystroke(a: str, b: str) -> bool:
+    """Whether two different skeletons are one keystroke apart: a letter dropped, added or
+    replaced, or two neighbours swapped."""
+    if len(a) == len(b):
+        apart = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        return len(apart) == 1 or (
+            len(apart) == 2 and apart[1] == apart[0] + 1 and a[apart[0]] == b[apart[1]]
+            and a[apart[1]] == b[apart[0]]
+        )  # fmt: skip
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return len(long_) == len(short) + 1 and short in _one_dropped(long_)
 
 
 def given_groups(skeleton: str) -> frozenset[str]:
@@ -86,6 +117,26 @@ def given_groups(skeleton: str) -> frozenset[str]:
 def diminutive_groups(skeleton: str) -> frozenset[str]:
     """The given names a skeleton is an everyday form of (Sasha -> Oleksandr)."""
     return lexicon().diminutive.get(skeleton, frozenset())
+
+
+def near_given_groups(skeleton: str) -> frozenset[str]:
+    """The given names a skeleton the table does not know is one keystroke from (a typo's
+    `Мхиаил`, a machine translation's `Wasiłaj`, `Ateksandr`): those whose sound is the same
+    where there are several, and none for a skeleton the table knows or a short one."""
+    table = lexicon()
+    if len(skeleton) < _NEAR_LENGTH or skeleton in table.given or skeleton in table.diminutive:
+        return frozenset()
+    near = {
+        known
+        for variant in _one_dropped(skeleton)
+        for known in table.dropped.get(variant, ())
+        if _one_keystroke(skeleton, known)
+    }
+    if len(near) > 1:
+        sound = code_of(stem(skeleton))
+        near = {known for known in near if code_of(stem(known)) == sound} or near
+    groups = [table.given.get(known) or table.diminutive[known] for known in near]
+    return frozenset().union(*groups)
 
 
 def patronymic_groups(skeleton: str) -> frozenset[str]:

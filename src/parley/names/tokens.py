@@ -6,7 +6,12 @@ from dataclasses import dataclass
 from typing import Literal
 
 from parley.names.folding import code_of, stem
-from parley.names.lexicon import diminutive_groups, given_groups, patronymic_groups
+from parley.names.lexicon import (
+    diminutive_groups,
+    given_groups,
+    near_given_groups,
+    patronymic_groups,
+)
 from parley.names.patronymics import father_stem
 
 Role = Literal["family", "given", "patronymic"]
@@ -25,6 +30,9 @@ class TokenKeys:
     diminutive_of: frozenset[str] = frozenset()
     initial: bool = False
     latin: bool = False  # written in Latin letters: its skeletons are decoded, not folded
+    # A given name the table does not know: the names it is a keystroke from (`Ateksandr`).
+    # Its key, not its groups: a typo is no evidence of a name for telling brothers apart.
+    near: frozenset[str] = frozenset()
 
     @property
     def skeleton(self) -> str:
@@ -58,12 +66,15 @@ def token_keys(text: str, role: Role, sks: tuple[str, ...], latin: bool) -> Toke
     codes = unique([code_of(s) for s in stems])
     groups: frozenset[str] = frozenset()
     dims: frozenset[str] = frozenset()
+    near: frozenset[str] = frozenset()
     if role == "given":
         groups = frozenset().union(*(given_groups(s) for s in sks))
         dims = frozenset().union(*(diminutive_groups(s) for s in sks))
+        if not groups and not dims:
+            near = frozenset().union(*(near_given_groups(s) for s in sks))
     elif role == "patronymic":
         groups = frozenset().union(*(patronymic_groups(s) for s in sks))
-    return TokenKeys(text, sks, stems, codes, groups, dims, initial, latin)
+    return TokenKeys(text, sks, stems, codes, groups, dims, initial, latin, near)
 
 
 def _one_skeleton(
@@ -78,19 +89,23 @@ def _one_skeleton(
         )  # fmt: skip
     base = stem(skeleton)
     if role == "given":
+        groups, dims = given_groups(skeleton), diminutive_groups(skeleton)
+        near = frozenset() if groups or dims else near_given_groups(skeleton)
         return TokenKeys(
-            text, sks, (base,), (code_of(base),), given_groups(skeleton),
-            diminutive_groups(skeleton), initial, latin,
+            text, sks, (base,), (code_of(base),), groups, dims, initial, latin, near
         )  # fmt: skip
     return TokenKeys(text, sks, (base,), (code_of(base),), frozenset(), frozenset(), initial, latin)
 
 
 def given_key(given: TokenKeys) -> str:
-    """One key for a given name: its group in the table, else its primary skeleton."""
+    """One key for a given name: its group in the table, else the name it is a keystroke
+    from, else its primary skeleton."""
     if given.groups:
         return min(given.groups)
     if given.diminutive_of:
         return min(given.diminutive_of)
+    if given.near:
+        return min(given.near)
     return given.skeleton
 
 

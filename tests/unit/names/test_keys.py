@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from parley.names import (
     GIVEN_NAMES,
     Standard,
+    given_key,
     normalise_person_name,
     phonetic_code,
     skeletons,
@@ -102,6 +103,34 @@ def test_given_name_forms_fall_in_one_group(forms: tuple[str, ...]) -> None:
     assert all(g == groups[0] and len(g) == 1 for g in groups), list(
         zip(forms, groups, strict=True)
     )
+
+
+@pytest.mark.parametrize(
+    ("written", "name"),
+    [
+        ("Мхиаил", "Михайло"),  # two letters swapped
+        ("Ateksandr", "Олександр"),  # one changed
+        ("Wasiłaj", "Василь"),  # one added
+        ("Ktrylo", "Кирило"),
+        ("Olig", "Олег"),
+    ],
+)
+def test_a_name_a_keystroke_from_the_tables_is_keyed_as_that_name(written: str, name: str) -> None:
+    keys = given_keys(written)
+    assert not keys.groups and not keys.diminutive_of  # not a name the table knows,
+    assert given_key(keys) == given_key(given_keys(name))  # but keyed as the one it is near
+
+
+@pytest.mark.parametrize("written", ["Иван", "Ivan", "Дан", "Xqzwv", "Олександра"])
+def test_a_known_name_a_short_one_or_one_near_no_name_has_no_near_name(written: str) -> None:
+    assert not given_keys(written).near
+
+
+def test_near_names_of_one_sound_are_preferred() -> None:
+    # `ilina` is a keystroke from Ірина, Аліна and Ілона: all stay, the key is one of them.
+    near = given_keys("Ilyna").near
+    assert {"Ірина", "Аліна"} <= near
+    assert given_key(given_keys("Ilyna")) in near
 
 
 def test_the_table_is_a_real_table() -> None:
