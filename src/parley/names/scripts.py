@@ -27,8 +27,9 @@ class Language(enum.StrEnum):
 
 
 APOSTROPHE = "'"
-# Every mark a keyboard, a word processor or a scanner puts where Ukrainian writes an apostrophe.
-_APOSTROPHES = "ʼ’‘`´′ʹꞌ＇‛"
+# Every mark a keyboard, a word processor or a scanner puts where Ukrainian writes an apostrophe,
+# and the double marks BGN/PCGN and GOST write for the hard sign (`Podʺyachev`, `Dem”yan`).
+_APOSTROPHES = "ʼ’‘`´′ʹꞌ＇‛”″"
 _DASHES = "‐‑‒–—―−﹣－"
 # Stress marks and invisible characters that lists copy from the web.
 _DROP = dict.fromkeys(map(ord, "\u0301\u0300\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)

@@ -43,14 +43,15 @@ def test_language_from_letters_only_one_language_has() -> None:
     assert cyrillic_language("Петренко Олег") is None
 
 
-@pytest.mark.parametrize("mark", ["ʼ", "’", "'", "`", "′", "‘"])
+@pytest.mark.parametrize("mark", ["ʼ", "’", "'", "`", "′", "‘", "”", "″"])
 def test_every_apostrophe_becomes_one(mark: str) -> None:
     assert clean_text(f"Мар{mark}яна") == "Мар'яна"
 
 
-@pytest.mark.parametrize("marks", ["``", "''", "ʼʼ", "`'"])
+@pytest.mark.parametrize("marks", ["``", "''", "ʼʼ", "`'", "”"])
 def test_a_doubled_apostrophe_is_one_and_the_word_stays_whole(marks: str) -> None:
-    # GOST 7.79 writes the Ukrainian apostrophe as two marks: `Luk``yan` is one word.
+    # GOST 7.79 writes the Ukrainian apostrophe as two marks, BGN/PCGN the Russian hard sign
+    # as a closing quote: `Luk``yan`, `Luk”yan` are one word.
     assert clean_text(f"Luk{marks}yan") == "Luk'yan"
     assert NameReader().parts(f"VISOCHAN Luk{marks}yan", None, None, None)[:2] == (
         "visochan",
