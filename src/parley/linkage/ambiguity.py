@@ -72,6 +72,63 @@ def _undominated(left: _Ints, right: _Ints, w: Floats, margin: float) -> npt.NDA
     return close
 
 
+# A group of at most this many pairs is settled as a whole (below); a larger one stays a group.
+_SETTLED_PAIRS = 12
+
+
+def _settled(left: _Ints, right: _Ints, gain: Floats, margin: float) -> npt.NDArray[np.int8]:
+    """Which pairs of one group the group as a whole settles: 1 for a pair every other way
+    of pairing the group's records falls `margin` short of, -1 for a pair beside such a
+    pair, 0 for the rest.
+
+    Each record is one human at most once: a way of pairing the group takes each record once
+    at most, and its worth is the sum of its pairs' `gain` (a pair's weight over the least a
+    lone answer needs; leaving a record unpaired is worth nothing). A pair is settled when
+    the best way with it beats the best way with any pair beside it (its records paired
+    otherwise) by `margin`: a record whose second candidate is as likely another's is no
+    longer in doubt (`Башполченко` with his own record, and a namesake's record that his
+    namesake explains as well)."""
+    n = len(gain)
+    beside = [
+        [j for j in range(n) if j != i and (left[j] == left[i] or right[j] == right[i])]
+        for i in range(n)
+    ]
+    best: dict[int, float] = {}
+
+    def most(free: int) -> float:
+        """The worth of the best way of pairing with the pairs in the bitmask `free`."""
+        if free == 0:
+            return 0.0
+        if free not in best:
+            i = (free & -free).bit_length() - 1
+            rest = free & ~(1 << i)
+            found = most(rest)
+            if gain[i] > 0:
+                taken = rest
+                for j in beside[i]:
+                    taken &= ~(1 << j)
+                found = max(found, float(gain[i]) + most(taken))
+            best[free] = found
+        return best[free]
+
+    everything = (1 << n) - 1
+
+    def worth(i: int) -> float:
+        free = everything & ~(1 << i)
+        for j in beside[i]:
+            free &= ~(1 << j)
+        return float(gain[i]) + most(free)
+
+    with_pair = [worth(i) for i in range(n)]
+    out = np.zeros(n, dtype=np.int8)
+    for i in range(n):
+        if beside[i] and with_pair[i] >= max(with_pair[j] for j in beside[i]) + margin:
+            out[i] = 1
+    for i in np.flatnonzero(out == 1).tolist():
+        out[beside[i]] = -1
+    return out
+
+
 def answers(
     rows: pd.DataFrame, cut: float, *, margin: float = MARGIN, lone: float | None = None
 ) -> Answers:
@@ -93,8 +150,18 @@ def answers(
     shared = pd.Series(left).duplicated(keep=False).to_numpy()
     shared |= pd.Series(right).duplicated(keep=False).to_numpy()
     clear = ~shared & (w >= low)
-    # Groups: the pairs of records with more than one close candidate, linked by records.
+    # Groups: the pairs of records with more than one close candidate, linked by records;
+    # a small group settles what the pairing of all its records makes plain.
     many = np.flatnonzero(shared)
+    component = _components(left[many], right[many])
+    settled = np.zeros(len(many), dtype=np.int8)
+    for members in pd.Series(np.arange(len(many))).groupby(component).indices.values():
+        if len(members) <= _SETTLED_PAIRS:
+            pick = many[members]
+            settled[members] = _settled(left[pick], right[pick], w[pick] - low, margin)
+    clear[many[settled == 1]] = w[many[settled == 1]] >= low
+    dominated += int((w[many[settled == -1]] >= cut).sum())
+    many = many[settled == 0]
     component = _components(left[many], right[many])
     over = pd.Series(w[many] >= low).groupby(component).transform("any").to_numpy(dtype=bool)
     kept = many[over]

@@ -61,11 +61,13 @@ def test_answers_are_one_to_one_or_grouped(drawn: list[tuple[int, int, float]]) 
     for a, b in found:
         assert weight[(a, b)] >= max(weight[p] for p in found if p[0] == a) - MARGIN
         assert weight[(a, b)] >= max(weight[p] for p in found if p[1] == b) - MARGIN
-    # A pair over the threshold left out is far below another candidate of one of its records.
+    # A pair over the threshold left out is far below another candidate of one of its
+    # records, or beside a clear answer of one of them that the pairing of all settles.
     for (a, b), w in weight.items():
         if w >= CUT and (a, b) not in found:
             rivals = [v for (x, y), v in weight.items() if (x == a) != (y == b)]
-            assert w < max(rivals) - MARGIN
+            settled = [p for p in clear if (p[0] == a) != (p[1] == b)]
+            assert w < max(rivals) - MARGIN or settled
     # A group has a candidate over the threshold.
     for g in {g for g in found.values() if g >= 0}:
         assert max(weight[p] for p, h in found.items() if h == g) >= CUT
@@ -108,3 +110,25 @@ def test_candidates_each_an_answer_alone_are_a_group_under_the_threshold() -> No
     assert (2, 2) not in found and (2, 3) not in found
     # Without `lone`, nothing under the threshold is reported.
     assert not len(answers(rows, CUT).left)
+
+
+def test_a_rival_as_likely_another_records_is_settled_by_pairing_them_all() -> None:
+    # Record 0's second candidate (record 1 of the right list) is as likely record 2's, and
+    # record 2 has no other: 0 with 0 and 2 with 1 beat 0 with 1 and 2 unpaired by 5 bits.
+    found = _found([(0, 0, 5.0), (0, 1, 3.0), (2, 1, 3.0)])
+    assert found == {(0, 0): -1, (2, 1): -1}
+    # The same under the threshold, as lone answers (`Башполченко` and his namesake).
+    out = answers(_rows([(0, 0, 1.8), (0, 1, -0.5), (2, 1, -0.5)]), CUT, lone=-2.0)
+    pairs = zip(out.left.tolist(), out.right.tolist(), strict=True)
+    assert dict(zip(pairs, out.group.tolist(), strict=True)) == {(0, 0): -1, (2, 1): -1}
+
+
+def test_a_tie_the_pairing_cannot_break_stays_a_group() -> None:
+    # Three records of one name and one record that may be any of them: record 1 has its
+    # own record, which settles it, but 0 and 2 stay a group.
+    found = _found([(0, 0, 3.0), (1, 0, 3.0), (2, 0, 3.0), (1, 1, 3.0)])
+    assert found[(1, 1)] == -1 and (1, 0) not in found
+    assert found[(0, 0)] == found[(2, 0)] >= 0
+    # A twin's record scores over his brother's own: the brother's record is no answer.
+    found = _found([(0, 0, 13.4), (0, 1, 15.2)])
+    assert found[(0, 0)] == found[(0, 1)] >= 0
