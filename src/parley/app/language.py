@@ -14,10 +14,11 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
 from babel.support import Translations
 
 from parley.domain.words import user_language
-from parley.errors import ParleyError, render
+from parley.errors import ParleyError, Sentence, render
 
 LOCALES = ("uk", "ru", "en")
 DEFAULT = "en"
@@ -54,3 +55,21 @@ def user_locale() -> str:
     LC_MESSAGES, LANG); `en` when none of them names Ukrainian or Russian."""
     env = os.environ.get
     return user_language(env("PARLEY_LANG"), env("LC_ALL"), env("LC_MESSAGES"), env("LANG"))
+
+
+def number_in(locale: str, value: int | float, spec: str) -> str:
+    """A number as the locale writes it: by the locale's own format without a spec, else by the
+    spec (`.2f`, `,`) with the locale's decimal and group symbols."""
+    if not spec:
+        return format_decimal(value, locale=locale)
+    decimal, group = get_decimal_symbol(locale), get_group_symbol(locale)
+    return "".join(decimal if c == "." else group if c == "," else c for c in format(value, spec))
+
+
+def line_in(sentence: Sentence, locale: str) -> str:
+    """A line the CLI prints, in `locale`: its template through the catalog, a `Word` field
+    translated, each number as the locale writes it (`2 800`, `0,97`); in English the numbers
+    stay as Python writes them (`2800`, `0.97`), as the lines always were."""
+    known = locale if locale in LOCALES else DEFAULT
+    numbers = None if known == DEFAULT else (lambda v, spec: number_in(known, v, spec))
+    return render(sentence.as_refusal(), translations(known).gettext, numbers)

@@ -265,7 +265,7 @@ def lists_command(
             commitment=commitment,
             must=len(must),
             veto=len(veto),
-            first=first,
+            first=str(first),  # a log index, not a count
         )
     )
 

@@ -21,7 +21,15 @@ from parley.app.config import Settings
 from parley.app.documents import text_problem
 from parley.app.errors import RosterFileError, VerificationFailed
 from parley.app.keys import KeyRing
-from parley.app.language import refusal, translations, user_locale
+from parley.app.language import (
+    DEFAULT,
+    LOCALES,
+    line_in,
+    number_in,
+    refusal,
+    translations,
+    user_locale,
+)
 from parley.domain.agreements import KIND_LABELS, CommitmentKind
 from parley.domain.batches import STATUS_LABELS, BatchStatus
 from parley.domain.handovers import STATE_LABELS, HandoverState
@@ -111,8 +119,23 @@ LABELS = (N_("Error"), N_("Refused"), N_("Verification failed"), N_("ALARM"), N_
 def said(template: str, /, **fields: object) -> str:
     """A line a command prints, its template marked N_, in the user's language: a `Sentence`
     said as a refusal is (a `Word` field, such as a state, translated too); English where the
-    catalog lacks it."""
-    return refusal(Sentence(template, **fields).as_refusal(), user_locale())
+    catalog lacks it; in Ukrainian or Russian each number as that language writes it
+    (`2 800`, `0,5`): an id or a log index that is a number is given as text."""
+    return line_in(Sentence(template, **fields), user_locale())
+
+
+def number(value: int | float, spec: str = "") -> str:
+    """A number alone (a table's cell), as `said` writes one: `2 800`, `0,5` in Ukrainian or
+    Russian; in English as Python writes it."""
+    locale = user_locale()
+    if locale == DEFAULT or locale not in LOCALES:
+        return format(value, spec)
+    return number_in(locale, value, spec)
+
+
+def words(text: str) -> str:
+    """A word or a heading (marked N_ where it is written) in the user's language."""
+    return translations(user_locale()).gettext(text)
 
 
 def fail(detail: str, label: str = LABELS[0]) -> NoReturn:
@@ -201,9 +224,9 @@ def print_json(data: Any) -> None:
 
 def state_said(value: str) -> str:
     """A handover state as pages, papers and refusals say it (`consent verified`), not its
-    code (`consent_verified`, what `--to` takes); anything else as it is."""
+    code (`consent_verified`, what `--to` takes), in the user's language; anything else as it is."""
     try:
-        return STATE_LABELS[HandoverState(value)]
+        return words(STATE_LABELS[HandoverState(value)])
     except ValueError:
         return value
 
@@ -211,7 +234,7 @@ def state_said(value: str) -> str:
 def kind_said(value: str) -> str:
     """A commitment's kind as pages and reports say it (`border control`), not its code."""
     try:
-        return KIND_LABELS[CommitmentKind(value)]
+        return words(KIND_LABELS[CommitmentKind(value)])
     except ValueError:
         return value
 
@@ -219,6 +242,6 @@ def kind_said(value: str) -> str:
 def status_said(value: str) -> str:
     """A batch status as pages and refusals say it (`in progress`)."""
     try:
-        return STATUS_LABELS[BatchStatus(value)]
+        return words(STATUS_LABELS[BatchStatus(value)])
     except ValueError:
         return value

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from parley.app.keys import fingerprint, parse_verifier_key, read_verifier_key
-from parley.cli.console import fail, failures, out, session, settings, with_ledger
+from parley.cli.console import fail, failures, out, said, session, settings, with_ledger
 from parley.domain.parties import Party, Role
 from parley.errors import N_, InvalidInput
 
@@ -28,9 +28,11 @@ def init(
             ledger, name=name, mediator_id=mediator_id, mediator_name=mediator_name
         )
     if not created:
-        out.print(f"Instance in {settings().data_dir} is up to date.")
+        out.print(said(N_("Instance in {folder} is up to date."), folder=settings().data_dir))
         return
-    out.print(f"Initialised [bold]{name}[/] in {settings().data_dir}; mediator {mediator_id}.")
+    line = N_("Initialised {name} in {folder}; mediator {mediator}.")
+    bold = f"[bold]{name}[/]"  # the instance's name stands out, in any language
+    out.print(said(line, name=bold, folder=settings().data_dir, mediator=mediator_id))
 
 
 @party_app.command("add")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,9 +19,13 @@ from parley.cli.console import (
     server,
     settings,
     with_ledger,
+    words,
     write_file,
 )
 from parley.errors import N_, InvalidInput
+
+if TYPE_CHECKING:  # the audit loads the database's modules: imported where a command verifies
+    from parley.app.audit import Report
 
 log_app = typer.Typer(no_args_is_help=True, help="Checkpoints, proofs and entries of the log.")
 
@@ -102,30 +106,73 @@ def verify_command(
             report = with_ledger(lambda ledger: audit.verify_live(ledger, policy))
         else:
             report = audit.verify_export(folder, keys, policy)
+    read = folder is not None and (folder / audit.ROADMAP).exists()
+    _print_verified(report, roadmap=audit.ROADMAP if read else None)
+
+
+def _print_verified(report: Report, *, roadmap: str | None) -> None:
+    """What a verification checked, in the user's language."""
+    if report.withheld:
+        head = N_(
+            "Verified {entries} entries ({erased} erased payloads, {withheld} withheld),"
+            " {checkpoints} checkpoints with {cosignatures} cosignatures; root {root}."
+        )
+    else:
+        head = N_(
+            "Verified {entries} entries ({erased} erased payloads), {checkpoints} checkpoints"
+            " with {cosignatures} cosignatures; root {root}."
+        )
     out.print(
-        f"Verified {report.entries} entries ({report.erased} erased payloads"
-        + (f", {report.withheld} withheld" if report.withheld else "")
-        + "),"
-        f" {report.checkpoints} checkpoints with {report.cosignatures} cosignatures;"
-        f" root {report.root.hex()}."
+        said(
+            head,
+            entries=report.entries,
+            erased=report.erased,
+            withheld=report.withheld,
+            checkpoints=report.checkpoints,
+            cosignatures=report.cosignatures,
+            root=report.root.hex(),
+        )
     )
     if report.withheld:
         out.print(
-            f"{report.withheld} payloads are absent by design (an export for a party or the"
-            " public): their headers, signatures, command records and tree hashes were checked."
+            said(
+                N_(
+                    "{withheld} payloads are absent by design (an export for a party or the"
+                    " public): their headers, signatures, command records and tree hashes were"
+                    " checked."
+                ),
+                withheld=report.withheld,
+            )
         )
-    if folder is not None and (folder / audit.ROADMAP).exists():
+    if roadmap is not None:
         out.print(
-            f"{audit.ROADMAP}: the public roadmap in words, a reading of the log (not checked;"
-            " each rating it shows is a commitment.status_set entry checked above)."
+            said(
+                N_(
+                    "{file}: the public roadmap in words, a reading of the log (not checked; each"
+                    " rating it shows is a commitment.status_set entry checked above)."
+                ),
+                file=roadmap,
+            )
         )
     if report.last_checkpoint:
-        cosigners = ", ".join(report.last_cosigners) or "no witness"
-        out.print(f"Last checkpoint: size {report.last_checkpoint}, cosigned by {cosigners}.")
+        cosigners = ", ".join(report.last_cosigners) or words(N_("no witness"))
+        out.print(
+            said(
+                N_("Last checkpoint: size {size}, cosigned by {cosigners}."),
+                size=report.last_checkpoint,
+                cosigners=cosigners,
+            )
+        )
     if report.unwitnessed:
         out.print(
-            f"Unwitnessed: {report.unwitnessed} entries after the last cosigned checkpoint"
-            f" (size {report.witnessed}); only the operator vouches for them."
+            said(
+                N_(
+                    "Unwitnessed: {count} entries after the last cosigned checkpoint (size"
+                    " {size}); only the operator vouches for them."
+                ),
+                count=report.unwitnessed,
+                size=report.witnessed,
+            )
         )
 
 

@@ -11,17 +11,20 @@ import typer
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from parley.app.language import DEFAULT, user_locale
 from parley.cli.console import (
     client,
     err,
     fail,
     failures,
+    number,
     out,
     print_json,
     said,
     segment,
     server,
     with_ledger,
+    words,
 )
 from parley.domain.matches import MatchState, RecordRef
 from parley.errors import N_, Word
@@ -384,13 +387,32 @@ def reconcile_command(
     _summary(done, details)
 
 
+# the reconciliation table's headings, said in the user's language ("held" is a roster's kind
+# in the catalog: the pairs held back have their own words, the English heading stays "held")
+_HEADINGS = (
+    N_("rosters"),
+    N_("proposed"),
+    N_("already known"),
+    N_("held back"),
+    N_("ambiguous"),
+    N_("seconds"),
+)
+
+
+def _heading(text: str) -> str:
+    return "held" if text == "held back" and user_locale() == DEFAULT else words(text)
+
+
 def _summary(done: reconcile.Reconciled, details: bool) -> None:
-    table = Table(title="Reconciliation", title_justify="left")
-    for heading in ("rosters", "proposed", "already known", "held", "ambiguous", "seconds"):
-        table.add_column(heading, justify="left" if heading == "rosters" else "right")
+    table = Table(title=words(N_("Reconciliation")), title_justify="left")
+    for heading in _HEADINGS:
+        table.add_column(_heading(heading), justify="left" if heading == "rosters" else "right")
     total = [0, 0, 0, 0]
     for (left, right, proposed, found), seconds in zip(done.pairs, done.seconds, strict=True):
-        what = f"{left} ↔ {right}" if left != right else f"{left} (duplicates)"
+        if left != right:
+            what = f"{left} ↔ {right}"
+        else:
+            what = said(N_("{roster} (duplicates)"), roster=left)
         counts = [
             len(proposed.proposed),
             len(proposed.known),
@@ -398,23 +420,38 @@ def _summary(done: reconcile.Reconciled, details: bool) -> None:
             sum(len(c) for c in found.ambiguous.values()),
         ]
         total = [a + b for a, b in zip(total, counts, strict=True)]
-        table.add_row(what, *(str(n) for n in counts), f"{seconds:.1f}")
-    table.add_row("all", *(str(n) for n in total), f"{sum(done.seconds):.1f}", style="bold")
+        table.add_row(what, *(number(n) for n in counts), number(seconds, ".1f"))
+    table.add_row(
+        words(N_("all")),
+        *(number(n) for n in total),
+        number(sum(done.seconds), ".1f"),
+        style="bold",
+    )
     out.print(table)
     for left, right, _, found in done.pairs:
         named = done.groups[(left, right)].named if (left, right) in done.groups else {}
         if details:
             for a, b, why in found.held:
-                out.print(f"  held (identifiers differ): {a} / {b}: {why}", markup=False)
+                line = said(
+                    N_("held (identifiers differ): {left} / {right}: {why}"),
+                    left=a,
+                    right=b,
+                    why=why,
+                )
+                out.print(f"  {line}", markup=False)
             for label, among in found.ambiguous.items():  # side by side: the mediator chooses
-                group = named.get(label, "decided before")
-                out.print(f"  ambiguous, too close to tell apart (group {group}), none proposed:")
+                group = named.get(label) or words(N_("decided before"))
+                line = said(
+                    N_("ambiguous, too close to tell apart (group {group}), none proposed:"),
+                    group=group,
+                )
+                out.print(f"  {line}")
                 for c in among:
                     from parley.app import match_groups
 
-                    words = match_groups.without_run_label(c.explanation)
-                    line = f"    {c.left} / {c.right} ({c.score:.2f}): {words}"
-                    out.print(line, markup=False)
+                    words_ = match_groups.without_run_label(c.explanation)
+                    score = number(c.score, ".2f")
+                    out.print(f"    {c.left} / {c.right} ({score}): {words_}", markup=False)
         for warning in found.warnings:
             err.print(f"[yellow]warning:[/] {left} ↔ {right}: {warning}")
     groups = list(done.groups.values())
@@ -423,15 +460,29 @@ def _summary(done: reconcile.Reconciled, details: bool) -> None:
     settled = sum(len(g.settled) for g in groups)
     known = sum(len(g.known) for g in groups)
     out.print(
-        f"{total[0]} new proposal(s). Review with `parley match list --state proposed`; decide"
-        " with `parley match confirm|reject MATCH_ID`, or many at once with --min-score."
+        said(
+            N_(
+                "{count} new proposal(s). Review with `parley match list --state proposed`;"
+                " decide with `parley match confirm|reject MATCH_ID`, or many at once with"
+                " --min-score."
+            ),
+            count=total[0],
+        )
     )
     if formed or extended or settled or known:
         out.print(
-            f"Ambiguous groups: {formed} recorded, {extended} with new candidates, {known} found"
-            f" again, {settled} settled by these roster versions. Compare them with `parley match"
-            " list --state ambiguous`; resolve one with `parley match choose GROUP MATCH_ID`"
-            " (or --none)."
+            said(
+                N_(
+                    "Ambiguous groups: {formed} recorded, {extended} with new candidates,"
+                    " {known} found again, {settled} settled by these roster versions. Compare"
+                    " them with `parley match list --state ambiguous`; resolve one with"
+                    " `parley match choose GROUP MATCH_ID` (or --none)."
+                ),
+                formed=formed,
+                extended=extended,
+                known=known,
+                settled=settled,
+            )
         )
 
 

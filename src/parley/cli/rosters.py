@@ -25,11 +25,12 @@ from parley.cli.console import (
     server,
     state_said,
     with_ledger,
+    words,
 )
 from parley.domain.matches import RecordRef
 from parley.domain.rosters import RosterDiff, RosterKind, roster_id
 from parley.domain.words import user_language
-from parley.errors import N_, Sentence
+from parley.errors import N_, Sentence, Word
 
 roster_app = typer.Typer(no_args_is_help=True, help="Submit and compare rosters.")
 T = TypeVar("T")
@@ -453,7 +454,7 @@ def erase(
             ),
             records=len(data["erased"]),
             interviews=data["interviews"],
-            first=data["first"],
+            first=str(data["first"]),  # a log index, not a count
         )
     )
     for r in data["erased"]:
@@ -491,40 +492,59 @@ def person(
     if as_json:
         print_json(data)
         return
-    out.print(f"[bold]{data['record']}[/] {data['name']}{' (erased)' if data['erased'] else ''}")
+    erased = words(N_(" (erased)")) if data["erased"] else ""
+    out.print(f"[bold]{data['record']}[/] {data['name']}{erased}")
     for v in data["roster_versions"]:
-        mark = f"on it (revision {v['revision']})" if v["on_roster"] else "not on it"
-        out.print(f"  roster v{v['version']} from {v['source']}: {mark}")
+        if v["on_roster"]:
+            mark = said(N_("on it (revision {revision})"), revision=v["revision"])
+        else:
+            mark = words(N_("not on it"))
+        line = N_("roster v{version} from {source}: {mark}")
+        out.print("  " + said(line, version=v["version"], source=v["source"], mark=mark))
     for r in data["revisions"][1:]:
-        out.print(f"  revision {r['revision']} at {r['time']} (log entry {r['log_index']})")
+        line = N_("revision {revision} at {time} (log entry {index})")
+        out.print(
+            "  " + said(line, revision=r["revision"], time=r["time"], index=str(r["log_index"]))
+        )
     for m in data["matches"]:
-        kind = "duplicate of" if m["duplicate"] else "matched with"
+        if m["duplicate"]:
+            line = N_("duplicate of {record} ({state}, {score:.2f})")
+        else:
+            line = N_("matched with {record} ({state}, {score:.2f})")
         why = f": {m['explanation']}" if m["explanation"] else ""  # a side's view has none
-        out.print(f"  {kind} {m['with']} ({m['state']}, {m['score']:.2f}){why}")
+        kept = said(line, record=m["with"], state=Word(m["state"]), score=m["score"])
+        out.print(f"  {kept}{why}")
     for h in data["handovers"]:
         note = f" — {h['note']}" if h["note"] else ""
-        out.print(f"  {h['time']} batch {h['batch']}: {_moved(h)} by {h['by']}{note}")
+        line = N_("{time} batch {batch}: {move} by {party}")
+        moved = said(line, time=h["time"], batch=h["batch"], move=_moved(h), party=h["by"])
+        out.print(f"  {moved}{note}")
     _print_outcome(data)
+
+
+_PLANNED = N_("planned")  # a move's start before the first state
 
 
 def _moved(h: dict[str, Any]) -> str:
     """A handover's move in a person's history: `cleared → consent verified`."""
-    return f"{state_said(h['from']) if h['from'] else 'planned'} → {state_said(h['to'])}"
+    return f"{state_said(h['from']) if h['from'] else words(_PLANNED)} → {state_said(h['to'])}"
 
 
 def _print_outcome(data: dict[str, Any]) -> None:
     """Where a person the process joined to the reader's own stands; a sought record's finds."""
     if data.get("joined"):
-        now = state_said(data["state"]) if data["state"] else "in no batch"
-        out.print(f"  now: {now}{' (final)' if data['final'] else ''}")
+        now = state_said(data["state"]) if data["state"] else words(N_("in no batch"))
+        final = words(N_(" (final)")) if data["final"] else ""
+        out.print("  " + said(N_("now: {state}"), state=now) + final)
     for found in data.get("found_as", []):
         state = state_said(found["state"]) if found["state"] else "—"
-        out.print(f"  found as {found['record']} {found['name'] or ''}: {state}")
+        line = N_("found as {record} {name}: {state}")
+        out.print("  " + said(line, record=found["record"], name=found["name"] or "", state=state))
         for h in found["handovers"]:
-            out.print(f"    {h['time']} batch {h['batch']}: {_moved(h)}")
+            line = N_("{time} batch {batch}: {move}")
+            out.print("    " + said(line, time=h["time"], batch=h["batch"], move=_moved(h)))
     outcome = data.get("outcome")
     if outcome:
-        out.print(
-            f"  closed: {state_said(outcome['state'])} in batch {outcome['batch']}"
-            f" ({outcome['record']})"
-        )
+        line = N_("closed: {state} in batch {batch} ({record})")
+        state = state_said(outcome["state"])
+        out.print("  " + said(line, state=state, batch=outcome["batch"], record=outcome["record"]))

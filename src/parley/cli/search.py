@@ -12,7 +12,7 @@ import typer
 from rich.markup import escape
 
 from parley.app.language import refusal, user_locale
-from parley.cli.console import client, err, failures, out, print_json, server, with_ledger
+from parley.cli.console import client, err, failures, out, print_json, said, server, with_ledger
 from parley.domain.dates import parse_written_date, problem_of
 from parley.domain.errors import DomainError
 from parley.errors import N_, ParleyError
@@ -69,12 +69,22 @@ def _search_served(
         print_json(answer["hits"])
         return
     out.print(
-        f"{len(answer['hits'])} of {answer['records']} records on {', '.join(answer['rosters'])}:"
+        said(
+            N_("{found} of {count} records on {rosters}:"),
+            found=len(answer["hits"]),
+            count=answer["records"],
+            rosters=", ".join(answer["rosters"]),
+        )
     )
     for h in answer["hits"]:
-        born = f", born {h['birth_date']}" if h["birth_date"] else ""
+        born = _born(h["birth_date"])
         ref = f"{h['roster_id']}/{h['record_id']}"
         out.print(f"  {h['score']:.3f} {ref} {h['name']}{born}: {h['explanation']}", markup=False)
+
+
+def _born(date: str | None) -> str:
+    """A found record's birth date after its name, as written on the roster."""
+    return said(N_(", born {date}"), date=date) if date else ""
 
 
 def _warn_of_dates(named: list[tuple[str, str | None]]) -> None:
@@ -163,14 +173,26 @@ def search_command(
     if as_json:
         print_json(_hits_json(hits))
         return
-    where = f" on {', '.join(index.rosters)}" if isinstance(index, RosterSearch) else ""
-    out.print(
-        f"{len(hits)} of {len(index)} records{where}"
-        f" ({time.perf_counter() - started:.2f} s with indexing):"
-    )
+    seconds = time.perf_counter() - started
+    if isinstance(index, RosterSearch):
+        head = said(
+            N_("{found} of {count} records on {rosters} ({seconds:.2f} s with indexing):"),
+            found=len(hits),
+            count=len(index),
+            rosters=", ".join(index.rosters),
+            seconds=seconds,
+        )
+    else:
+        head = said(
+            N_("{found} of {count} records ({seconds:.2f} s with indexing):"),
+            found=len(hits),
+            count=len(index),
+            seconds=seconds,
+        )
+    out.print(head)
     for h in hits:
         if isinstance(h, RosterHit):
-            born = f", born {h.birth_date}" if h.birth_date else ""
+            born = _born(h.birth_date)
             out.print(f"  {h.score:.3f} {h.ref} {h.name}{born}: {h.explanation}", markup=False)
         else:
             out.print(f"  {h.score:.3f} {h.record_id}: {h.explanation}", markup=False)

@@ -12,15 +12,19 @@ from parley.cli.console import (
     client,
     failures,
     kind_said,
+    number,
     out,
     print_json,
+    said,
     server,
     settings,
     state_said,
     status_said,
     with_ledger,
+    words,
 )
 from parley.domain.handovers import ORDER
+from parley.errors import N_, Word
 
 
 def demo(
@@ -81,72 +85,105 @@ def status(
         _print_summary(data)
 
 
+_NOT_INITIALISED = N_("Parley (not initialised)")
+_PAST_DUE = N_("PAST DUE")
+# the status view's column headings, said in the user's language
+_EXCEPTION_COLUMNS = (N_("batch"), N_("person"), N_("name"), N_("state"), N_("detail"))
+_SIDE_COLUMNS = (
+    N_("planned"),
+    N_("received"),
+    N_("confirmed ×3"),
+    N_("done"),
+    N_("in progress"),
+    N_("by state"),
+)
+
+
 def _print_summary(data: dict[str, Any]) -> None:
     inst = data["instance"]
-    out.print(f"\n[bold]{inst['name'] if inst else 'Parley (not initialised)'}[/]")
-    parties = ", ".join(f"{p['id']} {p['name']} ({p['role']})" for p in data["parties"])
-    out.print(f"Parties: {parties}")
+    out.print(f"\n[bold]{inst['name'] if inst else words(_NOT_INITIALISED)}[/]")
+    parties = ", ".join(f"{p['id']} {p['name']} ({words(p['role'])})" for p in data["parties"])
+    out.print(said(N_("Parties: {parties}"), parties=parties))
     for r in data["rosters"]:
-        out.print(f"Roster {r['id']}: v{r['version']}, {r['records']} persons")
+        line = N_("Roster {roster}: v{version}, {count} persons")
+        out.print(said(line, roster=r["id"], version=r["version"], count=r["records"]))
     for a in data["agreements"]:
-        out.print(
-            f"\n[bold]Agreement {a['id']}[/] — {a['title']} ({a['status']}; signed by {', '.join(a['signed_by'])})"
+        head = said(N_("Agreement {agreement}"), agreement=a["id"])
+        signed = said(
+            N_("{status}; signed by {parties}"),
+            status=Word(a["status"]),
+            parties=", ".join(a["signed_by"]),
         )
+        out.print(f"\n[bold]{head}[/] — {a['title']} ({signed})")
         for phase in a["phases"]:
-            out.print(f"\n [bold]Phase {phase['ordinal']}: {phase['title']}[/]")
+            title = said(
+                N_("Phase {number}: {title}"), number=phase["ordinal"], title=phase["title"]
+            )
+            out.print(f"\n [bold]{title}[/]")
             for c in phase["commitments"]:
                 if c["kind"] == "exchange":
                     _print_exchange(c)
                 else:
-                    due = f", due {c['due_date']}" if c.get("due_date") else ""
-                    due += " [bold red]PAST DUE[/]" if c.get("past_due") else ""
-                    place = f" at {c['place']}" if c.get("place") else ""
+                    place = said(N_(" at {place}"), place=c["place"]) if c.get("place") else ""
+                    rated = f"{c['status']}/3 {words(c['status_label'])}"
                     out.print(
-                        f"  {c['id']} {kind_said(c['kind'])}{place}{due}: [bold]{c['status']}/3 {c['status_label']}[/]"
+                        f"  {c['id']} {kind_said(c['kind'])}{place}{_due(c)}: [bold]{rated}[/]"
                         f"{' — ' + c['note'] if c.get('note') else ''}"
                     )
     if data["exceptions"]:
-        table = Table(title="Exceptions: everyone who left the main path", title_justify="left")
-        for col in ("batch", "person", "name", "state", "detail"):
-            table.add_column(col)
+        title = words(N_("Exceptions: everyone who left the main path"))
+        table = Table(title=title, title_justify="left")
+        for col in _EXCEPTION_COLUMNS:
+            table.add_column(words(col))
         for e in data["exceptions"]:
             detail = ""
             if e["substitute"]:
-                detail = f"replaced by {e['substitute']}"
+                detail = said(N_("replaced by {person}"), person=e["substitute"])
             elif e["substitute_for"]:
-                detail = f"brought instead of {e['substitute_for']}"
+                detail = said(N_("brought instead of {person}"), person=e["substitute_for"])
             if e.get("batch_cancelled"):
-                detail = "; ".join(x for x in (detail, "batch cancelled") if x)
+                detail = "; ".join(x for x in (detail, words(N_("batch cancelled"))) if x)
             table.add_row(e["batch"], e["person"], e["name"] or "", state_said(e["state"]), detail)
         out.print()
         out.print(table)
     log = data["log"]
-    out.print(f"\nLog: {log['size']} signed entries, last at {log['last_time']}.")
+    line = N_("Log: {size} signed entries, last at {time}.")
+    out.print("\n" + said(line, size=log["size"], time=log["last_time"]))
+
+
+def _due(c: dict[str, Any]) -> str:
+    """A commitment's due date, and whether it has passed, after its name."""
+    due = said(N_(", due {date}"), date=c["due_date"]) if c.get("due_date") else ""
+    return due + (f" [bold red]{words(_PAST_DUE)}[/]" if c.get("past_due") else "")
 
 
 def _print_exchange(c: dict[str, Any]) -> None:
-    due = f", due {c['due_date']}" if c.get("due_date") else ""
-    due += " [bold red]PAST DUE[/]" if c.get("past_due") else ""
-    out.print(f"  {c['id']} exchange ({c['mode'].replace('_', ' ')}){due}: {c['description']}")
+    mode = words(c["mode"].replace("_", " "))
+    line = N_("{commitment} exchange ({mode}){due}: {description}")
+    out.print(
+        "  " + said(line, commitment=c["id"], mode=mode, due=_due(c), description=c["description"])
+    )
     table = Table(show_edge=False, pad_edge=False)
-    table.add_column("released by")
-    for col in ("planned", "received", "confirmed ×3", "done", "in progress", "by state"):
-        table.add_column(col, justify="right" if col != "by state" else "left")
+    table.add_column(words(N_("released by")))
+    for col in _SIDE_COLUMNS:
+        table.add_column(words(col), justify="right" if col != "by state" else "left")
     for side, s in c["sides"].items():
         states = ", ".join(
-            f"{state_said(k)} {s['by_state'][k]}" for k in ORDER if k in s["by_state"]
+            f"{state_said(k)} {number(s['by_state'][k])}" for k in ORDER if k in s["by_state"]
         )
         table.add_row(
             side,
-            str(s["planned"]),
-            str(s["released"]),
-            str(s["confirmed"]),
-            str(s["done"]),
-            str(s["in_progress"]),
+            number(s["planned"]),
+            number(s["released"]),
+            number(s["confirmed"]),
+            number(s["done"]),
+            number(s["in_progress"]),
             states,
         )
     out.print(table)
     parity = c["parity"]
-    released = " / ".join(f"{k} {v}" for k, v in parity["released"].items())
+    released = " / ".join(f"{k} {number(v)}" for k, v in parity["released"].items())
     batches = ", ".join(f"{b['id']} {status_said(b['status'])}" for b in c["batches"])
-    out.print(f"   parity: released {released}, balance {parity['balance']:+d}; batches: {batches}")
+    line = N_("parity: released {released}, balance {balance}; batches: {batches}")
+    balance = number(parity["balance"], "+d")
+    out.print("   " + said(line, released=released, balance=balance, batches=batches))

@@ -8,13 +8,14 @@ import datetime as dt
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_decimal, format_percent, get_decimal_symbol, get_group_symbol
+from babel.numbers import format_decimal, format_percent
 from starlette.requests import Request
 
 from parley.app.language import CATALOGS as CATALOGS
 from parley.app.language import DEFAULT as DEFAULT
 from parley.app.language import DOMAIN as DOMAIN
 from parley.app.language import LOCALES as LOCALES
+from parley.app.language import number_in as number_in
 from parley.app.language import refusal as refusal
 from parley.app.language import translations as translations
 from parley.errors import N_ as N_  # the marker, for the pages
@@ -79,15 +80,6 @@ def date_text(value: dt.date | dt.datetime | str | None, locale: str) -> str:
 
 def number_text(value: float, locale: str) -> str:
     return format_decimal(value, locale=locale)
-
-
-def number_in(locale: str, value: int | float, spec: str) -> str:
-    """A number as the locale writes it: by the locale's own format without a spec, else by the
-    spec (`.2f`, `,`) with the locale's decimal and group symbols."""
-    if not spec:
-        return format_decimal(value, locale=locale)
-    decimal, group = get_decimal_symbol(locale), get_group_symbol(locale)
-    return "".join(decimal if c == "." else group if c == "," else c for c in format(value, spec))
 
 
 def said(message: ParleyError | Sentence, locale: str) -> str:
