@@ -283,6 +283,13 @@ def _each(values: Values, key: Callable[[Any], object], coded: Coded | None = No
     return out
 
 
+def _each_text(values: Values, key: Callable[[Any], str | None]) -> pa.Array:
+    """`key` of each distinct value as text, taken back to every row by Arrow."""
+    codes, distinct = _factorize(values)
+    keyed = pa.array([*(key(v) for v in distinct), key(None)], type=pa.string())
+    return keyed.take(pa.array(np.where(codes < 0, len(distinct), codes)))
+
+
 def _name_parts(records: LinkageColumns, reader: NameReader) -> NameParts:
     full, family, given, patronymic = (
         _values(records, f) for f in ("full_name", "family_name", "given_name", "patronymic")
@@ -422,7 +429,7 @@ def feature_frames(
     columns |= _keyed(written, lambda text: _birth_columns(parse(text)))
     columns |= _keyed(records.array("birth_place"), _place_columns)
     for column, source, key in _SINGLE:
-        columns[column] = pa.array(_each(records.array(source), key), type=pa.string())
+        columns[column] = _each_text(records.array(source), key)
     told = _sex_code(columns["sex"].to_numpy(zero_copy_only=False)) * 27
     told += columns.pop("sex_told").to_numpy()
     distinct, back = np.unique(told, return_inverse=True)
