@@ -4,11 +4,15 @@ numbers as the language writes them), in English otherwise; SQLite and PostgreSQ
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
+
+from parley.cli.main import app
 
 HELD = "record_id,family_name,given_name,birth_date\nU-1,Коваль,Петро,1980-03-04\nU-2,Мельник,Іван,1975-01-02\n"
 SOUGHT = "record_id,family_name,given_name,birth_date\nR-1,Koval,Petro,1980-03-04\nR-2,Melnyk,Ivan,1975-01-02\n"
@@ -20,7 +24,12 @@ SAID = {
         "reconcile": ["Reconciliation", "already known", "new proposal(s). Review with"],
         "status": ["Parties: ", "Roster UA:held: v1, 2 persons", "Log: ", "signed entries"],
         "person": ["roster v1 from held.csv: on it (revision 1)", "(proposed, 0."],
-        "search": ["of 4 records on RU:sought, UA:held", "s with indexing):", ", born 1980-03-04"],
+        "search": [
+            "of 4 records on RU:sought, UA:held",
+            "s with indexing):",
+            ", born 1980-03-04",
+            "  1.000 ",
+        ],
         "verify": ["Verified ", "checkpoints with", "cosignatures; root"],
     },
     "uk": {
@@ -32,6 +41,7 @@ SAID = {
             "із 4 записів у списках RU:sought, UA:held",
             "с разом з індексуванням):",
             ", дата народження 1980-03-04",
+            "  1,000 ",
         ],
         "verify": ["Перевірено записів: ", "контрольних точок: ", "; корінь "],
     },
@@ -44,6 +54,7 @@ SAID = {
             "из 4 записей в списках RU:sought, UA:held",
             "с вместе с индексированием):",
             ", дата рождения 1980-03-04",
+            "  1,000 ",
         ],
         "verify": ["Проверено записей: ", "контрольных точек: ", "; корень "],
     },
@@ -76,3 +87,67 @@ def test_the_views_are_said_in_the_users_language(
         for view in ("status", "person", "verify"):
             for english in ("Parties", "Roster ", "Log:", "roster v", "Verified"):
                 assert english not in said[view], said[view]
+
+
+# the demo's exchange as `status` and a substituted person's `person` say it
+STORY = {
+    "uk": [
+        "Угода ROADMAP-2019",
+        "Етап 1: First step: 35 for 35",
+        "P1-EX обмін (поіменний)",
+        "звільняє",
+        "підтверджено ×3",
+        "паритет: звільнено UA 34 / RU 35, баланс -1; партії: B1 закрито",
+        "ПРОСТРОЧЕНО",
+        "Винятки: усі, хто зійшов з основного шляху",
+        "замінено на RU/RU-H-00036",
+        "список v1 з ru_held.csv: є в ньому (редакція 1)",
+        "партія B1: допущено → замінено, учасник MED",
+    ],
+    "ru": [
+        "Соглашение ROADMAP-2019",
+        "Этап 1: First step: 35 for 35",
+        "P1-EX обмен (поимённый)",
+        "освобождает",
+        "подтверждено ×3",
+        "паритет: освобождено UA 34 / RU 35, баланс -1; партии: B1 закрыто",
+        "ПРОСРОЧЕНО",
+        "Исключения: все, кто сошёл с основного пути",
+        "заменён на RU/RU-H-00036",
+        "список v1 из ru_held.csv: есть в нём (редакция 1)",
+        "партия B1: допущено → заменено, участник MED",
+    ],
+}
+# our English words the status view and a person's history used to print
+ENGLISH = (
+    "Agreement",
+    "Phase",
+    "released by",
+    "parity",
+    "Exceptions",
+    "PAST DUE",
+    " by MED",
+    "Log:",
+)
+
+
+def test_the_status_of_an_exchange_is_said_in_the_users_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PARLEY_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("PARLEY_DATABASE_URL", raising=False)
+    monkeypatch.delenv("PARLEY_LANG", raising=False)
+    runner = CliRunner()
+    assert runner.invoke(app, ["demo", "--size", "40"]).exit_code == 0
+    for language, phrases in STORY.items():
+        monkeypatch.setenv("PARLEY_LANG", language)
+        status = runner.invoke(app, ["status"])
+        person = runner.invoke(app, ["person", "RU/RU-H-00034"])
+        assert status.exit_code == 0 and person.exit_code == 0, status.output + person.output
+        said = status.output + person.output
+        for phrase in phrases:
+            assert phrase in said, f"{phrase!r} not in\n{said}"
+        for english in ENGLISH:
+            assert english not in said, said
+        # a count of signed entries in the thousands, grouped as the language writes it
+        assert re.search(r"— \d{1,3}\u00a0\d{3}, ", status.output), status.output

@@ -12,7 +12,17 @@ import typer
 from rich.markup import escape
 
 from parley.app.language import refusal, user_locale
-from parley.cli.console import client, err, failures, out, print_json, said, server, with_ledger
+from parley.cli.console import (
+    client,
+    err,
+    failures,
+    number,
+    out,
+    print_json,
+    said,
+    server,
+    with_ledger,
+)
 from parley.domain.dates import parse_written_date, problem_of
 from parley.domain.errors import DomainError
 from parley.errors import N_, ParleyError
@@ -79,7 +89,10 @@ def _search_served(
     for h in answer["hits"]:
         born = _born(h["birth_date"])
         ref = f"{h['roster_id']}/{h['record_id']}"
-        out.print(f"  {h['score']:.3f} {ref} {h['name']}{born}: {h['explanation']}", markup=False)
+        out.print(
+            f"  {number(h['score'], '.3f')} {ref} {h['name']}{born}: {h['explanation']}",
+            markup=False,
+        )
 
 
 def _born(date: str | None) -> str:
@@ -193,6 +206,8 @@ def search_command(
     for h in hits:
         if isinstance(h, RosterHit):
             born = _born(h.birth_date)
-            out.print(f"  {h.score:.3f} {h.ref} {h.name}{born}: {h.explanation}", markup=False)
+            out.print(
+                f"  {number(h.score, '.3f')} {h.ref} {h.name}{born}: {h.explanation}", markup=False
+            )
         else:
-            out.print(f"  {h.score:.3f} {h.record_id}: {h.explanation}", markup=False)
+            out.print(f"  {number(h.score, '.3f')} {h.record_id}: {h.explanation}", markup=False)
