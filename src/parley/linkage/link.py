@@ -9,7 +9,6 @@ import re
 import tempfile
 import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,8 +30,6 @@ DEFAULT_THRESHOLD = 0.5
 # at any list size (benchmarks/linkage_synthetic.py --scale).
 _U_PAIRS = 300_000
 _U_CHUNKS = 1  # one pass a comparison
-# Threads estimating u, each for a group of comparisons: a comparison's query uses one core.
-_U_THREADS = max(1, min(4, os.cpu_count() or 1))
 _SEED = 1  # the same lists give the same links
 _DUCKDB_SHARE = 0.25  # of the machine's memory for DuckDB; beyond it, it spills to disk
 _DUCKDB_MAX_GB = 2.0  # what joins need beyond it spills to disk: memory bounded at any size
@@ -121,67 +118,6 @@ def _comparisons(left: pd.DataFrame, right: pd.DataFrame) -> tuple[model.Compari
     )
 
 
-def _u_of(
-    con: duckdb.DuckDBPyConnection,
-    frames: list[pd.DataFrame],
-    comparisons: tuple[model.Comparison, ...],
-    prior: float,
-    max_pairs: int,
-) -> dict[str, Any]:
-    """Splink's u estimation of some comparisons, on a connection of their own (a cursor of
-    the database `_connection` made) that sees the same feature tables."""
-    with con:
-        for side, frame in zip("lr", frames, strict=True):
-            con.register(f"parley_{side}", frame)
-        db = DuckDBAPI(con)
-        tables = [db.register(f"parley_keys_{side}", table_name=side) for side in "lr"]
-        settings = _as_macros(model.settings(comparisons, prior, ()), con)
-        linker = Linker(tables, settings, log_level=None)
-        linker.training.estimate_u_using_random_sampling(
-            max_pairs=max_pairs, seed=_SEED, num_chunks=_U_CHUNKS
-        )
-        trained: dict[str, Any] = linker.misc.save_model_to_json()
-        return trained
-
-
-def _cost(comparison: model.Comparison) -> int:
-    """How much a pair's comparison asks, roughly: its strings compared by likeness."""
-    sql = " ".join(level.sql for level in comparison.levels)
-    return 1 + sql.count("jaro_winkler") + sql.count("damerau_levenshtein")
-
-
-def _with_u(
-    settings: dict[str, Any],
-    con: duckdb.DuckDBPyConnection,
-    frames: list[pd.DataFrame],
-    comparisons: tuple[model.Comparison, ...],
-    prior: float,
-    max_pairs: int,
-) -> dict[str, Any]:
-    """The settings with Splink's u of each comparison, estimated on random pairs by groups
-    of comparisons at once, each group in a thread on a connection of its own: Splink samples
-    the same records for every comparison (by their ids), so the u are those of one run,
-    and a comparison's query runs on one core (its sample is a few hundred records a side)."""
-    groups: list[list[model.Comparison]] = [[] for _ in range(min(_U_THREADS, len(comparisons)))]
-    for c in sorted(comparisons, key=_cost, reverse=True):  # the costliest to the idlest
-        min(groups, key=lambda g: sum(map(_cost, g))).append(c)
-    with ThreadPoolExecutor(len(groups)) as pool:
-        jobs = [
-            pool.submit(_u_of, con.cursor(), frames, tuple(g), prior, max_pairs)
-            for g in groups
-            if g
-        ]
-        estimated = {
-            c["output_column_name"]: c for job in jobs for c in job.result()["comparisons"]
-        }
-    for comparison in settings["comparisons"]:
-        found = estimated[comparison["output_column_name"]]["comparison_levels"]
-        for level, ours in zip(comparison["comparison_levels"], found, strict=True):
-            if "u_probability" in ours:
-                level["u_probability"] = ours["u_probability"]
-    return settings
-
-
 def _train(
     linker: Linker,
     tables: list[Any],
@@ -192,14 +128,13 @@ def _train(
     warnings: list[str],
     progress: Progress | None,
 ) -> Linker:
-    """Estimate the share of matches and m by EM (u is estimated before: `_with_u`); a failed
-    step keeps the priors."""
+    """Estimate the share of matches, u by sampling, m by EM; a failed step keeps the priors."""
 
     def step(stage: str, fraction: float) -> None:
         if progress is not None:
             progress(stage, fraction)
 
-    step("estimating how many pairs match", 0.2)
+    step("estimating how many pairs match", 0.0)
     try:
         linker.training.estimate_probability_two_random_records_match(
             list(deterministic), recall=0.8
@@ -209,6 +144,10 @@ def _train(
         warnings.append(
             Sentence(N_("too few sure pairs to estimate the share of matches; the prior kept"))
         )
+    step("estimating chance agreement (u)", 0.2)
+    linker.training.estimate_u_using_random_sampling(
+        max_pairs=min(_U_PAIRS, n), seed=_SEED, num_chunks=_U_CHUNKS
+    )
     for i, rule in enumerate(em_rules):
         step("training the model (expectation maximisation)", 0.4 + 0.2 * i)
         trained = linker.misc.save_model_to_json()
@@ -474,9 +413,6 @@ def _link_frames(
     n_l, n_r = map(len, frames)
     prior = 1.0 / max(n_l, n_r, 2)  # a prior of 1 (one record a side) is an infinite weight
     settings = _as_macros(model.settings(comparisons, prior, rules[0]), con)
-    if progress is not None:
-        progress("estimating chance agreement (u)", 0.0)
-    settings = _with_u(settings, con, frames, comparisons, prior, min(_U_PAIRS, n_l * n_r))
     linker = Linker(tables, settings, log_level=None)
     linker = _train(linker, tables, n_l * n_r, prior, rules[1], rules[2], warnings, progress)
     t2 = time.perf_counter()
