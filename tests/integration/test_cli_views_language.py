@@ -151,3 +151,25 @@ def test_the_status_of_an_exchange_is_said_in_the_users_language(
             assert english not in said, said
         # a count of signed entries in the thousands, grouped as the language writes it
         assert re.search(r"— \d{1,3}\u00a0\d{3}, ", status.output), status.output
+
+
+@pytest.mark.parametrize(
+    ("language", "registered", "checked", "replayed"),
+    [
+        ("en", "Registered RU (side).", "log entries: the projections equal", " s."),
+        ("uk", "Зареєстровано RU (сторона).", "; проєкції збігаються з робочими", " с."),
+        ("ru", "Зарегистрирован RU (сторона).", "; проекции совпадают с рабочими", " с."),
+    ],
+)
+def test_a_party_registered_and_a_rebuild_are_said_in_the_users_language(
+    cli: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+    language: str,
+    registered: str,
+    checked: str,
+    replayed: str,
+) -> None:
+    monkeypatch.setenv("PARLEY_LANG", language)
+    assert registered in cli("party", "add", "RU", "--name", "Russia", "--local-key").output
+    assert checked in cli("rebuild", "--check").output
+    assert cli("rebuild").output.rstrip().endswith(replayed)

@@ -10,7 +10,7 @@ import typer
 from parley.app.keys import fingerprint, parse_verifier_key, read_verifier_key
 from parley.cli.console import fail, failures, out, said, session, settings, with_ledger
 from parley.domain.parties import Party, Role
-from parley.errors import N_, InvalidInput
+from parley.errors import N_, InvalidInput, Word
 
 party_app = typer.Typer(no_args_is_help=True, help="Register parties.")
 
@@ -86,15 +86,22 @@ def party_add(
                 recovery_key=recovery,
             )
         )
-    out.print(f"Registered {party_id} ({role.value}).")
+    out.print(said(N_("Registered {party} ({role})."), party=party_id, role=Word(role.value)))
     if public is not None:
-        out.print(f"Fingerprint of its key: {fingerprint(public)} (the party reads out the same)")
+        line = N_("Fingerprint of its key: {fingerprint} (the party reads out the same)")
+        out.print(said(line, fingerprint=fingerprint(public)))
     if recovery is not None:
-        out.print(f"Fingerprint of its recovery key: {fingerprint(recovery)} (read out the same)")
+        line = N_("Fingerprint of its recovery key: {fingerprint} (read out the same)")
+        out.print(said(line, fingerprint=fingerprint(recovery)))
     elif public is not None:
         out.print(
-            f"No recovery key: if {party_id} loses its key it cannot act again under this id"
-            " (register it with --recovery-key, as `key init` printed it)."
+            said(
+                N_(
+                    "No recovery key: if {party} loses its key it cannot act again under this id"
+                    " (register it with --recovery-key, as `key init` printed it)."
+                ),
+                party=party_id,
+            )
         )
 
 
@@ -131,10 +138,12 @@ def rebuild_command(
                 f"\n{listed}",
                 "Check failed",
             )
-        out.print(
-            f"Replayed {entries} log entries: the projections equal the live ones; nothing changed."
+        line = N_(
+            "Replayed {count} log entries: the projections equal the live ones; nothing changed."
         )
+        out.print(said(line, count=entries))
         return
     for d in done.repaired:
-        out.print(f"Repaired {d}")
-    out.print(f"Replayed {done.entries} log entries in {done.seconds:.1f} s.")
+        out.print(said(N_("Repaired {what}"), what=d))
+    line = N_("Replayed {count} log entries in {seconds:.1f} s.")
+    out.print(said(line, count=done.entries, seconds=done.seconds))

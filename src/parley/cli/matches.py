@@ -60,9 +60,10 @@ def add_command(
             )
         )
     for mid in done.known:
-        out.print(f"Already {done.known_states[mid].value}: {mid}", markup=False)
+        state = Word(done.known_states[mid].value)
+        out.print(said(N_("Already {state}: {match}"), state=state, match=mid), markup=False)
     for mid in done.proposed:
-        out.print(f"Proposed {mid}")
+        out.print(said(N_("Proposed {match}"), match=mid))
 
 
 def _decide(mid: str, state: MatchState, note: str, actor: str) -> None:
@@ -214,8 +215,11 @@ def choose_command(
                 )
             )
     for mid in picked:
-        out.print(f"{mid}: confirmed", markup=False)
-    out.print(f"{group}: " + ("the others rejected" if picked else "every candidate rejected"))
+        out.print(said(N_("{match}: {state}"), match=mid, state=Word("confirmed")), markup=False)
+    if picked:
+        out.print(said(N_("{group}: the others rejected"), group=group))
+    else:
+        out.print(said(N_("{group}: every candidate rejected"), group=group))
 
 
 @match_app.command("reverse")
@@ -511,6 +515,7 @@ def unlocated_command(
     if as_json:
         print_json(rows)
         return
-    out.print(f"{len(rows)} sought by {party} and not located:")
+    out.print(said(N_("{count} sought by {party} and not located:"), count=len(rows), party=party))
     for r in rows:
-        out.print(f"  {r['record']} {r['name']} (evidence: {r['evidence']})")
+        line = N_("{record} {name} (evidence: {evidence})")
+        out.print("  " + said(line, record=r["record"], name=r["name"], evidence=r["evidence"]))
