@@ -31,6 +31,7 @@ SAID = {
             "  1.000 ",
         ],
         "verify": ["Verified ", "checkpoints with", "cosignatures; root"],
+        "confirm": ["2 cross-side proposal(s) at or above 0.5 (lowest 0."],
     },
     "uk": {
         "init": ["актуальний."],
@@ -44,6 +45,7 @@ SAID = {
             "  1,000 ",
         ],
         "verify": ["Перевірено записів: ", "контрольних точок: ", "; корінь "],
+        "confirm": ["Пропозицій між сторонами з оцінкою 0,5 або вище: 2 (найнижча 0,"],
     },
     "ru": {
         "init": ["актуален."],
@@ -57,6 +59,7 @@ SAID = {
             "  1,000 ",
         ],
         "verify": ["Проверено записей: ", "контрольных точек: ", "; корень "],
+        "confirm": ["Предложений между сторонами с оценкой 0,5 или выше: 2 (самая низкая 0,"],
     },
 }
 
@@ -77,6 +80,7 @@ def test_the_views_are_said_in_the_users_language(
         "status": cli("status").output,
         "person": cli("person", "UA:held/U-1").output,
         "search": cli("search", "Koval Petro").output,
+        "confirm": cli("match", "confirm", "--min-score", "0.5", "--cross-side", "--yes").output,
     }
     cli("export", "--out", str(tmp_path / "audit"))
     said["verify"] = cli("verify", str(tmp_path / "audit"), "--allow-unwitnessed").output

@@ -86,6 +86,33 @@ def _decide_served(mids: list[str], state: MatchState, note: str, actor: str) ->
     client(actor).request("POST", "/v1/matches/decisions", body)
 
 
+# what a decision over many proposals says it found, by the kind asked for (--duplicates)
+_NONE = {
+    None: (
+        N_("No proposal at or above {score}: nothing to confirm."),
+        N_("No proposal at or above {score}: nothing to reject."),
+    ),
+    True: (
+        N_("No duplicate proposal at or above {score}: nothing to confirm."),
+        N_("No duplicate proposal at or above {score}: nothing to reject."),
+    ),
+    False: (
+        N_("No cross-side proposal at or above {score}: nothing to confirm."),
+        N_("No cross-side proposal at or above {score}: nothing to reject."),
+    ),
+}
+_FOUND = {
+    None: N_("{count} proposal(s) at or above {score} (lowest {low:.3f})."),
+    True: N_("{count} duplicate proposal(s) at or above {score} (lowest {low:.3f})."),
+    False: N_("{count} cross-side proposal(s) at or above {score} (lowest {low:.3f})."),
+}
+
+
+def _score(value: float) -> str:
+    """A --min-score as the user gave it (`0.9`, not `0.900`), in the user's language."""
+    return number(value, "g")
+
+
 def _decide_many(
     state: MatchState, min_score: float, duplicates: bool | None, note: str, actor: str, yes: bool
 ) -> None:
@@ -106,14 +133,18 @@ def _decide_many(
                 )
             )
     rows = [r for r in rows if duplicates is None or r["duplicate"] is duplicates]
-    kind = {None: "", True: " duplicate", False: " cross-side"}[duplicates]
-    verb = "confirm" if state is MatchState.CONFIRMED else "reject"
+    confirm = state is MatchState.CONFIRMED
     if not rows:
-        out.print(f"No{kind} proposal at or above {min_score:g}: nothing to {verb}.")
+        none = _NONE[duplicates][0 if confirm else 1]
+        out.print(said(none, score=_score(min_score)))
         return
     low = min(r["score"] for r in rows)
-    out.print(f"{len(rows)}{kind} proposal(s) at or above {min_score:g} (lowest {low:.3f}).")
-    if not yes and not typer.confirm(f"{verb.capitalize()} all {len(rows)}?", default=False):
+    found = said(_FOUND[duplicates], count=len(rows), score=_score(min_score), low=low)
+    out.print(found)
+    ask = said(
+        N_("Confirm all {count}?") if confirm else N_("Reject all {count}?"), count=len(rows)
+    )
+    if not yes and not typer.confirm(ask, default=False):
         fail(f"nothing was {state.value}", "Stopped")
     mids = [r["match_id"] for r in rows]
     with failures():  # exactly those shown: one decided meanwhile refuses the whole lot
@@ -328,7 +359,7 @@ def list_command(
         out.print(f"  {_record_line(r['left'], r.get('left_record'))}", markup=False)
         out.print(f"  {_record_line(r['right'], r.get('right_record'))}", markup=False)
         if r["explanation"]:  # a side's view has none
-            out.print(f"  why: {r['explanation']}", markup=False)
+            out.print("  " + said(N_("why: {why}"), why=r["explanation"]), markup=False)
     out.print(said(N_("{count} match(es)."), count=len(rows)))
 
 

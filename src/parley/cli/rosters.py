@@ -458,11 +458,11 @@ def erase(
         )
     )
     for r in data["erased"]:
-        out.print(f"  erased {r}")
+        out.print("  " + said(N_("erased {record}"), record=r))
     for r in data["already"]:
-        out.print(f"  erased before: {r}")
+        out.print("  " + said(N_("erased before: {record}"), record=r))
     for n in data["not_erased"]:
-        out.print(f"  not erased: {n['record']}: {n['why']}")
+        out.print("  " + said(N_("not erased: {record}: {why}"), record=n["record"], why=n["why"]))
     out.print(said(N_("Not erased: {what}."), what=Sentence(roster_rows.NEVER_JOINED)))
 
 
