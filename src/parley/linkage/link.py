@@ -212,36 +212,6 @@ def _as_macros(settings: dict[str, Any], con: duckdb.DuckDBPyConnection) -> dict
     return settings
 
 
-# A family name's skeleton this long or more is matched a keystroke apart (`Karpa` / `Kapa`).
-_KEYSTROKE_LENGTH = 4
-
-
-def _forms(table: str) -> str:
-    """Each family skeleton of `table` (once) and every form of it with one letter dropped."""
-    dropped = "list_transform(range(length(s)), lambda i: s[1:i] || s[i + 2:])"
-    return (
-        f"SELECT s, unnest(list_append({dropped}, s)) AS form FROM (SELECT DISTINCT fam_skel "
-        f"AS s FROM {table} WHERE length(fam_skel) >= {_KEYSTROKE_LENGTH})"
-    )
-
-
-def _one_keystroke_pairs(left: str, right: str) -> str:
-    """Pairs of one given name whose family names are a keystroke apart (a letter dropped,
-    added or changed, two swapped: a typo's `Stus` / `Sus`, a machine translation's
-    `Bogdynev`): the sound of a family name so changed is often another's, and no date or
-    father's name may be there to bring the pair instead. Two skeletons a keystroke apart
-    share a form with a letter dropped; the skeletons are paired first, then their records."""
-    near = (
-        f"SELECT DISTINCT a.s AS sl, b.s AS sr FROM ({_forms(left)}) AS a "
-        f"JOIN ({_forms(right)}) AS b ON a.form = b.form WHERE a.s <> b.s"
-    )
-    return (
-        f"SELECT l.record_id AS record_id_l, r.record_id AS record_id_r FROM ({near}) AS n "
-        f"JOIN {left} AS l ON l.fam_skel = n.sl "
-        f"JOIN {right} AS r ON r.fam_skel = n.sr AND r.given_key = l.given_key"
-    )
-
-
 _IDENTIFIERS = explain.IDENTIFIERS
 # The rules Splink is given: to generate pairs, to count sure pairs, to train on.
 _RULES = (model.PREDICTION_RULES, model.DETERMINISTIC_RULES, model.EM_RULES)
@@ -430,10 +400,7 @@ def _link_frames(
     con = _connection(frames, words)
     keys = ("parley_keys_l", "parley_keys_r")
     # The pairs first: the joins that find them are done with before the pairs are compared.
-    pairs = scoring.pairs_sql(rules[0], *keys)
-    if {"fam_skel", "given_key"} <= present:
-        pairs += f" UNION SELECT * FROM ({_one_keystroke_pairs(*keys)})"
-    con.execute(f"create temp table parley_pairs as {pairs}")
+    con.execute(f"create temp table parley_pairs as {scoring.pairs_sql(rules[0], *keys)}")
     con.execute(
         "create temp table parley_scored as "
         + scoring.scored_sql(trained, comparisons, "parley_pairs", *keys, floor)

@@ -7,15 +7,12 @@ import random
 from typing import Any
 
 import duckdb
-import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from parley.linkage import Link, LinkageRecord, LinkResult, link, model
 from parley.linkage.explain import explanation_sql
-from parley.linkage.link import LinkageError, _link_features, _one_keystroke_pairs
+from parley.linkage.link import LinkageError, _link_features
 from parley.linkage.prepare import feature_frame, feature_frames
 from tests.unit.linkage.cross_script import cross_script_lists
 
@@ -191,58 +188,3 @@ def test_levels_computed_again_for_explanations_are_splinks_own() -> None:
     # Not a trivial agreement: these lists reach many levels of the names and dates.
     for c, levels in ((model.FAMILY, 3), (model.BIRTH_DATE, 3), (model.GIVEN, 2)):
         assert pairs[f"ours_{c.column}"].nunique() >= levels, c.name
-
-
-def _keystroke_pairs(
-    left: list[dict[str, Any]], right: list[dict[str, Any]]
-) -> set[tuple[int, int]]:
-    """The pairs `_one_keystroke_pairs` brings from rows of family skeleton and given key."""
-    con = duckdb.connect()
-    for name, rows in (("kl", left), ("kr", right)):
-        frame = pd.DataFrame(rows, columns=["fam_skel", "given_key"], dtype=object)
-        con.register(name, frame.assign(record_id=np.arange(len(rows), dtype=np.int64)))
-    return {(a, b) for a, b in con.execute(_one_keystroke_pairs("kl", "kr")).fetchall()}
-
-
-def test_family_names_a_keystroke_apart_are_paired_under_one_given_name() -> None:
-    left = [
-        {"fam_skel": "stus", "given_key": "Азар"},
-        {"fam_skel": "karpa", "given_key": "Арсеній"},
-        {"fam_skel": "semenov", "given_key": "Артем"},
-        {"fam_skel": "kim", "given_key": "Лев"},  # too short to say a typo from another
-        {"fam_skel": "bondar", "given_key": None},
-    ]  # fmt: skip
-    right = [
-        {"fam_skel": "sus", "given_key": "Азар"},  # too short on one side
-        {"fam_skel": "kapa", "given_key": "Арсеній"},
-        {"fam_skel": "semeonv", "given_key": "Артем"},  # two letters swapped
-        {"fam_skel": "semenov", "given_key": "Артем"},  # the same: other rules bring it
-        {"fam_skel": "semeov", "given_key": "Олег"},  # another given name
-        {"fam_skel": "kin", "given_key": "Лев"},
-        {"fam_skel": "bondat", "given_key": None},
-    ]  # fmt: skip
-    assert _keystroke_pairs(left, right) == {(1, 1), (2, 2)}
-
-
-_EDITS = st.sampled_from(["drop", "add", "change", "swap"])
-
-
-@given(
-    st.text("abkorsv", min_size=5, max_size=9), _EDITS, st.integers(0, 8), st.sampled_from("aoz")
-)
-def test_any_one_keystroke_on_a_family_name_is_found(
-    skeleton: str, edit: str, at: int, letter: str
-) -> None:
-    i = at % (len(skeleton) - 1)
-    typed = {
-        "drop": skeleton[:i] + skeleton[i + 1 :],
-        "add": skeleton[:i] + letter + skeleton[i:],
-        "change": skeleton[:i] + letter + skeleton[i + 1 :],
-        "swap": skeleton[:i] + skeleton[i + 1] + skeleton[i] + skeleton[i + 2 :],
-    }[edit]
-    left, right = (
-        [{"fam_skel": skeleton, "given_key": "Олег"}],
-        [{"fam_skel": typed, "given_key": "Олег"}],
-    )
-    pairs = _keystroke_pairs(left, right)
-    assert pairs == ({(0, 0)} if typed != skeleton else set())
