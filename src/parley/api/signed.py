@@ -21,7 +21,7 @@ from fastapi.dependencies.utils import (
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.routing import APIRoute
-from pydantic.fields import PydanticUndefined
+from pydantic_core import PydanticUndefined
 
 from parley.api.errors import body_of, said_in, status_of
 from parley.api.worker_threads import WorkerThreads
