@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
@@ -36,6 +37,8 @@ def environment(locale: str) -> Environment:
     env.filters["refusal"] = lambda error: i18n.refusal(error, locale)
     # an explanation (a planner's reason, a match's words) is a template with fields, said alike
     env.filters["said"] = lambda message: i18n.said(message, locale)
+    # text as an agreement's parties wrote it (a title, a phase, a commitment), not a label
+    env.filters["written"] = lambda v: Markup('<span class="written">{}</span>').format(v)
     env.globals["LOCALES"] = i18n.LOCALES
     env.globals["NATIVE"] = i18n.NATIVE
     return env
