@@ -128,29 +128,21 @@ def _report(
                     "at": None if when is None else write_moment(when),
                 },
             )
-            out.print(
-                said(
-                    N_("{actor} reported a {kind} on {commitment}."),
+        else:
+            from parley.app import agreements
+
+            with_ledger(
+                lambda ledger: agreements.report(
+                    ledger,
                     actor=actor,
-                    kind=Word(kind.value),
-                    commitment=commitment,
+                    commitment_id=commitment,
+                    kind=kind,
+                    place=place,
+                    observed_on=day,
+                    text=text,
+                    at=when,
                 )
             )
-            return
-        from parley.app import agreements
-
-        with_ledger(
-            lambda ledger: agreements.report(
-                ledger,
-                actor=actor,
-                commitment_id=commitment,
-                kind=kind,
-                place=place,
-                observed_on=day,
-                text=text,
-                at=when,
-            )
-        )
     out.print(
         said(
             N_("{actor} reported a {kind} on {commitment}."),
