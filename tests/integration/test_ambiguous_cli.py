@@ -5,6 +5,7 @@ candidates side by side with their group id, `match choose` resolves it (one cho
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -135,3 +136,37 @@ def _size() -> int:
             return ledger.size(tx)
     finally:
         ledger.close()
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "state", "born"),
+    [
+        (
+            "uk",
+            "група {group}: кандидатів, надто близьких, щоб розрізнити: 2; виберіть командою"
+            " `parley match choose {group} MATCH_ID` або --none",
+            "неоднозначно (група {group}) 0,710  ",
+            "UA:held/son Гайдамака Остап Остапович (дата народження 1978)",
+        ),
+        (
+            "ru",
+            "группа {group}: кандидатов, слишком близких, чтобы различить: 2; выберите командой"
+            " `parley match choose {group} MATCH_ID` или --none",
+            "неоднозначно (группа {group}) 0,710  ",
+            "UA:held/son Гайдамака Остап Остапович (дата рождения 1978)",
+        ),
+    ],
+)
+def test_match_list_is_said_in_the_users_language(
+    group: str, language: str, heading: str, state: str, born: str
+) -> None:
+    listed = CliRunner(env={"PARLEY_LANG": language}).invoke(
+        app, ["match", "list", "--state", "ambiguous"]
+    )
+    assert listed.exit_code == 0, listed.output
+    text = re.sub(r" *\n", " ", listed.stdout)  # lines wrapped at the console's width joined
+    assert heading.format(group=group) in text, text
+    assert state.format(group=group) + TO_SON in text, text
+    assert born in text, text
+    for english in ("group ", "ambiguous", "born", "candidate(s)"):
+        assert english not in text, text

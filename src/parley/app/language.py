@@ -7,11 +7,13 @@ src/parley); the pages, the API's clients and the CLI read them through this mod
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 from io import BytesIO
 from pathlib import Path
 
+from babel.dates import format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
@@ -64,6 +66,21 @@ def number_in(locale: str, value: int | float, spec: str) -> str:
         return format_decimal(value, locale=locale)
     decimal, group = get_decimal_symbol(locale), get_group_symbol(locale)
     return "".join(decimal if c == "." else group if c == "," else c for c in format(value, spec))
+
+
+def moment_in(locale: str, text: str) -> str:
+    """A time as written on the log or by a party (ISO 8601: `2019-09-02T14:00:00Z`, an offset
+    or microseconds allowed) as the locale writes a date and a time, in UTC and saying so; a
+    text that is no such time, as it is."""
+    try:
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return text
+    if "T" not in text and " " not in text:  # a date alone is no time
+        return text
+    utc = moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+    known = locale if locale in LOCALES else DEFAULT
+    return f"{format_datetime(utc, format='medium', tzinfo=dt.UTC, locale=known)} UTC"
 
 
 def line_in(sentence: Sentence, locale: str) -> str:

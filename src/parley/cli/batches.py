@@ -20,6 +20,7 @@ from parley.cli.console import (
     segment,
     server,
     with_ledger,
+    words,
 )
 from parley.domain.agreements import PersonRef
 from parley.domain.errors import DomainError
@@ -93,30 +94,37 @@ def _request(
     )
 
 
-def _print_proposal(proposal: NextBatch, show: int) -> None:
+def _summary(proposal: NextBatch, *, named: bool) -> str:
+    """A plan's summary in the user's language (the reasons too, as the refusals are); in
+    English with the sides' names for side A and side B where `named`, as it always was."""
     plan = proposal.plan
     a, b = proposal.sides
-    locale = user_locale()  # the reasons in PARLEY_LANG's language, as the refusals are
+    locale = user_locale()
     if locale == "en":
-        summary = plan.summary().replace("side A", a).replace("side B", b)
-    else:
-        summary = refusal(plan.summary_said(), locale)
-    out.print(f"[bold]{summary}[/]")
+        summary = plan.summary()
+        return summary.replace("side A", a).replace("side B", b) if named else summary
+    return refusal(plan.summary_said(), locale)
+
+
+def _print_proposal(proposal: NextBatch, show: int) -> None:
+    plan = proposal.plan
+    locale = user_locale()  # the reasons in PARLEY_LANG's language, as the refusals are
+    out.print(f"[bold]{_summary(proposal, named=True)}[/]")
     before, after = (refusal(x.said(), locale) for x in (plan.balance_before, plan.balance_after))
-    out.print(f"parity: {before} → {after}")
+    out.print(said(N_("parity: {before} → {after}"), before=before, after=after))
     table = Table(show_edge=False, pad_edge=False)
-    for col in ("person", "", "why"):
-        table.add_column(col)
+    for col in (N_("person"), "", N_("why")):
+        table.add_column(words(col) if col else col)
     shown = sorted(plan.decisions, key=lambda d: (not d.included, d.rank))[:show]
     for d in shown:
-        table.add_row(str(d.person), "in" if d.included else "out", refusal(d.said, locale))
+        chosen = words(N_("in")) if d.included else words(N_("out"))
+        table.add_row(str(d.person), chosen, refusal(d.said, locale))
     out.print(table)
     if len(plan.decisions) > show:
-        out.print(
-            f"… and {len(plan.decisions) - show} more decisions (--show N, or --json for all)"
-        )
+        more = N_("… and {count} more decisions (--show N, or --json for all)")
+        out.print(said(more, count=len(plan.decisions) - show))
     for ref, where in proposal.not_proposed:
-        out.print(f"named, not in this batch: {ref} — {where}")
+        out.print(said(N_("named, not in this batch: {person} — {where}"), person=ref, where=where))
 
 
 def _proposal_json(proposal: NextBatch) -> dict[str, Any]:
@@ -228,10 +236,10 @@ def lists_command(
                     )
                 ]
             for party, must_of, veto_of in seen:
-                out.print(
-                    f"{party}: must include {', '.join(sorted(map(str, must_of))) or '—'};"
-                    f" veto {', '.join(sorted(map(str, veto_of))) or '—'}"
-                )
+                line = N_("{party}: must include {must}; veto {veto}")
+                must_said = ", ".join(sorted(map(str, must_of))) or "—"
+                veto_said = ", ".join(sorted(map(str, veto_of))) or "—"
+                out.print(said(line, party=party, must=must_said, veto=veto_said))
             if not seen:
                 out.print(said(N_("No lists signed for this exchange.")))
             return
@@ -299,7 +307,8 @@ def plan_command(
                 request=request,
             )
         )
-    out.print(f"Planned batch {batch_id}: {proposal.plan.summary()}")
+    summary = _summary(proposal, named=False)
+    out.print(said(N_("Planned batch {batch}: {summary}"), batch=batch_id, summary=summary))
 
 
 @batch_app.command("confirm")
@@ -423,11 +432,21 @@ def _amendments(actor: str | None, batch_id: str) -> list[_Amendment]:
 
 
 def _amendment_line(batch_id: str, a: _Amendment) -> str:
-    changes = [f"add {p} (to {r})" for p, r in a.added] + [f"withdraw {p}" for p in a.withdrawn]
-    state = "in force" if a.in_force else "awaiting the others"
-    return (
-        f"Amendment {a.amendment} of {batch_id}: {', '.join(changes)} — {a.reason}"
-        f" (agreed by {', '.join(a.agreed_by)}; {state})"
+    changes = [said(N_("add {person} (to {party})"), person=p, party=r) for p, r in a.added] + [
+        said(N_("withdraw {person}"), person=p) for p in a.withdrawn
+    ]
+    state = N_("in force") if a.in_force else N_("awaiting the others")
+    line = N_(
+        "Amendment {amendment} of {batch}: {changes} — {reason} (agreed by {parties}; {state})"
+    )
+    return said(
+        line,
+        amendment=str(a.amendment),
+        batch=batch_id,
+        changes=", ".join(changes),
+        reason=a.reason,
+        parties=", ".join(a.agreed_by),
+        state=Word(state),
     )
 
 

@@ -25,6 +25,7 @@ from parley.app.language import (
     DEFAULT,
     LOCALES,
     line_in,
+    moment_in,
     number_in,
     refusal,
     translations,
@@ -33,7 +34,7 @@ from parley.app.language import (
 from parley.domain.agreements import KIND_LABELS, CommitmentKind
 from parley.domain.batches import STATUS_LABELS, BatchStatus
 from parley.domain.handovers import STATE_LABELS, HandoverState
-from parley.errors import N_, InvalidInput, ParleyError, Sentence
+from parley.errors import N_, InvalidInput, ParleyError, Sentence, Word
 
 if TYPE_CHECKING:  # the database's modules load in a local command alone (`session`): a
     # party's command to a server (`client`) runs without SQLAlchemy and Alembic
@@ -90,7 +91,7 @@ def client(actor: str | None) -> Client:
     if actor in ring.pending():  # a rotation stopped halfway: settle it against the server
         done = keys_served.settle_served(url, ring, actor)
         if done is not None:
-            err.print(f"{actor}: a key rotation that stopped was settled: {done.value}.")
+            err.print(settled(actor, done.value))
     return Client(url, ring.signer(actor))
 
 
@@ -107,7 +108,7 @@ class CheckedArguments(TyperGroup):
         for number, arg in enumerate(args, start=1):
             why = text_problem(arg, free_text=True)
             if why:
-                fail(f"argument {number} {why}")
+                fail(said(N_("argument {number} {why}"), number=str(number), why=why))
         parsed: list[str] = super().parse_args(ctx, args)
         return parsed
 
@@ -131,6 +132,33 @@ def number(value: int | float, spec: str = "") -> str:
     if locale == DEFAULT or locale not in LOCALES:
         return format(value, spec)
     return number_in(locale, value, spec)
+
+
+def moment(value: str | None) -> str:
+    """A time the log or a party wrote (ISO 8601, UTC) as the user's language writes a date and
+    a time (`5 груд. 2026 р., 14:30:00 UTC`; `Dec 5, 2026, 2:30:00 PM UTC`); a text that is no
+    such time, as it is."""
+    return "" if value is None else moment_in(user_locale(), value)
+
+
+_WARNING = N_("warning")
+
+
+def warn(text: str) -> None:
+    """A warning on stderr, after the word `warning` in the user's language."""
+    err.print(f"[yellow]{words(_WARNING)}:[/] {text}")
+
+
+# what a rotation that stopped halfway came to (app.keys.Settled), said in the user's language
+_SETTLED = (
+    N_("the log made it the party's key: it is now the current key"),
+    N_("the rotation never reached the log: the pending key was removed"),
+)
+
+
+def settled(party: str, outcome: str) -> str:
+    line = N_("{party}: a key rotation that stopped was settled: {outcome}.")
+    return said(line, party=party, outcome=Word(outcome))
 
 
 def words(text: str) -> str:
@@ -175,13 +203,14 @@ def failures(refused: str = N_("nothing was imported")) -> Iterator[None]:
 def write_file(path: Path, data: bytes) -> None:
     """Write a file the user named, or end with one line saying why it cannot be."""
     if path.is_dir():
-        fail(f"{path} is a folder: give the file to write")
+        fail(said(N_("{path} is a folder: give the file to write"), path=path))
     if not path.parent.is_dir():
-        fail(f"{path.parent}: no such folder")
+        fail(said(N_("{path}: no such folder"), path=path.parent))
     try:
         path.write_bytes(data)
     except OSError as e:
-        fail(f"cannot write {path}: {e.strerror or type(e).__name__}")
+        why = e.strerror or type(e).__name__
+        fail(said(N_("cannot write {path}: {why}"), path=path, why=why))
 
 
 @contextmanager
@@ -202,7 +231,7 @@ def session(create: bool = False) -> Iterator[Ledger]:
     ledger = Ledger.open(local, KeyRing(local.keys_dir), create=create)
     try:
         for party, done in keys_admin.settle_all(ledger):  # rotations that stopped halfway
-            err.print(f"{party}: a key rotation that stopped was settled: {done.value}.")
+            err.print(settled(party, done.value))
         yield ledger
     finally:
         ledger.close()

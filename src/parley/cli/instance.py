@@ -8,9 +8,20 @@ from typing import Annotated
 import typer
 
 from parley.app.keys import fingerprint, parse_verifier_key, read_verifier_key
-from parley.cli.console import fail, failures, out, said, session, settings, with_ledger
+from parley.cli.console import (
+    fail,
+    failures,
+    out,
+    said,
+    session,
+    settings,
+    with_ledger,
+    words,
+)
 from parley.domain.parties import Party, Role
 from parley.errors import N_, InvalidInput, Word
+
+_CHECK_FAILED = N_("Check failed")
 
 party_app = typer.Typer(no_args_is_help=True, help="Register parties.")
 
@@ -121,7 +132,7 @@ def rebuild_command(
 ) -> None:
     """Drop the projections and replay the log (the repair), or with --check only compare."""
     if check and repair:
-        fail("--check changes nothing and --repair changes the projections: choose one")
+        fail(words(N_("--check changes nothing and --repair changes the projections: choose one")))
     from parley.app import rebuild
 
     with failures():
@@ -132,12 +143,11 @@ def rebuild_command(
     if check:
         if found:
             listed = "\n".join(f"  {d}" for d in found)
-            fail(
-                f"{len(found)} projection table(s) differ from a replay of the log"
-                f" ({entries} entries); nothing was changed (repair: parley rebuild --repair):"
-                f"\n{listed}",
-                "Check failed",
+            line = N_(
+                "{count} projection table(s) differ from a replay of the log ({entries}"
+                " entries); nothing was changed (repair: parley rebuild --repair):"
             )
+            fail(said(line, count=len(found), entries=entries) + f"\n{listed}", _CHECK_FAILED)
         line = N_(
             "Replayed {count} log entries: the projections equal the live ones; nothing changed."
         )

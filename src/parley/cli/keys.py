@@ -12,8 +12,16 @@ import typer
 from parley.app import keys_served
 from parley.app.keys import KeyRing, init_party_key, read_private_key, read_verifier_key
 from parley.app.keys import fingerprint as key_fingerprint
-from parley.cli.console import client, failures, out, said, server, settings, with_ledger
-from parley.errors import N_, InvalidInput
+from parley.cli.console import (
+    client,
+    failures,
+    out,
+    said,
+    server,
+    settings,
+    with_ledger,
+)
+from parley.errors import N_, InvalidInput, Word
 
 key_app = typer.Typer(
     no_args_is_help=True,
@@ -48,11 +56,11 @@ def key_init(
     else:
         kept = N_("{party} already has a signing key in {folder}; kept as it is.")
         out.print(said(kept, party=party, folder=settings().keys_dir))
-    out.print(f"Verifier key: {made.public.hex()}")
-    out.print(f"Fingerprint:  {made.fingerprint}")
+    out.print(said(N_("Verifier key: {key}"), key=made.public.hex()))
+    out.print(said(N_("Fingerprint:  {fingerprint}"), fingerprint=made.fingerprint))
     if made.recovery is not None:
-        out.print(f"Recovery key: {made.recovery.hex()}")
-        out.print(f"Recovery fingerprint: {key_fingerprint(made.recovery)}")
+        out.print(said(N_("Recovery key: {key}"), key=made.recovery.hex()))
+        out.print(_recovery_fingerprint(made.recovery))
     if made.recovery_file is not None:
         move_it = N_(
             "Recovery key file: {file}\nMove that file off this machine now (removable media in a"
@@ -61,11 +69,15 @@ def key_init(
         )
         out.print(said(move_it, file=made.recovery_file, party=party))
     recovery = f" --recovery-key {made.recovery.hex()}" if made.recovery is not None else ""
-    out.print(
-        f"Give the verifier keys to the mediator (`parley party add {party} --key"
-        f" {made.public.hex()}{recovery} …`) and read the fingerprints out to it over the phone:"
-        " `party add` prints the same."
+    give = N_(
+        "Give the verifier keys to the mediator (`parley party add {party} --key {key}{recovery}"
+        " …`) and read the fingerprints out to it over the phone: `party add` prints the same."
     )
+    out.print(said(give, party=party, key=made.public.hex(), recovery=recovery))
+
+
+def _recovery_fingerprint(key: bytes) -> str:
+    return said(N_("Recovery fingerprint: {fingerprint}"), fingerprint=key_fingerprint(key))
 
 
 @key_app.command("rotate")
@@ -118,8 +130,8 @@ def key_recover(
             )
     recovered = N_("Recovered {actor}: its new key is {key_id}; the old recovery key is used up.")
     out.print(said(recovered, actor=actor, key_id=done.key_id))
-    out.print(f"Next recovery key: {done.recovery.hex()}")
-    out.print(f"Recovery fingerprint: {key_fingerprint(done.recovery)}")
+    out.print(said(N_("Next recovery key: {key}"), key=done.recovery.hex()))
+    out.print(_recovery_fingerprint(done.recovery))
     out.print(
         said(
             N_("Recovery key file: {file}\nMove it off this machine now."), file=done.recovery_file
@@ -141,7 +153,10 @@ def key_settle(
             from parley.app import keys_admin
 
             done = with_ledger(lambda ledger: keys_admin.settle(ledger, actor))
-    out.print(f"{actor}: no pending key." if done is None else f"{actor}: {done.value}.")
+    if done is None:
+        out.print(said(N_("{actor}: no pending key."), actor=actor))
+    else:
+        out.print(said(N_("{actor}: {outcome}."), actor=actor, outcome=Word(done.value)))
 
 
 @key_app.command("revoke")

@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from parley.cli.console import err, fail, failures
+from parley.cli.console import err, fail, failures, said, warn
+from parley.errors import N_
 
 
 def link_command(
@@ -50,15 +51,16 @@ def link_command(
 
     for target in (out, held_out) if held_out is not None else (out,):  # before the run
         if target.is_dir():
-            fail(f"{target} is a folder: give the file to write, e.g. {target / 'links.csv'}")
+            line = N_("{path} is a folder: give the file to write, e.g. {example}")
+            fail(said(line, path=target, example=target / "links.csv"))
         if not target.resolve().parent.is_dir():
-            fail(f"{target}: no such folder")
+            fail(said(N_("{path}: no such folder"), path=target))
     try:
-        with failures(refused="nothing was written"):
+        with failures(refused=N_("nothing was written")):
             records_l = read_list(left)
             records_r = read_list(right)
     except OSError as e:
-        fail(f"cannot read {e.filename}: {e.strerror}")
+        fail(said(N_("cannot read {path}: {why}"), path=e.filename, why=e.strerror))
     bar = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -70,12 +72,12 @@ def link_command(
     with bar, failures():
         task = bar.add_task("preparing", total=1.0)
 
-        said: list[str] = []
+        stages: list[str] = []
 
         def progress(stage: str, fraction: float) -> None:
             bar.update(task, description=stage, completed=fraction)
-            if bar.disable and (not said or said[-1] != stage):
-                said.append(stage)  # no terminal: one line a stage, for logs
+            if bar.disable and (not stages or stages[-1] != stage):
+                stages.append(stage)  # no terminal: one line a stage, for logs
                 err.print(f"{fraction:4.0%} {stage}")
 
         started = time.perf_counter()
@@ -89,17 +91,27 @@ def link_command(
         )
         seconds = time.perf_counter() - started
     for warning in result.warnings:
-        err.print(f"[yellow]warning:[/] {warning}")
+        warn(warning)
     write_links(out, result.links)
     if held_out is not None:
         write_links(held_out, result.held)
-    err.print(
-        f"{len(result.links)} link(s) at p ≥ {result.threshold:g} between "
-        f"{len(records_l)} and {len(records_r)} records, written to {out} ({seconds:.1f} s)"
-        + (
-            f"; {len(result.held)} pair(s) with differing identifiers "
-            + ("held for review" if hold_differing_ids else "among them, marked for review")
-            if result.held
-            else ""
-        )
+    line = N_(
+        "{count} link(s) at p ≥ {threshold:g} between {left} and {right} records, written to"
+        " {file} ({seconds:.1f} s)"
     )
+    done = said(
+        line,
+        count=len(result.links),
+        threshold=result.threshold,
+        left=len(records_l),
+        right=len(records_r),
+        file=out,
+        seconds=seconds,
+    )
+    if result.held:
+        if hold_differing_ids:
+            held = N_("; {count} pair(s) with differing identifiers held for review")
+        else:
+            held = N_("; {count} pair(s) with differing identifiers among them, marked for review")
+        done += said(held, count=len(result.held))
+    err.print(done)

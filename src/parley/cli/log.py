@@ -99,8 +99,11 @@ def verify_command(
         )
         if folder is None and server() is not None:
             raise InvalidInput(
-                "the live database is the server's to verify: with --server, write your export"
-                " (`parley export --out DIR`) and verify that folder, or run `parley sync`"
+                N_(
+                    "the live database is the server's to verify: with --server, write your"
+                    " export (`parley export --out DIR`) and verify that folder, or run"
+                    " `parley sync`"
+                )
             )
         if folder is None:
             report = with_ledger(lambda ledger: audit.verify_live(ledger, policy))
@@ -187,8 +190,10 @@ def checkpoint_command(
         if server() is not None:
             if size is None:
                 raise InvalidInput(
-                    "the mediator signs checkpoints on its own machine: with --server, give"
-                    " --size N for a stored one (or fetch the latest from URL/checkpoint)"
+                    N_(
+                        "the mediator signs checkpoints on its own machine: with --server, give"
+                        " --size N for a stored one (or fetch the latest from URL/checkpoint)"
+                    )
                 )
             note = _served_text(f"/v1/log/checkpoints/{size}").encode("utf-8")
         elif size is None:
@@ -211,17 +216,18 @@ def witness_command(
     with failures():
         if server() is not None:
             raise InvalidInput(
-                "with --server, `parley sync` checks the server's checkpoint against the last one"
-                " you cosigned, cosigns it and sends the cosignature back"
+                N_(
+                    "with --server, `parley sync` checks the server's checkpoint against the last"
+                    " one you cosigned, cosigns it and sends the cosignature back"
+                )
             )
         from parley.app import transparency
 
         done = with_ledger(
             lambda ledger: transparency.cosign(ledger, party_id=party, state_dir=state_dir)
         )
-    out.print(
-        f"{done.witness} cosigned the checkpoint of size {done.size} (last cosigned: {done.old_size})."
-    )
+    line = N_("{witness} cosigned the checkpoint of size {size} (last cosigned: {old_size}).")
+    out.print(said(line, witness=done.witness, size=done.size, old_size=done.old_size))
 
 
 @log_app.command("prove")
@@ -306,7 +312,8 @@ def entry_command(
 
             data = with_ledger(lambda ledger: transparency.entry_bytes(ledger, index))
     write_file(out_file, data)
-    out.print(f"Wrote entry {index} ({len(data)} bytes) to {out_file}.")
+    line = N_("Wrote entry {index} ({count} bytes) to {file}.")
+    out.print(said(line, index=str(index), count=len(data), file=out_file))
 
 
 def _served_text(path: str) -> str:

@@ -23,6 +23,7 @@ from parley.cli.console import (
     said,
     segment,
     server,
+    warn,
     with_ledger,
     words,
 )
@@ -145,7 +146,8 @@ def _decide_many(
         N_("Confirm all {count}?") if confirm else N_("Reject all {count}?"), count=len(rows)
     )
     if not yes and not typer.confirm(ask, default=False):
-        fail(f"nothing was {state.value}", "Stopped")
+        nothing = N_("nothing was confirmed") if confirm else N_("nothing was rejected")
+        fail(words(nothing), "Stopped")
     mids = [r["match_id"] for r in rows]
     with failures():  # exactly those shown: one decided meanwhile refuses the whole lot
         if server() is not None:
@@ -176,7 +178,7 @@ def _one_or_many(
     yes: bool,
 ) -> None:
     if (mid is None) == (min_score is None):
-        fail("give one MATCH_ID, or --min-score SCORE for every proposal at or above it")
+        fail(words(N_("give one MATCH_ID, or --min-score SCORE for every proposal at or above it")))
     if min_score is not None:
         _decide_many(state, min_score, duplicates, note, actor, yes)
     else:
@@ -232,7 +234,7 @@ def choose_command(
     rejected, or --none of them."""
     picked = list(chosen or [])
     if none == bool(picked):
-        fail("give the MATCH_ID of the candidate who is the same person, or --none")
+        fail(words(N_("give the MATCH_ID of the candidate who is the same person, or --none")))
     with failures():
         if server() is not None:
             body = {"chosen": picked, "note": note}
@@ -296,10 +298,13 @@ def _record_line(ref: str, record: dict[str, Any] | None) -> str:
     if record is None:
         return ref
     if record.get("erased"):
-        return f"{ref} (erased)"
+        return f"{ref}{words(N_(' (erased)'))}"
     dates = [
-        f"{label} {record[key]}"
-        for key, label in (("birth_date", "born"), ("capture_date", "captured"))
+        said(line, date=record[key])
+        for key, line in (
+            ("birth_date", N_("born {date}")),
+            ("capture_date", N_("captured {date}")),
+        )
         if record.get(key)
     ]
     return f"{ref} {record['name']}" + (f" ({', '.join(dates)})" if dates else "")
@@ -345,17 +350,19 @@ def list_command(
     waiting = Counter(r.get("group") for r in rows if r["state"] == MatchState.AMBIGUOUS.value)
     shown_group = None
     for r in rows:
-        kind = " duplicate" if r["duplicate"] else ""
+        kind = " " + words(N_("duplicate")) if r["duplicate"] else ""
         if r.get("group") and r["state"] == MatchState.AMBIGUOUS.value:
-            kind += f" (group {r['group']})"  # its candidates side by side, the likeliest first
+            # its candidates side by side, the likeliest first
+            kind += " (" + said(N_("group {group}"), group=r["group"]) + ")"
             if r["group"] != shown_group:
-                out.print(
-                    f"group {r['group']}: {waiting[r['group']]} candidate(s) too close to tell"
-                    f" apart; choose with `parley match choose {r['group']} MATCH_ID` or --none",
-                    markup=False,
+                line = N_(
+                    "group {group}: {count} candidate(s) too close to tell apart; choose with"
+                    " `parley match choose {group} MATCH_ID` or --none"
                 )
+                out.print(said(line, group=r["group"], count=waiting[r["group"]]), markup=False)
         shown_group = r.get("group")
-        out.print(f"{r['state']}{kind} {r['score']:.3f}  {r['match_id']}", markup=False)
+        score = number(r["score"], ".3f")
+        out.print(f"{words(r['state'])}{kind} {score}  {r['match_id']}", markup=False)
         out.print(f"  {_record_line(r['left'], r.get('left_record'))}", markup=False)
         out.print(f"  {_record_line(r['right'], r.get('right_record'))}", markup=False)
         if r["explanation"]:  # a side's view has none
@@ -488,7 +495,7 @@ def _summary(done: reconcile.Reconciled, details: bool) -> None:
                     score = number(c.score, ".2f")
                     out.print(f"    {c.left} / {c.right} ({score}): {words_}", markup=False)
         for warning in found.warnings:
-            err.print(f"[yellow]warning:[/] {left} ↔ {right}: {warning}")
+            warn(f"{left} ↔ {right}: {warning}")
     groups = list(done.groups.values())
     formed = sum(len(g.formed) for g in groups)
     extended = sum(len(g.extended) for g in groups)

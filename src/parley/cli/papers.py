@@ -9,7 +9,17 @@ from typing import Annotated, Any
 
 import typer
 
-from parley.cli.console import client, failures, out, segment, server, with_ledger, write_file
+from parley.cli.console import (
+    client,
+    failures,
+    out,
+    said,
+    segment,
+    server,
+    with_ledger,
+    words,
+    write_file,
+)
 from parley.errors import N_, InvalidInput
 
 
@@ -53,8 +63,10 @@ def manifest_command(
             )
             persons, index, short = len(found.rows), found.planned_index, found.short_hash
     write_file(pdf, data)
+    line = N_("Wrote {file}: batch {batch}, {count} person(s), log entry {index}, hash {hash}.")
     out.print(
-        f"Wrote {pdf}: batch {batch_id}, {persons} person(s), log entry {index}, hash {short}."
+        said(line, file=pdf, batch=batch_id, count=persons, index=str(index), hash=short),
+        markup=False,
     )
 
 
@@ -86,7 +98,7 @@ def export_command(
     suffix = file.suffix.lower()
     with failures(N_("nothing was written")):
         if suffix == ".xlsx":
-            what, kind = "workbook", "xlsx"
+            what, kind = words(N_("workbook")), "xlsx"
         elif suffix in (".xml", ".pfif"):
             what, kind = "PFIF 1.4", "pfif"
         else:
@@ -111,4 +123,5 @@ def export_command(
                 lambda ledger: papers.export_pfif(ledger, actor=actor, party=whose, domain=domain)
             )
     write_file(file, data)
-    out.print(f"Wrote {file}: {whose}'s view ({what}).")
+    line = N_("Wrote {file}: {party}'s view ({what}).")
+    out.print(said(line, file=file, party=whose, what=what), markup=False)

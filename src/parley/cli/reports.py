@@ -18,11 +18,15 @@ from parley.cli.console import (
     segment,
     server,
     with_ledger,
+    words,
 )
 from parley.domain.agreements import ReportKind
 from parley.domain.errors import DomainError
 from parley.domain.moments import parse_moment, write_moment
 from parley.errors import N_, Word
+
+# the reports table's headings, said in the user's language
+_COLUMNS = (N_("observed"), N_("commitment"), N_("kind"), N_("place"), N_("by"), N_("text"))
 
 report_app = typer.Typer(
     invoke_without_command=True,
@@ -94,10 +98,11 @@ def list_command(
         out.print(said(N_("No reports.")))
         return
     table = Table(show_edge=False, pad_edge=False)
-    for col in ("observed", "commitment", "kind", "place", "by", "text"):
-        table.add_column(col)
+    for col in _COLUMNS:
+        table.add_column(words(col))
     for r in found:
-        table.add_row(r["observed_on"], r["commitment"], r["kind"], r["place"], r["by"], r["text"])
+        kind = words(r["kind"])
+        table.add_row(r["observed_on"], r["commitment"], kind, r["place"], r["by"], r["text"])
     out.print(table)
 
 

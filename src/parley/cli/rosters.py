@@ -18,6 +18,7 @@ from parley.cli.console import (
     client,
     err,
     failures,
+    moment,
     out,
     print_json,
     said,
@@ -35,6 +36,8 @@ from parley.errors import N_, Sentence, Word
 roster_app = typer.Typer(no_args_is_help=True, help="Submit and compare rosters.")
 T = TypeVar("T")
 SHOWN = 20  # persons a diff lists of each kind before "... and N more"
+_MORE = N_("... and {count} more")
+_REMOVE_THEM = N_("Remove them?")
 
 
 def language() -> str:
@@ -52,12 +55,13 @@ def _confirming(run: Callable[[bool], T], yes: bool) -> T:
     except RemovalNeedsConfirmation as e:
         if not sys.stdin.isatty():
             raise
-        err.print(f"[yellow]{e.roster}: this would remove {len(e.removed)} of {e.of} persons:[/]")
+        line = N_("{roster}: this would remove {count} of {of} persons:")
+        err.print(f"[yellow]{said(line, roster=e.roster, count=len(e.removed), of=e.of)}[/]")
         for name in e.removed[:SHOWN]:
             err.print(f"  [red]- {name}[/]")
         if len(e.removed) > SHOWN:
-            err.print(f"  ... and {len(e.removed) - SHOWN} more")
-        if not typer.confirm("Remove them?", default=False, err=True):
+            err.print("  " + said(_MORE, count=len(e.removed) - SHOWN))
+        if not typer.confirm(words(_REMOVE_THEM), default=False, err=True):
             err.print(said(N_("Nothing was changed.")))
             raise typer.Exit(1) from e
         return run(True)
@@ -73,8 +77,9 @@ def _confirming_remotely(run: Callable[[bool], T], yes: bool) -> T:
             raise
         if not sys.stdin.isatty():
             raise
-        err.print(f"[yellow]The server says {refusal(e, user_locale())}[/]")
-        if not typer.confirm("Remove them?", default=False, err=True):
+        says = said(N_("The server says {refusal}"), refusal=refusal(e, user_locale()))
+        err.print(f"[yellow]{says}[/]")
+        if not typer.confirm(words(_REMOVE_THEM), default=False, err=True):
             err.print(said(N_("Nothing was changed.")))
             raise typer.Exit(1) from e
         return run(True)
@@ -190,7 +195,7 @@ def roster_remove(
     """Take persons off a roster: a new version without them (their history stays)."""
     with failures(N_("nobody was removed")):
         if not record_ids and removal_list is None:
-            raise typer.BadParameter("name the persons to remove: ids, or --list FILE")
+            raise typer.BadParameter(words(N_("name the persons to remove: ids, or --list FILE")))
         if server() is not None:  # the list read and checked here; its rows go to the server
             removal: dict[str, Any] = {"record_ids": record_ids or []}
             if removal_list is not None:
@@ -284,7 +289,7 @@ def _print_changes(
 
     def more(ids: tuple[Any, ...]) -> None:
         if limit is not None and len(ids) > limit:
-            out.print(f"    ... and {len(ids) - limit} more")
+            out.print("    " + said(_MORE, count=len(ids) - limit))
 
     def by_name(ids: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(sorted(ids, key=lambda rid: (d.name(rid).casefold(), rid)))
@@ -372,9 +377,13 @@ def roster_diff(
     if as_json:
         print_json(_diff_json(title, d))
         return
-    out.print(
-        f"[bold]{title}[/]: {len(d.added)} added, {len(d.removed)} removed, {len(d.changed)} corrected"
+    counts = said(
+        N_("{added} added, {removed} removed, {changed} corrected"),
+        added=len(d.added),
+        removed=len(d.removed),
+        changed=len(d.changed),
     )
+    out.print(f"[bold]{title}[/]: {counts}")
     _print_changes(d, limit=None)
 
 
@@ -504,7 +513,8 @@ def person(
     for r in data["revisions"][1:]:
         line = N_("revision {revision} at {time} (log entry {index})")
         out.print(
-            "  " + said(line, revision=r["revision"], time=r["time"], index=str(r["log_index"]))
+            "  "
+            + said(line, revision=r["revision"], time=moment(r["time"]), index=str(r["log_index"]))
         )
     for m in data["matches"]:
         if m["duplicate"]:
@@ -517,7 +527,8 @@ def person(
     for h in data["handovers"]:
         note = f" — {h['note']}" if h["note"] else ""
         line = N_("{time} batch {batch}: {move} by {party}")
-        moved = said(line, time=h["time"], batch=h["batch"], move=_moved(h), party=h["by"])
+        when = moment(h["time"])
+        moved = said(line, time=when, batch=h["batch"], move=_moved(h), party=h["by"])
         out.print(f"  {moved}{note}")
     _print_outcome(data)
 
@@ -542,7 +553,8 @@ def _print_outcome(data: dict[str, Any]) -> None:
         out.print("  " + said(line, record=found["record"], name=found["name"] or "", state=state))
         for h in found["handovers"]:
             line = N_("{time} batch {batch}: {move}")
-            out.print("    " + said(line, time=h["time"], batch=h["batch"], move=_moved(h)))
+            when = moment(h["time"])
+            out.print("    " + said(line, time=when, batch=h["batch"], move=_moved(h)))
     outcome = data.get("outcome")
     if outcome:
         line = N_("closed: {state} in batch {batch} ({record})")

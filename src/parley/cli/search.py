@@ -14,13 +14,13 @@ from rich.markup import escape
 from parley.app.language import refusal, user_locale
 from parley.cli.console import (
     client,
-    err,
     failures,
     number,
     out,
     print_json,
     said,
     server,
+    warn,
     with_ledger,
 )
 from parley.domain.dates import parse_written_date, problem_of
@@ -111,7 +111,7 @@ def _warn_of_dates(named: list[tuple[str, str | None]]) -> None:
                 N_("the birth date {date} of the query {query}: {problem}; it is compared as far as it reads"),
                 date=born, query=query, problem=problem,
             )  # fmt: skip
-            err.print(f"[yellow]warning:[/] {escape(refusal(warning, user_locale()))}")
+            warn(escape(refusal(warning, user_locale())))
 
 
 def search_command(
@@ -172,7 +172,7 @@ def search_command(
 
             index = search_index(roster)
             for warning in index.warnings:
-                err.print(f"[yellow]warning:[/] {warning}")
+                warn(str(warning))
         if queries is not None:
             for name, born in named:
                 hits = index.search(name, born, top)

@@ -12,6 +12,7 @@ from parley.cli.console import (
     client,
     failures,
     kind_said,
+    moment,
     number,
     out,
     print_json,
@@ -46,7 +47,7 @@ def demo(
         work = settings().data_dir
         with failures():
             served_demo.main(work, say=lambda line: out.print(line, markup=False))
-        out.print(f"\nData: {work}")
+        out.print("\n" + said(N_("Data: {folder}"), folder=work))
         return
     from parley.app.status import summary
     from parley.demo.scenario import run
@@ -58,11 +59,12 @@ def demo(
             _print_summary(summary(ledger))
         finally:
             ledger.close()
-    out.print(
-        f"\nDemo finished in {time.perf_counter() - started:.1f} s. Data: {settings().data_dir}"
-        "\nTry: parley status --json, parley rebuild --check,"
-        " parley export --out audit && parley verify audit"
+    line = N_(
+        "Demo finished in {seconds:.1f} s. Data: {folder}\nTry: parley status --json, parley"
+        " rebuild --check, parley export --out audit && parley verify audit"
     )
+    seconds = time.perf_counter() - started
+    out.print("\n" + said(line, seconds=seconds, folder=settings().data_dir))
 
 
 def status(
@@ -148,7 +150,7 @@ def _print_summary(data: dict[str, Any]) -> None:
         out.print(table)
     log = data["log"]
     line = N_("Log: {size} signed entries, last at {time}.")
-    out.print("\n" + said(line, size=log["size"], time=log["last_time"]))
+    out.print("\n" + said(line, size=log["size"], time=moment(log["last_time"])))
 
 
 def _due(c: dict[str, Any]) -> str:

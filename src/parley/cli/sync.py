@@ -8,7 +8,7 @@ import typer
 
 from parley.app.keys import KeyRing
 from parley.app.language import refusal, user_locale
-from parley.cli.console import client, fail, failures, out, said, server, settings
+from parley.cli.console import client, fail, failures, out, said, server, settings, words
 from parley.errors import N_
 
 
@@ -27,7 +27,7 @@ def sync_command(
 
     with failures():
         if server() is None:
-            fail("sync needs a server: give --server URL (or PARLEY_SERVER)")
+            fail(words(N_("sync needs a server: give --server URL (or PARLEY_SERVER)")))
         signing = client(party)
         acting = party or _only_party()  # client() made sure there is exactly one
         local = settings()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from parley.cli.console import said
+from parley.cli.console import moment, said, warn
 from parley.domain.handovers import STATE_LABELS, HandoverState
 from parley.errors import N_, Word
 
@@ -38,3 +38,33 @@ def test_the_recovery_files_warning_is_said_in_ukrainian(monkeypatch: pytest.Mon
     monkeypatch.setenv("PARLEY_LANG", "uk")
     line = said(N_("Recovery key file: {file}\nMove it off this machine now."), file="/k/UA.pem")
     assert line == "Файл ключа відновлення: /k/UA.pem\nНегайно перенесіть його з цієї машини."
+
+
+@pytest.mark.parametrize(
+    ("language", "written"),
+    [
+        ("en", "Sep 2, 2019, 2:00:00\u202fPM UTC"),
+        ("uk", "2 вер. 2019\u202fр., 14:00:00 UTC"),
+        ("ru", "2 сент. 2019\u202fг., 14:00:00 UTC"),
+    ],
+)
+def test_a_time_is_written_as_the_users_language_writes_one(
+    monkeypatch: pytest.MonkeyPatch, language: str, written: str
+) -> None:
+    monkeypatch.setenv("PARLEY_LANG", language)
+    assert moment("2019-09-02T14:00:00Z") == written
+    assert moment("2019-09-02T17:00:00.250000+03:00") == written  # any offset, said in UTC
+    assert moment("1980-03-04") == "1980-03-04"  # a date alone is no time
+    assert moment("not a time") == "not a time"
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [("en", "warning: 3 rows"), ("uk", "попередження: 3 rows"), ("ru", "предупреждение: 3 rows")],
+)
+def test_a_warning_says_so_in_the_users_language(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], language: str, line: str
+) -> None:
+    monkeypatch.setenv("PARLEY_LANG", language)
+    warn("3 rows")
+    assert capsys.readouterr().err == line + "\n"
