@@ -93,6 +93,21 @@ def _jw(col: str, at: float) -> str:
     return f"jaro_winkler_similarity({col}_l, {col}_r) >= {at}"
 
 
+def _within(left: str, right: str, k: int) -> str:
+    """`damerau_levenshtein(left, right) <= k`, the costly distance computed only where the
+    plain Levenshtein distance (at least it, at most twice it) cannot tell."""
+    plain = f"levenshtein({left}, {right})"
+    return (
+        f"({plain} <= {k} OR ({plain} <= {2 * k} AND damerau_levenshtein({left}, {right}) <= {k}))"
+    )
+
+
+def _beyond(left: str, right: str, k: int) -> str:
+    """`damerau_levenshtein(left, right) > k`, computed as `_within` is."""
+    plain = f"levenshtein({left}, {right})"
+    return f"({plain} > {2 * k} OR ({plain} > {k} AND damerau_levenshtein({left}, {right}) > {k}))"
+
+
 def _exact(name: str, col: str, same: str, m: float, u: float) -> Comparison:
     """Agree or not, with m fixed: these fields change or are mistyped at known rates."""
     return Comparison(
@@ -108,7 +123,7 @@ def _exact(name: str, col: str, same: str, m: float, u: float) -> Comparison:
 # Family names whose sounds are one apart, each of three sounds or more.
 _SOUND_APART = (
     "length(fam_code_l) >= 3 AND length(fam_code_r) >= 3 "
-    "AND damerau_levenshtein(fam_code_l, fam_code_r) <= 1"
+    f"AND {_within('fam_code_l', 'fam_code_r', 1)}"
 )
 FAMILY = Comparison(
     "family name",
@@ -153,7 +168,7 @@ FAMILY = Comparison(
 _OTHER_GIVEN = (
     "given_known_l AND given_known_r AND given_key_l <> given_key_r "
     "AND given_key_l <> given_alt_r AND given_alt_l <> given_key_r AND given_alt_l <> given_alt_r "
-    "AND damerau_levenshtein(given_skel_l, given_skel_r) > 1"
+    f"AND {_beyond('given_skel_l', 'given_skel_r', 1)}"
 )
 # Spelt wholly apart: neither the written forms nor their sounds alike, more than two
 # keystrokes apart (`Микита` / `Nikata` sound alike, `Пилип` / `Fiipp` are two keystrokes), nor
@@ -161,8 +176,8 @@ _OTHER_GIVEN = (
 _NEAR = (
     "jaro_winkler_similarity(given_code_l, given_code_r) >= 0.7 "
     "OR (length(given_code_l) > 1 AND length(given_code_r) > 1 "
-    "AND damerau_levenshtein(given_code_l, given_code_r) <= 1) "
-    "OR damerau_levenshtein(given_skel_l, given_skel_r) <= 2 "
+    f"AND {_within('given_code_l', 'given_code_r', 1)}) "
+    f"OR {_within('given_skel_l', 'given_skel_r', 2)} "
     "OR jaro_winkler_similarity(given_skel_l, given_skel_r) >= 0.7"
 )
 _APART = f"(NOT ({_NEAR}) AND length(given_skel_l) > 1 AND length(given_skel_r) > 1)"
@@ -213,8 +228,8 @@ GIVEN = Comparison(
         # A name past the table's knowledge on one side (`Сеиен`, `Oskina`) near the other.
         Level(
             "NOT (given_known_l AND given_known_r) AND length(given_skel_l) > 1 "
-            "AND length(given_skel_r) > 1 AND (damerau_levenshtein(given_code_l, given_code_r) "
-            "<= 1 OR damerau_levenshtein(given_skel_l, given_skel_r) <= 2)",
+            f"AND length(given_skel_r) > 1 AND ({_within('given_code_l', 'given_code_r', 1)} "
+            f"OR {_within('given_skel_l', 'given_skel_r', 2)})",
             "garbled but near (a sound or two apart)", 0.03, 0.01,
         ),
         Level(
@@ -244,7 +259,8 @@ PATRONYMIC = Comparison(
             names="patr_text", question="father and son?",
         ),
         Level(
-            "patr_known_l AND patr_known_r AND damerau_levenshtein(patr_stem_l, patr_stem_r) > 1",
+            "patr_known_l AND patr_known_r AND "
+            + _beyond("patr_stem_l", "patr_stem_r", 1),
             "different fathers' names", 0.002, 0.9, fix_m=True, names="patr_text",
             question="a namesake?",
         ),
@@ -327,7 +343,7 @@ def _identifier(name: str, col: str) -> Comparison:
         (
             Level(f"{col}_l = {col}_r", f"the same {name}", 0.9, 0.0001, fix_m=True),
             Level(
-                f"damerau_levenshtein({col}_l, {col}_r) <= 1",
+                _within(f"{col}_l", f"{col}_r", 1),
                 f"{name}s one character apart (a typo?)",
                 0.05,
                 0.0005,

@@ -229,3 +229,18 @@ def test_a_year_mistyped_on_a_date_written_in_part_is_not_a_different_date() -> 
         a = LinkageRecord("a", "Баранов", "Леопольд", birth_date=left)
         b = LinkageRecord("b", "Baranow", "Leopold", birth_date=right)
         assert _level(model.BIRTH_DATE, _pair(a, b)) != said, (left, right)
+
+
+def test_edit_distances_guarded_by_levenshtein_say_what_damerau_levenshtein_says() -> None:
+    # Every pair of short words over three letters (transpositions among them) and nulls.
+    words = ["", "a", "b", "ab", "ba", "abc", "bca", "cab", "acb", "abab", "baba", "abcab", None]
+    words += ["aabbc", "ccbba", "сава", "васа"]
+    pairs = pd.DataFrame([(x, y) for x in words for y in words], columns=["x", "y"])
+    con = duckdb.connect()
+    con.register("p", pairs)
+    for k in (1, 2):
+        rows = con.execute(
+            f"SELECT damerau_levenshtein(x, y) <= {k}, {model._within('x', 'y', k)}, "
+            f"damerau_levenshtein(x, y) > {k}, {model._beyond('x', 'y', k)} FROM p"
+        ).fetchall()
+        assert all(r[0] == r[1] and r[2] == r[3] for r in rows)
