@@ -4,6 +4,7 @@ numbers as the language writes them), in English otherwise; SQLite and PostgreSQ
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -177,3 +178,59 @@ def test_a_party_registered_and_a_rebuild_are_said_in_the_users_language(
     assert registered in cli("party", "add", "RU", "--name", "Russia", "--local-key").output
     assert checked in cli("rebuild", "--check").output
     assert cli("rebuild").output.rstrip().endswith(replayed)
+
+
+AGREEMENT = {
+    "agreement_id": "AG",
+    "title": "Exchange of 4 December",
+    "language": "en",
+    "sides": ["UA", "RU"],
+    "mediator": "MED",
+    "translations": {
+        "Exchange of 4 December": {"uk": "Обмін 4 грудня", "ru": "Обмен 4 декабря"},
+        "all for all": {"uk": "всіх на всіх"},
+        "exchange": {"uk": "обмін", "ru": "обмен"},
+    },
+    "phases": [
+        {
+            "phase_id": "AG-P1",
+            "ordinal": 1,
+            "title": "all for all",
+            "commitments": [
+                {
+                    "commitment_id": "AG-EX",
+                    "kind": "exchange",
+                    "description": "exchange",
+                    "exchange": {"mode": "all_for_all", "ratio": [1, 1], "named": {}},
+                }
+            ],
+        }
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "phase", "exchange"),
+    [
+        ("en", "— Exchange of 4 December (", "Phase 1: all for all", ": exchange"),
+        ("uk", "— Обмін 4 грудня (", "Етап 1: всіх на всіх", ": обмін"),
+        ("ru", "— Обмен 4 декабря (", "Этап 1: all for all", ": обмен"),  # no Russian given
+    ],
+)
+def test_the_status_says_an_agreements_words_as_it_translates_them(
+    cli: Callable[..., Any],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    language: str,
+    title: str,
+    phase: str,
+    exchange: str,
+) -> None:
+    cli("party", "add", "RU", "--name", "Russia", "--local-key")
+    draft = tmp_path / "agreement.json"
+    draft.write_text(json.dumps(AGREEMENT), encoding="utf-8")
+    cli("agreement", "draft", str(draft))
+    monkeypatch.setenv("PARLEY_LANG", language)
+    said = cli("status").output
+    for phrase in (title, phase, exchange):
+        assert phrase in said, f"{phrase!r} not in\n{said}"

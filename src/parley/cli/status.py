@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import time
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
+from parley.app.language import user_locale
 from parley.cli.console import (
     client,
     failures,
@@ -26,6 +27,9 @@ from parley.cli.console import (
 )
 from parley.domain.handovers import ORDER
 from parley.errors import N_, Word
+
+if TYPE_CHECKING:
+    from parley.app.ledger import Ledger
 
 
 def demo(
@@ -56,7 +60,7 @@ def demo(
     with failures():
         ledger = run(settings(), phase2_size=size, say=lambda line: out.print(f"  {line}"))
         try:
-            _print_summary(summary(ledger))
+            _print_summary(summary(ledger), _translated(ledger))
         finally:
             ledger.close()
     line = N_(
@@ -74,17 +78,25 @@ def status(
     ] = None,
 ) -> None:
     """Phases, counts per status, exceptions, parity and log size."""
+    words: dict[str, str] = {}  # a server's status says the agreements' words as written
     with failures():
         if server() is not None:
             data = client(actor).request("GET", "/v1/status")
         else:
             from parley.app.status import summary
 
-            data = with_ledger(lambda ledger: summary(ledger, actor))
+            data, words = with_ledger(lambda ledger: (summary(ledger, actor), _translated(ledger)))
     if as_json:
         print_json(data)
     else:
-        _print_summary(data)
+        _print_summary(data, words)
+
+
+def _translated(ledger: Ledger) -> dict[str, str]:
+    """The agreements' own words that they translate into the user's language."""
+    from parley.app.agreement_words import translated_words
+
+    return {text: t.text for text, t in translated_words(ledger, user_locale()).items()}
 
 
 _NOT_INITIALISED = N_("Parley (not initialised)")
@@ -101,7 +113,13 @@ _SIDE_COLUMNS = (
 )
 
 
-def _print_summary(data: dict[str, Any]) -> None:
+def _print_summary(data: dict[str, Any], translated: dict[str, str]) -> None:
+    """The status in the user's language; an agreement's words in it too where the agreement
+    translates them (`translated`), as written otherwise."""
+
+    def own(text: str) -> str:
+        return translated.get(text, text)
+
     inst = data["instance"]
     out.print(f"\n[bold]{inst['name'] if inst else words(_NOT_INITIALISED)}[/]")
     parties = ", ".join(f"{p['id']} {p['name']} ({words(p['role'])})" for p in data["parties"])
@@ -116,17 +134,17 @@ def _print_summary(data: dict[str, Any]) -> None:
             status=Word(a["status"]),
             parties=", ".join(a["signed_by"]),
         )
-        out.print(f"\n[bold]{head}[/] — {a['title']} ({signed})")
+        out.print(f"\n[bold]{head}[/] — {own(a['title'])} ({signed})")
         for phase in a["phases"]:
             title = said(
-                N_("Phase {number}: {title}"), number=phase["ordinal"], title=phase["title"]
+                N_("Phase {number}: {title}"), number=phase["ordinal"], title=own(phase["title"])
             )
             out.print(f"\n [bold]{title}[/]")
             for c in phase["commitments"]:
                 if c["kind"] == "exchange":
-                    _print_exchange(c)
+                    _print_exchange({**c, "description": own(c["description"])})
                 else:
-                    place = said(N_(" at {place}"), place=c["place"]) if c.get("place") else ""
+                    place = said(N_(" at {place}"), place=own(c["place"])) if c.get("place") else ""
                     rated = f"{c['status']}/3 {words(c['status_label'])}"
                     out.print(
                         f"  {c['id']} {kind_said(c['kind'])}{place}{_due(c)}: [bold]{rated}[/]"

@@ -8,11 +8,14 @@ import re
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from babel import Locale
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from parley.app.agreement_words import Translated
 from parley.web import i18n, labels, security, sessions
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -37,11 +40,41 @@ def environment(locale: str) -> Environment:
     env.filters["refusal"] = lambda error: i18n.refusal(error, locale)
     # an explanation (a planner's reason, a match's words) is a template with fields, said alike
     env.filters["said"] = lambda message: i18n.said(message, locale)
-    # text as an agreement's parties wrote it (a title, a phase, a commitment), not a label
-    env.filters["written"] = lambda v: Markup('<span class="written">{}</span>').format(v)
+    # text as an agreement's parties wrote it (a title, a phase, a commitment), not a label; in
+    # the reader's language where the agreement translates it (the page's `translated`)
+    env.filters["written"] = pass_context(lambda ctx, v: _written(_translation(ctx, v), v, locale))
+    env.filters["translated"] = pass_context(lambda ctx, v: _in_reader_language(ctx, v))
     env.globals["LOCALES"] = i18n.LOCALES
     env.globals["NATIVE"] = i18n.NATIVE
     return env
+
+
+_AS_WRITTEN = i18n.N_("The agreement's own words ({language}): {text}")
+
+
+def _translation(ctx: Context, text: object) -> Translated | None:
+    """`text`'s translation into the reader's language, where the page's agreements give one."""
+    given = ctx.get("translated")
+    return given.get(text) if isinstance(given, dict) and isinstance(text, str) else None
+
+
+def _in_reader_language(ctx: Context, text: object) -> object:
+    """An agreement's words as plain text (an option of a list) in the reader's language, where
+    the agreement translates them; as written otherwise."""
+    found = _translation(ctx, text)
+    return text if found is None else found.text
+
+
+def _written(found: Translated | None, text: object, locale: str) -> Markup:
+    """The parties' words marked as theirs (class written): their translation into the reader's
+    language where the agreement gives one, the words as written in its title."""
+    if found is None:
+        return Markup('<span class="written">{}</span>').format(text)
+    language = Locale.parse(found.language).get_display_name(locale) or found.language
+    original = i18n.translations(locale).gettext(_AS_WRITTEN).format(language=language, text=text)
+    return Markup('<span class="written translated" title="{}">{}</span>').format(
+        original, found.text
+    )
 
 
 def page(

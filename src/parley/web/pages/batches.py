@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from parley.app import batch_commands, batches, desk_boards, papers
+from parley.app.agreement_words import translated_words
 from parley.app.planning import PlanRequest
 from parley.domain.agreements import PersonRef
 from parley.domain.handovers import ORDER, HandoverState
@@ -59,16 +60,21 @@ def _request(form: FormData) -> PlanRequest:
 
 @router.get("")
 async def overview(request: Request, party: Party) -> Response:
+    ledger = web_of(request).ledger
     try:
-        found = await run_in_threadpool(
-            lambda: desk_boards.exchanges(web_of(request).ledger, actor=party)
-        )
+        found = await run_in_threadpool(lambda: desk_boards.exchanges(ledger, actor=party))
     except ParleyError as e:
         return refused(request, e)
+    words = await run_in_threadpool(translated_words, ledger, i18n.locale_of(request))
     return render.page(
         request,
         "desk/batches.html",
-        {"exchanges": found, "states": STATE_LABELS, "statuses": labels.BATCH_STATUSES},
+        {
+            "exchanges": found,
+            "states": STATE_LABELS,
+            "statuses": labels.BATCH_STATUSES,
+            "translated": words,
+        },
     )
 
 

@@ -13,8 +13,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from parley.app import status
+from parley.app.agreement_words import translated_words
 from parley.errors import ParleyError
-from parley.web import render, security, sessions
+from parley.web import i18n, render, security, sessions
 from parley.web.i18n import N_
 from parley.web.pages.desk import refused
 from parley.web.pages.roadmap import RATINGS, REPORT_KINDS
@@ -44,15 +45,23 @@ def _roadmap(data: dict[str, Any], me: str) -> tuple[list[dict[str, Any]], list[
 
 @router.get("")
 async def reports(request: Request, party: Party) -> Response:
+    ledger = web_of(request).ledger
     try:
-        data = await run_in_threadpool(lambda: status.summary(web_of(request).ledger, party))
+        data = await run_in_threadpool(lambda: status.summary(ledger, party))
     except ParleyError as e:
         return refused(request, e)
     commitments, mine = _roadmap(data, party)
+    words = await run_in_threadpool(translated_words, ledger, i18n.locale_of(request))
     return render.page(
         request,
         "monitor/reports.html",
-        {"commitments": commitments, "reports": mine, "kinds": REPORT_KINDS, "ratings": RATINGS},
+        {
+            "commitments": commitments,
+            "reports": mine,
+            "kinds": REPORT_KINDS,
+            "ratings": RATINGS,
+            "translated": words,
+        },
     )
 
 

@@ -9,7 +9,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from parley.app import desk_views
-from parley.web import charts, labels, render
+from parley.app.agreement_words import translated_words
+from parley.web import charts, i18n, labels, render
 from parley.web.state import web_of
 
 router = APIRouter()
@@ -20,6 +21,7 @@ async def overview(request: Request) -> Response:
     ledger = web_of(request).ledger
     data = await run_in_threadpool(desk_views.public_overview, ledger)
     days = await run_in_threadpool(desk_views.phase_timelines, ledger)
+    words = await run_in_threadpool(translated_words, ledger, i18n.locale_of(request))
     phases = [
         (f"{a['title']} · {ph['ordinal']}", ph["counts"])
         for a in data["agreements"]
@@ -33,6 +35,7 @@ async def overview(request: Request) -> Response:
             "chart": charts.phase_bars(phases),
             "ratings": labels.RATINGS,
             "timelines": {phase: charts.timeline(d) for phase, d in days.items()},
+            "translated": words,
         },
     )
 

@@ -12,9 +12,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from parley.app import agreements, desk_boards, desk_views, status
+from parley.app.agreement_words import translated_words
 from parley.domain.agreements import ImplementationStatus
 from parley.errors import InvalidInput, ParleyError
-from parley.web import charts, labels, render, security, sessions
+from parley.web import charts, i18n, labels, render, security, sessions
 from parley.web.i18n import N_
 from parley.web.pages.batches import STATE_LABELS
 from parley.web.pages.desk import refused
@@ -36,6 +37,7 @@ async def roadmap(request: Request, party: Party) -> Response:
     except ParleyError as e:
         return refused(request, e)
     days = await run_in_threadpool(desk_views.phase_timelines, ledger)
+    words = await run_in_threadpool(translated_words, ledger, i18n.locale_of(request))
     phases = [
         (f"{a['title']} · {ph['ordinal']}", desk_views.phase_counts(ph))
         for a in data["agreements"]
@@ -50,6 +52,7 @@ async def roadmap(request: Request, party: Party) -> Response:
             "timelines": {phase: charts.timeline(d) for phase, d in days.items()},
             "ratings": RATINGS,
             "kinds": REPORT_KINDS,
+            "translated": words,
         },
     )
 
