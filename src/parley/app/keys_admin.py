@@ -17,7 +17,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from parley.app import authz
-from parley.app.keys import Settled, crash_point, recovery_file, write_private_key
+from parley.app.keys import Settled
 from parley.app.keys_served import (
     CURRENT_PATH,
     RECOVERY_PATH,
@@ -25,11 +25,12 @@ from parley.app.keys_served import (
     ROTATION_PATH,
     Recovered,
     recover_served,
+    recovery,
     recovery_body,
     rotate_served,
+    rotation,
     settle_served,
 )
-from parley.app.keys_served import public_bytes as _public
 from parley.app.ledger import Appended, Ledger
 from parley.app.signing import Command
 from parley.domain import events as ev
@@ -96,20 +97,13 @@ def rotate(ledger: Ledger, *, party_id: str) -> Appended:
         authz.require(conn, party_id, authz.Action.KEY_ROTATE, owner=party_id)
     settle(ledger, party_id)
     ring.get(party_id)  # the party's key is here, or nothing is staged
-    with ring.rotating(party_id):
-        new = Ed25519PrivateKey.generate()
-        crash_point("rotate.generated")
-        ring.stage(party_id, new)
-        crash_point("rotate.staged")
-        try:
-            appended = rotate_to(ledger, party_id=party_id, public=_public(new))
-        except BaseException:
-            ring.discard_staged(party_id)
-            raise
-        crash_point("rotate.committed")
-        ring.promote_staged(party_id)
-        crash_point("rotate.promoted")
-    return appended
+    # one transaction: whatever stops it, nothing was logged
+    return rotation(
+        ring,
+        party_id,
+        lambda public: rotate_to(ledger, party_id=party_id, public=public),
+        refused=BaseException,
+    )
 
 
 def revoke(
@@ -192,31 +186,22 @@ def recover(
 ) -> Recovered:
     """One machine: replace the party's lost key under the recovery key it brings back; the new
     key goes into this instance's key ring, the next recovery key into `recovery_folder`."""
-    ring = ledger.keys
-    new, next_recovery = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
-    public, new_recovery = _public(new), _public(next_recovery)
-    body = signed_command.command_body(recovery_body(public, new_recovery))
-    signed = signed_command.sign_command(
-        method="POST",
-        path=RECOVERY_PATH,
-        body=body,
-        signing_key=EntrySigner(recovery_key),
-        created=int(time.time()),
-    )
-    out = recovery_file(recovery_folder, party_id, new_recovery)
-    write_private_key(out, next_recovery)
-    with ring.rotating(party_id):
-        ring.stage(party_id, new)
-        try:
-            with Ledger.commanded(Command(signed, body)):
-                recover_to(ledger, party_id=party_id, public=public, new_recovery=new_recovery)
-        except BaseException:
-            ring.discard_staged(party_id)
-            out.unlink(missing_ok=True)
-            raise
-        ring.promote_staged(party_id)
-    ring.keep_recovery_public(party_id, new_recovery)
-    return Recovered(party_id, key_id(public), new_recovery, out)
+
+    def send(public: bytes, new_recovery: bytes) -> None:
+        """The recovery as the party's request would carry it, signed by its recovery key."""
+        body = signed_command.command_body(recovery_body(public, new_recovery))
+        signed = signed_command.sign_command(
+            method="POST",
+            path=RECOVERY_PATH,
+            body=body,
+            signing_key=EntrySigner(recovery_key),
+            created=int(time.time()),
+        )
+        with Ledger.commanded(Command(signed, body)):
+            recover_to(ledger, party_id=party_id, public=public, new_recovery=new_recovery)
+
+    # one transaction: whatever stops it, nothing was logged
+    return recovery(ledger.keys, party_id, recovery_folder, send, refused=BaseException)
 
 
 def settle(ledger: Ledger, party_id: str) -> Settled | None:
