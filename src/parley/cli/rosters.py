@@ -12,7 +12,7 @@ import typer
 
 from parley.app import roster_rows
 from parley.app.client import ServerRefused, timeout_for
-from parley.app.language import refusal, user_locale
+from parley.app.language import DEFAULT, refusal, user_locale
 from parley.app.roster_rows import ImportMode, RemovalNeedsConfirmation
 from parley.cli.console import (
     client,
@@ -29,6 +29,7 @@ from parley.cli.console import (
     words,
 )
 from parley.domain.matches import RecordRef
+from parley.domain.persons import FIELD_LABELS
 from parley.domain.rosters import RosterDiff, RosterKind, roster_id
 from parley.domain.words import user_language
 from parley.errors import N_, Sentence, Word
@@ -310,10 +311,18 @@ def _print_changes(
     changes_of = dict(d.changed)
     for rid in shown(by_name(tuple(changes_of))):
         detail = "; ".join(
-            f"{c.field}: {value(c.before)} → {value(c.after)}" for c in changes_of[rid]
+            f"{_field(c.field)}: {value(c.before)} → {value(c.after)}" for c in changes_of[rid]
         )
         out.print(f"  [yellow]~ {d.name(rid)}[/] {where(rid)} {detail}")
     more(d.changed)
+
+
+def _field(name: str) -> str:
+    """A roster column as the user's language names it (`Дата народження`); in English by its
+    name in the file (`birth_date`), as the lines always said it."""
+    if user_locale() == DEFAULT or name not in FIELD_LABELS:
+        return name
+    return words(FIELD_LABELS[name])
 
 
 @roster_app.command("diff")

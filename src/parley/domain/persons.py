@@ -52,6 +52,35 @@ class Evidence(enum.StrEnum):
     UNKNOWN = "unknown"
 
 
+# every roster column (io/headers.CANONICAL) by its name as a reader sees it (pages, the CLI)
+FIELD_LABELS = {
+    "record_id": N_("Record id"),
+    "row_number": N_("Row number"),
+    "family_name": N_("Family name"),
+    "given_name": N_("Given name"),
+    "patronymic": N_("Father's name"),
+    "full_name": N_("Name"),
+    "aliases": N_("Other names"),
+    "sex": N_("Sex"),
+    "birth_date": N_("Date of birth"),
+    "birth_place": N_("Place of birth"),
+    "citizenship": N_("Citizenship"),
+    "depends_on": N_("Power the person depends on"),
+    "rank": N_("Rank"),
+    "service_number": N_("Service number"),
+    "unit": N_("Unit"),
+    "national_id": N_("National identity number"),
+    "mother_maiden_name": N_("Mother's maiden name"),
+    "next_of_kin": N_("Next of kin"),
+    "home_address": N_("Home address"),
+    "category": N_("Category"),
+    "health": N_("Health"),
+    "capture_date": N_("Date of capture"),
+    "capture_place": N_("Place of capture"),
+    "evidence": N_("Evidence of detention"),
+    "notes": N_("Notes"),
+}
+
 # Words a coordination office writes in a category / health / sex / evidence column: the
 # first word of each language is the one an error lists (docs/rosters.md); the first English
 # word is marked for the catalogs, which translate it as the first word of that language.

@@ -8,7 +8,7 @@ from typing import Any
 
 from parley.domain.batches import STATUS_LABELS
 from parley.domain.handovers import STATE_LABELS
-from parley.domain.persons import CATEGORY_WORDS, HEALTH_WORDS
+from parley.domain.persons import CATEGORY_WORDS, FIELD_LABELS, HEALTH_WORDS
 from parley.domain.words import Words, word_key
 from parley.web.i18n import N_
 
@@ -33,33 +33,7 @@ REPORT_KINDS = {
     "observation": N_("observation"),
 }
 # every roster column (io/headers.CANONICAL) by its name on a page
-FIELDS = {
-    "record_id": N_("Record id"),
-    "row_number": N_("Row number"),
-    "family_name": N_("Family name"),
-    "given_name": N_("Given name"),
-    "patronymic": N_("Father's name"),
-    "full_name": N_("Name"),
-    "aliases": N_("Other names"),
-    "sex": N_("Sex"),
-    "birth_date": N_("Date of birth"),
-    "birth_place": N_("Place of birth"),
-    "citizenship": N_("Citizenship"),
-    "depends_on": N_("Power the person depends on"),
-    "rank": N_("Rank"),
-    "service_number": N_("Service number"),
-    "unit": N_("Unit"),
-    "national_id": N_("National identity number"),
-    "mother_maiden_name": N_("Mother's maiden name"),
-    "next_of_kin": N_("Next of kin"),
-    "home_address": N_("Home address"),
-    "category": N_("Category"),
-    "health": N_("Health"),
-    "capture_date": N_("Date of capture"),
-    "capture_place": N_("Place of capture"),
-    "evidence": N_("Evidence of detention"),
-    "notes": N_("Notes"),
-}
+FIELDS = FIELD_LABELS
 
 # the controlled columns a record shows as recorded: a known word in the reader's language
 VOCABULARY: dict[str, Words[Any]] = {"category": CATEGORY_WORDS, "health": HEALTH_WORDS}
