@@ -149,6 +149,35 @@ def warn(text: str) -> None:
     err.print(f"[yellow]{words(_WARNING)}:[/] {text}")
 
 
+# the stages a linkage or a reconciliation reports as it goes (linkage, app.reconcile), said
+# in the user's language on its progress bar; one not listed here is shown as it is
+_STAGES = (
+    N_("preparing"),
+    N_("reading the rosters"),
+    N_("reading the lists"),
+    N_("estimating how many pairs match"),
+    N_("estimating chance agreement (u)"),
+    N_("training the model (expectation maximisation)"),
+    N_("scoring candidate pairs"),
+    N_("searching for the records linkage left alone"),
+    N_("comparing the records born the same year"),
+    N_("compared"),
+    N_("recording the proposals"),
+    N_("done"),
+)
+
+
+def stage_said(stage: str) -> str:
+    """A stage of a run (`UA:sought ↔ RU:held: scoring candidate pairs`, `UA:held (duplicates):
+    …`) in the user's language: the rosters as they are, the words translated."""
+    what, sep, step = stage.rpartition(": ")
+    if not sep and (" ↔ " in step or step.endswith(" (duplicates)")):  # a pass alone
+        what, step = step, ""
+    if what.endswith(" (duplicates)"):
+        what = said(N_("{roster} (duplicates)"), roster=what.removesuffix(" (duplicates)"))
+    return f"{what}{sep}{words(step)}" if step else what
+
+
 # what a rotation that stopped halfway came to (app.keys.Settled), said in the user's language
 _SETTLED = (
     N_("the log made it the party's key: it is now the current key"),

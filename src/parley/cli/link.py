@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from parley.cli.console import err, fail, failures, said, warn
+from parley.cli.console import err, fail, failures, said, stage_said, warn
 from parley.errors import N_
 
 
@@ -70,15 +70,15 @@ def link_command(
         disable=not err.is_terminal,
     )
     with bar, failures():
-        task = bar.add_task("preparing", total=1.0)
+        task = bar.add_task(stage_said("preparing"), total=1.0)
 
         stages: list[str] = []
 
         def progress(stage: str, fraction: float) -> None:
-            bar.update(task, description=stage, completed=fraction)
+            bar.update(task, description=stage_said(stage), completed=fraction)
             if bar.disable and (not stages or stages[-1] != stage):
                 stages.append(stage)  # no terminal: one line a stage, for logs
-                err.print(f"{fraction:4.0%} {stage}")
+                err.print(f"{fraction:4.0%} {stage_said(stage)}")
 
         started = time.perf_counter()
         result = link_lists(

@@ -23,6 +23,7 @@ from parley.cli.console import (
     said,
     segment,
     server,
+    stage_said,
     warn,
     with_ledger,
     words,
@@ -405,11 +406,11 @@ def reconcile_command(
     with bar, failures(), warnings.catch_warnings():
         # the libraries' own warnings name their internals; what matters comes back as words
         warnings.simplefilter("ignore")
-        task = bar.add_task("reading the rosters", total=1.0)
+        task = bar.add_task(stage_said("reading the rosters"), total=1.0)
 
         def progress(stage: str, fraction: float) -> None:
-            bar.update(task, description=stage, completed=fraction)
-            pass_name = stage.split(": ", 1)[0]
+            bar.update(task, description=stage_said(stage), completed=fraction)
+            pass_name = stage_said(stage.split(": ", 1)[0])
             if bar.disable and (not said or said[-1] != pass_name):
                 said.append(pass_name)  # no terminal: one line a pass, for logs
                 err.print(f"{fraction:4.0%} {pass_name}", markup=False)

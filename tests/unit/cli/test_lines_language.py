@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from parley.cli.console import moment, said, warn
+from parley.cli.console import moment, said, stage_said, warn
 from parley.domain.handovers import STATE_LABELS, HandoverState
 from parley.errors import N_, Word
 
@@ -68,3 +68,20 @@ def test_a_warning_says_so_in_the_users_language(
     monkeypatch.setenv("PARLEY_LANG", language)
     warn("3 rows")
     assert capsys.readouterr().err == line + "\n"
+
+
+@pytest.mark.parametrize(
+    ("language", "stage", "said"),
+    [
+        ("en", "UA:held (duplicates): compared", "UA:held (duplicates): compared"),
+        ("uk", "UA:held (duplicates): compared", "UA:held (дублікати): порівняно"),
+        ("ru", "RU:sought ↔ UA:held: scoring candidate pairs", "RU:sought ↔ UA:held: оценка пар-кандидатов"),
+        ("uk", "UA:held (duplicates)", "UA:held (дублікати)"),
+        ("uk", "a stage not known", "a stage not known"),
+    ],
+)  # fmt: skip
+def test_a_runs_stage_is_said_in_the_users_language(
+    monkeypatch: pytest.MonkeyPatch, language: str, stage: str, said: str
+) -> None:
+    monkeypatch.setenv("PARLEY_LANG", language)
+    assert stage_said(stage) == said
