@@ -4,17 +4,22 @@ request: a signed write, one log entry), signed reads (UA's `GET /v1/matches`) a
 a plain unsigned route added to the same FastAPI app (the cost of the framework alone).
 
 The server runs in its own process (uvicorn with `parley serve`'s options and access log; with
-`--workers N`, N worker processes on one socket and one database, as `parley serve --workers N`); the clients are threads of this one, each request on a new connection, signed as the
-CLI signs. For the set-up's convenience every
-party's key sits in the server's data directory; the requests are signed the same way.
+`--workers N`, N worker processes on one socket and one database, as `parley serve --workers N`);
+the clients are threads of this one sending one request after another, each signed as the
+CLI signs and sent as the CLI's client sends it: on the connection its previous answer left open
+(HTTP keep-alive; a client sending a batch of confirmations or paging a sync does the same), or
+with `--fresh-connections` each on a new connection (a party's one-off command). For the
+set-up's convenience every party's key sits in the server's data directory; the requests are
+signed the same way.
 
 Beside the rates, what each request cost in CPU, which holds when the machine is loaded (the
-rates do not): the server process's (user + system, all its threads, from /proc), PostgreSQL's
+rates do not): the server process's (user + system, all its threads, from /proc; of it, in
+'(loop)', its event loop's thread, the rest being the routes' worker threads), PostgreSQL's
 backends serving it (found by the server's application_name; the WAL writer and checkpointer
 are not counted) and this process's, the clients'.
 
 Run: .venv/bin/python benchmarks/serve_requests.py [--seconds 3] [--persons 1500] [--db sqlite]
-     [--only confirm] [--clients 1 32] [--workers 2]
+     [--only confirm] [--clients 1 32] [--workers 2] [--fresh-connections]
 """
 
 from __future__ import annotations
@@ -40,7 +45,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 from parley.app import agreements, batches, instance, rosters
-from parley.app.client import Client
+from parley.app.client import Client, Reply
 from parley.app.config import Settings
 from parley.app.desk_access import DeskAccess
 from parley.app.keys import KeyRing
@@ -201,6 +206,22 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def _loop_cpu(pid: int) -> float:
+    """CPU seconds the main threads (the event loops) of the process and its children have
+    used: the rest of the server's is its other threads' (the routes' worker threads)."""
+    return sum(_thread_cpu(p) for p in (pid, *_children(pid)))
+
+
+def _thread_cpu(pid: int) -> float:
+    """CPU seconds the process's main thread has used; 0 if it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/task/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = stat.rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / _TICK
+
+
 def _own_cpu(pid: int) -> float:
     """CPU seconds the process itself has used; 0 if it is gone."""
     try:
@@ -219,6 +240,11 @@ class _Meter:
 
     def start(self) -> None:
         self.at = (_cpu(self.server), self._database(), os.times())
+        self.loop_at = _loop_cpu(self.server)
+
+    def loop(self) -> float:
+        """The server's event loops' CPU seconds since `start`."""
+        return _loop_cpu(self.server) - self.loop_at
 
     def _database(self) -> dict[int, float]:
         return {pid: _own_cpu(pid) for pid in self.backends()}
@@ -231,6 +257,25 @@ class _Meter:
         db = sum(cpu - database.get(pid, 0.0) for pid, cpu in self._database().items())
         clients = now.user + now.system - mine.user - mine.system
         return _cpu(self.server) - server, db, clients
+
+
+class _Fresh(Client):
+    """A client that sends each request on a new connection, closed after its answer."""
+
+    def __init__(self, client: Client) -> None:
+        super().__init__(f"http://{client.host}:{client.port}", client.signer)
+
+    def raw(
+        self,
+        method: str,
+        path: str,
+        body: bytes,
+        headers: dict[str, str],
+        *,
+        timeout: float | None = None,
+    ) -> Reply:
+        with Client(f"http://{self.host}:{self.port}", self.signer) as once:
+            return once.raw(method, path, body, headers, timeout=timeout)
 
 
 def _free_port() -> int:
@@ -347,15 +392,25 @@ def main() -> None:
     parser.add_argument(
         "--workers", type=int, default=1, help="server processes (parley serve --workers)"
     )
+    parser.add_argument(
+        "--fresh-connections",
+        action="store_true",
+        help="each request on a new connection (no keep-alive)",
+    )
     parser.add_argument("--serve", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
         _serve(args.serve[0], args.serve[1], int(args.serve[2]), args.profile, args.workers)
         return
-    print(f"server workers: {args.workers}; load average {os.getloadavg()[0]:.1f} at the start")
+    connections = "a new one per request" if args.fresh_connections else "kept (keep-alive)"
+    print(
+        f"server workers: {args.workers}; connections: {connections};"
+        f" load average {os.getloadavg()[0]:.1f} at the start"
+    )
     print(
         f"{'database':11s} {'request':28s} {'clients':>7s} {'req/s':>8s} {'p50 ms':>8s}"
-        f" {'p99 ms':>8s} {'refused':>7s} {'CPU ms/request: server':>22s} {'db':>5s} {'clients':>7s}"
+        f" {'p99 ms':>8s} {'refused':>7s} {'CPU ms/request: server':>22s} {'(loop)':>6s} {'db':>5s}"
+        f" {'clients':>7s}"
     )
     for name, data, url in _databases(args.db):
         _measure(
@@ -368,6 +423,7 @@ def main() -> None:
             args.clients,
             args.profile,
             args.workers,
+            args.fresh_connections,
         )
 
 
@@ -381,6 +437,7 @@ def _measure(
     levels: list[int] | None = None,
     profile: str | None = None,
     workers: int = 1,
+    fresh: bool = False,
 ) -> None:
     ledger = Ledger.open(Settings(data, url), create=True)
     pool = iter(_prepare(ledger, persons))
@@ -397,6 +454,8 @@ def _measure(
         base = f"http://127.0.0.1:{port}"
         ring = KeyRing(data / "keys")
         med, ua = Client(base, ring.signer("MED")), Client(base, ring.signer("UA"))
+        if fresh:
+            med, ua = _Fresh(med), _Fresh(ua)
 
         def plain() -> int:
             return med.raw("GET", "/plain", b"", {}).status
@@ -420,14 +479,16 @@ def _measure(
             for clients in levels or LEVELS:
                 meter.start()
                 rate, p50, p99, bad, ran_out, done = _run(clients, seconds, one)
+                loop = meter.loop()
                 cpu = [f"{used * 1000 / max(done, 1):.2f}" for used in meter.used()]
+                cpu.append(f"{loop * 1000 / max(done, 1):.2f}")
                 if not url.startswith("postgresql"):
                     cpu[1] = "-"
                 # the persons to confirm ran out: what ran is measured, the level is cut short
                 short = f"  (the {persons * 2} persons ran out: raise --persons)" if ran_out else ""
                 print(
                     f"{name:11s} {label:28s} {clients:7d} {rate:8.0f} {p50:8.1f}"
-                    f" {p99:8.1f} {bad:7d} {cpu[0]:>22s} {cpu[1]:>5s} {cpu[2]:>7s}{short}",
+                    f" {p99:8.1f} {bad:7d} {cpu[0]:>22s} {cpu[3]:>6s} {cpu[1]:>5s} {cpu[2]:>7s}{short}",
                     flush=True,
                 )
     finally:

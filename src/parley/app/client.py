@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
+import threading
 import time
 import urllib.parse
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +47,9 @@ class ServerRefused(ParleyError):
         if len(self.said_problems) != len(problems):
             self.said_problems = tuple(ParleyError(line) for line in problems)
 
+
+# idle connections a client keeps for its next requests (one per thread sending at once)
+KEPT_CONNECTIONS = 64
 
 # How long a request waits for its answer: TIMEOUT seconds, and for a list of records (a
 # roster's rows) SECONDS_PER_ROW more for each (benchmarks/roster_ids.py --imports; README).
@@ -92,6 +98,21 @@ class Client:
         self.prefix = url.path.rstrip("/")
         self.signer = signer
         self.timeout = timeout
+        # connections whose last answer came whole, for the next request (HTTP keep-alive)
+        self._idle: list[http.client.HTTPConnection] = []
+        self._idle_lock = threading.Lock()
+        weakref.finalize(self, _close_all, self._idle)
+
+    def close(self) -> None:
+        """Close the connections kept for the next requests."""
+        with self._idle_lock:
+            _close_all(self._idle)
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
     def sign(
         self,
@@ -203,19 +224,91 @@ class Client:
         timeout: float | None = None,
     ) -> Reply:
         """One request and its answer: an OSError when the server could not be reached,
-        `_AnswerLost` (an OSError) when it failed once connected (the request may be done)."""
+        `_AnswerLost` (an OSError) when it failed once connected (the request may be done).
+
+        The request goes on a connection an earlier answer left open, if one is; if that
+        connection fails (the server closed it meanwhile), the same request, byte for byte, goes
+        once more on a new one: a signed request is carried out once whatever happened to the
+        first (its nonce), a read changes nothing."""
         wait = self.timeout if timeout is None else timeout
+        lost: OSError | None = None
+        kept = self._kept(wait)
+        if kept is not None:
+            try:
+                return self._exchange(kept, method, path, body, headers)
+            except ConnectionError as e:  # closed under it (a timeout is no reason to resend)
+                lost = e
+            except OSError as e:
+                raise _AnswerLost(e) from e
         conn = http.client.HTTPConnection(self.host, self.port, timeout=wait)
         try:
             conn.connect()
-            try:
-                conn.request(method, path, body=body or None, headers=headers)
-                response = conn.getresponse()
-                return Reply(response.status, response.read())
-            except OSError as e:
-                raise _AnswerLost(e) from e
-        finally:
+        except OSError as e:
             conn.close()
+            if lost is not None:  # the first try may have reached the server before it stopped
+                raise _AnswerLost(lost) from e
+            raise
+        try:
+            return self._exchange(conn, method, path, body, headers)
+        except OSError as e:
+            raise _AnswerLost(e) from e
+
+    def _exchange(
+        self,
+        conn: http.client.HTTPConnection,
+        method: str,
+        path: str,
+        body: bytes,
+        headers: dict[str, str],
+    ) -> Reply:
+        try:
+            conn.request(method, path, body=body or None, headers=headers)
+            response = conn.getresponse()
+            reply = Reply(response.status, response.read())
+        except BaseException:
+            conn.close()
+            raise
+        if conn.sock is not None:  # the server keeps it open: kept for the next request
+            with self._idle_lock:
+                if len(self._idle) < KEPT_CONNECTIONS:
+                    self._idle.append(conn)
+                    return reply
+        conn.close()
+        return reply
+
+    def _kept(self, wait: float) -> http.client.HTTPConnection | None:
+        """An open connection left by an earlier answer, waiting `wait` seconds from now on;
+        those the server closed meanwhile are closed here too."""
+        while True:
+            with self._idle_lock:
+                if not self._idle:
+                    return None
+                conn = self._idle.pop()
+            if _still_open(conn.sock):
+                assert conn.sock is not None
+                conn.sock.settimeout(wait)
+                return conn
+            conn.close()
+
+
+def _still_open(sock: socket.socket | None) -> bool:
+    """Whether an idle connection can carry a request: nothing to read on it (the server
+    closing it, or anything it sent unasked, is)."""
+    if sock is None:
+        return False
+    try:
+        sock.settimeout(0)
+        sock.recv(1, socket.MSG_PEEK)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def _close_all(connections: list[http.client.HTTPConnection]) -> None:
+    while connections:
+        connections.pop().close()
 
 
 def _sentence(detail: Any) -> str:
