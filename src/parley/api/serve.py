@@ -23,6 +23,8 @@ from parley.app.requests import share_running
 
 # uvicorn as the service runs it
 OPTIONS: dict[str, Any] = {
+    "http": "httptools",  # the HTTP/1.1 parser in C (h11, uvicorn's other, is pure Python)
+    "loop": "uvloop",  # the event loop on libuv
     "access_log": False,  # ours carries the path template and the party, no query
     "timeout_keep_alive": 5,
     "timeout_graceful_shutdown": 10,
