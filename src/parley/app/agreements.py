@@ -544,28 +544,33 @@ TEMPLATE: dict[str, object] = {
     ],
 }
 
+# each field of the template, for whoever edits the draft (said in the user's language)
 TEMPLATE_NOTES: dict[str, str] = {
-    "agreement_id": "short id, unique on this instance",
-    "title": "free text, written in `language`",
-    "language": "uk, ru or en: the language of all free text; text without a translation"
-    " appears in the other two as written, marked untranslated",
-    "sides": "the two sides' party ids",
-    "mediator": "the mediator's party id: it witnesses once both sides have signed",
-    "places": "every place a commitment may name, written in `language`; any other is refused",
-    "translations": "optional: free text as written -> its translation, by language",
-    "phases": "the phases in order, each with its commitments",
-    "phase_id": "unique among all agreements of the instance",
-    "ordinal": "1, 2, 3...: the phase's place in the order",
-    "commitments": "what the phase promises; each verifiable",
-    "commitment_id": "unique among all agreements; batches and reports name it",
-    "kind": "exchange, ceasefire, disengagement, border_control or other",
-    "description": "free text, written in `language`",
-    "exchange": "with kind exchange only: who is exchanged for whom",
-    "mode": "named (the lists below), ratio (p for q) or all_for_all",
-    "ratio": "[p, q]: with mode ratio, p released for q; [1, 1] otherwise",
-    "named": "with mode named: each releasing side's persons as PARTY/RECORD_ID, each on one"
-    " of its rosters (or the draft is refused); the text shows them by name too",
-    "place": "one of `places`",
-    "due_date": "YYYY-MM-DD",
-    "after": "optional: the id of another phase that must be done first",
+    "agreement_id": N_("short id, unique on this instance"),
+    "title": N_("free text, written in `language`"),
+    "language": N_(
+        "uk, ru or en: the language of all free text; text without a translation"
+        " appears in the other two as written, marked untranslated"
+    ),
+    "sides": N_("the two sides' party ids"),
+    "mediator": N_("the mediator's party id: it witnesses once both sides have signed"),
+    "places": N_("every place a commitment may name, written in `language`; any other is refused"),
+    "translations": N_("optional: free text as written -> its translation, by language"),
+    "phases": N_("the phases in order, each with its commitments"),
+    "phase_id": N_("unique among all agreements of the instance"),
+    "ordinal": N_("1, 2, 3...: the phase's place in the order"),
+    "commitments": N_("what the phase promises; each verifiable"),
+    "commitment_id": N_("unique among all agreements; batches and reports name it"),
+    "kind": N_("exchange, ceasefire, disengagement, border_control or other"),
+    "description": N_("free text, written in `language`"),
+    "exchange": N_("with kind exchange only: who is exchanged for whom"),
+    "mode": N_("named (the lists below), ratio (p for q) or all_for_all"),
+    "ratio": N_("[p, q]: with mode ratio, p released for q; [1, 1] otherwise"),
+    "named": N_(
+        "with mode named: each releasing side's persons as PARTY/RECORD_ID, each on one"
+        " of its rosters (or the draft is refused); the text shows them by name too"
+    ),
+    "place": N_("one of `places`"),
+    "due_date": N_("YYYY-MM-DD"),
+    "after": N_("optional: the id of another phase that must be done first"),
 }

@@ -12,7 +12,16 @@ from typing import Annotated
 import typer
 
 from parley.app.documents import read_json_document
-from parley.cli.console import client, failures, out, said, segment, server, with_ledger
+from parley.cli.console import (
+    client,
+    failures,
+    out,
+    said,
+    segment,
+    server,
+    with_ledger,
+    words,
+)
 from parley.domain.agreement_text import LANGUAGES
 from parley.domain.agreements import (
     Agreement,
@@ -121,6 +130,15 @@ def draft_command(
     )
 
 
+# what the template says before the draft: its notes after `#`, in the user's language
+_TEMPLATE_HEAD = N_(
+    "# An agreement draft: `parley agreement draft FILE` takes the JSON below, without the\n"
+    "# notes after `#` (`parley agreement template --json` prints it so). Parley adds the\n"
+    "# named persons' names from their rosters; the sides sign the SHA-256 of the text\n"
+    "# `parley agreement text ID --hashed` prints (docs/agreements.md)."
+)
+
+
 @agreement_app.command("template")
 def template_command(
     bare: Annotated[
@@ -134,19 +152,14 @@ def template_command(
     if bare:
         sys.stdout.write(text + "\n")
         return
-    lines = [
-        "# An agreement draft: `parley agreement draft FILE` takes the JSON below, without the",
-        "# notes after `#` (`parley agreement template --json` prints it so). Parley adds the",
-        "# named persons' names from their rosters; the sides sign the SHA-256 of the text",
-        "# `parley agreement text ID --hashed` prints (docs/agreements.md).",
-    ]
+    lines = words(_TEMPLATE_HEAD).splitlines()
     noted: set[str] = set()
     for line in text.splitlines():
         key = line.strip().split('"')[1] if line.strip().startswith('"') else ""
         note = agreements.TEMPLATE_NOTES.get(key)
         if note is not None and key not in noted:
             noted.add(key)
-            line = f"{line}  # {note}"
+            line = f"{line}  # {words(note)}"
         lines.append(line)
     sys.stdout.write("\n".join(lines) + "\n")
 

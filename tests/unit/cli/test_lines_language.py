@@ -4,9 +4,15 @@ kind among its fields in words of that language too; English where none is asked
 
 from __future__ import annotations
 
-import pytest
+import json
+import re
 
+import pytest
+from typer.testing import CliRunner
+
+from parley.app import agreements
 from parley.cli.console import moment, said, stage_said, warn
+from parley.cli.main import app
 from parley.domain.handovers import STATE_LABELS, HandoverState
 from parley.errors import N_, Word
 
@@ -85,3 +91,28 @@ def test_a_runs_stage_is_said_in_the_users_language(
 ) -> None:
     monkeypatch.setenv("PARLEY_LANG", language)
     assert stage_said(stage) == said
+
+
+@pytest.mark.parametrize(
+    ("language", "head", "note"),
+    [
+        ("en", "# An agreement draft: ", "# short id, unique on this instance"),
+        ("uk", "# Проєкт угоди: ", "# коротке позначення, єдине в цьому екземплярі"),
+        ("ru", "# Проект соглашения: ", "# короткое обозначение, единственное в этом экземпляре"),
+    ],
+)
+def test_the_agreement_template_is_annotated_in_the_users_language(
+    monkeypatch: pytest.MonkeyPatch, language: str, head: str, note: str
+) -> None:
+    monkeypatch.setenv("PARLEY_LANG", language)
+    annotated = CliRunner().invoke(app, ["agreement", "template"])
+    assert annotated.exit_code == 0, annotated.output
+    assert annotated.stdout.startswith(head)
+    assert f'"agreement_id": "ROADMAP-2019",  {note}\n' in annotated.stdout
+    # the notes taken off, the JSON that drafts
+    bare = "".join(
+        re.sub(r"  # .*$", "", line) + "\n"
+        for line in annotated.stdout.splitlines()
+        if not line.startswith("#")
+    )
+    assert json.loads(bare) == agreements.TEMPLATE
