@@ -125,6 +125,12 @@ def said(template: str, /, **fields: object) -> str:
     return line_in(Sentence(template, **fields), user_locale())
 
 
+def line_said(line: str) -> str:
+    """A line another part of Parley wrote (the demo's story): a `Sentence` said in the user's
+    language, as `said` says one; any other text as it is."""
+    return line_in(line, user_locale()) if isinstance(line, Sentence) else line
+
+
 def number(value: int | float, spec: str = "") -> str:
     """A number alone (a table's cell), as `said` writes one: `2 800`, `0,5` in Ukrainian or
     Russian; in English as Python writes it."""

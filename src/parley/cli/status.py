@@ -13,6 +13,7 @@ from parley.cli.console import (
     client,
     failures,
     kind_said,
+    line_said,
     moment,
     number,
     out,
@@ -58,7 +59,8 @@ def demo(
 
     started = time.perf_counter()
     with failures():
-        ledger = run(settings(), phase2_size=size, say=lambda line: out.print(f"  {line}"))
+        say = lambda line: out.print(f"  {line_said(line)}")  # noqa: E731
+        ledger = run(settings(), phase2_size=size, say=say)
         try:
             _print_summary(summary(ledger), _translated(ledger))
         finally:

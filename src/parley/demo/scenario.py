@@ -39,9 +39,23 @@ from parley.domain.handovers import HandoverState as S
 from parley.domain.matches import MatchState, match_id
 from parley.domain.parties import Party, Role
 from parley.domain.rosters import RosterKind, roster_id
+from parley.errors import N_, Sentence
 
 UA, RU, MED, MON = "UA", "RU", "MED", "SMM"
-Say = Callable[[str], None]
+Say = Callable[[str], None]  # a line of the story: a Sentence, for a face to say in its language
+# a batch linkage's line: (a roster against itself, pairs held back)
+_LINKED = {
+    (False, False): N_("Batch linkage, {left} with {right}: {count} new proposals."),
+    (False, True): N_(
+        "Batch linkage, {left} with {right}: {count} new proposals, {held} held (identifiers"
+        " differ)."
+    ),
+    (True, False): N_("Batch linkage, {left} against itself: {count} new proposals."),
+    (True, True): N_(
+        "Batch linkage, {left} against itself: {count} new proposals, {held} held (identifiers"
+        " differ)."
+    ),
+}
 MIN_PHASE2 = 40  # four batches, each large enough for its exceptions
 
 
@@ -185,7 +199,14 @@ def play(ledger: Ledger, folder: Path, *, phase2_size: int = 2000, say: Say = pr
         Party(MON, "Special Monitoring Mission", Role.MONITOR),
     ):
         instance.register_party(ledger, actor=MED, party=party, local_key=True)
-    say("Parties registered: Ukraine (UA), Russian Federation (RU), mediator (MED), monitor (SMM).")
+    say(
+        Sentence(
+            N_(
+                "Parties registered: Ukraine (UA), Russian Federation (RU), mediator (MED),"
+                " monitor (SMM)."
+            )
+        )
+    )
 
     cast, ua_phase1, ru_phase1 = _cast(Population(), phase2_size)
     paths = _write_rosters(folder, cast)
@@ -195,7 +216,12 @@ def play(ledger: Ledger, folder: Path, *, phase2_size: int = 2000, say: Say = pr
         result = roster_files.import_file(
             ledger, path=path, party_id=party_id, kind=RosterKind(kind)
         ).result
-        say(f"Roster {rid} v{result.version}: {result.record_count} persons from {path.name}.")
+        line = N_("Roster {roster} v{version}: {count} persons from {file}.")
+        say(
+            Sentence(
+                line, roster=rid, version=result.version, count=result.record_count, file=path.name
+            )
+        )
 
     # Reconciliation: each side's sought roster against the other side's held roster
     clock.at(dt.date(2019, 8, 1))
@@ -213,20 +239,25 @@ def play(ledger: Ledger, folder: Path, *, phase2_size: int = 2000, say: Say = pr
             mids=[m for m in proposed.proposed if m in sure],
             state=MatchState.CONFIRMED,
         )
+        line = N_(
+            "Strict pass, {seeker}'s sought roster with {holder}'s held roster: {proposed}"
+            " matches proposed, {confirmed} confirmed."
+        )
         say(
-            f"Strict pass, {seeker}'s sought roster with {holder}'s held roster: "
-            f"{len(proposed.proposed)} matches proposed, {len(sure)} confirmed."
+            Sentence(
+                line,
+                seeker=seeker,
+                holder=holder,
+                proposed=len(proposed.proposed),
+                confirmed=len(sure),
+            )
         )
     # Then the batch linkage across scripts (Splink over Parley's name keys), and each roster
     # against itself for persons written twice: the mediator reviews the candidates.
     linked = reconcile.reconcile_all(ledger, actor=MED)
     for left, right, done, found in linked.pairs:
-        what = f"{left} with {right}" if left != right else f"{left} against itself"
-        say(
-            f"Batch linkage, {what}: {len(done.proposed)} new proposals"
-            + (f", {len(found.held)} held (identifiers differ)" if found.held else "")
-            + "."
-        )
+        line = _LINKED[(left == right, bool(found.held))]
+        say(Sentence(line, left=left, right=right, count=len(done.proposed), held=len(found.held)))
     reviewed = [
         m
         for m in reconcile.matches(ledger, actor=MED)
@@ -240,10 +271,14 @@ def play(ledger: Ledger, folder: Path, *, phase2_size: int = 2000, say: Say = pr
         note="reviewed: same person across scripts",
     )
     for m in reviewed[:5]:
-        say(f"  e.g. {m['left']} = {m['right']} ({m['score']:.2f}: {m['explanation']})")
+        line = N_("  e.g. {left} = {right} ({score:.2f}: {why})")
+        say(
+            Sentence(line, left=m["left"], right=m["right"], score=m["score"], why=m["explanation"])
+        )
     for seeker in (UA, RU):
         unlocated = reconcile.not_located(ledger, actor=MED, party_id=seeker)
-        say(f"{seeker}: {len(unlocated)} sought persons not located.")
+        line = N_("{party}: {count} sought persons not located.")
+        say(Sentence(line, party=seeker, count=len(unlocated)))
 
     clock.at(dt.date(2019, 9, 5))
     terms1 = ExchangeTerms(
@@ -333,7 +368,8 @@ def play(ledger: Ledger, folder: Path, *, phase2_size: int = 2000, say: Say = pr
     digest = agreements.stored_hash(ledger, agreement_id=roadmap.agreement_id)  # names in it
     for signer in (UA, RU, MED):
         agreements.sign(ledger, actor=signer, agreement_id=roadmap.agreement_id, text_sha256=digest)
-    say("Agreement ROADMAP-2019 signed by UA and RU, witnessed by MED.")
+    line = N_("Agreement {agreement} signed by {a} and {b}, witnessed by {mediator}.")
+    say(Sentence(line, agreement=roadmap.agreement_id, a=UA, b=RU, mediator=MED))
 
     receiving = {UA: RU, RU: UA}
     # Phase 1: 35 for 35 on 7 September 2019
@@ -382,7 +418,12 @@ def play(ledger: Ledger, folder: Path, *, phase2_size: int = 2000, say: Say = pr
         batches.advance(ledger, actor=actor, batch_id="B1", moves=[(substitute, state, "")])
     batches.confirm(ledger, actor=MED, batch_id="B1")
     batches.close(ledger, actor=MED, batch_id="B1")
-    say("Batch B1 (phase 1) closed: one declined at interview, one substituted.")
+    say(
+        Sentence(
+            N_("Batch {batch} (phase 1) closed: one declined at interview, one substituted."),
+            batch="B1",
+        )
+    )
     _checkpoint(ledger, folder.parent / "witness", say)
 
     # Phase 2: all for all, in four batches the planner proposes; the last still under way.
@@ -396,7 +437,8 @@ def play(ledger: Ledger, folder: Path, *, phase2_size: int = 2000, say: Say = pr
         planning.submit_lists(
             ledger, actor=side, commitment_id="P2-EX", must_include=insisted, veto=set()
         )
-        say(f"{side} signed its must-include list for phase 2: {len(insisted)} persons.")
+        line = N_("{party} signed its must-include list for phase 2: {count} persons.")
+        say(Sentence(line, party=side, count=len(insisted)))
     quarters = 4
     for q in range(quarters):
         clock.at(dt.date(2019, 12, 29) + dt.timedelta(days=45 * q), 8)
@@ -421,7 +463,8 @@ def play(ledger: Ledger, folder: Path, *, phase2_size: int = 2000, say: Say = pr
             basis=proposal.plan.summary(),
         )
         _phase2_batch(ledger, batch_id, part, receiving, last=q == quarters - 1)
-        say(f"Batch {batch_id} (phase 2), proposed by the planner: {proposal.plan.summary()}.")
+        line = N_("Batch {batch} (phase 2), proposed by the planner: {summary}.")
+        say(Sentence(line, batch=batch_id, summary=proposal.plan.summary_said()))
 
     # Phase 3: monitors report, and the mediator rates each commitment under the rules
     for day, cid, kind, place, text in (
@@ -470,7 +513,7 @@ def play(ledger: Ledger, folder: Path, *, phase2_size: int = 2000, say: Say = pr
             note="withdrawal begins",
         )
     except DomainError as refused:
-        say(f"Refused by the verification rule: {refused}.")
+        say(Sentence(N_("Refused by the verification rule: {refusal}."), refusal=refused))
     clock.at(dt.date(2020, 7, 6))
     agreements.set_commitment_status(
         ledger,
@@ -488,7 +531,10 @@ def _checkpoint(ledger: Ledger, witness_dir: Path, say: Say) -> None:
     size, _ = transparency.sign_checkpoint(ledger)
     for side in (UA, RU):
         transparency.cosign(ledger, party_id=side, state_dir=witness_dir)
-    say(f"Checkpoint of the log's {size} entries signed by {MED}, cosigned by {UA} and {RU}.")
+    line = N_(
+        "Checkpoint of the log's {size} entries signed by {mediator}, cosigned by {a} and {b}."
+    )
+    say(Sentence(line, size=size, mediator=MED, a=UA, b=RU))
 
 
 def _phase2_batch(
