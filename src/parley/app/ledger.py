@@ -9,7 +9,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 
@@ -26,13 +26,13 @@ from parley.log.entry import Entry, draft, runs
 from parley.log.keys import Key, SignerFault, registers_itself, signer_fault
 from parley.log.merkle import leaf_hash
 from parley.log.nodes import NodeId, append_leaves, compact_range_ids
-from parley.store import Database, Tx, migrate
+from parley.store import Database, Tx, driver, migrate
 from parley.store import keys as store_keys
 from parley.store import log as stored
 from parley.store import requests as answered
 from parley.store.engine import POOL_SIZE, make_engine
 from parley.store.nodes import SqlNodeStore
-from parley.store.projection import Projection
+from parley.store.projection import Projection, Write, writes_of
 
 Clock = Callable[[], dt.datetime]
 Decide = Callable[[Tx], Sequence[Event]]
@@ -59,6 +59,8 @@ _BEFORE: ContextVar[tuple[str, str] | None] = ContextVar("parley_answered_before
 _KEY_EVENTS = frozenset(
     {ev.INSTANCE_CREATED, ev.PARTY_REGISTERED, ev.KEY_ROTATED, ev.KEY_REVOKED, ev.KEY_RECOVERED}
 )
+# the log's own tables, whose held rows a read naming rows of them may see
+_LOG_TABLES = frozenset({"log_entries", "log_commands"})
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,12 @@ class _Group:
     already hold (read once for the group), and what is written once at the end: the leaves'
     tree nodes, the command and nonce rows (no command reads them while deciding).
 
+    `holding`: the entries and projection writes too are held to the end, where they go in one
+    statement per table, and sent earlier only before a read that may see them; no command
+    writes before its checks pass, so a refused one needs no savepoint. A held write the
+    database refuses cannot be told from the others': the group is then run again, each command
+    in its own savepoint (`_Again`).
+
     `known`: what the last group left, when the log still ends at `tip`."""
 
     def __init__(
@@ -114,7 +122,13 @@ class _Group:
         group: Sequence[_Ticket],
         tip: tuple[int, bytes | None],
         known: _Known | None,
+        *,
+        holding: bool,
     ) -> None:
+        self.conn = tx
+        self.holding = holding
+        self.projection = Projection(tx)  # the writes held, when holding
+        self.failed = False  # a held write was refused
         self.tip = tip
         self.next = tip[0]
         self.active_keys: set[tuple[str, str]] = set(known.active_keys) if known else set()
@@ -129,6 +143,28 @@ class _Group:
         self.logged = stored.logged_nonces(tx, given)
         self.held = answered.held(tx, given)
         self.taken: list[answered.Taken] = []
+        self.used: list[tuple[str, str]] = []  # the commands' (key id, nonce), in the group
+
+    def before_read(self, rows: Sequence[driver.Row] | None) -> None:
+        """Send the held writes before a read that may see them (`driver.holding`)."""
+        if not self.holding or not (self.projection or self.appender.held()):
+            return
+        if rows is not None and not any(
+            row[0] in _LOG_TABLES or self.projection.touches(row) for row in rows
+        ):
+            return
+        self.send()
+
+    def send(self) -> None:
+        """The writes held so far, at once (on PostgreSQL one round trip)."""
+        try:
+            with self.appender.together():
+                self.projection.flush()
+                self.appender.write_entries()
+                self.appender.write_commands()
+        except BaseException:
+            self.failed = True
+            raise
 
     def key(self, conn: Tx, key_id: str) -> Key | None:
         """The key as the log now stands (read once a group, until a command changes keys)."""
@@ -144,7 +180,7 @@ class _Group:
     def on_log(self, key_id: str, nonce: str) -> bool:
         """Whether a command of the key with this nonce is on the log, or appended in the group.
         A command signed here has a new random nonce: only a request's was read beforehand."""
-        return (key_id, nonce) in self.logged or self.appender.holds(key_id, nonce)
+        return (key_id, nonce) in self.logged or (key_id, nonce) in self.used
 
     def holder(self, key_id: str, nonce: str) -> bytes | None:
         """The signature of the request that holds the key's nonce, if one does."""
@@ -153,15 +189,18 @@ class _Group:
             held = next((x.signature for x in self.taken if x.holds(key_id, nonce)), None)
         return held
 
-    def mark(self) -> tuple[int, int, int, int]:
-        return self.next, len(self.leaves), self.appender.pending(), len(self.taken)
+    def mark(self) -> tuple[int, int, int, int, int, int]:
+        appender = self.appender
+        counts = len(self.leaves), len(self.taken), len(self.used)
+        return self.next, *counts, appender.pending(), appender.held()
 
-    def undo(self, mark: tuple[int, int, int, int]) -> None:
+    def undo(self, mark: tuple[int, int, int, int, int, int]) -> None:
         """Forget what a command rolled back to its savepoint appended, and any key it saw."""
         self.next = mark[0]
         del self.leaves[mark[1] :]
-        self.appender.drop(mark[2])
-        del self.taken[mark[3] :]
+        del self.taken[mark[2] :]
+        del self.used[mark[3] :]
+        self.appender.drop(mark[4], mark[5])
         self.keys_changed()
         store_keys.forget_roles()
 
@@ -170,8 +209,12 @@ class _Group:
         new nodes. What the log says once they commit."""
         store = SqlNodeStore(conn)
         edge = _Edge(store, self.edge)
+        holding, self.holding = self.holding, False  # no read below sees a held write
         nodes = append_leaves(edge, self.tip[0], self.leaves) if self.leaves else []
         with self.appender.together():
+            if holding:
+                self.projection.flush()
+                self.appender.write_entries()
             self.appender.write_commands()
             answered.record(conn, self.taken)
             store.put_nodes(nodes)
@@ -193,6 +236,11 @@ class Appended:
 class AnsweredBefore(DomainError):
     """The request (the same signed command) was carried out by an earlier run, in this process
     or another: its use case does not run again, and the first answer stands."""
+
+
+class _Again(Exception):
+    """A write held by the group was refused: the group is run again, each command in its own
+    savepoint, to find whose."""
 
 
 class _Ticket:
@@ -370,17 +418,14 @@ class Ledger:
             time.sleep(0)
 
     def _commit_group(self, group: list[_Ticket]) -> None:
-        known, self._known = self._known, None  # until this group commits
+        last, self._known = self._known, None  # until this group commits
         try:
-            with stored.writing(self.engine) as conn:
-                tip = stored.tip(conn)
-                if known is not None and known.tip != tip:  # another process appended since
-                    known = (
-                        known.grown(tip) if stored.extends(conn, known.tip, _KEY_EVENTS) else None
-                    )
-                # the log ends where this ledger left it: what it read then still holds
-                state = _Group(conn, group, tip, known)
-                self._known = self._apply_group(conn, group, state)
+            try:
+                self._known = self._write_group(group, last, holding=True)
+            except _Again:  # a held write was refused, nothing holds: each in a savepoint
+                for ticket in group:
+                    ticket.error = ticket.appended = ticket.took = None
+                self._known = self._write_group(group, last, holding=False)
         except BaseException as e:  # the commit failed: no command of the group holds
             self._known = None
             for ticket in group:
@@ -393,23 +438,44 @@ class Ledger:
         for ticket in group:
             ticket.done = True
 
+    def _write_group(self, group: list[_Ticket], known: _Known | None, *, holding: bool) -> _Known:
+        """The group in one transaction: what the log says once it commits."""
+        with stored.writing(self.engine) as conn:
+            tip = stored.tip(conn)
+            if known is not None and known.tip != tip:  # another process appended since
+                known = known.grown(tip) if stored.extends(conn, known.tip, _KEY_EVENTS) else None
+            # the log ends where this ledger left it: what it read then still holds
+            state = _Group(conn, group, tip, known, holding=holding)
+            return self._apply_group(conn, group, state)
+
     def _apply_group(self, conn: Tx, group: list[_Ticket], state: _Group) -> _Known:
         """Each command of the group in order, then the rows held to the end."""
-        with store_keys.roles_kept(state.roles):
+        held = driver.holding(state) if state.holding else nullcontext()
+        with store_keys.roles_kept(state.roles), held:
             savepoint = state.appender
             if len(group) == 1:
                 group[0].appended = self._apply(conn, group[0], state)
             else:
                 for ticket in group:
                     mark = state.mark()
-                    savepoint.savepoint()
+                    if not state.holding:
+                        savepoint.savepoint()
                     try:
                         ticket.appended = self._apply(conn, ticket, state)
                     except Exception as e:  # this command alone is refused
+                        if state.holding and not _refused_alone(e, state):
+                            raise _Again from e
                         ticket.error = e
-                        savepoint.roll_back()
+                        if not state.holding:
+                            savepoint.roll_back()
                         state.undo(mark)
-            return state.write(conn)
+            holding = state.holding
+            try:
+                return state.write(conn)
+            except Exception as e:
+                if holding and len(group) > 1:
+                    raise _Again from e
+                raise
 
     def _apply(self, conn: Tx, ticket: _Ticket, state: _Group) -> Appended:
         if ticket.command is not None and not ticket.own:
@@ -419,7 +485,6 @@ class Ledger:
         if not events:
             return Appended(first, 0)
         time = rfc3339(self.clock())
-        projection = Projection(conn)
         operator = self._operator_of(conn, events)
         signer = state.signers.get(operator)
         if signer is None:  # asked once a group (a key ring looks at its file each time)
@@ -430,6 +495,7 @@ class Ledger:
         given = _given_party(conn, state, ticket.command)
         drafts: list[Entry] = []
         commands: list[tuple[int, Command]] = []
+        writes: list[Write] = []  # the projection's, once nothing can refuse the command
         for block in _blocks(events):  # each actor's consecutive events: one command
             actor, at = block[0].actor, first + len(drafts)
             command = None
@@ -473,20 +539,27 @@ class Ledger:
             drafts += block_drafts
             commands.append((at, command))
             for i, e in enumerate(block):
-                projection.add(at + i, actor, time, e.payload)
+                writes += writes_of(at + i, actor, time, e.payload)
         entries: list[Entry] = []
         for run in runs(drafts):  # one operator signature per run of one command's entries
             entries += self.signatures.sign_run(run, operator)
         if ticket.command is not None:  # the request's nonce commits with its entries or not at all
             ticket.took = _take_nonce(state, ticket.command, Appended(first, len(entries)))
         erasures = [e.payload for e in events if isinstance(e.payload, ev.PersonErased)]
-        # nothing can refuse the command after its writes, but an erasure: the next command's
-        # savepoint can go with them
-        with state.appender.together(then_savepoint=state.grouped and not erasures):
-            projection.flush()
-            state.appender.insert(entries, time)
+        if state.holding:  # written with the group's, or before a read that may see them
+            state.projection.add_writes(writes)
+            state.appender.hold(entries, time)
+        else:
+            # nothing can refuse the command after its writes, but an erasure: the next
+            # command's savepoint can go with them
+            projection = Projection(conn)
+            projection.add_writes(writes)
+            with state.appender.together(then_savepoint=state.grouped and not erasures):
+                projection.flush()
+                state.appender.insert(entries, time)
         for at, command in commands:
             state.appender.insert_command(at, command.signed, command.body)
+            state.used.append((command.signed.keyid, command.signed.nonce))
         if any(event.type in _KEY_EVENTS for event in events):
             state.keys_changed()
         else:  # checked against the keys as they stand, which this command did not change
@@ -494,6 +567,8 @@ class Ledger:
         state.leaves.extend(e.leaf for e in entries)
         state.next = first + len(entries)
         for erased in erasures:
+            if state.holding:
+                state.send()
             state.appender.write_commands()  # an erasure clears the bodies of its commands
             stored.erase_payloads(conn, sorted(erased.erased()))
         return Appended(first, len(entries))
@@ -618,6 +693,13 @@ def _take_nonce(state: _Group, command: Command, done: Appended) -> bytes | None
             keyid=signed.keyid,
         )
     return provisional if held is None else None
+
+
+def _refused_alone(error: Exception, state: _Group) -> bool:
+    """Whether a command refused in a holding group was refused for itself, before it wrote
+    anything (not a held write of an earlier command, nor a statement that aborted the
+    transaction)."""
+    return isinstance(error, DomainError) and not state.failed and not driver.aborted(state.conn)
 
 
 def _not_done_before(state: _Group, command: Command) -> None:

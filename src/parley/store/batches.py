@@ -343,7 +343,8 @@ def batch(tx: Tx, batch_id: str, only: Iterable[PersonRef] | None = None) -> Bat
         if len(keys) == 1:
             party_id, record_id = keys[0]
             named = {"batch_id": batch_id, "party_id": party_id, "record_id": record_id}
-            rows = driver.rows(tx, _BATCH_WITH_ONE, named)
+            reads = [(t.batches.name, batch_id), (t.handovers.name, batch_id, party_id, record_id)]
+            rows = driver.rows(tx, _BATCH_WITH_ONE, named, reads=reads)
         else:
             rows = list(tx.execute(_BATCH_WITH, {"batch_id": batch_id, "keys": keys}))
         if not rows:

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections import namedtuple
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, NamedTuple
+from contextvars import ContextVar
+from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import Select
+from sqlalchemy import Engine, Select, event
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.compiler import Compiled
@@ -21,6 +22,37 @@ from parley.errors import N_
 from parley.store.engine import ValueRefused
 
 Statement = UpdateBase | Select[Any]
+# a table row as a read names it: the table's name, then its primary key's values
+Row = tuple[Any, ...]
+
+
+class HeldWrites(Protocol):
+    """Writes of this thread's transaction not sent yet (a write group holds them to its end):
+    sent before any statement that may read them."""
+
+    def before_read(self, rows: Sequence[Row] | None) -> None:
+        """Send the writes if the read may see any of them: of these `rows`, or any (None)."""
+
+
+_HELD: ContextVar[HeldWrites | None] = ContextVar("parley_held_writes", default=None)
+
+
+@contextmanager
+def holding(writes: HeldWrites) -> Iterator[None]:
+    """In the block, this thread's statements send `writes` first when they may read them."""
+    token = _HELD.set(writes)
+    try:
+        yield
+    finally:
+        _HELD.reset(token)
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _before_statement(*_: Any) -> None:
+    """A statement SQLAlchemy runs may read anything: the held writes go first."""
+    held = _HELD.get()
+    if held is not None:
+        held.before_read(None)
 
 
 class _Compiled(NamedTuple):
@@ -91,8 +123,18 @@ def write(conn: Connection, stmt: UpdateBase, rows: Sequence[Mapping[str, Any]])
             cursor.executemany(c.sql, params)
 
 
-def rows(conn: Connection, stmt: Select[Any], params: Mapping[str, Any]) -> list[Any]:
-    """`conn.execute(stmt, params).all()`, on the driver's cursor: named tuples of the columns."""
+def rows(
+    conn: Connection,
+    stmt: Select[Any],
+    params: Mapping[str, Any],
+    *,
+    reads: Sequence[Row] | None = None,
+) -> list[Any]:
+    """`conn.execute(stmt, params).all()`, on the driver's cursor: named tuples of the columns.
+    `reads`: every table row the statement can read (None: any), for writes held back."""
+    held = _HELD.get()
+    if held is not None:
+        held.before_read(reads)
     c = _compiled(stmt, conn.dialect, frozenset(params))
     assert c.row is not None
     with _refusals(conn, c.sql) as cursor:
@@ -131,3 +173,11 @@ def _refusals(conn: Connection, sql: str) -> Iterator[Any]:
         ) from e
     except dbapi.Error as e:
         raise DBAPIError.instance(sql, None, e, dbapi.Error, hide_parameters=True) from e
+
+
+def aborted(conn: Connection) -> bool:
+    """Whether the connection's transaction was aborted by a failed statement (PostgreSQL:
+    every statement is refused until it rolls back; SQLite aborts none)."""
+    info = getattr(conn.connection.driver_connection, "info", None)
+    status = getattr(info, "transaction_status", None)
+    return status is not None and status.name == "INERROR"

@@ -116,6 +116,7 @@ class Appender:
         self._open = False  # a savepoint is taken
         self._taken = False  # the next command's savepoint is taken already
         self._commands: list[tuple[int, str, str, bytes, bytes | None]] = []
+        self._entries: list[tuple[Any, ...]] = []  # held back by `hold` to `write_entries`
 
     def savepoint(self) -> None:
         """A savepoint for the next command (releasing the last: the transaction keeps it)."""
@@ -159,22 +160,20 @@ class Appender:
         self._cursor.execute("ROLLBACK TO SAVEPOINT parley_command")
 
     def insert(self, entries: Sequence[Entry], claimed_time: str) -> None:
-        rows = [
-            (
-                e.index,
-                e.header.type,
-                e.header.actor,
-                e.header.key_id,
-                claimed_time,
-                e.header_bytes,
-                e.signature,
-                e.leaf,
-                e.payload,
-                e.salt,
-            )
-            for e in entries
-        ]
-        self._cursor.executemany(self._insert, rows)
+        self._cursor.executemany(self._insert, _rows(entries, claimed_time))
+
+    def hold(self, entries: Sequence[Entry], claimed_time: str) -> None:
+        """Entries to insert with the others held, by `write_entries`."""
+        self._entries += _rows(entries, claimed_time)
+
+    def held(self) -> int:
+        return len(self._entries)
+
+    def write_entries(self) -> None:
+        """The entries held, in one statement."""
+        if self._entries:
+            rows, self._entries = self._entries, []
+            self._cursor.executemany(self._insert, rows)
 
     def insert_command(self, first: int, command: SignedCommand, body: bytes | None) -> None:
         """A signed command's record and body, beside the first entry it made (written by
@@ -188,15 +187,36 @@ class Appender:
     def pending(self) -> int:
         return len(self._commands)
 
-    def drop(self, keep: int) -> None:
-        """Forget the commands waiting after the first `keep` (rolled back)."""
+    def drop(self, keep: int, keep_entries: int = 0) -> None:
+        """Forget the commands waiting after the first `keep`, and the entries held after the
+        first `keep_entries` (rolled back)."""
         del self._commands[keep:]
+        del self._entries[keep_entries:]
 
     def write_commands(self) -> None:
         """The command rows waiting, in one statement."""
         if self._commands:
             self._cursor.executemany(self._insert_command, self._commands)
             self._commands.clear()
+
+
+def _rows(entries: Sequence[Entry], claimed_time: str) -> list[tuple[Any, ...]]:
+    """The entries' values in the order of `_INSERTED`."""
+    return [
+        (
+            e.index,
+            e.header.type,
+            e.header.actor,
+            e.header.key_id,
+            claimed_time,
+            e.header_bytes,
+            e.signature,
+            e.leaf,
+            e.payload,
+            e.salt,
+        )
+        for e in entries
+    ]
 
 
 _NONCES = select(_c.key_id, _c.nonce).where(

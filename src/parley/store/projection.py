@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Table, bindparam, delete, insert, select
 from sqlalchemy.engine import Connection
-from sqlalchemy.sql.dml import Delete, UpdateBase
+from sqlalchemy.sql.dml import Delete, Insert, UpdateBase
 
 from parley.domain.events import Payload
 from parley.store import driver
@@ -52,18 +52,27 @@ class Projection:
         self._groups: dict[UpdateBase, list[dict[str, Any]]] = {}
         self._order: list[UpdateBase] = []
         self._touched: dict[UpdateBase, set[tuple[Any, ...]]] = {}
+        self._vague: set[str] = set()  # tables a held write touches rows of, not named by key
 
     def add(self, idx: int, actor: str, time: str, payload: Payload) -> None:
-        fn = _PROJECTORS.get(type(payload))
-        if fn is None:
-            raise ValueError(f"entry {idx}: no projection for event type {payload.TYPE!r}")
-        self.add_writes(fn(idx, actor, time, payload))
+        self.add_writes(writes_of(idx, actor, time, payload))
+
+    def touches(self, row: tuple[Any, ...]) -> bool:
+        """Whether a write held here may touch the row (its table's name, its primary key)."""
+        if row[0] in self._vague:
+            return True
+        return any(row in self._touched[stmt] for stmt in self._order)
+
+    def __bool__(self) -> bool:
+        return bool(self._order)
 
     def add_writes(self, writes: list[Write]) -> None:
         for stmt, params in writes:
             if isinstance(stmt, Delete) and self._order:
                 self.flush()  # a delete touches rows by condition: never reorder around it
             row = _row_key(stmt, params)
+            if isinstance(stmt, Delete) or not _named(stmt, params):
+                self._vague.add(row[0])
             if stmt in self._groups:
                 later = self._order[self._order.index(stmt) + 1 :]
                 if any(row in self._touched[other] for other in later):
@@ -76,9 +85,27 @@ class Projection:
             self._touched[stmt].add(row)
 
     def flush(self) -> None:
-        for stmt in self._order:
-            driver.write(self.conn, stmt, self._groups[stmt])
-        self._groups, self._order, self._touched = {}, [], {}
+        order, groups = self._order, self._groups
+        self._groups, self._order, self._touched, self._vague = {}, [], {}, set()
+        for stmt in order:
+            driver.write(self.conn, stmt, groups[stmt])
+
+
+def writes_of(idx: int, actor: str, time: str, payload: Payload) -> list[Write]:
+    """The writes projecting one event."""
+    fn = _PROJECTORS.get(type(payload))
+    if fn is None:
+        raise ValueError(f"entry {idx}: no projection for event type {payload.TYPE!r}")
+    return fn(idx, actor, time, payload)
+
+
+def _named(stmt: UpdateBase, params: dict[str, Any]) -> bool:
+    """Whether the write touches just the row its primary key names: an insert's own values,
+    an update's WHERE parameters `k_<column>` (`by_key`)."""
+    table = stmt.table
+    assert isinstance(table, Table)
+    prefix = "" if isinstance(stmt, Insert) else "k_"
+    return all(params.get(prefix + c.name) is not None for c in table.primary_key.columns)
 
 
 def _row_key(stmt: UpdateBase, params: dict[str, Any]) -> tuple[Any, ...]:
