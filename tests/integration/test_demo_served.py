@@ -14,9 +14,11 @@ from typer.testing import CliRunner
 
 from parley.api.app import create_app
 from parley.app.config import Settings
+from parley.app.language import line_in
 from parley.app.ledger import Ledger
 from parley.cli.main import app
 from parley.demo import served
+from parley.errors import Sentence
 from tests.api.helpers import serving
 
 
@@ -52,6 +54,12 @@ def test_the_served_demo_plays_every_exit_and_its_export_verifies_witnessed(
     served.play(tmp_path, run, serve, said.append)
     text = "\n".join(said)
     assert "MED.ed25519.pem and no other private key" in text
+    # the story's headings said in the user's language too (the commands' lines are theirs)
+    headings = [line_in(line, "uk") for line in said if isinstance(line, Sentence)]
+    assert "Посередник звіряє списки на власному комп'ютері й ухвалює рішення через сервер" in (
+        headings
+    )
+    assert any(h.startswith("Тека даних сервера містить MED.ed25519.pem") for h in headings)
     for side in ("ua", "ru"):
         assert f"Wrote {tmp_path / f'B1-{side}.pdf'}: batch B1, " in text
     assert f"Wrote {tmp_path / 'ua.xlsx'}: UA's view (workbook)." in text

@@ -51,7 +51,7 @@ def demo(
 
         work = settings().data_dir
         with failures():
-            served_demo.main(work, say=lambda line: out.print(line, markup=False))
+            served_demo.main(work, say=lambda line: out.print(line_said(line), markup=False))
         out.print("\n" + said(N_("Data: {folder}"), folder=work))
         return
     from parley.app.status import summary

@@ -22,7 +22,7 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Protocol
 
-from parley.errors import ParleyError
+from parley.errors import N_, ParleyError, Sentence
 
 SITES = ("med", "ua", "ru", "smm")
 HELD = {
@@ -76,7 +76,13 @@ class Run(Protocol):
 
 def register(work: Path, run: Run, say: Callable[[str], None]) -> None:
     """Each party makes its key on its own machine; the mediator registers the verifier keys."""
-    say("Each party makes its key on its own machine; the mediator registers the verifier keys")
+    say(
+        Sentence(
+            N_(
+                "Each party makes its key on its own machine; the mediator registers the verifier keys"
+            )
+        )
+    )
     run("med", "init", local=True)
     for party, name, role in (
         ("UA", "Ukraine", "side"),
@@ -87,12 +93,13 @@ def register(work: Path, run: Run, say: Callable[[str], None]) -> None:
         key = next(line.split()[-1] for line in made.splitlines() if "Verifier key" in line)
         run("med", "party", "add", party, "--name", name, "--key", key, "--role", role, local=True)
     keys = sorted(p.name for p in (work / "med" / "keys").glob("*.pem"))
-    say(f"The server's data directory holds {', '.join(keys)} and no other private key")
+    line = N_("The server's data directory holds {keys} and no other private key")
+    say(Sentence(line, keys=", ".join(keys)))
 
 
 def story(work: Path, run: Run, say: Callable[[str], None]) -> None:
     """The exchange, each step by the party whose step it is, from its own data directory."""
-    say("Each side imports the rosters it holds and seeks, from its own machine")
+    say(Sentence(N_("Each side imports the rosters it holds and seeks, from its own machine")))
     for side, other in (("UA", "RU"), ("RU", "UA")):
         held, sought = work / f"{side.lower()}_held.csv", work / f"{side.lower()}_sought.csv"
         held.write_text(COLUMNS + "".join(",".join(r) + "\n" for r in HELD[side]), "utf-8")
@@ -102,26 +109,32 @@ def story(work: Path, run: Run, say: Callable[[str], None]) -> None:
             args = ("roster", "import", str(file), "--party", side, "--kind", kind, "--as", side)
             say(run(side.lower(), *args).strip())
 
-    say("The mediator reconciles on its own machine and decides through the server")
+    say(Sentence(N_("The mediator reconciles on its own machine and decides through the server")))
     say(run("med", "reconcile", local=True).strip().splitlines()[-1])
     say(run("med", "match", "confirm", "--min-score", "0.5", "--cross-side", "--yes").strip())
     for side in ("UA", "RU"):
         seen = json.loads(run(side.lower(), "match", "list", "--json", "--as", side))
         for m in seen:
             run(side.lower(), "match", "ack", m["match_id"], "--as", side)
-        say(f"{side} acknowledged the {len(seen)} confirmed matches about its people")
+        line = N_("{party} acknowledged the {count} confirmed matches about its people")
+        say(Sentence(line, party=side, count=len(seen)))
     found = run("ua", "search", "Kovalj Petro", "--top", "1", "--as", "UA")
-    say(f"UA searches the rosters it may read: {found.strip().splitlines()[-1].strip()}")
+    line = N_("UA searches the rosters it may read: {found}")
+    say(Sentence(line, found=found.strip().splitlines()[-1].strip()))
 
-    say("The agreement: drafted by the mediator, signed by each side on its own machine")
+    say(
+        Sentence(
+            N_("The agreement: drafted by the mediator, signed by each side on its own machine")
+        )
+    )
     draft = work / "agreement.json"
     draft.write_text(json.dumps(AGREEMENT, ensure_ascii=False), "utf-8")
     digest = run("med", "agreement", "draft", str(draft), local=True).split()[-1]
     for party in ("UA", "RU", "MED"):
         run(party.lower(), "agreement", "sign", "ROADMAP", "--hash", digest, "--as", party)
-    say(f"ROADMAP signed by UA, RU and MED (text {digest[:12]}…)")
+    say(Sentence(N_("ROADMAP signed by UA, RU and MED (text {digest}…)"), digest=digest[:12]))
 
-    say("A batch where every handover exit happens")
+    say(Sentence(N_("A batch where every handover exit happens")))
     run("med", "batch", "plan", "B1", "--commitment", "P1-EX", "--place", "the border",
         "--veto", "UA=UA/UA-6", local=True)  # fmt: skip
     received = ["UA/UA-1", "UA/UA-2", "RU/RU-1", "RU/RU-2"]
@@ -130,7 +143,11 @@ def story(work: Path, run: Run, say: Callable[[str], None]) -> None:
     def move(site: str, to: str, persons: list[str], *extra: str) -> None:
         run(site, "handover", "B1", *persons, "--to", to, "--as", site.upper(), *extra)
 
-    say("RU/RU-5 withdrawn by an amendment the mediator proposes and both sides agree to")
+    say(
+        Sentence(
+            N_("RU/RU-5 withdrawn by an amendment the mediator proposes and both sides agree to")
+        )
+    )
     run("med", "batch", "amend", "B1", "--withdraw", "RU/RU-5", "--reason", "released earlier",
         "--as", "MED")  # fmt: skip
     for side in ("ua", "ru"):
@@ -161,31 +178,43 @@ def story(work: Path, run: Run, say: Callable[[str], None]) -> None:
     say(run("med", "batch", "confirm", "B1").strip())
     say(run("ua", "status").strip())
 
-    say("The papers for the handover site, each side printing its own from its own machine")
+    say(
+        Sentence(
+            N_("The papers for the handover site, each side printing its own from its own machine")
+        )
+    )
     for side in ("ua", "ru"):
         pdf = work / f"B1-{side}.pdf"
         say(" ".join(run(side, "batch", "manifest", "B1", "--pdf", str(pdf)).split()))
     say(" ".join(run("ua", "roster", "export", str(work / "ua.xlsx"), "--as", "UA").split()))
 
-    say("A monitor reports; the mediator rates the commitment as of a time")
+    say(Sentence(N_("A monitor reports; the mediator rates the commitment as of a time")))
     run("smm", "report", "--commitment", "P1-CF", "--kind", "observation", "--place",
         "contact line", "--date", "2019-09-08", "--text", "no fire observed", "--as", "SMM")  # fmt: skip
     run("med", "commitment", "status", "P1-CF", "--status", "1", "--note", "quiet so far",
         "--at", "2019-09-09T12:00+03:00")  # fmt: skip
     say(run("ru", "report", "list").strip())
 
-    say("The mediator signs a checkpoint; each party keeps a verified mirror and cosigns it")
+    say(
+        Sentence(
+            N_("The mediator signs a checkpoint; each party keeps a verified mirror and cosigns it")
+        )
+    )
     note = run("med", "log", "checkpoint", local=True).splitlines()
-    say(f"Checkpoint of {note[0]}: size {note[1]}")
+    say(Sentence(N_("Checkpoint of {origin}: size {size}"), origin=note[0], size=note[1]))
     for site in ("ua", "ru", "smm"):
         say(f"{site.upper()}: " + " ".join(run(site, "sync").split()))
 
-    say("UA's compartment of the log, exported from its own machine and verified there")
+    say(
+        Sentence(
+            N_("UA's compartment of the log, exported from its own machine and verified there")
+        )
+    )
     compartment = work / "ua-export"
     run("ua", "export", "--out", str(compartment))
     say(" ".join(run("ua", "verify", str(compartment)).split()))
 
-    say("The server's export, verified offline")
+    say(Sentence(N_("The server's export, verified offline")))
     export = work / "export"
     run("med", "export", "--out", str(export), local=True)
     say(run("med", "verify", str(export), local=True).strip())
@@ -240,7 +269,8 @@ def main(work: Path, say: Callable[[str], None]) -> None:
     parley = str(Path(sys.executable).with_name("parley"))
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PARLEY_")}
+    # each party's own folder and server, in the user's language
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PARLEY_") or k == "PARLEY_LANG"}
 
     def run(site: str, *args: str, local: bool = False) -> str:
         where = ["--data-dir", str(work / site), *([] if local else ["--server", url])]
