@@ -109,3 +109,22 @@ def test_the_monitors_form_offers_the_commitment_in_the_readers_language(
     assert html.unescape(offered.group(2)) == " · ".join(
         WORDS["uk"][t] for t in (TITLE, PHASE, CEASEFIRE)
     )
+
+
+def test_an_office_and_the_desk_name_the_agreement_in_the_readers_language(
+    instance: tuple[Ledger, DeskAccess], desk: TestClient, browser: TestClient
+) -> None:
+    ledger, _ = instance
+    _translated_agreement(ledger)
+    ru = {"Accept-Language": "ru"}
+    listed = _written(desk.get("/desk/agreements", headers=ru).text)
+    assert any(t == WORDS["ru"][TITLE] and title.endswith(TITLE) for title, t in listed), listed
+    office = TestClient(browser.app, base_url=str(browser.base_url))
+    state: WebState = office.app.state.web  # type: ignore[attr-defined]
+    office.cookies.set("parley_session", state.sessions.open("UA", "side"))
+    for path in ("/office/batches", "/office/agreements/AG2"):
+        shown = _written(office.get(path, headers=ru).text)
+        assert any(t == WORDS["ru"][TITLE] for _, t in shown), (path, shown)
+    reading = office.get("/office/agreements/AG2", headers=ru).text
+    (tab,) = re.findall(r"<title>([^<]*)</title>", reading)  # the browser's tab: plain text
+    assert WORDS["ru"][TITLE] in html.unescape(tab), tab

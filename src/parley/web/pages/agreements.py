@@ -15,8 +15,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from parley.app import desk_agreements
+from parley.app.agreement_words import translated_words
 from parley.errors import InvalidInput, ParleyError
-from parley.web import render, security, sessions
+from parley.web import i18n, render, security, sessions
 from parley.web.i18n import N_
 from parley.web.pages.desk import refused
 from parley.web.state import web_of
@@ -40,13 +41,17 @@ def _to(agreement_id: str, done: str = "") -> RedirectResponse:
 
 @router.get("")
 async def overview(request: Request, party: Party) -> Response:
+    ledger = web_of(request).ledger
     try:
-        found = await run_in_threadpool(
-            lambda: desk_agreements.headings(web_of(request).ledger, actor=party)
-        )
+        found = await run_in_threadpool(lambda: desk_agreements.headings(ledger, actor=party))
     except ParleyError as e:
         return refused(request, e)
-    return render.page(request, "desk/agreements.html", {"agreements": found, "segment": segment})
+    words = await run_in_threadpool(translated_words, ledger, i18n.locale_of(request))
+    return render.page(
+        request,
+        "desk/agreements.html",
+        {"agreements": found, "segment": segment, "translated": words},
+    )
 
 
 async def _draft_of(form: FormData) -> tuple[str, bytes]:

@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from parley.app import desk_views, office, papers, planning, reconcile
+from parley.app.agreement_words import translated_words
 from parley.app.authz import Forbidden
 from parley.app.ledger import Ledger
 from parley.app.requests import Unauthenticated
@@ -200,7 +201,10 @@ async def agreement(request: Request, party: Party, agreement_id: str) -> Respon
     reading = await run_in_threadpool(
         lambda: office.read_agreement(ledger, actor=party, agreement_id=agreement_id, lang=lang)
     )
-    return page(request, "office/agreement.html", {"me": party, "reading": reading})
+    words = await run_in_threadpool(translated_words, ledger, lang)
+    return page(
+        request, "office/agreement.html", {"me": party, "reading": reading, "translated": words}
+    )
 
 
 @router.get("/lists/{commitment_id}")
@@ -239,8 +243,11 @@ async def batches(request: Request, party: Party) -> Response:
     ledger = _ledger(request)
     found = await run_in_threadpool(lambda: office.batches_of(ledger, actor=party))
     signed = await run_in_threadpool(lambda: office.agreements_of(ledger, actor=party))
+    words = await run_in_threadpool(translated_words, ledger, i18n.locale_of(request))
     return page(
-        request, "office/batches.html", {"me": party, "batches": found, "agreements": signed}
+        request,
+        "office/batches.html",
+        {"me": party, "batches": found, "agreements": signed, "translated": words},
     )
 
 
