@@ -168,5 +168,6 @@ def test_match_list_is_said_in_the_users_language(
     assert heading.format(group=group) in text, text
     assert state.format(group=group) + TO_SON in text, text
     assert born in text, text
-    for english in ("group ", "ambiguous", "born", "candidate(s)"):
+    for english in ("group ", "ambiguous", "born", "candidate(s)", "same once transliterated"):
         assert english not in text, text
+    assert "(1,00)" in text  # the records compared, in the language's words and numbers

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from parley.app.language import DEFAULT, said_in
 from parley.domain.dates import parse_written_date
 from parley.domain.matches import RecordRef
 from parley.errors import N_, ParleyError, Word
@@ -135,13 +136,20 @@ def _records(tx: Tx, refs: set[RecordRef]) -> dict[RecordRef, Mapping[str, Any] 
     return out
 
 
-def explain_matches(tx: Tx, matches: Sequence[StoredMatch]) -> dict[str, str]:
+def explain_matches(
+    tx: Tx, matches: Sequence[StoredMatch], locale: str = DEFAULT
+) -> dict[str, str]:
     """Match id -> its explanation: the basis the log keeps, then the two records compared as
-    they stand now. No permission check: call it after authz, for a reader who may see both."""
+    they stand now, in `locale` (English: as the log's readers always had it). No permission
+    check: call it after authz, for a reader who may see both."""
     records = _records(tx, {ref for m in matches for ref in (m.left, m.right)})
     out = {}
     for m in matches:
-        compared = compare_records(records[m.left], records[m.right])
+        left, right = records[m.left], records[m.right]
+        if locale != DEFAULT:
+            out[m.match_id] = said_in(explained(m.basis, left, right), locale)
+            continue
+        compared = compare_records(left, right)
         out[m.match_id] = f"{m.basis}; {compared}" if m.basis else compared
     return out
 

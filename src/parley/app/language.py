@@ -87,6 +87,13 @@ def line_in(sentence: Sentence, locale: str) -> str:
     """A line the CLI prints, in `locale`: its template through the catalog, a `Word` field
     translated, each number as the locale writes it (`2 800`, `0,97`); in English the numbers
     stay as Python writes them (`2800`, `0.97`), as the lines always were."""
+    return said_in(sentence, locale)
+
+
+def said_in(message: ParleyError | Sentence, locale: str) -> str:
+    """Words with a template (a line, a match's explanation) in `locale`, as `line_in` says a
+    line."""
     known = locale if locale in LOCALES else DEFAULT
     numbers = None if known == DEFAULT else (lambda v, spec: number_in(known, v, spec))
-    return render(sentence.as_refusal(), translations(known).gettext, numbers)
+    error = message.as_refusal() if isinstance(message, Sentence) else message
+    return render(error, translations(known).gettext, numbers)

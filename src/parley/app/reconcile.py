@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from parley.app import authz, match_groups
 from parley.app.explanations import explain_matches
+from parley.app.language import DEFAULT
 from parley.app.ledger import Appended, Ledger
 from parley.domain import events as ev
 from parley.domain.errors import Conflict, DomainError, NotFound
@@ -523,10 +524,12 @@ def matches(
     state: MatchState | None = None,
     min_score: float | None = None,
     below: float | None = None,
+    locale: str = DEFAULT,
 ) -> list[dict[str, Any]]:
     """The matches the actor may see: all for the mediator, confirmed ones about its people
     for a side; with `state`, `min_score` (at or above) or `below`, only those. Each names
-    its two records as written, with their dates, where the actor may read the person."""
+    its two records as written, with their dates, where the actor may read the person; its
+    explanation in `locale`."""
     with ledger.reading() as tx:
         who = authz.require(tx, actor, authz.Action.MATCH_LIST)
         acks = stored.acknowledged_by(tx)
@@ -537,7 +540,7 @@ def matches(
             and (min_score is None or m.score >= min_score)
             and (below is None or m.score < below)
         ]
-        words = explain_matches(tx, found)
+        words = explain_matches(tx, found, locale)
         shown: dict[str, dict[str, rosters.CurrentRecord]] = {}
         for roster in sorted({ref.roster_id for m in found for ref in (m.left, m.right)}):
             if authz.allows(who, authz.Action.PERSON_READ, owner=roster_owner(roster)):

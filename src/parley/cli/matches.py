@@ -342,7 +342,12 @@ def list_command(
 
             rows = with_ledger(
                 lambda ledger: reconcile.matches(
-                    ledger, actor=actor or "MED", state=state, min_score=min_score, below=below
+                    ledger,
+                    actor=actor or "MED",
+                    state=state,
+                    min_score=min_score,
+                    below=below,
+                    locale=user_locale(),
                 )
             )
     if as_json:
