@@ -448,7 +448,7 @@ def _link_frames(
             prefix = f"ambiguous (group {tag}): as likely as another candidate; {prefix}"
         lk = Link(
             str(left_id), str(right_id), _probability(weight), weight, prefix + text, named, tag,
-            prefix + basis,
+            prefix + (text if basis is None else basis),
         )  # fmt: skip
         if named:
             held.append(lk)

@@ -228,7 +228,8 @@ def explained_sql(
 ) -> str:
     """The scored pairs (`scored_sql`) whose weight moved by `shift` reaches `cut`, with
     their explanation, basis and differing identifiers (as `explain.linked_sql` gives them),
-    from the levels the scoring kept: only the words explanations quote are joined."""
+    from the levels the scoring kept: only the words explanations quote are joined. The
+    basis is null where it is the explanation: no level of the pair quotes a record."""
     weight = f"s.match_weight + {float(shift)!r}"
     words = sorted({w for c in comparisons for w in c.words})
     sides = "".join(f", l.{w} AS {w}_l, r.{w} AS {w}_r" for w in words)
@@ -239,6 +240,13 @@ def explained_sql(
     )
     said = explain.explanation_sql(tuple(comparisons))
     basis = explain.explanation_sql(tuple(comparisons), quote=False)
+    quoting = " OR ".join(
+        f"gamma_{c.column} = {len(c.levels) - 1 - i}"
+        for c in comparisons
+        for i, level in enumerate(c.levels)
+        if level.names is not None
+    )
+    basis = f"CASE WHEN {quoting} THEN {basis} END" if quoting else "CAST(NULL AS VARCHAR)"
     return (
         f"SELECT record_id_l, record_id_r, weight, {said} AS explanation, {basis} AS basis"
         f"{differing} FROM (SELECT s.*, {weight} AS weight{sides} FROM {scored} AS s "
