@@ -170,10 +170,13 @@ def _walk(
         batches.confirm(ledger, actor=MED, batch_id=batch_id, persons=people)
 
 
+_TOO_FEW = N_("the all-for-all phase needs at least {least} persons a side")
+
+
 def run(settings: Settings, *, phase2_size: int = 2000, say: Say = print) -> Ledger:
     """Run the whole demo into a fresh embedded instance; returns the open ledger."""
     if phase2_size < MIN_PHASE2:
-        raise DomainError(f"the all-for-all phase needs at least {MIN_PHASE2} persons a side")
+        raise DomainError(_TOO_FEW, least=MIN_PHASE2)
     prepare_data_dir(settings)
     ledger = Ledger.open(settings, create=True)
     play(ledger, _rosters_dir(settings), phase2_size=phase2_size, say=say)
@@ -183,7 +186,7 @@ def run(settings: Settings, *, phase2_size: int = 2000, say: Say = print) -> Led
 def play(ledger: Ledger, folder: Path, *, phase2_size: int = 2000, say: Say = print) -> None:
     """The story, on any empty instance; roster files are written to `folder` and imported."""
     if phase2_size < MIN_PHASE2:
-        raise DomainError(f"the all-for-all phase needs at least {MIN_PHASE2} persons a side")
+        raise DomainError(_TOO_FEW, least=MIN_PHASE2)
     clock = DemoClock(dt.datetime(2019, 7, 10, 9, tzinfo=dt.UTC))
     ledger.clock = clock
     instance.init_instance(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -116,3 +117,14 @@ def test_the_agreement_template_is_annotated_in_the_users_language(
         if not line.startswith("#")
     )
     assert json.loads(bare) == agreements.TEMPLATE
+
+
+def test_a_demo_too_small_is_refused_in_the_users_language(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PARLEY_LANG", "ru")
+    monkeypatch.setenv("PARLEY_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("PARLEY_DATABASE_URL", raising=False)
+    refused = CliRunner().invoke(app, ["demo", "--size", "3"])
+    assert refused.exit_code == 1
+    assert "для этапа «всех на всех» нужно не меньше 40 лиц с каждой стороны" in refused.output
