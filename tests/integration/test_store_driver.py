@@ -3,8 +3,13 @@ execution does, and refuse a value the database cannot store the same way."""
 
 from __future__ import annotations
 
+import contextlib
+from typing import Any
+
 import pytest
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, create_engine, insert, select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import NullPool
 
 from parley.app.ledger import Ledger
 from parley.store import driver
@@ -56,3 +61,49 @@ def test_a_value_the_database_cannot_store_is_refused_and_nothing_is_written(
             driver.write(conn, _INSERT, [_batch("B" * 100)])
     with ledger.reading() as conn:
         assert conn.execute(select(t.batches)).all() == []
+
+
+def test_a_read_outside_a_transaction_reads_as_sqlalchemy_and_leaves_the_pool_as_it_was(
+    ledger: Ledger,
+) -> None:
+    """`driver.read` on a pooled connection: the same rows; the connection goes back to the
+    pool in its transactions' mode, so the next write transaction is one."""
+    with ledger.engine.begin() as conn:
+        driver.write(conn, _INSERT, [_batch("B1")])
+    for _ in range(3):
+        assert [tuple(r) for r in driver.read(ledger.engine, _ONE, {"batch_id": "B1"})] == [
+            tuple(r) for r in _read(ledger, "B1")
+        ]
+    conn = ledger.engine.connect()
+    with conn.begin() as tx:  # a transaction that writes, then rolls back
+        driver.write(conn, _INSERT, [_batch("B2")])
+        tx.rollback()
+    conn.close()
+    assert driver.read(ledger.engine, _ONE, {"batch_id": "B2"}) == []
+
+
+@pytest.mark.postgres
+def test_a_read_on_a_connection_the_database_closed_is_answered_on_a_new_one(
+    ledger: Ledger,
+) -> None:
+    if ledger.engine.dialect.name != "postgresql":
+        pytest.skip("the database server ends the connection")
+    ledger.engine.dispose()
+    driver.read(ledger.engine, _ONE, {"batch_id": "B1"})  # the pool's one connection
+    pooled = ledger.engine.raw_connection()
+    pid = pooled.driver_connection.info.backend_pid  # type: ignore[union-attr]
+    pooled.close()
+    other = create_engine(ledger.engine.url, poolclass=NullPool)
+    with other.connect() as conn:  # a connection of no pool ends it
+        conn.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
+    other.dispose()
+    answered = 0
+    for _ in range(3):
+        with contextlib.suppress(DBAPIError):  # the connection ended under the read: dropped
+            answered += driver.read(ledger.engine, _ONE, {"batch_id": "B1"}) == []
+    assert answered >= 2
+
+
+def _read(ledger: Ledger, batch_id: str) -> list[Any]:
+    with ledger.reading() as conn:
+        return list(conn.execute(_ONE, {"batch_id": batch_id}).all())

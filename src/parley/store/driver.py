@@ -135,9 +135,40 @@ def rows(
     held = _HELD.get()
     if held is not None:
         held.before_read(reads)
-    c = _compiled(stmt, conn.dialect, frozenset(params))
+    return _select(conn.connection.driver_connection, conn.dialect, stmt, params)
+
+
+def read(db: Engine, stmt: Select[Any], params: Mapping[str, Any]) -> list[Any]:
+    """`rows` of one statement outside any transaction, on a pooled connection's driver: on
+    PostgreSQL the statement alone (autocommit: one round trip, no BEGIN, no COMMIT), on SQLite
+    as its connections run a statement outside BEGIN. A statement sees one snapshot."""
+    pooled = db.raw_connection()
+    driver: Any = pooled.driver_connection
+    try:
+        alone = db.dialect.name == "postgresql"
+        if alone:
+            driver.autocommit = True
+        try:
+            return _select(driver, db.dialect, stmt, params)
+        finally:
+            if alone and not driver.closed:  # back to the pool in its transactions' mode
+                driver.autocommit = False
+    except DBAPIError as e:
+        if isinstance(e.orig, db.dialect.loaded_dbapi.Error) and db.dialect.is_disconnect(
+            e.orig, driver, None
+        ):
+            pooled.invalidate(e)
+        raise
+    finally:
+        pooled.close()
+
+
+def _select(
+    driver: Any, dialect: Dialect, stmt: Select[Any], params: Mapping[str, Any]
+) -> list[Any]:
+    c = _compiled(stmt, dialect, frozenset(params))
     assert c.row is not None
-    with _refusals(conn, c.sql) as cursor:
+    with _on(driver, dialect, c.sql) as cursor:
         cursor.execute(c.sql, _params(c, params))
         found = cursor.fetchall()
     if any(c.results):
@@ -148,14 +179,18 @@ def rows(
     return [c.row(*r) for r in found]
 
 
+def _refusals(conn: Connection, sql: str) -> Any:
+    """A cursor of the transaction's connection, as `_on` gives it."""
+    return _on(conn.connection.driver_connection, conn.dialect, sql)
+
+
 @contextmanager
-def _refusals(conn: Connection, sql: str) -> Iterator[Any]:
-    """A cursor of the transaction's connection; the driver's errors as SQLAlchemy and
+def _on(driver: Any, dialect: Dialect, sql: str) -> Iterator[Any]:
+    """A cursor of the driver's connection; the driver's errors as SQLAlchemy and
     `store.engine` give them: a value the database cannot store is `ValueRefused`, any other
     error SQLAlchemy's, its parameters (persons' data) never in its text."""
-    driver = conn.connection.driver_connection
     assert driver is not None  # the transaction holds a live connection
-    dbapi = conn.dialect.loaded_dbapi
+    dbapi = dialect.loaded_dbapi
     try:
         cursor = driver.cursor()
         try:

@@ -62,8 +62,7 @@ def admission(db: Database, key_id: str, nonce: str) -> tuple[tuple[Key, bool] |
     """The key `key_id` as `store.keys.signing_key` gives it, and what its earlier request with
     this nonce left (`seen`), in one statement: on PostgreSQL outside a transaction, one round
     trip (a statement sees one snapshot; no BEGIN, no COMMIT)."""
-    with _statements(db) as conn:  # on the driver's cursor: the door of every signed request
-        rows = driver.rows(conn, _ADMISSION, {"key_id": key_id, "nonce": nonce})
+    rows = driver.read(db, _ADMISSION, {"key_id": key_id, "nonce": nonce})  # every request's
     row = rows[0] if rows else None
     found = store_keys.signing_key_of(row, key_id)
     if row is None or row.nonce_signature is None:
