@@ -58,6 +58,13 @@ def _translation(ctx: Context, text: object) -> Translated | None:
     return given.get(text) if isinstance(given, dict) and isinstance(text, str) else None
 
 
+def translated_text(translated: dict[str, Translated], text: str) -> str:
+    """An agreement's words in the reader's language where `translated` has them (a chart's
+    label, plain text); as written otherwise."""
+    found = translated.get(text)
+    return text if found is None else found.text
+
+
 def _in_reader_language(ctx: Context, text: object) -> object:
     """An agreement's words as plain text (an option of a list) in the reader's language, where
     the agreement translates them; as written otherwise."""

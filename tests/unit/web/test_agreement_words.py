@@ -76,7 +76,9 @@ def test_the_pages_show_an_agreements_words_in_the_readers_language(
     said = WORDS[language]
     as_written = f"({ENGLISH[language]}): "
     for path in ("/", "/desk/roadmap"):
-        shown = _written(desk.get(path, headers=headers).text)
+        page = desk.get(path, headers=headers).text
+        assert f"{said[TITLE]} · 1</text>" in html.unescape(page)  # the chart's label of the phase
+        shown = _written(page)
         for text in (TITLE, CEASEFIRE):
             assert any(t == said[text] and as_written + text in title for title, t in shown), (
                 path,

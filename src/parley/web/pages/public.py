@@ -23,7 +23,7 @@ async def overview(request: Request) -> Response:
     days = await run_in_threadpool(desk_views.phase_timelines, ledger)
     words = await run_in_threadpool(translated_words, ledger, i18n.locale_of(request))
     phases = [
-        (f"{a['title']} · {ph['ordinal']}", ph["counts"])
+        (f"{render.translated_text(words, a['title'])} · {ph['ordinal']}", ph["counts"])
         for a in data["agreements"]
         for ph in a["phases"]
     ]

@@ -39,7 +39,10 @@ async def roadmap(request: Request, party: Party) -> Response:
     days = await run_in_threadpool(desk_views.phase_timelines, ledger)
     words = await run_in_threadpool(translated_words, ledger, i18n.locale_of(request))
     phases = [
-        (f"{a['title']} · {ph['ordinal']}", desk_views.phase_counts(ph))
+        (
+            f"{render.translated_text(words, a['title'])} · {ph['ordinal']}",
+            desk_views.phase_counts(ph),
+        )
         for a in data["agreements"]
         for ph in a["phases"]
     ]
