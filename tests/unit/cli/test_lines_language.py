@@ -128,3 +128,26 @@ def test_a_demo_too_small_is_refused_in_the_users_language(
     refused = CliRunner().invoke(app, ["demo", "--size", "3"])
     assert refused.exit_code == 1
     assert "для этапа «всех на всех» нужно не меньше 40 лиц с каждой стороны" in refused.output
+
+
+@pytest.mark.parametrize(
+    ("language", "lines"),
+    [
+        ("en", ("Verifier key: ", "Fingerprint:  ", "Recovery key: ", "Recovery fingerprint: ",
+                "Give the verifier keys to the mediator (`parley party add UA --key ")),
+        ("uk", ("Ключ перевірки: ", "Відбиток:  ", "Ключ відновлення: ", "Відбиток ключа відновлення: ",
+                "Передайте ключі перевірки посереднику (`parley party add UA --key ")),
+        ("ru", ("Ключ проверки: ", "Отпечаток:  ", "Ключ восстановления: ", "Отпечаток ключа восстановления: ",
+                "Передайте ключи проверки посреднику (`parley party add UA --key ")),
+    ],
+)  # fmt: skip
+def test_a_key_made_is_said_in_the_users_language(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, language: str, lines: tuple[str, ...]
+) -> None:
+    monkeypatch.setenv("PARLEY_LANG", language)
+    monkeypatch.setenv("PARLEY_DATA_DIR", str(tmp_path))
+    made = CliRunner().invoke(app, ["key", "init", "--party", "UA"])
+    assert made.exit_code == 0, made.output
+    said = re.sub(r" *\n", " ", made.output)  # lines wrapped at the console's width joined
+    for line in lines:
+        assert line in said, said
