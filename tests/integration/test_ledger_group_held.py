@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+import pytest
 from sqlalchemy import Table, func, select
 from sqlalchemy.engine import Connection
 
@@ -22,6 +23,7 @@ from parley.domain.events import Event
 from parley.domain.handovers import HandoverState as S
 from parley.domain.rosters import RosterKind
 from parley.store import tables as t
+from parley.store.batches import Wanted
 from parley.store.engine import ValueRefused
 from tests.integration.helpers import all_for_all, people, plan_batch, setup_parties
 
@@ -31,17 +33,20 @@ class _Capture:
 
     def __init__(self) -> None:
         self.decide: Decide | None = None
+        self.wanted: Wanted | None = None
 
-    def execute(self, decide: Decide) -> Appended:
-        self.decide = decide
+    def execute(self, decide: Decide, *, wanted: Wanted | None = None) -> Appended:
+        self.decide, self.wanted = decide, wanted
         return Appended(0, 0)
 
 
-def _confirm(person: PersonRef) -> _Ticket:
+def _confirm(person: PersonRef, ahead: bool = True) -> _Ticket:
+    """The confirmation's ticket, with the handover it reads (to read with the group's others
+    at once) or without."""
     capture = _Capture()
     batches.confirm(capture, actor="MED", batch_id="B", persons=[person])  # type: ignore[arg-type]
-    assert capture.decide is not None
-    return _Ticket(capture.decide)
+    assert capture.decide is not None and capture.wanted == Wanted("B", person)
+    return _Ticket(capture.decide, wanted=capture.wanted if ahead else None)
 
 
 def _received(ledger: Ledger, n: int) -> list[PersonRef]:
@@ -80,13 +85,15 @@ def _count(ledger: Ledger, table: Table) -> int:
         return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
 
 
-def test_a_confirmation_reads_the_one_before_it_in_the_group(ledger: Ledger) -> None:
+@pytest.mark.parametrize("ahead", [True, False], ids=["read ahead", "read each"])
+def test_a_confirmation_reads_the_one_before_it_in_the_group(ledger: Ledger, ahead: bool) -> None:
     """The same person twice, an unknown one, others between: the second confirmation reads
-    the first's write, held until then; the projections equal a rebuild from the log."""
+    the first's write, held until then (read ahead with the group's others, or each as it
+    comes); the projections equal a rebuild from the log."""
     r = _received(ledger, 4)
     start = _size(ledger)
     nobody = PersonRef("RU", "nobody")
-    group = [_confirm(r[0]), _confirm(r[1]), _confirm(r[0]), _confirm(nobody), _confirm(r[2])]
+    group = [_confirm(p, ahead) for p in (r[0], r[1], r[0], nobody, r[2])]
     ledger._commit_group(group)
     assert [g.error is None for g in group] == [True, True, False, False, True]
     assert isinstance(group[2].error, DomainError)

@@ -342,7 +342,8 @@ def confirm(
             events.append(Event(actor, ev.HandoverConfirmed(batch_id, person)))
         return events
 
-    return ledger.execute(decide)
+    one = stored.Wanted(batch_id, persons[0]) if persons is not None and len(persons) == 1 else None
+    return ledger.execute(decide, wanted=one)
 
 
 def close(ledger: Ledger, *, actor: str, batch_id: str) -> Appended:

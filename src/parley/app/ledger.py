@@ -27,6 +27,7 @@ from parley.log.keys import Key, SignerFault, registers_itself, signer_fault
 from parley.log.merkle import leaf_hash
 from parley.log.nodes import NodeId, append_leaves, compact_range_ids
 from parley.store import Database, Tx, driver, migrate
+from parley.store import batches as store_batches
 from parley.store import keys as store_keys
 from parley.store import log as stored
 from parley.store import requests as answered
@@ -142,6 +143,9 @@ class _Group:
         given = [(t.command.signed.keyid, t.command.signed.nonce) for t in group if t.command]
         self.logged = stored.logged_nonces(tx, given)
         self.held = answered.held(tx, given)
+        wanted = [t.wanted for t in group if t.wanted is not None]
+        # the handovers the commands will read, at once (one alone: read as it comes)
+        self.ahead = store_batches.read_ahead(tx, wanted) if len(wanted) > 1 else None
         self.taken: list[answered.Taken] = []
         self.used: list[tuple[str, str]] = []  # the commands' (key id, nonce), in the group
 
@@ -247,10 +251,17 @@ class _Ticket:
     """One command waiting for the commit that holds it; `own`: the request's nonce was taken
     by an earlier command of this same run (a request may run several)."""
 
-    def __init__(self, decide: Decide, command: Command | None = None, own: bool = False) -> None:
+    def __init__(
+        self,
+        decide: Decide,
+        command: Command | None = None,
+        own: bool = False,
+        wanted: store_batches.Wanted | None = None,
+    ) -> None:
         self.decide = decide
         self.command = command
         self.own = own
+        self.wanted = wanted  # the handover its decision reads, to read with the group's
         self.done = False
         self.appended: Appended | None = None
         self.error: BaseException | None = None
@@ -345,7 +356,13 @@ class Ledger:
         finally:
             _GIVEN.reset(token)
 
-    def execute(self, decide: Decide, *, command: Command | None = None) -> Appended:
+    def execute(
+        self,
+        decide: Decide,
+        *,
+        command: Command | None = None,
+        wanted: store_batches.Wanted | None = None,
+    ) -> Appended:
         """Run a command: decide on the locked current state, append, project, commit.
 
         Each actor's entries bind the actor's signed command: `command` (or the one given by
@@ -357,11 +374,12 @@ class Ledger:
         and none is acknowledged before the commit that holds it. One thread at a time leads:
         it commits what is pending while the others wait on the queue, not on a lock, so a
         thread whose command is done returns at once and its next command joins the next group.
+        `wanted`: the handover the decision reads, read with the group's others at once.
         """
         given = command if command is not None else _GIVEN.get()
         signed = None if given is None else given.signed
         own = signed is not None and self.kept_answer(signed.keyid, signed.nonce) is not None
-        ticket = _Ticket(decide, given, own)
+        ticket = _Ticket(decide, given, own, wanted)
         with self._queue:
             self._pending.append(ticket)
             while self._leading and not ticket.done:
@@ -451,7 +469,7 @@ class Ledger:
     def _apply_group(self, conn: Tx, group: list[_Ticket], state: _Group) -> _Known:
         """Each command of the group in order, then the rows held to the end."""
         held = driver.holding(state) if state.holding else nullcontext()
-        with store_keys.roles_kept(state.roles), held:
+        with store_keys.roles_kept(state.roles), held, store_batches.reading_ahead(state.ahead):
             savepoint = state.appender
             if len(group) == 1:
                 group[0].appended = self._apply(conn, group[0], state)
@@ -546,6 +564,8 @@ class Ledger:
         if ticket.command is not None:  # the request's nonce commits with its entries or not at all
             ticket.took = _take_nonce(state, ticket.command, Appended(first, len(entries)))
         erasures = [e.payload for e in events if isinstance(e.payload, ev.PersonErased)]
+        if state.ahead is not None:  # what the command writes is read afresh after it
+            state.ahead.forget(writes)
         if state.holding:  # written with the group's, or before a read that may see them
             state.projection.add_writes(writes)
             state.appender.hold(entries, time)

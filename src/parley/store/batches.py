@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence, Set
+from collections import namedtuple
+from collections.abc import Iterable, Iterator, Sequence, Set
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, bindparam, delete, func, select, tuple_, update
+from sqlalchemy.sql.dml import Delete, Insert
 
 from parley.domain import events as ev
 from parley.domain.agreements import PersonRef
@@ -334,6 +338,89 @@ _BATCH_WITH_ONE = _batch_with(
 )
 
 
+def _row_type(names: tuple[str, ...]) -> Any:
+    return namedtuple("Row", names)
+
+
+_Row = _row_type(tuple(str(c.key) for c in _BATCH_WITH.selected_columns))
+_BATCH_COLUMNS = len(t.batches.c)
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """The person's handover in the batch, as a command will read it (`batch` with one
+    person): several commands' are read at once (`read_ahead`)."""
+
+    batch_id: str
+    person: PersonRef
+
+
+class ReadAhead:
+    """Batches and handovers read at once for the commands of one write group, each answered
+    from here until a write of the group touches its rows (`forget`)."""
+
+    def __init__(self, rows: dict[tuple[str, str, str], list[Any]]) -> None:
+        self._rows = rows  # (batch, party, record) -> what `batch` reads for that one person
+
+    def take(self, batch_id: str, party_id: str, record_id: str) -> list[Any] | None:
+        return self._rows.get((batch_id, party_id, record_id))
+
+    def forget(self, writes: Sequence[Write]) -> None:
+        """Rows the writes touch are read from the database again."""
+        for stmt, params in writes:
+            table = getattr(stmt.table, "name", None)
+            if table not in (t.batches.name, t.handovers.name) or not self._rows:
+                continue
+            key = "" if isinstance(stmt, Insert) else "k_"
+            batch_id = params.get(key + "batch_id")
+            if isinstance(stmt, Delete) or batch_id is None:
+                self._rows.clear()
+            elif table == t.batches.name:
+                for wanted in [k for k in self._rows if k[0] == batch_id]:
+                    del self._rows[wanted]
+            else:
+                person = (batch_id, params.get(key + "party_id"), params.get(key + "record_id"))
+                if None in person:
+                    for wanted in [k for k in self._rows if k[0] == batch_id]:
+                        del self._rows[wanted]
+                else:
+                    self._rows.pop(person, None)  # type: ignore[arg-type]
+
+
+_AHEAD: ContextVar[ReadAhead | None] = ContextVar("parley_batches_ahead", default=None)
+
+
+def read_ahead(tx: Tx, wanted: Sequence[Wanted]) -> ReadAhead:
+    """What `batch` reads for each wanted handover, in one statement a batch."""
+    found: dict[tuple[str, str, str], list[Any]] = {}
+    by_batch: dict[str, set[tuple[str, str]]] = {}
+    for w in wanted:
+        by_batch.setdefault(w.batch_id, set()).add((w.person.party_id, w.person.record_id))
+    for batch_id, keys in by_batch.items():
+        rows = [
+            _Row(*r) for r in tx.execute(_BATCH_WITH, {"batch_id": batch_id, "keys": sorted(keys)})
+        ]
+        named = {(r.party_id, r.record_id): r for r in rows if r.party_id is not None}
+        for party_id, record_id in keys:
+            row = named.get((party_id, record_id))
+            if row is None and rows:  # the batch, without this person
+                row = _Row(
+                    *rows[0][:_BATCH_COLUMNS], *[None] * (len(_Row._fields) - _BATCH_COLUMNS)
+                )
+            found[(batch_id, party_id, record_id)] = [] if row is None else [row]
+    return ReadAhead(found)
+
+
+@contextmanager
+def reading_ahead(ahead: ReadAhead | None) -> Iterator[None]:
+    """In the block (this thread's write group), `batch` answers from `ahead` what it holds."""
+    token = _AHEAD.set(ahead)
+    try:
+        yield
+    finally:
+        _AHEAD.reset(token)
+
+
 def batch(tx: Tx, batch_id: str, only: Iterable[PersonRef] | None = None) -> Batch | None:
     """A batch and its handovers; with `only`, just those persons' handovers (enough to move
     them, and much cheaper in a large batch)."""
@@ -342,9 +429,12 @@ def batch(tx: Tx, batch_id: str, only: Iterable[PersonRef] | None = None) -> Bat
     if keys:  # the batch and the named persons' handovers at once
         if len(keys) == 1:
             party_id, record_id = keys[0]
-            named = {"batch_id": batch_id, "party_id": party_id, "record_id": record_id}
-            reads = [(t.batches.name, batch_id), (t.handovers.name, batch_id, party_id, record_id)]
-            rows = driver.rows(tx, _BATCH_WITH_ONE, named, reads=reads)
+            ahead = _AHEAD.get()
+            rows = None if ahead is None else ahead.take(batch_id, party_id, record_id)
+            if rows is None:
+                named = {"batch_id": batch_id, "party_id": party_id, "record_id": record_id}
+                reads = [(t.batches.name, batch_id), (t.handovers.name, batch_id, *keys[0])]
+                rows = driver.rows(tx, _BATCH_WITH_ONE, named, reads=reads)
         else:
             rows = list(tx.execute(_BATCH_WITH, {"batch_id": batch_id, "keys": keys}))
         if not rows:
