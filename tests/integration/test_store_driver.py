@@ -37,7 +37,7 @@ def _batch(batch_id: str, **changes: object) -> dict[str, object]:
 
 
 def test_rows_written_and_read_as_sqlalchemy_does(ledger: Ledger) -> None:
-    with ledger.engine.begin() as conn:
+    with ledger.engine.begin() as conn:  # several rows at once (PostgreSQL: one statement)
         driver.write(conn, _INSERT, [_batch("B1"), _batch("B2", planned_date="2026-01-02")])
         conn.execute(_INSERT, [_batch("B3")])
     with ledger.reading() as conn:
@@ -56,9 +56,13 @@ def test_a_value_the_database_cannot_store_is_refused_and_nothing_is_written(
     refuses it; SQLite keeps any length)."""
     with pytest.raises(ValueRefused), ledger.engine.begin() as conn:
         driver.write(conn, _INSERT, [_batch("B9", planned_idx=2**70)])
+    with pytest.raises(ValueRefused), ledger.engine.begin() as conn:  # among others
+        driver.write(conn, _INSERT, [_batch("B8"), _batch("B9", planned_idx=2**70)])
     if ledger.engine.dialect.name == "postgresql":
         with pytest.raises(ValueRefused), ledger.engine.begin() as conn:
             driver.write(conn, _INSERT, [_batch("B" * 100)])
+        with pytest.raises(ValueRefused), ledger.engine.begin() as conn:  # refused, not cut
+            driver.write(conn, _INSERT, [_batch("B7"), _batch("B" * 100), _batch("B6")])
     with ledger.reading() as conn:
         assert conn.execute(select(t.batches)).all() == []
 
