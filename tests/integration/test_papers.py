@@ -226,6 +226,29 @@ def test_a_side_exports_its_own_view_with_formulas_inert(ledger: Ledger, tmp_pat
     assert (diff.added, diff.removed, diff.changed) == ((), (), ())
 
 
+@pytest.mark.parametrize(
+    ("locale", "sought"), [("uk", "UA розшукувані"), ("ru", "UA разыскиваемые")]
+)
+def test_a_side_view_in_its_language_imports_again(
+    ledger: Ledger, tmp_path: Path, locale: str, sought: str
+) -> None:
+    """A Kyiv or Moscow office gets its workbook headed in its language; a roster's sheet of it,
+    on a workbook of its own, is the same roster to `roster import`."""
+    _exchange(ledger)
+    data = papers.export_xlsx(ledger, actor="UA", party="UA", locale=locale)
+    book = load_workbook(io.BytesIO(data))
+    alone = Workbook()
+    assert alone.active is not None
+    for values in book[sought].iter_rows(values_only=True):
+        alone.active.append(list(values))
+    path = tmp_path / "sought.xlsx"
+    alone.save(path)
+    _, diff = roster_files.diff_file(
+        ledger, path=path, party_id="UA", kind=RosterKind.SOUGHT, actor="UA"
+    )
+    assert (diff.added, diff.removed, diff.changed) == ((), (), ())
+
+
 def test_pfif_export_and_import_round_trip(ledger: Ledger, tmp_path: Path) -> None:
     _exchange(ledger)
     r0 = PersonRef("RU", "ru0")
@@ -330,6 +353,14 @@ def test_the_cli_exports_a_side_view(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert load_workbook(sheet).sheetnames[0] == "UA held"
     refused = runner.invoke(app, ["roster", "export", str(target), "--as", "RU", "--party", "UA"])
     assert refused.exit_code == 1 and "only its own" in refused.output
+    monkeypatch.setenv("PARLEY_LANG", "uk")
+    assert runner.invoke(app, ["roster", "export", str(sheet), "--as", "UA"]).exit_code == 0
+    assert load_workbook(sheet).sheetnames == [
+        "UA утримувані",
+        "UA розшукувані",
+        "Результати розшуку",
+        "Партії обміну",
+    ]
 
 
 def test_the_demo_batch_prints_both_sides_spellings(

@@ -22,7 +22,7 @@ from typing import Any
 from parley.app import authz, person
 from parley.app.agreements import load as load_agreement
 from parley.app.batches import load as load_batch
-from parley.app.language import translations
+from parley.app.language import DEFAULT, LOCALES, translations
 from parley.app.ledger import Ledger
 from parley.domain.agreements import PersonRef
 from parley.domain.errors import DomainError, NotFound
@@ -266,9 +266,13 @@ def side_view(ledger: Ledger, *, actor: str, party: str) -> xlsx_export.SideView
     return xlsx_export.SideView(party, rosters, sought, batch_rows)
 
 
-def export_xlsx(ledger: Ledger, *, actor: str, party: str) -> bytes:
-    """A side's own view as an XLSX workbook (formula-looking text made inert)."""
-    return xlsx_export.workbook(side_view(ledger, actor=actor, party=party))
+def export_xlsx(ledger: Ledger, *, actor: str, party: str, locale: str = DEFAULT) -> bytes:
+    """A side's own view as an XLSX workbook (formula-looking text made inert), its sheets and
+    headers in `locale` (uk, ru; English: the column names and codes, as always)."""
+    view = side_view(ledger, actor=actor, party=party)
+    if locale == DEFAULT or locale not in LOCALES:
+        return xlsx_export.workbook(view)
+    return xlsx_export.workbook(view, xlsx_export.Reader(locale, translations(locale).gettext))
 
 
 def export_pfif(ledger: Ledger, *, actor: str, party: str, domain: str | None = None) -> bytes:

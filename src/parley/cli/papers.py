@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from parley.app.language import DEFAULT, user_locale
 from parley.cli.console import (
     client,
     failures,
@@ -90,10 +91,10 @@ def export_command(
     ] = None,
 ) -> None:
     """Export a side's own view. XLSX: its rosters (a sheet each; alone on a workbook, a sheet
-    imports again), its sought
-    persons with their outcome, and the handovers it releases or receives; cells that look like
-    formulas are written as text. PFIF 1.4: its sought persons with a note of their status
-    (sought, located, in a batch, received...) for tracing services."""
+    imports again), its sought persons with their outcome, and the handovers it releases or
+    receives, headed in the user's language (PARLEY_LANG: uk, ru); dates are date cells, cells
+    that look like formulas are written as text. PFIF 1.4: its sought persons with a note of
+    their status (sought, located, in a batch, received...) for tracing services."""
     whose = party or actor
     suffix = file.suffix.lower()
     with failures(N_("nothing was written")):
@@ -109,13 +110,19 @@ def export_command(
             asked: dict[str, Any] = {"format": kind}
             if domain is not None:
                 asked["domain"] = domain
+            if kind == "xlsx" and user_locale() != DEFAULT:  # a server that takes it answers in it
+                asked["language"] = user_locale()
             data = _file(
                 client(actor).request("POST", f"/v1/parties/{segment(whose)}/exports", asked)
             )
         elif kind == "xlsx":
             from parley.app import papers
 
-            data = with_ledger(lambda ledger: papers.export_xlsx(ledger, actor=actor, party=whose))
+            data = with_ledger(
+                lambda ledger: papers.export_xlsx(
+                    ledger, actor=actor, party=whose, locale=user_locale()
+                )
+            )
         else:
             from parley.app import papers
 

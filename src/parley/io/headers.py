@@ -32,10 +32,14 @@ CANONICAL: tuple[str, ...] = (
     "notes",
 )
 
+# Each column's label on Parley's pages (domain.persons.FIELD_LABELS, translated) is among its
+# aliases: a workbook Parley writes in Ukrainian or Russian imports again.
 _ALIASES: dict[str, tuple[str, ...]] = {
     "record_id": (
         "id",
         "record id",
+        "ідентифікатор запису",
+        "идентификатор записи",
         "ідентифікатор",
         "идентификатор",
         "номер запису",
@@ -54,6 +58,8 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "row",
         "row number",
         "порядковий номер",
+        "номер за списком",
+        "номер по списку",
         "порядковый номер",
         "номер з/п",
         "номер п/п",
@@ -61,8 +67,16 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "family_name": ("прізвище", "фамилия", "surname", "last name", "family name"),
     "given_name": ("ім'я", "імя", "имя", "first name", "given name", "given names"),
     "patronymic": ("по батькові", "отчество", "father's name", "fathers name", "middle name"),
-    "full_name": ("піб", "фио", "full name", "прізвище ім'я по батькові", "фамилия имя отчество"),
-    "aliases": ("alias", "інші імена", "другие имена", "псевдонім", "псевдоним"),
+    "full_name": (
+        "піб",
+        "фио",
+        "full name",
+        "прізвище ім'я по батькові",
+        "фамилия имя отчество",
+        "повне ім'я",
+        "полное имя",
+    ),
+    "aliases": ("alias", "other names", "інші імена", "другие имена", "псевдонім", "псевдоним"),
     "sex": ("gender", "стать", "пол"),
     "birth_date": (
         "дата народження",
@@ -83,7 +97,14 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "birth_place": ("місце народження", "место рождения", "place of birth"),
     "citizenship": ("громадянство", "гражданство", "nationality"),
-    "depends_on": ("power", "сторона", "power on which the person depends"),
+    "depends_on": (
+        "power",
+        "сторона",
+        "power on which the person depends",
+        "power the person depends on",
+        "держава, від якої залежить особа",
+        "государство, от которого зависит лицо",
+    ),
     "rank": ("звання", "звание", "військове звання", "воинское звание"),
     "service_number": (
         "особистий номер",
@@ -106,6 +127,9 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "passport",
         "passport number",
         "national id number",
+        "national identity number",
+        "національний ідентифікаційний номер",
+        "национальный идентификационный номер",
     ),
     "mother_maiden_name": (
         "дівоче прізвище матері",
@@ -168,6 +192,9 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "доказ",
         "доказательства",
         "доказательство",
+        "evidence of detention",
+        "підтвердження утримання",
+        "подтверждение содержания",
     ),
     "notes": (
         "примітки",
