@@ -131,10 +131,11 @@ def _train(
     em_rules: tuple[str, ...],
     warnings: list[str],
     progress: Progress | None,
-    estimated: dict[str, Any] | None = None,
+    u_known: bool = False,
 ) -> Linker:
-    """Estimate the share of matches, u by sampling (or take `estimated`'s, estimated on
-    the same sample: `_ChanceAgreement`), m by EM; a failed step keeps the priors."""
+    """Estimate the share of matches, u by sampling (unless `u_known`: the linker's u were
+    estimated on the same sample, `_ChanceAgreement`), m by EM; a failed step keeps the
+    priors."""
 
     def step(stage: str, fraction: float) -> None:
         if progress is not None:
@@ -151,12 +152,10 @@ def _train(
             Sentence(N_("too few sure pairs to estimate the share of matches; the prior kept"))
         )
     step("estimating chance agreement (u)", 0.2)
-    if estimated is None:
+    if not u_known:
         linker.training.estimate_u_using_random_sampling(
             max_pairs=min(_U_PAIRS, n), seed=_SEED, num_chunks=_U_CHUNKS
         )
-    else:
-        linker = Linker(tables, _with_u(linker.misc.save_model_to_json(), estimated), None)
     for i, rule in enumerate(em_rules):
         step("training the model (expectation maximisation)", 0.4 + 0.2 * i)
         trained = linker.misc.save_model_to_json()
@@ -222,7 +221,7 @@ def _as_macros(settings: dict[str, Any], con: duckdb.DuckDBPyConnection) -> dict
 
 
 def _with_u(settings: dict[str, Any], estimated: dict[str, Any]) -> dict[str, Any]:
-    """The model `settings` with the u probabilities of `estimated`, a model of the same
+    """The settings with the u probabilities of `estimated`, a model of the same
     comparisons."""
     for mine, theirs in zip(settings["comparisons"], estimated["comparisons"], strict=True):
         levels = zip(mine["comparison_levels"], theirs["comparison_levels"], strict=True)
@@ -512,9 +511,19 @@ def _link_frames(
     n_l, n_r = map(len, frames)
     prior = 1.0 / max(n_l, n_r, 2)  # a prior of 1 (one record a side) is an infinite weight
     settings = _as_macros(model.settings(comparisons, prior, rules[0]), con)
+    if estimated is not None:
+        settings = _with_u(settings, estimated)
     linker = Linker(tables, settings, log_level=None)
     linker = _train(
-        linker, tables, n_l * n_r, prior, rules[1], rules[2], warnings, progress, estimated
+        linker,
+        tables,
+        n_l * n_r,
+        prior,
+        rules[1],
+        rules[2],
+        warnings,
+        progress,
+        u_known=estimated is not None,
     )
     t2 = time.perf_counter()
     if progress is not None:
