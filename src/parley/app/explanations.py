@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from parley.app.language import DEFAULT, said_in
+from parley.app.linkage_words import IDENTIFIER_WORDS, explanation_said
 from parley.domain.dates import parse_written_date
 from parley.domain.matches import RecordRef
 from parley.errors import N_, ParleyError, Word
@@ -35,13 +36,6 @@ _DATE_WORDS = (
     N_("one year apart, same day"),
     N_("different birth dates"),
 )
-# An identifier of both records, the same or not: (field, agrees) -> the words.
-_IDENTIFIER_WORDS = {
-    ("service_number", True): N_("service number {left} / {right} agrees"),
-    ("service_number", False): N_("service number {left} / {right} differs"),
-    ("national_id", True): N_("national id {left} / {right} agrees"),
-    ("national_id", False): N_("national id {left} / {right} differs"),
-}
 
 
 def _name(data: Mapping[str, Any]) -> str:
@@ -74,7 +68,7 @@ def _identifier_words(left: Mapping[str, Any], right: Mapping[str, Any]) -> list
     for field in _IDENTIFIERS:
         a, b = str(left.get(field) or "").strip(), str(right.get(field) or "").strip()
         if a and b:
-            template = _IDENTIFIER_WORDS[field, a.casefold() == b.casefold()]
+            template = IDENTIFIER_WORDS[field.replace("_", " "), a.casefold() == b.casefold()]
             out.append(ParleyError(template, left=a, right=b))
     return out
 
@@ -114,14 +108,16 @@ def explained(
     basis: str, left: Mapping[str, Any] | None, right: Mapping[str, Any] | None
 ) -> ParleyError:
     """A match's explanation as `explain_matches` says it (`str()`), as a template a face says
-    in its reader's language: the basis the log keeps is quoted as it was recorded (in English:
-    words the linkage wrote when it found the pair; the other passes' bases are words of the
-    catalogs), the two records compared in the reader's."""
+    in its reader's language: the basis the log keeps in the reader's words (the linkage's
+    comparisons and levels, the other passes' bases; a person's note as written), the two
+    records compared in the reader's."""
     if not basis:
         return compared(left, right)
-    # a basis this code writes is one of its words (marked where it is written); any other,
-    # the linkage's (`record linkage: ...`) or a person's, is quoted as it stands
-    return ParleyError(N_("{basis}; {compared}"), basis=Word(basis), compared=compared(left, right))
+    # a basis this code writes is one of its words (marked where it is written), the linkage's
+    # (`record linkage: ...`) is read back part by part (linkage_words); a person's note is
+    # quoted as it stands
+    said = explanation_said(basis)
+    return ParleyError(N_("{basis}; {compared}"), basis=said, compared=compared(left, right))
 
 
 def _records(tx: Tx, refs: set[RecordRef]) -> dict[RecordRef, Mapping[str, Any] | None]:

@@ -28,6 +28,7 @@ from parley.app.language import (
     moment_in,
     number_in,
     refusal,
+    said_in,
     translations,
     user_locale,
 )
@@ -145,6 +146,19 @@ def moment(value: str | None) -> str:
     a time (`5 груд. 2026 р., 14:30:00 UTC`; `Dec 5, 2026, 2:30:00 PM UTC`); a text that is no
     such time, as it is."""
     return "" if value is None else moment_in(user_locale(), value)
+
+
+def why(text: str, *, match: bool = False) -> str:
+    """Why a pair was found or matched, as linkage or search wrote it (in English, and so a
+    server's answer), in the user's language: each part read back and said again
+    (app.linkage_words), a part not read back as written; `match`: a match's explanation,
+    ending with both names (`(Koval Oleh / Коваль Олег)`)."""
+    locale = user_locale()
+    if locale == DEFAULT or locale not in LOCALES:
+        return text
+    from parley.app.linkage_words import explanation_said, match_said  # the names' keys: here
+
+    return said_in(match_said(text) if match else explanation_said(text), locale)
 
 
 _WARNING = N_("warning")

@@ -28,6 +28,7 @@ from parley.cli.console import (
     with_ledger,
     words,
 )
+from parley.cli.console import why as explained_why  # `why` names a command's option
 from parley.domain.matches import MatchState, RecordRef
 from parley.errors import N_, Word
 
@@ -327,8 +328,9 @@ def list_command(
 ) -> None:
     """The matches the asking party may see: both records by name as written, with their
     dates, the score and why; filtered by state and score."""
+    served = server() is not None
     with failures():
-        if server() is not None:
+        if served:
             rows = client(actor).request("GET", "/v1/matches")
             rows = [
                 r
@@ -371,8 +373,9 @@ def list_command(
         out.print(f"{words(r['state'])}{kind} {score}  {r['match_id']}", markup=False)
         out.print(f"  {_record_line(r['left'], r.get('left_record'))}", markup=False)
         out.print(f"  {_record_line(r['right'], r.get('right_record'))}", markup=False)
-        if r["explanation"]:  # a side's view has none
-            out.print("  " + said(N_("why: {why}"), why=r["explanation"]), markup=False)
+        if r["explanation"]:  # a side's view has none; a local one is in the user's words
+            said_why = explained_why(r["explanation"], match=True) if served else r["explanation"]
+            out.print("  " + said(N_("why: {why}"), why=said_why), markup=False)
     out.print(said(N_("{count} match(es)."), count=len(rows)))
 
 
@@ -484,7 +487,7 @@ def _summary(done: reconcile.Reconciled, details: bool) -> None:
                     N_("held (identifiers differ): {left} / {right}: {why}"),
                     left=a,
                     right=b,
-                    why=why,
+                    why=explained_why(why),
                 )
                 out.print(f"  {line}", markup=False)
             for label, among in found.ambiguous.items():  # side by side: the mediator chooses
@@ -497,7 +500,7 @@ def _summary(done: reconcile.Reconciled, details: bool) -> None:
                 for c in among:
                     from parley.app import match_groups
 
-                    words_ = match_groups.without_run_label(c.explanation)
+                    words_ = explained_why(match_groups.without_run_label(c.explanation))
                     score = number(c.score, ".2f")
                     out.print(f"    {c.left} / {c.right} ({score}): {words_}", markup=False)
         for warning in found.warnings:

@@ -90,11 +90,13 @@ def export_command(
         typer.Option(help="PFIF: the repository's domain in each record id (parley.<party>)."),
     ] = None,
 ) -> None:
-    """Export a side's own view. XLSX: its rosters (a sheet each; alone on a workbook, a sheet
-    imports again), its sought persons with their outcome, and the handovers it releases or
-    receives, headed in the user's language (PARLEY_LANG: uk, ru); dates are date cells, cells
-    that look like formulas are written as text. PFIF 1.4: its sought persons with a note of
-    their status (sought, located, in a batch, received...) for tracing services."""
+    """Export a side's own view: a workbook (XLSX) in the user's language, or PFIF 1.4.
+
+    XLSX: its rosters (a sheet each; alone on a workbook, a sheet imports again), its sought
+    persons with their outcome, and the handovers it releases or receives, headed in the user's
+    language (PARLEY_LANG: uk, ru); dates are date cells, cells that look like formulas are
+    written as text. PFIF 1.4: its sought persons with a note of their status (sought, located,
+    in a batch, received...) for tracing services."""
     whose = party or actor
     suffix = file.suffix.lower()
     with failures(N_("nothing was written")):

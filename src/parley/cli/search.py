@@ -15,12 +15,14 @@ from parley.app.language import refusal, user_locale
 from parley.cli.console import (
     client,
     failures,
+    line_said,
     number,
     out,
     print_json,
     said,
     server,
     warn,
+    why,
     with_ledger,
 )
 from parley.domain.dates import parse_written_date, problem_of
@@ -90,7 +92,7 @@ def _search_served(
         born = _born(h["birth_date"])
         ref = f"{h['roster_id']}/{h['record_id']}"
         out.print(
-            f"  {number(h['score'], '.3f')} {ref} {h['name']}{born}: {h['explanation']}",
+            f"  {number(h['score'], '.3f')} {ref} {h['name']}{born}: {why(h['explanation'])}",
             markup=False,
         )
 
@@ -172,7 +174,7 @@ def search_command(
 
             index = search_index(roster)
             for warning in index.warnings:
-                warn(str(warning))
+                warn(escape(line_said(warning)))
         if queries is not None:
             for name, born in named:
                 hits = index.search(name, born, top)
@@ -207,7 +209,10 @@ def search_command(
         if isinstance(h, RosterHit):
             born = _born(h.birth_date)
             out.print(
-                f"  {number(h.score, '.3f')} {h.ref} {h.name}{born}: {h.explanation}", markup=False
+                f"  {number(h.score, '.3f')} {h.ref} {h.name}{born}: {why(h.explanation)}",
+                markup=False,
             )
         else:
-            out.print(f"  {number(h.score, '.3f')} {h.record_id}: {h.explanation}", markup=False)
+            out.print(
+                f"  {number(h.score, '.3f')} {h.record_id}: {why(h.explanation)}", markup=False
+            )

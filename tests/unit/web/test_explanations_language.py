@@ -202,9 +202,9 @@ def test_the_roadmap_says_an_agreements_status_in_the_readers_language(desk: Tes
     assert '<span class="muted">witnessed by the mediator · version 1</span>' in said["en"]
 
 
-def test_a_basis_of_our_own_words_is_said_a_linkages_quoted() -> None:
-    """The bases the passes write are words of the catalogs; the linkage's level words stand as
-    the log keeps them (not parsed), introduced as the log's."""
+def test_a_basis_of_our_own_words_is_said_a_linkages_read_back() -> None:
+    """The bases the passes write are words of the catalogs; the linkage's are read back by its
+    comparisons and levels (app.linkage_words) and said too, a part not read back as written."""
     from parley.app.explanations import explained
 
     exact = explained("birth date and capture date agree exactly", None, None)
@@ -215,8 +215,15 @@ def test_a_basis_of_our_own_words_is_said_a_linkages_quoted() -> None:
         "як знайдено (запис журналу): дата народження та дата потрапляння в полон точно"
         " збігаються; запис стерто: з нього нічого не показано"
     )
-    linked = explained("record linkage: family name: the same (+9.1)", None, None)
+    linked = explained(
+        "record linkage: family name: the same once transliterated (+9.1)", None, None
+    )
     assert refusal(linked, "ru") == (
-        "как найдено (запись журнала): record linkage: family name: the same (+9.1);"
+        "как найдено (запись журнала): сопоставление записей: фамилия: совпадает после"
+        " транслитерации (+9.1); запись стёрта: из неё ничего не показано"
+    )
+    unknown = explained("record linkage: family name: the same (+9.1)", None, None)
+    assert refusal(unknown, "ru") == (
+        "как найдено (запись журнала): сопоставление записей: family name: the same (+9.1);"
         " запись стёрта: из неё ничего не показано"
     )
