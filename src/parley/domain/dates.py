@@ -88,10 +88,10 @@ def _refusal(y: int, m: int | None, d: int | None) -> InvalidDate | None:
             N_("day {day} does not exist in {month_name} {year}"),
             day=d,
             month_name=Word(_MONTHS[m - 1]),
-            year=y,
+            year=str(y),  # a year, not a number: never `1 961`
         )
     if y not in YEARS:
-        return InvalidDate(N_("year {year} is out of range"), year=y)
+        return InvalidDate(N_("year {year} is out of range"), year=str(y))
     return None
 
 

@@ -145,3 +145,21 @@ def test_the_cli_search_says_why_in_ukrainian(
     line = " ".join(done.output.split())  # as the terminal would show it, unwrapped
     assert "прізвище shevchenko ~ шевченко: збігається після транслітерації (1,00)" in line
     assert "написання латиницею" in line and "дата народження 1961-03-09:" in line
+
+
+@pytest.mark.parametrize(
+    ("born", "shown"),
+    [
+        ("1814-03-09", "рік 1814 поза допустимим діапазоном"),
+        ("30.02.1961", "у лютому 1961 р. немає 30-го числа"),
+    ],
+)
+def test_a_search_rosters_warning_writes_a_year_as_a_year(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, born: str, shown: str
+) -> None:
+    roster = tmp_path / "held.csv"
+    roster.write_text(f"ID;Прізвище;Ім'я;Дата народження\nR1;Шевченко;Тарас;{born}\n", "utf-8")
+    monkeypatch.setenv("PARLEY_LANG", "uk")
+    done = CliRunner().invoke(app, ["search", "Shevchenko Taras", "--roster", str(roster)])
+    assert done.exit_code == 0, done.output
+    assert shown in " ".join(done.output.split())
