@@ -37,9 +37,11 @@ def create_app(
     max_body: int = MAX_BODY,
     read_timeout: float = READ_TIMEOUT,
     desk: DeskAccess | None = None,
+    close_one_in: int = 0,
 ) -> FastAPI:
     """The service over one open instance, with the web pages (parley.web; the mediator's desk
-    signs in through `desk`); the caller closes the ledger."""
+    signs in through `desk`); the caller closes the ledger. `close_one_in`: about one answer
+    in that many closes its connection (a worker among several: `Guard`)."""
     api = FastAPI(
         title="Parley",
         summary="A verifiable ledger for mediated exchanges of detainees.",
@@ -76,5 +78,7 @@ def create_app(
         compresslevel=6,
         exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES, "application/pdf"),
     )
-    api.add_middleware(Guard, max_body=max_body, read_timeout=read_timeout)
+    api.add_middleware(
+        Guard, max_body=max_body, read_timeout=read_timeout, close_one_in=close_one_in
+    )
     return api

@@ -1,12 +1,14 @@
 """Production defaults around every request: a body size limit, a read timeout, and one
 structured access-log line without personal data (method, path template, status, duration,
-party)."""
+party); with several worker processes, kept connections now and then closed, so that they
+spread over the workers."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
+import random
 import time
 from typing import Any
 
@@ -37,12 +39,20 @@ async def _refuse(send: Send, status: int, detail: str) -> None:
 
 
 class Guard:
-    """Refuses bodies over `max_body` bytes (413) and bodies that stall (408), and logs."""
+    """Refuses bodies over `max_body` bytes (413) and bodies that stall (408), and logs.
 
-    def __init__(self, app: ASGIApp, *, max_body: int, read_timeout: float) -> None:
+    With `close_one_in` = N, about one answer in N asks the client to close its connection
+    (`Connection: close`): workers share one listening socket, and the one that wakes first
+    takes a burst of new connections whole; a client's next connection goes to a worker free
+    to accept it."""
+
+    def __init__(
+        self, app: ASGIApp, *, max_body: int, read_timeout: float, close_one_in: int = 0
+    ) -> None:
         self.app = app
         self.max_body = max_body
         self.read_timeout = read_timeout
+        self.close_chance = 1 / close_one_in if close_one_in > 0 else 0.0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -60,6 +70,9 @@ class Guard:
                 return
             if message["type"] == "http.response.start":
                 status["code"] = message["status"]
+                if self.close_chance and random.random() < self.close_chance:
+                    headers = [*message.get("headers", []), (b"connection", b"close")]
+                    message = {**message, "headers": headers}
             await send(message)
 
         async def refusing(refusal: _Refused) -> None:

@@ -34,6 +34,9 @@ OPTIONS: dict[str, Any] = {
 # a worker busy with a large import still answers the supervisor's ping from its own thread;
 # one that does not for this long is hung, and is replaced
 WORKER_HEALTHCHECK_SECONDS = 30
+# with several workers, about one answer in this many closes its connection, so that a client's
+# kept connections spread over the workers (a burst of new ones goes to one worker whole)
+CLOSE_ONE_IN = 20
 # what the supervisor tells each worker process it starts (spawned: nothing else is inherited)
 _WORKER_ENV = "PARLEY_SERVE_WORKERS"
 
@@ -117,6 +120,6 @@ def worker_app() -> FastAPI:
     share_running(ledger, running_file(settings))
     log_requests()
     desk = DeskAccess.load(settings.data_dir / "desk")
-    app = create_app(ledger, desk=desk)
+    app = create_app(ledger, desk=desk, close_one_in=CLOSE_ONE_IN if workers > 1 else 0)
     set_aside_start_up()
     return app
