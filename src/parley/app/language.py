@@ -13,7 +13,7 @@ import os
 from io import BytesIO
 from pathlib import Path
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
@@ -81,6 +81,19 @@ def moment_in(locale: str, text: str) -> str:
     utc = moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
     known = locale if locale in LOCALES else DEFAULT
     return f"{format_datetime(utc, format='medium', tzinfo=dt.UTC, locale=known)} UTC"
+
+
+def day_in(locale: str, text: str) -> str:
+    """A day (`2019-09-10`: a commitment's due date, the day a report observed) as the locale
+    writes a date (`10 вер. 2019 р.`, `10 сент. 2019 г.`, `Sep 10, 2019`); a text that is no
+    such day (a partial date, a time), as it is."""
+    if len(text) != 10:
+        return text
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        return text
+    return format_date(day, format="medium", locale=locale if locale in LOCALES else DEFAULT)
 
 
 def line_in(sentence: Sentence, locale: str) -> str:

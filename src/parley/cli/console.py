@@ -24,6 +24,7 @@ from parley.app.keys import KeyRing
 from parley.app.language import (
     DEFAULT,
     LOCALES,
+    day_in,
     line_in,
     moment_in,
     number_in,
@@ -139,6 +140,13 @@ def number(value: int | float, spec: str = "") -> str:
     if locale == DEFAULT or locale not in LOCALES:
         return format(value, spec)
     return number_in(locale, value, spec)
+
+
+def day(value: str | None) -> str:
+    """A day (`2019-09-10`: a due date, a day observed) as the user's language writes a date
+    (`10 вер. 2019 р.`; `Sep 10, 2019`, as `moment` writes one in English); a text that is no
+    such day, as it is."""
+    return "" if value is None else day_in(user_locale(), value)
 
 
 def moment(value: str | None) -> str:

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from parley.cli.console import (
     client,
+    day,
     failures,
     out,
     party_here,
@@ -102,7 +103,8 @@ def list_command(
         table.add_column(words(col))
     for r in found:
         kind = words(r["kind"])
-        table.add_row(r["observed_on"], r["commitment"], kind, r["place"], r["by"], r["text"])
+        observed = day(r["observed_on"])
+        table.add_row(observed, r["commitment"], kind, r["place"], r["by"], r["text"])
     out.print(table)
 
 

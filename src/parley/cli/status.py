@@ -11,6 +11,7 @@ from rich.table import Table
 from parley.app.language import user_locale
 from parley.cli.console import (
     client,
+    day,
     failures,
     kind_said,
     line_said,
@@ -175,7 +176,7 @@ def _print_summary(data: dict[str, Any], translated: dict[str, str]) -> None:
 
 def _due(c: dict[str, Any]) -> str:
     """A commitment's due date, and whether it has passed, after its name."""
-    due = said(N_(", due {date}"), date=c["due_date"]) if c.get("due_date") else ""
+    due = said(N_(", due {date}"), date=day(c["due_date"])) if c.get("due_date") else ""
     return due + (f" [bold red]{words(_PAST_DUE)}[/]" if c.get("past_due") else "")
 
 

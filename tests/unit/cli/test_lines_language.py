@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from parley.app import agreements
-from parley.cli.console import moment, said, stage_said, warn
+from parley.cli.console import day, moment, said, stage_said, warn
 from parley.cli.main import app
 from parley.domain.handovers import STATE_LABELS, HandoverState
 from parley.errors import N_, Word
@@ -63,6 +63,21 @@ def test_a_time_is_written_as_the_users_language_writes_one(
     assert moment("2019-09-02T17:00:00.250000+03:00") == written  # any offset, said in UTC
     assert moment("1980-03-04") == "1980-03-04"  # a date alone is no time
     assert moment("not a time") == "not a time"
+
+
+@pytest.mark.parametrize(
+    ("language", "written"),
+    [("en", "Sep 10, 2019"), ("uk", "10 вер. 2019\u202fр."), ("ru", "10 сент. 2019\u202fг.")],
+)
+def test_a_due_date_or_a_day_observed_is_written_as_the_users_language_writes_one(
+    monkeypatch: pytest.MonkeyPatch, language: str, written: str
+) -> None:
+    from parley.cli.status import _due
+
+    monkeypatch.setenv("PARLEY_LANG", language)
+    assert day("2019-09-10") == written
+    assert day("2019-09") == "2019-09" and day("not a day") == "not a day"  # as written
+    assert written in _due({"due_date": "2019-09-10", "past_due": False})
 
 
 @pytest.mark.parametrize(
