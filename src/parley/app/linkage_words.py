@@ -188,8 +188,17 @@ def _joined(said: list[object]) -> ParleyError:
     return ParleyError("; ".join("{" + k + "}" for k in params), **params)
 
 
+class _Unread(Word):
+    """A part not read back: one of Parley's words (a pass's basis), or as written."""
+
+    __slots__ = ()
+
+
 def _parts(text: str) -> ParleyError:
-    return _joined([_part(part) for part in text.split("; ")])
+    said = [_part(part) for part in text.split("; ")]
+    if all(isinstance(s, _Unread) for s in said):  # one of Parley's words (`...; ...`) whole
+        return ParleyError("{p0}", p0=Word(text))
+    return _joined(said)
 
 
 def _checked(said: ParleyError, text: str) -> ParleyError:
@@ -209,7 +218,7 @@ def _part(text: str) -> object:
         said = read(text)
         if said is not None and str(said) == text:
             return said
-    return Word(text)  # one of Parley's words (a pass's basis), or as written
+    return _Unread(text)
 
 
 def _weighed(text: str) -> ParleyError | None:

@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from parley.cli.console import err, fail, failures, said, stage_said, warn
+from parley.cli.console import err, fail, failures, line_said, said, stage_said, warn
 from parley.errors import N_
 
 
@@ -91,7 +92,7 @@ def link_command(
         )
         seconds = time.perf_counter() - started
     for warning in result.warnings:
-        warn(warning)
+        warn(escape(line_said(warning)))
     write_links(out, result.links)
     if held_out is not None:
         write_links(held_out, result.held)

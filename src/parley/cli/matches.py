@@ -8,6 +8,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -17,6 +18,7 @@ from parley.cli.console import (
     err,
     fail,
     failures,
+    line_said,
     number,
     out,
     print_json,
@@ -504,7 +506,7 @@ def _summary(done: reconcile.Reconciled, details: bool) -> None:
                     score = number(c.score, ".2f")
                     out.print(f"    {c.left} / {c.right} ({score}): {words_}", markup=False)
         for warning in found.warnings:
-            warn(f"{left} ↔ {right}: {warning}")
+            warn(f"{left} ↔ {right}: {escape(line_said(warning))}")
     groups = list(done.groups.values())
     formed = sum(len(g.formed) for g in groups)
     extended = sum(len(g.extended) for g in groups)

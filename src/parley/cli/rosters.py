@@ -28,6 +28,7 @@ from parley.cli.console import (
     with_ledger,
     words,
 )
+from parley.cli.console import why as explained_why  # `why` names a line's part here
 from parley.domain.matches import RecordRef
 from parley.domain.persons import FIELD_LABELS
 from parley.domain.rosters import RosterDiff, RosterKind, roster_id
@@ -530,7 +531,8 @@ def person(
             line = N_("duplicate of {record} ({state}, {score:.2f})")
         else:
             line = N_("matched with {record} ({state}, {score:.2f})")
-        why = f": {m['explanation']}" if m["explanation"] else ""  # a side's view has none
+        # the basis the log keeps, in the user's words; a side's view has none
+        why = f": {explained_why(m['explanation'])}" if m["explanation"] else ""
         kept = said(line, record=m["with"], state=Word(m["state"]), score=m["score"])
         out.print(f"  {kept}{why}")
     for h in data["handovers"]:

@@ -163,3 +163,15 @@ def test_a_search_rosters_warning_writes_a_year_as_a_year(
     done = CliRunner().invoke(app, ["search", "Shevchenko Taras", "--roster", str(roster)])
     assert done.exit_code == 0, done.output
     assert shown in " ".join(done.output.split())
+
+
+def test_a_basis_of_our_own_words_with_a_semicolon_is_said_whole() -> None:
+    basis = "birth date and capture date agree exactly; service number agrees"
+    shown = said_in(explanation_said(basis), "uk")
+    assert (
+        shown
+        == "дата народження та дата потрапляння в полон точно збігаються; особистий номер збігається"
+    )
+    compared = "given name Олег ~ Олег: same (1.00) (Коваль Олег / Коваль Олег)"
+    served = said_in(match_said(f"{basis}; {compared}"), "uk")
+    assert served.startswith("як знайдено (запис журналу): " + shown + "; ім'я Олег ~ Олег:")
