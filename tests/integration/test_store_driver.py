@@ -111,3 +111,32 @@ def test_a_read_on_a_connection_the_database_closed_is_answered_on_a_new_one(
 def _read(ledger: Ledger, batch_id: str) -> list[Any]:
     with ledger.reading() as conn:
         return list(conn.execute(_ONE, {"batch_id": batch_id}).all())
+
+
+def test_pairs_asked_at_once_are_those_held_and_no_others(ledger: Ledger) -> None:
+    """Nonces asked for by the pair (key id, nonce): a key's nonce held under another key is
+    not the pair asked (PostgreSQL reads each column's values at once, then keeps the pairs)."""
+    from parley.store import requests as seen_requests
+
+    held = [
+        seen_requests.Taken("k1", "n2", 1, b"s12", b"{}"),
+        seen_requests.Taken("k2", "n1", 1, b"s21", b"{}"),
+    ]
+    with ledger.engine.begin() as conn:
+        seen_requests.record(conn, held)
+    with ledger.reading() as conn:
+        assert seen_requests.held(conn, [("k1", "n1"), ("k2", "n2")]) == {}
+        assert seen_requests.held(conn, [("k1", "n1"), ("k1", "n2")]) == {("k1", "n2"): b"s12"}
+        assert seen_requests.held(conn, [("k2", "n1"), ("k1", "n2"), ("k3", "n3")]) == {
+            ("k2", "n1"): b"s21",
+            ("k1", "n2"): b"s12",
+        }
+    from parley.store import log as stored
+
+    commands = [{"first_idx": i, "key_id": k, "nonce": n, "record": b"r", "body": None}
+                for i, (k, n) in enumerate([("k1", "n2"), ("k2", "n1")])]  # fmt: skip
+    with ledger.engine.begin() as conn:
+        conn.execute(insert(t.log_commands), commands)
+    with ledger.reading() as conn:
+        assert stored.logged_nonces(conn, [("k1", "n1"), ("k2", "n2")]) == set()
+        assert stored.logged_nonces(conn, [("k2", "n1"), ("k1", "n1")]) == {("k2", "n1")}

@@ -332,6 +332,8 @@ def _batch_with(persons: ColumnElement[bool]) -> Select[Any]:
 _BATCH_WITH = _batch_with(
     tuple_(_H.party_id, _H.record_id).in_(bindparam("keys", expanding=True))
 ).order_by(_H.seq)
+# PostgreSQL: the persons as two arrays, one statement whatever their count, on the driver's cursor
+_BATCH_WITH_PG = _batch_with(driver.pairs_in(_H.party_id, _H.record_id)).order_by(_H.seq)
 # the same for one person (a request's usual step), run on the driver's cursor
 _BATCH_WITH_ONE = _batch_with(
     (_H.party_id == bindparam("party_id")) & (_H.record_id == bindparam("record_id"))
@@ -397,9 +399,12 @@ def read_ahead(tx: Tx, wanted: Sequence[Wanted]) -> ReadAhead:
     for w in wanted:
         by_batch.setdefault(w.batch_id, set()).add((w.person.party_id, w.person.record_id))
     for batch_id, keys in by_batch.items():
-        rows = [
-            _Row(*r) for r in tx.execute(_BATCH_WITH, {"batch_id": batch_id, "keys": sorted(keys)})
-        ]
+        if tx.dialect.name == "postgresql":
+            arrays = {"batch_id": batch_id, **driver.pairs(sorted(keys))}
+            rows = [_Row(*r) for r in driver.rows(tx, _BATCH_WITH_PG, arrays)]
+        else:
+            listed = {"batch_id": batch_id, "keys": sorted(keys)}
+            rows = [_Row(*r) for r in tx.execute(_BATCH_WITH, listed)]
         named = {(r.party_id, r.record_id): r for r in rows if r.party_id is not None}
         for party_id, record_id in keys:
             row = named.get((party_id, record_id))

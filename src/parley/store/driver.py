@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import Engine, Select, event
+from sqlalchemy import ColumnElement, Engine, Select, bindparam, event, text
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.compiler import Compiled
@@ -216,3 +216,19 @@ def aborted(conn: Connection) -> bool:
     info = getattr(conn.connection.driver_connection, "info", None)
     status = getattr(info, "transaction_status", None)
     return status is not None and status.name == "INERROR"
+
+
+def pairs_in(first: ColumnElement[str], second: ColumnElement[str]) -> ColumnElement[bool]:
+    """PostgreSQL: the first text column one of an array's values, the second one of
+    another's (`pairs`): one statement whatever their count (an IN list is a statement a count),
+    each value looked up in an index on both columns. The caller keeps the pairs it asked."""
+    return text(
+        f"{first} = ANY(CAST(:pairs_first AS VARCHAR[]))"
+        f" AND {second} = ANY(CAST(:pairs_second AS VARCHAR[]))"
+    ).bindparams(bindparam("pairs_first"), bindparam("pairs_second"))  # type: ignore[return-value]
+
+
+def pairs(given: Sequence[tuple[str, str]]) -> dict[str, list[str]]:
+    """The parameters of `pairs_in`: each column's distinct values."""
+    firsts, seconds = zip(*given, strict=True) if given else ((), ())
+    return {"pairs_first": sorted(set(firsts)), "pairs_second": sorted(set(seconds))}

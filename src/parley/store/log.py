@@ -230,6 +230,10 @@ _NONCE = select(_c.key_id, _c.nonce).where(
 )
 
 
+# PostgreSQL: the pairs as two arrays, one statement whatever their count, on the driver's cursor
+_NONCES_PG = select(_c.key_id, _c.nonce).where(driver.pairs_in(_c.key_id, _c.nonce))
+
+
 def logged_nonces(tx: Connection, pairs: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
     """Which of the (key id, nonce) pairs a command on the log already used."""
     if not pairs:
@@ -237,6 +241,9 @@ def logged_nonces(tx: Connection, pairs: Sequence[tuple[str, str]]) -> set[tuple
     if len(pairs) == 1:  # a group of one request, on the driver's cursor
         found = driver.rows(tx, _NONCE, {"key_id": pairs[0][0], "nonce": pairs[0][1]})
         return {(r.key_id, r.nonce) for r in found}
+    if tx.dialect.name == "postgresql":
+        found = driver.rows(tx, _NONCES_PG, driver.pairs(pairs))
+        return {(r.key_id, r.nonce) for r in found} & set(pairs)
     keys, nonces = sorted({k for k, _ in pairs}), sorted({n for _, n in pairs})
     rows = tx.execute(_NONCES, {"keys": keys, "nonces": nonces})
     return {(r.key_id, r.nonce) for r in rows} & set(pairs)
