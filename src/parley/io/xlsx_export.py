@@ -33,6 +33,7 @@ from parley.domain.persons import (
 )
 from parley.domain.words import Words, word_key
 from parley.errors import N_
+from parley.io.headers import canonical_column
 from parley.io.limits import xlsx_row
 
 
@@ -129,18 +130,32 @@ def _cell(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def roster_rows(records: Sequence[Mapping[str, Any]]) -> tuple[list[str], list[list[str]]]:
-    """A roster's records as a header and rows: the record's fields in their order, then each
-    column it kept verbatim (`extra`); a column no record fills is left out."""
+def roster_rows(
+    records: Sequence[Mapping[str, Any]],
+) -> tuple[list[str], dict[str, str], list[list[str]]]:
+    """A roster's records as columns and rows: the record's fields in their order, then each
+    column it kept verbatim (`extra`); a column no record fills is left out. A column kept
+    verbatim that `roster import` reads as one of the fields (an evidence in free words, kept
+    under the office's header) shares that field's column, headed as the office headed it:
+    two columns of one field would refuse the sheet. Returns the columns, those headers (field
+    -> the office's header) and the rows."""
     used = {k for r in records for k in r if k != "extra"}
-    headers = [c for c in _RECORD_COLUMNS if c in used]
+    columns = [c for c in _RECORD_COLUMNS if c in used]
     extra = list(dict.fromkeys(k for r in records for k in dict(r.get("extra") or {})))
-    rows = [
-        [_cell(r.get(c)) for c in headers]
-        + [_cell(dict(r.get("extra") or {}).get(k)) for k in extra]
-        for r in records
-    ]
-    return headers + extra, rows
+    shared: dict[str, str] = {}
+    for k in extra:
+        field = canonical_column(k)
+        if field in columns and field not in shared:
+            shared[field] = k
+    extra = [k for k in extra if k not in shared.values()]
+    rows = []
+    for r in records:
+        kept = dict(r.get("extra") or {})
+        rows.append(
+            [_cell(r.get(c)) or _cell(kept.get(shared.get(c, ""))) for c in columns]
+            + [_cell(kept.get(k)) for k in extra]
+        )
+    return columns + extra, shared, rows
 
 
 def _label(column: str, reader: Reader | None) -> str:
@@ -228,9 +243,9 @@ def workbook(view: SideView, reader: Reader | None = None) -> bytes:
     say = reader.gettext if reader else (lambda text: text)
     for kind, records in view.rosters.items():
         sheet = _Sheet(book, f"{view.party} {say(_KINDS.get(kind, kind))}", reader)
-        columns, rows = roster_rows(records)
+        columns, shared, rows = roster_rows(records)
         columns = columns or ["record_id"]
-        sheet.add([_label(c, reader) for c in columns])
+        sheet.add([shared.get(c) or _label(c, reader) for c in columns])
         for row in rows:
             if reader is not None:
                 row = [_recorded_word(c, v, reader) for c, v in zip(columns, row, strict=False)]

@@ -168,3 +168,24 @@ def test_text_a_spreadsheet_would_run_is_text() -> None:
     assert [c.value for c in sheet[1]] == ["Ідентифікатор запису", "Прізвище"]
     formula = sheet.cell(row=2, column=2)
     assert formula.data_type == "s" and formula.quotePrefix  # text, never a formula
+
+
+@pytest.mark.parametrize("locale", ["uk", "ru", "en"])
+def test_evidence_in_words_and_in_free_text_share_one_column(tmp_path: Path, locale: str) -> None:
+    """An evidence import read as a word, and one in free words it kept under the office's
+    header (`Підстава`): one column, headed as the office headed it, so the sheet imports."""
+    records = (
+        PersonRecord("A1", family_name="Коваль", evidence=Evidence.OPEN_SOURCES),
+        PersonRecord("A2", family_name="Бондар", extra=(("Підстава", "лист від матері"),)),
+    )
+    view = SideView("UA", {"held": [r.to_dict() for r in records]}, (), ())
+    book = load_workbook(io.BytesIO(workbook(view, _reader(locale))))
+    head = [c.value for c in book.worksheets[0][1]]
+    assert head.count("Підстава") == 1 and len(head) == 4  # id, family name, category, evidence
+    alone = Workbook()
+    assert alone.active is not None
+    for values in book.worksheets[0].iter_rows(values_only=True):
+        alone.active.append(list(values))
+    path = tmp_path / "evidence.xlsx"
+    alone.save(path)
+    assert read_roster(path).records == list(records)
