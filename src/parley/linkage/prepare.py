@@ -231,8 +231,9 @@ _CHUNK_ROWS = 16_384
 
 
 def _pandas_type(t: pa.DataType) -> Any:
-    # Arrow-backed columns: a million rows of short strings in a tenth of the memory.
-    return pd.StringDtype("pyarrow") if t == pa.string() else pd.ArrowDtype(t)
+    # Arrow-backed columns: a million rows of short strings in a tenth of the memory; Arrow's
+    # own string type, which pandas' "string" would copy into large strings.
+    return pd.ArrowDtype(t)
 
 
 def _values(records: LinkageColumns, field: str) -> Objects:

@@ -80,7 +80,7 @@ def test_types_are_one_arrow_type_a_column() -> None:
     assert list(a.dtypes.astype(str)) == list(b.dtypes.astype(str))
     assert str(b["birth_y"].dtype) == "int64[pyarrow]"
     assert str(b["given_known"].dtype) == "bool[pyarrow]"
-    assert str(b["fam_skel"].dtype) == "string"
+    assert str(b["fam_skel"].dtype) == "string[pyarrow]"
 
 
 def test_warnings_name_the_side_of_each_list() -> None:
