@@ -329,6 +329,9 @@ def _batch_with(persons: ColumnElement[bool]) -> Select[Any]:
     )
 
 
+# more named persons than this are read with their whole batch: a statement's parameters and an
+# IN list's depth are bounded (PostgreSQL refuses thousands of pairs, SQLite 32,766 parameters)
+_NAMED_AT_MOST = 256
 _BATCH_WITH = _batch_with(
     tuple_(_H.party_id, _H.record_id).in_(bindparam("keys", expanding=True))
 ).order_by(_H.seq)
@@ -430,6 +433,13 @@ def batch(tx: Tx, batch_id: str, only: Iterable[PersonRef] | None = None) -> Bat
     """A batch and its handovers; with `only`, just those persons' handovers (enough to move
     them, and much cheaper in a large batch)."""
     keys = None if only is None else sorted({(p.party_id, p.record_id) for p in only})
+    if keys is not None and len(keys) > _NAMED_AT_MOST:  # the whole batch, the named kept
+        whole = batch(tx, batch_id)
+        if whole is None:
+            return None
+        asked = set(keys)
+        kept = {p: h for p, h in whole.by_person.items() if (p.party_id, p.record_id) in asked}
+        return replace(whole, by_person=kept)
     found: Sequence[Any]  # rows with the handover columns
     if keys:  # the batch and the named persons' handovers at once
         if len(keys) == 1:
