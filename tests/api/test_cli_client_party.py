@@ -220,7 +220,9 @@ def test_each_side_prints_the_manifest_it_may_see(runner: CliRunner, sites: Site
     assert not pdfs["SMM"].exists()
 
 
-def test_a_side_exports_its_own_view(runner: CliRunner, sites: Sites) -> None:
+def test_a_side_exports_its_own_view(
+    runner: CliRunner, sites: Sites, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _a_batch(runner, sites)
     book = sites.tmp / "ua.xlsx"
     said = sites.run(runner, "UA", "roster", "export", str(book), "--as", "UA")
@@ -236,6 +238,12 @@ def test_a_side_exports_its_own_view(runner: CliRunner, sites: Sites) -> None:
     cells = json.dumps(sheets, ensure_ascii=False, default=str)
     assert "Бондар" not in cells and "Иванов" not in cells  # RU's sought persons are RU's
     assert "B1" in cells
+    # in the user's language, made so on the server
+    monkeypatch.setenv("PARLEY_LANG", "uk")
+    sites.run(runner, "UA", "roster", "export", str(book), "--as", "UA")
+    monkeypatch.delenv("PARLEY_LANG")
+    titles = load_workbook(book, read_only=True).sheetnames
+    assert "UA утримувані" in titles and "UA held" not in titles
 
     pfif_file = sites.tmp / "ru.xml"
     args = ("roster", "export", str(pfif_file), "--as", "RU", "--domain", "example.org")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import base64
 import enum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -30,6 +30,7 @@ class ExportFormat(enum.StrEnum):
 class SideExport(BaseModel):
     format: ExportFormat
     domain: str | None = Field(default=None, min_length=1, max_length=200)  # PFIF's record ids
+    language: Literal["en", "uk", "ru"] = "en"  # the workbook's sheets and headers
 
 
 def _file(data: bytes) -> str:
@@ -42,7 +43,9 @@ def export_side(request: Request, party: str, body: SideExport, caller: Signed) 
     persons with their outcome and its handovers; PFIF 1.4, its sought persons and their status."""
     try:
         if body.format is ExportFormat.XLSX:
-            data = papers.export_xlsx(ledger_of(request), actor=caller.party_id, party=party)
+            data = papers.export_xlsx(
+                ledger_of(request), actor=caller.party_id, party=party, locale=body.language
+            )
         else:
             data = papers.export_pfif(
                 ledger_of(request), actor=caller.party_id, party=party, domain=body.domain
