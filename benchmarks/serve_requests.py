@@ -63,6 +63,7 @@ from parley.domain.handovers import HandoverState as S
 from parley.domain.parties import Party, Role
 from parley.domain.persons import PersonRecord
 from parley.domain.rosters import RosterKind
+from parley.store import tables
 
 POSTGRES = os.environ.get(
     "PARLEY_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -356,6 +357,18 @@ def _backends(url: str) -> Callable[[], list[int]]:
     return backends
 
 
+def _analyze(url: str) -> None:
+    """PostgreSQL's statistics of the tables the set-up filled, as its autovacuum gathers them
+    soon after on a served instance: a fresh schema has none, and its plans scan whole tables."""
+    if not url.startswith("postgresql"):
+        return
+    engine = create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        for table in tables.metadata.sorted_tables:
+            conn.execute(text(f'ANALYZE "{table.name}"'))
+    engine.dispose()
+
+
 def _databases(which: str) -> Iterator[tuple[str, Path, str]]:
     with tempfile.TemporaryDirectory() as tmp:
         if which in ("sqlite", "both"):
@@ -442,6 +455,7 @@ def _measure(
     ledger = Ledger.open(Settings(data, url), create=True)
     pool = iter(_prepare(ledger, persons))
     ledger.close()
+    _analyze(url)
     pool_lock = threading.Lock()
     port = _free_port()
     command = [sys.executable, __file__, "--serve", str(data), url, str(port)]
