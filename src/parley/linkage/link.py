@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import logging
 import math
 import os
 import re
 import tempfile
-import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,14 +14,13 @@ from typing import Any
 
 import duckdb
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 from splink import DuckDBAPI, Linker
 
 from parley.errors import N_, InvalidInput, Sentence
 from parley.gcpause import gc_paused
 from parley.linkage import ambiguity, explain, model, scoring
-from parley.linkage.prepare import Early, Progress, feature_frames
+from parley.linkage.prepare import Progress, feature_frames
 from parley.linkage.records import LinkageColumns, LinkageRecord
 
 # Links at or above this probability are reported when no threshold is given (chosen on the
@@ -131,11 +127,8 @@ def _train(
     em_rules: tuple[str, ...],
     warnings: list[str],
     progress: Progress | None,
-    u_known: bool = False,
 ) -> Linker:
-    """Estimate the share of matches, u by sampling (unless `u_known`: the linker's u were
-    estimated on the same sample, `_ChanceAgreement`), m by EM; a failed step keeps the
-    priors."""
+    """Estimate the share of matches, u by sampling, m by EM; a failed step keeps the priors."""
 
     def step(stage: str, fraction: float) -> None:
         if progress is not None:
@@ -152,10 +145,9 @@ def _train(
             Sentence(N_("too few sure pairs to estimate the share of matches; the prior kept"))
         )
     step("estimating chance agreement (u)", 0.2)
-    if not u_known:
-        linker.training.estimate_u_using_random_sampling(
-            max_pairs=min(_U_PAIRS, n), seed=_SEED, num_chunks=_U_CHUNKS
-        )
+    linker.training.estimate_u_using_random_sampling(
+        max_pairs=min(_U_PAIRS, n), seed=_SEED, num_chunks=_U_CHUNKS
+    )
     for i, rule in enumerate(em_rules):
         step("training the model (expectation maximisation)", 0.4 + 0.2 * i)
         trained = linker.misc.save_model_to_json()
@@ -218,115 +210,6 @@ def _as_macros(settings: dict[str, Any], con: duckdb.DuckDBPyConnection) -> dict
             con.execute(f"CREATE OR REPLACE TEMP MACRO {name}({columns}) AS ({sql})")
             level["sql_condition"] = f"{name}({columns})"
     return settings
-
-
-def _with_u(settings: dict[str, Any], estimated: dict[str, Any]) -> dict[str, Any]:
-    """The settings with the u probabilities of `estimated`, a model of the same
-    comparisons."""
-    for mine, theirs in zip(settings["comparisons"], estimated["comparisons"], strict=True):
-        levels = zip(mine["comparison_levels"], theirs["comparison_levels"], strict=True)
-        for level, found in levels:
-            if "u_probability" in found:
-                level["u_probability"] = found["u_probability"]
-    return settings
-
-
-def _give_back() -> None:
-    """Return to the system what a thread's allocations freed: the C library keeps it in
-    that thread's own arena otherwise, beside the memory the scoring takes later."""
-    with contextlib.suppress(OSError, AttributeError):  # not the GNU C library: nothing to do
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-
-
-# Splink's deterministic sample: a record is in it when the hash of its list's name and its
-# row number, with the seed, falls under the proportion of this modulus.
-_SAMPLE_MODULUS = 1_000_000_000
-
-
-class _ChanceAgreement:
-    """Splink's u estimation, on the records Splink samples for it from the two lists, in a
-    thread of its own: those records are keyed first (`feature_frames`'s `early`) and
-    compared pair by pair in DuckDB while the rest of the lists are keyed. Splink, given
-    just these records and every pair of them, counts what it counts on the whole lists."""
-
-    def __init__(self, rows: list[npt.NDArray[np.intp]], prior: float) -> None:
-        self.rows = rows
-        self._prior = prior
-        self._thread: threading.Thread | None = None
-        self._model: dict[str, Any] | None = None
-        self._names: list[str] = []
-
-    @classmethod
-    def of(cls, n_l: int, n_r: int) -> _ChanceAgreement | None:
-        """The sample of lists this long, as `estimate_u_using_random_sampling` draws it;
-        None when it compares every pair of the lists."""
-        pairs = min(_U_PAIRS, n_l * n_r)
-        # Splink's proportion of each list (`_proportion_sample_size_link_only`).
-        total = ((n_l + n_r) ** 2 - n_l**2 - n_r**2) / 2
-        proportion = (pairs / total) ** 0.5 if total else 1.0
-        if proportion >= 1.0:
-            return None
-        under = max(1, round(proportion * _SAMPLE_MODULUS))
-        con = duckdb.connect()
-        try:
-            rows = []
-            for side, n in (("l", n_l), ("r", n_r)):
-                found = con.execute(
-                    f"SELECT i FROM range({n}) AS t(i) WHERE hash(('{side}' || '-__-' || i) "
-                    f"|| '_{_SEED}') % {_SAMPLE_MODULUS} < {under} ORDER BY i"
-                ).fetchnumpy()["i"]
-                rows.append(np.asarray(found, dtype=np.intp))
-        finally:
-            con.close()
-        if not all(len(r) for r in rows):
-            return None
-        return cls(rows, 1.0 / max(n_l, n_r, 2))
-
-    @property
-    def early(self) -> Early:
-        return Early(self.rows, self._start)
-
-    def _start(self, frames: list[pd.DataFrame]) -> None:
-        self._thread = threading.Thread(target=self._estimate, args=(frames,), daemon=True)
-        self._thread.start()
-
-    def _estimate(self, frames: list[pd.DataFrame]) -> None:
-        comparisons = _comparisons(*frames)
-        needed = {col for c in comparisons for col in c.columns}
-        tables = [
-            f[[c for c in f.columns if c in needed]].assign(
-                record_id=np.arange(len(f), dtype=np.int64)
-            )
-            for f in frames
-        ]
-        con = _connection(tables, set())
-        try:
-            # One core: the other keys the lists; and fewer threads' allocations to give back.
-            con.execute("SET threads = 1")
-            db = DuckDBAPI(con)
-            sides = [db.register(f"parley_keys_{side}", table_name=side) for side in "lr"]
-            settings = _as_macros(model.settings(comparisons, self._prior, ()), con)
-            linker = Linker(sides, settings, log_level=None)
-            linker.training.estimate_u_using_random_sampling(
-                max_pairs=len(tables[0]) * len(tables[1]), seed=_SEED, num_chunks=_U_CHUNKS
-            )
-            self._model = linker.misc.save_model_to_json()
-            self._names = [c.name for c in comparisons]
-        except Exception:  # the main thread estimates u itself
-            self._model = None
-        finally:
-            con.close()
-            _give_back()
-
-    def estimated(self, comparisons: tuple[model.Comparison, ...]) -> dict[str, Any] | None:
-        """The model with the u probabilities Splink estimated, if it estimated them on these
-        comparisons; None if it could not (the lists' own estimate is made then)."""
-        if self._thread is None:
-            return None
-        self._thread.join()
-        if self._model is None or self._names != [c.name for c in comparisons]:
-            return None
-        return self._model
 
 
 _IDENTIFIERS = explain.IDENTIFIERS
@@ -427,19 +310,11 @@ def _link(
     hold_differing_ids: bool,
 ) -> LinkResult:
     t0 = time.perf_counter()
-    chance = _ChanceAgreement.of(len(left), len(right))
-    frames, warnings = feature_frames(
-        [left, right],
-        [N_("left"), N_("right")],
-        progress,
-        early=chance.early if chance is not None else None,
-    )
+    frames, warnings = feature_frames([left, right], [N_("left"), N_("right")], progress)
     prepared = time.perf_counter() - t0
     # The frames go in a list that _link_frames empties: their unneeded columns are freed
     # before DuckDB starts.
-    result = _link_frames(
-        frames, threshold, one_to_one, progress, hold_differing_ids, warnings, chance
-    )
+    result = _link_frames(frames, threshold, one_to_one, progress, hold_differing_ids, warnings)
     result._stats["prepare_s"] = prepared + result._stats.get("prepare_s", 0.0)
     result._stats["total_s"] = time.perf_counter() - t0
     return result
@@ -474,7 +349,6 @@ def _link_frames(
     progress: Progress | None,
     hold_differing_ids: bool,
     warnings: list[str] | None,
-    chance: _ChanceAgreement | None = None,
 ) -> LinkResult:
     t0 = time.perf_counter()
     warnings = list(warnings or [])
@@ -500,8 +374,6 @@ def _link_frames(
         for frame in (frame_l, frame_r)
     ]
     del frame_l, frame_r
-    # u, estimated in a thread while the lists were keyed, before Splink runs here too.
-    estimated = chance.estimated(comparisons) if chance is not None else None
     t1 = time.perf_counter()
     # Splink sees the keys; the words only explanations say stay out of its tables.
     words = {w for c in comparisons for w in c.words}
@@ -511,20 +383,8 @@ def _link_frames(
     n_l, n_r = map(len, frames)
     prior = 1.0 / max(n_l, n_r, 2)  # a prior of 1 (one record a side) is an infinite weight
     settings = _as_macros(model.settings(comparisons, prior, rules[0]), con)
-    if estimated is not None:
-        settings = _with_u(settings, estimated)
     linker = Linker(tables, settings, log_level=None)
-    linker = _train(
-        linker,
-        tables,
-        n_l * n_r,
-        prior,
-        rules[1],
-        rules[2],
-        warnings,
-        progress,
-        u_known=estimated is not None,
-    )
+    linker = _train(linker, tables, n_l * n_r, prior, rules[1], rules[2], warnings, progress)
     t2 = time.perf_counter()
     if progress is not None:
         progress("scoring candidate pairs", 0.8)

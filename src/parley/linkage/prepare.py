@@ -398,27 +398,15 @@ def _warnings(
     return out
 
 
-@dataclass(frozen=True)
-class Early:
-    """Rows of each list whose feature tables are wanted before the others' (a sample to
-    train on while the rest are keyed), and what receives those tables (`feature_frames`)."""
-
-    rows: Sequence[npt.NDArray[np.intp]]
-    receive: Callable[[list[pd.DataFrame]], None]
-
-
 def feature_frames(
     lists: Sequence[Sequence[LinkageRecord] | LinkageColumns],
     sides: Sequence[str] | None = None,
     progress: Progress | None = None,
     *,
     oriented: bool = True,
-    early: Early | None = None,
 ) -> tuple[list[pd.DataFrame], list[str]]:
     """The feature table of each list and their warnings; names whose order is unclear are
-    settled by all the lists together unless `oriented` is False. The tables of `early`'s
-    rows, the same rows as the whole tables hold, are handed to it once the names are read
-    and before the rest is keyed."""
+    settled by all the lists together unless `oriented` is False."""
     sides = list(sides) if sides is not None else [""] * len(lists)
     records = LinkageColumns.concat([as_columns(part) for part in lists])
     side_of = [side for part, side in zip(lists, sides, strict=True) for _ in range(len(part))]
@@ -432,44 +420,13 @@ def feature_frames(
     step(0.4)
     if oriented:
         _orient(names, reader)
-    parse = cache(parse_written_date)  # each distinct date read once for every use
-    if early is not None:
-        starts = np.cumsum([0, *(len(part) for part in lists)])[:-1]
-        rows = np.concatenate(
-            [np.asarray(r, dtype=np.intp) + s for r, s in zip(early.rows, starts, strict=True)]
-        )
-        chosen = NameParts(
-            names.family[rows], names.given[rows], names.patronymic[rows], names.certain[rows]
-        )
-        early.receive(
-            _tables(records.take(rows), chosen, reader, parse, [len(r) for r in early.rows])
-        )
-    frames = _tables(records, names, reader, parse, [len(part) for part in lists], step)
-    del reader
-    births = _each(records.array("birth_date"), parse)
-    warnings = _warnings(records, side_of, names, births)
-    del records, names, births
-    # Arrow keeps what it freed for its next allocation: given back, as DuckDB comes next.
-    pa.default_memory_pool().release_unused()
-    step(1.0)
-    return frames, warnings
-
-
-def _tables(
-    records: LinkageColumns,
-    names: NameParts,
-    reader: NameReader,
-    parse: Callable[[str | None], WrittenDate | None],
-    lengths: Sequence[int],
-    step: Callable[[float], None] | None = None,
-) -> list[pd.DataFrame]:
-    """The feature tables of the records, whose names are read, cut into lists of these
-    lengths."""
     columns: dict[str, pa.Array] = {"record_id": records.array("record_id")}
     columns |= _name_table(names, reader)
-    if step is not None:
-        step(0.7)
+    del reader
+    step(0.7)
     written = records.array("birth_date")
+    parse = cache(parse_written_date)  # each distinct date read once for both uses
+    births = _each(written, parse)
     columns |= _keyed(written, lambda text: _birth_columns(parse(text)))
     columns |= _keyed(records.array("birth_place"), _place_columns)
     for column, source, key in _SINGLE:
@@ -480,18 +437,22 @@ def _tables(
     evidence = [_EVIDENCE[k] for k in distinct.tolist()]
     columns["sex"] = pa.array([e[0] for e in evidence], type=pa.string()).take(pa.array(back))
     columns["sex_parts"] = pa.array([e[1] for e in evidence], type=pa.int64()).take(pa.array(back))
+    warnings = _warnings(records, side_of, names, births)
     table = pa.table(columns)
-    del columns
     frames, start = [], 0
-    for length in lengths:
-        piece = table.slice(start, length)
+    for part in lists:
+        piece = table.slice(start, len(part))
         # In pieces: DuckDB scans an Arrow chunk a thread, and one chunk would keep every
         # join and comparison of this list's pairs on one core.
         batches = piece.to_batches(max_chunksize=_CHUNK_ROWS)
         piece = pa.Table.from_batches(batches, schema=piece.schema)
         frames.append(piece.to_pandas(types_mapper=_pandas_type))
-        start += length
-    return frames
+        start += len(part)
+    del table, columns, records, names, births
+    # Arrow keeps what it freed for its next allocation: given back, as DuckDB comes next.
+    pa.default_memory_pool().release_unused()
+    step(1.0)
+    return frames, warnings
 
 
 def feature_frame(

@@ -91,11 +91,6 @@ class LinkageColumns:
             for row in zip(*(self.column(n) for n in present), strict=True)
         ]
 
-    def take(self, rows: Sequence[int] | pa.Array) -> LinkageColumns:
-        """These rows, in this order."""
-        chosen = rows if isinstance(rows, pa.Array) else pa.array(rows, type=pa.int64())
-        return LinkageColumns({name: values.take(chosen) for name, values in self._columns.items()})
-
     @classmethod
     def of(cls, records: Iterable[LinkageRecord]) -> LinkageColumns:
         """The columns of records."""

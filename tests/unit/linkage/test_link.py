@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import math
 import random
 from typing import Any
@@ -189,46 +188,3 @@ def test_levels_computed_again_for_explanations_are_splinks_own() -> None:
     # Not a trivial agreement: these lists reach many levels of the names and dates.
     for c, levels in ((model.FAMILY, 3), (model.BIRTH_DATE, 3), (model.GIVEN, 2)):
         assert pairs[f"ours_{c.column}"].nunique() >= levels, c.name
-
-
-def test_u_estimated_while_the_lists_are_keyed_is_splinks_own(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # Few random pairs for u, so that Splink samples the records of these short lists.
-    link_module = importlib.import_module("parley.linkage.link")
-    monkeypatch.setattr(link_module, "_U_PAIRS", 5_000)
-    left, right = cross_script_lists()
-    chance = link_module._ChanceAgreement.of(len(left), len(right))
-    assert chance is not None
-    assert 20 < len(chance.rows[0]) < len(left) / 2
-    models: list[dict[str, Any]] = []
-    scored = link_module.scoring.scored_sql
-
-    def keep(trained: dict[str, Any], *args: Any) -> str:
-        models.append(trained)
-        return str(scored(trained, *args))
-
-    monkeypatch.setattr(link_module.scoring, "scored_sql", keep)
-    estimated = link_module._ChanceAgreement.estimated
-    taken: list[bool] = []
-
-    def taking(self: Any, comparisons: Any) -> Any:
-        found = estimated(self, comparisons)
-        taken.append(found is not None)
-        return found
-
-    monkeypatch.setattr(link_module._ChanceAgreement, "estimated", taking)
-    in_thread = link(left, right)
-    assert taken == [True]
-    monkeypatch.setattr(link_module._ChanceAgreement, "of", classmethod(lambda *_: None))
-    alone = link(left, right)
-
-    def u(trained: dict[str, Any]) -> list[Any]:
-        return [
-            lv.get("u_probability") for c in trained["comparisons"] for lv in c["comparison_levels"]
-        ]
-
-    assert u(models[0]) == u(models[1])
-    assert [(lk.left_id, lk.right_id) for lk in in_thread.links] == [
-        (lk.left_id, lk.right_id) for lk in alone.links
-    ]
