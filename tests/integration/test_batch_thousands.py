@@ -3,40 +3,23 @@ persons' handovers are not read through one statement's parameters, which both b
 
 from __future__ import annotations
 
-from parley.app import agreements, batches, instance, rosters
+from parley.app import batches, rosters
 from parley.app.ledger import Ledger
-from parley.domain.agreements import (
-    Agreement,
-    Commitment,
-    CommitmentKind,
-    ExchangeMode,
-    ExchangeTerms,
-    PersonRef,
-    Phase,
-)
+from parley.domain.agreements import PersonRef
 from parley.domain.handovers import HandoverState as S
-from parley.domain.parties import Party, Role
-from parley.domain.persons import PersonRecord
 from parley.domain.rosters import RosterKind
 from parley.store import batches as stored
+from tests.integration.helpers import all_for_all, people, plan_batch, setup_parties
 
 PER_SIDE = 9_000  # PostgreSQL refused 8,000 pairs in one IN list; SQLite binds at most 32,766
 
 
 def test_a_batch_of_thousands_advances_in_one_command(ledger: Ledger) -> None:
-    instance.init_instance(ledger, name="t", mediator_id="MED", mediator_name="M")
-    for p in ("UA", "RU"):
-        instance.register_party(ledger, actor="MED", party=Party(p, p, Role.SIDE), local_key=True)
-    terms = ExchangeTerms(ExchangeMode.ALL_FOR_ALL)
-    phase = Phase("P", 1, "p", (Commitment("EX", CommitmentKind.EXCHANGE, "x", exchange=terms),))
-    agreement = Agreement("A", "a", ("UA", "RU"), "MED", (phase,))
-    agreements.draft(ledger, actor="MED", agreement=agreement)
-    digest = agreements.text_hash(agreement)
-    for signer in ("UA", "RU", "MED"):
-        agreements.sign(ledger, actor=signer, agreement_id="A", text_sha256=digest)
+    setup_parties(ledger)
+    all_for_all(ledger)
     refs: list[PersonRef] = []
     for side in ("UA", "RU"):
-        records = [PersonRecord(f"{side}-{n}", family_name=f"F{n}") for n in range(PER_SIDE)]
+        records = people(f"{side}-", PER_SIDE)
         rosters.import_roster(
             ledger,
             party_id=side,
@@ -46,15 +29,7 @@ def test_a_batch_of_thousands_advances_in_one_command(ledger: Ledger) -> None:
             source_sha256="0",
         )
         refs += [PersonRef(side, r.record_id) for r in records]
-    batches.plan(
-        ledger,
-        actor="MED",
-        batch_id="B",
-        commitment_id="EX",
-        place="p",
-        planned_date=None,
-        persons=refs,
-    )
+    plan_batch(ledger, "B", refs)
     ua = [r for r in refs if r.party_id == "UA"]
     batches.advance(ledger, actor="MED", batch_id="B", moves=[(r, S.LOCATED, "") for r in ua])
     with ledger.reading() as tx:
