@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from sqlalchemy import Table, func, select
+
 from parley.app import (
     agreements,
     audit,
@@ -40,6 +42,18 @@ def setup_parties(ledger: Ledger) -> None:
         Party("SMM", "Monitors", Role.MONITOR),
     ):
         instance.register_party(ledger, actor="MED", party=party, local_key=True)
+
+
+def log_size(ledger: Ledger) -> int:
+    """How many entries the log holds."""
+    with ledger.reading() as conn:
+        return Ledger.size(conn)
+
+
+def rows_in(ledger: Ledger, table: Table) -> int:
+    """How many rows the table holds."""
+    with ledger.reading() as conn:
+        return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
 
 
 def plan_batch(

@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 import pytest
-from sqlalchemy import Table, func, select
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from parley.app import batches, rosters
@@ -25,7 +25,14 @@ from parley.domain.rosters import RosterKind
 from parley.store import tables as t
 from parley.store.batches import Wanted
 from parley.store.engine import ValueRefused
-from tests.integration.helpers import all_for_all, people, plan_batch, setup_parties
+from tests.integration.helpers import (
+    all_for_all,
+    log_size,
+    people,
+    plan_batch,
+    rows_in,
+    setup_parties,
+)
 
 
 class _Capture:
@@ -75,23 +82,13 @@ def _received(ledger: Ledger, n: int) -> list[PersonRef]:
     return persons
 
 
-def _size(ledger: Ledger) -> int:
-    with ledger.reading() as conn:
-        return Ledger.size(conn)
-
-
-def _count(ledger: Ledger, table: Table) -> int:
-    with ledger.reading() as conn:
-        return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
-
-
 @pytest.mark.parametrize("ahead", [True, False], ids=["read ahead", "read each"])
 def test_a_confirmation_reads_the_one_before_it_in_the_group(ledger: Ledger, ahead: bool) -> None:
     """The same person twice, an unknown one, others between: the second confirmation reads
     the first's write, held until then (read ahead with the group's others, or each as it
     comes); the projections equal a rebuild from the log."""
     r = _received(ledger, 4)
-    start = _size(ledger)
+    start = log_size(ledger)
     nobody = PersonRef("RU", "nobody")
     group = [_confirm(p, ahead) for p in (r[0], r[1], r[0], nobody, r[2])]
     ledger._commit_group(group)
@@ -114,7 +111,7 @@ def test_a_confirmation_reads_the_one_before_it_in_the_group(ledger: Ledger, ahe
     again = [_confirm(r[3])]
     ledger._commit_group(again)
     assert isinstance(again[0].error, DomainError)
-    assert _size(ledger) == start + 4
+    assert log_size(ledger) == start + 4
 
 
 def _note(n: int) -> Sequence[Event]:
@@ -124,7 +121,7 @@ def _note(n: int) -> Sequence[Event]:
 def test_a_read_sees_what_the_group_appended_before_it(ledger: Ledger) -> None:
     """A statement run through SQLAlchemy (here the log's size) sends the held writes first."""
     setup_parties(ledger)
-    start = _size(ledger)
+    start = log_size(ledger)
     seen: list[int] = []
 
     def counting(conn: Connection) -> Sequence[Event]:
@@ -141,7 +138,7 @@ def test_a_held_write_refused_at_a_later_read_blames_its_own_command(ledger: Led
     """A commitment id over its column's 64 characters (PostgreSQL refuses the row, SQLite keeps
     it), held until the next command reads: that command and the others hold."""
     setup_parties(ledger)
-    start, commands = _size(ledger), _count(ledger, t.log_commands)
+    start, commands = log_size(ledger), rows_in(ledger, t.log_commands)
     report = ev.MonitorReported("C" * 100, ReportKind.OBSERVATION, "p", dt.date(2026, 1, 1), "x")
 
     def reading(conn: Connection) -> Sequence[Event]:
@@ -160,5 +157,5 @@ def test_a_held_write_refused_at_a_later_read_blames_its_own_command(ledger: Led
     assert all(g.error is None for i, g in enumerate(group) if i != 1)
     kept = 3 if refused else 4
     assert [g.appended.first for g in group if g.appended] == list(range(start, start + kept))
-    assert _count(ledger, t.log_commands) == commands + kept
+    assert rows_in(ledger, t.log_commands) == commands + kept
     assert verify_live(ledger).entries == start + kept

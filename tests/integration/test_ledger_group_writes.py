@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import Table, func, select
 from sqlalchemy.engine import Connection
 
 from parley.app import keys_admin
@@ -24,7 +23,7 @@ from parley.log.command import command_body
 from parley.store import requests as seen_requests
 from parley.store import tables as t
 from parley.store.engine import ValueRefused
-from tests.integration.helpers import setup_parties
+from tests.integration.helpers import log_size, rows_in, setup_parties
 
 
 def _note(actor: str, n: int) -> Sequence[Event]:
@@ -44,21 +43,11 @@ def _ticket(events: Sequence[Event], command: Command | None = None, own: bool =
     return _Ticket(decide, command, own)
 
 
-def _size(ledger: Ledger) -> int:
-    with ledger.reading() as conn:
-        return Ledger.size(conn)
-
-
-def _count(ledger: Ledger, table: Table) -> int:
-    with ledger.reading() as conn:
-        return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
-
-
 def test_a_write_the_database_refuses_refuses_its_command_alone(ledger: Ledger) -> None:
     """A commitment id over its column's 64 characters: PostgreSQL refuses the row (SQLite keeps
     any length); the commands before and after it hold either way."""
     setup_parties(ledger)
-    start, commands = _size(ledger), _count(ledger, t.log_commands)
+    start, commands = log_size(ledger), rows_in(ledger, t.log_commands)
     report = ev.MonitorReported("C" * 100, ReportKind.OBSERVATION, "p", dt.date(2026, 1, 1), "x")
     group = [
         _ticket(_note("MED", 0)),
@@ -72,8 +61,8 @@ def test_a_write_the_database_refuses_refuses_its_command_alone(ledger: Ledger) 
         assert "cannot store a value" in str(group[1].error)
     kept = 2 if refused else 3
     assert [g.appended.first for g in group if g.appended] == list(range(start, start + kept))
-    assert _size(ledger) == start + kept
-    assert _count(ledger, t.log_commands) == commands + kept
+    assert log_size(ledger) == start + kept
+    assert rows_in(ledger, t.log_commands) == commands + kept
     assert verify_live(ledger).entries == start + kept
     # the group after it appends as usual
     ledger._commit_group([_ticket(_note("MED", n)) for n in (3, 4)])
@@ -84,7 +73,7 @@ def test_a_requests_nonce_used_twice_in_a_group_is_refused_the_second_time(
     ledger: Ledger,
 ) -> None:
     setup_parties(ledger)
-    start = _size(ledger)
+    start = log_size(ledger)
     body = command_body({"n": 1})
     first = Command(
         ledger.keys.sign_command("UA", "POST", "/v1/matches/M0/acknowledgement", body), body
@@ -121,7 +110,7 @@ def test_a_nonce_held_by_another_request_refuses_the_command(ledger: Ledger) -> 
     """A request answered without appending holds its nonce: another request signed with the
     same nonce is refused in the group, and the group's other commands hold."""
     setup_parties(ledger)
-    start = _size(ledger)
+    start = log_size(ledger)
     body = command_body({"n": 1})
     signed = ledger.keys.sign_command("UA", "POST", "/v1/matches/M0/acknowledgement", body)
     other_signature = b"\1" * 64
@@ -179,7 +168,7 @@ def test_what_another_process_appends_between_groups_is_read_afresh(
     assert "revoked" in str(group[0].error)
     assert group[1].appended is not None
     ledger._commit_group([_ticket(_note("MED", 6))])  # and the next group reuses it again
-    assert verify_live(ledger).entries == _size(ledger)
+    assert verify_live(ledger).entries == log_size(ledger)
 
 
 def test_what_another_process_appends_without_changing_keys_keeps_them_known(
@@ -202,4 +191,4 @@ def test_what_another_process_appends_without_changing_keys_keeps_them_known(
     assert all(t.appended is not None for t in group)
     assert ledger._known is not None
     assert all(ledger._known.keys[k] is known.keys[k] for k in known.keys)  # not read again
-    assert verify_live(ledger).entries == _size(ledger)
+    assert verify_live(ledger).entries == log_size(ledger)
