@@ -7,11 +7,13 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
@@ -214,16 +216,7 @@ def test_a_side_exports_its_own_view_with_formulas_inert(ledger: Ledger, tmp_pat
         papers.export_pfif(ledger, actor="MED", party="MED")
     assert papers.export_pfif(ledger, actor="MED", party="UA").count(b"<pfif:person>") == 2
     # a roster's sheet, on a workbook of its own, imports again as the same roster
-    alone = Workbook()
-    assert alone.active is not None
-    for values in book["UA sought"].iter_rows(values_only=True):
-        alone.active.append(list(values))
-    path = tmp_path / "sought.xlsx"
-    alone.save(path)
-    _, diff = roster_files.diff_file(
-        ledger, path=path, party_id="UA", kind=RosterKind.SOUGHT, actor="UA"
-    )
-    assert (diff.added, diff.removed, diff.changed) == ((), (), ())
+    assert _sheet_changes(ledger, book["UA sought"], tmp_path) == ((), (), ())
 
 
 @pytest.mark.parametrize(
@@ -237,16 +230,22 @@ def test_a_side_view_in_its_language_imports_again(
     _exchange(ledger)
     data = papers.export_xlsx(ledger, actor="UA", party="UA", locale=locale)
     book = load_workbook(io.BytesIO(data))
+    assert _sheet_changes(ledger, book[sought], tmp_path) == ((), (), ())
+
+
+def _sheet_changes(ledger: Ledger, sheet: Worksheet, tmp_path: Path) -> tuple[Any, Any, Any]:
+    """What `roster diff` finds between UA's sought roster and the sheet, alone in a workbook:
+    (added, removed, changed)."""
     alone = Workbook()
     assert alone.active is not None
-    for values in book[sought].iter_rows(values_only=True):
+    for values in sheet.iter_rows(values_only=True):
         alone.active.append(list(values))
     path = tmp_path / "sought.xlsx"
     alone.save(path)
     _, diff = roster_files.diff_file(
         ledger, path=path, party_id="UA", kind=RosterKind.SOUGHT, actor="UA"
     )
-    assert (diff.added, diff.removed, diff.changed) == ((), (), ())
+    return diff.added, diff.removed, diff.changed
 
 
 def test_pfif_export_and_import_round_trip(ledger: Ledger, tmp_path: Path) -> None:
