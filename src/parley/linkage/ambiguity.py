@@ -141,6 +141,9 @@ def answers(
     chooses)."""
     low = cut if lone is None else min(cut, lone)
     frame = rows.loc[rows["match_weight"].to_numpy(dtype=float) >= low - margin]
+    # In the order of the records, whatever order the rows came in: the groups are numbered
+    # by their first left record, the same each time the same lists are linked.
+    frame = frame.sort_values(["record_id_l", "record_id_r"], kind="stable")
     left = frame["record_id_l"].to_numpy(dtype=np.int64)
     right = frame["record_id_r"].to_numpy(dtype=np.int64)
     w = frame["match_weight"].to_numpy(dtype=float)

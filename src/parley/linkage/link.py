@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa  # type: ignore[import-untyped]
 from splink import DuckDBAPI, Linker
 
 from parley.errors import N_, InvalidInput, Sentence
@@ -38,6 +39,8 @@ _PRIOR_BITS = 3.0  # how far the scores may move the guessed share of matches (l
 # A pair that is the only candidate of both its records is an answer this far under the
 # threshold: no namesake competes for either record.
 _LONE_BITS = 2.0
+# Rows of an Arrow chunk of the scored pairs: DuckDB explains a chunk a thread.
+_SCORED_ROWS = 8_192
 # Splink reports training details as warnings; Parley turns what matters into its own.
 logging.getLogger("splink").addHandler(logging.NullHandler())
 
@@ -401,12 +404,15 @@ def _link_frames(
     keys = ("parley_keys_l", "parley_keys_r")
     # The pairs first: the joins that find them are done with before the pairs are compared.
     con.execute(f"create temp table parley_pairs as {scoring.pairs_sql(rules[0], *keys)}")
-    con.execute(
-        "create temp table parley_scored as "
-        + scoring.scored_sql(trained, comparisons, "parley_pairs", *keys, floor)
-    )
+    scored = con.sql(
+        scoring.scored_sql(trained, comparisons, "parley_pairs", *keys, floor)
+    ).to_arrow_table()
     con.execute("drop table parley_pairs")
-    rows = con.execute("select record_id_l, record_id_r, match_weight from parley_scored").df()
+    # Kept in Arrow chunks, not a DuckDB table: DuckDB scans a table's rows in groups of
+    # 122,880, one thread a group, and the explanations below would be written on one core.
+    scored = pa.Table.from_batches(scored.to_batches(max_chunksize=_SCORED_ROWS), scored.schema)
+    con.register("parley_scored", scored)
+    rows = scored.select(["record_id_l", "record_id_r", "match_weight"]).to_pandas()
     shift = _recalibrate(rows, float(trained["probability_two_random_records_match"]), n_l, n_r)
     # Without one-to-one, each record's best candidate, or its group too close to call.
     chosen = None if one_to_one else ambiguity.answers(rows, cut, lone=cut - _LONE_BITS)
@@ -416,7 +422,7 @@ def _link_frames(
         scoring.explained_sql("parley_scored", comparisons, "parley_l", "parley_r", shift, low)
     ).fetchnumpy()
     con.close()
-    del frames
+    del frames, scored
     scored_pairs = len(found["weight"])
     group = np.full(scored_pairs, -1, dtype=np.int64)
     if chosen is not None:
