@@ -79,13 +79,35 @@ def read_linkage_columns(path: Path) -> LinkageColumns:
 
 
 _WORKBOOKS = frozenset({".xlsx", ".xlsm"})
-# A cell that may be a formula once stripped: only non-alphanumerics before `=`, `+`, `-`
-# or `@` (whitespace is neither a letter nor a digit). The careful reader judges such a file.
-_MAYBE_FORMULA = r"^[^\p{L}\p{N}]*[=+\-@\x{ff1d}\x{ff20}\x{ff0b}\x{ff0d}]"
-# A control character, line break or bidirectional override anywhere: the careful reader
-# says where, or keeps a line break in free text.
-_MAYBE_CONTROL = r"[\x00-\x1f\x7f-\x{9f}\x{2028}\x{2029}\x{202a}-\x{202e}\x{2066}-\x{2069}]"
+# What starts a formula, and the control characters other than C0 (line breaks, bidirectional
+# overrides): the careful reader says where, or keeps a line break in free text.
+_FORMULA_SIGN = r"[=+\-@\x{ff1d}\x{ff20}\x{ff0b}\x{ff0d}]"
+_C1_AND_BIDI = r"\x7f-\x{9f}\x{2028}\x{2029}\x{202a}-\x{202e}\x{2066}-\x{2069}"
+# A cell that may be a formula once stripped: only non-alphanumerics before the sign
+# (whitespace is neither a letter nor a digit). The careful reader judges such a file.
+_MAYBE_FORMULA = rf"^[^\p{{L}}\p{{N}}]*{_FORMULA_SIGN}"
+_MAYBE_CONTROL = rf"[\x00-\x1f{_C1_AND_BIDI}]"
 _MAYBE_EITHER = f"(?:{_MAYBE_FORMULA})|{_MAYBE_CONTROL}"  # one pass over a column for both
+
+
+def _text_may_hold_either(text: str, delimiter: str) -> bool:
+    """Whether some cell of the file may hold a formula or a control character, asked of the
+    whole text in one pass rather than of every cell: a cell starts at the text's start,
+    after a line break or after a delimiter, so a cell that would match puts a match in the
+    text (a false alarm costs only the check cell by cell). Line breaks, and tabs where they
+    are the delimiter, are not looked for here but in the cells (`_between_cells`)."""
+    sep = r"\t" if delimiter == "\t" else delimiter  # one of `,;\t`, said plainly to RE2
+    c0 = r"\x00-\x08\x0b\x0c\x0e-\x1f" + ("" if delimiter == "\t" else r"\x09")
+    formula = rf"(?:^|[{sep}\n\r])[^\p{{L}}\p{{N}}{sep}\n\r]*{_FORMULA_SIGN}"
+    found = pc.match_substring_regex(
+        pa.array([text], pa.large_string()), f"(?m){formula}|[{c0}{_C1_AND_BIDI}]"
+    )
+    return bool(found[0].as_py())
+
+
+def _between_cells(delimiter: str) -> tuple[str, ...]:
+    """The control characters `_text_may_hold_either` leaves to be looked for in the cells."""
+    return ("\n", "\r", "\t") if delimiter == "\t" else ("\n", "\r")
 
 
 def _arrow_columns(path: Path) -> LinkageColumns | None:
@@ -129,10 +151,14 @@ def _arrow_columns(path: Path) -> LinkageColumns | None:
         return None
     if table.num_rows >= limits.MAX_ROWS or table.num_columns > limits.MAX_COLUMNS:
         return None
+    suspect = _text_may_hold_either(text, dialect.delimiter)
+    inside = _between_cells(dialect.delimiter)
     for column in table.columns:
         if column.type != pa.string():  # read otherwise than the first row foretold
             return None
-        if pc.any(pc.match_substring_regex(column, _MAYBE_EITHER)).as_py():
+        if suspect and pc.any(pc.match_substring_regex(column, _MAYBE_EITHER)).as_py():
+            return None
+        if any(pc.any(pc.match_substring(column, c)).as_py() for c in inside):
             return None
         if (pc.max(pc.utf8_length(column)).as_py() or 0) > limits.MAX_CELL_CHARS:
             return None

@@ -80,7 +80,8 @@ def test_a_file_read_as_columns_keeps_empty_cells_empty(tmp_path: Path) -> None:
 
 _HEADERS = ["ID", "Прізвище", "Ім'я", "Дата народження", "Notes", "", " ID ", "Фамилия"]
 _CELLS = st.text(
-    alphabet=st.sampled_from(list(',;\t"\n\r \xa0=+-@(!a\u0416\u04571.\x1f')), max_size=5
+    alphabet=st.sampled_from(list(',;\t"\n\r \xa0=+-@(!a\u0416\u04571.\x1f\x85\u202e\uff1d')),
+    max_size=5,
 )
 
 
