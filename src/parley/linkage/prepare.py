@@ -37,9 +37,9 @@ from parley.names import (
     part_sex,
     patronymic_key,
     sex_evidence,
-    told_sex,
 )
 from parley.names.batch import NameParts, read_names
+from parley.names.keys import agreed_sex
 from parley.names.tokens import Role
 
 Progress = Callable[[str, float], None]
@@ -212,6 +212,8 @@ def feature_row(p: PreparedRecord) -> dict[str, object]:
 _SEXES = (None, "m", "f")
 # sex_evidence of every combination of (sex column, family, given name, patronymic), by code.
 _EVIDENCE = [sex_evidence(*told) for told in product(_SEXES, repeat=4)]
+# agreed_sex of every combination of (given name, patronymic), by code.
+_AGREED = np.array([agreed_sex(*told) for told in product(_SEXES, repeat=2)], dtype=object)
 
 
 def _sex_code(told: Objects) -> npt.NDArray[np.intp]:
@@ -345,21 +347,11 @@ def _name_table(names: NameParts, reader: NameReader) -> dict[str, pa.Array]:
     patronymic = _tokens("patronymic", reader)
     # Each column's distinct values found once for all the keys below.
     fam_coded = _factorize(names.family)
-    giv_coded = giv_codes, givens = _factorize(names.given)
-    pat_coded = pat_codes, patronymics = _factorize(names.patronymic)
+    giv_coded = _factorize(names.given)
+    pat_coded = _factorize(names.patronymic)
     fam = _keyed(names.family, lambda t: _family_columns(family(t)), fam_coded)
     giv = _keyed(names.given, lambda t: _given_columns(given(t)), giv_coded)
     pat = _keyed(names.patronymic, lambda t: _patronymic_columns(patronymic(t)), pat_coded)
-    # The sex a name tells needs its given name and patronymic together: keyed a pair.
-    width = len(patronymics) + 1
-    pair_codes, pairs = pd.factorize((giv_codes + 1).astype(np.int64) * width + pat_codes + 1)
-    given_of = [None, *givens]
-    patronymic_of = [None, *patronymics]
-    told = [
-        told_sex(given(given_of[pair // width]), patronymic(patronymic_of[pair % width]))
-        for pair in pairs.tolist()
-    ]
-    sex = np.array(told, dtype=object)[pair_codes]
     # What each part alone tells of the sex, as a code (0 nothing, 1 a man, 2 a woman).
     parts = [
         _sex_code(_each(names.family, lambda t: part_sex(family(t), "family"), fam_coded)),
@@ -368,6 +360,8 @@ def _name_table(names: NameParts, reader: NameReader) -> dict[str, pa.Array]:
             _each(names.patronymic, lambda t: part_sex(patronymic(t), "patronymic"), pat_coded)
         ),
     ]
+    # The sex a name tells: what its given name and patronymic agree on (`told_sex`).
+    sex = _AGREED[parts[1] * 3 + parts[2]]
     return {
         "sex_told": pa.array(parts[0] * 9 + parts[1] * 3 + parts[2]),
         **fam,

@@ -95,16 +95,7 @@ class NameKeys:
 
 
 def _said(given: TokenKeys | None, patr: TokenKeys | None) -> set[str]:
-    said: set[str] = set()
-    if patr is not None:
-        marker = patr.text.rpartition(" ")[2]
-        if sex := _TURKIC_SEX.get(marker) or patronymic_sex(patr.skeleton):
-            said.add(sex)
-    if given is not None:
-        sexes = {lexicon().sex[g] for g in given.groups | given.diminutive_of}
-        if len(sexes) == 1:
-            said |= sexes
-    return said
+    return {s for s in (part_sex(patr, "patronymic"), part_sex(given, "given")) if s}
 
 
 def _family_sex(skeleton: str) -> str | None:
@@ -137,11 +128,16 @@ def sex_evidence(*told: str | None) -> tuple[str | None, int]:
     return (said[0], len(said)) if said else (None, 0)
 
 
+def agreed_sex(*told: str | None) -> str | None:
+    """The sex the witnesses that tell one agree on, None when they disagree or say nothing."""
+    said = {s for s in told if s}
+    return said.pop() if len(said) == 1 else None
+
+
 def told_sex(given: TokenKeys | None, patronymic: TokenKeys | None) -> str | None:
     """The sex a given name and patronymic tell, None when they disagree or say nothing: the
     name's sex unless only a family name's ending tells it (`NameKeys.sex_from_ending`)."""
-    said = _said(given, patronymic)
-    return said.pop() if len(said) == 1 else None
+    return agreed_sex(part_sex(given, "given"), part_sex(patronymic, "patronymic"))
 
 
 def _sex(
