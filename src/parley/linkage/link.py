@@ -5,36 +5,28 @@ from __future__ import annotations
 import logging
 import math
 import os
-import re
 import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa  # type: ignore[import-untyped]
-from splink import DuckDBAPI, Linker
+from splink import DuckDBAPI
 
 from parley.errors import N_, InvalidInput, Sentence
 from parley.gcpause import gc_paused
-from parley.linkage import ambiguity, explain, model, scoring
+from parley.linkage import ambiguity, explain, model, scoring, training
 from parley.linkage.prepare import Progress, feature_frames
 from parley.linkage.records import LinkageColumns, LinkageRecord
 
 # Links at or above this probability are reported when no threshold is given (chosen on the
 # FEBRL4 and cross-script benchmarks: benchmarks/linkage_*.py).
 DEFAULT_THRESHOLD = 0.5
-# Random pairs for the u probabilities: chance agreement is common enough to show in these,
-# at any list size (benchmarks/linkage_synthetic.py --scale).
-_U_PAIRS = 300_000
-_U_CHUNKS = 1  # one pass a comparison
-_SEED = 1  # the same lists give the same links
 _DUCKDB_SHARE = 0.25  # of the machine's memory for DuckDB; beyond it, it spills to disk
 _DUCKDB_MAX_GB = 2.0  # what joins need beyond it spills to disk: memory bounded at any size
-_EM_PAIRS = 50_000  # pairs sampled for each EM session: enough, and bounded at any size
 _PRIOR_BITS = 3.0  # how far the scores may move the guessed share of matches (log2 odds)
 # A pair that is the only candidate of both its records is an answer this far under the
 # threshold: no namesake competes for either record.
@@ -119,100 +111,6 @@ def _comparisons(left: pd.DataFrame, right: pd.DataFrame) -> tuple[model.Compari
     return tuple(
         c for c in model.ALL if _present(left, c.columns[0]) and _present(right, c.columns[0])
     )
-
-
-def _train(
-    linker: Linker,
-    tables: list[Any],
-    n: int,
-    prior: float,
-    deterministic: tuple[str, ...],
-    em_rules: tuple[str, ...],
-    warnings: list[str],
-    progress: Progress | None,
-) -> Linker:
-    """Estimate the share of matches, u by sampling, m by EM; a failed step keeps the priors."""
-
-    def step(stage: str, fraction: float) -> None:
-        if progress is not None:
-            progress(stage, fraction)
-
-    step("estimating how many pairs match", 0.0)
-    try:
-        linker.training.estimate_probability_two_random_records_match(
-            list(deterministic), recall=0.8
-        )
-    except Exception:  # Splink raises when no pair is sure enough ("math domain error")
-        # its own words name its internals, never the lists: the user reads what it means
-        warnings.append(
-            Sentence(N_("too few sure pairs to estimate the share of matches; the prior kept"))
-        )
-    step("estimating chance agreement (u)", 0.2)
-    linker.training.estimate_u_using_random_sampling(
-        max_pairs=min(_U_PAIRS, n), seed=_SEED, num_chunks=_U_CHUNKS
-    )
-    for i, rule in enumerate(em_rules):
-        step("training the model (expectation maximisation)", 0.4 + 0.2 * i)
-        trained = linker.misc.save_model_to_json()
-        try:
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                rule, estimate_without_term_frequencies=True, max_pairs=_EM_PAIRS
-            )
-        except Exception:  # too few pairs, or a level EM emptied: keep what we had
-            dated = any(c.startswith("birth") for c in model.rule_columns(rule))
-            warnings.append(
-                Sentence(
-                    N_(
-                        "too few pairs to train on those that agree on birth dates;"
-                        " the earlier estimates kept"
-                    )
-                    if dated
-                    else N_(
-                        "too few pairs to train on those that agree on names;"
-                        " the earlier estimates kept"
-                    )
-                )
-            )
-            # A failed session leaves Splink's model without the comparisons it had set
-            # aside; start again from the model as it was before the session.
-            linker = Linker(tables, trained, log_level=None)
-    model_now = linker.misc.save_model_to_json()
-    share = float(model_now["probability_two_random_records_match"])
-    if not 0.0 < share < 0.5:  # tiny lists: every sure pair a match; Splink's log would fail
-        model_now["probability_two_random_records_match"] = prior
-        warnings.append(
-            Sentence(
-                N_("share of matches estimated as {share:.3g}; the prior {prior:.3g} kept"),
-                share=share,
-                prior=prior,
-            )
-        )
-        linker = Linker(tables, model_now, log_level=None)
-    return linker
-
-
-# A level that only asks whether one column agrees on both records: what Splink reads itself.
-_EXACT = re.compile(r"(\w+)_l = \1_r(?: AND (\w+)_l = \2_r)*")
-_SIDE_COLUMN = re.compile(r"\b\w+_[lr]\b")
-
-
-def _as_macros(settings: dict[str, Any], con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
-    """The settings with each compound level's condition held by a DuckDB macro of the same
-    text, which Splink is given as a call on the level's columns (`parley_level_1_4(bdate_l,
-    bdate_r, ...)`). DuckDB expands the macro where it is called: the same condition computed
-    the same way. Splink, which reads every level's SQL into a normal form before each
-    training session to find the levels of exact agreement, reads a call in no time, where
-    our compound conditions took it a second a session."""
-    for i, comparison in enumerate(settings["comparisons"]):
-        for j, level in enumerate(comparison["comparison_levels"]):
-            sql = level["sql_condition"]
-            if level.get("is_null_level") or sql == "ELSE" or _EXACT.fullmatch(sql):
-                continue
-            columns = ", ".join(dict.fromkeys(_SIDE_COLUMN.findall(sql)))
-            name = f"parley_level_{i}_{j}"
-            con.execute(f"CREATE OR REPLACE TEMP MACRO {name}({columns}) AS ({sql})")
-            level["sql_condition"] = f"{name}({columns})"
-    return settings
 
 
 _IDENTIFIERS = explain.IDENTIFIERS
@@ -385,9 +283,10 @@ def _link_frames(
     tables = [db.register(f"parley_keys_{side}", table_name=side) for side in "lr"]
     n_l, n_r = map(len, frames)
     prior = 1.0 / max(n_l, n_r, 2)  # a prior of 1 (one record a side) is an infinite weight
-    settings = _as_macros(model.settings(comparisons, prior, rules[0]), con)
-    linker = Linker(tables, settings, log_level=None)
-    linker = _train(linker, tables, n_l * n_r, prior, rules[1], rules[2], warnings, progress)
+    settings = model.settings(comparisons, prior, rules[0])
+    trained = training.train(
+        con, tables, settings, comparisons, (n_l, n_r), (rules[1], rules[2]), warnings, progress
+    )
     t2 = time.perf_counter()
     if progress is not None:
         progress("scoring candidate pairs", 0.8)
@@ -396,9 +295,8 @@ def _link_frames(
     floor = cut - _PRIOR_BITS
     # Splink's weights applied by Parley: the same weights as Splink's prediction, without
     # its string keys for every candidate pair (linkage/scoring.py).
-    trained = linker.misc.save_model_to_json()
     # A fresh database for the scoring: what DuckDB kept from training is given back.
-    del linker, tables, db
+    del tables, db
     con.close()
     con = _connection(frames, words)
     keys = ("parley_keys_l", "parley_keys_r")

@@ -11,8 +11,9 @@ import pytest
 from splink import DuckDBAPI, Linker
 
 from parley.linkage import explain, model, scoring
-from parley.linkage.link import _as_macros, _comparisons
+from parley.linkage.link import _comparisons
 from parley.linkage.prepare import feature_frames
+from parley.linkage.training import as_macros
 from tests.unit.linkage.cross_script import cross_script_lists
 
 
@@ -109,7 +110,7 @@ def test_levels_handed_to_splink_as_macros_train_the_same_model() -> None:
     db = DuckDBAPI(con)
     tables = [db.register("keys_l", table_name="l"), db.register("keys_r", table_name="r")]
     plain = model.settings(comparisons, 0.005, tuple(rules))
-    macros = _as_macros(model.settings(comparisons, 0.005, tuple(rules)), con)
+    macros = as_macros(model.settings(comparisons, 0.005, tuple(rules)), con)
     calls = [lv["sql_condition"] for c in macros["comparisons"] for lv in c["comparison_levels"]]
     assert any(sql.startswith("parley_level_") for sql in calls)
     assert "fam_skel_l = fam_skel_r" in calls  # exact agreement is left for Splink to see
