@@ -154,6 +154,15 @@ def _recalibrate(rows: pd.DataFrame, prior: float, n_left: int, n_right: int) ->
     return shift
 
 
+def _differing(identifiers: list[model.Comparison], code: int) -> tuple[tuple[str, ...], str]:
+    """The names of the identifiers whose bits `code` sets, and what a link says of them."""
+    named = tuple(c.name for bit, c in enumerate(identifiers) if code >> bit & 1)
+    if not named:
+        return named, ""
+    verb = "differ" if len(named) > 1 else "differs"
+    return named, f"{' and '.join(named)} {verb}: review before acting; "
+
+
 def _one_to_one(links: list[Link]) -> list[Link]:
     """Each record in at most one link: the most probable first."""
     used_l: set[str] = set()
@@ -335,17 +344,17 @@ def _link_frames(
     links: list[Link] = []
     held: list[Link] = []
     identifiers = [c for c in comparisons if c.name in _IDENTIFIERS]
-    flags = [found[f"differs_{c.column}"].tolist() for c in identifiers]
-    for left_id, right_id, weight, text, basis, among, *differs in zip(
+    # The identifiers that differ, one bit each, and what each set of them says.
+    differ = np.zeros(len(group), dtype=np.int64)
+    for bit, c in enumerate(identifiers):
+        differ |= np.asarray(found[f"differs_{c.column}"], dtype=np.int64) << bit
+    says = {code: _differing(identifiers, code) for code in np.unique(differ).tolist()}
+    for left_id, right_id, weight, text, basis, among, code in zip(
         ids[0][found["record_id_l"]].tolist(), ids[1][found["record_id_r"]].tolist(),
         found["weight"].tolist(), found["explanation"].tolist(), found["basis"].tolist(),
-        group.tolist(), *flags, strict=True,
+        group.tolist(), differ.tolist(), strict=True,
     ):  # fmt: skip
-        named = tuple(c.name for c, d in zip(identifiers, differs, strict=True) if d)
-        prefix = ""
-        if named:
-            verb = "differ" if len(named) > 1 else "differs"
-            prefix = f"{' and '.join(named)} {verb}: review before acting; "
+        named, prefix = says[code]
         tag = None
         if among >= 0:
             tag = str(among + 1)
