@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -196,7 +197,7 @@ class NameReader:
         found = self._parts.get(text, "")
         if found == "":
             self._room(self._parts)
-            plain = self._plain(text)
+            plain = self._plain(text, self._writing)  # a part's words need not be placed
             words = plain[0] if plain is not None else self._written_words(text)
             found = self._parts[text] = " ".join(words) if words else None
         return found
@@ -205,30 +206,42 @@ class NameReader:
     def _written_words(text: str) -> list[str]:
         return words_of(normalised(text))
 
+    @staticmethod
+    def _writing(written: str) -> tuple[int, str]:
+        """What the writing of a word shows (0 unless plain): its script, its capitals, a
+        Turkic marker; and the word lower-case."""
+        flags, lower = 0, written.lower()
+        script = script_of(written)
+        if _PLAIN.fullmatch(written) and script in (Script.LATIN, Script.CYRILLIC):
+            flags = _LATIN if script is Script.LATIN else _CYRILLIC
+            flags |= _UPPER if len(written) > 1 and written.isupper() else 0
+            flags |= _CAPITALS if written.isupper() else 0
+            flags |= _MARKER if lower in TURKIC_MARKERS else 0
+        return flags, lower
+
     def _word(self, written: str) -> tuple[int, str]:
-        """What is known of a word as written (0 unless plain), and the word lower-case."""
+        """What is known of a word as written (0 unless plain), and the word lower-case: its
+        writing, and whether it is a given name, a patronymic, or ends as family names do."""
         found = self._written.get(written)
         if found is None:
             self._room(self._written)
-            flags, lower = 0, written.lower()
-            script = script_of(written)
-            if _PLAIN.fullmatch(written) and script in (Script.LATIN, Script.CYRILLIC):
-                flags = _LATIN if script is Script.LATIN else _CYRILLIC
+            flags, lower = self._writing(written)
+            if flags:
                 flags |= _GIVEN if self.is_given(lower) else 0
                 flags |= _PATRONYMIC if self.is_patronymic(lower) else 0
-                flags |= _UPPER if len(written) > 1 and written.isupper() else 0
-                flags |= _CAPITALS if written.isupper() else 0
-                flags |= _MARKER if lower in TURKIC_MARKERS else 0
                 sks = self._spelling(joined(lower))[0]
                 flags |= _FAMILY if any(_FAMILY_ENDING.search(s) for s in sks) else 0
             found = self._written[written] = (flags, lower)
         return found
 
-    def _plain(self, text: str) -> tuple[list[str], tuple[int, ...], bool] | None:
+    def _plain(
+        self, text: str, word: Callable[[str], tuple[int, str]] | None = None
+    ) -> tuple[list[str], tuple[int, ...], bool] | None:
         """The words of a text written plainly (clean as it is, in one script, one space
-        between words, none to drop or join), what is known of each, and whether in Latin
-        letters; None for any other text, which is read the long way."""
-        known = [self._word(w) for w in text.split(" ")]
+        between words, none to drop or join), what `word` (`_word` unless given) knows of
+        each, and whether in Latin letters; None for any other text, which is read the long
+        way."""
+        known = [(word or self._word)(w) for w in text.split(" ")]
         flags = tuple(f for f, _ in known)
         every = 0
         for f in flags:
