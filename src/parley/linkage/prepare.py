@@ -238,11 +238,6 @@ def _pandas_type(t: pa.DataType) -> Any:
     return pd.ArrowDtype(t)
 
 
-def _values(records: LinkageColumns, field: str) -> Objects:
-    out: Objects = records.array(field).to_numpy(zero_copy_only=False)
-    return out
-
-
 Values: TypeAlias = Objects | pa.Array
 
 
@@ -264,7 +259,8 @@ def _keyed(
     values: Values, key: Callable[[Any], dict[str, object]], coded: Coded | None = None
 ) -> dict[str, pa.Array]:
     """`key` of each distinct value, computed once, taken back to every row by its code;
-    `coded` is `_factorize(values)` where already known."""
+    `coded` is `_factorize(values)` where already known, or its codes with what stands for
+    each distinct value (`_part_keys`: its keys)."""
     codes, distinct = coded or _factorize(values)  # a missing value has code -1
     rows = [key(v) for v in distinct]
     rows.append(key(None))
@@ -295,14 +291,9 @@ def _each_text(values: Values, key: Callable[[Any], str | None]) -> pa.Array:
 
 def _name_parts(records: LinkageColumns, reader: NameReader) -> NameParts:
     full, family, given, patronymic = (
-        _values(records, f) for f in ("full_name", "family_name", "given_name", "patronymic")
+        records.array(f) for f in ("full_name", "family_name", "given_name", "patronymic")
     )
     return read_names(full, family, given, patronymic, reader)
-
-
-def _tokens(role: Role, reader: NameReader) -> Callable[[str | None], TokenKeys | None]:
-    """The keys of a part's texts in a role, None for a missing part."""
-    return lambda text: reader.token(text, role) if text is not None else None
 
 
 def _orient(names: NameParts, reader: NameReader) -> None:
@@ -341,24 +332,25 @@ def _orient(names: NameParts, reader: NameReader) -> None:
             names.certain[i] = False
 
 
+def _part_keys(values: Objects, role: Role, reader: NameReader) -> Coded:
+    """The code of each text of a part and the keys of each distinct text in its role."""
+    codes, distinct = _factorize(values)
+    return codes, [reader.token(text, role) for text in distinct]
+
+
 def _name_table(names: NameParts, reader: NameReader) -> dict[str, pa.Array]:
-    family = _tokens("family", reader)
-    given = _tokens("given", reader)
-    patronymic = _tokens("patronymic", reader)
-    # Each column's distinct values found once for all the keys below.
-    fam_coded = _factorize(names.family)
-    giv_coded = _factorize(names.given)
-    pat_coded = _factorize(names.patronymic)
-    fam = _keyed(names.family, lambda t: _family_columns(family(t)), fam_coded)
-    giv = _keyed(names.given, lambda t: _given_columns(given(t)), giv_coded)
-    pat = _keyed(names.patronymic, lambda t: _patronymic_columns(patronymic(t)), pat_coded)
+    # Each column's distinct texts keyed once for all the columns below.
+    family = _part_keys(names.family, "family", reader)
+    given = _part_keys(names.given, "given", reader)
+    patronymic = _part_keys(names.patronymic, "patronymic", reader)
+    fam = _keyed(names.family, _family_columns, family)
+    giv = _keyed(names.given, _given_columns, given)
+    pat = _keyed(names.patronymic, _patronymic_columns, patronymic)
     # What each part alone tells of the sex, as a code (0 nothing, 1 a man, 2 a woman).
     parts = [
-        _sex_code(_each(names.family, lambda t: part_sex(family(t), "family"), fam_coded)),
-        _sex_code(_each(names.given, lambda t: part_sex(given(t), "given"), giv_coded)),
-        _sex_code(
-            _each(names.patronymic, lambda t: part_sex(patronymic(t), "patronymic"), pat_coded)
-        ),
+        _sex_code(_each(names.family, lambda k: part_sex(k, "family"), family)),
+        _sex_code(_each(names.given, lambda k: part_sex(k, "given"), given)),
+        _sex_code(_each(names.patronymic, lambda k: part_sex(k, "patronymic"), patronymic)),
     ]
     # The sex a name tells: what its given name and patronymic agree on (`told_sex`).
     sex = _AGREED[parts[1] * 3 + parts[2]]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -27,6 +27,7 @@ from parley.names.reading import (
 
 Objects = npt.NDArray[np.object_]
 Codes = npt.NDArray[np.intp]
+Column: TypeAlias = Objects | pa.Array
 # Names of more words than this are read one by one (`read_parts`).
 _MAX_BATCH_WORDS = 10
 
@@ -104,11 +105,13 @@ class NameParts:
     certain: npt.NDArray[np.bool_]
 
 
-def _by_value(values: Objects, key: Callable[[Any], object]) -> tuple[Codes, Objects]:
+def _by_value(values: Column, key: Callable[[Any], object]) -> tuple[Codes, Objects]:
     """The code of each value and `key` of each distinct value; code -1 (missing) takes None.
 
     Arrow tells the values apart (pandas' factorize takes `'\\x00A'` for `''`)."""
-    encoded = pa.array(values, type=pa.string(), from_pandas=True).dictionary_encode()
+    if not isinstance(values, pa.Array):
+        values = pa.array(values, type=pa.string(), from_pandas=True)
+    encoded = values.dictionary_encode()
     codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
     distinct = encoded.dictionary.to_pylist()
     keyed = np.empty(len(distinct) + 1, dtype=object)
@@ -117,14 +120,14 @@ def _by_value(values: Objects, key: Callable[[Any], object]) -> tuple[Codes, Obj
 
 
 def read_names(
-    full_name: Objects,
-    family: Objects,
-    given: Objects,
-    patronymic: Objects,
+    full_name: Column,
+    family: Column,
+    given: Column,
+    patronymic: Column,
     reader: NameReader,
 ) -> NameParts:
-    """The parts of each name given as columns (objects, None where missing), each distinct
-    value read once: what `NameReader.parts` gives each row alone."""
+    """The parts of each name given as columns (Arrow strings, or objects with None where
+    missing), each distinct value read once: what `NameReader.parts` gives each row alone."""
     fam_codes, fam_parts = _by_value(family, reader.part)
     giv_codes, giv_parts = _by_value(given, reader.part)
     pat_codes, pat_parts = _by_value(patronymic, reader.part)
