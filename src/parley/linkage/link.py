@@ -14,7 +14,6 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa  # type: ignore[import-untyped]
-from splink import DuckDBAPI
 
 from parley.errors import N_, InvalidInput, Sentence
 from parley.gcpause import gc_paused
@@ -285,16 +284,15 @@ def _link_frames(
     ]
     del frame_l, frame_r
     t1 = time.perf_counter()
-    # Splink sees the keys; the words only explanations say stay out of its tables.
+    # Training and scoring see the keys; the words only explanations say stay out of them.
     words = {w for c in comparisons for w in c.words}
     con = _connection(frames, words)
-    db = DuckDBAPI(con)
-    tables = [db.register(f"parley_keys_{side}", table_name=side) for side in "lr"]
+    keys = ("parley_keys_l", "parley_keys_r")
     n_l, n_r = map(len, frames)
     prior = 1.0 / max(n_l, n_r, 2)  # a prior of 1 (one record a side) is an infinite weight
     settings = model.settings(comparisons, prior, rules[0])
     trained = training.train(
-        con, tables, settings, comparisons, (n_l, n_r), (rules[1], rules[2]), warnings, progress
+        con, keys, settings, comparisons, (n_l, n_r), (rules[1], rules[2]), warnings, progress
     )
     t2 = time.perf_counter()
     if progress is not None:
@@ -305,10 +303,8 @@ def _link_frames(
     # Splink's weights applied by Parley: the same weights as Splink's prediction, without
     # its string keys for every candidate pair (linkage/scoring.py).
     # A fresh database for the scoring: what DuckDB kept from training is given back.
-    del tables, db
     con.close()
     con = _connection(frames, words)
-    keys = ("parley_keys_l", "parley_keys_r")
     # The pairs first: the joins that find them are done with before the pairs are compared.
     con.execute(f"create temp table parley_pairs as {scoring.pairs_sql(rules[0], *keys)}")
     scored = con.sql(

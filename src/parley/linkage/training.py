@@ -1,9 +1,17 @@
 """Training the Fellegi-Sunter model: the share of matches, u by sampling, m by Splink's EM.
 
-u, a level's share among random pairs, is counted here over the random pairs Splink would
-draw itself, every comparison in one query; Splink counts each comparison in a query of its
-own, each on one thread. The counts become u as Splink makes them, so the model is the one
-Splink would have trained (tests/unit/linkage/test_training.py).
+What Splink counts, Parley counts in DuckDB over the same pairs and hands to Splink: the
+pairs the deterministic rules bring (the share of matches), every comparison's levels over
+Splink's random pairs in one query (u; Splink counts each comparison in a query of its own,
+each on one thread), and each EM session's comparison vectors over Splink's sample of the
+rule's pairs by row number (Splink joins them by string keys). Splink's EM does the rest;
+the model is the one Splink trains by itself (tests/unit/linkage/test_training.py).
+
+Splink's public methods cannot be handed these counts, so its internals are used, with its
+version pinned in pyproject.toml: `EMTrainingSession` (built as its public method builds it,
+then `_train` on the vectors), `to_blocking_rule_creator`, the database API's
+`table_to_splink_dataframe`, and the linker's `_settings_obj`, `_em_training_sessions` and
+`_populate_m_u_from_trained_values`.
 """
 
 from __future__ import annotations
@@ -13,19 +21,27 @@ from collections.abc import Sequence
 from typing import Any
 
 import duckdb
-from splink import Linker
+from splink import DuckDBAPI, Linker
+from splink.internals.blocking_rule_creator_utils import to_blocking_rule_creator
+from splink.internals.em_training_session import EMTrainingSession
 
 from parley.errors import N_, Sentence
-from parley.linkage import model
+from parley.linkage import model, scoring
 from parley.linkage.prepare import Progress
 
 # Random pairs for the u probabilities: chance agreement is common enough to show in these,
 # at any list size (benchmarks/linkage_synthetic.py --scale).
 U_PAIRS = 300_000
 SEED = 1  # the same lists give the same links
-_EM_PAIRS = 50_000  # pairs sampled for each EM session: enough, and bounded at any size
+EM_PAIRS = 50_000  # pairs sampled for each EM session: enough, and bounded at any size
+# The names Splink knows the two lists by, which its random samples hash with record ids.
+SOURCES = ("l", "r")
 # Splink's sample of records: those whose hashed id falls below a share of this modulus.
 _SAMPLE_MODULUS = 1_000_000_000
+# Splink's probe of an EM rule's pairs: records whose hashed id falls below 100 of 10,000.
+_PROBE_MODULUS = 10_000
+_PROBE_THRESHOLD = 100
+_RECALL = 0.8  # the share of matches the deterministic rules are taken to find
 
 
 def _sample_threshold(sizes: tuple[int, int], pairs: int) -> int | None:
@@ -37,13 +53,18 @@ def _sample_threshold(sizes: tuple[int, int], pairs: int) -> int | None:
     return max(1, round(proportion * _SAMPLE_MODULUS))
 
 
-def _sample_sql(table: str, source: str, threshold: int | None) -> str:
-    """The records of one list in Splink's random sample: its hash of the list's name, the
-    record's id and the seed, as Splink writes it."""
-    if threshold is None:
-        return f"SELECT * FROM {table}"
-    key = f"(('{source}' || '-__-' || record_id) || '_{SEED}')"
-    return f"SELECT * FROM {table} WHERE hash{key} % {_SAMPLE_MODULUS} < {threshold}"
+def _sampled(
+    table: str, source: str, modulus: int, threshold: int | None, seed: int | None = None
+) -> str:
+    """The records of one list (`table`, which Splink knows as `source`) in one of Splink's
+    random samples: its hash of the list's name and the record's id, and of the seed if it
+    has one, below a threshold, as Splink writes it. None: every record."""
+    if threshold is None or threshold >= modulus:
+        return table
+    key = f"'{source}' || '-__-' || record_id"
+    if seed is not None:
+        key = f"({key}) || '_{seed}'"
+    return f"(SELECT * FROM {table} WHERE hash({key}) % {modulus} < {threshold})"
 
 
 def chance_agreement(
@@ -63,10 +84,13 @@ def chance_agreement(
     sides = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in columns)
     gammas = ", ".join(f"{c.gamma_sql()} AS g{i}" for i, c in enumerate(comparisons))
     names = ", ".join(f"g{i}" for i in range(len(comparisons)))
-    left, right = (_sample_sql(t, s, threshold) for t, s in zip(tables, sources, strict=True))
+    left, right = (
+        _sampled(t, s, _SAMPLE_MODULUS, threshold, SEED)
+        for t, s in zip(tables, sources, strict=True)
+    )
     patterns = con.execute(
         f"SELECT {names}, count(*) FROM (SELECT {gammas} FROM (SELECT {sides} "
-        f"FROM ({left}) AS l CROSS JOIN ({right}) AS r)) GROUP BY ALL"
+        f"FROM {left} AS l CROSS JOIN {right} AS r)) GROUP BY ALL"
     ).fetchall()
     found = []
     for i, comparison in enumerate(comparisons):
@@ -78,6 +102,98 @@ def chance_agreement(
         total = sum(counts)
         found.append([n / total if n else None for n in counts])
     return found
+
+
+def match_share(
+    con: duckdb.DuckDBPyConnection,
+    rules: Sequence[str],
+    tables: tuple[str, str],
+    sizes: tuple[int, int],
+) -> float:
+    """Splink's estimate of the share of matches among all pairs: the pairs the
+    deterministic rules bring, over the recall taken for them. Raises ValueError where no
+    rule applies or the rules bring more pairs than the recall allows, as Splink does."""
+    if not rules:
+        raise ValueError("no deterministic rule applies to these lists")
+    row = con.execute(f"SELECT count(*) FROM ({scoring.pairs_sql(rules, *tables)})").fetchone()
+    found = int(row[0]) if row else 0
+    total = sizes[0] * sizes[1]
+    if found > total * _RECALL:
+        raise ValueError(f"{found} sure pairs of {total}: more than the recall allows")
+    return found / _RECALL / total
+
+
+def _em_threshold(
+    con: duckdb.DuckDBPyConnection, rule: str, tables: tuple[str, str], pairs: int
+) -> int | None:
+    """The hash threshold of Splink's sample of about `pairs` of a rule's pairs, from the
+    pairs of its probe of one record in a hundred a side; None where all are kept."""
+    left, right = (
+        _sampled(t, s, _PROBE_MODULUS, _PROBE_THRESHOLD)
+        for t, s in zip(tables, SOURCES, strict=True)
+    )
+    row = con.execute(f"SELECT count(*) FROM {left} AS l JOIN {right} AS r ON {rule}").fetchone()
+    probe = int(row[0]) if row else 0
+    estimated = probe / (_PROBE_THRESHOLD / _PROBE_MODULUS) ** 2
+    if probe == 0 or estimated <= pairs:
+        return None
+    share: float = min(max((pairs / estimated) ** 0.5, 0.0), 1.0)
+    return max(1, round(share * _SAMPLE_MODULUS))
+
+
+def comparison_vectors_sql(
+    con: duckdb.DuckDBPyConnection,
+    rule: str,
+    comparisons: Sequence[model.Comparison],
+    tables: tuple[str, str],
+    pairs: int = EM_PAIRS,
+) -> str:
+    """The comparison vectors (`gamma_family_name`, ...) of Splink's sample of about `pairs`
+    of the pairs an EM rule brings, the pairs joined by row number."""
+    threshold = _em_threshold(con, rule, tables, pairs)
+    left, right = (
+        _sampled(t, s, _SAMPLE_MODULUS, threshold) for t, s in zip(tables, SOURCES, strict=True)
+    )
+    columns = sorted({col for c in comparisons for col in c.columns})
+    sides = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in columns)
+    gammas = ", ".join(f"{c.gamma_sql()} AS gamma_{c.column}" for c in comparisons)
+    return f"SELECT {gammas} FROM (SELECT {sides} FROM {left} AS l JOIN {right} AS r ON {rule})"
+
+
+def _em_session(
+    linker: Linker,
+    con: duckdb.DuckDBPyConnection,
+    rule: str,
+    comparisons: Sequence[model.Comparison],
+    tables: tuple[str, str],
+) -> None:
+    """Splink's EM session on a rule (`estimate_parameters_using_expectation_maximisation`,
+    without term frequencies, u fixed) on comparison vectors Parley counts."""
+    # What Splink's public method does, but for the vectors: it has no way to be given them.
+    settings = linker._settings_obj
+    session = EMTrainingSession(
+        linker,
+        db_api=linker._db_api,
+        blocking_rule_for_training=to_blocking_rule_creator(rule).get_blocking_rule("duckdb"),
+        core_model_settings=settings.core_model_settings,
+        training_settings=settings.training_settings,
+        unique_id_input_columns=settings.column_info_settings.unique_id_input_columns,
+        fix_u_probabilities=True,
+        estimate_without_term_frequencies=True,
+    )
+    # The comparisons the rule leaves informative, as the session found them.
+    trained = {c.output_column_name for c in session.core_model_settings.comparisons}
+    sql = comparison_vectors_sql(con, rule, [c for c in comparisons if c.column in trained], tables)
+    con.execute(f"CREATE OR REPLACE TABLE parley_em_vectors AS {sql}")
+    try:
+        vectors = linker._db_api.table_to_splink_dataframe(
+            "__splink__df_comparison_vectors", "parley_em_vectors"
+        )
+        settings.core_model_settings = session._train(vectors)
+    finally:
+        con.execute("DROP TABLE parley_em_vectors")
+    linker._em_training_sessions.append(session)
+    linker._populate_m_u_from_trained_values()  # type: ignore[no-untyped-call]
 
 
 def with_u(settings: dict[str, Any], u: Sequence[Sequence[float | None]]) -> dict[str, Any]:
@@ -116,7 +232,7 @@ def as_macros(settings: dict[str, Any], con: duckdb.DuckDBPyConnection) -> dict[
 
 def train(
     con: duckdb.DuckDBPyConnection,
-    tables: list[Any],
+    tables: tuple[str, str],
     settings: dict[str, Any],
     comparisons: Sequence[model.Comparison],
     sizes: tuple[int, int],
@@ -124,10 +240,9 @@ def train(
     warnings: list[str],
     progress: Progress | None,
 ) -> dict[str, Any]:
-    """The trained model: the share of matches, u by sampling, m by EM, as Splink's model
-    JSON. The lists are Splink's `tables` on `con`; `rules` are the deterministic rules
-    that estimate the share of matches and the EM sessions' blocking rules. A failed step
-    keeps the priors."""
+    """The model Splink trains on the two lists' keys (`tables` on `con`): the share of
+    matches from the deterministic rules, u by sampling, m by an EM session a blocking rule
+    (`rules`), as Splink's model JSON. A failed step keeps the priors."""
 
     def step(stage: str, fraction: float) -> None:
         if progress is not None:
@@ -135,31 +250,27 @@ def train(
 
     prior = float(settings["probability_two_random_records_match"])
     deterministic, em_rules = rules
-    step("estimating chance agreement (u)", 0.0)
-    # Splink's left list is the one whose name sorts first.
-    (source_l, table_l), (source_r, table_r) = sorted(
-        (t.dataset_display_name, t.physical_name) for t in tables
-    )
-    u = chance_agreement(con, comparisons, (table_l, table_r), (source_l, source_r), sizes)
-    settings = as_macros(with_u(settings, u), con)
-    linker = Linker(tables, settings, log_level=None)
-    step("estimating how many pairs match", 0.2)
+    step("estimating how many pairs match", 0.0)
+    share = prior
     try:
-        linker.training.estimate_probability_two_random_records_match(
-            list(deterministic), recall=0.8
-        )
-    except Exception:  # Splink raises when no pair is sure enough ("math domain error")
-        # its own words name its internals, never the lists: the user reads what it means
+        share = match_share(con, deterministic, tables, sizes)
+    except ValueError:
         warnings.append(
             Sentence(N_("too few sure pairs to estimate the share of matches; the prior kept"))
         )
+    step("estimating chance agreement (u)", 0.2)
+    u = chance_agreement(con, comparisons, tables, SOURCES, sizes)
+    settings = as_macros(with_u(settings, u), con)
+    db = DuckDBAPI(con)
+    lists = [db.register(t, table_name=s) for t, s in zip(tables, SOURCES, strict=True)]
+    linker = Linker(lists, settings, log_level=None, validate_settings=False)
+    # Where Splink's own estimate puts it: the settings may not hold a share of 0.
+    linker._settings_obj._probability_two_random_records_match = share
     for i, rule in enumerate(em_rules):
         step("training the model (expectation maximisation)", 0.4 + 0.2 * i)
-        trained = linker.misc.save_model_to_json()
+        before = linker.misc.save_model_to_json()
         try:
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                rule, estimate_without_term_frequencies=True, max_pairs=_EM_PAIRS
-            )
+            _em_session(linker, con, rule, comparisons, tables)
         except Exception:  # too few pairs, or a level EM emptied: keep what we had
             dated = any(c.startswith("birth") for c in model.rule_columns(rule))
             warnings.append(
@@ -177,11 +288,11 @@ def train(
             )
             # A failed session leaves Splink's model without the comparisons it had set
             # aside; start again from the model as it was before the session.
-            linker = Linker(tables, trained, log_level=None)
-    model_now: dict[str, Any] = linker.misc.save_model_to_json()
-    share = float(model_now["probability_two_random_records_match"])
+            linker = Linker(lists, before, log_level=None, validate_settings=False)
+    trained: dict[str, Any] = linker.misc.save_model_to_json()
+    share = float(trained["probability_two_random_records_match"])
     if not 0.0 < share < 0.5:  # tiny lists: every sure pair a match; Splink's log would fail
-        model_now["probability_two_random_records_match"] = prior
+        trained["probability_two_random_records_match"] = prior
         warnings.append(
             Sentence(
                 N_("share of matches estimated as {share:.3g}; the prior {prior:.3g} kept"),
@@ -189,4 +300,4 @@ def train(
                 prior=prior,
             )
         )
-    return model_now
+    return trained
