@@ -303,24 +303,34 @@ def _orient(names: NameParts, reader: NameReader) -> None:
     family name where the order is certain, and likewise for given names. A name whose two
     words read better the other way round is swapped.
     """
-    fam_code = pd.Series(
-        _each(names.family, lambda t: reader.token(t, "family").code if t else None)
-    )
-    giv_code = pd.Series(_each(names.given, lambda t: reader.token(t, "given").code if t else None))
-    sure = names.certain & fam_code.notna().to_numpy() & giv_code.notna().to_numpy()
-    families = fam_code[sure].value_counts()
-    givens = giv_code[sure].value_counts()
+    numbers: dict[str, int] = {}  # a number for each sound (phonetic code) met
+
+    def sounds(values: Objects, role: Role) -> npt.NDArray[np.intp]:
+        """The number of the sound of each row's part in `role`, -1 where it has none."""
+        codes, distinct = _factorize(values)
+        found = [
+            numbers.setdefault(reader.token(t, role).code, len(numbers)) if t else -1
+            for t in distinct
+        ]
+        return np.array([*found, -1], dtype=np.intp)[codes]  # code -1 (missing) takes the last
+
+    fam_sound, giv_sound = sounds(names.family, "family"), sounds(names.given, "given")
+    sure = names.certain & (fam_sound >= 0) & (giv_sound >= 0)
+    families = np.bincount(fam_sound[sure], minlength=len(numbers))
+    givens = np.bincount(giv_sound[sure], minlength=len(numbers))
     unsure = ~names.certain & pd.notna(names.family) & pd.notna(names.given)
     if not unsure.any():
         return
 
-    def count(codes: pd.Series[Any], table: pd.Series[Any]) -> npt.NDArray[np.float64]:
-        counts = codes[unsure].map(table).fillna(0).to_numpy(dtype=float)
+    def count(sound: npt.NDArray[np.intp], table: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
+        heard = sound[unsure]
+        counts = np.zeros(len(heard))
+        counts[heard >= 0] = table[heard[heard >= 0]]
         out: npt.NDArray[np.float64] = np.log1p(counts)
         return out
 
-    as_is = count(fam_code, families) + count(giv_code, givens)
-    swapped = count(giv_code, families) + count(fam_code, givens)
+    as_is = count(fam_sound, families) + count(giv_sound, givens)
+    swapped = count(giv_sound, families) + count(fam_sound, givens)
     rows = np.flatnonzero(unsure)[swapped > as_is]
     read: dict[tuple[str, str, str | None], list[int]] = {}
     for i in rows.tolist():
@@ -338,6 +348,15 @@ def _part_keys(values: Objects, role: Role, reader: NameReader) -> Coded:
     return codes, [reader.token(text, role) for text in distinct]
 
 
+def _sex_told(role: Role, keys: Coded) -> npt.NDArray[np.intp]:
+    """What each row's part alone tells of the sex, as a code (0 nothing, 1 a man, 2 a woman),
+    from the codes and keys of a part's texts (`_part_keys`)."""
+    codes, parts = keys
+    told = _sex_code(np.array([*(part_sex(k, role) for k in parts), None], dtype=object))
+    out: npt.NDArray[np.intp] = told[np.where(codes < 0, len(parts), codes)]
+    return out
+
+
 def _name_table(names: NameParts, reader: NameReader) -> dict[str, pa.Array]:
     # Each column's distinct texts keyed once for all the columns below.
     family = _part_keys(names.family, "family", reader)
@@ -346,16 +365,12 @@ def _name_table(names: NameParts, reader: NameReader) -> dict[str, pa.Array]:
     fam = _keyed(names.family, _family_columns, family)
     giv = _keyed(names.given, _given_columns, given)
     pat = _keyed(names.patronymic, _patronymic_columns, patronymic)
-    # What each part alone tells of the sex, as a code (0 nothing, 1 a man, 2 a woman).
-    parts = [
-        _sex_code(_each(names.family, lambda k: part_sex(k, "family"), family)),
-        _sex_code(_each(names.given, lambda k: part_sex(k, "given"), given)),
-        _sex_code(_each(names.patronymic, lambda k: part_sex(k, "patronymic"), patronymic)),
-    ]
+    fam_told, giv_told = _sex_told("family", family), _sex_told("given", given)
+    pat_told = _sex_told("patronymic", patronymic)
     # The sex a name tells: what its given name and patronymic agree on (`told_sex`).
-    sex = _AGREED[parts[1] * 3 + parts[2]]
+    sex = _AGREED[giv_told * 3 + pat_told]
     return {
-        "sex_told": pa.array(parts[0] * 9 + parts[1] * 3 + parts[2]),
+        "sex_told": pa.array(fam_told * 9 + giv_told * 3 + pat_told),
         **fam,
         **giv,
         **pat,

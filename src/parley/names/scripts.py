@@ -90,6 +90,8 @@ def detect_script(text: str) -> Script:
 
 def script_of(text: str) -> Script:
     """`detect_script` without its cache, for a batch that keys each text once."""
+    if text.isascii():  # its letters, if any, are Latin
+        return Script.LATIN if _ASCII_LETTER.search(text) is not None else Script.EMPTY
     if _OTHER_LETTER.search(text) is None:  # the usual case, without a look at each letter
         lat = _ASCII_LETTER.search(text) is not None
         cyr = _BASIC_CYRILLIC.search(text) is not None
