@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import replace
 from typing import Any
 
@@ -11,6 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from splink import DuckDBAPI, Linker
+from splink.internals.blocking_rule_creator_utils import to_blocking_rule_creator
+from splink.internals.em_training_session import EMTrainingSession
 
 from parley.linkage import LinkageRecord, model, training
 from parley.linkage.link import _RULES, _comparisons
@@ -61,7 +64,9 @@ def _splinks(
     present = {c for comparison in comparisons for c in comparison.columns}
     deterministic: list[Any] = [r for r in _RULES[1] if model.rule_columns(r) <= present]
     em_rules = [r for r in _RULES[2] if model.rule_columns(r) <= present]
-    linker = _linker(con, model.settings(comparisons, 0.01))
+    # Compound levels as macros, which Splink reads faster and computes the same
+    # (tests/unit/linkage/test_scoring.py).
+    linker = _linker(con, training.as_macros(model.settings(comparisons, 0.01), con))
     failed = 0
     try:
         linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.8)
@@ -120,14 +125,28 @@ def _placed(records: list[LinkageRecord]) -> list[LinkageRecord]:
     return placed
 
 
-@pytest.mark.parametrize("placed", [False, True])
-def test_the_model_is_splinks(placed: bool) -> None:
-    left, right = cross_script_lists()
-    if placed:
+def _crowded(size: int) -> tuple[list[LinkageRecord], list[LinkageRecord]]:
+    """Two lists of few names and dates: every EM rule brings tens of thousands of pairs."""
+    rng = random.Random(3)
+
+    def person(i: int) -> LinkageRecord:
+        date = f"19{rng.randint(70, 72)}-0{rng.randint(1, 3)}-1{rng.randint(1, 3)}"
+        return LinkageRecord(
+            str(i), rng.choice(FAMILIES[:5]), rng.choice(GIVEN[:5]), None, None, date
+        )
+
+    return [person(i) for i in range(size)], [person(i) for i in range(size)]
+
+
+@pytest.mark.parametrize("lists", ["cross-script", "with places", "crowded"])
+def test_the_model_is_splinks(lists: str) -> None:
+    """On the cross-script lists; with birth places, which both EM sessions train; and on
+    lists whose EM rules bring more pairs than a session samples."""
+    left, right = cross_script_lists() if lists != "crowded" else _crowded(1_500)
+    if lists == "with places":
         left, right = _placed(left), _placed(right)
     con = duckdb.connect()
     comparisons, sizes = _registered(con, (left, right))
-    assert (model.PLACE in comparisons) == placed
     theirs, failed = _splinks(con, comparisons, sizes[0] * sizes[1])
     ours, warnings = _ours(con, comparisons, sizes)
     assert failed == 0
@@ -136,6 +155,32 @@ def test_the_model_is_splinks(placed: bool) -> None:
     assert _parameters(ours) == pytest.approx(_parameters(theirs), rel=1e-12, abs=0)
     # Not the priors: both EM sessions moved m, u was counted.
     assert _parameters(ours) != _parameters(model.settings(comparisons, 0.01))
+
+
+@pytest.mark.parametrize("rule", model.EM_RULES)
+@pytest.mark.parametrize("pairs", [300, 10**6])  # a sample of Splink's; every pair
+def test_comparison_vectors_are_splinks(rule: str, pairs: int) -> None:
+    con = duckdb.connect()
+    comparisons, _ = _registered(con, _crowded(1_500))
+    linker = _linker(con, training.as_macros(model.settings(comparisons, 0.01), con))
+    settings = linker._settings_obj
+    session = EMTrainingSession(
+        linker,
+        db_api=linker._db_api,
+        blocking_rule_for_training=to_blocking_rule_creator(rule).get_blocking_rule("duckdb"),
+        core_model_settings=settings.core_model_settings,
+        training_settings=settings.training_settings,
+        unique_id_input_columns=settings.column_info_settings.unique_id_input_columns,
+        max_pairs=pairs,
+    )
+    gammas = [f"gamma_{c.output_column_name}" for c in session.core_model_settings.comparisons]
+    count = f"SELECT {', '.join(gammas)}, count(*) AS n FROM {{}} GROUP BY ALL ORDER BY ALL"
+    theirs = con.execute(count.format(session._comparison_vectors().physical_name)).fetchall()
+    trained = [c for c in comparisons if f"gamma_{c.column}" in gammas]
+    ours_sql = training.comparison_vectors_sql(con, rule, trained, _TABLES, pairs)
+    assert con.execute(count.format(f"({ours_sql})")).fetchall() == theirs
+    found = sum(row[-1] for row in theirs)
+    assert found < 1_000 if pairs == 300 else found > 50_000
 
 
 def _u(trained: dict[str, Any]) -> list[list[Any]]:
