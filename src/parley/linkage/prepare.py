@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from itertools import product
 from typing import Any, TypeAlias
 
@@ -260,7 +259,7 @@ def _keyed(
 ) -> dict[str, pa.Array]:
     """`key` of each distinct value, computed once, taken back to every row by its code;
     `coded` is `_factorize(values)` where already known, or its codes with what stands for
-    each distinct value (`_part_keys`: its keys)."""
+    each distinct value (a name part's keys, a date's reading)."""
     codes, distinct = coded or _factorize(values)  # a missing value has code -1
     rows = [key(v) for v in distinct]
     rows.append(key(None))
@@ -269,17 +268,6 @@ def _keyed(
         column: pa.array([row[column] for row in rows], type=_arrow_type(column)).take(take)
         for column in rows[0]
     }
-
-
-def _each(values: Values, key: Callable[[Any], object], coded: Coded | None = None) -> Objects:
-    """`key` of each distinct value, as objects, taken back to every row (`coded` as for
-    `_keyed`)."""
-    codes, distinct = coded or _factorize(values)
-    keyed = np.empty(len(distinct) + 1, dtype=object)
-    keyed[:-1] = [key(v) for v in distinct]
-    keyed[-1] = key(None)
-    out: Objects = keyed[np.where(codes < 0, len(distinct), codes)]
-    return out
 
 
 def _each_text(values: Values, key: Callable[[Any], str | None]) -> pa.Array:
@@ -357,6 +345,13 @@ def _sex_told(role: Role, keys: Coded) -> npt.NDArray[np.intp]:
     return out
 
 
+def _texts(keys: Coded) -> pa.Array:
+    """The text of each row's part, from the codes and keys of a part's texts."""
+    codes, parts = keys
+    texts = pa.array([*(k.text for k in parts), None], type=pa.string())
+    return texts.take(pa.array(np.where(codes < 0, len(parts), codes)))
+
+
 def _name_table(names: NameParts, reader: NameReader) -> dict[str, pa.Array]:
     # Each column's distinct texts keyed once for all the columns below.
     family = _part_keys(names.family, "family", reader)
@@ -375,25 +370,29 @@ def _name_table(names: NameParts, reader: NameReader) -> dict[str, pa.Array]:
         **giv,
         **pat,
         "name_sex": pa.array(sex, type=pa.string()),
-        "fam_text": pa.array(names.family, type=pa.string()),
-        "given_text": pa.array(names.given, type=pa.string()),
-        "patr_text": pa.array(names.patronymic, type=pa.string()),
+        "fam_text": _texts(family),
+        "given_text": _texts(given),
+        "patr_text": _texts(patronymic),
         "order_certain": pa.array(names.certain, type=pa.bool_()),
     }
 
 
 def _warnings(
-    records: LinkageColumns, sides: list[str], names: NameParts, births: Objects
+    records: LinkageColumns, sides: Objects, names: NameParts, births: Coded
 ) -> list[str]:
-    """The problems of each record, in the order of the records."""
+    """The problems of each record, in the order of the records; `births` are the codes of
+    the birth dates and the reading of each distinct one."""
     nameless = pd.isna(names.family) & pd.isna(names.given) & pd.isna(names.patronymic)
-    problem = np.fromiter((b is not None and bool(b.problem) for b in births), dtype=bool)
-    ids = records.column("record_id")
+    codes, dates = births
+    wrong = np.array([b is not None and bool(b.problem) for b in dates] + [False])
+    problem = wrong[np.where(codes < 0, len(dates), codes)]
+    rows = np.flatnonzero(nameless | problem)
+    ids = records.array("record_id").take(pa.array(rows)).to_pylist()
     out: list[str] = []
-    for i in np.flatnonzero(nameless | problem).tolist():
-        where = _where(str(ids[i]), sides[i])
+    for i, record_id in zip(rows.tolist(), ids, strict=True):
+        where = _where(str(record_id), sides[i])
         if problem[i]:
-            out.append(_date_warning(where, births[i]))
+            out.append(_date_warning(where, dates[codes[i]]))
         if nameless[i]:
             out.append(_name_warning(where))
     return out
@@ -410,7 +409,7 @@ def feature_frames(
     settled by all the lists together unless `oriented` is False."""
     sides = list(sides) if sides is not None else [""] * len(lists)
     records = LinkageColumns.concat([as_columns(part) for part in lists])
-    side_of = [side for part, side in zip(lists, sides, strict=True) for _ in range(len(part))]
+    side_of = np.repeat(np.array(sides, dtype=object), [len(part) for part in lists])
 
     def step(fraction: float) -> None:
         if progress is not None:
@@ -426,9 +425,9 @@ def feature_frames(
     del reader
     step(0.7)
     written = records.array("birth_date")
-    parse = cache(parse_written_date)  # each distinct date read once for both uses
-    births = _each(written, parse)
-    columns |= _keyed(written, lambda text: _birth_columns(parse(text)))
+    codes, dates = _factorize(written)
+    births = codes, [parse_written_date(text) for text in dates]  # each distinct date read once
+    columns |= _keyed(written, _birth_columns, births)
     columns |= _keyed(records.array("birth_place"), _place_columns)
     for column, source, key in _SINGLE:
         columns[column] = _each_text(records.array(source), key)
