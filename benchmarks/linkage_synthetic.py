@@ -15,8 +15,11 @@ Given names cross languages through Parley's own table (a Russian clerk writes �
 for Олексій): that step is shared with the matcher, and said here so.
 
     .venv/bin/python benchmarks/linkage_synthetic.py [--quick] [--persons N]
-    .venv/bin/python benchmarks/linkage_synthetic.py --scale 10000 100000 [1000000]
+    .venv/bin/python benchmarks/linkage_synthetic.py --scale 10000 100000 [990000]
         [--script cross|latin] [--splink-up-to 100000] [--splink tuned|documented] [--no-floor]
+
+At the largest scale, 990,000 persons: list B holds about 5% more rows than persons, and a
+list may hold at most 1,048,576 rows (a spreadsheet's), so a million would be refused.
 
 The two lists are written as CSV files, as offices exchange them. Each system runs in a fresh
 process that imports only what it needs, reads both files and links them, as its user would:
