@@ -253,7 +253,11 @@ def normalise_text(text: str) -> str:
 
 def normalised(text: str) -> str:
     """`normalise_text` without its cache."""
-    clean = cleaned(text)
+    return lowered(cleaned(text))
+
+
+def lowered(clean: str) -> str:
+    """A text as `cleaned` gives it, lower-case, its mixed-script words repaired first."""
     if script_of(clean) is not Script.MIXED:
         return clean.lower()
     return repair_mixed_script(clean).lower()
