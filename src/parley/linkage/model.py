@@ -386,14 +386,15 @@ ALL = (
 # Pairs worth comparing: any rule true. Each needs an equal key, so cost grows near-linearly.
 PREDICTION_RULES = (
     "l.fam_code = r.fam_code AND l.given_key = r.given_key",
-    "l.fam_code2 = r.fam_code AND l.given_key = r.given_key",
-    "l.fam_code = r.fam_code2 AND l.given_key = r.given_key",
+    # A second reading brings only the pairs its first does not: where the two differ.
+    "l.fam_code2 = r.fam_code AND l.given_key = r.given_key AND l.fam_code2 <> l.fam_code",
+    "l.fam_code = r.fam_code2 AND l.given_key = r.given_key AND r.fam_code2 <> r.fam_code",
     # A family name's sound and the birth year alone bring a third of all pairs, nearly all
     # namesakes: the given name's initial must agree too.
     "l.fam_code = r.fam_code AND l.birth_y = r.birth_y AND l.given_initial = r.given_initial",
     "l.fam_code = r.fam_code AND l.given_code = r.given_code",
-    "l.fam_code = r.fam_code2 AND l.given_code = r.given_code",
-    "l.fam_code2 = r.fam_code AND l.given_code = r.given_code",
+    "l.fam_code = r.fam_code2 AND l.given_code = r.given_code AND r.fam_code2 <> r.fam_code",
+    "l.fam_code2 = r.fam_code AND l.given_code = r.given_code AND l.fam_code2 <> l.fam_code",
     "l.fam_code = r.fam_code AND l.patr_key = r.patr_key",
     "l.given_code = r.given_code AND l.patr_key = r.patr_key "
     "AND substr(l.fam_skel, 1, 1) = substr(r.fam_skel, 1, 1)",
@@ -425,8 +426,8 @@ PREDICTION_RULES = (
     # Both names mistyped or garbled past their keys, what is left agreeing: the family
     # name's sound with the date but for its year, or the father's name with the birth year.
     "l.bdate = r.bdate AND l.fam_code = r.fam_code",
-    "l.bdate = r.bdate AND l.fam_code = r.fam_code2",
-    "l.bdate = r.bdate AND l.fam_code2 = r.fam_code",
+    "l.bdate = r.bdate AND l.fam_code = r.fam_code2 AND r.fam_code2 <> r.fam_code",
+    "l.bdate = r.bdate AND l.fam_code2 = r.fam_code AND l.fam_code2 <> l.fam_code",
     "l.fam_code = r.fam_code AND l.birth_m = r.birth_m AND l.birth_d = r.birth_d",
     "l.patr_key = r.patr_key AND l.birth_y = r.birth_y "
     "AND substr(l.fam_skel, 1, 2) = substr(r.fam_skel, 1, 2)",
