@@ -52,16 +52,16 @@ def read_parts(reader: NameReader, texts: list[str]) -> Objects:
     flags = flags_of[word]
     every = np.bitwise_or.reduceat(flags, starts)
     first, last = word[starts], word[starts + counts - 1]
-    # The conditions of `_plain`, a name at a time; a long name's placement key would
-    # not fit in 64 bits, and it is read alone.
-    alone = (
+    # The conditions of `_plain`, a name at a time: the names it refuses are read the long
+    # way; a long name's placement key would not fit in 64 bits, and it is read alone.
+    written = (
         (np.minimum.reduceat(flags, starts) == 0)
         | (every & _MARKER != 0)
         | ((every & _LATIN != 0) & (every & _CYRILLIC != 0))
         | ((counts > 2) & (length_of[first] == 1))
         | ((counts > 3) & (length_of[last] <= 2))
-        | (counts > _MAX_BATCH_WORDS)
     )
+    alone = written | (counts > _MAX_BATCH_WORDS)
     latin = every & _CYRILLIC == 0
     # What placement reads of each word (five bits), at its place in the name.
     placing = (flags & 15) | ((flags & _FAMILY) >> 3)
@@ -82,7 +82,8 @@ def read_parts(reader: NameReader, texts: list[str]) -> Objects:
         out[has, j] = lower[starts[has] + at[has].astype(np.intp)]
     out[:, 3] = placed[:, 3]
     for i in np.flatnonzero(alone).tolist():
-        reading = reader.read_once(texts[i])
+        text = texts[i]
+        reading = reader._read_written(text) if written[i] else reader.read_once(text)
         out[i] = (*reading.parts(), reading.certain)
     return out
 
