@@ -17,7 +17,7 @@ from typing import Any
 from parley.names.folding import skeletons_of
 from parley.names.lexicon import diminutive_groups, given_groups, patronymic_groups
 from parley.names.patronymics import TURKIC_MARKERS, patronymic_sex
-from parley.names.scripts import Script, clean_text, cleaned, lowered, normalised, script_of
+from parley.names.scripts import Script, clean_text, lowered, normalised, recleaned, script_of
 from parley.names.tokens import ROLES, Role, TokenKeys, joined, token_keys
 
 Parts = tuple[str | None, str | None, str | None]
@@ -300,7 +300,7 @@ class NameReader:
     def _read_written(self, text: str) -> Reading:
         """A full name read the long way: cleaned, repaired, its words found by pattern."""
         clean = clean_text(text)
-        again = cleaned(clean)  # what `normalised(clean)` cleans, kept for the raw words too
+        again = recleaned(clean)  # what `normalised(clean)` cleans, kept for the raw words too
         words = words_of(lowered(again))
         script = script_of(" ".join(words))
         if not words:

@@ -207,6 +207,12 @@ def cleaned(text: str) -> str:
     return _SPACES.sub(" ", _DOUBLED.sub(APOSTROPHE, nfc.translate(_TRANSLATE))).strip()
 
 
+def recleaned(clean: str) -> str:
+    """`cleaned` of a text `cleaned` gave: the text itself, unless dropping an invisible
+    character left a letter and a mark to compose (`Zoe\u200d\u0308`)."""
+    return clean if unicodedata.is_normalized("NFC", clean) else cleaned(clean)
+
+
 def _repair_word(word: str, prefer: Script | None) -> str:
     if detect_script(word) is not Script.MIXED:
         return word

@@ -12,10 +12,12 @@ from parley.names.scripts import (
     Language,
     Script,
     clean_text,
+    cleaned,
     cyrillic_language,
     detect_script,
     name_language,
     normalise_text,
+    recleaned,
     repair_mixed_script,
     roster_language,
 )
@@ -62,6 +64,27 @@ def test_a_doubled_apostrophe_is_one_and_the_word_stays_whole(marks: str) -> Non
 def test_stress_marks_and_invisible_characters_go_but_letters_stay() -> None:
     assert clean_text("Олекса\u0301ндр\u200b  Йо\u0301сип") == "Олександр Йосип"
     assert clean_text("Ёлкин й") == "Ёлкин й"
+
+
+# Letters, marks, spaces, apostrophes, dashes and invisible characters that cleaning touches.
+_MESSY = st.text(
+    alphabet=st.sampled_from(
+        list("aeéëiïšžЕЁеёйЙіїІЇİß' \t\u00a0ʼ’`´′ʹ”–—\u00ad\u200b\u200d\u0301\u0300\u0308\u030c")
+    ),
+    max_size=12,
+)
+
+
+@given(_MESSY)
+def test_a_clean_text_cleaned_again_is_recleaned(text: str) -> None:
+    clean = cleaned(text)
+    assert recleaned(clean) == cleaned(clean)
+
+
+def test_a_clean_text_can_clean_to_another() -> None:
+    clean = cleaned("Zoe\u200d\u0308")  # the joiner kept e and its mark apart
+    assert clean == "Zoe\u0308"
+    assert recleaned(clean) == cleaned(clean) == "Zo\u00eb"
 
 
 @pytest.mark.parametrize(
