@@ -82,6 +82,16 @@ _BASIC_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _OTHER_LETTER = re.compile(r"[^\W\dA-Za-z\u0400-\u04ff_]")
 
 
+def _letters(first: int, last: int, script: Script) -> str:
+    return "".join(c for c in map(chr, range(first, last + 1)) if _letter_script(c) is script)
+
+
+# Latin letters with marks (`š`, `ì`, `ł`), and Cyrillic letters, as `_letter_script` reads them.
+_MARKED_LATIN = _letters(0xC0, 0x24F, Script.LATIN)
+_CYRILLIC_LETTER = re.compile(f"[{_letters(0x400, 0x4FF, Script.CYRILLIC)}]")
+_NOR_MARKED_LATIN = re.compile(f"[^\\W\\dA-Za-z\u0400-\u04ff_{_MARKED_LATIN}]")
+
+
 @lru_cache(maxsize=262144)
 def detect_script(text: str) -> Script:
     """The script of a text: the one of its letters, MIXED if several, EMPTY if none."""
@@ -98,6 +108,8 @@ def script_of(text: str) -> Script:
         if lat or cyr:
             return Script.MIXED if lat and cyr else Script.LATIN if lat else Script.CYRILLIC
         return Script.EMPTY
+    if _NOR_MARKED_LATIN.search(text) is None:  # its other letters are Latin ones with marks
+        return Script.MIXED if _CYRILLIC_LETTER.search(text) is not None else Script.LATIN
     seen = {s for s in map(_letter_script, set(text)) if s is not None}
     if not seen:
         return Script.EMPTY

@@ -11,6 +11,7 @@ from parley.names.reading import NameReader
 from parley.names.scripts import (
     Language,
     Script,
+    _letter_script,
     clean_text,
     cleaned,
     cyrillic_language,
@@ -20,6 +21,7 @@ from parley.names.scripts import (
     recleaned,
     repair_mixed_script,
     roster_language,
+    script_of,
 )
 
 
@@ -36,6 +38,13 @@ from parley.names.scripts import (
 )
 def test_detect_script(text: str, script: Script) -> None:
     assert detect_script(text) is script
+
+
+@given(st.text(alphabet="aZšČìłÆøЕеїЙҐ αΩ王'-1_\u0301"))
+def test_the_script_of_a_text_is_that_of_its_letters(text: str) -> None:
+    letters = {_letter_script(c) for c in text} - {None}
+    expected = Script.EMPTY if not letters else Script.MIXED if len(letters) > 1 else letters.pop()
+    assert script_of(text) is expected
 
 
 def test_language_from_letters_only_one_language_has() -> None:
