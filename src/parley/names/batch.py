@@ -70,14 +70,15 @@ def read_parts(reader: NameReader, texts: list[str]) -> Objects:
     key |= (counts.astype(np.int64) << 55) | (latin.astype(np.int64) << 60)
     key[alone] = -1
     distinct, back = np.unique(key, return_inverse=True)
-    placed = np.array(
+    placements = np.array(
         [_decoded(reader, int(k)) if k >= 0 else (None, None, None, False) for k in distinct],
         dtype=object,
-    ).reshape(-1, 4)[back]
+    ).reshape(-1, 4)
+    placed, found = placements[back], pd.notna(placements)[back]
     lower = lower_of[word]
     for j in range(3):
         at = placed[:, j]
-        has = pd.notna(at) & ~alone
+        has = found[:, j] & ~alone
         out[:, j] = None
         out[has, j] = lower[starts[has] + at[has].astype(np.intp)]
     out[:, 3] = placed[:, 3]
@@ -135,23 +136,26 @@ def read_names(
     fam, giv, pat = fam_parts[fam_codes], giv_parts[giv_codes], pat_parts[pat_codes]
     # A given column that also holds the patronymic is split where the patronymic is missing.
     splits = np.array([reader.split_given(t) if t else None for t in giv_parts], dtype=object)
-    split = np.flatnonzero(pd.notna(splits[giv_codes]) & pd.isna(pat))
+    split = np.flatnonzero(pd.notna(splits)[giv_codes] & pd.isna(pat))
     for i, (first, rest) in zip(split.tolist(), splits[giv_codes[split]].tolist(), strict=True):
         giv[i], pat[i] = first, rest
     certain = np.ones(len(fam), dtype=bool)
-    blank = pd.isna(fam) & pd.isna(giv) & pd.isna(pat)
+    # Where each part is missing, kept as the parts are filled in below.
+    no_fam, no_giv, no_pat = pd.isna(fam), pd.isna(giv), pd.isna(pat)
+    blank = no_fam & no_giv & no_pat
     # A full name is read when the columns are empty, or to fill the parts they leave empty.
     full_codes, full_texts = _by_value(full_name, lambda v: v)
     given_full = np.array([bool(t) for t in full_texts], dtype=bool)[full_codes]
-    filled = ~blank & given_full & (pd.isna(fam) | pd.isna(giv))
+    filled = ~blank & given_full & (no_fam | no_giv)
     rows = np.flatnonzero(blank | filled)
     read, codes = np.unique(full_codes[rows], return_inverse=True)
     parts = read_parts(reader, [full_texts[code] or "" for code in read.tolist()])[codes]
-    for column, j in ((fam, 0), (giv, 1), (pat, 2)):
-        column[rows] = np.where(pd.isna(column[rows]), parts[:, j], column[rows])
+    for column, missing, j in ((fam, no_fam, 0), (giv, no_giv, 1), (pat, no_pat, 2)):
+        column[rows] = np.where(missing[rows], parts[:, j], column[rows])
+        missing[rows] = pd.isna(column[rows])
     certain[rows] = np.where(blank[rows], parts[:, 3].astype(bool), True)
     # A family column alone holding several words is read as a full name.
-    alone = ~blank & pd.notna(fam) & pd.isna(giv) & pd.isna(pat)
+    alone = ~blank & ~no_fam & no_giv & no_pat
     for i in np.flatnonzero(alone).tolist():
         if " " in fam[i]:
             reading = reader.read(fam[i])
