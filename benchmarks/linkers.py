@@ -78,7 +78,8 @@ def run_parley_model(folder: str, threshold: float | None) -> dict[str, Any]:
     held = _status_mib("VmRSS")  # the tables, without what unpickling them took for a moment
     start = time.perf_counter()
     result = _link_features(frame_l, frame_r, threshold or DEFAULT_THRESHOLD, warnings=warnings)
-    pairs = [(lk.left_id, lk.right_id) for lk in result.links]
+    # A pair in an ambiguous group is not a link, as in `run_parley`.
+    pairs = [(lk.left_id, lk.right_id) for lk in result.links if not lk.ambiguous]
     return {"pairs": pairs, "seconds": time.perf_counter() - start, "peak_mib": _peak_mib(),
             "floor_mib": floor, "frames_mib": held - floor, "stats": dict(result._stats)}  # fmt: skip
 
