@@ -90,18 +90,20 @@ _MAYBE_CONTROL = rf"[\x00-\x1f{_C1_AND_BIDI}]"
 _MAYBE_EITHER = f"(?:{_MAYBE_FORMULA})|{_MAYBE_CONTROL}"  # one pass over a column for both
 
 
-def _text_may_hold_either(text: str, delimiter: str) -> bool:
-    """Whether some cell of the file may hold a formula or a control character, asked of the
-    whole text in one pass rather than of every cell: a cell starts at the text's start,
-    after a line break or after a delimiter, so a cell that would match puts a match in the
-    text (a false alarm costs only the check cell by cell). Line breaks, and tabs where they
-    are the delimiter, are not looked for here but in the cells (`_between_cells`)."""
+def _text_may_hold_either(data: bytes, delimiter: str) -> bool:
+    """Whether some cell of the file (`data`, UTF-8 already checked) may hold a formula or a
+    control character, asked of the whole text in one pass rather than of every cell: a cell
+    starts at the text's start, after a line break or after a delimiter, so a cell that
+    would match puts a match in the text (a false alarm costs only the check cell by cell).
+    Line breaks, and tabs where they are the delimiter, are not looked for here but in the
+    cells (`_between_cells`)."""
     sep = r"\t" if delimiter == "\t" else delimiter  # one of `,;\t`, said plainly to RE2
     c0 = r"\x00-\x08\x0b\x0c\x0e-\x1f" + ("" if delimiter == "\t" else r"\x09")
     formula = rf"(?:^|[{sep}\n\r])[^\p{{L}}\p{{N}}{sep}\n\r]*{_FORMULA_SIGN}"
-    found = pc.match_substring_regex(
-        pa.array([text], pa.large_string()), f"(?m){formula}|[{c0}{_C1_AND_BIDI}]"
-    )
+    # The file's UTF-8 bytes as one Arrow string, not copied.
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
+    text = pa.LargeStringArray.from_buffers(1, offsets, pa.py_buffer(data))
+    found = pc.match_substring_regex(text, f"(?m){formula}|[{c0}{_C1_AND_BIDI}]")
     return bool(found[0].as_py())
 
 
@@ -151,7 +153,7 @@ def _arrow_columns(path: Path) -> LinkageColumns | None:
         return None
     if table.num_rows >= limits.MAX_ROWS or table.num_columns > limits.MAX_COLUMNS:
         return None
-    suspect = _text_may_hold_either(text, dialect.delimiter)
+    suspect = _text_may_hold_either(data, dialect.delimiter)
     inside = _between_cells(dialect.delimiter)
     for column in table.columns:
         if column.type != pa.string():  # read otherwise than the first row foretold
