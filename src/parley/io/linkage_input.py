@@ -154,7 +154,8 @@ def _arrow_columns(path: Path) -> LinkageColumns | None:
     if table.num_rows >= limits.MAX_ROWS or table.num_columns > limits.MAX_COLUMNS:
         return None
     suspect = _text_may_hold_either(data, dialect.delimiter)
-    inside = _between_cells(dialect.delimiter)
+    # A line break or a tab is a cell's own only inside quotes.
+    inside = _between_cells(dialect.delimiter) if b'"' in data else ()
     for column in table.columns:
         if column.type != pa.string():  # read otherwise than the first row foretold
             return None

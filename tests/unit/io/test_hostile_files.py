@@ -377,16 +377,27 @@ def test_an_entity_expansion_bomb_is_refused(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "cell", ["Ко\x1bваль", "Ко\u202eваль", '=HYPERLINK("x")', "Я" * (limits.MAX_CELL_CHARS + 1)]
+    "cell",
+    [
+        "Ко\x1bваль",
+        "Ко\u202eваль",
+        "Ко\nваль",  # quoted: a line break in a cell, not between rows
+        "Ко\rваль",
+        "Ко\tваль",  # quoted in a tab-separated file
+        '=HYPERLINK("x")',
+        "Я" * (limits.MAX_CELL_CHARS + 1),
+    ],
 )
+@pytest.mark.parametrize("delimiter", [",", "\t"])
 def test_the_fast_reader_of_lists_refuses_what_the_careful_one_does(
-    tmp_path: Path, cell: str
+    tmp_path: Path, cell: str, delimiter: str
 ) -> None:
     from parley.io.linkage_input import read_linkage_columns
 
     path = tmp_path / "l.csv"
     with path.open("w", encoding="utf-8", newline="") as f:
-        csv.writer(f).writerows([["ID", "Прізвище"], ["R1", "Коваль"], ["R2", cell]])
+        rows = [["ID", "Прізвище"], ["R1", "Коваль"], ["R2", cell]]
+        csv.writer(f, delimiter=delimiter).writerows(rows)
     with pytest.raises(RosterFileError) as info:
         read_linkage_columns(path)
     assert info.value.problems[0].row == 3
