@@ -253,6 +253,9 @@ def read_evidence(text: str) -> Evidence | None:
     return EVIDENCE_WORDS.read(text, Evidence.UNKNOWN)
 
 
+_UNSAID = (Sex.UNKNOWN, Health.UNKNOWN, Evidence.UNKNOWN)
+
+
 @dataclass(frozen=True)
 class PersonRecord:
     """One party's description of one human; names may be in any script."""
@@ -312,7 +315,9 @@ class PersonRecord:
         out: dict[str, Any] = {}
         for f in fields(self):
             value = getattr(self, f.name)
-            if value in ("", None, (), Sex.UNKNOWN, Health.UNKNOWN, Evidence.UNKNOWN):
+            # An unknown sex, health or evidence is said by its absence; a text that reads
+            # "unknown" is a text (a StrEnum member equals its value: asked by identity).
+            if value in ("", None, ()) or any(value is u for u in _UNSAID):
                 continue
             if isinstance(value, PartialDate):
                 out[f.name] = value.iso()

@@ -36,6 +36,7 @@ def _person_ref(value: Any, parent: str, key: str) -> PersonRef:
 _RECORD_FIELDS = frozenset(f.name for f in fields(PersonRecord))
 _RECORD_NOT_TEXT = {"aliases": list, "extra": dict}
 _RECORD_DATES = ("birth_date", "capture_date")
+_RECORD_WORDS = ("sex", "health", "evidence")  # fields whose unknown is said by absence
 
 
 def _person_record(value: Any, parent: str, key: str) -> PersonRecord:
@@ -49,7 +50,7 @@ def _person_record(value: Any, parent: str, key: str) -> PersonRecord:
         kind = _RECORD_NOT_TEXT.get(name, str)
         if type(v) is not kind:
             raise Malformed(join_path(path, str(name)), f"is not a {kind.__name__}")
-        if not v or v == "unknown":  # as `PersonRecord.to_dict` leaves them out
+        if not v or (name in _RECORD_WORDS and v == "unknown"):  # as `to_dict` leaves out
             raise Malformed(
                 join_path(path, str(name)), f"is {v!r}: an empty or unknown field is left out"
             )

@@ -211,3 +211,16 @@ def test_nested_fields_are_named_by_their_path() -> None:
     assert e.value.field == "persons[0].receiving_party"
     with pytest.raises(ev.MalformedPayload, match="unknown event type"):
         ev.payload_from_json("person.teleported", {})
+
+
+def test_a_text_that_reads_unknown_is_kept_where_an_unknown_sex_is_left_out() -> None:
+    person = PersonRecord("u1", family_name="Шевченко", patronymic="unknown", notes="unknown")
+    assert person.to_dict() == {
+        "record_id": "u1",
+        "family_name": "Шевченко",
+        "patronymic": "unknown",
+        "notes": "unknown",
+        "category": "other",
+    }
+    recorded = ev.PersonRecorded("UA:held", 1, person)
+    assert ev.PersonRecorded.from_json(recorded.to_json()) == recorded
