@@ -37,7 +37,7 @@ from parley.names import (
     patronymic_key,
     sex_evidence,
 )
-from parley.names.batch import NameParts, read_names
+from parley.names.batch import Column, NameParts, read_names
 from parley.names.keys import agreed_sex
 from parley.names.tokens import Role
 
@@ -237,13 +237,10 @@ def _pandas_type(t: pa.DataType) -> Any:
     return pd.ArrowDtype(t)
 
 
-Values: TypeAlias = Objects | pa.Array
-
-
 Coded: TypeAlias = tuple[npt.NDArray[np.intp], list[Any]]
 
 
-def _factorize(values: Values) -> Coded:
+def _factorize(values: Column) -> Coded:
     """The code of each value (-1 where missing) and the distinct values, in the order they
     first appear; an Arrow array gives only its distinct values to Python."""
     if isinstance(values, pa.Array):
@@ -255,7 +252,7 @@ def _factorize(values: Values) -> Coded:
 
 
 def _keyed(
-    values: Values, key: Callable[[Any], dict[str, object]], coded: Coded | None = None
+    values: Column, key: Callable[[Any], dict[str, object]], coded: Coded | None = None
 ) -> dict[str, pa.Array]:
     """`key` of each distinct value, computed once, taken back to every row by its code;
     `coded` is `_factorize(values)` where already known, or its codes with what stands for
@@ -270,7 +267,7 @@ def _keyed(
     }
 
 
-def _each_text(values: Values, key: Callable[[Any], str | None]) -> pa.Array:
+def _each_text(values: Column, key: Callable[[Any], str | None]) -> pa.Array:
     """`key` of each distinct value as text, taken back to every row by Arrow."""
     codes, distinct = _factorize(values)
     keyed = pa.array([*(key(v) for v in distinct), key(None)], type=pa.string())
