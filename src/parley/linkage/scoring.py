@@ -104,6 +104,13 @@ def pairs_sql(rules: Sequence[str], left: str, right: str) -> str:
     return f"SELECT pair >> 32 AS record_id_l, pair & {2**32 - 1} AS record_id_r FROM ({keyed})"
 
 
+def both_sides(comparisons: Sequence[model.Comparison]) -> str:
+    """SQL of the compared columns of a pair's two records (`l`, `r`), named as the
+    comparisons' levels name them (`fam_skel_l`, `fam_skel_r`)."""
+    columns = sorted({col for c in comparisons for col in c.columns})
+    return ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in columns)
+
+
 def _costly(sql: str) -> bool:
     """Whether a level compares strings by their likeness: most of a pair's scoring."""
     return "jaro_winkler" in sql or "damerau_levenshtein" in sql
@@ -155,9 +162,8 @@ def scored_sql(
     by their likeness only for the pairs the other comparisons leave able to reach `floor`
     (those at their heaviest): the same pairs and weights for a fraction of the work.
     """
-    columns = sorted({col for c in comparisons for col in c.columns})
     tf_columns = sorted({lv.tf for c in comparisons for lv in c.levels if lv.tf})
-    sides = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in columns)
+    sides = both_sides(comparisons)
     frequencies = ""
     joins = ""
     for i, column in enumerate(tf_columns):

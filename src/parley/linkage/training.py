@@ -80,8 +80,7 @@ def chance_agreement(
     as `sources`): a level's share of the pairs both records have the comparison's column
     for. None for a level no pair reached: Splink keeps its prior."""
     threshold = _sample_threshold(sizes, min(pairs, sizes[0] * sizes[1]))
-    columns = sorted({col for c in comparisons for col in c.columns})
-    sides = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in columns)
+    sides = scoring.both_sides(comparisons)
     gammas = ", ".join(f"{c.gamma_sql()} AS g{i}" for i, c in enumerate(comparisons))
     names = ", ".join(f"g{i}" for i in range(len(comparisons)))
     left, right = (
@@ -154,8 +153,7 @@ def comparison_vectors_sql(
     left, right = (
         _sampled(t, s, _SAMPLE_MODULUS, threshold) for t, s in zip(tables, SOURCES, strict=True)
     )
-    columns = sorted({col for c in comparisons for col in c.columns})
-    sides = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in columns)
+    sides = scoring.both_sides(comparisons)
     gammas = ", ".join(f"{c.gamma_sql()} AS gamma_{c.column}" for c in comparisons)
     return f"SELECT {gammas} FROM (SELECT {sides} FROM {left} AS l JOIN {right} AS r ON {rule})"
 
