@@ -153,3 +153,31 @@ def test_a_connection_the_server_closed_after_its_answer_is_not_used() -> None:
         assert client.call("POST", "/v1/x", {"a": 2}).status == 200
         client.close()
     assert [c for c, _ in peer.requests] == [1, 2]  # each sent once, the second on a new one
+
+
+# An answer the server stopped writing: it promised ten bytes of body and sent two.
+CUT = OK.replace(b"Content-Length: 2", b"Content-Length: 10")
+
+
+def test_an_answer_cut_short_on_a_new_connection_is_said_unanswered() -> None:
+    with _serving(lambda *_: CUT) as peer:
+        peer.close_after_answer = True
+        client = _client(peer)
+        with pytest.raises(Unanswered):
+            client.request("POST", "/v1/x", {"a": 1})
+    assert peer.connections == 1  # not sent twice: it may have been done
+
+
+def test_an_answer_cut_short_on_a_kept_connection_sends_the_request_again() -> None:
+    def answer(peer: _Peer, conn: int, n: int, _request: bytes) -> bytes | None:
+        peer.close_after_answer = (conn, n) == (1, 1)
+        return CUT if (conn, n) == (1, 1) else OK
+
+    with _serving(answer) as peer:
+        client = _client(peer)
+        assert client.call("POST", "/v1/x", {"a": 1}).status == 200
+        assert client.call("POST", "/v1/x", {"a": 2}).status == 200
+        client.close()
+    (c1, _), (c2, cut), (c3, again) = peer.requests
+    assert (c1, c2, c3) == (1, 1, 2)
+    assert cut == again  # the same signed request: its nonce, its signature

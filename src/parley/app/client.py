@@ -265,6 +265,13 @@ class Client:
             conn.request(method, path, body=body or None, headers=headers)
             response = conn.getresponse()
             reply = Reply(response.status, response.read())
+        except http.client.HTTPException as e:
+            conn.close()
+            if isinstance(e, OSError):  # the server closed it before answering
+                raise
+            # An answer cut short (the server stopped while writing it) or not HTTP at all:
+            # the connection failed under the request, which may have been done.
+            raise ConnectionResetError(str(e) or type(e).__name__) from e
         except BaseException:
             conn.close()
             raise
